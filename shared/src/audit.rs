@@ -1,0 +1,138 @@
+//! The audit trail: one event per access to a patient's data, allowed or denied.
+//!
+//! Events are only ever put (the functions' IAM allows nothing else on the audit table) and
+//! carry `expiresAt` past the retention period, so they are kept at least six years.
+//! An event is written *before* the data is touched: if it cannot be written, the request fails
+//! and nothing is read or changed, so there is never an unaudited access.
+
+use std::time::Duration;
+
+use aws_sdk_dynamodb::Client;
+use serde::{Deserialize, Serialize};
+
+use crate::ApiError;
+use crate::caller::{Caller, UserSub};
+use crate::ids::{EventId, PatientId};
+use crate::keys;
+use crate::store;
+use crate::timestamp::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Allowed,
+    Denied,
+}
+
+/// One audit event, as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEvent {
+    pub event_id: EventId,
+    pub at: Timestamp,
+    pub actor_sub: UserSub,
+    /// Cognito groups of the actor at the time.
+    pub actor_roles: Vec<String>,
+    /// For the patient's access log (staff names); never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
+    /// How the actor relates to the patient: own, caregiver, staff, none.
+    pub relationship: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_id: Option<PatientId>,
+    /// What was attempted, e.g. `profile.read`.
+    pub action: String,
+    /// What it was attempted on, e.g. `profile` or `profile-change/<id>`.
+    pub resource: String,
+    pub outcome: Outcome,
+    pub request_id: String,
+}
+
+impl AuditEvent {
+    pub fn new(
+        caller: &Caller,
+        relationship: &str,
+        patient: Option<PatientId>,
+        action: &str,
+        resource: &str,
+        outcome: Outcome,
+        request_id: &str,
+    ) -> Self {
+        AuditEvent {
+            event_id: EventId::generate(),
+            at: Timestamp::now(),
+            actor_sub: caller.sub.clone(),
+            actor_roles: caller.roles.iter().map(|r| r.group().to_owned()).collect(),
+            actor_name: caller.display_name.clone(),
+            relationship: relationship.to_owned(),
+            patient_id: patient,
+            action: action.to_owned(),
+            resource: resource.to_owned(),
+            outcome,
+            request_id: request_id.to_owned(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredEvent<'a> {
+    #[serde(flatten)]
+    event: &'a AuditEvent,
+    #[serde(rename = "GSI1PK")]
+    gsi1pk: String,
+    #[serde(rename = "GSI1SK")]
+    gsi1sk: String,
+    expires_at: i64,
+}
+
+#[derive(Clone)]
+pub struct AuditLog {
+    client: Client,
+    table: String,
+    retention: Duration,
+}
+
+impl AuditLog {
+    pub fn new(client: Client, table: String, retention: Duration) -> Self {
+        AuditLog {
+            client,
+            table,
+            retention,
+        }
+    }
+
+    /// Appends one event. Never overwrites: the put is conditional on the key being new.
+    pub async fn record(&self, event: &AuditEvent) -> Result<(), ApiError> {
+        let key = keys::audit_event(event.patient_id, &event.actor_sub, event.at, event.event_id);
+        let stored = StoredEvent {
+            event,
+            gsi1pk: keys::audit_actor_partition(&event.actor_sub),
+            gsi1sk: keys::audit_event_sort(event.at, event.event_id),
+            expires_at: event.at.plus(self.retention).unix_seconds(),
+        };
+        let item = store::to_item(&key, &stored)?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        tracing::info!(
+            audit_event = %event.event_id,
+            action = %event.action,
+            outcome = ?event.outcome,
+            request_id = %event.request_id,
+            "audit event recorded"
+        );
+        Ok(())
+    }
+
+    /// Appends several events at once (one per patient touched by a staff list).
+    pub async fn record_all(&self, events: &[AuditEvent]) -> Result<(), ApiError> {
+        let results = futures::future::join_all(events.iter().map(|e| self.record(e))).await;
+        results.into_iter().collect()
+    }
+}

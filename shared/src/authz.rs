@@ -1,0 +1,443 @@
+//! The single authorisation entry point. Deny by default.
+//!
+//! [`decide`] is the pure rule: the caller's own compartment, a caregiver's active grant with
+//! the action's scope, or a staff role the action allows. [`Authorizer`] applies it to a
+//! request: it loads a caregiver's grant when needed, writes the audit event (allowed or
+//! denied) and hands out a [`PatientAccess`], the proof of both, which the storage functions of
+//! a patient's data require. A handler therefore cannot touch a patient's data unaudited.
+
+use std::collections::BTreeSet;
+
+use aws_sdk_dynamodb::Client;
+use serde::{Deserialize, Serialize};
+
+use crate::ApiError;
+use crate::audit::{AuditEvent, AuditLog, Outcome};
+use crate::caller::{Caller, Role};
+use crate::http::Call;
+use crate::ids::PatientId;
+use crate::keys;
+use crate::store;
+use crate::timestamp::Timestamp;
+
+/// What a caregiver may be granted (the care-circle feature issues grants).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Records,
+    Messages,
+    Appointments,
+    Billing,
+    Profile,
+}
+
+/// Everything the API lets someone do. Each action says who may do it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    RegisterPatient,
+    ReadProfile,
+    UpdateProfile,
+    ReviewProfileChanges,
+}
+
+impl Action {
+    /// The name recorded in the audit trail.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::RegisterPatient => "patient.register",
+            Action::ReadProfile => "profile.read",
+            Action::UpdateProfile => "profile.update",
+            Action::ReviewProfileChanges => "profile-change.review",
+        }
+    }
+
+    /// Whether patients may do this in their own compartment.
+    fn patient_may(self) -> bool {
+        matches!(self, Action::ReadProfile | Action::UpdateProfile)
+    }
+
+    /// The grant scope a caregiver needs; `None`: caregivers never may.
+    fn caregiver_scope(self) -> Option<Scope> {
+        match self {
+            Action::ReadProfile | Action::UpdateProfile => Some(Scope::Profile),
+            Action::RegisterPatient | Action::ReviewProfileChanges => None,
+        }
+    }
+
+    /// The staff roles that may do this for any patient of the practice.
+    /// Admins administer the portal; they see patients' data only with a clinical or
+    /// front-desk role besides.
+    fn staff_roles(self) -> &'static [Role] {
+        match self {
+            Action::RegisterPatient => &[Role::FrontDesk],
+            Action::ReadProfile => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
+            Action::UpdateProfile => &[Role::FrontDesk],
+            Action::ReviewProfileChanges => &[Role::FrontDesk],
+        }
+    }
+}
+
+/// A caregiver's grant, as the care-circle feature stores it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Grant {
+    pub scopes: BTreeSet<Scope>,
+    #[serde(default)]
+    pub revoked: bool,
+    #[serde(default)]
+    pub expires: Option<Timestamp>,
+}
+
+impl Grant {
+    fn is_active(&self, now: Timestamp) -> bool {
+        !self.revoked && self.expires.is_none_or(|end| now < end)
+    }
+}
+
+/// How the caller relates to the patient whose data they reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relationship {
+    Own,
+    Caregiver,
+    Staff(Role),
+}
+
+impl Relationship {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relationship::Own => "own",
+            Relationship::Caregiver => "caregiver",
+            Relationship::Staff(_) => "staff",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    /// The caller has no relation to this patient: answered as 404 so that nobody learns
+    /// whether another patient (or their object) exists.
+    NotYours,
+    /// The caller may see this patient but their role may not do this: 403.
+    RoleMayNot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow(Relationship),
+    Deny(Denial),
+}
+
+/// The rule. `grant` is the caller's grant for this patient, when they hold one.
+pub fn decide(
+    caller: &Caller,
+    patient: PatientId,
+    action: Action,
+    grant: Option<&Grant>,
+    now: Timestamp,
+) -> Decision {
+    let own = caller.has(Role::Patient) && caller.patient_id == Some(patient);
+    if own && action.patient_may() {
+        return Decision::Allow(Relationship::Own);
+    }
+    if let Some(role) = action
+        .staff_roles()
+        .iter()
+        .copied()
+        .find(|role| caller.has(*role))
+    {
+        return Decision::Allow(Relationship::Staff(role));
+    }
+    let active_grant = grant.filter(|g| caller.has(Role::Caregiver) && g.is_active(now));
+    if let Some(grant) = active_grant {
+        return match action.caregiver_scope() {
+            Some(scope) if grant.scopes.contains(&scope) => {
+                Decision::Allow(Relationship::Caregiver)
+            }
+            _ => Decision::Deny(Denial::RoleMayNot),
+        };
+    }
+    if own || caller.is_staff() {
+        Decision::Deny(Denial::RoleMayNot)
+    } else {
+        Decision::Deny(Denial::NotYours)
+    }
+}
+
+/// The proof that the caller may do `action` on `patient`'s data and that this was audited.
+/// Only [`Authorizer::patient`] makes one.
+#[derive(Debug, Clone)]
+pub struct PatientAccess {
+    patient: PatientId,
+    action: Action,
+    relationship: Relationship,
+}
+
+impl PatientAccess {
+    pub fn patient(&self) -> PatientId {
+        self.patient
+    }
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    pub fn relationship(&self) -> Relationship {
+        self.relationship
+    }
+}
+
+/// The proof that the caller holds a staff role allowed to do `action` across patients
+/// (work lists, registration). Accesses to individual patients found through it are audited
+/// with [`Authorizer::record_staff_access`].
+#[derive(Debug, Clone)]
+pub struct StaffAccess {
+    action: Action,
+    role: Role,
+}
+
+impl StaffAccess {
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+}
+
+pub struct Authorizer<'a> {
+    dynamo: &'a Client,
+    app_table: &'a str,
+    audit: &'a AuditLog,
+}
+
+impl<'a> Authorizer<'a> {
+    pub fn new(dynamo: &'a Client, app_table: &'a str, audit: &'a AuditLog) -> Self {
+        Authorizer {
+            dynamo,
+            app_table,
+            audit,
+        }
+    }
+
+    /// Decides whether the caller may do `action` on `patient`'s data, records the audit event
+    /// either way, and returns the access or the error to answer (404 or 403).
+    pub async fn patient(
+        &self,
+        call: &Call,
+        patient: PatientId,
+        action: Action,
+        resource: &str,
+    ) -> Result<PatientAccess, ApiError> {
+        let caller = call.caller();
+        let grant = if caller.has(Role::Caregiver) {
+            self.load_grant(caller, patient).await?
+        } else {
+            None
+        };
+        let decision = decide(caller, patient, action, grant.as_ref(), Timestamp::now());
+        let (outcome, relationship) = match decision {
+            Decision::Allow(relationship) => (Outcome::Allowed, relationship.as_str()),
+            Decision::Deny(_) => (Outcome::Denied, "none"),
+        };
+        let event = AuditEvent::new(
+            caller,
+            relationship,
+            Some(patient),
+            action.name(),
+            resource,
+            outcome,
+            call.request_id(),
+        );
+        self.audit.record(&event).await?;
+        match decision {
+            Decision::Allow(relationship) => Ok(PatientAccess {
+                patient,
+                action,
+                relationship,
+            }),
+            Decision::Deny(Denial::NotYours) => Err(ApiError::NotFound),
+            Decision::Deny(Denial::RoleMayNot) => Err(ApiError::Forbidden(
+                "Your role does not allow this action on this patient's data.",
+            )),
+        }
+    }
+
+    /// For actions across patients (work lists, registration): the caller must hold one of the
+    /// action's staff roles. A refusal is audited as an event about no patient.
+    pub async fn staff(&self, call: &Call, action: Action) -> Result<StaffAccess, ApiError> {
+        let caller = call.caller();
+        let role = action
+            .staff_roles()
+            .iter()
+            .copied()
+            .find(|role| caller.has(*role));
+        match role {
+            Some(role) => Ok(StaffAccess { action, role }),
+            None => {
+                let event = AuditEvent::new(
+                    caller,
+                    "none",
+                    None,
+                    action.name(),
+                    call.route_path(),
+                    Outcome::Denied,
+                    call.request_id(),
+                );
+                self.audit.record(&event).await?;
+                Err(ApiError::Forbidden("This is for practice staff with another role."))
+            }
+        }
+    }
+
+    /// Audits that staff, acting under `access`, reached these patients' data (one event each).
+    pub async fn record_staff_access(
+        &self,
+        call: &Call,
+        access: &StaffAccess,
+        patients_and_resources: &[(PatientId, String)],
+    ) -> Result<(), ApiError> {
+        let events: Vec<AuditEvent> = patients_and_resources
+            .iter()
+            .map(|(patient, resource)| {
+                AuditEvent::new(
+                    call.caller(),
+                    Relationship::Staff(access.role).as_str(),
+                    Some(*patient),
+                    access.action.name(),
+                    resource,
+                    Outcome::Allowed,
+                    call.request_id(),
+                )
+            })
+            .collect();
+        self.audit.record_all(&events).await
+    }
+
+    /// Turns staff access into patient access for one patient it reached (e.g. the patient of
+    /// a change being decided); audited like any other access.
+    pub async fn patient_via_staff(
+        &self,
+        call: &Call,
+        access: &StaffAccess,
+        patient: PatientId,
+        resource: &str,
+    ) -> Result<PatientAccess, ApiError> {
+        self.patient(call, patient, access.action, resource).await
+    }
+
+    async fn load_grant(&self, caller: &Caller, patient: PatientId) -> Result<Option<Grant>, ApiError> {
+        let key = keys::caregiver_grant(patient, &caller.sub);
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.app_table)
+            .set_key(Some(key.attributes()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        output.item.map(store::from_item).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::caller::UserSub;
+
+    fn caller(roles: &[Role], patient: Option<PatientId>) -> Caller {
+        Caller {
+            sub: UserSub::parse("user-1").expect("sub"),
+            roles: roles.iter().copied().collect(),
+            patient_id: patient,
+            display_name: None,
+        }
+    }
+
+    fn grant(scopes: &[Scope], revoked: bool, expires: Option<Timestamp>) -> Grant {
+        Grant {
+            scopes: scopes.iter().copied().collect(),
+            revoked,
+            expires,
+        }
+    }
+
+    #[test]
+    fn patients_reach_only_their_own_compartment() {
+        let me = PatientId::generate();
+        let other = PatientId::generate();
+        let patient = caller(&[Role::Patient], Some(me));
+        let now = Timestamp::now();
+        assert_eq!(
+            decide(&patient, me, Action::ReadProfile, None, now),
+            Decision::Allow(Relationship::Own)
+        );
+        assert_eq!(
+            decide(&patient, other, Action::ReadProfile, None, now),
+            Decision::Deny(Denial::NotYours)
+        );
+        assert_eq!(
+            decide(&patient, me, Action::ReviewProfileChanges, None, now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+    }
+
+    #[test]
+    fn staff_roles_are_per_action() {
+        let patient = PatientId::generate();
+        let now = Timestamp::now();
+        let clinician = caller(&[Role::Clinician], None);
+        assert!(matches!(
+            decide(&clinician, patient, Action::ReadProfile, None, now),
+            Decision::Allow(Relationship::Staff(Role::Clinician))
+        ));
+        assert_eq!(
+            decide(&clinician, patient, Action::UpdateProfile, None, now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+        let admin = caller(&[Role::Admin], None);
+        assert_eq!(
+            decide(&admin, patient, Action::ReadProfile, None, now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+        let nobody = caller(&[], None);
+        assert_eq!(
+            decide(&nobody, patient, Action::ReadProfile, None, now),
+            Decision::Deny(Denial::NotYours)
+        );
+    }
+
+    #[test]
+    fn caregivers_need_an_active_grant_with_the_scope() {
+        let patient = PatientId::generate();
+        let now = Timestamp::now();
+        let carer = caller(&[Role::Caregiver], None);
+        let allowed = grant(&[Scope::Profile], false, None);
+        assert_eq!(
+            decide(&carer, patient, Action::ReadProfile, Some(&allowed), now),
+            Decision::Allow(Relationship::Caregiver)
+        );
+        let wrong_scope = grant(&[Scope::Billing], false, None);
+        assert_eq!(
+            decide(&carer, patient, Action::ReadProfile, Some(&wrong_scope), now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+        let revoked = grant(&[Scope::Profile], true, None);
+        assert_eq!(
+            decide(&carer, patient, Action::ReadProfile, Some(&revoked), now),
+            Decision::Deny(Denial::NotYours)
+        );
+        let ended = grant(&[Scope::Profile], false, Some(now));
+        assert_eq!(
+            decide(&carer, patient, Action::ReadProfile, Some(&ended), now),
+            Decision::Deny(Denial::NotYours)
+        );
+        assert_eq!(
+            decide(&carer, patient, Action::ReadProfile, None, now),
+            Decision::Deny(Denial::NotYours)
+        );
+        // A grant never lets a caregiver do what only staff do.
+        assert_eq!(
+            decide(&carer, patient, Action::ReviewProfileChanges, Some(&allowed), now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+    }
+}

@@ -1,0 +1,234 @@
+//! Who is calling, built once per request from the Cognito authorizer's claims. Never from the
+//! path or the body: those are the caller's to choose, the claims are not.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use lambda_http::request::RequestContext;
+use lambda_http::{Request, RequestExt};
+use serde_json::Value;
+
+use crate::ApiError;
+use crate::ids::PatientId;
+
+/// A Cognito group, i.e. a role in the practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Patient,
+    Caregiver,
+    Clinician,
+    FrontDesk,
+    ResponseTeam,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Patient,
+        Role::Caregiver,
+        Role::Clinician,
+        Role::FrontDesk,
+        Role::ResponseTeam,
+        Role::Admin,
+    ];
+
+    /// The Cognito group name (as in template.yaml).
+    pub fn group(self) -> &'static str {
+        match self {
+            Role::Patient => "patients",
+            Role::Caregiver => "caregivers",
+            Role::Clinician => "clinicians",
+            Role::FrontDesk => "front-desk",
+            Role::ResponseTeam => "response-team",
+            Role::Admin => "admins",
+        }
+    }
+
+    pub fn from_group(group: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.group() == group)
+    }
+
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Patient | Role::Caregiver)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.group())
+    }
+}
+
+/// The Cognito user id (`sub`): stable, opaque, not PHI.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct UserSub(String);
+
+impl UserSub {
+    pub fn parse(raw: &str) -> Option<Self> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 128
+            && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        ok.then(|| Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserSub {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub sub: UserSub,
+    pub roles: BTreeSet<Role>,
+    /// Set for patients' own sign-ins (`custom:patient_id`, writable by the backend only).
+    pub patient_id: Option<PatientId>,
+    /// For showing who did what (staff names in messages, the access log); never logged.
+    pub display_name: Option<String>,
+}
+
+impl Caller {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.roles.iter().any(|role| role.is_staff())
+    }
+
+    /// The role recorded in the audit trail: the most privileged one held.
+    pub fn primary_role(&self) -> Option<Role> {
+        self.roles.iter().next_back().copied()
+    }
+
+    /// Builds the caller from what API Gateway's Cognito authorizer put in the request context.
+    /// No claims (no authorizer ran, or an unauthenticated route) means 401.
+    pub fn from_request(req: &Request) -> Result<Caller, ApiError> {
+        let claims = match req.request_context_ref() {
+            Some(RequestContext::ApiGatewayV1(context)) => {
+                context.authorizer.fields.get("claims").cloned()
+            }
+            _ => None,
+        };
+        let claims: HashMap<String, Value> = match claims {
+            Some(Value::Object(map)) => map.into_iter().collect(),
+            _ => return Err(ApiError::Unauthenticated),
+        };
+        Caller::from_claims(&claims)
+    }
+
+    pub fn from_claims(claims: &HashMap<String, Value>) -> Result<Caller, ApiError> {
+        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::trim);
+        let sub = text("sub")
+            .and_then(UserSub::parse)
+            .ok_or(ApiError::Unauthenticated)?;
+        if let Some(token_use) = text("token_use")
+            && token_use != "id"
+        {
+            return Err(ApiError::Unauthenticated);
+        }
+        let roles = claims
+            .get("cognito:groups")
+            .map(parse_groups)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|group| Role::from_group(group))
+            .collect();
+        let patient_id = text("custom:patient_id").and_then(PatientId::parse);
+        let display_name = match (text("given_name"), text("family_name")) {
+            (Some(given), Some(family)) => Some(format!("{given} {family}")),
+            (Some(one), None) | (None, Some(one)) => Some(one.to_owned()),
+            (None, None) => text("name").map(str::to_owned),
+        };
+        Ok(Caller {
+            sub,
+            roles,
+            patient_id,
+            display_name,
+        })
+    }
+}
+
+/// API Gateway hands claims over as strings; Cognito's groups claim arrives as a JSON array,
+/// as `"[a b]"` (REST API's rendering of an array) or as `"a,b"`. Accept all three.
+fn parse_groups(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        Value::String(raw) => {
+            let raw = raw.trim();
+            if let Ok(Value::Array(items)) = serde_json::from_str::<Value>(raw) {
+                return parse_groups(&Value::Array(items));
+            }
+            raw.trim_start_matches('[')
+                .trim_end_matches(']')
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|group| !group.is_empty())
+                .map(str::to_owned)
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn claims(value: Value) -> HashMap<String, Value> {
+        serde_json::from_value(value).expect("map")
+    }
+
+    #[test]
+    fn groups_in_every_rendering() {
+        for groups in [
+            json!(["front-desk", "clinicians"]),
+            json!("[front-desk clinicians]"),
+            json!("front-desk,clinicians"),
+            json!("[\"front-desk\",\"clinicians\"]"),
+        ] {
+            let caller =
+                Caller::from_claims(&claims(json!({"sub": "abc-1", "cognito:groups": groups})))
+                    .expect("caller");
+            assert!(caller.has(Role::FrontDesk) && caller.has(Role::Clinician));
+            assert!(caller.is_staff());
+        }
+    }
+
+    #[test]
+    fn unknown_groups_grant_nothing() {
+        let caller = Caller::from_claims(&claims(
+            json!({"sub": "abc", "cognito:groups": "[superusers]"}),
+        ))
+        .expect("caller");
+        assert!(caller.roles.is_empty());
+    }
+
+    #[test]
+    fn patient_id_comes_from_the_custom_claim() {
+        let id = PatientId::generate();
+        let caller = Caller::from_claims(&claims(json!({
+            "sub": "abc", "cognito:groups": "patients", "custom:patient_id": id.to_string(),
+            "token_use": "id"
+        })))
+        .expect("caller");
+        assert_eq!(caller.patient_id, Some(id));
+        assert!(caller.has(Role::Patient) && !caller.is_staff());
+    }
+
+    #[test]
+    fn access_tokens_and_missing_sub_are_refused() {
+        assert!(Caller::from_claims(&claims(json!({"cognito:groups": "patients"}))).is_err());
+        assert!(Caller::from_claims(&claims(json!({"sub": "a", "token_use": "access"}))).is_err());
+    }
+}

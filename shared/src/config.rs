@@ -1,0 +1,151 @@
+//! Configuration from the environment, read once at start-up. A function that is missing a
+//! setting refuses to start with a message naming every missing or bad variable, rather than
+//! failing on its first request.
+
+use std::time::Duration;
+
+use crate::cursor::CursorKey;
+
+/// Audit events must be kept at least six years (HIPAA); a shorter setting is refused.
+const MIN_AUDIT_RETENTION_DAYS: u64 = 6 * 366;
+const DEFAULT_AUDIT_RETENTION_DAYS: u64 = 2557;
+
+#[derive(Clone)]
+pub struct Settings {
+    /// The application table (patients' partitions, work queues, idempotency records).
+    pub app_table: String,
+    /// The append-only audit table.
+    pub audit_table: String,
+    /// Signs pagination cursors so a client cannot forge one.
+    pub cursor_key: CursorKey,
+    /// How long audit events are kept before DynamoDB's TTL may remove them.
+    pub audit_retention: Duration,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("app_table", &self.app_table)
+            .field("audit_table", &self.audit_table)
+            .field("cursor_key", &"<redacted>")
+            .field("audit_retention", &self.audit_retention)
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the function cannot start; fix its configuration: {}", problems.join("; "))]
+pub struct ConfigError {
+    pub problems: Vec<String>,
+}
+
+impl Settings {
+    /// Reads the process environment (what Lambda gives the function).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so the local stack and tests can configure a function
+    /// without touching the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut problems = Vec::new();
+        let mut required = |name: &str| match lookup(name).filter(|v| !v.trim().is_empty()) {
+            Some(value) => value,
+            None => {
+                problems.push(format!("{name} is not set"));
+                String::new()
+            }
+        };
+        let app_table = required("APP_TABLE");
+        let audit_table = required("AUDIT_TABLE");
+        let cursor_secret = required("CURSOR_SIGNING_KEY");
+
+        let cursor_key = match CursorKey::new(cursor_secret.as_bytes()) {
+            Ok(key) => Some(key),
+            Err(message) if !cursor_secret.is_empty() => {
+                problems.push(format!("CURSOR_SIGNING_KEY {message}"));
+                None
+            }
+            Err(_) => None,
+        };
+
+        let audit_days = match lookup("AUDIT_RETENTION_DAYS") {
+            None => DEFAULT_AUDIT_RETENTION_DAYS,
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(days) if days >= MIN_AUDIT_RETENTION_DAYS => days,
+                Ok(_) => {
+                    problems.push(format!(
+                        "AUDIT_RETENTION_DAYS must be at least {MIN_AUDIT_RETENTION_DAYS} (six years)"
+                    ));
+                    DEFAULT_AUDIT_RETENTION_DAYS
+                }
+                Err(_) => {
+                    problems.push("AUDIT_RETENTION_DAYS must be a whole number of days".into());
+                    DEFAULT_AUDIT_RETENTION_DAYS
+                }
+            },
+        };
+
+        match (problems.is_empty(), cursor_key) {
+            (true, Some(cursor_key)) => Ok(Settings {
+                app_table,
+                audit_table,
+                cursor_key,
+                audit_retention: Duration::from_secs(audit_days * 24 * 60 * 60),
+            }),
+            _ => Err(ConfigError { problems }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    const KEY: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn reads_every_setting() {
+        let settings = Settings::from_lookup(lookup(&[
+            ("APP_TABLE", "app"),
+            ("AUDIT_TABLE", "audit"),
+            ("CURSOR_SIGNING_KEY", KEY),
+            ("AUDIT_RETENTION_DAYS", "3000"),
+        ]))
+        .expect("valid settings");
+        assert_eq!(settings.app_table, "app");
+        assert_eq!(settings.audit_table, "audit");
+        assert_eq!(settings.audit_retention.as_secs(), 3000 * 86_400);
+        assert!(!format!("{settings:?}").contains(KEY), "secret leaked into Debug");
+    }
+
+    #[test]
+    fn names_every_missing_variable() {
+        let err = Settings::from_lookup(lookup(&[("AUDIT_TABLE", "audit")])).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("APP_TABLE is not set"), "{text}");
+        assert!(text.contains("CURSOR_SIGNING_KEY is not set"), "{text}");
+        assert!(!text.contains("AUDIT_TABLE is not set"), "{text}");
+    }
+
+    #[test]
+    fn refuses_short_secrets_and_short_retention() {
+        let err = Settings::from_lookup(lookup(&[
+            ("APP_TABLE", "app"),
+            ("AUDIT_TABLE", "audit"),
+            ("CURSOR_SIGNING_KEY", "short"),
+            ("AUDIT_RETENTION_DAYS", "30"),
+        ]))
+        .unwrap_err();
+        assert_eq!(err.problems.len(), 2, "{err}");
+    }
+}

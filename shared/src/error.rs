@@ -1,0 +1,261 @@
+//! The one error type of the API, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Client errors say what to fix; server errors say nothing about internals: their cause chain
+//! goes to the log (with the request id, which the client also gets) and never to the client.
+
+use std::error::Error as StdError;
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use serde::Serialize;
+
+use crate::validation::FieldError;
+
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request could not be read at all (not JSON, wrong encoding).
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// The request was read but fields are missing, unknown or invalid.
+    #[error("invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error("not authenticated")]
+    Unauthenticated,
+    /// The caller is known but their role may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// Missing, or not the caller's to see: the two are indistinguishable on purpose.
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// If-Match named a version that is no longer current.
+    #[error("precondition failed")]
+    PreconditionFailed,
+    /// An update came without If-Match.
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// The same Idempotency-Key was used with a different request.
+    #[error("idempotency key reused with a different request")]
+    IdempotencyKeyReused,
+    #[error("payload too large")]
+    PayloadTooLarge { limit_bytes: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// DynamoDB throttled us after retries: the client may try again shortly.
+    #[error("temporarily unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error("internal error")]
+    Internal(#[source] BoxError),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+}
+
+impl ApiError {
+    pub fn internal(error: impl Into<BoxError>) -> Self {
+        ApiError::Internal(error.into())
+    }
+
+    /// A 422 naming one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) | ApiError::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable identifier of the kind of problem; also the last segment of the `type` URI.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            ApiError::Malformed(_) => "malformed-request",
+            ApiError::Invalid(_) => "invalid-fields",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound => "not-found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PreconditionFailed => "stale-etag",
+            ApiError::PreconditionRequired => "if-match-required",
+            ApiError::IdempotencyKeyReused => "idempotency-key-reused",
+            ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::Malformed(_) => "The request body could not be read",
+            ApiError::Invalid(_) => "Some fields are missing or invalid",
+            ApiError::Unauthenticated => "Sign-in required",
+            ApiError::Forbidden(_) => "Your role may not do this",
+            ApiError::NotFound => "Not found",
+            ApiError::Conflict(_) => "Conflict with the current state",
+            ApiError::PreconditionFailed => "The resource changed since you read it",
+            ApiError::PreconditionRequired => "If-Match is required",
+            ApiError::IdempotencyKeyReused => "Idempotency-Key already used for another request",
+            ApiError::PayloadTooLarge { .. } => "Request body too large",
+            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::Unavailable(_) => "Temporarily unavailable",
+            ApiError::Internal(_) => "Something went wrong on our side",
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            ApiError::Malformed(why) => Some(why.clone()),
+            ApiError::Forbidden(why) => Some((*why).to_owned()),
+            ApiError::Conflict(why) => Some(why.clone()),
+            ApiError::PreconditionFailed => {
+                Some("Read the resource again and apply your change to the current version.".into())
+            }
+            ApiError::PreconditionRequired => Some(
+                "Send If-Match with the ETag from your last read, so changes are not lost.".into(),
+            ),
+            ApiError::IdempotencyKeyReused => Some(
+                "This Idempotency-Key was first used with a different request; use a new key."
+                    .into(),
+            ),
+            ApiError::PayloadTooLarge { limit_bytes } => {
+                Some(format!("The limit is {limit_bytes} bytes."))
+            }
+            ApiError::UnsupportedMediaType => Some("Send application/json.".into()),
+            ApiError::Unavailable(_) => Some("Try again in a few seconds.".into()),
+            ApiError::Internal(_) => {
+                Some("The error was logged with this request id; try again later.".into())
+            }
+            ApiError::Invalid(_) | ApiError::Unauthenticated | ApiError::NotFound => None,
+        }
+    }
+
+    /// The problem+json response. Logs the cause chain of server errors under the request id.
+    pub fn to_response(&self, request_id: Option<&str>) -> Response<Body> {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(
+                request_id = request_id.unwrap_or("-"),
+                problem = self.slug(),
+                cause = %cause_chain(self),
+                "request failed"
+            );
+        }
+        let empty: [FieldError; 0] = [];
+        let problem = Problem {
+            kind: format!("https://patient-portal.dev/problems/{}", self.slug()),
+            title: self.title(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            errors: match self {
+                ApiError::Invalid(errors) => errors,
+                _ => &empty,
+            },
+            request_id,
+        };
+        let body = serde_json::to_string(&problem).unwrap_or_else(|_| {
+            format!(r#"{{"title":"error","status":{}}}"#, status.as_u16())
+        });
+        let mut builder = Response::builder()
+            .status(status)
+            .header(http::header::CONTENT_TYPE, "application/problem+json");
+        if matches!(self, ApiError::Unavailable(_)) {
+            builder = builder.header(http::header::RETRY_AFTER, "2");
+        }
+        builder
+            .body(Body::Text(body))
+            .unwrap_or_else(|_| Response::new(Body::Empty))
+    }
+}
+
+/// `outer: inner: innermost`, for the log.
+pub fn cause_chain(error: &dyn StdError) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl From<serde_dynamo::Error> for ApiError {
+    fn from(error: serde_dynamo::Error) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_json(response: &Response<Body>) -> serde_json::Value {
+        match response.body() {
+            Body::Text(text) => serde_json::from_str(text).expect("json"),
+            other => panic!("unexpected body {other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_fields_are_named() {
+        let response =
+            ApiError::invalid("contact.email", "not an email address").to_response(Some("r1"));
+        assert_eq!(response.status(), 422);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let json = body_json(&response);
+        assert_eq!(json["errors"][0]["field"], "contact.email");
+        assert_eq!(json["requestId"], "r1");
+        assert_eq!(json["status"], 422);
+    }
+
+    #[test]
+    fn internals_never_reach_the_client() {
+        let error = ApiError::internal(std::io::Error::other("table app-xyz is missing"));
+        let response = error.to_response(None);
+        assert_eq!(response.status(), 500);
+        let text = body_json(&response).to_string();
+        assert!(!text.contains("app-xyz"), "{text}");
+    }
+
+    #[test]
+    fn cause_chain_lists_every_source() {
+        let error = ApiError::internal(std::io::Error::other("disk gone"));
+        assert_eq!(cause_chain(&error), "internal error: disk gone");
+    }
+}

@@ -1,0 +1,313 @@
+//! The request side of a handler: [`dispatch`] wraps every authenticated route (request id,
+//! caller, problem rendering, one log line), and [`Call`] reads what the route needs from the
+//! API Gateway event: path parameters, query, headers and a validated JSON body.
+
+use std::future::Future;
+use std::time::Instant;
+
+use http::{HeaderName, Method, StatusCode};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+use crate::caller::Caller;
+use crate::ids::PatientId;
+
+/// API Gateway accepts up to 10 MB; no JSON document of ours comes near this.
+pub const MAX_JSON_BODY_BYTES: usize = 64 * 1024;
+
+/// One authenticated request, as a handler sees it.
+pub struct Call {
+    request: Request,
+    request_id: String,
+    method: Method,
+    route_path: String,
+    caller: Caller,
+}
+
+/// The route table entry of a function: HTTP method and API Gateway resource path, exactly as
+/// `template.yaml` declares them (a test checks that the two agree).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+impl Route {
+    pub const fn new(method: &'static str, path: &'static str) -> Self {
+        Route { method, path }
+    }
+}
+
+/// Runs `handler` for an authenticated route and turns its result into the HTTP response.
+/// Without the authorizer's claims the answer is 401 and `handler` does not run.
+pub async fn dispatch<F, Fut>(request: Request, handler: F) -> Response<Body>
+where
+    F: FnOnce(Call) -> Fut,
+    Fut: Future<Output = Result<Response<Body>, ApiError>>,
+{
+    let started = Instant::now();
+    let request_id = request_id_of(&request);
+    let method = request.method().clone();
+    let route_path = route_path_of(&request);
+    let result = match Caller::from_request(&request) {
+        Ok(caller) => {
+            let call = Call {
+                request,
+                request_id: request_id.clone(),
+                method: method.clone(),
+                route_path: route_path.clone(),
+                caller,
+            };
+            handler(call).await
+        }
+        Err(error) => Err(error),
+    };
+    let mut response = result.unwrap_or_else(|error| {
+        if error.status().is_client_error() {
+            tracing::info!(request_id = %request_id, problem = error.slug(), "request refused");
+        }
+        error.to_response(Some(&request_id))
+    });
+    if let Ok(value) = http::HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    // Ids, route and status only: never bodies, tokens or anything about the patient.
+    tracing::info!(
+        request_id = %request_id,
+        method = %method,
+        route = %route_path,
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_millis() as u64,
+        "request handled"
+    );
+    response
+}
+
+fn request_id_of(request: &Request) -> String {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(context)) => context.request_id.clone(),
+        _ => None,
+    }
+    .unwrap_or_else(|| ulid::Ulid::generate().to_string())
+}
+
+fn route_path_of(request: &Request) -> String {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(context)) => context.resource_path.clone(),
+        _ => None,
+    }
+    .unwrap_or_default()
+}
+
+impl Call {
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    /// The API Gateway resource path that matched, e.g. `/patients/{patientId}/profile`.
+    pub fn route_path(&self) -> &str {
+        &self.route_path
+    }
+
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// True when this call is for `route`.
+    pub fn is(&self, route: Route) -> bool {
+        self.method.as_str() == route.method && self.route_path == route.path
+    }
+
+    pub fn path_param(&self, name: &str) -> Option<String> {
+        self.request
+            .path_parameters_ref()
+            .and_then(|params| params.first(name))
+            .map(str::to_owned)
+    }
+
+    /// The patient named by `{patientId}`; `me` is the caller's own record. An id that is not
+    /// well-formed names nobody: 404, like an id that names somebody else.
+    pub fn patient_in_path(&self) -> Result<PatientId, ApiError> {
+        let raw = self.path_param("patientId").ok_or(ApiError::NotFound)?;
+        if raw == "me" {
+            return self.caller.patient_id.ok_or(ApiError::NotFound);
+        }
+        PatientId::parse(&raw).ok_or(ApiError::NotFound)
+    }
+
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.request
+            .query_string_parameters_ref()
+            .and_then(|query| query.first(name))
+            .map(str::to_owned)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.request
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+    }
+
+    pub fn body_bytes(&self) -> &[u8] {
+        match self.request.body() {
+            Body::Empty => &[],
+            Body::Text(text) => text.as_bytes(),
+            Body::Binary(bytes) => bytes,
+            _ => &[],
+        }
+    }
+
+    /// Parses the JSON body into `T` (whose serde attributes reject unknown fields). Every
+    /// failure names the field: `contact.email`, or `body` for the document as a whole.
+    pub fn json_body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let content_type = self.header("content-type").unwrap_or("");
+        let essence = content_type.split(';').next().unwrap_or("").trim();
+        let is_json = essence.eq_ignore_ascii_case("application/json")
+            || (essence.starts_with("application/") && essence.ends_with("+json"));
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        parse_json(self.body_bytes())
+    }
+}
+
+/// See [`Call::json_body`]; separate so it can be tested without an event.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.len() > MAX_JSON_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge {
+            limit_bytes: MAX_JSON_BODY_BYTES,
+        });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid("body", "a JSON object is required"));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    let value = parsed.map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => field_error(&path, &inner.to_string()),
+            _ => ApiError::Malformed("the body is not valid JSON".into()),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| ApiError::Malformed("the body has trailing characters after the JSON".into()))?;
+    Ok(value)
+}
+
+/// serde's messages name missing and unknown fields inside backticks, relative to `path`.
+fn field_error(path: &str, message: &str) -> ApiError {
+    let base = if path == "." { "" } else { path };
+    let join = |name: &str| {
+        if base.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{base}.{name}")
+        }
+    };
+    let quoted = message.split('`').nth(1).unwrap_or("");
+    let (field, text) = if message.starts_with("unknown field") {
+        let field = if base.ends_with(quoted) && !base.is_empty() {
+            base.to_owned()
+        } else {
+            join(quoted)
+        };
+        (field, "is not a known field".to_owned())
+    } else if message.starts_with("missing field") {
+        (join(quoted), "is required".to_owned())
+    } else {
+        let field = if base.is_empty() { "body".to_owned() } else { base.to_owned() };
+        // Drop serde's " at line 1 column 9" suffix: the field name says where.
+        let text = message.split(" at line ").next().unwrap_or(message).to_owned();
+        (field, text)
+    };
+    ApiError::invalid(field, text)
+}
+
+/// A JSON response.
+pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Result<Response<Body>, ApiError> {
+    json_with_headers(status, body, &[])
+}
+
+pub fn json_with_headers<T: Serialize>(
+    status: StatusCode,
+    body: &T,
+    headers: &[(HeaderName, String)],
+) -> Result<Response<Body>, ApiError> {
+    let text = serde_json::to_string(body).map_err(ApiError::internal)?;
+    let mut builder = Response::builder()
+        .status(status)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        // Patients' data must not sit in shared caches or the browser's disk cache.
+        .header(http::header::CACHE_CONTROL, "no-store");
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    builder.body(Body::Text(text)).map_err(ApiError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct Contact {
+        email: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        contact: Contact,
+    }
+
+    fn fields(error: ApiError) -> Vec<(String, String)> {
+        match error {
+            ApiError::Invalid(errors) => errors.into_iter().map(|e| (e.field, e.message)).collect(),
+            other => panic!("expected invalid fields, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_unknown_fields_with_their_path() {
+        let error = parse_json::<Body>(br#"{"name":"a","contact":{"email":"x","fax":"1"}}"#)
+            .unwrap_err();
+        assert_eq!(fields(error)[0].0, "contact.fax");
+        let error = parse_json::<Body>(br#"{"name":"a","admin":true}"#).unwrap_err();
+        assert_eq!(fields(error)[0].0, "admin");
+    }
+
+    #[test]
+    fn names_missing_and_mistyped_fields() {
+        let error = parse_json::<Body>(br#"{"name":"a","contact":{}}"#).unwrap_err();
+        assert_eq!(fields(error)[0], ("contact.email".into(), "is required".into()));
+        let error = parse_json::<Body>(br#"{"name":5,"contact":{"email":"x"}}"#).unwrap_err();
+        assert_eq!(fields(error)[0].0, "name");
+    }
+
+    #[test]
+    fn rejects_non_json_and_huge_bodies() {
+        assert!(matches!(parse_json::<Body>(b"{not json"), Err(ApiError::Malformed(_))));
+        assert!(matches!(parse_json::<Body>(b""), Err(ApiError::Invalid(_))));
+        let huge = vec![b' '; MAX_JSON_BODY_BYTES + 1];
+        assert!(matches!(
+            parse_json::<Body>(&huge),
+            Err(ApiError::PayloadTooLarge { .. })
+        ));
+    }
+}

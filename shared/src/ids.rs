@@ -1,0 +1,84 @@
+//! Identifiers. Every id the portal mints is a ULID (sortable by creation time); each kind of
+//! id is its own type so a change id can never be used where a patient id is expected.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ulid::Ulid;
+
+macro_rules! ulid_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Ulid);
+
+        impl $name {
+            /// A new, unique id.
+            pub fn generate() -> Self {
+                Self(Ulid::generate())
+            }
+
+            /// Accepts the canonical 26-character Crockford base32 form only.
+            pub fn parse(raw: &str) -> Option<Self> {
+                if raw.len() != 26 {
+                    return None;
+                }
+                Ulid::from_str(raw).ok().map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Self::parse(&raw).ok_or_else(|| serde::de::Error::custom("not a valid id"))
+            }
+        }
+    };
+}
+
+ulid_id!(
+    /// A patient of the practice: the key of their partition and the value of the
+    /// `custom:patient_id` attribute of their sign-in.
+    PatientId
+);
+ulid_id!(
+    /// A request to change a patient's legal identity, waiting for staff review.
+    ChangeId
+);
+ulid_id!(
+    /// One audit event.
+    EventId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_only_canonical_ulids() {
+        let id = PatientId::generate();
+        assert_eq!(PatientId::parse(&id.to_string()), Some(id));
+        assert_eq!(PatientId::parse("me"), None);
+        assert_eq!(PatientId::parse("../../etc"), None);
+        assert_eq!(PatientId::parse(&format!("{id}0")), None);
+    }
+}

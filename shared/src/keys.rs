@@ -1,0 +1,130 @@
+//! The one module that builds DynamoDB key strings. Every access pattern in
+//! `docs/access-patterns.md` names the functions here; nothing else formats a key.
+//!
+//! Application table: a patient's items share the partition `PATIENT#<id>`, so one Query serves
+//! one patient's list and the partition is the authorisation boundary. `GSI1` is overloaded for
+//! work queues (sparse: an item leaves the index when its work is done).
+//! Audit table: events sit in the patient's partition (or the actor's, for events about no
+//! patient), and `GSI1` lists them by actor.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::caller::UserSub;
+use crate::ids::{ChangeId, EventId, PatientId};
+use crate::timestamp::Timestamp;
+
+pub const PK: &str = "PK";
+pub const SK: &str = "SK";
+pub const GSI1: &str = "GSI1";
+pub const GSI1PK: &str = "GSI1PK";
+pub const GSI1SK: &str = "GSI1SK";
+/// DynamoDB's TTL attribute on both tables (epoch seconds).
+pub const EXPIRES_AT: &str = "expiresAt";
+
+/// A primary key: partition and sort key strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        Key {
+            pk: pk.into(),
+            sk: sk.into(),
+        }
+    }
+
+    /// The key as a DynamoDB attribute map, for GetItem, UpdateItem and friends.
+    pub fn attributes(&self) -> HashMap<String, AttributeValue> {
+        HashMap::from([
+            (PK.to_owned(), AttributeValue::S(self.pk.clone())),
+            (SK.to_owned(), AttributeValue::S(self.sk.clone())),
+        ])
+    }
+}
+
+// ---- application table -------------------------------------------------------------------
+
+pub fn patient_partition(patient: PatientId) -> String {
+    format!("PATIENT#{patient}")
+}
+
+/// The patient's demographics and contact details.
+pub fn profile(patient: PatientId) -> Key {
+    Key::new(patient_partition(patient), "PROFILE")
+}
+
+pub const PROFILE_CHANGE_PREFIX: &str = "PROFILE_CHANGE#";
+
+/// A legal-identity change the patient asked for, in the patient's partition.
+pub fn profile_change(patient: PatientId, change: ChangeId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{PROFILE_CHANGE_PREFIX}{change}"),
+    )
+}
+
+/// Finds a change's patient from the change id alone (staff routes carry only the change id).
+/// Written in the same transaction as the change.
+pub fn profile_change_pointer(change: ChangeId) -> Key {
+    Key::new(format!("{PROFILE_CHANGE_PREFIX}{change}"), "POINTER")
+}
+
+/// GSI1 partition of the staff queue of pending changes (sparse: decided changes leave it).
+/// One partition serves the practice: identity changes are rare (a handful a day), far below
+/// a partition's write limit, and one partition keeps "oldest first" a single Query.
+pub const PENDING_PROFILE_CHANGES: &str = "QUEUE#PROFILE_CHANGES";
+
+pub fn pending_profile_change_sort(requested_at: Timestamp, change: ChangeId) -> String {
+    format!("{requested_at}#{change}")
+}
+
+/// A caregiver's grant to act for a patient (written by the care-circle feature).
+pub fn caregiver_grant(patient: PatientId, caregiver: &UserSub) -> Key {
+    Key::new(patient_partition(patient), format!("GRANT#{caregiver}"))
+}
+
+/// The first response to a creating POST, kept for replays of the same Idempotency-Key.
+/// Keyed by caller and a hash of route and key, so no caller can see another's responses.
+pub fn idempotency_record(caller: &UserSub, route_and_key_hash: &str) -> Key {
+    Key::new(
+        format!("IDEMPOTENCY#{caller}#{route_and_key_hash}"),
+        "IDEMPOTENCY",
+    )
+}
+
+// ---- audit table -------------------------------------------------------------------------
+
+pub fn audit_event(patient: Option<PatientId>, actor: &UserSub, at: Timestamp, id: EventId) -> Key {
+    let pk = match patient {
+        Some(patient) => patient_partition(patient),
+        None => audit_actor_partition(actor),
+    };
+    Key::new(pk, audit_event_sort(at, id))
+}
+
+pub fn audit_event_sort(at: Timestamp, id: EventId) -> String {
+    format!("EVENT#{at}#{id}")
+}
+
+/// GSI1 partition listing one actor's events.
+pub fn audit_actor_partition(actor: &UserSub) -> String {
+    format!("ACTOR#{actor}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patient_items_share_the_partition() {
+        let patient = PatientId::generate();
+        let change = ChangeId::generate();
+        assert_eq!(profile(patient).pk, profile_change(patient, change).pk);
+        assert_ne!(profile_change_pointer(change).pk, profile(patient).pk);
+    }
+}

@@ -1,0 +1,100 @@
+//! Item mapping (serde_dynamo) and the reading of DynamoDB's errors: a failed condition is a
+//! client-visible conflict, throttling is "try again", anything else is a server error.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+use crate::keys::Key;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// Serialises a record and adds its key attributes.
+pub fn to_item<T: Serialize>(key: &Key, record: &T) -> Result<Item, ApiError> {
+    let mut item: Item = serde_dynamo::to_item(record)?;
+    item.extend(key.attributes());
+    Ok(item)
+}
+
+pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, ApiError> {
+    Ok(serde_dynamo::from_item(item)?)
+}
+
+pub fn string(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+pub fn number(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+const THROTTLING: [&str; 4] = [
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "LimitExceededException",
+];
+
+/// Maps an SDK error to the API error a client should see (503 when throttled, else 500).
+pub fn sdk_error<E, R>(error: SdkError<E, R>) -> ApiError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let throttled = error
+        .as_service_error()
+        .and_then(|service| service.code())
+        .is_some_and(|code| THROTTLING.contains(&code));
+    if throttled {
+        ApiError::Unavailable(Box::new(error))
+    } else {
+        ApiError::internal(error)
+    }
+}
+
+/// True when a single-item write failed only because its condition did not hold.
+pub fn is_condition_failure<E, R>(error: &SdkError<E, R>) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    error
+        .as_service_error()
+        .and_then(|service| service.code())
+        == Some("ConditionalCheckFailedException")
+}
+
+/// For a cancelled transaction: the index of each item whose condition failed. `None` when the
+/// transaction failed for another reason (throttling, a conflict with another transaction...).
+pub fn failed_conditions<R>(error: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<usize>> {
+    match error.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
+            let failed: Vec<usize> = cancelled
+                .cancellation_reasons()
+                .iter()
+                .enumerate()
+                .filter(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"))
+                .map(|(index, _)| index)
+                .collect();
+            (!failed.is_empty()).then_some(failed)
+        }
+        _ => None,
+    }
+}
+
+/// True when a transaction lost a race with another one on the same items; DynamoDB asks the
+/// caller to retry, and so do we (409).
+pub fn is_transaction_conflict<R>(error: &SdkError<TransactWriteItemsError, R>) -> bool {
+    match error.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => cancelled
+            .cancellation_reasons()
+            .iter()
+            .any(|reason| reason.code() == Some("TransactionConflict")),
+        Some(TransactWriteItemsError::TransactionInProgressException(_)) => true,
+        _ => false,
+    }
+}
