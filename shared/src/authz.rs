@@ -282,7 +282,9 @@ impl<'a> Authorizer<'a> {
                     call.request_id(),
                 );
                 self.audit.record(&event).await?;
-                Err(ApiError::Forbidden("This is for practice staff with another role."))
+                Err(ApiError::Forbidden(
+                    "This is for practice staff with another role.",
+                ))
             }
         }
     }
@@ -323,7 +325,11 @@ impl<'a> Authorizer<'a> {
         self.patient(call, patient, access.action, resource).await
     }
 
-    async fn load_grant(&self, caller: &Caller, patient: PatientId) -> Result<Option<Grant>, ApiError> {
+    async fn load_grant(
+        &self,
+        caller: &Caller,
+        patient: PatientId,
+    ) -> Result<Option<Grant>, ApiError> {
         let key = keys::caregiver_grant(patient, &caller.sub);
         let output = self
             .dynamo
@@ -417,7 +423,13 @@ mod tests {
         );
         let wrong_scope = grant(&[Scope::Billing], false, None);
         assert_eq!(
-            decide(&carer, patient, Action::ReadProfile, Some(&wrong_scope), now),
+            decide(
+                &carer,
+                patient,
+                Action::ReadProfile,
+                Some(&wrong_scope),
+                now
+            ),
             Decision::Deny(Denial::RoleMayNot)
         );
         let revoked = grant(&[Scope::Profile], true, None);
@@ -436,7 +448,13 @@ mod tests {
         );
         // A grant never lets a caregiver do what only staff do.
         assert_eq!(
-            decide(&carer, patient, Action::ReviewProfileChanges, Some(&allowed), now),
+            decide(
+                &carer,
+                patient,
+                Action::ReviewProfileChanges,
+                Some(&allowed),
+                now
+            ),
             Decision::Deny(Denial::RoleMayNot)
         );
     }

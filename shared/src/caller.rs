@@ -60,14 +60,18 @@ impl fmt::Display for Role {
 }
 
 /// The Cognito user id (`sub`): stable, opaque, not PHI.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct UserSub(String);
 
 impl UserSub {
     pub fn parse(raw: &str) -> Option<Self> {
         let ok = !raw.is_empty()
             && raw.len() <= 128
-            && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         ok.then(|| Self(raw.to_owned()))
     }
 

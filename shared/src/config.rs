@@ -125,7 +125,10 @@ mod tests {
         assert_eq!(settings.app_table, "app");
         assert_eq!(settings.audit_table, "audit");
         assert_eq!(settings.audit_retention.as_secs(), 3000 * 86_400);
-        assert!(!format!("{settings:?}").contains(KEY), "secret leaked into Debug");
+        assert!(
+            !format!("{settings:?}").contains(KEY),
+            "secret leaked into Debug"
+        );
     }
 
     #[test]

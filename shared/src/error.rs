@@ -185,9 +185,8 @@ impl ApiError {
             },
             request_id,
         };
-        let body = serde_json::to_string(&problem).unwrap_or_else(|_| {
-            format!(r#"{{"title":"error","status":{}}}"#, status.as_u16())
-        });
+        let body = serde_json::to_string(&problem)
+            .unwrap_or_else(|_| format!(r#"{{"title":"error","status":{}}}"#, status.as_u16()));
         let mut builder = Response::builder()
             .status(status)
             .header(http::header::CONTENT_TYPE, "application/problem+json");

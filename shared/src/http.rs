@@ -199,9 +199,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             _ => ApiError::Malformed("the body is not valid JSON".into()),
         }
     })?;
-    deserializer
-        .end()
-        .map_err(|_| ApiError::Malformed("the body has trailing characters after the JSON".into()))?;
+    deserializer.end().map_err(|_| {
+        ApiError::Malformed("the body has trailing characters after the JSON".into())
+    })?;
     Ok(value)
 }
 
@@ -226,9 +226,17 @@ fn field_error(path: &str, message: &str) -> ApiError {
     } else if message.starts_with("missing field") {
         (join(quoted), "is required".to_owned())
     } else {
-        let field = if base.is_empty() { "body".to_owned() } else { base.to_owned() };
+        let field = if base.is_empty() {
+            "body".to_owned()
+        } else {
+            base.to_owned()
+        };
         // Drop serde's " at line 1 column 9" suffix: the field name says where.
-        let text = message.split(" at line ").next().unwrap_or(message).to_owned();
+        let text = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(message)
+            .to_owned();
         (field, text)
     };
     ApiError::invalid(field, text)
@@ -285,8 +293,8 @@ mod tests {
 
     #[test]
     fn names_unknown_fields_with_their_path() {
-        let error = parse_json::<Body>(br#"{"name":"a","contact":{"email":"x","fax":"1"}}"#)
-            .unwrap_err();
+        let error =
+            parse_json::<Body>(br#"{"name":"a","contact":{"email":"x","fax":"1"}}"#).unwrap_err();
         assert_eq!(fields(error)[0].0, "contact.fax");
         let error = parse_json::<Body>(br#"{"name":"a","admin":true}"#).unwrap_err();
         assert_eq!(fields(error)[0].0, "admin");
@@ -295,14 +303,20 @@ mod tests {
     #[test]
     fn names_missing_and_mistyped_fields() {
         let error = parse_json::<Body>(br#"{"name":"a","contact":{}}"#).unwrap_err();
-        assert_eq!(fields(error)[0], ("contact.email".into(), "is required".into()));
+        assert_eq!(
+            fields(error)[0],
+            ("contact.email".into(), "is required".into())
+        );
         let error = parse_json::<Body>(br#"{"name":5,"contact":{"email":"x"}}"#).unwrap_err();
         assert_eq!(fields(error)[0].0, "name");
     }
 
     #[test]
     fn rejects_non_json_and_huge_bodies() {
-        assert!(matches!(parse_json::<Body>(b"{not json"), Err(ApiError::Malformed(_))));
+        assert!(matches!(
+            parse_json::<Body>(b"{not json"),
+            Err(ApiError::Malformed(_))
+        ));
         assert!(matches!(parse_json::<Body>(b""), Err(ApiError::Invalid(_))));
         let huge = vec![b' '; MAX_JSON_BODY_BYTES + 1];
         assert!(matches!(

@@ -112,7 +112,7 @@ impl Idempotency {
         if record.fingerprint != self.fingerprint {
             return Err(ApiError::IdempotencyKeyReused);
         }
-        render(&record.response).map(Some)
+        render(&record.response, true).map(Some)
     }
 
     /// The write that records `response`; fails its condition if the key was used meanwhile.
@@ -138,13 +138,15 @@ impl Idempotency {
     }
 }
 
-fn render(stored: &StoredResponse) -> Result<Response<Body>, ApiError> {
+fn render(stored: &StoredResponse, replayed: bool) -> Result<Response<Body>, ApiError> {
     let status = StatusCode::from_u16(stored.status).map_err(ApiError::internal)?;
     let mut builder = Response::builder()
         .status(status)
         .header(http::header::CONTENT_TYPE, "application/json")
-        .header(http::header::CACHE_CONTROL, "no-store")
-        .header("idempotent-replayed", "true");
+        .header(http::header::CACHE_CONTROL, "no-store");
+    if replayed {
+        builder = builder.header("idempotent-replayed", "true");
+    }
     if let Some(location) = &stored.location {
         builder = builder.header(http::header::LOCATION, location);
     }
@@ -180,7 +182,7 @@ pub async fn create_once(
         .send()
         .await;
     match result {
-        Ok(_) => render(&response),
+        Ok(_) => render(&response, false),
         Err(error) => {
             let failed = store::failed_conditions(&error);
             match (idempotency, failed) {

@@ -64,7 +64,9 @@ impl PageRequest {
         last_key: Option<HashMap<String, AttributeValue>>,
         key: &CursorKey,
     ) -> Result<Page<T>, ApiError> {
-        let next_cursor = last_key.map(|last| key.seal(&self.scope, &last)).transpose()?;
+        let next_cursor = last_key
+            .map(|last| key.seal(&self.scope, &last))
+            .transpose()?;
         Ok(Page { items, next_cursor })
     }
 }

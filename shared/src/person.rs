@@ -215,9 +215,9 @@ impl LanguageTag {
         }
         let rest: Vec<&str> = parts.collect();
         let rest_ok = rest.len() <= 3
-            && rest
-                .iter()
-                .all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+            && rest.iter().all(|p| {
+                (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())
+            });
         if !rest_ok {
             return Err(bad());
         }
@@ -291,14 +291,19 @@ mod tests {
             Email::parse(" Ana.Lopez+x@Example.ORG ").map(|e| e.0),
             Ok("Ana.Lopez+x@example.org".into())
         );
-        for bad in ["", "a", "a@b", "a@@b.c", "a b@c.de", "@b.co", "a@-b.co", "a@b..co"] {
+        for bad in [
+            "", "a", "a@b", "a@@b.c", "a b@c.de", "@b.co", "a@-b.co", "a@b..co",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn phones() {
-        assert_eq!(Phone::parse("+1 (555) 555-0101").map(|p| p.0), Ok("+15555550101".into()));
+        assert_eq!(
+            Phone::parse("+1 (555) 555-0101").map(|p| p.0),
+            Ok("+15555550101".into())
+        );
         for bad in ["5555550101", "+1", "+0123456789", "+1555abc0101"] {
             assert!(Phone::parse(bad).is_err(), "{bad}");
         }
@@ -307,7 +312,14 @@ mod tests {
     #[test]
     fn dates_of_birth() {
         assert!(DateOfBirth::parse("1984-03-12").is_ok());
-        for bad in ["1984-3-12", "1984-02-30", "1899-12-31", "2999-01-01", "12/03/1984", ""] {
+        for bad in [
+            "1984-3-12",
+            "1984-02-30",
+            "1899-12-31",
+            "2999-01-01",
+            "12/03/1984",
+            "",
+        ] {
             assert!(DateOfBirth::parse(bad).is_err(), "{bad}");
         }
         let dob = DateOfBirth::parse("1984-03-12").expect("valid");

@@ -62,9 +62,7 @@ pub fn is_condition_failure<E, R>(error: &SdkError<E, R>) -> bool
 where
     E: ProvideErrorMetadata,
 {
-    error
-        .as_service_error()
-        .and_then(|service| service.code())
+    error.as_service_error().and_then(|service| service.code())
         == Some("ConditionalCheckFailedException")
 }
 

@@ -13,7 +13,10 @@ impl Timestamp {
     pub fn now() -> Self {
         let now = OffsetDateTime::now_utc();
         // Millisecond precision keeps stored values and their sort keys short and stable.
-        Self(now.replace_nanosecond(now.millisecond() as u32 * 1_000_000).unwrap_or(now))
+        Self(
+            now.replace_nanosecond(now.millisecond() as u32 * 1_000_000)
+                .unwrap_or(now),
+        )
     }
 
     pub fn parse(raw: &str) -> Option<Self> {

@@ -1,0 +1,268 @@
+//! The patient profile as stored and as shown, and the legal-identity change requests.
+
+use portal_shared::caller::UserSub;
+use portal_shared::ids::{ChangeId, PatientId};
+use portal_shared::person::{
+    Address, DateOfBirth, Email, LanguageTag, LegalName, Name, Phone, Sex,
+};
+use portal_shared::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// How to reach the patient. Every part is optional: some patients have no email.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Email>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Phone>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Portal,
+    Email,
+    Sms,
+    Phone,
+    Mail,
+}
+
+/// How the patient wants to hear from the practice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Communication {
+    pub preferred_channel: Channel,
+    pub appointment_reminders: bool,
+    pub health_reminders: bool,
+}
+
+impl Default for Communication {
+    fn default() -> Self {
+        Communication {
+            preferred_channel: Channel::Portal,
+            appointment_reminders: true,
+            health_reminders: true,
+        }
+    }
+}
+
+/// The fields only staff may change directly: a patient's legal identity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Identity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_name: Option<LegalName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<DateOfBirth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
+}
+
+impl Identity {
+    pub fn is_empty(&self) -> bool {
+        self.legal_name.is_none() && self.date_of_birth.is_none() && self.sex.is_none()
+    }
+}
+
+/// The profile item (`keys::profile`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub patient_id: PatientId,
+    pub legal_name: LegalName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_name: Option<Name>,
+    pub date_of_birth: DateOfBirth,
+    pub sex: Sex,
+    pub contact: Contact,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<LanguageTag>,
+    pub communication: Communication,
+    /// The change request waiting for staff, if any (at most one at a time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_change_id: Option<ChangeId>,
+    pub version: u64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Profile {
+    /// Cross-field rules: the preferred channel must be one the patient can be reached on.
+    pub fn check_reachable(&self) -> Result<(), (&'static str, &'static str)> {
+        let needs = match self.communication.preferred_channel {
+            Channel::Email if self.contact.email.is_none() => "an email address",
+            Channel::Sms | Channel::Phone if self.contact.phone.is_none() => "a phone number",
+            Channel::Mail if self.contact.address.is_none() => "a postal address",
+            _ => return Ok(()),
+        };
+        let message = match needs {
+            "an email address" => "needs an email address in contact.email",
+            "a phone number" => "needs a phone number in contact.phone",
+            _ => "needs a postal address in contact.address",
+        };
+        Err(("communication.preferredChannel", message))
+    }
+
+    pub fn apply_identity(&mut self, identity: &Identity) {
+        if let Some(name) = &identity.legal_name {
+            self.legal_name = name.clone();
+        }
+        if let Some(dob) = identity.date_of_birth {
+            self.date_of_birth = dob;
+        }
+        if let Some(sex) = identity.sex {
+            self.sex = sex;
+        }
+    }
+
+    /// What of `requested` differs from the profile now (asking for today's values is no change).
+    pub fn identity_changes(&self, requested: &Identity) -> Identity {
+        Identity {
+            legal_name: requested
+                .legal_name
+                .clone()
+                .filter(|name| *name != self.legal_name),
+            date_of_birth: requested
+                .date_of_birth
+                .filter(|dob| *dob != self.date_of_birth),
+            sex: requested.sex.filter(|sex| *sex != self.sex),
+        }
+    }
+
+    /// The current values of the fields `change` would replace.
+    pub fn identity_before(&self, change: &Identity) -> Identity {
+        Identity {
+            legal_name: change.legal_name.as_ref().map(|_| self.legal_name.clone()),
+            date_of_birth: change.date_of_birth.map(|_| self.date_of_birth),
+            sex: change.sex.map(|_| self.sex),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+/// A request to change the legal identity (`keys::profile_change`), reviewed by staff.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeRequest {
+    pub change_id: ChangeId,
+    pub patient_id: PatientId,
+    pub requested: Identity,
+    /// The values `requested` would replace, as they were when the request was made.
+    pub previous: Identity,
+    pub status: ChangeStatus,
+    pub requested_at: Timestamp,
+    pub requested_by: UserSub,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<UserSub>,
+    /// Why staff rejected it; shown to the patient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A change request as patients see it in their profile.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeRequestView<'a> {
+    pub change_id: ChangeId,
+    pub status: ChangeStatus,
+    pub requested: &'a Identity,
+    pub requested_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> From<&'a ChangeRequest> for ChangeRequestView<'a> {
+    fn from(change: &'a ChangeRequest) -> Self {
+        ChangeRequestView {
+            change_id: change.change_id,
+            status: change.status,
+            requested: &change.requested,
+            requested_at: change.requested_at,
+            decided_at: change.decided_at,
+            reason: change.reason.as_deref(),
+        }
+    }
+}
+
+/// A change request as staff see it in their work list.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeReviewView<'a> {
+    pub change_id: ChangeId,
+    pub patient_id: PatientId,
+    pub status: ChangeStatus,
+    pub requested: &'a Identity,
+    pub previous: &'a Identity,
+    pub requested_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> From<&'a ChangeRequest> for ChangeReviewView<'a> {
+    fn from(change: &'a ChangeRequest) -> Self {
+        ChangeReviewView {
+            change_id: change.change_id,
+            patient_id: change.patient_id,
+            status: change.status,
+            requested: &change.requested,
+            previous: &change.previous,
+            requested_at: change.requested_at,
+            decided_at: change.decided_at,
+            reason: change.reason.as_deref(),
+        }
+    }
+}
+
+/// The profile as the API shows it (the version travels as the ETag header).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileView<'a> {
+    pub patient_id: PatientId,
+    pub legal_name: &'a LegalName,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_name: Option<&'a Name>,
+    pub date_of_birth: DateOfBirth,
+    pub sex: Sex,
+    pub contact: &'a Contact,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<&'a LanguageTag>,
+    pub communication: &'a Communication,
+    /// Recent legal-identity change requests, newest first, with staff's decisions.
+    pub change_requests: Vec<ChangeRequestView<'a>>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl<'a> ProfileView<'a> {
+    pub fn new(profile: &'a Profile, changes: &'a [ChangeRequest]) -> Self {
+        ProfileView {
+            patient_id: profile.patient_id,
+            legal_name: &profile.legal_name,
+            preferred_name: profile.preferred_name.as_ref(),
+            date_of_birth: profile.date_of_birth,
+            sex: profile.sex,
+            contact: &profile.contact,
+            language: profile.language.as_ref(),
+            communication: &profile.communication,
+            change_requests: changes.iter().map(ChangeRequestView::from).collect(),
+            created_at: profile.created_at,
+            updated_at: profile.updated_at,
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! `GET /patients/{patientId}/profile`.
+
+use http::{StatusCode, header};
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::authz::Action;
+use portal_shared::etag::Version;
+use portal_shared::http::{Call, json_with_headers};
+
+use crate::Deps;
+use crate::model::ProfileView;
+
+/// How many of the patient's change requests the profile shows.
+pub const RECENT_CHANGES: i32 = 10;
+
+pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let patient = call.patient_in_path()?;
+    let access = deps
+        .platform
+        .authorizer()
+        .patient(call, patient, Action::ReadProfile, "profile")
+        .await?;
+    let store = deps.profiles();
+    let profile = store.load(&access).await?.ok_or(ApiError::NotFound)?;
+    let changes = store.recent_changes(&access, RECENT_CHANGES).await?;
+    json_with_headers(
+        StatusCode::OK,
+        &ProfileView::new(&profile, &changes),
+        &[(header::ETAG, Version(profile.version).etag())],
+    )
+}

@@ -1,0 +1,62 @@
+//! `POST /staff/patients`: the front desk registers a patient.
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::authz::Action;
+use portal_shared::etag::Version;
+use portal_shared::http::Call;
+use portal_shared::idempotency::{Idempotency, StoredResponse, create_once};
+use portal_shared::ids::PatientId;
+use portal_shared::timestamp::Timestamp;
+
+use crate::Deps;
+use crate::model::{Profile, ProfileView};
+use crate::requests::Registration;
+
+pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let authorizer = deps.platform.authorizer();
+    let access = authorizer.staff(call, Action::RegisterPatient).await?;
+    let idempotency = Idempotency::from_call(call)?;
+    let registration: Registration = call.json_body()?;
+    let dynamo = &deps.platform.dynamo;
+    let table = &deps.platform.app_table;
+    if let Some(idempotency) = &idempotency
+        && let Some(first) = idempotency.replay(dynamo, table).await?
+    {
+        return Ok(first);
+    }
+
+    let now = Timestamp::now();
+    let profile = Profile {
+        patient_id: PatientId::generate(),
+        legal_name: registration.legal_name,
+        preferred_name: registration.preferred_name,
+        date_of_birth: registration.date_of_birth,
+        sex: registration.sex,
+        contact: registration.contact,
+        language: registration.language,
+        communication: registration.communication.unwrap_or_default(),
+        pending_change_id: None,
+        version: Version::FIRST.0,
+        created_at: now,
+        updated_at: now,
+    };
+    if let Err((field, message)) = profile.check_reachable() {
+        return Err(ApiError::invalid(field, message));
+    }
+
+    authorizer
+        .record_staff_access(call, &access, &[(profile.patient_id, "profile".into())])
+        .await?;
+    let body =
+        serde_json::to_string(&ProfileView::new(&profile, &[])).map_err(ApiError::internal)?;
+    let response = StoredResponse {
+        status: StatusCode::CREATED.as_u16(),
+        body,
+        location: Some(format!("/patients/{}/profile", profile.patient_id)),
+        etag: Some(Version(profile.version).etag()),
+    };
+    let create = deps.profiles().create(&profile)?;
+    create_once(dynamo, table, idempotency.as_ref(), vec![create], response).await
+}

@@ -1,0 +1,312 @@
+//! The profile's reads and writes. Every function over one patient's data takes the
+//! `PatientAccess` that the authorizer issued (and audited) for it.
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use portal_shared::ApiError;
+use portal_shared::authz::PatientAccess;
+use portal_shared::ids::{ChangeId, PatientId};
+use portal_shared::keys;
+use portal_shared::pagination::PageRequest;
+use portal_shared::store::{self, Item};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ChangeRequest, ChangeStatus, Profile};
+
+/// A change request as stored: while pending it also sits in the staff queue (GSI1).
+#[derive(Serialize)]
+struct StoredChange<'a> {
+    #[serde(flatten)]
+    change: &'a ChangeRequest,
+    #[serde(rename = "GSI1PK", skip_serializing_if = "Option::is_none")]
+    queue: Option<&'static str>,
+    #[serde(rename = "GSI1SK", skip_serializing_if = "Option::is_none")]
+    queue_position: Option<String>,
+}
+
+fn stored_change(change: &ChangeRequest) -> StoredChange<'_> {
+    let pending = change.status == ChangeStatus::Pending;
+    StoredChange {
+        change,
+        queue: pending.then_some(keys::PENDING_PROFILE_CHANGES),
+        queue_position: pending
+            .then(|| keys::pending_profile_change_sort(change.requested_at, change.change_id)),
+    }
+}
+
+/// The pointer from a change id to its patient.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChangePointer {
+    patient_id: PatientId,
+}
+
+/// Why a conditional write of the profile did not happen.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteConflict {
+    /// The profile's version is no longer the one the write was based on.
+    ProfileChanged,
+    /// The change request was decided by someone else meanwhile.
+    AlreadyDecided,
+}
+
+pub struct ProfileStore<'a> {
+    dynamo: &'a Client,
+    table: &'a str,
+}
+
+impl<'a> ProfileStore<'a> {
+    pub fn new(dynamo: &'a Client, table: &'a str) -> Self {
+        ProfileStore { dynamo, table }
+    }
+
+    fn put(&self, item: Item, condition: &str) -> Result<Put, ApiError> {
+        Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .build()
+            .map_err(ApiError::internal)
+    }
+
+    /// The write that creates a new patient's profile (never over an existing one).
+    pub fn create(&self, profile: &Profile) -> Result<TransactWriteItem, ApiError> {
+        let item = store::to_item(&keys::profile(profile.patient_id), profile)?;
+        let put = self.put(item, "attribute_not_exists(PK)")?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    pub async fn load(&self, access: &PatientAccess) -> Result<Option<Profile>, ApiError> {
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(keys::profile(access.patient()).attributes()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        output.item.map(store::from_item).transpose()
+    }
+
+    /// The patient's latest change requests, newest first.
+    pub async fn recent_changes(
+        &self,
+        access: &PatientAccess,
+        limit: i32,
+    ) -> Result<Vec<ChangeRequest>, ApiError> {
+        let output = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(
+                ":pk",
+                store::string(keys::patient_partition(access.patient())),
+            )
+            .expression_attribute_values(":prefix", store::string(keys::PROFILE_CHANGE_PREFIX))
+            .scan_index_forward(false)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect()
+    }
+
+    /// Replaces the profile if its version is still `expected`; with `new_change`, also files
+    /// the change request (with its pointer), provided none is pending.
+    pub async fn save(
+        &self,
+        access: &PatientAccess,
+        profile: &Profile,
+        expected: u64,
+        new_change: Option<&ChangeRequest>,
+    ) -> Result<Result<(), WriteConflict>, ApiError> {
+        debug_assert_eq!(profile.patient_id, access.patient());
+        let item = store::to_item(&keys::profile(access.patient()), profile)?;
+        let Some(change) = new_change else {
+            let result = self
+                .dynamo
+                .put_item()
+                .table_name(self.table)
+                .set_item(Some(item))
+                .condition_expression("version = :expected")
+                .expression_attribute_values(":expected", store::number(expected))
+                .send()
+                .await;
+            return match result {
+                Ok(_) => Ok(Ok(())),
+                Err(error) if store::is_condition_failure(&error) => {
+                    Ok(Err(WriteConflict::ProfileChanged))
+                }
+                Err(error) => Err(store::sdk_error(error)),
+            };
+        };
+        let profile_put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression("version = :expected AND attribute_not_exists(pendingChangeId)")
+            .expression_attribute_values(":expected", store::number(expected))
+            .build()
+            .map_err(ApiError::internal)?;
+        let change_item = store::to_item(
+            &keys::profile_change(access.patient(), change.change_id),
+            &stored_change(change),
+        )?;
+        let pointer_item = store::to_item(
+            &keys::profile_change_pointer(change.change_id),
+            &ChangePointer {
+                patient_id: access.patient(),
+            },
+        )?;
+        let items = vec![
+            TransactWriteItem::builder().put(profile_put).build(),
+            TransactWriteItem::builder()
+                .put(self.put(change_item, "attribute_not_exists(PK)")?)
+                .build(),
+            TransactWriteItem::builder()
+                .put(self.put(pointer_item, "attribute_not_exists(PK)")?)
+                .build(),
+        ];
+        self.transact(items, |_| WriteConflict::ProfileChanged)
+            .await
+    }
+
+    /// The patient a change request belongs to (before any of the patient's data is read).
+    pub async fn change_owner(&self, change: ChangeId) -> Result<Option<PatientId>, ApiError> {
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(keys::profile_change_pointer(change).attributes()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        Ok(output
+            .item
+            .map(store::from_item::<ChangePointer>)
+            .transpose()?
+            .map(|pointer| pointer.patient_id))
+    }
+
+    pub async fn load_change(
+        &self,
+        access: &PatientAccess,
+        change: ChangeId,
+    ) -> Result<Option<ChangeRequest>, ApiError> {
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(
+                keys::profile_change(access.patient(), change).attributes(),
+            ))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        output.item.map(store::from_item).transpose()
+    }
+
+    /// One page of the staff queue of pending changes, oldest first.
+    pub async fn pending_changes(
+        &self,
+        page: &PageRequest,
+    ) -> Result<(Vec<ChangeRequest>, Option<Item>), ApiError> {
+        let output = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("GSI1PK = :queue")
+            .expression_attribute_values(":queue", store::string(keys::PENDING_PROFILE_CHANGES))
+            .scan_index_forward(true)
+            .limit(page.limit)
+            .set_exclusive_start_key(page.start_after.clone())
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let changes = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<ChangeRequest>, ApiError>>()?;
+        Ok((changes, output.last_evaluated_key))
+    }
+
+    /// Records staff's decision and the profile it results in, atomically: the profile must
+    /// still be at version `expected` and still wait for this change, and the change must still
+    /// be pending.
+    pub async fn decide(
+        &self,
+        access: &PatientAccess,
+        profile: &Profile,
+        expected: u64,
+        decided: &ChangeRequest,
+    ) -> Result<Result<(), WriteConflict>, ApiError> {
+        let profile_put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(store::to_item(
+                &keys::profile(access.patient()),
+                profile,
+            )?))
+            .condition_expression("version = :expected AND pendingChangeId = :change")
+            .expression_attribute_values(":expected", store::number(expected))
+            .expression_attribute_values(":change", store::string(decided.change_id.to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        let change_put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(store::to_item(
+                &keys::profile_change(access.patient(), decided.change_id),
+                &stored_change(decided),
+            )?))
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
+            .build()
+            .map_err(ApiError::internal)?;
+        let items = vec![
+            TransactWriteItem::builder().put(profile_put).build(),
+            TransactWriteItem::builder().put(change_put).build(),
+        ];
+        self.transact(items, |failed| {
+            if failed.contains(&1) {
+                WriteConflict::AlreadyDecided
+            } else {
+                WriteConflict::ProfileChanged
+            }
+        })
+        .await
+    }
+
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+        conflict: impl Fn(&[usize]) -> WriteConflict,
+    ) -> Result<Result<(), WriteConflict>, ApiError> {
+        let result = self
+            .dynamo
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Ok(())),
+            Err(error) => match store::failed_conditions(&error) {
+                Some(failed) => Ok(Err(conflict(&failed))),
+                None if store::is_transaction_conflict(&error) => {
+                    Ok(Err(WriteConflict::ProfileChanged))
+                }
+                None => Err(store::sdk_error(error)),
+            },
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Request bodies. Each rejects unknown fields and parses every value into its domain type,
+//! so a body that deserialises is valid field by field.
+
+use portal_shared::person::{
+    Address, DateOfBirth, Email, LanguageTag, LegalName, Name, Phone, Sex,
+};
+use serde::{Deserialize, Deserializer};
+
+use crate::model::{Communication, Contact, Identity};
+
+/// `POST /staff/patients`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Registration {
+    pub legal_name: LegalName,
+    #[serde(default)]
+    pub preferred_name: Option<Name>,
+    pub date_of_birth: DateOfBirth,
+    pub sex: Sex,
+    #[serde(default)]
+    pub contact: Contact,
+    #[serde(default)]
+    pub language: Option<LanguageTag>,
+    #[serde(default)]
+    pub communication: Option<Communication>,
+}
+
+/// A field of a merge patch (RFC 7396): absent (keep), `null` (clear) or a new value.
+/// Deserialised as `Option<Option<T>>` with `#[serde(default)]`: absent → `None`,
+/// `null` → `Some(None)`, a value → `Some(Some(v))`.
+fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Contact details in a patch: each part may be kept, cleared or replaced.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ContactPatch {
+    #[serde(default, deserialize_with = "present")]
+    pub email: Option<Option<Email>>,
+    #[serde(default, deserialize_with = "present")]
+    pub phone: Option<Option<Phone>>,
+    #[serde(default, deserialize_with = "present")]
+    pub address: Option<Option<Address>>,
+}
+
+/// `PATCH /patients/{patientId}/profile` (JSON merge patch).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProfilePatch {
+    #[serde(default, deserialize_with = "present")]
+    pub preferred_name: Option<Option<Name>>,
+    #[serde(default)]
+    pub contact: Option<ContactPatch>,
+    #[serde(default, deserialize_with = "present")]
+    pub language: Option<Option<LanguageTag>>,
+    #[serde(default)]
+    pub communication: Option<Communication>,
+    // Legal identity: cannot be cleared, only replaced (by staff, or by staff's approval).
+    #[serde(default, deserialize_with = "present")]
+    pub legal_name: Option<Option<LegalName>>,
+    #[serde(default, deserialize_with = "present")]
+    pub date_of_birth: Option<Option<DateOfBirth>>,
+    #[serde(default, deserialize_with = "present")]
+    pub sex: Option<Option<Sex>>,
+}
+
+impl ProfilePatch {
+    /// The legal-identity part, or the first identity field that was sent as `null`.
+    pub fn identity(&self) -> Result<Identity, &'static str> {
+        fn required<T: Clone>(
+            field: &Option<Option<T>>,
+            name: &'static str,
+        ) -> Result<Option<T>, &'static str> {
+            match field {
+                None => Ok(None),
+                Some(None) => Err(name),
+                Some(Some(value)) => Ok(Some(value.clone())),
+            }
+        }
+        Ok(Identity {
+            legal_name: required(&self.legal_name, "legalName")?,
+            date_of_birth: required(&self.date_of_birth, "dateOfBirth")?,
+            sex: required(&self.sex, "sex")?,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.preferred_name.is_none()
+            && self.contact.is_none()
+            && self.language.is_none()
+            && self.communication.is_none()
+            && self.legal_name.is_none()
+            && self.date_of_birth.is_none()
+            && self.sex.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Approve,
+    Reject,
+}
+
+/// `POST /staff/profile-changes/{changeId}/decision`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Decision {
+    pub decision: Verdict,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+pub const MAX_REASON_CHARS: usize = 500;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_shared::http::parse_json;
+
+    #[test]
+    fn merge_patch_tells_absent_from_null() {
+        let patch: ProfilePatch =
+            parse_json(br#"{"preferredName":null,"contact":{"phone":"+15555550100"}}"#)
+                .expect("valid");
+        assert!(matches!(patch.preferred_name, Some(None)));
+        let contact = patch.contact.expect("contact");
+        assert!(contact.email.is_none());
+        assert!(matches!(contact.phone, Some(Some(_))));
+        assert!(patch.language.is_none());
+    }
+
+    #[test]
+    fn identity_cannot_be_cleared() {
+        let patch: ProfilePatch = parse_json(br#"{"sex":null}"#).expect("parses");
+        assert_eq!(patch.identity().unwrap_err(), "sex");
+    }
+}

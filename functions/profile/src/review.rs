@@ -1,0 +1,140 @@
+//! Staff review of legal-identity changes: the queue and the decision.
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::authz::Action;
+use portal_shared::http::{Call, json};
+use portal_shared::ids::ChangeId;
+use portal_shared::pagination::PageRequest;
+use portal_shared::timestamp::Timestamp;
+
+use crate::Deps;
+use crate::model::{ChangeReviewView, ChangeStatus};
+use crate::repo::WriteConflict;
+use crate::requests::{Decision, MAX_REASON_CHARS, Verdict};
+
+/// The cursor scope of the queue: a cursor from any other list is refused.
+const QUEUE_SCOPE: &str = "queue:profile-changes";
+/// A decision retries this often when the patient edits their profile at the same moment.
+const DECISION_ATTEMPTS: usize = 3;
+
+/// `GET /staff/profile-changes`: pending changes, oldest first.
+pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let authorizer = deps.platform.authorizer();
+    let access = authorizer.staff(call, Action::ReviewProfileChanges).await?;
+    let cursor_key = &deps.platform.cursor_key;
+    let page = PageRequest::from_call(call, QUEUE_SCOPE.into(), cursor_key)?;
+    let (changes, last_key) = deps.profiles().pending_changes(&page).await?;
+    let reached: Vec<_> = changes
+        .iter()
+        .map(|change| {
+            (
+                change.patient_id,
+                format!("profile-change/{}", change.change_id),
+            )
+        })
+        .collect();
+    authorizer
+        .record_staff_access(call, &access, &reached)
+        .await?;
+    let views = changes.iter().map(ChangeReviewView::from).collect();
+    json(StatusCode::OK, &page.page(views, last_key, cursor_key)?)
+}
+
+/// `POST /staff/profile-changes/{changeId}/decision`.
+pub async fn decide(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let authorizer = deps.platform.authorizer();
+    let access = authorizer.staff(call, Action::ReviewProfileChanges).await?;
+    let change_id = call
+        .path_param("changeId")
+        .and_then(|raw| ChangeId::parse(&raw))
+        .ok_or(ApiError::NotFound)?;
+    let decision: Decision = call.json_body()?;
+    let reason = checked_reason(&decision)?;
+
+    let store = deps.profiles();
+    let patient = store
+        .change_owner(change_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let patient_access = authorizer
+        .patient_via_staff(
+            call,
+            &access,
+            patient,
+            &format!("profile-change/{change_id}"),
+        )
+        .await?;
+
+    for _ in 0..DECISION_ATTEMPTS {
+        let change = store
+            .load_change(&patient_access, change_id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        if change.status != ChangeStatus::Pending {
+            return Err(already_decided());
+        }
+        let mut profile = store
+            .load(&patient_access)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        let expected = profile.version;
+        let now = Timestamp::now();
+        let status = match decision.decision {
+            Verdict::Approve => {
+                profile.apply_identity(&change.requested);
+                ChangeStatus::Approved
+            }
+            Verdict::Reject => ChangeStatus::Rejected,
+        };
+        profile.pending_change_id = None;
+        profile.version = expected + 1;
+        profile.updated_at = now;
+        let mut decided = change;
+        decided.status = status;
+        decided.decided_at = Some(now);
+        decided.decided_by = Some(call.caller().sub.clone());
+        decided.reason = reason.clone();
+
+        match store
+            .decide(&patient_access, &profile, expected, &decided)
+            .await?
+        {
+            Ok(()) => return json(StatusCode::OK, &ChangeReviewView::from(&decided)),
+            Err(WriteConflict::AlreadyDecided) => return Err(already_decided()),
+            // The patient changed their profile meanwhile: read it again and re-apply.
+            Err(WriteConflict::ProfileChanged) => continue,
+        }
+    }
+    Err(ApiError::Conflict(
+        "The patient's profile kept changing while this decision was saved; try again.".into(),
+    ))
+}
+
+fn already_decided() -> ApiError {
+    ApiError::Conflict("This change request has already been decided.".into())
+}
+
+/// A rejection must say why (the patient sees it); an approval may add a note.
+fn checked_reason(decision: &Decision) -> Result<Option<String>, ApiError> {
+    let reason = decision
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    match (decision.decision, reason) {
+        (Verdict::Reject, None) => Err(ApiError::invalid(
+            "reason",
+            "is required when rejecting: the patient sees it",
+        )),
+        (_, Some(text)) if text.chars().count() > MAX_REASON_CHARS => Err(ApiError::invalid(
+            "reason",
+            format!("must be at most {MAX_REASON_CHARS} characters"),
+        )),
+        (_, Some(text)) if text.chars().any(|c| c.is_control() && c != '\n') => Err(
+            ApiError::invalid("reason", "must not contain control characters"),
+        ),
+        (_, reason) => Ok(reason.map(str::to_owned)),
+    }
+}
