@@ -3,7 +3,9 @@
 //! Events are only ever put (the functions' IAM allows nothing else on the audit table) and
 //! carry `expiresAt` past the retention period, so they are kept at least six years.
 //! An event is written *before* the data is touched: if it cannot be written, the request fails
-//! and nothing is read or changed, so there is never an unaudited access.
+//! and nothing is read or changed, so there is never an unaudited access. Staff work lists are
+//! the exception that proves the rule: which patients a page reaches is known only once the
+//! page is read, so their events are written after the read and before the response.
 
 use std::time::Duration;
 

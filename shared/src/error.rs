@@ -189,7 +189,8 @@ impl ApiError {
             .unwrap_or_else(|_| format!(r#"{{"title":"error","status":{}}}"#, status.as_u16()));
         let mut builder = Response::builder()
             .status(status)
-            .header(http::header::CONTENT_TYPE, "application/problem+json");
+            .header(http::header::CONTENT_TYPE, "application/problem+json")
+            .header(http::header::CACHE_CONTROL, "no-store");
         if matches!(self, ApiError::Unavailable(_)) {
             builder = builder.header(http::header::RETRY_AFTER, "2");
         }

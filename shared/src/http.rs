@@ -24,6 +24,9 @@ pub struct Call {
     request_id: String,
     method: Method,
     route_path: String,
+    /// What the client's URL has before the API's own path: the stage (`/v1`) or a custom
+    /// domain's base path. Empty locally.
+    base_path: String,
     caller: Caller,
 }
 
@@ -52,6 +55,7 @@ where
     let request_id = request_id_of(&request);
     let method = request.method().clone();
     let route_path = route_path_of(&request);
+    let base_path = base_path_of(&request);
     let result = match Caller::from_request(&request) {
         Ok(caller) => {
             let call = Call {
@@ -59,6 +63,7 @@ where
                 request_id: request_id.clone(),
                 method: method.clone(),
                 route_path: route_path.clone(),
+                base_path,
                 caller,
             };
             handler(call).await
@@ -94,6 +99,20 @@ fn request_id_of(request: &Request) -> String {
     .unwrap_or_else(|| ulid::Ulid::generate().to_string())
 }
 
+/// API Gateway's `requestContext.path` is the path the client used (with the stage);
+/// the event's `path` is the API's own. The difference is the base path.
+fn base_path_of(request: &Request) -> String {
+    let client_path = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(context)) => context.path.clone(),
+        _ => None,
+    }
+    .unwrap_or_default();
+    client_path
+        .strip_suffix(request.raw_http_path())
+        .unwrap_or("")
+        .to_owned()
+}
+
 fn route_path_of(request: &Request) -> String {
     match request.request_context_ref() {
         Some(RequestContext::ApiGatewayV1(context)) => context.resource_path.clone(),
@@ -118,6 +137,17 @@ impl Call {
 
     pub fn method(&self) -> &Method {
         &self.method
+    }
+
+    /// The path of this request as the API sees it, e.g. `/patients/01J.../profile`.
+    pub fn path(&self) -> &str {
+        self.request.raw_http_path()
+    }
+
+    /// A URL path the client can follow (for `Location`): `api_path` under this request's base
+    /// path, so it stays right behind a stage or a custom domain mapping.
+    pub fn link(&self, api_path: &str) -> String {
+        format!("{}{api_path}", self.base_path)
     }
 
     /// True when this call is for `route`.

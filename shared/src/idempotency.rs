@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ApiError;
 use crate::http::Call;
+use crate::ids::PatientId;
 use crate::keys::{self, Key};
 use crate::store;
 use crate::timestamp::Timestamp;
@@ -38,6 +39,31 @@ pub struct StoredResponse {
     pub location: Option<String>,
     #[serde(default)]
     pub etag: Option<String>,
+    /// The patient whose data the body shows: a replay is an access to it and is audited.
+    #[serde(default)]
+    pub patient_id: Option<PatientId>,
+}
+
+impl StoredResponse {
+    pub fn render(&self, replayed: bool) -> Result<Response<Body>, ApiError> {
+        let status = StatusCode::from_u16(self.status).map_err(ApiError::internal)?;
+        let mut builder = Response::builder()
+            .status(status)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(http::header::CACHE_CONTROL, "no-store");
+        if replayed {
+            builder = builder.header("idempotent-replayed", "true");
+        }
+        if let Some(location) = &self.location {
+            builder = builder.header(http::header::LOCATION, location);
+        }
+        if let Some(etag) = &self.etag {
+            builder = builder.header(http::header::ETAG, etag);
+        }
+        builder
+            .body(Body::Text(self.body.clone()))
+            .map_err(ApiError::internal)
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -62,6 +88,14 @@ fn sha256_hex(parts: &[&[u8]]) -> String {
         .collect()
 }
 
+/// What a creating POST ended with.
+pub enum Outcome {
+    /// This request created it.
+    Created(StoredResponse),
+    /// An earlier request with the same key did; this is its response.
+    Replayed(StoredResponse),
+}
+
 impl Idempotency {
     /// Reads the optional `Idempotency-Key` header of a creating POST.
     pub fn from_call(call: &Call) -> Result<Option<Self>, ApiError> {
@@ -77,26 +111,25 @@ impl Idempotency {
                 format!("must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
             ));
         }
-        let scope = format!("{} {}", call.method(), call.route_path());
+        let route = format!("{} {}", call.method(), call.route_path());
         let record = keys::idempotency_record(
             &call.caller().sub,
-            &sha256_hex(&[scope.as_bytes(), raw.as_bytes()]),
+            &sha256_hex(&[route.as_bytes(), raw.as_bytes()]),
         );
         // The request as sent: the path with its ids, and the body byte for byte.
-        let path = call.path_param("patientId").unwrap_or_default();
-        let fingerprint = sha256_hex(&[scope.as_bytes(), path.as_bytes(), call.body_bytes()]);
+        let fingerprint = sha256_hex(&[route.as_bytes(), call.path().as_bytes(), call.body_bytes()]);
         Ok(Some(Idempotency {
             record,
             fingerprint,
         }))
     }
 
-    /// The first response, when this key was used before with the same request.
-    pub async fn replay(
+    /// The first response, when this key was used (and has not expired) with the same request.
+    pub async fn lookup(
         &self,
         dynamo: &Client,
         table: &str,
-    ) -> Result<Option<Response<Body>>, ApiError> {
+    ) -> Result<Option<StoredResponse>, ApiError> {
         let output = dynamo
             .get_item()
             .table_name(table)
@@ -109,14 +142,18 @@ impl Idempotency {
             return Ok(None);
         };
         let record: Record = store::from_item(item)?;
+        // DynamoDB's TTL deletes expired items late; until then they must not count.
+        if record.expires_at <= Timestamp::now().unix_seconds() {
+            return Ok(None);
+        }
         if record.fingerprint != self.fingerprint {
             return Err(ApiError::IdempotencyKeyReused);
         }
-        render(&record.response, true).map(Some)
+        Ok(Some(record.response))
     }
 
-    /// The write that records `response`; fails its condition if the key was used meanwhile.
-    pub fn record(
+    /// The write that records `response`; fails its condition if the key is in use.
+    fn record(
         &self,
         table: &str,
         response: &StoredResponse,
@@ -131,48 +168,26 @@ impl Idempotency {
         let put = Put::builder()
             .table_name(table)
             .set_item(Some(store::to_item(&self.record, &record)?))
-            .condition_expression("attribute_not_exists(PK)")
+            .condition_expression("attribute_not_exists(PK) OR expiresAt <= :now")
+            .expression_attribute_values(":now", store::number(now.unix_seconds()))
             .build()
             .map_err(ApiError::internal)?;
         Ok(TransactWriteItem::builder().put(put).build())
     }
 }
 
-fn render(stored: &StoredResponse, replayed: bool) -> Result<Response<Body>, ApiError> {
-    let status = StatusCode::from_u16(stored.status).map_err(ApiError::internal)?;
-    let mut builder = Response::builder()
-        .status(status)
-        .header(http::header::CONTENT_TYPE, "application/json")
-        .header(http::header::CACHE_CONTROL, "no-store");
-    if replayed {
-        builder = builder.header("idempotent-replayed", "true");
-    }
-    if let Some(location) = &stored.location {
-        builder = builder.header(http::header::LOCATION, location);
-    }
-    if let Some(etag) = &stored.etag {
-        builder = builder.header(http::header::ETAG, etag);
-    }
-    builder
-        .body(Body::Text(stored.body.clone()))
-        .map_err(ApiError::internal)
-}
-
 /// Writes `items` (what a POST creates) in one transaction, together with the idempotency
-/// record when the call carried a key, and answers `response`. A concurrent request with the
-/// same key that won the race gets its response replayed instead; any other failed condition
-/// means what was to be created exists already (409).
+/// record when the call carried a key. A concurrent request with the same key that won the
+/// race yields its response instead; any other failed condition means what was to be created
+/// exists already (409). Callers check [`Idempotency::lookup`] first, before doing any work.
 pub async fn create_once(
     dynamo: &Client,
     table: &str,
     idempotency: Option<&Idempotency>,
     mut items: Vec<TransactWriteItem>,
     response: StoredResponse,
-) -> Result<Response<Body>, ApiError> {
+) -> Result<Outcome, ApiError> {
     if let Some(idempotency) = idempotency {
-        if let Some(replayed) = idempotency.replay(dynamo, table).await? {
-            return Ok(replayed);
-        }
         items.push(idempotency.record(table, &response)?);
     }
     let record_index = items.len() - 1;
@@ -181,22 +196,21 @@ pub async fn create_once(
         .set_transact_items(Some(items))
         .send()
         .await;
-    match result {
-        Ok(_) => render(&response, false),
-        Err(error) => {
-            let failed = store::failed_conditions(&error);
-            match (idempotency, failed) {
-                (Some(idempotency), Some(failed)) if failed.contains(&record_index) => idempotency
-                    .replay(dynamo, table)
-                    .await?
-                    .ok_or_else(|| ApiError::Conflict("please retry".into())),
-                (_, Some(_)) => Err(ApiError::Conflict("it exists already".into())),
-                (_, None) if store::is_transaction_conflict(&error) => Err(ApiError::Conflict(
-                    "another request changed this at the same time; retry".into(),
-                )),
-                (_, None) => Err(store::sdk_error(error)),
+    let Err(error) = result else {
+        return Ok(Outcome::Created(response));
+    };
+    match (idempotency, store::failed_conditions(&error)) {
+        (Some(idempotency), Some(failed)) if failed.contains(&record_index) => {
+            match idempotency.lookup(dynamo, table).await? {
+                Some(first) => Ok(Outcome::Replayed(first)),
+                None => Err(ApiError::Conflict("please retry".into())),
             }
         }
+        (_, Some(_)) => Err(ApiError::Conflict("it exists already".into())),
+        (_, None) if store::is_transaction_conflict(&error) => Err(ApiError::Conflict(
+            "another request changed this at the same time; retry".into(),
+        )),
+        (_, None) => Err(store::sdk_error(error)),
     }
 }
 

@@ -21,10 +21,10 @@ macro_rules! ulid_id {
 
             /// Accepts the canonical 26-character Crockford base32 form only.
             pub fn parse(raw: &str) -> Option<Self> {
-                if raw.len() != 26 {
-                    return None;
-                }
-                Ulid::from_str(raw).ok().map(Self)
+                // Ulid::from_str also takes lower case and overflowing first characters;
+                // one id must have one spelling (it is part of keys and fingerprints).
+                let parsed = Ulid::from_str(raw).ok()?;
+                (parsed.to_string() == raw).then_some(Self(parsed))
             }
         }
 
@@ -80,5 +80,7 @@ mod tests {
         assert_eq!(PatientId::parse("me"), None);
         assert_eq!(PatientId::parse("../../etc"), None);
         assert_eq!(PatientId::parse(&format!("{id}0")), None);
+        assert_eq!(PatientId::parse(&id.to_string().to_lowercase()), None);
+        assert_eq!(PatientId::parse("ZZZZZZZZZZZZZZZZZZZZZZZZZZ"), None);
     }
 }

@@ -3,10 +3,10 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
+use portal_shared::authz::{Action, Authorizer, StaffAccess};
 use portal_shared::etag::Version;
 use portal_shared::http::Call;
-use portal_shared::idempotency::{Idempotency, StoredResponse, create_once};
+use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
 use portal_shared::ids::PatientId;
 use portal_shared::timestamp::Timestamp;
 
@@ -22,9 +22,9 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let dynamo = &deps.platform.dynamo;
     let table = &deps.platform.app_table;
     if let Some(idempotency) = &idempotency
-        && let Some(first) = idempotency.replay(dynamo, table).await?
+        && let Some(first) = idempotency.lookup(dynamo, table).await?
     {
-        return Ok(first);
+        return replay(&authorizer, call, &access, first).await;
     }
 
     let now = Timestamp::now();
@@ -46,6 +46,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         return Err(ApiError::invalid(field, message));
     }
 
+    // Audited before the write, so no patient exists without the event of their registration.
     authorizer
         .record_staff_access(call, &access, &[(profile.patient_id, "profile".into())])
         .await?;
@@ -54,9 +55,28 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let response = StoredResponse {
         status: StatusCode::CREATED.as_u16(),
         body,
-        location: Some(format!("/patients/{}/profile", profile.patient_id)),
+        location: Some(call.link(&format!("/patients/{}/profile", profile.patient_id))),
         etag: Some(Version(profile.version).etag()),
+        patient_id: Some(profile.patient_id),
     };
     let create = deps.profiles().create(&profile)?;
-    create_once(dynamo, table, idempotency.as_ref(), vec![create], response).await
+    match create_once(dynamo, table, idempotency.as_ref(), vec![create], response).await? {
+        Outcome::Created(response) => response.render(false),
+        Outcome::Replayed(first) => replay(&authorizer, call, &access, first).await,
+    }
+}
+
+/// A retry gets the first response; it shows the patient's data again, so it is audited.
+async fn replay(
+    authorizer: &Authorizer<'_>,
+    call: &Call,
+    access: &StaffAccess,
+    first: StoredResponse,
+) -> Result<Response<Body>, ApiError> {
+    if let Some(patient) = first.patient_id {
+        authorizer
+            .record_staff_access(call, access, &[(patient, "profile".into())])
+            .await?;
+    }
+    first.render(true)
 }

@@ -48,6 +48,8 @@ pub enum WriteConflict {
     ProfileChanged,
     /// The change request was decided by someone else meanwhile.
     AlreadyDecided,
+    /// Another transaction on the same items was in flight; retrying may succeed.
+    Contention,
 }
 
 pub struct ProfileStore<'a> {
@@ -106,6 +108,7 @@ impl<'a> ProfileStore<'a> {
             )
             .expression_attribute_values(":prefix", store::string(keys::PROFILE_CHANGE_PREFIX))
             .scan_index_forward(false)
+            .consistent_read(true)
             .limit(limit)
             .send()
             .await
@@ -118,7 +121,7 @@ impl<'a> ProfileStore<'a> {
             .collect()
     }
 
-    /// Replaces the profile if its version is still `expected`; with `new_change`, also files
+    /// Replaces the profile if its version is still `expected`; with `new_change`, also records
     /// the change request (with its pointer), provided none is pending.
     pub async fn save(
         &self,
@@ -302,9 +305,7 @@ impl<'a> ProfileStore<'a> {
             Ok(_) => Ok(Ok(())),
             Err(error) => match store::failed_conditions(&error) {
                 Some(failed) => Ok(Err(conflict(&failed))),
-                None if store::is_transaction_conflict(&error) => {
-                    Ok(Err(WriteConflict::ProfileChanged))
-                }
+                None if store::is_transaction_conflict(&error) => Ok(Err(WriteConflict::Contention)),
                 None => Err(store::sdk_error(error)),
             },
         }

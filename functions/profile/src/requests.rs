@@ -54,12 +54,12 @@ pub struct ContactPatch {
 pub struct ProfilePatch {
     #[serde(default, deserialize_with = "present")]
     pub preferred_name: Option<Option<Name>>,
-    #[serde(default)]
-    pub contact: Option<ContactPatch>,
+    #[serde(default, deserialize_with = "present")]
+    pub contact: Option<Option<ContactPatch>>,
     #[serde(default, deserialize_with = "present")]
     pub language: Option<Option<LanguageTag>>,
-    #[serde(default)]
-    pub communication: Option<Communication>,
+    #[serde(default, deserialize_with = "present")]
+    pub communication: Option<Option<Communication>>,
     // Legal identity: cannot be cleared, only replaced (by staff, or by staff's approval).
     #[serde(default, deserialize_with = "present")]
     pub legal_name: Option<Option<LegalName>>,
@@ -89,9 +89,27 @@ impl ProfilePatch {
         })
     }
 
+    /// The first object field sent as `null`: these have parts to clear one by one, and no
+    /// patient is without communication preferences.
+    pub fn nulled_object(&self) -> Option<&'static str> {
+        if matches!(self.contact, Some(None)) {
+            Some("contact")
+        } else if matches!(self.communication, Some(None)) {
+            Some("communication")
+        } else {
+            None
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
+        let contact_empty = match &self.contact {
+            Some(Some(contact)) => {
+                contact.email.is_none() && contact.phone.is_none() && contact.address.is_none()
+            }
+            _ => true,
+        };
         self.preferred_name.is_none()
-            && self.contact.is_none()
+            && contact_empty
             && self.language.is_none()
             && self.communication.is_none()
             && self.legal_name.is_none()
@@ -129,7 +147,7 @@ mod tests {
             parse_json(br#"{"preferredName":null,"contact":{"phone":"+15555550100"}}"#)
                 .expect("valid");
         assert!(matches!(patch.preferred_name, Some(None)));
-        let contact = patch.contact.expect("contact");
+        let contact = patch.contact.flatten().expect("contact");
         assert!(contact.email.is_none());
         assert!(matches!(contact.phone, Some(Some(_))));
         assert!(patch.language.is_none());

@@ -104,7 +104,7 @@ pub async fn decide(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             Ok(()) => return json(StatusCode::OK, &ChangeReviewView::from(&decided)),
             Err(WriteConflict::AlreadyDecided) => return Err(already_decided()),
             // The patient changed their profile meanwhile: read it again and re-apply.
-            Err(WriteConflict::ProfileChanged) => continue,
+            Err(WriteConflict::ProfileChanged | WriteConflict::Contention) => continue,
         }
     }
     Err(ApiError::Conflict(

@@ -26,6 +26,9 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .await?;
     let expected = required_if_match(call)?;
     let patch: ProfilePatch = call.json_body()?;
+    if let Some(field) = patch.nulled_object() {
+        return Err(ApiError::invalid(field, "cannot be null; send the parts to change"));
+    }
     if patch.is_empty() {
         return Err(ApiError::invalid("body", "names no field to change"));
     }
@@ -45,18 +48,16 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let now = Timestamp::now();
     let new_change = if requested.is_empty() {
         None
-    } else if staff_edit {
-        // Staff check documents at the desk; their corrections need no second review.
-        profile.apply_identity(&requested);
-        None
     } else {
         if profile.pending_change_id.is_some() {
-            return Err(ApiError::Conflict(
+            return Err(ApiError::Conflict(if staff_edit {
+                "The patient's own change request is waiting for review: decide it first.".into()
+            } else {
                 "A change to the legal name, date of birth or sex is already waiting for review."
-                    .into(),
-            ));
+                    .into()
+            }));
         }
-        let change = ChangeRequest {
+        let mut change = ChangeRequest {
             change_id: ChangeId::generate(),
             patient_id: patient,
             previous: profile.identity_before(&requested),
@@ -68,7 +69,16 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             decided_by: None,
             reason: None,
         };
-        profile.pending_change_id = Some(change.change_id);
+        if staff_edit {
+            // Staff check documents at the desk: their correction applies now, and is kept as
+            // an approved change so the record shows what changed, when and by whom.
+            profile.apply_identity(&change.requested);
+            change.status = ChangeStatus::Approved;
+            change.decided_at = Some(now);
+            change.decided_by = Some(call.caller().sub.clone());
+        } else {
+            profile.pending_change_id = Some(change.change_id);
+        }
         Some(change)
     };
     if let Err((field, message)) = profile.check_reachable() {
@@ -85,6 +95,11 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         Err(WriteConflict::ProfileChanged | WriteConflict::AlreadyDecided) => {
             return Err(ApiError::PreconditionFailed);
         }
+        Err(WriteConflict::Contention) => {
+            return Err(ApiError::Conflict(
+                "Another change to this profile was being saved at the same moment; retry.".into(),
+            ));
+        }
     }
     let changes = store.recent_changes(&access, RECENT_CHANGES).await?;
     json_with_headers(
@@ -99,7 +114,7 @@ fn apply_now(profile: &mut Profile, patch: ProfilePatch) {
     if let Some(preferred) = patch.preferred_name {
         profile.preferred_name = preferred;
     }
-    if let Some(contact) = patch.contact {
+    if let Some(Some(contact)) = patch.contact {
         if let Some(email) = contact.email {
             profile.contact.email = email;
         }
@@ -113,7 +128,7 @@ fn apply_now(profile: &mut Profile, patch: ProfilePatch) {
     if let Some(language) = patch.language {
         profile.language = language;
     }
-    if let Some(communication) = patch.communication {
+    if let Some(Some(communication)) = patch.communication {
         profile.communication = communication;
     }
 }

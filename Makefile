@@ -1,0 +1,73 @@
+# The commands people type. A fresh machine needs only Rust (rustup) and Python 3: everything else
+# is installed here, pinned (requirements-*.txt, Cargo.lock).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV       := .venv
+STACK_FILE := .portal-local/stack.json
+PORT       ?= 3000
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# No colour codes in CI logs; quieter pip.
+export CARGO_TERM_COLOR ?= never
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help dev test lint fmt build watch invoke token deploy venv deploy-tools rust-tools clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.dev-installed: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.deploy-installed: requirements-deploy.txt $(VENV)/.dev-installed
+	$(VENV)/bin/pip install -q -r requirements-deploy.txt
+	touch $@
+
+venv: $(VENV)/.dev-installed ## Install the local-stack and lint tools into .venv/
+
+deploy-tools: $(VENV)/.deploy-installed ## Install AWS SAM CLI and cargo-lambda into .venv/
+
+rust-tools:
+	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+dev: venv ## Start the local stack with demo data: API at http://127.0.0.1:3000
+	cargo run -p portal-local -- up --seed demo --port $(PORT) --stack-file $(STACK_FILE)
+
+test: venv rust-tools lint ## Every check and every test (what CI runs)
+	cargo test --workspace --no-fail-fast
+
+lint: venv rust-tools ## cargo fmt --check, clippy -D warnings, cfn-lint
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cfn-lint template.yaml
+
+fmt: ## Format the code
+	cargo fmt --all
+
+build: deploy-tools ## Release build of every function for Lambda (arm64): target/lambda/<fn>/bootstrap
+	rustup target add aarch64-unknown-linux-gnu
+	cargo lambda build --release --arm64 --workspace --exclude portal-local --exclude portal-tests --exclude portal-shared
+
+watch: deploy-tools ## Run the functions under cargo lambda watch against the local stack (make dev first)
+	@test -f .portal-local/functions.env || { echo "Start the local stack first: make dev"; exit 1; }
+	cargo lambda watch -A 127.0.0.1 --env-file .portal-local/functions.env
+
+invoke: ## Invoke a function under `make watch` with events/$(EVENT).json, ids swapped for the demo's
+	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=get-profile [FUNCTION=profile]"; exit 1; }
+	cargo run -q -p portal-local -- event events/$(EVENT).json --stack-file $(STACK_FILE) > .portal-local/event.json
+	cargo lambda invoke $(or $(FUNCTION),profile) --data-file .portal-local/event.json
+
+token: ## Print a demo user's ID token: make token WHO=frontdesk
+	@cargo run -q -p portal-local -- token $(WHO) --stack-file $(STACK_FILE)
+
+deploy: build ## sam build + sam deploy --guided
+	sam build
+	sam deploy --guided
+
+clean: ## Remove build output and the local stack's files
+	cargo clean
+	rm -rf .aws-sam .portal-local

@@ -1,0 +1,10 @@
+//! End-to-end suites: the local API Gateway in front of the real handlers, real ID tokens from
+//! the emulated Cognito, real DynamoDB calls against the emulator. One binary so the emulator
+//! starts once per run; each test isolates itself with its own patients.
+
+mod consistency;
+mod gateway;
+mod profile_read;
+mod profile_register;
+mod profile_review;
+mod profile_update;
