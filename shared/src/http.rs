@@ -219,20 +219,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::invalid("body", "a JSON object is required"));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
-    let value = parsed.map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => field_error(&path, &inner.to_string()),
-            _ => ApiError::Malformed("the body is not valid JSON".into()),
-        }
-    })?;
-    deserializer.end().map_err(|_| {
-        ApiError::Malformed("the body has trailing characters after the JSON".into())
-    })?;
-    Ok(value)
+    // Syntax first, so a truncated document is "not JSON" (400) rather than a field error.
+    let document: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|_| ApiError::Malformed("the body is not valid JSON".into()))?;
+    if !document.is_object() {
+        return Err(ApiError::invalid("body", "must be a JSON object"));
+    }
+    serde_path_to_error::deserialize(&document)
+        .map_err(|error| field_error(&error.path().to_string(), &error.inner().to_string()))
 }
 
 /// serde's messages name missing and unknown fields inside backticks, relative to `path`.
@@ -343,6 +337,16 @@ mod tests {
 
     #[test]
     fn rejects_non_json_and_huge_bodies() {
+        for text in [&b"[1,"[..], b"{} x", b"{\"name\":"] {
+            assert!(matches!(
+                parse_json::<Body>(text),
+                Err(ApiError::Malformed(_))
+            ));
+        }
+        assert!(matches!(
+            parse_json::<Body>(b"[\"a\"]"),
+            Err(ApiError::Invalid(_))
+        ));
         assert!(matches!(
             parse_json::<Body>(b"{not json"),
             Err(ApiError::Malformed(_))

@@ -117,7 +117,8 @@ impl Idempotency {
             &sha256_hex(&[route.as_bytes(), raw.as_bytes()]),
         );
         // The request as sent: the path with its ids, and the body byte for byte.
-        let fingerprint = sha256_hex(&[route.as_bytes(), call.path().as_bytes(), call.body_bytes()]);
+        let fingerprint =
+            sha256_hex(&[route.as_bytes(), call.path().as_bytes(), call.body_bytes()]);
         Ok(Some(Idempotency {
             record,
             fingerprint,

@@ -1,1 +1,392 @@
+//! The end-to-end harness: `spawn_app()` starts the emulator, provisions `template.yaml` under a
+//! unique prefix and serves the local API Gateway — once per test run — and hands every test a
+//! client that acts as any demo role. Tests isolate themselves by registering their own
+//! patients (`new_patient`), never by sharing one.
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use portal_local::identity::{self, DEMO_PASSWORD};
+use portal_local::{BackgroundStack, StartOptions};
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+
+pub use reqwest::Method;
+
+/// Someone who can sign in.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub email: String,
+    pub sub: String,
+    /// A Cognito ID token, as the API's authorizer expects.
+    pub token: String,
+}
+
+/// A patient registered through the API, with a sign-in of their own.
+#[derive(Debug, Clone)]
+pub struct Patient {
+    pub id: String,
+    pub family: String,
+    pub email: String,
+    pub actor: Actor,
+}
+
+pub struct TestApp {
+    pub api_url: String,
+    pub front_desk: Actor,
+    pub clinician: Actor,
+    pub response_team: Actor,
+    pub admin: Actor,
+    /// In the caregivers group, with no grant for anyone.
+    pub caregiver: Actor,
+    background: BackgroundStack,
+}
+
+/// An HTTP response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(&name.to_ascii_lowercase()).cloned()
+    }
+}
+
+static APP: OnceCell<TestApp> = OnceCell::const_new();
+
+/// The shared test stack, started by the first test that asks for it.
+pub async fn spawn_app() -> &'static TestApp {
+    APP.get_or_init(|| async {
+        TestApp::start()
+            .await
+            .unwrap_or_else(|error| panic!("cannot start the test stack: {error:#}"))
+    })
+    .await
+}
+
+/// A family name no other test uses, so tests can count what they wrote.
+pub fn unique_family_name() -> String {
+    format!("Tester{}", ulid::Ulid::generate())
+}
+
+/// A valid registration body.
+pub fn registration(family: &str) -> Value {
+    json!({
+        "legalName": {"given": "Ana", "family": family},
+        "dateOfBirth": "1984-03-12",
+        "sex": "female",
+        "contact": {"email": format!("{}@patients.portal.test", family.to_lowercase()), "phone": "+15555550101"}
+    })
+}
+
+/// Checks a problem+json answer: its status, and the field it names (if `field` is given).
+#[track_caller]
+pub fn assert_problem(reply: &Reply, status: u16, field: Option<&str>) {
+    assert_eq!(reply.status, status, "{reply:#?}");
+    assert_eq!(
+        reply.header("content-type").as_deref(),
+        Some("application/problem+json"),
+        "{reply:#?}"
+    );
+    assert_eq!(reply.body["status"], status, "{reply:#?}");
+    assert!(reply.body["title"].is_string(), "{reply:#?}");
+    if let Some(field) = field {
+        let named = reply.body["errors"]
+            .as_array()
+            .is_some_and(|errors| errors.iter().any(|e| e["field"] == field));
+        assert!(named, "expected the problem to name {field}: {reply:#?}");
+    }
+}
+
+impl TestApp {
+    async fn start() -> anyhow::Result<TestApp> {
+        // The stack runs on its own thread and runtime (see BackgroundStack), so starting it
+        // blocks; keep that off this test's runtime.
+        let background = tokio::task::spawn_blocking(|| {
+            let addr: SocketAddr = "127.0.0.1:0".parse().context("address")?;
+            BackgroundStack::start(StartOptions::unique("e2e"), addr)
+        })
+        .await
+        .context("start-up panicked")??;
+        let api_url = background.api_url.clone();
+        let staff = |name: &'static str, groups: &'static [&'static str]| {
+            let email =
+                format!("{name}-{}@staff.portal.test", ulid::Ulid::generate()).to_lowercase();
+            background.run(move |stack| async move {
+                let sub = identity::create_staff_user(
+                    &stack,
+                    &email,
+                    "Test",
+                    name,
+                    groups,
+                    DEMO_PASSWORD,
+                )
+                .await?;
+                let token = identity::sign_in(&stack, &email, DEMO_PASSWORD).await?;
+                Ok(Actor { email, sub, token })
+            })
+        };
+        let front_desk = staff("frontdesk", &["front-desk"]).await?;
+        let clinician = staff("clinician", &["clinicians"]).await?;
+        let response_team = staff("response", &["response-team"]).await?;
+        let admin = staff("admin", &["admins"]).await?;
+        let caregiver = staff("caregiver", &["caregivers"]).await?;
+        Ok(TestApp {
+            api_url,
+            front_desk,
+            clinician,
+            response_team,
+            admin,
+            caregiver,
+            background,
+        })
+    }
+
+    /// Registers a patient through the API (as front desk) and gives them a sign-in.
+    pub async fn new_patient(&self) -> Patient {
+        let family = unique_family_name();
+        let reply = self
+            .send(
+                Method::POST,
+                "/staff/patients",
+                Some(&self.front_desk),
+                Some(registration(&family)),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "registering a test patient: {reply:#?}");
+        let id = reply.body["patientId"]
+            .as_str()
+            .expect("patientId")
+            .to_owned();
+        let email = reply.body["contact"]["email"]
+            .as_str()
+            .expect("email")
+            .to_owned();
+        let (login_email, patient_id) = (email.clone(), id.clone());
+        let actor = self
+            .background
+            .run(move |stack| async move {
+                let sub = identity::create_patient_login(
+                    &stack,
+                    &login_email,
+                    &patient_id,
+                    DEMO_PASSWORD,
+                )
+                .await?;
+                let token = identity::sign_in(&stack, &login_email, DEMO_PASSWORD).await?;
+                Ok(Actor {
+                    email: login_email,
+                    sub,
+                    token,
+                })
+            })
+            .await
+            .expect("creating the patient's sign-in");
+        Patient {
+            id,
+            family,
+            email,
+            actor,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.api_url)
+    }
+
+    async fn read(response: reqwest::Response) -> Reply {
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let text = response.text().await.expect("response body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A new client per request: clients hold connections bound to the runtime that made them,
+    /// and every test has its own runtime.
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        reqwest::Client::new().request(method, self.url(path))
+    }
+
+    /// Sends a JSON request as `who` (or anonymously).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        who: Option<&Actor>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.request(method, path);
+        if let Some(actor) = who {
+            request = request.bearer_auth(&actor.token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    pub async fn send_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        who: &Actor,
+        body: Value,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self
+            .request(method, path)
+            .bearer_auth(&who.token)
+            .json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    /// A PATCH with If-Match.
+    pub async fn patch(&self, path: &str, who: &Actor, if_match: &str, body: Value) -> Reply {
+        self.send_with_headers(Method::PATCH, path, who, body, &[("If-Match", if_match)])
+            .await
+    }
+
+    /// Sends `token` verbatim in the Authorization header.
+    pub async fn send_with_token(&self, method: Method, path: &str, token: &str) -> Reply {
+        let request = self.request(method, path).header("Authorization", token);
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    /// Sends a body as-is, with the given content type.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        who: &Actor,
+        content_type: &str,
+        body: &str,
+    ) -> Reply {
+        self.send_raw_with_headers(method, path, who, content_type, body, &[])
+            .await
+    }
+
+    pub async fn send_raw_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        who: &Actor,
+        content_type: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self
+            .request(method, path)
+            .bearer_auth(&who.token)
+            .header("Content-Type", content_type)
+            .body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    /// The audit events in a patient's partition, oldest first (read straight from the audit
+    /// table: the access-log route comes with the identity feature).
+    pub async fn audit_events(&self, patient_id: &str) -> Vec<Value> {
+        let partition = format!("PATIENT#{patient_id}");
+        self.background
+            .run(move |stack| async move {
+                let table = stack.table("AuditTable").context("audit table")?.to_owned();
+                let output = stack
+                    .dynamodb()
+                    .query()
+                    .table_name(table)
+                    .key_condition_expression("PK = :pk")
+                    .expression_attribute_values(
+                        ":pk",
+                        aws_sdk_dynamodb::types::AttributeValue::S(partition),
+                    )
+                    .consistent_read(true)
+                    .send()
+                    .await?;
+                let items = output.items.unwrap_or_default();
+                Ok(items
+                    .into_iter()
+                    .map(|item| serde_dynamo::from_item(item))
+                    .collect::<Result<Vec<Value>, _>>()?)
+            })
+            .await
+            .expect("reading the audit table")
+    }
+
+    /// How many profiles carry this family name (a scan: fine for tests, never in a handler).
+    pub async fn count_profiles_named(&self, family: &str) -> usize {
+        let family = family.to_owned();
+        self.background
+            .run(move |stack| async move {
+                let table = stack.table("AppTable").context("app table")?.to_owned();
+                let mut count = 0;
+                let mut start = None;
+                loop {
+                    let output = stack
+                        .dynamodb()
+                        .scan()
+                        .table_name(&table)
+                        .filter_expression("SK = :profile AND legalName.#family = :family")
+                        .expression_attribute_names("#family", "family")
+                        .expression_attribute_values(
+                            ":profile",
+                            aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
+                        )
+                        .expression_attribute_values(
+                            ":family",
+                            aws_sdk_dynamodb::types::AttributeValue::S(family.clone()),
+                        )
+                        .consistent_read(true)
+                        .set_exclusive_start_key(start)
+                        .send()
+                        .await?;
+                    count += output.items.map(|items| items.len()).unwrap_or_default();
+                    start = output.last_evaluated_key;
+                    if start.is_none() {
+                        return Ok(count);
+                    }
+                }
+            })
+            .await
+            .expect("scanning the app table")
+    }
+}
+
+impl TestApp {
+    /// Runs AWS work on the stack's own runtime (see `BackgroundStack::run`).
+    pub async fn on_stack<F, Fut, T>(&self, work: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(portal_local::Stack) -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.background.run(work).await
+    }
+}

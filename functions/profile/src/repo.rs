@@ -305,7 +305,9 @@ impl<'a> ProfileStore<'a> {
             Ok(_) => Ok(Ok(())),
             Err(error) => match store::failed_conditions(&error) {
                 Some(failed) => Ok(Err(conflict(&failed))),
-                None if store::is_transaction_conflict(&error) => Ok(Err(WriteConflict::Contention)),
+                None if store::is_transaction_conflict(&error) => {
+                    Ok(Err(WriteConflict::Contention))
+                }
                 None => Err(store::sdk_error(error)),
             },
         }

@@ -27,7 +27,10 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let expected = required_if_match(call)?;
     let patch: ProfilePatch = call.json_body()?;
     if let Some(field) = patch.nulled_object() {
-        return Err(ApiError::invalid(field, "cannot be null; send the parts to change"));
+        return Err(ApiError::invalid(
+            field,
+            "cannot be null; send the parts to change",
+        ));
     }
     if patch.is_empty() {
         return Err(ApiError::invalid("body", "names no field to change"));

@@ -1,17 +1,25 @@
 //! `GET /patients/{patientId}/profile`.
 
-use portal_tests::{assert_problem, spawn_app, Method};
+use portal_tests::{Method, assert_problem, spawn_app};
 
 #[tokio::test]
 async fn patients_read_their_own_profile_by_id_and_as_me() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    for path in [format!("/patients/{}/profile", patient.id), "/patients/me/profile".to_owned()] {
-        let response = app.send(Method::GET, &path, Some(&patient.actor), None).await;
+    for path in [
+        format!("/patients/{}/profile", patient.id),
+        "/patients/me/profile".to_owned(),
+    ] {
+        let response = app
+            .send(Method::GET, &path, Some(&patient.actor), None)
+            .await;
         assert_eq!(response.status, 200, "{response:?}");
         assert_eq!(response.body["patientId"], patient.id.as_str());
         assert_eq!(response.header("etag").as_deref(), Some("\"1\""));
-        assert_eq!(response.header("cache-control").as_deref(), Some("no-store"));
+        assert_eq!(
+            response.header("cache-control").as_deref(),
+            Some("no-store")
+        );
     }
     let events = app.audit_events(&patient.id).await;
     let reads: Vec<_> = events
@@ -19,9 +27,13 @@ async fn patients_read_their_own_profile_by_id_and_as_me() {
         .filter(|e| e["action"] == "profile.read" && e["outcome"] == "allowed")
         .collect();
     assert_eq!(reads.len(), 2, "{events:?}");
-    assert!(reads.iter().all(|e| e["actorSub"] == patient.actor.sub.as_str()
-        && e["relationship"] == "own"
-        && e["requestId"].as_str().is_some_and(|id| !id.is_empty())));
+    assert!(
+        reads
+            .iter()
+            .all(|e| e["actorSub"] == patient.actor.sub.as_str()
+                && e["relationship"] == "own"
+                && e["requestId"].as_str().is_some_and(|id| !id.is_empty()))
+    );
 }
 
 #[tokio::test]
@@ -30,13 +42,23 @@ async fn another_patients_profile_is_not_found_and_the_attempt_is_audited() {
     let me = app.new_patient().await;
     let other = app.new_patient().await;
     let response = app
-        .send(Method::GET, &format!("/patients/{}/profile", other.id), Some(&me.actor), None)
+        .send(
+            Method::GET,
+            &format!("/patients/{}/profile", other.id),
+            Some(&me.actor),
+            None,
+        )
         .await;
     assert_problem(&response, 404, None);
     // Indistinguishable from a patient that does not exist.
-    let nobody = ulid::Ulid::new().to_string();
+    let nobody = ulid::Ulid::generate().to_string();
     let missing = app
-        .send(Method::GET, &format!("/patients/{nobody}/profile"), Some(&me.actor), None)
+        .send(
+            Method::GET,
+            &format!("/patients/{nobody}/profile"),
+            Some(&me.actor),
+            None,
+        )
         .await;
     assert_problem(&missing, 404, None);
     assert_eq!(response.body["title"], missing.body["title"]);
@@ -63,13 +85,23 @@ async fn staff_read_by_role() {
     let response = app.send(Method::GET, &path, Some(&app.admin), None).await;
     assert_problem(&response, 403, None);
     // A caregiver without a grant for this patient learns nothing.
-    let response = app.send(Method::GET, &path, Some(&app.caregiver), None).await;
+    let response = app
+        .send(Method::GET, &path, Some(&app.caregiver), None)
+        .await;
     assert_problem(&response, 404, None);
     let events = app.audit_events(&patient.id).await;
-    assert!(events.iter().any(|e| e["actorSub"] == app.admin.sub.as_str() && e["outcome"] == "denied"));
-    assert!(events.iter().any(|e| e["actorSub"] == app.clinician.sub.as_str()
-        && e["outcome"] == "allowed"
-        && e["relationship"] == "staff"));
+    assert!(
+        events
+            .iter()
+            .any(|e| e["actorSub"] == app.admin.sub.as_str() && e["outcome"] == "denied")
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["actorSub"] == app.clinician.sub.as_str()
+                && e["outcome"] == "allowed"
+                && e["relationship"] == "staff")
+    );
 }
 
 #[tokio::test]
@@ -77,14 +109,23 @@ async fn malformed_ids_and_me_without_a_record_are_not_found() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     for path in ["/patients/not-a-ulid/profile", "/patients/%00/profile"] {
-        let response = app.send(Method::GET, path, Some(&patient.actor), None).await;
+        let response = app
+            .send(Method::GET, path, Some(&patient.actor), None)
+            .await;
         assert_problem(&response, 404, None);
     }
     // Staff have no patient record of their own.
     let response = app
-        .send(Method::GET, "/patients/me/profile", Some(&app.front_desk), None)
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&app.front_desk),
+            None,
+        )
         .await;
     assert_problem(&response, 404, None);
-    let response = app.send(Method::GET, "/patients/me/profile", None, None).await;
+    let response = app
+        .send(Method::GET, "/patients/me/profile", None, None)
+        .await;
     assert_eq!(response.status, 401);
 }

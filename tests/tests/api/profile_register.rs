@@ -1,7 +1,7 @@
 //! `POST /staff/patients`.
 
 use futures::future::join_all;
-use portal_tests::{assert_problem, registration, spawn_app, unique_family_name, Method};
+use portal_tests::{Method, assert_problem, registration, spawn_app, unique_family_name};
 use serde_json::json;
 
 #[tokio::test]
@@ -17,8 +17,14 @@ async fn front_desk_registers_a_patient() {
         )
         .await;
     assert_eq!(response.status, 201, "{response:?}");
-    let id = response.body["patientId"].as_str().expect("patientId").to_owned();
-    assert_eq!(response.header("location"), Some(format!("/patients/{id}/profile")));
+    let id = response.body["patientId"]
+        .as_str()
+        .expect("patientId")
+        .to_owned();
+    assert_eq!(
+        response.header("location"),
+        Some(format!("/patients/{id}/profile"))
+    );
     assert_eq!(response.header("etag").as_deref(), Some("\"1\""));
     assert_eq!(response.body["legalName"]["family"], family.as_str());
     assert_eq!(response.body["contact"]["phone"], "+15555550101");
@@ -26,7 +32,12 @@ async fn front_desk_registers_a_patient() {
     assert_eq!(response.body["changeRequests"], json!([]));
 
     let read = app
-        .send(Method::GET, &format!("/patients/{id}/profile"), Some(&app.front_desk), None)
+        .send(
+            Method::GET,
+            &format!("/patients/{id}/profile"),
+            Some(&app.front_desk),
+            None,
+        )
         .await;
     assert_eq!(read.status, 200);
     assert_eq!(read.body["legalName"], response.body["legalName"]);
@@ -52,42 +63,79 @@ async fn invalid_registrations_name_the_field_and_write_nothing() {
         body
     };
     let cases = [
-        (with(json!({"contact": {"email": "not-an-email"}})), "contact.email"),
+        (
+            with(json!({"contact": {"email": "not-an-email"}})),
+            "contact.email",
+        ),
         (with(json!({"contact": {"phone": "555"}})), "contact.phone"),
         (with(json!({"dateOfBirth": "2999-01-01"})), "dateOfBirth"),
         (with(json!({"dateOfBirth": "12/03/1984"})), "dateOfBirth"),
         (with(json!({"sex": "robot"})), "sex"),
-        (with(json!({"legalName": {"given": "", "family": "X"}})), "legalName.given"),
-        (with(json!({"isAdmin": true})), "isAdmin"),
-        (with(json!({"contact": {"fax": "+15555550101"}})), "contact.fax"),
         (
-            with(json!({"communication": {"preferredChannel": "email", "appointmentReminders": true, "healthReminders": false}, "contact": {"email": null}})),
+            with(json!({"legalName": {"given": "", "family": "X"}})),
+            "legalName.given",
+        ),
+        (with(json!({"isAdmin": true})), "isAdmin"),
+        (
+            with(json!({"contact": {"fax": "+15555550101"}})),
+            "contact.fax",
+        ),
+        (
+            with(
+                json!({"communication": {"preferredChannel": "email", "appointmentReminders": true, "healthReminders": false}, "contact": {"email": null}}),
+            ),
             "communication.preferredChannel",
         ),
     ];
     for (body, field) in cases {
         let response = app
-            .send(Method::POST, "/staff/patients", Some(&app.front_desk), Some(body))
+            .send(
+                Method::POST,
+                "/staff/patients",
+                Some(&app.front_desk),
+                Some(body),
+            )
             .await;
         assert_problem(&response, 422, Some(field));
     }
     let mut missing = registration(&family);
     missing.as_object_mut().expect("object").remove("legalName");
     let response = app
-        .send(Method::POST, "/staff/patients", Some(&app.front_desk), Some(missing))
+        .send(
+            Method::POST,
+            "/staff/patients",
+            Some(&app.front_desk),
+            Some(missing),
+        )
         .await;
     assert_problem(&response, 422, Some("legalName"));
 
     let response = app
-        .send_raw(Method::POST, "/staff/patients", &app.front_desk, "application/json", "{not json")
+        .send_raw(
+            Method::POST,
+            "/staff/patients",
+            &app.front_desk,
+            "application/json",
+            "{not json",
+        )
         .await;
     assert_problem(&response, 400, None);
     let response = app
-        .send_raw(Method::POST, "/staff/patients", &app.front_desk, "text/plain", "hello")
+        .send_raw(
+            Method::POST,
+            "/staff/patients",
+            &app.front_desk,
+            "text/plain",
+            "hello",
+        )
         .await;
     assert_problem(&response, 415, None);
 
-    assert_eq!(app.count_profiles_named(&family).await, 0, "nothing may be written");
+    assert_eq!(
+        app.count_profiles_named(&family).await,
+        0,
+        "nothing may be written"
+    );
 }
 
 #[tokio::test]
@@ -95,14 +143,30 @@ async fn only_front_desk_may_register() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let family = unique_family_name();
-    for actor in [&app.clinician, &app.response_team, &app.admin, &app.caregiver, &patient.actor] {
+    for actor in [
+        &app.clinician,
+        &app.response_team,
+        &app.admin,
+        &app.caregiver,
+        &patient.actor,
+    ] {
         let response = app
-            .send(Method::POST, "/staff/patients", Some(actor), Some(registration(&family)))
+            .send(
+                Method::POST,
+                "/staff/patients",
+                Some(actor),
+                Some(registration(&family)),
+            )
             .await;
         assert_problem(&response, 403, None);
     }
     let response = app
-        .send(Method::POST, "/staff/patients", None, Some(registration(&family)))
+        .send(
+            Method::POST,
+            "/staff/patients",
+            None,
+            Some(registration(&family)),
+        )
         .await;
     assert_eq!(response.status, 401);
     assert_eq!(app.count_profiles_named(&family).await, 0);
@@ -113,13 +177,14 @@ async fn an_idempotency_key_creates_one_patient_however_often_it_is_sent() {
     let app = spawn_app().await;
     let family = unique_family_name();
     let key = format!("register-{family}");
+    let key_header = [("Idempotency-Key", key.as_str())];
     let first = app
         .send_with_headers(
             Method::POST,
             "/staff/patients",
             &app.front_desk,
             registration(&family),
-            &[("Idempotency-Key", &key)],
+            &key_header,
         )
         .await;
     assert_eq!(first.status, 201, "{first:?}");
@@ -130,7 +195,7 @@ async fn an_idempotency_key_creates_one_patient_however_often_it_is_sent() {
             "/staff/patients",
             &app.front_desk,
             registration(&family),
-            &[("Idempotency-Key", &key)],
+            &key_header,
         )
         .await;
     assert_eq!(retry.status, 201);
@@ -142,7 +207,7 @@ async fn an_idempotency_key_creates_one_patient_however_often_it_is_sent() {
             "/staff/patients",
             &app.front_desk,
             registration(&family),
-            &[("Idempotency-Key", &key)],
+            &key_header,
         )
     }))
     .await;
@@ -161,11 +226,14 @@ async fn an_idempotency_key_creates_one_patient_however_often_it_is_sent() {
             "/staff/patients",
             &app.front_desk,
             other,
-            &[("Idempotency-Key", &key)],
+            &key_header,
         )
         .await;
     assert_problem(&reused, 422, None);
-    assert_eq!(reused.body["type"], "https://patient-portal.dev/problems/idempotency-key-reused");
+    assert_eq!(
+        reused.body["type"],
+        "https://patient-portal.dev/problems/idempotency-key-reused"
+    );
     assert_eq!(app.count_profiles_named(&family).await, 1);
 }
 
@@ -174,13 +242,14 @@ async fn concurrent_first_requests_with_one_key_create_one_patient() {
     let app = spawn_app().await;
     let family = unique_family_name();
     let key = format!("burst-{family}");
+    let key_header = [("Idempotency-Key", key.as_str())];
     let responses = join_all((0..10).map(|_| {
         app.send_with_headers(
             Method::POST,
             "/staff/patients",
             &app.front_desk,
             registration(&family),
-            &[("Idempotency-Key", &key)],
+            &key_header,
         )
     }))
     .await;
@@ -191,7 +260,10 @@ async fn concurrent_first_requests_with_one_key_create_one_patient() {
         .collect();
     assert_eq!(ids.len(), 1, "{responses:?}");
     // Losers of the race either replay the winner's response or are told to retry.
-    assert!(responses.iter().all(|r| r.status == 201 || r.status == 409), "{responses:?}");
+    assert!(
+        responses.iter().all(|r| r.status == 201 || r.status == 409),
+        "{responses:?}"
+    );
     assert_eq!(app.count_profiles_named(&family).await, 1);
 }
 

@@ -1,13 +1,18 @@
 //! `GET /staff/profile-changes` and `POST /staff/profile-changes/{changeId}/decision`.
 
 use futures::future::join_all;
-use portal_tests::{assert_problem, spawn_app, Method, Patient, TestApp};
-use serde_json::{json, Value};
+use portal_tests::{Method, Patient, TestApp, assert_problem, spawn_app};
+use serde_json::{Value, json};
 
 /// The patient asks to change their family name; returns the change id.
 async fn request_name_change(app: &TestApp, patient: &Patient, family: &str) -> String {
     let etag = app
-        .send(Method::GET, "/patients/me/profile", Some(&patient.actor), None)
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            None,
+        )
         .await
         .header("etag")
         .expect("etag");
@@ -35,9 +40,17 @@ async fn whole_queue(app: &TestApp, limit: u32) -> Vec<Value> {
             None => format!("/staff/profile-changes?limit={limit}"),
             Some(c) => format!("/staff/profile-changes?limit={limit}&cursor={c}"),
         };
-        let page = app.send(Method::GET, &path, Some(&app.front_desk), None).await;
+        let page = app
+            .send(Method::GET, &path, Some(&app.front_desk), None)
+            .await;
         assert_eq!(page.status, 200, "{page:?}");
-        items.extend(page.body["items"].as_array().expect("items").iter().cloned());
+        items.extend(
+            page.body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .cloned(),
+        );
         match page.body["nextCursor"].as_str() {
             Some(next) => cursor = Some(next.to_owned()),
             None => return items,
@@ -61,30 +74,60 @@ async fn staff_see_pending_changes_oldest_first_across_pages() {
     assert_eq!(entry["patientId"], first.id.as_str());
     assert_eq!(entry["status"], "pending");
     assert_eq!(entry["requested"]["legalName"]["family"], "Earlier");
-    assert_eq!(entry["previous"]["legalName"]["family"], first.family.as_str());
+    assert_eq!(
+        entry["previous"]["legalName"]["family"],
+        first.family.as_str()
+    );
 
     // Listing a patient's pending change is an access to their data.
     let events = app.audit_events(&first.id).await;
-    assert!(events.iter().any(|e| e["action"] == "profile-change.review"
-        && e["actorSub"] == app.front_desk.sub.as_str()));
+    assert!(
+        events.iter().any(|e| e["action"] == "profile-change.review"
+            && e["actorSub"] == app.front_desk.sub.as_str())
+    );
 }
 
 #[tokio::test]
 async fn the_queue_refuses_bad_paging_and_other_roles() {
     let app = spawn_app().await;
-    for query in ["limit=0", "limit=101", "limit=ten", "cursor=forged", "cursor=e30.AAAA"] {
+    for query in [
+        "limit=0",
+        "limit=101",
+        "limit=ten",
+        "cursor=forged",
+        "cursor=e30.AAAA",
+    ] {
         let response = app
-            .send(Method::GET, &format!("/staff/profile-changes?{query}"), Some(&app.front_desk), None)
+            .send(
+                Method::GET,
+                &format!("/staff/profile-changes?{query}"),
+                Some(&app.front_desk),
+                None,
+            )
             .await;
-        let field = if query.starts_with("limit") { "limit" } else { "cursor" };
+        let field = if query.starts_with("limit") {
+            "limit"
+        } else {
+            "cursor"
+        };
         assert_problem(&response, 422, Some(field));
     }
     let patient = app.new_patient().await;
-    for actor in [&app.clinician, &app.response_team, &app.admin, &app.caregiver, &patient.actor] {
-        let response = app.send(Method::GET, "/staff/profile-changes", Some(actor), None).await;
+    for actor in [
+        &app.clinician,
+        &app.response_team,
+        &app.admin,
+        &app.caregiver,
+        &patient.actor,
+    ] {
+        let response = app
+            .send(Method::GET, "/staff/profile-changes", Some(actor), None)
+            .await;
         assert_problem(&response, 403, None);
     }
-    let response = app.send(Method::GET, "/staff/profile-changes", None, None).await;
+    let response = app
+        .send(Method::GET, "/staff/profile-changes", None, None)
+        .await;
     assert_eq!(response.status, 401);
 }
 
@@ -95,20 +138,42 @@ async fn approving_applies_the_change_and_the_patient_sees_it() {
     let change = request_name_change(&app, &patient, "Married").await;
     let path = format!("/staff/profile-changes/{change}/decision");
     let response = app
-        .send(Method::POST, &path, Some(&app.front_desk), Some(json!({"decision": "approve"})))
+        .send(
+            Method::POST,
+            &path,
+            Some(&app.front_desk),
+            Some(json!({"decision": "approve"})),
+        )
         .await;
     assert_eq!(response.status, 200, "{response:?}");
     assert_eq!(response.body["status"], "approved");
 
-    let profile = app.send(Method::GET, "/patients/me/profile", Some(&patient.actor), None).await;
+    let profile = app
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            None,
+        )
+        .await;
     assert_eq!(profile.body["legalName"]["family"], "Married");
     assert_eq!(profile.body["changeRequests"][0]["status"], "approved");
     assert_eq!(profile.header("etag").as_deref(), Some("\"3\""));
-    assert!(whole_queue(&app, 100).await.iter().all(|c| c["changeId"] != change.as_str()));
+    assert!(
+        whole_queue(&app, 100)
+            .await
+            .iter()
+            .all(|c| c["changeId"] != change.as_str())
+    );
 
     // Decided once: a second decision is a conflict and changes nothing.
     let again = app
-        .send(Method::POST, &path, Some(&app.front_desk), Some(json!({"decision": "reject", "reason": "no"})))
+        .send(
+            Method::POST,
+            &path,
+            Some(&app.front_desk),
+            Some(json!({"decision": "reject", "reason": "no"})),
+        )
         .await;
     assert_problem(&again, 409, None);
     // The patient may ask for another change now.
@@ -124,19 +189,36 @@ async fn rejecting_needs_a_reason_the_patient_can_read() {
     for (body, field) in [
         (json!({"decision": "reject"}), "reason"),
         (json!({"decision": "reject", "reason": "   "}), "reason"),
-        (json!({"decision": "reject", "reason": "x".repeat(501)}), "reason"),
+        (
+            json!({"decision": "reject", "reason": "x".repeat(501)}),
+            "reason",
+        ),
         (json!({"decision": "maybe"}), "decision"),
         (json!({"decision": "approve", "note": "x"}), "note"),
     ] {
-        let response = app.send(Method::POST, &path, Some(&app.front_desk), Some(body)).await;
+        let response = app
+            .send(Method::POST, &path, Some(&app.front_desk), Some(body))
+            .await;
         assert_problem(&response, 422, Some(field));
     }
     let reason = "Please bring a document showing the new name.";
     let response = app
-        .send(Method::POST, &path, Some(&app.front_desk), Some(json!({"decision": "reject", "reason": reason})))
+        .send(
+            Method::POST,
+            &path,
+            Some(&app.front_desk),
+            Some(json!({"decision": "reject", "reason": reason})),
+        )
         .await;
     assert_eq!(response.status, 200, "{response:?}");
-    let profile = app.send(Method::GET, "/patients/me/profile", Some(&patient.actor), None).await;
+    let profile = app
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            None,
+        )
+        .await;
     assert_eq!(profile.body["legalName"]["family"], patient.family.as_str());
     assert_eq!(profile.body["changeRequests"][0]["status"], "rejected");
     assert_eq!(profile.body["changeRequests"][0]["reason"], reason);
@@ -149,13 +231,23 @@ async fn who_may_decide_and_on_what() {
     let change = request_name_change(&app, &patient, "Someone").await;
     let path = format!("/staff/profile-changes/{change}/decision");
     let approve = json!({"decision": "approve"});
-    for actor in [&app.clinician, &app.response_team, &app.admin, &app.caregiver, &patient.actor] {
-        let response = app.send(Method::POST, &path, Some(actor), Some(approve.clone())).await;
+    for actor in [
+        &app.clinician,
+        &app.response_team,
+        &app.admin,
+        &app.caregiver,
+        &patient.actor,
+    ] {
+        let response = app
+            .send(Method::POST, &path, Some(actor), Some(approve.clone()))
+            .await;
         assert_problem(&response, 403, None);
     }
-    let response = app.send(Method::POST, &path, None, Some(approve.clone())).await;
+    let response = app
+        .send(Method::POST, &path, None, Some(approve.clone()))
+        .await;
     assert_eq!(response.status, 401);
-    for unknown in [ulid::Ulid::new().to_string(), "nope".to_owned()] {
+    for unknown in [ulid::Ulid::generate().to_string(), "nope".to_owned()] {
         let response = app
             .send(
                 Method::POST,
@@ -166,7 +258,14 @@ async fn who_may_decide_and_on_what() {
             .await;
         assert_problem(&response, 404, None);
     }
-    let profile = app.send(Method::GET, "/patients/me/profile", Some(&patient.actor), None).await;
+    let profile = app
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            None,
+        )
+        .await;
     assert_eq!(profile.body["changeRequests"][0]["status"], "pending");
 }
 
@@ -187,9 +286,26 @@ async fn concurrent_decisions_settle_once() {
     .await;
     let winners: Vec<_> = responses.iter().filter(|r| r.status == 200).collect();
     assert_eq!(winners.len(), 1, "{responses:?}");
-    assert!(responses.iter().all(|r| r.status == 200 || r.status == 409), "{responses:?}");
-    let profile = app.send(Method::GET, "/patients/me/profile", Some(&patient.actor), None).await;
-    assert_eq!(profile.body["changeRequests"][0]["status"], winners[0].body["status"]);
-    let expected_family = if winners[0].body["status"] == "approved" { "Raced" } else { patient.family.as_str() };
+    assert!(
+        responses.iter().all(|r| r.status == 200 || r.status == 409),
+        "{responses:?}"
+    );
+    let profile = app
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            None,
+        )
+        .await;
+    assert_eq!(
+        profile.body["changeRequests"][0]["status"],
+        winners[0].body["status"]
+    );
+    let expected_family = if winners[0].body["status"] == "approved" {
+        "Raced"
+    } else {
+        patient.family.as_str()
+    };
     assert_eq!(profile.body["legalName"]["family"], expected_family);
 }

@@ -1,7 +1,7 @@
 //! `PATCH /patients/{patientId}/profile`.
 
 use futures::future::join_all;
-use portal_tests::{assert_problem, spawn_app, Method};
+use portal_tests::{Method, assert_problem, spawn_app};
 use serde_json::json;
 
 #[tokio::test]
@@ -32,20 +32,35 @@ async fn a_patient_updates_contact_details_and_preferences_at_once() {
     // Untouched fields stay.
     assert_eq!(response.body["contact"]["email"], patient.email.as_str());
 
-    let read = app.send(Method::GET, "/patients/me/profile", Some(&patient.actor), None).await;
+    let read = app
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            None,
+        )
+        .await;
     assert_eq!(read.body["preferredName"], "Annie");
     assert_eq!(read.header("etag").as_deref(), Some("\"2\""));
 
     // null clears an optional field (merge patch).
     let cleared = app
-        .patch("/patients/me/profile", &patient.actor, "\"2\"", json!({"preferredName": null}))
+        .patch(
+            "/patients/me/profile",
+            &patient.actor,
+            "\"2\"",
+            json!({"preferredName": null}),
+        )
         .await;
     assert_eq!(cleared.status, 200, "{cleared:?}");
     assert!(cleared.body.get("preferredName").is_none());
 
     let events = app.audit_events(&patient.id).await;
     assert_eq!(
-        events.iter().filter(|e| e["action"] == "profile.update" && e["outcome"] == "allowed").count(),
+        events
+            .iter()
+            .filter(|e| e["action"] == "profile.update" && e["outcome"] == "allowed")
+            .count(),
         2
     );
 }
@@ -56,14 +71,33 @@ async fn if_match_is_required_and_must_be_current() {
     let patient = app.new_patient().await;
     let change = json!({"preferredName": "Annie"});
     let missing = app
-        .send(Method::PATCH, "/patients/me/profile", Some(&patient.actor), Some(change.clone()))
+        .send(
+            Method::PATCH,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            Some(change.clone()),
+        )
         .await;
     assert_problem(&missing, 428, None);
     for stale in ["\"7\"", "\"0\"", "W/\"1\"", "*", "1"] {
-        let response = app.patch("/patients/me/profile", &patient.actor, stale, change.clone()).await;
+        let response = app
+            .patch(
+                "/patients/me/profile",
+                &patient.actor,
+                stale,
+                change.clone(),
+            )
+            .await;
         assert_problem(&response, 412, None);
     }
-    let read = app.send(Method::GET, "/patients/me/profile", Some(&patient.actor), None).await;
+    let read = app
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            None,
+        )
+        .await;
     assert_eq!(read.header("etag").as_deref(), Some("\"1\""));
     assert!(read.body.get("preferredName").is_none());
 }
@@ -73,7 +107,10 @@ async fn invalid_patches_name_the_field_and_change_nothing() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let cases = [
-        (json!({"contact": {"phone": "call me"}}), Some("contact.phone")),
+        (
+            json!({"contact": {"phone": "call me"}}),
+            Some("contact.phone"),
+        ),
         (json!({"contact": {"email": "x@"}}), Some("contact.email")),
         (json!({"language": "klingon!"}), Some("language")),
         (json!({"nickname": "A"}), Some("nickname")),
@@ -81,24 +118,45 @@ async fn invalid_patches_name_the_field_and_change_nothing() {
         (json!({"legalName": null}), Some("legalName")),
         (json!({"version": 9}), Some("version")),
         (json!({}), Some("body")),
-        (json!({"communication": {"preferredChannel": "mail", "appointmentReminders": true, "healthReminders": true}}),
-            Some("communication.preferredChannel")),
-        (json!({"contact": {"address": {"lines": [], "city": "X", "postalCode": "1", "country": "US"}}}),
-            Some("contact.address.lines")),
+        (
+            json!({"communication": {"preferredChannel": "mail", "appointmentReminders": true, "healthReminders": true}}),
+            Some("communication.preferredChannel"),
+        ),
+        (
+            json!({"contact": {"address": {"lines": [], "city": "X", "postalCode": "1", "country": "US"}}}),
+            Some("contact.address.lines"),
+        ),
     ];
     for (body, field) in cases {
-        let response = app.patch("/patients/me/profile", &patient.actor, "\"1\"", body).await;
+        let response = app
+            .patch("/patients/me/profile", &patient.actor, "\"1\"", body)
+            .await;
         assert_problem(&response, 422, field);
     }
     let response = app
         .send_raw_with_headers(
-            Method::PATCH, "/patients/me/profile", &patient.actor, "application/json", "[1,",
+            Method::PATCH,
+            "/patients/me/profile",
+            &patient.actor,
+            "application/json",
+            "[1,",
             &[("If-Match", "\"1\"")],
         )
         .await;
     assert_problem(&response, 400, None);
-    let read = app.send(Method::GET, "/patients/me/profile", Some(&patient.actor), None).await;
-    assert_eq!(read.header("etag").as_deref(), Some("\"1\""), "nothing may be written");
+    let read = app
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            None,
+        )
+        .await;
+    assert_eq!(
+        read.header("etag").as_deref(),
+        Some("\"1\""),
+        "nothing may be written"
+    );
 }
 
 #[tokio::test]
@@ -114,22 +172,36 @@ async fn who_may_update() {
         let response = app.patch(&path, actor, "\"1\"", body.clone()).await;
         assert_problem(&response, 403, None);
     }
-    let caregiver = app.patch(&path, &app.caregiver, "\"1\"", body.clone()).await;
+    let caregiver = app
+        .patch(&path, &app.caregiver, "\"1\"", body.clone())
+        .await;
     assert_problem(&caregiver, 404, None);
-    let anonymous = app.send(Method::PATCH, &path, None, Some(body.clone())).await;
+    let anonymous = app
+        .send(Method::PATCH, &path, None, Some(body.clone()))
+        .await;
     assert_eq!(anonymous.status, 401);
-    let read = app.send(Method::GET, &path, Some(&patient.actor), None).await;
+    let read = app
+        .send(Method::GET, &path, Some(&patient.actor), None)
+        .await;
     assert_eq!(read.header("etag").as_deref(), Some("\"1\""));
 
     // Front desk corrects a legal name directly: staff check documents at the desk.
     let desk = app
-        .patch(&path, &app.front_desk, "\"1\"", json!({"legalName": {"given": "Ana María", "family": "López"}}))
+        .patch(
+            &path,
+            &app.front_desk,
+            "\"1\"",
+            json!({"legalName": {"given": "Ana María", "family": "López"}}),
+        )
         .await;
     assert_eq!(desk.status, 200, "{desk:?}");
     assert_eq!(desk.body["legalName"]["family"], "López");
     // Kept as an approved change, so the patient sees what staff corrected.
     assert_eq!(desk.body["changeRequests"][0]["status"], "approved");
-    assert_eq!(desk.body["changeRequests"][0]["requested"]["legalName"]["family"], "López");
+    assert_eq!(
+        desk.body["changeRequests"][0]["requested"]["legalName"]["family"],
+        "López"
+    );
 }
 
 #[tokio::test]
@@ -147,8 +219,18 @@ async fn twenty_concurrent_updates_with_one_etag_let_exactly_one_through() {
     .await;
     let ok: Vec<_> = responses.iter().filter(|r| r.status == 200).collect();
     assert_eq!(ok.len(), 1, "{responses:?}");
-    assert!(responses.iter().all(|r| r.status == 200 || r.status == 412), "{responses:?}");
-    let read = app.send(Method::GET, "/patients/me/profile", Some(&patient.actor), None).await;
+    assert!(
+        responses.iter().all(|r| r.status == 200 || r.status == 412),
+        "{responses:?}"
+    );
+    let read = app
+        .send(
+            Method::GET,
+            "/patients/me/profile",
+            Some(&patient.actor),
+            None,
+        )
+        .await;
     assert_eq!(read.header("etag").as_deref(), Some("\"2\""));
     assert_eq!(read.body["preferredName"], ok[0].body["preferredName"]);
 }
@@ -169,7 +251,10 @@ async fn legal_identity_changes_from_a_patient_wait_for_review() {
     assert_eq!(response.status, 200, "{response:?}");
     // The contact change applies now; the identity does not.
     assert_eq!(response.body["contact"]["phone"], "+15555550123");
-    assert_eq!(response.body["legalName"]["family"], patient.family.as_str());
+    assert_eq!(
+        response.body["legalName"]["family"],
+        patient.family.as_str()
+    );
     assert_eq!(response.body["dateOfBirth"], "1984-03-12");
     let changes = response.body["changeRequests"].as_array().expect("changes");
     assert_eq!(changes.len(), 1);
@@ -179,13 +264,26 @@ async fn legal_identity_changes_from_a_patient_wait_for_review() {
 
     // One pending request at a time.
     let again = app
-        .patch("/patients/me/profile", &patient.actor, "\"2\"", json!({"sex": "other"}))
+        .patch(
+            "/patients/me/profile",
+            &patient.actor,
+            "\"2\"",
+            json!({"sex": "other"}),
+        )
         .await;
     assert_problem(&again, 409, None);
     // Asking for what is already recorded is no request at all.
     let same = app
-        .patch("/patients/me/profile", &patient.actor, "\"2\"", json!({"sex": "female"}))
+        .patch(
+            "/patients/me/profile",
+            &patient.actor,
+            "\"2\"",
+            json!({"sex": "female"}),
+        )
         .await;
     assert_eq!(same.status, 200, "{same:?}");
-    assert_eq!(same.body["changeRequests"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        same.body["changeRequests"].as_array().map(Vec::len),
+        Some(1)
+    );
 }

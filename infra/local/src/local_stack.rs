@@ -1,0 +1,80 @@
+//! Start-up of the local stack: the emulated AWS endpoint, then everything in the template.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::moto::{Moto, MotoOptions};
+use crate::provision::provision;
+use crate::stack::Stack;
+use crate::template::{Template, default_template_path};
+
+/// How to start a local stack. `StartOptions::default()` is what `portal-local up` uses.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// Prefix of every physical name (`<prefix>-AppTable`). Give each test run its own when
+    /// several share one endpoint; see [`StartOptions::unique`].
+    pub prefix: String,
+    pub region: String,
+    /// The template; `None` is `template.yaml` in the workspace root.
+    pub template: Option<PathBuf>,
+    /// Where the emulated AWS comes from (default: a moto server of our own).
+    pub moto: MotoOptions,
+}
+
+impl Default for StartOptions {
+    fn default() -> Self {
+        StartOptions {
+            prefix: "portal".to_owned(),
+            region: "us-east-1".to_owned(),
+            template: None,
+            moto: MotoOptions::default(),
+        }
+    }
+}
+
+impl StartOptions {
+    /// Default options with a prefix no other run uses: `<base>-<ulid>` in lower case.
+    pub fn unique(base: &str) -> StartOptions {
+        StartOptions {
+            prefix: format!(
+                "{base}-{}",
+                ulid::Ulid::generate().to_string().to_lowercase()
+            ),
+            ..StartOptions::default()
+        }
+    }
+}
+
+/// A provisioned stack and the moto server it lives in. Dropping it stops moto (if we started
+/// it); moto also stops by itself when this process exits, however it exits.
+#[derive(Debug)]
+pub struct LocalStack {
+    pub stack: Stack,
+    moto: Moto,
+}
+
+impl LocalStack {
+    /// Starts (or connects to) moto and provisions the template's resources in it.
+    pub async fn start(options: StartOptions) -> Result<LocalStack> {
+        let template_path = options
+            .template
+            .clone()
+            .unwrap_or_else(default_template_path);
+        let template = Arc::new(Template::load(&template_path)?);
+        let moto = Moto::start(&options.moto).await?;
+        let stack = provision(template, moto.endpoint(), &options.region, &options.prefix).await?;
+        Ok(LocalStack { stack, moto })
+    }
+
+    /// The emulated AWS endpoint.
+    pub fn endpoint(&self) -> &str {
+        self.moto.endpoint()
+    }
+
+    /// Stops moto now (dropping does the same).
+    pub fn stop(mut self) {
+        self.moto.stop();
+    }
+}

@@ -1,0 +1,205 @@
+//! `portal-local`: run the portal on this machine.
+//!
+//! - `portal-local up [--seed demo] [--port 3000]` starts moto, provisions `template.yaml`,
+//!   serves the API at http://127.0.0.1:3000 and writes `.portal-local/stack.json`; it runs
+//!   until Ctrl-C or SIGTERM.
+//! - `portal-local token frontdesk` prints an ID token of a demo user of the running stack, for
+//!   `curl -H "Authorization: Bearer $(portal-local token frontdesk)" ...`.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use portal_local::identity::{DEMO_PASSWORD, sign_in_tokens};
+use portal_local::seed::{DemoUser, seed_demo};
+use portal_local::{Gateway, LocalStack, MotoOptions, StackFile, StartOptions};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(version, about = "Run the patient portal locally against emulated AWS")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start moto, provision template.yaml, serve the API; stop with Ctrl-C.
+    Up {
+        /// Seed demo data: staff users per role and three patients.
+        #[arg(long, value_enum)]
+        seed: Option<Seed>,
+        /// Port of the local API (0 picks a free one).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address the local API binds.
+        #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+        host: IpAddr,
+        /// Where to write the stack description (default: .portal-local/stack.json in the
+        /// workspace root).
+        #[arg(long, env = "PORTAL_STACK_FILE")]
+        stack_file: Option<PathBuf>,
+        /// Prefix of the physical resource names.
+        #[arg(long, default_value = "portal")]
+        prefix: String,
+        /// The SAM template (default: template.yaml in the workspace root).
+        #[arg(long)]
+        template: Option<PathBuf>,
+        /// Use this AWS endpoint instead of starting moto (AWS_ENDPOINT_URL works too).
+        #[arg(long)]
+        endpoint: Option<String>,
+    },
+    /// Print an ID token of a demo user (by role, email or group) of the running stack.
+    Token {
+        /// `clinician`, `frontdesk`, `response`, `admin`, `patient1`..`patient3`, or an email.
+        who: String,
+        #[arg(long, env = "PORTAL_STACK_FILE")]
+        stack_file: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Seed {
+    Demo,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Up {
+            seed,
+            port,
+            host,
+            stack_file,
+            prefix,
+            template,
+            endpoint,
+        } => {
+            init_tracing();
+            let options = StartOptions {
+                prefix,
+                template,
+                moto: MotoOptions {
+                    endpoint,
+                    ..MotoOptions::default()
+                },
+                ..StartOptions::default()
+            };
+            let path = stack_file.unwrap_or_else(StackFile::default_path);
+            up(options, SocketAddr::new(host, port), seed, &path).await
+        }
+        Command::Token { who, stack_file } => {
+            let path = stack_file.unwrap_or_else(StackFile::default_path);
+            token(&who, &path).await
+        }
+    }
+}
+
+async fn up(
+    options: StartOptions,
+    addr: SocketAddr,
+    seed: Option<Seed>,
+    stack_file: &Path,
+) -> Result<()> {
+    let local = LocalStack::start(options).await?;
+    let (bound, server) = Gateway::serve(&local.stack, addr).await?;
+    let api_url = format!("http://{bound}");
+
+    let users = match seed {
+        Some(Seed::Demo) => seed_demo(&local.stack, &api_url)
+            .await
+            .context("seeding the demo practice failed")?,
+        None => Vec::new(),
+    };
+    StackFile::new(&local.stack, &api_url, users.clone()).write(stack_file)?;
+    print_summary(&api_url, &local, &users, stack_file);
+
+    shutdown_signal().await?;
+    tracing::info!("stopping");
+    server.abort();
+    // The file describes a running stack; once stopped it would mislead `portal-local token`.
+    if let Err(error) = std::fs::remove_file(stack_file) {
+        tracing::warn!(%error, "cannot remove the stack file");
+    }
+    local.stop();
+    Ok(())
+}
+
+fn print_summary(api_url: &str, local: &LocalStack, users: &[DemoUser], stack_file: &Path) {
+    println!();
+    println!("Patient portal API: {api_url}");
+    println!("Emulated AWS:       {}", local.endpoint());
+    println!("Stack file:         {}", stack_file.display());
+    if !users.is_empty() {
+        println!();
+        println!("Demo sign-ins (password for all: {DEMO_PASSWORD}):");
+        for user in users {
+            let patient = user
+                .patient_id
+                .as_deref()
+                .map(|id| format!("  patient {id}"))
+                .unwrap_or_default();
+            println!(
+                "  {:<10} {:<34} {}{patient}",
+                user.role,
+                user.email,
+                user.groups.join(",")
+            );
+        }
+        println!();
+        println!("  TOKEN=$(portal-local token frontdesk)");
+        println!("  curl -H \"Authorization: Bearer $TOKEN\" {api_url}/staff/profile-changes");
+    }
+    println!();
+    println!("Ctrl-C stops the stack.");
+}
+
+async fn token(who: &str, stack_file: &Path) -> Result<()> {
+    let file = StackFile::read(stack_file)?;
+    let Some(user) = file.find_user(who) else {
+        let known: Vec<&str> = file.users.iter().map(|u| u.role.as_str()).collect();
+        bail!("no demo user {who:?}; known: {}", known.join(", "));
+    };
+    let sdk = portal_shared::aws::local_sdk_config(&file.aws_endpoint, &file.region).await;
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+    let tokens = sign_in_tokens(
+        &cognito,
+        &file.user_pool_client_id,
+        &user.email,
+        &user.password,
+    )
+    .await?;
+    println!("{}", tokens.id_token);
+    Ok(())
+}
+
+fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Ctrl-C or SIGTERM (what `kill` and process managers send).
+async fn shutdown_signal() -> Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("cannot listen for SIGTERM")?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.context("cannot listen for Ctrl-C")?,
+            _ = term.recv() => {}
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c()
+            .await
+            .context("cannot listen for Ctrl-C")
+    }
+}

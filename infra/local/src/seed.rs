@@ -1,0 +1,173 @@
+//! The demo practice: one staff member per staff role and three patients.
+//!
+//! Patients are registered through the running gateway (`POST /staff/patients` with the front
+//! desk's real token), so the portal's own code writes their records; then each gets a sign-in
+//! in the `patients` group carrying their patient id.
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::identity::{self, DEMO_PASSWORD};
+use crate::stack::Stack;
+
+/// A demo sign-in, as listed in the stack file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoUser {
+    /// Short name to ask for a token by: `clinician`, `frontdesk`, `response`, `admin`,
+    /// `patient1`...
+    pub role: String,
+    pub email: String,
+    pub password: String,
+    pub groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_id: Option<String>,
+}
+
+struct Staff {
+    role: &'static str,
+    email: &'static str,
+    given: &'static str,
+    family: &'static str,
+    group: &'static str,
+}
+
+const STAFF: &[Staff] = &[
+    Staff {
+        role: "clinician",
+        email: "clinician@demo.portal.test",
+        given: "Grace",
+        family: "Adeyemi",
+        group: "clinicians",
+    },
+    Staff {
+        role: "frontdesk",
+        email: "frontdesk@demo.portal.test",
+        given: "Tom",
+        family: "Becker",
+        group: "front-desk",
+    },
+    Staff {
+        role: "response",
+        email: "response@demo.portal.test",
+        given: "Priya",
+        family: "Nair",
+        group: "response-team",
+    },
+    Staff {
+        role: "admin",
+        email: "admin@demo.portal.test",
+        given: "Alex",
+        family: "Morgan",
+        group: "admins",
+    },
+];
+
+/// The registration bodies of the demo patients (`POST /staff/patients`).
+pub fn demo_patients() -> Vec<Value> {
+    let patient = |given: &str, family: &str, born: &str, sex: &str, email: &str, phone: &str| {
+        json!({
+            "legalName": {"given": given, "family": family},
+            "dateOfBirth": born,
+            "sex": sex,
+            "contact": {"email": email, "phone": phone},
+        })
+    };
+    vec![
+        patient(
+            "Ana",
+            "Lopez",
+            "1984-03-12",
+            "female",
+            "ana.lopez@demo.portal.test",
+            "+15555550101",
+        ),
+        patient(
+            "Samuel",
+            "Okafor",
+            "1957-11-30",
+            "male",
+            "samuel.okafor@demo.portal.test",
+            "+15555550102",
+        ),
+        patient(
+            "Mei",
+            "Tanaka",
+            "2001-06-05",
+            "female",
+            "mei.tanaka@demo.portal.test",
+            "+15555550103",
+        ),
+    ]
+}
+
+/// Seeds the demo practice into `stack`, whose gateway answers at `api_url`.
+pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
+    let mut users = Vec::new();
+    for staff in STAFF {
+        identity::create_staff_user(
+            stack,
+            staff.email,
+            staff.given,
+            staff.family,
+            &[staff.group],
+            DEMO_PASSWORD,
+        )
+        .await?;
+        users.push(DemoUser {
+            role: staff.role.to_owned(),
+            email: staff.email.to_owned(),
+            password: DEMO_PASSWORD.to_owned(),
+            groups: vec![staff.group.to_owned()],
+            patient_id: None,
+        });
+    }
+
+    let front_desk = identity::sign_in(stack, "frontdesk@demo.portal.test", DEMO_PASSWORD).await?;
+    let http = reqwest::Client::new();
+    for (n, registration) in demo_patients().into_iter().enumerate() {
+        let email = registration
+            .pointer("/contact/email")
+            .and_then(Value::as_str)
+            .context("demo patient without an email")?
+            .to_owned();
+        let patient_id = register_patient(&http, api_url, &front_desk, &registration).await?;
+        identity::create_patient_login(stack, &email, &patient_id, DEMO_PASSWORD).await?;
+        users.push(DemoUser {
+            role: format!("patient{}", n + 1),
+            email,
+            password: DEMO_PASSWORD.to_owned(),
+            groups: vec![identity::PATIENTS_GROUP.to_owned()],
+            patient_id: Some(patient_id),
+        });
+    }
+    Ok(users)
+}
+
+/// Registers a patient through the API as a front-desk user; returns the new patient id.
+pub async fn register_patient(
+    http: &reqwest::Client,
+    api_url: &str,
+    front_desk_token: &str,
+    registration: &Value,
+) -> Result<String> {
+    let response = http
+        .post(format!("{}/staff/patients", api_url.trim_end_matches('/')))
+        .bearer_auth(front_desk_token)
+        .header("Idempotency-Key", ulid::Ulid::generate().to_string())
+        .json(registration)
+        .send()
+        .await
+        .context("cannot reach the gateway")?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        bail!("registering a demo patient failed with {status}: {body}");
+    }
+    Ok(body
+        .get("patientId")
+        .and_then(Value::as_str)
+        .context("the registration response has no patientId")?
+        .to_owned())
+}

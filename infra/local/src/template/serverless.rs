@@ -1,0 +1,230 @@
+//! The `AWS::Serverless::Api` and the `AWS::Serverless::Function`s with their `Api` events.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value as Json;
+
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub logical_id: String,
+    /// Usually `!Ref StageName`; resolve with [`super::Template::resolve_plain`].
+    pub stage_name: Json,
+    /// The authorizer every route uses unless it says otherwise.
+    pub default_authorizer: Option<String>,
+    /// Names of the API's Cognito user-pool authorizers.
+    pub cognito_authorizers: Vec<String>,
+    /// `GatewayResponses` by response type (`UNAUTHORIZED`, `DEFAULT_4XX`...): how API Gateway
+    /// answers the requests it refuses itself.
+    pub gateway_responses: BTreeMap<String, GatewayResponse>,
+}
+
+/// One of the API's customised gateway responses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GatewayResponse {
+    pub status_code: Option<u16>,
+    /// Static header values (the template's `'quoted'` form, unquoted).
+    pub headers: Vec<(String, String)>,
+    /// The `application/json` response template.
+    pub template: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub logical_id: String,
+    /// `Metadata.BuildProperties.Binary`: the cargo binary, which names the Rust handler.
+    pub binary: Option<String>,
+    /// Globals.Function.Environment.Variables merged with the function's own (which win), as
+    /// unresolved CloudFormation values.
+    pub environment: BTreeMap<String, Json>,
+    /// The function's timeout in seconds (its own, else the global one, else SAM's 3).
+    pub timeout_seconds: u64,
+    pub events: Vec<ApiEvent>,
+}
+
+/// A route: an `Api` event of a function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiEvent {
+    /// The event's name in the template (`GetProfile`).
+    pub name: String,
+    /// The resource path as written (`/patients/{patientId}/profile`).
+    pub path: String,
+    /// Upper case; `ANY` matches every method.
+    pub method: String,
+    /// The authorizer that guards the route, `None` for `Auth: { Authorizer: NONE }` (or an API
+    /// without a default authorizer).
+    pub authorizer: Option<String>,
+}
+
+impl ApiEvent {
+    /// Whether the route is open to callers without a token.
+    pub fn is_public(&self) -> bool {
+        self.authorizer.is_none()
+    }
+}
+
+/// SAM's default function timeout.
+const DEFAULT_TIMEOUT_SECONDS: u64 = 3;
+
+pub(super) fn parse_api(logical_id: &str, properties: &Json) -> Result<Api> {
+    let auth = properties.get("Auth");
+    let default_authorizer = match auth.and_then(|a| a.get("DefaultAuthorizer")) {
+        None => None,
+        Some(Json::String(name)) if name == "NONE" => None,
+        Some(Json::String(name)) => Some(name.clone()),
+        Some(other) => bail!("DefaultAuthorizer must be a name, found {other}"),
+    };
+    let mut cognito_authorizers = Vec::new();
+    if let Some(Json::Object(authorizers)) = auth.and_then(|a| a.get("Authorizers")) {
+        for (name, authorizer) in authorizers {
+            // Lambda authorizers would need their function run; the portal uses Cognito only.
+            if authorizer.get("UserPoolArn").is_none() {
+                bail!("authorizer {name} is not a Cognito user-pool authorizer");
+            }
+            cognito_authorizers.push(name.clone());
+        }
+    }
+    if let Some(name) = &default_authorizer
+        && !cognito_authorizers.contains(name)
+    {
+        bail!("DefaultAuthorizer {name} is not declared under Auth.Authorizers");
+    }
+    let mut gateway_responses = BTreeMap::new();
+    if let Some(Json::Object(declared)) = properties.get("GatewayResponses") {
+        for (kind, response) in declared {
+            gateway_responses.insert(
+                kind.clone(),
+                parse_gateway_response(response)
+                    .with_context(|| format!("GatewayResponses.{kind}"))?,
+            );
+        }
+    }
+    Ok(Api {
+        logical_id: logical_id.to_owned(),
+        stage_name: properties
+            .get("StageName")
+            .cloned()
+            .context("the API has no StageName")?,
+        default_authorizer,
+        cognito_authorizers,
+        gateway_responses,
+    })
+}
+
+fn parse_gateway_response(response: &Json) -> Result<GatewayResponse> {
+    let status_code = match response.get("StatusCode") {
+        None => None,
+        Some(Json::String(s)) => Some(s.parse().with_context(|| format!("StatusCode {s:?}"))?),
+        Some(Json::Number(n)) => Some(
+            n.as_u64()
+                .and_then(|n| u16::try_from(n).ok())
+                .with_context(|| format!("StatusCode {n}"))?,
+        ),
+        Some(other) => bail!("StatusCode must be a number, found {other}"),
+    };
+    let mut headers = Vec::new();
+    if let Some(Json::Object(declared)) = response.pointer("/ResponseParameters/Headers") {
+        for (name, value) in declared {
+            // Only static values ('...') have a meaning without a real API Gateway request.
+            let value = value
+                .as_str()
+                .and_then(|v| v.strip_prefix('\'')?.strip_suffix('\''))
+                .with_context(|| format!("header {name} must be a static 'value'"))?;
+            headers.push((name.clone(), value.to_owned()));
+        }
+    }
+    let template = response
+        .pointer("/ResponseTemplates/application~1json")
+        .and_then(Json::as_str)
+        .map(str::to_owned);
+    Ok(GatewayResponse {
+        status_code,
+        headers,
+        template,
+    })
+}
+
+pub(super) fn parse_function(
+    id: &str,
+    properties: &Json,
+    metadata: &Json,
+    globals: &Json,
+    api: &Api,
+) -> Result<Function> {
+    let binary = metadata
+        .pointer("/BuildProperties/Binary")
+        .and_then(Json::as_str)
+        .map(str::to_owned);
+
+    let mut environment = BTreeMap::new();
+    for source in [globals, properties] {
+        if let Some(Json::Object(vars)) = source.pointer("/Environment/Variables") {
+            environment.extend(vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+    }
+
+    let timeout_seconds = properties
+        .get("Timeout")
+        .or_else(|| globals.get("Timeout"))
+        .and_then(Json::as_u64)
+        .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+
+    let mut events = Vec::new();
+    if let Some(Json::Object(declared)) = properties.get("Events") {
+        for (name, event) in declared {
+            if event.get("Type").and_then(Json::as_str) != Some("Api") {
+                continue;
+            }
+            let event_properties = event.get("Properties").unwrap_or(&Json::Null);
+            events.push(
+                parse_api_event(name, event_properties, api)
+                    .with_context(|| format!("event {name}"))?,
+            );
+        }
+    }
+    Ok(Function {
+        logical_id: id.to_owned(),
+        binary,
+        environment,
+        timeout_seconds,
+        events,
+    })
+}
+
+fn parse_api_event(name: &str, properties: &Json, api: &Api) -> Result<ApiEvent> {
+    let text = |key: &str| {
+        properties
+            .get(key)
+            .and_then(Json::as_str)
+            .with_context(|| format!("{key} must be a plain string"))
+    };
+    let path = text("Path")?;
+    if !path.starts_with('/') {
+        bail!("Path {path:?} must start with '/'");
+    }
+    let method = text("Method")?.to_ascii_uppercase();
+
+    // Without RestApiId SAM creates an implicit API with no authorizer, which is not the one
+    // the local gateway emulates.
+    match properties.get("RestApiId") {
+        Some(Json::Object(r)) if r.get("Ref").and_then(Json::as_str) == Some(&api.logical_id) => {}
+        other => bail!(
+            "RestApiId must be !Ref {}, found {}",
+            api.logical_id,
+            other.map_or_else(|| "nothing".to_owned(), Json::to_string)
+        ),
+    }
+
+    let authorizer = match properties.pointer("/Auth/Authorizer") {
+        None => api.default_authorizer.clone(),
+        Some(Json::String(value)) if value == "NONE" => None,
+        Some(Json::String(value)) if api.cognito_authorizers.contains(value) => Some(value.clone()),
+        Some(other) => bail!("Auth.Authorizer {other} is not one of the API's authorizers"),
+    };
+    Ok(ApiEvent {
+        name: name.to_owned(),
+        path: path.to_owned(),
+        method,
+        authorizer,
+    })
+}

@@ -1,0 +1,287 @@
+use super::*;
+use serde_json::json;
+
+const FIXTURE: &str = include_str!("../../testdata/template.yaml");
+
+fn fixture() -> Result<Template> {
+    Template::parse(FIXTURE)
+}
+
+#[test]
+fn tables_come_with_keys_indexes_and_ttl() -> Result<()> {
+    let t = fixture()?;
+    let ids: Vec<&str> = t.tables.iter().map(|t| t.logical_id.as_str()).collect();
+    assert_eq!(ids, ["AppTable", "AuditTable"]);
+
+    let app = &t.tables[0];
+    assert_eq!(
+        app.key_schema,
+        [
+            KeyElement {
+                attribute_name: "PK".into(),
+                key_type: KeyType::Hash
+            },
+            KeyElement {
+                attribute_name: "SK".into(),
+                key_type: KeyType::Range
+            },
+        ]
+    );
+    assert_eq!(app.attribute_definitions.len(), 4);
+    assert!(
+        app.attribute_definitions
+            .iter()
+            .all(|a| a.attribute_type == ScalarType::S)
+    );
+    assert_eq!(app.global_secondary_indexes.len(), 1);
+    let gsi = &app.global_secondary_indexes[0];
+    assert_eq!(gsi.index_name, "GSI1");
+    assert_eq!(gsi.key_schema[0].attribute_name, "GSI1PK");
+    assert_eq!(gsi.projection.projection_type, Some(ProjectionType::All));
+    assert_eq!(app.ttl_attribute(), Some("expiresAt"));
+
+    let audit = &t.tables[1];
+    let projection = &audit.global_secondary_indexes[0].projection;
+    assert_eq!(projection.projection_type, Some(ProjectionType::Include));
+    assert_eq!(projection.non_key_attributes, ["action"]);
+    Ok(())
+}
+
+#[test]
+fn the_user_pool_client_and_groups_are_read() -> Result<()> {
+    let t = fixture()?;
+    let pool = &t.user_pool;
+    assert_eq!(pool.logical_id, "UserPool");
+    assert_eq!(pool.username_attributes, ["email"]);
+    assert!(pool.admin_create_user_only());
+    assert_eq!(pool.mfa_configuration.as_deref(), Some("OPTIONAL"));
+    assert_eq!(pool.enabled_mfas, ["SOFTWARE_TOKEN_MFA"]);
+    let policy = pool.password_policy().cloned().unwrap_or_default();
+    assert_eq!(policy.minimum_length, Some(12));
+    assert!(policy.require_uppercase && policy.require_lowercase);
+    assert!(policy.require_numbers && policy.require_symbols);
+    let custom: Vec<&SchemaAttribute> = pool.custom_attributes().collect();
+    assert_eq!(custom.len(), 1);
+    assert_eq!(custom[0].name, "patient_id");
+    assert_eq!(
+        custom[0].string_attribute_constraints,
+        Some(StringConstraints {
+            min_length: Some("26".into()),
+            max_length: Some("26".into())
+        })
+    );
+
+    let client = &t.user_pool_client;
+    assert!(!client.generate_secret);
+    assert!(
+        client
+            .explicit_auth_flows
+            .contains(&"ALLOW_USER_PASSWORD_AUTH".to_owned())
+    );
+    assert!(
+        client
+            .read_attributes
+            .contains(&"custom:patient_id".to_owned())
+    );
+    assert_eq!(client.write_attributes, ["email"]);
+    assert_eq!(client.id_token_validity, Some(60));
+
+    let mut groups: Vec<&str> = t.groups.iter().map(|g| g.group_name.as_str()).collect();
+    groups.sort_unstable();
+    assert_eq!(
+        groups,
+        [
+            "admins",
+            "caregivers",
+            "clinicians",
+            "front-desk",
+            "patients",
+            "response-team"
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn functions_merge_globals_and_list_their_routes() -> Result<()> {
+    let t = fixture()?;
+    let f = t.function("ProfileFunction").context("ProfileFunction")?;
+    assert_eq!(f.binary.as_deref(), Some("profile"));
+    assert_eq!(f.timeout_seconds, 10);
+    assert_eq!(
+        f.environment.get("APP_TABLE"),
+        Some(&json!({"Ref": "AppTable"}))
+    );
+    assert_eq!(
+        f.environment.get("CURSOR_SIGNING_KEY"),
+        Some(&json!({"Fn::Sub": "{{resolve:secretsmanager:${CursorSigningSecret}:SecretString}}"}))
+    );
+    assert_eq!(
+        f.environment.get("AUDIT_RETENTION_DAYS"),
+        Some(&json!("2557"))
+    );
+    assert_eq!(f.environment.get("FEATURE_NAME"), Some(&json!("profile")));
+    // The function's own value wins over the global one.
+    assert_eq!(f.environment.get("RUST_LOG"), Some(&json!("debug")));
+
+    let route = |name: &str| f.events.iter().find(|e| e.name == name).cloned();
+    assert_eq!(
+        route("GetProfile"),
+        Some(ApiEvent {
+            name: "GetProfile".into(),
+            path: "/patients/{patientId}/profile".into(),
+            method: "GET".into(),
+            authorizer: Some("CognitoAuthorizer".into()),
+        })
+    );
+    assert_eq!(
+        route("RegisterPatient").map(|e| e.method),
+        Some("POST".into())
+    );
+    assert!(route("Health").is_some_and(|e| e.is_public()));
+    assert_eq!(f.events.len(), 6);
+    Ok(())
+}
+
+#[test]
+fn the_api_has_its_stage_authorizer_and_gateway_responses() -> Result<()> {
+    let t = fixture()?;
+    assert_eq!(t.api.logical_id, "PortalApi");
+    assert_eq!(t.resolve_plain(&t.api.stage_name)?, "v1");
+    assert_eq!(
+        t.api.default_authorizer.as_deref(),
+        Some("CognitoAuthorizer")
+    );
+    let missing = t.api.gateway_responses.get("MISSING_AUTHENTICATION_TOKEN");
+    assert_eq!(missing.and_then(|r| r.status_code), Some(404));
+    assert_eq!(
+        missing.map(|r| r.headers.clone()),
+        Some(vec![(
+            "Content-Type".into(),
+            "application/problem+json".into()
+        )])
+    );
+    assert_eq!(t.secrets.len(), 1);
+    assert_eq!(t.secrets[0].generated_length(), 64);
+    Ok(())
+}
+
+/// A minimal template around one function's events, for the error cases.
+fn with_events(api_auth: &str, events: &str) -> String {
+    format!(
+        r#"
+Resources:
+  UserPool: {{ Type: AWS::Cognito::UserPool, Properties: {{}} }}
+  UserPoolClient: {{ Type: AWS::Cognito::UserPoolClient, Properties: {{ UserPoolId: !Ref UserPool }} }}
+  PortalApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: v1
+{api_auth}
+  Fn:
+    Type: AWS::Serverless::Function
+    Metadata: {{ BuildProperties: {{ Binary: fn }} }}
+    Properties:
+      Events:
+{events}
+"#
+    )
+}
+
+const COGNITO_AUTH: &str = "      Auth:
+        DefaultAuthorizer: Cognito
+        Authorizers:
+          Cognito: { UserPoolArn: !GetAtt UserPool.Arn }";
+
+#[test]
+fn routes_must_name_the_api_and_a_known_authorizer() -> Result<()> {
+    let ok = with_events(
+        COGNITO_AUTH,
+        "        A: { Type: Api, Properties: { RestApiId: !Ref PortalApi, Path: /a, Method: any } }
+        S: { Type: Schedule, Properties: { Schedule: rate(1 hour) } }",
+    );
+    let t = Template::parse(&ok)?;
+    let f = t.function("Fn").context("Fn")?;
+    assert_eq!(f.events.len(), 1, "only Api events are routes");
+    assert_eq!(f.events[0].method, "ANY");
+    assert_eq!(f.timeout_seconds, 3, "SAM's default timeout");
+
+    let implicit_api = with_events(
+        COGNITO_AUTH,
+        "        A: { Type: Api, Properties: { Path: /a, Method: get } }",
+    );
+    assert!(Template::parse(&implicit_api).is_err());
+
+    let unknown_authorizer = with_events(
+        COGNITO_AUTH,
+        "        A: { Type: Api, Properties: { RestApiId: !Ref PortalApi, Path: /a, Method: get, Auth: { Authorizer: Other } } }",
+    );
+    assert!(Template::parse(&unknown_authorizer).is_err());
+
+    let lambda_authorizer = with_events(
+        "      Auth:
+        Authorizers:
+          Custom: { FunctionArn: !GetAtt Fn.Arn }",
+        "        A: { Type: Api, Properties: { RestApiId: !Ref PortalApi, Path: /a, Method: get } }",
+    );
+    assert!(Template::parse(&lambda_authorizer).is_err());
+    Ok(())
+}
+
+#[test]
+fn without_a_default_authorizer_routes_are_public() -> Result<()> {
+    let t = Template::parse(&with_events(
+        "",
+        "        A: { Type: Api, Properties: { RestApiId: !Ref PortalApi, Path: /a, Method: get } }",
+    ))?;
+    assert!(t.functions[0].events[0].is_public());
+    Ok(())
+}
+
+#[test]
+fn one_user_pool_is_required() {
+    let two_pools = with_events(COGNITO_AUTH, "        {}").replace(
+        "  PortalApi:",
+        "  OtherPool: { Type: AWS::Cognito::UserPool, Properties: {} }\n  PortalApi:",
+    );
+    let error = Template::parse(&two_pools).err().map(|e| format!("{e:#}"));
+    assert!(error.is_some_and(|e| e.contains("supports one")));
+}
+
+/// The repository's own template is what `portal-local up` and the end-to-end tests use: it must
+/// stay readable by this crate, and every function in it must have a handler.
+#[tokio::test]
+async fn the_repository_template_loads_and_every_function_has_a_handler() -> Result<()> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../template.yaml");
+    if !path.is_file() {
+        bail!("{} is missing", path.display());
+    }
+    let t = Template::load(&path)?;
+    assert!(t.tables.iter().any(|t| t.logical_id == "AppTable"));
+    assert!(t.tables.iter().any(|t| t.logical_id == "AuditTable"));
+    assert!(
+        !t.user_pool_client
+            .write_attributes
+            .contains(&"custom:patient_id".to_owned())
+    );
+
+    let settings = portal_shared::config::Settings::from_lookup(|name| match name {
+        "APP_TABLE" => Some("app".into()),
+        "AUDIT_TABLE" => Some("audit".into()),
+        "CURSOR_SIGNING_KEY" => Some("k".repeat(64)),
+        _ => None,
+    })?;
+    let sdk = portal_shared::aws::local_sdk_config("http://127.0.0.1:9", "us-east-1").await;
+    for function in &t.functions {
+        let binary = function
+            .binary
+            .as_deref()
+            .context("a function without a binary")?;
+        assert!(
+            crate::registry::handler_for(binary, &settings, &sdk).is_some(),
+            "{} (binary {binary}) has no handler in registry.rs",
+            function.logical_id
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! One truth about the routes: `template.yaml` (what API Gateway serves), each function's
+//! router, `events/` and `docs/openapi.yaml` must list the same routes.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use portal_local::Template;
+use portal_shared::config::Settings;
+use portal_shared::http::Route;
+use portal_tests::spawn_app;
+use serde_json::Value;
+
+type Routes = BTreeSet<(String, String)>;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// Every function crate's router, by its cargo binary (Metadata.BuildProperties.Binary).
+/// A new function must be added here — the test below fails until it is.
+fn routers() -> Vec<(&'static str, &'static [Route])> {
+    vec![("profile", portal_profile::ROUTES)]
+}
+
+fn template() -> Template {
+    Template::load(&root().join("template.yaml")).expect("template.yaml parses")
+}
+
+fn template_routes() -> Routes {
+    template()
+        .functions
+        .iter()
+        .flat_map(|f| f.events.iter())
+        .map(|e| (e.method.clone(), e.path.clone()))
+        .collect()
+}
+
+fn as_set(routes: &[Route]) -> Routes {
+    routes
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect()
+}
+
+fn event_files() -> Vec<(PathBuf, Value)> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("events"))
+        .expect("events/")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            let json = serde_json::from_str(&text).expect("event is JSON");
+            (path, json)
+        })
+        .collect()
+}
+
+#[test]
+fn every_template_function_has_a_router_that_serves_exactly_its_routes() {
+    let routers = routers();
+    for function in &template().functions {
+        let binary = function.binary.as_deref().expect("BuildProperties.Binary");
+        let (_, routes) = routers
+            .iter()
+            .find(|(name, _)| *name == binary)
+            .unwrap_or_else(|| panic!("no router registered for {binary} in routers()"));
+        let declared: Routes = function
+            .events
+            .iter()
+            .map(|e| (e.method.clone(), e.path.clone()))
+            .collect();
+        assert_eq!(
+            declared,
+            as_set(routes),
+            "{} vs template.yaml",
+            function.logical_id
+        );
+    }
+}
+
+#[test]
+fn every_route_has_one_event_in_events() {
+    let mut seen = Routes::new();
+    for (path, event) in event_files() {
+        let method = event["httpMethod"].as_str().expect("httpMethod").to_owned();
+        let resource = event["resource"].as_str().expect("resource").to_owned();
+        assert_eq!(
+            event["requestContext"]["resourcePath"],
+            resource,
+            "{}: resourcePath",
+            path.display()
+        );
+        assert!(
+            event["requestContext"]["authorizer"]["claims"]["sub"].is_string(),
+            "{}: demo caller's claims",
+            path.display()
+        );
+        for name in resource
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        {
+            assert!(
+                event["pathParameters"][name].is_string(),
+                "{}: pathParameters.{name}",
+                path.display()
+            );
+        }
+        assert!(
+            seen.insert((method, resource)),
+            "{}: a second event for one route",
+            path.display()
+        );
+    }
+    assert_eq!(seen, template_routes(), "events/ vs template.yaml");
+}
+
+#[test]
+fn openapi_documents_exactly_the_template_routes() {
+    let text = std::fs::read_to_string(root().join("docs/openapi.yaml")).expect("openapi");
+    let doc: Value = serde_norway::from_str(&text).expect("openapi parses");
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1"))
+    );
+    let methods = ["get", "put", "post", "patch", "delete", "head", "options"];
+    let mut documented = Routes::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in methods {
+            if item.get(method).is_some() {
+                documented.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    assert_eq!(
+        documented,
+        template_routes(),
+        "docs/openapi.yaml vs template.yaml"
+    );
+}
+
+/// Each event is one `cargo lambda invoke` / `sam local invoke -e` would deliver: run it
+/// through the real handler, as Lambda would, against the test stack.
+#[tokio::test]
+async fn every_event_runs_through_its_handler() {
+    let app = spawn_app().await;
+    let events: Vec<(String, String)> = event_files()
+        .into_iter()
+        .map(|(path, json)| (path.display().to_string(), json.to_string()))
+        .collect();
+    let outcomes = app
+        .on_stack(move |stack| async move {
+            let env = stack.env_for("ProfileFunction")?;
+            let settings = Settings::from_lookup(|name| env.get(name).cloned())?;
+            let deps = portal_profile::Deps::new(&settings, &stack.sdk);
+            let mut outcomes = Vec::new();
+            for (path, text) in events {
+                let request = lambda_http::request::from_str(&text)?;
+                let response = portal_profile::handle(&deps, request).await;
+                outcomes.push((path, response.status().as_u16()));
+            }
+            Ok(outcomes)
+        })
+        .await
+        .expect("events ran");
+    for (path, status) in outcomes {
+        // Placeholder ids name no one in a fresh stack (404); anything else must be a real
+        // answer, not an authentication or server failure.
+        assert!(
+            status < 500 && status != 401 && status != 403,
+            "{path}: {status}"
+        );
+        if path.ends_with("register-patient.json") {
+            assert_eq!(status, 201, "{path}");
+        }
+    }
+}
