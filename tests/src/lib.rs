@@ -333,7 +333,7 @@ impl TestApp {
                 let items = output.items.unwrap_or_default();
                 Ok(items
                     .into_iter()
-                    .map(|item| serde_dynamo::from_item(item))
+                    .map(serde_dynamo::from_item)
                     .collect::<Result<Vec<Value>, _>>()?)
             })
             .await

@@ -63,10 +63,10 @@ async fn staff_see_pending_changes_oldest_first_across_pages() {
     let app = spawn_app().await;
     let first = app.new_patient().await;
     let second = app.new_patient().await;
-    let first_change = request_name_change(&app, &first, "Earlier").await;
-    let second_change = request_name_change(&app, &second, "Later").await;
+    let first_change = request_name_change(app, &first, "Earlier").await;
+    let second_change = request_name_change(app, &second, "Later").await;
 
-    let queue = whole_queue(&app, 1).await;
+    let queue = whole_queue(app, 1).await;
     let position = |id: &str| queue.iter().position(|c| c["changeId"] == id);
     let (a, b) = (position(&first_change), position(&second_change));
     assert!(a.is_some() && b.is_some() && a < b, "{queue:?}");
@@ -135,7 +135,7 @@ async fn the_queue_refuses_bad_paging_and_other_roles() {
 async fn approving_applies_the_change_and_the_patient_sees_it() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let change = request_name_change(&app, &patient, "Married").await;
+    let change = request_name_change(app, &patient, "Married").await;
     let path = format!("/staff/profile-changes/{change}/decision");
     let response = app
         .send(
@@ -160,7 +160,7 @@ async fn approving_applies_the_change_and_the_patient_sees_it() {
     assert_eq!(profile.body["changeRequests"][0]["status"], "approved");
     assert_eq!(profile.header("etag").as_deref(), Some("\"3\""));
     assert!(
-        whole_queue(&app, 100)
+        whole_queue(app, 100)
             .await
             .iter()
             .all(|c| c["changeId"] != change.as_str())
@@ -177,14 +177,14 @@ async fn approving_applies_the_change_and_the_patient_sees_it() {
         .await;
     assert_problem(&again, 409, None);
     // The patient may ask for another change now.
-    request_name_change(&app, &patient, "Again").await;
+    request_name_change(app, &patient, "Again").await;
 }
 
 #[tokio::test]
 async fn rejecting_needs_a_reason_the_patient_can_read() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let change = request_name_change(&app, &patient, "Typo").await;
+    let change = request_name_change(app, &patient, "Typo").await;
     let path = format!("/staff/profile-changes/{change}/decision");
     for (body, field) in [
         (json!({"decision": "reject"}), "reason"),
@@ -228,7 +228,7 @@ async fn rejecting_needs_a_reason_the_patient_can_read() {
 async fn who_may_decide_and_on_what() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let change = request_name_change(&app, &patient, "Someone").await;
+    let change = request_name_change(app, &patient, "Someone").await;
     let path = format!("/staff/profile-changes/{change}/decision");
     let approve = json!({"decision": "approve"});
     for actor in [
@@ -273,7 +273,7 @@ async fn who_may_decide_and_on_what() {
 async fn concurrent_decisions_settle_once() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let change = request_name_change(&app, &patient, "Raced").await;
+    let change = request_name_change(app, &patient, "Raced").await;
     let path = format!("/staff/profile-changes/{change}/decision");
     let responses = join_all((0..6).map(|n| {
         let body = if n % 2 == 0 {
