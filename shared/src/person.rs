@@ -85,9 +85,9 @@ impl DateOfBirth {
         let year: i32 = year.parse().map_err(|_| bad())?;
         let month: u8 = month.parse().map_err(|_| bad())?;
         let day: u8 = day.parse().map_err(|_| bad())?;
-        let month = Month::try_from(month).map_err(|_| bad())?;
-        let date = Date::from_calendar_date(year, month, day)
-            .map_err(|_| "is not a date in the calendar".to_owned())?;
+        let not_in_calendar = || "is not a date in the calendar".to_owned();
+        let month = Month::try_from(month).map_err(|_| not_in_calendar())?;
+        let date = Date::from_calendar_date(year, month, day).map_err(|_| not_in_calendar())?;
         if year < 1900 {
             return Err("must not be before 1900".into());
         }

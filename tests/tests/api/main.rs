@@ -2,6 +2,7 @@
 //! the emulated Cognito, real DynamoDB calls against the emulator. One binary so the emulator
 //! starts once per run; each test isolates itself with its own patients.
 
+mod authz_matrix;
 mod consistency;
 mod gateway;
 mod profile_read;

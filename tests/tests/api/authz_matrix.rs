@@ -1,0 +1,171 @@
+//! The authorisation matrix: for every route in `template.yaml`, what each kind of caller gets.
+//! A route missing here fails `every_route_is_in_the_matrix`, so every new route must be added.
+//! Foreign patients' objects answer 404 (nobody learns they exist); a role that may not act, 403.
+
+use std::collections::BTreeSet;
+
+use portal_local::Template;
+use portal_tests::{Actor, Method, Patient, TestApp, registration, spawn_app, unique_family_name};
+use serde_json::{Value, json};
+
+/// Who calls. Caregiver rows with grants (right scope, wrong scope, revoked, expired) join when
+/// the care-circle feature can issue grants.
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    Anonymous,
+    /// The patient whose data the route names (or any patient, for staff routes).
+    OwnPatient,
+    /// Another patient, on the first one's data.
+    OtherPatient,
+    /// A caregiver with no grant for this patient.
+    Caregiver,
+    Clinician,
+    FrontDesk,
+    ResponseTeam,
+    Admin,
+}
+
+const WHO: [Who; 8] = [
+    Who::Anonymous,
+    Who::OwnPatient,
+    Who::OtherPatient,
+    Who::Caregiver,
+    Who::Clinician,
+    Who::FrontDesk,
+    Who::ResponseTeam,
+    Who::Admin,
+];
+
+/// Expected status per caller, in the order of `WHO`.
+const MATRIX: &[(&str, &str, [u16; 8])] = &[
+    //                                                   anon own  other carer clin desk resp admin
+    ("POST", "/staff/patients", [401, 403, 403, 403, 403, 201, 403, 403]),
+    ("GET", "/patients/{patientId}/profile", [401, 200, 404, 404, 200, 200, 200, 403]),
+    ("PATCH", "/patients/{patientId}/profile", [401, 200, 404, 404, 403, 200, 403, 403]),
+    ("GET", "/staff/profile-changes", [401, 403, 403, 403, 403, 200, 403, 403]),
+    (
+        "POST",
+        "/staff/profile-changes/{changeId}/decision",
+        [401, 403, 403, 403, 403, 200, 403, 403],
+    ),
+];
+
+struct Request {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    if_match: Option<String>,
+}
+
+/// A request to `route` that would succeed for a caller allowed to make it, about `patient`.
+async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> Request {
+    let profile = format!("/patients/{}/profile", patient.id);
+    match route {
+        ("POST", "/staff/patients") => Request {
+            method: Method::POST,
+            path: "/staff/patients".into(),
+            body: Some(registration(&unique_family_name())),
+            if_match: None,
+        },
+        ("GET", "/patients/{patientId}/profile") => Request {
+            method: Method::GET,
+            path: profile,
+            body: None,
+            if_match: None,
+        },
+        ("PATCH", "/patients/{patientId}/profile") => Request {
+            method: Method::PATCH,
+            path: profile,
+            body: Some(json!({"preferredName": "Matrix"})),
+            if_match: Some("\"1\"".into()),
+        },
+        ("GET", "/staff/profile-changes") => Request {
+            method: Method::GET,
+            path: "/staff/profile-changes".into(),
+            body: None,
+            if_match: None,
+        },
+        ("POST", "/staff/profile-changes/{changeId}/decision") => {
+            let filed = app
+                .patch(
+                    "/patients/me/profile",
+                    &patient.actor,
+                    "\"1\"",
+                    json!({"legalName": {"given": "Ana", "family": "Matrix"}}),
+                )
+                .await;
+            let change = filed.body["changeRequests"][0]["changeId"]
+                .as_str()
+                .expect("a change request")
+                .to_owned();
+            Request {
+                method: Method::POST,
+                path: format!("/staff/profile-changes/{change}/decision"),
+                body: Some(json!({"decision": "approve"})),
+                if_match: None,
+            }
+        }
+        other => panic!("no request for {other:?}: add one to request_for"),
+    }
+}
+
+fn caller<'a>(app: &'a TestApp, who: Who, own: &'a Patient, other: &'a Patient) -> Option<&'a Actor> {
+    match who {
+        Who::Anonymous => None,
+        Who::OwnPatient => Some(&own.actor),
+        Who::OtherPatient => Some(&other.actor),
+        Who::Caregiver => Some(&app.caregiver),
+        Who::Clinician => Some(&app.clinician),
+        Who::FrontDesk => Some(&app.front_desk),
+        Who::ResponseTeam => Some(&app.response_team),
+        Who::Admin => Some(&app.admin),
+    }
+}
+
+#[test]
+fn every_route_is_in_the_matrix() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+    let template = Template::load(&root).expect("template.yaml");
+    let declared: BTreeSet<(String, String)> = template
+        .functions
+        .iter()
+        .flat_map(|f| f.events.iter())
+        .map(|e| (e.method.clone(), e.path.clone()))
+        .collect();
+    let covered: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(method, path, _)| ((*method).to_owned(), (*path).to_owned()))
+        .collect();
+    assert_eq!(covered, declared, "the matrix must list exactly the template's routes");
+}
+
+#[tokio::test]
+async fn every_caller_gets_what_the_matrix_says() {
+    let app = spawn_app().await;
+    let other = app.new_patient().await;
+    let mut failures = Vec::new();
+    for (method, path, expected) in MATRIX {
+        for (who, status) in WHO.iter().zip(expected) {
+            // A fresh patient per case: allowed writes change state.
+            let own = app.new_patient().await;
+            let request = request_for(app, (method, path), &own).await;
+            let actor = caller(app, *who, &own, &other);
+            let reply = match (&request.if_match, actor) {
+                (Some(tag), Some(actor)) => {
+                    app.patch(&request.path, actor, tag, request.body.clone().unwrap_or_default())
+                        .await
+                }
+                _ => app
+                    .send(request.method.clone(), &request.path, actor, request.body.clone())
+                    .await,
+            };
+            if reply.status != *status {
+                failures.push(format!(
+                    "{method} {path} as {who:?}: expected {status}, got {} {}",
+                    reply.status, reply.body
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
