@@ -390,3 +390,47 @@ impl TestApp {
         self.background.run(work).await
     }
 }
+
+impl TestApp {
+    /// A GET as `who`.
+    pub async fn get(&self, path: &str, who: &Actor) -> Reply {
+        self.send(Method::GET, path, Some(who), None).await
+    }
+}
+
+/// Of concurrent attempts at one change, exactly one may win (200 or 201); every other must
+/// lose with `loser_status`. Returns the winner.
+#[track_caller]
+pub fn single_winner(replies: &[Reply], loser_status: u16) -> &Reply {
+    let winners: Vec<&Reply> = replies
+        .iter()
+        .filter(|r| (200..300).contains(&r.status))
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one must win: {replies:#?}");
+    assert!(
+        replies
+            .iter()
+            .all(|r| (200..300).contains(&r.status) || r.status == loser_status),
+        "the others must answer {loser_status}: {replies:#?}"
+    );
+    winners[0]
+}
+
+/// The repository's root (template.yaml, events/, docs/).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// Every (METHOD, resource path) that template.yaml declares.
+pub fn template_routes() -> std::collections::BTreeSet<(String, String)> {
+    portal_local::Template::load(&workspace_root().join("template.yaml"))
+        .expect("template.yaml parses")
+        .functions
+        .iter()
+        .flat_map(|f| f.events.iter())
+        .map(|e| (e.method.clone(), e.path.clone()))
+        .collect()
+}

@@ -95,7 +95,13 @@ pub fn merge(
                 ),
                 Some(_) => {}
                 None => {
-                    merged.insert(name, Origin { value, from: from.clone() });
+                    merged.insert(
+                        name,
+                        Origin {
+                            value,
+                            from: from.clone(),
+                        },
+                    );
                 }
             }
         }

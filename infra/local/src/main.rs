@@ -2,9 +2,12 @@
 //!
 //! - `portal-local up [--seed demo] [--port 3000]` starts moto, provisions `template.yaml`,
 //!   serves the API at http://127.0.0.1:3000 and writes `.portal-local/stack.json`; it runs
-//!   until Ctrl-C or SIGTERM.
+//!   until Ctrl-C or SIGTERM. Beside the stack file it writes `functions.env`, the functions'
+//!   environment for `cargo lambda watch --env-file` (`make watch`).
 //! - `portal-local token frontdesk` prints an ID token of a demo user of the running stack, for
 //!   `curl -H "Authorization: Bearer $(portal-local token frontdesk)" ...`.
+//! - `portal-local event events/get-profile.json` prints the event with its placeholder ids and
+//!   subs swapped for the running demo stack's, for `cargo lambda invoke` (`make invoke`).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -13,7 +16,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use portal_local::identity::{DEMO_PASSWORD, sign_in_tokens};
 use portal_local::seed::{DemoUser, seed_demo};
-use portal_local::{Gateway, LocalStack, MotoOptions, StackFile, StartOptions};
+use portal_local::{
+    Gateway, LocalStack, MotoOptions, StackFile, StartOptions, demo_event, functions_env,
+};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -57,6 +62,14 @@ enum Command {
         #[arg(long, env = "PORTAL_STACK_FILE")]
         stack_file: Option<PathBuf>,
     },
+    /// Print an API Gateway event (e.g. events/get-profile.json) with its placeholder patient
+    /// id and claim subs swapped for the running demo stack's, for `cargo lambda invoke`.
+    Event {
+        /// The event file.
+        file: PathBuf,
+        #[arg(long, env = "PORTAL_STACK_FILE")]
+        stack_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,6 +107,10 @@ async fn main() -> Result<()> {
             let path = stack_file.unwrap_or_else(StackFile::default_path);
             token(&who, &path).await
         }
+        Command::Event { file, stack_file } => {
+            let path = stack_file.unwrap_or_else(StackFile::default_path);
+            event(&file, &path)
+        }
     }
 }
 
@@ -113,25 +130,46 @@ async fn up(
             .context("seeding the demo practice failed")?,
         None => Vec::new(),
     };
+    // Before anything is written: functions that cannot share one env file stop start-up.
+    let functions_env = functions_env::for_stack(&local.stack).await?;
+    let env_file = functions_env::path_beside(stack_file);
     StackFile::new(&local.stack, &api_url, users.clone()).write(stack_file)?;
-    print_summary(&api_url, &local, &users, stack_file);
+    let written = functions_env::write(&env_file, &functions_env);
+    if written.is_err() {
+        remove(stack_file);
+    }
+    written?;
+    print_summary(&api_url, &local, &users, stack_file, &env_file);
 
     shutdown_signal().await?;
     tracing::info!("stopping");
     server.abort();
-    // The file describes a running stack; once stopped it would mislead `portal-local token`.
-    if let Err(error) = std::fs::remove_file(stack_file) {
-        tracing::warn!(%error, "cannot remove the stack file");
-    }
+    // The files describe a running stack; once stopped they would mislead `portal-local token`
+    // and point `cargo lambda watch` at nothing.
+    remove(stack_file);
+    remove(&env_file);
     local.stop();
     Ok(())
 }
 
-fn print_summary(api_url: &str, local: &LocalStack, users: &[DemoUser], stack_file: &Path) {
+fn remove(path: &Path) {
+    if let Err(error) = std::fs::remove_file(path) {
+        tracing::warn!(%error, path = %path.display(), "cannot remove a file of the stopped stack");
+    }
+}
+
+fn print_summary(
+    api_url: &str,
+    local: &LocalStack,
+    users: &[DemoUser],
+    stack_file: &Path,
+    env_file: &Path,
+) {
     println!();
     println!("Patient portal API: {api_url}");
     println!("Emulated AWS:       {}", local.endpoint());
     println!("Stack file:         {}", stack_file.display());
+    println!("Functions env:      {}", env_file.display());
     if !users.is_empty() {
         println!();
         println!("Demo sign-ins (password for all: {DEMO_PASSWORD}):");
@@ -172,6 +210,22 @@ async fn token(who: &str, stack_file: &Path) -> Result<()> {
     )
     .await?;
     println!("{}", tokens.id_token);
+    Ok(())
+}
+
+fn event(file: &Path, stack_file: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the event {}", file.display()))?;
+    let stack = StackFile::read(stack_file)?;
+    let swapped = demo_event::swap_placeholders(&text, &stack)
+        .with_context(|| format!("cannot prepare {}", file.display()))?;
+    for warning in &swapped.warnings {
+        eprintln!("warning: {warning}");
+    }
+    print!("{}", swapped.event);
+    if !swapped.event.ends_with('\n') {
+        println!();
+    }
     Ok(())
 }
 

@@ -23,6 +23,10 @@ pub struct DemoUser {
     pub groups: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient_id: Option<String>,
+    /// The user's Cognito `sub` (what the authorizer's claims carry), for
+    /// `portal-local event`; absent in stack files written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
 }
 
 struct Staff {
@@ -106,7 +110,7 @@ pub fn demo_patients() -> Vec<Value> {
 pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
     let mut users = Vec::new();
     for staff in STAFF {
-        identity::create_staff_user(
+        let sub = identity::create_staff_user(
             stack,
             staff.email,
             staff.given,
@@ -121,6 +125,7 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
             password: DEMO_PASSWORD.to_owned(),
             groups: vec![staff.group.to_owned()],
             patient_id: None,
+            sub: non_empty(sub),
         });
     }
 
@@ -133,16 +138,21 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
             .context("demo patient without an email")?
             .to_owned();
         let patient_id = register_patient(&http, api_url, &front_desk, &registration).await?;
-        identity::create_patient_login(stack, &email, &patient_id, DEMO_PASSWORD).await?;
+        let sub = identity::create_patient_login(stack, &email, &patient_id, DEMO_PASSWORD).await?;
         users.push(DemoUser {
             role: format!("patient{}", n + 1),
             email,
             password: DEMO_PASSWORD.to_owned(),
             groups: vec![identity::PATIENTS_GROUP.to_owned()],
             patient_id: Some(patient_id),
+            sub: non_empty(sub),
         });
     }
     Ok(users)
+}
+
+fn non_empty(value: String) -> Option<String> {
+    Some(value).filter(|v| !v.is_empty())
 }
 
 /// Registers a patient through the API as a front-desk user; returns the new patient id.

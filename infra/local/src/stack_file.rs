@@ -98,6 +98,7 @@ mod tests {
             password: "pw".into(),
             groups: vec![group.into()],
             patient_id: None,
+            sub: Some(format!("{role}-sub")),
         }
     }
 

@@ -167,3 +167,21 @@ async fn functions_get_the_provisioned_names() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_functions_env_file_carries_every_function_env_and_the_endpoint() -> Result<()> {
+    let local = stack()?;
+    let vars = local
+        .run(|stack| async move { portal_local::functions_env::for_stack(&stack).await })
+        .await?;
+    for (name, value) in local.stack.env_for("ProfileFunction")? {
+        assert_eq!(vars.get(&name), Some(&value), "{name}");
+    }
+    assert_eq!(vars.get("AWS_ENDPOINT_URL"), Some(&local.stack.endpoint));
+    assert_eq!(vars.get("AWS_REGION"), Some(&local.stack.region));
+    assert!(vars.contains_key("AWS_ACCESS_KEY_ID") && vars.contains_key("AWS_SECRET_ACCESS_KEY"));
+    assert_eq!(vars.get("RUST_LOG").map(String::as_str), Some("info"));
+    let text = portal_local::functions_env::render(&vars)?;
+    assert!(text.contains(&format!("AWS_ENDPOINT_URL='{}'\n", local.stack.endpoint)));
+    Ok(())
+}

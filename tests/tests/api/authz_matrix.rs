@@ -4,8 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use portal_local::Template;
-use portal_tests::{Actor, Method, Patient, TestApp, registration, spawn_app, unique_family_name};
+use portal_tests::{
+    Actor, Method, Patient, TestApp, registration, spawn_app, template_routes, unique_family_name,
+};
 use serde_json::{Value, json};
 
 /// Who calls. Caregiver rows with grants (right scope, wrong scope, revoked, expired) join when
@@ -39,10 +40,26 @@ const WHO: [Who; 8] = [
 /// Expected status per caller, in the order of `WHO`.
 const MATRIX: &[(&str, &str, [u16; 8])] = &[
     //                                                   anon own  other carer clin desk resp admin
-    ("POST", "/staff/patients", [401, 403, 403, 403, 403, 201, 403, 403]),
-    ("GET", "/patients/{patientId}/profile", [401, 200, 404, 404, 200, 200, 200, 403]),
-    ("PATCH", "/patients/{patientId}/profile", [401, 200, 404, 404, 403, 200, 403, 403]),
-    ("GET", "/staff/profile-changes", [401, 403, 403, 403, 403, 200, 403, 403]),
+    (
+        "POST",
+        "/staff/patients",
+        [401, 403, 403, 403, 403, 201, 403, 403],
+    ),
+    (
+        "GET",
+        "/patients/{patientId}/profile",
+        [401, 200, 404, 404, 200, 200, 200, 403],
+    ),
+    (
+        "PATCH",
+        "/patients/{patientId}/profile",
+        [401, 200, 404, 404, 403, 200, 403, 403],
+    ),
+    (
+        "GET",
+        "/staff/profile-changes",
+        [401, 403, 403, 403, 403, 200, 403, 403],
+    ),
     (
         "POST",
         "/staff/profile-changes/{changeId}/decision",
@@ -109,7 +126,12 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
     }
 }
 
-fn caller<'a>(app: &'a TestApp, who: Who, own: &'a Patient, other: &'a Patient) -> Option<&'a Actor> {
+fn caller<'a>(
+    app: &'a TestApp,
+    who: Who,
+    own: &'a Patient,
+    other: &'a Patient,
+) -> Option<&'a Actor> {
     match who {
         Who::Anonymous => None,
         Who::OwnPatient => Some(&own.actor),
@@ -124,19 +146,15 @@ fn caller<'a>(app: &'a TestApp, who: Who, own: &'a Patient, other: &'a Patient) 
 
 #[test]
 fn every_route_is_in_the_matrix() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
-    let template = Template::load(&root).expect("template.yaml");
-    let declared: BTreeSet<(String, String)> = template
-        .functions
-        .iter()
-        .flat_map(|f| f.events.iter())
-        .map(|e| (e.method.clone(), e.path.clone()))
-        .collect();
+    let declared = template_routes();
     let covered: BTreeSet<(String, String)> = MATRIX
         .iter()
         .map(|(method, path, _)| ((*method).to_owned(), (*path).to_owned()))
         .collect();
-    assert_eq!(covered, declared, "the matrix must list exactly the template's routes");
+    assert_eq!(
+        covered, declared,
+        "the matrix must list exactly the template's routes"
+    );
 }
 
 #[tokio::test]
@@ -152,12 +170,23 @@ async fn every_caller_gets_what_the_matrix_says() {
             let actor = caller(app, *who, &own, &other);
             let reply = match (&request.if_match, actor) {
                 (Some(tag), Some(actor)) => {
-                    app.patch(&request.path, actor, tag, request.body.clone().unwrap_or_default())
-                        .await
+                    app.patch(
+                        &request.path,
+                        actor,
+                        tag,
+                        request.body.clone().unwrap_or_default(),
+                    )
+                    .await
                 }
-                _ => app
-                    .send(request.method.clone(), &request.path, actor, request.body.clone())
-                    .await,
+                _ => {
+                    app.send(
+                        request.method.clone(),
+                        &request.path,
+                        actor,
+                        request.body.clone(),
+                    )
+                    .await
+                }
             };
             if reply.status != *status {
                 failures.push(format!(

@@ -2,22 +2,15 @@
 //! router, `events/` and `docs/openapi.yaml` must list the same routes.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use portal_local::Template;
 use portal_shared::config::Settings;
 use portal_shared::http::Route;
-use portal_tests::spawn_app;
+use portal_tests::{spawn_app, template_routes, workspace_root};
 use serde_json::Value;
 
 type Routes = BTreeSet<(String, String)>;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
-}
 
 /// Every function crate's router, by its cargo binary (Metadata.BuildProperties.Binary).
 /// A new function must be added here — the test below fails until it is.
@@ -26,16 +19,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
 }
 
 fn template() -> Template {
-    Template::load(&root().join("template.yaml")).expect("template.yaml parses")
-}
-
-fn template_routes() -> Routes {
-    template()
-        .functions
-        .iter()
-        .flat_map(|f| f.events.iter())
-        .map(|e| (e.method.clone(), e.path.clone()))
-        .collect()
+    Template::load(&workspace_root().join("template.yaml")).expect("template.yaml parses")
 }
 
 fn as_set(routes: &[Route]) -> Routes {
@@ -46,7 +30,7 @@ fn as_set(routes: &[Route]) -> Routes {
 }
 
 fn event_files() -> Vec<(PathBuf, Value)> {
-    let mut files: Vec<_> = std::fs::read_dir(root().join("events"))
+    let mut files: Vec<_> = std::fs::read_dir(workspace_root().join("events"))
         .expect("events/")
         .map(|entry| entry.expect("entry").path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
@@ -123,7 +107,8 @@ fn every_route_has_one_event_in_events() {
 
 #[test]
 fn openapi_documents_exactly_the_template_routes() {
-    let text = std::fs::read_to_string(root().join("docs/openapi.yaml")).expect("openapi");
+    let text =
+        std::fs::read_to_string(workspace_root().join("docs/openapi.yaml")).expect("openapi");
     let doc: Value = serde_norway::from_str(&text).expect("openapi parses");
     assert!(
         doc["openapi"]

@@ -10,9 +10,7 @@ async fn patients_read_their_own_profile_by_id_and_as_me() {
         format!("/patients/{}/profile", patient.id),
         "/patients/me/profile".to_owned(),
     ] {
-        let response = app
-            .send(Method::GET, &path, Some(&patient.actor), None)
-            .await;
+        let response = app.get(&path, &patient.actor).await;
         assert_eq!(response.status, 200, "{response:?}");
         assert_eq!(response.body["patientId"], patient.id.as_str());
         assert_eq!(response.header("etag").as_deref(), Some("\"1\""));
@@ -42,23 +40,13 @@ async fn another_patients_profile_is_not_found_and_the_attempt_is_audited() {
     let me = app.new_patient().await;
     let other = app.new_patient().await;
     let response = app
-        .send(
-            Method::GET,
-            &format!("/patients/{}/profile", other.id),
-            Some(&me.actor),
-            None,
-        )
+        .get(&format!("/patients/{}/profile", other.id), &me.actor)
         .await;
     assert_problem(&response, 404, None);
     // Indistinguishable from a patient that does not exist.
     let nobody = ulid::Ulid::generate().to_string();
     let missing = app
-        .send(
-            Method::GET,
-            &format!("/patients/{nobody}/profile"),
-            Some(&me.actor),
-            None,
-        )
+        .get(&format!("/patients/{nobody}/profile"), &me.actor)
         .await;
     assert_problem(&missing, 404, None);
     assert_eq!(response.body["title"], missing.body["title"]);
@@ -78,16 +66,14 @@ async fn staff_read_by_role() {
     let patient = app.new_patient().await;
     let path = format!("/patients/{}/profile", patient.id);
     for actor in [&app.front_desk, &app.clinician, &app.response_team] {
-        let response = app.send(Method::GET, &path, Some(actor), None).await;
+        let response = app.get(&path, actor).await;
         assert_eq!(response.status, 200, "{}: {response:?}", actor.email);
     }
     // Admins run the portal; patients' records need a clinical or front-desk role.
-    let response = app.send(Method::GET, &path, Some(&app.admin), None).await;
+    let response = app.get(&path, &app.admin).await;
     assert_problem(&response, 403, None);
     // A caregiver without a grant for this patient learns nothing.
-    let response = app
-        .send(Method::GET, &path, Some(&app.caregiver), None)
-        .await;
+    let response = app.get(&path, &app.caregiver).await;
     assert_problem(&response, 404, None);
     let events = app.audit_events(&patient.id).await;
     assert!(
@@ -109,20 +95,11 @@ async fn malformed_ids_and_me_without_a_record_are_not_found() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     for path in ["/patients/not-a-ulid/profile", "/patients/%00/profile"] {
-        let response = app
-            .send(Method::GET, path, Some(&patient.actor), None)
-            .await;
+        let response = app.get(path, &patient.actor).await;
         assert_problem(&response, 404, None);
     }
     // Staff have no patient record of their own.
-    let response = app
-        .send(
-            Method::GET,
-            "/patients/me/profile",
-            Some(&app.front_desk),
-            None,
-        )
-        .await;
+    let response = app.get("/patients/me/profile", &app.front_desk).await;
     assert_problem(&response, 404, None);
     let response = app
         .send(Method::GET, "/patients/me/profile", None, None)

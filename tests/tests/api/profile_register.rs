@@ -32,12 +32,7 @@ async fn front_desk_registers_a_patient() {
     assert_eq!(response.body["changeRequests"], json!([]));
 
     let read = app
-        .send(
-            Method::GET,
-            &format!("/patients/{id}/profile"),
-            Some(&app.front_desk),
-            None,
-        )
+        .get(&format!("/patients/{id}/profile"), &app.front_desk)
         .await;
     assert_eq!(read.status, 200);
     assert_eq!(read.body["legalName"], response.body["legalName"]);

@@ -1,18 +1,13 @@
 //! `GET /staff/profile-changes` and `POST /staff/profile-changes/{changeId}/decision`.
 
 use futures::future::join_all;
-use portal_tests::{Method, Patient, TestApp, assert_problem, spawn_app};
+use portal_tests::{Method, Patient, TestApp, assert_problem, single_winner, spawn_app};
 use serde_json::{Value, json};
 
 /// The patient asks to change their family name; returns the change id.
 async fn request_name_change(app: &TestApp, patient: &Patient, family: &str) -> String {
     let etag = app
-        .send(
-            Method::GET,
-            "/patients/me/profile",
-            Some(&patient.actor),
-            None,
-        )
+        .get("/patients/me/profile", &patient.actor)
         .await
         .header("etag")
         .expect("etag");
@@ -40,9 +35,7 @@ async fn whole_queue(app: &TestApp, limit: u32) -> Vec<Value> {
             None => format!("/staff/profile-changes?limit={limit}"),
             Some(c) => format!("/staff/profile-changes?limit={limit}&cursor={c}"),
         };
-        let page = app
-            .send(Method::GET, &path, Some(&app.front_desk), None)
-            .await;
+        let page = app.get(&path, &app.front_desk).await;
         assert_eq!(page.status, 200, "{page:?}");
         items.extend(
             page.body["items"]
@@ -98,12 +91,7 @@ async fn the_queue_refuses_bad_paging_and_other_roles() {
         "cursor=e30.AAAA",
     ] {
         let response = app
-            .send(
-                Method::GET,
-                &format!("/staff/profile-changes?{query}"),
-                Some(&app.front_desk),
-                None,
-            )
+            .get(&format!("/staff/profile-changes?{query}"), &app.front_desk)
             .await;
         let field = if query.starts_with("limit") {
             "limit"
@@ -120,9 +108,7 @@ async fn the_queue_refuses_bad_paging_and_other_roles() {
         &app.caregiver,
         &patient.actor,
     ] {
-        let response = app
-            .send(Method::GET, "/staff/profile-changes", Some(actor), None)
-            .await;
+        let response = app.get("/staff/profile-changes", actor).await;
         assert_problem(&response, 403, None);
     }
     let response = app
@@ -148,14 +134,7 @@ async fn approving_applies_the_change_and_the_patient_sees_it() {
     assert_eq!(response.status, 200, "{response:?}");
     assert_eq!(response.body["status"], "approved");
 
-    let profile = app
-        .send(
-            Method::GET,
-            "/patients/me/profile",
-            Some(&patient.actor),
-            None,
-        )
-        .await;
+    let profile = app.get("/patients/me/profile", &patient.actor).await;
     assert_eq!(profile.body["legalName"]["family"], "Married");
     assert_eq!(profile.body["changeRequests"][0]["status"], "approved");
     assert_eq!(profile.header("etag").as_deref(), Some("\"3\""));
@@ -211,14 +190,7 @@ async fn rejecting_needs_a_reason_the_patient_can_read() {
         )
         .await;
     assert_eq!(response.status, 200, "{response:?}");
-    let profile = app
-        .send(
-            Method::GET,
-            "/patients/me/profile",
-            Some(&patient.actor),
-            None,
-        )
-        .await;
+    let profile = app.get("/patients/me/profile", &patient.actor).await;
     assert_eq!(profile.body["legalName"]["family"], patient.family.as_str());
     assert_eq!(profile.body["changeRequests"][0]["status"], "rejected");
     assert_eq!(profile.body["changeRequests"][0]["reason"], reason);
@@ -258,14 +230,7 @@ async fn who_may_decide_and_on_what() {
             .await;
         assert_problem(&response, 404, None);
     }
-    let profile = app
-        .send(
-            Method::GET,
-            "/patients/me/profile",
-            Some(&patient.actor),
-            None,
-        )
-        .await;
+    let profile = app.get("/patients/me/profile", &patient.actor).await;
     assert_eq!(profile.body["changeRequests"][0]["status"], "pending");
 }
 
@@ -284,25 +249,13 @@ async fn concurrent_decisions_settle_once() {
         app.send(Method::POST, &path, Some(&app.front_desk), Some(body))
     }))
     .await;
-    let winners: Vec<_> = responses.iter().filter(|r| r.status == 200).collect();
-    assert_eq!(winners.len(), 1, "{responses:?}");
-    assert!(
-        responses.iter().all(|r| r.status == 200 || r.status == 409),
-        "{responses:?}"
-    );
-    let profile = app
-        .send(
-            Method::GET,
-            "/patients/me/profile",
-            Some(&patient.actor),
-            None,
-        )
-        .await;
+    let winner = single_winner(&responses, 409);
+    let profile = app.get("/patients/me/profile", &patient.actor).await;
     assert_eq!(
         profile.body["changeRequests"][0]["status"],
-        winners[0].body["status"]
+        winner.body["status"]
     );
-    let expected_family = if winners[0].body["status"] == "approved" {
+    let expected_family = if winner.body["status"] == "approved" {
         "Raced"
     } else {
         patient.family.as_str()
