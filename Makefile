@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help dev test lint fmt build watch invoke token deploy venv deploy-tools rust-tools clean
+.PHONY: help dev test lint fmt build watch invoke token deploy venv deploy-tools rust-tools clean bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -71,3 +71,6 @@ deploy: build ## sam build + sam deploy --guided
 clean: ## Remove build output and the local stack's files
 	cargo clean
 	rm -rf .aws-sam .portal-local
+
+bench: venv ## Print latency and throughput figures of the profile routes on the local stack
+	cargo run --release -q -p portal-tests --bin bench

@@ -1,0 +1,123 @@
+//! `make bench`: figures, not pass/fail. Drives the profile routes through the local API
+//! Gateway (real tokens, real handler, emulated DynamoDB) and prints latency percentiles and
+//! throughput, then the size of the Lambda binary if `make build` has made one.
+//!
+//! The emulator serialises requests and is far slower than DynamoDB, so absolute numbers say
+//! little about AWS; compare runs of this benchmark with each other to catch regressions in
+//! our own code path (parsing, authorisation, audit, mapping).
+
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+use portal_tests::{Method, TestApp, spawn_app, workspace_root};
+use serde_json::json;
+
+const REQUESTS: usize = 200;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>, wall: Duration) {
+    samples.sort();
+    println!(
+        "{name:<34} n={:<4} p50={:>7.2?} p95={:>7.2?} p99={:>7.2?} max={:>7.2?} {:>7.1} req/s",
+        samples.len(),
+        percentile(&samples, 0.50),
+        percentile(&samples, 0.95),
+        percentile(&samples, 0.99),
+        samples.last().copied().unwrap_or_default(),
+        samples.len() as f64 / wall.as_secs_f64()
+    );
+}
+
+async fn timed<F: std::future::Future<Output = u16>>(work: F) -> Duration {
+    let started = Instant::now();
+    let status = work.await;
+    assert!(status < 300, "benchmark request failed with {status}");
+    started.elapsed()
+}
+
+async fn reads(app: &TestApp, concurrency: usize) {
+    let patient = app.new_patient().await;
+    let path = format!("/patients/{}/profile", patient.id);
+    let started = Instant::now();
+    let mut samples = Vec::with_capacity(REQUESTS);
+    for _ in 0..REQUESTS / concurrency {
+        let batch = join_all(
+            (0..concurrency).map(|_| timed(async { app.get(&path, &patient.actor).await.status })),
+        )
+        .await;
+        samples.extend(batch);
+    }
+    report(
+        &format!("GET profile, {concurrency} at a time"),
+        samples,
+        started.elapsed(),
+    );
+}
+
+async fn updates(app: &TestApp) {
+    let patient = app.new_patient().await;
+    let started = Instant::now();
+    let mut samples = Vec::with_capacity(REQUESTS);
+    for version in 1..=REQUESTS {
+        let etag = format!("\"{version}\"");
+        let body = json!({"preferredName": format!("Bench {version}")});
+        samples.push(
+            timed(async {
+                app.patch("/patients/me/profile", &patient.actor, &etag, body)
+                    .await
+                    .status
+            })
+            .await,
+        );
+    }
+    report(
+        "PATCH profile (If-Match), serial",
+        samples,
+        started.elapsed(),
+    );
+}
+
+async fn registrations(app: &TestApp) {
+    let started = Instant::now();
+    let mut samples = Vec::with_capacity(REQUESTS / 4);
+    for _ in 0..REQUESTS / 4 {
+        let body = portal_tests::registration(&portal_tests::unique_family_name());
+        samples.push(
+            timed(async {
+                app.send(
+                    Method::POST,
+                    "/staff/patients",
+                    Some(&app.front_desk),
+                    Some(body),
+                )
+                .await
+                .status
+            })
+            .await,
+        );
+    }
+    report("POST /staff/patients, serial", samples, started.elapsed());
+}
+
+#[tokio::main]
+async fn main() {
+    println!("Local stack: moto (serialised) + local API Gateway + in-process handler");
+    let app = spawn_app().await;
+    reads(app, 1).await;
+    reads(app, 8).await;
+    updates(app).await;
+    registrations(app).await;
+
+    let bootstrap = workspace_root().join("target/lambda/profile/bootstrap");
+    match std::fs::metadata(&bootstrap) {
+        Ok(meta) => println!(
+            "Lambda binary (profile, arm64 release): {:.1} MB",
+            meta.len() as f64 / 1_000_000.0
+        ),
+        Err(_) => println!("Lambda binary: not built (make build)"),
+    }
+}
