@@ -33,10 +33,18 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[error("the function cannot start; fix its configuration: {}", problems.join("; "))]
 pub struct ConfigError {
     pub problems: Vec<String>,
+}
+
+/// `main` returns this error, and Rust prints a returned error with Debug: make that the
+/// readable sentence an operator needs in the function's log.
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 impl Settings {
@@ -135,6 +143,11 @@ mod tests {
     fn names_every_missing_variable() {
         let err = Settings::from_lookup(lookup(&[("AUDIT_TABLE", "audit")])).unwrap_err();
         let text = err.to_string();
+        assert_eq!(
+            format!("{err:?}"),
+            text,
+            "main prints Debug: it must read as the message"
+        );
         assert!(text.contains("APP_TABLE is not set"), "{text}");
         assert!(text.contains("CURSOR_SIGNING_KEY is not set"), "{text}");
         assert!(!text.contains("AUDIT_TABLE is not set"), "{text}");

@@ -24,6 +24,8 @@ pub struct Call {
     request_id: String,
     method: Method,
     route_path: String,
+    /// The path within the API: the resource path with its parameters filled in.
+    api_path: String,
     /// What the client's URL has before the API's own path: the stage (`/v1`) or a custom
     /// domain's base path. Empty locally.
     base_path: String,
@@ -55,7 +57,8 @@ where
     let request_id = request_id_of(&request);
     let method = request.method().clone();
     let route_path = route_path_of(&request);
-    let base_path = base_path_of(&request);
+    let api_path = api_path_of(&request, &route_path);
+    let base_path = base_path_of(&request, &api_path);
     let result = match Caller::from_request(&request) {
         Ok(caller) => {
             let call = Call {
@@ -63,6 +66,7 @@ where
                 request_id: request_id.clone(),
                 method: method.clone(),
                 route_path: route_path.clone(),
+                api_path,
                 base_path,
                 caller,
             };
@@ -99,18 +103,35 @@ fn request_id_of(request: &Request) -> String {
     .unwrap_or_else(|| ulid::Ulid::generate().to_string())
 }
 
-/// API Gateway's `requestContext.path` is the path the client used (with the stage);
-/// the event's `path` is the API's own. The difference is the base path.
-fn base_path_of(request: &Request) -> String {
+/// The resource path with the path parameters in place: the request's path within the API,
+/// whatever stage or custom-domain base path the client reached it through.
+fn api_path_of(request: &Request, resource: &str) -> String {
+    let parameters = request.path_parameters_ref();
+    resource
+        .split('/')
+        .map(|segment| {
+            match segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .and_then(|name| parameters.and_then(|p| p.first(name)))
+            {
+                Some(value) => value.to_owned(),
+                None => segment.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `requestContext.path` is the path the client used: with the stage on the execute-api URL,
+/// with the base path behind a custom domain. What precedes the API's own path is the base.
+fn base_path_of(request: &Request, api_path: &str) -> String {
     let client_path = match request.request_context_ref() {
         Some(RequestContext::ApiGatewayV1(context)) => context.path.clone(),
         _ => None,
     }
     .unwrap_or_default();
-    client_path
-        .strip_suffix(request.raw_http_path())
-        .unwrap_or("")
-        .to_owned()
+    client_path.strip_suffix(api_path).unwrap_or("").to_owned()
 }
 
 fn route_path_of(request: &Request) -> String {
@@ -139,9 +160,10 @@ impl Call {
         &self.method
     }
 
-    /// The path of this request as the API sees it, e.g. `/patients/01J.../profile`.
+    /// The path of this request within the API, e.g. `/patients/01J.../profile`, the same
+    /// through the stage URL and through a custom domain.
     pub fn path(&self) -> &str {
-        self.request.raw_http_path()
+        &self.api_path
     }
 
     /// A URL path the client can follow (for `Location`): `api_path` under this request's base
@@ -357,5 +379,65 @@ mod tests {
             parse_json::<Body>(&huge),
             Err(ApiError::PayloadTooLarge { .. })
         ));
+    }
+
+    fn event(event_path: &str, client_path: &str) -> Request {
+        let id = "01KAZ0DEM0PAT1ENT000000001";
+        let json = serde_json::json!({
+            "resource": "/patients/{patientId}/profile",
+            "path": event_path.replace("{id}", id),
+            "httpMethod": "GET",
+            "headers": {}, "multiValueHeaders": {},
+            "pathParameters": {"patientId": id},
+            "requestContext": {
+                "stage": "v1", "requestId": "r1", "httpMethod": "GET",
+                "resourcePath": "/patients/{patientId}/profile",
+                "path": client_path.replace("{id}", id),
+                "identity": {}, "accountId": "1", "apiId": "a", "resourceId": "r",
+                "authorizer": {"claims": {"sub": "user-1", "cognito:groups": "patients"}}
+            },
+            "isBase64Encoded": false
+        });
+        lambda_http::request::from_str(&json.to_string()).expect("event")
+    }
+
+    async fn path_and_link(request: Request) -> serde_json::Value {
+        let response = dispatch(request, |call| async move {
+            json(
+                StatusCode::OK,
+                &(call.path().to_owned(), call.link("/patients/X/profile")),
+            )
+        })
+        .await;
+        match response.body() {
+            lambda_http::Body::Text(text) => serde_json::from_str(text).expect("json"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn links_keep_the_stage_or_the_custom_domain_base_path() {
+        let id = "01KAZ0DEM0PAT1ENT000000001";
+        let api_path = format!("/patients/{id}/profile");
+        // The execute-api URL: the stage is in requestContext.path only.
+        let stage =
+            path_and_link(event("/patients/{id}/profile", "/v1/patients/{id}/profile")).await;
+        assert_eq!(
+            stage,
+            serde_json::json!([api_path, "/v1/patients/X/profile"])
+        );
+        // A custom domain with base path `portal`: it is in both paths.
+        let domain = path_and_link(event(
+            "/portal/patients/{id}/profile",
+            "/portal/patients/{id}/profile",
+        ))
+        .await;
+        assert_eq!(
+            domain,
+            serde_json::json!([api_path, "/portal/patients/X/profile"])
+        );
+        // Locally there is neither.
+        let local = path_and_link(event("/patients/{id}/profile", "/patients/{id}/profile")).await;
+        assert_eq!(local, serde_json::json!([api_path, "/patients/X/profile"]));
     }
 }

@@ -149,6 +149,12 @@ impl TestApp {
 
     /// Registers a patient through the API (as front desk) and gives them a sign-in.
     pub async fn new_patient(&self) -> Patient {
+        self.new_patient_also_in(&[]).await
+    }
+
+    /// A patient whose sign-in is also in these staff groups (a receptionist who is a patient
+    /// of the practice too).
+    pub async fn new_patient_also_in(&self, staff_groups: &'static [&'static str]) -> Patient {
         let family = unique_family_name();
         let reply = self
             .send(
@@ -171,11 +177,16 @@ impl TestApp {
         let actor = self
             .background
             .run(move |stack| async move {
-                let sub = identity::create_patient_login(
+                let mut groups = vec![identity::PATIENTS_GROUP];
+                groups.extend_from_slice(staff_groups);
+                let sub = identity::create_user(
                     &stack,
-                    &login_email,
-                    &patient_id,
-                    DEMO_PASSWORD,
+                    &identity::NewUser {
+                        email: &login_email,
+                        password: DEMO_PASSWORD,
+                        attributes: vec![("custom:patient_id", &patient_id)],
+                        groups,
+                    },
                 )
                 .await?;
                 let token = identity::sign_in(&stack, &login_email, DEMO_PASSWORD).await?;

@@ -75,6 +75,12 @@ pub async fn decide(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         if change.status != ChangeStatus::Pending {
             return Err(already_decided());
         }
+        if change.requested_by == call.caller().sub {
+            // Someone who is both a patient and front desk must not approve their own identity.
+            return Err(ApiError::Forbidden(
+                "Your own change request must be decided by someone else.",
+            ));
+        }
         let mut profile = store
             .load(&patient_access)
             .await?

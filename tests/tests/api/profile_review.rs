@@ -262,3 +262,36 @@ async fn concurrent_decisions_settle_once() {
     };
     assert_eq!(profile.body["legalName"]["family"], expected_family);
 }
+
+#[tokio::test]
+async fn staff_cannot_decide_their_own_change() {
+    let app = spawn_app().await;
+    let receptionist = app.new_patient_also_in(&["front-desk"]).await;
+    // As a patient, their own legal-identity change waits for review like anyone's...
+    let change = request_name_change(app, &receptionist, "Own").await;
+    let path = format!("/staff/profile-changes/{change}/decision");
+    // ...and as front desk they may not be the one to approve it.
+    let response = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&receptionist.actor),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    assert_problem(&response, 403, None);
+    let profile = app.get("/patients/me/profile", &receptionist.actor).await;
+    assert_eq!(
+        profile.body["legalName"]["family"],
+        receptionist.family.as_str()
+    );
+    let colleague = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&app.front_desk),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    assert_eq!(colleague.status, 200, "{colleague:?}");
+}
