@@ -53,13 +53,15 @@ build: deploy-tools ## Release build of every function for Lambda (arm64): targe
 	cargo lambda build --release --arm64 --workspace --exclude portal-local --exclude portal-tests --exclude portal-shared
 
 watch: deploy-tools ## Run the functions under cargo lambda watch against the local stack (make dev first)
-	@test -f .portal-local/functions.env || { echo "Start the local stack first: make dev"; exit 1; }
-	cargo lambda watch -A 127.0.0.1 --env-file .portal-local/functions.env
+	@test -f $(dir $(STACK_FILE))functions.env || { echo "Start the local stack first: make dev"; exit 1; }
+	cargo lambda watch --invoke-address 127.0.0.1 --invoke-port 9000 --env-file $(dir $(STACK_FILE))functions.env
 
+# invoke's own default address is ::1, and watch listens on 127.0.0.1 only: both recipes name it.
 invoke: ## Invoke a function under `make watch` with events/$(EVENT).json, ids swapped for the demo's
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=get-profile [FUNCTION=profile]"; exit 1; }
-	cargo run -q -p portal-local -- event events/$(EVENT).json --stack-file $(STACK_FILE) > .portal-local/event.json
-	cargo lambda invoke $(or $(FUNCTION),profile) --data-file .portal-local/event.json
+	@test -f $(STACK_FILE) || { echo "Start the local stack (make dev) and the functions (make watch) first"; exit 1; }
+	cargo run -q -p portal-local -- event events/$(EVENT).json --stack-file $(STACK_FILE) > $(dir $(STACK_FILE))event.json
+	cargo lambda invoke $(or $(FUNCTION),profile) --invoke-address 127.0.0.1 --invoke-port 9000 --data-file $(dir $(STACK_FILE))event.json
 
 token: ## Print a demo user's ID token: make token WHO=frontdesk
 	@cargo run -q -p portal-local -- token $(WHO) --stack-file $(STACK_FILE)
