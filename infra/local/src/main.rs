@@ -187,7 +187,9 @@ fn print_summary(
             );
         }
         println!();
-        println!("  TOKEN=$(portal-local token frontdesk)");
+        println!(
+            "  TOKEN=$(make -s token WHO=frontdesk)    # or: cargo run -q -p portal-local -- token frontdesk"
+        );
         println!("  curl -H \"Authorization: Bearer $TOKEN\" {api_url}/staff/profile-changes");
     }
     println!();
