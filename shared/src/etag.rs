@@ -33,7 +33,8 @@ impl Version {
 /// version we could hold → 412, the same as a stale one.
 pub fn required_if_match(call: &Call) -> Result<Version, ApiError> {
     let header = call
-        .header("if-match")
+        .header_text("if-match")
+        .map_err(|_| ApiError::PreconditionFailed)?
         .ok_or(ApiError::PreconditionRequired)?;
     Version::from_if_match(header).ok_or(ApiError::PreconditionFailed)
 }

@@ -32,6 +32,10 @@ pub struct Call {
     caller: Caller,
 }
 
+/// A header that is present but not visible ASCII text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnreadableHeader;
+
 /// The route table entry of a function: HTTP method and API Gateway resource path, exactly as
 /// `template.yaml` declares them (a test checks that the two agree).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,11 +205,18 @@ impl Call {
             .map(str::to_owned)
     }
 
+    /// A header's value when it is present and visible ASCII. A header that is present but not
+    /// readable as text is `Err`: callers must refuse it rather than act as if it were absent.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.request
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
+        self.header_text(name).ok().flatten()
+    }
+
+    /// `Ok(None)` when absent, `Err` when present but not visible ASCII.
+    pub fn header_text(&self, name: &str) -> Result<Option<&str>, UnreadableHeader> {
+        match self.request.headers().get(name) {
+            None => Ok(None),
+            Some(value) => value.to_str().map(Some).map_err(|_| UnreadableHeader),
+        }
     }
 
     pub fn body_bytes(&self) -> &[u8] {

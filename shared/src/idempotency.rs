@@ -99,17 +99,20 @@ pub enum Outcome {
 impl Idempotency {
     /// Reads the optional `Idempotency-Key` header of a creating POST.
     pub fn from_call(call: &Call) -> Result<Option<Self>, ApiError> {
-        let Some(raw) = call.header("idempotency-key") else {
+        let invalid = || {
+            ApiError::invalid(
+                "Idempotency-Key",
+                format!("must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
+            )
+        };
+        let Some(raw) = call.header_text("idempotency-key").map_err(|_| invalid())? else {
             return Ok(None);
         };
         let valid = !raw.is_empty()
             && raw.len() <= MAX_KEY_LEN
             && raw.bytes().all(|b| b.is_ascii_graphic());
         if !valid {
-            return Err(ApiError::invalid(
-                "Idempotency-Key",
-                format!("must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
-            ));
+            return Err(invalid());
         }
         let route = format!("{} {}", call.method(), call.route_path());
         let record = keys::idempotency_record(

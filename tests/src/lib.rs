@@ -445,3 +445,83 @@ pub fn template_routes() -> std::collections::BTreeSet<(String, String)> {
         .map(|e| (e.method.clone(), e.path.clone()))
         .collect()
 }
+
+/// The state of a caregiver grant written by [`TestApp::grant`].
+#[derive(Debug, Clone, Copy)]
+pub enum GrantState {
+    Active,
+    Revoked,
+    Expired,
+}
+
+impl TestApp {
+    /// Gives `caregiver` a grant for `patient_id` with `scopes`, written as the care-circle
+    /// feature will write it (shared `authz::Grant` at `keys::caregiver_grant`), so the
+    /// authorizer's caregiver path can be exercised before that feature exists.
+    pub async fn grant(
+        &self,
+        patient_id: &str,
+        caregiver: &Actor,
+        scopes: &[portal_shared::authz::Scope],
+        state: GrantState,
+    ) {
+        use portal_shared::timestamp::Timestamp;
+        use portal_shared::{authz::Grant, caller::UserSub, ids::PatientId, keys, store};
+        let patient = PatientId::parse(patient_id).expect("patient id");
+        let sub = UserSub::parse(&caregiver.sub).expect("sub");
+        let now = Timestamp::now();
+        let grant = Grant {
+            scopes: scopes.iter().copied().collect(),
+            revoked: matches!(state, GrantState::Revoked),
+            expires: match state {
+                GrantState::Expired => Some(now),
+                _ => Some(now.plus(std::time::Duration::from_secs(3600))),
+            },
+        };
+        let item = store::to_item(&keys::caregiver_grant(patient, &sub), &grant)
+            .unwrap_or_else(|e| panic!("grant item: {e}"));
+        self.background
+            .run(move |stack| async move {
+                let table = stack.table("AppTable").context("app table")?.to_owned();
+                stack
+                    .dynamodb()
+                    .put_item()
+                    .table_name(table)
+                    .set_item(Some(item))
+                    .send()
+                    .await?;
+                Ok(())
+            })
+            .await
+            .expect("writing the grant");
+    }
+
+    /// Audit events about no patient, by this actor (refused staff routes), oldest first.
+    pub async fn actor_audit_events(&self, actor: &Actor) -> Vec<Value> {
+        let partition = format!("ACTOR#{}", actor.sub);
+        self.background
+            .run(move |stack| async move {
+                let table = stack.table("AuditTable").context("audit table")?.to_owned();
+                let output = stack
+                    .dynamodb()
+                    .query()
+                    .table_name(table)
+                    .key_condition_expression("PK = :pk")
+                    .expression_attribute_values(
+                        ":pk",
+                        aws_sdk_dynamodb::types::AttributeValue::S(partition),
+                    )
+                    .consistent_read(true)
+                    .send()
+                    .await?;
+                Ok(output
+                    .items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(serde_dynamo::from_item)
+                    .collect::<Result<Vec<Value>, _>>()?)
+            })
+            .await
+            .expect("reading the audit table")
+    }
+}

@@ -4,13 +4,14 @@
 
 use std::collections::BTreeSet;
 
+use portal_shared::authz::Scope;
 use portal_tests::{
-    Actor, Method, Patient, TestApp, registration, spawn_app, template_routes, unique_family_name,
+    Actor, GrantState, Method, Patient, TestApp, registration, spawn_app, template_routes,
+    unique_family_name,
 };
 use serde_json::{Value, json};
 
-/// Who calls. Caregiver rows with grants (right scope, wrong scope, revoked, expired) join when
-/// the care-circle feature can issue grants.
+/// Who calls. Caregivers' grants are written as the care-circle feature will write them.
 #[derive(Debug, Clone, Copy)]
 enum Who {
     Anonymous,
@@ -20,51 +21,45 @@ enum Who {
     OtherPatient,
     /// A caregiver with no grant for this patient.
     Caregiver,
+    /// A caregiver with an active grant for this patient whose scopes include the route's.
+    CaregiverInScope,
+    /// A caregiver with an active grant for this patient, for other scopes only.
+    CaregiverOutOfScope,
+    /// A caregiver whose grant (with the scope) was revoked.
+    CaregiverRevoked,
+    /// A caregiver whose grant (with the scope) has ended.
+    CaregiverExpired,
     Clinician,
     FrontDesk,
     ResponseTeam,
     Admin,
 }
 
-const WHO: [Who; 8] = [
+const WHO: [Who; 12] = [
     Who::Anonymous,
     Who::OwnPatient,
     Who::OtherPatient,
     Who::Caregiver,
+    Who::CaregiverInScope,
+    Who::CaregiverOutOfScope,
+    Who::CaregiverRevoked,
+    Who::CaregiverExpired,
     Who::Clinician,
     Who::FrontDesk,
     Who::ResponseTeam,
     Who::Admin,
 ];
 
-/// Expected status per caller, in the order of `WHO`.
-const MATRIX: &[(&str, &str, [u16; 8])] = &[
-    //                                                   anon own  other carer clin desk resp admin
-    (
-        "POST",
-        "/staff/patients",
-        [401, 403, 403, 403, 403, 201, 403, 403],
-    ),
-    (
-        "GET",
-        "/patients/{patientId}/profile",
-        [401, 200, 404, 404, 200, 200, 200, 403],
-    ),
-    (
-        "PATCH",
-        "/patients/{patientId}/profile",
-        [401, 200, 404, 404, 403, 200, 403, 403],
-    ),
-    (
-        "GET",
-        "/staff/profile-changes",
-        [401, 403, 403, 403, 403, 200, 403, 403],
-    ),
-    (
-        "POST",
-        "/staff/profile-changes/{changeId}/decision",
-        [401, 403, 403, 403, 403, 200, 403, 403],
-    ),
+/// Expected status per caller, in the order of `WHO`, and the grant scope of the route.
+#[rustfmt::skip]
+const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
+    //                                                               anon own other carer scoped unscoped revoked ended clin desk resp admin
+    ("POST", "/staff/patients", Scope::Profile,                     [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403]),
+    ("GET", "/patients/{patientId}/profile", Scope::Profile,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+    ("PATCH", "/patients/{patientId}/profile", Scope::Profile,     [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
+    ("GET", "/staff/profile-changes", Scope::Profile,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
+    ("POST", "/staff/profile-changes/{changeId}/decision", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
 ];
 
 struct Request {
@@ -136,7 +131,11 @@ fn caller<'a>(
         Who::Anonymous => None,
         Who::OwnPatient => Some(&own.actor),
         Who::OtherPatient => Some(&other.actor),
-        Who::Caregiver => Some(&app.caregiver),
+        Who::Caregiver
+        | Who::CaregiverInScope
+        | Who::CaregiverOutOfScope
+        | Who::CaregiverRevoked
+        | Who::CaregiverExpired => Some(&app.caregiver),
         Who::Clinician => Some(&app.clinician),
         Who::FrontDesk => Some(&app.front_desk),
         Who::ResponseTeam => Some(&app.response_team),
@@ -149,7 +148,7 @@ fn every_route_is_in_the_matrix() {
     let declared = template_routes();
     let covered: BTreeSet<(String, String)> = MATRIX
         .iter()
-        .map(|(method, path, _)| ((*method).to_owned(), (*path).to_owned()))
+        .map(|(method, path, _, _)| ((*method).to_owned(), (*path).to_owned()))
         .collect();
     assert_eq!(
         covered, declared,
@@ -162,10 +161,34 @@ async fn every_caller_gets_what_the_matrix_says() {
     let app = spawn_app().await;
     let other = app.new_patient().await;
     let mut failures = Vec::new();
-    for (method, path, expected) in MATRIX {
+    for (method, path, scope, expected) in MATRIX {
         for (who, status) in WHO.iter().zip(expected) {
-            // A fresh patient per case: allowed writes change state.
+            // A fresh patient per case: allowed writes change state, and grants are per patient.
             let own = app.new_patient().await;
+            let other_scope = if *scope == Scope::Billing {
+                Scope::Messages
+            } else {
+                Scope::Billing
+            };
+            match who {
+                Who::CaregiverInScope => {
+                    app.grant(&own.id, &app.caregiver, &[*scope], GrantState::Active)
+                        .await
+                }
+                Who::CaregiverOutOfScope => {
+                    app.grant(&own.id, &app.caregiver, &[other_scope], GrantState::Active)
+                        .await
+                }
+                Who::CaregiverRevoked => {
+                    app.grant(&own.id, &app.caregiver, &[*scope], GrantState::Revoked)
+                        .await
+                }
+                Who::CaregiverExpired => {
+                    app.grant(&own.id, &app.caregiver, &[*scope], GrantState::Expired)
+                        .await
+                }
+                _ => {}
+            }
             let request = request_for(app, (method, path), &own).await;
             let actor = caller(app, *who, &own, &other);
             let reply = match (&request.if_match, actor) {

@@ -106,3 +106,54 @@ async fn malformed_ids_and_me_without_a_record_are_not_found() {
         .await;
     assert_eq!(response.status, 401);
 }
+
+#[tokio::test]
+async fn a_caregiver_with_the_profile_scope_reads_and_it_is_audited_as_theirs() {
+    use portal_shared::authz::Scope;
+    use portal_tests::GrantState;
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let path = format!("/patients/{}/profile", patient.id);
+    app.grant(
+        &patient.id,
+        &app.caregiver,
+        &[Scope::Profile],
+        GrantState::Active,
+    )
+    .await;
+    let response = app.get(&path, &app.caregiver).await;
+    assert_eq!(response.status, 200, "{response:?}");
+    assert_eq!(response.body["patientId"], patient.id.as_str());
+    let events = app.audit_events(&patient.id).await;
+    assert!(
+        events.iter().any(|e| e["action"] == "profile.read"
+            && e["actorSub"] == app.caregiver.sub.as_str()
+            && e["relationship"] == "caregiver"
+            && e["outcome"] == "allowed"),
+        "{events:?}"
+    );
+    // Revoked: effective at once.
+    app.grant(
+        &patient.id,
+        &app.caregiver,
+        &[Scope::Profile],
+        GrantState::Revoked,
+    )
+    .await;
+    assert_problem(&app.get(&path, &app.caregiver).await, 404, None);
+}
+
+#[tokio::test]
+async fn refused_staff_routes_are_audited_under_the_caller() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let response = app.get("/staff/profile-changes", &patient.actor).await;
+    assert_problem(&response, 403, None);
+    let events = app.actor_audit_events(&patient.actor).await;
+    assert!(
+        events.iter().any(|e| e["action"] == "profile-change.review"
+            && e["outcome"] == "denied"
+            && e["requestId"] == response.body["requestId"]),
+        "{events:?}"
+    );
+}

@@ -281,3 +281,23 @@ fn json_patch(target: &mut serde_json::Value, patch: serde_json::Value) {
         other => *target = other,
     }
 }
+
+#[tokio::test]
+async fn a_malformed_idempotency_key_is_named() {
+    let app = spawn_app().await;
+    let family = unique_family_name();
+    let too_long = "k".repeat(256);
+    for key in [too_long.as_str(), "has space", "naïve"] {
+        let response = app
+            .send_with_headers(
+                Method::POST,
+                "/staff/patients",
+                &app.front_desk,
+                registration(&family),
+                &[("Idempotency-Key", key)],
+            )
+            .await;
+        assert_problem(&response, 422, Some("Idempotency-Key"));
+    }
+    assert_eq!(app.count_profiles_named(&family).await, 0);
+}

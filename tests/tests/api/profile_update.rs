@@ -72,7 +72,7 @@ async fn if_match_is_required_and_must_be_current() {
         )
         .await;
     assert_problem(&missing, 428, None);
-    for stale in ["\"7\"", "\"0\"", "W/\"1\"", "*", "1"] {
+    for stale in ["\"7\"", "\"0\"", "W/\"1\"", "*", "1", "\"ü\""] {
         let response = app
             .patch(
                 "/patients/me/profile",
