@@ -21,6 +21,49 @@ pub fn to_item<T: Serialize>(key: &Key, record: &T) -> Result<Item, ApiError> {
     Ok(item)
 }
 
+/// An UpdateItem's expression that writes every attribute of a record, and removes the listed
+/// optional ones the record no longer has, leaving attributes that other features keep on the
+/// same item untouched (which a whole-item PutItem would erase).
+#[derive(Debug)]
+pub struct SetAttributes {
+    pub expression: String,
+    pub names: HashMap<String, String>,
+    pub values: HashMap<String, AttributeValue>,
+}
+
+pub fn set_attributes<T: Serialize>(
+    record: &T,
+    optional: &[&str],
+) -> Result<SetAttributes, ApiError> {
+    let item: Item = serde_dynamo::to_item(record)?;
+    let mut names = HashMap::new();
+    let mut values = HashMap::new();
+    let mut sets = Vec::new();
+    let mut attributes: Vec<_> = item.into_iter().collect();
+    attributes.sort_by(|a, b| a.0.cmp(&b.0));
+    for (index, (name, value)) in attributes.into_iter().enumerate() {
+        sets.push(format!("#set{index} = :set{index}"));
+        names.insert(format!("#set{index}"), name);
+        values.insert(format!(":set{index}"), value);
+    }
+    let mut removes = Vec::new();
+    for (index, name) in optional.iter().enumerate() {
+        if !names.values().any(|present| present == name) {
+            removes.push(format!("#remove{index}"));
+            names.insert(format!("#remove{index}"), (*name).to_owned());
+        }
+    }
+    let mut expression = format!("SET {}", sets.join(", "));
+    if !removes.is_empty() {
+        expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+    }
+    Ok(SetAttributes {
+        expression,
+        names,
+        values,
+    })
+}
+
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, ApiError> {
     Ok(serde_dynamo::from_item(item)?)
 }
@@ -94,5 +137,34 @@ pub fn is_transaction_conflict<R>(error: &SdkError<TransactWriteItemsError, R>) 
             .any(|reason| reason.code() == Some("TransactionConflict")),
         Some(TransactWriteItemsError::TransactionInProgressException(_)) => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Record {
+        a: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        b: Option<String>,
+    }
+
+    #[test]
+    fn sets_present_attributes_and_removes_absent_optional_ones() {
+        let update = set_attributes(&Record { a: 1, b: None }, &["b"]).expect("update");
+        assert_eq!(update.expression, "SET #set0 = :set0 REMOVE #remove0");
+        assert_eq!(update.names["#set0"], "a");
+        assert_eq!(update.names["#remove0"], "b");
+        let update = set_attributes(
+            &Record {
+                a: 1,
+                b: Some("x".into()),
+            },
+            &["b"],
+        )
+        .expect("update");
+        assert_eq!(update.expression, "SET #set0 = :set0, #set1 = :set1");
     }
 }

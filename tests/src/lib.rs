@@ -105,6 +105,13 @@ pub fn assert_problem(reply: &Reply, status: u16, field: Option<&str>) {
 
 impl TestApp {
     async fn start() -> anyhow::Result<TestApp> {
+        // Server-side errors (a 5xx's cause chain) show in the test output; nothing else does.
+        let filter = tracing_subscriber::EnvFilter::try_from_env("TEST_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
         // The stack runs on its own thread and runtime (see BackgroundStack), so starting it
         // blocks; keep that off this test's runtime.
         let background = tokio::task::spawn_blocking(|| {
@@ -523,5 +530,66 @@ impl TestApp {
             })
             .await
             .expect("reading the audit table")
+    }
+}
+
+impl TestApp {
+    /// Sets one attribute on a patient's profile item directly, as another feature would.
+    pub async fn set_profile_attribute(&self, patient_id: &str, name: &str, value: &str) {
+        let (partition, name, value) = (
+            format!("PATIENT#{patient_id}"),
+            name.to_owned(),
+            value.to_owned(),
+        );
+        self.background
+            .run(move |stack| async move {
+                let table = stack.table("AppTable").context("app table")?.to_owned();
+                stack
+                    .dynamodb()
+                    .update_item()
+                    .table_name(table)
+                    .key("PK", aws_sdk_dynamodb::types::AttributeValue::S(partition))
+                    .key(
+                        "SK",
+                        aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
+                    )
+                    .update_expression("SET #name = :value")
+                    .condition_expression("attribute_exists(PK)")
+                    .expression_attribute_names("#name", name)
+                    .expression_attribute_values(
+                        ":value",
+                        aws_sdk_dynamodb::types::AttributeValue::S(value),
+                    )
+                    .send()
+                    .await?;
+                Ok(())
+            })
+            .await
+            .expect("setting a profile attribute");
+    }
+
+    /// The profile item as stored.
+    pub async fn profile_item(&self, patient_id: &str) -> Value {
+        let partition = format!("PATIENT#{patient_id}");
+        self.background
+            .run(move |stack| async move {
+                let table = stack.table("AppTable").context("app table")?.to_owned();
+                let output = stack
+                    .dynamodb()
+                    .get_item()
+                    .table_name(table)
+                    .key("PK", aws_sdk_dynamodb::types::AttributeValue::S(partition))
+                    .key(
+                        "SK",
+                        aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
+                    )
+                    .consistent_read(true)
+                    .send()
+                    .await?;
+                let item = output.item.context("no profile item")?;
+                Ok(serde_dynamo::from_item(item)?)
+            })
+            .await
+            .expect("reading the profile item")
     }
 }

@@ -2,7 +2,7 @@
 //! `PatientAccess` that the authorizer issued (and audited) for it.
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use portal_shared::ApiError;
 use portal_shared::authz::PatientAccess;
 use portal_shared::ids::{ChangeId, PatientId};
@@ -12,6 +12,9 @@ use portal_shared::store::{self, Item};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{ChangeRequest, ChangeStatus, Profile};
+
+/// The profile's attributes that may be absent (and are removed when they become so).
+const OPTIONAL_PROFILE_ATTRIBUTES: &[&str] = &["preferredName", "language", "pendingChangeId"];
 
 /// A change request as stored: while pending it also sits in the staff queue (GSI1).
 #[derive(Serialize)]
@@ -121,7 +124,44 @@ impl<'a> ProfileStore<'a> {
             .collect()
     }
 
-    /// Replaces the profile if its version is still `expected`; with `new_change`, also records
+    /// The write of the profile's own attributes, over the existing item, if `condition` holds.
+    /// An UpdateItem rather than a PutItem: attributes that other features keep on the profile
+    /// item (the sign-in's status, say) survive a profile change.
+    fn profile_update(
+        &self,
+        access: &PatientAccess,
+        profile: &Profile,
+        condition: &str,
+        condition_values: Vec<(&str, AttributeValue)>,
+    ) -> Result<TransactWriteItem, ApiError> {
+        debug_assert_eq!(profile.patient_id, access.patient());
+        let set = store::set_attributes(profile, OPTIONAL_PROFILE_ATTRIBUTES)?;
+        let mut names = set.names;
+        // DynamoDB refuses names an expression does not use.
+        for (placeholder, attribute) in [("#version", "version"), ("#pending", "pendingChangeId")] {
+            if condition.contains(placeholder) {
+                names.insert(placeholder.into(), attribute.into());
+            }
+        }
+        let mut values = set.values;
+        values.extend(
+            condition_values
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value)),
+        );
+        let update = Update::builder()
+            .table_name(self.table)
+            .set_key(Some(keys::profile(access.patient()).attributes()))
+            .update_expression(set.expression)
+            .condition_expression(condition)
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Writes the profile if its version is still `expected`; with `new_change`, also records
     /// the change request (with its pointer), provided none is pending.
     pub async fn save(
         &self,
@@ -130,33 +170,20 @@ impl<'a> ProfileStore<'a> {
         expected: u64,
         new_change: Option<&ChangeRequest>,
     ) -> Result<Result<(), WriteConflict>, ApiError> {
-        debug_assert_eq!(profile.patient_id, access.patient());
-        let item = store::to_item(&keys::profile(access.patient()), profile)?;
+        let expected = (":expected", store::number(expected));
         let Some(change) = new_change else {
-            let result = self
-                .dynamo
-                .put_item()
-                .table_name(self.table)
-                .set_item(Some(item))
-                .condition_expression("version = :expected")
-                .expression_attribute_values(":expected", store::number(expected))
-                .send()
+            let update =
+                self.profile_update(access, profile, "#version = :expected", vec![expected])?;
+            return self
+                .transact(vec![update], |_| WriteConflict::ProfileChanged)
                 .await;
-            return match result {
-                Ok(_) => Ok(Ok(())),
-                Err(error) if store::is_condition_failure(&error) => {
-                    Ok(Err(WriteConflict::ProfileChanged))
-                }
-                Err(error) => Err(store::sdk_error(error)),
-            };
         };
-        let profile_put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(item))
-            .condition_expression("version = :expected AND attribute_not_exists(pendingChangeId)")
-            .expression_attribute_values(":expected", store::number(expected))
-            .build()
-            .map_err(ApiError::internal)?;
+        let update = self.profile_update(
+            access,
+            profile,
+            "#version = :expected AND attribute_not_exists(#pending)",
+            vec![expected],
+        )?;
         let change_item = store::to_item(
             &keys::profile_change(access.patient(), change.change_id),
             &stored_change(change),
@@ -168,7 +195,7 @@ impl<'a> ProfileStore<'a> {
             },
         )?;
         let items = vec![
-            TransactWriteItem::builder().put(profile_put).build(),
+            update,
             TransactWriteItem::builder()
                 .put(self.put(change_item, "attribute_not_exists(PK)")?)
                 .build(),
@@ -254,17 +281,15 @@ impl<'a> ProfileStore<'a> {
         expected: u64,
         decided: &ChangeRequest,
     ) -> Result<Result<(), WriteConflict>, ApiError> {
-        let profile_put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(store::to_item(
-                &keys::profile(access.patient()),
-                profile,
-            )?))
-            .condition_expression("version = :expected AND pendingChangeId = :change")
-            .expression_attribute_values(":expected", store::number(expected))
-            .expression_attribute_values(":change", store::string(decided.change_id.to_string()))
-            .build()
-            .map_err(ApiError::internal)?;
+        let profile_update = self.profile_update(
+            access,
+            profile,
+            "#version = :expected AND #pending = :change",
+            vec![
+                (":expected", store::number(expected)),
+                (":change", store::string(decided.change_id.to_string())),
+            ],
+        )?;
         let change_put = Put::builder()
             .table_name(self.table)
             .set_item(Some(store::to_item(
@@ -277,7 +302,7 @@ impl<'a> ProfileStore<'a> {
             .build()
             .map_err(ApiError::internal)?;
         let items = vec![
-            TransactWriteItem::builder().put(profile_put).build(),
+            profile_update,
             TransactWriteItem::builder().put(change_put).build(),
         ];
         self.transact(items, |failed| {

@@ -252,3 +252,51 @@ async fn legal_identity_changes_from_a_patient_wait_for_review() {
         Some(1)
     );
 }
+
+#[tokio::test]
+async fn updates_keep_what_other_features_store_on_the_profile() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    // e.g. the identity feature recording that the patient's sign-in is active.
+    app.set_profile_attribute(&patient.id, "portalAccount", "active")
+        .await;
+    let response = app
+        .patch(
+            "/patients/me/profile",
+            &patient.actor,
+            "\"1\"",
+            json!({"preferredName": "Annie", "legalName": {"given": "Ana", "family": "Kept"}}),
+        )
+        .await;
+    assert_eq!(response.status, 200, "{response:?}");
+    let change = response.body["changeRequests"][0]["changeId"]
+        .as_str()
+        .expect("change")
+        .to_owned();
+    let decision = app
+        .send(
+            Method::POST,
+            &format!("/staff/profile-changes/{change}/decision"),
+            Some(&app.front_desk),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    assert_eq!(decision.status, 200, "{decision:?}");
+    let cleared = app
+        .patch(
+            "/patients/me/profile",
+            &patient.actor,
+            "\"3\"",
+            json!({"preferredName": null}),
+        )
+        .await;
+    assert_eq!(cleared.status, 200, "{cleared:?}");
+    let item = app.profile_item(&patient.id).await;
+    assert_eq!(item["portalAccount"], "active", "{item}");
+    assert_eq!(item["legalName"]["family"], "Kept");
+    assert!(
+        item.get("preferredName").is_none(),
+        "cleared fields are removed: {item}"
+    );
+    assert!(item.get("pendingChangeId").is_none(), "{item}");
+}
