@@ -53,9 +53,12 @@ pub fn patient_partition(patient: PatientId) -> String {
     format!("PATIENT#{patient}")
 }
 
+/// The sort key of every patient's profile item.
+pub const PROFILE_SK: &str = "PROFILE";
+
 /// The patient's demographics and contact details.
 pub fn profile(patient: PatientId) -> Key {
-    Key::new(patient_partition(patient), "PROFILE")
+    Key::new(patient_partition(patient), PROFILE_SK)
 }
 
 pub const PROFILE_CHANGE_PREFIX: &str = "PROFILE_CHANGE#";

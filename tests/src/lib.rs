@@ -7,8 +7,12 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use aws_sdk_dynamodb::types::AttributeValue;
 use portal_local::identity::{self, DEMO_PASSWORD};
 use portal_local::{BackgroundStack, StartOptions};
+use portal_shared::caller::UserSub;
+use portal_shared::ids::PatientId;
+use portal_shared::keys;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
@@ -332,7 +336,18 @@ impl TestApp {
     /// The audit events in a patient's partition, oldest first (read straight from the audit
     /// table: the access-log route comes with the identity feature).
     pub async fn audit_events(&self, patient_id: &str) -> Vec<Value> {
-        let partition = format!("PATIENT#{patient_id}");
+        let patient = PatientId::parse(patient_id).expect("patient id");
+        self.audit_partition(keys::patient_partition(patient)).await
+    }
+
+    /// Audit events about no patient, by this actor (refused staff routes), oldest first.
+    pub async fn actor_audit_events(&self, actor: &Actor) -> Vec<Value> {
+        let sub = UserSub::parse(&actor.sub).expect("sub");
+        self.audit_partition(keys::audit_actor_partition(&sub))
+            .await
+    }
+
+    async fn audit_partition(&self, partition: String) -> Vec<Value> {
         self.background
             .run(move |stack| async move {
                 let table = stack.table("AuditTable").context("audit table")?.to_owned();
@@ -341,15 +356,13 @@ impl TestApp {
                     .query()
                     .table_name(table)
                     .key_condition_expression("PK = :pk")
-                    .expression_attribute_values(
-                        ":pk",
-                        aws_sdk_dynamodb::types::AttributeValue::S(partition),
-                    )
+                    .expression_attribute_values(":pk", AttributeValue::S(partition))
                     .consistent_read(true)
                     .send()
                     .await?;
-                let items = output.items.unwrap_or_default();
-                Ok(items
+                Ok(output
+                    .items
+                    .unwrap_or_default()
                     .into_iter()
                     .map(serde_dynamo::from_item)
                     .collect::<Result<Vec<Value>, _>>()?)
@@ -375,12 +388,9 @@ impl TestApp {
                         .expression_attribute_names("#family", "family")
                         .expression_attribute_values(
                             ":profile",
-                            aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
+                            AttributeValue::S(keys::PROFILE_SK.into()),
                         )
-                        .expression_attribute_values(
-                            ":family",
-                            aws_sdk_dynamodb::types::AttributeValue::S(family.clone()),
-                        )
+                        .expression_attribute_values(":family", AttributeValue::S(family.clone()))
                         .consistent_read(true)
                         .set_exclusive_start_key(start)
                         .send()
@@ -502,45 +512,13 @@ impl TestApp {
             .await
             .expect("writing the grant");
     }
-
-    /// Audit events about no patient, by this actor (refused staff routes), oldest first.
-    pub async fn actor_audit_events(&self, actor: &Actor) -> Vec<Value> {
-        let partition = format!("ACTOR#{}", actor.sub);
-        self.background
-            .run(move |stack| async move {
-                let table = stack.table("AuditTable").context("audit table")?.to_owned();
-                let output = stack
-                    .dynamodb()
-                    .query()
-                    .table_name(table)
-                    .key_condition_expression("PK = :pk")
-                    .expression_attribute_values(
-                        ":pk",
-                        aws_sdk_dynamodb::types::AttributeValue::S(partition),
-                    )
-                    .consistent_read(true)
-                    .send()
-                    .await?;
-                Ok(output
-                    .items
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(serde_dynamo::from_item)
-                    .collect::<Result<Vec<Value>, _>>()?)
-            })
-            .await
-            .expect("reading the audit table")
-    }
 }
 
 impl TestApp {
     /// Sets one attribute on a patient's profile item directly, as another feature would.
     pub async fn set_profile_attribute(&self, patient_id: &str, name: &str, value: &str) {
-        let (partition, name, value) = (
-            format!("PATIENT#{patient_id}"),
-            name.to_owned(),
-            value.to_owned(),
-        );
+        let key = profile_key(patient_id);
+        let (name, value) = (name.to_owned(), value.to_owned());
         self.background
             .run(move |stack| async move {
                 let table = stack.table("AppTable").context("app table")?.to_owned();
@@ -548,18 +526,11 @@ impl TestApp {
                     .dynamodb()
                     .update_item()
                     .table_name(table)
-                    .key("PK", aws_sdk_dynamodb::types::AttributeValue::S(partition))
-                    .key(
-                        "SK",
-                        aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
-                    )
+                    .set_key(Some(key))
                     .update_expression("SET #name = :value")
                     .condition_expression("attribute_exists(PK)")
                     .expression_attribute_names("#name", name)
-                    .expression_attribute_values(
-                        ":value",
-                        aws_sdk_dynamodb::types::AttributeValue::S(value),
-                    )
+                    .expression_attribute_values(":value", AttributeValue::S(value))
                     .send()
                     .await?;
                 Ok(())
@@ -570,7 +541,7 @@ impl TestApp {
 
     /// The profile item as stored.
     pub async fn profile_item(&self, patient_id: &str) -> Value {
-        let partition = format!("PATIENT#{patient_id}");
+        let key = profile_key(patient_id);
         self.background
             .run(move |stack| async move {
                 let table = stack.table("AppTable").context("app table")?.to_owned();
@@ -578,11 +549,7 @@ impl TestApp {
                     .dynamodb()
                     .get_item()
                     .table_name(table)
-                    .key("PK", aws_sdk_dynamodb::types::AttributeValue::S(partition))
-                    .key(
-                        "SK",
-                        aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
-                    )
+                    .set_key(Some(key))
                     .consistent_read(true)
                     .send()
                     .await?;
@@ -592,4 +559,8 @@ impl TestApp {
             .await
             .expect("reading the profile item")
     }
+}
+
+fn profile_key(patient_id: &str) -> std::collections::HashMap<String, AttributeValue> {
+    keys::profile(PatientId::parse(patient_id).expect("patient id")).attributes()
 }
