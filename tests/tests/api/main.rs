@@ -9,3 +9,4 @@ mod profile_read;
 mod profile_register;
 mod profile_review;
 mod profile_update;
+mod template_security;

@@ -1,0 +1,64 @@
+//! What the emulator does not enforce, checked on the template that AWS will: the identity
+//! settings that the portal's authorisation rests on.
+
+use std::collections::BTreeSet;
+
+use portal_local::Template;
+use portal_shared::caller::Role;
+use portal_tests::workspace_root;
+
+fn template() -> Template {
+    Template::load(&workspace_root().join("template.yaml")).expect("template.yaml parses")
+}
+
+/// The authorizer trusts `custom:patient_id` to say whose compartment a patient owns: only the
+/// backend may write it. Cognito lets an app client write every mutable attribute when
+/// `WriteAttributes` is left out, so the list must be there and must not name it. (moto does
+/// not enforce write attributes, so no end-to-end test can catch a regression here.)
+#[test]
+fn patients_cannot_write_their_own_patient_id() {
+    let template = template();
+    let client = &template.user_pool_client;
+    assert!(
+        !client.write_attributes.is_empty(),
+        "UserPoolClient.WriteAttributes must be an explicit list"
+    );
+    assert!(
+        !client
+            .write_attributes
+            .iter()
+            .any(|a| a.starts_with("custom:")),
+        "the app client must not write custom attributes: {:?}",
+        client.write_attributes
+    );
+    assert!(
+        client
+            .read_attributes
+            .iter()
+            .any(|a| a == "custom:patient_id"),
+        "the ID token must carry custom:patient_id"
+    );
+    assert!(
+        template
+            .user_pool
+            .custom_attributes()
+            .any(|a| a.name == "patient_id"),
+        "the pool must define custom:patient_id"
+    );
+}
+
+#[test]
+fn accounts_are_made_by_the_practice_not_by_self_sign_up() {
+    assert!(template().user_pool.admin_create_user_only());
+}
+
+#[test]
+fn every_role_is_a_group_of_the_pool() {
+    let groups: BTreeSet<String> = template()
+        .groups
+        .iter()
+        .map(|g| g.group_name.clone())
+        .collect();
+    let roles: BTreeSet<String> = Role::ALL.iter().map(|r| r.group().to_owned()).collect();
+    assert_eq!(groups, roles);
+}
