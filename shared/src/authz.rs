@@ -38,6 +38,12 @@ pub enum Action {
     ReadProfile,
     UpdateProfile,
     ReviewProfileChanges,
+    /// Issue, list and revoke a patient's portal activation codes.
+    ManageActivationCodes,
+    /// Read a patient's access log (their accounting of disclosures).
+    ReadAccessLog,
+    /// Search the whole audit trail by actor or patient (practice oversight).
+    ReadAuditTrail,
 }
 
 impl Action {
@@ -48,19 +54,30 @@ impl Action {
             Action::ReadProfile => "profile.read",
             Action::UpdateProfile => "profile.update",
             Action::ReviewProfileChanges => "profile-change.review",
+            Action::ManageActivationCodes => "activation-code.manage",
+            Action::ReadAccessLog => "access-log.read",
+            Action::ReadAuditTrail => "audit-trail.read",
         }
     }
 
     /// Whether patients may do this in their own compartment.
     fn patient_may(self) -> bool {
-        matches!(self, Action::ReadProfile | Action::UpdateProfile)
+        matches!(
+            self,
+            Action::ReadProfile | Action::UpdateProfile | Action::ReadAccessLog
+        )
     }
 
     /// The grant scope a caregiver needs; `None`: caregivers never may.
     fn caregiver_scope(self) -> Option<Scope> {
         match self {
             Action::ReadProfile | Action::UpdateProfile => Some(Scope::Profile),
-            Action::RegisterPatient | Action::ReviewProfileChanges => None,
+            // Who saw the record belongs with the record.
+            Action::ReadAccessLog => Some(Scope::Records),
+            Action::RegisterPatient
+            | Action::ReviewProfileChanges
+            | Action::ManageActivationCodes
+            | Action::ReadAuditTrail => None,
         }
     }
 
@@ -73,6 +90,9 @@ impl Action {
             Action::ReadProfile => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
             Action::UpdateProfile => &[Role::FrontDesk],
             Action::ReviewProfileChanges => &[Role::FrontDesk],
+            Action::ManageActivationCodes => &[Role::FrontDesk],
+            // Oversight of who accessed what is the administrators' job.
+            Action::ReadAccessLog | Action::ReadAuditTrail => &[Role::Admin],
         }
     }
 }

@@ -18,8 +18,9 @@ use crate::ids::PatientId;
 /// API Gateway accepts up to 10 MB; no JSON document of ours comes near this.
 pub const MAX_JSON_BODY_BYTES: usize = 64 * 1024;
 
-/// One authenticated request, as a handler sees it.
-pub struct Call {
+/// One request as a handler reads it: path, query, headers, body. Public routes (`/auth/*`)
+/// get this alone; authenticated routes get it inside a [`Call`].
+pub struct Incoming {
     request: Request,
     request_id: String,
     method: Method,
@@ -29,7 +30,20 @@ pub struct Call {
     /// What the client's URL has before the API's own path: the stage (`/v1`) or a custom
     /// domain's base path. Empty locally.
     base_path: String,
+}
+
+/// One authenticated request: what was sent, and who sent it.
+pub struct Call {
+    incoming: Incoming,
     caller: Caller,
+}
+
+impl std::ops::Deref for Call {
+    type Target = Incoming;
+
+    fn deref(&self) -> &Incoming {
+        &self.incoming
+    }
 }
 
 /// A header that is present but not visible ASCII text.
@@ -57,28 +71,43 @@ where
     F: FnOnce(Call) -> Fut,
     Fut: Future<Output = Result<Response<Body>, ApiError>>,
 {
+    respond(request, |incoming| async move {
+        let caller = Caller::from_request(&incoming.request)?;
+        handler(Call { incoming, caller }).await
+    })
+    .await
+}
+
+/// Runs `handler` for a public route (no authorizer: sign-in, activation).
+pub async fn dispatch_public<F, Fut>(request: Request, handler: F) -> Response<Body>
+where
+    F: FnOnce(Incoming) -> Fut,
+    Fut: Future<Output = Result<Response<Body>, ApiError>>,
+{
+    respond(request, handler).await
+}
+
+/// What every route shares: request id, problem rendering, one log line.
+async fn respond<F, Fut>(request: Request, handler: F) -> Response<Body>
+where
+    F: FnOnce(Incoming) -> Fut,
+    Fut: Future<Output = Result<Response<Body>, ApiError>>,
+{
     let started = Instant::now();
     let request_id = request_id_of(&request);
     let method = request.method().clone();
     let route_path = route_path_of(&request);
     let api_path = api_path_of(&request, &route_path);
     let base_path = base_path_of(&request, &api_path);
-    let result = match Caller::from_request(&request) {
-        Ok(caller) => {
-            let call = Call {
-                request,
-                request_id: request_id.clone(),
-                method: method.clone(),
-                route_path: route_path.clone(),
-                api_path,
-                base_path,
-                caller,
-            };
-            handler(call).await
-        }
-        Err(error) => Err(error),
+    let incoming = Incoming {
+        request,
+        request_id: request_id.clone(),
+        method: method.clone(),
+        route_path: route_path.clone(),
+        api_path,
+        base_path,
     };
-    let mut response = result.unwrap_or_else(|error| {
+    let mut response = handler(incoming).await.unwrap_or_else(|error| {
         if error.status().is_client_error() {
             tracing::info!(request_id = %request_id, problem = error.slug(), "request refused");
         }
@@ -151,6 +180,18 @@ impl Call {
         &self.caller
     }
 
+    /// The patient named by `{patientId}`; `me` is the caller's own record. An id that is not
+    /// well-formed names nobody: 404, like an id that names somebody else.
+    pub fn patient_in_path(&self) -> Result<PatientId, ApiError> {
+        let raw = self.path_param("patientId").ok_or(ApiError::NotFound)?;
+        if raw == "me" {
+            return self.caller.patient_id.ok_or(ApiError::NotFound);
+        }
+        PatientId::parse(&raw).ok_or(ApiError::NotFound)
+    }
+}
+
+impl Incoming {
     pub fn request_id(&self) -> &str {
         &self.request_id
     }
@@ -188,14 +229,12 @@ impl Call {
             .map(str::to_owned)
     }
 
-    /// The patient named by `{patientId}`; `me` is the caller's own record. An id that is not
-    /// well-formed names nobody: 404, like an id that names somebody else.
-    pub fn patient_in_path(&self) -> Result<PatientId, ApiError> {
-        let raw = self.path_param("patientId").ok_or(ApiError::NotFound)?;
-        if raw == "me" {
-            return self.caller.patient_id.ok_or(ApiError::NotFound);
+    /// The client's address as API Gateway saw it (for per-client attempt limits; never logged).
+    pub fn source_ip(&self) -> Option<String> {
+        match self.request.request_context_ref() {
+            Some(RequestContext::ApiGatewayV1(context)) => context.identity.source_ip.clone(),
+            _ => None,
         }
-        PatientId::parse(&raw).ok_or(ApiError::NotFound)
     }
 
     pub fn query(&self, name: &str) -> Option<String> {

@@ -68,6 +68,10 @@ ulid_id!(
     /// One audit event.
     EventId
 );
+ulid_id!(
+    /// One issued activation code (the id staff see; the code itself is shown once).
+    ActivationCodeId
+);
 
 #[cfg(test)]
 mod tests {

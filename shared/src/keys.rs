@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::caller::UserSub;
-use crate::ids::{ChangeId, EventId, PatientId};
+use crate::ids::{ActivationCodeId, ChangeId, EventId, PatientId};
 use crate::timestamp::Timestamp;
 
 pub const PK: &str = "PK";
@@ -97,6 +97,31 @@ pub fn idempotency_record(caller: &UserSub, route_and_key_hash: &str) -> Key {
     Key::new(
         format!("IDEMPOTENCY#{caller}#{route_and_key_hash}"),
         "IDEMPOTENCY",
+    )
+}
+
+/// A portal activation code of a patient, as staff list it (never the code itself).
+pub fn activation_code(patient: PatientId, code: ActivationCodeId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{ACTIVATION_CODE_PREFIX}{code}"),
+    )
+}
+
+pub const ACTIVATION_CODE_PREFIX: &str = "ACTIVATION_CODE#";
+
+/// Finds an activation code from what the patient types: keyed by the code's SHA-256, so the
+/// table never holds a usable code. Written in the same transaction as `activation_code`.
+pub fn activation_lookup(code_sha256_hex: &str) -> Key {
+    Key::new(format!("ACTIVATION#{code_sha256_hex}"), "LOOKUP")
+}
+
+/// A fixed-window counter of attempts (e.g. failed activations from one client), with TTL.
+/// One item per subject and window, so no partition is shared by every request.
+pub fn attempt_counter(purpose: &str, subject_sha256_hex: &str, window_start: i64) -> Key {
+    Key::new(
+        format!("ATTEMPTS#{purpose}#{subject_sha256_hex}"),
+        format!("WINDOW#{window_start}"),
     )
 }
 
