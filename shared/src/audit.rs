@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::Client;
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
-use crate::caller::{Caller, UserSub};
+use crate::caller::{Caller, Role, UserSub};
 use crate::ids::{EventId, PatientId};
 use crate::keys;
 use crate::store;
@@ -40,6 +40,10 @@ pub struct AuditEvent {
     pub actor_name: Option<String>,
     /// How the actor relates to the patient: own, caregiver, staff, none.
     pub relationship: String,
+    /// For `staff`: the staff role (Cognito group) the access was allowed under. Absent on
+    /// other events (and on staff events recorded before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient_id: Option<PatientId>,
     /// What was attempted, e.g. `profile.read`.
@@ -51,6 +55,12 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
+    /// Records the staff role an allowed access was made under.
+    pub fn acting_as(mut self, role: Option<Role>) -> Self {
+        self.actor_role = role.map(|role| role.group().to_owned());
+        self
+    }
+
     pub fn new(
         caller: &Caller,
         relationship: &str,
@@ -67,6 +77,7 @@ impl AuditEvent {
             actor_roles: caller.roles.iter().map(|r| r.group().to_owned()).collect(),
             actor_name: caller.display_name.clone(),
             relationship: relationship.to_owned(),
+            actor_role: None,
             patient_id: patient,
             action: action.to_owned(),
             resource: resource.to_owned(),

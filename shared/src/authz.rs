@@ -265,7 +265,11 @@ impl<'a> Authorizer<'a> {
             resource,
             outcome,
             call.request_id(),
-        );
+        )
+        .acting_as(match decision {
+            Decision::Allow(Relationship::Staff(role)) => Some(role),
+            _ => None,
+        });
         self.audit.record(&event).await?;
         match decision {
             Decision::Allow(relationship) => Ok(PatientAccess {
@@ -328,6 +332,7 @@ impl<'a> Authorizer<'a> {
                     Outcome::Allowed,
                     call.request_id(),
                 )
+                .acting_as(Some(access.role))
             })
             .collect();
         self.audit.record_all(&events).await

@@ -36,6 +36,21 @@ impl CursorKey {
         Ok(CursorKey(secret.to_vec()))
     }
 
+    /// A keyed hash (hex HMAC-SHA256) of `data` for `context`: an id for something the table
+    /// must not hold in a readable or guessable form (a client address, an email), which
+    /// nobody without the secret can recompute from a guess. Another context gives another id.
+    pub fn keyed_id(&self, context: &str, data: &[u8]) -> String {
+        let mut mac = self.mac();
+        mac.update(&(context.len() as u64).to_be_bytes());
+        mac.update(context.as_bytes());
+        mac.update(data);
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+
     fn mac(&self) -> HmacSha256 {
         // HMAC takes keys of any length; `new` checked ours is long enough.
         HmacSha256::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!())
@@ -100,6 +115,16 @@ mod tests {
 
     fn key() -> CursorKey {
         CursorKey::new(&[7u8; 32]).expect("key")
+    }
+
+    #[test]
+    fn keyed_ids_depend_on_the_secret_and_the_context() {
+        let id = key().keyed_id("attempts", b"203.0.113.9");
+        assert_eq!(id.len(), 64);
+        assert_eq!(id, key().keyed_id("attempts", b"203.0.113.9"));
+        assert_ne!(id, key().keyed_id("other", b"203.0.113.9"));
+        let other = CursorKey::new(&[8u8; 32]).expect("key");
+        assert_ne!(id, other.keyed_id("attempts", b"203.0.113.9"));
     }
 
     fn last_key() -> HashMap<String, AttributeValue> {

@@ -23,6 +23,10 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("not authenticated")]
     Unauthenticated,
+    /// A sign-in with a wrong email or password: one answer for both, so nobody learns
+    /// whether an email has an account.
+    #[error("invalid credentials")]
+    InvalidCredentials,
     /// The caller is known but their role may not do this.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
@@ -44,6 +48,16 @@ pub enum ApiError {
     PayloadTooLarge { limit_bytes: usize },
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A client (or an account) went over an attempt limit; it may try again later.
+    #[error("too many requests")]
+    TooManyRequests {
+        /// How many attempts the window allows.
+        limit: u32,
+        /// The window's length, for the message.
+        window_seconds: u64,
+        /// When the client may try again.
+        retry_after_seconds: u64,
+    },
     /// DynamoDB throttled us after retries: the client may try again shortly.
     #[error("temporarily unavailable")]
     Unavailable(#[source] BoxError),
@@ -64,6 +78,13 @@ struct Problem<'a> {
     errors: &'a [FieldError],
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<&'a str>,
+    /// For `too-many-attempts`: the limit and when to try again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    window_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
@@ -85,7 +106,7 @@ impl ApiError {
             ApiError::Invalid(_) | ApiError::IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -93,6 +114,7 @@ impl ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -104,6 +126,7 @@ impl ApiError {
             ApiError::Malformed(_) => "malformed-request",
             ApiError::Invalid(_) => "invalid-fields",
             ApiError::Unauthenticated => "unauthenticated",
+            ApiError::InvalidCredentials => "invalid-credentials",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
@@ -112,6 +135,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::TooManyRequests { .. } => "too-many-attempts",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -122,6 +146,7 @@ impl ApiError {
             ApiError::Malformed(_) => "The request body could not be read",
             ApiError::Invalid(_) => "Some fields are missing or invalid",
             ApiError::Unauthenticated => "Sign-in required",
+            ApiError::InvalidCredentials => "The email address or password is wrong",
             ApiError::Forbidden(_) => "Your role may not do this",
             ApiError::NotFound => "Not found",
             ApiError::Conflict(_) => "Conflict with the current state",
@@ -130,6 +155,7 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => "Idempotency-Key already used for another request",
             ApiError::PayloadTooLarge { .. } => "Request body too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::TooManyRequests { .. } => "Too many attempts",
             ApiError::Unavailable(_) => "Temporarily unavailable",
             ApiError::Internal(_) => "Something went wrong on our side",
         }
@@ -154,6 +180,19 @@ impl ApiError {
                 Some(format!("The limit is {limit_bytes} bytes."))
             }
             ApiError::UnsupportedMediaType => Some("Send application/json.".into()),
+            ApiError::InvalidCredentials => Some(
+                "Check both and try again. After several failed attempts, sign-in pauses for a while."
+                    .into(),
+            ),
+            ApiError::TooManyRequests {
+                limit,
+                window_seconds,
+                retry_after_seconds,
+            } => Some(format!(
+                "The limit is {limit} attempts in {} minutes; try again in {} seconds.",
+                window_seconds / 60,
+                retry_after_seconds
+            )),
             ApiError::Unavailable(_) => Some("Try again in a few seconds.".into()),
             ApiError::Internal(_) => {
                 Some("The error was logged with this request id; try again later.".into())
@@ -174,7 +213,7 @@ impl ApiError {
             );
         }
         let empty: [FieldError; 0] = [];
-        let problem = Problem {
+        let mut problem = Problem {
             kind: format!("https://patient-portal.dev/problems/{}", self.slug()),
             title: self.title(),
             status: status.as_u16(),
@@ -184,15 +223,38 @@ impl ApiError {
                 _ => &empty,
             },
             request_id,
+            limit: None,
+            window_seconds: None,
+            retry_after_seconds: None,
         };
+        if let ApiError::TooManyRequests {
+            limit,
+            window_seconds,
+            retry_after_seconds,
+        } = self
+        {
+            problem.limit = Some(*limit);
+            problem.window_seconds = Some(*window_seconds);
+            problem.retry_after_seconds = Some(*retry_after_seconds);
+        }
         let body = serde_json::to_string(&problem)
             .unwrap_or_else(|_| format!(r#"{{"title":"error","status":{}}}"#, status.as_u16()));
         let mut builder = Response::builder()
             .status(status)
             .header(http::header::CONTENT_TYPE, "application/problem+json")
             .header(http::header::CACHE_CONTROL, "no-store");
-        if matches!(self, ApiError::Unavailable(_)) {
-            builder = builder.header(http::header::RETRY_AFTER, "2");
+        match self {
+            ApiError::Unavailable(_) => {
+                builder = builder.header(http::header::RETRY_AFTER, "2");
+            }
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+                ..
+            } => {
+                builder =
+                    builder.header(http::header::RETRY_AFTER, retry_after_seconds.to_string());
+            }
+            _ => {}
         }
         builder
             .body(Body::Text(body))
@@ -251,6 +313,22 @@ mod tests {
         assert_eq!(response.status(), 500);
         let text = body_json(&response).to_string();
         assert!(!text.contains("app-xyz"), "{text}");
+    }
+
+    #[test]
+    fn too_many_requests_states_the_limit_and_when_to_retry() {
+        let response = ApiError::TooManyRequests {
+            limit: 10,
+            window_seconds: 900,
+            retry_after_seconds: 120,
+        }
+        .to_response(None);
+        assert_eq!(response.status(), 429);
+        assert_eq!(response.headers()["retry-after"], "120");
+        let json = body_json(&response);
+        assert_eq!(json["limit"], 10);
+        assert_eq!(json["retryAfterSeconds"], 120);
+        assert!(json["detail"].as_str().is_some_and(|d| d.contains("10")));
     }
 
     #[test]

@@ -135,8 +135,26 @@ pub fn audit_event(patient: Option<PatientId>, actor: &UserSub, at: Timestamp, i
     Key::new(pk, audit_event_sort(at, id))
 }
 
+/// The sort keys (SK, GSI1SK) of every audit event begin with this.
+pub const AUDIT_EVENT_PREFIX: &str = "EVENT#";
+
 pub fn audit_event_sort(at: Timestamp, id: EventId) -> String {
-    format!("EVENT#{at}#{id}")
+    format!("{AUDIT_EVENT_PREFIX}{at}#{id}")
+}
+
+/// Inclusive bounds, for `BETWEEN`, of the sort keys (SK or GSI1SK) of events from `from` to
+/// `to` (either open), to the millisecond: an event at `to` itself is in range.
+pub fn audit_event_range(from: Option<Timestamp>, to: Option<Timestamp>) -> (String, String) {
+    let low = match from {
+        Some(from) => format!("{AUDIT_EVENT_PREFIX}{from}"),
+        None => AUDIT_EVENT_PREFIX.to_owned(),
+    };
+    // `~` sorts after every character of a timestamp and after the `#` that follows it.
+    let high = match to {
+        Some(to) => format!("{AUDIT_EVENT_PREFIX}{to}~"),
+        None => format!("{AUDIT_EVENT_PREFIX}~"),
+    };
+    (low, high)
 }
 
 /// GSI1 partition listing one actor's events.
@@ -154,5 +172,23 @@ mod tests {
         let change = ChangeId::generate();
         assert_eq!(profile(patient).pk, profile_change(patient, change).pk);
         assert_ne!(profile_change_pointer(change).pk, profile(patient).pk);
+    }
+
+    #[test]
+    fn audit_ranges_hold_exactly_the_events_between_their_ends() {
+        let at = |raw: &str| Timestamp::parse(raw).expect("timestamp");
+        let sort = |raw: &str| audit_event_sort(at(raw), EventId::generate());
+        let (low, high) = audit_event_range(
+            Some(at("2026-01-02T03:04:05.600Z")),
+            Some(at("2026-01-02T03:04:06Z")),
+        );
+        let inside = |key: &str| low.as_str() <= key && key <= high.as_str();
+        assert!(inside(&sort("2026-01-02T03:04:05.600Z")));
+        assert!(inside(&sort("2026-01-02T03:04:06.000Z")));
+        assert!(!inside(&sort("2026-01-02T03:04:05.599Z")));
+        assert!(!inside(&sort("2026-01-02T03:04:06.001Z")));
+        let (low, high) = audit_event_range(None, None);
+        let key = sort("2026-01-02T03:04:05.600Z");
+        assert!(low <= key && key <= high);
     }
 }

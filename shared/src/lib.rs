@@ -5,6 +5,7 @@
 //! (decides and writes the audit event) → domain and storage ([`keys`], [`store`]) → a response
 //! or an [`error::ApiError`] rendered as problem+json.
 
+pub mod account;
 pub mod audit;
 pub mod authz;
 pub mod aws;

@@ -13,6 +13,8 @@ use crate::cursor::CursorKey;
 pub struct Platform {
     pub dynamo: Client,
     pub app_table: String,
+    /// The audit table: written only through `audit`; read (Query) by the audit function.
+    pub audit_table: String,
     pub cursor_key: CursorKey,
     pub audit: AuditLog,
 }
@@ -28,6 +30,7 @@ impl Platform {
             ),
             dynamo,
             app_table: settings.app_table.clone(),
+            audit_table: settings.audit_table.clone(),
             cursor_key: settings.cursor_key.clone(),
         }
     }

@@ -516,9 +516,10 @@ impl TestApp {
 
 impl TestApp {
     /// Sets one attribute on a patient's profile item directly, as another feature would.
-    pub async fn set_profile_attribute(&self, patient_id: &str, name: &str, value: &str) {
+    pub async fn set_profile_attribute(&self, patient_id: &str, name: &str, value: Value) {
         let key = profile_key(patient_id);
-        let (name, value) = (name.to_owned(), value.to_owned());
+        let name = name.to_owned();
+        let value: AttributeValue = serde_dynamo::to_attribute_value(value).expect("attribute");
         self.background
             .run(move |stack| async move {
                 let table = stack.table("AppTable").context("app table")?.to_owned();
@@ -530,7 +531,7 @@ impl TestApp {
                     .update_expression("SET #name = :value")
                     .condition_expression("attribute_exists(PK)")
                     .expression_attribute_names("#name", name)
-                    .expression_attribute_values(":value", AttributeValue::S(value))
+                    .expression_attribute_values(":value", value)
                     .send()
                     .await?;
                 Ok(())
@@ -563,4 +564,167 @@ impl TestApp {
 
 fn profile_key(patient_id: &str) -> std::collections::HashMap<String, AttributeValue> {
     keys::profile(PatientId::parse(patient_id).expect("patient id")).attributes()
+}
+
+// ---- portal accounts: activation codes, activation, sign-in ------------------------------
+
+/// A client address of its own (any 127.x.y.z reaches the local gateway over loopback), so a
+/// test's failed attempts count against no other test's limits.
+pub fn fresh_client_address() -> std::net::IpAddr {
+    let id = ulid::Ulid::generate().random();
+    let [a, b, c] = [(id >> 16) as u8, (id >> 8) as u8, id as u8];
+    // 127.0.0.1 stays the shared default; 0 and 255 in the last byte are avoided.
+    std::net::IpAddr::from([127, a | 1, b, c.clamp(2, 254)])
+}
+
+/// An activation code as the front desk got it.
+#[derive(Debug, Clone)]
+pub struct IssuedCode {
+    pub code_id: String,
+    pub code: String,
+}
+
+impl TestApp {
+    /// Sends an anonymous JSON request from `from` (the public `/auth/*` routes).
+    pub async fn send_public(
+        &self,
+        from: std::net::IpAddr,
+        path: &str,
+        body: Value,
+        bearer: Option<&str>,
+    ) -> Reply {
+        let client = reqwest::Client::builder()
+            .local_address(from)
+            .build()
+            .expect("client");
+        let mut request = client.post(self.url(path)).json(&body);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    /// Registers a patient through the API without giving them a sign-in (they get one by
+    /// activating). Returns the patient id and the family name.
+    pub async fn register_patient(&self) -> (String, String) {
+        let family = unique_family_name();
+        let reply = self
+            .send(
+                Method::POST,
+                "/staff/patients",
+                Some(&self.front_desk),
+                Some(registration(&family)),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "registering a test patient: {reply:#?}");
+        let id = reply.body["patientId"]
+            .as_str()
+            .expect("patientId")
+            .to_owned();
+        (id, family)
+    }
+
+    /// The front desk issues an activation code for the patient.
+    pub async fn issue_code(&self, patient_id: &str) -> IssuedCode {
+        let reply = self
+            .send(
+                Method::POST,
+                &format!("/staff/patients/{patient_id}/activation-codes"),
+                Some(&self.front_desk),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "issuing a code: {reply:#?}");
+        IssuedCode {
+            code_id: reply.body["codeId"].as_str().expect("codeId").to_owned(),
+            code: reply.body["code"].as_str().expect("code").to_owned(),
+        }
+    }
+
+    /// Sets `attribute` on both items of an activation code (to age one, say).
+    pub async fn set_code_attribute(
+        &self,
+        patient_id: &str,
+        code_id: &str,
+        attribute: &str,
+        value: Value,
+    ) {
+        let patient = PatientId::parse(patient_id).expect("patient id");
+        let code = portal_shared::ids::ActivationCodeId::parse(code_id).expect("code id");
+        let key = keys::activation_code(patient, code);
+        let attribute = attribute.to_owned();
+        let value: AttributeValue = serde_dynamo::to_attribute_value(value).expect("value");
+        self.background
+            .run(move |stack| async move {
+                let table = stack.table("AppTable").context("app table")?.to_owned();
+                let item = stack
+                    .dynamodb()
+                    .get_item()
+                    .table_name(&table)
+                    .set_key(Some(key.attributes()))
+                    .consistent_read(true)
+                    .send()
+                    .await?
+                    .item
+                    .context("no code item")?;
+                let hash = match item.get("codeSha256") {
+                    Some(AttributeValue::S(hash)) => hash.clone(),
+                    _ => anyhow::bail!("the code item has no codeSha256"),
+                };
+                for key in [key, keys::activation_lookup(&hash)] {
+                    stack
+                        .dynamodb()
+                        .update_item()
+                        .table_name(&table)
+                        .set_key(Some(key.attributes()))
+                        .update_expression("SET #a = :v")
+                        .expression_attribute_names("#a", attribute.clone())
+                        .expression_attribute_values(":v", value.clone())
+                        .send()
+                        .await?;
+                }
+                Ok(())
+            })
+            .await
+            .expect("changing the code items");
+    }
+}
+
+impl TestApp {
+    /// Turns on authenticator-app MFA for a user, as the patient would (moto accepts any code);
+    /// `access_token` is from one of their sign-ins.
+    pub async fn enable_mfa(&self, email: &str, access_token: &str) {
+        let (email, access_token) = (email.to_owned(), access_token.to_owned());
+        self.background
+            .run(move |stack| async move {
+                use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
+                let cognito = stack.cognito();
+                cognito
+                    .associate_software_token()
+                    .access_token(&access_token)
+                    .send()
+                    .await?;
+                cognito
+                    .verify_software_token()
+                    .access_token(&access_token)
+                    .user_code("123456")
+                    .send()
+                    .await?;
+                cognito
+                    .admin_set_user_mfa_preference()
+                    .user_pool_id(&stack.user_pool_id)
+                    .username(&email)
+                    .software_token_mfa_settings(
+                        SoftwareTokenMfaSettingsType::builder()
+                            .enabled(true)
+                            .preferred_mfa(true)
+                            .build(),
+                    )
+                    .send()
+                    .await?;
+                Ok(())
+            })
+            .await
+            .expect("setting up MFA");
+    }
 }

@@ -1,5 +1,6 @@
 //! The patient profile as stored and as shown, and the legal-identity change requests.
 
+use portal_shared::account::PortalAccount;
 use portal_shared::caller::UserSub;
 use portal_shared::ids::{ChangeId, PatientId};
 use portal_shared::person::{
@@ -84,6 +85,11 @@ pub struct Profile {
     /// The change request waiting for staff, if any (at most one at a time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_change_id: Option<ChangeId>,
+    /// The patient's portal account, once activated. Written by the auth function alone (one
+    /// UpdateItem of this attribute): read here, never written back, so a profile save can
+    /// neither erase nor overwrite it.
+    #[serde(default, skip_serializing)]
+    pub portal_account: Option<PortalAccount>,
     pub version: u64,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -245,6 +251,9 @@ pub struct ProfileView<'a> {
     pub communication: &'a Communication,
     /// Recent legal-identity change requests, newest first, with staff's decisions.
     pub change_requests: Vec<ChangeRequestView<'a>>,
+    /// Present once the patient has activated their portal account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portal_account: Option<&'a PortalAccount>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -261,6 +270,7 @@ impl<'a> ProfileView<'a> {
             language: profile.language.as_ref(),
             communication: &profile.communication,
             change_requests: changes.iter().map(ChangeRequestView::from).collect(),
+            portal_account: profile.portal_account.as_ref(),
             created_at: profile.created_at,
             updated_at: profile.updated_at,
         }

@@ -38,6 +38,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         language: registration.language,
         communication: registration.communication.unwrap_or_default(),
         pending_change_id: None,
+        portal_account: None,
         version: Version::FIRST.0,
         created_at: now,
         updated_at: now,

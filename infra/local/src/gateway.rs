@@ -72,7 +72,8 @@ impl Gateway {
             let env = stack.env_for(id)?;
             let settings = Settings::from_lookup(|name| env.get(name).cloned())
                 .with_context(|| format!("function {id}"))?;
-            let Some(handler) = registry::handler_for(binary, &settings, &stack.sdk) else {
+            registry::check_config(binary, &env).with_context(|| format!("function {id}"))?;
+            let Some(handler) = registry::handler_for(binary, &settings, &stack.sdk, &env) else {
                 bail!(
                     "function {id} (binary `{binary}`) has no handler: register it in \
                      infra/local/src/registry.rs"

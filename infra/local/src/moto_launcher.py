@@ -39,8 +39,36 @@ def serialise(app):
     return serialised_app
 
 
+def add_revoke_token():
+    """Adds Cognito's RevokeToken, which moto (5.2) lacks, as AWS documents it: the refresh token
+    (issued to that app client) can no longer be used; an unknown or already revoked token is no
+    error. Tokens issued from it earlier stay valid until they expire, as ID tokens do at an API
+    Gateway Cognito authorizer."""
+    from moto.cognitoidp.exceptions import ResourceNotFoundError
+    from moto.cognitoidp.responses import CognitoIdpResponse
+    from moto.core.responses import EmptyResult
+
+    if hasattr(CognitoIdpResponse, "revoke_token"):
+        return
+
+    def revoke_token(self):
+        token = self._get_param("Token")
+        client_id = self._get_param("ClientId")
+        for pool in self.backend.user_pools.values():
+            if client_id in pool.clients:
+                issued = pool.refresh_tokens.get(token)
+                if issued is not None and issued[0] == client_id:
+                    pool.refresh_tokens[token] = None
+                return EmptyResult()
+        raise ResourceNotFoundError(client_id)
+
+    CognitoIdpResponse.revoke_token = revoke_token
+
+
 def main():
     host, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+    add_revoke_token()
 
     # The parent decides when we stop: Ctrl-C in a terminal reaches the whole process group,
     # and the parent still needs moto while it shuts down gracefully.

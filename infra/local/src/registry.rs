@@ -4,22 +4,44 @@
 //! `sam build` packages), so the gateway runs the very crate that is deployed for that function.
 //! Adding a function to the template without adding it here makes the gateway refuse to start.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
-use portal_shared::config::Settings;
+use portal_shared::config::{ConfigError, Settings};
 
 /// A function's handler with its dependencies, built once at start-up.
 pub trait Handler: Send + Sync {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>>;
 }
 
-/// Builds the handler of the function whose binary is `binary`, or `None` if none is registered.
-pub fn handler_for(binary: &str, settings: &Settings, sdk: &SdkConfig) -> Option<Arc<dyn Handler>> {
+/// Checks the settings a function reads beyond the shared ones (from its resolved environment
+/// `env`), so a bad template fails start-up naming the variable.
+pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), ConfigError> {
     match binary {
+        "auth" => portal_auth::AuthSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
+/// Builds the handler of the function whose binary is `binary`, or `None` if none is registered
+/// (or its own settings are missing from `env`: see [`check_config`]).
+pub fn handler_for(
+    binary: &str,
+    settings: &Settings,
+    sdk: &SdkConfig,
+    env: &HashMap<String, String>,
+) -> Option<Arc<dyn Handler>> {
+    match binary {
+        "auth" => {
+            let auth =
+                portal_auth::AuthSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+            Some(Arc::new(Auth(portal_auth::Deps::new(settings, &auth, sdk))))
+        }
         "profile" => Some(Arc::new(Profile(portal_profile::Deps::new(settings, sdk)))),
+        "audit" => Some(Arc::new(Audit(portal_audit::Deps::new(settings, sdk)))),
         _ => None,
     }
 }
@@ -29,5 +51,21 @@ struct Profile(portal_profile::Deps);
 impl Handler for Profile {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_profile::handle(&self.0, request))
+    }
+}
+
+struct Audit(portal_audit::Deps);
+
+impl Handler for Audit {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_audit::handle(&self.0, request))
+    }
+}
+
+struct Auth(portal_auth::Deps);
+
+impl Handler for Auth {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_auth::handle(&self.0, request))
     }
 }

@@ -4,10 +4,11 @@
 
 use std::collections::BTreeSet;
 
+use portal_local::identity::DEMO_PASSWORD;
 use portal_shared::authz::Scope;
 use portal_tests::{
-    Actor, GrantState, Method, Patient, TestApp, registration, spawn_app, template_routes,
-    unique_family_name,
+    Actor, GrantState, Method, Patient, TestApp, fresh_client_address, registration, spawn_app,
+    template_routes, unique_family_name,
 };
 use serde_json::{Value, json};
 
@@ -60,6 +61,23 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
     ("GET", "/staff/profile-changes", Scope::Profile,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
     ("POST", "/staff/profile-changes/{changeId}/decision", Scope::Profile,
                                                                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
+    ("GET", "/patients/{patientId}/access-log", Scope::Records,   [401, 200, 404, 404, 200, 403, 404, 404, 403, 403, 403, 200]),
+    ("GET", "/admin/audit", Scope::Records,                        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    // Activation codes are the front desk's; a caregiver's grant never reaches them.
+    ("POST", "/staff/patients/{patientId}/activation-codes", Scope::Profile,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
+    ("GET", "/staff/patients/{patientId}/activation-codes", Scope::Profile,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 200, 403, 403]),
+    ("POST", "/staff/patients/{patientId}/activation-codes/{codeId}/revoke", Scope::Profile,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 200, 403, 403]),
+    // Public routes (no authorizer): whoever calls, with or without a token, gets the same.
+    ("POST", "/auth/activate", Scope::Profile,                     [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("POST", "/auth/sign-in", Scope::Profile,                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/auth/refresh", Scope::Profile,                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/auth/sign-out", Scope::Profile,                     [204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("POST", "/auth/mfa", Scope::Profile,                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/auth/password/forgot", Scope::Profile,              [202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202]),
+    ("POST", "/auth/password/reset", Scope::Profile,               [204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
 ];
 
 struct Request {
@@ -117,6 +135,125 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                 if_match: None,
             }
         }
+        ("GET", "/patients/{patientId}/access-log") => Request {
+            method: Method::GET,
+            path: format!("/patients/{}/access-log", patient.id),
+            body: None,
+            if_match: None,
+        },
+        ("GET", "/admin/audit") => Request {
+            method: Method::GET,
+            path: format!("/admin/audit?patient={}", patient.id),
+            body: None,
+            if_match: None,
+        },
+        ("POST", "/staff/patients/{patientId}/activation-codes")
+        | ("GET", "/staff/patients/{patientId}/activation-codes") => Request {
+            method: if route.0 == "POST" {
+                Method::POST
+            } else {
+                Method::GET
+            },
+            path: format!("/staff/patients/{}/activation-codes", patient.id),
+            body: (route.0 == "POST").then(|| json!({})),
+            if_match: None,
+        },
+        ("POST", "/staff/patients/{patientId}/activation-codes/{codeId}/revoke") => {
+            let code = app.issue_code(&patient.id).await;
+            Request {
+                method: Method::POST,
+                path: format!(
+                    "/staff/patients/{}/activation-codes/{}/revoke",
+                    patient.id, code.code_id
+                ),
+                body: None,
+                if_match: None,
+            }
+        }
+        ("POST", "/auth/activate") => {
+            let code = app.issue_code(&patient.id).await;
+            Request {
+                method: Method::POST,
+                path: "/auth/activate".into(),
+                body: Some(json!({
+                    "code": code.code,
+                    "dateOfBirth": "1984-03-12",
+                    "email": format!("activated.{}", patient.email),
+                    "password": DEMO_PASSWORD,
+                })),
+                if_match: None,
+            }
+        }
+        ("POST", "/auth/sign-in") => Request {
+            method: Method::POST,
+            path: "/auth/sign-in".into(),
+            body: Some(json!({"email": patient.email, "password": DEMO_PASSWORD})),
+            if_match: None,
+        },
+        ("POST", "/auth/refresh") | ("POST", "/auth/sign-out") => {
+            let signed_in = app
+                .send_public(
+                    fresh_client_address(),
+                    "/auth/sign-in",
+                    json!({"email": patient.email, "password": DEMO_PASSWORD}),
+                    None,
+                )
+                .await;
+            let refresh_token = signed_in.body["refreshToken"]
+                .as_str()
+                .expect("a refresh token")
+                .to_owned();
+            Request {
+                method: Method::POST,
+                path: route.1.into(),
+                body: Some(json!({"refreshToken": refresh_token})),
+                if_match: None,
+            }
+        }
+        ("POST", "/auth/mfa") => {
+            let first = app
+                .send_public(
+                    fresh_client_address(),
+                    "/auth/sign-in",
+                    json!({"email": patient.email, "password": DEMO_PASSWORD}),
+                    None,
+                )
+                .await;
+            let access_token = first.body["accessToken"].as_str().expect("access token");
+            app.enable_mfa(&patient.email, access_token).await;
+            let challenged = app
+                .send_public(
+                    fresh_client_address(),
+                    "/auth/sign-in",
+                    json!({"email": patient.email, "password": DEMO_PASSWORD}),
+                    None,
+                )
+                .await;
+            let session = challenged.body["session"].as_str().expect("a challenge");
+            Request {
+                method: Method::POST,
+                path: "/auth/mfa".into(),
+                body: Some(json!({"email": patient.email, "session": session, "code": "123456"})),
+                if_match: None,
+            }
+        }
+        ("POST", "/auth/password/forgot") => Request {
+            method: Method::POST,
+            path: "/auth/password/forgot".into(),
+            body: Some(json!({"email": patient.email})),
+            if_match: None,
+        },
+        // moto accepts any code without its own prefix: the emailed code stands in.
+        ("POST", "/auth/password/reset") => Request {
+            method: Method::POST,
+            path: "/auth/password/reset".into(),
+            body: Some(json!({
+                "email": patient.email,
+                "code": "123456",
+                "newPassword": DEMO_PASSWORD,
+            })),
+            if_match: None,
+        },
         other => panic!("no request for {other:?}: add one to request_for"),
     }
 }
@@ -198,6 +335,17 @@ async fn every_caller_gets_what_the_matrix_says() {
                         actor,
                         tag,
                         request.body.clone().unwrap_or_default(),
+                    )
+                    .await
+                }
+                // Public routes limit attempts per client address: each case comes from its own,
+                // with the caller's token if they have one (it changes nothing).
+                _ if path.starts_with("/auth/") => {
+                    app.send_public(
+                        fresh_client_address(),
+                        &request.path,
+                        request.body.clone().unwrap_or_default(),
+                        actor.map(|a| a.token.as_str()),
                     )
                     .await
                 }

@@ -2,6 +2,9 @@
 //! the emulated Cognito, real DynamoDB calls against the emulator. One binary so the emulator
 //! starts once per run; each test isolates itself with its own patients.
 
+mod access_log;
+mod activation;
+mod auth_sign_in;
 mod authz_matrix;
 mod consistency;
 mod gateway;

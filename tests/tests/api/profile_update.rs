@@ -257,8 +257,12 @@ async fn legal_identity_changes_from_a_patient_wait_for_review() {
 async fn updates_keep_what_other_features_store_on_the_profile() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    // e.g. the identity feature recording that the patient's sign-in is active.
-    app.set_profile_attribute(&patient.id, "portalAccount", "active")
+    // The auth feature records the patient's portal account (as activation writes it), and
+    // some other feature keeps an attribute of its own.
+    let account = json!({"status": "active", "activatedAt": "2026-01-02T03:04:05.600Z"});
+    app.set_profile_attribute(&patient.id, "portalAccount", account.clone())
+        .await;
+    app.set_profile_attribute(&patient.id, "otherFeature", json!("kept"))
         .await;
     let response = app
         .patch(
@@ -292,7 +296,11 @@ async fn updates_keep_what_other_features_store_on_the_profile() {
         .await;
     assert_eq!(cleared.status, 200, "{cleared:?}");
     let item = app.profile_item(&patient.id).await;
-    assert_eq!(item["portalAccount"], "active", "{item}");
+    assert_eq!(item["portalAccount"], account, "{item}");
+    assert_eq!(item["otherFeature"], "kept", "{item}");
+    // The profile shows the account, and never wrote it.
+    let shown = app.get("/patients/me/profile", &patient.actor).await;
+    assert_eq!(shown.body["portalAccount"], account, "{shown:?}");
     assert_eq!(item["legalName"]["family"], "Kept");
     assert!(
         item.get("preferredName").is_none(),

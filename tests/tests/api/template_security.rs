@@ -62,3 +62,29 @@ fn every_role_is_a_group_of_the_pool() {
     let roles: BTreeSet<String> = Role::ALL.iter().map(|r| r.group().to_owned()).collect();
     assert_eq!(groups, roles);
 }
+
+/// Only `/auth/*` is reachable without a token (the local gateway honours the same setting, but
+/// a route made public by mistake would still pass every end-to-end test of an allowed caller).
+#[test]
+fn only_the_auth_routes_are_public() {
+    let public: BTreeSet<String> = template()
+        .functions
+        .iter()
+        .flat_map(|f| f.events.iter())
+        .filter(|e| e.authorizer.is_none())
+        .map(|e| format!("{} {}", e.method, e.path))
+        .collect();
+    let expected: BTreeSet<String> = [
+        "POST /auth/activate",
+        "POST /auth/sign-in",
+        "POST /auth/refresh",
+        "POST /auth/sign-out",
+        "POST /auth/mfa",
+        "POST /auth/password/forgot",
+        "POST /auth/password/reset",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(public, expected);
+}

@@ -272,13 +272,20 @@ async fn the_repository_template_loads_and_every_function_has_a_handler() -> Res
         _ => None,
     })?;
     let sdk = portal_shared::aws::local_sdk_config("http://127.0.0.1:9", "us-east-1").await;
+    let env: std::collections::HashMap<String, String> = [
+        ("USER_POOL_ID", "us-east-1_local"),
+        ("USER_POOL_CLIENT_ID", "local-client"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
     for function in &t.functions {
         let binary = function
             .binary
             .as_deref()
             .context("a function without a binary")?;
         assert!(
-            crate::registry::handler_for(binary, &settings, &sdk).is_some(),
+            crate::registry::handler_for(binary, &settings, &sdk, &env).is_some(),
             "{} (binary {binary}) has no handler in registry.rs",
             function.logical_id
         );

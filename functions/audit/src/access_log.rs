@@ -1,0 +1,66 @@
+//! `GET /patients/{patientId}/access-log`: the patient's accounting of disclosures.
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::audit::{AuditEvent, Outcome};
+use portal_shared::authz::Action;
+use portal_shared::caller::Caller;
+use portal_shared::http::{Call, json};
+use portal_shared::ids::{EventId, PatientId};
+use portal_shared::pagination::PageRequest;
+use portal_shared::timestamp::Timestamp;
+use serde::Serialize;
+
+use crate::Deps;
+use crate::describe::{self, ActorView};
+
+/// One line of the access log. No actor sub, request id or roles: only what the patient may
+/// know about who it was.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessLogEntry {
+    pub event_id: EventId,
+    pub at: Timestamp,
+    pub action: String,
+    pub description: String,
+    pub resource: String,
+    pub outcome: Outcome,
+    pub actor: ActorView,
+}
+
+impl AccessLogEntry {
+    fn new(event: &AuditEvent, viewer: &Caller) -> Self {
+        AccessLogEntry {
+            event_id: event.event_id,
+            at: event.at,
+            action: event.action.clone(),
+            description: describe::description(&event.action),
+            resource: event.resource.clone(),
+            outcome: event.outcome,
+            actor: describe::actor(event, viewer),
+        }
+    }
+}
+
+/// The cursor scope: a cursor works only for this patient's log.
+fn scope(patient: PatientId) -> String {
+    format!("access-log:{patient}")
+}
+
+pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let patient = call.patient_in_path()?;
+    let cursor_key = &deps.platform.cursor_key;
+    let access = deps
+        .platform
+        .authorizer()
+        .patient(call, patient, Action::ReadAccessLog, "access-log")
+        .await?;
+    let page = PageRequest::from_call(call, scope(patient), cursor_key)?;
+    let (events, last_key) = deps.trail().access_log(&access, &page).await?;
+    let entries = events
+        .iter()
+        .map(|event| AccessLogEntry::new(event, call.caller()))
+        .collect();
+    json(StatusCode::OK, &page.page(entries, last_key, cursor_key)?)
+}

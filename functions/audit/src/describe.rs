@@ -1,0 +1,196 @@
+//! How an audit event reads in a patient's access log: a plain-language description of what
+//! was done, and who did it as the patient may know it — never another patient's identity.
+
+use portal_shared::audit::AuditEvent;
+use portal_shared::authz::Action;
+use portal_shared::caller::{Caller, Role};
+use serde::Serialize;
+
+/// What each action reads as. An action missing here shows its machine name.
+const DESCRIPTIONS: &[(Action, &str)] = &[
+    (Action::ReadProfile, "Viewed the profile"),
+    (Action::UpdateProfile, "Changed the profile"),
+    (Action::ReviewProfileChanges, "Reviewed a change request"),
+    (Action::RegisterPatient, "Registered the patient"),
+    (Action::ReadAccessLog, "Viewed the access log"),
+    (Action::ReadAuditTrail, "Reviewed the record's audit trail"),
+    (
+        Action::ManageActivationCodes,
+        "Managed portal activation codes",
+    ),
+];
+
+pub fn description(action: &str) -> String {
+    DESCRIPTIONS
+        .iter()
+        .find(|(known, _)| known.name() == action)
+        .map_or_else(|| action.to_owned(), |(_, text)| (*text).to_owned())
+}
+
+/// What the "other" actor reads as.
+pub const SOMEONE_WITHOUT_ACCESS: &str = "Someone without access to this record";
+
+/// Who did it, as the access log shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ActorView {
+    /// The patient whose record this is.
+    You,
+    /// A member of the practice's staff: their name and the role they acted in.
+    Staff {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        role: String,
+    },
+    /// A caregiver acting under the patient's grant.
+    Caregiver {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    /// Anyone else (another patient, a caregiver without a grant): never identified.
+    Other { description: &'static str },
+}
+
+/// The actor of `event`, in the log of the patient `viewer` is reading.
+pub fn actor(event: &AuditEvent, viewer: &Caller) -> ActorView {
+    let viewer_is_patient = viewer.has(Role::Patient)
+        && viewer.patient_id.is_some()
+        && viewer.patient_id == event.patient_id;
+    let by_viewer = event.actor_sub == viewer.sub;
+    if event.relationship == "own" || (viewer_is_patient && by_viewer) {
+        return ActorView::You;
+    }
+    if event.relationship == "caregiver" {
+        return ActorView::Caregiver {
+            name: event.actor_name.clone(),
+        };
+    }
+    // Allowed staff access names its role; a refused one (relationship `none`) by someone with
+    // a staff role shows the most senior staff role they held.
+    let role = event
+        .actor_role
+        .clone()
+        .filter(|_| event.relationship == "staff")
+        .or_else(|| {
+            event
+                .actor_roles
+                .iter()
+                .filter_map(|group| Role::from_group(group))
+                .filter(|role| role.is_staff())
+                .max()
+                .map(|role| role.group().to_owned())
+        });
+    match role {
+        Some(role) => ActorView::Staff {
+            name: event.actor_name.clone(),
+            role,
+        },
+        None => ActorView::Other {
+            description: SOMEONE_WITHOUT_ACCESS,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_shared::audit::Outcome;
+    use portal_shared::caller::UserSub;
+    use portal_shared::ids::PatientId;
+    use serde_json::json;
+
+    fn caller(sub: &str, roles: &[Role], patient: Option<PatientId>, name: &str) -> Caller {
+        Caller {
+            sub: UserSub::parse(sub).expect("sub"),
+            roles: roles.iter().copied().collect(),
+            patient_id: patient,
+            display_name: Some(name.to_owned()),
+        }
+    }
+
+    fn event(actor: &Caller, relationship: &str, patient: PatientId) -> AuditEvent {
+        AuditEvent::new(
+            actor,
+            relationship,
+            Some(patient),
+            Action::ReadProfile.name(),
+            "profile",
+            Outcome::Allowed,
+            "r1",
+        )
+    }
+
+    #[test]
+    fn every_kind_of_actor_reads_as_the_patient_may_know_them() {
+        let patient = PatientId::generate();
+        let me = caller("me", &[Role::Patient], Some(patient), "Ana Lopez");
+        let own = event(&me, "own", patient);
+        assert_eq!(actor(&own, &me), ActorView::You);
+
+        let desk = caller(
+            "desk",
+            &[Role::FrontDesk, Role::Clinician],
+            None,
+            "Dee Desk",
+        );
+        let staff = event(&desk, "staff", patient).acting_as(Some(Role::Clinician));
+        assert_eq!(
+            actor(&staff, &me),
+            ActorView::Staff {
+                name: Some("Dee Desk".into()),
+                role: "clinicians".into()
+            }
+        );
+        let refused_admin = event(&caller("adm", &[Role::Admin], None, "Al"), "none", patient);
+        assert_eq!(
+            actor(&refused_admin, &me),
+            ActorView::Staff {
+                name: Some("Al".into()),
+                role: "admins".into()
+            }
+        );
+
+        let carer = caller("carer", &[Role::Caregiver], None, "Cara Giver");
+        let cared = event(&carer, "caregiver", patient);
+        assert_eq!(
+            actor(&cared, &me),
+            ActorView::Caregiver {
+                name: Some("Cara Giver".into())
+            }
+        );
+
+        let stranger = caller(
+            "other",
+            &[Role::Patient],
+            Some(PatientId::generate()),
+            "Eve",
+        );
+        for refused in [
+            event(&stranger, "none", patient),
+            event(&carer, "none", patient),
+        ] {
+            let shown = serde_json::to_value(actor(&refused, &me)).expect("json");
+            assert_eq!(
+                shown,
+                json!({"kind": "other", "description": SOMEONE_WITHOUT_ACCESS})
+            );
+        }
+    }
+
+    #[test]
+    fn a_patients_own_refused_attempt_is_theirs_only_in_their_own_log() {
+        let patient = PatientId::generate();
+        let me = caller("me", &[Role::Patient], Some(patient), "Ana");
+        let refused = event(&me, "none", patient);
+        assert_eq!(actor(&refused, &me), ActorView::You);
+        let carer = caller("carer", &[Role::Caregiver], None, "Cara");
+        assert!(matches!(actor(&refused, &carer), ActorView::Other { .. }));
+    }
+
+    #[test]
+    fn actions_read_in_plain_language() {
+        assert_eq!(description("profile.read"), "Viewed the profile");
+        assert_eq!(description("access-log.read"), "Viewed the access log");
+        assert_eq!(description("something.new"), "something.new");
+    }
+}

@@ -1,0 +1,368 @@
+//! `POST /auth/activate` (public): a patient turns the code the front desk gave them into a
+//! portal account, proving who they are with the code and their date of birth.
+//!
+//! Two limits stop guessing: per client address (failed attempts per window, `limits`) and
+//! per code (wrong dates of birth lock it after `MAX_FAILED_ATTEMPTS`).
+
+use std::collections::BTreeSet;
+
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType, UserStatusType};
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::account::{AccountStatus, PortalAccount};
+use portal_shared::audit::{AuditEvent, Outcome};
+use portal_shared::caller::{Caller, Role, UserSub};
+use portal_shared::http::{Incoming, json};
+use portal_shared::ids::PatientId;
+use portal_shared::person::{DateOfBirth, Email};
+use portal_shared::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::Deps;
+use crate::code::Code;
+use crate::limits::ACTIVATE_PER_CLIENT;
+use crate::password::Password;
+use crate::repo::{Lookup, Lost, MAX_FAILED_ATTEMPTS, Status};
+
+/// How long an activation may hold its claim on a code before another may take it over.
+const CLAIM_SECONDS: i64 = 60;
+const PATIENT_ID_ATTRIBUTE: &str = "custom:patient_id";
+const ACTIVATE_ACTION: &str = "account.activate";
+/// The actor of an activation attempt that proved nothing (no account exists yet).
+const ANONYMOUS: &str = "anonymous";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Activation {
+    code: String,
+    date_of_birth: DateOfBirth,
+    email: Email,
+    password: Password,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Activated<'a> {
+    patient_id: PatientId,
+    email: &'a str,
+}
+
+fn code_error(message: &str) -> ApiError {
+    ApiError::invalid("code", message)
+}
+
+/// The client's address as API Gateway saw it; requests without one share a counter.
+pub fn client_of(incoming: &Incoming) -> String {
+    incoming.source_ip().unwrap_or_else(|| "unknown".into())
+}
+
+pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
+    let request: Activation = incoming.json_body()?;
+    if let Err(message) = request.password.check() {
+        return Err(ApiError::invalid("password", message));
+    }
+    let limiter = deps.limiter();
+    // Taken before the code is looked at; kept (counted) unless this turns out no guess.
+    let slot = limiter
+        .acquire(ACTIVATE_PER_CLIENT, &client_of(incoming))
+        .await?;
+
+    let code = Code::normalise(&request.code).ok_or_else(|| {
+        code_error("is not an activation code: 10 letters and digits, like ABCDE-12345")
+    })?;
+    let hash = code.sha256_hex();
+    let store = deps.codes();
+    let unknown = || {
+        code_error("is not a valid activation code; check it, or ask the practice for a new one")
+    };
+    let lookup = store.lookup(&hash).await?.ok_or_else(unknown)?;
+    let now = Timestamp::now();
+    match lookup.status {
+        Status::Used => {
+            return Err(code_error(
+                "has been used already; sign in with the account it created",
+            ));
+        }
+        Status::Revoked => return Err(code_error("was revoked; ask the practice for a new one")),
+        Status::Locked => return Err(locked()),
+        Status::Issued | Status::Claimed if lookup.failed_attempts >= MAX_FAILED_ATTEMPTS => {
+            return Err(locked());
+        }
+        Status::Issued | Status::Claimed if lookup.expires <= now => {
+            return Err(code_error("has expired; ask the practice for a new one"));
+        }
+        Status::Claimed
+            if lookup
+                .claimed_until
+                .is_some_and(|until| until >= now.unix_seconds()) =>
+        {
+            limiter.release(slot).await;
+            return Err(ApiError::Conflict(
+                "This code is being used to create an account right now.".into(),
+            ));
+        }
+        Status::Issued | Status::Claimed => {}
+    }
+
+    let facts = store
+        .profile_facts(lookup.patient_id)
+        .await?
+        .ok_or_else(unknown)?;
+    if facts.date_of_birth != request.date_of_birth {
+        // The patient's log shows that someone tried their code with a wrong date of birth.
+        let someone = Caller {
+            sub: UserSub::parse(ANONYMOUS).ok_or_else(|| ApiError::internal("anonymous sub"))?,
+            roles: BTreeSet::new(),
+            patient_id: None,
+            display_name: None,
+        };
+        let event = AuditEvent::new(
+            &someone,
+            "none",
+            Some(lookup.patient_id),
+            ACTIVATE_ACTION,
+            &format!("activation-code/{}", lookup.code_id),
+            Outcome::Denied,
+            incoming.request_id(),
+        );
+        deps.platform.audit.record(&event).await?;
+        return Err(wrong_date_of_birth(deps, &hash, lookup).await);
+    }
+    if facts.portal_account.is_some() {
+        limiter.release(slot).await;
+        return Err(ApiError::Conflict(
+            "This patient has a portal account already: sign in with it.".into(),
+        ));
+    }
+
+    // Code and date of birth are right: this is no guess.
+    limiter.release(slot).await;
+    let claim_id = ulid::Ulid::generate().to_string();
+    if !store
+        .claim(&hash, &claim_id, now.unix_seconds(), CLAIM_SECONDS)
+        .await?
+    {
+        return Err(ApiError::Conflict(
+            "This code was just used or changed; if you did not activate an account, try again."
+                .into(),
+        ));
+    }
+    let sub = match create_account(deps, &request, lookup.patient_id).await {
+        Ok(sub) => sub,
+        Err(error) => {
+            store.release(&hash, &claim_id).await?;
+            return Err(error);
+        }
+    };
+
+    let caller = Caller {
+        sub: sub.clone(),
+        roles: BTreeSet::from([Role::Patient]),
+        patient_id: Some(lookup.patient_id),
+        display_name: None,
+    };
+    let event = AuditEvent::new(
+        &caller,
+        "own",
+        Some(lookup.patient_id),
+        ACTIVATE_ACTION,
+        "portal-account",
+        Outcome::Allowed,
+        incoming.request_id(),
+    );
+    deps.platform.audit.record(&event).await?;
+
+    let account = PortalAccount {
+        status: AccountStatus::Active,
+        activated_at: Timestamp::now(),
+    };
+    match store
+        .complete(&hash, &lookup, &claim_id, &account, sub.as_str())
+        .await?
+    {
+        Ok(()) => json(
+            StatusCode::CREATED,
+            &Activated {
+                patient_id: lookup.patient_id,
+                email: &request.email.as_str().to_lowercase(),
+            },
+        ),
+        // The account exists; the code could not be marked (its claim lapsed and was taken
+        // over, or it was revoked meanwhile). A retry with the same email completes it.
+        Err(Lost::Changed | Lost::Contention) => Err(ApiError::Conflict(
+            "The account was created but the code changed meanwhile; send the same request again."
+                .into(),
+        )),
+    }
+}
+
+fn locked() -> ApiError {
+    code_error("is locked after too many wrong dates of birth; ask the practice for a new one")
+}
+
+/// Counts a wrong date of birth against the code, and says how many attempts are left.
+async fn wrong_date_of_birth(deps: &Deps, hash: &str, mut lookup: Lookup) -> ApiError {
+    let store = deps.codes();
+    for _ in 0..3 {
+        match store.record_failure(hash, &lookup).await {
+            Ok(Ok(count)) => {
+                let left = MAX_FAILED_ATTEMPTS.saturating_sub(count);
+                return if left == 0 {
+                    ApiError::invalid(
+                        "dateOfBirth",
+                        "does not match our records; the code is now locked: ask the practice for a new one",
+                    )
+                } else {
+                    ApiError::invalid(
+                        "dateOfBirth",
+                        format!(
+                            "does not match our records; {left} attempt{} left before the code locks",
+                            if left == 1 { "" } else { "s" }
+                        ),
+                    )
+                };
+            }
+            Ok(Err(_)) => match store.lookup(hash).await {
+                Ok(Some(fresh)) if fresh.status == Status::Issued => lookup = fresh,
+                Ok(Some(fresh)) if fresh.status == Status::Locked => return locked(),
+                Ok(_) => return code_error("is no longer valid; ask the practice for a new one"),
+                Err(error) => return error,
+            },
+            Err(error) => return error,
+        }
+    }
+    ApiError::Conflict("Too many attempts at once on this code; try again.".into())
+}
+
+fn attribute(name: &str, value: &str) -> Result<AttributeType, ApiError> {
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .map_err(ApiError::internal)
+}
+
+fn cognito_error<E>(
+    error: aws_sdk_cognitoidentityprovider::error::SdkError<
+        E,
+        impl std::fmt::Debug + Send + Sync + 'static,
+    >,
+) -> ApiError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    portal_shared::store::sdk_error(error)
+}
+
+/// Creates the Cognito user: email as the username (verified: the practice gave the code to
+/// this patient), `custom:patient_id` set here and nowhere else, a permanent password, the
+/// `patients` group. Returns the user's `sub`.
+async fn create_account(
+    deps: &Deps,
+    request: &Activation,
+    patient: PatientId,
+) -> Result<UserSub, ApiError> {
+    let cognito = &deps.cognito;
+    let pool = &deps.auth.user_pool_id;
+    let email = request.email.as_str().to_lowercase();
+    let email = email.as_str();
+    let created = cognito
+        .admin_create_user()
+        .user_pool_id(pool)
+        .username(email)
+        .user_attributes(attribute("email", email)?)
+        .user_attributes(attribute("email_verified", "true")?)
+        .user_attributes(attribute(PATIENT_ID_ATTRIBUTE, &patient.to_string())?)
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await;
+    let sub = match created {
+        Ok(output) => output
+            .user()
+            .map(|user| user.attributes())
+            .unwrap_or_default()
+            .iter()
+            .find(|a| a.name() == "sub")
+            .and_then(|a| a.value())
+            .map(str::to_owned),
+        Err(error)
+            if error.as_service_error().and_then(|e| e.code())
+                == Some("UsernameExistsException") =>
+        {
+            resumable(deps, email, patient).await?.ok_or_else(|| {
+                ApiError::Conflict(
+                    "An account with this email exists already: sign in with it, or activate with another email address."
+                        .into(),
+                )
+            })?;
+            None
+        }
+        Err(error) => return Err(cognito_error(error)),
+    };
+    cognito
+        .admin_set_user_password()
+        .user_pool_id(pool)
+        .username(email)
+        .password(request.password.as_str())
+        .permanent(true)
+        .send()
+        .await
+        .map_err(|error| {
+            if error.as_service_error().and_then(|e| e.code()) == Some("InvalidPasswordException") {
+                ApiError::invalid("password", "does not meet the password policy")
+            } else {
+                cognito_error(error)
+            }
+        })?;
+    cognito
+        .admin_add_user_to_group()
+        .user_pool_id(pool)
+        .username(email)
+        .group_name(Role::Patient.group())
+        .send()
+        .await
+        .map_err(cognito_error)?;
+    let sub = match sub {
+        Some(sub) => sub,
+        None => user_sub(deps, email).await?,
+    };
+    UserSub::parse(&sub).ok_or_else(|| ApiError::internal("Cognito returned no usable sub"))
+}
+
+/// An existing user may be this patient's own half-made account (an earlier activation that
+/// stopped after creating it, before a password was set): then activation carries on with it.
+async fn resumable(deps: &Deps, email: &str, patient: PatientId) -> Result<Option<()>, ApiError> {
+    let user = deps
+        .cognito
+        .admin_get_user()
+        .user_pool_id(&deps.auth.user_pool_id)
+        .username(email)
+        .send()
+        .await
+        .map_err(cognito_error)?;
+    let same_patient = user
+        .user_attributes()
+        .iter()
+        .any(|a| a.name() == PATIENT_ID_ATTRIBUTE && a.value() == Some(&patient.to_string()));
+    let unfinished = user.user_status() == Some(&UserStatusType::ForceChangePassword);
+    Ok((same_patient && unfinished).then_some(()))
+}
+
+async fn user_sub(deps: &Deps, email: &str) -> Result<String, ApiError> {
+    let user = deps
+        .cognito
+        .admin_get_user()
+        .user_pool_id(&deps.auth.user_pool_id)
+        .username(email)
+        .send()
+        .await
+        .map_err(cognito_error)?;
+    user.user_attributes()
+        .iter()
+        .find(|a| a.name() == "sub")
+        .and_then(|a| a.value())
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::internal("the user has no sub"))
+}

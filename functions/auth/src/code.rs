@@ -1,0 +1,118 @@
+//! Activation codes: generated from the operating system's CSPRNG over Crockford's base32
+//! alphabet (no I, L, O, U: nothing to confuse on paper or over the phone), shown once as
+//! `XXXXX-XXXXX`, stored only as a SHA-256.
+
+use portal_shared::ApiError;
+use sha2::{Digest, Sha256};
+
+/// Crockford base32: digits and upper-case letters without I, L, O and U.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// 10 symbols of 5 bits: 50 bits, about 10^15 codes.
+pub const LENGTH: usize = 10;
+
+/// A code as the patient types it, normalised.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Code(String);
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Code(<redacted>)")
+    }
+}
+
+impl Code {
+    /// A new random code.
+    pub fn generate() -> Result<Code, ApiError> {
+        let mut bytes = [0u8; LENGTH];
+        getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(e.to_string()))?;
+        // 256 is a multiple of 32, so `byte % 32` is uniform.
+        let code = bytes
+            .iter()
+            .map(|byte| char::from(ALPHABET[usize::from(byte % 32)]))
+            .collect();
+        Ok(Code(code))
+    }
+
+    /// What a patient typed: any case, dashes and spaces anywhere, and the letters people
+    /// confuse with digits (O for 0, I and L for 1). `None` if it cannot be a code.
+    pub fn normalise(typed: &str) -> Option<Code> {
+        let mut code = String::with_capacity(LENGTH);
+        for c in typed.chars() {
+            let c = match c.to_ascii_uppercase() {
+                '-' | ' ' => continue,
+                'O' => '0',
+                'I' | 'L' => '1',
+                c => c,
+            };
+            if !c.is_ascii() || !ALPHABET.contains(&(c as u8)) {
+                return None;
+            }
+            code.push(c);
+        }
+        (code.len() == LENGTH).then_some(Code(code))
+    }
+
+    /// How it is shown to the front desk, once: `XXXXX-XXXXX`.
+    pub fn display(&self) -> String {
+        format!("{}-{}", &self.0[..LENGTH / 2], &self.0[LENGTH / 2..])
+    }
+
+    /// The lowercase hex SHA-256 the lookup item is keyed by.
+    pub fn sha256_hex(&self) -> String {
+        sha256_hex(self.0.as_bytes())
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_codes_use_the_alphabet_and_differ() {
+        let a = Code::generate().expect("code");
+        let b = Code::generate().expect("code");
+        assert_ne!(a, b);
+        let shown = a.display();
+        assert_eq!(shown.len(), LENGTH + 1);
+        assert_eq!(&shown[5..6], "-");
+        assert!(
+            shown
+                .chars()
+                .all(|c| c == '-' || ALPHABET.contains(&(c as u8)))
+        );
+        assert_eq!(Code::normalise(&shown), Some(a));
+    }
+
+    #[test]
+    fn typing_is_forgiving() {
+        let code = Code::normalise("ABCDE-01234").expect("code");
+        assert_eq!(Code::normalise("abcde 01234"), Some(code.clone()));
+        assert_eq!(Code::normalise("ABCDEO1234"), Some(code.clone()));
+        assert_eq!(
+            Code::normalise("AB-CDE-OI234"),
+            Code::normalise("ABCDE01234")
+        );
+        assert_eq!(Code::normalise("ABCDEL1234"), Code::normalise("ABCDE11234"));
+        assert_eq!(Code::normalise("ABCDE-0123"), None, "too short");
+        assert_eq!(
+            Code::normalise("ABCDE-0123U"),
+            None,
+            "U is not in the alphabet"
+        );
+        assert_eq!(Code::normalise("ABCDE-0123É"), None);
+    }
+
+    #[test]
+    fn only_the_hash_is_kept() {
+        let code = Code::normalise("ABCDE-01234").expect("code");
+        assert_eq!(code.sha256_hex().len(), 64);
+        assert!(!format!("{code:?}").contains("ABCDE"));
+    }
+}

@@ -1,0 +1,197 @@
+//! The front desk's routes: issue, list and revoke a patient's activation codes.
+
+use std::time::Duration;
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::authz::{Action, PatientAccess};
+use portal_shared::http::{Call, json};
+use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
+use portal_shared::ids::ActivationCodeId;
+use portal_shared::pagination::PageRequest;
+use portal_shared::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::Deps;
+use crate::code::Code;
+use crate::repo::{CodeRecord, CodeView, Lookup, Lost, Status};
+
+pub const DEFAULT_EXPIRES_IN_DAYS: u32 = 30;
+pub const MAX_EXPIRES_IN_DAYS: u32 = 90;
+/// The lookup item outlives the code by this much, then TTL removes it.
+const LOOKUP_KEPT_AFTER_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+const DAY: u64 = 24 * 60 * 60;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct IssueRequest {
+    #[serde(default)]
+    expires_in_days: Option<u32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Issued<'a> {
+    code_id: ActivationCodeId,
+    /// Only in the first response: the code is stored as a hash alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    expires: Timestamp,
+}
+
+async fn access(deps: &Deps, call: &Call, resource: &str) -> Result<PatientAccess, ApiError> {
+    let patient = call.patient_in_path()?;
+    deps.platform
+        .authorizer()
+        .patient(call, patient, Action::ManageActivationCodes, resource)
+        .await
+}
+
+/// `POST /staff/patients/{patientId}/activation-codes`.
+pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let access = access(deps, call, "activation-codes").await?;
+    let idempotency = Idempotency::from_call(call)?;
+    let request: IssueRequest = if call.body_bytes().iter().all(u8::is_ascii_whitespace) {
+        IssueRequest::default()
+    } else {
+        call.json_body()?
+    };
+    let days = request.expires_in_days.unwrap_or(DEFAULT_EXPIRES_IN_DAYS);
+    if !(1..=MAX_EXPIRES_IN_DAYS).contains(&days) {
+        return Err(ApiError::invalid(
+            "expiresInDays",
+            format!("must be a whole number of days from 1 to {MAX_EXPIRES_IN_DAYS}"),
+        ));
+    }
+    let dynamo = &deps.platform.dynamo;
+    let table = &deps.platform.app_table;
+    if let Some(idempotency) = &idempotency
+        && let Some(first) = idempotency.lookup(dynamo, table).await?
+    {
+        return first.render(true);
+    }
+    let store = deps.codes();
+    match store.account_of(&access).await? {
+        None => return Err(ApiError::NotFound),
+        Some(Some(_)) => {
+            return Err(ApiError::Conflict(
+                "This patient has activated a portal account already; they sign in with it.".into(),
+            ));
+        }
+        Some(None) => {}
+    }
+
+    let code = Code::generate()?;
+    let now = Timestamp::now();
+    let expires = now.plus(Duration::from_secs(u64::from(days) * DAY));
+    let record = CodeRecord {
+        code_id: ActivationCodeId::generate(),
+        patient_id: access.patient(),
+        status: Status::Issued,
+        issued_at: now,
+        expires,
+        issued_by: call.caller().sub.clone(),
+        code_sha256: code.sha256_hex(),
+        failed_attempts: 0,
+        used_at: None,
+        revoked_at: None,
+        revoked_by: None,
+    };
+    let lookup = Lookup {
+        patient_id: record.patient_id,
+        code_id: record.code_id,
+        status: Status::Issued,
+        expires,
+        failed_attempts: 0,
+        expires_at: expires.plus(LOOKUP_KEPT_AFTER_EXPIRY).unix_seconds(),
+        claim_id: None,
+        claimed_until: None,
+    };
+    // What a retry with the same Idempotency-Key gets: everything but the code, which is
+    // never stored in a usable form.
+    let replay = StoredResponse {
+        status: StatusCode::CREATED.as_u16(),
+        body: serde_json::to_string(&Issued {
+            code_id: record.code_id,
+            code: None,
+            expires,
+        })
+        .map_err(ApiError::internal)?,
+        location: None,
+        etag: None,
+        patient_id: Some(record.patient_id),
+    };
+    let items = store.create(&record, &lookup)?;
+    match create_once(dynamo, table, idempotency.as_ref(), items, replay).await? {
+        Outcome::Created(_) => json(
+            StatusCode::CREATED,
+            &Issued {
+                code_id: record.code_id,
+                code: Some(&code.display()),
+                expires,
+            },
+        ),
+        Outcome::Replayed(first) => first.render(true),
+    }
+}
+
+/// `GET /staff/patients/{patientId}/activation-codes`: newest first, never the code.
+pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let access = access(deps, call, "activation-codes").await?;
+    let page = PageRequest::from_call(
+        call,
+        format!("activation-codes:{}", access.patient()),
+        &deps.platform.cursor_key,
+    )?;
+    let (records, last) = deps
+        .codes()
+        .codes(&access, page.limit, page.start_after.clone())
+        .await?;
+    let now = Timestamp::now();
+    let views: Vec<CodeView> = records.iter().map(|r| CodeView::new(r, now)).collect();
+    json(
+        StatusCode::OK,
+        &page.page(views, last, &deps.platform.cursor_key)?,
+    )
+}
+
+/// `POST /staff/patients/{patientId}/activation-codes/{codeId}/revoke`: takes effect at once.
+pub async fn revoke(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let raw = call.path_param("codeId").unwrap_or_default();
+    let access = access(deps, call, &format!("activation-code/{raw}")).await?;
+    let code_id = ActivationCodeId::parse(&raw).ok_or(ApiError::NotFound)?;
+    let store = deps.codes();
+    let mut record = store
+        .code(&access, code_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let now = Timestamp::now();
+    if record.shown_status(now) != crate::repo::ShownStatus::Issued {
+        return Err(ApiError::Conflict(format!(
+            "Only an issued code can be revoked; this one is {}.",
+            serde_json::to_value(record.shown_status(now))
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        )));
+    }
+    let by = call.caller().sub.clone();
+    match store.revoke(&record, &by, now).await? {
+        Ok(()) => {}
+        Err(Lost::Changed) => {
+            return Err(ApiError::Conflict(
+                "The code was used, locked or revoked meanwhile; list the codes again.".into(),
+            ));
+        }
+        Err(Lost::Contention) => {
+            return Err(ApiError::Conflict(
+                "The code is being changed right now; retry.".into(),
+            ));
+        }
+    }
+    record.status = Status::Revoked;
+    record.revoked_at = Some(now);
+    record.revoked_by = Some(by);
+    json(StatusCode::OK, &CodeView::new(&record, now))
+}

@@ -1,0 +1,196 @@
+//! The auth function: portal accounts.
+//!
+//! Routes (kept in step with `template.yaml` by the consistency test):
+//! - `POST /staff/patients/{patientId}/activation-codes` — front desk issues a code (shown once).
+//! - `GET  /staff/patients/{patientId}/activation-codes` — the patient's codes, never the code.
+//! - `POST /staff/patients/{patientId}/activation-codes/{codeId}/revoke` — revoke an issued code.
+//! - `POST /auth/activate` (public) — a patient turns a code into an account.
+//! - `POST /auth/sign-in`, `/auth/mfa`, `/auth/refresh`, `/auth/sign-out` (public) — Cognito's
+//!   flows, with attempt limits, behind the portal's API.
+//! - `POST /auth/password/forgot`, `/auth/password/reset` (public) — a forgotten password.
+
+mod activate;
+mod code;
+mod codes;
+mod limits;
+mod password;
+mod recovery;
+mod repo;
+mod session;
+
+use aws_config::SdkConfig;
+use lambda_http::{Body, Request, Response};
+use portal_shared::ApiError;
+use portal_shared::config::{ConfigError, Settings};
+use portal_shared::http::{Route, dispatch, dispatch_public};
+use portal_shared::platform::Platform;
+
+use crate::limits::Limiter;
+use crate::repo::CodeStore;
+
+pub const ISSUE_CODE: Route = Route::new("POST", "/staff/patients/{patientId}/activation-codes");
+pub const LIST_CODES: Route = Route::new("GET", "/staff/patients/{patientId}/activation-codes");
+pub const REVOKE_CODE: Route = Route::new(
+    "POST",
+    "/staff/patients/{patientId}/activation-codes/{codeId}/revoke",
+);
+pub const ACTIVATE: Route = Route::new("POST", "/auth/activate");
+pub const SIGN_IN: Route = Route::new("POST", "/auth/sign-in");
+pub const REFRESH: Route = Route::new("POST", "/auth/refresh");
+pub const SIGN_OUT: Route = Route::new("POST", "/auth/sign-out");
+pub const FORGOT_PASSWORD: Route = Route::new("POST", "/auth/password/forgot");
+pub const RESET_PASSWORD: Route = Route::new("POST", "/auth/password/reset");
+pub const ANSWER_MFA: Route = Route::new("POST", "/auth/mfa");
+
+/// Routes behind the Cognito authorizer.
+const STAFF_ROUTES: &[Route] = &[ISSUE_CODE, LIST_CODES, REVOKE_CODE];
+
+/// Every route this function serves.
+pub const ROUTES: &[Route] = &[
+    ISSUE_CODE,
+    LIST_CODES,
+    REVOKE_CODE,
+    ACTIVATE,
+    SIGN_IN,
+    REFRESH,
+    SIGN_OUT,
+    FORGOT_PASSWORD,
+    RESET_PASSWORD,
+    ANSWER_MFA,
+];
+
+/// The user pool this function creates accounts in and signs people in to.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub user_pool_id: String,
+    pub user_pool_client_id: String,
+}
+
+impl AuthSettings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Fails naming every missing variable, like the shared settings.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut problems = Vec::new();
+        let mut required = |name: &str| match lookup(name).filter(|v| !v.trim().is_empty()) {
+            Some(value) => value,
+            None => {
+                problems.push(format!("{name} is not set"));
+                String::new()
+            }
+        };
+        let user_pool_id = required("USER_POOL_ID");
+        let user_pool_client_id = required("USER_POOL_CLIENT_ID");
+        if problems.is_empty() {
+            Ok(AuthSettings {
+                user_pool_id,
+                user_pool_client_id,
+            })
+        } else {
+            Err(ConfigError { problems })
+        }
+    }
+}
+
+/// Built once per process (in `main`, or by the local gateway) and shared by every request.
+pub struct Deps {
+    pub platform: Platform,
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
+    pub auth: AuthSettings,
+}
+
+impl Deps {
+    pub fn new(settings: &Settings, auth: &AuthSettings, sdk: &SdkConfig) -> Self {
+        Deps {
+            platform: Platform::new(settings, sdk),
+            cognito: aws_sdk_cognitoidentityprovider::Client::new(sdk),
+            auth: auth.clone(),
+        }
+    }
+
+    fn codes(&self) -> CodeStore<'_> {
+        CodeStore {
+            dynamo: &self.platform.dynamo,
+            table: &self.platform.app_table,
+        }
+    }
+
+    fn limiter(&self) -> Limiter<'_> {
+        Limiter {
+            dynamo: &self.platform.dynamo,
+            table: &self.platform.app_table,
+            key: &self.platform.cursor_key,
+        }
+    }
+}
+
+fn route_of(request: &Request) -> Option<Route> {
+    use lambda_http::RequestExt;
+    use lambda_http::request::RequestContext;
+    let resource = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(context)) => context.resource_path.clone(),
+        _ => None,
+    }?;
+    ROUTES
+        .iter()
+        .copied()
+        .find(|route| route.path == resource && route.method == request.method().as_str())
+}
+
+/// The function's router: one API Gateway event in, one response out.
+pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
+    match route_of(&request) {
+        Some(route) if STAFF_ROUTES.contains(&route) => {
+            dispatch(request, |call| async move {
+                if call.is(ISSUE_CODE) {
+                    codes::issue(deps, &call).await
+                } else if call.is(LIST_CODES) {
+                    codes::list(deps, &call).await
+                } else {
+                    codes::revoke(deps, &call).await
+                }
+            })
+            .await
+        }
+        _ => {
+            dispatch_public(request, |incoming| async move {
+                if incoming.is(ACTIVATE) {
+                    activate::handle(deps, &incoming).await
+                } else if incoming.is(SIGN_IN) {
+                    session::sign_in(deps, &incoming).await
+                } else if incoming.is(REFRESH) {
+                    session::refresh(deps, &incoming).await
+                } else if incoming.is(SIGN_OUT) {
+                    session::sign_out(deps, &incoming).await
+                } else if incoming.is(FORGOT_PASSWORD) {
+                    recovery::forgot(deps, &incoming).await
+                } else if incoming.is(RESET_PASSWORD) {
+                    recovery::reset(deps, &incoming).await
+                } else if incoming.is(ANSWER_MFA) {
+                    recovery::mfa(deps, &incoming).await
+                } else {
+                    Err(ApiError::NotFound)
+                }
+            })
+            .await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_name_every_missing_variable() {
+        let error = AuthSettings::from_lookup(|_| None).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("USER_POOL_ID is not set"), "{text}");
+        assert!(text.contains("USER_POOL_CLIENT_ID is not set"), "{text}");
+        let settings =
+            AuthSettings::from_lookup(|name| Some(format!("{name}-value"))).expect("settings");
+        assert_eq!(settings.user_pool_id, "USER_POOL_ID-value");
+    }
+}

@@ -1,0 +1,230 @@
+//! `POST /auth/password/forgot`, `/auth/password/reset` and `/auth/mfa` (public): a forgotten
+//! password (Cognito emails a code to the verified address), and the second step of a sign-in
+//! that answered an MFA challenge.
+
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::http::{Incoming, json};
+use portal_shared::person::Email;
+use serde::{Deserialize, Serialize};
+
+use crate::Deps;
+use crate::activate::client_of;
+use crate::limits::{
+    FORGOT_PER_CLIENT, FORGOT_PER_EMAIL, Limit, MFA_PER_CLIENT, MFA_PER_EMAIL, RESET_PER_CLIENT,
+    RESET_PER_EMAIL, Slot,
+};
+use crate::password::Password;
+use crate::session::tokens;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Forgot {
+    email: Email,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Reset {
+    email: Email,
+    code: String,
+    new_password: Password,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct MfaAnswer {
+    email: Email,
+    session: String,
+    code: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Accepted<'a> {
+    message: &'a str,
+}
+
+fn code_of<E: ProvideErrorMetadata, R>(
+    error: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
+) -> Option<&str> {
+    error.as_service_error().and_then(|e| e.code())
+}
+
+/// Takes a slot of both limits (client, email), or none.
+async fn both(
+    deps: &Deps,
+    incoming: &Incoming,
+    email: &str,
+    limits: (Limit, Limit),
+) -> Result<(Slot, Slot), ApiError> {
+    let limiter = deps.limiter();
+    let client = limiter.acquire(limits.0, &client_of(incoming)).await?;
+    match limiter.acquire(limits.1, email).await {
+        Ok(slot) => Ok((client, slot)),
+        Err(error) => {
+            limiter.release(client).await;
+            Err(error)
+        }
+    }
+}
+
+async fn release(deps: &Deps, slots: (Slot, Slot)) {
+    let limiter = deps.limiter();
+    limiter.release(slots.0).await;
+    limiter.release(slots.1).await;
+}
+
+/// Asks Cognito to email a reset code. Always 202, whether or not the email has an account.
+/// Every request counts (each may send an email), per client and per email.
+pub async fn forgot(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
+    let request: Forgot = incoming.json_body()?;
+    let email = request.email.as_str().to_lowercase();
+    // Kept, never given back: the limit is on emails sent, not on failures.
+    let _slots = both(
+        deps,
+        incoming,
+        &email,
+        (FORGOT_PER_CLIENT, FORGOT_PER_EMAIL),
+    )
+    .await?;
+    let result = deps
+        .cognito
+        .forgot_password()
+        .client_id(&deps.auth.user_pool_client_id)
+        .username(&email)
+        .send()
+        .await;
+    match result {
+        Ok(_) => {}
+        // No such account (or none that can reset): answered like a success.
+        Err(error)
+            if matches!(
+                code_of(&error),
+                Some(
+                    "UserNotFoundException"
+                        | "NotAuthorizedException"
+                        | "InvalidParameterException"
+                        | "ResourceNotFoundException"
+                )
+            ) => {}
+        Err(error) => return Err(portal_shared::store::sdk_error(error)),
+    }
+    json(
+        StatusCode::ACCEPTED,
+        &Accepted {
+            message: "If this email has an account, a reset code is on its way to it.",
+        },
+    )
+}
+
+/// Sets a new password with the emailed code. A wrong or expired code, and an email without
+/// an account, are the same 422 naming `code`; failures count per client and per email.
+pub async fn reset(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
+    let request: Reset = incoming.json_body()?;
+    if request.code.trim().is_empty() {
+        return Err(ApiError::invalid("code", "is required"));
+    }
+    if let Err(message) = request.new_password.check() {
+        return Err(ApiError::invalid("newPassword", message));
+    }
+    let email = request.email.as_str().to_lowercase();
+    let slots = both(deps, incoming, &email, (RESET_PER_CLIENT, RESET_PER_EMAIL)).await?;
+    let result = deps
+        .cognito
+        .confirm_forgot_password()
+        .client_id(&deps.auth.user_pool_client_id)
+        .username(&email)
+        .confirmation_code(request.code.trim())
+        .password(request.new_password.as_str())
+        .send()
+        .await;
+    match result {
+        Ok(_) => {
+            release(deps, slots).await;
+            Response::builder()
+                .status(StatusCode::NO_CONTENT)
+                .header(http::header::CACHE_CONTROL, "no-store")
+                .body(Body::Empty)
+                .map_err(ApiError::internal)
+        }
+        Err(error) => match code_of(&error) {
+            Some("InvalidPasswordException") => {
+                release(deps, slots).await;
+                Err(ApiError::invalid(
+                    "newPassword",
+                    "does not meet the password policy",
+                ))
+            }
+            Some(
+                "CodeMismatchException"
+                | "ExpiredCodeException"
+                | "UserNotFoundException"
+                | "NotAuthorizedException"
+                | "ResourceNotFoundException"
+                | "LimitExceededException"
+                | "TooManyFailedAttemptsException",
+            ) => Err(ApiError::invalid(
+                "code",
+                "is wrong or has expired; ask for a new one with /auth/password/forgot",
+            )),
+            _ => {
+                release(deps, slots).await;
+                Err(portal_shared::store::sdk_error(error))
+            }
+        },
+    }
+}
+
+/// Answers a sign-in's `SOFTWARE_TOKEN_MFA` challenge with the authenticator app's code.
+/// A wrong code or a stale session is the same 401 as a wrong password, and counts like one.
+pub async fn mfa(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
+    let request: MfaAnswer = incoming.json_body()?;
+    for (field, value) in [("session", &request.session), ("code", &request.code)] {
+        if value.trim().is_empty() {
+            return Err(ApiError::invalid(field, "is required"));
+        }
+    }
+    let email = request.email.as_str().to_lowercase();
+    let slots = both(deps, incoming, &email, (MFA_PER_CLIENT, MFA_PER_EMAIL)).await?;
+    let result = deps
+        .cognito
+        .respond_to_auth_challenge()
+        .client_id(&deps.auth.user_pool_client_id)
+        .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+        .session(&request.session)
+        .challenge_responses("USERNAME", &email)
+        .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", request.code.trim())
+        .send()
+        .await;
+    let output = match result {
+        Ok(output) => output,
+        Err(error)
+            if matches!(
+                code_of(&error),
+                Some(
+                    "CodeMismatchException"
+                        | "ExpiredCodeException"
+                        | "NotAuthorizedException"
+                        | "UserNotFoundException"
+                        | "ResourceNotFoundException"
+                        | "InvalidParameterException"
+                )
+            ) =>
+        {
+            return Err(ApiError::InvalidCredentials);
+        }
+        Err(error) => {
+            release(deps, slots).await;
+            return Err(portal_shared::store::sdk_error(error));
+        }
+    };
+    release(deps, slots).await;
+    let result = output
+        .authentication_result()
+        .ok_or_else(|| ApiError::internal("Cognito answered the MFA code without tokens"))?;
+    tokens(result)
+}

@@ -1,0 +1,481 @@
+//! The activation codes' items and their reads and writes.
+//!
+//! Two items per code, written together: in the patient's partition (`keys::activation_code`,
+//! what staff list) and the lookup item keyed by the code's SHA-256 (`keys::activation_lookup`,
+//! what activation finds). Both carry `status`; every change of it is a transaction over both,
+//! conditional on the status it changes from.
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use portal_shared::ApiError;
+use portal_shared::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
+use portal_shared::authz::PatientAccess;
+use portal_shared::caller::UserSub;
+use portal_shared::ids::{ActivationCodeId, PatientId};
+use portal_shared::keys::{self, Key};
+use portal_shared::person::DateOfBirth;
+use portal_shared::store::{self, Item};
+use portal_shared::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// After this many wrong dates of birth a code is locked.
+pub const MAX_FAILED_ATTEMPTS: u32 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Issued,
+    /// An activation is creating the account right now (lookup item only).
+    Claimed,
+    Used,
+    Revoked,
+    Locked,
+}
+
+/// The status staff see: `issued` past its expiry shows as `expired`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShownStatus {
+    Issued,
+    Used,
+    Revoked,
+    Locked,
+    Expired,
+}
+
+/// The item in the patient's partition.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeRecord {
+    pub code_id: ActivationCodeId,
+    pub patient_id: PatientId,
+    pub status: Status,
+    pub issued_at: Timestamp,
+    pub expires: Timestamp,
+    pub issued_by: UserSub,
+    /// The lookup item's key (the code's hash), so a revocation reaches it.
+    pub code_sha256: String,
+    #[serde(default)]
+    pub failed_attempts: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_by: Option<UserSub>,
+}
+
+impl CodeRecord {
+    pub fn shown_status(&self, now: Timestamp) -> ShownStatus {
+        match self.status {
+            Status::Issued | Status::Claimed if self.expires <= now => ShownStatus::Expired,
+            Status::Issued | Status::Claimed => ShownStatus::Issued,
+            Status::Used => ShownStatus::Used,
+            Status::Revoked => ShownStatus::Revoked,
+            Status::Locked => ShownStatus::Locked,
+        }
+    }
+}
+
+/// The lookup item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lookup {
+    pub patient_id: PatientId,
+    pub code_id: ActivationCodeId,
+    pub status: Status,
+    pub expires: Timestamp,
+    #[serde(default)]
+    pub failed_attempts: u32,
+    /// TTL: a little after `expires` (a used code's item is kept no longer either).
+    pub expires_at: i64,
+    /// Which activation holds the claim, and until when (a crashed one's claim lapses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_until: Option<i64>,
+}
+
+/// The codes staff see (never the code).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeView {
+    pub code_id: ActivationCodeId,
+    pub status: ShownStatus,
+    pub issued_at: Timestamp,
+    pub expires: Timestamp,
+    pub failed_attempts: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl CodeView {
+    pub fn new(record: &CodeRecord, now: Timestamp) -> Self {
+        CodeView {
+            code_id: record.code_id,
+            status: record.shown_status(now),
+            issued_at: record.issued_at,
+            expires: record.expires,
+            failed_attempts: record.failed_attempts,
+            used_at: record.used_at,
+            revoked_at: record.revoked_at,
+        }
+    }
+}
+
+/// What activation reads of the profile.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileFacts {
+    pub date_of_birth: DateOfBirth,
+    #[serde(default)]
+    pub portal_account: Option<PortalAccount>,
+}
+
+/// Why a status change did not happen.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lost {
+    /// The status (or counter) is no longer what the change was based on.
+    Changed,
+    /// Another transaction on the same items was in flight.
+    Contention,
+}
+
+pub struct CodeStore<'a> {
+    pub dynamo: &'a Client,
+    pub table: &'a str,
+}
+
+fn status_value(status: Status) -> Result<aws_sdk_dynamodb::types::AttributeValue, ApiError> {
+    Ok(serde_dynamo::to_attribute_value(status)?)
+}
+
+impl CodeStore<'_> {
+    /// The two puts that create a code (used with the idempotency record in one transaction).
+    pub fn create(
+        &self,
+        record: &CodeRecord,
+        lookup: &Lookup,
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        let items = [
+            store::to_item(
+                &keys::activation_code(record.patient_id, record.code_id),
+                record,
+            )?,
+            store::to_item(&keys::activation_lookup(&record.code_sha256), lookup)?,
+        ];
+        items
+            .into_iter()
+            .map(|item| {
+                let put = Put::builder()
+                    .table_name(self.table)
+                    .set_item(Some(item))
+                    .condition_expression("attribute_not_exists(PK)")
+                    .build()
+                    .map_err(ApiError::internal)?;
+                Ok(TransactWriteItem::builder().put(put).build())
+            })
+            .collect()
+    }
+
+    async fn get(&self, key: &Key, projection: Option<&str>) -> Result<Option<Item>, ApiError> {
+        let mut request = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(key.attributes()))
+            .consistent_read(true);
+        if let Some(projection) = projection {
+            request = request.projection_expression(projection);
+        }
+        Ok(request.send().await.map_err(store::sdk_error)?.item)
+    }
+
+    /// Whether the patient's profile exists, and their portal account if any.
+    pub async fn account_of(
+        &self,
+        access: &PatientAccess,
+    ) -> Result<Option<Option<PortalAccount>>, ApiError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Facts {
+            #[serde(default)]
+            portal_account: Option<PortalAccount>,
+        }
+        let item = self
+            .get(&keys::profile(access.patient()), Some("PK, portalAccount"))
+            .await?;
+        item.map(|item| store::from_item::<Facts>(item).map(|f| f.portal_account))
+            .transpose()
+    }
+
+    /// The profile facts activation checks. Reached through a code, not a caller: the
+    /// activation's audit event is written before the account is created.
+    pub async fn profile_facts(
+        &self,
+        patient: PatientId,
+    ) -> Result<Option<ProfileFacts>, ApiError> {
+        let item = self
+            .get(&keys::profile(patient), Some("dateOfBirth, portalAccount"))
+            .await?;
+        item.map(store::from_item).transpose()
+    }
+
+    pub async fn code(
+        &self,
+        access: &PatientAccess,
+        code: ActivationCodeId,
+    ) -> Result<Option<CodeRecord>, ApiError> {
+        let item = self
+            .get(&keys::activation_code(access.patient(), code), None)
+            .await?;
+        item.map(store::from_item).transpose()
+    }
+
+    /// A patient's codes, newest first (ULID ids sort by time).
+    pub async fn codes(
+        &self,
+        access: &PatientAccess,
+        limit: i32,
+        start_after: Option<Item>,
+    ) -> Result<(Vec<CodeRecord>, Option<Item>), ApiError> {
+        let output = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(
+                ":pk",
+                store::string(keys::patient_partition(access.patient())),
+            )
+            .expression_attribute_values(":prefix", store::string(keys::ACTIVATION_CODE_PREFIX))
+            .scan_index_forward(false)
+            .consistent_read(true)
+            .limit(limit)
+            .set_exclusive_start_key(start_after)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let codes = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<CodeRecord>, _>>()?;
+        Ok((codes, output.last_evaluated_key))
+    }
+
+    pub async fn lookup(&self, code_sha256: &str) -> Result<Option<Lookup>, ApiError> {
+        let item = self
+            .get(&keys::activation_lookup(code_sha256), None)
+            .await?;
+        item.map(store::from_item).transpose()
+    }
+
+    fn update(
+        &self,
+        key: &Key,
+        expression: &str,
+        condition: &str,
+        values: &[(&str, aws_sdk_dynamodb::types::AttributeValue)],
+    ) -> Result<TransactWriteItem, ApiError> {
+        let mut update = Update::builder()
+            .table_name(self.table)
+            .set_key(Some(key.attributes()))
+            .update_expression(expression)
+            .condition_expression(condition)
+            .expression_attribute_names("#status", "status");
+        for (name, value) in values {
+            update = update.expression_attribute_values(*name, value.clone());
+        }
+        let update = update.build().map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<Result<(), Lost>, ApiError> {
+        match self
+            .dynamo
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(Ok(())),
+            Err(error) if store::failed_conditions(&error).is_some() => Ok(Err(Lost::Changed)),
+            Err(error) if store::is_transaction_conflict(&error) => Ok(Err(Lost::Contention)),
+            Err(error) => Err(store::sdk_error(error)),
+        }
+    }
+
+    /// Revokes an issued code: both items, at once.
+    pub async fn revoke(
+        &self,
+        record: &CodeRecord,
+        by: &UserSub,
+        at: Timestamp,
+    ) -> Result<Result<(), Lost>, ApiError> {
+        let values = [
+            (":issued", status_value(Status::Issued)?),
+            (":revoked", status_value(Status::Revoked)?),
+            (":at", serde_dynamo::to_attribute_value(at)?),
+            (":by", store::string(by.as_str())),
+        ];
+        let items = vec![
+            self.update(
+                &keys::activation_code(record.patient_id, record.code_id),
+                "SET #status = :revoked, revokedAt = :at, revokedBy = :by",
+                "#status = :issued",
+                &values,
+            )?,
+            self.update(
+                &keys::activation_lookup(&record.code_sha256),
+                "SET #status = :revoked",
+                "#status = :issued",
+                &values[..2],
+            )?,
+        ];
+        self.transact(items).await
+    }
+
+    /// Counts a wrong date of birth against the code (both items); the last allowed one locks
+    /// it. Conditional on the count read, so concurrent guesses cannot share a count.
+    pub async fn record_failure(
+        &self,
+        hash: &str,
+        lookup: &Lookup,
+    ) -> Result<Result<u32, Lost>, ApiError> {
+        let count = lookup.failed_attempts + 1;
+        let status = if count >= MAX_FAILED_ATTEMPTS {
+            Status::Locked
+        } else {
+            Status::Issued
+        };
+        let values = [
+            (":issued", status_value(Status::Issued)?),
+            (":status", status_value(status)?),
+            (":seen", store::number(lookup.failed_attempts)),
+            (":count", store::number(count)),
+        ];
+        let items = vec![
+            self.update(
+                &keys::activation_lookup(hash),
+                "SET #status = :status, failedAttempts = :count",
+                "#status = :issued AND failedAttempts = :seen",
+                &values,
+            )?,
+            self.update(
+                &keys::activation_code(lookup.patient_id, lookup.code_id),
+                "SET #status = :status, failedAttempts = :count",
+                "#status = :issued",
+                &[values[0].clone(), values[1].clone(), values[3].clone()],
+            )?,
+        ];
+        Ok(self.transact(items).await?.map(|()| count))
+    }
+
+    /// Claims an issued code for one activation (or takes over a claim that lapsed).
+    pub async fn claim(
+        &self,
+        hash: &str,
+        claim_id: &str,
+        now: i64,
+        hold_seconds: i64,
+    ) -> Result<bool, ApiError> {
+        let result = self
+            .dynamo
+            .update_item()
+            .table_name(self.table)
+            .set_key(Some(keys::activation_lookup(hash).attributes()))
+            .update_expression("SET #status = :claimed, claimId = :claim, claimedUntil = :until")
+            .condition_expression(
+                "failedAttempts < :max AND (#status = :issued OR (#status = :claimed AND claimedUntil < :now))",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":claimed", status_value(Status::Claimed)?)
+            .expression_attribute_values(":issued", status_value(Status::Issued)?)
+            .expression_attribute_values(":claim", store::string(claim_id))
+            .expression_attribute_values(":until", store::number(now + hold_seconds))
+            .expression_attribute_values(":now", store::number(now))
+            .expression_attribute_values(":max", store::number(MAX_FAILED_ATTEMPTS))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) if store::is_condition_failure(&error) => Ok(false),
+            Err(error) => Err(store::sdk_error(error)),
+        }
+    }
+
+    /// Gives a claim back (the account could not be created).
+    pub async fn release(&self, hash: &str, claim_id: &str) -> Result<(), ApiError> {
+        let result = self
+            .dynamo
+            .update_item()
+            .table_name(self.table)
+            .set_key(Some(keys::activation_lookup(hash).attributes()))
+            .update_expression("SET #status = :issued REMOVE claimId, claimedUntil")
+            .condition_expression("#status = :claimed AND claimId = :claim")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":claimed", status_value(Status::Claimed)?)
+            .expression_attribute_values(":issued", status_value(Status::Issued)?)
+            .expression_attribute_values(":claim", store::string(claim_id))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // Lapsed and taken over meanwhile: nothing of ours to give back.
+            Err(error) if store::is_condition_failure(&error) => Ok(()),
+            Err(error) => Err(store::sdk_error(error)),
+        }
+    }
+
+    /// Marks the code used (both items) and records the account on the profile: one
+    /// transaction. The profile gets an UpdateItem of `portalAccount` alone.
+    pub async fn complete(
+        &self,
+        hash: &str,
+        lookup: &Lookup,
+        claim_id: &str,
+        account: &PortalAccount,
+        account_sub: &str,
+    ) -> Result<Result<(), Lost>, ApiError> {
+        let values = [
+            (":claimed", status_value(Status::Claimed)?),
+            (":used", status_value(Status::Used)?),
+            (":claim", store::string(claim_id)),
+            (
+                ":at",
+                serde_dynamo::to_attribute_value(account.activated_at)?,
+            ),
+            (":sub", store::string(account_sub)),
+        ];
+        let issued = (":issued", status_value(Status::Issued)?);
+        let account_update = Update::builder()
+            .table_name(self.table)
+            .set_key(Some(keys::profile(lookup.patient_id).attributes()))
+            .update_expression("SET #account = :account")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_names("#account", PORTAL_ACCOUNT_ATTRIBUTE)
+            .expression_attribute_values(":account", serde_dynamo::to_attribute_value(account)?)
+            .build()
+            .map_err(ApiError::internal)?;
+        let items = vec![
+            self.update(
+                &keys::activation_lookup(hash),
+                "SET #status = :used, usedAt = :at, accountSub = :sub REMOVE claimId, claimedUntil",
+                "#status = :claimed AND claimId = :claim",
+                &values,
+            )?,
+            self.update(
+                &keys::activation_code(lookup.patient_id, lookup.code_id),
+                "SET #status = :used, usedAt = :at",
+                "#status = :issued",
+                &[issued, values[1].clone(), values[3].clone()],
+            )?,
+            TransactWriteItem::builder().update(account_update).build(),
+        ];
+        self.transact(items).await
+    }
+}

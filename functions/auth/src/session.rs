@@ -1,0 +1,194 @@
+//! `POST /auth/sign-in`, `/auth/refresh`, `/auth/sign-out` (public): the app client's Cognito
+//! flows behind the portal's API, so that attempt limits apply and every failure looks alike.
+
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, AuthenticationResultType};
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::http::{Incoming, json};
+use portal_shared::person::Email;
+use serde::{Deserialize, Serialize};
+
+use crate::Deps;
+use crate::activate::client_of;
+use crate::limits::{SIGN_IN_PER_CLIENT, SIGN_IN_PER_EMAIL};
+use crate::password::Password;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct SignIn {
+    email: Email,
+    password: Password,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct WithRefreshToken {
+    refresh_token: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Tokens<'a> {
+    id_token: &'a str,
+    access_token: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a str>,
+    expires_in: i32,
+    token_type: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Challenge<'a> {
+    challenge: &'a str,
+    session: &'a str,
+}
+
+/// Cognito's answers to a wrong email, a wrong password or an account that cannot sign in:
+/// the client gets one and the same 401 for all of them.
+const CREDENTIAL_ERRORS: [&str; 4] = [
+    "NotAuthorizedException",
+    "UserNotFoundException",
+    "UserNotConfirmedException",
+    "PasswordResetRequiredException",
+];
+
+pub(crate) fn tokens(result: &AuthenticationResultType) -> Result<Response<Body>, ApiError> {
+    json(
+        StatusCode::OK,
+        &Tokens {
+            id_token: result.id_token().unwrap_or_default(),
+            access_token: result.access_token().unwrap_or_default(),
+            refresh_token: result.refresh_token(),
+            expires_in: result.expires_in(),
+            token_type: result.token_type().unwrap_or("Bearer"),
+        },
+    )
+}
+
+fn not_empty(field: &str, value: &str) -> Result<(), ApiError> {
+    if value.is_empty() {
+        Err(ApiError::invalid(field, "is required"))
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn sign_in(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
+    let request: SignIn = incoming.json_body()?;
+    not_empty("password", request.password.as_str())?;
+    let email = request.email.as_str().to_lowercase();
+    let limiter = deps.limiter();
+    let client_slot = limiter
+        .acquire(SIGN_IN_PER_CLIENT, &client_of(incoming))
+        .await?;
+    let email_slot = match limiter.acquire(SIGN_IN_PER_EMAIL, &email).await {
+        Ok(slot) => slot,
+        Err(error) => {
+            limiter.release(client_slot).await;
+            return Err(error);
+        }
+    };
+    let output = deps
+        .cognito
+        .initiate_auth()
+        .client_id(&deps.auth.user_pool_client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", &email)
+        .auth_parameters("PASSWORD", request.password.as_str())
+        .send()
+        .await;
+    let output = match output {
+        Ok(output) => output,
+        Err(error)
+            if error
+                .as_service_error()
+                .and_then(|e| e.code())
+                .is_some_and(|code| CREDENTIAL_ERRORS.contains(&code)) =>
+        {
+            // Both slots stay taken: this was a failed attempt.
+            return Err(ApiError::InvalidCredentials);
+        }
+        Err(error) => {
+            limiter.release(client_slot).await;
+            limiter.release(email_slot).await;
+            return Err(portal_shared::store::sdk_error(error));
+        }
+    };
+    limiter.release(client_slot).await;
+    limiter.release(email_slot).await;
+    if let Some(result) = output.authentication_result() {
+        return tokens(result);
+    }
+    match (output.challenge_name(), output.session()) {
+        (Some(challenge), Some(session)) => json(
+            StatusCode::OK,
+            &Challenge {
+                challenge: challenge.as_str(),
+                session,
+            },
+        ),
+        _ => Err(ApiError::internal(
+            "Cognito answered neither tokens nor a challenge",
+        )),
+    }
+}
+
+pub async fn refresh(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
+    let request: WithRefreshToken = incoming.json_body()?;
+    not_empty("refreshToken", &request.refresh_token)?;
+    let output = deps
+        .cognito
+        .initiate_auth()
+        .client_id(&deps.auth.user_pool_client_id)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", &request.refresh_token)
+        .send()
+        .await
+        .map_err(|error| {
+            if error
+                .as_service_error()
+                .and_then(|e| e.code())
+                .is_some_and(|code| CREDENTIAL_ERRORS.contains(&code))
+            {
+                // Revoked, expired or made up: sign in again.
+                ApiError::Unauthenticated
+            } else {
+                portal_shared::store::sdk_error(error)
+            }
+        })?;
+    let result = output
+        .authentication_result()
+        .ok_or_else(|| ApiError::internal("Cognito answered a refresh without tokens"))?;
+    tokens(result)
+}
+
+/// Revokes the refresh token (and the tokens issued from it): 204 also for a token that was
+/// already revoked or never valid, so sign-out can be retried safely.
+pub async fn sign_out(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
+    let request: WithRefreshToken = incoming.json_body()?;
+    not_empty("refreshToken", &request.refresh_token)?;
+    let result = deps
+        .cognito
+        .revoke_token()
+        .client_id(&deps.auth.user_pool_client_id)
+        .token(&request.refresh_token)
+        .send()
+        .await;
+    match result {
+        Ok(_) => {}
+        Err(error)
+            if error
+                .as_service_error()
+                .and_then(|e| e.code())
+                .is_some_and(|code| code == "NotAuthorizedException") => {}
+        Err(error) => return Err(portal_shared::store::sdk_error(error)),
+    }
+    Response::builder()
+        .status(StatusCode::NO_CONTENT)
+        .header(http::header::CACHE_CONTROL, "no-store")
+        .body(Body::Empty)
+        .map_err(ApiError::internal)
+}
