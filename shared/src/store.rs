@@ -64,6 +64,41 @@ pub fn set_attributes<T: Serialize>(
     })
 }
 
+/// One page of a patient's items of one kind (sort keys starting with `prefix`), newest first,
+/// read strongly consistent: the partition is the patient, so `access` bounds what is read.
+pub async fn newest_in_patient_partition<T: DeserializeOwned>(
+    dynamo: &aws_sdk_dynamodb::Client,
+    table: &str,
+    access: &crate::authz::PatientAccess,
+    prefix: &str,
+    limit: i32,
+    start_after: Option<Item>,
+) -> Result<(Vec<T>, Option<Item>), ApiError> {
+    let output = dynamo
+        .query()
+        .table_name(table)
+        .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+        .expression_attribute_values(
+            ":pk",
+            string(crate::keys::patient_partition(access.patient())),
+        )
+        .expression_attribute_values(":prefix", string(prefix))
+        .scan_index_forward(false)
+        .consistent_read(true)
+        .limit(limit)
+        .set_exclusive_start_key(start_after)
+        .send()
+        .await
+        .map_err(sdk_error)?;
+    let items = output
+        .items
+        .unwrap_or_default()
+        .into_iter()
+        .map(from_item)
+        .collect::<Result<Vec<T>, ApiError>>()?;
+    Ok((items, output.last_evaluated_key))
+}
+
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, ApiError> {
     Ok(serde_dynamo::from_item(item)?)
 }

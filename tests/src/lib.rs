@@ -166,21 +166,9 @@ impl TestApp {
     /// A patient whose sign-in is also in these staff groups (a receptionist who is a patient
     /// of the practice too).
     pub async fn new_patient_also_in(&self, staff_groups: &'static [&'static str]) -> Patient {
-        let family = unique_family_name();
-        let reply = self
-            .send(
-                Method::POST,
-                "/staff/patients",
-                Some(&self.front_desk),
-                Some(registration(&family)),
-            )
-            .await;
-        assert_eq!(reply.status, 201, "registering a test patient: {reply:#?}");
-        let id = reply.body["patientId"]
-            .as_str()
-            .expect("patientId")
-            .to_owned();
-        let email = reply.body["contact"]["email"]
+        let (id, family) = self.register_patient().await;
+        // `registration` gives every patient this email.
+        let email = registration(&family)["contact"]["email"]
             .as_str()
             .expect("email")
             .to_owned();

@@ -241,30 +241,15 @@ impl CodeStore<'_> {
         limit: i32,
         start_after: Option<Item>,
     ) -> Result<(Vec<CodeRecord>, Option<Item>), ApiError> {
-        let output = self
-            .dynamo
-            .query()
-            .table_name(self.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-            .expression_attribute_values(
-                ":pk",
-                store::string(keys::patient_partition(access.patient())),
-            )
-            .expression_attribute_values(":prefix", store::string(keys::ACTIVATION_CODE_PREFIX))
-            .scan_index_forward(false)
-            .consistent_read(true)
-            .limit(limit)
-            .set_exclusive_start_key(start_after)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let codes = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect::<Result<Vec<CodeRecord>, _>>()?;
-        Ok((codes, output.last_evaluated_key))
+        store::newest_in_patient_partition(
+            self.dynamo,
+            self.table,
+            access,
+            keys::ACTIVATION_CODE_PREFIX,
+            limit,
+            start_after,
+        )
+        .await
     }
 
     pub async fn lookup(&self, code_sha256: &str) -> Result<Option<Lookup>, ApiError> {

@@ -100,28 +100,16 @@ impl<'a> ProfileStore<'a> {
         access: &PatientAccess,
         limit: i32,
     ) -> Result<Vec<ChangeRequest>, ApiError> {
-        let output = self
-            .dynamo
-            .query()
-            .table_name(self.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-            .expression_attribute_values(
-                ":pk",
-                store::string(keys::patient_partition(access.patient())),
-            )
-            .expression_attribute_values(":prefix", store::string(keys::PROFILE_CHANGE_PREFIX))
-            .scan_index_forward(false)
-            .consistent_read(true)
-            .limit(limit)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect()
+        let (changes, _) = store::newest_in_patient_partition(
+            self.dynamo,
+            self.table,
+            access,
+            keys::PROFILE_CHANGE_PREFIX,
+            limit,
+            None,
+        )
+        .await?;
+        Ok(changes)
     }
 
     /// The write of the profile's own attributes, over the existing item, if `condition` holds.

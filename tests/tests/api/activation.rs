@@ -2,7 +2,9 @@
 //! turns it into a portal account, signs in and reaches their own record.
 
 use futures::future::join_all;
-use portal_tests::{IssuedCode, Method, TestApp, assert_problem, fresh_client_address, spawn_app};
+use portal_tests::{
+    IssuedCode, Method, Reply, TestApp, assert_problem, fresh_client_address, spawn_app,
+};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "Portal-Activation-2026!";
@@ -14,6 +16,11 @@ fn codes_path(patient: &str) -> String {
 
 fn email_for(family: &str, n: u32) -> String {
     format!("{}.{n}@activate.portal.test", family.to_lowercase())
+}
+
+/// `POST /auth/activate` from the client address `from`.
+async fn activate(app: &TestApp, from: std::net::IpAddr, body: Value) -> Reply {
+    app.send_public(from, "/auth/activate", body, None).await
 }
 
 fn activation(code: &str, email: &str) -> Value {
@@ -72,9 +79,7 @@ async fn a_patient_activates_with_a_code_signs_in_and_reads_their_profile() {
     let email = email_for(&family, 1);
     let typed = code.replace('-', "").to_lowercase();
     let from = fresh_client_address();
-    let reply = app
-        .send_public(from, "/auth/activate", activation(&typed, &email), None)
-        .await;
+    let reply = activate(app, from, activation(&typed, &email)).await;
     assert_eq!(reply.status, 201, "{reply:#?}");
     assert_eq!(reply.body, json!({"patientId": patient, "email": email}));
 
@@ -126,23 +131,9 @@ async fn a_code_works_once_and_an_activated_patient_gets_no_new_code() {
     let (patient, family) = app.register_patient().await;
     let code = app.issue_code(&patient).await;
     let from = fresh_client_address();
-    let first = app
-        .send_public(
-            from,
-            "/auth/activate",
-            activation(&code.code, &email_for(&family, 1)),
-            None,
-        )
-        .await;
+    let first = activate(app, from, activation(&code.code, &email_for(&family, 1))).await;
     assert_eq!(first.status, 201, "{first:#?}");
-    let again = app
-        .send_public(
-            from,
-            "/auth/activate",
-            activation(&code.code, &email_for(&family, 2)),
-            None,
-        )
-        .await;
+    let again = activate(app, from, activation(&code.code, &email_for(&family, 2))).await;
     assert_problem(&again, 422, Some("code"));
 
     let another = app
@@ -170,14 +161,7 @@ async fn revoked_and_expired_codes_are_refused() {
     assert_eq!(reply.status, 200, "{reply:#?}");
     assert_eq!(reply.body["status"], "revoked");
     assert!(reply.body["revokedAt"].is_string());
-    let refused = app
-        .send_public(
-            from,
-            "/auth/activate",
-            activation(&revoked.code, &email_for(&family, 1)),
-            None,
-        )
-        .await;
+    let refused = activate(app, from, activation(&revoked.code, &email_for(&family, 1))).await;
     assert_problem(&refused, 422, Some("code"));
     let twice = app
         .send(Method::POST, &revoke_path, Some(&app.front_desk), None)
@@ -196,14 +180,7 @@ async fn revoked_and_expired_codes_are_refused() {
         code_status(app, &patient, &expired).await["status"],
         "expired"
     );
-    let refused = app
-        .send_public(
-            from,
-            "/auth/activate",
-            activation(&expired.code, &email_for(&family, 2)),
-            None,
-        )
-        .await;
+    let refused = activate(app, from, activation(&expired.code, &email_for(&family, 2))).await;
     assert_problem(&refused, 422, Some("code"));
     assert!(
         refused.body["errors"][0]["message"]
@@ -228,7 +205,7 @@ async fn wrong_dates_of_birth_count_down_and_lock_the_code() {
     for left in (0..5).rev() {
         let mut body = activation(&code.code, &email);
         body["dateOfBirth"] = json!("1990-01-01");
-        let reply = app.send_public(from, "/auth/activate", body, None).await;
+        let reply = activate(app, from, body).await;
         assert_problem(&reply, 422, Some("dateOfBirth"));
         let message = reply.body["errors"][0]["message"].as_str().unwrap_or("");
         if left == 0 {
@@ -238,9 +215,7 @@ async fn wrong_dates_of_birth_count_down_and_lock_the_code() {
         }
     }
     // Locked: even the right date of birth is refused now.
-    let reply = app
-        .send_public(from, "/auth/activate", activation(&code.code, &email), None)
-        .await;
+    let reply = activate(app, from, activation(&code.code, &email)).await;
     assert_problem(&reply, 422, Some("code"));
     let listed = code_status(app, &patient, &code).await;
     assert_eq!(listed["status"], "locked");
@@ -272,14 +247,7 @@ async fn failures_from_one_client_are_limited_and_say_when_to_retry() {
     assert_eq!((tried, stopped), (10, 6), "{replies:#?}");
 
     // The real code from that client is stopped too, with the limit and when to retry.
-    let reply = app
-        .send_public(
-            from,
-            "/auth/activate",
-            activation(&code.code, &email_for(&family, 1)),
-            None,
-        )
-        .await;
+    let reply = activate(app, from, activation(&code.code, &email_for(&family, 1))).await;
     assert_problem(&reply, 429, None);
     assert_eq!(reply.body["limit"], 10);
     let retry_after: u64 = reply
@@ -296,14 +264,12 @@ async fn failures_from_one_client_are_limited_and_say_when_to_retry() {
     );
 
     // Another client is not affected, and the code was never touched.
-    let reply = app
-        .send_public(
-            fresh_client_address(),
-            "/auth/activate",
-            activation(&code.code, &email_for(&family, 1)),
-            None,
-        )
-        .await;
+    let reply = activate(
+        app,
+        fresh_client_address(),
+        activation(&code.code, &email_for(&family, 1)),
+    )
+    .await;
     assert_eq!(reply.status, 201, "{reply:#?}");
 }
 
@@ -324,21 +290,19 @@ async fn bad_fields_are_named_and_do_not_spend_the_code() {
     for (field, value) in cases {
         let mut body = activation(&code.code, &email);
         body[field] = value;
-        let reply = app.send_public(from, "/auth/activate", body, None).await;
+        let reply = activate(app, from, body).await;
         assert_problem(&reply, 422, Some(field));
     }
     let mut body = activation(&code.code, &email);
     body["patientId"] = json!(patient);
-    let reply = app.send_public(from, "/auth/activate", body, None).await;
+    let reply = activate(app, from, body).await;
     assert_problem(&reply, 422, Some("patientId"));
     let mut body = activation(&code.code, &email);
     body.as_object_mut().expect("object").remove("code");
-    let reply = app.send_public(from, "/auth/activate", body, None).await;
+    let reply = activate(app, from, body).await;
     assert_problem(&reply, 422, Some("code"));
 
-    let reply = app
-        .send_public(from, "/auth/activate", activation(&code.code, &email), None)
-        .await;
+    let reply = activate(app, from, activation(&code.code, &email)).await;
     assert_eq!(reply.status, 201, "{reply:#?}");
 }
 
@@ -496,14 +460,7 @@ async fn an_email_that_has_an_account_is_refused_and_the_code_stays_usable() {
     let (patient, family) = app.register_patient().await;
     let code = app.issue_code(&patient).await;
     let from = fresh_client_address();
-    let taken = app
-        .send_public(
-            from,
-            "/auth/activate",
-            activation(&code.code, &app.clinician.email),
-            None,
-        )
-        .await;
+    let taken = activate(app, from, activation(&code.code, &app.clinician.email)).await;
     assert_problem(&taken, 409, None);
     assert!(
         taken.body["detail"]
@@ -512,14 +469,7 @@ async fn an_email_that_has_an_account_is_refused_and_the_code_stays_usable() {
         "{taken:#?}"
     );
     assert_eq!(code_status(app, &patient, &code).await["status"], "issued");
-    let reply = app
-        .send_public(
-            from,
-            "/auth/activate",
-            activation(&code.code, &email_for(&family, 1)),
-            None,
-        )
-        .await;
+    let reply = activate(app, from, activation(&code.code, &email_for(&family, 1))).await;
     assert_eq!(reply.status, 201, "{reply:#?}");
 }
 
@@ -559,9 +509,7 @@ async fn an_interrupted_activation_is_completed_by_the_next_one() {
     .await
     .expect("a half-made user");
     let from = fresh_client_address();
-    let reply = app
-        .send_public(from, "/auth/activate", activation(&code.code, &email), None)
-        .await;
+    let reply = activate(app, from, activation(&code.code, &email)).await;
     assert_eq!(reply.status, 201, "{reply:#?}");
     let signed_in = app
         .send_public(
