@@ -19,6 +19,11 @@ use crate::keys;
 use crate::store;
 use crate::timestamp::Timestamp;
 
+/// Actions audited outside the authorizer (a public route, where no caller has a role yet):
+/// a patient activating their account, a caregiver accepting an invitation.
+pub const ACTIVATE_ACCOUNT: &str = "account.activate";
+pub const ACCEPT_CARE_INVITATION: &str = "care-circle.accept";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {

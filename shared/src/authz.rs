@@ -44,11 +44,34 @@ pub enum Action {
     ReadAccessLog,
     /// Search the whole audit trail by actor or patient (practice oversight).
     ReadAuditTrail,
+    /// See who is in a patient's care circle.
+    ReadCareCircle,
+    /// Invite caregivers to a patient's care circle and revoke them.
+    ManageCareCircle,
+    /// Give a parent or legal guardian access to a minor's record (identity checked in person).
+    GrantGuardianAccess,
+    /// A caregiver sees who they act for (the patient's name), under any grant in force.
+    IdentifyPatientActedFor,
 }
 
 impl Action {
+    /// Every action (so tests can check each is described, documented, decided).
+    pub const ALL: [Action; 11] = [
+        Action::RegisterPatient,
+        Action::ReadProfile,
+        Action::UpdateProfile,
+        Action::ReviewProfileChanges,
+        Action::ManageActivationCodes,
+        Action::ReadAccessLog,
+        Action::ReadAuditTrail,
+        Action::ReadCareCircle,
+        Action::ManageCareCircle,
+        Action::GrantGuardianAccess,
+        Action::IdentifyPatientActedFor,
+    ];
+
     /// The name recorded in the audit trail.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Action::RegisterPatient => "patient.register",
             Action::ReadProfile => "profile.read",
@@ -57,6 +80,10 @@ impl Action {
             Action::ManageActivationCodes => "activation-code.manage",
             Action::ReadAccessLog => "access-log.read",
             Action::ReadAuditTrail => "audit-trail.read",
+            Action::ReadCareCircle => "care-circle.read",
+            Action::ManageCareCircle => "care-circle.manage",
+            Action::GrantGuardianAccess => "guardian.grant",
+            Action::IdentifyPatientActedFor => "care-circle.acting-for",
         }
     }
 
@@ -64,20 +91,29 @@ impl Action {
     fn patient_may(self) -> bool {
         matches!(
             self,
-            Action::ReadProfile | Action::UpdateProfile | Action::ReadAccessLog
+            Action::ReadProfile
+                | Action::UpdateProfile
+                | Action::ReadAccessLog
+                | Action::ReadCareCircle
+                | Action::ManageCareCircle
         )
     }
 
-    /// The grant scope a caregiver needs; `None`: caregivers never may.
-    fn caregiver_scope(self) -> Option<Scope> {
+    /// What a caregiver's grant must hold for this.
+    fn caregiver_needs(self) -> CaregiverNeeds {
         match self {
-            Action::ReadProfile | Action::UpdateProfile => Some(Scope::Profile),
+            Action::ReadProfile | Action::UpdateProfile => CaregiverNeeds::Scope(Scope::Profile),
             // Who saw the record belongs with the record.
-            Action::ReadAccessLog => Some(Scope::Records),
+            Action::ReadAccessLog => CaregiverNeeds::Scope(Scope::Records),
+            Action::IdentifyPatientActedFor => CaregiverNeeds::AnyScope,
+            // Who may act for the patient is the patient's own decision (or the practice's).
             Action::RegisterPatient
             | Action::ReviewProfileChanges
             | Action::ManageActivationCodes
-            | Action::ReadAuditTrail => None,
+            | Action::ReadAuditTrail
+            | Action::ReadCareCircle
+            | Action::ManageCareCircle
+            | Action::GrantGuardianAccess => CaregiverNeeds::Never,
         }
     }
 
@@ -93,8 +129,22 @@ impl Action {
             Action::ManageActivationCodes => &[Role::FrontDesk],
             // Oversight of who accessed what is the administrators' job.
             Action::ReadAccessLog | Action::ReadAuditTrail => &[Role::Admin],
+            // Whoever talks to patients needs to know who may speak for them.
+            Action::ReadCareCircle => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
+            Action::ManageCareCircle | Action::GrantGuardianAccess => &[Role::FrontDesk],
+            Action::IdentifyPatientActedFor => &[],
         }
     }
+}
+
+/// What a caregiver's grant must hold for an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaregiverNeeds {
+    /// Caregivers never may.
+    Never,
+    Scope(Scope),
+    /// Any grant in force will do.
+    AnyScope,
 }
 
 /// A caregiver's grant, as the care-circle feature stores it.
@@ -109,7 +159,7 @@ pub struct Grant {
 }
 
 impl Grant {
-    fn is_active(&self, now: Timestamp) -> bool {
+    pub fn is_active(&self, now: Timestamp) -> bool {
         !self.revoked && self.expires.is_none_or(|end| now < end)
     }
 }
@@ -169,11 +219,15 @@ pub fn decide(
     }
     let active_grant = grant.filter(|g| caller.has(Role::Caregiver) && g.is_active(now));
     if let Some(grant) = active_grant {
-        return match action.caregiver_scope() {
-            Some(scope) if grant.scopes.contains(&scope) => {
-                Decision::Allow(Relationship::Caregiver)
-            }
-            _ => Decision::Deny(Denial::RoleMayNot),
+        let allowed = match action.caregiver_needs() {
+            CaregiverNeeds::Scope(scope) => grant.scopes.contains(&scope),
+            CaregiverNeeds::AnyScope => true,
+            CaregiverNeeds::Never => false,
+        };
+        return if allowed {
+            Decision::Allow(Relationship::Caregiver)
+        } else {
+            Decision::Deny(Denial::RoleMayNot)
         };
     }
     if own || caller.is_staff() {
@@ -470,6 +524,39 @@ mod tests {
         assert_eq!(
             decide(&carer, patient, Action::ReadProfile, None, now),
             Decision::Deny(Denial::NotYours)
+        );
+        // Any grant in force lets a caregiver see whom they act for; none lets them manage
+        // the circle.
+        let billing_only = grant(&[Scope::Billing], false, None);
+        assert_eq!(
+            decide(
+                &carer,
+                patient,
+                Action::IdentifyPatientActedFor,
+                Some(&billing_only),
+                now
+            ),
+            Decision::Allow(Relationship::Caregiver)
+        );
+        assert_eq!(
+            decide(
+                &carer,
+                patient,
+                Action::IdentifyPatientActedFor,
+                Some(&revoked),
+                now
+            ),
+            Decision::Deny(Denial::NotYours)
+        );
+        assert_eq!(
+            decide(
+                &carer,
+                patient,
+                Action::ManageCareCircle,
+                Some(&allowed),
+                now
+            ),
+            Decision::Deny(Denial::RoleMayNot)
         );
         // A grant never lets a caregiver do what only staff do.
         assert_eq!(

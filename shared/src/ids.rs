@@ -72,6 +72,11 @@ ulid_id!(
     /// One issued activation code (the id staff see; the code itself is shown once).
     ActivationCodeId
 );
+ulid_id!(
+    /// One member of a patient's care circle, from invitation through acceptance to
+    /// revocation.
+    InvitationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::caller::UserSub;
-use crate::ids::{ActivationCodeId, ChangeId, EventId, PatientId};
+use crate::ids::{ActivationCodeId, ChangeId, EventId, InvitationId, PatientId};
 use crate::timestamp::Timestamp;
 
 pub const PK: &str = "PK";
@@ -86,9 +86,33 @@ pub fn pending_profile_change_sort(requested_at: Timestamp, change: ChangeId) ->
     format!("{requested_at}#{change}")
 }
 
-/// A caregiver's grant to act for a patient (written by the care-circle feature).
+/// A caregiver's grant to act for a patient: what the authorizer reads on every caregiver
+/// request. Written by the care circle when an invitation is accepted.
 pub fn caregiver_grant(patient: PatientId, caregiver: &UserSub) -> Key {
     Key::new(patient_partition(patient), format!("GRANT#{caregiver}"))
+}
+
+/// GSI1 partition listing the patients a caregiver acts for (their active grants; sparse: a
+/// revoked grant leaves it). Sort key: [`patient_partition`].
+pub fn caregiver_patients(caregiver: &UserSub) -> String {
+    format!("CAREGIVER#{caregiver}")
+}
+
+pub const CARE_CIRCLE_PREFIX: &str = "CARE_CIRCLE#";
+
+/// One member of a patient's care circle (invited, active, ended or revoked), as the patient and
+/// staff list it.
+pub fn care_circle_member(patient: PatientId, invitation: InvitationId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{CARE_CIRCLE_PREFIX}{invitation}"),
+    )
+}
+
+/// Finds an invitation from the code the caregiver types: keyed by the code's SHA-256.
+/// Written with the member item, deleted when the invitation is accepted or revoked.
+pub fn care_invitation_lookup(code_sha256_hex: &str) -> Key {
+    Key::new(format!("CARE_INVITATION#{code_sha256_hex}"), "LOOKUP")
 }
 
 /// The first response to a creating POST, kept for replays of the same Idempotency-Key.

@@ -31,7 +31,8 @@ macro_rules! parsed_string {
     };
 }
 
-fn clean_text(raw: &str, max_chars: usize, what: &str) -> Result<String, String> {
+/// Trimmed, non-empty text of at most `max_chars` characters, without control characters.
+pub fn clean_text(raw: &str, max_chars: usize, what: &str) -> Result<String, String> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(format!("{what} must not be empty"));

@@ -33,6 +33,11 @@ impl Timestamp {
         Self(self.0 + Duration::seconds(by.as_secs() as i64))
     }
 
+    /// Midnight UTC at the start of `date`.
+    pub fn start_of(date: time::Date) -> Self {
+        Self(date.midnight().assume_utc())
+    }
+
     pub fn date(&self) -> time::Date {
         self.0.date()
     }

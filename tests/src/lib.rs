@@ -716,3 +716,111 @@ impl TestApp {
             .expect("setting up MFA");
     }
 }
+
+/// An email address no other test's caregiver uses.
+pub fn unique_carer_email() -> String {
+    format!("carer-{}@carers.portal.test", ulid::Ulid::generate()).to_lowercase()
+}
+
+/// A valid care-circle invitation for `email`: records and profile, no end date.
+pub fn invitation_body(email: &str) -> Value {
+    json!({
+        "email": email,
+        "name": "Sam Carer",
+        "relationship": "son",
+        "scopes": ["records", "profile"],
+    })
+}
+
+/// A care-circle invitation as its inviter got it.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub invitation_id: String,
+    pub code: String,
+    pub email: String,
+}
+
+impl TestApp {
+    /// `by` (the patient or front desk) invites a new caregiver to the patient's care circle.
+    pub async fn invite_caregiver(&self, patient_id: &str, by: &Actor) -> Invitation {
+        let email = unique_carer_email();
+        self.invite_caregiver_with(patient_id, by, invitation_body(&email))
+            .await
+    }
+
+    /// Invites with this body (which names the email).
+    pub async fn invite_caregiver_with(
+        &self,
+        patient_id: &str,
+        by: &Actor,
+        body: Value,
+    ) -> Invitation {
+        let reply = self
+            .send(
+                Method::POST,
+                &format!("/patients/{patient_id}/care-circle"),
+                Some(by),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "inviting a caregiver: {reply:#?}");
+        Invitation {
+            invitation_id: reply.body["invitationId"]
+                .as_str()
+                .expect("invitationId")
+                .to_owned(),
+            code: reply.body["code"].as_str().expect("code").to_owned(),
+            email: body["email"].as_str().expect("email").to_owned(),
+        }
+    }
+
+    /// Accepts an invitation with a new account (the demo password) and signs the caregiver in.
+    pub async fn accept_as_new_caregiver(&self, invitation: &Invitation) -> Actor {
+        let reply = self
+            .send_public(
+                fresh_client_address(),
+                "/auth/invitations/accept",
+                json!({
+                    "code": invitation.code,
+                    "email": invitation.email,
+                    "password": DEMO_PASSWORD,
+                    "givenName": "Sam",
+                    "familyName": "Carer",
+                }),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, 201, "accepting an invitation: {reply:#?}");
+        self.signed_in(&invitation.email).await
+    }
+
+    /// Signs in through the API with the demo password.
+    pub async fn signed_in(&self, email: &str) -> Actor {
+        let reply = self
+            .send_public(
+                fresh_client_address(),
+                "/auth/sign-in",
+                json!({"email": email, "password": DEMO_PASSWORD}),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, 200, "signing in: {reply:#?}");
+        let token = reply.body["idToken"].as_str().expect("idToken").to_owned();
+        Actor {
+            email: email.to_owned(),
+            sub: token_sub(&token),
+            token,
+        }
+    }
+}
+
+/// The `sub` claim of an ID token (read, not verified: the gateway verifies).
+fn token_sub(token: &str) -> String {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .expect("base64url payload");
+    let claims: Value = serde_json::from_slice(&bytes).expect("JSON claims");
+    claims["sub"].as_str().expect("sub").to_owned()
+}

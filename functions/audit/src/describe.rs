@@ -1,29 +1,53 @@
 //! How an audit event reads in a patient's access log: a plain-language description of what
 //! was done, and who did it as the patient may know it — never another patient's identity.
 
-use portal_shared::audit::AuditEvent;
+use portal_shared::audit::{ACCEPT_CARE_INVITATION, ACTIVATE_ACCOUNT, AuditEvent};
 use portal_shared::authz::Action;
 use portal_shared::caller::{Caller, Role};
 use serde::Serialize;
 
 /// What each action reads as. An action missing here shows its machine name.
-const DESCRIPTIONS: &[(Action, &str)] = &[
-    (Action::ReadProfile, "Viewed the profile"),
-    (Action::UpdateProfile, "Changed the profile"),
-    (Action::ReviewProfileChanges, "Reviewed a change request"),
-    (Action::RegisterPatient, "Registered the patient"),
-    (Action::ReadAccessLog, "Viewed the access log"),
-    (Action::ReadAuditTrail, "Reviewed the record's audit trail"),
+const DESCRIPTIONS: &[(&str, &str)] = &[
+    (Action::ReadProfile.name(), "Viewed the profile"),
+    (Action::UpdateProfile.name(), "Changed the profile"),
     (
-        Action::ManageActivationCodes,
+        Action::ReviewProfileChanges.name(),
+        "Reviewed a change request",
+    ),
+    (Action::RegisterPatient.name(), "Registered the patient"),
+    (Action::ReadAccessLog.name(), "Viewed the access log"),
+    (
+        Action::ReadAuditTrail.name(),
+        "Reviewed the record's audit trail",
+    ),
+    (
+        Action::ManageActivationCodes.name(),
         "Managed portal activation codes",
+    ),
+    (ACTIVATE_ACCOUNT, "Activated the portal account"),
+    (Action::ReadCareCircle.name(), "Viewed the care circle"),
+    (
+        Action::ManageCareCircle.name(),
+        "Invited or removed a caregiver",
+    ),
+    (
+        Action::GrantGuardianAccess.name(),
+        "Gave a guardian access to the record",
+    ),
+    (
+        ACCEPT_CARE_INVITATION,
+        "Accepted an invitation to act for you",
+    ),
+    (
+        Action::IdentifyPatientActedFor.name(),
+        "Saw you in their list of people they care for",
     ),
 ];
 
 pub fn description(action: &str) -> String {
     DESCRIPTIONS
         .iter()
-        .find(|(known, _)| known.name() == action)
+        .find(|(known, _)| *known == action)
         .map_or_else(|| action.to_owned(), |(_, text)| (*text).to_owned())
 }
 
@@ -192,5 +216,8 @@ mod tests {
         assert_eq!(description("profile.read"), "Viewed the profile");
         assert_eq!(description("access-log.read"), "Viewed the access log");
         assert_eq!(description("something.new"), "something.new");
+        for action in Action::ALL {
+            assert_ne!(description(action.name()), action.name(), "{action:?}");
+        }
     }
 }

@@ -7,12 +7,12 @@
 use std::collections::BTreeSet;
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType, UserStatusType};
+use aws_sdk_cognitoidentityprovider::types::{MessageActionType, UserStatusType};
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::account::{AccountStatus, PortalAccount};
-use portal_shared::audit::{AuditEvent, Outcome};
+use portal_shared::audit::{ACTIVATE_ACCOUNT, AuditEvent, Outcome};
 use portal_shared::caller::{Caller, Role, UserSub};
 use portal_shared::http::{Incoming, json};
 use portal_shared::ids::PatientId;
@@ -21,15 +21,15 @@ use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
-use crate::code::Code;
+use crate::cognito::{attribute, cognito_error, user_sub};
 use crate::limits::ACTIVATE_PER_CLIENT;
 use crate::password::Password;
 use crate::repo::{Lookup, Lost, MAX_FAILED_ATTEMPTS, Status};
+use portal_shared::one_time_code::Code;
 
 /// How long an activation may hold its claim on a code before another may take it over.
 const CLAIM_SECONDS: i64 = 60;
 const PATIENT_ID_ATTRIBUTE: &str = "custom:patient_id";
-const ACTIVATE_ACTION: &str = "account.activate";
 /// The actor of an activation attempt that proved nothing (no account exists yet).
 const ANONYMOUS: &str = "anonymous";
 
@@ -112,17 +112,11 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
         .ok_or_else(unknown)?;
     if facts.date_of_birth != request.date_of_birth {
         // The patient's log shows that someone tried their code with a wrong date of birth.
-        let someone = Caller {
-            sub: UserSub::parse(ANONYMOUS).ok_or_else(|| ApiError::internal("anonymous sub"))?,
-            roles: BTreeSet::new(),
-            patient_id: None,
-            display_name: None,
-        };
         let event = AuditEvent::new(
-            &someone,
+            &anonymous()?,
             "none",
             Some(lookup.patient_id),
-            ACTIVATE_ACTION,
+            ACTIVATE_ACCOUNT,
             &format!("activation-code/{}", lookup.code_id),
             Outcome::Denied,
             incoming.request_id(),
@@ -167,7 +161,7 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
         &caller,
         "own",
         Some(lookup.patient_id),
-        ACTIVATE_ACTION,
+        ACTIVATE_ACCOUNT,
         "portal-account",
         Outcome::Allowed,
         incoming.request_id(),
@@ -196,6 +190,16 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
                 .into(),
         )),
     }
+}
+
+/// The actor of an attempt that proved nothing (no account is known yet).
+pub fn anonymous() -> Result<Caller, ApiError> {
+    Ok(Caller {
+        sub: UserSub::parse(ANONYMOUS).ok_or_else(|| ApiError::internal("anonymous sub"))?,
+        roles: BTreeSet::new(),
+        patient_id: None,
+        display_name: None,
+    })
 }
 
 fn locked() -> ApiError {
@@ -234,26 +238,6 @@ async fn wrong_date_of_birth(deps: &Deps, hash: &str, mut lookup: Lookup) -> Api
         }
     }
     ApiError::Conflict("Too many attempts at once on this code; try again.".into())
-}
-
-fn attribute(name: &str, value: &str) -> Result<AttributeType, ApiError> {
-    AttributeType::builder()
-        .name(name)
-        .value(value)
-        .build()
-        .map_err(ApiError::internal)
-}
-
-fn cognito_error<E>(
-    error: aws_sdk_cognitoidentityprovider::error::SdkError<
-        E,
-        impl std::fmt::Debug + Send + Sync + 'static,
-    >,
-) -> ApiError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    portal_shared::store::sdk_error(error)
 }
 
 /// Creates the Cognito user: email as the username (verified: the practice gave the code to
@@ -348,21 +332,4 @@ async fn resumable(deps: &Deps, email: &str, patient: PatientId) -> Result<Optio
         .any(|a| a.name() == PATIENT_ID_ATTRIBUTE && a.value() == Some(&patient.to_string()));
     let unfinished = user.user_status() == Some(&UserStatusType::ForceChangePassword);
     Ok((same_patient && unfinished).then_some(()))
-}
-
-async fn user_sub(deps: &Deps, email: &str) -> Result<String, ApiError> {
-    let user = deps
-        .cognito
-        .admin_get_user()
-        .user_pool_id(&deps.auth.user_pool_id)
-        .username(email)
-        .send()
-        .await
-        .map_err(cognito_error)?;
-    user.user_attributes()
-        .iter()
-        .find(|a| a.name() == "sub")
-        .and_then(|a| a.value())
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::internal("the user has no sub"))
 }

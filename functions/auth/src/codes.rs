@@ -14,8 +14,8 @@ use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
-use crate::code::Code;
 use crate::repo::{CodeRecord, CodeView, Lookup, Lost, Status};
+use portal_shared::one_time_code::Code;
 
 pub const DEFAULT_EXPIRES_IN_DAYS: u32 = 30;
 pub const MAX_EXPIRES_IN_DAYS: u32 = 90;

@@ -8,10 +8,13 @@
 //! - `POST /auth/sign-in`, `/auth/mfa`, `/auth/refresh`, `/auth/sign-out` (public) — Cognito's
 //!   flows, with attempt limits, behind the portal's API.
 //! - `POST /auth/password/forgot`, `/auth/password/reset` (public) — a forgotten password.
+//! - `POST /auth/invitations/accept` (public) — a caregiver accepts a care-circle invitation,
+//!   with a new account or the one they have.
 
 mod activate;
-mod code;
 mod codes;
+mod cognito;
+mod invitation;
 mod limits;
 mod password;
 mod recovery;
@@ -41,6 +44,7 @@ pub const SIGN_OUT: Route = Route::new("POST", "/auth/sign-out");
 pub const FORGOT_PASSWORD: Route = Route::new("POST", "/auth/password/forgot");
 pub const RESET_PASSWORD: Route = Route::new("POST", "/auth/password/reset");
 pub const ANSWER_MFA: Route = Route::new("POST", "/auth/mfa");
+pub const ACCEPT_INVITATION: Route = Route::new("POST", "/auth/invitations/accept");
 
 /// Routes behind the Cognito authorizer.
 const STAFF_ROUTES: &[Route] = &[ISSUE_CODE, LIST_CODES, REVOKE_CODE];
@@ -57,6 +61,7 @@ pub const ROUTES: &[Route] = &[
     FORGOT_PASSWORD,
     RESET_PASSWORD,
     ANSWER_MFA,
+    ACCEPT_INVITATION,
 ];
 
 /// The user pool this function creates accounts in and signs people in to.
@@ -170,6 +175,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
                     recovery::reset(deps, &incoming).await
                 } else if incoming.is(ANSWER_MFA) {
                     recovery::mfa(deps, &incoming).await
+                } else if incoming.is(ACCEPT_INVITATION) {
+                    invitation::accept(deps, &incoming).await
                 } else {
                     Err(ApiError::NotFound)
                 }

@@ -31,6 +31,13 @@ pub const ACTIVATE_PER_CLIENT: Limit = Limit {
     window: Duration::from_secs(15 * 60),
 };
 
+/// Failed invitation acceptances (unknown codes, wrong emails) from one client address.
+pub const ACCEPT_INVITATION_PER_CLIENT: Limit = Limit {
+    purpose: "accept-invitation",
+    max: 10,
+    window: Duration::from_secs(15 * 60),
+};
+
 /// Failed sign-ins from one client address (an office behind one NAT shares it).
 pub const SIGN_IN_PER_CLIENT: Limit = Limit {
     purpose: "sign-in-client",

@@ -42,6 +42,9 @@ pub fn handler_for(
         }
         "profile" => Some(Arc::new(Profile(portal_profile::Deps::new(settings, sdk)))),
         "audit" => Some(Arc::new(Audit(portal_audit::Deps::new(settings, sdk)))),
+        "care-circle" => Some(Arc::new(CareCircle(portal_care_circle::Deps::new(
+            settings, sdk,
+        )))),
         _ => None,
     }
 }
@@ -59,6 +62,14 @@ struct Audit(portal_audit::Deps);
 impl Handler for Audit {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_audit::handle(&self.0, request))
+    }
+}
+
+struct CareCircle(portal_care_circle::Deps);
+
+impl Handler for CareCircle {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_care_circle::handle(&self.0, request))
     }
 }
 

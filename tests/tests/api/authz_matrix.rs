@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use portal_local::identity::DEMO_PASSWORD;
 use portal_shared::authz::Scope;
 use portal_tests::{
-    Actor, GrantState, Method, Patient, TestApp, fresh_client_address, registration, spawn_app,
-    template_routes, unique_family_name,
+    Actor, GrantState, Method, Patient, TestApp, fresh_client_address, invitation_body,
+    registration, spawn_app, template_routes, unique_carer_email, unique_family_name,
 };
 use serde_json::{Value, json};
 
@@ -78,6 +78,16 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
     ("POST", "/auth/mfa", Scope::Profile,                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST", "/auth/password/forgot", Scope::Profile,              [202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202]),
     ("POST", "/auth/password/reset", Scope::Profile,               [204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("POST", "/auth/invitations/accept", Scope::Profile,           [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    // Who may act for a patient is the patient's (or the practice's) decision: no grant reaches it.
+    ("POST", "/patients/{patientId}/care-circle", Scope::Profile,  [401, 201, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
+    ("GET", "/patients/{patientId}/care-circle", Scope::Profile,   [401, 200, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403]),
+    ("POST", "/patients/{patientId}/care-circle/{invitationId}/revoke", Scope::Profile,
+                                                                   [401, 200, 404, 404, 403, 403, 404, 404, 403, 200, 403, 403]),
+    ("POST", "/staff/patients/{patientId}/guardians", Scope::Profile,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
+    // A caregiver's own list: any caregiver account, whatever it holds.
+    ("GET", "/caregivers/me/patients", Scope::Records,             [401, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403]),
 ];
 
 struct Request {
@@ -252,6 +262,64 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                 "code": "123456",
                 "newPassword": DEMO_PASSWORD,
             })),
+            if_match: None,
+        },
+        ("POST", "/auth/invitations/accept") => {
+            let invited = app.invite_caregiver(&patient.id, &app.front_desk).await;
+            Request {
+                method: Method::POST,
+                path: "/auth/invitations/accept".into(),
+                body: Some(json!({
+                    "code": invited.code,
+                    "email": invited.email,
+                    "password": DEMO_PASSWORD,
+                    "givenName": "Matrix",
+                    "familyName": "Carer",
+                })),
+                if_match: None,
+            }
+        }
+        ("POST", "/patients/{patientId}/care-circle")
+        | ("GET", "/patients/{patientId}/care-circle") => Request {
+            method: if route.0 == "POST" {
+                Method::POST
+            } else {
+                Method::GET
+            },
+            path: format!("/patients/{}/care-circle", patient.id),
+            body: (route.0 == "POST").then(|| invitation_body(&unique_carer_email())),
+            if_match: None,
+        },
+        ("POST", "/patients/{patientId}/care-circle/{invitationId}/revoke") => {
+            let invited = app.invite_caregiver(&patient.id, &app.front_desk).await;
+            Request {
+                method: Method::POST,
+                path: format!(
+                    "/patients/{}/care-circle/{}/revoke",
+                    patient.id, invited.invitation_id
+                ),
+                body: None,
+                if_match: None,
+            }
+        }
+        ("POST", "/staff/patients/{patientId}/guardians") => {
+            app.set_profile_attribute(&patient.id, "dateOfBirth", json!("2016-05-20"))
+                .await;
+            Request {
+                method: Method::POST,
+                path: format!("/staff/patients/{}/guardians", patient.id),
+                body: Some(json!({
+                    "email": unique_carer_email(),
+                    "name": "Pat Parent",
+                    "relationship": "parent",
+                })),
+                if_match: None,
+            }
+        }
+        ("GET", "/caregivers/me/patients") => Request {
+            method: Method::GET,
+            path: "/caregivers/me/patients".into(),
+            body: None,
             if_match: None,
         },
         other => panic!("no request for {other:?}: add one to request_for"),

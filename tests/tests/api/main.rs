@@ -6,6 +6,7 @@ mod access_log;
 mod activation;
 mod auth_sign_in;
 mod authz_matrix;
+mod care_circle;
 mod consistency;
 mod gateway;
 mod profile_read;

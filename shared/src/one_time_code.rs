@@ -1,8 +1,9 @@
-//! Activation codes: generated from the operating system's CSPRNG over Crockford's base32
-//! alphabet (no I, L, O, U: nothing to confuse on paper or over the phone), shown once as
-//! `XXXXX-XXXXX`, stored only as a SHA-256.
+//! One-time codes that turn into accounts or access (patients' activation codes, care-circle
+//! invitations): generated from the operating system's CSPRNG over Crockford's base32 alphabet
+//! (no I, L, O, U: nothing to confuse on paper or over the phone), shown once as `XXXXX-XXXXX`,
+//! stored only as a SHA-256.
 
-use portal_shared::ApiError;
+use crate::ApiError;
 use sha2::{Digest, Sha256};
 
 /// Crockford base32: digits and upper-case letters without I, L, O and U.
@@ -10,7 +11,7 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// 10 symbols of 5 bits: 50 bits, about 10^15 codes.
 pub const LENGTH: usize = 10;
 
-/// A code as the patient types it, normalised.
+/// A code as a person types it, normalised.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Code(String);
 
@@ -33,7 +34,7 @@ impl Code {
         Ok(Code(code))
     }
 
-    /// What a patient typed: any case, dashes and spaces anywhere, and the letters people
+    /// What a person typed: any case, dashes and spaces anywhere, and the letters people
     /// confuse with digits (O for 0, I and L for 1). `None` if it cannot be a code.
     pub fn normalise(typed: &str) -> Option<Code> {
         let mut code = String::with_capacity(LENGTH);
@@ -52,7 +53,7 @@ impl Code {
         (code.len() == LENGTH).then_some(Code(code))
     }
 
-    /// How it is shown to the front desk, once: `XXXXX-XXXXX`.
+    /// How it is shown, once, to whoever hands it over: `XXXXX-XXXXX`.
     pub fn display(&self) -> String {
         format!("{}-{}", &self.0[..LENGTH / 2], &self.0[LENGTH / 2..])
     }
