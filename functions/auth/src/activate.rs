@@ -135,18 +135,24 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
     limiter.release(slot).await;
     let claim_id = ulid::Ulid::generate().to_string();
     if !store
-        .claim(&hash, &claim_id, now.unix_seconds(), CLAIM_SECONDS)
+        .claim(
+            &hash,
+            lookup.patient_id,
+            &claim_id,
+            now.unix_seconds(),
+            CLAIM_SECONDS,
+        )
         .await?
     {
         return Err(ApiError::Conflict(
-            "This code was just used or changed; if you did not activate an account, try again."
+            "This code was just used or changed, or another activation for this patient is under way; if you did not activate an account, try again in a minute."
                 .into(),
         ));
     }
     let sub = match create_account(deps, &request, lookup.patient_id).await {
         Ok(sub) => sub,
         Err(error) => {
-            store.release(&hash, &claim_id).await?;
+            store.release(&hash, lookup.patient_id, &claim_id).await?;
             return Err(error);
         }
     };

@@ -18,6 +18,11 @@ use portal_shared::store::{self, Item};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
+/// On the profile while an activation creates the patient's account (which one, until when):
+/// one activation per patient at a time, whichever code it uses.
+const ACTIVATION_CLAIM: &str = "activationClaim";
+const ACTIVATION_CLAIM_UNTIL: &str = "activationClaimUntil";
+
 /// After this many wrong dates of birth a code is locked.
 pub const MAX_FAILED_ATTEMPTS: u32 = 5;
 
@@ -360,42 +365,62 @@ impl CodeStore<'_> {
         Ok(self.transact(items).await?.map(|()| count))
     }
 
-    /// Claims an issued code for one activation (or takes over a claim that lapsed).
+    /// Claims an issued code for one activation (or takes over a claim that lapsed), and the
+    /// patient with it: one transaction, so two activations of one patient with two codes
+    /// cannot both create an account.
     pub async fn claim(
         &self,
         hash: &str,
+        patient: PatientId,
         claim_id: &str,
         now: i64,
         hold_seconds: i64,
     ) -> Result<bool, ApiError> {
-        let result = self
-            .dynamo
-            .update_item()
+        let values = [
+            (":claimed", status_value(Status::Claimed)?),
+            (":issued", status_value(Status::Issued)?),
+            (":claim", store::string(claim_id)),
+            (":until", store::number(now + hold_seconds)),
+            (":now", store::number(now)),
+            (":max", store::number(MAX_FAILED_ATTEMPTS)),
+        ];
+        let code = self.update(
+            &keys::activation_lookup(hash),
+            "SET #status = :claimed, claimId = :claim, claimedUntil = :until",
+            "failedAttempts < :max AND (#status = :issued OR (#status = :claimed AND claimedUntil < :now))",
+            &values,
+        )?;
+        let patient_claim = Update::builder()
             .table_name(self.table)
-            .set_key(Some(keys::activation_lookup(hash).attributes()))
-            .update_expression("SET #status = :claimed, claimId = :claim, claimedUntil = :until")
+            .set_key(Some(keys::profile(patient).attributes()))
+            .update_expression("SET #claim = :claim, #until = :until")
             .condition_expression(
-                "failedAttempts < :max AND (#status = :issued OR (#status = :claimed AND claimedUntil < :now))",
+                "attribute_exists(PK) AND attribute_not_exists(#account) AND (attribute_not_exists(#claim) OR #until < :now)",
             )
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":claimed", status_value(Status::Claimed)?)
-            .expression_attribute_values(":issued", status_value(Status::Issued)?)
+            .expression_attribute_names("#claim", ACTIVATION_CLAIM)
+            .expression_attribute_names("#until", ACTIVATION_CLAIM_UNTIL)
+            .expression_attribute_names("#account", PORTAL_ACCOUNT_ATTRIBUTE)
             .expression_attribute_values(":claim", store::string(claim_id))
             .expression_attribute_values(":until", store::number(now + hold_seconds))
             .expression_attribute_values(":now", store::number(now))
-            .expression_attribute_values(":max", store::number(MAX_FAILED_ATTEMPTS))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error) if store::is_condition_failure(&error) => Ok(false),
-            Err(error) => Err(store::sdk_error(error)),
-        }
+            .build()
+            .map_err(ApiError::internal)?;
+        let items = vec![
+            code,
+            TransactWriteItem::builder().update(patient_claim).build(),
+        ];
+        Ok(self.transact(items).await?.is_ok())
     }
 
-    /// Gives a claim back (the account could not be created).
-    pub async fn release(&self, hash: &str, claim_id: &str) -> Result<(), ApiError> {
-        let result = self
+    /// Gives a claim back (the account could not be created): the code's and the patient's,
+    /// each only if it is still ours.
+    pub async fn release(
+        &self,
+        hash: &str,
+        patient: PatientId,
+        claim_id: &str,
+    ) -> Result<(), ApiError> {
+        let code = self
             .dynamo
             .update_item()
             .table_name(self.table)
@@ -408,12 +433,27 @@ impl CodeStore<'_> {
             .expression_attribute_values(":claim", store::string(claim_id))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // Lapsed and taken over meanwhile: nothing of ours to give back.
-            Err(error) if store::is_condition_failure(&error) => Ok(()),
-            Err(error) => Err(store::sdk_error(error)),
+        let patient_claim = self
+            .dynamo
+            .update_item()
+            .table_name(self.table)
+            .set_key(Some(keys::profile(patient).attributes()))
+            .update_expression("REMOVE #claim, #until")
+            .condition_expression("#claim = :claim")
+            .expression_attribute_names("#claim", ACTIVATION_CLAIM)
+            .expression_attribute_names("#until", ACTIVATION_CLAIM_UNTIL)
+            .expression_attribute_values(":claim", store::string(claim_id))
+            .send()
+            .await;
+        for result in [code.map(|_| ()), patient_claim.map(|_| ())] {
+            match result {
+                Ok(()) => {}
+                // Lapsed and taken over meanwhile: nothing of ours to give back.
+                Err(error) if store::is_condition_failure(&error) => {}
+                Err(error) => return Err(store::sdk_error(error)),
+            }
         }
+        Ok(())
     }
 
     /// Marks the code used (both items) and records the account on the profile: one
@@ -440,9 +480,12 @@ impl CodeStore<'_> {
         let account_update = Update::builder()
             .table_name(self.table)
             .set_key(Some(keys::profile(lookup.patient_id).attributes()))
-            .update_expression("SET #account = :account")
-            .condition_expression("attribute_exists(PK)")
+            .update_expression("SET #account = :account REMOVE #claim, #until")
+            .condition_expression("attribute_exists(PK) AND #claim = :claim")
             .expression_attribute_names("#account", PORTAL_ACCOUNT_ATTRIBUTE)
+            .expression_attribute_names("#claim", ACTIVATION_CLAIM)
+            .expression_attribute_names("#until", ACTIVATION_CLAIM_UNTIL)
+            .expression_attribute_values(":claim", store::string(claim_id))
             .expression_attribute_values(":account", serde_dynamo::to_attribute_value(account)?)
             .build()
             .map_err(ApiError::internal)?;

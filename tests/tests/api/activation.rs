@@ -455,6 +455,51 @@ async fn concurrent_activations_with_one_code_create_exactly_one_account() {
 }
 
 #[tokio::test]
+async fn two_codes_of_one_patient_used_at_once_create_one_account() {
+    let app = spawn_app().await;
+    let (patient, family) = app.register_patient().await;
+    let codes = [
+        app.issue_code(&patient).await,
+        app.issue_code(&patient).await,
+        app.issue_code(&patient).await,
+    ];
+    let emails: Vec<String> = (1..=3).map(|n| email_for(&family, n)).collect();
+    let attempts = codes.iter().zip(&emails).map(|(code, email)| {
+        app.send_public(
+            fresh_client_address(),
+            "/auth/activate",
+            activation(&code.code, email),
+            None,
+        )
+    });
+    let replies = join_all(attempts).await;
+    let winners: Vec<usize> = (0..replies.len())
+        .filter(|i| replies[*i].status == 201)
+        .collect();
+    assert_eq!(winners.len(), 1, "{replies:#?}");
+    assert!(
+        replies.iter().all(|r| [201, 409].contains(&r.status)),
+        "{replies:#?}"
+    );
+    let from = fresh_client_address();
+    for (i, email) in emails.iter().enumerate() {
+        let reply = app
+            .send_public(
+                from,
+                "/auth/sign-in",
+                json!({"email": email, "password": PASSWORD}),
+                None,
+            )
+            .await;
+        let expected = if i == winners[0] { 200 } else { 401 };
+        assert_eq!(reply.status, expected, "{email}: {reply:#?}");
+    }
+    // The losers' codes are still issued (the front desk may revoke them); the claim is gone.
+    let profile = app.profile_item(&patient).await;
+    assert!(profile.get("activationClaim").is_none(), "{profile:#?}");
+}
+
+#[tokio::test]
 async fn an_email_that_has_an_account_is_refused_and_the_code_stays_usable() {
     let app = spawn_app().await;
     let (patient, family) = app.register_patient().await;
