@@ -3,9 +3,9 @@
 //!
 //! The files in `events/` use fixed placeholders (a clone of the repository has no stack):
 //! - [`PATIENT_ID`] becomes demo patient1's id; without a seeded patient that is an error;
-//! - [`PATIENT_SUB`] and [`FRONT_DESK_SUB`] (the claims' `sub`) become the Cognito subs of
-//!   demo patient1 and the front-desk user when the stack file records them, and are left (with
-//!   a warning) when it does not;
+//! - [`PATIENT_SUB`], [`FRONT_DESK_SUB`] and [`CAREGIVER_SUB`] (the claims' `sub`) become the
+//!   Cognito subs of demo patient1, the front-desk user and patient1's caregiver when the stack
+//!   file records them, and are left (with a warning) when it does not;
 //! - [`CHANGE_ID`] stays: the demo has no pending change, so the event gets a 404.
 //!
 //! The swap is textual, so the file keeps its layout; a replacement is only ever a plain id
@@ -20,6 +20,7 @@ pub const PATIENT_ID: &str = "01KAZ0DEM0PAT1ENT000000001";
 pub const CHANGE_ID: &str = "01KAZ0DEM0CHANGE0000000001";
 pub const PATIENT_SUB: &str = "demo-patient-sub";
 pub const FRONT_DESK_SUB: &str = "demo-frontdesk-sub";
+pub const CAREGIVER_SUB: &str = "demo-caregiver-sub";
 
 /// The event with the placeholders swapped, and what could not be swapped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +45,11 @@ pub fn swap_placeholders(event: &str, file: &StackFile) -> Result<Swapped> {
             )?;
         text = replace(&text, PATIENT_ID, patient_id)?;
     }
-    for (placeholder, role) in [(PATIENT_SUB, "patient1"), (FRONT_DESK_SUB, "frontdesk")] {
+    for (placeholder, role) in [
+        (PATIENT_SUB, "patient1"),
+        (FRONT_DESK_SUB, "frontdesk"),
+        (CAREGIVER_SUB, "caregiver"),
+    ] {
         if !text.contains(placeholder) {
             continue;
         }

@@ -171,3 +171,23 @@ pub async fn sign_in_tokens(
 fn attribute(name: &str, value: &str) -> Result<AttributeType> {
     Ok(AttributeType::builder().name(name).value(value).build()?)
 }
+
+/// The `sub` of an existing user (empty if Cognito returns none).
+pub async fn user_sub(stack: &Stack, email: &str) -> Result<String> {
+    let user = stack
+        .cognito()
+        .admin_get_user()
+        .user_pool_id(&stack.user_pool_id)
+        .username(email)
+        .send()
+        .await
+        .map_err(|e| e.into_service_error())
+        .with_context(|| format!("cannot read user {email}"))?;
+    Ok(user
+        .user_attributes()
+        .iter()
+        .find(|a| a.name() == "sub")
+        .and_then(|a| a.value())
+        .unwrap_or_default()
+        .to_owned())
+}

@@ -57,7 +57,8 @@ enum Command {
     },
     /// Print an ID token of a demo user (by role, email or group) of the running stack.
     Token {
-        /// `clinician`, `frontdesk`, `response`, `admin`, `patient1`..`patient3`, or an email.
+        /// `clinician`, `frontdesk`, `response`, `admin`, `patient1`..`patient3`, `caregiver`, or an
+        /// email.
         who: String,
         #[arg(long, env = "PORTAL_STACK_FILE")]
         stack_file: Option<PathBuf>,

@@ -1,4 +1,5 @@
-//! The demo practice: one staff member per staff role and three patients.
+//! The demo practice: one staff member per staff role, three patients, and a caregiver in the
+//! first patient's care circle.
 //!
 //! Patients are registered through the running gateway (`POST /staff/patients` with the front
 //! desk's real token), so the portal's own code writes their records; then each gets a sign-in
@@ -148,7 +149,70 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
             sub: non_empty(sub),
         });
     }
+    users.push(seed_caregiver(stack, &http, api_url).await?);
     Ok(users)
+}
+
+/// patient1's son, in her care circle (records, messages, appointments), through the real
+/// path: she invites him (`POST /patients/me/care-circle`) and he accepts the code with a new
+/// account (`POST /auth/invitations/accept`).
+async fn seed_caregiver(stack: &Stack, http: &reqwest::Client, api_url: &str) -> Result<DemoUser> {
+    const EMAIL: &str = "sam.lopez@demo.portal.test";
+    let api = api_url.trim_end_matches('/');
+    let patient = identity::sign_in(stack, "ana.lopez@demo.portal.test", DEMO_PASSWORD).await?;
+    let invited: Value = checked(
+        http.post(format!("{api}/patients/me/care-circle"))
+            .bearer_auth(&patient)
+            .json(&serde_json::json!({
+                "email": EMAIL,
+                "name": "Sam Lopez",
+                "relationship": "son",
+                "scopes": ["records", "messages", "appointments"],
+            }))
+            .send()
+            .await
+            .context("cannot reach the gateway")?,
+        "inviting the demo caregiver",
+    )
+    .await?;
+    let code = invited
+        .get("code")
+        .and_then(Value::as_str)
+        .context("the invitation has no code")?;
+    checked(
+        http.post(format!("{api}/auth/invitations/accept"))
+            .json(&serde_json::json!({
+                "code": code,
+                "email": EMAIL,
+                "password": DEMO_PASSWORD,
+                "givenName": "Sam",
+                "familyName": "Lopez",
+            }))
+            .send()
+            .await
+            .context("cannot reach the gateway")?,
+        "accepting the demo caregiver's invitation",
+    )
+    .await?;
+    let sub = identity::user_sub(stack, EMAIL).await?;
+    Ok(DemoUser {
+        role: "caregiver".to_owned(),
+        email: EMAIL.to_owned(),
+        password: DEMO_PASSWORD.to_owned(),
+        groups: vec!["caregivers".to_owned()],
+        patient_id: None,
+        sub: non_empty(sub),
+    })
+}
+
+/// The JSON body of a successful response, or an error saying what failed.
+async fn checked(response: reqwest::Response, what: &str) -> Result<Value> {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        bail!("{what} failed with {status}: {body}");
+    }
+    Ok(body)
 }
 
 fn non_empty(value: String) -> Option<String> {
