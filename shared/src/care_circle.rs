@@ -28,7 +28,7 @@ use crate::caller::UserSub;
 use crate::ids::{InvitationId, PatientId};
 use crate::keys::{self, Key};
 use crate::person::{DateOfBirth, Email, clean_text};
-use crate::store::{self, Item};
+use crate::store::{self, Item, Transacted};
 use crate::timestamp::Timestamp;
 
 /// How long an invitation's code can be used.
@@ -347,31 +347,11 @@ impl CareCircleStore<'_> {
             )?,
             store::to_item(&keys::care_invitation_lookup(&member.code_sha256), &lookup)?,
         ];
-        items
-            .into_iter()
-            .map(|item| {
-                let put = Put::builder()
-                    .table_name(self.table)
-                    .set_item(Some(item))
-                    .condition_expression("attribute_not_exists(PK)")
-                    .build()
-                    .map_err(ApiError::internal)?;
-                Ok(TransactWriteItem::builder().put(put).build())
-            })
-            .collect()
+        store::create_puts(self.table, items.into())
     }
 
     async fn get(&self, key: &Key, projection: Option<&str>) -> Result<Option<Item>, ApiError> {
-        let mut request = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(key.attributes()))
-            .consistent_read(true);
-        if let Some(projection) = projection {
-            request = request.projection_expression(projection);
-        }
-        Ok(request.send().await.map_err(store::sdk_error)?.item)
+        store::get_item(self.dynamo, self.table, key, projection).await
     }
 
     /// The patient's date of birth; `None` if there is no such patient.
@@ -483,21 +463,6 @@ impl CareCircleStore<'_> {
         }
     }
 
-    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<Result<(), Lost>, ApiError> {
-        match self
-            .dynamo
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(Ok(())),
-            Err(error) if store::failed_conditions(&error).is_some() => Ok(Err(Lost::Changed)),
-            Err(error) if store::is_transaction_conflict(&error) => Ok(Err(Lost::Contention)),
-            Err(error) => Err(store::sdk_error(error)),
-        }
-    }
-
     /// Counts a try of the code with another email address; the last allowed one locks the
     /// invitation. Conditional on the count read, so concurrent tries cannot share a count.
     pub async fn record_wrong_email(&self, member: &Member) -> Result<Result<u32, Lost>, ApiError> {
@@ -577,21 +542,12 @@ impl CareCircleStore<'_> {
             TransactWriteItem::builder().put(grant_put).build(),
             TransactWriteItem::builder().delete(lookup_delete).build(),
         ];
-        match self
-            .dynamo
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(Ok(grant)),
-            Err(error) => match store::failed_conditions(&error) {
-                Some(failed) if failed == [1] => Ok(Err(Lost::AlreadyActing)),
-                Some(_) => Ok(Err(Lost::Changed)),
-                None if store::is_transaction_conflict(&error) => Ok(Err(Lost::Contention)),
-                None => Err(store::sdk_error(error)),
-            },
-        }
+        Ok(match store::transact(self.dynamo, items).await? {
+            Transacted::Done => Ok(grant),
+            Transacted::ConditionsFailed(failed) if failed == [1] => Err(Lost::AlreadyActing),
+            Transacted::ConditionsFailed(_) => Err(Lost::Changed),
+            Transacted::Contention => Err(Lost::Contention),
+        })
     }
 
     /// Revokes a member: an invitation's code stops working, an accepted grant stops at once
@@ -648,7 +604,11 @@ impl CareCircleStore<'_> {
             }
             _ => {}
         }
-        self.transact(items).await
+        Ok(match store::transact(self.dynamo, items).await? {
+            Transacted::Done => Ok(()),
+            Transacted::ConditionsFailed(_) => Err(Lost::Changed),
+            Transacted::Contention => Err(Lost::Contention),
+        })
     }
 }
 
@@ -704,29 +664,34 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_grant_item_is_what_the_authorizer_reads() {
-        let caregiver = UserSub::parse("carer-1").expect("sub");
-        let member = Member {
+    fn member(status: MemberStatus, code_expires: Timestamp) -> Member {
+        Member {
             invitation_id: InvitationId::generate(),
             patient_id: PatientId::generate(),
             email: "carer@example.org".into(),
             name: crate::person::Name::parse("Sam Carer").expect("name"),
             relationship: RelationshipLabel::parse("son").expect("label"),
             scopes: BTreeSet::from([Scope::Records, Scope::Messages]),
-            ends_on: Some(EndDate::parse("2099-01-01").expect("date")),
+            ends_on: None,
             guardian: false,
-            status: MemberStatus::Invited,
+            status,
             invited_at: Timestamp::now(),
-            invited_by: caregiver.clone(),
+            invited_by: UserSub::parse("patient-1").expect("sub"),
             code_sha256: "ab".into(),
-            code_expires: Timestamp::now(),
+            code_expires,
             failed_attempts: 0,
             caregiver_sub: None,
             accepted_at: None,
             revoked_at: None,
             revoked_by: None,
-        };
+        }
+    }
+
+    #[test]
+    fn the_grant_item_is_what_the_authorizer_reads() {
+        let caregiver = UserSub::parse("carer-1").expect("sub");
+        let mut member = member(MemberStatus::Invited, Timestamp::now());
+        member.ends_on = Some(EndDate::parse("2099-01-01").expect("date"));
         let record = GrantRecord::for_member(&member, &caregiver, Timestamp::now());
         let item = store::to_item(
             &keys::caregiver_grant(member.patient_id, &caregiver),
@@ -743,26 +708,7 @@ mod tests {
     #[test]
     fn shown_status_takes_time_and_attempts_into_account() {
         let now = at("2027-01-10T00:00:00Z");
-        let mut member = Member {
-            invitation_id: InvitationId::generate(),
-            patient_id: PatientId::generate(),
-            email: "c@example.org".into(),
-            name: crate::person::Name::parse("C").expect("name"),
-            relationship: RelationshipLabel::parse("friend").expect("label"),
-            scopes: BTreeSet::from([Scope::Records]),
-            ends_on: None,
-            guardian: false,
-            status: MemberStatus::Invited,
-            invited_at: now,
-            invited_by: UserSub::parse("p").expect("sub"),
-            code_sha256: "ab".into(),
-            code_expires: at("2027-01-11T00:00:00Z"),
-            failed_attempts: 0,
-            caregiver_sub: None,
-            accepted_at: None,
-            revoked_at: None,
-            revoked_by: None,
-        };
+        let mut member = member(MemberStatus::Invited, at("2027-01-11T00:00:00Z"));
         assert_eq!(member.shown_status(now), ShownStatus::Invited);
         member.failed_attempts = MAX_WRONG_EMAILS;
         assert_eq!(member.shown_status(now), ShownStatus::InvitationLocked);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -97,6 +97,70 @@ pub async fn newest_in_patient_partition<T: DeserializeOwned>(
         .map(from_item)
         .collect::<Result<Vec<T>, ApiError>>()?;
     Ok((items, output.last_evaluated_key))
+}
+
+/// Reads one item, strongly consistent; `projection` limits the attributes read.
+pub async fn get_item(
+    dynamo: &aws_sdk_dynamodb::Client,
+    table: &str,
+    key: &Key,
+    projection: Option<&str>,
+) -> Result<Option<Item>, ApiError> {
+    let mut request = dynamo
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key.attributes()))
+        .consistent_read(true);
+    if let Some(projection) = projection {
+        request = request.projection_expression(projection);
+    }
+    Ok(request.send().await.map_err(sdk_error)?.item)
+}
+
+/// Puts that create `items`, each only if no item has its key yet (for one transaction).
+pub fn create_puts(table: &str, items: Vec<Item>) -> Result<Vec<TransactWriteItem>, ApiError> {
+    items
+        .into_iter()
+        .map(|item| {
+            let put = Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(PK)")
+                .build()
+                .map_err(ApiError::internal)?;
+            Ok(TransactWriteItem::builder().put(put).build())
+        })
+        .collect()
+}
+
+/// How a transaction ended, when DynamoDB answered at all.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Transacted {
+    Done,
+    /// Nothing was written: the conditions of these items (by index) did not hold.
+    ConditionsFailed(Vec<usize>),
+    /// Nothing was written: another transaction on the same items was in flight.
+    Contention,
+}
+
+/// Runs one transaction; a failed condition or a conflict is an answer, not an error.
+pub async fn transact(
+    dynamo: &aws_sdk_dynamodb::Client,
+    items: Vec<TransactWriteItem>,
+) -> Result<Transacted, ApiError> {
+    match dynamo
+        .transact_write_items()
+        .set_transact_items(Some(items))
+        .send()
+        .await
+    {
+        Ok(_) => Ok(Transacted::Done),
+        Err(error) => match failed_conditions(&error) {
+            Some(failed) => Ok(Transacted::ConditionsFailed(failed)),
+            None if is_transaction_conflict(&error) => Ok(Transacted::Contention),
+            None => Err(sdk_error(error)),
+        },
+    }
 }
 
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, ApiError> {

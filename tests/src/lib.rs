@@ -732,6 +732,17 @@ pub fn invitation_body(email: &str) -> Value {
     })
 }
 
+/// Accepting `invitation` with a new account: Sam Carer, the demo password.
+pub fn new_caregiver_acceptance(invitation: &Invitation) -> Value {
+    json!({
+        "code": invitation.code,
+        "email": invitation.email,
+        "password": DEMO_PASSWORD,
+        "givenName": "Sam",
+        "familyName": "Carer",
+    })
+}
+
 /// A care-circle invitation as its inviter got it.
 #[derive(Debug, Clone)]
 pub struct Invitation {
@@ -780,13 +791,7 @@ impl TestApp {
             .send_public(
                 fresh_client_address(),
                 "/auth/invitations/accept",
-                json!({
-                    "code": invitation.code,
-                    "email": invitation.email,
-                    "password": DEMO_PASSWORD,
-                    "givenName": "Sam",
-                    "familyName": "Carer",
-                }),
+                new_caregiver_acceptance(invitation),
                 None,
             )
             .await;

@@ -21,7 +21,9 @@ use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
-use crate::cognito::{attribute, cognito_error, user_sub};
+use crate::cognito::{
+    attempts_left, attribute, attribute_value, cognito_error, get_user, user_sub,
+};
 use crate::limits::ACTIVATE_PER_CLIENT;
 use crate::password::Password;
 use crate::repo::{Lookup, Lost, MAX_FAILED_ATTEMPTS, Status};
@@ -228,8 +230,8 @@ async fn wrong_date_of_birth(deps: &Deps, hash: &str, mut lookup: Lookup) -> Api
                     ApiError::invalid(
                         "dateOfBirth",
                         format!(
-                            "does not match our records; {left} attempt{} left before the code locks",
-                            if left == 1 { "" } else { "s" }
+                            "does not match our records; {} before the code locks",
+                            attempts_left(left)
                         ),
                     )
                 };
@@ -324,18 +326,9 @@ async fn create_account(
 /// An existing user may be this patient's own half-made account (an earlier activation that
 /// stopped after creating it, before a password was set): then activation carries on with it.
 async fn resumable(deps: &Deps, email: &str, patient: PatientId) -> Result<Option<()>, ApiError> {
-    let user = deps
-        .cognito
-        .admin_get_user()
-        .user_pool_id(&deps.auth.user_pool_id)
-        .username(email)
-        .send()
-        .await
-        .map_err(cognito_error)?;
-    let same_patient = user
-        .user_attributes()
-        .iter()
-        .any(|a| a.name() == PATIENT_ID_ATTRIBUTE && a.value() == Some(&patient.to_string()));
+    let user = get_user(deps, email).await.map_err(cognito_error)?;
+    let same_patient = attribute_value(user.user_attributes(), PATIENT_ID_ATTRIBUTE)
+        == Some(patient.to_string().as_str());
     let unfinished = user.user_status() == Some(&UserStatusType::ForceChangePassword);
     Ok((same_patient && unfinished).then_some(()))
 }

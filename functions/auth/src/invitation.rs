@@ -30,7 +30,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::Deps;
 use crate::activate::{anonymous, client_of};
-use crate::cognito::{attribute, cognito_error, error_code, user_sub};
+use crate::cognito::{
+    attempts_left, attribute, attribute_value, cognito_error, error_code, get_user, user_sub,
+};
 use crate::limits::{ACCEPT_INVITATION_PER_CLIENT, SIGN_IN_PER_EMAIL};
 use crate::password::Password;
 
@@ -186,8 +188,8 @@ async fn wrong_email(circle: &CareCircleStore<'_>, mut member: Member) -> ApiErr
                     ApiError::invalid(
                         "email",
                         format!(
-                            "is not the address this invitation was sent for; {left} attempt{} left before it locks",
-                            if left == 1 { "" } else { "s" }
+                            "is not the address this invitation was sent for; {} before it locks",
+                            attempts_left(left)
                         ),
                     )
                 };
@@ -215,13 +217,7 @@ async fn wrong_email(circle: &CareCircleStore<'_>, mut member: Member) -> ApiErr
 /// one whose password the request proves.
 async fn account_for(deps: &Deps, request: &Acceptance) -> Result<Account, ApiError> {
     let email = care_circle::invitation_email(&request.email);
-    let existing = deps
-        .cognito
-        .admin_get_user()
-        .user_pool_id(&deps.auth.user_pool_id)
-        .username(&email)
-        .send()
-        .await;
+    let existing = get_user(deps, &email).await;
     let user = match existing {
         Ok(user) => Some(user),
         Err(error) if error_code(&error) == Some("UserNotFoundException") => None,
@@ -230,13 +226,8 @@ async fn account_for(deps: &Deps, request: &Acceptance) -> Result<Account, ApiEr
     let Some(user) = user else {
         return create_account(deps, request, &email).await;
     };
-    let attribute_of = |name: &str| {
-        user.user_attributes()
-            .iter()
-            .find(|a| a.name() == name)
-            .and_then(|a| a.value())
-            .map(str::to_owned)
-    };
+    let attribute_of =
+        |name: &str| attribute_value(user.user_attributes(), name).map(str::to_owned);
     let sub = attribute_of("sub")
         .and_then(|sub| UserSub::parse(&sub))
         .ok_or_else(|| ApiError::internal("the user has no usable sub"))?;

@@ -6,7 +6,7 @@
 //! conditional on the status it changes from.
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use portal_shared::ApiError;
 use portal_shared::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
 use portal_shared::authz::PatientAccess;
@@ -14,7 +14,7 @@ use portal_shared::caller::UserSub;
 use portal_shared::ids::{ActivationCodeId, PatientId};
 use portal_shared::keys::{self, Key};
 use portal_shared::person::DateOfBirth;
-use portal_shared::store::{self, Item};
+use portal_shared::store::{self, Item, Transacted};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -171,31 +171,11 @@ impl CodeStore<'_> {
             )?,
             store::to_item(&keys::activation_lookup(&record.code_sha256), lookup)?,
         ];
-        items
-            .into_iter()
-            .map(|item| {
-                let put = Put::builder()
-                    .table_name(self.table)
-                    .set_item(Some(item))
-                    .condition_expression("attribute_not_exists(PK)")
-                    .build()
-                    .map_err(ApiError::internal)?;
-                Ok(TransactWriteItem::builder().put(put).build())
-            })
-            .collect()
+        store::create_puts(self.table, items.into())
     }
 
     async fn get(&self, key: &Key, projection: Option<&str>) -> Result<Option<Item>, ApiError> {
-        let mut request = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(key.attributes()))
-            .consistent_read(true);
-        if let Some(projection) = projection {
-            request = request.projection_expression(projection);
-        }
-        Ok(request.send().await.map_err(store::sdk_error)?.item)
+        store::get_item(self.dynamo, self.table, key, projection).await
     }
 
     /// Whether the patient's profile exists, and their portal account if any.
@@ -285,18 +265,11 @@ impl CodeStore<'_> {
     }
 
     async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<Result<(), Lost>, ApiError> {
-        match self
-            .dynamo
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(Ok(())),
-            Err(error) if store::failed_conditions(&error).is_some() => Ok(Err(Lost::Changed)),
-            Err(error) if store::is_transaction_conflict(&error) => Ok(Err(Lost::Contention)),
-            Err(error) => Err(store::sdk_error(error)),
-        }
+        Ok(match store::transact(self.dynamo, items).await? {
+            Transacted::Done => Ok(()),
+            Transacted::ConditionsFailed(_) => Err(Lost::Changed),
+            Transacted::Contention => Err(Lost::Contention),
+        })
     }
 
     /// Revokes an issued code: both items, at once.

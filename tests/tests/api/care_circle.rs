@@ -6,7 +6,7 @@ use futures::future::join_all;
 use portal_local::identity::DEMO_PASSWORD;
 use portal_tests::{
     Actor, Invitation, Method, Reply, TestApp, assert_problem, fresh_client_address,
-    invitation_body, spawn_app, unique_carer_email,
+    invitation_body, new_caregiver_acceptance, spawn_app, unique_carer_email,
 };
 use serde_json::{Value, json};
 
@@ -38,13 +38,7 @@ async fn accept(app: &TestApp, from: std::net::IpAddr, body: Value) -> Reply {
 }
 
 fn new_account(invitation: &Invitation) -> Value {
-    json!({
-        "code": invitation.code,
-        "email": invitation.email,
-        "password": DEMO_PASSWORD,
-        "givenName": "Sam",
-        "familyName": "Carer",
-    })
+    new_caregiver_acceptance(invitation)
 }
 
 async fn acting_for(app: &TestApp, caregiver: &Actor) -> Vec<Value> {
