@@ -6,8 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
-use aws_sdk_cognitoidentityprovider::types::{MessageActionType, UserStatusType};
+use aws_sdk_cognitoidentityprovider::types::UserStatusType;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
@@ -22,7 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Deps;
 use crate::cognito::{
-    attempts_left, attribute, attribute_value, cognito_error, get_user, user_sub,
+    Created, add_to_group, attempts_left, attribute_value, cognito_error, create_user, get_user,
+    set_password, user_sub,
 };
 use crate::limits::ACTIVATE_PER_CLIENT;
 use crate::password::Password;
@@ -256,70 +256,20 @@ async fn create_account(
     request: &Activation,
     patient: PatientId,
 ) -> Result<UserSub, ApiError> {
-    let cognito = &deps.cognito;
-    let pool = &deps.auth.user_pool_id;
     let email = request.email.as_str().to_lowercase();
     let email = email.as_str();
-    let created = cognito
-        .admin_create_user()
-        .user_pool_id(pool)
-        .username(email)
-        .user_attributes(attribute("email", email)?)
-        .user_attributes(attribute("email_verified", "true")?)
-        .user_attributes(attribute(PATIENT_ID_ATTRIBUTE, &patient.to_string())?)
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await;
-    let sub = match created {
-        Ok(output) => output
-            .user()
-            .map(|user| user.attributes())
-            .unwrap_or_default()
-            .iter()
-            .find(|a| a.name() == "sub")
-            .and_then(|a| a.value())
-            .map(str::to_owned),
-        Err(error)
-            if error.as_service_error().and_then(|e| e.code())
-                == Some("UsernameExistsException") =>
-        {
-            resumable(deps, email, patient).await?.ok_or_else(|| {
-                ApiError::Conflict(
-                    "An account with this email exists already: sign in with it, or activate with another email address."
-                        .into(),
-                )
-            })?;
-            None
-        }
-        Err(error) => return Err(cognito_error(error)),
-    };
-    cognito
-        .admin_set_user_password()
-        .user_pool_id(pool)
-        .username(email)
-        .password(request.password.as_str())
-        .permanent(true)
-        .send()
-        .await
-        .map_err(|error| {
-            if error.as_service_error().and_then(|e| e.code()) == Some("InvalidPasswordException") {
-                ApiError::invalid("password", "does not meet the password policy")
-            } else {
-                cognito_error(error)
-            }
+    let patient_id = patient.to_string();
+    if create_user(deps, email, &[(PATIENT_ID_ATTRIBUTE, &patient_id)]).await? == Created::Exists {
+        resumable(deps, email, patient).await?.ok_or_else(|| {
+            ApiError::Conflict(
+                "An account with this email exists already: sign in with it, or activate with another email address."
+                    .into(),
+            )
         })?;
-    cognito
-        .admin_add_user_to_group()
-        .user_pool_id(pool)
-        .username(email)
-        .group_name(Role::Patient.group())
-        .send()
-        .await
-        .map_err(cognito_error)?;
-    let sub = match sub {
-        Some(sub) => sub,
-        None => user_sub(deps, email).await?,
-    };
+    }
+    set_password(deps, email, &request.password).await?;
+    add_to_group(deps, email, Role::Patient).await?;
+    let sub = user_sub(deps, email).await?;
     UserSub::parse(&sub).ok_or_else(|| ApiError::internal("Cognito returned no usable sub"))
 }
 

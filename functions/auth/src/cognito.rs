@@ -1,10 +1,12 @@
 //! Small helpers over the Cognito client that activation and invitations share.
 
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
-use aws_sdk_cognitoidentityprovider::types::AttributeType;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use portal_shared::ApiError;
+use portal_shared::caller::Role;
 
 use crate::Deps;
+use crate::password::Password;
 
 pub fn attribute(name: &str, value: &str) -> Result<AttributeType, ApiError> {
     AttributeType::builder()
@@ -64,6 +66,70 @@ pub async fn user_sub(deps: &Deps, email: &str) -> Result<String, ApiError> {
     attribute_value(user.user_attributes(), "sub")
         .map(str::to_owned)
         .ok_or_else(|| ApiError::internal("the user has no sub"))
+}
+
+/// Whether [`create_user`] made the user or found one with this email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    New,
+    Exists,
+}
+
+/// Creates a user the backend vouches for: the email as username, verified (the practice or the
+/// patient handed over the code), `attributes` besides, no invitation email from Cognito.
+pub async fn create_user(
+    deps: &Deps,
+    email: &str,
+    attributes: &[(&str, &str)],
+) -> Result<Created, ApiError> {
+    let mut request = deps
+        .cognito
+        .admin_create_user()
+        .user_pool_id(&deps.auth.user_pool_id)
+        .username(email)
+        .user_attributes(attribute("email", email)?)
+        .user_attributes(attribute("email_verified", "true")?)
+        .message_action(MessageActionType::Suppress);
+    for (name, value) in attributes {
+        request = request.user_attributes(attribute(name, value)?);
+    }
+    match request.send().await {
+        Ok(_) => Ok(Created::New),
+        Err(error) if error_code(&error) == Some("UsernameExistsException") => Ok(Created::Exists),
+        Err(error) => Err(cognito_error(error)),
+    }
+}
+
+/// Sets the user's own, permanent password (422 on `password` if the pool refuses it).
+pub async fn set_password(deps: &Deps, email: &str, password: &Password) -> Result<(), ApiError> {
+    deps.cognito
+        .admin_set_user_password()
+        .user_pool_id(&deps.auth.user_pool_id)
+        .username(email)
+        .password(password.as_str())
+        .permanent(true)
+        .send()
+        .await
+        .map_err(|error| {
+            if error_code(&error) == Some("InvalidPasswordException") {
+                ApiError::invalid("password", "does not meet the password policy")
+            } else {
+                cognito_error(error)
+            }
+        })?;
+    Ok(())
+}
+
+pub async fn add_to_group(deps: &Deps, email: &str, role: Role) -> Result<(), ApiError> {
+    deps.cognito
+        .admin_add_user_to_group()
+        .user_pool_id(&deps.auth.user_pool_id)
+        .username(email)
+        .group_name(role.group())
+        .send()
+        .await
+        .map_err(cognito_error)?;
+    Ok(())
 }
 
 /// "3 attempts left", "1 attempt left".

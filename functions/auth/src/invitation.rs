@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, MessageActionType, UserStatusType};
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, UserStatusType};
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
@@ -31,7 +31,8 @@ use serde::{Deserialize, Serialize};
 use crate::Deps;
 use crate::activate::{anonymous, client_of};
 use crate::cognito::{
-    attempts_left, attribute, attribute_value, cognito_error, error_code, get_user, user_sub,
+    add_to_group, attempts_left, attribute_value, cognito_error, create_user, error_code, get_user,
+    set_password, user_sub,
 };
 use crate::limits::{ACCEPT_INVITATION_PER_CLIENT, SIGN_IN_PER_EMAIL};
 use crate::password::Password;
@@ -309,15 +310,7 @@ async fn prove_password(deps: &Deps, email: &str, password: &Password) -> Result
 }
 
 async fn add_to_caregivers(deps: &Deps, email: &str) -> Result<(), ApiError> {
-    deps.cognito
-        .admin_add_user_to_group()
-        .user_pool_id(&deps.auth.user_pool_id)
-        .username(email)
-        .group_name(Role::Caregiver.group())
-        .send()
-        .await
-        .map_err(cognito_error)?;
-    Ok(())
+    add_to_group(deps, email, Role::Caregiver).await
 }
 
 /// A new caregiver account: email as the username, a permanent password, the names given, the
@@ -338,40 +331,17 @@ async fn create_account(
     if let Err(message) = request.password.check() {
         return Err(ApiError::invalid("password", message));
     }
-    let cognito = &deps.cognito;
-    let pool = &deps.auth.user_pool_id;
-    let created = cognito
-        .admin_create_user()
-        .user_pool_id(pool)
-        .username(email)
-        .user_attributes(attribute("email", email)?)
-        .user_attributes(attribute("email_verified", "true")?)
-        .user_attributes(attribute("given_name", given.as_str())?)
-        .user_attributes(attribute("family_name", family.as_str())?)
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await;
-    match created {
-        Ok(_) => {}
-        // Resuming a half-made account of this flow.
-        Err(error) if error_code(&error) == Some("UsernameExistsException") => {}
-        Err(error) => return Err(cognito_error(error)),
-    }
-    cognito
-        .admin_set_user_password()
-        .user_pool_id(pool)
-        .username(email)
-        .password(request.password.as_str())
-        .permanent(true)
-        .send()
-        .await
-        .map_err(|error| {
-            if error_code(&error) == Some("InvalidPasswordException") {
-                ApiError::invalid("password", "does not meet the password policy")
-            } else {
-                cognito_error(error)
-            }
-        })?;
+    // An existing user here is a half-made account of this flow: carry on with it.
+    create_user(
+        deps,
+        email,
+        &[
+            ("given_name", given.as_str()),
+            ("family_name", family.as_str()),
+        ],
+    )
+    .await?;
+    set_password(deps, email, &request.password).await?;
     add_to_caregivers(deps, email).await?;
     let sub = user_sub(deps, email).await?;
     Ok(Account {
