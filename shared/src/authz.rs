@@ -44,6 +44,8 @@ pub enum Action {
     ReadAccessLog,
     /// Search the whole audit trail by actor or patient (practice oversight).
     ReadAuditTrail,
+    /// Create staff accounts, change their roles, disable and enable them, list them.
+    ManageStaff,
 }
 
 impl Action {
@@ -57,6 +59,7 @@ impl Action {
             Action::ManageActivationCodes => "activation-code.manage",
             Action::ReadAccessLog => "access-log.read",
             Action::ReadAuditTrail => "audit-trail.read",
+            Action::ManageStaff => "staff-account.manage",
         }
     }
 
@@ -77,7 +80,8 @@ impl Action {
             Action::RegisterPatient
             | Action::ReviewProfileChanges
             | Action::ManageActivationCodes
-            | Action::ReadAuditTrail => None,
+            | Action::ReadAuditTrail
+            | Action::ManageStaff => None,
         }
     }
 
@@ -93,6 +97,8 @@ impl Action {
             Action::ManageActivationCodes => &[Role::FrontDesk],
             // Oversight of who accessed what is the administrators' job.
             Action::ReadAccessLog | Action::ReadAuditTrail => &[Role::Admin],
+            // Who works here, and with which powers, is the administrators' decision alone.
+            Action::ManageStaff => &[Role::Admin],
         }
     }
 }
@@ -338,6 +344,33 @@ impl<'a> Authorizer<'a> {
         self.audit.record_all(&events).await
     }
 
+    /// Audits an action of staff, under `access`, that is about no patient (a staff account,
+    /// say): allowed, or refused by a rule of the action itself (e.g. an administrator removing
+    /// their own admin role). `resource` names what was acted on (ids only).
+    pub async fn record_staff_action(
+        &self,
+        call: &Call,
+        access: &StaffAccess,
+        resource: &str,
+        outcome: Outcome,
+    ) -> Result<(), ApiError> {
+        let relationship = match outcome {
+            Outcome::Allowed => Relationship::Staff(access.role).as_str(),
+            Outcome::Denied => "none",
+        };
+        let event = AuditEvent::new(
+            call.caller(),
+            relationship,
+            None,
+            access.action.name(),
+            resource,
+            outcome,
+            call.request_id(),
+        )
+        .acting_as(Some(access.role));
+        self.audit.record(&event).await
+    }
+
     /// Turns staff access into patient access for one patient it reached (e.g. the patient of
     /// a change being decided); audited like any other access.
     pub async fn patient_via_staff(
@@ -433,6 +466,36 @@ mod tests {
         assert_eq!(
             decide(&nobody, patient, Action::ReadProfile, None, now),
             Decision::Deny(Denial::NotYours)
+        );
+    }
+
+    #[test]
+    fn only_admins_manage_staff() {
+        let patient = PatientId::generate();
+        let now = Timestamp::now();
+        for role in Role::ALL {
+            let who = caller(&[role], Some(patient));
+            let allowed = matches!(
+                decide(&who, patient, Action::ManageStaff, None, now),
+                Decision::Allow(_)
+            );
+            assert_eq!(allowed, role == Role::Admin, "{role}");
+        }
+        let carer = caller(&[Role::Caregiver], None);
+        let everything = grant(
+            &[
+                Scope::Records,
+                Scope::Messages,
+                Scope::Appointments,
+                Scope::Billing,
+                Scope::Profile,
+            ],
+            false,
+            None,
+        );
+        assert_eq!(
+            decide(&carer, patient, Action::ManageStaff, Some(&everything), now),
+            Decision::Deny(Denial::RoleMayNot)
         );
     }
 

@@ -82,6 +82,7 @@ fn only_the_auth_routes_are_public() {
         "POST /auth/mfa",
         "POST /auth/password/forgot",
         "POST /auth/password/reset",
+        "POST /auth/new-password",
     ]
     .into_iter()
     .map(str::to_owned)

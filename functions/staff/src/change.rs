@@ -1,0 +1,135 @@
+//! `PUT /admin/staff/{staffId}/roles`, `POST /admin/staff/{staffId}/disable` and `/enable`.
+//!
+//! Only staff accounts are reached: an id that names a patient, a caregiver or nobody is 404.
+//! Two refusals keep the practice administrable: nobody removes their own `admins` role or
+//! disables themselves, and no change may leave the practice without an enabled administrator.
+//! (Cognito has no conditional writes: two administrators demoting each other at the same
+//! instant could both pass that check. The runbook covers restoring an administrator.)
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::authz::{Action, StaffAccess};
+use portal_shared::caller::{Role, UserSub};
+use portal_shared::http::{Call, json};
+use serde::Deserialize;
+
+use crate::Deps;
+use crate::audit::{self, account_resource};
+use crate::directory::Account;
+use crate::model::StaffRoles;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RoleChange {
+    roles: StaffRoles,
+}
+
+/// The staff member named by `{staffId}`, or 404.
+async fn staff_member(deps: &Deps, call: &Call) -> Result<Account, ApiError> {
+    let raw = call.path_param("staffId").ok_or(ApiError::NotFound)?;
+    let sub = UserSub::parse(&raw).ok_or(ApiError::NotFound)?;
+    match deps.directory().account(&sub).await? {
+        Some(account) if account.is_staff() => Ok(account),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// Whether an enabled administrator other than `sub` remains.
+async fn another_enabled_admin(deps: &Deps, sub: &str) -> Result<bool, ApiError> {
+    Ok(deps
+        .directory()
+        .members(Role::Admin)
+        .await?
+        .iter()
+        .any(|admin| admin.enabled && admin.sub != sub))
+}
+
+/// Refuses (audited) a change that takes the last enabled administrator away.
+async fn keep_an_admin(
+    deps: &Deps,
+    call: &Call,
+    access: &StaffAccess,
+    account: &Account,
+    resource: &str,
+) -> Result<(), ApiError> {
+    if account.enabled
+        && account.staff_roles().contains(&Role::Admin)
+        && !another_enabled_admin(deps, &account.sub).await?
+    {
+        let error = ApiError::Conflict(
+            "This would leave the practice without an enabled administrator; make someone \
+             else an administrator first."
+                .into(),
+        );
+        return Err(audit::refused(deps, call, access, resource, error).await);
+    }
+    Ok(())
+}
+
+pub async fn set_roles(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let access = deps
+        .platform
+        .authorizer()
+        .staff(call, Action::ManageStaff)
+        .await?;
+    let mut account = staff_member(deps, call).await?;
+    let request: RoleChange = call.json_body()?;
+    let resource = account_resource(&account.sub, "roles");
+    let current = account.staff_roles();
+    let wanted = request.roles.roles();
+    if current.contains(&Role::Admin) && !wanted.contains(&Role::Admin) {
+        if account.sub == call.caller().sub.as_str() {
+            let error = ApiError::Conflict(
+                "You cannot remove your own admin role; another administrator can.".into(),
+            );
+            return Err(audit::refused(deps, call, &access, &resource, error).await);
+        }
+        keep_an_admin(deps, call, &access, &account, &resource).await?;
+    }
+    audit::allowed(deps, call, &access, &resource).await?;
+    let directory = deps.directory();
+    // Roles are given before others are taken, so a change cut short never leaves fewer
+    // powers than both the old and the new set... and never an account without a role.
+    for role in wanted.difference(&current) {
+        directory.add_role(&account.sub, *role).await?;
+        account.groups.insert(role.group().to_owned());
+    }
+    for role in current.difference(wanted) {
+        directory.remove_role(&account.sub, *role).await?;
+        account.groups.remove(role.group());
+    }
+    json(StatusCode::OK, &account.view())
+}
+
+pub async fn set_enabled(
+    deps: &Deps,
+    call: &Call,
+    enabled: bool,
+) -> Result<Response<Body>, ApiError> {
+    let access = deps
+        .platform
+        .authorizer()
+        .staff(call, Action::ManageStaff)
+        .await?;
+    let mut account = staff_member(deps, call).await?;
+    let resource = account_resource(&account.sub, if enabled { "enable" } else { "disable" });
+    if !enabled {
+        if account.sub == call.caller().sub.as_str() {
+            let error = ApiError::Conflict(
+                "You cannot disable your own account; another administrator can.".into(),
+            );
+            return Err(audit::refused(deps, call, &access, &resource, error).await);
+        }
+        keep_an_admin(deps, call, &access, &account, &resource).await?;
+    }
+    audit::allowed(deps, call, &access, &resource).await?;
+    let directory = deps.directory();
+    if enabled {
+        directory.enable(&account).await?;
+    } else {
+        directory.disable(&account).await?;
+    }
+    account.enabled = enabled;
+    json(StatusCode::OK, &account.view())
+}
