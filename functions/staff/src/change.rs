@@ -25,13 +25,25 @@ struct RoleChange {
     roles: StaffRoles,
 }
 
-/// The staff member named by `{staffId}`, or 404.
-async fn staff_member(deps: &Deps, call: &Call) -> Result<Account, ApiError> {
-    let raw = call.path_param("staffId").ok_or(ApiError::NotFound)?;
-    let sub = UserSub::parse(&raw).ok_or(ApiError::NotFound)?;
-    match deps.directory().account(&sub).await? {
+/// The staff member named by `{staffId}`, or 404 (audited as refused: probing these routes
+/// for patients' or caregivers' ids leaves a trace).
+async fn staff_member(deps: &Deps, call: &Call, access: &StaffAccess) -> Result<Account, ApiError> {
+    let sub = call
+        .path_param("staffId")
+        .and_then(|raw| UserSub::parse(&raw));
+    let account = match &sub {
+        Some(sub) => deps.directory().account(sub).await?,
+        None => None,
+    };
+    match account {
         Some(account) if account.is_staff() => Ok(account),
-        _ => Err(ApiError::NotFound),
+        _ => {
+            let resource = match &sub {
+                Some(sub) => account_resource(sub.as_str(), ""),
+                None => "staff".to_owned(),
+            };
+            Err(audit::refused(deps, call, access, &resource, ApiError::NotFound).await)
+        }
     }
 }
 
@@ -73,7 +85,7 @@ pub async fn set_roles(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiEr
         .authorizer()
         .staff(call, Action::ManageStaff)
         .await?;
-    let mut account = staff_member(deps, call).await?;
+    let mut account = staff_member(deps, call, &access).await?;
     let request: RoleChange = call.json_body()?;
     let resource = account_resource(&account.sub, "roles");
     let current = account.staff_roles();
@@ -112,7 +124,7 @@ pub async fn set_enabled(
         .authorizer()
         .staff(call, Action::ManageStaff)
         .await?;
-    let mut account = staff_member(deps, call).await?;
+    let mut account = staff_member(deps, call, &access).await?;
     let resource = account_resource(&account.sub, if enabled { "enable" } else { "disable" });
     if !enabled {
         if account.sub == call.caller().sub.as_str() {

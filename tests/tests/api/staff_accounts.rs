@@ -436,6 +436,14 @@ async fn patients_caregivers_and_unknown_ids_are_not_staff_members() {
             assert_problem(&reply, 404, None);
         }
     }
+    let refused = staff_events(app, &app.admin)
+        .await
+        .into_iter()
+        .filter(|e| {
+            e["outcome"] == "denied" && e["resource"] == format!("staff/{}", patient.actor.sub)
+        })
+        .count();
+    assert_eq!(refused, 3, "each refusal is audited");
     // Untouched: the patient still signs in, as a patient only.
     assert_eq!(groups_of(app, &patient.email).await, ["patients"]);
     assert_eq!(groups_of(app, &app.caregiver.email).await, ["caregivers"]);
