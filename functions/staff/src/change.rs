@@ -47,14 +47,9 @@ async fn staff_member(deps: &Deps, call: &Call, access: &StaffAccess) -> Result<
     }
 }
 
-/// Whether an enabled administrator other than `sub` remains.
-async fn another_enabled_admin(deps: &Deps, sub: &str) -> Result<bool, ApiError> {
-    Ok(deps
-        .directory()
-        .members(Role::Admin)
-        .await?
-        .iter()
-        .any(|admin| admin.enabled && admin.sub != sub))
+/// Whether an enabled administrator other than `sub` is among `admins`.
+fn another_enabled_admin(admins: &[Account], sub: &str) -> bool {
+    admins.iter().any(|admin| admin.enabled && admin.sub != sub)
 }
 
 /// Refuses (audited) a change that takes the last enabled administrator away.
@@ -67,7 +62,7 @@ async fn keep_an_admin(
 ) -> Result<(), ApiError> {
     if account.enabled
         && account.staff_roles().contains(&Role::Admin)
-        && !another_enabled_admin(deps, &account.sub).await?
+        && !another_enabled_admin(&deps.directory().members(Role::Admin).await?, &account.sub)
     {
         let error = ApiError::Conflict(
             "This would leave the practice without an enabled administrator; make someone \
@@ -144,4 +139,41 @@ pub async fn set_enabled(
     }
     account.enabled = enabled;
     json(StatusCode::OK, &account.view())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AccountStatus;
+
+    fn admin(sub: &str, enabled: bool) -> Account {
+        Account {
+            sub: sub.to_owned(),
+            email: format!("{sub}@example.org"),
+            given_name: "A".into(),
+            family_name: "B".into(),
+            enabled,
+            status: AccountStatus::Confirmed,
+            groups: ["admins".to_owned()].into(),
+            has_patient_id: false,
+            created_at: None,
+        }
+    }
+
+    #[test]
+    fn the_last_enabled_admin_stays() {
+        // Alone: taking them away leaves nobody.
+        assert!(!another_enabled_admin(&[admin("a", true)], "a"));
+        // Another admin who is disabled does not count.
+        assert!(!another_enabled_admin(
+            &[admin("a", true), admin("b", false)],
+            "a"
+        ));
+        assert!(another_enabled_admin(
+            &[admin("a", true), admin("b", true)],
+            "a"
+        ));
+        // Someone else's change: the target does not count for themselves.
+        assert!(another_enabled_admin(&[admin("a", true)], "b"));
+    }
 }
