@@ -96,8 +96,8 @@ pub async fn set_roles(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiEr
     }
     audit::allowed(deps, call, &access, &resource).await?;
     let directory = deps.directory();
-    // Roles are given before others are taken, so a change cut short never leaves fewer
-    // powers than both the old and the new set... and never an account without a role.
+    // New roles are given before old ones are taken: a change cut short leaves the old roles
+    // plus some new ones (the retry completes it), never an account without a role.
     for role in wanted.difference(&current) {
         directory.add_role(&account.sub, *role).await?;
         account.groups.insert(role.group().to_owned());
