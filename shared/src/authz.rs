@@ -52,11 +52,13 @@ pub enum Action {
     GrantGuardianAccess,
     /// A caregiver sees who they act for (the patient's name), under any grant in force.
     IdentifyPatientActedFor,
+    /// Create staff accounts, change their roles, disable and enable them, list them.
+    ManageStaff,
 }
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
@@ -68,6 +70,7 @@ impl Action {
         Action::ManageCareCircle,
         Action::GrantGuardianAccess,
         Action::IdentifyPatientActedFor,
+        Action::ManageStaff,
     ];
 
     /// The name recorded in the audit trail.
@@ -84,6 +87,7 @@ impl Action {
             Action::ManageCareCircle => "care-circle.manage",
             Action::GrantGuardianAccess => "guardian.grant",
             Action::IdentifyPatientActedFor => "care-circle.acting-for",
+            Action::ManageStaff => "staff-account.manage",
         }
     }
 
@@ -113,7 +117,8 @@ impl Action {
             | Action::ReadAuditTrail
             | Action::ReadCareCircle
             | Action::ManageCareCircle
-            | Action::GrantGuardianAccess => CaregiverNeeds::Never,
+            | Action::GrantGuardianAccess
+            | Action::ManageStaff => CaregiverNeeds::Never,
         }
     }
 
@@ -133,6 +138,8 @@ impl Action {
             Action::ReadCareCircle => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
             Action::ManageCareCircle | Action::GrantGuardianAccess => &[Role::FrontDesk],
             Action::IdentifyPatientActedFor => &[],
+            // Who works here, and with which powers, is the administrators' decision alone.
+            Action::ManageStaff => &[Role::Admin],
         }
     }
 }
@@ -392,6 +399,33 @@ impl<'a> Authorizer<'a> {
         self.audit.record_all(&events).await
     }
 
+    /// Audits an action of staff, under `access`, that is about no patient (a staff account,
+    /// say): allowed, or refused by a rule of the action itself (e.g. an administrator removing
+    /// their own admin role). `resource` names what was acted on (ids only).
+    pub async fn record_staff_action(
+        &self,
+        call: &Call,
+        access: &StaffAccess,
+        resource: &str,
+        outcome: Outcome,
+    ) -> Result<(), ApiError> {
+        let relationship = match outcome {
+            Outcome::Allowed => Relationship::Staff(access.role).as_str(),
+            Outcome::Denied => "none",
+        };
+        let event = AuditEvent::new(
+            call.caller(),
+            relationship,
+            None,
+            access.action.name(),
+            resource,
+            outcome,
+            call.request_id(),
+        )
+        .acting_as(Some(access.role));
+        self.audit.record(&event).await
+    }
+
     /// Turns staff access into patient access for one patient it reached (e.g. the patient of
     /// a change being decided); audited like any other access.
     pub async fn patient_via_staff(
@@ -487,6 +521,36 @@ mod tests {
         assert_eq!(
             decide(&nobody, patient, Action::ReadProfile, None, now),
             Decision::Deny(Denial::NotYours)
+        );
+    }
+
+    #[test]
+    fn only_admins_manage_staff() {
+        let patient = PatientId::generate();
+        let now = Timestamp::now();
+        for role in Role::ALL {
+            let who = caller(&[role], Some(patient));
+            let allowed = matches!(
+                decide(&who, patient, Action::ManageStaff, None, now),
+                Decision::Allow(_)
+            );
+            assert_eq!(allowed, role == Role::Admin, "{role}");
+        }
+        let carer = caller(&[Role::Caregiver], None);
+        let everything = grant(
+            &[
+                Scope::Records,
+                Scope::Messages,
+                Scope::Appointments,
+                Scope::Billing,
+                Scope::Profile,
+            ],
+            false,
+            None,
+        );
+        assert_eq!(
+            decide(&carer, patient, Action::ManageStaff, Some(&everything), now),
+            Decision::Deny(Denial::RoleMayNot)
         );
     }
 

@@ -106,6 +106,43 @@ impl Settings {
     }
 }
 
+/// The Cognito user pool and app client a function works with (`USER_POOL_ID`,
+/// `USER_POOL_CLIENT_ID`): the auth function signs people in through the client, the staff
+/// function administers the pool's staff accounts.
+#[derive(Debug, Clone)]
+pub struct UserPoolSettings {
+    pub user_pool_id: String,
+    pub user_pool_client_id: String,
+}
+
+impl UserPoolSettings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Fails naming every missing variable, like [`Settings`].
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut problems = Vec::new();
+        let mut required = |name: &str| match lookup(name).filter(|v| !v.trim().is_empty()) {
+            Some(value) => value,
+            None => {
+                problems.push(format!("{name} is not set"));
+                String::new()
+            }
+        };
+        let user_pool_id = required("USER_POOL_ID");
+        let user_pool_client_id = required("USER_POOL_CLIENT_ID");
+        if problems.is_empty() {
+            Ok(UserPoolSettings {
+                user_pool_id,
+                user_pool_client_id,
+            })
+        } else {
+            Err(ConfigError { problems })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +188,17 @@ mod tests {
         assert!(text.contains("APP_TABLE is not set"), "{text}");
         assert!(text.contains("CURSOR_SIGNING_KEY is not set"), "{text}");
         assert!(!text.contains("AUDIT_TABLE is not set"), "{text}");
+    }
+
+    #[test]
+    fn user_pool_settings_name_every_missing_variable() {
+        let error = UserPoolSettings::from_lookup(|_| None).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("USER_POOL_ID is not set"), "{text}");
+        assert!(text.contains("USER_POOL_CLIENT_ID is not set"), "{text}");
+        let settings =
+            UserPoolSettings::from_lookup(|name| Some(format!("{name}-value"))).expect("settings");
+        assert_eq!(settings.user_pool_id, "USER_POOL_ID-value");
     }
 
     #[test]

@@ -42,6 +42,7 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::IdentifyPatientActedFor.name(),
         "Saw you in their list of people they care for",
     ),
+    (Action::ManageStaff.name(), "Managed staff accounts"),
 ];
 
 pub fn description(action: &str) -> String {

@@ -10,12 +10,16 @@
 //! - `POST /auth/password/forgot`, `/auth/password/reset` (public) — a forgotten password.
 //! - `POST /auth/invitations/accept` (public) — a caregiver accepts a care-circle invitation,
 //!   with a new account or the one they have.
+//! - `POST /auth/new-password` (public) — invited staff accept their invitation: the first
+//!   sign-in with the emailed temporary password answers `NEW_PASSWORD_REQUIRED`, and this
+//!   sets their own password. (The staff function creates those accounts; this one never can.)
 
 mod activate;
 mod codes;
 mod cognito;
 mod invitation;
 mod limits;
+mod new_password;
 mod password;
 mod recovery;
 mod repo;
@@ -24,7 +28,7 @@ mod session;
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
-use portal_shared::config::{ConfigError, Settings};
+use portal_shared::config::Settings;
 use portal_shared::http::{Route, dispatch, dispatch_public};
 use portal_shared::platform::Platform;
 
@@ -45,6 +49,7 @@ pub const FORGOT_PASSWORD: Route = Route::new("POST", "/auth/password/forgot");
 pub const RESET_PASSWORD: Route = Route::new("POST", "/auth/password/reset");
 pub const ANSWER_MFA: Route = Route::new("POST", "/auth/mfa");
 pub const ACCEPT_INVITATION: Route = Route::new("POST", "/auth/invitations/accept");
+pub const NEW_PASSWORD: Route = Route::new("POST", "/auth/new-password");
 
 /// Routes behind the Cognito authorizer.
 const STAFF_ROUTES: &[Route] = &[ISSUE_CODE, LIST_CODES, REVOKE_CODE];
@@ -62,42 +67,12 @@ pub const ROUTES: &[Route] = &[
     RESET_PASSWORD,
     ANSWER_MFA,
     ACCEPT_INVITATION,
+    NEW_PASSWORD,
 ];
 
-/// The user pool this function creates accounts in and signs people in to.
-#[derive(Debug, Clone)]
-pub struct AuthSettings {
-    pub user_pool_id: String,
-    pub user_pool_client_id: String,
-}
-
-impl AuthSettings {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// Fails naming every missing variable, like the shared settings.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut problems = Vec::new();
-        let mut required = |name: &str| match lookup(name).filter(|v| !v.trim().is_empty()) {
-            Some(value) => value,
-            None => {
-                problems.push(format!("{name} is not set"));
-                String::new()
-            }
-        };
-        let user_pool_id = required("USER_POOL_ID");
-        let user_pool_client_id = required("USER_POOL_CLIENT_ID");
-        if problems.is_empty() {
-            Ok(AuthSettings {
-                user_pool_id,
-                user_pool_client_id,
-            })
-        } else {
-            Err(ConfigError { problems })
-        }
-    }
-}
+/// The user pool this function creates accounts in and signs people in to (the type is
+/// shared with the staff function, which administers the same pool).
+pub use portal_shared::config::UserPoolSettings as AuthSettings;
 
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
 pub struct Deps {
@@ -177,27 +152,13 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
                     recovery::mfa(deps, &incoming).await
                 } else if incoming.is(ACCEPT_INVITATION) {
                     invitation::accept(deps, &incoming).await
+                } else if incoming.is(NEW_PASSWORD) {
+                    new_password::new_password(deps, &incoming).await
                 } else {
                     Err(ApiError::NotFound)
                 }
             })
             .await
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn settings_name_every_missing_variable() {
-        let error = AuthSettings::from_lookup(|_| None).unwrap_err();
-        let text = error.to_string();
-        assert!(text.contains("USER_POOL_ID is not set"), "{text}");
-        assert!(text.contains("USER_POOL_CLIENT_ID is not set"), "{text}");
-        let settings =
-            AuthSettings::from_lookup(|name| Some(format!("{name}-value"))).expect("settings");
-        assert_eq!(settings.user_pool_id, "USER_POOL_ID-value");
     }
 }

@@ -95,6 +95,20 @@ pub const MFA_PER_EMAIL: Limit = Limit {
     window: Duration::from_secs(15 * 60),
 };
 
+/// Wrong answers to `NEW_PASSWORD_REQUIRED` (a stale session, a wrong email) from one client.
+pub const NEW_PASSWORD_PER_CLIENT: Limit = Limit {
+    purpose: "new-password-client",
+    max: 30,
+    window: Duration::from_secs(15 * 60),
+};
+
+/// Wrong answers to `NEW_PASSWORD_REQUIRED` for one email address.
+pub const NEW_PASSWORD_PER_EMAIL: Limit = Limit {
+    purpose: "new-password-email",
+    max: 5,
+    window: Duration::from_secs(15 * 60),
+};
+
 /// An attempt that counts unless given back.
 pub struct Slot {
     key: Key,

@@ -48,14 +48,14 @@ struct Accepted<'a> {
     message: &'a str,
 }
 
-fn code_of<E: ProvideErrorMetadata, R>(
+pub(crate) fn code_of<E: ProvideErrorMetadata, R>(
     error: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
 ) -> Option<&str> {
     error.as_service_error().and_then(|e| e.code())
 }
 
 /// Takes a slot of both limits (client, email), or none.
-async fn both(
+pub(crate) async fn both(
     deps: &Deps,
     incoming: &Incoming,
     email: &str,
@@ -72,7 +72,7 @@ async fn both(
     }
 }
 
-async fn release(deps: &Deps, slots: (Slot, Slot)) {
+pub(crate) async fn release(deps: &Deps, slots: (Slot, Slot)) {
     let limiter = deps.limiter();
     limiter.release(slots.0).await;
     limiter.release(slots.1).await;

@@ -41,9 +41,9 @@ struct Tokens<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Challenge<'a> {
-    challenge: &'a str,
-    session: &'a str,
+pub(crate) struct Challenge<'a> {
+    pub(crate) challenge: &'a str,
+    pub(crate) session: &'a str,
 }
 
 /// Cognito's answers to a wrong email, a wrong password or an account that cannot sign in:

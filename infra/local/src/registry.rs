@@ -10,7 +10,7 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
-use portal_shared::config::{ConfigError, Settings};
+use portal_shared::config::{ConfigError, Settings, UserPoolSettings};
 
 /// A function's handler with its dependencies, built once at start-up.
 pub trait Handler: Send + Sync {
@@ -21,7 +21,9 @@ pub trait Handler: Send + Sync {
 /// `env`), so a bad template fails start-up naming the variable.
 pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), ConfigError> {
     match binary {
-        "auth" => portal_auth::AuthSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ()),
+        "auth" | "staff" => {
+            UserPoolSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
+        }
         _ => Ok(()),
     }
 }
@@ -36,9 +38,14 @@ pub fn handler_for(
 ) -> Option<Arc<dyn Handler>> {
     match binary {
         "auth" => {
-            let auth =
-                portal_auth::AuthSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+            let auth = UserPoolSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
             Some(Arc::new(Auth(portal_auth::Deps::new(settings, &auth, sdk))))
+        }
+        "staff" => {
+            let pool = UserPoolSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+            Some(Arc::new(Staff(portal_staff::Deps::new(
+                settings, &pool, sdk,
+            ))))
         }
         "profile" => Some(Arc::new(Profile(portal_profile::Deps::new(settings, sdk)))),
         "audit" => Some(Arc::new(Audit(portal_audit::Deps::new(settings, sdk)))),
@@ -78,5 +85,13 @@ struct Auth(portal_auth::Deps);
 impl Handler for Auth {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_auth::handle(&self.0, request))
+    }
+}
+
+struct Staff(portal_staff::Deps);
+
+impl Handler for Staff {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_staff::handle(&self.0, request))
     }
 }

@@ -88,6 +88,14 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
                                                                    [401, 403, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
     // A caregiver's own list: any caregiver account, whatever it holds.
     ("GET", "/caregivers/me/patients", Scope::Records,             [401, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403]),
+    // Invited staff choose their password (answering NEW_PASSWORD_REQUIRED): public as well.
+    ("POST", "/auth/new-password", Scope::Profile,                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // Staff accounts are the administrators' alone; no grant or patient role reaches them.
+    ("POST", "/admin/staff", Scope::Profile,                       [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
+    ("GET", "/admin/staff", Scope::Profile,                        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("PUT", "/admin/staff/{staffId}/roles", Scope::Profile,        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/staff/{staffId}/disable", Scope::Profile,     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/staff/{staffId}/enable", Scope::Profile,      [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
 ];
 
 struct Request {
@@ -322,8 +330,106 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             body: None,
             if_match: None,
         },
+        ("POST", "/auth/new-password") => {
+            // An invited staff member, the emailed temporary password standing in as one set
+            // on the emulator, and the session of their first sign-in.
+            let email = throwaway_staff(app).await.1;
+            set_temporary_password(app, &email).await;
+            let challenged = app
+                .send_public(
+                    fresh_client_address(),
+                    "/auth/sign-in",
+                    json!({"email": email, "password": TEMPORARY_PASSWORD}),
+                    None,
+                )
+                .await;
+            let session = challenged.body["session"].as_str().expect("a challenge");
+            Request {
+                method: Method::POST,
+                path: "/auth/new-password".into(),
+                body: Some(json!({
+                    "email": email,
+                    "session": session,
+                    "newPassword": DEMO_PASSWORD,
+                })),
+                if_match: None,
+            }
+        }
+        ("POST", "/admin/staff") => Request {
+            method: Method::POST,
+            path: "/admin/staff".into(),
+            body: Some(new_staff_body(&staff_email())),
+            if_match: None,
+        },
+        ("GET", "/admin/staff") => Request {
+            method: Method::GET,
+            path: "/admin/staff".into(),
+            body: None,
+            if_match: None,
+        },
+        // Changes act on a staff member made for the case, never on the shared actors.
+        ("PUT", "/admin/staff/{staffId}/roles") => Request {
+            method: Method::PUT,
+            path: format!("/admin/staff/{}/roles", throwaway_staff(app).await.0),
+            body: Some(json!({"roles": ["front-desk", "clinicians"]})),
+            if_match: None,
+        },
+        ("POST", "/admin/staff/{staffId}/disable") | ("POST", "/admin/staff/{staffId}/enable") => {
+            let action = route.1.rsplit('/').next().unwrap_or_default();
+            Request {
+                method: Method::POST,
+                path: format!("/admin/staff/{}/{action}", throwaway_staff(app).await.0),
+                body: None,
+                if_match: None,
+            }
+        }
         other => panic!("no request for {other:?}: add one to request_for"),
     }
+}
+
+/// The temporary password an invitation would have emailed.
+const TEMPORARY_PASSWORD: &str = "Temporary-Pass-2026!";
+
+fn staff_email() -> String {
+    format!("matrix-{}@staff.portal.test", ulid::Ulid::generate()).to_lowercase()
+}
+
+fn new_staff_body(email: &str) -> Value {
+    json!({"email": email, "givenName": "Matrix", "familyName": "Staff", "roles": ["clinicians"]})
+}
+
+/// A staff member (clinician) created for one case by the shared admin: its id and email.
+async fn throwaway_staff(app: &TestApp) -> (String, String) {
+    let email = staff_email();
+    let reply = app
+        .send(
+            Method::POST,
+            "/admin/staff",
+            Some(&app.admin),
+            Some(new_staff_body(&email)),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "creating a staff member: {reply:#?}");
+    let id = reply.body["staffId"].as_str().expect("staffId").to_owned();
+    (id, email)
+}
+
+async fn set_temporary_password(app: &TestApp, email: &str) {
+    let email = email.to_owned();
+    app.on_stack(move |stack| async move {
+        stack
+            .cognito()
+            .admin_set_user_password()
+            .user_pool_id(&stack.user_pool_id)
+            .username(&email)
+            .password(TEMPORARY_PASSWORD)
+            .permanent(false)
+            .send()
+            .await?;
+        Ok(())
+    })
+    .await
+    .expect("setting a temporary password");
 }
 
 fn caller<'a>(

@@ -13,4 +13,5 @@ mod profile_read;
 mod profile_register;
 mod profile_review;
 mod profile_update;
+mod staff_accounts;
 mod template_security;

@@ -83,9 +83,61 @@ fn only_the_auth_routes_are_public() {
         "POST /auth/password/forgot",
         "POST /auth/password/reset",
         "POST /auth/invitations/accept",
+        "POST /auth/new-password",
     ]
     .into_iter()
     .map(str::to_owned)
     .collect();
     assert_eq!(public, expected);
+}
+
+/// The Cognito actions a function's IAM policies allow: the `- cognito-idp:...` lines of its
+/// resource block in the raw template (the emulator enforces no IAM, and CloudFormation's
+/// short tags keep the template from being read as plain YAML).
+fn cognito_actions(function: &str) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template");
+    let header = format!("  {function}:");
+    text.lines()
+        .skip_while(|line| *line != header)
+        .skip(1)
+        .take_while(|line| line.is_empty() || line.starts_with("   "))
+        .filter_map(|line| line.trim().strip_prefix("- "))
+        .filter(|item| item.starts_with("cognito-idp:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Taking roles away, disabling accounts and signing people out belong to the staff function
+/// alone (administrators only); the auth function serves public routes and must not hold them.
+#[test]
+fn only_the_staff_function_manages_staff_accounts() {
+    let staff_only = [
+        "cognito-idp:AdminRemoveUserFromGroup",
+        "cognito-idp:AdminDisableUser",
+        "cognito-idp:AdminEnableUser",
+        "cognito-idp:AdminUserGlobalSignOut",
+        "cognito-idp:AdminDeleteUser",
+        "cognito-idp:ListUsersInGroup",
+    ];
+    let staff = cognito_actions("StaffFunction");
+    assert!(
+        !cognito_actions("AuthFunction").is_empty(),
+        "the auth block is read"
+    );
+    for action in staff_only {
+        assert!(staff.contains(action), "StaffFunction needs {action}");
+    }
+    for function in ["AuthFunction", "ProfileFunction", "AuditFunction"] {
+        let actions = cognito_actions(function);
+        for action in staff_only {
+            assert!(
+                !actions.contains(action),
+                "{function} must not hold {action}"
+            );
+        }
+    }
+    assert!(
+        !staff.iter().any(|action| action.contains('*')),
+        "no wildcard: {staff:?}"
+    );
 }
