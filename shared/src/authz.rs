@@ -44,6 +44,18 @@ pub enum Action {
     ReadAccessLog,
     /// Search the whole audit trail by actor or patient (practice oversight).
     ReadAuditTrail,
+    /// Start a secure-messaging conversation with the care team.
+    StartConversation,
+    /// List a patient's conversations and read their messages.
+    ReadConversations,
+    /// Write a message in a conversation (patient side or staff reply).
+    SendMessage,
+    /// Mark a conversation read on the patient's side.
+    MarkConversationRead,
+    /// Assign, change the status of, or move a conversation (staff).
+    ManageConversation,
+    /// Work the staff message inboxes and their dashboard counts.
+    WorkMessageInbox,
 }
 
 impl Action {
@@ -57,6 +69,12 @@ impl Action {
             Action::ManageActivationCodes => "activation-code.manage",
             Action::ReadAccessLog => "access-log.read",
             Action::ReadAuditTrail => "audit-trail.read",
+            Action::StartConversation => "conversation.start",
+            Action::ReadConversations => "conversation.read",
+            Action::SendMessage => "message.send",
+            Action::MarkConversationRead => "conversation.mark-read",
+            Action::ManageConversation => "conversation.manage",
+            Action::WorkMessageInbox => "message-inbox.read",
         }
     }
 
@@ -64,7 +82,13 @@ impl Action {
     fn patient_may(self) -> bool {
         matches!(
             self,
-            Action::ReadProfile | Action::UpdateProfile | Action::ReadAccessLog
+            Action::ReadProfile
+                | Action::UpdateProfile
+                | Action::ReadAccessLog
+                | Action::StartConversation
+                | Action::ReadConversations
+                | Action::SendMessage
+                | Action::MarkConversationRead
         )
     }
 
@@ -74,6 +98,11 @@ impl Action {
             Action::ReadProfile | Action::UpdateProfile => Some(Scope::Profile),
             // Who saw the record belongs with the record.
             Action::ReadAccessLog => Some(Scope::Records),
+            Action::StartConversation
+            | Action::ReadConversations
+            | Action::SendMessage
+            | Action::MarkConversationRead => Some(Scope::Messages),
+            Action::ManageConversation | Action::WorkMessageInbox => None,
             Action::RegisterPatient
             | Action::ReviewProfileChanges
             | Action::ManageActivationCodes
@@ -93,9 +122,21 @@ impl Action {
             Action::ManageActivationCodes => &[Role::FrontDesk],
             // Oversight of who accessed what is the administrators' job.
             Action::ReadAccessLog | Action::ReadAuditTrail => &[Role::Admin],
+            // Patients and caregivers start conversations and mark them read; staff answer.
+            Action::StartConversation | Action::MarkConversationRead => &[],
+            // Every team that answers messages may read, answer and route any conversation
+            // (a misfiled question must reach the right team); inboxes split the work by
+            // category, not the right to see it.
+            Action::ReadConversations
+            | Action::SendMessage
+            | Action::ManageConversation
+            | Action::WorkMessageInbox => MESSAGING_TEAMS,
         }
     }
 }
+
+/// The staff roles that answer patients' messages.
+pub const MESSAGING_TEAMS: &[Role] = &[Role::Clinician, Role::FrontDesk, Role::ResponseTeam];
 
 /// A caregiver's grant, as the care-circle feature stores it.
 #[derive(Debug, Clone, Serialize, Deserialize)]

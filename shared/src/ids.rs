@@ -72,6 +72,14 @@ ulid_id!(
     /// One issued activation code (the id staff see; the code itself is shown once).
     ActivationCodeId
 );
+ulid_id!(
+    /// A secure-messaging conversation between a patient and the care team.
+    ConversationId
+);
+ulid_id!(
+    /// A notification record waiting for the email/SMS sender.
+    NotificationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,10 @@ pub trait Handler: Send + Sync {
 pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), ConfigError> {
     match binary {
         "auth" => portal_auth::AuthSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ()),
+        "messages" => {
+            portal_messages::MessagingSettings::from_lookup(|name| env.get(name).cloned())
+                .map(|_| ())
+        }
         _ => Ok(()),
     }
 }
@@ -42,6 +46,14 @@ pub fn handler_for(
         }
         "profile" => Some(Arc::new(Profile(portal_profile::Deps::new(settings, sdk)))),
         "audit" => Some(Arc::new(Audit(portal_audit::Deps::new(settings, sdk)))),
+        "messages" => {
+            let messaging =
+                portal_messages::MessagingSettings::from_lookup(|name| env.get(name).cloned())
+                    .ok()?;
+            Some(Arc::new(Messages(portal_messages::Deps::new(
+                settings, &messaging, sdk,
+            ))))
+        }
         _ => None,
     }
 }
@@ -67,5 +79,13 @@ struct Auth(portal_auth::Deps);
 impl Handler for Auth {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_auth::handle(&self.0, request))
+    }
+}
+
+struct Messages(portal_messages::Deps);
+
+impl Handler for Messages {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_messages::handle(&self.0, request))
     }
 }

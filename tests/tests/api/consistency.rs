@@ -19,6 +19,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("profile", portal_profile::ROUTES),
         ("audit", portal_audit::ROUTES),
         ("auth", portal_auth::ROUTES),
+        ("messages", portal_messages::ROUTES),
     ]
 }
 
