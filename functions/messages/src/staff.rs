@@ -7,6 +7,7 @@ use futures::future::try_join_all;
 use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
+use portal_shared::audit::{AuditEvent, Outcome};
 use portal_shared::authz::{Action, StaffAccess};
 use portal_shared::etag::{Version, required_if_match};
 use portal_shared::http::{Call, json, json_with_headers};
@@ -169,6 +170,17 @@ pub async fn inbox(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         return Err(ApiError::invalid("category", "is required"));
     };
     if !call.caller().has(category.team()) {
+        // Refused like any staff action the role may not do: audited in the caller's own log.
+        let event = AuditEvent::new(
+            call.caller(),
+            "none",
+            None,
+            access.action().name(),
+            &format!("{}?category={category}", call.route_path()),
+            Outcome::Denied,
+            call.request_id(),
+        );
+        deps.platform.audit.record(&event).await?;
         return Err(ApiError::Forbidden(
             "This category's inbox belongs to another team.",
         ));
