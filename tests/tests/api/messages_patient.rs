@@ -580,3 +580,49 @@ async fn a_closed_conversation_reopens_when_the_patient_replies() {
         "reopened conversation missing from the inbox"
     );
 }
+
+#[tokio::test]
+async fn list_parameters_are_checked() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let (_, id) = start(app, &patient, &patient.actor, "billing", "Limits", "x").await;
+    start(app, &patient, &patient.actor, "billing", "Second", "y").await;
+    let messages = format!("{}/messages", conversation_path(&patient, &id));
+    for path in [
+        format!("{}?limit=0", conversations_path(&patient)),
+        format!("{}?limit=101", conversations_path(&patient)),
+        format!("{messages}?limit=abc"),
+    ] {
+        let refused = app.get(&path, &patient.actor).await;
+        assert_problem(&refused, 422, Some("limit"));
+    }
+    for path in [
+        format!("{}?cursor=forged", conversations_path(&patient)),
+        format!("{messages}?cursor=forged.cursor"),
+    ] {
+        let refused = app.get(&path, &patient.actor).await;
+        assert_problem(&refused, 422, Some("cursor"));
+    }
+    let refused = app
+        .get("/staff/inbox?category=billing&limit=0", &app.front_desk)
+        .await;
+    assert_problem(&refused, 422, Some("limit"));
+    let refused = app
+        .get("/staff/inbox?category=billing&cursor=x.y", &app.front_desk)
+        .await;
+    assert_problem(&refused, 422, Some("cursor"));
+    // A cursor of the open view does not page the waiting view.
+    let page = app
+        .get("/staff/inbox?category=billing&limit=1", &app.front_desk)
+        .await;
+    let cursor = page.body["nextCursor"]
+        .as_str()
+        .expect("two open: a next page");
+    let refused = app
+        .get(
+            &format!("/staff/inbox?category=billing&view=waiting&cursor={cursor}"),
+            &app.front_desk,
+        )
+        .await;
+    assert_problem(&refused, 422, Some("cursor"));
+}

@@ -27,18 +27,17 @@ fn tables_come_with_keys_indexes_and_ttl() -> Result<()> {
             },
         ]
     );
-    assert_eq!(app.attribute_definitions.len(), 6);
+    assert_eq!(app.attribute_definitions.len(), 4);
     assert!(
         app.attribute_definitions
             .iter()
             .all(|a| a.attribute_type == ScalarType::S)
     );
-    assert_eq!(app.global_secondary_indexes.len(), 2);
-    for (gsi, name) in app.global_secondary_indexes.iter().zip(["GSI1", "GSI2"]) {
-        assert_eq!(gsi.index_name, name);
-        assert_eq!(gsi.key_schema[0].attribute_name, format!("{name}PK"));
-        assert_eq!(gsi.projection.projection_type, Some(ProjectionType::All));
-    }
+    assert_eq!(app.global_secondary_indexes.len(), 1);
+    let gsi = &app.global_secondary_indexes[0];
+    assert_eq!(gsi.index_name, "GSI1");
+    assert_eq!(gsi.key_schema[0].attribute_name, "GSI1PK");
+    assert_eq!(gsi.projection.projection_type, Some(ProjectionType::All));
     assert_eq!(app.ttl_attribute(), Some("expiresAt"));
 
     let audit = &t.tables[1];
