@@ -524,4 +524,57 @@ mod tests {
             Decision::Deny(Denial::RoleMayNot)
         );
     }
+
+    #[test]
+    fn messaging_is_for_the_patient_side_and_the_answering_teams() {
+        let patient = PatientId::generate();
+        let now = Timestamp::now();
+        let own = caller(&[Role::Patient], Some(patient));
+        let carer = caller(&[Role::Caregiver], None);
+        let messages = grant(&[Scope::Messages], false, None);
+        let patient_side = [
+            Action::StartConversation,
+            Action::ReadConversations,
+            Action::SendMessage,
+            Action::MarkConversationRead,
+        ];
+        for action in patient_side {
+            assert_eq!(
+                decide(&own, patient, action, None, now),
+                Decision::Allow(Relationship::Own)
+            );
+            assert_eq!(
+                decide(&carer, patient, action, Some(&messages), now),
+                Decision::Allow(Relationship::Caregiver)
+            );
+        }
+        assert_eq!(
+            decide(&own, patient, Action::ManageConversation, None, now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+        for role in MESSAGING_TEAMS {
+            let staff = caller(&[*role], None);
+            for action in [
+                Action::ReadConversations,
+                Action::SendMessage,
+                Action::ManageConversation,
+            ] {
+                assert_eq!(
+                    decide(&staff, patient, action, None, now),
+                    Decision::Allow(Relationship::Staff(*role))
+                );
+            }
+            for action in [Action::StartConversation, Action::MarkConversationRead] {
+                assert_eq!(
+                    decide(&staff, patient, action, None, now),
+                    Decision::Deny(Denial::RoleMayNot)
+                );
+            }
+        }
+        let admin = caller(&[Role::Admin], None);
+        assert_eq!(
+            decide(&admin, patient, Action::ReadConversations, None, now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+    }
 }
