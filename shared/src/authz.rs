@@ -54,11 +54,23 @@ pub enum Action {
     IdentifyPatientActedFor,
     /// Create staff accounts, change their roles, disable and enable them, list them.
     ManageStaff,
+    /// Start a secure-messaging conversation with the care team.
+    StartConversation,
+    /// List a patient's conversations and read their messages.
+    ReadConversations,
+    /// Write a message in a conversation (patient side or staff reply).
+    SendMessage,
+    /// Mark a conversation read on the patient's side.
+    MarkConversationRead,
+    /// Assign, change the status of, or move a conversation (staff).
+    ManageConversation,
+    /// Work the staff message inboxes and their dashboard counts.
+    WorkMessageInbox,
 }
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 18] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
@@ -71,6 +83,12 @@ impl Action {
         Action::GrantGuardianAccess,
         Action::IdentifyPatientActedFor,
         Action::ManageStaff,
+        Action::StartConversation,
+        Action::ReadConversations,
+        Action::SendMessage,
+        Action::MarkConversationRead,
+        Action::ManageConversation,
+        Action::WorkMessageInbox,
     ];
 
     /// The name recorded in the audit trail.
@@ -88,6 +106,12 @@ impl Action {
             Action::GrantGuardianAccess => "guardian.grant",
             Action::IdentifyPatientActedFor => "care-circle.acting-for",
             Action::ManageStaff => "staff-account.manage",
+            Action::StartConversation => "conversation.start",
+            Action::ReadConversations => "conversation.read",
+            Action::SendMessage => "message.send",
+            Action::MarkConversationRead => "conversation.mark-read",
+            Action::ManageConversation => "conversation.manage",
+            Action::WorkMessageInbox => "message-inbox.read",
         }
     }
 
@@ -100,6 +124,10 @@ impl Action {
                 | Action::ReadAccessLog
                 | Action::ReadCareCircle
                 | Action::ManageCareCircle
+                | Action::StartConversation
+                | Action::ReadConversations
+                | Action::SendMessage
+                | Action::MarkConversationRead
         )
     }
 
@@ -110,8 +138,15 @@ impl Action {
             // Who saw the record belongs with the record.
             Action::ReadAccessLog => CaregiverNeeds::Scope(Scope::Records),
             Action::IdentifyPatientActedFor => CaregiverNeeds::AnyScope,
-            // Who may act for the patient is the patient's own decision (or the practice's).
-            Action::RegisterPatient
+            Action::StartConversation
+            | Action::ReadConversations
+            | Action::SendMessage
+            | Action::MarkConversationRead => CaregiverNeeds::Scope(Scope::Messages),
+            // Who may act for the patient is the patient's own decision (or the practice's); staff
+            // work is staff's.
+            Action::ManageConversation
+            | Action::WorkMessageInbox
+            | Action::RegisterPatient
             | Action::ReviewProfileChanges
             | Action::ManageActivationCodes
             | Action::ReadAuditTrail
@@ -140,6 +175,15 @@ impl Action {
             Action::IdentifyPatientActedFor => &[],
             // Who works here, and with which powers, is the administrators' decision alone.
             Action::ManageStaff => &[Role::Admin],
+            // Patients and caregivers start conversations and mark them read; staff answer.
+            Action::StartConversation | Action::MarkConversationRead => &[],
+            // Every team that answers messages may read, answer and route any conversation
+            // (a misfiled question must reach the right team); inboxes split the work by
+            // category, not the right to see it.
+            Action::ReadConversations
+            | Action::SendMessage
+            | Action::ManageConversation
+            | Action::WorkMessageInbox => MESSAGING_TEAMS,
         }
     }
 }
@@ -153,6 +197,8 @@ enum CaregiverNeeds {
     /// Any grant in force will do.
     AnyScope,
 }
+/// The staff roles that answer patients' messages.
+pub const MESSAGING_TEAMS: &[Role] = &[Role::Clinician, Role::FrontDesk, Role::ResponseTeam];
 
 /// A caregiver's grant, as the care-circle feature stores it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -631,6 +677,59 @@ mod tests {
                 Some(&allowed),
                 now
             ),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+    }
+
+    #[test]
+    fn messaging_is_for_the_patient_side_and_the_answering_teams() {
+        let patient = PatientId::generate();
+        let now = Timestamp::now();
+        let own = caller(&[Role::Patient], Some(patient));
+        let carer = caller(&[Role::Caregiver], None);
+        let messages = grant(&[Scope::Messages], false, None);
+        let patient_side = [
+            Action::StartConversation,
+            Action::ReadConversations,
+            Action::SendMessage,
+            Action::MarkConversationRead,
+        ];
+        for action in patient_side {
+            assert_eq!(
+                decide(&own, patient, action, None, now),
+                Decision::Allow(Relationship::Own)
+            );
+            assert_eq!(
+                decide(&carer, patient, action, Some(&messages), now),
+                Decision::Allow(Relationship::Caregiver)
+            );
+        }
+        assert_eq!(
+            decide(&own, patient, Action::ManageConversation, None, now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+        for role in MESSAGING_TEAMS {
+            let staff = caller(&[*role], None);
+            for action in [
+                Action::ReadConversations,
+                Action::SendMessage,
+                Action::ManageConversation,
+            ] {
+                assert_eq!(
+                    decide(&staff, patient, action, None, now),
+                    Decision::Allow(Relationship::Staff(*role))
+                );
+            }
+            for action in [Action::StartConversation, Action::MarkConversationRead] {
+                assert_eq!(
+                    decide(&staff, patient, action, None, now),
+                    Decision::Deny(Denial::RoleMayNot)
+                );
+            }
+        }
+        let admin = caller(&[Role::Admin], None);
+        assert_eq!(
+            decide(&admin, patient, Action::ReadConversations, None, now),
             Decision::Deny(Denial::RoleMayNot)
         );
     }

@@ -77,6 +77,14 @@ ulid_id!(
     /// revocation.
     InvitationId
 );
+ulid_id!(
+    /// A secure-messaging conversation between a patient and the care team.
+    ConversationId
+);
+ulid_id!(
+    /// A notification record waiting for the email/SMS sender.
+    NotificationId
+);
 
 #[cfg(test)]
 mod tests {

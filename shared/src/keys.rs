@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::caller::UserSub;
-use crate::ids::{ActivationCodeId, ChangeId, EventId, InvitationId, PatientId};
+use crate::ids::{
+    ActivationCodeId, ChangeId, ConversationId, EventId, InvitationId, NotificationId, PatientId,
+};
 use crate::timestamp::Timestamp;
 
 pub const PK: &str = "PK";
@@ -20,6 +22,10 @@ pub const SK: &str = "SK";
 pub const GSI1: &str = "GSI1";
 pub const GSI1PK: &str = "GSI1PK";
 pub const GSI1SK: &str = "GSI1SK";
+/// A patient's conversations by last activity (sparse: conversation items only).
+pub const GSI2: &str = "GSI2";
+pub const GSI2PK: &str = "GSI2PK";
+pub const GSI2SK: &str = "GSI2SK";
 /// DynamoDB's TTL attribute on both tables (epoch seconds).
 pub const EXPIRES_AT: &str = "expiresAt";
 
@@ -149,6 +155,88 @@ pub fn attempt_counter(purpose: &str, subject_sha256_hex: &str, window_start: i6
     )
 }
 
+// ---- secure messaging ----------------------------------------------------------------------
+
+pub const CONVERSATION_PREFIX: &str = "CONVERSATION#";
+
+/// A conversation's state (category, status, unread count, version) in the patient's partition.
+pub fn conversation(patient: PatientId, conversation: ConversationId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{CONVERSATION_PREFIX}{conversation}"),
+    )
+}
+
+/// The sort-key prefix of one conversation's messages: they follow in `seq` order.
+pub fn message_prefix(conversation: ConversationId) -> String {
+    format!("MESSAGE#{conversation}#")
+}
+
+/// Message number `seq` (1, 2, ...) of a conversation, in the patient's partition. The number
+/// is zero-padded so the messages sort oldest first.
+pub fn message(patient: PatientId, conversation: ConversationId, seq: u64) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{}{seq:010}", message_prefix(conversation)),
+    )
+}
+
+/// The patient's unread total across conversations (one item per patient).
+pub fn messaging_summary(patient: PatientId) -> Key {
+    Key::new(patient_partition(patient), "MESSAGING_SUMMARY")
+}
+
+/// GSI2 partition of one patient's conversations, ordered by `conversation_activity_sort`.
+pub fn patient_conversations(patient: PatientId) -> String {
+    format!("CONVERSATIONS#{patient}")
+}
+
+pub fn conversation_activity_sort(
+    last_activity: Timestamp,
+    conversation: ConversationId,
+) -> String {
+    format!("{last_activity}#{conversation}")
+}
+
+/// Each category's inbox is spread over this many GSI1 partitions per state, so one busy
+/// category cannot become a hot partition; readers query every shard and merge.
+pub const INBOX_SHARDS: u32 = 4;
+
+/// The shard of a conversation: fixed for its life (derived from its id), so a state change
+/// moves it between partitions of the same shard number only.
+pub fn inbox_shard(conversation: ConversationId) -> u32 {
+    let text = conversation.to_string();
+    let sum: u32 = text.bytes().map(u32::from).sum();
+    sum % INBOX_SHARDS
+}
+
+/// GSI1 partition of one shard of a category's inbox in one state (`open`: the patient waits
+/// for the practice; `waiting`: the practice waits for the patient).
+pub fn inbox_partition(category: &str, state: &str, shard: u32) -> String {
+    format!("INBOX#{category}#{state}#{shard}")
+}
+
+/// GSI1 sort key in an inbox: since when the conversation is in this state, oldest first.
+pub fn inbox_sort(since: Timestamp, conversation: ConversationId) -> String {
+    format!("{since}#{conversation}")
+}
+
+/// Notification records are spread over this many partitions (written on every message).
+pub const NOTIFICATION_SHARDS: u32 = 4;
+
+pub fn notification_partition(shard: u32) -> String {
+    format!("NOTIFICATIONS#{shard}")
+}
+
+/// A notification for the email/SMS sender, which reads each shard oldest first.
+pub fn notification(at: Timestamp, notification: NotificationId) -> Key {
+    let shard = notification.to_string().bytes().map(u32::from).sum::<u32>() % NOTIFICATION_SHARDS;
+    Key::new(
+        notification_partition(shard),
+        format!("{at}#{notification}"),
+    )
+}
+
 // ---- audit table -------------------------------------------------------------------------
 
 pub fn audit_event(patient: Option<PatientId>, actor: &UserSub, at: Timestamp, id: EventId) -> Key {
@@ -196,6 +284,20 @@ mod tests {
         let change = ChangeId::generate();
         assert_eq!(profile(patient).pk, profile_change(patient, change).pk);
         assert_ne!(profile_change_pointer(change).pk, profile(patient).pk);
+    }
+
+    #[test]
+    fn messages_sort_in_sequence_and_shards_are_in_range() {
+        let patient = PatientId::generate();
+        let conversation = ConversationId::generate();
+        let nine = message(patient, conversation, 9).sk;
+        let ten = message(patient, conversation, 10).sk;
+        assert!(nine < ten, "{nine} < {ten}");
+        assert!(nine.starts_with(&message_prefix(conversation)));
+        assert_eq!(message(patient, conversation, 1).pk, profile(patient).pk);
+        for _ in 0..50 {
+            assert!(inbox_shard(ConversationId::generate()) < INBOX_SHARDS);
+        }
     }
 
     #[test]

@@ -43,6 +43,21 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         "Saw you in their list of people they care for",
     ),
     (Action::ManageStaff.name(), "Managed staff accounts"),
+    (
+        Action::StartConversation.name(),
+        "Started a conversation with the care team",
+    ),
+    (Action::ReadConversations.name(), "Read messages"),
+    (Action::SendMessage.name(), "Sent a message"),
+    (Action::MarkConversationRead.name(), "Marked messages read"),
+    (
+        Action::ManageConversation.name(),
+        "Assigned or routed a conversation",
+    ),
+    (
+        Action::WorkMessageInbox.name(),
+        "Saw a conversation in a staff inbox",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

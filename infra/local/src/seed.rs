@@ -3,7 +3,9 @@
 //!
 //! Patients are registered through the running gateway (`POST /staff/patients` with the front
 //! desk's real token), so the portal's own code writes their records; then each gets a sign-in
-//! in the `patients` group carrying their patient id.
+//! in the `patients` group carrying their patient id. The first patient has written to the care
+//! team (a medical question, through the API with her own token), so the clinicians' inbox has
+//! something in it.
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -149,6 +151,16 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
             sub: non_empty(sub),
         });
     }
+    let first_patient = demo_patients()
+        .first()
+        .and_then(|p| {
+            p.pointer("/contact/email")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .context("no demo patient")?;
+    let patient_token = identity::sign_in(stack, &first_patient, DEMO_PASSWORD).await?;
+    start_conversation(&http, api_url, &patient_token, &demo_conversation()).await?;
     users.push(seed_caregiver(stack, &http, api_url).await?);
     Ok(users)
 }
@@ -213,6 +225,41 @@ async fn checked(response: reqwest::Response, what: &str) -> Result<Value> {
         bail!("{what} failed with {status}: {body}");
     }
     Ok(body)
+}
+
+/// The demo patient's question to the care team (`POST /patients/me/conversations`).
+pub fn demo_conversation() -> Value {
+    json!({
+        "category": "medical-question",
+        "subject": "Dizzy after the new blood pressure tablets",
+        "message": "Since I started the new tablets last week I feel dizzy when I stand up. Should I keep taking them?",
+    })
+}
+
+/// Starts a conversation as the patient whose token this is.
+pub async fn start_conversation(
+    http: &reqwest::Client,
+    api_url: &str,
+    patient_token: &str,
+    conversation: &Value,
+) -> Result<()> {
+    let response = http
+        .post(format!(
+            "{}/patients/me/conversations",
+            api_url.trim_end_matches('/')
+        ))
+        .bearer_auth(patient_token)
+        .header("Idempotency-Key", ulid::Ulid::generate().to_string())
+        .json(conversation)
+        .send()
+        .await
+        .context("cannot reach the gateway")?;
+    let status = response.status();
+    if !status.is_success() {
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        bail!("starting the demo conversation failed with {status}: {body}");
+    }
+    Ok(())
 }
 
 fn non_empty(value: String) -> Option<String> {

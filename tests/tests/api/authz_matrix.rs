@@ -88,6 +88,23 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
                                                                    [401, 403, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
     // A caregiver's own list: any caregiver account, whatever it holds.
     ("GET", "/caregivers/me/patients", Scope::Records,             [401, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403]),
+    // Secure messaging: the patient's side (own, caregivers with `messages`) and the three teams
+    // that answer; administrators see no messages. Inboxes are per team (the request asks for
+    // the clinicians' category).
+    ("POST", "/patients/{patientId}/conversations", Scope::Messages,
+                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/conversations", Scope::Messages,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+    ("GET", "/patients/{patientId}/conversations/{conversationId}/messages", Scope::Messages,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+    ("POST", "/patients/{patientId}/conversations/{conversationId}/messages", Scope::Messages,
+                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 201, 201, 201, 403]),
+    ("POST", "/patients/{patientId}/conversations/{conversationId}/read", Scope::Messages,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 403, 403, 403]),
+    ("PATCH", "/patients/{patientId}/conversations/{conversationId}", Scope::Messages,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403]),
+    ("GET", "/staff/inbox", Scope::Messages,                       [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/staff/inbox/counts", Scope::Messages,                [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403]),
     // Invited staff choose their password (answering NEW_PASSWORD_REQUIRED): public as well.
     ("POST", "/auth/new-password", Scope::Profile,                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     // Staff accounts are the administrators' alone; no grant or patient role reaches them.
@@ -383,6 +400,67 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                 if_match: None,
             }
         }
+        ("POST", "/patients/{patientId}/conversations") => Request {
+            method: Method::POST,
+            path: format!("/patients/{}/conversations", patient.id),
+            body: Some(json!({
+                "category": "billing",
+                "subject": "Matrix",
+                "message": "A question about my bill."
+            })),
+            if_match: None,
+        },
+        ("GET", "/patients/{patientId}/conversations") => Request {
+            method: Method::GET,
+            path: format!("/patients/{}/conversations", patient.id),
+            body: None,
+            if_match: None,
+        },
+        ("GET", "/patients/{patientId}/conversations/{conversationId}/messages")
+        | ("POST", "/patients/{patientId}/conversations/{conversationId}/messages")
+        | ("POST", "/patients/{patientId}/conversations/{conversationId}/read")
+        | ("PATCH", "/patients/{patientId}/conversations/{conversationId}") => {
+            let conversation = start_conversation(app, patient).await;
+            let base = format!("/patients/{}/conversations/{conversation}", patient.id);
+            match route {
+                ("GET", _) => Request {
+                    method: Method::GET,
+                    path: format!("{base}/messages"),
+                    body: None,
+                    if_match: None,
+                },
+                ("POST", path) if path.ends_with("/messages") => Request {
+                    method: Method::POST,
+                    path: format!("{base}/messages"),
+                    body: Some(json!({"message": "Matrix reply"})),
+                    if_match: None,
+                },
+                ("POST", _) => Request {
+                    method: Method::POST,
+                    path: format!("{base}/read"),
+                    body: None,
+                    if_match: None,
+                },
+                _ => Request {
+                    method: Method::PATCH,
+                    path: base,
+                    body: Some(json!({"status": "waiting-on-patient"})),
+                    if_match: Some("\"1\"".into()),
+                },
+            }
+        }
+        ("GET", "/staff/inbox") => Request {
+            method: Method::GET,
+            path: "/staff/inbox?category=medical-question".into(),
+            body: None,
+            if_match: None,
+        },
+        ("GET", "/staff/inbox/counts") => Request {
+            method: Method::GET,
+            path: "/staff/inbox/counts".into(),
+            body: None,
+            if_match: None,
+        },
         other => panic!("no request for {other:?}: add one to request_for"),
     }
 }
@@ -542,4 +620,25 @@ async fn every_caller_gets_what_the_matrix_says() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The patient starts a conversation; its id.
+async fn start_conversation(app: &TestApp, patient: &Patient) -> String {
+    let started = app
+        .send(
+            Method::POST,
+            &format!("/patients/{}/conversations", patient.id),
+            Some(&patient.actor),
+            Some(json!({
+                "category": "appointment",
+                "subject": "Matrix",
+                "message": "Can I come earlier?"
+            })),
+        )
+        .await;
+    assert_eq!(started.status, 201, "{started:#?}");
+    started.body["conversation"]["conversationId"]
+        .as_str()
+        .expect("conversationId")
+        .to_owned()
 }

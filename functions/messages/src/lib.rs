@@ -1,0 +1,130 @@
+//! The messages function: secure messaging between patients (or caregivers with the
+//! `messages` scope) and the care team, and the staff inboxes per category.
+//!
+//! Routes (kept in step with `template.yaml` by the consistency test):
+//! - `POST  /patients/{patientId}/conversations` — start one (Idempotency-Key).
+//! - `GET   /patients/{patientId}/conversations` — newest activity first, unread counts.
+//! - `GET   /patients/{patientId}/conversations/{conversationId}/messages` — oldest first.
+//! - `POST  /patients/{patientId}/conversations/{conversationId}/messages` — reply (patient
+//!   side or staff; Idempotency-Key).
+//! - `POST  /patients/{patientId}/conversations/{conversationId}/read` — mark read.
+//! - `PATCH /patients/{patientId}/conversations/{conversationId}` — staff: assign, status,
+//!   category (If-Match).
+//! - `GET   /staff/inbox` — one category's open, overdue or waiting conversations.
+//! - `GET   /staff/inbox/counts` — open, overdue and waiting per category.
+
+pub mod model;
+pub mod notify;
+mod patient;
+mod repo;
+mod staff;
+pub mod targets;
+
+use aws_config::SdkConfig;
+use lambda_http::{Body, Request, Response};
+use portal_shared::ApiError;
+use portal_shared::config::{ConfigError, Settings};
+use portal_shared::http::{Route, dispatch};
+use portal_shared::platform::Platform;
+
+use crate::repo::ConversationStore;
+use crate::targets::ResponseTargets;
+
+pub const START_CONVERSATION: Route = Route::new("POST", "/patients/{patientId}/conversations");
+pub const LIST_CONVERSATIONS: Route = Route::new("GET", "/patients/{patientId}/conversations");
+pub const READ_MESSAGES: Route = Route::new(
+    "GET",
+    "/patients/{patientId}/conversations/{conversationId}/messages",
+);
+pub const SEND_MESSAGE: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/conversations/{conversationId}/messages",
+);
+pub const MARK_READ: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/conversations/{conversationId}/read",
+);
+pub const UPDATE_CONVERSATION: Route = Route::new(
+    "PATCH",
+    "/patients/{patientId}/conversations/{conversationId}",
+);
+pub const INBOX: Route = Route::new("GET", "/staff/inbox");
+pub const INBOX_COUNTS: Route = Route::new("GET", "/staff/inbox/counts");
+
+/// Every route this function serves.
+pub const ROUTES: &[Route] = &[
+    START_CONVERSATION,
+    LIST_CONVERSATIONS,
+    READ_MESSAGES,
+    SEND_MESSAGE,
+    MARK_READ,
+    UPDATE_CONVERSATION,
+    INBOX,
+    INBOX_COUNTS,
+];
+
+/// The function's own settings: the response-time targets.
+#[derive(Debug, Clone, Default)]
+pub struct MessagingSettings {
+    pub targets: ResponseTargets,
+}
+
+impl MessagingSettings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Ok(MessagingSettings {
+            targets: ResponseTargets::from_lookup(lookup)?,
+        })
+    }
+}
+
+/// Built once per process (in `main`, or by the local gateway) and shared by every request.
+pub struct Deps {
+    pub platform: Platform,
+    pub messaging: MessagingSettings,
+}
+
+impl Deps {
+    pub fn new(settings: &Settings, messaging: &MessagingSettings, sdk: &SdkConfig) -> Self {
+        Deps {
+            platform: Platform::new(settings, sdk),
+            messaging: messaging.clone(),
+        }
+    }
+
+    fn conversations(&self) -> ConversationStore<'_> {
+        ConversationStore {
+            dynamo: &self.platform.dynamo,
+            table: &self.platform.app_table,
+        }
+    }
+}
+
+/// The function's router: one API Gateway event in, one response out.
+pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
+    dispatch(request, |call| async move {
+        if call.is(START_CONVERSATION) {
+            patient::start(deps, &call).await
+        } else if call.is(LIST_CONVERSATIONS) {
+            patient::list(deps, &call).await
+        } else if call.is(READ_MESSAGES) {
+            patient::read(deps, &call).await
+        } else if call.is(SEND_MESSAGE) {
+            patient::send(deps, &call).await
+        } else if call.is(MARK_READ) {
+            patient::mark_read(deps, &call).await
+        } else if call.is(UPDATE_CONVERSATION) {
+            staff::update(deps, &call).await
+        } else if call.is(INBOX) {
+            staff::inbox(deps, &call).await
+        } else if call.is(INBOX_COUNTS) {
+            staff::counts(deps, &call).await
+        } else {
+            Err(ApiError::NotFound)
+        }
+    })
+    .await
+}

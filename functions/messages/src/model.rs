@@ -1,0 +1,403 @@
+//! Conversations and messages: validated values, the stored records and what the API shows.
+
+use std::fmt;
+
+use portal_shared::caller::{Role, UserSub};
+use portal_shared::ids::{ConversationId, PatientId};
+use portal_shared::timestamp::Timestamp;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What a conversation is about; decides which team's inbox it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    MedicalQuestion,
+    Appointment,
+    Prescription,
+    Billing,
+    PortalHelp,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] = [
+        Category::MedicalQuestion,
+        Category::Appointment,
+        Category::Prescription,
+        Category::Billing,
+        Category::PortalHelp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::MedicalQuestion => "medical-question",
+            Category::Appointment => "appointment",
+            Category::Prescription => "prescription",
+            Category::Billing => "billing",
+            Category::PortalHelp => "portal-help",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
+    /// The team whose inbox holds this category.
+    pub fn team(self) -> Role {
+        match self {
+            Category::MedicalQuestion | Category::Prescription => Role::Clinician,
+            Category::Appointment | Category::Billing => Role::FrontDesk,
+            Category::PortalHelp => Role::ResponseTeam,
+        }
+    }
+
+    /// Business days to a first answer unless `RESPONSE_TARGET_BUSINESS_DAYS` says otherwise.
+    pub fn default_target_days(self) -> u32 {
+        match self {
+            Category::MedicalQuestion | Category::Prescription => 2,
+            Category::Appointment | Category::PortalHelp => 1,
+            Category::Billing => 3,
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a conversation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// The patient waits for the practice (in the category's open inbox).
+    Open,
+    /// Staff answered; nobody waits.
+    Answered,
+    /// Staff wait for the patient (in the category's waiting list).
+    WaitingOnPatient,
+    /// Done; the patient reopens it by replying.
+    Closed,
+}
+
+impl Status {
+    /// The inbox state this status is listed under, if any.
+    pub fn inbox_state(self) -> Option<&'static str> {
+        match self {
+            Status::Open => Some(OPEN),
+            Status::WaitingOnPatient => Some(WAITING),
+            Status::Answered | Status::Closed => None,
+        }
+    }
+}
+
+pub const OPEN: &str = "open";
+pub const WAITING: &str = "waiting";
+
+/// Plain text: trimmed, no control characters other than line breaks (in message bodies),
+/// none of the invisible characters that reorder text on screen, within a length limit.
+fn plain_text(raw: &str, max_chars: usize, line_breaks: bool) -> Result<String, String> {
+    let text = raw.replace("\r\n", "\n");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if text.chars().count() > max_chars {
+        return Err(format!("must be at most {max_chars} characters"));
+    }
+    let refused = |c: char| {
+        (c.is_control() && !(line_breaks && (c == '\n' || c == '\t')))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{FEFF}')
+    };
+    if text.chars().any(refused) {
+        return Err(if line_breaks {
+            "must be plain text: no control or invisible formatting characters except line breaks"
+                .into()
+        } else {
+            "must be plain text on one line: no control or invisible formatting characters".into()
+        });
+    }
+    Ok(text.to_owned())
+}
+
+macro_rules! text_value {
+    ($name:ident, $max:expr, $line_breaks:expr) => {
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                plain_text(raw, Self::MAX_CHARS, $line_breaks).map($name)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                $name::parse(&raw).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            // Message text is PHI: Debug never prints it, so it cannot reach a log.
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}(<redacted>)", stringify!($name))
+            }
+        }
+    };
+}
+
+text_value!(Subject, 120, false);
+text_value!(MessageText, 5000, true);
+
+/// An optional pointer to one of the patient's records or appointments, as an opaque id the
+/// client got from the record or appointment it shows (not checked: those features own them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Reference {
+    pub kind: ReferenceKind,
+    pub id: ReferenceId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferenceKind {
+    Record,
+    Appointment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceId(String);
+
+impl ReferenceId {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 64
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if ok {
+            Ok(ReferenceId(raw.to_owned()))
+        } else {
+            Err("must be 1 to 64 letters, digits, '-', '_' or '.'".into())
+        }
+    }
+}
+
+impl Serialize for ReferenceId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReferenceId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        ReferenceId::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Who wrote a message, as the patient and staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Author {
+    /// The patient themselves.
+    Patient,
+    /// A caregiver acting for the patient.
+    #[serde(rename_all = "camelCase")]
+    Caregiver {
+        sub: UserSub,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    /// A member of the practice's staff, with the role they answered in.
+    #[serde(rename_all = "camelCase")]
+    Staff {
+        sub: UserSub,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        role: String,
+    },
+}
+
+/// The staff member a conversation is assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assignee {
+    pub sub: UserSub,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A conversation as stored (and shown: every attribute is fit for the patient and staff).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conversation {
+    pub conversation_id: ConversationId,
+    pub patient_id: PatientId,
+    pub category: Category,
+    pub subject: Subject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<Reference>,
+    pub status: Status,
+    /// Since when the status holds.
+    pub status_since: Timestamp,
+    /// While `open`: since when the patient has been waiting for the practice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_since: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Assignee>,
+    pub created_at: Timestamp,
+    pub last_activity_at: Timestamp,
+    /// How many messages it holds: the last message's `seq`.
+    pub message_count: u64,
+    /// Staff messages the patient's side has not marked read.
+    pub patient_unread: u64,
+    /// Optimistic locking (the ETag); +1 on every change, messages included.
+    pub version: u64,
+}
+
+impl Conversation {
+    /// Since when it sits in its inbox state, when it is in one.
+    pub fn inbox_since(&self) -> Option<Timestamp> {
+        match self.status {
+            Status::Open => Some(self.waiting_since.unwrap_or(self.status_since)),
+            Status::WaitingOnPatient => Some(self.status_since),
+            Status::Answered | Status::Closed => None,
+        }
+    }
+}
+
+/// One message as stored and shown.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub conversation_id: ConversationId,
+    /// 1, 2, ...: the order of the conversation.
+    pub seq: u64,
+    pub author: Author,
+    pub text: MessageText,
+    pub sent_at: Timestamp,
+}
+
+/// `POST /patients/{patientId}/conversations`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NewConversation {
+    pub category: Category,
+    pub subject: Subject,
+    pub message: MessageText,
+    #[serde(default)]
+    pub about: Option<Reference>,
+}
+
+/// `POST .../conversations/{conversationId}/messages`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NewMessage {
+    pub message: MessageText,
+}
+
+/// `PATCH .../conversations/{conversationId}` (staff). `assignee`: `"me"`, a colleague's user
+/// id, or `null` to unassign.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConversationPatch {
+    #[serde(default, deserialize_with = "present")]
+    pub assignee: Option<Option<AssigneeChoice>>,
+    #[serde(default)]
+    pub status: Option<StatusChoice>,
+    #[serde(default)]
+    pub category: Option<Category>,
+}
+
+fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssigneeChoice {
+    Me,
+    Colleague(UserSub),
+}
+
+impl<'de> Deserialize<'de> for AssigneeChoice {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        if raw == "me" {
+            return Ok(AssigneeChoice::Me);
+        }
+        UserSub::parse(&raw)
+            .map(AssigneeChoice::Colleague)
+            .ok_or_else(|| serde::de::Error::custom("must be \"me\" or a staff member's user id"))
+    }
+}
+
+/// The statuses staff may set (`answered` follows from a reply; `open` from the patient's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatusChoice {
+    Open,
+    WaitingOnPatient,
+    Closed,
+}
+
+impl From<StatusChoice> for Status {
+    fn from(choice: StatusChoice) -> Status {
+        match choice {
+            StatusChoice::Open => Status::Open,
+            StatusChoice::WaitingOnPatient => Status::WaitingOnPatient,
+            StatusChoice::Closed => Status::Closed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_plain_and_bounded() {
+        assert!(MessageText::parse("Hello,\nis the clinic open?").is_ok());
+        assert_eq!(
+            MessageText::parse("  a\r\nb  ").expect("valid").as_str(),
+            "a\nb"
+        );
+        assert!(MessageText::parse("bell\u{7}").is_err());
+        assert!(MessageText::parse("   ").is_err());
+        assert!(MessageText::parse("evil\u{202E}txt").is_err());
+        assert!(MessageText::parse(&"x".repeat(5001)).is_err());
+        assert!(MessageText::parse(&"x".repeat(5000)).is_ok());
+        assert!(Subject::parse("two\nlines").is_err());
+        assert!(Subject::parse(&"s".repeat(121)).is_err());
+        assert!(!format!("{:?}", Subject::parse("secret").expect("valid")).contains("secret"));
+    }
+
+    #[test]
+    fn categories_belong_to_teams() {
+        assert_eq!(Category::MedicalQuestion.team(), Role::Clinician);
+        assert_eq!(Category::Prescription.team(), Role::Clinician);
+        assert_eq!(Category::Appointment.team(), Role::FrontDesk);
+        assert_eq!(Category::Billing.team(), Role::FrontDesk);
+        assert_eq!(Category::PortalHelp.team(), Role::ResponseTeam);
+        for category in Category::ALL {
+            assert_eq!(Category::parse(category.as_str()), Some(category));
+        }
+    }
+}

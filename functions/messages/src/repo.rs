@@ -1,0 +1,393 @@
+//! The conversations' reads and writes. Everything in a patient's partition takes the
+//! `PatientAccess` the authorizer issued (and audited) for it; the inbox reads take the
+//! `StaffAccess` of the inbox action.
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{Put, Select, TransactWriteItem, Update};
+use futures::future::try_join_all;
+use portal_shared::ApiError;
+use portal_shared::authz::{PatientAccess, StaffAccess};
+use portal_shared::ids::ConversationId;
+use portal_shared::keys;
+use portal_shared::store::{self, Item};
+use serde::Serialize;
+
+use crate::model::{Category, Conversation, Message};
+use crate::notify::Notification;
+
+/// A conversation as stored: in its category's inbox (GSI1) while open or waiting on the
+/// patient, and always in the patient's list by last activity (GSI2).
+#[derive(Serialize)]
+struct StoredConversation<'a> {
+    #[serde(flatten)]
+    conversation: &'a Conversation,
+    #[serde(rename = "GSI1PK", skip_serializing_if = "Option::is_none")]
+    inbox: Option<String>,
+    #[serde(rename = "GSI1SK", skip_serializing_if = "Option::is_none")]
+    inbox_position: Option<String>,
+    #[serde(rename = "GSI2PK")]
+    patient_list: String,
+    #[serde(rename = "GSI2SK")]
+    patient_list_position: String,
+}
+
+fn stored(conversation: &Conversation) -> StoredConversation<'_> {
+    let id = conversation.conversation_id;
+    let inbox = conversation
+        .status
+        .inbox_state()
+        .zip(conversation.inbox_since());
+    StoredConversation {
+        conversation,
+        inbox: inbox.map(|(state, _)| {
+            keys::inbox_partition(conversation.category.as_str(), state, keys::inbox_shard(id))
+        }),
+        inbox_position: inbox.map(|(_, since)| keys::inbox_sort(since, id)),
+        patient_list: keys::patient_conversations(conversation.patient_id),
+        patient_list_position: keys::conversation_activity_sort(conversation.last_activity_at, id),
+    }
+}
+
+/// The inbox sort key of a conversation read from an inbox.
+pub fn inbox_position(conversation: &Conversation) -> Option<String> {
+    conversation
+        .inbox_since()
+        .map(|since| keys::inbox_sort(since, conversation.conversation_id))
+}
+
+/// Why a conditional write did not happen.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteConflict {
+    /// The conversation changed since it was read (another message, another staff action).
+    Changed,
+    /// Another transaction on the same items was in flight; retrying may succeed.
+    Contention,
+}
+
+pub struct ConversationStore<'a> {
+    pub dynamo: &'a Client,
+    pub table: &'a str,
+}
+
+impl<'a> ConversationStore<'a> {
+    fn put(&self, item: Item, condition: &str) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// The conversation, written only if it is new (`expected` = None) or still at `expected`.
+    fn conversation_write(
+        &self,
+        access: &PatientAccess,
+        conversation: &Conversation,
+        expected: Option<u64>,
+    ) -> Result<TransactWriteItem, ApiError> {
+        debug_assert_eq!(conversation.patient_id, access.patient());
+        let key = keys::conversation(access.patient(), conversation.conversation_id);
+        let item = store::to_item(&key, &stored(conversation))?;
+        let Some(expected) = expected else {
+            return self.put(item, "attribute_not_exists(PK)");
+        };
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression("#version = :expected")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(":expected", store::number(expected))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    fn message_write(
+        &self,
+        access: &PatientAccess,
+        message: &Message,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let key = keys::message(access.patient(), message.conversation_id, message.seq);
+        self.put(store::to_item(&key, message)?, "attribute_not_exists(PK)")
+    }
+
+    /// Adds `delta` to the patient's unread total.
+    fn unread_total_change(
+        &self,
+        access: &PatientAccess,
+        delta: i64,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let update = Update::builder()
+            .table_name(self.table)
+            .set_key(Some(keys::messaging_summary(access.patient()).attributes()))
+            .update_expression("ADD #unread :delta")
+            .expression_attribute_names("#unread", "unread")
+            .expression_attribute_values(":delta", store::number(delta))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    fn notification_write(
+        &self,
+        notification: &Notification,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let key = keys::notification(notification.created_at, notification.notification_id);
+        self.put(
+            store::to_item(&key, notification)?,
+            "attribute_not_exists(PK)",
+        )
+    }
+
+    /// The writes that start a conversation with its first message.
+    pub fn start(
+        &self,
+        access: &PatientAccess,
+        conversation: &Conversation,
+        first: &Message,
+        notification: &Notification,
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        Ok(vec![
+            self.conversation_write(access, conversation, None)?,
+            self.message_write(access, first)?,
+            self.notification_write(notification)?,
+        ])
+    }
+
+    /// The writes of one more message: the message, the conversation's new state (if it is
+    /// still at `expected`), the patient's unread total and the notification, all or nothing.
+    pub fn send(
+        &self,
+        access: &PatientAccess,
+        conversation: &Conversation,
+        expected: u64,
+        message: &Message,
+        unread_delta: i64,
+        notification: &Notification,
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        let mut items = vec![
+            self.conversation_write(access, conversation, Some(expected))?,
+            self.message_write(access, message)?,
+            self.notification_write(notification)?,
+        ];
+        if unread_delta != 0 {
+            items.push(self.unread_total_change(access, unread_delta)?);
+        }
+        Ok(items)
+    }
+
+    /// Saves a changed conversation (and moves the unread total by `unread_delta`) if it is
+    /// still at `expected`.
+    pub async fn save(
+        &self,
+        access: &PatientAccess,
+        conversation: &Conversation,
+        expected: u64,
+        unread_delta: i64,
+    ) -> Result<Result<(), WriteConflict>, ApiError> {
+        let mut items = vec![self.conversation_write(access, conversation, Some(expected))?];
+        if unread_delta != 0 {
+            items.push(self.unread_total_change(access, unread_delta)?);
+        }
+        let result = self
+            .dynamo
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Ok(())),
+            Err(error) => match store::failed_conditions(&error) {
+                Some(_) => Ok(Err(WriteConflict::Changed)),
+                None if store::is_transaction_conflict(&error) => {
+                    Ok(Err(WriteConflict::Contention))
+                }
+                None => Err(store::sdk_error(error)),
+            },
+        }
+    }
+
+    pub async fn load(
+        &self,
+        access: &PatientAccess,
+        conversation: ConversationId,
+    ) -> Result<Option<Conversation>, ApiError> {
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(
+                keys::conversation(access.patient(), conversation).attributes(),
+            ))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        output.item.map(store::from_item).transpose()
+    }
+
+    /// One page of a conversation's messages, oldest first.
+    pub async fn messages(
+        &self,
+        access: &PatientAccess,
+        conversation: ConversationId,
+        limit: i32,
+        start_after: Option<Item>,
+    ) -> Result<(Vec<Message>, Option<Item>), ApiError> {
+        let output = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(
+                ":pk",
+                store::string(keys::patient_partition(access.patient())),
+            )
+            .expression_attribute_values(
+                ":prefix",
+                store::string(keys::message_prefix(conversation)),
+            )
+            .scan_index_forward(true)
+            .consistent_read(true)
+            .limit(limit)
+            .set_exclusive_start_key(start_after)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let messages = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<Message>, ApiError>>()?;
+        Ok((messages, output.last_evaluated_key))
+    }
+
+    /// One page of the patient's conversations, most recent activity first (GSI2).
+    pub async fn conversations(
+        &self,
+        access: &PatientAccess,
+        limit: i32,
+        start_after: Option<Item>,
+    ) -> Result<(Vec<Conversation>, Option<Item>), ApiError> {
+        let output = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(keys::GSI2)
+            .key_condition_expression("GSI2PK = :list")
+            .expression_attribute_values(
+                ":list",
+                store::string(keys::patient_conversations(access.patient())),
+            )
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start_after)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let conversations = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<Conversation>, ApiError>>()?;
+        Ok((conversations, output.last_evaluated_key))
+    }
+
+    /// The patient's unread total across conversations.
+    pub async fn unread_total(&self, access: &PatientAccess) -> Result<u64, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Summary {
+            #[serde(default)]
+            unread: i64,
+        }
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(keys::messaging_summary(access.patient()).attributes()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let summary: Option<Summary> = output.item.map(store::from_item).transpose()?;
+        Ok(summary.map_or(0, |s| s.unread.max(0) as u64))
+    }
+
+    /// Up to `limit` conversations of one inbox shard, oldest first, after `after` (a sort key).
+    /// Also says whether the shard holds more.
+    pub async fn inbox_shard(
+        &self,
+        _access: &StaffAccess,
+        category: Category,
+        state: &str,
+        shard: u32,
+        after: Option<&str>,
+        limit: i32,
+    ) -> Result<(Vec<Conversation>, bool), ApiError> {
+        let mut query = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(keys::GSI1)
+            .expression_attribute_values(
+                ":inbox",
+                store::string(keys::inbox_partition(category.as_str(), state, shard)),
+            )
+            .scan_index_forward(true)
+            .limit(limit);
+        query = match after {
+            Some(after) => query
+                .key_condition_expression("GSI1PK = :inbox AND GSI1SK > :after")
+                .expression_attribute_values(":after", store::string(after)),
+            None => query.key_condition_expression("GSI1PK = :inbox"),
+        };
+        let output = query.send().await.map_err(store::sdk_error)?;
+        let conversations = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<Conversation>, ApiError>>()?;
+        Ok((conversations, output.last_evaluated_key.is_some()))
+    }
+
+    /// How many conversations one inbox state of a category holds (all shards).
+    pub async fn inbox_count(
+        &self,
+        _access: &StaffAccess,
+        category: Category,
+        state: &str,
+    ) -> Result<u64, ApiError> {
+        let counts = (0..keys::INBOX_SHARDS).map(|shard| async move {
+            let mut total = 0u64;
+            let mut start = None;
+            loop {
+                let output = self
+                    .dynamo
+                    .query()
+                    .table_name(self.table)
+                    .index_name(keys::GSI1)
+                    .key_condition_expression("GSI1PK = :inbox")
+                    .expression_attribute_values(
+                        ":inbox",
+                        store::string(keys::inbox_partition(category.as_str(), state, shard)),
+                    )
+                    .select(Select::Count)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .map_err(store::sdk_error)?;
+                total += output.count.max(0) as u64;
+                start = output.last_evaluated_key;
+                if start.is_none() {
+                    return Ok::<u64, ApiError>(total);
+                }
+            }
+        });
+        Ok(try_join_all(counts).await?.into_iter().sum())
+    }
+}

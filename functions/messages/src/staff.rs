@@ -1,0 +1,345 @@
+//! The staff side: changing a conversation (assign, status, category), the inbox of one
+//! category and the dashboard counts.
+
+use std::collections::HashMap;
+
+use futures::future::try_join_all;
+use http::{StatusCode, header};
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::audit::{AuditEvent, Outcome};
+use portal_shared::authz::{Action, StaffAccess};
+use portal_shared::etag::{Version, required_if_match};
+use portal_shared::http::{Call, json, json_with_headers};
+use portal_shared::keys;
+use portal_shared::pagination::PageRequest;
+use portal_shared::store;
+use portal_shared::timestamp::Timestamp;
+use portal_shared::validation::FieldErrors;
+use serde::Serialize;
+
+use crate::Deps;
+use crate::model::{
+    Assignee, AssigneeChoice, Category, Conversation, ConversationPatch, OPEN, Status, WAITING,
+};
+use crate::patient::{conversation_in_path, resource};
+use crate::repo::{WriteConflict, inbox_position};
+
+/// `PATCH /patients/{patientId}/conversations/{conversationId}` (staff, If-Match).
+pub async fn update(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let patient = call.patient_in_path()?;
+    let id = conversation_in_path(call)?;
+    let access = deps
+        .platform
+        .authorizer()
+        .patient(call, patient, Action::ManageConversation, &resource(id))
+        .await?;
+    let expected = required_if_match(call)?;
+    let patch: ConversationPatch = call.json_body()?;
+    if patch.assignee.is_none() && patch.status.is_none() && patch.category.is_none() {
+        return Err(ApiError::invalid("body", "names no field to change"));
+    }
+    let store = deps.conversations();
+    let current = store.load(&access, id).await?.ok_or(ApiError::NotFound)?;
+    if current.version != expected.0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let caller = call.caller();
+    let now = Timestamp::now();
+    let mut next = current.clone();
+    if let Some(choice) = patch.assignee {
+        next.assignee = choice.map(|choice| match choice {
+            AssigneeChoice::Me => Assignee {
+                sub: caller.sub.clone(),
+                name: caller.display_name.clone(),
+            },
+            AssigneeChoice::Colleague(sub) => Assignee {
+                name: (sub == caller.sub)
+                    .then(|| caller.display_name.clone())
+                    .flatten(),
+                sub,
+            },
+        });
+    }
+    if let Some(category) = patch.category {
+        // The patient keeps their place: moving a question does not restart its clock.
+        next.category = category;
+    }
+    if let Some(status) = patch.status.map(Status::from)
+        && status != current.status
+    {
+        next.status = status;
+        next.status_since = now;
+        next.waiting_since = (status == Status::Open).then_some(now);
+    }
+    next.version += 1;
+    match store.save(&access, &next, current.version, 0).await? {
+        Ok(()) => {}
+        Err(WriteConflict::Changed) => return Err(ApiError::PreconditionFailed),
+        Err(WriteConflict::Contention) => {
+            return Err(ApiError::Conflict(
+                "Someone changed this conversation at the same moment; read it again.".into(),
+            ));
+        }
+    }
+    let etag = Version(next.version).etag();
+    json_with_headers(StatusCode::OK, &next, &[(header::ETAG, etag)])
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Open,
+    Overdue,
+    Waiting,
+}
+
+impl View {
+    fn parse(raw: &str) -> Option<View> {
+        match raw {
+            "open" => Some(View::Open),
+            "overdue" => Some(View::Overdue),
+            "waiting" => Some(View::Waiting),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            View::Open => "open",
+            View::Overdue => "overdue",
+            View::Waiting => "waiting",
+        }
+    }
+
+    fn state(self) -> &'static str {
+        match self {
+            View::Open | View::Overdue => OPEN,
+            View::Waiting => WAITING,
+        }
+    }
+}
+
+/// One conversation in an inbox, with how long it has waited against its target.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InboxItem {
+    #[serde(flatten)]
+    conversation: Conversation,
+    /// Since when it is in this inbox (open: since the patient began waiting).
+    in_inbox_since: Timestamp,
+    waited_seconds: i64,
+    /// Open conversations: when the response-time target is reached, and whether it has been.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_at: Option<Timestamp>,
+    overdue: bool,
+}
+
+/// The categories whose inboxes the caller's roles work.
+fn categories_of(call: &Call) -> Vec<Category> {
+    Category::ALL
+        .into_iter()
+        .filter(|category| call.caller().has(category.team()))
+        .collect()
+}
+
+/// `GET /staff/inbox?category=&view=open|overdue|waiting`: oldest first, merged from the
+/// category's shards.
+pub async fn inbox(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let authorizer = deps.platform.authorizer();
+    let access = authorizer.staff(call, Action::WorkMessageInbox).await?;
+    let mut errors = FieldErrors::new();
+    let category = errors.check(
+        "category",
+        call.query("category")
+            .as_deref()
+            .and_then(Category::parse)
+            .ok_or_else(|| {
+                "is required: medical-question, appointment, prescription, billing or portal-help"
+                    .to_owned()
+            }),
+    );
+    let view = errors.check(
+        "view",
+        match call.query("view") {
+            None => Ok(View::Open),
+            Some(raw) => View::parse(&raw).ok_or_else(|| "must be open, overdue or waiting".into()),
+        },
+    );
+    errors.finish()?;
+    let (Some(category), Some(view)) = (category, view) else {
+        return Err(ApiError::invalid("category", "is required"));
+    };
+    if !call.caller().has(category.team()) {
+        // Refused like any staff action the role may not do: audited in the caller's own log.
+        let event = AuditEvent::new(
+            call.caller(),
+            "none",
+            None,
+            access.action().name(),
+            &format!("{}?category={category}", call.route_path()),
+            Outcome::Denied,
+            call.request_id(),
+        );
+        deps.platform.audit.record(&event).await?;
+        return Err(ApiError::Forbidden(
+            "This category's inbox belongs to another team.",
+        ));
+    }
+    let cursor_key = &deps.platform.cursor_key;
+    let page = PageRequest::from_call(
+        call,
+        format!("inbox:{category}:{}", view.name()),
+        cursor_key,
+    )?;
+    let after = page
+        .start_after
+        .as_ref()
+        .and_then(|key| key.get(keys::GSI1SK))
+        .and_then(|value| value.as_s().ok())
+        .cloned();
+    let store = deps.conversations();
+    let shards = try_join_all((0..keys::INBOX_SHARDS).map(|shard| {
+        store.inbox_shard(
+            &access,
+            category,
+            view.state(),
+            shard,
+            after.as_deref(),
+            page.limit,
+        )
+    }))
+    .await?;
+    let mut more = shards.iter().any(|(_, more)| *more);
+    let mut conversations: Vec<Conversation> =
+        shards.into_iter().flat_map(|(items, _)| items).collect();
+    conversations.sort_by_key(inbox_position);
+    let limit = page.limit as usize;
+    if conversations.len() > limit {
+        conversations.truncate(limit);
+        more = true;
+    }
+    let now = Timestamp::now();
+    let targets = &deps.messaging.targets;
+    let mut items: Vec<InboxItem> = conversations
+        .into_iter()
+        .filter_map(|conversation| {
+            let since = conversation.inbox_since()?;
+            let due_at = (conversation.status == Status::Open)
+                .then(|| targets.due(conversation.category, since));
+            Some(InboxItem {
+                in_inbox_since: since,
+                waited_seconds: (now.unix_seconds() - since.unix_seconds()).max(0),
+                overdue: due_at.is_some_and(|due| now >= due),
+                due_at,
+                conversation,
+            })
+        })
+        .collect();
+    if view == View::Overdue {
+        // Oldest first, and the due instant grows with the waiting time: the overdue ones are
+        // a prefix, and nothing after the first one in time is overdue.
+        if let Some(first_in_time) = items.iter().position(|item| !item.overdue) {
+            items.truncate(first_in_time);
+            more = false;
+        }
+    }
+    let reached: Vec<_> = items
+        .iter()
+        .map(|item| {
+            (
+                item.conversation.patient_id,
+                resource(item.conversation.conversation_id),
+            )
+        })
+        .collect();
+    authorizer
+        .record_staff_access(call, &access, &reached)
+        .await?;
+    let last_key = items
+        .last()
+        .filter(|_| more)
+        .and_then(|item| inbox_position(&item.conversation))
+        .map(|position| HashMap::from([(keys::GSI1SK.to_owned(), store::string(position))]));
+    json(StatusCode::OK, &page.page(items, last_key, cursor_key)?)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CategoryCounts {
+    category: Category,
+    team: &'static str,
+    target_business_days: u32,
+    open: u64,
+    overdue: u64,
+    waiting: u64,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    categories: Vec<CategoryCounts>,
+}
+
+/// Overdue conversations of one category: in each shard, oldest first, until the first that
+/// is not overdue (reads only the overdue ones, plus one per shard).
+async fn overdue_count(
+    deps: &Deps,
+    access: &StaffAccess,
+    category: Category,
+    now: Timestamp,
+) -> Result<u64, ApiError> {
+    const PAGE: i32 = 100;
+    let targets = &deps.messaging.targets;
+    let store = deps.conversations();
+    let store = &store;
+    let shards = (0..keys::INBOX_SHARDS).map(|shard| async move {
+        let mut count = 0u64;
+        let mut after: Option<String> = None;
+        loop {
+            let (items, more) = store
+                .inbox_shard(access, category, OPEN, shard, after.as_deref(), PAGE)
+                .await?;
+            for conversation in &items {
+                let Some(since) = conversation.inbox_since() else {
+                    continue;
+                };
+                if !targets.is_overdue(category, since, now) {
+                    return Ok::<u64, ApiError>(count);
+                }
+                count += 1;
+            }
+            after = items.last().and_then(inbox_position);
+            if !more || after.is_none() {
+                return Ok(count);
+            }
+        }
+    });
+    Ok(try_join_all(shards).await?.into_iter().sum())
+}
+
+/// `GET /staff/inbox/counts`: for each category the caller's teams work.
+pub async fn counts(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let access = deps
+        .platform
+        .authorizer()
+        .staff(call, Action::WorkMessageInbox)
+        .await?;
+    let store = deps.conversations();
+    let now = Timestamp::now();
+    let mut categories = Vec::new();
+    for category in categories_of(call) {
+        let (open, waiting, overdue) = futures::try_join!(
+            store.inbox_count(&access, category, OPEN),
+            store.inbox_count(&access, category, WAITING),
+            overdue_count(deps, &access, category, now),
+        )?;
+        categories.push(CategoryCounts {
+            category,
+            team: category.team().group(),
+            target_business_days: deps.messaging.targets.days(category),
+            open,
+            overdue,
+            waiting,
+        });
+    }
+    json(StatusCode::OK, &Counts { categories })
+}
