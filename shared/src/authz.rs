@@ -52,11 +52,17 @@ pub enum Action {
     GrantGuardianAccess,
     /// A caregiver sees who they act for (the patient's name), under any grant in force.
     IdentifyPatientActedFor,
+    /// Import a FHIR bundle from another organisation into the patient's health record.
+    ImportRecords,
+    /// Read the consolidated health record (lists, detail, sources, summary, series).
+    ReadRecords,
+    /// Download the whole health record as a FHIR bundle.
+    ExportRecords,
 }
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 14] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
@@ -68,6 +74,9 @@ impl Action {
         Action::ManageCareCircle,
         Action::GrantGuardianAccess,
         Action::IdentifyPatientActedFor,
+        Action::ImportRecords,
+        Action::ReadRecords,
+        Action::ExportRecords,
     ];
 
     /// The name recorded in the audit trail.
@@ -84,6 +93,9 @@ impl Action {
             Action::ManageCareCircle => "care-circle.manage",
             Action::GrantGuardianAccess => "guardian.grant",
             Action::IdentifyPatientActedFor => "care-circle.acting-for",
+            Action::ImportRecords => "records.import",
+            Action::ReadRecords => "records.read",
+            Action::ExportRecords => "records.export",
         }
     }
 
@@ -96,6 +108,9 @@ impl Action {
                 | Action::ReadAccessLog
                 | Action::ReadCareCircle
                 | Action::ManageCareCircle
+                | Action::ImportRecords
+                | Action::ReadRecords
+                | Action::ExportRecords
         )
     }
 
@@ -106,6 +121,12 @@ impl Action {
             // Who saw the record belongs with the record.
             Action::ReadAccessLog => CaregiverNeeds::Scope(Scope::Records),
             Action::IdentifyPatientActedFor => CaregiverNeeds::AnyScope,
+            // A caregiver trusted with the record may also bring in a file from another portal
+            // (an adult child gathering a parent's records); only staff may override a
+            // patient mismatch.
+            Action::ImportRecords | Action::ReadRecords | Action::ExportRecords => {
+                CaregiverNeeds::Scope(Scope::Records)
+            }
             // Who may act for the patient is the patient's own decision (or the practice's).
             Action::RegisterPatient
             | Action::ReviewProfileChanges
@@ -133,6 +154,10 @@ impl Action {
             Action::ReadCareCircle => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
             Action::ManageCareCircle | Action::GrantGuardianAccess => &[Role::FrontDesk],
             Action::IdentifyPatientActedFor => &[],
+            // Front desk scans in and uploads records that patients bring; clinicians import
+            // from referrals. Reading the clinical record is the clinicians' (minimum necessary).
+            Action::ImportRecords => &[Role::FrontDesk, Role::Clinician],
+            Action::ReadRecords | Action::ExportRecords => &[Role::Clinician],
         }
     }
 }

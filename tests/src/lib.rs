@@ -3,6 +3,8 @@
 //! client that acts as any demo role. Tests isolate themselves by registering their own
 //! patients (`new_patient`), never by sharing one.
 
+pub mod fhir;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 

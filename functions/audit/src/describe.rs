@@ -42,6 +42,15 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::IdentifyPatientActedFor.name(),
         "Saw you in their list of people they care for",
     ),
+    (
+        Action::ImportRecords.name(),
+        "Imported records from another organisation",
+    ),
+    (Action::ReadRecords.name(), "Viewed the health record"),
+    (
+        Action::ExportRecords.name(),
+        "Downloaded the whole health record",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

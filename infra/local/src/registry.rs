@@ -45,6 +45,7 @@ pub fn handler_for(
         "care-circle" => Some(Arc::new(CareCircle(portal_care_circle::Deps::new(
             settings, sdk,
         )))),
+        "records" => Some(Arc::new(Records(portal_records::Deps::new(settings, sdk)))),
         _ => None,
     }
 }
@@ -78,5 +79,13 @@ struct Auth(portal_auth::Deps);
 impl Handler for Auth {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_auth::handle(&self.0, request))
+    }
+}
+
+struct Records(portal_records::Deps);
+
+impl Handler for Records {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_records::handle(&self.0, request))
     }
 }

@@ -20,6 +20,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("audit", portal_audit::ROUTES),
         ("auth", portal_auth::ROUTES),
         ("care-circle", portal_care_circle::ROUTES),
+        ("records", portal_records::ROUTES),
     ]
 }
 

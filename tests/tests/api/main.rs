@@ -13,4 +13,8 @@ mod profile_read;
 mod profile_register;
 mod profile_review;
 mod profile_update;
+mod records_export;
+mod records_fixtures;
+mod records_import;
+mod records_read;
 mod template_security;

@@ -1,0 +1,70 @@
+//! The records function: the patient's consolidated health record.
+//!
+//! Routes (kept in step with `template.yaml` by the consistency test):
+//! - `POST /patients/{patientId}/imports` — a FHIR R4 Bundle from another organisation in;
+//!   answers with the import report.
+//! - `GET  /patients/{patientId}/records` — by category, source and date; the same coded thing
+//!   from several sources is one item listing them all.
+//! - `GET  /patients/{patientId}/records/{recordId}` — one record with its FHIR resource.
+//! - `GET  /patients/{patientId}/sources` — the organisations the record came from.
+//! - `GET  /patients/{patientId}/export` — the whole record as a FHIR R4 Bundle.
+
+mod export;
+pub mod fhir;
+mod import;
+pub mod model;
+mod plan;
+mod read;
+mod repo;
+pub mod sources;
+
+use aws_config::SdkConfig;
+use lambda_http::{Body, Request, Response};
+use portal_shared::ApiError;
+use portal_shared::config::Settings;
+use portal_shared::http::{Route, dispatch};
+use portal_shared::platform::Platform;
+
+pub use import::MAX_IMPORT_BYTES;
+
+pub const IMPORT: Route = Route::new("POST", "/patients/{patientId}/imports");
+pub const LIST: Route = Route::new("GET", "/patients/{patientId}/records");
+pub const DETAIL: Route = Route::new("GET", "/patients/{patientId}/records/{recordId}");
+pub const SOURCES: Route = Route::new("GET", "/patients/{patientId}/sources");
+pub const EXPORT: Route = Route::new("GET", "/patients/{patientId}/export");
+
+/// Every route this function serves.
+pub const ROUTES: &[Route] = &[IMPORT, LIST, DETAIL, SOURCES, EXPORT];
+
+/// Built once per process (in `main`, or by the local gateway) and shared by every request.
+pub struct Deps {
+    pub platform: Platform,
+}
+
+impl Deps {
+    pub fn new(settings: &Settings, sdk: &SdkConfig) -> Self {
+        Deps {
+            platform: Platform::new(settings, sdk),
+        }
+    }
+}
+
+/// The function's router: one API Gateway event in, one response out.
+pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
+    dispatch(request, |call| async move {
+        if call.is(IMPORT) {
+            import::handle(deps, &call).await
+        } else if call.is(LIST) {
+            read::list(deps, &call).await
+        } else if call.is(DETAIL) {
+            read::detail(deps, &call).await
+        } else if call.is(SOURCES) {
+            read::sources(deps, &call).await
+        } else if call.is(EXPORT) {
+            export::handle(deps, &call).await
+        } else {
+            Err(ApiError::NotFound)
+        }
+    })
+    .await
+}
