@@ -13,6 +13,7 @@ mod profile_read;
 mod profile_register;
 mod profile_review;
 mod profile_update;
+mod records_demo;
 mod records_export;
 mod records_fixtures;
 mod records_import;
