@@ -8,6 +8,8 @@
 //! - `GET  /patients/{patientId}/records/{recordId}` — one record with its FHIR resource.
 //! - `GET  /patients/{patientId}/sources` — the organisations the record came from.
 //! - `GET  /patients/{patientId}/export` — the whole record as a FHIR R4 Bundle.
+//! - `GET  /patients/{patientId}/summary` — for a home screen.
+//! - `GET  /patients/{patientId}/observations/{code}/series` — one LOINC code over time.
 
 mod export;
 pub mod fhir;
@@ -16,7 +18,9 @@ pub mod model;
 mod plan;
 mod read;
 mod repo;
+mod series;
 pub mod sources;
+mod summary;
 
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
@@ -32,9 +36,11 @@ pub const LIST: Route = Route::new("GET", "/patients/{patientId}/records");
 pub const DETAIL: Route = Route::new("GET", "/patients/{patientId}/records/{recordId}");
 pub const SOURCES: Route = Route::new("GET", "/patients/{patientId}/sources");
 pub const EXPORT: Route = Route::new("GET", "/patients/{patientId}/export");
+pub const SUMMARY: Route = Route::new("GET", "/patients/{patientId}/summary");
+pub const SERIES: Route = Route::new("GET", "/patients/{patientId}/observations/{code}/series");
 
 /// Every route this function serves.
-pub const ROUTES: &[Route] = &[IMPORT, LIST, DETAIL, SOURCES, EXPORT];
+pub const ROUTES: &[Route] = &[IMPORT, LIST, DETAIL, SOURCES, EXPORT, SUMMARY, SERIES];
 
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
 pub struct Deps {
@@ -62,6 +68,10 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             read::sources(deps, &call).await
         } else if call.is(EXPORT) {
             export::handle(deps, &call).await
+        } else if call.is(SUMMARY) {
+            summary::handle(deps, &call).await
+        } else if call.is(SERIES) {
+            series::handle(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

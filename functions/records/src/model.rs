@@ -183,7 +183,9 @@ pub struct StoredRecord {
     pub merge_key: String,
     /// The middle part of the index sort key (see `index_group`).
     pub index_group: String,
-    /// The original FHIR resource, as JSON text (byte for byte what the source sent, reserialised).
+    /// The original FHIR resource, as JSON text (what the source sent, reserialised). Empty when
+    /// read without it (lists, summary).
+    #[serde(default)]
     pub resource: String,
     /// The entry's fullUrl in the imported bundle.
     #[serde(default, skip_serializing_if = "Option::is_none")]

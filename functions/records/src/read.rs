@@ -271,7 +271,7 @@ pub async fn sources(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiErro
         dynamo: &deps.platform.dynamo,
         table: &deps.platform.app_table,
     };
-    let all = records.all(&access).await?;
+    let all = records.all_summaries(&access).await?;
     json(
         StatusCode::OK,
         &SourceList {

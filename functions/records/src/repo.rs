@@ -187,14 +187,40 @@ impl Records<'_> {
         Ok((items, output.last_evaluated_key))
     }
 
-    /// Every record of the patient (export, sources, summary), in pages of DynamoDB's 1 MB.
+    /// Every record of the patient with its FHIR resource (the export), in pages of 1 MB.
     pub async fn all(&self, access: &PatientAccess) -> Result<Vec<StoredRecord>, ApiError> {
+        self.read_partition(access, false).await
+    }
+
+    /// Every record of the patient without the FHIR resources (sources, summary, series).
+    pub async fn all_summaries(
+        &self,
+        access: &PatientAccess,
+    ) -> Result<Vec<StoredRecord>, ApiError> {
+        self.read_partition(access, true).await
+    }
+
+    async fn read_partition(
+        &self,
+        access: &PatientAccess,
+        without_resources: bool,
+    ) -> Result<Vec<StoredRecord>, ApiError> {
         let mut records = Vec::new();
         let mut start = None;
         loop {
-            let output = self
-                .dynamo
-                .query()
+            let mut query = self.dynamo.query();
+            if without_resources {
+                for (index, name) in SUMMARY_ATTRIBUTES.iter().enumerate() {
+                    query = query.expression_attribute_names(format!("#p{index}"), *name);
+                }
+                query = query.projection_expression(
+                    (0..SUMMARY_ATTRIBUTES.len())
+                        .map(|index| format!("#p{index}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            }
+            let output = query
                 .table_name(self.table)
                 .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
                 .expression_attribute_values(
@@ -264,6 +290,29 @@ impl Records<'_> {
         output.item.map(store::from_item).transpose()
     }
 }
+
+/// What lists, the summary and series read of a record: all but the FHIR resource.
+const SUMMARY_ATTRIBUTES: [&str; 19] = [
+    "recordId",
+    "patientId",
+    "category",
+    "resourceType",
+    "resourceId",
+    "title",
+    "status",
+    "date",
+    "day",
+    "code",
+    "loinc",
+    "measured",
+    "source",
+    "mergeKey",
+    "indexGroup",
+    "fullUrl",
+    "patientReferences",
+    "importId",
+    "updatedAt",
+];
 
 /// The index key of an item (what a cursor resumes after).
 fn index_key(item: &Item) -> Item {

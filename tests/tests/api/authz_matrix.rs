@@ -97,6 +97,9 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
                                                                    [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
     ("GET", "/patients/{patientId}/sources", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
     ("GET", "/patients/{patientId}/export", Scope::Records,        [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/summary", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/observations/{code}/series", Scope::Records,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
 ];
 
 struct Request {
@@ -339,9 +342,14 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
         },
         ("GET", "/patients/{patientId}/records")
         | ("GET", "/patients/{patientId}/sources")
-        | ("GET", "/patients/{patientId}/export") => Request {
+        | ("GET", "/patients/{patientId}/export")
+        | ("GET", "/patients/{patientId}/summary")
+        | ("GET", "/patients/{patientId}/observations/{code}/series") => Request {
             method: Method::GET,
-            path: route.1.replace("{patientId}", &patient.id),
+            path: route
+                .1
+                .replace("{patientId}", &patient.id)
+                .replace("{code}", "4548-4"),
             body: None,
             if_match: None,
         },

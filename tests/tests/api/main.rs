@@ -18,4 +18,5 @@ mod records_export;
 mod records_fixtures;
 mod records_import;
 mod records_read;
+mod records_summary;
 mod template_security;

@@ -9,7 +9,7 @@ use portal_tests::{GrantState, Method, Patient, TestApp, assert_problem, spawn_a
 use serde_json::Value;
 
 /// A patient whose record holds the three demo sources.
-async fn patient_with_three_sources(app: &TestApp) -> Patient {
+pub async fn patient_with_three_sources(app: &TestApp) -> Patient {
     let patient = app.new_patient().await;
     for name in DEMO_BUNDLES {
         let reply = app
@@ -38,9 +38,9 @@ fn names(list: &[&str]) -> BTreeSet<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
 
-const PRACTICE: &str = "Maple Street Family Practice";
-const URGENT_CARE: &str = "Riverside Urgent Care";
-const SPECIALIST: &str = "Lakeside Endocrinology Clinic";
+pub const PRACTICE: &str = "Maple Street Family Practice";
+pub const URGENT_CARE: &str = "Riverside Urgent Care";
+pub const SPECIALIST: &str = "Lakeside Endocrinology Clinic";
 
 #[tokio::test]
 async fn the_same_thing_from_two_sources_is_shown_once_with_both() {
@@ -241,6 +241,8 @@ async fn who_may_read_the_record() {
         format!("/patients/{}/records", patient.id),
         format!("/patients/{}/sources", patient.id),
         format!("/patients/{}/export", patient.id),
+        format!("/patients/{}/summary", patient.id),
+        format!("/patients/{}/observations/4548-4/series", patient.id),
     ];
     app.grant(
         &patient.id,
