@@ -58,11 +58,13 @@ pub enum Action {
     ReadRecords,
     /// Download the whole health record as a FHIR bundle.
     ExportRecords,
+    /// Add a result (with an explanation for the patient) to the record, as the practice.
+    AddResult,
 }
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
@@ -77,6 +79,7 @@ impl Action {
         Action::ImportRecords,
         Action::ReadRecords,
         Action::ExportRecords,
+        Action::AddResult,
     ];
 
     /// The name recorded in the audit trail.
@@ -96,6 +99,7 @@ impl Action {
             Action::ImportRecords => "records.import",
             Action::ReadRecords => "records.read",
             Action::ExportRecords => "records.export",
+            Action::AddResult => "records.add-result",
         }
     }
 
@@ -134,7 +138,8 @@ impl Action {
             | Action::ReadAuditTrail
             | Action::ReadCareCircle
             | Action::ManageCareCircle
-            | Action::GrantGuardianAccess => CaregiverNeeds::Never,
+            | Action::GrantGuardianAccess
+            | Action::AddResult => CaregiverNeeds::Never,
         }
     }
 
@@ -158,6 +163,8 @@ impl Action {
             // from referrals. Reading the clinical record is the clinicians' (minimum necessary).
             Action::ImportRecords => &[Role::FrontDesk, Role::Clinician],
             Action::ReadRecords | Action::ExportRecords => &[Role::Clinician],
+            // Results are the clinicians' to report and explain.
+            Action::AddResult => &[Role::Clinician],
         }
     }
 }

@@ -128,3 +128,15 @@ pub fn validate_r4_bundle(document: &Value) -> Result<(), String> {
         Err(String::from_utf8_lossy(&output.stderr).into_owned())
     }
 }
+
+/// A valid `POST /patients/{id}/results` body: an HbA1c with an explanation.
+pub fn new_result() -> Value {
+    json!({
+        "kind": "lab",
+        "code": {"system": "http://loinc.org", "code": "4548-4", "display": "Hemoglobin A1c"},
+        "value": 6.8,
+        "unit": "%",
+        "referenceRange": {"high": 5.7},
+        "explanation": "Your HbA1c is down from 7.4%: the change in your diet is working.",
+    })
+}

@@ -51,6 +51,10 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::ExportRecords.name(),
         "Downloaded the whole health record",
     ),
+    (
+        Action::AddResult.name(),
+        "Added a result to the health record",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

@@ -195,6 +195,9 @@ pub struct StoredRecord {
     pub patient_references: Vec<String>,
     pub import_id: ImportId,
     pub updated_at: Timestamp,
+    /// A clinician's explanation for the patient (results the practice added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
 }
 
 /// First of the named elements that is present, as a string (dates).

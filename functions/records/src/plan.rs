@@ -164,6 +164,7 @@ pub fn plan(
             patient_references: patient_references.clone(),
             import_id,
             updated_at: now,
+            explanation: None,
         };
         *imported.entry(entry.resource_type.clone()).or_default() += 1;
         source_counts

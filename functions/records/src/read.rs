@@ -37,6 +37,9 @@ pub struct RecordView {
     pub source: Source,
     /// Every source that reported this, with its own record.
     pub sources: Vec<ReportedBy>,
+    /// The clinician's explanation for the patient, on results the practice added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
     pub updated_at: Timestamp,
 }
 
@@ -75,6 +78,7 @@ impl RecordView {
             value: first.measured,
             source: first.source,
             sources,
+            explanation: first.explanation,
             updated_at: first.updated_at,
         })
     }

@@ -37,7 +37,7 @@ pub struct ListFilter {
     pub since: Option<String>,
 }
 
-fn item_of(record: &StoredRecord) -> Result<Item, ApiError> {
+pub fn item_of(record: &StoredRecord) -> Result<Item, ApiError> {
     let mut item = store::to_item(
         &keys::health_record(record.patient_id, &record.record_id),
         record,
@@ -292,7 +292,7 @@ impl Records<'_> {
 }
 
 /// What lists, the summary and series read of a record: all but the FHIR resource.
-const SUMMARY_ATTRIBUTES: [&str; 19] = [
+const SUMMARY_ATTRIBUTES: [&str; 20] = [
     "recordId",
     "patientId",
     "category",
@@ -312,6 +312,7 @@ const SUMMARY_ATTRIBUTES: [&str; 19] = [
     "patientReferences",
     "importId",
     "updatedAt",
+    "explanation",
 ];
 
 /// The index key of an item (what a cursor resumes after).

@@ -22,6 +22,9 @@ pub trait Handler: Send + Sync {
 pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), ConfigError> {
     match binary {
         "auth" => portal_auth::AuthSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ()),
+        "records" => {
+            portal_records::RecordsSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
+        }
         _ => Ok(()),
     }
 }
@@ -45,7 +48,13 @@ pub fn handler_for(
         "care-circle" => Some(Arc::new(CareCircle(portal_care_circle::Deps::new(
             settings, sdk,
         )))),
-        "records" => Some(Arc::new(Records(portal_records::Deps::new(settings, sdk)))),
+        "records" => {
+            let records =
+                portal_records::RecordsSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+            Some(Arc::new(Records(portal_records::Deps::new(
+                settings, &records, sdk,
+            ))))
+        }
         _ => None,
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use portal_local::identity::DEMO_PASSWORD;
 use portal_shared::authz::Scope;
-use portal_tests::fhir::small_bundle;
+use portal_tests::fhir::{new_result, small_bundle};
 use portal_tests::{
     Actor, GrantState, Method, Patient, TestApp, fresh_client_address, invitation_body,
     registration, spawn_app, template_routes, unique_carer_email, unique_family_name,
@@ -100,6 +100,8 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
     ("GET", "/patients/{patientId}/summary", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
     ("GET", "/patients/{patientId}/observations/{code}/series", Scope::Records,
                                                                    [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+    // Results are the clinicians' to report and explain; no grant reaches it.
+    ("POST", "/patients/{patientId}/results", Scope::Records,      [401, 403, 404, 404, 403, 403, 404, 404, 201, 403, 403, 403]),
 ];
 
 struct Request {
@@ -351,6 +353,12 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                 .replace("{patientId}", &patient.id)
                 .replace("{code}", "4548-4"),
             body: None,
+            if_match: None,
+        },
+        ("POST", "/patients/{patientId}/results") => Request {
+            method: Method::POST,
+            path: format!("/patients/{}/results", patient.id),
+            body: Some(new_result()),
             if_match: None,
         },
         ("GET", "/patients/{patientId}/records/{recordId}") => {

@@ -18,5 +18,6 @@ mod records_export;
 mod records_fixtures;
 mod records_import;
 mod records_read;
+mod records_results;
 mod records_summary;
 mod template_security;

@@ -1,0 +1,251 @@
+//! `POST /patients/{patientId}/results` — a clinician of the practice adds a lab result or vital
+//! sign, with a short explanation for the patient. It is in the record at once: nothing holds
+//! results back from the patient (21st Century Cures Act). The record is a FHIR R4 Observation
+//! (the explanation is its `note`) from the practice's own source, so it is listed, merged into
+//! series and exported like any imported one.
+
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::authz::Action;
+use portal_shared::http::Call;
+use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
+use portal_shared::ids::{ImportId, RecordId};
+use portal_shared::timestamp::Timestamp;
+use portal_shared::validation::FieldErrors;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::Deps;
+use crate::model::{Category, Coded, LOINC, Measured, StoredRecord, day_of, index_group};
+use crate::read::RecordView;
+use crate::repo::{Records, item_of};
+use crate::sources::named_source;
+
+const MAX_TITLE: usize = 200;
+const MAX_EXPLANATION: usize = 2000;
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Lab,
+    Vital,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Code {
+    system: String,
+    code: String,
+    #[serde(default)]
+    display: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Range {
+    #[serde(default)]
+    low: Option<f64>,
+    #[serde(default)]
+    high: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct NewResult {
+    kind: Kind,
+    code: Code,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    value: Option<f64>,
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    reference_range: Option<Range>,
+    #[serde(default)]
+    effective: Option<String>,
+    explanation: String,
+}
+
+fn non_blank(value: Option<&String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let patient = call.patient_in_path()?;
+    let access = deps
+        .platform
+        .authorizer()
+        .patient(call, patient, Action::AddResult, "records/results")
+        .await?;
+    let idempotency = Idempotency::from_call(call)?;
+    if let Some(idempotency) = &idempotency
+        && let Some(first) = idempotency
+            .lookup(&deps.platform.dynamo, &deps.platform.app_table)
+            .await?
+    {
+        return first.render(true);
+    }
+    let body: NewResult = call.json_body()?;
+    let mut errors = FieldErrors::new();
+    let system = body.code.system.trim().to_owned();
+    let code = body.code.code.trim().to_owned();
+    if system.is_empty() {
+        errors.add("code.system", "is required");
+    }
+    if code.is_empty() || code.len() > 64 {
+        errors.add("code.code", "must be 1 to 64 characters");
+    }
+    let title = non_blank(body.title.as_ref())
+        .or_else(|| non_blank(body.code.display.as_ref()))
+        .unwrap_or_default();
+    if title.is_empty() || title.chars().count() > MAX_TITLE {
+        errors.add(
+            "title",
+            format!("1 to {MAX_TITLE} characters (or a code.display) are required"),
+        );
+    }
+    let unit = non_blank(body.unit.as_ref());
+    let text = non_blank(body.text.as_ref());
+    match (body.value, &text) {
+        (None, None) => errors.add("value", "a value (with its unit) or a text is required"),
+        (Some(value), _) if !value.is_finite() => errors.add("value", "must be a number"),
+        (Some(_), _) if unit.is_none() => errors.add("unit", "is required with a value"),
+        _ => {}
+    }
+    let explanation = body.explanation.trim().to_owned();
+    if explanation.is_empty() || explanation.chars().count() > MAX_EXPLANATION {
+        errors.add(
+            "explanation",
+            format!("1 to {MAX_EXPLANATION} characters for the patient are required"),
+        );
+    }
+    let now = Timestamp::now();
+    let effective = match &body.effective {
+        None => Some(now),
+        Some(raw) => errors.check(
+            "effective",
+            Timestamp::parse(raw)
+                .filter(|at| *at <= now.plus(std::time::Duration::from_secs(300)))
+                .ok_or_else(|| "must be an RFC 3339 time, not in the future".to_owned()),
+        ),
+    };
+    errors.finish()?;
+    // Results go to patients of the practice only (a well-formed id of nobody is 404).
+    Records {
+        dynamo: &deps.platform.dynamo,
+        table: &deps.platform.app_table,
+    }
+    .profile_identity(&access)
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    let effective = effective.unwrap_or(now);
+    let (low, high) = body
+        .reference_range
+        .as_ref()
+        .map_or((None, None), |r| (r.low, r.high));
+
+    let source = named_source(&deps.practice_name);
+    let resource_id = ImportId::generate().to_string().to_lowercase();
+    let record_id = RecordId::derive(&source.source_id, "Observation", &resource_id);
+    let (category, category_code, category_display) = match body.kind {
+        Kind::Lab => (Category::Labs, "laboratory", "Laboratory"),
+        Kind::Vital => (Category::Vitals, "vital-signs", "Vital Signs"),
+    };
+    let mut resource = json!({
+        "resourceType": "Observation",
+        "id": resource_id,
+        "status": "final",
+        "category": [{"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": category_code,
+            "display": category_display,
+        }]}],
+        "code": {"coding": [{"system": system, "code": code, "display": title}], "text": title},
+        "subject": {"reference": format!("Patient/{patient}")},
+        "effectiveDateTime": effective.to_string(),
+        "issued": now.to_string(),
+        "performer": [{"display": call.caller().display_name.clone().unwrap_or_else(|| "Clinician".into())}],
+        "note": [{"text": explanation}],
+    });
+    if let Some(value) = body.value {
+        resource["valueQuantity"] = json!({"value": value, "unit": unit});
+    } else if let Some(text) = &text {
+        resource["valueString"] = json!(text);
+    }
+    if low.is_some() || high.is_some() {
+        let mut range = json!({});
+        if let Some(low) = low {
+            range["low"] = json!({"value": low, "unit": unit});
+        }
+        if let Some(high) = high {
+            range["high"] = json!({"value": high, "unit": unit});
+        }
+        resource["referenceRange"] = json!([range]);
+    }
+    let date = effective.to_string();
+    let day = day_of(&date);
+    let record = StoredRecord {
+        record_id: record_id.clone(),
+        patient_id: patient,
+        category,
+        resource_type: "Observation".into(),
+        resource_id,
+        title: title.clone(),
+        status: Some("final".into()),
+        date: Some(date),
+        index_group: index_group(category, None, Some(&day)),
+        day: Some(day),
+        code: Some(Coded {
+            system: Some(system.clone()),
+            code: Some(code.clone()),
+            display: Some(title),
+        }),
+        loinc: (system == LOINC).then(|| code.clone()),
+        measured: Some(Measured {
+            value: body.value,
+            unit,
+            text,
+            low,
+            high,
+        }),
+        source,
+        merge_key: format!("{}#{record_id}", category.as_str()),
+        resource: serde_json::to_string(&resource).map_err(ApiError::internal)?,
+        full_url: None,
+        patient_references: vec![format!("Patient/{patient}")],
+        import_id: ImportId::generate(),
+        updated_at: now,
+        explanation: Some(explanation),
+    };
+    let put = Put::builder()
+        .table_name(&deps.platform.app_table)
+        .set_item(Some(item_of(&record)?))
+        .condition_expression("attribute_not_exists(PK)")
+        .build()
+        .map_err(ApiError::internal)?;
+    let view = RecordView::merged(vec![record]).ok_or_else(|| ApiError::internal("no view"))?;
+    let response = StoredResponse {
+        status: StatusCode::CREATED.as_u16(),
+        body: serde_json::to_string(&view).map_err(ApiError::internal)?,
+        location: Some(call.link(&format!("/patients/{patient}/records/{record_id}"))),
+        etag: None,
+        patient_id: Some(patient),
+    };
+    match create_once(
+        &deps.platform.dynamo,
+        &deps.platform.app_table,
+        idempotency.as_ref(),
+        vec![TransactWriteItem::builder().put(put).build()],
+        response,
+    )
+    .await?
+    {
+        Outcome::Created(response) => response.render(false),
+        Outcome::Replayed(first) => first.render(true),
+    }
+}
