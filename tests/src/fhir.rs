@@ -140,3 +140,24 @@ pub fn new_result() -> Value {
         "explanation": "Your HbA1c is down from 7.4%: the change in your diet is working.",
     })
 }
+
+/// A bundle of `count` observations from one clinic, made out to `family`.
+pub fn many_observations(family: &str, count: usize) -> Value {
+    let mut entries = vec![
+        json!({"fullUrl": "urn:uuid:org", "resource": {"resourceType": "Organization", "name": "Big Lab"}}),
+        json!({"fullUrl": "urn:uuid:pat", "resource": {"resourceType": "Patient",
+            "name": [{"family": family}], "birthDate": "1984-03-12"}}),
+    ];
+    for n in 0..count {
+        entries.push(json!({"fullUrl": format!("urn:uuid:obs-{n}"), "resource": {
+            "resourceType": "Observation", "id": format!("glucose-{n}"), "status": "final",
+            "category": [{"coding": [{"code": "laboratory"}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7", "display": "Glucose"}]},
+            "subject": {"reference": "urn:uuid:pat"},
+            "performer": [{"reference": "urn:uuid:org"}],
+            "effectiveDateTime": format!("2020-01-01T00:{:02}:{:02}Z", (n / 60) % 60, n % 60),
+            "valueQuantity": {"value": 90 + (n % 40), "unit": "mg/dL"}
+        }}));
+    }
+    json!({"resourceType": "Bundle", "type": "batch", "entry": entries})
+}

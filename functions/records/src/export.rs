@@ -18,8 +18,7 @@ use crate::fhir::rewrite_references;
 use crate::model::{Source, StoredRecord};
 use crate::repo::Records;
 
-/// The identifier system of the sources in exported Organizations and `meta.source`.
-pub const SOURCE_SYSTEM: &str = "https://patient-portal.dev/fhir/sources";
+pub use crate::model::SOURCE_SYSTEM;
 
 /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` from 32 hex digits (or a hash of anything else).
 fn uuid_of(hex: &str) -> String {
@@ -90,6 +89,12 @@ pub fn bundle(
         }
         for reference in &record.patient_references {
             targets.insert((source.clone(), reference.clone()), patient_url.clone());
+        }
+        for reference in &record.organization_references {
+            targets.insert(
+                (source.clone(), reference.clone()),
+                uuid_of(&format!("source:{source}")),
+            );
         }
     }
     for source in sources.values() {

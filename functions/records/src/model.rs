@@ -193,6 +193,10 @@ pub struct StoredRecord {
     /// How the bundle referred to its Patient (rewritten to the portal's patient on export).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patient_references: Vec<String>,
+    /// How the bundle referred to this record's source Organization (pointed at the exported
+    /// Organization on export).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organization_references: Vec<String>,
     pub import_id: ImportId,
     pub updated_at: Timestamp,
     /// A clinician's explanation for the patient (results the practice added).
@@ -370,6 +374,10 @@ fn measured(resource: &Map<String, Value>) -> Option<Measured> {
 }
 
 pub const LOINC: &str = "http://loinc.org";
+
+/// The identifier system of the sources in exported Organizations (and `meta.source`): an
+/// export imported elsewhere keeps its sources' ids, so its records keep theirs.
+pub const SOURCE_SYSTEM: &str = "https://patient-portal.dev/fhir/sources";
 
 /// What the list shows of one entry, taken out of the resource.
 pub struct Extract {

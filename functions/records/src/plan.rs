@@ -86,6 +86,15 @@ pub fn plan(
             refs
         })
         .collect();
+    // How the bundle refers to each source's Organization(s).
+    let mut organization_references: HashMap<String, Vec<String>> = HashMap::new();
+    for org in bundle.of_type("Organization") {
+        if let Some(source) = crate::sources::organization_source(org) {
+            let refs = organization_references.entry(source.source_id).or_default();
+            refs.extend(org.full_url.clone());
+            refs.extend(org.id.as_ref().map(|id| format!("Organization/{id}")));
+        }
+    }
     let mut imported: BTreeMap<String, usize> = BTreeMap::new();
     let mut skipped: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
     let mut errors = Vec::new();
@@ -162,6 +171,10 @@ pub fn plan(
             resource: text,
             full_url: entry.full_url.clone(),
             patient_references: patient_references.clone(),
+            organization_references: organization_references
+                .get(&source.source_id)
+                .cloned()
+                .unwrap_or_default(),
             import_id,
             updated_at: now,
             explanation: None,

@@ -149,6 +149,21 @@ impl Records<'_> {
             .expression_attribute_values(":pk", string(keys::health_record_index(access.patient())))
             .limit(limit)
             .set_exclusive_start_key(start_after);
+        // Everything but the FHIR resource, and the keys a cursor resumes after.
+        let projected: Vec<&str> = SUMMARY_ATTRIBUTES
+            .iter()
+            .copied()
+            .chain([keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK])
+            .collect();
+        for (index, name) in projected.iter().enumerate() {
+            query = query.expression_attribute_names(format!("#p{index}"), *name);
+        }
+        query = query.projection_expression(
+            (0..projected.len())
+                .map(|index| format!("#p{index}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
         query = match filter.category {
             Some(category) => query
                 .key_condition_expression("GSI1PK = :pk AND begins_with(GSI1SK, :prefix)")
@@ -292,7 +307,7 @@ impl Records<'_> {
 }
 
 /// What lists, the summary and series read of a record: all but the FHIR resource.
-const SUMMARY_ATTRIBUTES: [&str; 20] = [
+const SUMMARY_ATTRIBUTES: [&str; 21] = [
     "recordId",
     "patientId",
     "category",
@@ -310,6 +325,7 @@ const SUMMARY_ATTRIBUTES: [&str; 20] = [
     "indexGroup",
     "fullUrl",
     "patientReferences",
+    "organizationReferences",
     "importId",
     "updatedAt",
     "explanation",

@@ -218,6 +218,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         resource: serde_json::to_string(&resource).map_err(ApiError::internal)?,
         full_url: None,
         patient_references: vec![format!("Patient/{patient}")],
+        organization_references: Vec::new(),
         import_id: ImportId::generate(),
         updated_at: now,
         explanation: Some(explanation),

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::fhir::{Bundle, Entry, references};
-use crate::model::{Source, short_hash};
+use crate::model::{SOURCE_SYSTEM, Source, short_hash};
 
 /// Elements that name who did or recorded something.
 const ACTORS: [&str; 12] = [
@@ -34,6 +34,24 @@ pub fn organization_source(org: &Entry) -> Option<Source> {
     let name = org.get("name").and_then(Value::as_str)?.trim().to_owned();
     if name.is_empty() {
         return None;
+    }
+    // One of ours (an export of this portal): keep the source's id.
+    let exported = org
+        .get("identifier")
+        .and_then(Value::as_array)
+        .and_then(|ids| {
+            ids.iter().find_map(|id| {
+                (id.get("system")?.as_str()? == SOURCE_SYSTEM)
+                    .then(|| id.get("value")?.as_str())
+                    .flatten()
+                    .filter(|v| v.len() == 20 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+            })
+        });
+    if let Some(source_id) = exported {
+        return Some(Source {
+            source_id: source_id.to_owned(),
+            name,
+        });
     }
     let identifier = org
         .get("identifier")
@@ -113,12 +131,22 @@ impl SourceRules<'_> {
         None
     }
 
-    fn meta_source(entry: &Entry) -> Option<Source> {
+    fn meta_source(&self, entry: &Entry) -> Option<Source> {
         let uri = entry
             .get("meta")
             .and_then(|m| m.get("source"))
             .and_then(Value::as_str)?
             .trim();
+        // This portal's export names its source Organization in the bundle.
+        if let Some(id) = uri.strip_prefix(&format!("{SOURCE_SYSTEM}/"))
+            && let Some(source) = self
+                .bundle
+                .of_type("Organization")
+                .filter_map(organization_source)
+                .find(|s| s.source_id == id)
+        {
+            return Some(source);
+        }
         (!uri.is_empty()).then(|| Source {
             source_id: short_hash(&format!("meta-source:{uri}")),
             name: uri.to_owned(),
@@ -152,7 +180,7 @@ impl SourceRules<'_> {
 
     pub fn source_of(&self, entry: &Entry) -> Source {
         self.named_organization(entry, 0)
-            .or_else(|| Self::meta_source(entry))
+            .or_else(|| self.meta_source(entry))
             .or_else(|| self.document_source())
             .or_else(|| self.named.map(named_source))
             .or_else(|| self.only_organization())

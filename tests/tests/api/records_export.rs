@@ -136,3 +136,56 @@ async fn import_then_export_returns_every_clinical_resource_with_its_source() {
         .expect("rv-htn");
     assert_eq!(condition["resource"]["subject"]["reference"], patient_url);
 }
+
+/// An export imported elsewhere (another portal, another patient here) keeps every source and
+/// every record id: nothing is lost or doubled on the way.
+#[tokio::test]
+async fn an_export_imports_again_with_the_same_sources_and_records() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    for name in DEMO_BUNDLES {
+        let reply = app
+            .import_bundle(
+                &patient.id,
+                &app.front_desk,
+                &demo_bundle_for(name, &patient.family),
+                "",
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{reply:#?}");
+    }
+    let exported = export_and_check(app, &patient).await;
+    let before = sources_of(app, &patient).await;
+    let elsewhere = app.new_patient().await;
+    let reply = app
+        .import_bundle(
+            &elsewhere.id,
+            &app.clinician,
+            &exported,
+            "?confirmPatientMismatch=true",
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    assert_eq!(reply.body["errors"], serde_json::json!([]));
+    assert_eq!(sources_of(app, &elsewhere).await, before);
+    let again = export_and_check(app, &elsewhere).await;
+    assert_eq!(clinical_resources(&again), clinical_resources(&exported));
+}
+
+async fn sources_of(app: &TestApp, who: &Patient) -> Vec<(Value, Value, Value)> {
+    let reply = app
+        .get(&format!("/patients/{}/sources", who.id), &who.actor)
+        .await;
+    reply.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|s| {
+            (
+                s["sourceId"].clone(),
+                s["name"].clone(),
+                s["records"].clone(),
+            )
+        })
+        .collect()
+}

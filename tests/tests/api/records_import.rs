@@ -1,7 +1,7 @@
 //! `POST /patients/{patientId}/imports`: FHIR R4 bundles from other organisations.
 
 use portal_shared::authz::Scope;
-use portal_tests::fhir::{demo_bundle_for, small_bundle};
+use portal_tests::fhir::{demo_bundle_for, many_observations, small_bundle};
 use portal_tests::{GrantState, Method, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
@@ -371,4 +371,46 @@ async fn who_may_import() {
     assert_problem(&reply, 403, None);
     let nothing: Vec<Value> = app.all_records(&unscoped.id, &unscoped.actor, "").await;
     assert!(nothing.is_empty());
+}
+
+async fn lab_count(app: &portal_tests::TestApp, patient: &portal_tests::Patient) -> u64 {
+    let sources = app
+        .get(&format!("/patients/{}/sources", patient.id), &patient.actor)
+        .await;
+    sources.body["items"][0]["records"].as_u64().unwrap_or(0)
+}
+
+/// Many batches of 25, written four at a time; a request that failed part-way (here: only the
+/// first 300 entries written) completes when retried, without duplicates.
+#[tokio::test]
+async fn a_large_bundle_is_written_in_batches_and_a_partial_import_completes_on_retry() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let full = many_observations(&patient.family, 1000);
+    let mut partial = full.clone();
+    partial["entry"]
+        .as_array_mut()
+        .expect("entries")
+        .truncate(302);
+    let first = app
+        .import_bundle(&patient.id, &patient.actor, &partial, "")
+        .await;
+    assert_eq!(first.status, 201, "{first:#?}");
+    assert_eq!(lab_count(app, &patient).await, 300);
+    let retried = app
+        .import_bundle(&patient.id, &patient.actor, &full, "")
+        .await;
+    assert_eq!(retried.status, 201, "{retried:#?}");
+    assert_eq!(retried.body["imported"]["Observation"], 1000);
+    assert_eq!(lab_count(app, &patient).await, 1000);
+    let series = app
+        .get(
+            &format!("/patients/{}/observations/2345-7/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(
+        series.body["series"][0]["points"].as_array().map(Vec::len),
+        Some(1000)
+    );
 }
