@@ -36,6 +36,9 @@ impl Entry {
 pub struct Bundle {
     pub kind: String,
     pub entries: Vec<Entry>,
+    /// Entries that are DELETE requests of a transaction or batch (no resource): position and
+    /// the resource type their URL names.
+    pub deletions: Vec<(usize, String)>,
     /// Full URL, `Type/id` and absolute URLs → entry position in `entries`.
     index: HashMap<String, usize>,
 }
@@ -152,6 +155,7 @@ impl Bundle {
             }
         };
         let mut entries = Vec::with_capacity(raw_entries.len());
+        let mut deletions = Vec::new();
         let mut count = 0usize;
         let mut add = |errors: &mut FieldErrors, field: String, message: &str| {
             count += 1;
@@ -176,6 +180,25 @@ impl Bundle {
                     None
                 }
             };
+            let method = entry
+                .get("request")
+                .and_then(|r| r.get("method"))
+                .and_then(Value::as_str);
+            if method == Some("DELETE") && entry.get("resource").is_none() {
+                let url = entry
+                    .get("request")
+                    .and_then(|r| r.get("url"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let resource_type = url.split(['/', '?']).next().unwrap_or("");
+                let resource_type = if valid_resource_type(resource_type) {
+                    resource_type.to_owned()
+                } else {
+                    "Unknown".to_owned()
+                };
+                deletions.push((index, resource_type));
+                continue;
+            }
             let Some(Value::Object(resource)) = entry.remove("resource") else {
                 add(
                     &mut errors,
@@ -274,6 +297,7 @@ impl Bundle {
         Ok(Bundle {
             kind,
             entries,
+            deletions,
             index,
         })
     }
@@ -388,6 +412,20 @@ mod tests {
             fields(error.unwrap_err()),
             ["resourceType", "type", "entry"]
         );
+    }
+
+    #[test]
+    fn delete_requests_are_set_aside() {
+        let bundle = Bundle::parse(json!({
+            "resourceType": "Bundle", "type": "transaction",
+            "entry": [
+                {"request": {"method": "DELETE", "url": "Observation/x"}},
+                {"resource": {"resourceType": "Basic", "id": "b"}, "request": {"method": "PUT", "url": "Basic/b"}},
+            ]
+        }))
+        .expect("valid");
+        assert_eq!(bundle.deletions, [(0, "Observation".to_owned())]);
+        assert_eq!(bundle.entries.len(), 1);
     }
 
     #[test]

@@ -16,6 +16,10 @@ use crate::sources::SourceRules;
 /// reported, not stored.
 pub const MAX_RESOURCE_BYTES: usize = 350 * 1024;
 
+/// The report lists this many errors and warnings at most (it is stored, and items hold
+/// 400 KB); the counts are complete.
+const MAX_LISTED_PROBLEMS: usize = 100;
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Skipped {
@@ -52,10 +56,13 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     pub skipped_total: usize,
     pub sources: Vec<SourceCount>,
-    /// Entries that could not be imported.
+    /// Entries that could not be imported (the first 100; `errorCount` says how many).
     pub errors: Vec<EntryProblem>,
-    /// Imported, with something to know (a reference to a resource not in the bundle...).
+    pub error_count: usize,
+    /// Imported, with something to know (a reference to a resource not in the bundle...): the
+    /// first 100; `warningCount` says how many.
     pub warnings: Vec<EntryProblem>,
+    pub warning_count: usize,
     pub patient_check: PatientCheck,
     pub imported_at: Timestamp,
 }
@@ -205,6 +212,14 @@ pub fn plan(
             }
         }
     }
+    for (_, resource_type) in &bundle.deletions {
+        *skipped
+            .entry((
+                resource_type.clone(),
+                "a DELETE request: imports never remove records; ask the practice to correct one",
+            ))
+            .or_default() += 1;
+    }
     let skipped: Vec<Skipped> = skipped
         .into_iter()
         .map(|((resource_type, reason), count)| Skipped {
@@ -216,14 +231,16 @@ pub fn plan(
     let report = Report {
         import_id,
         bundle_type: bundle.kind.clone(),
-        entries: bundle.entries.len(),
+        entries: bundle.entries.len() + bundle.deletions.len(),
         imported_total: imported.values().sum(),
         imported,
         skipped_total: skipped.iter().map(|s| s.count).sum(),
         skipped,
         sources: source_counts.into_values().collect(),
-        errors,
-        warnings,
+        error_count: errors.len(),
+        errors: errors.into_iter().take(MAX_LISTED_PROBLEMS).collect(),
+        warning_count: warnings.len(),
+        warnings: warnings.into_iter().take(MAX_LISTED_PROBLEMS).collect(),
         patient_check,
         imported_at: now,
     };
