@@ -10,6 +10,10 @@ use serde_json::{Map, Value};
 /// Bundle types an import accepts.
 pub const ACCEPTED_TYPES: [&str; 4] = ["transaction", "batch", "collection", "document"];
 
+/// Entries one import may carry: written in well under API Gateway's 29 s, so a retry after a
+/// timeout always completes (5 MB of typical entries is a few thousand).
+pub const MAX_ENTRIES: usize = 10_000;
+
 /// At most this many problems are listed in a 422 (a broken file would otherwise list
 /// thousands).
 const MAX_REPORTED_ERRORS: usize = 50;
@@ -144,6 +148,16 @@ impl Bundle {
             );
         }
         let raw_entries = match bundle.remove("entry") {
+            Some(Value::Array(entries)) if entries.len() > MAX_ENTRIES => {
+                errors.add(
+                    "entry",
+                    format!(
+                        "{} entries: one import takes at most {MAX_ENTRIES}; split the bundle",
+                        entries.len()
+                    ),
+                );
+                Vec::new()
+            }
             Some(Value::Array(entries)) if !entries.is_empty() => entries,
             Some(Value::Array(_)) | None => {
                 errors.add("entry", "the bundle has no entries");

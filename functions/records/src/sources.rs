@@ -1,6 +1,7 @@
 //! Which organisation a resource came from: the Organization it names (performer, service
 //! provider, recorder...), through its encounter, its `meta.source`, the document's custodian,
-//! the source the uploader names, or the bundle's only Organization — in that order.
+//! the bundle's only Organization, or (when the bundle names none) the source the uploader
+//! names — in that order: what the bundle says is more precise than the uploader's label.
 
 use serde_json::Value;
 
@@ -182,8 +183,8 @@ impl SourceRules<'_> {
         self.named_organization(entry, 0)
             .or_else(|| self.meta_source(entry))
             .or_else(|| self.document_source())
-            .or_else(|| self.named.map(named_source))
             .or_else(|| self.only_organization())
+            .or_else(|| self.named.map(named_source))
             .unwrap_or_else(unnamed_source)
     }
 }

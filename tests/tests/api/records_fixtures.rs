@@ -58,6 +58,11 @@ async fn every_shared_fixture_bundle_imports_with_a_sensible_report() {
             continue;
         }
         let report = &reply.body;
+        // Shown with --nocapture (and on failure): what each real bundle turned into.
+        println!(
+            "{name}: imported {} skipped {} sources {} warnings {}",
+            report["imported"], report["skipped"], report["sources"], report["warningCount"]
+        );
         let imported = report["importedTotal"].as_u64().unwrap_or(0);
         let skipped = report["skippedTotal"].as_u64().unwrap_or(0);
         let errors = report["errors"].as_array().map_or(0, Vec::len) as u64;

@@ -177,6 +177,13 @@ async fn invalid_fhir_is_refused_naming_the_entries_and_nothing_is_written() {
             .await;
         assert_problem(&reply, 422, Some(field));
     }
+    let mut too_many = small_bundle(&patient.family);
+    let entry = too_many["entry"][2].clone();
+    too_many["entry"] = Value::Array(vec![entry; 10_001]);
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &too_many, "")
+        .await;
+    assert_problem(&reply, 422, Some("entry"));
     let reply = app
         .import_bundle(&patient.id, &patient.actor, &json!({}), "?source=")
         .await;
