@@ -1,7 +1,8 @@
-//! `POST /patients/{patientId}/results` — a clinician of the practice adds a lab result or vital
-//! sign, with a short explanation for the patient. It is in the record at once: nothing holds
+//! `POST /patients/{patientId}/results` — a clinician of the practice adds a lab result, a vital
+//! sign or a note, with a short explanation for the patient. It is in the record at once: nothing holds
 //! results back from the patient (21st Century Cures Act). The record is a FHIR R4 Observation
-//! (the explanation is its `note`) from the practice's own source, so it is listed, merged into
+//! (the explanation is its `note`; a note is a DocumentReference with the note and the
+//! explanation as plain-text attachments) from the practice's own source, so it is listed, merged into
 //! series and exported like any imported one.
 
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
@@ -25,12 +26,15 @@ use crate::sources::named_source;
 
 const MAX_TITLE: usize = 200;
 const MAX_EXPLANATION: usize = 2000;
+const MAX_NOTE: usize = 20_000;
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum Kind {
     Lab,
     Vital,
+    /// A clinical note (a FHIR DocumentReference with the text as a plain-text attachment).
+    Note,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,7 +59,9 @@ struct Range {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct NewResult {
     kind: Kind,
-    code: Code,
+    /// Required for labs and vitals; a note defaults to LOINC 11506-3 (progress note).
+    #[serde(default)]
+    code: Option<Code>,
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
@@ -92,16 +98,29 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     }
     let body: NewResult = call.json_body()?;
     let mut errors = FieldErrors::new();
-    let system = body.code.system.trim().to_owned();
-    let code = body.code.code.trim().to_owned();
-    if system.is_empty() {
+    let is_note = matches!(body.kind, Kind::Note);
+    let given_code = match (&body.code, is_note) {
+        (Some(code), _) => Some((
+            code.system.trim().to_owned(),
+            code.code.trim().to_owned(),
+            non_blank(code.display.as_ref()),
+        )),
+        (None, true) => Some((LOINC.to_owned(), "11506-3".to_owned(), None)),
+        (None, false) => {
+            errors.add("code", "is required for a lab result or vital sign");
+            None
+        }
+    };
+    let (system, code, display) = given_code.unwrap_or_default();
+    if body.code.is_some() && system.is_empty() {
         errors.add("code.system", "is required");
     }
-    if code.is_empty() || code.len() > 64 {
+    if body.code.is_some() && (code.is_empty() || code.len() > 64) {
         errors.add("code.code", "must be 1 to 64 characters");
     }
     let title = non_blank(body.title.as_ref())
-        .or_else(|| non_blank(body.code.display.as_ref()))
+        .or(display)
+        .or_else(|| is_note.then(|| "Progress note".to_owned()))
         .unwrap_or_default();
     if title.is_empty() || title.chars().count() > MAX_TITLE {
         errors.add(
@@ -111,10 +130,15 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     }
     let unit = non_blank(body.unit.as_ref());
     let text = non_blank(body.text.as_ref());
-    match (body.value, &text) {
-        (None, None) => errors.add("value", "a value (with its unit) or a text is required"),
-        (Some(value), _) if !value.is_finite() => errors.add("value", "must be a number"),
-        (Some(_), _) if unit.is_none() => errors.add("unit", "is required with a value"),
+    match (body.value, &text, is_note) {
+        (Some(_), _, true) => errors.add("value", "a note has no value: write it in text"),
+        (None, None, true) => errors.add("text", "the note is required"),
+        (None, Some(text), true) if text.chars().count() > MAX_NOTE => {
+            errors.add("text", format!("at most {MAX_NOTE} characters"))
+        }
+        (None, None, false) => errors.add("value", "a value (with its unit) or a text is required"),
+        (Some(value), _, false) if !value.is_finite() => errors.add("value", "must be a number"),
+        (Some(_), _, false) if unit.is_none() => errors.add("unit", "is required with a value"),
         _ => {}
     }
     let explanation = body.explanation.trim().to_owned();
@@ -151,11 +175,22 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
 
     let source = named_source(&deps.practice_name);
     let resource_id = ImportId::generate().to_string().to_lowercase();
-    let record_id = RecordId::derive(&source.source_id, "Observation", &resource_id);
+    let resource_type = if is_note {
+        "DocumentReference"
+    } else {
+        "Observation"
+    };
+    let record_id = RecordId::derive(&source.source_id, resource_type, &resource_id);
     let (category, category_code, category_display) = match body.kind {
         Kind::Lab => (Category::Labs, "laboratory", "Laboratory"),
         Kind::Vital => (Category::Vitals, "vital-signs", "Vital Signs"),
+        Kind::Note => (Category::Documents, "", ""),
     };
+    let author = call
+        .caller()
+        .display_name
+        .clone()
+        .unwrap_or_else(|| "Clinician".into());
     let mut resource = json!({
         "resourceType": "Observation",
         "id": resource_id,
@@ -169,15 +204,37 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         "subject": {"reference": format!("Patient/{patient}")},
         "effectiveDateTime": effective.to_string(),
         "issued": now.to_string(),
-        "performer": [{"display": call.caller().display_name.clone().unwrap_or_else(|| "Clinician".into())}],
+        "performer": [{"display": author}],
         "note": [{"text": explanation}],
     });
-    if let Some(value) = body.value {
-        resource["valueQuantity"] = json!({"value": value, "unit": unit});
-    } else if let Some(text) = &text {
-        resource["valueString"] = json!(text);
+    if is_note {
+        use base64::Engine;
+        let encode = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
+        resource = json!({
+            "resourceType": "DocumentReference",
+            "id": resource_id,
+            "status": "current",
+            "type": {"coding": [{"system": system, "code": code, "display": title}], "text": title},
+            "subject": {"reference": format!("Patient/{patient}")},
+            "date": effective.to_string(),
+            "author": [{"display": author}],
+            "description": title,
+            "content": [
+                {"attachment": {"contentType": "text/plain; charset=utf-8", "title": title,
+                                "data": encode(text.as_deref().unwrap_or_default())}},
+                {"attachment": {"contentType": "text/plain; charset=utf-8",
+                                "title": "Explanation for the patient", "data": encode(&explanation)}},
+            ],
+        });
     }
-    if low.is_some() || high.is_some() {
+    if !is_note {
+        if let Some(value) = body.value {
+            resource["valueQuantity"] = json!({"value": value, "unit": unit});
+        } else if let Some(text) = &text {
+            resource["valueString"] = json!(text);
+        }
+    }
+    if !is_note && (low.is_some() || high.is_some()) {
         let mut range = json!({});
         if let Some(low) = low {
             range["low"] = json!({"value": low, "unit": unit});
@@ -193,10 +250,10 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         record_id: record_id.clone(),
         patient_id: patient,
         category,
-        resource_type: "Observation".into(),
+        resource_type: resource_type.into(),
         resource_id,
         title: title.clone(),
-        status: Some("final".into()),
+        status: Some(if is_note { "current" } else { "final" }.into()),
         date: Some(date),
         index_group: index_group(category, None, Some(&day)),
         day: Some(day),
@@ -205,8 +262,8 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             code: Some(code.clone()),
             display: Some(title),
         }),
-        loinc: (system == LOINC).then(|| code.clone()),
-        measured: Some(Measured {
+        loinc: (system == LOINC && !is_note).then(|| code.clone()),
+        measured: (!is_note).then_some(Measured {
             value: body.value,
             unit,
             text,

@@ -184,3 +184,61 @@ async fn only_clinicians_add_results() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_clinicians_note_is_a_document_and_the_export_stays_valid() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let reply = app
+        .send(
+            Method::POST,
+            &results(&patient.id),
+            Some(&app.clinician),
+            Some(json!({
+                "kind": "note",
+                "title": "Follow-up call",
+                "text": "Discussed the new diet; the patient feels well.",
+                "explanation": "A summary of our call on Tuesday.",
+            })),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    assert_eq!(reply.body["category"], "documents");
+    assert_eq!(reply.body["resourceType"], "DocumentReference");
+    assert_eq!(reply.body["code"]["code"], "11506-3");
+    let refused = app
+        .send(
+            Method::POST,
+            &results(&patient.id),
+            Some(&app.clinician),
+            Some(json!({"kind": "note", "value": 3, "unit": "%", "explanation": "x"})),
+        )
+        .await;
+    assert_problem(&refused, 422, Some("value"));
+    let refused = app
+        .send(
+            Method::POST,
+            &results(&patient.id),
+            Some(&app.clinician),
+            Some(
+                json!({"kind": "lab", "value": 3, "unit": "%", "title": "A1c", "explanation": "x"}),
+            ),
+        )
+        .await;
+    assert_problem(&refused, 422, Some("code"));
+    app.send(
+        Method::POST,
+        &results(&patient.id),
+        Some(&app.clinician),
+        Some(new_result()),
+    )
+    .await;
+    let exported = crate::records_export::export_and_check(app, &patient).await;
+    let types: Vec<&str> = exported["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["resource"]["resourceType"].as_str())
+        .collect();
+    assert!(types.contains(&"DocumentReference") && types.contains(&"Observation"));
+}
