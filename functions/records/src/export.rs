@@ -149,14 +149,9 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         dynamo: &deps.platform.dynamo,
         table: &deps.platform.app_table,
     };
-    let profile = records.profile(&access).await?;
+    let profile = records.profile(&access).await?.ok_or(ApiError::NotFound)?;
     let all = records.all(&access).await?;
-    let document = bundle(
-        &patient.to_string(),
-        profile.as_ref(),
-        &all,
-        Timestamp::now(),
-    )?;
+    let document = bundle(&patient.to_string(), Some(&profile), &all, Timestamp::now())?;
     let text = serde_json::to_string(&document).map_err(ApiError::internal)?;
     Response::builder()
         .status(StatusCode::OK)

@@ -141,6 +141,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     };
     // Read until one group more than the page holds has begun (or the end): the same thing
     // from several sources sits side by side in the index, and a page never splits it.
+    records.require_patient(&access).await?;
     let wanted = page.limit as usize;
     let mut groups: Vec<(String, Vec<StoredRecord>, portal_shared::store::Item)> = Vec::new();
     let mut start = page.start_after.clone();
@@ -275,6 +276,7 @@ pub async fn sources(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiErro
         dynamo: &deps.platform.dynamo,
         table: &deps.platform.app_table,
     };
+    records.require_patient(&access).await?;
     let all = records.all_summaries(&access).await?;
     json(
         StatusCode::OK,

@@ -290,6 +290,14 @@ impl Records<'_> {
         Ok(Some((family, born)))
     }
 
+    /// 404 unless the patient has a profile (a well-formed id of nobody names no record).
+    pub async fn require_patient(&self, access: &PatientAccess) -> Result<(), ApiError> {
+        self.profile_identity(access)
+            .await?
+            .map(|_| ())
+            .ok_or(ApiError::NotFound)
+    }
+
     /// The profile as the export's Patient resource needs it.
     pub async fn profile(&self, access: &PatientAccess) -> Result<Option<Value>, ApiError> {
         let output = self

@@ -124,6 +124,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         dynamo: &deps.platform.dynamo,
         table: &deps.platform.app_table,
     };
+    records.require_patient(&access).await?;
     let all = records.all_summaries(&access).await?;
     json(StatusCode::OK, &series_of(&all, &code))
 }
