@@ -5,6 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 VENV       := .venv
+FHIR_VENV  := .venv-fhir
 STACK_FILE := .portal-local/stack.json
 PORT       ?= 3000
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -22,11 +23,16 @@ $(VENV)/.dev-installed: requirements-dev.txt
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@
 
+$(FHIR_VENV)/.installed: requirements-fhir.txt
+	python3 -m venv $(FHIR_VENV)
+	$(FHIR_VENV)/bin/pip install -q -r requirements-fhir.txt
+	touch $@
+
 $(VENV)/.deploy-installed: requirements-deploy.txt $(VENV)/.dev-installed
 	$(VENV)/bin/pip install -q -r requirements-deploy.txt
 	touch $@
 
-venv: $(VENV)/.dev-installed ## Install the local-stack and lint tools into .venv/
+venv: $(VENV)/.dev-installed $(FHIR_VENV)/.installed ## Install the local-stack and lint tools into .venv/ (the FHIR validator: .venv-fhir/)
 
 deploy-tools: $(VENV)/.deploy-installed ## Install AWS SAM CLI and cargo-lambda into .venv/
 

@@ -66,11 +66,19 @@ pub enum Action {
     ManageConversation,
     /// Work the staff message inboxes and their dashboard counts.
     WorkMessageInbox,
+    /// Import a FHIR bundle from another organisation into the patient's health record.
+    ImportRecords,
+    /// Read the consolidated health record (lists, detail, sources, summary, series).
+    ReadRecords,
+    /// Download the whole health record as a FHIR bundle.
+    ExportRecords,
+    /// Add a result (with an explanation for the patient) to the record, as the practice.
+    AddResult,
 }
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 22] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
@@ -89,6 +97,10 @@ impl Action {
         Action::MarkConversationRead,
         Action::ManageConversation,
         Action::WorkMessageInbox,
+        Action::ImportRecords,
+        Action::ReadRecords,
+        Action::ExportRecords,
+        Action::AddResult,
     ];
 
     /// The name recorded in the audit trail.
@@ -112,6 +124,10 @@ impl Action {
             Action::MarkConversationRead => "conversation.mark-read",
             Action::ManageConversation => "conversation.manage",
             Action::WorkMessageInbox => "message-inbox.read",
+            Action::ImportRecords => "records.import",
+            Action::ReadRecords => "records.read",
+            Action::ExportRecords => "records.export",
+            Action::AddResult => "records.add-result",
         }
     }
 
@@ -128,6 +144,9 @@ impl Action {
                 | Action::ReadConversations
                 | Action::SendMessage
                 | Action::MarkConversationRead
+                | Action::ImportRecords
+                | Action::ReadRecords
+                | Action::ExportRecords
         )
     }
 
@@ -142,6 +161,12 @@ impl Action {
             | Action::ReadConversations
             | Action::SendMessage
             | Action::MarkConversationRead => CaregiverNeeds::Scope(Scope::Messages),
+            // A caregiver trusted with the record may also bring in a file from another portal
+            // (an adult child gathering a parent's records); only staff may override a
+            // patient mismatch.
+            Action::ImportRecords | Action::ReadRecords | Action::ExportRecords => {
+                CaregiverNeeds::Scope(Scope::Records)
+            }
             // Who may act for the patient is the patient's own decision (or the practice's); staff
             // work is staff's.
             Action::ManageConversation
@@ -153,7 +178,8 @@ impl Action {
             | Action::ReadCareCircle
             | Action::ManageCareCircle
             | Action::GrantGuardianAccess
-            | Action::ManageStaff => CaregiverNeeds::Never,
+            | Action::ManageStaff
+            | Action::AddResult => CaregiverNeeds::Never,
         }
     }
 
@@ -184,6 +210,12 @@ impl Action {
             | Action::SendMessage
             | Action::ManageConversation
             | Action::WorkMessageInbox => MESSAGING_TEAMS,
+            // Front desk scans in and uploads records that patients bring; clinicians import
+            // from referrals. Reading the clinical record is the clinicians' (minimum necessary).
+            Action::ImportRecords => &[Role::FrontDesk, Role::Clinician],
+            Action::ReadRecords | Action::ExportRecords => &[Role::Clinician],
+            // Results are the clinicians' to report and explain.
+            Action::AddResult => &[Role::Clinician],
         }
     }
 }
@@ -197,6 +229,7 @@ enum CaregiverNeeds {
     /// Any grant in force will do.
     AnyScope,
 }
+
 /// The staff roles that answer patients' messages.
 pub const MESSAGING_TEAMS: &[Role] = &[Role::Clinician, Role::FrontDesk, Role::ResponseTeam];
 

@@ -56,6 +56,11 @@ macro_rules! ulid_id {
 }
 
 ulid_id!(
+    /// One import of a FHIR bundle into a patient's record.
+    ImportId
+);
+
+ulid_id!(
     /// A patient of the practice: the key of their partition and the value of the
     /// `custom:patient_id` attribute of their sign-in.
     PatientId
@@ -99,5 +104,63 @@ mod tests {
         assert_eq!(PatientId::parse(&format!("{id}0")), None);
         assert_eq!(PatientId::parse(&id.to_string().to_lowercase()), None);
         assert_eq!(PatientId::parse("ZZZZZZZZZZZZZZZZZZZZZZZZZZ"), None);
+    }
+}
+
+/// A record of the health record: derived from its source, resource type and the source's
+/// resource id, so importing the same resource again names the same record (32 hex digits).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RecordId(String);
+
+impl RecordId {
+    pub const LEN: usize = 32;
+
+    /// The id of `resource_type/resource_id` from `source`.
+    pub fn derive(source: &str, resource_type: &str, resource_id: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for part in [source, resource_type, resource_id] {
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part.as_bytes());
+        }
+        let hex: String = hasher
+            .finalize()
+            .iter()
+            .take(Self::LEN / 2)
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        RecordId(hex)
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        let valid = raw.len() == Self::LEN
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        valid.then(|| RecordId(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for RecordId {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        RecordId::parse(&raw).ok_or_else(|| "not a valid record id".to_owned())
+    }
+}
+
+impl From<RecordId> for String {
+    fn from(id: RecordId) -> String {
+        id.0
     }
 }

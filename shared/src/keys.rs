@@ -13,7 +13,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::caller::UserSub;
 use crate::ids::{
-    ActivationCodeId, ChangeId, ConversationId, EventId, InvitationId, NotificationId, PatientId,
+    ActivationCodeId, ChangeId, ConversationId, EventId, ImportId, InvitationId, NotificationId,
+    PatientId, RecordId,
 };
 use crate::timestamp::Timestamp;
 
@@ -234,6 +235,47 @@ pub fn notification(at: Timestamp, notification: NotificationId) -> Key {
     Key::new(
         notification_partition(shard),
         format!("{at}#{notification}"),
+    )
+}
+
+// ---- health record -------------------------------------------------------------------------
+
+pub const RECORD_PREFIX: &str = "RECORD#";
+
+/// One item of the patient's health record (one FHIR resource from one source). The record id
+/// is derived from source, resource type and resource id, so a re-import overwrites it.
+pub fn health_record(patient: PatientId, record: &RecordId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{RECORD_PREFIX}{record}"),
+    )
+}
+
+/// GSI1 partition of one patient's health record, sorted by [`health_record_index_sort`]: one
+/// Query lists a category, with the same coded thing from several sources side by side.
+pub fn health_record_index(patient: PatientId) -> String {
+    format!("{}#RECORDS", patient_partition(patient))
+}
+
+/// `<category>#<group>#<record id>`: `group` is the coded value for categories that are
+/// de-duplicated across sources (conditions, medications...), else the inverted date so the
+/// newest comes first.
+pub fn health_record_index_sort(category: &str, group: &str, record: &RecordId) -> String {
+    format!("{category}#{group}#{record}")
+}
+
+/// The prefix of [`health_record_index_sort`] of one category.
+pub fn health_record_category_prefix(category: &str) -> String {
+    format!("{category}#")
+}
+
+pub const IMPORT_PREFIX: &str = "IMPORT#";
+
+/// The report of one import of a FHIR bundle, in the patient's partition.
+pub fn health_record_import(patient: PatientId, import: ImportId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{IMPORT_PREFIX}{import}"),
     )
 }
 

@@ -3,6 +3,8 @@
 //! client that acts as any demo role. Tests isolate themselves by registering their own
 //! patients (`new_patient`), never by sharing one.
 
+pub mod fhir;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -120,7 +122,16 @@ impl TestApp {
         // blocks; keep that off this test's runtime.
         let background = tokio::task::spawn_blocking(|| {
             let addr: SocketAddr = "127.0.0.1:0".parse().context("address")?;
-            BackgroundStack::start(StartOptions::unique("e2e"), addr)
+            BackgroundStack::start(
+                StartOptions {
+                    // Dozens of tests share one emulator, which answers a request at a time:
+                    // a call may queue behind a large import. Lambda timeouts are not what
+                    // these tests check.
+                    timeout_floor: Some(std::time::Duration::from_secs(120)),
+                    ..StartOptions::unique("e2e")
+                },
+                addr,
+            )
         })
         .await
         .context("start-up panicked")??;

@@ -58,6 +58,19 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::WorkMessageInbox.name(),
         "Saw a conversation in a staff inbox",
     ),
+    (
+        Action::ImportRecords.name(),
+        "Imported records from another organisation",
+    ),
+    (Action::ReadRecords.name(), "Viewed the health record"),
+    (
+        Action::ExportRecords.name(),
+        "Downloaded the whole health record",
+    ),
+    (
+        Action::AddResult.name(),
+        "Added a result to the health record",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

@@ -52,8 +52,11 @@ impl BackgroundStack {
                 };
                 runtime.block_on(async move {
                     let started = async {
+                        let floor = options.timeout_floor;
                         let local = LocalStack::start(options).await?;
-                        let (addr, server) = Gateway::serve(&local.stack, addr).await?;
+                        let (addr, server) = Gateway::with_timeout_floor(&local.stack, floor)?
+                            .listen(addr)
+                            .await?;
                         anyhow::Ok((local, addr, server))
                     };
                     match started.await {

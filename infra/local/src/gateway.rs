@@ -62,6 +62,12 @@ impl Gateway {
     /// Builds every function's handler from the stack's resolved environment. Fails if a
     /// function of the template has no registered handler or its configuration is refused.
     pub fn new(stack: &Stack) -> Result<Gateway> {
+        Gateway::with_timeout_floor(stack, None)
+    }
+
+    /// As [`Gateway::new`], giving every function at least `floor` before a 502 (see
+    /// `StartOptions::timeout_floor`).
+    pub fn with_timeout_floor(stack: &Stack, floor: Option<Duration>) -> Result<Gateway> {
         let mut functions = HashMap::new();
         for function in &stack.template.functions {
             let id = &function.logical_id;
@@ -82,7 +88,8 @@ impl Gateway {
             let entry = Function {
                 handler,
                 name: format!("{}-{id}", stack.prefix),
-                timeout: Duration::from_secs(function.timeout_seconds),
+                timeout: Duration::from_secs(function.timeout_seconds)
+                    .max(floor.unwrap_or_default()),
             };
             functions.insert(id.clone(), entry);
         }

@@ -21,6 +21,10 @@ pub struct StartOptions {
     pub template: Option<PathBuf>,
     /// Where the emulated AWS comes from (default: a moto server of our own).
     pub moto: MotoOptions,
+    /// The least time the gateway gives a function before answering 502 (default: none, the
+    /// template's `Timeout` alone). The emulator answers one request at a time, so under a
+    /// test suite's load a call can wait behind others far longer than it would in AWS.
+    pub timeout_floor: Option<std::time::Duration>,
 }
 
 impl Default for StartOptions {
@@ -30,6 +34,7 @@ impl Default for StartOptions {
             region: "us-east-1".to_owned(),
             template: None,
             moto: MotoOptions::default(),
+            timeout_floor: None,
         }
     }
 }

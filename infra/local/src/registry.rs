@@ -28,6 +28,9 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
             portal_messages::MessagingSettings::from_lookup(|name| env.get(name).cloned())
                 .map(|_| ())
         }
+        "records" => {
+            portal_records::RecordsSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
+        }
         _ => Ok(()),
     }
 }
@@ -62,6 +65,13 @@ pub fn handler_for(
                     .ok()?;
             Some(Arc::new(Messages(portal_messages::Deps::new(
                 settings, &messaging, sdk,
+            ))))
+        }
+        "records" => {
+            let records =
+                portal_records::RecordsSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+            Some(Arc::new(Records(portal_records::Deps::new(
+                settings, &records, sdk,
             ))))
         }
         _ => None,
@@ -113,5 +123,13 @@ struct Messages(portal_messages::Deps);
 impl Handler for Messages {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_messages::handle(&self.0, request))
+    }
+}
+
+struct Records(portal_records::Deps);
+
+impl Handler for Records {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_records::handle(&self.0, request))
     }
 }

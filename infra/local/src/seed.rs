@@ -1,5 +1,5 @@
-//! The demo practice: one staff member per staff role, three patients, and a caregiver in the
-//! first patient's care circle.
+//! The demo practice: one staff member per staff role, three patients, a caregiver in the
+//! first patient's care circle, and the first patient's health record from three sources.
 //!
 //! Patients are registered through the running gateway (`POST /staff/patients` with the front
 //! desk's real token), so the portal's own code writes their records; then each gets a sign-in
@@ -162,7 +162,57 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
     let patient_token = identity::sign_in(stack, &first_patient, DEMO_PASSWORD).await?;
     start_conversation(&http, api_url, &patient_token, &demo_conversation()).await?;
     users.push(seed_caregiver(stack, &http, api_url).await?);
+    let patient1 = users
+        .iter()
+        .find(|u| u.role == "patient1")
+        .and_then(|u| u.patient_id.clone())
+        .context("no patient1")?;
+    seed_health_record(stack, &http, api_url, &patient1).await?;
     Ok(users)
+}
+
+/// The FHIR bundles of patient1's record (Ana Lopez), shipped in `infra/local/demo/`: her own
+/// practice's, an urgent care's and a specialist clinic's.
+pub const DEMO_BUNDLES: [(&str, &str); 3] = [
+    (
+        "clinician@demo.portal.test",
+        include_str!("../demo/maple-street-family-practice.json"),
+    ),
+    // A file she downloaded from the urgent care's portal and uploaded herself.
+    (
+        "ana.lopez@demo.portal.test",
+        include_str!("../demo/riverside-urgent-care.json"),
+    ),
+    // The specialist's summary, which she handed to the front desk.
+    (
+        "frontdesk@demo.portal.test",
+        include_str!("../demo/lakeside-endocrinology.json"),
+    ),
+];
+
+/// patient1's record from three sources, through the real import route.
+async fn seed_health_record(
+    stack: &Stack,
+    http: &reqwest::Client,
+    api_url: &str,
+    patient_id: &str,
+) -> Result<()> {
+    let api = api_url.trim_end_matches('/');
+    for (who, bundle) in DEMO_BUNDLES {
+        let token = identity::sign_in(stack, who, DEMO_PASSWORD).await?;
+        checked(
+            http.post(format!("{api}/patients/{patient_id}/imports"))
+                .bearer_auth(&token)
+                .header("Content-Type", "application/fhir+json")
+                .body(bundle)
+                .send()
+                .await
+                .context("cannot reach the gateway")?,
+            "importing a demo FHIR bundle",
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// patient1's son, in her care circle (records, messages, appointments), through the real

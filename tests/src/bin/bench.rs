@@ -1,4 +1,5 @@
-//! `make bench`: figures, not pass/fail. Drives the profile routes through the local API
+//! `make bench`: figures, not pass/fail. Drives the profile routes and a large FHIR import (and
+//! the record's reads after it) through the local API
 //! Gateway (real tokens, real handler, emulated DynamoDB) and prints latency percentiles and
 //! throughput, then the size of the Lambda binary if `make build` has made one.
 //!
@@ -103,6 +104,65 @@ async fn registrations(app: &TestApp) {
     report("POST /staff/patients, serial", samples, started.elapsed());
 }
 
+/// This process's peak resident memory (Linux), in KB; 0 elsewhere.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A FHIR import of a few thousand entries (what one request may carry), then the reads of the
+/// record it makes. One request each: the figures are the import's wall time and body size.
+async fn records(app: &TestApp) {
+    // The largest: the most entries one import takes (10,000 with the organisation and patient).
+    for count in [1000, 3000, 9_998] {
+        let patient = app.new_patient().await;
+        let bundle = portal_tests::fhir::many_observations(&patient.family, count);
+        let bytes = bundle.to_string().len();
+        let before = peak_rss_kb();
+        let started = Instant::now();
+        let reply = app
+            .import_bundle(&patient.id, &patient.actor, &bundle, "")
+            .await;
+        let took = started.elapsed();
+        assert_eq!(reply.status, 201, "import failed: {}", reply.body);
+        println!(
+            "POST imports, {count} entries ({:.1} MB): {took:>8.2?}, peak RSS of this process +{} MB \
+             (gateway and handler run in it; a bound for the Lambda's memory)",
+            bytes as f64 / 1_000_000.0,
+            peak_rss_kb().saturating_sub(before) / 1024
+        );
+        if count > 3000 {
+            // The reads of the largest record are slow on the emulator alone; skip them.
+            continue;
+        }
+        for (name, path) in [
+            (
+                "GET records (first page)",
+                format!("/patients/{}/records", patient.id),
+            ),
+            ("GET summary", format!("/patients/{}/summary", patient.id)),
+            (
+                "GET series (one code)",
+                format!("/patients/{}/observations/2345-7/series", patient.id),
+            ),
+            ("GET export", format!("/patients/{}/export", patient.id)),
+        ] {
+            let started = Instant::now();
+            let reply = app.get(&path, &patient.actor).await;
+            assert_eq!(reply.status, 200, "{name}: {}", reply.body);
+            println!("  {name:<28} {:>8.2?}", started.elapsed());
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() {
     println!("Local stack: moto (serialised) + local API Gateway + in-process handler");
@@ -111,6 +171,7 @@ async fn main() {
     reads(app, 8).await;
     updates(app).await;
     registrations(app).await;
+    records(app).await;
 
     let bootstrap = workspace_root().join("target/lambda/profile/bootstrap");
     match std::fs::metadata(&bootstrap) {

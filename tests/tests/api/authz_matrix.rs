@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use portal_local::identity::DEMO_PASSWORD;
 use portal_shared::authz::Scope;
+use portal_tests::fhir::{new_result, small_bundle};
 use portal_tests::{
     Actor, GrantState, Method, Patient, TestApp, fresh_client_address, invitation_body,
     registration, spawn_app, template_routes, unique_carer_email, unique_family_name,
@@ -88,6 +89,19 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
                                                                    [401, 403, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
     // A caregiver's own list: any caregiver account, whatever it holds.
     ("GET", "/caregivers/me/patients", Scope::Records,             [401, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403]),
+    // The health record: the patient, caregivers trusted with records, clinicians; the front
+    // desk may bring records in (a file a patient hands over) but not read them.
+    ("POST", "/patients/{patientId}/imports", Scope::Records,      [401, 201, 404, 404, 201, 403, 404, 404, 201, 201, 403, 403]),
+    ("GET", "/patients/{patientId}/records", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/records/{recordId}", Scope::Records,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/sources", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/export", Scope::Records,        [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/summary", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/observations/{code}/series", Scope::Records,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+    // Results are the clinicians' to report and explain; no grant reaches it.
+    ("POST", "/patients/{patientId}/results", Scope::Records,      [401, 403, 404, 404, 403, 403, 404, 404, 201, 403, 403, 403]),
     // Secure messaging: the patient's side (own, caregivers with `messages`) and the three teams
     // that answer; administrators see no messages. Inboxes are per team (the request asks for
     // the clinicians' category).
@@ -461,6 +475,55 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             body: None,
             if_match: None,
         },
+        ("POST", "/patients/{patientId}/imports") => Request {
+            method: Method::POST,
+            path: format!("/patients/{}/imports", patient.id),
+            body: Some(small_bundle(&patient.family)),
+            if_match: None,
+        },
+        ("GET", "/patients/{patientId}/records")
+        | ("GET", "/patients/{patientId}/sources")
+        | ("GET", "/patients/{patientId}/export")
+        | ("GET", "/patients/{patientId}/summary")
+        | ("GET", "/patients/{patientId}/observations/{code}/series") => Request {
+            method: Method::GET,
+            path: route
+                .1
+                .replace("{patientId}", &patient.id)
+                .replace("{code}", "4548-4"),
+            body: None,
+            if_match: None,
+        },
+        ("POST", "/patients/{patientId}/results") => Request {
+            method: Method::POST,
+            path: format!("/patients/{}/results", patient.id),
+            body: Some(new_result()),
+            if_match: None,
+        },
+        ("GET", "/patients/{patientId}/records/{recordId}") => {
+            let imported = app
+                .import_bundle(
+                    &patient.id,
+                    &app.front_desk,
+                    &small_bundle(&patient.family),
+                    "",
+                )
+                .await;
+            assert_eq!(imported.status, 201, "{imported:#?}");
+            let listed = app
+                .get(&format!("/patients/{}/records", patient.id), &app.clinician)
+                .await;
+            let record = listed.body["items"][0]["recordId"]
+                .as_str()
+                .expect("an imported record")
+                .to_owned();
+            Request {
+                method: Method::GET,
+                path: format!("/patients/{}/records/{record}", patient.id),
+                body: None,
+                if_match: None,
+            }
+        }
         other => panic!("no request for {other:?}: add one to request_for"),
     }
 }

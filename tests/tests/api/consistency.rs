@@ -22,6 +22,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("care-circle", portal_care_circle::ROUTES),
         ("staff", portal_staff::ROUTES),
         ("messages", portal_messages::ROUTES),
+        ("records", portal_records::ROUTES),
     ]
 }
 

@@ -141,3 +141,44 @@ fn only_the_staff_function_manages_staff_accounts() {
         "no wildcard: {staff:?}"
     );
 }
+
+/// AWS's common rule set blocks bodies over 8 KB. FHIR bundle imports need more: only that one
+/// rule is set to count, and a rule of ours blocks what it flags on every path but the import.
+#[test]
+fn only_the_import_route_takes_bodies_over_8_kb_past_waf() {
+    let text = std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template");
+    let template = portal_local::cfn::parse(&text).expect("parses");
+    let rules = template["Resources"]["PortalWebAcl"]["Properties"]["Rules"]
+        .as_array()
+        .expect("rules");
+    let common = rules
+        .iter()
+        .find(|r| r["Name"] == "AWSManagedRulesCommonRuleSet")
+        .expect("the common rule set");
+    let overrides = common["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"]
+        .as_array()
+        .expect("overrides");
+    assert_eq!(overrides.len(), 1, "only the body-size rule may be relaxed");
+    assert_eq!(overrides[0]["Name"], "SizeRestrictions_BODY");
+    assert!(overrides[0]["ActionToUse"]["Count"].is_object());
+    let guard = rules
+        .iter()
+        .find(|r| r["Name"] == "BodySizeExceptImports")
+        .expect("the rule that blocks large bodies elsewhere");
+    assert!(guard["Action"]["Block"].is_object());
+    assert!(
+        guard["Priority"].as_u64() > common["Priority"].as_u64(),
+        "it must run after the rule set labels the request"
+    );
+    let statements = guard["Statement"]["AndStatement"]["Statements"]
+        .as_array()
+        .expect("and");
+    assert_eq!(
+        statements[0]["LabelMatchStatement"]["Key"],
+        "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"
+    );
+    assert_eq!(
+        statements[1]["NotStatement"]["Statement"]["RegexMatchStatement"]["RegexString"],
+        "^(/[^/]+)?/patients/[^/]+/imports$"
+    );
+}

@@ -1,0 +1,113 @@
+//! The records function: the patient's consolidated health record.
+//!
+//! Routes (kept in step with `template.yaml` by the consistency test):
+//! - `POST /patients/{patientId}/imports` — a FHIR R4 Bundle from another organisation in;
+//!   answers with the import report.
+//! - `GET  /patients/{patientId}/records` — by category, source and date; the same coded thing
+//!   from several sources is one item listing them all.
+//! - `GET  /patients/{patientId}/records/{recordId}` — one record with its FHIR resource.
+//! - `GET  /patients/{patientId}/sources` — the organisations the record came from.
+//! - `GET  /patients/{patientId}/export` — the whole record as a FHIR R4 Bundle.
+//! - `GET  /patients/{patientId}/summary` — for a home screen.
+//! - `POST /patients/{patientId}/results` — a clinician adds a result with an explanation.
+//! - `GET  /patients/{patientId}/observations/{code}/series` — one LOINC code over time.
+
+mod export;
+pub mod fhir;
+mod import;
+pub mod model;
+mod plan;
+mod read;
+mod repo;
+mod results;
+mod series;
+pub mod sources;
+mod summary;
+
+use aws_config::SdkConfig;
+use lambda_http::{Body, Request, Response};
+use portal_shared::ApiError;
+use portal_shared::config::{ConfigError, Settings};
+use portal_shared::http::{Route, dispatch};
+use portal_shared::platform::Platform;
+
+pub use import::MAX_IMPORT_BYTES;
+
+pub const IMPORT: Route = Route::new("POST", "/patients/{patientId}/imports");
+pub const LIST: Route = Route::new("GET", "/patients/{patientId}/records");
+pub const DETAIL: Route = Route::new("GET", "/patients/{patientId}/records/{recordId}");
+pub const SOURCES: Route = Route::new("GET", "/patients/{patientId}/sources");
+pub const EXPORT: Route = Route::new("GET", "/patients/{patientId}/export");
+pub const SUMMARY: Route = Route::new("GET", "/patients/{patientId}/summary");
+pub const ADD_RESULT: Route = Route::new("POST", "/patients/{patientId}/results");
+pub const SERIES: Route = Route::new("GET", "/patients/{patientId}/observations/{code}/series");
+
+/// Every route this function serves.
+pub const ROUTES: &[Route] = &[
+    IMPORT, LIST, DETAIL, SOURCES, EXPORT, SUMMARY, SERIES, ADD_RESULT,
+];
+
+/// The records function's own settings.
+#[derive(Debug, Clone)]
+pub struct RecordsSettings {
+    /// The practice's name: the source of the results its clinicians add (`PRACTICE_NAME`).
+    pub practice_name: String,
+}
+
+impl RecordsSettings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        match lookup("PRACTICE_NAME").filter(|v| !v.trim().is_empty()) {
+            Some(name) => Ok(RecordsSettings {
+                practice_name: name.trim().to_owned(),
+            }),
+            None => Err(ConfigError {
+                problems: vec!["PRACTICE_NAME is not set".into()],
+            }),
+        }
+    }
+}
+
+/// Built once per process (in `main`, or by the local gateway) and shared by every request.
+pub struct Deps {
+    pub platform: Platform,
+    pub practice_name: String,
+}
+
+impl Deps {
+    pub fn new(settings: &Settings, records: &RecordsSettings, sdk: &SdkConfig) -> Self {
+        Deps {
+            platform: Platform::new(settings, sdk),
+            practice_name: records.practice_name.clone(),
+        }
+    }
+}
+
+/// The function's router: one API Gateway event in, one response out.
+pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
+    dispatch(request, |call| async move {
+        if call.is(IMPORT) {
+            import::handle(deps, &call).await
+        } else if call.is(LIST) {
+            read::list(deps, &call).await
+        } else if call.is(DETAIL) {
+            read::detail(deps, &call).await
+        } else if call.is(SOURCES) {
+            read::sources(deps, &call).await
+        } else if call.is(EXPORT) {
+            export::handle(deps, &call).await
+        } else if call.is(SUMMARY) {
+            summary::handle(deps, &call).await
+        } else if call.is(SERIES) {
+            series::handle(deps, &call).await
+        } else if call.is(ADD_RESULT) {
+            results::handle(deps, &call).await
+        } else {
+            Err(ApiError::NotFound)
+        }
+    })
+    .await
+}

@@ -1,0 +1,470 @@
+//! A record of the health record: one clinical FHIR resource from one source, with what a
+//! patient reads first (title, dates, status, the coded value) taken out of it.
+
+use portal_shared::ids::{ImportId, PatientId, RecordId};
+use portal_shared::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::fhir::{Bundle, Entry};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Conditions,
+    Medications,
+    Allergies,
+    Immunizations,
+    Labs,
+    Vitals,
+    Visits,
+    Procedures,
+    CarePlans,
+    Documents,
+    /// Clinical resources that fit none of the above (devices, a Medication that a medication
+    /// statement refers to, social history...): kept, so nothing that went in is lost.
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 11] = [
+        Category::Conditions,
+        Category::Medications,
+        Category::Allergies,
+        Category::Immunizations,
+        Category::Labs,
+        Category::Vitals,
+        Category::Visits,
+        Category::Procedures,
+        Category::CarePlans,
+        Category::Documents,
+        Category::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Conditions => "conditions",
+            Category::Medications => "medications",
+            Category::Allergies => "allergies",
+            Category::Immunizations => "immunizations",
+            Category::Labs => "labs",
+            Category::Vitals => "vitals",
+            Category::Visits => "visits",
+            Category::Procedures => "procedures",
+            Category::CarePlans => "care-plans",
+            Category::Documents => "documents",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
+    /// The same coded thing reported by two sources is one thing for these.
+    pub fn merges_across_sources(self) -> bool {
+        matches!(
+            self,
+            Category::Conditions
+                | Category::Medications
+                | Category::Allergies
+                | Category::Immunizations
+        )
+    }
+
+    pub fn of(entry: &Entry) -> Category {
+        match entry.resource_type.as_str() {
+            "Condition" => Category::Conditions,
+            "MedicationRequest"
+            | "MedicationStatement"
+            | "MedicationAdministration"
+            | "MedicationDispense" => Category::Medications,
+            "AllergyIntolerance" => Category::Allergies,
+            "Immunization" => Category::Immunizations,
+            "Observation" => {
+                if has_category_code(entry.get("category"), "vital-signs") {
+                    Category::Vitals
+                } else if has_category_code(entry.get("category"), "laboratory") {
+                    Category::Labs
+                } else {
+                    Category::Other
+                }
+            }
+            "DiagnosticReport" => Category::Labs,
+            "Encounter" => Category::Visits,
+            "Procedure" | "ImagingStudy" => Category::Procedures,
+            "CarePlan" | "Goal" | "CareTeam" => Category::CarePlans,
+            "DocumentReference" | "Composition" => Category::Documents,
+            _ => Category::Other,
+        }
+    }
+}
+
+fn has_category_code(category: Option<&Value>, code: &str) -> bool {
+    category
+        .and_then(Value::as_array)
+        .is_some_and(|categories| {
+            categories.iter().any(|c| {
+                c.get("coding")
+                    .and_then(Value::as_array)
+                    .is_some_and(|codings| {
+                        codings
+                            .iter()
+                            .any(|coding| coding.get("code").and_then(Value::as_str) == Some(code))
+                    })
+            })
+        })
+}
+
+/// A coded value as the patient sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Coded {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+}
+
+/// A measured value (labs, vitals).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Measured {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// A value that is not a number (a coded or text result).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+}
+
+/// Where a record came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    pub source_id: String,
+    pub name: String,
+}
+
+/// The stored item (app table, `keys::health_record`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredRecord {
+    pub record_id: RecordId,
+    pub patient_id: PatientId,
+    pub category: Category,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The clinically relevant date as the source wrote it (a FHIR date or dateTime).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// `date`'s calendar day (YYYY-MM-DD, or shorter for partial dates), for `since`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Coded>,
+    /// The LOINC code of an observation, for series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loinc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Measured>,
+    pub source: Source,
+    /// Records with the same merge key are one thing reported by several sources.
+    pub merge_key: String,
+    /// The middle part of the index sort key (see `index_group`).
+    pub index_group: String,
+    /// The original FHIR resource, as JSON text (what the source sent, reserialised). Empty when
+    /// read without it (lists, summary).
+    #[serde(default)]
+    pub resource: String,
+    /// The entry's fullUrl in the imported bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_url: Option<String>,
+    /// How the bundle referred to its Patient (rewritten to the portal's patient on export).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patient_references: Vec<String>,
+    /// How the bundle referred to this record's source Organization (pointed at the exported
+    /// Organization on export).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organization_references: Vec<String>,
+    pub import_id: ImportId,
+    pub updated_at: Timestamp,
+    /// A clinician's explanation for the patient (results the practice added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+}
+
+/// First of the named elements that is present, as a string (dates).
+fn first_date(resource: &Map<String, Value>) -> Option<String> {
+    const DATES: [&str; 12] = [
+        "effectiveDateTime",
+        "effectiveInstant",
+        "onsetDateTime",
+        "occurrenceDateTime",
+        "performedDateTime",
+        "authoredOn",
+        "recordedDate",
+        "issued",
+        "dateAsserted",
+        "date",
+        "whenHandedOver",
+        "started",
+    ];
+    const PERIODS: [&str; 4] = [
+        "effectivePeriod",
+        "performedPeriod",
+        "period",
+        "onsetPeriod",
+    ];
+    for name in DATES {
+        if let Some(date) = resource.get(name).and_then(Value::as_str) {
+            return Some(date.to_owned());
+        }
+    }
+    for name in PERIODS {
+        if let Some(date) = resource
+            .get(name)
+            .and_then(|p| p.get("start").or_else(|| p.get("end")))
+            .and_then(Value::as_str)
+        {
+            return Some(date.to_owned());
+        }
+    }
+    None
+}
+
+fn codeable(value: Option<&Value>) -> Option<(Vec<Coded>, Option<String>)> {
+    let value = value?;
+    let value = match value {
+        Value::Array(items) => items.first()?,
+        other => other,
+    };
+    let text = value.get("text").and_then(Value::as_str).map(str::to_owned);
+    let codings = value
+        .get("coding")
+        .and_then(Value::as_array)
+        .map(|codings| {
+            codings
+                .iter()
+                .map(|c| Coded {
+                    system: c.get("system").and_then(Value::as_str).map(str::to_owned),
+                    code: c.get("code").and_then(Value::as_str).map(str::to_owned),
+                    display: c.get("display").and_then(Value::as_str).map(str::to_owned),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((codings, text))
+}
+
+/// The element that says what a resource is about.
+fn concept<'a>(entry: &'a Entry, bundle: &'a Bundle) -> Option<&'a Value> {
+    let own = |name: &str| entry.get(name);
+    match entry.resource_type.as_str() {
+        "Immunization" => own("vaccineCode"),
+        "MedicationRequest"
+        | "MedicationStatement"
+        | "MedicationAdministration"
+        | "MedicationDispense" => own("medicationCodeableConcept").or_else(|| {
+            let reference = own("medicationReference")?.get("reference")?.as_str()?;
+            bundle.resolve(reference)?.get("code")
+        }),
+        "Encounter" => own("type").or_else(|| own("reasonCode")),
+        "DocumentReference" | "Composition" => own("type"),
+        "CarePlan" => own("category"),
+        "Goal" => own("description"),
+        "CareTeam" => own("category"),
+        "ImagingStudy" => own("procedureCode").or_else(|| own("modality")),
+        "Device" => own("type"),
+        _ => own("code"),
+    }
+}
+
+fn plain_type(resource_type: &str) -> String {
+    let mut words = String::new();
+    for (i, c) in resource_type.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            words.push(' ');
+            words.push(c.to_ascii_lowercase());
+        } else {
+            words.push(c);
+        }
+    }
+    words
+}
+
+fn status_of(resource: &Map<String, Value>) -> Option<String> {
+    for name in ["clinicalStatus", "verificationStatus"] {
+        if let Some(code) = resource
+            .get(name)
+            .and_then(|s| s.get("coding"))
+            .and_then(Value::as_array)
+            .and_then(|c| c.first())
+            .and_then(|c| c.get("code"))
+            .and_then(Value::as_str)
+        {
+            return Some(code.to_owned());
+        }
+    }
+    resource
+        .get("status")
+        .or_else(|| resource.get("lifecycleStatus"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+fn number(value: Option<&Value>) -> Option<f64> {
+    value.and_then(Value::as_f64)
+}
+
+fn measured(resource: &Map<String, Value>) -> Option<Measured> {
+    let range = resource
+        .get("referenceRange")
+        .and_then(Value::as_array)
+        .and_then(|r| r.first());
+    let low = number(
+        range
+            .and_then(|r| r.get("low"))
+            .and_then(|l| l.get("value")),
+    );
+    let high = number(
+        range
+            .and_then(|r| r.get("high"))
+            .and_then(|h| h.get("value")),
+    );
+    if let Some(quantity) = resource.get("valueQuantity") {
+        return Some(Measured {
+            value: number(quantity.get("value")),
+            unit: quantity
+                .get("unit")
+                .or_else(|| quantity.get("code"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            text: None,
+            low,
+            high,
+        });
+    }
+    let text = resource
+        .get("valueString")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            codeable(resource.get("valueCodeableConcept")).and_then(|(codings, text)| {
+                text.or_else(|| codings.into_iter().find_map(|c| c.display))
+            })
+        })?;
+    Some(Measured {
+        value: None,
+        unit: None,
+        text: Some(text),
+        low,
+        high,
+    })
+}
+
+pub const LOINC: &str = "http://loinc.org";
+
+/// The identifier system of the sources in exported Organizations (and `meta.source`): an
+/// export imported elsewhere keeps its sources' ids, so its records keep theirs.
+pub const SOURCE_SYSTEM: &str = "https://patient-portal.dev/fhir/sources";
+
+/// What the list shows of one entry, taken out of the resource.
+pub struct Extract {
+    pub category: Category,
+    pub title: String,
+    pub status: Option<String>,
+    pub date: Option<String>,
+    pub code: Option<Coded>,
+    pub loinc: Option<String>,
+    pub measured: Option<Measured>,
+    /// What makes two sources' records the same thing (for merging categories).
+    pub same_thing: Option<String>,
+}
+
+pub fn extract(entry: &Entry, bundle: &Bundle) -> Extract {
+    let category = Category::of(entry);
+    let (codings, text) = codeable(concept(entry, bundle)).unwrap_or_default();
+    let code = codings
+        .iter()
+        .find(|c| c.code.is_some() && c.system.is_some())
+        .or_else(|| codings.first())
+        .cloned();
+    let title = text
+        .clone()
+        .or_else(|| codings.iter().find_map(|c| c.display.clone()))
+        .or_else(|| {
+            ["title", "description"]
+                .iter()
+                .find_map(|name| entry.get(name).and_then(Value::as_str).map(str::to_owned))
+        })
+        .unwrap_or_else(|| plain_type(&entry.resource_type));
+    let loinc = codings
+        .iter()
+        .find(|c| c.system.as_deref() == Some(LOINC))
+        .and_then(|c| c.code.clone())
+        .filter(|_| entry.resource_type == "Observation");
+    // The smallest `system|code` of all codings, so two sources listing codings in another
+    // order still agree; without codes, the text.
+    let same_thing = codings
+        .iter()
+        .filter_map(|c| Some(format!("{}|{}", c.system.as_deref()?, c.code.as_deref()?)))
+        .min()
+        .or_else(|| text.map(|t| format!("text|{}", t.trim().to_lowercase())));
+    Extract {
+        category,
+        title,
+        status: status_of(&entry.resource),
+        date: first_date(&entry.resource),
+        code,
+        loinc,
+        measured: if entry.resource_type == "Observation" {
+            measured(&entry.resource)
+        } else {
+            None
+        },
+        same_thing,
+    }
+}
+
+/// The sort part of the index key: the coded value for merging categories (so the same
+/// thing from two sources sits side by side), else the inverted day so the newest is first.
+pub fn index_group(category: Category, same_thing: Option<&str>, day: Option<&str>) -> String {
+    match (category.merges_across_sources(), same_thing) {
+        (true, Some(thing)) => short_hash(thing),
+        _ => match day {
+            Some(day) => day
+                .chars()
+                .map(|c| match c.to_digit(10) {
+                    Some(d) => char::from_digit(9 - d, 10).unwrap_or(c),
+                    None => c,
+                })
+                .collect(),
+            None => "~".to_owned(),
+        },
+    }
+}
+
+pub fn short_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(10)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `2024-03-05T10:00:00+01:00` → `2024-03-05`; partial dates stay partial.
+pub fn day_of(date: &str) -> String {
+    date.chars().take(10).collect()
+}

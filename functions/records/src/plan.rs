@@ -1,0 +1,363 @@
+//! From a checked bundle to what an import writes and reports (pure: no I/O), and whether the
+//! bundle's Patient is the portal's patient.
+
+use std::collections::{BTreeMap, HashMap};
+
+use portal_shared::ids::{ImportId, PatientId, RecordId};
+use portal_shared::timestamp::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::fhir::{Bundle, Kind, kind_of};
+use crate::model::{StoredRecord, day_of, extract, index_group};
+use crate::sources::SourceRules;
+
+/// DynamoDB items hold 400 KB; a resource bigger than this (a scan embedded as base64) is
+/// reported, not stored.
+pub const MAX_RESOURCE_BYTES: usize = 350 * 1024;
+
+/// The report lists this many errors and warnings at most (it is stored, and items hold
+/// 400 KB); the counts are complete.
+const MAX_LISTED_PROBLEMS: usize = 100;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Skipped {
+    pub resource_type: String,
+    pub count: usize,
+    pub reason: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryProblem {
+    pub entry: usize,
+    pub resource_type: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceCount {
+    pub source_id: String,
+    pub name: String,
+    pub imported: usize,
+}
+
+/// The answer to an import.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub import_id: ImportId,
+    pub bundle_type: String,
+    pub entries: usize,
+    pub imported: BTreeMap<String, usize>,
+    pub imported_total: usize,
+    pub skipped: Vec<Skipped>,
+    pub skipped_total: usize,
+    pub sources: Vec<SourceCount>,
+    /// Entries that could not be imported (the first 100; `errorCount` says how many).
+    pub errors: Vec<EntryProblem>,
+    pub error_count: usize,
+    /// Imported, with something to know (a reference to a resource not in the bundle...): the
+    /// first 100; `warningCount` says how many.
+    pub warnings: Vec<EntryProblem>,
+    pub warning_count: usize,
+    pub patient_check: PatientCheck,
+    pub imported_at: Timestamp,
+}
+
+pub struct Plan {
+    pub records: Vec<StoredRecord>,
+    pub report: Report,
+}
+
+pub fn plan(
+    bundle: &Bundle,
+    patient: PatientId,
+    named_source: Option<&str>,
+    patient_check: PatientCheck,
+    import_id: ImportId,
+    now: Timestamp,
+) -> Plan {
+    let rules = SourceRules {
+        bundle,
+        named: named_source,
+    };
+    let patient_references: Vec<String> = bundle
+        .of_type("Patient")
+        .flat_map(|p| {
+            let mut refs = Vec::new();
+            refs.extend(p.full_url.clone());
+            refs.extend(p.id.as_ref().map(|id| format!("Patient/{id}")));
+            refs
+        })
+        .collect();
+    // How the bundle refers to each source's Organization(s).
+    let mut organization_references: HashMap<String, Vec<String>> = HashMap::new();
+    for org in bundle.of_type("Organization") {
+        if let Some(source) = crate::sources::organization_source(org) {
+            let refs = organization_references.entry(source.source_id).or_default();
+            refs.extend(org.full_url.clone());
+            refs.extend(org.id.as_ref().map(|id| format!("Organization/{id}")));
+        }
+    }
+    let mut imported: BTreeMap<String, usize> = BTreeMap::new();
+    let mut skipped: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut by_id: HashMap<RecordId, usize> = HashMap::new();
+    let mut records: Vec<StoredRecord> = Vec::new();
+    let mut source_counts: BTreeMap<String, SourceCount> = BTreeMap::new();
+    for entry in &bundle.entries {
+        if let Kind::Skipped(reason) = kind_of(&entry.resource_type) {
+            *skipped
+                .entry((entry.resource_type.clone(), reason))
+                .or_default() += 1;
+            continue;
+        }
+        // Checked by Bundle::parse: a clinical entry has an id.
+        let Some(resource_id) = entry.id.clone() else {
+            continue;
+        };
+        let text = match serde_json::to_string(&entry.resource) {
+            Ok(text) if text.len() <= MAX_RESOURCE_BYTES => text,
+            _ => {
+                errors.push(EntryProblem {
+                    entry: entry.index,
+                    resource_type: entry.resource_type.clone(),
+                    message: format!(
+                        "larger than {} KB (embedded attachments?): not imported",
+                        MAX_RESOURCE_BYTES / 1024
+                    ),
+                });
+                continue;
+            }
+        };
+        let unresolved: Vec<&str> = entry
+            .resource
+            .values()
+            .flat_map(crate::fhir::references)
+            .filter(|r| !r.starts_with('#') && bundle.resolve(r).is_none())
+            .collect();
+        if !unresolved.is_empty() {
+            warnings.push(EntryProblem {
+                entry: entry.index,
+                resource_type: entry.resource_type.clone(),
+                message: format!(
+                    "refers to {} resource(s) not in the bundle; kept as written",
+                    unresolved.len()
+                ),
+            });
+        }
+        let source = rules.source_of(entry);
+        let record_id = RecordId::derive(&source.source_id, &entry.resource_type, &resource_id);
+        let facts = extract(entry, bundle);
+        let day = facts.date.as_deref().map(day_of);
+        let merge_key = match (facts.category.merges_across_sources(), &facts.same_thing) {
+            (true, Some(thing)) => format!("{}#{}", facts.category.as_str(), thing),
+            _ => format!("{}#{record_id}", facts.category.as_str()),
+        };
+        let group = index_group(facts.category, facts.same_thing.as_deref(), day.as_deref());
+        let record = StoredRecord {
+            record_id: record_id.clone(),
+            patient_id: patient,
+            category: facts.category,
+            resource_type: entry.resource_type.clone(),
+            resource_id,
+            title: facts.title,
+            status: facts.status,
+            date: facts.date,
+            day,
+            code: facts.code,
+            loinc: facts.loinc,
+            measured: facts.measured,
+            source: source.clone(),
+            merge_key,
+            index_group: group,
+            resource: text,
+            full_url: entry.full_url.clone(),
+            patient_references: patient_references.clone(),
+            organization_references: organization_references
+                .get(&source.source_id)
+                .cloned()
+                .unwrap_or_default(),
+            import_id,
+            updated_at: now,
+            explanation: None,
+        };
+        *imported.entry(entry.resource_type.clone()).or_default() += 1;
+        source_counts
+            .entry(source.source_id.clone())
+            .or_insert_with(|| SourceCount {
+                source_id: source.source_id.clone(),
+                name: source.name.clone(),
+                imported: 0,
+            })
+            .imported += 1;
+        // The same resource twice in one bundle: the later one wins (one write per record).
+        match by_id.get(&record_id) {
+            Some(&position) => {
+                warnings.push(EntryProblem {
+                    entry: entry.index,
+                    resource_type: entry.resource_type.clone(),
+                    message: "the same resource appears earlier in the bundle; this one is kept"
+                        .into(),
+                });
+                records[position] = record;
+            }
+            None => {
+                by_id.insert(record_id, records.len());
+                records.push(record);
+            }
+        }
+    }
+    for (_, resource_type) in &bundle.deletions {
+        *skipped
+            .entry((
+                resource_type.clone(),
+                "a DELETE request: imports never remove records; ask the practice to correct one",
+            ))
+            .or_default() += 1;
+    }
+    let skipped: Vec<Skipped> = skipped
+        .into_iter()
+        .map(|((resource_type, reason), count)| Skipped {
+            resource_type,
+            count,
+            reason,
+        })
+        .collect();
+    let report = Report {
+        import_id,
+        bundle_type: bundle.kind.clone(),
+        entries: bundle.entries.len() + bundle.deletions.len(),
+        imported_total: imported.values().sum(),
+        imported,
+        skipped_total: skipped.iter().map(|s| s.count).sum(),
+        skipped,
+        sources: source_counts.into_values().collect(),
+        error_count: errors.len(),
+        errors: errors.into_iter().take(MAX_LISTED_PROBLEMS).collect(),
+        warning_count: warnings.len(),
+        warnings: warnings.into_iter().take(MAX_LISTED_PROBLEMS).collect(),
+        patient_check,
+        imported_at: now,
+    };
+    Plan { records, report }
+}
+
+/// How the bundle's Patient compares with the portal's profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PatientCheck {
+    /// Name and birth date agree.
+    Matched,
+    /// The bundle has no Patient to compare.
+    NoPatientInBundle,
+    /// They differ, and practice staff confirmed the import anyway.
+    MismatchConfirmedByStaff,
+}
+
+/// What differs between the bundle's Patient(s) and the profile; empty when they agree.
+pub fn patient_differences(bundle: &Bundle, family: &str, birth_date: &str) -> Vec<&'static str> {
+    let mut differences = Vec::new();
+    for patient in bundle.of_type("Patient") {
+        if let Some(born) = patient.get("birthDate").and_then(Value::as_str)
+            && born != birth_date
+            && !differences.contains(&"birth date")
+        {
+            differences.push("birth date");
+        }
+        let families: Vec<String> = patient
+            .get("name")
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| n.get("family").and_then(Value::as_str))
+                    .map(normalise_name)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !families.is_empty()
+            && !families.contains(&normalise_name(family))
+            && !differences.contains(&"family name")
+        {
+            differences.push("family name");
+        }
+    }
+    differences
+}
+
+/// Case, accents aside, and the digits some generators append (`Trantow751`).
+fn normalise_name(name: &str) -> String {
+    name.trim()
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn bundle(entries: Value) -> Bundle {
+        Bundle::parse(json!({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+            .expect("valid")
+    }
+
+    #[test]
+    fn patients_match_on_family_name_and_birth_date() {
+        let b = bundle(json!([{"resource": {"resourceType": "Patient", "id": "p",
+            "name": [{"family": "Lopez42", "given": ["Ana"]}], "birthDate": "1984-03-12"}}]));
+        assert!(patient_differences(&b, "Lopez", "1984-03-12").is_empty());
+        assert_eq!(
+            patient_differences(&b, "Lopez", "1984-03-13"),
+            ["birth date"]
+        );
+        assert_eq!(
+            patient_differences(&b, "Smith", "1984-03-13"),
+            ["birth date", "family name"]
+        );
+    }
+
+    #[test]
+    fn the_same_resource_names_the_same_record_and_finance_is_skipped() {
+        let entries = json!([
+            {"fullUrl": "urn:uuid:o", "resource": {"resourceType": "Organization", "name": "Clinic"}},
+            {"resource": {"resourceType": "Condition", "id": "c1", "subject": {"reference": "urn:uuid:p"},
+              "asserter": {"reference": "urn:uuid:o"},
+              "code": {"coding": [{"system": "http://snomed.info/sct", "code": "44054006", "display": "Diabetes"}]}}},
+            {"resource": {"resourceType": "Claim", "id": "x"}},
+        ]);
+        let now = Timestamp::now();
+        let first = plan(
+            &bundle(entries.clone()),
+            PatientId::generate(),
+            None,
+            PatientCheck::NoPatientInBundle,
+            ImportId::generate(),
+            now,
+        );
+        let again = plan(
+            &bundle(entries),
+            PatientId::generate(),
+            None,
+            PatientCheck::NoPatientInBundle,
+            ImportId::generate(),
+            now,
+        );
+        assert_eq!(first.records.len(), 1);
+        assert_eq!(first.records[0].record_id, again.records[0].record_id);
+        assert_eq!(first.records[0].source.name, "Clinic");
+        assert_eq!(first.records[0].title, "Diabetes");
+        assert_eq!(first.report.skipped_total, 2);
+        assert_eq!(
+            first.report.warnings.len(),
+            1,
+            "{:?}",
+            first.report.warnings
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! The health record in DynamoDB. Every read takes the `PatientAccess` proof, so nothing is read
+//! unaudited; keys come from `portal_shared::keys`.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use futures::stream::{self, StreamExt, TryStreamExt};
+use portal_shared::ApiError;
+use portal_shared::authz::PatientAccess;
+use portal_shared::ids::RecordId;
+use portal_shared::keys;
+use portal_shared::store::{self, Item, string};
+use serde_json::Value;
+
+use crate::model::{Category, StoredRecord};
+
+/// BatchWriteItem takes at most 25 puts.
+const BATCH: usize = 25;
+/// Batches in flight at once: fast enough for thousands of entries within API Gateway's 29 s,
+/// gentle enough on an on-demand table.
+const CONCURRENT_BATCHES: usize = 4;
+/// Attempts at the unprocessed rest of one batch before giving up (the client retries the
+/// whole request, which rewrites the same items: no duplicates).
+const ATTEMPTS: u32 = 6;
+
+pub struct Records<'a> {
+    pub dynamo: &'a Client,
+    pub table: &'a str,
+}
+
+/// Filters of a list.
+pub struct ListFilter {
+    pub category: Option<Category>,
+    pub source: Option<String>,
+    pub since: Option<String>,
+}
+
+pub fn item_of(record: &StoredRecord) -> Result<Item, ApiError> {
+    let mut item = store::to_item(
+        &keys::health_record(record.patient_id, &record.record_id),
+        record,
+    )?;
+    item.insert(
+        keys::GSI1PK.to_owned(),
+        string(keys::health_record_index(record.patient_id)),
+    );
+    item.insert(
+        keys::GSI1SK.to_owned(),
+        string(keys::health_record_index_sort(
+            record.category.as_str(),
+            &record.index_group,
+            &record.record_id,
+        )),
+    );
+    Ok(item)
+}
+
+impl Records<'_> {
+    /// Writes (or overwrites: record ids are derived from the source's ids) every record, in
+    /// batches, retrying what DynamoDB leaves unprocessed.
+    pub async fn put_all(
+        &self,
+        access: &PatientAccess,
+        records: &[StoredRecord],
+    ) -> Result<(), ApiError> {
+        if records.iter().any(|r| r.patient_id != access.patient()) {
+            return Err(ApiError::internal("a record of another patient"));
+        }
+        let batches = records
+            .chunks(BATCH)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|record| {
+                        let put = PutRequest::builder()
+                            .set_item(Some(item_of(record)?))
+                            .build()
+                            .map_err(ApiError::internal)?;
+                        Ok(WriteRequest::builder().put_request(put).build())
+                    })
+                    .collect::<Result<Vec<_>, ApiError>>()
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        stream::iter(batches.into_iter().map(|batch| self.write_batch(batch)))
+            .buffer_unordered(CONCURRENT_BATCHES)
+            .try_collect::<Vec<()>>()
+            .await?;
+        Ok(())
+    }
+
+    async fn write_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), ApiError> {
+        for attempt in 0..ATTEMPTS {
+            let output = self
+                .dynamo
+                .batch_write_item()
+                .request_items(self.table, requests)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            requests = output
+                .unprocessed_items
+                .and_then(|mut left| left.remove(self.table))
+                .unwrap_or_default();
+            if requests.is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+        }
+        Err(ApiError::Unavailable(
+            "the table kept some writes unprocessed; retrying the request completes the import"
+                .into(),
+        ))
+    }
+
+    pub async fn get(
+        &self,
+        access: &PatientAccess,
+        record: &RecordId,
+    ) -> Result<Option<StoredRecord>, ApiError> {
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(
+                keys::health_record(access.patient(), record).attributes(),
+            ))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        output.item.map(store::from_item).transpose()
+    }
+
+    /// One page of the index (a category, or all), filtered by source and date.
+    pub async fn index_page(
+        &self,
+        access: &PatientAccess,
+        filter: &ListFilter,
+        start_after: Option<Item>,
+        limit: i32,
+    ) -> Result<(Vec<(StoredRecord, Item)>, Option<Item>), ApiError> {
+        let mut query = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(keys::GSI1)
+            .expression_attribute_values(":pk", string(keys::health_record_index(access.patient())))
+            .limit(limit)
+            .set_exclusive_start_key(start_after);
+        // Everything but the FHIR resource, and the keys a cursor resumes after.
+        let projected: Vec<&str> = SUMMARY_ATTRIBUTES
+            .iter()
+            .copied()
+            .chain([keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK])
+            .collect();
+        for (index, name) in projected.iter().enumerate() {
+            query = query.expression_attribute_names(format!("#p{index}"), *name);
+        }
+        query = query.projection_expression(
+            (0..projected.len())
+                .map(|index| format!("#p{index}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        query = match filter.category {
+            Some(category) => query
+                .key_condition_expression("GSI1PK = :pk AND begins_with(GSI1SK, :prefix)")
+                .expression_attribute_values(
+                    ":prefix",
+                    string(keys::health_record_category_prefix(category.as_str())),
+                ),
+            None => query.key_condition_expression("GSI1PK = :pk"),
+        };
+        let mut conditions = Vec::new();
+        if let Some(source) = &filter.source {
+            conditions.push("#source.sourceId = :source");
+            query = query
+                .expression_attribute_names("#source", "source")
+                .expression_attribute_values(":source", string(source.clone()));
+        }
+        if let Some(since) = &filter.since {
+            conditions.push("#day >= :since");
+            query = query
+                .expression_attribute_names("#day", "day")
+                .expression_attribute_values(":since", string(since.clone()));
+        }
+        if !conditions.is_empty() {
+            query = query.filter_expression(conditions.join(" AND "));
+        }
+        let output = query.send().await.map_err(store::sdk_error)?;
+        let items = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| {
+                let key = index_key(&item);
+                store::from_item::<StoredRecord>(item).map(|record| (record, key))
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        Ok((items, output.last_evaluated_key))
+    }
+
+    /// Every record of the patient with its FHIR resource (the export), in pages of 1 MB.
+    pub async fn all(&self, access: &PatientAccess) -> Result<Vec<StoredRecord>, ApiError> {
+        self.read_partition(access, false).await
+    }
+
+    /// Every record of the patient without the FHIR resources (sources, summary, series).
+    pub async fn all_summaries(
+        &self,
+        access: &PatientAccess,
+    ) -> Result<Vec<StoredRecord>, ApiError> {
+        self.read_partition(access, true).await
+    }
+
+    async fn read_partition(
+        &self,
+        access: &PatientAccess,
+        without_resources: bool,
+    ) -> Result<Vec<StoredRecord>, ApiError> {
+        let mut records = Vec::new();
+        let mut start = None;
+        loop {
+            let mut query = self.dynamo.query();
+            if without_resources {
+                for (index, name) in SUMMARY_ATTRIBUTES.iter().enumerate() {
+                    query = query.expression_attribute_names(format!("#p{index}"), *name);
+                }
+                query = query.projection_expression(
+                    (0..SUMMARY_ATTRIBUTES.len())
+                        .map(|index| format!("#p{index}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            }
+            let output = query
+                .table_name(self.table)
+                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+                .expression_attribute_values(
+                    ":pk",
+                    string(keys::patient_partition(access.patient())),
+                )
+                .expression_attribute_values(":prefix", string(keys::RECORD_PREFIX))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                records.push(store::from_item(item)?);
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok(records);
+            }
+        }
+    }
+
+    /// The profile's family name and birth date, to compare with the bundle's Patient.
+    pub async fn profile_identity(
+        &self,
+        access: &PatientAccess,
+    ) -> Result<Option<(String, String)>, ApiError> {
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(keys::profile(access.patient()).attributes()))
+            .projection_expression("legalName, dateOfBirth")
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let Some(item) = output.item else {
+            return Ok(None);
+        };
+        let profile: Value = store::from_item(item)?;
+        let family = profile
+            .pointer("/legalName/family")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let born = profile
+            .get("dateOfBirth")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Some((family, born)))
+    }
+
+    /// 404 unless the patient has a profile (a well-formed id of nobody names no record).
+    pub async fn require_patient(&self, access: &PatientAccess) -> Result<(), ApiError> {
+        self.profile_identity(access)
+            .await?
+            .map(|_| ())
+            .ok_or(ApiError::NotFound)
+    }
+
+    /// The profile as the export's Patient resource needs it.
+    pub async fn profile(&self, access: &PatientAccess) -> Result<Option<Value>, ApiError> {
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(keys::profile(access.patient()).attributes()))
+            .projection_expression("legalName, dateOfBirth, sex")
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        output.item.map(store::from_item).transpose()
+    }
+}
+
+/// What lists, the summary and series read of a record: all but the FHIR resource.
+const SUMMARY_ATTRIBUTES: [&str; 21] = [
+    "recordId",
+    "patientId",
+    "category",
+    "resourceType",
+    "resourceId",
+    "title",
+    "status",
+    "date",
+    "day",
+    "code",
+    "loinc",
+    "measured",
+    "source",
+    "mergeKey",
+    "indexGroup",
+    "fullUrl",
+    "patientReferences",
+    "organizationReferences",
+    "importId",
+    "updatedAt",
+    "explanation",
+];
+
+/// The index key of an item (what a cursor resumes after).
+fn index_key(item: &Item) -> Item {
+    [keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK]
+        .iter()
+        .filter_map(|name| Some(((*name).to_owned(), item.get(*name)?.clone())))
+        .collect::<HashMap<String, AttributeValue>>()
+}

@@ -1,0 +1,423 @@
+//! `POST /patients/{patientId}/imports`: FHIR R4 bundles from other organisations.
+
+use portal_shared::authz::Scope;
+use portal_tests::fhir::{demo_bundle_for, many_observations, small_bundle};
+use portal_tests::{GrantState, Method, assert_problem, spawn_app};
+use serde_json::{Value, json};
+
+fn imports(patient: &str) -> String {
+    format!("/patients/{patient}/imports")
+}
+
+#[tokio::test]
+async fn a_practice_bundle_imports_with_a_report_and_skips_finance() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let bundle = demo_bundle_for("maple-street-family-practice", &patient.family);
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    let report = &reply.body;
+    assert_eq!(report["bundleType"], "transaction");
+    assert_eq!(report["entries"], 21);
+    assert_eq!(report["patientCheck"], "matched");
+    assert_eq!(report["imported"]["Observation"], 9);
+    assert_eq!(report["imported"]["Condition"], 2);
+    assert_eq!(report["imported"]["Encounter"], 3);
+    assert_eq!(report["importedTotal"], 18);
+    let skipped = report["skipped"].as_array().expect("skipped");
+    let claim = skipped
+        .iter()
+        .find(|s| s["resourceType"] == "Claim")
+        .expect("the claim is reported as skipped");
+    assert_eq!(claim["count"], 1);
+    assert!(
+        claim["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("financial"))
+    );
+    assert_eq!(report["skippedTotal"], 3, "{report:#}");
+    assert_eq!(report["errors"], json!([]));
+    assert_eq!(report["sources"][0]["name"], "Maple Street Family Practice");
+    assert_eq!(report["sources"][0]["imported"], 18);
+    // The import is an access to the patient's record.
+    let audited = app.audit_events(&patient.id).await;
+    assert!(
+        audited
+            .iter()
+            .any(|e| e["action"] == "records.import" && e["outcome"] == "allowed"),
+        "{audited:#?}"
+    );
+}
+
+#[tokio::test]
+async fn importing_the_same_bundle_again_updates_and_never_duplicates() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let bundle = demo_bundle_for("riverside-urgent-care", &patient.family);
+    let first = app
+        .import_bundle(&patient.id, &app.front_desk, &bundle, "")
+        .await;
+    assert_eq!(first.status, 201, "{first:#?}");
+    let before = app.all_records(&patient.id, &app.clinician, "").await;
+    // Changed at the source: the same resource with a new status.
+    let mut changed = bundle.clone();
+    for entry in changed["entry"].as_array_mut().expect("entries") {
+        if entry["resource"]["id"] == "rv-lisinopril" {
+            entry["resource"]["status"] = json!("stopped");
+        }
+    }
+    let again = app
+        .import_bundle(&patient.id, &app.front_desk, &changed, "")
+        .await;
+    assert_eq!(again.status, 201, "{again:#?}");
+    assert_eq!(again.body["importedTotal"], first.body["importedTotal"]);
+    let after = app.all_records(&patient.id, &app.clinician, "").await;
+    assert_eq!(after.len(), before.len(), "{after:#?}");
+    let lisinopril = after
+        .iter()
+        .find(|r| r["code"]["code"] == "314076")
+        .expect("lisinopril");
+    assert_eq!(lisinopril["status"], "stopped");
+}
+
+#[tokio::test]
+async fn a_retry_with_the_same_idempotency_key_replays_the_report() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let body = small_bundle(&patient.family).to_string();
+    let path = imports(&patient.id);
+    let send = || {
+        app.send_raw_with_headers(
+            Method::POST,
+            &path,
+            &patient.actor,
+            "application/fhir+json",
+            &body,
+            &[("Idempotency-Key", "import-once")],
+        )
+    };
+    let first = send().await;
+    assert_eq!(first.status, 201, "{first:#?}");
+    let replay = send().await;
+    assert_eq!(replay.status, 201, "{replay:#?}");
+    assert_eq!(
+        replay.header("idempotent-replayed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(replay.body["importId"], first.body["importId"]);
+    let other_body = app
+        .send_raw_with_headers(
+            Method::POST,
+            &imports(&patient.id),
+            &patient.actor,
+            "application/fhir+json",
+            &demo_bundle_for("riverside-urgent-care", &patient.family).to_string(),
+            &[("Idempotency-Key", "import-once")],
+        )
+        .await;
+    assert_problem(&other_body, 422, None);
+    assert_eq!(
+        app.all_records(&patient.id, &patient.actor, "").await.len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn invalid_fhir_is_refused_naming_the_entries_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let mut bundle = demo_bundle_for("maple-street-family-practice", &patient.family);
+    let entries = bundle["entry"].as_array_mut().expect("entries");
+    // An observation without its code, a resource without a type, an entry without a resource.
+    let position = entries
+        .iter()
+        .position(|e| e["resource"]["resourceType"] == "Observation")
+        .expect("an observation");
+    entries[position]["resource"]
+        .as_object_mut()
+        .expect("object")
+        .remove("code");
+    entries[1]["resource"]
+        .as_object_mut()
+        .expect("object")
+        .remove("resourceType");
+    entries.push(json!({"fullUrl": "urn:uuid:nothing-here"}));
+    let count = entries.len();
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    assert_problem(
+        &reply,
+        422,
+        Some(&format!("entry[{position}].resource.code")),
+    );
+    assert_problem(&reply, 422, Some("entry[1].resource.resourceType"));
+    assert_problem(&reply, 422, Some(&format!("entry[{}].resource", count - 1)));
+    assert!(
+        app.all_records(&patient.id, &patient.actor, "")
+            .await
+            .is_empty()
+    );
+
+    for (body, field) in [
+        (json!({"resourceType": "Patient"}), "resourceType"),
+        (
+            json!({"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Basic", "id": "b"}}]}),
+            "type",
+        ),
+        (
+            json!({"resourceType": "Bundle", "type": "collection", "entry": []}),
+            "entry",
+        ),
+    ] {
+        let reply = app
+            .import_bundle(&patient.id, &patient.actor, &body, "")
+            .await;
+        assert_problem(&reply, 422, Some(field));
+    }
+    let mut too_many = small_bundle(&patient.family);
+    let entry = too_many["entry"][2].clone();
+    too_many["entry"] = Value::Array(vec![entry; 10_001]);
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &too_many, "")
+        .await;
+    assert_problem(&reply, 422, Some("entry"));
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &json!({}), "?source=")
+        .await;
+    assert_problem(&reply, 422, Some("source"));
+    let not_json = app
+        .send_raw(
+            Method::POST,
+            &imports(&patient.id),
+            &patient.actor,
+            "application/fhir+json",
+            "{\"resourceType\": \"Bundle\",",
+        )
+        .await;
+    assert_problem(&not_json, 400, None);
+    let wrong_type = app
+        .send_raw(
+            Method::POST,
+            &imports(&patient.id),
+            &patient.actor,
+            "text/plain",
+            &small_bundle(&patient.family).to_string(),
+        )
+        .await;
+    assert_problem(&wrong_type, 415, None);
+    assert!(
+        app.all_records(&patient.id, &patient.actor, "")
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_bundle_over_the_limit_gets_413_stating_the_limit() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let mut bundle = small_bundle(&patient.family);
+    bundle["entry"][2]["resource"]["note"] =
+        json!([{"text": "x".repeat(portal_records::MAX_IMPORT_BYTES)}]);
+    let reply = app
+        .import_bundle(&patient.id, &app.front_desk, &bundle, "")
+        .await;
+    assert_problem(&reply, 413, None);
+    let limit = portal_records::MAX_IMPORT_BYTES.to_string();
+    assert!(
+        reply.body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(&limit)),
+        "{reply:#?}"
+    );
+}
+
+#[tokio::test]
+async fn another_patients_bundle_is_refused_unless_staff_confirm() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let bundle = demo_bundle_for("lakeside-endocrinology", "Somebody-Else");
+    for who in [&patient.actor, &app.front_desk] {
+        let reply = app.import_bundle(&patient.id, who, &bundle, "").await;
+        assert_problem(&reply, 409, None);
+        assert!(
+            reply.body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("family name")),
+            "{reply:#?}"
+        );
+    }
+    // Only staff may confirm.
+    let reply = app
+        .import_bundle(
+            &patient.id,
+            &patient.actor,
+            &bundle,
+            "?confirmPatientMismatch=true",
+        )
+        .await;
+    assert_problem(&reply, 403, None);
+    let reply = app
+        .import_bundle(
+            &patient.id,
+            &app.front_desk,
+            &bundle,
+            "?confirmPatientMismatch=maybe",
+        )
+        .await;
+    assert_problem(&reply, 422, Some("confirmPatientMismatch"));
+    assert!(
+        app.all_records(&patient.id, &patient.actor, "")
+            .await
+            .is_empty()
+    );
+    let reply = app
+        .import_bundle(
+            &patient.id,
+            &app.clinician,
+            &bundle,
+            "?confirmPatientMismatch=true",
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    assert_eq!(reply.body["patientCheck"], "mismatch-confirmed-by-staff");
+    // A different birth date is a mismatch too.
+    let mut born_later = small_bundle(&patient.family);
+    born_later["entry"][1]["resource"]["birthDate"] = json!("1990-01-01");
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &born_later, "")
+        .await;
+    assert_problem(&reply, 409, None);
+}
+
+#[tokio::test]
+async fn the_uploader_names_the_source_when_the_bundle_does_not() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let mut bundle = small_bundle(&patient.family);
+    let entries = bundle["entry"].as_array_mut().expect("entries");
+    entries.remove(0);
+    entries[1]["resource"]
+        .as_object_mut()
+        .expect("object")
+        .remove("asserter");
+    let reply = app
+        .import_bundle(
+            &patient.id,
+            &patient.actor,
+            &bundle,
+            "?source=Dr%20Rivera%27s%20Pain%20Clinic",
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    assert_eq!(reply.body["sources"][0]["name"], "Dr Rivera's Pain Clinic");
+    // Without one, the record is still kept, labelled as of an unnamed source.
+    bundle["entry"][1]["resource"]["id"] = json!("cond-2");
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    assert!(
+        reply.body["sources"][0]["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("Unnamed source"))
+    );
+}
+
+#[tokio::test]
+async fn who_may_import() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let other = app.new_patient().await;
+    let bundle = small_bundle(&patient.family);
+    let anonymous = app
+        .send(
+            Method::POST,
+            &imports(&patient.id),
+            None,
+            Some(bundle.clone()),
+        )
+        .await;
+    assert_eq!(anonymous.status, 401);
+    let foreign = app
+        .import_bundle(&patient.id, &other.actor, &bundle, "")
+        .await;
+    assert_problem(&foreign, 404, None);
+    for who in [&app.response_team, &app.admin] {
+        let reply = app.import_bundle(&patient.id, who, &bundle, "").await;
+        assert_problem(&reply, 403, None);
+    }
+    // A caregiver trusted with the record may bring records in; with other scopes only, not.
+    let invitation = app.invite_caregiver(&patient.id, &patient.actor).await;
+    let carer = app.accept_as_new_caregiver(&invitation).await;
+    let reply = app.import_bundle(&patient.id, &carer, &bundle, "").await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    let reply = app
+        .import_bundle(&patient.id, &carer, &bundle, "?confirmPatientMismatch=true")
+        .await;
+    assert_problem(&reply, 403, None);
+    let unscoped = app.new_patient().await;
+    app.grant(
+        &unscoped.id,
+        &app.caregiver,
+        &[Scope::Messages],
+        GrantState::Active,
+    )
+    .await;
+    let reply = app
+        .import_bundle(
+            &unscoped.id,
+            &app.caregiver,
+            &small_bundle(&unscoped.family),
+            "",
+        )
+        .await;
+    assert_problem(&reply, 403, None);
+    let nothing: Vec<Value> = app.all_records(&unscoped.id, &unscoped.actor, "").await;
+    assert!(nothing.is_empty());
+}
+
+async fn lab_count(app: &portal_tests::TestApp, patient: &portal_tests::Patient) -> u64 {
+    let sources = app
+        .get(&format!("/patients/{}/sources", patient.id), &patient.actor)
+        .await;
+    sources.body["items"][0]["records"].as_u64().unwrap_or(0)
+}
+
+/// Many batches of 25, written four at a time; a request that failed part-way (here: only the
+/// first 300 entries written) completes when retried, without duplicates.
+#[tokio::test]
+async fn a_large_bundle_is_written_in_batches_and_a_partial_import_completes_on_retry() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let full = many_observations(&patient.family, 1000);
+    let mut partial = full.clone();
+    partial["entry"]
+        .as_array_mut()
+        .expect("entries")
+        .truncate(302);
+    let first = app
+        .import_bundle(&patient.id, &patient.actor, &partial, "")
+        .await;
+    assert_eq!(first.status, 201, "{first:#?}");
+    assert_eq!(lab_count(app, &patient).await, 300);
+    let retried = app
+        .import_bundle(&patient.id, &patient.actor, &full, "")
+        .await;
+    assert_eq!(retried.status, 201, "{retried:#?}");
+    assert_eq!(retried.body["imported"]["Observation"], 1000);
+    assert_eq!(lab_count(app, &patient).await, 1000);
+    let series = app
+        .get(
+            &format!("/patients/{}/observations/2345-7/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(
+        series.body["series"][0]["points"].as_array().map(Vec::len),
+        Some(1000)
+    );
+}

@@ -1,0 +1,109 @@
+//! `GET /patients/{patientId}/summary` and `.../observations/{code}/series`.
+
+use portal_tests::{assert_problem, spawn_app};
+use serde_json::Value;
+
+use crate::records_read::{PRACTICE, SPECIALIST, URGENT_CARE, patient_with_three_sources};
+
+fn titles(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|r| r["code"]["code"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_summary_shows_what_is_in_force_from_every_source() {
+    let app = spawn_app().await;
+    let patient = patient_with_three_sources(app).await;
+    let reply = app
+        .get(&format!("/patients/{}/summary", patient.id), &patient.actor)
+        .await;
+    assert_eq!(reply.status, 200, "{reply:#?}");
+    let summary = &reply.body;
+    // The healed laceration is resolved: not an active problem.
+    let mut problems = titles(&summary["activeProblems"]);
+    problems.sort();
+    assert_eq!(problems, ["38341003", "44054006"]);
+    let mut medications = titles(&summary["currentMedications"]);
+    medications.sort();
+    assert_eq!(medications, ["314076", "860975"]);
+    assert_eq!(summary["allergies"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        summary["allergies"][0]["sources"].as_array().map(Vec::len),
+        Some(2)
+    );
+    // The newest weight is the practice's (October), not the urgent care's (August).
+    let weight = summary["latestVitals"]
+        .as_array()
+        .expect("vitals")
+        .iter()
+        .find(|v| v["code"]["code"] == "29463-7")
+        .expect("a weight");
+    assert_eq!(weight["source"]["name"], PRACTICE);
+    assert_eq!(weight["value"]["value"], 78.9);
+    let results = summary["recentResults"].as_array().expect("results");
+    assert_eq!(results.len(), 5);
+    assert!(results[0]["date"].as_str() >= results[1]["date"].as_str());
+    assert_eq!(summary["sources"].as_array().map(Vec::len), Some(3));
+}
+
+#[tokio::test]
+async fn a_series_keeps_units_apart_and_names_every_source() {
+    let app = spawn_app().await;
+    let patient = patient_with_three_sources(app).await;
+    let reply = app
+        .get(
+            &format!("/patients/{}/observations/4548-4/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{reply:#?}");
+    let body = &reply.body;
+    assert_eq!(body["system"], "http://loinc.org");
+    assert_eq!(body["unitsDiffer"], true);
+    let series = body["series"].as_array().expect("series");
+    let percent = series.iter().find(|s| s["unit"] == "%").expect("in %");
+    let points = percent["points"].as_array().expect("points");
+    assert_eq!(points.len(), 4);
+    let dates: Vec<&str> = points
+        .iter()
+        .map(|p| p["date"].as_str().expect("date"))
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted, "oldest first");
+    assert!(points.iter().any(|p| p["source"]["name"] == URGENT_CARE));
+    assert!(points.iter().any(|p| p["source"]["name"] == PRACTICE));
+    assert_eq!(points[0]["high"], 5.7);
+    let mmol = series
+        .iter()
+        .find(|s| s["unit"] == "mmol/mol")
+        .expect("in mmol/mol");
+    assert_eq!(mmol["points"][0]["value"], 53.0);
+    assert_eq!(mmol["points"][0]["source"]["name"], SPECIALIST);
+
+    let weight = app
+        .get(
+            &format!("/patients/{}/observations/29463-7/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(weight.body["unitsDiffer"], true, "{weight:#?}");
+    let none = app
+        .get(
+            &format!("/patients/{}/observations/1234-5/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(none.status, 200);
+    assert_eq!(none.body["series"], serde_json::json!([]));
+    let bad = app
+        .get(
+            &format!("/patients/{}/observations/glucose/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_problem(&bad, 422, Some("code"));
+}
