@@ -54,11 +54,23 @@ pub enum Action {
     IdentifyPatientActedFor,
     /// Create staff accounts, change their roles, disable and enable them, list them.
     ManageStaff,
+    /// Book an open slot for a patient.
+    BookAppointment,
+    /// See a patient's upcoming and past appointments.
+    ReadAppointments,
+    /// Cancel or reschedule a patient's appointment.
+    ChangeAppointment,
+    /// Check in online before a visit (contact details, insurance, medications, questionnaire).
+    CheckInAppointment,
+    /// Add providers to the directory and publish their availability.
+    ManageSchedules,
+    /// The day's appointments across patients (per provider or the whole practice).
+    ViewDaySchedule,
 }
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 18] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
@@ -71,6 +83,12 @@ impl Action {
         Action::GrantGuardianAccess,
         Action::IdentifyPatientActedFor,
         Action::ManageStaff,
+        Action::BookAppointment,
+        Action::ReadAppointments,
+        Action::ChangeAppointment,
+        Action::CheckInAppointment,
+        Action::ManageSchedules,
+        Action::ViewDaySchedule,
     ];
 
     /// The name recorded in the audit trail.
@@ -88,6 +106,12 @@ impl Action {
             Action::GrantGuardianAccess => "guardian.grant",
             Action::IdentifyPatientActedFor => "care-circle.acting-for",
             Action::ManageStaff => "staff-account.manage",
+            Action::BookAppointment => "appointment.book",
+            Action::ReadAppointments => "appointment.read",
+            Action::ChangeAppointment => "appointment.change",
+            Action::CheckInAppointment => "appointment.check-in",
+            Action::ManageSchedules => "schedule.manage",
+            Action::ViewDaySchedule => "schedule.day-view",
         }
     }
 
@@ -100,6 +124,10 @@ impl Action {
                 | Action::ReadAccessLog
                 | Action::ReadCareCircle
                 | Action::ManageCareCircle
+                | Action::BookAppointment
+                | Action::ReadAppointments
+                | Action::ChangeAppointment
+                | Action::CheckInAppointment
         )
     }
 
@@ -110,6 +138,10 @@ impl Action {
             // Who saw the record belongs with the record.
             Action::ReadAccessLog => CaregiverNeeds::Scope(Scope::Records),
             Action::IdentifyPatientActedFor => CaregiverNeeds::AnyScope,
+            Action::BookAppointment
+            | Action::ReadAppointments
+            | Action::ChangeAppointment
+            | Action::CheckInAppointment => CaregiverNeeds::Scope(Scope::Appointments),
             // Who may act for the patient is the patient's own decision (or the practice's).
             Action::RegisterPatient
             | Action::ReviewProfileChanges
@@ -118,7 +150,9 @@ impl Action {
             | Action::ReadCareCircle
             | Action::ManageCareCircle
             | Action::GrantGuardianAccess
-            | Action::ManageStaff => CaregiverNeeds::Never,
+            | Action::ManageStaff
+            | Action::ManageSchedules
+            | Action::ViewDaySchedule => CaregiverNeeds::Never,
         }
     }
 
@@ -140,6 +174,14 @@ impl Action {
             Action::IdentifyPatientActedFor => &[],
             // Who works here, and with which powers, is the administrators' decision alone.
             Action::ManageStaff => &[Role::Admin],
+            // The front desk books, moves and checks in for anyone who calls or walks in.
+            Action::BookAppointment | Action::ChangeAppointment | Action::CheckInAppointment => {
+                &[Role::FrontDesk]
+            }
+            Action::ReadAppointments => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
+            Action::ManageSchedules => &[Role::FrontDesk],
+            // Clinicians see whom they see today; the front desk runs the day.
+            Action::ViewDaySchedule => &[Role::FrontDesk, Role::Clinician],
         }
     }
 }

@@ -1,0 +1,504 @@
+//! The appointments' items and the transactions that keep a slot and its appointment together.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use portal_shared::ApiError;
+use portal_shared::authz::PatientAccess;
+use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
+use portal_shared::keys::{self, GSI1, GSI1PK, GSI1SK, Key};
+use portal_shared::store::{self, Item, number, string};
+use portal_shared::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::schedule::ScheduleDoc;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Provider {
+    pub provider_id: ProviderId,
+    pub name: String,
+    pub specialty: String,
+    pub accepting_new_patients: bool,
+    pub visit_types: Vec<String>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredSchedule {
+    #[serde(flatten)]
+    pub doc: ScheduleDoc,
+    pub published_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Booked,
+    Cancelled,
+}
+
+/// What the patient confirmed at online check-in (PHI: it stays in the patient's partition).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckIn {
+    pub phone: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance: Option<Insurance>,
+    pub medications: Vec<Medication>,
+    pub answers: BTreeMap<String, String>,
+    pub checked_in_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Insurance {
+    pub carrier: String,
+    pub member_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_number: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Medication {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Appointment {
+    pub appointment_id: AppointmentId,
+    pub patient_id: PatientId,
+    pub provider_id: ProviderId,
+    pub provider_name: String,
+    pub visit_type: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub reason: String,
+    pub status: Status,
+    pub booked_at: Timestamp,
+    pub booked_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_in: Option<CheckIn>,
+    pub version: u64,
+}
+
+/// One taken unit of a provider's time. The first unit of a visit ("head") is in the day view.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotUnit {
+    pub appointment_id: AppointmentId,
+    pub patient_id: PatientId,
+    pub provider_id: ProviderId,
+    pub visit_type: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub head: bool,
+    #[serde(default)]
+    pub checked_in: bool,
+}
+
+/// The booking-limit counter: the patient's upcoming appointments (id → start) and a version.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counter {
+    #[serde(default)]
+    pub upcoming: BTreeMap<String, Timestamp>,
+    #[serde(default)]
+    pub version: u64,
+}
+
+pub struct Repo<'a> {
+    pub dynamo: &'a Client,
+    pub table: &'a str,
+}
+
+fn put(table: &str, item: Item, condition: &str) -> Result<TransactWriteItem, ApiError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression(condition)
+        .build()
+        .map_err(ApiError::internal)?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+impl Repo<'_> {
+    async fn get<T: serde::de::DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, ApiError> {
+        store::get_item(self.dynamo, self.table, key, None)
+            .await?
+            .map(store::from_item)
+            .transpose()
+    }
+
+    pub async fn provider(&self, provider: ProviderId) -> Result<Option<Provider>, ApiError> {
+        self.get(&keys::provider(provider)).await
+    }
+
+    pub async fn add_provider(&self, provider: &Provider) -> Result<(), ApiError> {
+        let mut item = store::to_item(&keys::provider(provider.provider_id), provider)?;
+        item.insert(GSI1PK.into(), string(keys::PROVIDER_DIRECTORY));
+        item.insert(
+            GSI1SK.into(),
+            string(keys::provider_directory_sort(
+                &provider.name,
+                provider.provider_id,
+            )),
+        );
+        self.dynamo
+            .put_item()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        Ok(())
+    }
+
+    /// One page of the directory, in name order.
+    pub async fn providers(
+        &self,
+        limit: i32,
+        start_after: Option<Item>,
+    ) -> Result<(Vec<Provider>, Option<Item>), ApiError> {
+        let output = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(GSI1)
+            .key_condition_expression("GSI1PK = :pk")
+            .expression_attribute_values(":pk", string(keys::PROVIDER_DIRECTORY))
+            .limit(limit)
+            .set_exclusive_start_key(start_after)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let items = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<Provider>, ApiError>>()?;
+        Ok((items, output.last_evaluated_key))
+    }
+
+    pub async fn schedule(&self, provider: ProviderId) -> Result<Option<StoredSchedule>, ApiError> {
+        self.get(&keys::provider_schedule(provider)).await
+    }
+
+    pub async fn publish_schedule(
+        &self,
+        provider: ProviderId,
+        schedule: &StoredSchedule,
+    ) -> Result<(), ApiError> {
+        let item = store::to_item(&keys::provider_schedule(provider), schedule)?;
+        self.dynamo
+            .put_item()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        Ok(())
+    }
+
+    /// The starts of the provider's taken units from `from` through `to` (one Query).
+    pub async fn taken_units(
+        &self,
+        provider: ProviderId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<BTreeSet<Timestamp>, ApiError> {
+        let (low, high) = keys::slot_unit_range(from, to);
+        let mut taken = BTreeSet::new();
+        let mut start_after = None;
+        loop {
+            let output = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .key_condition_expression("PK = :pk AND SK BETWEEN :low AND :high")
+                .expression_attribute_values(":pk", string(keys::provider_partition(provider)))
+                .expression_attribute_values(":low", string(low.clone()))
+                .expression_attribute_values(":high", string(high.clone()))
+                .projection_expression("SK")
+                .consistent_read(true)
+                .set_exclusive_start_key(start_after)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                if let Some(at) = item
+                    .get(keys::SK)
+                    .and_then(|sk| sk.as_s().ok())
+                    .and_then(|sk| sk.strip_prefix(keys::SLOT_PREFIX))
+                    .and_then(Timestamp::parse)
+                {
+                    taken.insert(at);
+                }
+            }
+            match output.last_evaluated_key {
+                Some(last) => start_after = Some(last),
+                None => return Ok(taken),
+            }
+        }
+    }
+
+    pub async fn appointment(
+        &self,
+        access: &PatientAccess,
+        appointment: AppointmentId,
+    ) -> Result<Option<Appointment>, ApiError> {
+        self.get(&keys::appointment(access.patient(), appointment))
+            .await
+    }
+
+    pub async fn counter(&self, access: &PatientAccess) -> Result<Counter, ApiError> {
+        Ok(self
+            .get(&keys::booking_counter(access.patient()))
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// A page of the patient's appointments by start: upcoming (from `now`, soonest first,
+    /// booked ones only) or past (most recent first).
+    pub async fn by_start(
+        &self,
+        access: &PatientAccess,
+        upcoming: bool,
+        now: Timestamp,
+        limit: i32,
+        start_after: Option<Item>,
+    ) -> Result<(Vec<Appointment>, Option<Item>), ApiError> {
+        let mut query = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(GSI1)
+            .expression_attribute_values(
+                ":pk",
+                string(keys::patient_appointments(access.patient())),
+            )
+            .expression_attribute_values(":now", string(now.to_string()))
+            .limit(limit)
+            .set_exclusive_start_key(start_after);
+        query = if upcoming {
+            query
+                .key_condition_expression("GSI1PK = :pk AND GSI1SK >= :now")
+                .filter_expression("#status = :booked")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":booked", string("booked"))
+                .scan_index_forward(true)
+        } else {
+            query
+                .key_condition_expression("GSI1PK = :pk AND GSI1SK < :now")
+                .scan_index_forward(false)
+        };
+        let output = query.send().await.map_err(store::sdk_error)?;
+        let items = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<Appointment>, ApiError>>()?;
+        Ok((items, output.last_evaluated_key))
+    }
+
+    /// The first units of the visits of one practice day (the staff day view), in time order.
+    pub async fn day(&self, local_date: &str) -> Result<Vec<SlotUnit>, ApiError> {
+        let mut found = Vec::new();
+        let mut start_after = None;
+        loop {
+            let output = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .index_name(GSI1)
+                .key_condition_expression("GSI1PK = :pk")
+                .expression_attribute_values(":pk", string(keys::practice_day(local_date)))
+                .set_exclusive_start_key(start_after)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                found.push(store::from_item(item)?);
+            }
+            match output.last_evaluated_key {
+                Some(last) => start_after = Some(last),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    // ---- the items of transactions ------------------------------------------------------
+
+    pub fn appointment_item(&self, appointment: &Appointment) -> Result<Item, ApiError> {
+        let mut item = store::to_item(
+            &keys::appointment(appointment.patient_id, appointment.appointment_id),
+            appointment,
+        )?;
+        item.insert(
+            GSI1PK.into(),
+            string(keys::patient_appointments(appointment.patient_id)),
+        );
+        item.insert(
+            GSI1SK.into(),
+            string(keys::appointment_by_start(
+                appointment.start,
+                appointment.appointment_id,
+            )),
+        );
+        Ok(item)
+    }
+
+    /// Creates the appointment (it is new).
+    pub fn create_appointment(
+        &self,
+        appointment: &Appointment,
+    ) -> Result<TransactWriteItem, ApiError> {
+        put(
+            self.table,
+            self.appointment_item(appointment)?,
+            "attribute_not_exists(PK)",
+        )
+    }
+
+    /// Replaces the appointment if nobody changed it since `version` was read, and it is still
+    /// booked.
+    pub fn replace_appointment(
+        &self,
+        appointment: &Appointment,
+        read_version: u64,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(self.appointment_item(appointment)?))
+            .condition_expression("version = :version AND #status = :booked")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":version", number(read_version))
+            .expression_attribute_values(":booked", string("booked"))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    fn unit_item(&self, unit: &SlotUnit, at: Timestamp, zone_date: &str) -> Result<Item, ApiError> {
+        let mut item = store::to_item(&keys::slot_unit(unit.provider_id, at), unit)?;
+        if unit.head {
+            item.insert(GSI1PK.into(), string(keys::practice_day(zone_date)));
+            item.insert(
+                GSI1SK.into(),
+                string(keys::practice_day_sort(
+                    unit.start,
+                    unit.provider_id,
+                    unit.appointment_id,
+                )),
+            );
+        }
+        Ok(item)
+    }
+
+    /// Takes a unit that must be free.
+    pub fn take_unit(
+        &self,
+        unit: &SlotUnit,
+        at: Timestamp,
+        zone_date: &str,
+    ) -> Result<TransactWriteItem, ApiError> {
+        put(
+            self.table,
+            self.unit_item(unit, at, zone_date)?,
+            "attribute_not_exists(PK)",
+        )
+    }
+
+    /// Rewrites a unit the same appointment holds already (a reschedule that overlaps itself,
+    /// a check-in).
+    pub fn rewrite_unit(
+        &self,
+        unit: &SlotUnit,
+        at: Timestamp,
+        zone_date: &str,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(self.unit_item(unit, at, zone_date)?))
+            .condition_expression("appointmentId = :appointment")
+            .expression_attribute_values(":appointment", string(unit.appointment_id.to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Frees a unit the appointment holds.
+    pub fn free_unit(
+        &self,
+        provider: ProviderId,
+        at: Timestamp,
+        appointment: AppointmentId,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(keys::slot_unit(provider, at).attributes()))
+            .condition_expression("appointmentId = :appointment")
+            .expression_attribute_values(":appointment", string(appointment.to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// Writes the counter if it is still at the version read (a new booking counts).
+    pub fn write_counter(
+        &self,
+        patient: PatientId,
+        counter: &Counter,
+        read_version: u64,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let mut next = counter.clone();
+        next.version = read_version + 1;
+        let item = store::to_item(&keys::booking_counter(patient), &next)?;
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK) OR version = :version")
+            .expression_attribute_values(":version", number(read_version))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Moves or removes one appointment in the counter (cancel, reschedule), bumping its version
+    /// so that a booking computed from an older reading retries.
+    pub fn update_counter(
+        &self,
+        patient: PatientId,
+        appointment: AppointmentId,
+        new_start: Option<Timestamp>,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let builder = Update::builder()
+            .table_name(self.table)
+            .set_key(Some(keys::booking_counter(patient).attributes()))
+            .expression_attribute_names("#upcoming", "upcoming")
+            .expression_attribute_names("#id", appointment.to_string())
+            .expression_attribute_values(":one", number(1));
+        let builder = match new_start {
+            Some(start) => builder
+                .update_expression("SET #upcoming.#id = :start ADD version :one")
+                .condition_expression("attribute_exists(#upcoming)")
+                .expression_attribute_values(":start", string(start.to_string())),
+            None => builder.update_expression("REMOVE #upcoming.#id ADD version :one"),
+        };
+        Ok(TransactWriteItem::builder()
+            .update(builder.build().map_err(ApiError::internal)?)
+            .build())
+    }
+}
