@@ -24,6 +24,10 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
         "auth" | "staff" => {
             UserPoolSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
         }
+        "appointments" => {
+            portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
+                .map(|_| ())
+        }
         _ => Ok(()),
     }
 }
@@ -52,6 +56,14 @@ pub fn handler_for(
         "care-circle" => Some(Arc::new(CareCircle(portal_care_circle::Deps::new(
             settings, sdk,
         )))),
+        "appointments" => {
+            let practice =
+                portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
+                    .ok()?;
+            Some(Arc::new(Appointments(portal_appointments::Deps::new(
+                settings, practice, sdk,
+            ))))
+        }
         _ => None,
     }
 }
@@ -93,5 +105,13 @@ struct Staff(portal_staff::Deps);
 impl Handler for Staff {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_staff::handle(&self.0, request))
+    }
+}
+
+struct Appointments(portal_appointments::Deps);
+
+impl Handler for Appointments {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_appointments::handle(&self.0, request))
     }
 }

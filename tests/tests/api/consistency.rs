@@ -21,6 +21,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("auth", portal_auth::ROUTES),
         ("care-circle", portal_care_circle::ROUTES),
         ("staff", portal_staff::ROUTES),
+        ("appointments", portal_appointments::ROUTES),
     ]
 }
 
