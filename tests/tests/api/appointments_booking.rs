@@ -60,7 +60,6 @@ async fn appointments_front_desk_adds_providers_patients_find_them() {
     assert_eq!(one.body["specialty"], "dermatology");
 
     let listed = |path: String| {
-        let app = app;
         let actor = patient.actor.clone();
         async move {
             let mut ids = Vec::new();
@@ -137,10 +136,10 @@ async fn appointments_front_desk_adds_providers_patients_find_them() {
 #[tokio::test]
 async fn appointments_published_hours_give_open_slots_and_bookings_take_them() {
     let app = spawn_app().await;
-    let provider = unscheduled_provider(&app).await;
+    let provider = unscheduled_provider(app).await;
     // No hours yet: no slots.
     assert!(
-        open_slots(&app, &provider, "follow-up", hours_from_now(24), 24)
+        open_slots(app, &provider, "follow-up", hours_from_now(24), 24)
             .await
             .is_empty()
     );
@@ -152,7 +151,7 @@ async fn appointments_published_hours_give_open_slots_and_bookings_take_them() {
         .await;
     assert_problem(&refused, 422, Some("weekly[0].start"));
     assert!(
-        open_slots(&app, &provider, "follow-up", hours_from_now(24), 24)
+        open_slots(app, &provider, "follow-up", hours_from_now(24), 24)
             .await
             .is_empty(),
         "nothing was published"
@@ -188,17 +187,17 @@ async fn appointments_published_hours_give_open_slots_and_bookings_take_them() {
     assert_eq!(published.body["timeZone"], "America/New_York");
 
     let from = hours_from_now(24);
-    let twenty = open_slots(&app, &provider, "follow-up", from, 2).await;
+    let twenty = open_slots(app, &provider, "follow-up", from, 2).await;
     assert_eq!(twenty.len(), 6, "{twenty:?}");
-    let forty = open_slots(&app, &provider, "new-patient", from, 2).await;
+    let forty = open_slots(app, &provider, "new-patient", from, 2).await;
     assert!(!forty.is_empty());
     // A 20-minute booking takes its slot, and every 40-minute visit that would overlap it.
-    let booked = book(&app, &patient.id, &patient.actor, &provider, &twenty[1]).await;
+    let booked = book(app, &patient.id, &patient.actor, &provider, &twenty[1]).await;
     assert_eq!(booked.status, 201, "{booked:#?}");
-    let after = open_slots(&app, &provider, "follow-up", from, 2).await;
+    let after = open_slots(app, &provider, "follow-up", from, 2).await;
     assert!(!after.contains(&twenty[1]));
     assert_eq!(after.len(), 5);
-    let forty_after = open_slots(&app, &provider, "new-patient", from, 2).await;
+    let forty_after = open_slots(app, &provider, "new-patient", from, 2).await;
     assert!(!forty_after.contains(&twenty[0]));
     assert!(!forty_after.contains(&twenty[1]));
 
@@ -237,27 +236,27 @@ async fn appointments_published_hours_give_open_slots_and_bookings_take_them() {
 #[tokio::test]
 async fn appointments_booking_own_foreign_caregiver_and_staff() {
     let app = spawn_app().await;
-    let provider = new_provider(&app).await;
+    let provider = new_provider(app).await;
     let patient = app.new_patient().await;
     let other = app.new_patient().await;
-    let slots = open_slots(&app, &provider, "follow-up", hours_from_now(48), 4).await;
+    let slots = open_slots(app, &provider, "follow-up", hours_from_now(48), 4).await;
     let path = format!("/patients/{}/appointments", patient.id);
 
-    let own = book(&app, &patient.id, &patient.actor, &provider, &slots[0]).await;
+    let own = book(app, &patient.id, &patient.actor, &provider, &slots[0]).await;
     assert_eq!(own.status, 201, "{own:#?}");
     assert_eq!(own.body["status"], "booked");
     assert_eq!(own.body["start"], slots[0].as_str());
     assert!(own.header("location").is_some());
-    let listed = upcoming(&app, &patient.id).await;
+    let listed = upcoming(app, &patient.id).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["appointmentId"], own.body["appointmentId"]);
 
     // `me` works too; another patient's compartment answers 404 and writes nothing.
-    let me = book(&app, "me", &patient.actor, &provider, &slots[1]).await;
+    let me = book(app, "me", &patient.actor, &provider, &slots[1]).await;
     assert_eq!(me.status, 201);
-    let foreign = book(&app, &patient.id, &other.actor, &provider, &slots[2]).await;
+    let foreign = book(app, &patient.id, &other.actor, &provider, &slots[2]).await;
     assert_eq!(foreign.status, 404);
-    assert!(upcoming(&app, &other.id).await.is_empty());
+    assert!(upcoming(app, &other.id).await.is_empty());
 
     // A caregiver needs the appointments scope.
     let carer = app.new_patient().await;
@@ -270,7 +269,7 @@ async fn appointments_booking_own_foreign_caregiver_and_staff() {
         GrantState::Active,
     )
     .await;
-    let out_of_scope = book(&app, &cared_for, &caregiver, &provider, &slots[2]).await;
+    let out_of_scope = book(app, &cared_for, &caregiver, &provider, &slots[2]).await;
     assert_eq!(out_of_scope.status, 403);
     app.grant(
         &cared_for,
@@ -279,19 +278,19 @@ async fn appointments_booking_own_foreign_caregiver_and_staff() {
         GrantState::Active,
     )
     .await;
-    let in_scope = book(&app, &cared_for, &caregiver, &provider, &slots[2]).await;
+    let in_scope = book(app, &cared_for, &caregiver, &provider, &slots[2]).await;
     assert_eq!(in_scope.status, 201, "{in_scope:#?}");
 
     // Staff: the front desk books for anyone; other roles may not.
     for who in [&app.clinician, &app.response_team, &app.admin] {
-        let refused = book(&app, &other.id, who, &provider, &slots[3]).await;
+        let refused = book(app, &other.id, who, &provider, &slots[3]).await;
         assert_eq!(refused.status, 403, "{refused:#?}");
     }
-    let desk = book(&app, &other.id, &app.front_desk, &provider, &slots[3]).await;
+    let desk = book(app, &other.id, &app.front_desk, &provider, &slots[3]).await;
     assert_eq!(desk.status, 201);
 
     // A new-patient visit is the front desk's to book.
-    let forty = open_slots(&app, &provider, "new-patient", hours_from_now(60), 3).await;
+    let forty = open_slots(app, &provider, "new-patient", hours_from_now(60), 3).await;
     let by_patient = app
         .send(
             Method::POST,
@@ -325,9 +324,9 @@ async fn appointments_booking_own_foreign_caregiver_and_staff() {
 #[tokio::test]
 async fn appointments_bad_bookings_name_the_field_and_write_nothing() {
     let app = spawn_app().await;
-    let provider = new_provider(&app).await;
+    let provider = new_provider(app).await;
     let patient = app.new_patient().await;
-    let start = slot_in(&app, &provider, 48).await;
+    let start = slot_in(app, &provider, 48).await;
     let path = format!("/patients/{}/appointments", patient.id);
     let cases = [
         (
@@ -373,20 +372,20 @@ async fn appointments_bad_bookings_name_the_field_and_write_nothing() {
             .await;
         assert_problem(&reply, 422, Some(field));
     }
-    assert!(upcoming(&app, &patient.id).await.is_empty());
-    let open = open_slots(&app, &provider, "follow-up", hours_from_now(47), 4).await;
+    assert!(upcoming(app, &patient.id).await.is_empty());
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(47), 4).await;
     assert!(open.contains(&start), "the slot is still open");
 }
 
 #[tokio::test]
 async fn appointments_fifty_concurrent_bookings_of_one_slot_exactly_one_wins() {
     let app = spawn_app().await;
-    let provider = new_provider(&app).await;
-    let start = slot_in(&app, &provider, 48).await;
+    let provider = new_provider(app).await;
+    let start = slot_in(app, &provider, 48).await;
     let patients = join_all((0..10).map(|_| app.new_patient())).await;
     let attempts = (0..50).map(|index| {
         let patient = &patients[index % patients.len()];
-        book(&app, &patient.id, &patient.actor, &provider, &start)
+        book(app, &patient.id, &patient.actor, &provider, &start)
     });
     let replies = join_all(attempts).await;
     let winner = single_winner(&replies, 409);
@@ -394,34 +393,34 @@ async fn appointments_fifty_concurrent_bookings_of_one_slot_exactly_one_wins() {
     let booked_for = winner.body["patientId"].as_str().expect("patient");
     let mut holders = 0;
     for patient in &patients {
-        let mine = upcoming(&app, &patient.id).await;
+        let mine = upcoming(app, &patient.id).await;
         holders += mine.len();
         if patient.id != booked_for {
             assert!(mine.is_empty(), "{mine:?}");
         }
     }
     assert_eq!(holders, 1);
-    let open = open_slots(&app, &provider, "follow-up", hours_from_now(47), 4).await;
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(47), 4).await;
     assert!(!open.contains(&start));
 }
 
 #[tokio::test]
 async fn appointments_booking_limit_counts_upcoming_visits() {
     let app = spawn_app().await;
-    let provider = new_provider(&app).await;
+    let provider = new_provider(app).await;
     let patient = app.new_patient().await;
     // The test stack's limit is the template's default: four upcoming appointments.
-    let slots = open_slots(&app, &provider, "follow-up", hours_from_now(48), 3).await;
+    let slots = open_slots(app, &provider, "follow-up", hours_from_now(48), 3).await;
     let mut ids = Vec::new();
     for start in &slots[..4] {
-        let reply = book(&app, &patient.id, &patient.actor, &provider, start).await;
+        let reply = book(app, &patient.id, &patient.actor, &provider, start).await;
         assert_eq!(reply.status, 201, "{reply:#?}");
         ids.push(reply.body["appointmentId"].as_str().expect("id").to_owned());
     }
-    let fifth = book(&app, &patient.id, &patient.actor, &provider, &slots[4]).await;
+    let fifth = book(app, &patient.id, &patient.actor, &provider, &slots[4]).await;
     assert_problem(&fifth, 409, None);
-    assert_eq!(upcoming(&app, &patient.id).await.len(), 4);
-    let open = open_slots(&app, &provider, "follow-up", hours_from_now(47), 4).await;
+    assert_eq!(upcoming(app, &patient.id).await.len(), 4);
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(47), 4).await;
     assert!(open.contains(&slots[4]), "the refused booking took nothing");
     // Concurrent attempts cannot slip past the limit either.
     let cancelled = app
@@ -436,21 +435,21 @@ async fn appointments_booking_limit_counts_upcoming_visits() {
     let racing = join_all(
         slots[4..8]
             .iter()
-            .map(|start| book(&app, &patient.id, &patient.actor, &provider, start)),
+            .map(|start| book(app, &patient.id, &patient.actor, &provider, start)),
     )
     .await;
     let won = racing.iter().filter(|r| r.status == 201).count();
     assert!(won <= 1, "{racing:#?}");
     assert!(racing.iter().all(|r| r.status == 201 || r.status == 409));
-    assert!(upcoming(&app, &patient.id).await.len() <= 4);
+    assert!(upcoming(app, &patient.id).await.len() <= 4);
 }
 
 #[tokio::test]
 async fn appointments_a_retried_booking_replays_the_first_answer() {
     let app = spawn_app().await;
-    let provider = new_provider(&app).await;
+    let provider = new_provider(app).await;
     let patient = app.new_patient().await;
-    let start = slot_in(&app, &provider, 48).await;
+    let start = slot_in(app, &provider, 48).await;
     let path = format!("/patients/{}/appointments", patient.id);
     let send = || {
         app.send_with_headers(
@@ -467,5 +466,5 @@ async fn appointments_a_retried_booking_replays_the_first_answer() {
     assert_eq!(again.status, 201);
     assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
     assert_eq!(again.body["appointmentId"], first.body["appointmentId"]);
-    assert_eq!(upcoming(&app, &patient.id).await.len(), 1);
+    assert_eq!(upcoming(app, &patient.id).await.len(), 1);
 }

@@ -22,22 +22,22 @@ async fn appointments_cancel_frees_the_slot_within_the_notice_period_only_staff(
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let other = app.new_patient().await;
-    let (provider, id, start) = booked(&app, &patient.id, 48).await;
+    let (provider, id, start) = booked(app, &patient.id, 48).await;
     let path = format!("/patients/{}/appointments/{id}/cancel", patient.id);
 
-    assert_eq!(act(&app, &path, None, None).await.status, 401);
+    assert_eq!(act(app, &path, None, None).await.status, 401);
     // Another patient learns nothing; roles that may not change appointments are refused.
-    assert_eq!(act(&app, &path, Some(&other.actor), None).await.status, 404);
+    assert_eq!(act(app, &path, Some(&other.actor), None).await.status, 404);
     let foreign_path = format!("/patients/{}/appointments/{id}/cancel", other.id);
     assert_eq!(
-        act(&app, &foreign_path, Some(&other.actor), None)
+        act(app, &foreign_path, Some(&other.actor), None)
             .await
             .status,
         404,
         "the id names no appointment of theirs"
     );
     for who in [&app.clinician, &app.response_team, &app.admin] {
-        assert_eq!(act(&app, &path, Some(who), None).await.status, 403);
+        assert_eq!(act(app, &path, Some(who), None).await.status, 403);
     }
     app.grant(
         &patient.id,
@@ -47,29 +47,29 @@ async fn appointments_cancel_frees_the_slot_within_the_notice_period_only_staff(
     )
     .await;
     assert_eq!(
-        act(&app, &path, Some(&app.caregiver), None).await.status,
+        act(app, &path, Some(&app.caregiver), None).await.status,
         403
     );
-    assert_eq!(upcoming(&app, &patient.id).await.len(), 1, "still booked");
+    assert_eq!(upcoming(app, &patient.id).await.len(), 1, "still booked");
 
-    let cancelled = act(&app, &path, Some(&patient.actor), None).await;
+    let cancelled = act(app, &path, Some(&patient.actor), None).await;
     assert_eq!(cancelled.status, 200, "{cancelled:#?}");
     assert_eq!(cancelled.body["status"], "cancelled");
-    assert!(upcoming(&app, &patient.id).await.is_empty());
-    let open = open_slots(&app, &provider, "follow-up", hours_from_now(47), 4).await;
+    assert!(upcoming(app, &patient.id).await.is_empty());
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(47), 4).await;
     assert!(open.contains(&start), "the slot is open again");
     // Cancelling again answers the appointment as it is.
-    let again = act(&app, &path, Some(&patient.actor), None).await;
+    let again = act(app, &path, Some(&patient.actor), None).await;
     assert_eq!(again.status, 200);
     assert_eq!(again.body["status"], "cancelled");
     // The freed slot can be booked by someone else.
-    let taken = book(&app, &other.id, &other.actor, &provider, &start).await;
+    let taken = book(app, &other.id, &other.actor, &provider, &start).await;
     assert_eq!(taken.status, 201);
 
     // Inside the notice period (24 hours in the test stack) only staff cancel.
-    let (_, soon, _) = booked(&app, &patient.id, 3).await;
+    let (_, soon, _) = booked(app, &patient.id, 3).await;
     let soon_path = format!("/patients/{}/appointments/{soon}/cancel", patient.id);
-    let late = act(&app, &soon_path, Some(&patient.actor), None).await;
+    let late = act(app, &soon_path, Some(&patient.actor), None).await;
     assert_problem(&late, 403, None);
     app.grant(
         &patient.id,
@@ -79,16 +79,16 @@ async fn appointments_cancel_frees_the_slot_within_the_notice_period_only_staff(
     )
     .await;
     assert_eq!(
-        act(&app, &soon_path, Some(&app.caregiver), None)
+        act(app, &soon_path, Some(&app.caregiver), None)
             .await
             .status,
         403
     );
-    assert_eq!(upcoming(&app, &patient.id).await.len(), 1);
-    let by_desk = act(&app, &soon_path, Some(&app.front_desk), None).await;
+    assert_eq!(upcoming(app, &patient.id).await.len(), 1);
+    let by_desk = act(app, &soon_path, Some(&app.front_desk), None).await;
     assert_eq!(by_desk.status, 200, "{by_desk:#?}");
     let unknown = act(
-        &app,
+        app,
         &format!(
             "/patients/{}/appointments/01KAZ0DEM0APP01NTMENT00001/cancel",
             patient.id
@@ -105,30 +105,30 @@ async fn appointments_reschedule_moves_atomically_or_not_at_all() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let other = app.new_patient().await;
-    let (provider, id, start) = booked(&app, &patient.id, 48).await;
+    let (provider, id, start) = booked(app, &patient.id, 48).await;
     let path = format!("/patients/{}/appointments/{id}/reschedule", patient.id);
-    let later = slot_in(&app, &provider, 72).await;
+    let later = slot_in(app, &provider, 72).await;
 
     // The new slot is taken by someone else: 409, and nothing moved.
-    let taken = book(&app, &other.id, &other.actor, &provider, &later).await;
+    let taken = book(app, &other.id, &other.actor, &provider, &later).await;
     assert_eq!(taken.status, 201);
     let refused = act(
-        &app,
+        app,
         &path,
         Some(&patient.actor),
         Some(json!({"start": later})),
     )
     .await;
     assert_problem(&refused, 409, None);
-    let mine = upcoming(&app, &patient.id).await;
+    let mine = upcoming(app, &patient.id).await;
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["start"], start.as_str());
-    let still_held = book(&app, &other.id, &other.actor, &provider, &start).await;
+    let still_held = book(app, &other.id, &other.actor, &provider, &start).await;
     assert_eq!(still_held.status, 409, "the old slot stays the patient's");
 
     // Bad input names the field; others may not move it.
     let bad = act(
-        &app,
+        app,
         &path,
         Some(&patient.actor),
         Some(json!({"start": "soon"})),
@@ -136,28 +136,23 @@ async fn appointments_reschedule_moves_atomically_or_not_at_all() {
     .await;
     assert_problem(&bad, 422, Some("start"));
     let off_grid = act(
-        &app,
+        app,
         &path,
         Some(&patient.actor),
         Some(json!({"start": "2027-01-01T14:05:00Z"})),
     )
     .await;
     assert_problem(&off_grid, 422, Some("start"));
-    let free = slot_in(&app, &provider, 96).await;
+    let free = slot_in(app, &provider, 96).await;
     assert_eq!(
-        act(
-            &app,
-            &path,
-            Some(&other.actor),
-            Some(json!({"start": free}))
-        )
-        .await
-        .status,
+        act(app, &path, Some(&other.actor), Some(json!({"start": free})))
+            .await
+            .status,
         404
     );
     assert_eq!(
         act(
-            &app,
+            app,
             &path,
             Some(&app.clinician),
             Some(json!({"start": free}))
@@ -167,7 +162,7 @@ async fn appointments_reschedule_moves_atomically_or_not_at_all() {
         403
     );
     assert_eq!(
-        act(&app, &path, None, Some(json!({"start": free})))
+        act(app, &path, None, Some(json!({"start": free})))
             .await
             .status,
         401
@@ -175,7 +170,7 @@ async fn appointments_reschedule_moves_atomically_or_not_at_all() {
 
     // Moving it: the new slot is taken and the old one freed, together.
     let moved = act(
-        &app,
+        app,
         &path,
         Some(&patient.actor),
         Some(json!({"start": free})),
@@ -184,16 +179,16 @@ async fn appointments_reschedule_moves_atomically_or_not_at_all() {
     assert_eq!(moved.status, 200, "{moved:#?}");
     assert_eq!(moved.body["start"], free.as_str());
     assert_eq!(moved.body["appointmentId"], id.as_str());
-    let mine = upcoming(&app, &patient.id).await;
+    let mine = upcoming(app, &patient.id).await;
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["start"], free.as_str());
-    let open = open_slots(&app, &provider, "follow-up", hours_from_now(47), 4).await;
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(47), 4).await;
     assert!(open.contains(&start), "the old slot is free");
-    let open = open_slots(&app, &provider, "follow-up", hours_from_now(95), 4).await;
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(95), 4).await;
     assert!(!open.contains(&free), "the new slot is taken");
 
     // A 40-minute visit may move by one unit onto itself.
-    let forty = open_slots(&app, &provider, "new-patient", hours_from_now(120), 3).await;
+    let forty = open_slots(app, &provider, "new-patient", hours_from_now(120), 3).await;
     let booked_forty = app
         .send(
             Method::POST,
@@ -209,7 +204,7 @@ async fn appointments_reschedule_moves_atomically_or_not_at_all() {
     assert_eq!(booked_forty.status, 201, "{booked_forty:#?}");
     let forty_id = booked_forty.body["appointmentId"].as_str().expect("id");
     let overlap = act(
-        &app,
+        app,
         &format!(
             "/patients/{}/appointments/{forty_id}/reschedule",
             patient.id
@@ -219,16 +214,16 @@ async fn appointments_reschedule_moves_atomically_or_not_at_all() {
     )
     .await;
     assert_eq!(overlap.status, 200, "{overlap:#?}");
-    let twenty = open_slots(&app, &provider, "follow-up", hours_from_now(119), 4).await;
+    let twenty = open_slots(app, &provider, "follow-up", hours_from_now(119), 4).await;
     assert!(twenty.contains(&forty[0]), "its first unit is free again");
 
     // Inside the notice period only staff move it.
-    let (_, soon, _) = booked(&app, &patient.id, 3).await;
+    let (_, soon, _) = booked(app, &patient.id, 3).await;
     let soon_path = format!("/patients/{}/appointments/{soon}/reschedule", patient.id);
-    let elsewhere = slot_in(&app, &provider, 150).await;
+    let elsewhere = slot_in(app, &provider, 150).await;
     assert_eq!(
         act(
-            &app,
+            app,
             &soon_path,
             Some(&patient.actor),
             Some(json!({"start": elsewhere}))
@@ -244,46 +239,46 @@ async fn appointments_check_in_inside_the_window_and_staff_see_it() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let other = app.new_patient().await;
-    let (provider, id, start) = booked(&app, &patient.id, 48).await;
+    let (provider, id, start) = booked(app, &patient.id, 48).await;
     let path = format!("/patients/{}/appointments/{id}/check-in", patient.id);
 
     // Missing answers and bad fields are named; nothing is written.
     let mut missing = check_in_body();
     missing["answers"] = json!({});
     assert_problem(
-        &act(&app, &path, Some(&patient.actor), Some(missing)).await,
+        &act(app, &path, Some(&patient.actor), Some(missing)).await,
         422,
         Some("answers.symptomsChanged"),
     );
     let mut unknown = check_in_body();
     unknown["answers"]["favouriteColour"] = json!("blue");
     assert_problem(
-        &act(&app, &path, Some(&patient.actor), Some(unknown)).await,
+        &act(app, &path, Some(&patient.actor), Some(unknown)).await,
         422,
         Some("answers.favouriteColour"),
     );
     let mut bad_email = check_in_body();
     bad_email["contact"]["email"] = json!("nope");
     assert_problem(
-        &act(&app, &path, Some(&patient.actor), Some(bad_email)).await,
+        &act(app, &path, Some(&patient.actor), Some(bad_email)).await,
         422,
         Some("contact.email"),
     );
-    assert_eq!(upcoming(&app, &patient.id).await[0]["checkedIn"], false);
+    assert_eq!(upcoming(app, &patient.id).await[0]["checkedIn"], false);
 
     assert_eq!(
-        act(&app, &path, None, Some(check_in_body())).await.status,
+        act(app, &path, None, Some(check_in_body())).await.status,
         401
     );
     assert_eq!(
-        act(&app, &path, Some(&other.actor), Some(check_in_body()))
+        act(app, &path, Some(&other.actor), Some(check_in_body()))
             .await
             .status,
         404
     );
     for who in [&app.clinician, &app.response_team, &app.admin] {
         assert_eq!(
-            act(&app, &path, Some(who), Some(check_in_body()))
+            act(app, &path, Some(who), Some(check_in_body()))
                 .await
                 .status,
             403
@@ -297,7 +292,7 @@ async fn appointments_check_in_inside_the_window_and_staff_see_it() {
     )
     .await;
     assert_eq!(
-        act(&app, &path, Some(&app.caregiver), Some(check_in_body()))
+        act(app, &path, Some(&app.caregiver), Some(check_in_body()))
             .await
             .status,
         403
@@ -309,18 +304,18 @@ async fn appointments_check_in_inside_the_window_and_staff_see_it() {
         GrantState::Active,
     )
     .await;
-    let checked_in = act(&app, &path, Some(&app.caregiver), Some(check_in_body())).await;
+    let checked_in = act(app, &path, Some(&app.caregiver), Some(check_in_body())).await;
     assert_eq!(checked_in.status, 200, "{checked_in:#?}");
     assert_eq!(checked_in.body["checkedIn"], true);
     assert_eq!(
         checked_in.body["checkIn"]["medications"][0]["name"],
         "Lisinopril"
     );
-    let again = act(&app, &path, Some(&patient.actor), Some(check_in_body())).await;
+    let again = act(app, &path, Some(&patient.actor), Some(check_in_body())).await;
     assert_eq!(again.status, 200);
 
     // The day view shows who has checked in.
-    let date = day_of(&app, &provider, &start).await;
+    let date = day_of(app, &provider, &start).await;
     let day = app
         .get(
             &format!("/staff/appointments?date={date}&providerId={provider}"),
@@ -338,9 +333,9 @@ async fn appointments_check_in_inside_the_window_and_staff_see_it() {
     assert_eq!(entry["checkedIn"], true);
 
     // Too early: more than 7 days ahead.
-    let (_, far, _) = booked(&app, &patient.id, 24 * 8).await;
+    let (_, far, _) = booked(app, &patient.id, 24 * 8).await;
     let early = act(
-        &app,
+        app,
         &format!("/patients/{}/appointments/{far}/check-in", patient.id),
         Some(&patient.actor),
         Some(check_in_body()),
@@ -382,8 +377,8 @@ fn previous_date(date: &str) -> String {
 async fn appointments_day_view_is_for_front_desk_and_clinicians_and_audited() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let (provider, id, start) = booked(&app, &patient.id, 30).await;
-    let date = day_of(&app, &provider, &start).await;
+    let (provider, id, start) = booked(app, &patient.id, 30).await;
+    let date = day_of(app, &provider, &start).await;
     let path = format!("/staff/appointments?date={date}&providerId={provider}");
     for who in [&app.front_desk, &app.clinician] {
         let reply = app.get(&path, who).await;
@@ -436,8 +431,8 @@ async fn appointments_lists_upcoming_and_past() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let other = app.new_patient().await;
-    let (_, first, _) = booked(&app, &patient.id, 50).await;
-    let (_, second, _) = booked(&app, &patient.id, 26).await;
+    let (_, first, _) = booked(app, &patient.id, 50).await;
+    let (_, second, _) = booked(app, &patient.id, 26).await;
     let list = |who: &portal_tests::Actor, query: &str| {
         let path = format!("/patients/{}/appointments{query}", patient.id);
         let who = who.clone();
