@@ -1,5 +1,6 @@
 //! The demo practice: one staff member per staff role, three patients, and a caregiver in the
-//! first patient's care circle.
+//! first patient's care circle; two providers with weekly hours and one booked visit
+//! (`seed_schedule`).
 //!
 //! Patients are registered through the running gateway (`POST /staff/patients` with the front
 //! desk's real token), so the portal's own code writes their records; then each gets a sign-in
@@ -149,6 +150,11 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
             sub: non_empty(sub),
         });
     }
+    let patient2 = users
+        .iter()
+        .find(|user| user.role == "patient2")
+        .and_then(|user| user.patient_id.clone());
+    crate::seed_schedule::seed_schedule(&http, api_url, &front_desk, patient2.as_deref()).await?;
     users.push(seed_caregiver(stack, &http, api_url).await?);
     Ok(users)
 }
