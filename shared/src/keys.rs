@@ -231,6 +231,17 @@ pub fn practice_day_sort(
     format!("{start}#{provider}#{appointment}")
 }
 
+/// A reminder notification waiting for a sender (date and time only, no PHI): partitioned by the
+/// UTC hour it is due, so a sender reads one hour with one Query and no partition takes every
+/// booking.
+pub fn appointment_reminder(send_at: Timestamp, appointment: AppointmentId) -> Key {
+    let hour: String = send_at.to_string().chars().take(13).collect();
+    Key::new(
+        format!("REMINDERS#{hour}"),
+        format!("{send_at}#{appointment}"),
+    )
+}
+
 // ---- audit table -------------------------------------------------------------------------
 
 pub fn audit_event(patient: Option<PatientId>, actor: &UserSub, at: Timestamp, id: EventId) -> Key {

@@ -159,6 +159,7 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         booked_by: call.caller().sub.to_string(),
         cancelled_at: None,
         check_in: None,
+        reminder_at: Some(schedule::reminder_at(request.start, now)),
         version: 1,
     };
     let location = call.link(&format!(
@@ -197,6 +198,7 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         {
             items.push(repo.take_unit(&unit_of(&appointment, index == 0), at, &zone_date)?);
         }
+        items.extend(repo.put_reminder(&appointment)?);
         let record_index = items.len();
         if let Some(idempotency) = &idempotency {
             items.push(idempotency.record(table, &response)?);
@@ -277,10 +279,12 @@ pub async fn cancel(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let read_version = appointment.version;
     let minutes = (appointment.end.unix_seconds() - appointment.start.unix_seconds()) / 60;
     let units = schedule::units(appointment.start, minutes);
+    let old_reminder = appointment.reminder_at.take();
     appointment.status = Status::Cancelled;
     appointment.cancelled_at = Some(now);
     appointment.version += 1;
     let mut items = vec![repo.replace_appointment(&appointment, read_version)?];
+    items.extend(repo.delete_reminder(old_reminder, appointment.appointment_id)?);
     for at in units {
         items.push(repo.free_unit(appointment.provider_id, at, appointment.appointment_id)?);
     }
@@ -333,6 +337,8 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
     appointment.start = request.start;
     appointment.end = schedule::plus_minutes(request.start, visit.minutes);
     appointment.check_in = None;
+    let old_reminder = appointment.reminder_at;
+    appointment.reminder_at = Some(schedule::reminder_at(appointment.start, now));
     appointment.version += 1;
     let new_units = schedule::units(appointment.start, visit.minutes);
     let zone_date = schedule::local_date(&deps.practice.zone, appointment.start).to_string();
@@ -354,6 +360,10 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
         appointment.appointment_id,
         Some(appointment.start),
     )?);
+    if old_reminder != appointment.reminder_at {
+        items.extend(repo.delete_reminder(old_reminder, appointment.appointment_id)?);
+        items.extend(repo.put_reminder(&appointment)?);
+    }
     match transact(&deps.platform.dynamo, items).await? {
         Transacted::Done => {
             json_with_headers(StatusCode::OK, &AppointmentView::new(&appointment), &[])

@@ -88,7 +88,24 @@ pub struct Appointment {
     pub cancelled_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_in: Option<CheckIn>,
+    /// When the reminder notification is due (the key of its item), while it is booked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_at: Option<Timestamp>,
     pub version: u64,
+}
+
+/// A reminder for a sender: who, which appointment, and when (no provider, reason or visit
+/// type: the sender fetches nothing else and the notification shows date and time only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reminder {
+    pub kind: String,
+    pub patient_id: PatientId,
+    pub appointment_id: AppointmentId,
+    pub start: Timestamp,
+    pub send_at: Timestamp,
+    /// TTL: a week after the visit.
+    pub expires_at: i64,
 }
 
 /// One taken unit of a provider's time. The first unit of a visit ("head") is in the day view.
@@ -454,6 +471,53 @@ impl Repo<'_> {
             .build()
             .map_err(ApiError::internal)?;
         Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// Writes the appointment's reminder (due at `reminder_at`).
+    pub fn put_reminder(
+        &self,
+        appointment: &Appointment,
+    ) -> Result<Option<TransactWriteItem>, ApiError> {
+        let Some(send_at) = appointment.reminder_at else {
+            return Ok(None);
+        };
+        let reminder = Reminder {
+            kind: "appointment-reminder".into(),
+            patient_id: appointment.patient_id,
+            appointment_id: appointment.appointment_id,
+            start: appointment.start,
+            send_at,
+            expires_at: appointment.start.unix_seconds() + 7 * 24 * 3600,
+        };
+        let item = store::to_item(
+            &keys::appointment_reminder(send_at, appointment.appointment_id),
+            &reminder,
+        )?;
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(Some(TransactWriteItem::builder().put(put).build()))
+    }
+
+    /// Removes a reminder that is no longer due (gone already if it was sent: no condition).
+    pub fn delete_reminder(
+        &self,
+        send_at: Option<Timestamp>,
+        appointment: AppointmentId,
+    ) -> Result<Option<TransactWriteItem>, ApiError> {
+        let Some(send_at) = send_at else {
+            return Ok(None);
+        };
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(
+                keys::appointment_reminder(send_at, appointment).attributes(),
+            ))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(Some(TransactWriteItem::builder().delete(delete).build()))
     }
 
     /// Writes the counter if it is still at the version read (a new booking counts).

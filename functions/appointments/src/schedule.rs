@@ -396,6 +396,15 @@ pub fn units(start: Timestamp, minutes: i64) -> Vec<Timestamp> {
         .collect()
 }
 
+/// When a visit's reminder is due: a day before it, or at once when that has passed.
+pub fn reminder_at(start: Timestamp, now: Timestamp) -> Timestamp {
+    let day_before = to_jiff(start)
+        .checked_sub(jiff::SignedDuration::from_hours(24))
+        .map(from_jiff)
+        .unwrap_or(now);
+    day_before.max(now)
+}
+
 pub fn plus_minutes(at: Timestamp, minutes: i64) -> Timestamp {
     at.plus(std::time::Duration::from_secs((minutes.max(0) as u64) * 60))
 }
@@ -547,6 +556,17 @@ mod tests {
             strings(&units(at("2026-06-01T13:00:00Z"), 40)),
             ["2026-06-01T13:00:00.000Z", "2026-06-01T13:20:00.000Z"]
         );
+    }
+
+    #[test]
+    fn reminders_are_due_a_day_before_or_at_once() {
+        let start = at("2026-06-10T14:00:00Z");
+        assert_eq!(
+            reminder_at(start, at("2026-06-01T00:00:00Z")).to_string(),
+            "2026-06-09T14:00:00.000Z"
+        );
+        let late = at("2026-06-10T01:00:00Z");
+        assert_eq!(reminder_at(start, late), late);
     }
 
     #[test]

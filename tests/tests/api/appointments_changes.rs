@@ -506,3 +506,51 @@ async fn appointments_lists_upcoming_and_past() {
         .await;
     assert_eq!(anonymous.status, 401);
 }
+
+#[tokio::test]
+async fn appointments_reminders_are_due_a_day_before_and_follow_changes() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let (provider, id, start) = booked(app, &patient.id, 48).await;
+    let due = crate::appointments_support::reminders_due(app, &start, &id).await;
+    assert_eq!(due.len(), 1, "{due:?}");
+    let reminder = due[0].as_object().expect("object");
+    assert_eq!(reminder["start"], start.as_str());
+    // Date and time only: nothing about the visit's provider, type or reason.
+    for field in ["reason", "providerId", "providerName", "visitType"] {
+        assert!(!reminder.contains_key(field), "{field} in {reminder:?}");
+    }
+    let later = slot_in(app, &provider, 72).await;
+    let moved = act(
+        app,
+        &format!("/patients/{}/appointments/{id}/reschedule", patient.id),
+        Some(&patient.actor),
+        Some(json!({"start": later})),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{moved:#?}");
+    assert!(
+        crate::appointments_support::reminders_due(app, &start, &id)
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        crate::appointments_support::reminders_due(app, &later, &id)
+            .await
+            .len(),
+        1
+    );
+    let cancelled = act(
+        app,
+        &format!("/patients/{}/appointments/{id}/cancel", patient.id),
+        Some(&patient.actor),
+        None,
+    )
+    .await;
+    assert_eq!(cancelled.status, 200);
+    assert!(
+        crate::appointments_support::reminders_due(app, &later, &id)
+            .await
+            .is_empty()
+    );
+}

@@ -166,3 +166,39 @@ pub async fn upcoming(app: &TestApp, patient_id: &str) -> Vec<Value> {
     assert_eq!(reply.status, 200, "{reply:#?}");
     reply.body["items"].as_array().expect("items").clone()
 }
+
+/// The reminder items of one appointment, read directly (a sender's view of the table): one
+/// Query of the hour partition `start − 24 h` falls in.
+pub async fn reminders_due(app: &TestApp, start: &str, appointment: &str) -> Vec<Value> {
+    let start = Timestamp::parse(start).expect("start");
+    let due = time::OffsetDateTime::from_unix_timestamp(start.unix_seconds() - 24 * 3600)
+        .expect("time")
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("format");
+    let due = Timestamp::parse(&due).expect("due");
+    let key = portal_shared::keys::appointment_reminder(
+        due,
+        portal_shared::ids::AppointmentId::generate(),
+    );
+    let appointment = appointment.to_owned();
+    app.on_stack(move |stack| async move {
+        let table = stack.table("AppTable").expect("app table").to_owned();
+        let output = stack
+            .dynamodb()
+            .query()
+            .table_name(table)
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(key.pk))
+            .send()
+            .await?;
+        Ok(output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| serde_dynamo::from_item::<_, Value>(item).expect("item"))
+            .filter(|item| item["appointmentId"] == appointment.as_str())
+            .collect())
+    })
+    .await
+    .expect("reading reminders")
+}
