@@ -4,9 +4,10 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::audit::Outcome;
+use portal_shared::audit::Outcome as AuditOutcome;
 use portal_shared::authz::Action;
-use portal_shared::http::{Call, json, json_with_headers};
+use portal_shared::http::{Call, json};
+use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
 use portal_shared::ids::ProviderId;
 use portal_shared::pagination::PageRequest;
 use portal_shared::person::clean_text;
@@ -130,6 +131,14 @@ pub async fn add(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let mut visit_types = request.visit_types;
     visit_types.sort();
     visit_types.dedup();
+    let idempotency = Idempotency::from_call(call)?;
+    let dynamo = &deps.platform.dynamo;
+    let table = &deps.platform.app_table;
+    if let Some(idempotency) = &idempotency
+        && let Some(first) = idempotency.lookup(dynamo, table).await?
+    {
+        return first.render(true);
+    }
     let provider = Provider {
         provider_id: ProviderId::generate(),
         name,
@@ -138,23 +147,28 @@ pub async fn add(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
         visit_types,
         created_at: Timestamp::now(),
     };
-    deps.repo().add_provider(&provider).await?;
-    authorizer
-        .record_staff_action(
-            call,
-            &access,
-            &format!("providers/{}", provider.provider_id),
-            Outcome::Allowed,
-        )
-        .await?;
-    json_with_headers(
-        StatusCode::CREATED,
-        &provider,
-        &[(
-            http::header::LOCATION,
-            call.link(&format!("/providers/{}", provider.provider_id)),
-        )],
-    )
+    let response = StoredResponse {
+        status: StatusCode::CREATED.as_u16(),
+        body: serde_json::to_string(&provider).map_err(ApiError::internal)?,
+        location: Some(call.link(&format!("/providers/{}", provider.provider_id))),
+        etag: None,
+        patient_id: None,
+    };
+    let items = deps.repo().add_provider(&provider)?;
+    match create_once(dynamo, table, idempotency.as_ref(), items, response).await? {
+        Outcome::Created(created) => {
+            authorizer
+                .record_staff_action(
+                    call,
+                    &access,
+                    &format!("providers/{}", provider.provider_id),
+                    AuditOutcome::Allowed,
+                )
+                .await?;
+            created.render(false)
+        }
+        Outcome::Replayed(first) => first.render(true),
+    }
 }
 
 #[derive(Serialize)]
@@ -188,7 +202,7 @@ pub async fn publish_schedule(deps: &Deps, call: &Call) -> Result<Response<Body>
             call,
             &access,
             &format!("providers/{provider}/schedule"),
-            Outcome::Allowed,
+            AuditOutcome::Allowed,
         )
         .await?;
     json(

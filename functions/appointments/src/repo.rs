@@ -160,7 +160,8 @@ impl Repo<'_> {
         self.get(&keys::provider(provider)).await
     }
 
-    pub async fn add_provider(&self, provider: &Provider) -> Result<(), ApiError> {
+    /// The write that creates a provider (for `idempotency::create_once`).
+    pub fn add_provider(&self, provider: &Provider) -> Result<Vec<TransactWriteItem>, ApiError> {
         let mut item = store::to_item(&keys::provider(provider.provider_id), provider)?;
         item.insert(GSI1PK.into(), string(keys::PROVIDER_DIRECTORY));
         item.insert(
@@ -170,15 +171,7 @@ impl Repo<'_> {
                 provider.provider_id,
             )),
         );
-        self.dynamo
-            .put_item()
-            .table_name(self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        Ok(())
+        store::create_puts(self.table, vec![item])
     }
 
     /// One page of the directory, in name order.

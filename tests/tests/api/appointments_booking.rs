@@ -131,6 +131,26 @@ async fn appointments_front_desk_adds_providers_patients_find_them() {
     }
     let anonymous = app.send(Method::GET, "/providers", None, None).await;
     assert_eq!(anonymous.status, 401);
+
+    // A retry with the same Idempotency-Key adds the provider once.
+    let key = format!("add-provider-{}", ulid::Ulid::generate());
+    let once = new_provider_body(&format!("Dr. Once {}", ulid::Ulid::generate()));
+    let headers = [("Idempotency-Key", key.as_str())];
+    let send = || {
+        app.send_with_headers(
+            Method::POST,
+            "/staff/providers",
+            &app.front_desk,
+            once.clone(),
+            &headers,
+        )
+    };
+    let first = send().await;
+    assert_eq!(first.status, 201, "{first:#?}");
+    let again = send().await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(again.body["providerId"], first.body["providerId"]);
 }
 
 #[tokio::test]
