@@ -597,6 +597,69 @@ mod tests {
     }
 
     #[test]
+    fn appointments_are_the_patients_the_appointments_scope_and_the_front_desks() {
+        let patient = PatientId::generate();
+        let now = Timestamp::now();
+        let own = caller(&[Role::Patient], Some(patient));
+        let carer = caller(&[Role::Caregiver], None);
+        let scoped = grant(&[Scope::Appointments], false, None);
+        let records = grant(&[Scope::Records], false, None);
+        for action in [
+            Action::BookAppointment,
+            Action::ReadAppointments,
+            Action::ChangeAppointment,
+            Action::CheckInAppointment,
+        ] {
+            assert_eq!(
+                decide(&own, patient, action, None, now),
+                Decision::Allow(Relationship::Own)
+            );
+            assert_eq!(
+                decide(&carer, patient, action, Some(&scoped), now),
+                Decision::Allow(Relationship::Caregiver)
+            );
+            assert_eq!(
+                decide(&carer, patient, action, Some(&records), now),
+                Decision::Deny(Denial::RoleMayNot)
+            );
+            assert!(matches!(
+                decide(
+                    &caller(&[Role::FrontDesk], None),
+                    patient,
+                    action,
+                    None,
+                    now
+                ),
+                Decision::Allow(Relationship::Staff(Role::FrontDesk))
+            ));
+            assert_eq!(
+                decide(&caller(&[Role::Admin], None), patient, action, None, now),
+                Decision::Deny(Denial::RoleMayNot)
+            );
+        }
+        let clinician = caller(&[Role::Clinician], None);
+        assert!(matches!(
+            decide(&clinician, patient, Action::ReadAppointments, None, now),
+            Decision::Allow(_)
+        ));
+        assert_eq!(
+            decide(&clinician, patient, Action::BookAppointment, None, now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+        // Schedules and the day view are staff work, whatever a grant holds.
+        for action in [Action::ManageSchedules, Action::ViewDaySchedule] {
+            assert_eq!(
+                decide(&own, patient, action, None, now),
+                Decision::Deny(Denial::RoleMayNot)
+            );
+            assert_eq!(
+                decide(&carer, patient, action, Some(&scoped), now),
+                Decision::Deny(Denial::RoleMayNot)
+            );
+        }
+    }
+
+    #[test]
     fn caregivers_need_an_active_grant_with_the_scope() {
         let patient = PatientId::generate();
         let now = Timestamp::now();

@@ -15,6 +15,10 @@
 //! - `POST /patients/{patientId}/appointments/{appointmentId}/cancel` and `.../reschedule`.
 //! - `POST /patients/{patientId}/appointments/{appointmentId}/check-in`.
 //! - `GET  /staff/appointments?date=&providerId=` — the day view, per practice or provider.
+//!
+//! Each booking also writes a reminder notification item (date and time only) due a day before
+//! the visit, moved and removed with the appointment, for a sender to pick up. Not built yet:
+//! the waitlist (offers of freed slots) and the sender itself.
 
 mod booking;
 mod check_in;
