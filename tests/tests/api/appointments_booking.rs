@@ -488,3 +488,55 @@ async fn appointments_a_retried_booking_replays_the_first_answer() {
     assert_eq!(again.body["appointmentId"], first.body["appointmentId"]);
     assert_eq!(upcoming(app, &patient.id).await.len(), 1);
 }
+
+#[tokio::test]
+async fn appointments_slots_follow_the_practice_clock_across_daylight_saving_changes() {
+    let app = spawn_app().await;
+    let provider = unscheduled_provider(app).await;
+    let hours = json!({
+        "weekly": crate::appointments_support::DAYS
+            .iter()
+            .map(|day| json!({"day": day, "start": "09:00", "end": "09:20"}))
+            .collect::<Vec<_>>(),
+    });
+    let published = app
+        .send(
+            Method::PUT,
+            &format!("/staff/providers/{provider}/schedule"),
+            Some(&app.front_desk),
+            Some(hours),
+        )
+        .await;
+    assert_eq!(published.status, 200, "{published:#?}");
+    let slots = |from: &'static str, to: &'static str| {
+        let path = format!("/providers/{provider}/slots?visitType=follow-up&from={from}&to={to}");
+        async move {
+            let reply = app.get(&path, &app.front_desk).await;
+            assert_eq!(reply.status, 200, "{reply:#?}");
+            reply.body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|slot| slot["start"].as_str().expect("start").to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // New York springs forward on 2027-03-14: 09:00 is 14:00 UTC before, 13:00 UTC after.
+    assert_eq!(
+        slots("2027-03-13T00:00:00Z", "2027-03-16T00:00:00Z").await,
+        [
+            "2027-03-13T14:00:00.000Z",
+            "2027-03-14T13:00:00.000Z",
+            "2027-03-15T13:00:00.000Z"
+        ]
+    );
+    // ...and falls back on 2027-11-07.
+    assert_eq!(
+        slots("2027-11-06T00:00:00Z", "2027-11-09T00:00:00Z").await,
+        [
+            "2027-11-06T13:00:00.000Z",
+            "2027-11-07T14:00:00.000Z",
+            "2027-11-08T14:00:00.000Z"
+        ]
+    );
+}
