@@ -231,6 +231,31 @@ pub fn practice_day_sort(
     format!("{start}#{provider}#{appointment}")
 }
 
+pub const WAITLIST_PREFIX: &str = "WAITLIST#";
+
+/// A patient's request for an earlier slot of a provider, in the provider's partition: in the
+/// order asked, so the first waiting patient gets the first offer.
+pub fn waitlist_entry(
+    provider: ProviderId,
+    requested_at: Timestamp,
+    appointment: AppointmentId,
+) -> Key {
+    Key::new(
+        provider_partition(provider),
+        format!("{WAITLIST_PREFIX}{requested_at}#{appointment}"),
+    )
+}
+
+/// A waitlist offer's notification for a sender (no PHI: ids, the slot's date and time),
+/// partitioned by the UTC hour it was made.
+pub fn waitlist_offer_notification(at: Timestamp, appointment: AppointmentId) -> Key {
+    let hour: String = at.to_string().chars().take(13).collect();
+    Key::new(
+        format!("NOTIFICATIONS#{hour}"),
+        format!("{at}#{appointment}#waitlist-offer"),
+    )
+}
+
 /// A reminder notification waiting for a sender (date and time only, no PHI): partitioned by the
 /// UTC hour it is due, so a sender reads one hour with one Query and no partition takes every
 /// booking.

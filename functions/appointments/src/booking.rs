@@ -5,7 +5,7 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::authz::{Action, PatientAccess, Relationship};
-use portal_shared::http::{Call, json, json_with_headers};
+use portal_shared::http::{Call, json};
 use portal_shared::idempotency::{Idempotency, StoredResponse};
 use portal_shared::ids::{AppointmentId, ProviderId};
 use portal_shared::person::clean_text;
@@ -31,11 +31,11 @@ struct BookRequest {
     reason: String,
 }
 
-fn slot_taken() -> ApiError {
+pub fn slot_taken() -> ApiError {
     ApiError::Conflict("This slot was just taken; please choose another one.".into())
 }
 
-fn busy() -> ApiError {
+pub fn busy() -> ApiError {
     ApiError::Conflict(
         "Another change to this appointment happened at the same time; retry.".into(),
     )
@@ -159,6 +159,7 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         booked_by: call.caller().sub.to_string(),
         cancelled_at: None,
         check_in: None,
+        waitlisted_at: None,
         reminder_at: Some(schedule::reminder_at(request.start, now)),
         version: 1,
     };
@@ -227,7 +228,7 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     Err(busy())
 }
 
-fn unit_of(appointment: &Appointment, head: bool) -> SlotUnit {
+pub fn unit_of(appointment: &Appointment, head: bool) -> SlotUnit {
     SlotUnit {
         appointment_id: appointment.appointment_id,
         patient_id: appointment.patient_id,
@@ -237,6 +238,7 @@ fn unit_of(appointment: &Appointment, head: bool) -> SlotUnit {
         end: appointment.end,
         head,
         checked_in: appointment.check_in.is_some(),
+        hold_until: None,
     }
 }
 
@@ -280,17 +282,29 @@ pub async fn cancel(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let minutes = (appointment.end.unix_seconds() - appointment.start.unix_seconds()) / 60;
     let units = schedule::units(appointment.start, minutes);
     let old_reminder = appointment.reminder_at.take();
+    let freed_start = appointment.start;
     appointment.status = Status::Cancelled;
     appointment.cancelled_at = Some(now);
     appointment.version += 1;
+    // A cancelled appointment waits for nothing.
+    let waiting = repo.waitlist_entry(&appointment).await?;
+    appointment.waitlisted_at = None;
     let mut items = vec![repo.replace_appointment(&appointment, read_version)?];
     items.extend(repo.delete_reminder(old_reminder, appointment.appointment_id)?);
+    if let Some(entry) = &waiting {
+        items.push(repo.delete_entry(entry)?);
+    }
     for at in units {
         items.push(repo.free_unit(appointment.provider_id, at, appointment.appointment_id)?);
     }
     items.push(repo.update_counter(access.patient(), appointment.appointment_id, None)?);
+    let freed = (appointment.provider_id, freed_start);
     match transact(&deps.platform.dynamo, items).await? {
-        Transacted::Done => json(StatusCode::OK, &AppointmentView::new(&appointment)),
+        Transacted::Done => {
+            crate::waitlist::offer_freed(deps, freed.0, freed.1, &appointment.visit_type, None)
+                .await;
+            json(StatusCode::OK, &AppointmentView::new(&appointment))
+        }
         Transacted::ConditionsFailed(_) | Transacted::Contention => Err(busy()),
     }
 }
@@ -333,6 +347,7 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
         .ok_or_else(|| ApiError::invalid("start", "the provider no longer takes bookings"))?;
     check_slot(deps, &provider, visit, request.start, now).await?;
     let old_units = schedule::units(appointment.start, visit.minutes);
+    let old_start = appointment.start;
     let read_version = appointment.version;
     appointment.start = request.start;
     appointment.end = schedule::plus_minutes(request.start, visit.minutes);
@@ -342,7 +357,13 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
     appointment.version += 1;
     let new_units = schedule::units(appointment.start, visit.minutes);
     let zone_date = schedule::local_date(&deps.practice.zone, appointment.start).to_string();
+    // A new time chosen by hand ends the wait for an earlier one.
+    let waiting = repo.waitlist_entry(&appointment).await?;
+    appointment.waitlisted_at = None;
     let mut items = vec![repo.replace_appointment(&appointment, read_version)?];
+    if let Some(entry) = &waiting {
+        items.push(repo.delete_entry(entry)?);
+    }
     for at in old_units.iter().filter(|at| !new_units.contains(at)) {
         items.push(repo.free_unit(appointment.provider_id, *at, appointment.appointment_id)?);
     }
@@ -366,7 +387,15 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
     }
     match transact(&deps.platform.dynamo, items).await? {
         Transacted::Done => {
-            json_with_headers(StatusCode::OK, &AppointmentView::new(&appointment), &[])
+            crate::waitlist::offer_freed(
+                deps,
+                appointment.provider_id,
+                old_start,
+                &appointment.visit_type,
+                None,
+            )
+            .await;
+            json(StatusCode::OK, &AppointmentView::new(&appointment))
         }
         Transacted::ConditionsFailed(failed)
             if failed

@@ -139,6 +139,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         end: appointment.end,
         head: true,
         checked_in: true,
+        hold_until: None,
     };
     let zone_date = schedule::local_date(&deps.practice.zone, appointment.start).to_string();
     let items = vec![

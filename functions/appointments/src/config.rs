@@ -18,6 +18,8 @@ pub struct PracticeSettings {
     pub cancellation_notice: Duration,
     /// Upcoming appointments one patient may hold at once (`MAX_UPCOMING_APPOINTMENTS`).
     pub max_upcoming: usize,
+    /// How long a waitlist offer holds a freed slot (`WAITLIST_OFFER_MINUTES`).
+    pub offer_hold: Duration,
 }
 
 impl PracticeSettings {
@@ -57,12 +59,14 @@ impl PracticeSettings {
             DEFAULT_MAX_UPCOMING_APPOINTMENTS as u64,
             50,
         ) as usize;
+        let offer_minutes = whole("WAITLIST_OFFER_MINUTES", 15, 24 * 60);
         match zone {
             Some(zone) if problems.is_empty() => Ok(PracticeSettings {
                 zone,
                 zone_name: zone_name.trim().to_owned(),
                 cancellation_notice: Duration::from_secs(notice_hours * 3600),
                 max_upcoming,
+                offer_hold: Duration::from_secs(offer_minutes * 60),
             }),
             _ => Err(ConfigError { problems }),
         }

@@ -16,9 +16,12 @@
 //! - `POST /patients/{patientId}/appointments/{appointmentId}/check-in`.
 //! - `GET  /staff/appointments?date=&providerId=` — the day view, per practice or provider.
 //!
+//! - `POST /patients/{patientId}/appointments/{appointmentId}/waitlist` (and `GET`): ask for an
+//!   earlier slot; `POST .../waitlist/accept` takes the slot an offer holds (see `waitlist`).
+//!
 //! Each booking also writes a reminder notification item (date and time only) due a day before
-//! the visit, moved and removed with the appointment, for a sender to pick up. Not built yet:
-//! the waitlist (offers of freed slots) and the sender itself.
+//! the visit, moved and removed with the appointment, for a sender to pick up (the sender itself
+//! is not built).
 
 mod booking;
 mod check_in;
@@ -28,6 +31,7 @@ mod providers;
 mod repo;
 pub mod schedule;
 mod view;
+mod waitlist;
 
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
@@ -59,6 +63,18 @@ pub const CHECK_IN: Route = Route::new(
     "/patients/{patientId}/appointments/{appointmentId}/check-in",
 );
 pub const DAY_VIEW: Route = Route::new("GET", "/staff/appointments");
+pub const JOIN_WAITLIST: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/appointments/{appointmentId}/waitlist",
+);
+pub const SHOW_WAITLIST: Route = Route::new(
+    "GET",
+    "/patients/{patientId}/appointments/{appointmentId}/waitlist",
+);
+pub const ACCEPT_OFFER: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/appointments/{appointmentId}/waitlist/accept",
+);
 
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
@@ -74,6 +90,9 @@ pub const ROUTES: &[Route] = &[
     RESCHEDULE,
     CHECK_IN,
     DAY_VIEW,
+    JOIN_WAITLIST,
+    SHOW_WAITLIST,
+    ACCEPT_OFFER,
 ];
 
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
@@ -125,6 +144,12 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             check_in::handle(deps, &call).await
         } else if call.is(DAY_VIEW) {
             lists::day(deps, &call).await
+        } else if call.is(JOIN_WAITLIST) {
+            waitlist::join(deps, &call).await
+        } else if call.is(SHOW_WAITLIST) {
+            waitlist::show(deps, &call).await
+        } else if call.is(ACCEPT_OFFER) {
+            waitlist::accept(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

@@ -88,6 +88,9 @@ pub struct Appointment {
     pub cancelled_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_in: Option<CheckIn>,
+    /// When the patient joined the provider's waitlist for an earlier slot (the key of the entry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waitlisted_at: Option<Timestamp>,
     /// When the reminder notification is due (the key of its item), while it is booked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminder_at: Option<Timestamp>,
@@ -121,6 +124,43 @@ pub struct SlotUnit {
     pub head: bool,
     #[serde(default)]
     pub checked_in: bool,
+    /// A unit held for a waitlist offer until then; a lapsed hold counts as free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_until: Option<Timestamp>,
+}
+
+/// An earlier slot offered to a waiting patient, held for them until `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Offer {
+    pub start: Timestamp,
+    pub until: Timestamp,
+}
+
+/// A patient's wish for an earlier slot for one appointment (same provider and visit type).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WaitlistEntry {
+    pub appointment_id: AppointmentId,
+    pub patient_id: PatientId,
+    pub provider_id: ProviderId,
+    pub visit_type: String,
+    pub current_start: Timestamp,
+    pub requested_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<Offer>,
+}
+
+/// The notification of an offer, for a sender: ids and the slot's date and time only.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferNotification {
+    pub kind: String,
+    pub patient_id: PatientId,
+    pub appointment_id: AppointmentId,
+    pub slot_start: Timestamp,
+    pub offer_until: Timestamp,
+    pub expires_at: i64,
 }
 
 /// The booking-limit counter: the patient's upcoming appointments (id → start) and a version.
@@ -240,13 +280,22 @@ impl Repo<'_> {
                 .expression_attribute_values(":pk", string(keys::provider_partition(provider)))
                 .expression_attribute_values(":low", string(low.clone()))
                 .expression_attribute_values(":high", string(high.clone()))
-                .projection_expression("SK")
+                .projection_expression("SK, holdUntil")
                 .consistent_read(true)
                 .set_exclusive_start_key(start_after)
                 .send()
                 .await
                 .map_err(store::sdk_error)?;
+            let now = Timestamp::now();
             for item in output.items.unwrap_or_default() {
+                let lapsed = item
+                    .get("holdUntil")
+                    .and_then(|until| until.as_s().ok())
+                    .and_then(|until| Timestamp::parse(until))
+                    .is_some_and(|until| until < now);
+                if lapsed {
+                    continue;
+                }
                 if let Some(at) = item
                     .get(keys::SK)
                     .and_then(|sk| sk.as_s().ok())
@@ -417,18 +466,142 @@ impl Repo<'_> {
         Ok(item)
     }
 
-    /// Takes a unit that must be free.
+    /// Takes a unit that must be free (or only held by an offer that has lapsed).
     pub fn take_unit(
         &self,
         unit: &SlotUnit,
         at: Timestamp,
         zone_date: &str,
     ) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(self.unit_item(unit, at, zone_date)?))
+            .condition_expression("attribute_not_exists(PK) OR holdUntil < :now")
+            .expression_attribute_values(":now", string(Timestamp::now().to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Takes a unit an offer holds for this appointment, while the hold lasts.
+    pub fn take_held_unit(
+        &self,
+        unit: &SlotUnit,
+        at: Timestamp,
+        zone_date: &str,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(self.unit_item(unit, at, zone_date)?))
+            .condition_expression("appointmentId = :appointment AND holdUntil >= :now")
+            .expression_attribute_values(":appointment", string(unit.appointment_id.to_string()))
+            .expression_attribute_values(":now", string(Timestamp::now().to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    pub async fn waitlist_entry(
+        &self,
+        appointment: &Appointment,
+    ) -> Result<Option<WaitlistEntry>, ApiError> {
+        match appointment.waitlisted_at {
+            None => Ok(None),
+            Some(at) => {
+                self.get(&keys::waitlist_entry(
+                    appointment.provider_id,
+                    at,
+                    appointment.appointment_id,
+                ))
+                .await
+            }
+        }
+    }
+
+    /// A provider's waitlist, first asked first (one Query of the provider's partition).
+    pub async fn waitlist(&self, provider: ProviderId) -> Result<Vec<WaitlistEntry>, ApiError> {
+        let mut found = Vec::new();
+        let mut start_after = None;
+        loop {
+            let output = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+                .expression_attribute_values(":pk", string(keys::provider_partition(provider)))
+                .expression_attribute_values(":prefix", string(keys::WAITLIST_PREFIX))
+                .consistent_read(true)
+                .set_exclusive_start_key(start_after)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                found.push(store::from_item(item)?);
+            }
+            match output.last_evaluated_key {
+                Some(last) => start_after = Some(last),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    /// Creates (`create`) or rewrites an existing entry.
+    pub fn put_entry(
+        &self,
+        entry: &WaitlistEntry,
+        create: bool,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let item = store::to_item(
+            &keys::waitlist_entry(entry.provider_id, entry.requested_at, entry.appointment_id),
+            entry,
+        )?;
         put(
             self.table,
-            self.unit_item(unit, at, zone_date)?,
-            "attribute_not_exists(PK)",
+            item,
+            if create {
+                "attribute_not_exists(PK)"
+            } else {
+                "attribute_exists(PK)"
+            },
         )
+    }
+
+    pub fn delete_entry(&self, entry: &WaitlistEntry) -> Result<TransactWriteItem, ApiError> {
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(
+                keys::waitlist_entry(entry.provider_id, entry.requested_at, entry.appointment_id)
+                    .attributes(),
+            ))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    pub fn put_offer_notification(
+        &self,
+        entry: &WaitlistEntry,
+        offer: Offer,
+        now: Timestamp,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let notification = OfferNotification {
+            kind: "waitlist-offer".into(),
+            patient_id: entry.patient_id,
+            appointment_id: entry.appointment_id,
+            slot_start: offer.start,
+            offer_until: offer.until,
+            expires_at: offer.until.unix_seconds() + 7 * 24 * 3600,
+        };
+        let item = store::to_item(
+            &keys::waitlist_offer_notification(now, entry.appointment_id),
+            &notification,
+        )?;
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
     }
 
     /// Rewrites a unit the same appointment holds already (a reschedule that overlaps itself,

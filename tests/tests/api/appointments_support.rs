@@ -202,3 +202,35 @@ pub async fn reminders_due(app: &TestApp, start: &str, appointment: &str) -> Vec
     .await
     .expect("reading reminders")
 }
+
+/// An appointment of the patient (96 hours ahead) that waits for an earlier slot and has an
+/// offer in force: the front desk books the patient an earlier visit with the same provider and
+/// cancels it, which frees that slot for the waiting one. Returns (appointment id, offered start).
+pub async fn offered(app: &TestApp, patient_id: &str) -> (String, String) {
+    let (provider, appointment, _) = booked(app, patient_id, 96).await;
+    let path = format!("/patients/{patient_id}/appointments/{appointment}/waitlist");
+    let joined = app
+        .send(Method::POST, &path, Some(&app.front_desk), None)
+        .await;
+    assert_eq!(joined.status, 201, "{joined:#?}");
+    let earlier = slot_in(app, &provider, 48).await;
+    let other = book(app, patient_id, &app.front_desk, &provider, &earlier).await;
+    assert_eq!(other.status, 201, "{other:#?}");
+    let other = other.body["appointmentId"].as_str().expect("id").to_owned();
+    let cancelled = app
+        .send(
+            Method::POST,
+            &format!("/patients/{patient_id}/appointments/{other}/cancel"),
+            Some(&app.front_desk),
+            None,
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{cancelled:#?}");
+    let waiting = app.get(&path, &app.front_desk).await;
+    assert_eq!(
+        waiting.body["offer"]["start"],
+        earlier.as_str(),
+        "{waiting:#?}"
+    );
+    (appointment, earlier)
+}

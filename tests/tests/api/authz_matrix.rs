@@ -117,6 +117,12 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
     ("POST", "/patients/{patientId}/appointments/{appointmentId}/check-in", Scope::Appointments,
                                                                    [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
     ("GET", "/staff/appointments", Scope::Appointments,            [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403]),
+    ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist", Scope::Appointments,
+                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 201, 403, 403]),
+    ("GET", "/patients/{patientId}/appointments/{appointmentId}/waitlist", Scope::Appointments,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+    ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist/accept", Scope::Appointments,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
 ];
 
 struct Request {
@@ -472,6 +478,42 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                     patient.id
                 ),
                 body,
+                if_match: None,
+            }
+        }
+        ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist")
+        | ("GET", "/patients/{patientId}/appointments/{appointmentId}/waitlist") => {
+            let (_, appointment, _) = appointments::booked(app, &patient.id, 96).await;
+            let path = format!(
+                "/patients/{}/appointments/{appointment}/waitlist",
+                patient.id
+            );
+            if route.0 == "GET" {
+                let joined = app
+                    .send(Method::POST, &path, Some(&app.front_desk), None)
+                    .await;
+                assert_eq!(joined.status, 201, "{joined:#?}");
+            }
+            Request {
+                method: if route.0 == "POST" {
+                    Method::POST
+                } else {
+                    Method::GET
+                },
+                path,
+                body: None,
+                if_match: None,
+            }
+        }
+        ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist/accept") => {
+            let (appointment, _) = appointments::offered(app, &patient.id).await;
+            Request {
+                method: Method::POST,
+                path: format!(
+                    "/patients/{}/appointments/{appointment}/waitlist/accept",
+                    patient.id
+                ),
+                body: None,
                 if_match: None,
             }
         }
