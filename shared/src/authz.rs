@@ -74,11 +74,23 @@ pub enum Action {
     ExportRecords,
     /// Add a result (with an explanation for the patient) to the record, as the practice.
     AddResult,
+    /// Book an open slot for a patient.
+    BookAppointment,
+    /// See a patient's upcoming and past appointments.
+    ReadAppointments,
+    /// Cancel or reschedule a patient's appointment.
+    ChangeAppointment,
+    /// Check in online before a visit (contact details, insurance, medications, questionnaire).
+    CheckInAppointment,
+    /// Add providers to the directory and publish their availability.
+    ManageSchedules,
+    /// The day's appointments across patients (per provider or the whole practice).
+    ViewDaySchedule,
 }
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 28] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
@@ -101,6 +113,12 @@ impl Action {
         Action::ReadRecords,
         Action::ExportRecords,
         Action::AddResult,
+        Action::BookAppointment,
+        Action::ReadAppointments,
+        Action::ChangeAppointment,
+        Action::CheckInAppointment,
+        Action::ManageSchedules,
+        Action::ViewDaySchedule,
     ];
 
     /// The name recorded in the audit trail.
@@ -128,6 +146,12 @@ impl Action {
             Action::ReadRecords => "records.read",
             Action::ExportRecords => "records.export",
             Action::AddResult => "records.add-result",
+            Action::BookAppointment => "appointment.book",
+            Action::ReadAppointments => "appointment.read",
+            Action::ChangeAppointment => "appointment.change",
+            Action::CheckInAppointment => "appointment.check-in",
+            Action::ManageSchedules => "schedule.manage",
+            Action::ViewDaySchedule => "schedule.day-view",
         }
     }
 
@@ -147,6 +171,10 @@ impl Action {
                 | Action::ImportRecords
                 | Action::ReadRecords
                 | Action::ExportRecords
+                | Action::BookAppointment
+                | Action::ReadAppointments
+                | Action::ChangeAppointment
+                | Action::CheckInAppointment
         )
     }
 
@@ -167,6 +195,10 @@ impl Action {
             Action::ImportRecords | Action::ReadRecords | Action::ExportRecords => {
                 CaregiverNeeds::Scope(Scope::Records)
             }
+            Action::BookAppointment
+            | Action::ReadAppointments
+            | Action::ChangeAppointment
+            | Action::CheckInAppointment => CaregiverNeeds::Scope(Scope::Appointments),
             // Who may act for the patient is the patient's own decision (or the practice's); staff
             // work is staff's.
             Action::ManageConversation
@@ -179,7 +211,9 @@ impl Action {
             | Action::ManageCareCircle
             | Action::GrantGuardianAccess
             | Action::ManageStaff
-            | Action::AddResult => CaregiverNeeds::Never,
+            | Action::AddResult
+            | Action::ManageSchedules
+            | Action::ViewDaySchedule => CaregiverNeeds::Never,
         }
     }
 
@@ -216,6 +250,14 @@ impl Action {
             Action::ReadRecords | Action::ExportRecords => &[Role::Clinician],
             // Results are the clinicians' to report and explain.
             Action::AddResult => &[Role::Clinician],
+            // The front desk books, moves and checks in for anyone who calls or walks in.
+            Action::BookAppointment | Action::ChangeAppointment | Action::CheckInAppointment => {
+                &[Role::FrontDesk]
+            }
+            Action::ReadAppointments => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
+            Action::ManageSchedules => &[Role::FrontDesk],
+            // Clinicians see whom they see today; the front desk runs the day.
+            Action::ViewDaySchedule => &[Role::FrontDesk, Role::Clinician],
         }
     }
 }
@@ -631,6 +673,69 @@ mod tests {
             decide(&carer, patient, Action::ManageStaff, Some(&everything), now),
             Decision::Deny(Denial::RoleMayNot)
         );
+    }
+
+    #[test]
+    fn appointments_are_the_patients_the_appointments_scope_and_the_front_desks() {
+        let patient = PatientId::generate();
+        let now = Timestamp::now();
+        let own = caller(&[Role::Patient], Some(patient));
+        let carer = caller(&[Role::Caregiver], None);
+        let scoped = grant(&[Scope::Appointments], false, None);
+        let records = grant(&[Scope::Records], false, None);
+        for action in [
+            Action::BookAppointment,
+            Action::ReadAppointments,
+            Action::ChangeAppointment,
+            Action::CheckInAppointment,
+        ] {
+            assert_eq!(
+                decide(&own, patient, action, None, now),
+                Decision::Allow(Relationship::Own)
+            );
+            assert_eq!(
+                decide(&carer, patient, action, Some(&scoped), now),
+                Decision::Allow(Relationship::Caregiver)
+            );
+            assert_eq!(
+                decide(&carer, patient, action, Some(&records), now),
+                Decision::Deny(Denial::RoleMayNot)
+            );
+            assert!(matches!(
+                decide(
+                    &caller(&[Role::FrontDesk], None),
+                    patient,
+                    action,
+                    None,
+                    now
+                ),
+                Decision::Allow(Relationship::Staff(Role::FrontDesk))
+            ));
+            assert_eq!(
+                decide(&caller(&[Role::Admin], None), patient, action, None, now),
+                Decision::Deny(Denial::RoleMayNot)
+            );
+        }
+        let clinician = caller(&[Role::Clinician], None);
+        assert!(matches!(
+            decide(&clinician, patient, Action::ReadAppointments, None, now),
+            Decision::Allow(_)
+        ));
+        assert_eq!(
+            decide(&clinician, patient, Action::BookAppointment, None, now),
+            Decision::Deny(Denial::RoleMayNot)
+        );
+        // Schedules and the day view are staff work, whatever a grant holds.
+        for action in [Action::ManageSchedules, Action::ViewDaySchedule] {
+            assert_eq!(
+                decide(&own, patient, action, None, now),
+                Decision::Deny(Denial::RoleMayNot)
+            );
+            assert_eq!(
+                decide(&carer, patient, action, Some(&scoped), now),
+                Decision::Deny(Denial::RoleMayNot)
+            );
+        }
     }
 
     #[test]

@@ -34,7 +34,9 @@ pub async fn sdk_config() -> SdkConfig {
 }
 
 /// The configuration for the local stack and the tests: a fixed endpoint (the emulator) and
-/// static test credentials, independent of whatever is in the developer's environment.
+/// static test credentials, independent of whatever is in the developer's environment. The
+/// emulator answers one request at a time and slows as a test run fills its tables, so a call
+/// may wait behind many others: it gets far longer than in AWS.
 pub async fn local_sdk_config(endpoint_url: &str, region: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(endpoint_url)
@@ -43,7 +45,7 @@ pub async fn local_sdk_config(endpoint_url: &str, region: &str) -> SdkConfig {
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(2))
-                .operation_timeout(Duration::from_secs(30))
+                .operation_timeout(Duration::from_secs(120))
                 .build(),
         )
         .retry_config(retries())

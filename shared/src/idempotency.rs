@@ -156,8 +156,10 @@ impl Idempotency {
         Ok(Some(record.response))
     }
 
-    /// The write that records `response`; fails its condition if the key is in use.
-    fn record(
+    /// The write that records `response`; fails its condition if the key is in use. For
+    /// creations whose transaction needs more than [`create_once`] (several conditions to tell
+    /// apart); [`create_once`] adds it itself.
+    pub fn record(
         &self,
         table: &str,
         response: &StoredResponse,

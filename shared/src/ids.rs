@@ -90,6 +90,14 @@ ulid_id!(
     /// A notification record waiting for the email/SMS sender.
     NotificationId
 );
+ulid_id!(
+    /// One appointment of a patient, from booking through check-in or cancellation.
+    AppointmentId
+);
+ulid_id!(
+    /// A clinician who can be booked (the practice's provider directory).
+    ProviderId
+);
 
 #[cfg(test)]
 mod tests {

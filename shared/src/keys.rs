@@ -13,8 +13,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::caller::UserSub;
 use crate::ids::{
-    ActivationCodeId, ChangeId, ConversationId, EventId, ImportId, InvitationId, NotificationId,
-    PatientId, RecordId,
+    ActivationCodeId, AppointmentId, ChangeId, ConversationId, EventId, ImportId, InvitationId,
+    NotificationId, PatientId, ProviderId, RecordId,
 };
 use crate::timestamp::Timestamp;
 
@@ -276,6 +276,122 @@ pub fn health_record_import(patient: PatientId, import: ImportId) -> Key {
     Key::new(
         patient_partition(patient),
         format!("{IMPORT_PREFIX}{import}"),
+    )
+}
+
+// ---- appointments ------------------------------------------------------------------------
+
+pub const APPOINTMENT_PREFIX: &str = "APPOINTMENT#";
+
+/// One appointment, in the patient's partition (booking, status, check-in answers).
+pub fn appointment(patient: PatientId, appointment: AppointmentId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{APPOINTMENT_PREFIX}{appointment}"),
+    )
+}
+
+/// GSI1 partition of a patient's appointments by start time (sort key:
+/// [`appointment_by_start`]): upcoming ascending from now, past descending.
+pub fn patient_appointments(patient: PatientId) -> String {
+    format!("APPOINTMENTS#{patient}")
+}
+
+pub fn appointment_by_start(start: Timestamp, appointment: AppointmentId) -> String {
+    format!("{start}#{appointment}")
+}
+
+/// The patient's booking-limit counter: the upcoming appointments it counts, with a version
+/// that every booking's transaction conditions on.
+pub fn booking_counter(patient: PatientId) -> Key {
+    Key::new(patient_partition(patient), "APPOINTMENT_LIMIT")
+}
+
+pub fn provider_partition(provider: ProviderId) -> String {
+    format!("PROVIDER#{provider}")
+}
+
+/// A provider of the directory (name, specialty, visit types offered).
+pub fn provider(provider: ProviderId) -> Key {
+    Key::new(provider_partition(provider), "PROVIDER")
+}
+
+/// GSI1 partition of the provider directory (sort key: [`provider_directory_sort`]). One
+/// partition: a practice has tens of providers and changes them rarely.
+pub const PROVIDER_DIRECTORY: &str = "PROVIDERS";
+
+pub fn provider_directory_sort(family_name: &str, provider: ProviderId) -> String {
+    format!("{}#{provider}", family_name.to_lowercase())
+}
+
+/// A provider's published availability (weekly hours, closed dates, one-off blocks).
+pub fn provider_schedule(provider: ProviderId) -> Key {
+    Key::new(provider_partition(provider), "SCHEDULE")
+}
+
+pub const SLOT_PREFIX: &str = "SLOT#";
+
+/// One taken slot unit of a provider's time, created only if absent: two bookings of one unit
+/// cannot both succeed. A visit longer than one unit takes each of its units.
+pub fn slot_unit(provider: ProviderId, start: Timestamp) -> Key {
+    Key::new(
+        provider_partition(provider),
+        format!("{SLOT_PREFIX}{start}"),
+    )
+}
+
+/// Sort-key bounds, for `BETWEEN`, of the slot units starting from `from` through `to`.
+pub fn slot_unit_range(from: Timestamp, to: Timestamp) -> (String, String) {
+    (format!("{SLOT_PREFIX}{from}"), format!("{SLOT_PREFIX}{to}"))
+}
+
+/// GSI1 partition of the practice's day (the first unit of each booked visit), for the staff
+/// day view; one partition per calendar day of the practice, so no partition takes every write.
+pub fn practice_day(local_date: &str) -> String {
+    format!("DAY#{local_date}")
+}
+
+pub fn practice_day_sort(
+    start: Timestamp,
+    provider: ProviderId,
+    appointment: AppointmentId,
+) -> String {
+    format!("{start}#{provider}#{appointment}")
+}
+
+pub const WAITLIST_PREFIX: &str = "WAITLIST#";
+
+/// A patient's request for an earlier slot of a provider, in the provider's partition: in the
+/// order asked, so the first waiting patient gets the first offer.
+pub fn waitlist_entry(
+    provider: ProviderId,
+    requested_at: Timestamp,
+    appointment: AppointmentId,
+) -> Key {
+    Key::new(
+        provider_partition(provider),
+        format!("{WAITLIST_PREFIX}{requested_at}#{appointment}"),
+    )
+}
+
+/// A waitlist offer's notification for a sender (no PHI: ids, the slot's date and time),
+/// partitioned by the UTC hour it was made.
+pub fn waitlist_offer_notification(at: Timestamp, appointment: AppointmentId) -> Key {
+    let hour: String = at.to_string().chars().take(13).collect();
+    Key::new(
+        format!("NOTIFICATIONS#{hour}"),
+        format!("{at}#{appointment}#waitlist-offer"),
+    )
+}
+
+/// A reminder notification waiting for a sender (date and time only, no PHI): partitioned by the
+/// UTC hour it is due, so a sender reads one hour with one Query and no partition takes every
+/// booking.
+pub fn appointment_reminder(send_at: Timestamp, appointment: AppointmentId) -> Key {
+    let hour: String = send_at.to_string().chars().take(13).collect();
+    Key::new(
+        format!("REMINDERS#{hour}"),
+        format!("{send_at}#{appointment}"),
     )
 }
 

@@ -71,6 +71,24 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::AddResult.name(),
         "Added a result to the health record",
     ),
+    (Action::BookAppointment.name(), "Booked an appointment"),
+    (Action::ReadAppointments.name(), "Viewed the appointments"),
+    (
+        Action::ChangeAppointment.name(),
+        "Cancelled or rescheduled an appointment",
+    ),
+    (
+        Action::CheckInAppointment.name(),
+        "Checked in online for an appointment",
+    ),
+    (
+        Action::ManageSchedules.name(),
+        "Managed providers' schedules",
+    ),
+    (
+        Action::ViewDaySchedule.name(),
+        "Saw the appointment in the day's schedule",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

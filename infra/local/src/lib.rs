@@ -41,6 +41,7 @@ pub mod resolve;
 pub mod routes;
 pub mod secret;
 pub mod seed;
+pub mod seed_schedule;
 pub mod stack;
 pub mod stack_file;
 pub mod template;

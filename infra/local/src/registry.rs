@@ -31,6 +31,10 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
         "records" => {
             portal_records::RecordsSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
         }
+        "appointments" => {
+            portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
+                .map(|_| ())
+        }
         _ => Ok(()),
     }
 }
@@ -72,6 +76,14 @@ pub fn handler_for(
                 portal_records::RecordsSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
             Some(Arc::new(Records(portal_records::Deps::new(
                 settings, &records, sdk,
+            ))))
+        }
+        "appointments" => {
+            let practice =
+                portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
+                    .ok()?;
+            Some(Arc::new(Appointments(portal_appointments::Deps::new(
+                settings, practice, sdk,
             ))))
         }
         _ => None,
@@ -131,5 +143,13 @@ struct Records(portal_records::Deps);
 impl Handler for Records {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_records::handle(&self.0, request))
+    }
+}
+
+struct Appointments(portal_appointments::Deps);
+
+impl Handler for Appointments {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_appointments::handle(&self.0, request))
     }
 }

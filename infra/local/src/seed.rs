@@ -1,5 +1,6 @@
 //! The demo practice: one staff member per staff role, three patients, a caregiver in the
-//! first patient's care circle, and the first patient's health record from three sources.
+//! first patient's care circle, the first patient's health record from three sources, and two
+//! providers with weekly hours and one booked visit (`seed_schedule`).
 //!
 //! Patients are registered through the running gateway (`POST /staff/patients` with the front
 //! desk's real token), so the portal's own code writes their records; then each gets a sign-in
@@ -161,6 +162,11 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
         .context("no demo patient")?;
     let patient_token = identity::sign_in(stack, &first_patient, DEMO_PASSWORD).await?;
     start_conversation(&http, api_url, &patient_token, &demo_conversation()).await?;
+    let patient2 = users
+        .iter()
+        .find(|user| user.role == "patient2")
+        .and_then(|user| user.patient_id.clone());
+    crate::seed_schedule::seed_schedule(&http, api_url, &front_desk, patient2.as_deref()).await?;
     users.push(seed_caregiver(stack, &http, api_url).await?);
     let patient1 = users
         .iter()

@@ -13,6 +13,8 @@ use portal_tests::{
 };
 use serde_json::{Value, json};
 
+use crate::appointments_support as appointments;
+
 /// Who calls. Caregivers' grants are written as the care-circle feature will write them.
 #[derive(Debug, Clone, Copy)]
 enum Who {
@@ -102,6 +104,31 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
                                                                    [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
     // Results are the clinicians' to report and explain; no grant reaches it.
     ("POST", "/patients/{patientId}/results", Scope::Records,      [401, 403, 404, 404, 403, 403, 404, 404, 201, 403, 403, 403]),
+    // The directory, visit types and open slots are no one's data: any signed-in caller reads them.
+    ("GET", "/visit-types", Scope::Appointments,                   [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/providers", Scope::Appointments,                     [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/providers/{providerId}", Scope::Appointments,        [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/providers/{providerId}/slots", Scope::Appointments,  [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/staff/providers", Scope::Appointments,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403]),
+    ("PUT", "/staff/providers/{providerId}/schedule", Scope::Appointments,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
+    ("POST", "/patients/{patientId}/appointments", Scope::Appointments,
+                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 201, 403, 403]),
+    ("GET", "/patients/{patientId}/appointments", Scope::Appointments,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+    ("POST", "/patients/{patientId}/appointments/{appointmentId}/cancel", Scope::Appointments,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
+    ("POST", "/patients/{patientId}/appointments/{appointmentId}/reschedule", Scope::Appointments,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
+    ("POST", "/patients/{patientId}/appointments/{appointmentId}/check-in", Scope::Appointments,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
+    ("GET", "/staff/appointments", Scope::Appointments,            [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403]),
+    ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist", Scope::Appointments,
+                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 201, 403, 403]),
+    ("GET", "/patients/{patientId}/appointments/{appointmentId}/waitlist", Scope::Appointments,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+    ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist/accept", Scope::Appointments,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
     // Secure messaging: the patient's side (own, caregivers with `messages`) and the three teams
     // that answer; administrators see no messages. Inboxes are per team (the request asks for
     // the clinicians' category).
@@ -524,6 +551,119 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                 if_match: None,
             }
         }
+        ("GET", "/visit-types") | ("GET", "/providers") | ("POST", "/staff/providers") => Request {
+            method: if route.0 == "POST" {
+                Method::POST
+            } else {
+                Method::GET
+            },
+            path: route.1.into(),
+            body: (route.0 == "POST").then(|| appointments::new_provider_body("Dr. Matrix")),
+            if_match: None,
+        },
+        ("GET", "/providers/{providerId}") | ("GET", "/providers/{providerId}/slots") => {
+            let provider = appointments::new_provider(app).await;
+            Request {
+                method: Method::GET,
+                path: route
+                    .1
+                    .replace("{providerId}", &provider)
+                    .replace("/slots", "/slots?visitType=follow-up"),
+                body: None,
+                if_match: None,
+            }
+        }
+        ("PUT", "/staff/providers/{providerId}/schedule") => Request {
+            method: Method::PUT,
+            path: format!(
+                "/staff/providers/{}/schedule",
+                appointments::unscheduled_provider(app).await
+            ),
+            body: Some(appointments::around_the_clock()),
+            if_match: None,
+        },
+        ("POST", "/patients/{patientId}/appointments") => {
+            let provider = appointments::new_provider(app).await;
+            let start = appointments::slot_in(app, &provider, 48).await;
+            Request {
+                method: Method::POST,
+                path: format!("/patients/{}/appointments", patient.id),
+                body: Some(appointments::booking(&provider, "follow-up", &start)),
+                if_match: None,
+            }
+        }
+        ("GET", "/patients/{patientId}/appointments") => Request {
+            method: Method::GET,
+            path: format!("/patients/{}/appointments", patient.id),
+            body: None,
+            if_match: None,
+        },
+        ("POST", "/patients/{patientId}/appointments/{appointmentId}/cancel")
+        | ("POST", "/patients/{patientId}/appointments/{appointmentId}/reschedule")
+        | ("POST", "/patients/{patientId}/appointments/{appointmentId}/check-in") => {
+            let (provider, appointment, start) = appointments::booked(app, &patient.id, 48).await;
+            let action = route.1.rsplit('/').next().unwrap_or_default();
+            let body = match action {
+                "reschedule" => {
+                    let later = appointments::slot_in(app, &provider, 72).await;
+                    assert_ne!(later, start);
+                    Some(json!({"start": later}))
+                }
+                "check-in" => Some(appointments::check_in_body()),
+                _ => None,
+            };
+            Request {
+                method: Method::POST,
+                path: format!(
+                    "/patients/{}/appointments/{appointment}/{action}",
+                    patient.id
+                ),
+                body,
+                if_match: None,
+            }
+        }
+        ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist")
+        | ("GET", "/patients/{patientId}/appointments/{appointmentId}/waitlist") => {
+            let (_, appointment, _) = appointments::booked(app, &patient.id, 96).await;
+            let path = format!(
+                "/patients/{}/appointments/{appointment}/waitlist",
+                patient.id
+            );
+            if route.0 == "GET" {
+                let joined = app
+                    .send(Method::POST, &path, Some(&app.front_desk), None)
+                    .await;
+                assert_eq!(joined.status, 201, "{joined:#?}");
+            }
+            Request {
+                method: if route.0 == "POST" {
+                    Method::POST
+                } else {
+                    Method::GET
+                },
+                path,
+                body: None,
+                if_match: None,
+            }
+        }
+        ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist/accept") => {
+            let (appointment, _) = appointments::offered(app, &patient.id).await;
+            Request {
+                method: Method::POST,
+                path: format!(
+                    "/patients/{}/appointments/{appointment}/waitlist/accept",
+                    patient.id
+                ),
+                body: None,
+                if_match: None,
+            }
+        }
+        ("GET", "/staff/appointments") => Request {
+            method: Method::GET,
+            path: "/staff/appointments".into(),
+            body: None,
+            if_match: None,
+        },
         other => panic!("no request for {other:?}: add one to request_for"),
     }
 }

@@ -23,6 +23,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("staff", portal_staff::ROUTES),
         ("messages", portal_messages::ROUTES),
         ("records", portal_records::ROUTES),
+        ("appointments", portal_appointments::ROUTES),
     ]
 }
 

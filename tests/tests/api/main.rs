@@ -4,6 +4,10 @@
 
 mod access_log;
 mod activation;
+mod appointments_booking;
+mod appointments_changes;
+mod appointments_support;
+mod appointments_waitlist;
 mod auth_sign_in;
 mod authz_matrix;
 mod care_circle;

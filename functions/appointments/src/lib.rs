@@ -1,0 +1,158 @@
+//! The appointments function: find a provider and an open slot, book it, cancel or reschedule
+//! it, check in online; the front desk publishes providers' hours and sees the day.
+//!
+//! Routes (kept in step with `template.yaml` by the consistency test):
+//! - `GET  /visit-types` — what can be booked, how long it lasts, who may book it, and its
+//!   check-in questionnaire (configuration compiled into the function).
+//! - `GET  /providers` (`?specialty=&acceptingNewPatients=`), `GET /providers/{providerId}`.
+//! - `POST /staff/providers` — the front desk adds a provider to the directory.
+//! - `PUT  /staff/providers/{providerId}/schedule` — the front desk publishes weekly hours,
+//!   closed dates and one-off blocks, in the practice's time zone.
+//! - `GET  /providers/{providerId}/slots?from=&to=&visitType=` — open slots (UTC instants).
+//! - `POST /patients/{patientId}/appointments` — book (the slot's units and the appointment in
+//!   one transaction, with the booking-limit counter's condition).
+//! - `GET  /patients/{patientId}/appointments?when=upcoming|past`.
+//! - `POST /patients/{patientId}/appointments/{appointmentId}/cancel` and `.../reschedule`.
+//! - `POST /patients/{patientId}/appointments/{appointmentId}/check-in`.
+//! - `GET  /staff/appointments?date=&providerId=` — the day view, per practice or provider.
+//!
+//! - `POST /patients/{patientId}/appointments/{appointmentId}/waitlist` (and `GET`): ask for an
+//!   earlier slot; `POST .../waitlist/accept` takes the slot an offer holds (see `waitlist`).
+//!
+//! Each booking also writes a reminder notification item (date and time only) due a day before
+//! the visit, moved and removed with the appointment, for a sender to pick up (the sender itself
+//! is not built).
+
+mod booking;
+mod check_in;
+mod config;
+mod lists;
+mod providers;
+mod repo;
+pub mod schedule;
+mod view;
+mod waitlist;
+
+use aws_config::SdkConfig;
+use lambda_http::{Body, Request, Response};
+use portal_shared::ApiError;
+use portal_shared::config::Settings;
+use portal_shared::http::{Route, dispatch};
+use portal_shared::platform::Platform;
+
+pub use config::PracticeSettings;
+
+pub const VISIT_TYPES: Route = Route::new("GET", "/visit-types");
+pub const LIST_PROVIDERS: Route = Route::new("GET", "/providers");
+pub const GET_PROVIDER: Route = Route::new("GET", "/providers/{providerId}");
+pub const ADD_PROVIDER: Route = Route::new("POST", "/staff/providers");
+pub const PUBLISH_SCHEDULE: Route = Route::new("PUT", "/staff/providers/{providerId}/schedule");
+pub const OPEN_SLOTS: Route = Route::new("GET", "/providers/{providerId}/slots");
+pub const BOOK: Route = Route::new("POST", "/patients/{patientId}/appointments");
+pub const LIST: Route = Route::new("GET", "/patients/{patientId}/appointments");
+pub const CANCEL: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/appointments/{appointmentId}/cancel",
+);
+pub const RESCHEDULE: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/appointments/{appointmentId}/reschedule",
+);
+pub const CHECK_IN: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/appointments/{appointmentId}/check-in",
+);
+pub const DAY_VIEW: Route = Route::new("GET", "/staff/appointments");
+pub const JOIN_WAITLIST: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/appointments/{appointmentId}/waitlist",
+);
+pub const SHOW_WAITLIST: Route = Route::new(
+    "GET",
+    "/patients/{patientId}/appointments/{appointmentId}/waitlist",
+);
+pub const ACCEPT_OFFER: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/appointments/{appointmentId}/waitlist/accept",
+);
+
+/// Every route this function serves.
+pub const ROUTES: &[Route] = &[
+    VISIT_TYPES,
+    LIST_PROVIDERS,
+    GET_PROVIDER,
+    ADD_PROVIDER,
+    PUBLISH_SCHEDULE,
+    OPEN_SLOTS,
+    BOOK,
+    LIST,
+    CANCEL,
+    RESCHEDULE,
+    CHECK_IN,
+    DAY_VIEW,
+    JOIN_WAITLIST,
+    SHOW_WAITLIST,
+    ACCEPT_OFFER,
+];
+
+/// Built once per process (in `main`, or by the local gateway) and shared by every request.
+pub struct Deps {
+    pub platform: Platform,
+    pub practice: PracticeSettings,
+}
+
+impl Deps {
+    pub fn new(settings: &Settings, practice: PracticeSettings, sdk: &SdkConfig) -> Self {
+        Deps {
+            platform: Platform::new(settings, sdk),
+            practice,
+        }
+    }
+
+    fn repo(&self) -> repo::Repo<'_> {
+        repo::Repo {
+            dynamo: &self.platform.dynamo,
+            table: &self.platform.app_table,
+        }
+    }
+}
+
+/// The function's router: one API Gateway event in, one response out.
+pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
+    dispatch(request, |call| async move {
+        if call.is(VISIT_TYPES) {
+            providers::visit_types(&call)
+        } else if call.is(LIST_PROVIDERS) {
+            providers::list(deps, &call).await
+        } else if call.is(GET_PROVIDER) {
+            providers::get(deps, &call).await
+        } else if call.is(ADD_PROVIDER) {
+            providers::add(deps, &call).await
+        } else if call.is(PUBLISH_SCHEDULE) {
+            providers::publish_schedule(deps, &call).await
+        } else if call.is(OPEN_SLOTS) {
+            providers::open_slots(deps, &call).await
+        } else if call.is(BOOK) {
+            booking::book(deps, &call).await
+        } else if call.is(LIST) {
+            lists::patient(deps, &call).await
+        } else if call.is(CANCEL) {
+            booking::cancel(deps, &call).await
+        } else if call.is(RESCHEDULE) {
+            booking::reschedule(deps, &call).await
+        } else if call.is(CHECK_IN) {
+            check_in::handle(deps, &call).await
+        } else if call.is(DAY_VIEW) {
+            lists::day(deps, &call).await
+        } else if call.is(JOIN_WAITLIST) {
+            waitlist::join(deps, &call).await
+        } else if call.is(SHOW_WAITLIST) {
+            waitlist::show(deps, &call).await
+        } else if call.is(ACCEPT_OFFER) {
+            waitlist::accept(deps, &call).await
+        } else {
+            Err(ApiError::NotFound)
+        }
+    })
+    .await
+}

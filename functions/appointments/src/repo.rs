@@ -1,0 +1,734 @@
+//! The appointments' items and the transactions that keep a slot and its appointment together.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use portal_shared::ApiError;
+use portal_shared::authz::PatientAccess;
+use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
+use portal_shared::keys::{self, GSI1, GSI1PK, GSI1SK, Key};
+use portal_shared::store::{self, Item, number, string};
+use portal_shared::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::schedule::ScheduleDoc;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Provider {
+    pub provider_id: ProviderId,
+    pub name: String,
+    pub specialty: String,
+    pub accepting_new_patients: bool,
+    pub visit_types: Vec<String>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredSchedule {
+    #[serde(flatten)]
+    pub doc: ScheduleDoc,
+    pub published_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Booked,
+    Cancelled,
+}
+
+/// What the patient confirmed at online check-in (PHI: it stays in the patient's partition).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckIn {
+    pub phone: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance: Option<Insurance>,
+    pub medications: Vec<Medication>,
+    pub answers: BTreeMap<String, String>,
+    pub checked_in_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Insurance {
+    pub carrier: String,
+    pub member_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_number: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Medication {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dose: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Appointment {
+    pub appointment_id: AppointmentId,
+    pub patient_id: PatientId,
+    pub provider_id: ProviderId,
+    pub provider_name: String,
+    pub visit_type: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub reason: String,
+    pub status: Status,
+    pub booked_at: Timestamp,
+    pub booked_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_in: Option<CheckIn>,
+    /// When the patient joined the provider's waitlist for an earlier slot (the key of the entry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waitlisted_at: Option<Timestamp>,
+    /// When the reminder notification is due (the key of its item), while it is booked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminder_at: Option<Timestamp>,
+    pub version: u64,
+}
+
+/// A reminder for a sender: who, which appointment, and when (no provider, reason or visit
+/// type: the sender fetches nothing else and the notification shows date and time only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reminder {
+    pub kind: String,
+    pub patient_id: PatientId,
+    pub appointment_id: AppointmentId,
+    pub start: Timestamp,
+    pub send_at: Timestamp,
+    /// TTL: a week after the visit.
+    pub expires_at: i64,
+}
+
+/// One taken unit of a provider's time. The first unit of a visit ("head") is in the day view.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotUnit {
+    pub appointment_id: AppointmentId,
+    pub patient_id: PatientId,
+    pub provider_id: ProviderId,
+    pub visit_type: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub head: bool,
+    #[serde(default)]
+    pub checked_in: bool,
+    /// A unit held for a waitlist offer until then; a lapsed hold counts as free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_until: Option<Timestamp>,
+}
+
+/// An earlier slot offered to a waiting patient, held for them until `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Offer {
+    pub start: Timestamp,
+    pub until: Timestamp,
+}
+
+/// A patient's wish for an earlier slot for one appointment (same provider and visit type).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WaitlistEntry {
+    pub appointment_id: AppointmentId,
+    pub patient_id: PatientId,
+    pub provider_id: ProviderId,
+    pub visit_type: String,
+    pub current_start: Timestamp,
+    pub requested_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<Offer>,
+}
+
+/// The notification of an offer, for a sender: ids and the slot's date and time only.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferNotification {
+    pub kind: String,
+    pub patient_id: PatientId,
+    pub appointment_id: AppointmentId,
+    pub slot_start: Timestamp,
+    pub offer_until: Timestamp,
+    pub expires_at: i64,
+}
+
+/// The booking-limit counter: the patient's upcoming appointments (id → start) and a version.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counter {
+    #[serde(default)]
+    pub upcoming: BTreeMap<String, Timestamp>,
+    #[serde(default)]
+    pub version: u64,
+}
+
+pub struct Repo<'a> {
+    pub dynamo: &'a Client,
+    pub table: &'a str,
+}
+
+fn put(table: &str, item: Item, condition: &str) -> Result<TransactWriteItem, ApiError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression(condition)
+        .build()
+        .map_err(ApiError::internal)?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+impl Repo<'_> {
+    async fn get<T: serde::de::DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, ApiError> {
+        store::get_item(self.dynamo, self.table, key, None)
+            .await?
+            .map(store::from_item)
+            .transpose()
+    }
+
+    pub async fn provider(&self, provider: ProviderId) -> Result<Option<Provider>, ApiError> {
+        self.get(&keys::provider(provider)).await
+    }
+
+    /// The write that creates a provider (for `idempotency::create_once`).
+    pub fn add_provider(&self, provider: &Provider) -> Result<Vec<TransactWriteItem>, ApiError> {
+        let mut item = store::to_item(&keys::provider(provider.provider_id), provider)?;
+        item.insert(GSI1PK.into(), string(keys::PROVIDER_DIRECTORY));
+        item.insert(
+            GSI1SK.into(),
+            string(keys::provider_directory_sort(
+                &provider.name,
+                provider.provider_id,
+            )),
+        );
+        store::create_puts(self.table, vec![item])
+    }
+
+    /// One page of the directory, in name order.
+    pub async fn providers(
+        &self,
+        limit: i32,
+        start_after: Option<Item>,
+    ) -> Result<(Vec<Provider>, Option<Item>), ApiError> {
+        let output = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(GSI1)
+            .key_condition_expression("GSI1PK = :pk")
+            .expression_attribute_values(":pk", string(keys::PROVIDER_DIRECTORY))
+            .limit(limit)
+            .set_exclusive_start_key(start_after)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let items = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<Provider>, ApiError>>()?;
+        Ok((items, output.last_evaluated_key))
+    }
+
+    pub async fn schedule(&self, provider: ProviderId) -> Result<Option<StoredSchedule>, ApiError> {
+        self.get(&keys::provider_schedule(provider)).await
+    }
+
+    pub async fn publish_schedule(
+        &self,
+        provider: ProviderId,
+        schedule: &StoredSchedule,
+    ) -> Result<(), ApiError> {
+        let item = store::to_item(&keys::provider_schedule(provider), schedule)?;
+        self.dynamo
+            .put_item()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        Ok(())
+    }
+
+    /// The starts of the provider's taken units from `from` through `to` (one Query).
+    pub async fn taken_units(
+        &self,
+        provider: ProviderId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<BTreeSet<Timestamp>, ApiError> {
+        let (low, high) = keys::slot_unit_range(from, to);
+        let mut taken = BTreeSet::new();
+        let mut start_after = None;
+        loop {
+            let output = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .key_condition_expression("PK = :pk AND SK BETWEEN :low AND :high")
+                .expression_attribute_values(":pk", string(keys::provider_partition(provider)))
+                .expression_attribute_values(":low", string(low.clone()))
+                .expression_attribute_values(":high", string(high.clone()))
+                .projection_expression("SK, holdUntil")
+                .consistent_read(true)
+                .set_exclusive_start_key(start_after)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            let now = Timestamp::now();
+            for item in output.items.unwrap_or_default() {
+                let lapsed = item
+                    .get("holdUntil")
+                    .and_then(|until| until.as_s().ok())
+                    .and_then(|until| Timestamp::parse(until))
+                    .is_some_and(|until| until < now);
+                if lapsed {
+                    continue;
+                }
+                if let Some(at) = item
+                    .get(keys::SK)
+                    .and_then(|sk| sk.as_s().ok())
+                    .and_then(|sk| sk.strip_prefix(keys::SLOT_PREFIX))
+                    .and_then(Timestamp::parse)
+                {
+                    taken.insert(at);
+                }
+            }
+            match output.last_evaluated_key {
+                Some(last) => start_after = Some(last),
+                None => return Ok(taken),
+            }
+        }
+    }
+
+    pub async fn appointment(
+        &self,
+        access: &PatientAccess,
+        appointment: AppointmentId,
+    ) -> Result<Option<Appointment>, ApiError> {
+        self.get(&keys::appointment(access.patient(), appointment))
+            .await
+    }
+
+    pub async fn counter(&self, access: &PatientAccess) -> Result<Counter, ApiError> {
+        Ok(self
+            .get(&keys::booking_counter(access.patient()))
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// A page of the patient's appointments by start: upcoming (from `now`, soonest first,
+    /// booked ones only) or past (most recent first).
+    pub async fn by_start(
+        &self,
+        access: &PatientAccess,
+        upcoming: bool,
+        now: Timestamp,
+        limit: i32,
+        start_after: Option<Item>,
+    ) -> Result<(Vec<Appointment>, Option<Item>), ApiError> {
+        let mut query = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(GSI1)
+            .expression_attribute_values(
+                ":pk",
+                string(keys::patient_appointments(access.patient())),
+            )
+            .expression_attribute_values(":now", string(now.to_string()))
+            .limit(limit)
+            .set_exclusive_start_key(start_after);
+        query = if upcoming {
+            query
+                .key_condition_expression("GSI1PK = :pk AND GSI1SK >= :now")
+                .filter_expression("#status = :booked")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":booked", string("booked"))
+                .scan_index_forward(true)
+        } else {
+            query
+                .key_condition_expression("GSI1PK = :pk AND GSI1SK < :now")
+                .scan_index_forward(false)
+        };
+        let output = query.send().await.map_err(store::sdk_error)?;
+        let items = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<Appointment>, ApiError>>()?;
+        Ok((items, output.last_evaluated_key))
+    }
+
+    /// The first units of the visits of one practice day (the staff day view), in time order.
+    pub async fn day(&self, local_date: &str) -> Result<Vec<SlotUnit>, ApiError> {
+        let mut found = Vec::new();
+        let mut start_after = None;
+        loop {
+            let output = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .index_name(GSI1)
+                .key_condition_expression("GSI1PK = :pk")
+                .expression_attribute_values(":pk", string(keys::practice_day(local_date)))
+                .set_exclusive_start_key(start_after)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                found.push(store::from_item(item)?);
+            }
+            match output.last_evaluated_key {
+                Some(last) => start_after = Some(last),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    // ---- the items of transactions ------------------------------------------------------
+
+    pub fn appointment_item(&self, appointment: &Appointment) -> Result<Item, ApiError> {
+        let mut item = store::to_item(
+            &keys::appointment(appointment.patient_id, appointment.appointment_id),
+            appointment,
+        )?;
+        item.insert(
+            GSI1PK.into(),
+            string(keys::patient_appointments(appointment.patient_id)),
+        );
+        item.insert(
+            GSI1SK.into(),
+            string(keys::appointment_by_start(
+                appointment.start,
+                appointment.appointment_id,
+            )),
+        );
+        Ok(item)
+    }
+
+    /// Creates the appointment (it is new).
+    pub fn create_appointment(
+        &self,
+        appointment: &Appointment,
+    ) -> Result<TransactWriteItem, ApiError> {
+        put(
+            self.table,
+            self.appointment_item(appointment)?,
+            "attribute_not_exists(PK)",
+        )
+    }
+
+    /// Replaces the appointment if nobody changed it since `version` was read, and it is still
+    /// booked.
+    pub fn replace_appointment(
+        &self,
+        appointment: &Appointment,
+        read_version: u64,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(self.appointment_item(appointment)?))
+            .condition_expression("version = :version AND #status = :booked")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":version", number(read_version))
+            .expression_attribute_values(":booked", string("booked"))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    fn unit_item(&self, unit: &SlotUnit, at: Timestamp, zone_date: &str) -> Result<Item, ApiError> {
+        let mut item = store::to_item(&keys::slot_unit(unit.provider_id, at), unit)?;
+        if unit.head {
+            item.insert(GSI1PK.into(), string(keys::practice_day(zone_date)));
+            item.insert(
+                GSI1SK.into(),
+                string(keys::practice_day_sort(
+                    unit.start,
+                    unit.provider_id,
+                    unit.appointment_id,
+                )),
+            );
+        }
+        Ok(item)
+    }
+
+    /// Takes a unit that must be free (or only held by an offer that has lapsed).
+    pub fn take_unit(
+        &self,
+        unit: &SlotUnit,
+        at: Timestamp,
+        zone_date: &str,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(self.unit_item(unit, at, zone_date)?))
+            .condition_expression("attribute_not_exists(PK) OR holdUntil < :now")
+            .expression_attribute_values(":now", string(Timestamp::now().to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Takes a unit an offer holds for this appointment, while the hold lasts.
+    pub fn take_held_unit(
+        &self,
+        unit: &SlotUnit,
+        at: Timestamp,
+        zone_date: &str,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(self.unit_item(unit, at, zone_date)?))
+            .condition_expression("appointmentId = :appointment AND holdUntil >= :now")
+            .expression_attribute_values(":appointment", string(unit.appointment_id.to_string()))
+            .expression_attribute_values(":now", string(Timestamp::now().to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    pub async fn waitlist_entry(
+        &self,
+        appointment: &Appointment,
+    ) -> Result<Option<WaitlistEntry>, ApiError> {
+        match appointment.waitlisted_at {
+            None => Ok(None),
+            Some(at) => {
+                self.get(&keys::waitlist_entry(
+                    appointment.provider_id,
+                    at,
+                    appointment.appointment_id,
+                ))
+                .await
+            }
+        }
+    }
+
+    /// A provider's waitlist, first asked first (one Query of the provider's partition).
+    pub async fn waitlist(&self, provider: ProviderId) -> Result<Vec<WaitlistEntry>, ApiError> {
+        let mut found = Vec::new();
+        let mut start_after = None;
+        loop {
+            let output = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+                .expression_attribute_values(":pk", string(keys::provider_partition(provider)))
+                .expression_attribute_values(":prefix", string(keys::WAITLIST_PREFIX))
+                .consistent_read(true)
+                .set_exclusive_start_key(start_after)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                found.push(store::from_item(item)?);
+            }
+            match output.last_evaluated_key {
+                Some(last) => start_after = Some(last),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    /// Creates (`create`) or rewrites an existing entry.
+    pub fn put_entry(
+        &self,
+        entry: &WaitlistEntry,
+        create: bool,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let item = store::to_item(
+            &keys::waitlist_entry(entry.provider_id, entry.requested_at, entry.appointment_id),
+            entry,
+        )?;
+        put(
+            self.table,
+            item,
+            if create {
+                "attribute_not_exists(PK)"
+            } else {
+                "attribute_exists(PK)"
+            },
+        )
+    }
+
+    pub fn delete_entry(&self, entry: &WaitlistEntry) -> Result<TransactWriteItem, ApiError> {
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(
+                keys::waitlist_entry(entry.provider_id, entry.requested_at, entry.appointment_id)
+                    .attributes(),
+            ))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    pub fn put_offer_notification(
+        &self,
+        entry: &WaitlistEntry,
+        offer: Offer,
+        now: Timestamp,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let notification = OfferNotification {
+            kind: "waitlist-offer".into(),
+            patient_id: entry.patient_id,
+            appointment_id: entry.appointment_id,
+            slot_start: offer.start,
+            offer_until: offer.until,
+            expires_at: offer.until.unix_seconds() + 7 * 24 * 3600,
+        };
+        let item = store::to_item(
+            &keys::waitlist_offer_notification(now, entry.appointment_id),
+            &notification,
+        )?;
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Rewrites a unit the same appointment holds already (a reschedule that overlaps itself,
+    /// a check-in).
+    pub fn rewrite_unit(
+        &self,
+        unit: &SlotUnit,
+        at: Timestamp,
+        zone_date: &str,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(self.unit_item(unit, at, zone_date)?))
+            .condition_expression("appointmentId = :appointment")
+            .expression_attribute_values(":appointment", string(unit.appointment_id.to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Frees a unit the appointment holds.
+    pub fn free_unit(
+        &self,
+        provider: ProviderId,
+        at: Timestamp,
+        appointment: AppointmentId,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(keys::slot_unit(provider, at).attributes()))
+            .condition_expression("appointmentId = :appointment")
+            .expression_attribute_values(":appointment", string(appointment.to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// Writes the appointment's reminder (due at `reminder_at`).
+    pub fn put_reminder(
+        &self,
+        appointment: &Appointment,
+    ) -> Result<Option<TransactWriteItem>, ApiError> {
+        let Some(send_at) = appointment.reminder_at else {
+            return Ok(None);
+        };
+        let reminder = Reminder {
+            kind: "appointment-reminder".into(),
+            patient_id: appointment.patient_id,
+            appointment_id: appointment.appointment_id,
+            start: appointment.start,
+            send_at,
+            expires_at: appointment.start.unix_seconds() + 7 * 24 * 3600,
+        };
+        let item = store::to_item(
+            &keys::appointment_reminder(send_at, appointment.appointment_id),
+            &reminder,
+        )?;
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(Some(TransactWriteItem::builder().put(put).build()))
+    }
+
+    /// Removes a reminder that is no longer due (gone already if it was sent: no condition).
+    pub fn delete_reminder(
+        &self,
+        send_at: Option<Timestamp>,
+        appointment: AppointmentId,
+    ) -> Result<Option<TransactWriteItem>, ApiError> {
+        let Some(send_at) = send_at else {
+            return Ok(None);
+        };
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(
+                keys::appointment_reminder(send_at, appointment).attributes(),
+            ))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(Some(TransactWriteItem::builder().delete(delete).build()))
+    }
+
+    /// Writes the counter if it is still at the version read (a new booking counts).
+    pub fn write_counter(
+        &self,
+        patient: PatientId,
+        counter: &Counter,
+        read_version: u64,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let mut next = counter.clone();
+        next.version = read_version + 1;
+        let item = store::to_item(&keys::booking_counter(patient), &next)?;
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK) OR version = :version")
+            .expression_attribute_values(":version", number(read_version))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Moves or removes one appointment in the counter (cancel, reschedule), bumping its version
+    /// so that a booking computed from an older reading retries.
+    pub fn update_counter(
+        &self,
+        patient: PatientId,
+        appointment: AppointmentId,
+        new_start: Option<Timestamp>,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let builder = Update::builder()
+            .table_name(self.table)
+            .set_key(Some(keys::booking_counter(patient).attributes()))
+            .expression_attribute_names("#upcoming", "upcoming")
+            .expression_attribute_names("#id", appointment.to_string())
+            .expression_attribute_values(":one", number(1));
+        let builder = match new_start {
+            Some(start) => builder
+                .update_expression("SET #upcoming.#id = :start ADD version :one")
+                .condition_expression("attribute_exists(#upcoming)")
+                .expression_attribute_values(":start", string(start.to_string())),
+            None => builder.update_expression("REMOVE #upcoming.#id ADD version :one"),
+        };
+        Ok(TransactWriteItem::builder()
+            .update(builder.build().map_err(ApiError::internal)?)
+            .build())
+    }
+}

@@ -1,0 +1,127 @@
+//! The demo practice's appointments: two providers with published weekly hours (so every week
+//! shows open slots), and one booked visit for patient2 so the front desk's day view has
+//! something in it. Written through the running gateway with the front desk's token, so the
+//! appointments function's own code writes every item.
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+struct DemoProvider {
+    name: &'static str,
+    specialty: &'static str,
+    accepting_new_patients: bool,
+    visit_types: &'static [&'static str],
+    /// (weekdays, start, end), local time of the practice.
+    hours: &'static [(&'static [&'static str], &'static str, &'static str)],
+}
+
+const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday"];
+
+const PROVIDERS: &[DemoProvider] = &[
+    DemoProvider {
+        name: "Dr. Grace Adeyemi",
+        specialty: "family-medicine",
+        accepting_new_patients: true,
+        visit_types: &["new-patient", "follow-up", "telehealth"],
+        hours: &[
+            (WEEKDAYS, "09:00", "12:00"),
+            (WEEKDAYS, "13:00", "17:00"),
+            (&["saturday"], "09:00", "12:00"),
+        ],
+    },
+    DemoProvider {
+        name: "Dr. Luis Ortega",
+        specialty: "cardiology",
+        accepting_new_patients: false,
+        visit_types: &["follow-up", "telehealth"],
+        hours: &[(&["monday", "wednesday", "thursday"], "08:00", "16:00")],
+    },
+];
+
+async fn call(request: reqwest::RequestBuilder, token: &str, what: &str) -> Result<Value> {
+    let response = request
+        .bearer_auth(token)
+        .send()
+        .await
+        .context("cannot reach the gateway")?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        bail!("{what} failed with {status}: {body}");
+    }
+    Ok(body)
+}
+
+/// Adds the demo providers and their hours; books patient2's follow-up with the first of them
+/// at the first open slot from tomorrow. Returns the providers' ids.
+pub async fn seed_schedule(
+    http: &reqwest::Client,
+    api_url: &str,
+    front_desk: &str,
+    patient2: Option<&str>,
+) -> Result<Vec<String>> {
+    let api = api_url.trim_end_matches('/');
+    let mut ids = Vec::new();
+    for provider in PROVIDERS {
+        let added = call(
+            http.post(format!("{api}/staff/providers")).json(&json!({
+                "name": provider.name,
+                "specialty": provider.specialty,
+                "acceptingNewPatients": provider.accepting_new_patients,
+                "visitTypes": provider.visit_types,
+            })),
+            front_desk,
+            "adding a demo provider",
+        )
+        .await?;
+        let id = added
+            .get("providerId")
+            .and_then(Value::as_str)
+            .context("the new provider has no id")?
+            .to_owned();
+        let weekly: Vec<Value> = provider
+            .hours
+            .iter()
+            .flat_map(|(days, start, end)| {
+                days.iter()
+                    .map(move |day| json!({"day": day, "start": start, "end": end}))
+            })
+            .collect();
+        call(
+            http.put(format!("{api}/staff/providers/{id}/schedule"))
+                .json(&json!({"weekly": weekly})),
+            front_desk,
+            "publishing a demo provider's hours",
+        )
+        .await?;
+        ids.push(id);
+    }
+    if let (Some(patient), Some(provider)) = (patient2, ids.first()) {
+        let tomorrow = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+        let from = tomorrow
+            .format(&time::format_description::well_known::Rfc3339)
+            .context("formatting a time")?;
+        let slots = call(
+            http.get(format!("{api}/providers/{provider}/slots"))
+                .query(&[("visitType", "follow-up"), ("from", from.as_str())]),
+            front_desk,
+            "finding a demo slot",
+        )
+        .await?;
+        if let Some(start) = slots.pointer("/items/0/start").and_then(Value::as_str) {
+            call(
+                http.post(format!("{api}/patients/{patient}/appointments"))
+                    .json(&json!({
+                        "providerId": provider,
+                        "visitType": "follow-up",
+                        "start": start,
+                        "reason": "Blood pressure review",
+                    })),
+                front_desk,
+                "booking the demo appointment",
+            )
+            .await?;
+        }
+    }
+    Ok(ids)
+}

@@ -1,0 +1,542 @@
+//! Providers, visit types, schedules, open slots and booking: who may, what is refused, and
+//! that one slot is never booked twice.
+
+use futures::future::join_all;
+use portal_shared::authz::Scope;
+use portal_tests::{GrantState, Method, assert_problem, single_winner, spawn_app};
+use serde_json::json;
+
+use crate::appointments_support::{
+    around_the_clock, book, booking, hours_from_now, new_provider, new_provider_body, open_slots,
+    slot_in, unscheduled_provider, upcoming,
+};
+
+#[tokio::test]
+async fn appointments_visit_types_say_how_long_and_who_may_book() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let reply = app.get("/visit-types", &patient.actor).await;
+    assert_eq!(reply.status, 200, "{reply:#?}");
+    let items = reply.body["items"].as_array().expect("items");
+    let find = |id: &str| {
+        items
+            .iter()
+            .find(|v| v["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .clone()
+    };
+    assert_eq!(find("new-patient")["minutes"], 40);
+    assert_eq!(find("new-patient")["selfBookable"], false);
+    assert_eq!(find("follow-up")["minutes"], 20);
+    assert_eq!(find("follow-up")["selfBookable"], true);
+    assert_eq!(find("telehealth")["telehealth"], true);
+    assert!(find("follow-up")["questionnaire"].as_array().is_some());
+    let anonymous = app.send(Method::GET, "/visit-types", None, None).await;
+    assert_eq!(anonymous.status, 401);
+}
+
+#[tokio::test]
+async fn appointments_front_desk_adds_providers_patients_find_them() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let name = format!("Dr. Directory {}", ulid::Ulid::generate());
+    let mut body = new_provider_body(&name);
+    body["specialty"] = json!("Dermatology");
+    body["acceptingNewPatients"] = json!(false);
+    let added = app
+        .send(
+            Method::POST,
+            "/staff/providers",
+            Some(&app.front_desk),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{added:#?}");
+    let id = added.body["providerId"].as_str().expect("id");
+    assert!(added.header("location").is_some_and(|l| l.ends_with(id)));
+    let one = app.get(&format!("/providers/{id}"), &patient.actor).await;
+    assert_eq!(one.status, 200);
+    assert_eq!(one.body["name"], name.as_str());
+    assert_eq!(one.body["specialty"], "dermatology");
+
+    let listed = |path: String| {
+        let actor = patient.actor.clone();
+        async move {
+            let mut ids = Vec::new();
+            let mut path = path;
+            loop {
+                let reply = app.get(&path, &actor).await;
+                assert_eq!(reply.status, 200, "{reply:#?}");
+                for item in reply.body["items"].as_array().expect("items") {
+                    ids.push(item["providerId"].as_str().expect("id").to_owned());
+                }
+                match reply.body["nextCursor"].as_str() {
+                    Some(cursor) => {
+                        let base = path.split("&cursor=").next().unwrap_or_default().to_owned();
+                        path = format!("{base}&cursor={cursor}");
+                    }
+                    None => return ids,
+                }
+            }
+        }
+    };
+    let dermatology = listed("/providers?specialty=dermatology&limit=100".into()).await;
+    assert!(dermatology.iter().any(|p| p == id));
+    let accepting = listed("/providers?acceptingNewPatients=true&limit=100".into()).await;
+    assert!(!accepting.iter().any(|p| p == id));
+    let other = listed("/providers?specialty=cardiology&limit=100".into()).await;
+    assert!(!other.iter().any(|p| p == id));
+
+    let bad = app
+        .get("/providers?acceptingNewPatients=maybe", &patient.actor)
+        .await;
+    assert_problem(&bad, 422, Some("acceptingNewPatients"));
+    let unknown = app
+        .get("/providers/01KAZ0DEM0PR0V1DER00000001", &patient.actor)
+        .await;
+    assert_eq!(unknown.status, 404);
+    let garbage = app.get("/providers/not-an-id", &patient.actor).await;
+    assert_eq!(garbage.status, 404);
+
+    // Only the front desk adds providers; bad input names the field and writes nothing.
+    for who in [&patient.actor, &app.clinician, &app.admin, &app.caregiver] {
+        let refused = app
+            .send(
+                Method::POST,
+                "/staff/providers",
+                Some(who),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{refused:#?}");
+    }
+    let bad_name = format!("Dr. Invalid {}", ulid::Ulid::generate());
+    let mut invalid = new_provider_body(&bad_name);
+    invalid["visitTypes"] = json!(["surgery"]);
+    let refused = app
+        .send(
+            Method::POST,
+            "/staff/providers",
+            Some(&app.front_desk),
+            Some(invalid),
+        )
+        .await;
+    assert_problem(&refused, 422, Some("visitTypes[0]"));
+    let everyone = listed("/providers?limit=100".into()).await;
+    for provider in everyone {
+        let one = app
+            .get(&format!("/providers/{provider}"), &patient.actor)
+            .await;
+        assert_ne!(one.body["name"], bad_name.as_str());
+    }
+    let anonymous = app.send(Method::GET, "/providers", None, None).await;
+    assert_eq!(anonymous.status, 401);
+
+    // A retry with the same Idempotency-Key adds the provider once.
+    let key = format!("add-provider-{}", ulid::Ulid::generate());
+    let once = new_provider_body(&format!("Dr. Once {}", ulid::Ulid::generate()));
+    let headers = [("Idempotency-Key", key.as_str())];
+    let send = || {
+        app.send_with_headers(
+            Method::POST,
+            "/staff/providers",
+            &app.front_desk,
+            once.clone(),
+            &headers,
+        )
+    };
+    let first = send().await;
+    assert_eq!(first.status, 201, "{first:#?}");
+    let again = send().await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(again.body["providerId"], first.body["providerId"]);
+}
+
+#[tokio::test]
+async fn appointments_published_hours_give_open_slots_and_bookings_take_them() {
+    let app = spawn_app().await;
+    let provider = unscheduled_provider(app).await;
+    // No hours yet: no slots.
+    assert!(
+        open_slots(app, &provider, "follow-up", hours_from_now(24), 24)
+            .await
+            .is_empty()
+    );
+    let path = format!("/staff/providers/{provider}/schedule");
+    let mut bad = around_the_clock();
+    bad["weekly"][0]["start"] = json!("09:10");
+    let refused = app
+        .send(Method::PUT, &path, Some(&app.front_desk), Some(bad))
+        .await;
+    assert_problem(&refused, 422, Some("weekly[0].start"));
+    assert!(
+        open_slots(app, &provider, "follow-up", hours_from_now(24), 24)
+            .await
+            .is_empty(),
+        "nothing was published"
+    );
+    let patient = app.new_patient().await;
+    let denied = app
+        .send(
+            Method::PUT,
+            &path,
+            Some(&patient.actor),
+            Some(around_the_clock()),
+        )
+        .await;
+    assert_eq!(denied.status, 403);
+    let unknown = app
+        .send(
+            Method::PUT,
+            "/staff/providers/01KAZ0DEM0PR0V1DER00000001/schedule",
+            Some(&app.front_desk),
+            Some(around_the_clock()),
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+    let published = app
+        .send(
+            Method::PUT,
+            &path,
+            Some(&app.front_desk),
+            Some(around_the_clock()),
+        )
+        .await;
+    assert_eq!(published.status, 200, "{published:#?}");
+    assert_eq!(published.body["timeZone"], "America/New_York");
+
+    let from = hours_from_now(24);
+    let twenty = open_slots(app, &provider, "follow-up", from, 2).await;
+    assert_eq!(twenty.len(), 6, "{twenty:?}");
+    let forty = open_slots(app, &provider, "new-patient", from, 2).await;
+    assert!(!forty.is_empty());
+    // A 20-minute booking takes its slot, and every 40-minute visit that would overlap it.
+    let booked = book(app, &patient.id, &patient.actor, &provider, &twenty[1]).await;
+    assert_eq!(booked.status, 201, "{booked:#?}");
+    let after = open_slots(app, &provider, "follow-up", from, 2).await;
+    assert!(!after.contains(&twenty[1]));
+    assert_eq!(after.len(), 5);
+    let forty_after = open_slots(app, &provider, "new-patient", from, 2).await;
+    assert!(!forty_after.contains(&twenty[0]));
+    assert!(!forty_after.contains(&twenty[1]));
+
+    // Bad queries name the parameter.
+    let slots = format!("/providers/{provider}/slots");
+    for (query, field) in [
+        ("?visitType=surgery", "visitType"),
+        ("", "visitType"),
+        ("?visitType=follow-up&from=tomorrow", "from"),
+        (
+            "?visitType=follow-up&from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z",
+            "to",
+        ),
+    ] {
+        let reply = app.get(&format!("{slots}{query}"), &patient.actor).await;
+        assert_problem(&reply, 422, Some(field));
+    }
+    let unknown = app
+        .get(
+            "/providers/01KAZ0DEM0PR0V1DER00000001/slots?visitType=follow-up",
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+    let anonymous = app
+        .send(
+            Method::GET,
+            &format!("{slots}?visitType=follow-up"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(anonymous.status, 401);
+}
+
+#[tokio::test]
+async fn appointments_booking_own_foreign_caregiver_and_staff() {
+    let app = spawn_app().await;
+    let provider = new_provider(app).await;
+    let patient = app.new_patient().await;
+    let other = app.new_patient().await;
+    let slots = open_slots(app, &provider, "follow-up", hours_from_now(48), 4).await;
+    let path = format!("/patients/{}/appointments", patient.id);
+
+    let own = book(app, &patient.id, &patient.actor, &provider, &slots[0]).await;
+    assert_eq!(own.status, 201, "{own:#?}");
+    assert_eq!(own.body["status"], "booked");
+    assert_eq!(own.body["start"], slots[0].as_str());
+    assert!(own.header("location").is_some());
+    let listed = upcoming(app, &patient.id).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["appointmentId"], own.body["appointmentId"]);
+
+    // `me` works too; another patient's compartment answers 404 and writes nothing.
+    let me = book(app, "me", &patient.actor, &provider, &slots[1]).await;
+    assert_eq!(me.status, 201);
+    let foreign = book(app, &patient.id, &other.actor, &provider, &slots[2]).await;
+    assert_eq!(foreign.status, 404);
+    assert!(upcoming(app, &other.id).await.is_empty());
+
+    // A caregiver needs the appointments scope.
+    let carer = app.new_patient().await;
+    let caregiver = app.caregiver.clone();
+    let cared_for = carer.id.clone();
+    app.grant(
+        &cared_for,
+        &caregiver,
+        &[Scope::Records],
+        GrantState::Active,
+    )
+    .await;
+    let out_of_scope = book(app, &cared_for, &caregiver, &provider, &slots[2]).await;
+    assert_eq!(out_of_scope.status, 403);
+    app.grant(
+        &cared_for,
+        &caregiver,
+        &[Scope::Appointments],
+        GrantState::Active,
+    )
+    .await;
+    let in_scope = book(app, &cared_for, &caregiver, &provider, &slots[2]).await;
+    assert_eq!(in_scope.status, 201, "{in_scope:#?}");
+
+    // Staff: the front desk books for anyone; other roles may not.
+    for who in [&app.clinician, &app.response_team, &app.admin] {
+        let refused = book(app, &other.id, who, &provider, &slots[3]).await;
+        assert_eq!(refused.status, 403, "{refused:#?}");
+    }
+    let desk = book(app, &other.id, &app.front_desk, &provider, &slots[3]).await;
+    assert_eq!(desk.status, 201);
+
+    // A new-patient visit is the front desk's to book.
+    let forty = open_slots(app, &provider, "new-patient", hours_from_now(60), 3).await;
+    let by_patient = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&patient.actor),
+            Some(booking(&provider, "new-patient", &forty[0])),
+        )
+        .await;
+    assert_eq!(by_patient.status, 403);
+    let by_desk = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&app.front_desk),
+            Some(booking(&provider, "new-patient", &forty[0])),
+        )
+        .await;
+    assert_eq!(by_desk.status, 201, "{by_desk:#?}");
+
+    let anonymous = app
+        .send(
+            Method::POST,
+            &path,
+            None,
+            Some(booking(&provider, "follow-up", &slots[3])),
+        )
+        .await;
+    assert_eq!(anonymous.status, 401);
+}
+
+#[tokio::test]
+async fn appointments_bad_bookings_name_the_field_and_write_nothing() {
+    let app = spawn_app().await;
+    let provider = new_provider(app).await;
+    let patient = app.new_patient().await;
+    let start = slot_in(app, &provider, 48).await;
+    let path = format!("/patients/{}/appointments", patient.id);
+    let cases = [
+        (
+            json!({"visitType": "follow-up", "start": start, "reason": "x"}),
+            "providerId",
+        ),
+        (booking("not-a-provider", "follow-up", &start), "providerId"),
+        (
+            booking("01KAZ0DEM0PR0V1DER00000001", "follow-up", &start),
+            "providerId",
+        ),
+        (booking(&provider, "surgery", &start), "visitType"),
+        (booking(&provider, "follow-up", "next tuesday"), "start"),
+        // Off the grid, in the past, or outside the hours: not a slot.
+        (
+            booking(&provider, "follow-up", "2026-01-01T14:05:00Z"),
+            "start",
+        ),
+        (
+            booking(&provider, "follow-up", "2020-01-01T14:00:00Z"),
+            "start",
+        ),
+        (
+            {
+                let mut body = booking(&provider, "follow-up", &start);
+                body["reason"] = json!("   ");
+                body
+            },
+            "reason",
+        ),
+        (
+            {
+                let mut body = booking(&provider, "follow-up", &start);
+                body["room"] = json!("3");
+                body
+            },
+            "room",
+        ),
+    ];
+    for (body, field) in cases {
+        let reply = app
+            .send(Method::POST, &path, Some(&patient.actor), Some(body))
+            .await;
+        assert_problem(&reply, 422, Some(field));
+    }
+    assert!(upcoming(app, &patient.id).await.is_empty());
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(47), 4).await;
+    assert!(open.contains(&start), "the slot is still open");
+}
+
+#[tokio::test]
+async fn appointments_fifty_concurrent_bookings_of_one_slot_exactly_one_wins() {
+    let app = spawn_app().await;
+    let provider = new_provider(app).await;
+    let start = slot_in(app, &provider, 48).await;
+    let patients = join_all((0..10).map(|_| app.new_patient())).await;
+    let attempts = (0..50).map(|index| {
+        let patient = &patients[index % patients.len()];
+        book(app, &patient.id, &patient.actor, &provider, &start)
+    });
+    let replies = join_all(attempts).await;
+    let winner = single_winner(&replies, 409);
+    assert_eq!(winner.status, 201);
+    let booked_for = winner.body["patientId"].as_str().expect("patient");
+    let mut holders = 0;
+    for patient in &patients {
+        let mine = upcoming(app, &patient.id).await;
+        holders += mine.len();
+        if patient.id != booked_for {
+            assert!(mine.is_empty(), "{mine:?}");
+        }
+    }
+    assert_eq!(holders, 1);
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(47), 4).await;
+    assert!(!open.contains(&start));
+}
+
+#[tokio::test]
+async fn appointments_booking_limit_counts_upcoming_visits() {
+    let app = spawn_app().await;
+    let provider = new_provider(app).await;
+    let patient = app.new_patient().await;
+    // The test stack's limit is the template's default: four upcoming appointments.
+    let slots = open_slots(app, &provider, "follow-up", hours_from_now(48), 3).await;
+    let mut ids = Vec::new();
+    for start in &slots[..4] {
+        let reply = book(app, &patient.id, &patient.actor, &provider, start).await;
+        assert_eq!(reply.status, 201, "{reply:#?}");
+        ids.push(reply.body["appointmentId"].as_str().expect("id").to_owned());
+    }
+    let fifth = book(app, &patient.id, &patient.actor, &provider, &slots[4]).await;
+    assert_problem(&fifth, 409, None);
+    assert_eq!(upcoming(app, &patient.id).await.len(), 4);
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(47), 4).await;
+    assert!(open.contains(&slots[4]), "the refused booking took nothing");
+    // Concurrent attempts cannot slip past the limit either.
+    let cancelled = app
+        .send(
+            Method::POST,
+            &format!("/patients/{}/appointments/{}/cancel", patient.id, ids[0]),
+            Some(&patient.actor),
+            None,
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{cancelled:#?}");
+    let racing = join_all(
+        slots[4..8]
+            .iter()
+            .map(|start| book(app, &patient.id, &patient.actor, &provider, start)),
+    )
+    .await;
+    let won = racing.iter().filter(|r| r.status == 201).count();
+    assert!(won <= 1, "{racing:#?}");
+    assert!(racing.iter().all(|r| r.status == 201 || r.status == 409));
+    assert!(upcoming(app, &patient.id).await.len() <= 4);
+}
+
+#[tokio::test]
+async fn appointments_a_retried_booking_replays_the_first_answer() {
+    let app = spawn_app().await;
+    let provider = new_provider(app).await;
+    let patient = app.new_patient().await;
+    let start = slot_in(app, &provider, 48).await;
+    let path = format!("/patients/{}/appointments", patient.id);
+    let send = || {
+        app.send_with_headers(
+            Method::POST,
+            &path,
+            &patient.actor,
+            booking(&provider, "follow-up", &start),
+            &[("Idempotency-Key", "book-once-1")],
+        )
+    };
+    let first = send().await;
+    assert_eq!(first.status, 201, "{first:#?}");
+    let again = send().await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(again.body["appointmentId"], first.body["appointmentId"]);
+    assert_eq!(upcoming(app, &patient.id).await.len(), 1);
+}
+
+#[tokio::test]
+async fn appointments_slots_follow_the_practice_clock_across_daylight_saving_changes() {
+    let app = spawn_app().await;
+    let provider = unscheduled_provider(app).await;
+    let hours = json!({
+        "weekly": crate::appointments_support::DAYS
+            .iter()
+            .map(|day| json!({"day": day, "start": "09:00", "end": "09:20"}))
+            .collect::<Vec<_>>(),
+    });
+    let published = app
+        .send(
+            Method::PUT,
+            &format!("/staff/providers/{provider}/schedule"),
+            Some(&app.front_desk),
+            Some(hours),
+        )
+        .await;
+    assert_eq!(published.status, 200, "{published:#?}");
+    let slots = |from: &'static str, to: &'static str| {
+        let path = format!("/providers/{provider}/slots?visitType=follow-up&from={from}&to={to}");
+        async move {
+            let reply = app.get(&path, &app.front_desk).await;
+            assert_eq!(reply.status, 200, "{reply:#?}");
+            reply.body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|slot| slot["start"].as_str().expect("start").to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // New York springs forward on 2027-03-14: 09:00 is 14:00 UTC before, 13:00 UTC after.
+    assert_eq!(
+        slots("2027-03-13T00:00:00Z", "2027-03-16T00:00:00Z").await,
+        [
+            "2027-03-13T14:00:00.000Z",
+            "2027-03-14T13:00:00.000Z",
+            "2027-03-15T13:00:00.000Z"
+        ]
+    );
+    // ...and falls back on 2027-11-07.
+    assert_eq!(
+        slots("2027-11-06T00:00:00Z", "2027-11-09T00:00:00Z").await,
+        [
+            "2027-11-06T13:00:00.000Z",
+            "2027-11-07T14:00:00.000Z",
+            "2027-11-08T14:00:00.000Z"
+        ]
+    );
+}

@@ -1,0 +1,236 @@
+//! What the appointments suites (and the matrix) share: a provider of their own per test, with
+//! hours every day around the clock, so tests never compete for slots.
+
+use std::time::Duration;
+
+use portal_shared::timestamp::Timestamp;
+use portal_tests::{Actor, Method, Reply, TestApp};
+use serde_json::{Value, json};
+
+pub const DAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Open every day, all day (practice time).
+pub fn around_the_clock() -> Value {
+    json!({
+        "weekly": DAYS.iter().map(|day| json!({"day": day, "start": "00:00", "end": "24:00"})).collect::<Vec<_>>(),
+        "closedDates": [],
+        "blocks": [],
+    })
+}
+
+pub fn new_provider_body(name: &str) -> Value {
+    json!({
+        "name": name,
+        "specialty": "family-medicine",
+        "acceptingNewPatients": true,
+        "visitTypes": ["new-patient", "follow-up", "telehealth"],
+    })
+}
+
+/// A provider added by the front desk, without hours.
+pub async fn unscheduled_provider(app: &TestApp) -> String {
+    let reply = app
+        .send(
+            Method::POST,
+            "/staff/providers",
+            Some(&app.front_desk),
+            Some(new_provider_body(&format!(
+                "Dr. Test {}",
+                ulid::Ulid::generate()
+            ))),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "adding a provider: {reply:#?}");
+    reply.body["providerId"]
+        .as_str()
+        .expect("providerId")
+        .to_owned()
+}
+
+/// A provider with hours around the clock.
+pub async fn new_provider(app: &TestApp) -> String {
+    let provider = unscheduled_provider(app).await;
+    let reply = app
+        .send(
+            Method::PUT,
+            &format!("/staff/providers/{provider}/schedule"),
+            Some(&app.front_desk),
+            Some(around_the_clock()),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "publishing hours: {reply:#?}");
+    provider
+}
+
+pub fn hours_from_now(hours: u64) -> Timestamp {
+    Timestamp::now().plus(Duration::from_secs(hours * 3600))
+}
+
+/// The open slots of `visit` in `[from, from + hours)`.
+pub async fn open_slots(
+    app: &TestApp,
+    provider: &str,
+    visit: &str,
+    from: Timestamp,
+    hours: u64,
+) -> Vec<String> {
+    let to = from.plus(Duration::from_secs(hours * 3600));
+    let reply = app
+        .get(
+            &format!("/providers/{provider}/slots?visitType={visit}&from={from}&to={to}"),
+            &app.front_desk,
+        )
+        .await;
+    assert_eq!(reply.status, 200, "open slots: {reply:#?}");
+    reply.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|slot| slot["start"].as_str().expect("start").to_owned())
+        .collect()
+}
+
+/// The first open follow-up slot at least `hours` from now.
+pub async fn slot_in(app: &TestApp, provider: &str, hours: u64) -> String {
+    open_slots(app, provider, "follow-up", hours_from_now(hours), 3)
+        .await
+        .into_iter()
+        .next()
+        .expect("an open slot")
+}
+
+pub fn booking(provider: &str, visit: &str, start: &str) -> Value {
+    json!({
+        "providerId": provider,
+        "visitType": visit,
+        "start": start,
+        "reason": "Blood pressure check",
+    })
+}
+
+pub async fn book(
+    app: &TestApp,
+    patient_id: &str,
+    who: &Actor,
+    provider: &str,
+    start: &str,
+) -> Reply {
+    app.send(
+        Method::POST,
+        &format!("/patients/{patient_id}/appointments"),
+        Some(who),
+        Some(booking(provider, "follow-up", start)),
+    )
+    .await
+}
+
+/// A follow-up booked by the front desk for the patient, `hours` from now with a provider of
+/// its own: (provider, appointment id, start).
+pub async fn booked(app: &TestApp, patient_id: &str, hours: u64) -> (String, String, String) {
+    let provider = new_provider(app).await;
+    let start = slot_in(app, &provider, hours).await;
+    let reply = book(app, patient_id, &app.front_desk, &provider, &start).await;
+    assert_eq!(reply.status, 201, "booking: {reply:#?}");
+    let id = reply.body["appointmentId"]
+        .as_str()
+        .expect("appointmentId")
+        .to_owned();
+    (provider, id, start)
+}
+
+pub fn check_in_body() -> Value {
+    json!({
+        "contact": {"phone": "+1 555 0100", "email": "ana.lopez@demo.portal.test"},
+        "insurance": {"carrier": "Acme Health", "memberId": "AH123456"},
+        "medications": [{"name": "Lisinopril", "dose": "10 mg daily"}],
+        "answers": {"symptomsChanged": "No"},
+    })
+}
+
+/// The patient's upcoming appointments, as the front desk reads them.
+pub async fn upcoming(app: &TestApp, patient_id: &str) -> Vec<Value> {
+    let reply = app
+        .get(
+            &format!("/patients/{patient_id}/appointments?when=upcoming"),
+            &app.front_desk,
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{reply:#?}");
+    reply.body["items"].as_array().expect("items").clone()
+}
+
+/// The reminder items of one appointment, read directly (a sender's view of the table): one
+/// Query of the hour partition `start − 24 h` falls in.
+pub async fn reminders_due(app: &TestApp, start: &str, appointment: &str) -> Vec<Value> {
+    let start = Timestamp::parse(start).expect("start");
+    let due = time::OffsetDateTime::from_unix_timestamp(start.unix_seconds() - 24 * 3600)
+        .expect("time")
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("format");
+    let due = Timestamp::parse(&due).expect("due");
+    let key = portal_shared::keys::appointment_reminder(
+        due,
+        portal_shared::ids::AppointmentId::generate(),
+    );
+    let appointment = appointment.to_owned();
+    app.on_stack(move |stack| async move {
+        let table = stack.table("AppTable").expect("app table").to_owned();
+        let output = stack
+            .dynamodb()
+            .query()
+            .table_name(table)
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(key.pk))
+            .send()
+            .await?;
+        Ok(output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| serde_dynamo::from_item::<_, Value>(item).expect("item"))
+            .filter(|item| item["appointmentId"] == appointment.as_str())
+            .collect())
+    })
+    .await
+    .expect("reading reminders")
+}
+
+/// An appointment of the patient (96 hours ahead) that waits for an earlier slot and has an
+/// offer in force: the front desk books the patient an earlier visit with the same provider and
+/// cancels it, which frees that slot for the waiting one. Returns (appointment id, offered start).
+pub async fn offered(app: &TestApp, patient_id: &str) -> (String, String) {
+    let (provider, appointment, _) = booked(app, patient_id, 96).await;
+    let path = format!("/patients/{patient_id}/appointments/{appointment}/waitlist");
+    let joined = app
+        .send(Method::POST, &path, Some(&app.front_desk), None)
+        .await;
+    assert_eq!(joined.status, 201, "{joined:#?}");
+    let earlier = slot_in(app, &provider, 48).await;
+    let other = book(app, patient_id, &app.front_desk, &provider, &earlier).await;
+    assert_eq!(other.status, 201, "{other:#?}");
+    let other = other.body["appointmentId"].as_str().expect("id").to_owned();
+    let cancelled = app
+        .send(
+            Method::POST,
+            &format!("/patients/{patient_id}/appointments/{other}/cancel"),
+            Some(&app.front_desk),
+            None,
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{cancelled:#?}");
+    let waiting = app.get(&path, &app.front_desk).await;
+    assert_eq!(
+        waiting.body["offer"]["start"],
+        earlier.as_str(),
+        "{waiting:#?}"
+    );
+    (appointment, earlier)
+}
