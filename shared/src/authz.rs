@@ -565,16 +565,8 @@ impl<'a> Authorizer<'a> {
         patient: PatientId,
     ) -> Result<Option<Grant>, ApiError> {
         let key = keys::caregiver_grant(patient, &caller.sub);
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.app_table)
-            .set_key(Some(key.attributes()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        output.item.map(store::from_item).transpose()
+        let item = store::get_item(self.dynamo, self.app_table, &key, None).await?;
+        item.map(store::from_item).transpose()
     }
 }
 

@@ -9,7 +9,7 @@ use portal_shared::ApiError;
 use portal_shared::authz::{PatientAccess, StaffAccess};
 use portal_shared::ids::ConversationId;
 use portal_shared::keys;
-use portal_shared::store::{self, Item};
+use portal_shared::store::{self, Item, Transacted};
 use serde::Serialize;
 
 use crate::model::{Category, Conversation, Message};
@@ -191,22 +191,11 @@ impl<'a> ConversationStore<'a> {
         if unread_delta != 0 {
             items.push(self.unread_total_change(access, unread_delta)?);
         }
-        let result = self
-            .dynamo
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(Ok(())),
-            Err(error) => match store::failed_conditions(&error) {
-                Some(_) => Ok(Err(WriteConflict::Changed)),
-                None if store::is_transaction_conflict(&error) => {
-                    Ok(Err(WriteConflict::Contention))
-                }
-                None => Err(store::sdk_error(error)),
-            },
-        }
+        Ok(match store::transact(self.dynamo, items).await? {
+            Transacted::Done => Ok(()),
+            Transacted::ConditionsFailed(_) => Err(WriteConflict::Changed),
+            Transacted::Contention => Err(WriteConflict::Contention),
+        })
     }
 
     pub async fn load(
@@ -214,18 +203,14 @@ impl<'a> ConversationStore<'a> {
         access: &PatientAccess,
         conversation: ConversationId,
     ) -> Result<Option<Conversation>, ApiError> {
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(
-                keys::conversation(access.patient(), conversation).attributes(),
-            ))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        output.item.map(store::from_item).transpose()
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            &keys::conversation(access.patient(), conversation),
+            None,
+        )
+        .await?;
+        item.map(store::from_item).transpose()
     }
 
     /// One page of a conversation's messages, oldest first.
@@ -304,16 +289,14 @@ impl<'a> ConversationStore<'a> {
             #[serde(default)]
             unread: i64,
         }
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(keys::messaging_summary(access.patient()).attributes()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let summary: Option<Summary> = output.item.map(store::from_item).transpose()?;
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            &keys::messaging_summary(access.patient()),
+            None,
+        )
+        .await?;
+        let summary: Option<Summary> = item.map(store::from_item).transpose()?;
         Ok(summary.map_or(0, |s| s.unread.max(0) as u64))
     }
 

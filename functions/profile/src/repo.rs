@@ -8,7 +8,7 @@ use portal_shared::authz::PatientAccess;
 use portal_shared::ids::{ChangeId, PatientId};
 use portal_shared::keys;
 use portal_shared::pagination::PageRequest;
-use portal_shared::store::{self, Item};
+use portal_shared::store::{self, Item, Transacted};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{ChangeRequest, ChangeStatus, Profile};
@@ -82,16 +82,14 @@ impl<'a> ProfileStore<'a> {
     }
 
     pub async fn load(&self, access: &PatientAccess) -> Result<Option<Profile>, ApiError> {
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(keys::profile(access.patient()).attributes()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        output.item.map(store::from_item).transpose()
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            &keys::profile(access.patient()),
+            None,
+        )
+        .await?;
+        item.map(store::from_item).transpose()
     }
 
     /// The patient's latest change requests, newest first.
@@ -197,17 +195,14 @@ impl<'a> ProfileStore<'a> {
 
     /// The patient a change request belongs to (before any of the patient's data is read).
     pub async fn change_owner(&self, change: ChangeId) -> Result<Option<PatientId>, ApiError> {
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(keys::profile_change_pointer(change).attributes()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        Ok(output
-            .item
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            &keys::profile_change_pointer(change),
+            None,
+        )
+        .await?;
+        Ok(item
             .map(store::from_item::<ChangePointer>)
             .transpose()?
             .map(|pointer| pointer.patient_id))
@@ -218,18 +213,14 @@ impl<'a> ProfileStore<'a> {
         access: &PatientAccess,
         change: ChangeId,
     ) -> Result<Option<ChangeRequest>, ApiError> {
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(
-                keys::profile_change(access.patient(), change).attributes(),
-            ))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        output.item.map(store::from_item).transpose()
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            &keys::profile_change(access.patient(), change),
+            None,
+        )
+        .await?;
+        item.map(store::from_item).transpose()
     }
 
     /// One page of the staff queue of pending changes, oldest first.
@@ -308,21 +299,10 @@ impl<'a> ProfileStore<'a> {
         items: Vec<TransactWriteItem>,
         conflict: impl Fn(&[usize]) -> WriteConflict,
     ) -> Result<Result<(), WriteConflict>, ApiError> {
-        let result = self
-            .dynamo
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(Ok(())),
-            Err(error) => match store::failed_conditions(&error) {
-                Some(failed) => Ok(Err(conflict(&failed))),
-                None if store::is_transaction_conflict(&error) => {
-                    Ok(Err(WriteConflict::Contention))
-                }
-                None => Err(store::sdk_error(error)),
-            },
-        }
+        Ok(match store::transact(self.dynamo, items).await? {
+            Transacted::Done => Ok(()),
+            Transacted::ConditionsFailed(failed) => Err(conflict(&failed)),
+            Transacted::Contention => Err(WriteConflict::Contention),
+        })
     }
 }

@@ -119,18 +119,14 @@ impl Records<'_> {
         access: &PatientAccess,
         record: &RecordId,
     ) -> Result<Option<StoredRecord>, ApiError> {
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(
-                keys::health_record(access.patient(), record).attributes(),
-            ))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        output.item.map(store::from_item).transpose()
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            &keys::health_record(access.patient(), record),
+            None,
+        )
+        .await?;
+        item.map(store::from_item).transpose()
     }
 
     /// One page of the index (a category, or all), filtered by source and date.
@@ -263,17 +259,14 @@ impl Records<'_> {
         &self,
         access: &PatientAccess,
     ) -> Result<Option<(String, String)>, ApiError> {
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(keys::profile(access.patient()).attributes()))
-            .projection_expression("legalName, dateOfBirth")
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let Some(item) = output.item else {
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            &keys::profile(access.patient()),
+            Some("legalName, dateOfBirth"),
+        )
+        .await?;
+        let Some(item) = item else {
             return Ok(None);
         };
         let profile: Value = store::from_item(item)?;
@@ -300,17 +293,14 @@ impl Records<'_> {
 
     /// The profile as the export's Patient resource needs it.
     pub async fn profile(&self, access: &PatientAccess) -> Result<Option<Value>, ApiError> {
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(keys::profile(access.patient()).attributes()))
-            .projection_expression("legalName, dateOfBirth, sex")
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        output.item.map(store::from_item).transpose()
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            &keys::profile(access.patient()),
+            Some("legalName, dateOfBirth, sex"),
+        )
+        .await?;
+        item.map(store::from_item).transpose()
     }
 }
 

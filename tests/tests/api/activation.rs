@@ -41,6 +41,32 @@ async fn code_status(app: &TestApp, patient: &str, code: &IssuedCode) -> Value {
         .expect("the code is listed")
 }
 
+/// Exactly one of concurrent activations (one per email in `emails`) won, the others got one of
+/// `allowed`, and only the winner's email signs in.
+async fn only_one_activated(app: &TestApp, replies: &[Reply], emails: &[String], allowed: &[u16]) {
+    let winners: Vec<usize> = (0..replies.len())
+        .filter(|i| replies[*i].status == 201)
+        .collect();
+    assert_eq!(winners.len(), 1, "{replies:#?}");
+    assert!(
+        replies.iter().all(|r| allowed.contains(&r.status)),
+        "{replies:#?}"
+    );
+    let from = fresh_client_address();
+    for (i, email) in emails.iter().enumerate() {
+        let reply = app
+            .send_public(
+                from,
+                "/auth/sign-in",
+                json!({"email": email, "password": PASSWORD}),
+                None,
+            )
+            .await;
+        let expected = if i == winners[0] { 200 } else { 401 };
+        assert_eq!(reply.status, expected, "{email}: {reply:#?}");
+    }
+}
+
 #[tokio::test]
 async fn a_patient_activates_with_a_code_signs_in_and_reads_their_profile() {
     let app = spawn_app().await;
@@ -429,28 +455,7 @@ async fn concurrent_activations_with_one_code_create_exactly_one_account() {
         )
     });
     let replies = join_all(attempts).await;
-    let winners: Vec<usize> = (0..replies.len())
-        .filter(|i| replies[*i].status == 201)
-        .collect();
-    assert_eq!(winners.len(), 1, "{replies:#?}");
-    assert!(
-        replies.iter().all(|r| [201, 409, 422].contains(&r.status)),
-        "{replies:#?}"
-    );
-    // Only the winner's email signs in.
-    let from = fresh_client_address();
-    for (i, email) in emails.iter().enumerate() {
-        let reply = app
-            .send_public(
-                from,
-                "/auth/sign-in",
-                json!({"email": email, "password": PASSWORD}),
-                None,
-            )
-            .await;
-        let expected = if i == winners[0] { 200 } else { 401 };
-        assert_eq!(reply.status, expected, "{email}: {reply:#?}");
-    }
+    only_one_activated(app, &replies, &emails, &[201, 409, 422]).await;
     assert_eq!(code_status(app, &patient, &code).await["status"], "used");
 }
 
@@ -473,27 +478,7 @@ async fn two_codes_of_one_patient_used_at_once_create_one_account() {
         )
     });
     let replies = join_all(attempts).await;
-    let winners: Vec<usize> = (0..replies.len())
-        .filter(|i| replies[*i].status == 201)
-        .collect();
-    assert_eq!(winners.len(), 1, "{replies:#?}");
-    assert!(
-        replies.iter().all(|r| [201, 409].contains(&r.status)),
-        "{replies:#?}"
-    );
-    let from = fresh_client_address();
-    for (i, email) in emails.iter().enumerate() {
-        let reply = app
-            .send_public(
-                from,
-                "/auth/sign-in",
-                json!({"email": email, "password": PASSWORD}),
-                None,
-            )
-            .await;
-        let expected = if i == winners[0] { 200 } else { 401 };
-        assert_eq!(reply.status, expected, "{email}: {reply:#?}");
-    }
+    only_one_activated(app, &replies, &emails, &[201, 409]).await;
     // The losers' codes are still issued (the front desk may revoke them); the claim is gone.
     let profile = app.profile_item(&patient).await;
     assert!(profile.get("activationClaim").is_none(), "{profile:#?}");
