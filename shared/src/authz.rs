@@ -68,6 +68,8 @@ pub enum Action {
     WorkMessageInbox,
     /// Import a FHIR bundle from another organisation into the patient's health record.
     ImportRecords,
+    /// See the reports of past imports into the health record.
+    ReadImportReports,
     /// Read the consolidated health record (lists, detail, sources, summary, series).
     ReadRecords,
     /// Download the whole health record as a FHIR bundle.
@@ -90,7 +92,7 @@ pub enum Action {
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
@@ -110,6 +112,7 @@ impl Action {
         Action::ManageConversation,
         Action::WorkMessageInbox,
         Action::ImportRecords,
+        Action::ReadImportReports,
         Action::ReadRecords,
         Action::ExportRecords,
         Action::AddResult,
@@ -143,6 +146,7 @@ impl Action {
             Action::ManageConversation => "conversation.manage",
             Action::WorkMessageInbox => "message-inbox.read",
             Action::ImportRecords => "records.import",
+            Action::ReadImportReports => "records.imports.read",
             Action::ReadRecords => "records.read",
             Action::ExportRecords => "records.export",
             Action::AddResult => "records.add-result",
@@ -169,6 +173,7 @@ impl Action {
                 | Action::SendMessage
                 | Action::MarkConversationRead
                 | Action::ImportRecords
+                | Action::ReadImportReports
                 | Action::ReadRecords
                 | Action::ExportRecords
                 | Action::BookAppointment
@@ -192,9 +197,10 @@ impl Action {
             // A caregiver trusted with the record may also bring in a file from another portal
             // (an adult child gathering a parent's records); only staff may override a
             // patient mismatch.
-            Action::ImportRecords | Action::ReadRecords | Action::ExportRecords => {
-                CaregiverNeeds::Scope(Scope::Records)
-            }
+            Action::ImportRecords
+            | Action::ReadImportReports
+            | Action::ReadRecords
+            | Action::ExportRecords => CaregiverNeeds::Scope(Scope::Records),
             Action::BookAppointment
             | Action::ReadAppointments
             | Action::ChangeAppointment
@@ -246,7 +252,10 @@ impl Action {
             | Action::WorkMessageInbox => MESSAGING_TEAMS,
             // Front desk scans in and uploads records that patients bring; clinicians import
             // from referrals. Reading the clinical record is the clinicians' (minimum necessary).
-            Action::ImportRecords => &[Role::FrontDesk, Role::Clinician],
+            // Who may bring records in may see what came of it.
+            Action::ImportRecords | Action::ReadImportReports => {
+                &[Role::FrontDesk, Role::Clinician]
+            }
             Action::ReadRecords | Action::ExportRecords => &[Role::Clinician],
             // Results are the clinicians' to report and explain.
             Action::AddResult => &[Role::Clinician],

@@ -62,6 +62,10 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::ImportRecords.name(),
         "Imported records from another organisation",
     ),
+    (
+        Action::ReadImportReports.name(),
+        "Viewed the reports of record imports",
+    ),
     (Action::ReadRecords.name(), "Viewed the health record"),
     (
         Action::ExportRecords.name(),

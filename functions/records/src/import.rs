@@ -19,27 +19,17 @@ use portal_shared::ids::ImportId;
 use portal_shared::keys;
 use portal_shared::store;
 use portal_shared::timestamp::Timestamp;
-use serde::Serialize;
 
 use crate::Deps;
 use crate::fhir::Bundle;
 use crate::plan::{PatientCheck, patient_differences, plan};
 use crate::repo::Records;
+use crate::reports::{ImportedBy, StoredImport};
 
 /// What one request may carry: under Lambda's 6 MB synchronous payload (the event around the
 /// body needs room too). A few thousand typical entries fit.
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 const MAX_SOURCE_NAME: usize = 200;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StoredImport<'a> {
-    import_id: ImportId,
-    imported_by: &'a str,
-    imported_at: Timestamp,
-    /// The report as answered, JSON text.
-    report: &'a str,
-}
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let patient = call.patient_in_path()?;
@@ -145,9 +135,13 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let body = serde_json::to_string(&planned.report).map_err(ApiError::internal)?;
     let stored = StoredImport {
         import_id,
-        imported_by: call.caller().sub.as_str(),
+        imported_by: call.caller().sub.as_str().to_owned(),
+        imported_as: Some(ImportedBy {
+            relationship: access.relationship().as_str().to_owned(),
+            name: call.caller().display_name.clone(),
+        }),
         imported_at: now,
-        report: &body,
+        report: body.clone(),
     };
     let put = Put::builder()
         .table_name(&deps.platform.app_table)

@@ -3,11 +3,14 @@
 //! Routes (kept in step with `template.yaml` by the consistency test):
 //! - `POST /patients/{patientId}/imports` — a FHIR R4 Bundle from another organisation in;
 //!   answers with the import report.
+//! - `GET  /patients/{patientId}/imports` — past imports' reports, newest first.
+//! - `GET  /patients/{patientId}/imports/{importId}` — one import's whole report.
 //! - `GET  /patients/{patientId}/records` — by category, source and date; the same coded thing
 //!   from several sources is one item listing them all.
 //! - `GET  /patients/{patientId}/records/{recordId}` — one record with its FHIR resource.
 //! - `GET  /patients/{patientId}/sources` — the organisations the record came from.
-//! - `GET  /patients/{patientId}/export` — the whole record as a FHIR R4 Bundle.
+//! - `GET  /patients/{patientId}/export` — the whole record as a FHIR R4 Bundle, in pages when
+//!   it is larger than one response may carry.
 //! - `GET  /patients/{patientId}/summary` — for a home screen.
 //! - `POST /patients/{patientId}/results` — a clinician adds a result with an explanation.
 //! - `GET  /patients/{patientId}/observations/{code}/series` — one LOINC code over time.
@@ -19,6 +22,7 @@ pub mod model;
 mod plan;
 mod read;
 mod repo;
+mod reports;
 mod results;
 mod series;
 pub mod sources;
@@ -34,6 +38,8 @@ use portal_shared::platform::Platform;
 pub use import::MAX_IMPORT_BYTES;
 
 pub const IMPORT: Route = Route::new("POST", "/patients/{patientId}/imports");
+pub const IMPORTS: Route = Route::new("GET", "/patients/{patientId}/imports");
+pub const IMPORT_REPORT: Route = Route::new("GET", "/patients/{patientId}/imports/{importId}");
 pub const LIST: Route = Route::new("GET", "/patients/{patientId}/records");
 pub const DETAIL: Route = Route::new("GET", "/patients/{patientId}/records/{recordId}");
 pub const SOURCES: Route = Route::new("GET", "/patients/{patientId}/sources");
@@ -44,7 +50,16 @@ pub const SERIES: Route = Route::new("GET", "/patients/{patientId}/observations/
 
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
-    IMPORT, LIST, DETAIL, SOURCES, EXPORT, SUMMARY, SERIES, ADD_RESULT,
+    IMPORT,
+    IMPORTS,
+    IMPORT_REPORT,
+    LIST,
+    DETAIL,
+    SOURCES,
+    EXPORT,
+    SUMMARY,
+    SERIES,
+    ADD_RESULT,
 ];
 
 /// The records function's own settings.
@@ -91,6 +106,10 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
     dispatch(request, |call| async move {
         if call.is(IMPORT) {
             import::handle(deps, &call).await
+        } else if call.is(IMPORTS) {
+            reports::list(deps, &call).await
+        } else if call.is(IMPORT_REPORT) {
+            reports::detail(deps, &call).await
         } else if call.is(LIST) {
             read::list(deps, &call).await
         } else if call.is(DETAIL) {

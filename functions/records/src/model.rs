@@ -143,6 +143,32 @@ pub struct Measured {
     pub low: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high: Option<f64>,
+    /// The parts of a panel measured together (a blood pressure's systolic and diastolic),
+    /// each with its own code and value; the panel itself usually has no value of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<ComponentValue>,
+}
+
+/// One part of a panel (FHIR `Observation.component`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentValue {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Coded>,
+    /// The component's LOINC code, so its values join that code's series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loinc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
 }
 
 /// Where a record came from.
@@ -327,23 +353,26 @@ fn number(value: Option<&Value>) -> Option<f64> {
     value.and_then(Value::as_f64)
 }
 
-fn measured(resource: &Map<String, Value>) -> Option<Measured> {
-    let range = resource
+/// The first reference range's bounds (of an observation or of one of its components).
+fn range_of(element: &Map<String, Value>) -> (Option<f64>, Option<f64>) {
+    let range = element
         .get("referenceRange")
         .and_then(Value::as_array)
         .and_then(|r| r.first());
-    let low = number(
-        range
-            .and_then(|r| r.get("low"))
-            .and_then(|l| l.get("value")),
-    );
-    let high = number(
-        range
-            .and_then(|r| r.get("high"))
-            .and_then(|h| h.get("value")),
-    );
-    if let Some(quantity) = resource.get("valueQuantity") {
-        return Some(Measured {
+    let bound = |name: &str| number(range.and_then(|r| r.get(name)).and_then(|b| b.get("value")));
+    (bound("low"), bound("high"))
+}
+
+/// A value: a quantity (number and unit), or a text or coded result as text.
+struct ValueOf {
+    value: Option<f64>,
+    unit: Option<String>,
+    text: Option<String>,
+}
+
+fn value_of(element: &Map<String, Value>) -> Option<ValueOf> {
+    if let Some(quantity) = element.get("valueQuantity") {
+        return Some(ValueOf {
             value: number(quantity.get("value")),
             unit: quantity
                 .get("unit")
@@ -351,25 +380,80 @@ fn measured(resource: &Map<String, Value>) -> Option<Measured> {
                 .and_then(Value::as_str)
                 .map(str::to_owned),
             text: None,
-            low,
-            high,
         });
     }
-    let text = resource
+    let text = element
         .get("valueString")
         .and_then(Value::as_str)
         .map(str::to_owned)
         .or_else(|| {
-            codeable(resource.get("valueCodeableConcept")).and_then(|(codings, text)| {
+            codeable(element.get("valueCodeableConcept")).and_then(|(codings, text)| {
                 text.or_else(|| codings.into_iter().find_map(|c| c.display))
             })
         })?;
-    Some(Measured {
+    Some(ValueOf {
         value: None,
         unit: None,
         text: Some(text),
+    })
+}
+
+fn component_of(component: &Map<String, Value>) -> Option<ComponentValue> {
+    let measured = value_of(component)?;
+    let (codings, text) = codeable(component.get("code")).unwrap_or_default();
+    let loinc = codings
+        .iter()
+        .find(|c| c.system.as_deref() == Some(LOINC))
+        .and_then(|c| c.code.clone());
+    let title = text
+        .or_else(|| codings.iter().find_map(|c| c.display.clone()))
+        .or_else(|| loinc.clone())?;
+    let (low, high) = range_of(component);
+    Some(ComponentValue {
+        title,
+        code: codings
+            .iter()
+            .find(|c| c.code.is_some() && c.system.is_some())
+            .or_else(|| codings.first())
+            .cloned(),
+        loinc,
+        value: measured.value,
+        unit: measured.unit,
+        text: measured.text,
         low,
         high,
+    })
+}
+
+fn measured(resource: &Map<String, Value>) -> Option<Measured> {
+    let (low, high) = range_of(resource);
+    let components: Vec<ComponentValue> = resource
+        .get("component")
+        .and_then(Value::as_array)
+        .map(|parts| {
+            parts
+                .iter()
+                .filter_map(Value::as_object)
+                .filter_map(component_of)
+                .collect()
+        })
+        .unwrap_or_default();
+    let own = value_of(resource);
+    if own.is_none() && components.is_empty() {
+        return None;
+    }
+    let own = own.unwrap_or(ValueOf {
+        value: None,
+        unit: None,
+        text: None,
+    });
+    Some(Measured {
+        value: own.value,
+        unit: own.unit,
+        text: own.text,
+        low,
+        high,
+        components,
     })
 }
 

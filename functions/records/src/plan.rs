@@ -360,4 +360,85 @@ mod tests {
             first.report.warnings
         );
     }
+
+    fn blood_pressure(id: &str, when: &str, systolic: f64, diastolic: f64) -> Value {
+        let part = |code: &str, name: &str, value: f64| {
+            json!({"code": {"coding": [{"system": "http://loinc.org", "code": code, "display": name}]},
+                   "valueQuantity": {"value": value, "unit": "mm[Hg]"},
+                   "referenceRange": [{"high": {"value": 120.0}}]})
+        };
+        json!({"resource": {"resourceType": "Observation", "id": id, "status": "final",
+            "category": [{"coding": [{"code": "vital-signs"}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9", "display": "Blood pressure panel"}]},
+            "effectiveDateTime": when,
+            "component": [part("8480-6", "Systolic blood pressure", systolic),
+                          part("8462-4", "Diastolic blood pressure", diastolic)]}})
+    }
+
+    #[test]
+    fn a_panel_keeps_its_components_and_they_join_their_codes_series() {
+        let entries = json!([
+            {"resource": {"resourceType": "Organization", "name": "Clinic"}},
+            blood_pressure("bp1", "2025-01-10", 142.0, 91.0),
+            blood_pressure("bp2", "2025-03-10", 128.0, 82.0),
+            {"resource": {"resourceType": "Observation", "id": "sys", "status": "final",
+              "category": [{"coding": [{"code": "vital-signs"}]}],
+              "code": {"coding": [{"system": "http://loinc.org", "code": "8480-6"}]},
+              "effectiveDateTime": "2025-02-10", "valueQuantity": {"value": 135.0, "unit": "mm[Hg]"}}},
+        ]);
+        let planned = plan(
+            &bundle(entries),
+            PatientId::generate(),
+            None,
+            PatientCheck::NoPatientInBundle,
+            ImportId::generate(),
+            Timestamp::now(),
+        );
+        let panel = planned
+            .records
+            .iter()
+            .find(|r| r.resource_id == "bp2")
+            .expect("the panel is a record");
+        let measured = panel.measured.as_ref().expect("the panel is measured");
+        assert_eq!(measured.value, None);
+        let parts: Vec<String> = measured
+            .components
+            .iter()
+            .map(|c| format!("{:?} {:?} {:?} {:?}", c.loinc, c.value, c.unit, c.high))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                r#"Some("8480-6") Some(128.0) Some("mm[Hg]") Some(120.0)"#,
+                r#"Some("8462-4") Some(82.0) Some("mm[Hg]") Some(120.0)"#,
+            ]
+        );
+
+        let systolic = crate::series::series_of(&planned.records, "8480-6");
+        assert_eq!(systolic.title.as_deref(), Some("Systolic blood pressure"));
+        let values: Vec<Option<f64>> = systolic.series[0].points.iter().map(|p| p.value).collect();
+        assert_eq!(
+            values,
+            [Some(142.0), Some(135.0), Some(128.0)],
+            "oldest first"
+        );
+
+        let panels = crate::series::series_of(&planned.records, "85354-9");
+        assert_eq!(panels.series.len(), 1);
+        assert!(
+            panels.series[0]
+                .points
+                .iter()
+                .all(|p| p.components.len() == 2)
+        );
+
+        let summary = crate::summary::summarise(&planned.records);
+        let vitals = serde_json::to_value(&summary.latest_vitals).expect("serialises");
+        let panel_view = vitals
+            .as_array()
+            .and_then(|v| v.iter().find(|r| r["code"]["code"] == "85354-9"))
+            .expect("the latest blood pressure is a vital");
+        assert_eq!(panel_view["value"]["components"][0]["value"], 128.0);
+        assert_eq!(panel_view["value"]["components"][1]["value"], 82.0);
+    }
 }

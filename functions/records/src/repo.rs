@@ -9,12 +9,14 @@ use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use portal_shared::ApiError;
 use portal_shared::authz::PatientAccess;
-use portal_shared::ids::RecordId;
+use portal_shared::ids::{ImportId, RecordId};
 use portal_shared::keys;
 use portal_shared::store::{self, Item, string};
 use serde_json::Value;
 
+use crate::export::PageBudget;
 use crate::model::{Category, StoredRecord};
+use crate::reports::StoredImport;
 
 /// BatchWriteItem takes at most 25 puts.
 const BATCH: usize = 25;
@@ -198,9 +200,44 @@ impl Records<'_> {
         Ok((items, output.last_evaluated_key))
     }
 
-    /// Every record of the patient with its FHIR resource (the export), in pages of 1 MB.
-    pub async fn all(&self, access: &PatientAccess) -> Result<Vec<StoredRecord>, ApiError> {
-        self.read_partition(access, false).await
+    /// The export's next page: records with their resources in key order after `start_after`,
+    /// as many as `budget` admits; and whether more follow.
+    pub async fn export_page(
+        &self,
+        access: &PatientAccess,
+        start_after: Option<Item>,
+        mut budget: PageBudget,
+    ) -> Result<(Vec<StoredRecord>, bool), ApiError> {
+        let mut page = Vec::new();
+        let mut start = start_after;
+        loop {
+            let output = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+                .expression_attribute_values(
+                    ":pk",
+                    string(keys::patient_partition(access.patient())),
+                )
+                .expression_attribute_values(":prefix", string(keys::RECORD_PREFIX))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                let record: StoredRecord = store::from_item(item)?;
+                if !budget.admit(record.resource.len()) {
+                    return Ok((page, true));
+                }
+                page.push(record);
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok((page, false));
+            }
+        }
     }
 
     /// Every record of the patient without the FHIR resources (sources, summary, series).
@@ -208,30 +245,20 @@ impl Records<'_> {
         &self,
         access: &PatientAccess,
     ) -> Result<Vec<StoredRecord>, ApiError> {
-        self.read_partition(access, true).await
-    }
-
-    async fn read_partition(
-        &self,
-        access: &PatientAccess,
-        without_resources: bool,
-    ) -> Result<Vec<StoredRecord>, ApiError> {
         let mut records = Vec::new();
         let mut start = None;
         loop {
             let mut query = self.dynamo.query();
-            if without_resources {
-                for (index, name) in SUMMARY_ATTRIBUTES.iter().enumerate() {
-                    query = query.expression_attribute_names(format!("#p{index}"), *name);
-                }
-                query = query.projection_expression(
+            for (index, name) in SUMMARY_ATTRIBUTES.iter().enumerate() {
+                query = query.expression_attribute_names(format!("#p{index}"), *name);
+            }
+            let output = query
+                .projection_expression(
                     (0..SUMMARY_ATTRIBUTES.len())
                         .map(|index| format!("#p{index}"))
                         .collect::<Vec<_>>()
                         .join(", "),
-                );
-            }
-            let output = query
+                )
                 .table_name(self.table)
                 .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
                 .expression_attribute_values(
@@ -252,6 +279,51 @@ impl Records<'_> {
                 return Ok(records);
             }
         }
+    }
+
+    /// One page of the patient's import reports, newest first (import ids sort by time).
+    pub async fn import_page(
+        &self,
+        access: &PatientAccess,
+        start_after: Option<Item>,
+        limit: i32,
+    ) -> Result<(Vec<StoredImport>, Option<Item>), ApiError> {
+        let output = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(":pk", string(keys::patient_partition(access.patient())))
+            .expression_attribute_values(":prefix", string(keys::IMPORT_PREFIX))
+            .scan_index_forward(false)
+            .consistent_read(true)
+            .limit(limit)
+            .set_exclusive_start_key(start_after)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let imports = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<StoredImport>, ApiError>>()?;
+        Ok((imports, output.last_evaluated_key))
+    }
+
+    pub async fn import_report(
+        &self,
+        access: &PatientAccess,
+        import: ImportId,
+    ) -> Result<Option<StoredImport>, ApiError> {
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            &keys::health_record_import(access.patient(), import),
+            None,
+        )
+        .await?;
+        item.map(store::from_item).transpose()
     }
 
     /// The profile's family name and birth date, to compare with the bundle's Patient.

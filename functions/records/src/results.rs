@@ -269,6 +269,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             text,
             low,
             high,
+            components: Vec::new(),
         }),
         source,
         merge_key: format!("{}#{record_id}", category.as_str()),

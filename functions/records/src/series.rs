@@ -1,6 +1,8 @@
 //! `GET /patients/{patientId}/observations/{code}/series` — one lab or vital sign (a LOINC
 //! code) over time across every source, ready to plot. Values in different units are never
-//! mixed (nor converted): each unit is its own series.
+//! mixed (nor converted): each unit is its own series. A code measured as part of a panel (the
+//! systolic pressure of a blood-pressure panel) joins its series from the panel's component; the
+//! panel's own series carries every component on each point.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +15,7 @@ use portal_shared::ids::RecordId;
 use serde::Serialize;
 
 use crate::Deps;
-use crate::model::{LOINC, Source, StoredRecord};
+use crate::model::{ComponentValue, LOINC, Source, StoredRecord};
 use crate::repo::Records;
 
 #[derive(Debug, Serialize)]
@@ -29,7 +31,11 @@ pub struct Point {
     pub low: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub high: Option<f64>,
+    /// The panel's parts (a blood pressure's systolic and diastolic), on a panel's series.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<ComponentValue>,
     pub source: Source,
+    /// The record the point comes from (for a component: its panel's record).
     pub record_id: RecordId,
 }
 
@@ -67,23 +73,38 @@ pub fn valid_loinc(code: &str) -> bool {
 pub fn series_of(all: &[StoredRecord], code: &str) -> Series {
     let mut by_unit: BTreeMap<Option<String>, Vec<Point>> = BTreeMap::new();
     let mut title = None;
-    for record in all.iter().filter(|r| r.loinc.as_deref() == Some(code)) {
+    for record in all {
         let Some(measured) = &record.measured else {
             continue;
         };
-        title.get_or_insert_with(|| record.title.clone());
-        by_unit
-            .entry(measured.unit.clone())
-            .or_default()
-            .push(Point {
-                date: record.date.clone(),
-                value: measured.value,
-                text: measured.text.clone(),
-                low: measured.low,
-                high: measured.high,
-                source: record.source.clone(),
-                record_id: record.record_id.clone(),
-            });
+        let point = |value, text: &Option<String>, low, high| Point {
+            date: record.date.clone(),
+            value,
+            text: text.clone(),
+            low,
+            high,
+            components: Vec::new(),
+            source: record.source.clone(),
+            record_id: record.record_id.clone(),
+        };
+        if record.loinc.as_deref() == Some(code) {
+            title.get_or_insert_with(|| record.title.clone());
+            let mut own = point(measured.value, &measured.text, measured.low, measured.high);
+            own.components = measured.components.clone();
+            by_unit.entry(measured.unit.clone()).or_default().push(own);
+            continue;
+        }
+        for part in measured
+            .components
+            .iter()
+            .filter(|part| part.loinc.as_deref() == Some(code))
+        {
+            title.get_or_insert_with(|| part.title.clone());
+            by_unit
+                .entry(part.unit.clone())
+                .or_default()
+                .push(point(part.value, &part.text, part.low, part.high));
+        }
     }
     let series: Vec<UnitSeries> = by_unit
         .into_iter()

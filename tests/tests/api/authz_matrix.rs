@@ -94,6 +94,10 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
     // The health record: the patient, caregivers trusted with records, clinicians; the front
     // desk may bring records in (a file a patient hands over) but not read them.
     ("POST", "/patients/{patientId}/imports", Scope::Records,      [401, 201, 404, 404, 201, 403, 404, 404, 201, 201, 403, 403]),
+    // Who may bring records in may see what came of it.
+    ("GET", "/patients/{patientId}/imports", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 403, 403]),
+    ("GET", "/patients/{patientId}/imports/{importId}", Scope::Records,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 403, 403]),
     ("GET", "/patients/{patientId}/records", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
     ("GET", "/patients/{patientId}/records/{recordId}", Scope::Records,
                                                                    [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
@@ -509,6 +513,7 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             if_match: None,
         },
         ("GET", "/patients/{patientId}/records")
+        | ("GET", "/patients/{patientId}/imports")
         | ("GET", "/patients/{patientId}/sources")
         | ("GET", "/patients/{patientId}/export")
         | ("GET", "/patients/{patientId}/summary")
@@ -527,6 +532,24 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             body: Some(new_result()),
             if_match: None,
         },
+        ("GET", "/patients/{patientId}/imports/{importId}") => {
+            let imported = app
+                .import_bundle(
+                    &patient.id,
+                    &app.front_desk,
+                    &small_bundle(&patient.family),
+                    "",
+                )
+                .await;
+            assert_eq!(imported.status, 201, "{imported:#?}");
+            let import = imported.body["importId"].as_str().expect("an import id");
+            Request {
+                method: Method::GET,
+                path: format!("/patients/{}/imports/{import}", patient.id),
+                body: None,
+                if_match: None,
+            }
+        }
         ("GET", "/patients/{patientId}/records/{recordId}") => {
             let imported = app
                 .import_bundle(

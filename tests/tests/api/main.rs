@@ -24,6 +24,7 @@ mod records_demo;
 mod records_export;
 mod records_fixtures;
 mod records_import;
+mod records_imports;
 mod records_read;
 mod records_results;
 mod records_summary;

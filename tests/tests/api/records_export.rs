@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use portal_tests::fhir::{DEMO_BUNDLES, demo_bundle_for, validate_r4_bundle};
-use portal_tests::{Patient, TestApp, spawn_app};
+use portal_tests::fhir::{DEMO_BUNDLES, demo_bundle_for, small_bundle, validate_r4_bundle};
+use portal_tests::{Patient, TestApp, assert_problem, spawn_app};
 use serde_json::Value;
 
 const NOT_CLINICAL: [&str; 7] = [
@@ -188,4 +188,149 @@ async fn sources_of(app: &TestApp, who: &Patient) -> Vec<(Value, Value, Value)> 
             )
         })
         .collect()
+}
+
+/// Follows an export's `next` links from `first`, checking every page; returns the pages.
+async fn every_page(app: &TestApp, patient: &Patient, first: String) -> Vec<Value> {
+    let mut pages = Vec::new();
+    let mut path = Some(first);
+    while let Some(next) = path.take() {
+        let reply = app.get(&next, &patient.actor).await;
+        assert_eq!(reply.status, 200, "{next}: {reply:#?}");
+        let page = reply.body.clone();
+        if let Err(complaint) = validate_r4_bundle(&page) {
+            panic!("a page is not valid FHIR R4: {complaint}");
+        }
+        let patients = page["entry"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["resource"]["resourceType"] == "Patient")
+            .count();
+        assert_eq!(patients, 1, "every page names the patient");
+        path = page["link"]
+            .as_array()
+            .and_then(|links| links.iter().find(|l| l["relation"] == "next"))
+            .and_then(|l| l["url"].as_str())
+            .map(str::to_owned);
+        let header = reply.header("link");
+        match &path {
+            Some(url) => assert_eq!(header, Some(format!("<{url}>; rel=\"next\""))),
+            None => assert_eq!(header, None),
+        }
+        pages.push(page);
+        assert!(pages.len() < 100, "the pages end");
+    }
+    pages
+}
+
+/// A record larger than one response comes in pages (`_count` makes them small here): each
+/// page is valid R4, and together they hold every resource of the whole export exactly once.
+#[tokio::test]
+async fn an_export_in_pages_adds_up_to_the_whole_record() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    for name in DEMO_BUNDLES {
+        let reply = app
+            .import_bundle(
+                &patient.id,
+                &app.front_desk,
+                &demo_bundle_for(name, &patient.family),
+                "",
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{reply:#?}");
+    }
+    let whole = export_and_check(app, &patient).await;
+    assert!(whole.get("link").is_none(), "a small record is one page");
+    let expected = clinical_resources(&whole);
+
+    let pages = every_page(
+        app,
+        &patient,
+        format!("/patients/{}/export?_count=5", patient.id),
+    )
+    .await;
+    let records = whole["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| {
+            !["Patient", "Organization"]
+                .contains(&e["resource"]["resourceType"].as_str().unwrap_or(""))
+        })
+        .count();
+    assert_eq!(pages.len(), records.div_ceil(5));
+    let mut seen = BTreeSet::new();
+    for page in &pages {
+        for resource in clinical_resources(page) {
+            assert!(seen.insert(resource.clone()), "{resource:?} on two pages");
+        }
+    }
+    assert_eq!(seen, expected);
+    // The same entry keeps its fullUrl on whichever page it comes.
+    let urls = |bundle: &Value| -> BTreeSet<String> {
+        bundle["entry"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .map(|e| e["fullUrl"].as_str().expect("fullUrl").to_owned())
+            .collect()
+    };
+    let paged: BTreeSet<String> = pages.iter().flat_map(urls).collect();
+    assert_eq!(paged, urls(&whole));
+}
+
+#[tokio::test]
+async fn bad_export_paging_is_named() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let other = app.new_patient().await;
+    for (query, field) in [
+        ("?_count=0", "_count"),
+        ("?_count=1001", "_count"),
+        ("?_count=many", "_count"),
+        ("?cursor=nonsense", "cursor"),
+    ] {
+        let reply = app
+            .get(
+                &format!("/patients/{}/export{query}", patient.id),
+                &patient.actor,
+            )
+            .await;
+        assert_problem(&reply, 422, Some(field));
+    }
+    // A cursor of another patient's export does not move into this one.
+    let reply = app
+        .import_bundle(&other.id, &other.actor, &small_bundle(&other.family), "")
+        .await;
+    assert_eq!(reply.status, 201);
+    let reply = app
+        .import_bundle(
+            &other.id,
+            &other.actor,
+            &demo_bundle_for(DEMO_BUNDLES[0], &other.family),
+            "",
+        )
+        .await;
+    assert_eq!(reply.status, 201);
+    let theirs = app
+        .get(
+            &format!("/patients/{}/export?_count=1", other.id),
+            &other.actor,
+        )
+        .await;
+    let next = theirs.body["link"][0]["url"].as_str().expect("a next page");
+    let cursor = next
+        .split("cursor=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .expect("cursor");
+    let reply = app
+        .get(
+            &format!("/patients/{}/export?cursor={cursor}", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_problem(&reply, 422, Some("cursor"));
 }

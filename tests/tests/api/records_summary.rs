@@ -107,3 +107,76 @@ async fn a_series_keeps_units_apart_and_names_every_source() {
         .await;
     assert_problem(&bad, 422, Some("code"));
 }
+
+/// A blood pressure comes as a panel whose values are its components (systolic, diastolic):
+/// the summary's latest vitals show them, and each joins its own code's series.
+#[tokio::test]
+async fn blood_pressure_panels_show_their_systolic_and_diastolic_values() {
+    let app = spawn_app().await;
+    let patient = patient_with_three_sources(app).await;
+    let summary = app
+        .get(&format!("/patients/{}/summary", patient.id), &patient.actor)
+        .await;
+    assert_eq!(summary.status, 200, "{summary:#?}");
+    let pressure = summary.body["latestVitals"]
+        .as_array()
+        .expect("vitals")
+        .iter()
+        .find(|v| v["code"]["code"] == "85354-9")
+        .expect("the latest blood pressure");
+    let parts: Vec<(String, f64, String)> = pressure["value"]["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .map(|c| {
+            (
+                c["loinc"].as_str().expect("loinc").to_owned(),
+                c["value"].as_f64().expect("value"),
+                c["unit"].as_str().expect("unit").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("8480-6".to_owned(), 128.0, "mm[Hg]".to_owned()),
+            ("8462-4".to_owned(), 82.0, "mm[Hg]".to_owned()),
+        ],
+        "October's reading"
+    );
+
+    let systolic = app
+        .get(
+            &format!("/patients/{}/observations/8480-6/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(systolic.status, 200, "{systolic:#?}");
+    assert_eq!(systolic.body["series"].as_array().map(Vec::len), Some(1));
+    let points = systolic.body["series"][0]["points"]
+        .as_array()
+        .expect("points");
+    let values: Vec<f64> = points
+        .iter()
+        .map(|p| p["value"].as_f64().expect("value"))
+        .collect();
+    assert_eq!(values, [142.0, 136.0, 128.0], "oldest first");
+    assert!(points.iter().all(|p| p["source"]["name"] == PRACTICE));
+
+    let panels = app
+        .get(
+            &format!("/patients/{}/observations/85354-9/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(panels.status, 200);
+    let points = panels.body["series"][0]["points"]
+        .as_array()
+        .expect("points");
+    assert_eq!(points.len(), 3);
+    assert!(
+        points
+            .iter()
+            .all(|p| p["components"].as_array().map(Vec::len) == Some(2))
+    );
+}
