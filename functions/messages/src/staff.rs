@@ -68,10 +68,11 @@ pub async fn update(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             if let Some(kept) = current
                 .assignee
                 .as_ref()
-                .filter(|_| next.category != current.category)
+                .filter(|_| next.category.team() != current.category.team())
             {
                 // Moved to another team's category: the assignee stays only if they work it
-                // too; otherwise the conversation goes back to the new team's shared queue.
+                // too (in that team's role); otherwise the conversation goes back to the new
+                // team's shared queue. Within one team nothing changes for them.
                 next.assignee = assignee(deps, call, &kept.sub, next.category).await?.ok();
             }
         }

@@ -100,6 +100,16 @@ async fn a_colleague_must_be_an_enabled_member_of_the_team_that_works_the_catego
         "Test colleague"
     );
 
+    // Moved within the clinicians' categories: still theirs.
+    let moved = change(
+        app,
+        &patient,
+        &id,
+        &app.clinician,
+        json!({"category": "prescription"}),
+    )
+    .await;
+    assert_eq!(moved["assignee"], expected);
     // Moved to the front desk's category: a clinician-only assignee goes back to the queue.
     let moved = change(
         app,
