@@ -27,6 +27,11 @@ pub const GSI1SK: &str = "GSI1SK";
 pub const GSI2: &str = "GSI2";
 pub const GSI2PK: &str = "GSI2PK";
 pub const GSI2SK: &str = "GSI2SK";
+/// The conversations assigned to one staff member that wait on someone (sparse: open or
+/// waiting-on-patient conversations with an assignee only).
+pub const GSI3: &str = "GSI3";
+pub const GSI3PK: &str = "GSI3PK";
+pub const GSI3SK: &str = "GSI3SK";
 /// DynamoDB's TTL attribute on both tables (epoch seconds).
 pub const EXPIRES_AT: &str = "expiresAt";
 
@@ -220,6 +225,13 @@ pub fn inbox_partition(category: &str, state: &str, shard: u32) -> String {
 /// GSI1 sort key in an inbox: since when the conversation is in this state, oldest first.
 pub fn inbox_sort(since: Timestamp, conversation: ConversationId) -> String {
     format!("{since}#{conversation}")
+}
+
+/// GSI3 partition of the conversations assigned to one staff member (their "mine" inbox),
+/// sorted by [`inbox_sort`] across categories and states: oldest wait first. One person's
+/// workload, so no sharding.
+pub fn assigned_conversations(assignee: &UserSub) -> String {
+    format!("ASSIGNED#{assignee}")
 }
 
 /// Notification records are spread over this many partitions (written on every message).

@@ -169,6 +169,29 @@ impl TestApp {
         })
     }
 
+    /// A new staff member in `groups`, signed in, named "Test <name>" (for tests that need a
+    /// colleague of their own, e.g. to disable or to assign work to).
+    pub async fn new_staff(&self, name: &str, groups: &'static [&'static str]) -> Actor {
+        let email = format!("{name}-{}@staff.portal.test", ulid::Ulid::generate()).to_lowercase();
+        let name = name.to_owned();
+        self.background
+            .run(move |stack| async move {
+                let sub = identity::create_staff_user(
+                    &stack,
+                    &email,
+                    "Test",
+                    &name,
+                    groups,
+                    DEMO_PASSWORD,
+                )
+                .await?;
+                let token = identity::sign_in(&stack, &email, DEMO_PASSWORD).await?;
+                Ok(Actor { email, sub, token })
+            })
+            .await
+            .expect("creating a staff member")
+    }
+
     /// Registers a patient through the API (as front desk) and gives them a sign-in.
     pub async fn new_patient(&self) -> Patient {
         self.new_patient_also_in(&[]).await

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use jiff::tz::TimeZone;
 use portal_shared::config::ConfigError;
+use portal_shared::practice::PracticeZone;
 
 const DEFAULT_CANCELLATION_NOTICE_HOURS: u64 = 24;
 const DEFAULT_MAX_UPCOMING_APPOINTMENTS: usize = 4;
@@ -29,16 +30,9 @@ impl PracticeSettings {
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let mut problems = Vec::new();
-        let zone_name = lookup("PRACTICE_TIME_ZONE").unwrap_or_default();
-        let zone = match TimeZone::get(zone_name.trim()) {
-            Ok(zone) if !zone_name.trim().is_empty() => Some(zone),
-            _ => {
-                problems.push(
-                    "PRACTICE_TIME_ZONE must name an IANA time zone (e.g. America/New_York)".into(),
-                );
-                None
-            }
-        };
+        let zone = PracticeZone::from_lookup(&lookup)
+            .map_err(|problem| problems.push(problem))
+            .ok();
         let mut whole = |name: &str, default: u64, max: u64| match lookup(name) {
             None => default,
             Some(raw) => match raw.trim().parse::<u64>() {
@@ -61,9 +55,9 @@ impl PracticeSettings {
         ) as usize;
         let offer_minutes = whole("WAITLIST_OFFER_MINUTES", 15, 24 * 60);
         match zone {
-            Some(zone) if problems.is_empty() => Ok(PracticeSettings {
+            Some(PracticeZone { zone, name }) if problems.is_empty() => Ok(PracticeSettings {
                 zone,
-                zone_name: zone_name.trim().to_owned(),
+                zone_name: name,
                 cancellation_notice: Duration::from_secs(notice_hours * 3600),
                 max_upcoming,
                 offer_hold: Duration::from_secs(offer_minutes * 60),

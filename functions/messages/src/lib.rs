@@ -12,6 +12,8 @@
 //!   category (If-Match).
 //! - `GET   /staff/inbox` — one category's open, overdue or waiting conversations.
 //! - `GET   /staff/inbox/counts` — open, overdue and waiting per category.
+//! - `GET   /staff/inbox/mine` — the conversations assigned to the caller that wait on
+//!   someone (open or waiting on the patient), oldest wait first.
 
 pub mod model;
 pub mod notify;
@@ -24,6 +26,7 @@ use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
 use portal_shared::config::{ConfigError, Settings};
+use portal_shared::directory::UserDirectory;
 use portal_shared::http::{Route, dispatch};
 use portal_shared::platform::Platform;
 
@@ -50,6 +53,7 @@ pub const UPDATE_CONVERSATION: Route = Route::new(
 );
 pub const INBOX: Route = Route::new("GET", "/staff/inbox");
 pub const INBOX_COUNTS: Route = Route::new("GET", "/staff/inbox/counts");
+pub const INBOX_MINE: Route = Route::new("GET", "/staff/inbox/mine");
 
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
@@ -61,12 +65,15 @@ pub const ROUTES: &[Route] = &[
     UPDATE_CONVERSATION,
     INBOX,
     INBOX_COUNTS,
+    INBOX_MINE,
 ];
 
-/// The function's own settings: the response-time targets.
-#[derive(Debug, Clone, Default)]
+/// The function's own settings: the response-time targets with the practice's calendar, and
+/// the user pool in which assignees are looked up (`USER_POOL_ID`).
+#[derive(Debug, Clone)]
 pub struct MessagingSettings {
     pub targets: ResponseTargets,
+    pub user_pool_id: String,
 }
 
 impl MessagingSettings {
@@ -74,10 +81,23 @@ impl MessagingSettings {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
+    /// Names every missing or bad variable.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        Ok(MessagingSettings {
-            targets: ResponseTargets::from_lookup(lookup)?,
-        })
+        let mut problems = Vec::new();
+        let targets = ResponseTargets::from_lookup(&lookup)
+            .map_err(|error| problems.extend(error.problems))
+            .ok();
+        let user_pool_id = lookup("USER_POOL_ID").filter(|v| !v.trim().is_empty());
+        if user_pool_id.is_none() {
+            problems.push("USER_POOL_ID is not set".into());
+        }
+        match (targets, user_pool_id) {
+            (Some(targets), Some(user_pool_id)) if problems.is_empty() => Ok(MessagingSettings {
+                targets,
+                user_pool_id,
+            }),
+            _ => Err(ConfigError { problems }),
+        }
     }
 }
 
@@ -85,6 +105,7 @@ impl MessagingSettings {
 pub struct Deps {
     pub platform: Platform,
     pub messaging: MessagingSettings,
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
 }
 
 impl Deps {
@@ -92,6 +113,7 @@ impl Deps {
         Deps {
             platform: Platform::new(settings, sdk),
             messaging: messaging.clone(),
+            cognito: aws_sdk_cognitoidentityprovider::Client::new(sdk),
         }
     }
 
@@ -99,6 +121,13 @@ impl Deps {
         ConversationStore {
             dynamo: &self.platform.dynamo,
             table: &self.platform.app_table,
+        }
+    }
+
+    fn users(&self) -> UserDirectory<'_> {
+        UserDirectory {
+            cognito: &self.cognito,
+            pool_id: &self.messaging.user_pool_id,
         }
     }
 }
@@ -122,6 +151,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             staff::inbox(deps, &call).await
         } else if call.is(INBOX_COUNTS) {
             staff::counts(deps, &call).await
+        } else if call.is(INBOX_MINE) {
+            staff::mine(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

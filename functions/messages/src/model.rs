@@ -232,13 +232,18 @@ pub enum Author {
     },
 }
 
-/// The staff member a conversation is assigned to.
+/// The staff member a conversation is assigned to: checked against the user pool when
+/// assigned (an enabled account in the team that works the category), with the name and the
+/// team role it was assigned in, as staff and the patient see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Assignee {
     pub sub: UserSub,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The staff group (`clinicians`, `front-desk`, `response-team`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 /// A conversation as stored (and shown: every attribute is fit for the patient and staff).

@@ -222,7 +222,7 @@ fn after_message(
     next.message_count += 1;
     next.version += 1;
     next.last_activity_at = now;
-    if let Author::Staff { sub, name, .. } = author {
+    if let Author::Staff { sub, name, role } = author {
         next.patient_unread += 1;
         if matches!(current.status, Status::Open | Status::Closed) {
             next.status = Status::Answered;
@@ -234,6 +234,7 @@ fn after_message(
             next.assignee = Some(Assignee {
                 sub: sub.clone(),
                 name: name.clone(),
+                role: Some(role.clone()),
             });
         }
         let recipient = Recipient::Patient {

@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::types::{Put, Select, TransactWriteItem, Update};
 use futures::future::try_join_all;
 use portal_shared::ApiError;
 use portal_shared::authz::{PatientAccess, StaffAccess};
+use portal_shared::caller::UserSub;
 use portal_shared::ids::ConversationId;
 use portal_shared::keys;
 use portal_shared::store::{self, Item, Transacted};
@@ -16,7 +17,9 @@ use crate::model::{Category, Conversation, Message};
 use crate::notify::Notification;
 
 /// A conversation as stored: in its category's inbox (GSI1) while open or waiting on the
-/// patient, and always in the patient's list by last activity (GSI2).
+/// patient, in its assignee's list (GSI3) while open or waiting and assigned, and always in
+/// the patient's list by last activity (GSI2). Every change rewrites the whole item in one
+/// conditional Put, so the three index entries move together with the state.
 #[derive(Serialize)]
 struct StoredConversation<'a> {
     #[serde(flatten)]
@@ -25,6 +28,10 @@ struct StoredConversation<'a> {
     inbox: Option<String>,
     #[serde(rename = "GSI1SK", skip_serializing_if = "Option::is_none")]
     inbox_position: Option<String>,
+    #[serde(rename = "GSI3PK", skip_serializing_if = "Option::is_none")]
+    assigned: Option<String>,
+    #[serde(rename = "GSI3SK", skip_serializing_if = "Option::is_none")]
+    assigned_position: Option<String>,
     #[serde(rename = "GSI2PK")]
     patient_list: String,
     #[serde(rename = "GSI2SK")]
@@ -37,12 +44,15 @@ fn stored(conversation: &Conversation) -> StoredConversation<'_> {
         .status
         .inbox_state()
         .zip(conversation.inbox_since());
+    let assigned = conversation.assignee.as_ref().zip(inbox);
     StoredConversation {
         conversation,
         inbox: inbox.map(|(state, _)| {
             keys::inbox_partition(conversation.category.as_str(), state, keys::inbox_shard(id))
         }),
         inbox_position: inbox.map(|(_, since)| keys::inbox_sort(since, id)),
+        assigned: assigned.map(|(assignee, _)| keys::assigned_conversations(&assignee.sub)),
+        assigned_position: assigned.map(|(_, (_, since))| keys::inbox_sort(since, id)),
         patient_list: keys::patient_conversations(conversation.patient_id),
         patient_list_position: keys::conversation_activity_sort(conversation.last_activity_at, id),
     }
@@ -336,6 +346,48 @@ impl<'a> ConversationStore<'a> {
             .map(store::from_item)
             .collect::<Result<Vec<Conversation>, ApiError>>()?;
         Ok((conversations, output.last_evaluated_key.is_some()))
+    }
+
+    /// One page of the conversations assigned to `assignee` that wait on someone (GSI3),
+    /// oldest wait first, in `categories` only (a filter on the page read: it only drops
+    /// conversations of a team the assignee has left since).
+    pub async fn assigned(
+        &self,
+        _access: &StaffAccess,
+        assignee: &UserSub,
+        categories: &[Category],
+        limit: i32,
+        start_after: Option<Item>,
+    ) -> Result<(Vec<Conversation>, Option<Item>), ApiError> {
+        let mut query = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(keys::GSI3)
+            .key_condition_expression("GSI3PK = :assignee")
+            .expression_attribute_values(
+                ":assignee",
+                store::string(keys::assigned_conversations(assignee)),
+            )
+            .expression_attribute_names("#category", "category")
+            .scan_index_forward(true)
+            .limit(limit)
+            .set_exclusive_start_key(start_after);
+        let mut names = Vec::new();
+        for (index, category) in categories.iter().enumerate() {
+            let name = format!(":category{index}");
+            query = query.expression_attribute_values(&name, store::string(category.as_str()));
+            names.push(name);
+        }
+        let query = query.filter_expression(format!("#category IN ({})", names.join(", ")));
+        let output = query.send().await.map_err(store::sdk_error)?;
+        let conversations = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(store::from_item)
+            .collect::<Result<Vec<Conversation>, ApiError>>()?;
+        Ok((conversations, output.last_evaluated_key))
     }
 
     /// How many conversations one inbox state of a category holds (all shards).

@@ -9,6 +9,7 @@ use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::audit::{AuditEvent, Outcome};
 use portal_shared::authz::{Action, StaffAccess};
+use portal_shared::caller::UserSub;
 use portal_shared::etag::{Version, required_if_match};
 use portal_shared::http::{Call, json, json_with_headers};
 use portal_shared::keys;
@@ -44,26 +45,37 @@ pub async fn update(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     if current.version != expected.0 {
         return Err(ApiError::PreconditionFailed);
     }
-    let caller = call.caller();
     let now = Timestamp::now();
     let mut next = current.clone();
-    if let Some(choice) = patch.assignee {
-        next.assignee = choice.map(|choice| match choice {
-            AssigneeChoice::Me => Assignee {
-                sub: caller.sub.clone(),
-                name: caller.display_name.clone(),
-            },
-            AssigneeChoice::Colleague(sub) => Assignee {
-                name: (sub == caller.sub)
-                    .then(|| caller.display_name.clone())
-                    .flatten(),
-                sub,
-            },
-        });
-    }
     if let Some(category) = patch.category {
         // The patient keeps their place: moving a question does not restart its clock.
         next.category = category;
+    }
+    match patch.assignee {
+        Some(None) => next.assignee = None,
+        Some(Some(choice)) => {
+            let sub = match choice {
+                AssigneeChoice::Me => call.caller().sub.clone(),
+                AssigneeChoice::Colleague(sub) => sub,
+            };
+            next.assignee = Some(
+                assignee(deps, call, &sub, next.category)
+                    .await?
+                    .map_err(|problem| ApiError::invalid("assignee", problem))?,
+            );
+        }
+        None => {
+            if let Some(kept) = current
+                .assignee
+                .as_ref()
+                .filter(|_| next.category.team() != current.category.team())
+            {
+                // Moved to another team's category: the assignee stays only if they work it
+                // too (in that team's role); otherwise the conversation goes back to the new
+                // team's shared queue. Within one team nothing changes for them.
+                next.assignee = assignee(deps, call, &kept.sub, next.category).await?.ok();
+            }
+        }
     }
     if let Some(status) = patch.status.map(Status::from)
         && status != current.status
@@ -84,6 +96,39 @@ pub async fn update(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     }
     let etag = Version(next.version).etag();
     json_with_headers(StatusCode::OK, &next, &[(header::ETAG, etag)])
+}
+
+/// The staff member `sub` as the assignee of a conversation of `category`: an enabled
+/// account of the user pool in the team that works the category (the rule the inboxes use).
+/// The caller is taken from their token's claims; anyone else is looked up in the pool.
+/// `Err` says why they cannot be (for a 422 naming `assignee`).
+async fn assignee(
+    deps: &Deps,
+    call: &Call,
+    sub: &UserSub,
+    category: Category,
+) -> Result<Result<Assignee, String>, ApiError> {
+    let team = category.team();
+    let caller = call.caller();
+    let (name, works_it) = if *sub == caller.sub {
+        (caller.display_name.clone(), caller.has(team))
+    } else {
+        match deps.users().account(sub).await? {
+            Some(account) if account.enabled => (account.display_name(), account.has(team)),
+            _ => return Ok(Err("is not an enabled staff account".into())),
+        }
+    };
+    if !works_it {
+        return Ok(Err(format!(
+            "must be in {} to handle {category} conversations",
+            team.group()
+        )));
+    }
+    Ok(Ok(Assignee {
+        sub: sub.clone(),
+        name,
+        role: Some(team.group().to_owned()),
+    }))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +177,80 @@ struct InboxItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     due_at: Option<Timestamp>,
     overdue: bool,
+}
+
+/// Conversations as inbox items, timed against their targets now.
+fn inbox_items(deps: &Deps, conversations: Vec<Conversation>) -> Vec<InboxItem> {
+    let now = Timestamp::now();
+    let targets = &deps.messaging.targets;
+    conversations
+        .into_iter()
+        .filter_map(|conversation| {
+            let since = conversation.inbox_since()?;
+            let due_at = (conversation.status == Status::Open)
+                .then(|| targets.due(conversation.category, since));
+            Some(InboxItem {
+                in_inbox_since: since,
+                waited_seconds: (now.unix_seconds() - since.unix_seconds()).max(0),
+                overdue: due_at.is_some_and(|due| now >= due),
+                due_at,
+                conversation,
+            })
+        })
+        .collect()
+}
+
+/// Audits the access to each listed conversation's patient.
+async fn record_listed(
+    deps: &Deps,
+    call: &Call,
+    access: &StaffAccess,
+    items: &[InboxItem],
+) -> Result<(), ApiError> {
+    let reached: Vec<_> = items
+        .iter()
+        .map(|item| {
+            (
+                item.conversation.patient_id,
+                resource(item.conversation.conversation_id),
+            )
+        })
+        .collect();
+    deps.platform
+        .authorizer()
+        .record_staff_access(call, access, &reached)
+        .await
+}
+
+/// `GET /staff/inbox/mine`: the conversations assigned to the caller that wait on someone
+/// (open or waiting on the patient), across the categories their teams work, oldest wait
+/// first. One Query on the assignee's GSI3 partition per page.
+pub async fn mine(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let access = deps
+        .platform
+        .authorizer()
+        .staff(call, Action::WorkMessageInbox)
+        .await?;
+    let caller = call.caller();
+    let cursor_key = &deps.platform.cursor_key;
+    let page = PageRequest::from_call(call, format!("inbox:mine:{}", caller.sub), cursor_key)?;
+    let categories = categories_of(call);
+    let (conversations, last_key) = if categories.is_empty() {
+        (Vec::new(), None)
+    } else {
+        deps.conversations()
+            .assigned(
+                &access,
+                &caller.sub,
+                &categories,
+                page.limit,
+                page.start_after.clone(),
+            )
+            .await?
+    };
+    let items = inbox_items(deps, conversations);
+    record_listed(deps, call, &access, &items).await?;
+    json(StatusCode::OK, &page.page(items, last_key, cursor_key)?)
 }
 
 /// The categories whose inboxes the caller's roles work.
@@ -218,23 +337,7 @@ pub async fn inbox(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         conversations.truncate(limit);
         more = true;
     }
-    let now = Timestamp::now();
-    let targets = &deps.messaging.targets;
-    let mut items: Vec<InboxItem> = conversations
-        .into_iter()
-        .filter_map(|conversation| {
-            let since = conversation.inbox_since()?;
-            let due_at = (conversation.status == Status::Open)
-                .then(|| targets.due(conversation.category, since));
-            Some(InboxItem {
-                in_inbox_since: since,
-                waited_seconds: (now.unix_seconds() - since.unix_seconds()).max(0),
-                overdue: due_at.is_some_and(|due| now >= due),
-                due_at,
-                conversation,
-            })
-        })
-        .collect();
+    let mut items = inbox_items(deps, conversations);
     if view == View::Overdue {
         // Oldest first, and the due instant grows with the waiting time: the overdue ones are
         // a prefix, and nothing after the first one in time is overdue.
@@ -243,18 +346,7 @@ pub async fn inbox(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
             more = false;
         }
     }
-    let reached: Vec<_> = items
-        .iter()
-        .map(|item| {
-            (
-                item.conversation.patient_id,
-                resource(item.conversation.conversation_id),
-            )
-        })
-        .collect();
-    authorizer
-        .record_staff_access(call, &access, &reached)
-        .await?;
+    record_listed(deps, call, &access, &items).await?;
     let last_key = items
         .last()
         .filter(|_| more)

@@ -1,18 +1,20 @@
-//! Response-time targets per category, in business days, and when a conversation is overdue.
+//! Response-time targets per category, in business days of the practice, and when a
+//! conversation is due and overdue.
 //!
-//! A business day is Monday to Friday in UTC; public holidays are not known to the portal.
-//! The clock of a conversation starts when the patient began waiting (`waitingSince`); a message
-//! sent on a Saturday or Sunday starts the clock at 00:00 the following Monday. The target is
-//! reached after that many whole business days, at the same time of day, skipping weekends:
-//! with a target of 2, Friday 15:00 is due Tuesday 15:00 and Saturday 10:00 is due Wednesday
-//! 00:00. A conversation is overdue from its due instant on (`now >= due`).
+//! Business days and the counting rule are the practice's calendar
+//! ([`portal_shared::practice::BusinessCalendar`]): Monday to Friday in `PRACTICE_TIME_ZONE`,
+//! except the dates in `PRACTICE_HOLIDAYS`. The clock of a conversation starts when the patient
+//! began waiting (`waitingSince`); the local day it started on never counts, and a target of `n`
+//! is reached at the end of the `n`-th business day after it (00:00 local time of the next
+//! calendar day). With a target of 2: Monday 10:00 is due at the end of Wednesday; Friday
+//! 23:30, Saturday or Sunday at the end of Tuesday; a holiday is skipped like a Sunday. A
+//! conversation is overdue from its due instant on (`now >= due`).
 
 use std::collections::BTreeMap;
 
 use portal_shared::config::ConfigError;
+use portal_shared::practice::BusinessCalendar;
 use portal_shared::timestamp::Timestamp;
-use time::format_description::well_known::Rfc3339;
-use time::{Duration, OffsetDateTime, Time, Weekday};
 
 use crate::model::Category;
 
@@ -22,27 +24,22 @@ pub const TARGETS_VARIABLE: &str = "RESPONSE_TARGET_BUSINESS_DAYS";
 const MAX_TARGET_DAYS: u32 = 30;
 
 #[derive(Debug, Clone)]
-pub struct ResponseTargets(BTreeMap<Category, u32>);
-
-impl Default for ResponseTargets {
-    fn default() -> Self {
-        ResponseTargets(
-            Category::ALL
-                .into_iter()
-                .map(|category| (category, category.default_target_days()))
-                .collect(),
-        )
-    }
+pub struct ResponseTargets {
+    days: BTreeMap<Category, u32>,
+    calendar: BusinessCalendar,
 }
 
 impl ResponseTargets {
-    /// Reads [`TARGETS_VARIABLE`] (optional: categories it does not name keep their default).
+    /// Reads [`TARGETS_VARIABLE`] (optional: categories it does not name keep their default)
+    /// and the practice's calendar (`PRACTICE_TIME_ZONE`, `PRACTICE_HOLIDAYS`), naming every
+    /// bad variable.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut targets = ResponseTargets::default();
-        let Some(raw) = lookup(TARGETS_VARIABLE).filter(|v| !v.trim().is_empty()) else {
-            return Ok(targets);
-        };
+        let mut days: BTreeMap<Category, u32> = Category::ALL
+            .into_iter()
+            .map(|category| (category, category.default_target_days()))
+            .collect();
         let mut problems = Vec::new();
+        let raw = lookup(TARGETS_VARIABLE).unwrap_or_default();
         for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let parsed = part.split_once('=').and_then(|(name, days)| {
                 let category = Category::parse(name.trim())?;
@@ -52,68 +49,43 @@ impl ResponseTargets {
                     .then_some((category, days))
             });
             match parsed {
-                Some((category, days)) => {
-                    targets.0.insert(category, days);
+                Some((category, target)) => {
+                    days.insert(category, target);
                 }
                 None => problems.push(format!(
                     "{TARGETS_VARIABLE}: `{part}` is not <category>=<1 to {MAX_TARGET_DAYS} business days>"
                 )),
             }
         }
-        if problems.is_empty() {
-            Ok(targets)
-        } else {
-            Err(ConfigError { problems })
+        let calendar = BusinessCalendar::from_lookup(&lookup)
+            .map_err(|error| problems.extend(error.problems))
+            .ok();
+        match calendar {
+            Some(calendar) if problems.is_empty() => Ok(ResponseTargets { days, calendar }),
+            _ => Err(ConfigError { problems }),
         }
     }
 
     pub fn days(&self, category: Category) -> u32 {
-        self.0
+        self.days
             .get(&category)
             .copied()
             .unwrap_or(category.default_target_days())
     }
 
+    pub fn calendar(&self) -> &BusinessCalendar {
+        &self.calendar
+    }
+
     /// When a conversation of `category` waiting since `since` is due.
     pub fn due(&self, category: Category, since: Timestamp) -> Timestamp {
-        add_business_days(since, self.days(category))
+        self.calendar
+            .end_of_business_days(since, self.days(category))
     }
 
     pub fn is_overdue(&self, category: Category, since: Timestamp, now: Timestamp) -> bool {
         now >= self.due(category, since)
     }
-}
-
-fn is_weekend(day: Weekday) -> bool {
-    matches!(day, Weekday::Saturday | Weekday::Sunday)
-}
-
-fn to_datetime(at: Timestamp) -> OffsetDateTime {
-    // Every Timestamp renders as RFC 3339; the fallback is never taken.
-    OffsetDateTime::parse(&at.to_string(), &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
-
-fn from_datetime(at: OffsetDateTime) -> Timestamp {
-    at.format(&Rfc3339)
-        .ok()
-        .and_then(|text| Timestamp::parse(&text))
-        .unwrap_or_else(Timestamp::now)
-}
-
-/// `start` plus `days` business days (see the module's documentation).
-pub fn add_business_days(start: Timestamp, days: u32) -> Timestamp {
-    let mut at = to_datetime(start);
-    while is_weekend(at.weekday()) {
-        at = (at + Duration::days(1)).replace_time(Time::MIDNIGHT);
-    }
-    let mut left = days;
-    while left > 0 {
-        at += Duration::days(1);
-        if !is_weekend(at.weekday()) {
-            left -= 1;
-        }
-    }
-    from_datetime(at)
 }
 
 #[cfg(test)]
@@ -124,58 +96,51 @@ mod tests {
         Timestamp::parse(raw).expect("timestamp")
     }
 
-    // 2026-01-05 is a Monday.
-    #[test]
-    fn weekdays_skip_the_weekend() {
-        assert_eq!(
-            add_business_days(at("2026-01-05T09:30:00Z"), 2),
-            at("2026-01-07T09:30:00Z")
-        );
-        // Friday 15:00 + 2 → Tuesday 15:00.
-        assert_eq!(
-            add_business_days(at("2026-01-09T15:00:00Z"), 2),
-            at("2026-01-13T15:00:00Z")
-        );
-        // Thursday + 1 → Friday; Friday + 1 → Monday.
-        assert_eq!(
-            add_business_days(at("2026-01-08T10:00:00Z"), 1),
-            at("2026-01-09T10:00:00Z")
-        );
-        assert_eq!(
-            add_business_days(at("2026-01-09T23:59:59.999Z"), 1),
-            at("2026-01-12T23:59:59.999Z")
-        );
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
     }
 
-    #[test]
-    fn weekend_messages_start_the_clock_on_monday() {
-        assert_eq!(
-            add_business_days(at("2026-01-10T10:00:00Z"), 2),
-            at("2026-01-14T00:00:00Z")
-        );
-        assert_eq!(
-            add_business_days(at("2026-01-11T23:00:00Z"), 1),
-            at("2026-01-13T00:00:00Z")
-        );
-    }
+    const NEW_YORK: (&str, &str) = ("PRACTICE_TIME_ZONE", "America/New_York");
 
+    // 2026-01-09 is a Friday; New York is UTC-5 in winter.
     #[test]
-    fn overdue_from_the_due_instant_on() {
-        let targets = ResponseTargets::default();
-        let since = at("2026-01-09T15:00:00Z");
+    fn overdue_from_the_end_of_the_target_day_in_the_practice_zone() {
+        let targets = ResponseTargets::from_lookup(env(&[NEW_YORK])).expect("valid");
         let category = Category::MedicalQuestion;
         assert_eq!(targets.days(category), 2);
-        assert!(!targets.is_overdue(category, since, at("2026-01-13T14:59:59.999Z")));
-        assert!(targets.is_overdue(category, since, at("2026-01-13T15:00:00Z")));
-        // The weekend does not count: Monday afternoon is one business day in.
-        assert!(!targets.is_overdue(category, since, at("2026-01-12T16:00:00Z")));
+        // Friday 15:00 UTC (10:00 local): Monday and Tuesday count; due Wednesday 00:00 local.
+        let since = at("2026-01-09T15:00:00Z");
+        assert_eq!(targets.due(category, since), at("2026-01-14T05:00:00Z"));
+        assert!(!targets.is_overdue(category, since, at("2026-01-14T04:59:59.999Z")));
+        assert!(targets.is_overdue(category, since, at("2026-01-14T05:00:00Z")));
+    }
+
+    #[test]
+    fn holidays_push_the_due_instant() {
+        let targets = ResponseTargets::from_lookup(env(&[
+            NEW_YORK,
+            ("PRACTICE_HOLIDAYS", "2026-01-12"),
+            (TARGETS_VARIABLE, "portal-help=1"),
+        ]))
+        .expect("valid");
+        // Friday night local; Monday is a holiday: Tuesday counts, due Wednesday 00:00 local.
+        assert_eq!(
+            targets.due(Category::PortalHelp, at("2026-01-10T04:30:00Z")),
+            at("2026-01-14T05:00:00Z")
+        );
     }
 
     #[test]
     fn targets_come_from_the_environment() {
-        let targets = ResponseTargets::from_lookup(|name| {
-            (name == TARGETS_VARIABLE).then(|| "billing=5, portal-help=1".to_owned())
-        })
+        let targets = ResponseTargets::from_lookup(env(&[
+            NEW_YORK,
+            (TARGETS_VARIABLE, "billing=5, portal-help=1"),
+        ]))
         .expect("valid");
         assert_eq!(targets.days(Category::Billing), 5);
         assert_eq!(targets.days(Category::PortalHelp), 1);
@@ -187,9 +152,24 @@ mod tests {
             "billing=x",
             "billing=31",
         ] {
-            let error = ResponseTargets::from_lookup(|_| Some(bad.to_owned())).unwrap_err();
+            let error = ResponseTargets::from_lookup(|name| match name {
+                TARGETS_VARIABLE => Some(bad.to_owned()),
+                "PRACTICE_TIME_ZONE" => Some("UTC".to_owned()),
+                _ => None,
+            })
+            .unwrap_err();
             assert!(error.to_string().contains(TARGETS_VARIABLE), "{bad}");
         }
-        assert!(ResponseTargets::from_lookup(|_| None).is_ok());
+        assert!(ResponseTargets::from_lookup(env(&[NEW_YORK])).is_ok());
+        // The calendar's variables are checked with the targets, every problem named.
+        let error = ResponseTargets::from_lookup(env(&[
+            (TARGETS_VARIABLE, "billing=0"),
+            ("PRACTICE_HOLIDAYS", "someday"),
+        ]))
+        .unwrap_err();
+        let text = error.to_string();
+        for name in [TARGETS_VARIABLE, "PRACTICE_TIME_ZONE", "PRACTICE_HOLIDAYS"] {
+            assert!(text.contains(name), "{text}");
+        }
     }
 }

@@ -1,14 +1,15 @@
 //! The staff accounts in the Cognito user pool: every call this function makes to Cognito.
 //! Accounts are addressed by their `sub` (in a pool whose usernames are emails, Cognito's
-//! username is the `sub`); nothing here reads or writes the app table.
+//! username is the `sub`); nothing here reads or writes the app table. Reading one account is
+//! shared with the messages function (`portal_shared::directory`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType, UserType};
 use portal_shared::ApiError;
 use portal_shared::caller::{Role, UserSub};
+use portal_shared::directory::{UserAccount, UserDirectory, code_of};
 use portal_shared::store::sdk_error;
 
 use crate::model::{AccountStatus, StaffView, staff_roles};
@@ -62,10 +63,6 @@ pub enum NotCreated {
     Refused(String),
 }
 
-fn code_of<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> Option<&str> {
-    error.as_service_error().and_then(|e| e.code())
-}
-
 fn attribute(name: &str, value: &str) -> Result<AttributeType, ApiError> {
     AttributeType::builder()
         .name(name)
@@ -74,30 +71,23 @@ fn attribute(name: &str, value: &str) -> Result<AttributeType, ApiError> {
         .map_err(ApiError::internal)
 }
 
-fn value_of<'a>(attributes: &'a [AttributeType], name: &str) -> &'a str {
-    attributes
-        .iter()
-        .find(|a| a.name() == name)
-        .and_then(|a| a.value())
-        .unwrap_or_default()
+fn account_of(user: &UserType, groups: BTreeSet<String>) -> Account {
+    Account::from(portal_shared::directory::account_of(user, groups))
 }
 
-fn account_of(user: &UserType, groups: BTreeSet<String>) -> Account {
-    let attributes = user.attributes();
-    let sub = match value_of(attributes, "sub") {
-        "" => user.username().unwrap_or_default(),
-        sub => sub,
-    };
-    Account {
-        sub: sub.to_owned(),
-        email: value_of(attributes, "email").to_owned(),
-        given_name: value_of(attributes, "given_name").to_owned(),
-        family_name: value_of(attributes, "family_name").to_owned(),
-        enabled: user.enabled(),
-        status: AccountStatus::from_cognito(user.user_status().map(|s| s.as_str())),
-        groups,
-        has_patient_id: !value_of(attributes, "custom:patient_id").is_empty(),
-        created_at: user.user_create_date().map(|at| at.secs()),
+impl From<UserAccount> for Account {
+    fn from(account: UserAccount) -> Self {
+        Account {
+            status: AccountStatus::from_cognito(account.user_status.as_deref()),
+            sub: account.sub,
+            email: account.email,
+            given_name: account.given_name,
+            family_name: account.family_name,
+            enabled: account.enabled,
+            groups: account.groups,
+            has_patient_id: account.has_patient_id,
+            created_at: account.created_at,
+        }
     }
 }
 
@@ -144,66 +134,21 @@ impl Directory<'_> {
         }
     }
 
+    fn reader(&self) -> UserDirectory<'_> {
+        UserDirectory {
+            cognito: self.cognito,
+            pool_id: self.pool_id,
+        }
+    }
+
     /// The account with this `sub`, with its groups; `None` if there is none.
     pub async fn account(&self, sub: &UserSub) -> Result<Option<Account>, ApiError> {
-        let account = self.lookup(sub.as_str()).await?;
-        // The sub a caller names must be the account's own (never an email alias).
-        Ok(account.filter(|account| account.sub == sub.as_str()))
+        Ok(self.reader().account(sub).await?.map(Account::from))
     }
 
     /// The account whose email this is, with its groups.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, ApiError> {
-        self.lookup(email).await
-    }
-
-    async fn lookup(&self, username: &str) -> Result<Option<Account>, ApiError> {
-        let result = self
-            .cognito
-            .admin_get_user()
-            .user_pool_id(self.pool_id)
-            .username(username)
-            .send()
-            .await;
-        let output = match result {
-            Ok(output) => output,
-            Err(error) if code_of(&error) == Some("UserNotFoundException") => return Ok(None),
-            Err(error) => return Err(sdk_error(error)),
-        };
-        let user = UserType::builder()
-            .username(output.username())
-            .set_attributes(Some(output.user_attributes().to_vec()))
-            .enabled(output.enabled())
-            .set_user_status(output.user_status().cloned())
-            .set_user_create_date(output.user_create_date().cloned())
-            .build();
-        let groups = self.groups_of(output.username()).await?;
-        Ok(Some(account_of(&user, groups)))
-    }
-
-    async fn groups_of(&self, username: &str) -> Result<BTreeSet<String>, ApiError> {
-        let mut groups = BTreeSet::new();
-        let mut next = None;
-        loop {
-            let output = self
-                .cognito
-                .admin_list_groups_for_user()
-                .user_pool_id(self.pool_id)
-                .username(username)
-                .set_next_token(next)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            groups.extend(
-                output
-                    .groups()
-                    .iter()
-                    .filter_map(|g| g.group_name().map(str::to_owned)),
-            );
-            next = output.next_token().map(str::to_owned);
-            if next.is_none() {
-                return Ok(groups);
-            }
-        }
+        Ok(self.reader().lookup(email).await?.map(Account::from))
     }
 
     /// Every member of one group, following `NextToken`.

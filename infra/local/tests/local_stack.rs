@@ -158,7 +158,7 @@ async fn functions_get_the_provisioned_names() -> Result<()> {
         gsis.iter()
             .filter_map(|g| g.index_name())
             .collect::<Vec<_>>(),
-        ["GSI1", "GSI2"]
+        ["GSI1", "GSI2", "GSI3"]
     );
     assert_eq!(
         ttl.time_to_live_description()

@@ -150,6 +150,7 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
                                                                    [401, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403]),
     ("GET", "/staff/inbox", Scope::Messages,                       [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("GET", "/staff/inbox/counts", Scope::Messages,                [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403]),
+    ("GET", "/staff/inbox/mine", Scope::Messages,                  [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403]),
     // Invited staff choose their password (answering NEW_PASSWORD_REQUIRED): public as well.
     ("POST", "/auth/new-password", Scope::Profile,                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     // Staff accounts are the administrators' alone; no grant or patient role reaches them.
@@ -503,6 +504,12 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
         ("GET", "/staff/inbox/counts") => Request {
             method: Method::GET,
             path: "/staff/inbox/counts".into(),
+            body: None,
+            if_match: None,
+        },
+        ("GET", "/staff/inbox/mine") => Request {
+            method: Method::GET,
+            path: "/staff/inbox/mine?limit=5".into(),
             body: None,
             if_match: None,
         },

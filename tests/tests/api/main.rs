@@ -13,6 +13,7 @@ mod authz_matrix;
 mod care_circle;
 mod consistency;
 mod gateway;
+mod messages_assignees;
 mod messages_patient;
 mod messages_staff;
 mod messages_support;

@@ -4,13 +4,14 @@
 
 use futures::future::join_all;
 use portal_messages::model::Category;
-use portal_messages::targets::{ResponseTargets, add_business_days};
+use portal_messages::targets::ResponseTargets;
 use portal_shared::timestamp::Timestamp;
 use portal_tests::{Method, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
 use crate::messages_support::{
-    backdate, conversation_path, ids, minutes_ago, read, reply, start, whole_inbox,
+    backdate, conversation_path, ids, minutes_ago, read, reply, response_targets, start,
+    whole_inbox,
 };
 
 #[tokio::test]
@@ -75,13 +76,17 @@ async fn each_team_sees_its_categories_oldest_wait_first() {
 
 /// The latest start (to the minute) whose due instant is at or before `limit`, and the
 /// earliest start whose due instant is after `after`: just overdue, just not yet.
-fn around_the_target(days: u32, now: Timestamp) -> (Timestamp, Timestamp) {
+fn around_the_target(
+    targets: &ResponseTargets,
+    category: Category,
+    now: Timestamp,
+) -> (Timestamp, Timestamp) {
     let two_minutes = std::time::Duration::from_secs(120);
     let mut just_overdue = None;
     let mut not_yet = None;
     for minutes in 0..(20 * 24 * 60) {
         let since = minutes_before(now, minutes);
-        let due = add_business_days(since, days);
+        let due = targets.due(category, since);
         if due > now.plus(two_minutes) {
             not_yet = Some(since);
         } else if due.plus(two_minutes) <= now && just_overdue.is_none() {
@@ -111,8 +116,9 @@ fn minutes_before(now: Timestamp, minutes: i64) -> Timestamp {
 async fn overdue_means_past_the_business_day_target() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let days = ResponseTargets::default().days(Category::Prescription);
-    let (just_overdue, not_yet) = around_the_target(days, Timestamp::now());
+    let targets = response_targets(app).await;
+    let (just_overdue, not_yet) =
+        around_the_target(&targets, Category::Prescription, Timestamp::now());
     let (_, late) = start(app, &patient, &patient.actor, "prescription", "Late", "x").await;
     let (_, early) = start(app, &patient, &patient.actor, "prescription", "Early", "y").await;
     let (_, fresh) = start(app, &patient, &patient.actor, "prescription", "Fresh", "z").await;
@@ -136,7 +142,9 @@ async fn overdue_means_past_the_business_day_target() {
     assert_eq!(find(&early)["overdue"], false);
     assert_eq!(
         find(&late)["dueAt"],
-        add_business_days(just_overdue, days).to_string()
+        targets
+            .due(Category::Prescription, just_overdue)
+            .to_string()
     );
     assert!(find(&late)["waitedSeconds"].as_i64() > find(&early)["waitedSeconds"].as_i64());
 }

@@ -182,3 +182,40 @@ pub fn ids(items: &[Value]) -> Vec<String> {
         .map(|item| item["conversationId"].as_str().expect("id").to_owned())
         .collect()
 }
+
+/// The response targets and calendar exactly as the stack's messages function has them (from
+/// its resolved environment: the template's defaults and parameters).
+pub async fn response_targets(app: &TestApp) -> portal_messages::targets::ResponseTargets {
+    let env = app
+        .on_stack(|stack| async move { stack.env_for("MessagesFunction") })
+        .await
+        .expect("the messages function's environment");
+    portal_messages::targets::ResponseTargets::from_lookup(|name| env.get(name).cloned())
+        .expect("the messages function's settings")
+}
+
+/// One page of `who`'s assigned conversations (`/staff/inbox/mine`).
+pub async fn mine_page(app: &TestApp, who: &Actor, limit: u32, cursor: Option<&str>) -> Reply {
+    let path = match cursor {
+        None => format!("/staff/inbox/mine?limit={limit}"),
+        Some(c) => format!("/staff/inbox/mine?limit={limit}&cursor={c}"),
+    };
+    app.get(&path, who).await
+}
+
+/// Every conversation id in `who`'s "mine" list, following cursors.
+pub async fn mine(app: &TestApp, who: &Actor, limit: u32) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = mine_page(app, who, limit, cursor.as_deref()).await;
+        assert_eq!(page.status, 200, "{page:#?}");
+        let listed = page.body["items"].as_array().expect("items");
+        assert!(listed.len() <= limit as usize, "{page:#?}");
+        found.extend(ids(listed));
+        match page.body["nextCursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return found,
+        }
+    }
+}
