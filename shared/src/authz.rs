@@ -84,13 +84,15 @@ pub enum Action {
     CheckInAppointment,
     /// Add providers to the directory and publish their availability.
     ManageSchedules,
+    /// Read a provider's published schedule (weekly hours, closed dates, blocks).
+    ReadSchedule,
     /// The day's appointments across patients (per provider or the whole practice).
     ViewDaySchedule,
 }
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
@@ -118,6 +120,7 @@ impl Action {
         Action::ChangeAppointment,
         Action::CheckInAppointment,
         Action::ManageSchedules,
+        Action::ReadSchedule,
         Action::ViewDaySchedule,
     ];
 
@@ -151,6 +154,7 @@ impl Action {
             Action::ChangeAppointment => "appointment.change",
             Action::CheckInAppointment => "appointment.check-in",
             Action::ManageSchedules => "schedule.manage",
+            Action::ReadSchedule => "schedule.read",
             Action::ViewDaySchedule => "schedule.day-view",
         }
     }
@@ -213,6 +217,7 @@ impl Action {
             | Action::ManageStaff
             | Action::AddResult
             | Action::ManageSchedules
+            | Action::ReadSchedule
             | Action::ViewDaySchedule => CaregiverNeeds::Never,
         }
     }
@@ -256,6 +261,10 @@ impl Action {
             }
             Action::ReadAppointments => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
             Action::ManageSchedules => &[Role::FrontDesk],
+            // Those who publish a schedule read it back before changing it; clinicians check
+            // the hours and blocks published for them. Patients see open slots, not a
+            // provider's absences.
+            Action::ReadSchedule => &[Role::FrontDesk, Role::Clinician],
             // Clinicians see whom they see today; the front desk runs the day.
             Action::ViewDaySchedule => &[Role::FrontDesk, Role::Clinician],
         }
@@ -718,7 +727,11 @@ mod tests {
             Decision::Deny(Denial::RoleMayNot)
         );
         // Schedules and the day view are staff work, whatever a grant holds.
-        for action in [Action::ManageSchedules, Action::ViewDaySchedule] {
+        for action in [
+            Action::ManageSchedules,
+            Action::ReadSchedule,
+            Action::ViewDaySchedule,
+        ] {
             assert_eq!(
                 decide(&own, patient, action, None, now),
                 Decision::Deny(Denial::RoleMayNot)

@@ -1,0 +1,31 @@
+//! Lambda entry point of the waitlist sweeper (run every minute by a schedule): wiring only.
+//! The work is `portal_appointments::sweep`.
+
+use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
+use portal_appointments::{Deps, PracticeSettings, SweepReport, sweep};
+use portal_shared::config::Settings;
+use portal_shared::timestamp::Timestamp;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    portal_shared::telemetry::init();
+    let settings = Settings::from_env()?;
+    let practice = PracticeSettings::from_env()?;
+    let sdk = portal_shared::aws::sdk_config().await;
+    let deps = Deps::new(&settings, practice, &sdk);
+    let deps = &deps;
+    lambda_runtime::run(service_fn(
+        move |_scheduled: LambdaEvent<serde_json::Value>| async move {
+            let report: SweepReport = sweep(deps, Timestamp::now()).await?;
+            tracing::info!(
+                found = report.found,
+                lapsed = report.lapsed,
+                skipped = report.skipped,
+                failed = report.failed,
+                "waitlist sweep"
+            );
+            Ok::<_, Error>(report)
+        },
+    ))
+    .await
+}
