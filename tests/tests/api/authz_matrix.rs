@@ -791,11 +791,12 @@ async fn every_caller_gets_what_the_matrix_says() {
             let actor = caller(app, *who, &own, &other);
             let reply = match (&request.if_match, actor) {
                 (Some(tag), Some(actor)) => {
-                    app.patch(
+                    app.send_with_headers(
+                        request.method.clone(),
                         &request.path,
                         actor,
-                        tag,
                         request.body.clone().unwrap_or_default(),
+                        &[("If-Match", tag)],
                     )
                     .await
                 }

@@ -24,6 +24,14 @@ async fn main() -> Result<(), Error> {
                 failed = report.failed,
                 "waitlist sweep"
             );
+            // Offers that could not be ended are left for the next run; a failed invocation
+            // makes them show in the function's Errors metric and alarm.
+            if report.failed > 0 {
+                return Err(Error::from(format!(
+                    "{} lapsed offers not ended",
+                    report.failed
+                )));
+            }
             Ok::<_, Error>(report)
         },
     ))
