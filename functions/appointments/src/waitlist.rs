@@ -7,6 +7,7 @@
 //! lapsed offers in their expiry index every minute, and an offer answered late is passed on at
 //! once. A lapsed hold never blocks anyone: booking and the slot search treat it as free.
 
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
@@ -377,6 +378,39 @@ pub async fn lapse(
     Err(ApiError::Conflict(
         "The lapsed offer kept changing; the next sweep ends it.".into(),
     ))
+}
+
+/// For a cancellation or a reschedule by hand, which delete the entry in their transaction:
+/// the writes that free the units the entry's offer still holds (none in `keep`, the units the
+/// same transaction writes itself), and the slot to offer on once it committed (with
+/// [`offer_freed`], skipping this appointment). Without this, a held slot would stay blocked
+/// until its hold lapsed and then never be offered: the entry, and so its place in the
+/// sweeper's index, is gone.
+pub async fn release_offer(
+    deps: &Deps,
+    entry: &WaitlistEntry,
+    keep: &[Timestamp],
+) -> Result<(Vec<TransactWriteItem>, Option<Timestamp>), ApiError> {
+    let Some(offer) = entry.offer else {
+        return Ok((Vec::new(), None));
+    };
+    let repo = deps.repo();
+    let mut items = Vec::new();
+    for at in held_units(entry, offer)? {
+        if !keep.contains(&at)
+            && repo
+                .unit_held_for(entry.provider_id, at, entry.appointment_id, offer.until)
+                .await?
+        {
+            items.push(repo.release_held_unit(
+                entry.provider_id,
+                at,
+                entry.appointment_id,
+                offer.until,
+            )?);
+        }
+    }
+    Ok((items, Some(offer.start)))
 }
 
 /// An offer has lapsed once its hold ends before `now` (an offer until `now` still holds).

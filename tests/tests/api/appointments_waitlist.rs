@@ -666,3 +666,35 @@ async fn appointments_an_accepted_offer_is_never_swept() {
         "{ben_wait:#?}"
     );
 }
+
+#[tokio::test]
+async fn appointments_cancelling_while_an_offer_is_held_passes_the_slot_on() {
+    let app = spawn_app().await;
+    let o = offered_to_ana(app).await;
+    let cancelled = post(
+        app,
+        &format!(
+            "/patients/{}/appointments/{}/cancel",
+            o.ana.id, o.ana_appointment
+        ),
+        Some(&o.ana.actor),
+    )
+    .await;
+    assert_eq!(cancelled.status, 200, "{cancelled:#?}");
+    assert_eq!(indexed_offers(app, &o.ana_appointment).await, 0);
+    // The slot held for Ana goes to Ben at once, not when her hold would have lapsed.
+    let ben_wait = app
+        .get(&waitlist_path(&o.ben.id, &o.ben_appointment), &o.ben.actor)
+        .await;
+    assert_eq!(
+        ben_wait.body["offer"]["start"],
+        o.freed.as_str(),
+        "{ben_wait:#?}"
+    );
+    let (holder, _) = unit_holder(app, &o.provider, &o.freed)
+        .await
+        .expect("held for Ben");
+    assert_eq!(holder, o.ben_appointment);
+    // Ana's own slot is free again (Ben, holding an offer, is not offered a second one).
+    assert_eq!(unit_holder(app, &o.provider, &o.ana_start).await, None);
+}
