@@ -86,6 +86,8 @@ pub enum Action {
     CheckInAppointment,
     /// Add providers to the directory and publish their availability.
     ManageSchedules,
+    /// Read a provider's published schedule (weekly hours, closed dates, blocks).
+    ReadSchedule,
     /// The day's appointments across patients (per provider or the whole practice).
     ViewDaySchedule,
 }
@@ -121,6 +123,7 @@ impl Action {
         Action::ChangeAppointment,
         Action::CheckInAppointment,
         Action::ManageSchedules,
+        Action::ReadSchedule,
         Action::ViewDaySchedule,
     ];
 
@@ -155,6 +158,7 @@ impl Action {
             Action::ChangeAppointment => "appointment.change",
             Action::CheckInAppointment => "appointment.check-in",
             Action::ManageSchedules => "schedule.manage",
+            Action::ReadSchedule => "schedule.read",
             Action::ViewDaySchedule => "schedule.day-view",
         }
     }
@@ -219,6 +223,7 @@ impl Action {
             | Action::ManageStaff
             | Action::AddResult
             | Action::ManageSchedules
+            | Action::ReadSchedule
             | Action::ViewDaySchedule => CaregiverNeeds::Never,
         }
     }
@@ -265,6 +270,10 @@ impl Action {
             }
             Action::ReadAppointments => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
             Action::ManageSchedules => &[Role::FrontDesk],
+            // Those who publish a schedule read it back before changing it; clinicians check
+            // the hours and blocks published for them. Patients see open slots, not a
+            // provider's absences.
+            Action::ReadSchedule => &[Role::FrontDesk, Role::Clinician],
             // Clinicians see whom they see today; the front desk runs the day.
             Action::ViewDaySchedule => &[Role::FrontDesk, Role::Clinician],
         }
@@ -727,7 +736,11 @@ mod tests {
             Decision::Deny(Denial::RoleMayNot)
         );
         // Schedules and the day view are staff work, whatever a grant holds.
-        for action in [Action::ManageSchedules, Action::ViewDaySchedule] {
+        for action in [
+            Action::ManageSchedules,
+            Action::ReadSchedule,
+            Action::ViewDaySchedule,
+        ] {
             assert_eq!(
                 decide(&own, patient, action, None, now),
                 Decision::Deny(Denial::RoleMayNot)

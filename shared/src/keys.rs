@@ -23,7 +23,8 @@ pub const SK: &str = "SK";
 pub const GSI1: &str = "GSI1";
 pub const GSI1PK: &str = "GSI1PK";
 pub const GSI1SK: &str = "GSI1SK";
-/// A patient's conversations by last activity (sparse: conversation items only).
+/// A patient's conversations by last activity, and live waitlist offers by expiry (sparse:
+/// conversation items and waitlist entries holding an offer only).
 pub const GSI2: &str = "GSI2";
 pub const GSI2PK: &str = "GSI2PK";
 pub const GSI2SK: &str = "GSI2SK";
@@ -386,6 +387,27 @@ pub fn waitlist_entry(
     )
 }
 
+/// Live waitlist offers are spread over this many GSI2 partitions, sorted by expiry, so the
+/// sweeper reads the lapsed ones with one Query per shard and no partition takes every offer.
+pub const OFFER_EXPIRY_SHARDS: u32 = 4;
+
+/// The shard of an appointment's offers: fixed for its life (derived from its id).
+pub fn offer_expiry_shard(appointment: AppointmentId) -> u32 {
+    appointment.to_string().bytes().map(u32::from).sum::<u32>() % OFFER_EXPIRY_SHARDS
+}
+
+/// GSI2 partition of one shard of the live waitlist offers (sparse: an entry is in it only
+/// while it holds an offer; sort key [`offer_expiry_sort`]).
+pub fn offer_expiry_partition(shard: u32) -> String {
+    format!("OFFERS#{shard}")
+}
+
+/// `<until>#<appointment>`: the offers that lapsed before `now` are exactly the sort keys
+/// `< now` (fixed-width timestamps; an offer until `now` itself has not lapsed).
+pub fn offer_expiry_sort(until: Timestamp, appointment: AppointmentId) -> String {
+    format!("{until}#{appointment}")
+}
+
 /// A waitlist offer's notification for a sender (no PHI: ids, the slot's date and time),
 /// partitioned by the UTC hour it was made.
 pub fn waitlist_offer_notification(at: Timestamp, appointment: AppointmentId) -> Key {
@@ -486,5 +508,25 @@ mod tests {
         let (low, high) = audit_event_range(None, None);
         let key = sort("2026-01-02T03:04:05.600Z");
         assert!(low <= key && key <= high);
+    }
+
+    #[test]
+    fn lapsed_offers_are_the_expiry_keys_before_now() {
+        let at = |raw: &str| Timestamp::parse(raw).expect("timestamp");
+        let appointment = AppointmentId::generate();
+        let now = at("2026-03-01T10:00:00.000Z").to_string();
+        let lapsed = offer_expiry_sort(at("2026-03-01T09:59:59.999Z"), appointment);
+        let exactly_now = offer_expiry_sort(at("2026-03-01T10:00:00.000Z"), appointment);
+        let live = offer_expiry_sort(at("2026-03-01T10:00:00.001Z"), appointment);
+        assert!(lapsed < now);
+        assert!(exactly_now > now, "an offer until now still holds");
+        assert!(live > now);
+        for _ in 0..50 {
+            assert!(offer_expiry_shard(AppointmentId::generate()) < OFFER_EXPIRY_SHARDS);
+        }
+        assert_eq!(
+            offer_expiry_shard(appointment),
+            offer_expiry_shard(appointment)
+        );
     }
 }

@@ -128,6 +128,8 @@ impl TestApp {
                     // a call may queue behind a large import. Lambda timeouts are not what
                     // these tests check.
                     timeout_floor: Some(std::time::Duration::from_secs(120)),
+                    // Tests invoke the scheduled functions themselves (`TestApp::on_stack`).
+                    run_schedules: false,
                     ..StartOptions::unique("e2e")
                 },
                 addr,

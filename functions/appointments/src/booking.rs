@@ -291,8 +291,13 @@ pub async fn cancel(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     appointment.waitlisted_at = None;
     let mut items = vec![repo.replace_appointment(&appointment, read_version)?];
     items.extend(repo.delete_reminder(old_reminder, appointment.appointment_id)?);
+    let mut offered = None;
     if let Some(entry) = &waiting {
         items.push(repo.delete_entry(entry)?);
+        // A slot held for this appointment is freed with it, and offered on.
+        let (release, slot) = crate::waitlist::release_offer(deps, entry, &units).await?;
+        items.extend(release);
+        offered = slot;
     }
     for at in units {
         items.push(repo.free_unit(appointment.provider_id, at, appointment.appointment_id)?);
@@ -301,6 +306,17 @@ pub async fn cancel(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let freed = (appointment.provider_id, freed_start);
     match transact(&deps.platform.dynamo, items).await? {
         Transacted::Done => {
+            // The held slot is the earlier one: it goes first.
+            if let Some(slot) = offered {
+                crate::waitlist::offer_freed(
+                    deps,
+                    freed.0,
+                    slot,
+                    &appointment.visit_type,
+                    Some(appointment.appointment_id),
+                )
+                .await;
+            }
             crate::waitlist::offer_freed(deps, freed.0, freed.1, &appointment.visit_type, None)
                 .await;
             json(StatusCode::OK, &AppointmentView::new(&appointment))
@@ -361,8 +377,15 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
     let waiting = repo.waitlist_entry(&appointment).await?;
     appointment.waitlisted_at = None;
     let mut items = vec![repo.replace_appointment(&appointment, read_version)?];
+    let mut offered = None;
     if let Some(entry) = &waiting {
         items.push(repo.delete_entry(entry)?);
+        // A slot held for this appointment is freed with it, and offered on (units the new
+        // time takes are left to the take below, which refuses a live hold).
+        let keep: Vec<Timestamp> = old_units.iter().chain(&new_units).copied().collect();
+        let (release, slot) = crate::waitlist::release_offer(deps, entry, &keep).await?;
+        items.extend(release);
+        offered = slot;
     }
     for at in old_units.iter().filter(|at| !new_units.contains(at)) {
         items.push(repo.free_unit(appointment.provider_id, *at, appointment.appointment_id)?);
@@ -387,6 +410,16 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
     }
     match transact(&deps.platform.dynamo, items).await? {
         Transacted::Done => {
+            if let Some(slot) = offered {
+                crate::waitlist::offer_freed(
+                    deps,
+                    appointment.provider_id,
+                    slot,
+                    &appointment.visit_type,
+                    Some(appointment.appointment_id),
+                )
+                .await;
+            }
             crate::waitlist::offer_freed(
                 deps,
                 appointment.provider_id,

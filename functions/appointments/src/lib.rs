@@ -7,7 +7,9 @@
 //! - `GET  /providers` (`?specialty=&acceptingNewPatients=`), `GET /providers/{providerId}`.
 //! - `POST /staff/providers` — the front desk adds a provider to the directory.
 //! - `PUT  /staff/providers/{providerId}/schedule` — the front desk publishes weekly hours,
-//!   closed dates and one-off blocks, in the practice's time zone.
+//!   closed dates and one-off blocks, in the practice's time zone (`If-Match` required).
+//! - `GET  /providers/{providerId}/schedule` — the schedule as published, with its ETag (the
+//!   front desk and clinicians).
 //! - `GET  /providers/{providerId}/slots?from=&to=&visitType=` — open slots (UTC instants).
 //! - `POST /patients/{patientId}/appointments` — book (the slot's units and the appointment in
 //!   one transaction, with the booking-limit counter's condition).
@@ -18,6 +20,9 @@
 //!
 //! - `POST /patients/{patientId}/appointments/{appointmentId}/waitlist` (and `GET`): ask for an
 //!   earlier slot; `POST .../waitlist/accept` takes the slot an offer holds (see `waitlist`).
+//!
+//! The `waitlist-sweeper` binary (a scheduled function, no routes) calls [`sweep`] every
+//! minute: lapsed waitlist offers pass to the next patient waiting.
 //!
 //! Each booking also writes a reminder notification item (date and time only) due a day before
 //! the visit, moved and removed with the appointment, for a sender to pick up (the sender itself
@@ -41,12 +46,14 @@ use portal_shared::http::{Route, dispatch};
 use portal_shared::platform::Platform;
 
 pub use config::PracticeSettings;
+pub use waitlist::{SweepReport, lapse, sweep};
 
 pub const VISIT_TYPES: Route = Route::new("GET", "/visit-types");
 pub const LIST_PROVIDERS: Route = Route::new("GET", "/providers");
 pub const GET_PROVIDER: Route = Route::new("GET", "/providers/{providerId}");
 pub const ADD_PROVIDER: Route = Route::new("POST", "/staff/providers");
 pub const PUBLISH_SCHEDULE: Route = Route::new("PUT", "/staff/providers/{providerId}/schedule");
+pub const GET_SCHEDULE: Route = Route::new("GET", "/providers/{providerId}/schedule");
 pub const OPEN_SLOTS: Route = Route::new("GET", "/providers/{providerId}/slots");
 pub const BOOK: Route = Route::new("POST", "/patients/{patientId}/appointments");
 pub const LIST: Route = Route::new("GET", "/patients/{patientId}/appointments");
@@ -83,6 +90,7 @@ pub const ROUTES: &[Route] = &[
     GET_PROVIDER,
     ADD_PROVIDER,
     PUBLISH_SCHEDULE,
+    GET_SCHEDULE,
     OPEN_SLOTS,
     BOOK,
     LIST,
@@ -130,6 +138,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             providers::add(deps, &call).await
         } else if call.is(PUBLISH_SCHEDULE) {
             providers::publish_schedule(deps, &call).await
+        } else if call.is(GET_SCHEDULE) {
+            providers::get_schedule(deps, &call).await
         } else if call.is(OPEN_SLOTS) {
             providers::open_slots(deps, &call).await
         } else if call.is(BOOK) {

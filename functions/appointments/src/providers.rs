@@ -1,12 +1,15 @@
 //! The provider directory, visit types, published schedules and open slots. None of this is a
-//! patient's data: any signed-in caller may read it; only the front desk changes it.
+//! patient's data: any signed-in caller may read the directory and open slots; the published
+//! schedule itself (closed dates and blocks say when a provider is away) is for the staff who
+//! run or work it, the front desk and clinicians; only the front desk changes it.
 
-use http::StatusCode;
+use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::audit::Outcome as AuditOutcome;
 use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
+use portal_shared::etag::{Version, required_if_match};
+use portal_shared::http::{Call, json, json_with_headers};
 use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
 use portal_shared::ids::ProviderId;
 use portal_shared::pagination::PageRequest;
@@ -180,12 +183,59 @@ struct PublishedSchedule<'a> {
     schedule: &'a StoredSchedule,
 }
 
-/// Replaces the provider's published availability. Booked visits stay booked: a slot that is
-/// no longer offered keeps its appointment until staff move or cancel it.
+fn published(
+    deps: &Deps,
+    provider: ProviderId,
+    stored: &StoredSchedule,
+) -> Result<Response<Body>, ApiError> {
+    json_with_headers(
+        StatusCode::OK,
+        &PublishedSchedule {
+            provider_id: provider,
+            time_zone: &deps.practice.zone_name,
+            schedule: stored,
+        },
+        &[(header::ETAG, Version(stored.version).etag())],
+    )
+}
+
+/// `GET /providers/{providerId}/schedule`: the weekly hours, closed dates and blocks exactly as
+/// published, with the ETag a replacement must send. A provider without published hours has
+/// an empty schedule (`publishedAt` null) at version 0.
+pub async fn get_schedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    deps.platform
+        .authorizer()
+        .staff(call, Action::ReadSchedule)
+        .await?;
+    let provider = provider_in_path(call)?;
+    let repo = deps.repo();
+    if repo.provider(provider).await?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    let stored = repo
+        .schedule(provider)
+        .await?
+        .unwrap_or_else(|| StoredSchedule {
+            doc: ScheduleDoc {
+                weekly: Vec::new(),
+                closed_dates: Vec::new(),
+                blocks: Vec::new(),
+            },
+            published_at: None,
+            version: 0,
+        });
+    published(deps, provider, &stored)
+}
+
+/// Replaces the provider's published availability, if it is still the version the caller read
+/// (`If-Match`: 428 without it, 412 when someone published meanwhile; `"0"` for a provider
+/// without hours yet). Booked visits stay booked: a slot that is no longer offered keeps its
+/// appointment until staff move or cancel it.
 pub async fn publish_schedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let authorizer = deps.platform.authorizer();
     let access = authorizer.staff(call, Action::ManageSchedules).await?;
     let provider = provider_in_path(call)?;
+    let expected = required_if_match(call)?;
     let doc: ScheduleDoc = call.json_body()?;
     Schedule::parse(&doc)?;
     let repo = deps.repo();
@@ -194,9 +244,12 @@ pub async fn publish_schedule(deps: &Deps, call: &Call) -> Result<Response<Body>
     }
     let stored = StoredSchedule {
         doc,
-        published_at: Timestamp::now(),
+        published_at: Some(Timestamp::now()),
+        version: expected.next().0,
     };
-    repo.publish_schedule(provider, &stored).await?;
+    if !repo.publish_schedule(provider, &stored, expected.0).await? {
+        return Err(ApiError::PreconditionFailed);
+    }
     authorizer
         .record_staff_action(
             call,
@@ -205,14 +258,7 @@ pub async fn publish_schedule(deps: &Deps, call: &Call) -> Result<Response<Body>
             AuditOutcome::Allowed,
         )
         .await?;
-    json(
-        StatusCode::OK,
-        &PublishedSchedule {
-            provider_id: provider,
-            time_zone: &deps.practice.zone_name,
-            schedule: &stored,
-        },
-    )
+    published(deps, provider, &stored)
 }
 
 #[derive(Serialize)]

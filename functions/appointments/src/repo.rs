@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 use portal_shared::ApiError;
 use portal_shared::authz::PatientAccess;
 use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
-use portal_shared::keys::{self, GSI1, GSI1PK, GSI1SK, Key};
+use portal_shared::keys::{self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, Key};
 use portal_shared::store::{self, Item, number, string};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -30,7 +30,11 @@ pub struct Provider {
 pub struct StoredSchedule {
     #[serde(flatten)]
     pub doc: ScheduleDoc,
-    pub published_at: Timestamp,
+    /// `None` only for the empty schedule of a provider who has none yet (never stored).
+    pub published_at: Option<Timestamp>,
+    /// Optimistic lock (the ETag); 0 means never published (or published before versions).
+    #[serde(default)]
+    pub version: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,20 +249,32 @@ impl Repo<'_> {
         self.get(&keys::provider_schedule(provider)).await
     }
 
+    /// Replaces the published schedule if it is still at `read_version` (0: none published
+    /// yet). `false` when someone published meanwhile (nothing written).
     pub async fn publish_schedule(
         &self,
         provider: ProviderId,
         schedule: &StoredSchedule,
-    ) -> Result<(), ApiError> {
+        read_version: u64,
+    ) -> Result<bool, ApiError> {
         let item = store::to_item(&keys::provider_schedule(provider), schedule)?;
-        self.dynamo
+        let request = self
+            .dynamo
             .put_item()
             .table_name(self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        Ok(())
+            .set_item(Some(item));
+        let request = if read_version == 0 {
+            request.condition_expression("attribute_not_exists(version)")
+        } else {
+            request
+                .condition_expression("version = :version")
+                .expression_attribute_values(":version", number(read_version))
+        };
+        match request.send().await {
+            Ok(_) => Ok(true),
+            Err(error) if store::is_condition_failure(&error) => Ok(false),
+            Err(error) => Err(store::sdk_error(error)),
+        }
     }
 
     /// The starts of the provider's taken units from `from` through `to` (one Query).
@@ -545,25 +561,148 @@ impl Repo<'_> {
         }
     }
 
+    /// One entry, read strongly consistent.
+    pub async fn entry_at(
+        &self,
+        provider: ProviderId,
+        requested_at: Timestamp,
+        appointment: AppointmentId,
+    ) -> Result<Option<WaitlistEntry>, ApiError> {
+        self.get(&keys::waitlist_entry(provider, requested_at, appointment))
+            .await
+    }
+
+    /// The entry as stored: while it holds an offer it is in the offers' expiry index (GSI2),
+    /// which the sweeper reads; without one it leaves the index.
+    fn entry_item(&self, entry: &WaitlistEntry) -> Result<Item, ApiError> {
+        let mut item = store::to_item(
+            &keys::waitlist_entry(entry.provider_id, entry.requested_at, entry.appointment_id),
+            entry,
+        )?;
+        if let Some(offer) = entry.offer {
+            item.insert(
+                GSI2PK.into(),
+                string(keys::offer_expiry_partition(keys::offer_expiry_shard(
+                    entry.appointment_id,
+                ))),
+            );
+            item.insert(
+                GSI2SK.into(),
+                string(keys::offer_expiry_sort(offer.until, entry.appointment_id)),
+            );
+        }
+        Ok(item)
+    }
+
     /// Creates (`create`) or rewrites an existing entry.
     pub fn put_entry(
         &self,
         entry: &WaitlistEntry,
         create: bool,
     ) -> Result<TransactWriteItem, ApiError> {
-        let item = store::to_item(
-            &keys::waitlist_entry(entry.provider_id, entry.requested_at, entry.appointment_id),
-            entry,
-        )?;
         put(
             self.table,
-            item,
+            self.entry_item(entry)?,
             if create {
                 "attribute_not_exists(PK)"
             } else {
                 "attribute_exists(PK)"
             },
         )
+    }
+
+    /// Rewrites an existing entry if its offer is still `previous` (none, or that very offer):
+    /// two sweeps, a sweep and a late answer, or two offers at once cannot both act on it.
+    pub fn replace_entry_offer(
+        &self,
+        entry: &WaitlistEntry,
+        previous: Option<Offer>,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let builder = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(self.entry_item(entry)?));
+        let builder = match previous {
+            None => {
+                builder.condition_expression("attribute_exists(PK) AND attribute_not_exists(offer)")
+            }
+            Some(offer) => builder
+                .condition_expression(
+                    "attribute_exists(PK) AND #offer.#start = :start AND #offer.#until = :until",
+                )
+                .expression_attribute_names("#offer", "offer")
+                .expression_attribute_names("#start", "start")
+                .expression_attribute_names("#until", "until")
+                .expression_attribute_values(":start", string(offer.start.to_string()))
+                .expression_attribute_values(":until", string(offer.until.to_string())),
+        };
+        Ok(TransactWriteItem::builder()
+            .put(builder.build().map_err(ApiError::internal)?)
+            .build())
+    }
+
+    /// The live offers of one shard that lapsed before `now`, soonest lapsed first (one Query
+    /// of the sparse expiry index; eventually consistent: each is re-read before it is swept).
+    pub async fn lapsed_offers(
+        &self,
+        shard: u32,
+        now: Timestamp,
+    ) -> Result<Vec<WaitlistEntry>, ApiError> {
+        let mut found = Vec::new();
+        let mut start_after = None;
+        loop {
+            let output = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .index_name(GSI2)
+                .key_condition_expression("GSI2PK = :pk AND GSI2SK < :now")
+                .expression_attribute_values(":pk", string(keys::offer_expiry_partition(shard)))
+                .expression_attribute_values(":now", string(now.to_string()))
+                .set_exclusive_start_key(start_after)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                found.push(store::from_item(item)?);
+            }
+            match output.last_evaluated_key {
+                Some(last) => start_after = Some(last),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    /// Whether the unit at `at` is still held for `appointment` by the offer lasting `until`.
+    pub async fn unit_held_for(
+        &self,
+        provider: ProviderId,
+        at: Timestamp,
+        appointment: AppointmentId,
+        until: Timestamp,
+    ) -> Result<bool, ApiError> {
+        let unit: Option<SlotUnit> = self.get(&keys::slot_unit(provider, at)).await?;
+        Ok(unit.is_some_and(|unit| {
+            unit.appointment_id == appointment && unit.hold_until == Some(until)
+        }))
+    }
+
+    /// Frees a unit an offer held, if it holds it still (not booked by anyone since).
+    pub fn release_held_unit(
+        &self,
+        provider: ProviderId,
+        at: Timestamp,
+        appointment: AppointmentId,
+        until: Timestamp,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(keys::slot_unit(provider, at).attributes()))
+            .condition_expression("appointmentId = :appointment AND holdUntil = :until")
+            .expression_attribute_values(":appointment", string(appointment.to_string()))
+            .expression_attribute_values(":until", string(until.to_string()))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
     pub fn delete_entry(&self, entry: &WaitlistEntry) -> Result<TransactWriteItem, ApiError> {

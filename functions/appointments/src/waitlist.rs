@@ -2,10 +2,12 @@
 //! visit type). When a slot frees up (a cancellation, a reschedule, an accepted offer), the
 //! first waiting patient whose appointment is later gets an offer: the slot's units are held for
 //! them for `WAITLIST_OFFER_MINUTES`, and a notification record (ids, date and time only) is
-//! written for a sender. Accepting moves the appointment in one transaction; an offer answered
-//! after it lapsed passes to the next waiting patient. A lapsed hold never blocks anyone: booking
-//! and the slot search treat it as free.
+//! written for a sender. Accepting moves the appointment in one transaction. An offer that
+//! lapses passes to the next waiting patient: the `waitlist-sweeper` function ([`sweep`]) finds
+//! lapsed offers in their expiry index every minute, and an offer answered late is passed on at
+//! once. A lapsed hold never blocks anyone: booking and the slot search treat it as free.
 
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
@@ -15,6 +17,7 @@ use portal_shared::ids::{AppointmentId, ProviderId};
 use portal_shared::store::{Transacted, transact};
 use portal_shared::timestamp::Timestamp;
 use serde::Serialize;
+use tracing::Instrument as _;
 
 use crate::Deps;
 use crate::booking::{busy, load, slot_taken, unit_of};
@@ -93,7 +96,7 @@ pub async fn show(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
 pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let (access, mut appointment) = load(deps, call, Action::ChangeAppointment).await?;
     let repo = deps.repo();
-    let mut entry = repo
+    let entry = repo
         .waitlist_entry(&appointment)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -104,17 +107,15 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         ));
     };
     if offer.until < now {
-        entry.offer = None;
-        // Best effort: the entry may have gone meanwhile; the offer passes on either way.
-        let _ = transact(&deps.platform.dynamo, vec![repo.put_entry(&entry, false)?]).await?;
-        offer_freed(
+        // Passed on here or by a sweep running meanwhile: once either way.
+        lapse(
             deps,
-            appointment.provider_id,
-            offer.start,
-            &appointment.visit_type,
-            Some(appointment.appointment_id),
+            entry.provider_id,
+            entry.requested_at,
+            entry.appointment_id,
+            now,
         )
-        .await;
+        .await?;
         return Err(ApiError::Conflict(
             "This offer has lapsed and passed to the next patient waiting.".into(),
         ));
@@ -255,9 +256,215 @@ async fn try_offer(
     }
     let mut offered = entry.clone();
     offered.offer = Some(offer);
-    items.push(repo.put_entry(&offered, false)?);
+    items.push(repo.replace_entry_offer(&offered, entry.offer)?);
     items.push(repo.put_offer_notification(&entry, offer, now)?);
     // Taken meanwhile, or the entry went: nothing to offer, nothing written.
     transact(&deps.platform.dynamo, items).await?;
     Ok(())
+}
+
+/// What one sweep did (returned by the scheduled function, so an invocation shows it).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SweepReport {
+    /// Lapsed offers found in the expiry index.
+    pub found: usize,
+    /// Offers this sweep ended (slot released, passed on to the next patient waiting).
+    pub lapsed: usize,
+    /// Offers another sweep or a late answer ended first, or that are not lapsed after all.
+    pub skipped: usize,
+    /// Offers that could not be ended now (left for the next run).
+    pub failed: usize,
+}
+
+/// Ends every offer that lapsed before `now` and passes each slot to the next patient waiting
+/// (see [`lapse`]). Safe to run concurrently and repeatedly: each offer is ended once.
+pub async fn sweep(deps: &Deps, now: Timestamp) -> Result<SweepReport, ApiError> {
+    let repo = deps.repo();
+    let mut report = SweepReport::default();
+    for shard in 0..portal_shared::keys::OFFER_EXPIRY_SHARDS {
+        for entry in repo.lapsed_offers(shard, now).await? {
+            report.found += 1;
+            let span = tracing::info_span!("lapse", appointment = %entry.appointment_id);
+            let ended = lapse(
+                deps,
+                entry.provider_id,
+                entry.requested_at,
+                entry.appointment_id,
+                now,
+            );
+            match ended.instrument(span).await {
+                Ok(true) => report.lapsed += 1,
+                Ok(false) => report.skipped += 1,
+                Err(error) => {
+                    report.failed += 1;
+                    tracing::warn!(
+                        appointment = %entry.appointment_id,
+                        problem = error.slug(),
+                        "lapsed offer not ended"
+                    );
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The units an offer holds, of the entry's visit type.
+fn held_units(entry: &WaitlistEntry, offer: Offer) -> Result<Vec<Timestamp>, ApiError> {
+    let visit = schedule::visit_type(&entry.visit_type)
+        .ok_or_else(|| ApiError::internal("stored visit type unknown"))?;
+    Ok(schedule::units(offer.start, visit.minutes))
+}
+
+/// Ends the lapsed offer of one waitlist entry (the provider's, asked at `requested_at`, for
+/// `appointment`), in one transaction conditioned on the entry still holding that very offer:
+/// the offer is cleared (the entry leaves the expiry index and keeps its place in the line),
+/// the units it still holds are freed, and then the slot is offered to the next patient
+/// waiting (never the one whose offer lapsed). The patient's own appointment is untouched.
+/// `false` when there was nothing to do: no such entry, no offer (accepted, ended already), or
+/// an offer that has not lapsed by `now`.
+pub async fn lapse(
+    deps: &Deps,
+    provider: ProviderId,
+    requested_at: Timestamp,
+    appointment: AppointmentId,
+    now: Timestamp,
+) -> Result<bool, ApiError> {
+    let repo = deps.repo();
+    // The index is eventually consistent and a retry must see the latest: read the entry itself.
+    for _attempt in 0..2 {
+        let Some(entry) = repo.entry_at(provider, requested_at, appointment).await? else {
+            return Ok(false);
+        };
+        let Some(offer) = entry.offer.filter(|offer| lapsed(*offer, now)) else {
+            return Ok(false);
+        };
+        let mut cleared = entry.clone();
+        cleared.offer = None;
+        let mut items = vec![repo.replace_entry_offer(&cleared, Some(offer))?];
+        for at in held_units(&entry, offer)? {
+            // A unit booked by someone after the hold lapsed is theirs: leave it.
+            if repo
+                .unit_held_for(entry.provider_id, at, entry.appointment_id, offer.until)
+                .await?
+            {
+                items.push(repo.release_held_unit(
+                    entry.provider_id,
+                    at,
+                    entry.appointment_id,
+                    offer.until,
+                )?);
+            }
+        }
+        match transact(&deps.platform.dynamo, items).await? {
+            Transacted::Done => {
+                offer_freed(
+                    deps,
+                    entry.provider_id,
+                    offer.start,
+                    &entry.visit_type,
+                    Some(entry.appointment_id),
+                )
+                .await;
+                return Ok(true);
+            }
+            // The entry changed: someone else ended or answered the offer.
+            Transacted::ConditionsFailed(failed) if failed.contains(&0) => return Ok(false),
+            // A unit was booked between the read and the write, or a race: read again.
+            Transacted::ConditionsFailed(_) | Transacted::Contention => continue,
+        }
+    }
+    Err(ApiError::Conflict(
+        "The lapsed offer kept changing; the next sweep ends it.".into(),
+    ))
+}
+
+/// For a cancellation or a reschedule by hand, which delete the entry in their transaction:
+/// the writes that free the units the entry's offer still holds (none in `keep`, the units the
+/// same transaction writes itself), and the slot to offer on once it committed (with
+/// [`offer_freed`], skipping this appointment). Without this, a held slot would stay blocked
+/// until its hold lapsed and then never be offered: the entry, and so its place in the
+/// sweeper's index, is gone.
+pub async fn release_offer(
+    deps: &Deps,
+    entry: &WaitlistEntry,
+    keep: &[Timestamp],
+) -> Result<(Vec<TransactWriteItem>, Option<Timestamp>), ApiError> {
+    let Some(offer) = entry.offer else {
+        return Ok((Vec::new(), None));
+    };
+    let repo = deps.repo();
+    let mut items = Vec::new();
+    for at in held_units(entry, offer)? {
+        if !keep.contains(&at)
+            && repo
+                .unit_held_for(entry.provider_id, at, entry.appointment_id, offer.until)
+                .await?
+        {
+            items.push(repo.release_held_unit(
+                entry.provider_id,
+                at,
+                entry.appointment_id,
+                offer.until,
+            )?);
+        }
+    }
+    Ok((items, Some(offer.start)))
+}
+
+/// An offer has lapsed once its hold ends before `now` (an offer until `now` still holds).
+fn lapsed(offer: Offer, now: Timestamp) -> bool {
+    offer.until < now
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_shared::ids::PatientId;
+
+    fn at(raw: &str) -> Timestamp {
+        Timestamp::parse(raw).expect("timestamp")
+    }
+
+    #[test]
+    fn an_offer_lapses_only_after_its_hold() {
+        let offer = Offer {
+            start: at("2026-03-02T09:00:00.000Z"),
+            until: at("2026-03-01T10:00:00.000Z"),
+        };
+        assert!(!lapsed(offer, at("2026-03-01T09:59:59.999Z")));
+        assert!(!lapsed(offer, at("2026-03-01T10:00:00.000Z")));
+        assert!(lapsed(offer, at("2026-03-01T10:00:00.001Z")));
+    }
+
+    #[test]
+    fn an_offer_holds_every_unit_of_the_visit() {
+        let entry = |visit: &str| WaitlistEntry {
+            appointment_id: AppointmentId::generate(),
+            patient_id: PatientId::generate(),
+            provider_id: ProviderId::generate(),
+            visit_type: visit.into(),
+            current_start: at("2026-03-09T09:00:00.000Z"),
+            requested_at: at("2026-03-01T08:00:00.000Z"),
+            offer: None,
+        };
+        let offer = Offer {
+            start: at("2026-03-02T09:00:00.000Z"),
+            until: at("2026-03-01T10:00:00.000Z"),
+        };
+        let units = held_units(&entry("new-patient"), offer).expect("known visit type");
+        assert_eq!(
+            units,
+            vec![
+                at("2026-03-02T09:00:00.000Z"),
+                at("2026-03-02T09:20:00.000Z")
+            ]
+        );
+        assert_eq!(
+            held_units(&entry("follow-up"), offer).expect("known").len(),
+            1
+        );
+        assert!(held_units(&entry("no-such-visit"), offer).is_err());
+    }
 }

@@ -90,6 +90,10 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         "Managed providers' schedules",
     ),
     (
+        Action::ReadSchedule.name(),
+        "Read a provider's published schedule",
+    ),
+    (
         Action::ViewDaySchedule.name(),
         "Saw the appointment in the day's schedule",
     ),

@@ -14,6 +14,7 @@ use tokio::sync::oneshot;
 
 use crate::gateway::Gateway;
 use crate::local_stack::{LocalStack, StartOptions};
+use crate::scheduler::Scheduler;
 use crate::stack::Stack;
 
 /// A running stack and gateway. Dropping it stops both; if it is never dropped (a `static`),
@@ -53,18 +54,25 @@ impl BackgroundStack {
                 runtime.block_on(async move {
                     let started = async {
                         let floor = options.timeout_floor;
+                        let run_schedules = options.run_schedules;
                         let local = LocalStack::start(options).await?;
                         let (addr, server) = Gateway::with_timeout_floor(&local.stack, floor)?
                             .listen(addr)
                             .await?;
-                        anyhow::Ok((local, addr, server))
+                        let scheduler = if run_schedules {
+                            Scheduler::start(&local.stack)?
+                        } else {
+                            Scheduler::default()
+                        };
+                        anyhow::Ok((local, addr, server, scheduler))
                     };
                     match started.await {
-                        Ok((local, addr, server)) => {
+                        Ok((local, addr, server, scheduler)) => {
                             let _ =
                                 ready_tx.send(Ok((local.stack.clone(), addr, Handle::current())));
                             // Runs until the handle is dropped (or forever, for a static).
                             let _ = shutdown_rx.await;
+                            scheduler.stop();
                             server.abort();
                             local.stop();
                         }

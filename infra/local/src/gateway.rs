@@ -59,8 +59,9 @@ pub struct Parts {
 }
 
 impl Gateway {
-    /// Builds every function's handler from the stack's resolved environment. Fails if a
-    /// function of the template has no registered handler or its configuration is refused.
+    /// Builds the handler of every function with routes (`Api` events) from the stack's
+    /// resolved environment. Fails if one has no registered handler or its configuration is
+    /// refused. Scheduled functions are the scheduler's (see `scheduler`).
     pub fn new(stack: &Stack) -> Result<Gateway> {
         Gateway::with_timeout_floor(stack, None)
     }
@@ -69,7 +70,12 @@ impl Gateway {
     /// `StartOptions::timeout_floor`).
     pub fn with_timeout_floor(stack: &Stack, floor: Option<Duration>) -> Result<Gateway> {
         let mut functions = HashMap::new();
-        for function in &stack.template.functions {
+        for function in stack
+            .template
+            .functions
+            .iter()
+            .filter(|f| !f.events.is_empty())
+        {
             let id = &function.logical_id;
             let binary = function
                 .binary

@@ -25,6 +25,9 @@ pub struct StartOptions {
     /// template's `Timeout` alone). The emulator answers one request at a time, so under a
     /// test suite's load a call can wait behind others far longer than it would in AWS.
     pub timeout_floor: Option<std::time::Duration>,
+    /// Run the template's scheduled functions on their schedule (default: yes). The end-to-end
+    /// tests turn this off and invoke them directly, so no run lands in the middle of a test.
+    pub run_schedules: bool,
 }
 
 impl Default for StartOptions {
@@ -35,6 +38,7 @@ impl Default for StartOptions {
             template: None,
             moto: MotoOptions::default(),
             timeout_floor: None,
+            run_schedules: true,
         }
     }
 }

@@ -124,6 +124,8 @@ async fn up(
     let local = LocalStack::start(options).await?;
     let (bound, server) = Gateway::serve(&local.stack, addr).await?;
     let api_url = format!("http://{bound}");
+    // The scheduled functions (the waitlist sweeper) run on their template schedule.
+    let scheduler = portal_local::Scheduler::start(&local.stack)?;
 
     let users = match seed {
         Some(Seed::Demo) => seed_demo(&local.stack, &api_url)
@@ -144,6 +146,7 @@ async fn up(
 
     shutdown_signal().await?;
     tracing::info!("stopping");
+    scheduler.stop();
     server.abort();
     // The files describe a running stack; once stopped they would mislead `portal-local token`
     // and point `cargo lambda watch` at nothing.

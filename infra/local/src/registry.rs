@@ -1,8 +1,10 @@
-//! Which Rust handler serves which function of the template.
+//! Which Rust handler serves which function of the template, and which job a scheduled
+//! function runs.
 //!
 //! The key is the function's `Metadata.BuildProperties.Binary` (the cargo binary that
 //! `sam build` packages), so the gateway runs the very crate that is deployed for that function.
-//! Adding a function to the template without adding it here makes the gateway refuse to start.
+//! Adding a function with `Api` events to the template without a handler here makes the gateway
+//! refuse to start; a function with `Schedule` events needs a job (see `scheduler`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,7 +33,7 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
         "records" => {
             portal_records::RecordsSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
         }
-        "appointments" => {
+        "appointments" | "waitlist-sweeper" => {
             portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
                 .map(|_| ())
         }
@@ -87,6 +89,47 @@ pub fn handler_for(
             ))))
         }
         _ => None,
+    }
+}
+
+/// A scheduled function's work, as its binary's `main` runs it on each scheduled event. The
+/// summary it returns goes to the local stack's log.
+pub trait Job: Send + Sync {
+    fn run(&self) -> BoxFuture<'_, anyhow::Result<String>>;
+}
+
+/// Builds the job of the scheduled function whose binary is `binary`, or `None` if none is
+/// registered (or its settings are missing from `env`).
+pub fn job_for(
+    binary: &str,
+    settings: &Settings,
+    sdk: &SdkConfig,
+    env: &HashMap<String, String>,
+) -> Option<Arc<dyn Job>> {
+    match binary {
+        "waitlist-sweeper" => {
+            let practice =
+                portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
+                    .ok()?;
+            Some(Arc::new(WaitlistSweeper(portal_appointments::Deps::new(
+                settings, practice, sdk,
+            ))))
+        }
+        _ => None,
+    }
+}
+
+struct WaitlistSweeper(portal_appointments::Deps);
+
+impl Job for WaitlistSweeper {
+    fn run(&self) -> BoxFuture<'_, anyhow::Result<String>> {
+        Box::pin(async move {
+            let now = portal_shared::timestamp::Timestamp::now();
+            let report = portal_appointments::sweep(&self.0, now)
+                .await
+                .map_err(|error| anyhow::anyhow!("sweep failed: {}", error.slug()))?;
+            Ok(serde_json::to_string(&report)?)
+        })
     }
 }
 

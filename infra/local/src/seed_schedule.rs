@@ -52,6 +52,26 @@ async fn call(request: reqwest::RequestBuilder, token: &str, what: &str) -> Resu
     Ok(body)
 }
 
+/// The ETag of a provider's published schedule, as a replacement must send it in `If-Match`.
+async fn schedule_etag(http: &reqwest::Client, url: &str, token: &str) -> Result<String> {
+    let response = http
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .context("cannot reach the gateway")?;
+    let status = response.status();
+    if !status.is_success() {
+        bail!("reading a demo provider's schedule failed with {status}");
+    }
+    response
+        .headers()
+        .get(http::header::ETAG)
+        .and_then(|etag| etag.to_str().ok())
+        .map(str::to_owned)
+        .context("the schedule came without an ETag")
+}
+
 /// Adds the demo providers and their hours; books patient2's follow-up with the first of them
 /// at the first open slot from tomorrow. Returns the providers' ids.
 pub async fn seed_schedule(
@@ -87,8 +107,12 @@ pub async fn seed_schedule(
                     .map(move |day| json!({"day": day, "start": start, "end": end}))
             })
             .collect();
+        // Read, then replace with the ETag read (a replacement without If-Match is refused).
+        let etag =
+            schedule_etag(http, &format!("{api}/providers/{id}/schedule"), front_desk).await?;
         call(
             http.put(format!("{api}/staff/providers/{id}/schedule"))
+                .header(http::header::IF_MATCH, etag)
                 .json(&json!({"weekly": weekly})),
             front_desk,
             "publishing a demo provider's hours",

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::appointments_support::{
     around_the_clock, book, booking, hours_from_now, new_provider, new_provider_body, open_slots,
-    slot_in, unscheduled_provider, upcoming,
+    publish, slot_in, unscheduled_provider, upcoming,
 };
 
 #[tokio::test]
@@ -166,9 +166,7 @@ async fn appointments_published_hours_give_open_slots_and_bookings_take_them() {
     let path = format!("/staff/providers/{provider}/schedule");
     let mut bad = around_the_clock();
     bad["weekly"][0]["start"] = json!("09:10");
-    let refused = app
-        .send(Method::PUT, &path, Some(&app.front_desk), Some(bad))
-        .await;
+    let refused = publish(app, &provider, bad, "\"0\"").await;
     assert_problem(&refused, 422, Some("weekly[0].start"));
     assert!(
         open_slots(app, &provider, "follow-up", hours_from_now(24), 24)
@@ -186,24 +184,17 @@ async fn appointments_published_hours_give_open_slots_and_bookings_take_them() {
         )
         .await;
     assert_eq!(denied.status, 403);
-    let unknown = app
-        .send(
-            Method::PUT,
-            "/staff/providers/01KAZ0DEM0PR0V1DER00000001/schedule",
-            Some(&app.front_desk),
-            Some(around_the_clock()),
-        )
-        .await;
+    let unknown = publish(
+        app,
+        "01KAZ0DEM0PR0V1DER00000001",
+        around_the_clock(),
+        "\"0\"",
+    )
+    .await;
     assert_eq!(unknown.status, 404);
-    let published = app
-        .send(
-            Method::PUT,
-            &path,
-            Some(&app.front_desk),
-            Some(around_the_clock()),
-        )
-        .await;
+    let published = publish(app, &provider, around_the_clock(), "\"0\"").await;
     assert_eq!(published.status, 200, "{published:#?}");
+    assert_eq!(published.header("etag").as_deref(), Some("\"1\""));
     assert_eq!(published.body["timeZone"], "America/New_York");
 
     let from = hours_from_now(24);
@@ -499,14 +490,7 @@ async fn appointments_slots_follow_the_practice_clock_across_daylight_saving_cha
             .map(|day| json!({"day": day, "start": "09:00", "end": "09:20"}))
             .collect::<Vec<_>>(),
     });
-    let published = app
-        .send(
-            Method::PUT,
-            &format!("/staff/providers/{provider}/schedule"),
-            Some(&app.front_desk),
-            Some(hours),
-        )
-        .await;
+    let published = publish(app, &provider, hours, "\"0\"").await;
     assert_eq!(published.status, 200, "{published:#?}");
     let slots = |from: &'static str, to: &'static str| {
         let path = format!("/providers/{provider}/slots?visitType=follow-up&from={from}&to={to}");

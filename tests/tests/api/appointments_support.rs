@@ -58,16 +58,21 @@ pub async fn unscheduled_provider(app: &TestApp) -> String {
 /// A provider with hours around the clock.
 pub async fn new_provider(app: &TestApp) -> String {
     let provider = unscheduled_provider(app).await;
-    let reply = app
-        .send(
-            Method::PUT,
-            &format!("/staff/providers/{provider}/schedule"),
-            Some(&app.front_desk),
-            Some(around_the_clock()),
-        )
-        .await;
+    let reply = publish(app, &provider, around_the_clock(), "\"0\"").await;
     assert_eq!(reply.status, 200, "publishing hours: {reply:#?}");
     provider
+}
+
+/// Publishes `hours` for `provider` as the front desk, with `If-Match: <if_match>`.
+pub async fn publish(app: &TestApp, provider: &str, hours: Value, if_match: &str) -> Reply {
+    app.send_with_headers(
+        Method::PUT,
+        &format!("/staff/providers/{provider}/schedule"),
+        &app.front_desk,
+        hours,
+        &[("If-Match", if_match)],
+    )
+    .await
 }
 
 pub fn hours_from_now(hours: u64) -> Timestamp {

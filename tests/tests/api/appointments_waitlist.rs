@@ -1,11 +1,15 @@
-//! The waitlist: offers of freed slots, acceptance, lapsed offers, and the notification records.
+//! The waitlist: offers of freed slots, acceptance, lapsed offers (answered late, or swept by
+//! the waitlist sweeper), and the notification records.
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use portal_appointments::{Deps, PracticeSettings, SweepReport};
+use portal_shared::config::Settings;
 use portal_shared::ids::{AppointmentId, ProviderId};
 use portal_shared::keys;
 use portal_shared::timestamp::Timestamp;
 use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app};
 use serde_json::Value;
+use tokio::sync::Mutex;
 
 use crate::appointments_support::{book, booked, hours_from_now, open_slots, slot_in};
 
@@ -84,7 +88,121 @@ async fn offer_notifications(app: &TestApp, appointment: &str) -> Vec<Value> {
     .expect("reading notifications")
 }
 
-/// Makes the offer held for `appointment` lapse, as the clock would.
+/// Tests that make offers lapse or sweep them take turns: a sweep ends every lapsed offer in
+/// the table, so one test's sweep must not end another's lapsed offer under its feet.
+static LAPSING: Mutex<()> = Mutex::const_new(());
+
+/// The sweeper's dependencies, from its function's environment on the test stack.
+fn sweeper(stack: &portal_local::Stack) -> anyhow::Result<Deps> {
+    let env = stack.env_for("WaitlistSweeperFunction")?;
+    let settings = Settings::from_lookup(|name| env.get(name).cloned())?;
+    let practice = PracticeSettings::from_lookup(|name| env.get(name).cloned())?;
+    Ok(Deps::new(&settings, practice, &stack.sdk))
+}
+
+/// Runs `runs` sweeps at once, as the scheduled function does (`sweep` at the current time).
+async fn sweep(app: &TestApp, runs: usize) -> Vec<SweepReport> {
+    app.on_stack(move |stack| async move {
+        let deps = sweeper(&stack)?;
+        let sweeps = (0..runs).map(|_| portal_appointments::sweep(&deps, Timestamp::now()));
+        futures::future::join_all(sweeps)
+            .await
+            .into_iter()
+            .map(|report| report.map_err(|error| anyhow::anyhow!("sweep: {}", error.slug())))
+            .collect()
+    })
+    .await
+    .expect("sweeping")
+}
+
+/// Ends the lapsed offer of one entry `runs` times at once; how many of them ended it.
+async fn lapse_entry(
+    app: &TestApp,
+    provider: &str,
+    requested_at: &str,
+    appointment: &str,
+    now: Timestamp,
+    runs: usize,
+) -> usize {
+    let provider = ProviderId::parse(provider).expect("provider");
+    let requested_at = Timestamp::parse(requested_at).expect("requested");
+    let appointment = AppointmentId::parse(appointment).expect("appointment");
+    app.on_stack(move |stack| async move {
+        let deps = sweeper(&stack)?;
+        let runs = (0..runs)
+            .map(|_| portal_appointments::lapse(&deps, provider, requested_at, appointment, now));
+        let mut ended = 0;
+        for outcome in futures::future::join_all(runs).await {
+            if outcome.map_err(|error| anyhow::anyhow!("lapse: {}", error.slug()))? {
+                ended += 1;
+            }
+        }
+        Ok(ended)
+    })
+    .await
+    .expect("ending the offer")
+}
+
+/// The offers in the sweeper's expiry index for `appointment` (its shard of GSI2).
+async fn indexed_offers(app: &TestApp, appointment: &str) -> usize {
+    let id = AppointmentId::parse(appointment).expect("appointment");
+    let pk = keys::offer_expiry_partition(keys::offer_expiry_shard(id));
+    let appointment = appointment.to_owned();
+    app.on_stack(move |stack| async move {
+        let table = stack.table("AppTable").expect("app table").to_owned();
+        let output = stack
+            .dynamodb()
+            .query()
+            .table_name(&table)
+            .index_name(keys::GSI2)
+            .key_condition_expression("GSI2PK = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(pk))
+            .send()
+            .await?;
+        Ok(output
+            .items
+            .unwrap_or_default()
+            .iter()
+            .filter(|item| {
+                item.get("appointmentId").and_then(|v| v.as_s().ok()) == Some(&appointment)
+            })
+            .count())
+    })
+    .await
+    .expect("reading the offer index")
+}
+
+/// Who the slot unit at `slot` is taken or held for, and until when it is held.
+async fn unit_holder(
+    app: &TestApp,
+    provider: &str,
+    slot: &str,
+) -> Option<(String, Option<String>)> {
+    let key = keys::slot_unit(
+        ProviderId::parse(provider).expect("provider"),
+        Timestamp::parse(slot).expect("slot"),
+    );
+    app.on_stack(move |stack| async move {
+        let table = stack.table("AppTable").expect("app table").to_owned();
+        let item = stack
+            .dynamodb()
+            .get_item()
+            .table_name(&table)
+            .set_key(Some(key.attributes()))
+            .consistent_read(true)
+            .send()
+            .await?
+            .item;
+        Ok(item.map(|item| {
+            let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+            (text("appointmentId").unwrap_or_default(), text("holdUntil"))
+        }))
+    })
+    .await
+    .expect("reading the slot unit")
+}
+
+/// Makes the offer held for `appointment` lapse, as the clock would (its expiry-index key too).
 async fn lapse_offer(
     app: &TestApp,
     provider: &str,
@@ -99,7 +217,12 @@ async fn lapse_offer(
         AppointmentId::parse(appointment).expect("appointment"),
     );
     let unit = keys::slot_unit(provider, Timestamp::parse(slot).expect("slot"));
-    let past = AttributeValue::S("2020-01-01T00:00:00.000Z".into());
+    let past_at = Timestamp::parse("2020-01-01T00:00:00.000Z").expect("past");
+    let past = AttributeValue::S(past_at.to_string());
+    let expiry = AttributeValue::S(keys::offer_expiry_sort(
+        past_at,
+        AppointmentId::parse(appointment).expect("appointment"),
+    ));
     app.on_stack(move |stack| async move {
         let table = stack.table("AppTable").expect("app table").to_owned();
         stack
@@ -107,10 +230,12 @@ async fn lapse_offer(
             .update_item()
             .table_name(&table)
             .set_key(Some(entry.attributes()))
-            .update_expression("SET #offer.#until = :past")
+            .update_expression("SET #offer.#until = :past, GSI2SK = :expiry")
+            .condition_expression("attribute_exists(GSI2PK)")
             .expression_attribute_names("#offer", "offer")
             .expression_attribute_names("#until", "until")
             .expression_attribute_values(":past", past.clone())
+            .expression_attribute_values(":expiry", expiry)
             .send()
             .await?;
         stack
@@ -200,6 +325,7 @@ async fn appointments_waitlist_offers_a_freed_slot_and_accepting_moves_atomicall
 #[tokio::test]
 async fn appointments_a_lapsed_offer_passes_to_the_next_patient_waiting() {
     let app = spawn_app().await;
+    let _turn = LAPSING.lock().await;
     let provider = crate::appointments_support::new_provider(app).await;
     let (ana, ana_appointment, ana_start) = waiting_patient(app, &provider, 96).await;
     let (ben, ben_appointment, _) = waiting_patient(app, &provider, 100).await;
@@ -260,4 +386,315 @@ async fn appointments_cancelling_ends_the_wait() {
     assert_eq!(cancelled.status, 200);
     assert_eq!(app.get(&path, &patient.actor).await.status, 404);
     assert_problem(&post(app, &path, Some(&patient.actor)).await, 409, None);
+}
+
+/// Ana and Ben wait (Ben asked later); a slot before both frees and is offered to Ana. Returns
+/// (Ana, her appointment, her start, when she asked, Ben, his appointment, the freed slot).
+struct Offered {
+    provider: String,
+    ana: portal_tests::Patient,
+    ana_appointment: String,
+    ana_start: String,
+    ana_requested: String,
+    ben: portal_tests::Patient,
+    ben_appointment: String,
+    freed: String,
+}
+
+async fn offered_to_ana(app: &TestApp) -> Offered {
+    let provider = crate::appointments_support::new_provider(app).await;
+    let (ana, ana_appointment, ana_start) = waiting_patient(app, &provider, 96).await;
+    let (ben, ben_appointment, _) = waiting_patient(app, &provider, 100).await;
+    let joined = post(
+        app,
+        &waitlist_path(&ana.id, &ana_appointment),
+        Some(&ana.actor),
+    )
+    .await;
+    assert_eq!(joined.status, 201, "{joined:#?}");
+    let ben_joined = post(
+        app,
+        &waitlist_path(&ben.id, &ben_appointment),
+        Some(&ben.actor),
+    )
+    .await;
+    assert_eq!(ben_joined.status, 201, "{ben_joined:#?}");
+    let freed = free_a_slot(app, &provider, 48).await;
+    let ana_wait = app
+        .get(&waitlist_path(&ana.id, &ana_appointment), &ana.actor)
+        .await;
+    assert_eq!(
+        ana_wait.body["offer"]["start"],
+        freed.as_str(),
+        "{ana_wait:#?}"
+    );
+    Offered {
+        provider,
+        ana_requested: joined.body["requestedAt"]
+            .as_str()
+            .expect("requestedAt")
+            .to_owned(),
+        ana,
+        ana_appointment,
+        ana_start,
+        ben,
+        ben_appointment,
+        freed,
+    }
+}
+
+#[tokio::test]
+async fn appointments_the_sweeper_passes_a_lapsed_offer_to_the_next_patient_waiting() {
+    let app = spawn_app().await;
+    let _turn = LAPSING.lock().await;
+    let o = offered_to_ana(app).await;
+    let ana_path = waitlist_path(&o.ana.id, &o.ana_appointment);
+    let ben_path = waitlist_path(&o.ben.id, &o.ben_appointment);
+    assert_eq!(
+        indexed_offers(app, &o.ana_appointment).await,
+        1,
+        "a live offer is indexed"
+    );
+    assert_eq!(
+        indexed_offers(app, &o.ben_appointment).await,
+        0,
+        "no offer, not indexed"
+    );
+
+    // A live offer is left alone.
+    sweep(app, 1).await;
+    assert_eq!(
+        app.get(&ana_path, &o.ana.actor).await.body["offer"]["start"],
+        o.freed.as_str()
+    );
+    assert!(app.get(&ben_path, &o.ben.actor).await.body["offer"].is_null());
+
+    lapse_offer(
+        app,
+        &o.provider,
+        &o.ana_requested,
+        &o.ana_appointment,
+        &o.freed,
+    )
+    .await;
+    let reports = sweep(app, 1).await;
+    assert!(reports[0].lapsed >= 1, "{reports:?}");
+    assert_eq!(reports[0].failed, 0, "{reports:?}");
+
+    // Ben holds the slot now, with a notification of his own.
+    let ben_wait = app.get(&ben_path, &o.ben.actor).await;
+    assert_eq!(
+        ben_wait.body["offer"]["start"],
+        o.freed.as_str(),
+        "{ben_wait:#?}"
+    );
+    assert_eq!(offer_notifications(app, &o.ben_appointment).await.len(), 1);
+    let (holder, hold) = unit_holder(app, &o.provider, &o.freed)
+        .await
+        .expect("the unit is held");
+    assert_eq!(holder, o.ben_appointment);
+    assert_eq!(
+        hold.as_ref(),
+        ben_wait.body["offer"]["until"]
+            .as_str()
+            .map(str::to_owned)
+            .as_ref()
+    );
+    assert_eq!(indexed_offers(app, &o.ben_appointment).await, 1);
+    let (carl, _, _) = waiting_patient(app, &o.provider, 150).await;
+    assert_problem(
+        &book(app, &carl.id, &carl.actor, &o.provider, &o.freed).await,
+        409,
+        None,
+    );
+
+    // Ana keeps her appointment and her place in the line, without an offer.
+    let mine = app
+        .get(
+            &format!("/patients/{}/appointments", o.ana.id),
+            &o.ana.actor,
+        )
+        .await;
+    assert_eq!(
+        mine.body["items"][0]["start"],
+        o.ana_start.as_str(),
+        "{mine:#?}"
+    );
+    assert_eq!(mine.body["items"][0]["status"], "booked");
+    let ana_wait = app.get(&ana_path, &o.ana.actor).await;
+    assert_eq!(ana_wait.status, 200, "still waiting");
+    assert!(ana_wait.body["offer"].is_null(), "{ana_wait:#?}");
+    assert_eq!(indexed_offers(app, &o.ana_appointment).await, 0);
+    assert_eq!(offer_notifications(app, &o.ana_appointment).await.len(), 1);
+    assert_problem(
+        &post(app, &format!("{ana_path}/accept"), Some(&o.ana.actor)).await,
+        409,
+        None,
+    );
+
+    // Ben takes it.
+    let moved = post(app, &format!("{ben_path}/accept"), Some(&o.ben.actor)).await;
+    assert_eq!(moved.status, 200, "{moved:#?}");
+    assert_eq!(moved.body["start"], o.freed.as_str());
+}
+
+#[tokio::test]
+async fn appointments_a_lapsed_offer_is_swept_once_however_many_sweeps_run() {
+    let app = spawn_app().await;
+    let _turn = LAPSING.lock().await;
+    let o = offered_to_ana(app).await;
+    // Cleo waits too, behind Ben: a second pass of Ana's offer would reach her.
+    let (cleo, cleo_appointment, _) = waiting_patient(app, &o.provider, 104).await;
+    let cleo_path = waitlist_path(&cleo.id, &cleo_appointment);
+    assert_eq!(post(app, &cleo_path, Some(&cleo.actor)).await.status, 201);
+    lapse_offer(
+        app,
+        &o.provider,
+        &o.ana_requested,
+        &o.ana_appointment,
+        &o.freed,
+    )
+    .await;
+
+    // Not lapsed yet at an earlier instant: nothing done.
+    let before = Timestamp::parse("2019-12-31T23:59:59.000Z").expect("instant");
+    assert_eq!(
+        lapse_entry(
+            app,
+            &o.provider,
+            &o.ana_requested,
+            &o.ana_appointment,
+            before,
+            1
+        )
+        .await,
+        0
+    );
+    let ended = lapse_entry(
+        app,
+        &o.provider,
+        &o.ana_requested,
+        &o.ana_appointment,
+        Timestamp::now(),
+        4,
+    )
+    .await;
+    assert_eq!(ended, 1, "four at once end it once");
+    let reports = sweep(app, 3).await;
+    assert!(reports.iter().all(|r| r.failed == 0), "{reports:?}");
+    assert_eq!(
+        lapse_entry(
+            app,
+            &o.provider,
+            &o.ana_requested,
+            &o.ana_appointment,
+            Timestamp::now(),
+            1
+        )
+        .await,
+        0,
+        "and never again"
+    );
+
+    let ben_path = waitlist_path(&o.ben.id, &o.ben_appointment);
+    let ben_wait = app.get(&ben_path, &o.ben.actor).await;
+    assert_eq!(
+        ben_wait.body["offer"]["start"],
+        o.freed.as_str(),
+        "{ben_wait:#?}"
+    );
+    assert_eq!(offer_notifications(app, &o.ben_appointment).await.len(), 1);
+    assert!(app.get(&cleo_path, &cleo.actor).await.body["offer"].is_null());
+    assert!(offer_notifications(app, &cleo_appointment).await.is_empty());
+    assert_eq!(offer_notifications(app, &o.ana_appointment).await.len(), 1);
+    let (holder, _) = unit_holder(app, &o.provider, &o.freed).await.expect("held");
+    assert_eq!(holder, o.ben_appointment);
+}
+
+#[tokio::test]
+async fn appointments_an_accepted_offer_is_never_swept() {
+    let app = spawn_app().await;
+    let _turn = LAPSING.lock().await;
+    let o = offered_to_ana(app).await;
+    let ana_path = waitlist_path(&o.ana.id, &o.ana_appointment);
+    let moved = post(app, &format!("{ana_path}/accept"), Some(&o.ana.actor)).await;
+    assert_eq!(moved.status, 200, "{moved:#?}");
+    assert_eq!(
+        indexed_offers(app, &o.ana_appointment).await,
+        0,
+        "left the index"
+    );
+
+    // However late the sweep, nothing of Ana's is ended or freed.
+    let next_year = Timestamp::now().plus(std::time::Duration::from_secs(366 * 24 * 3600));
+    assert_eq!(
+        lapse_entry(
+            app,
+            &o.provider,
+            &o.ana_requested,
+            &o.ana_appointment,
+            next_year,
+            2
+        )
+        .await,
+        0
+    );
+    let reports = sweep(app, 2).await;
+    assert!(reports.iter().all(|r| r.failed == 0), "{reports:?}");
+    let mine = app
+        .get(
+            &format!("/patients/{}/appointments", o.ana.id),
+            &o.ana.actor,
+        )
+        .await;
+    assert_eq!(
+        mine.body["items"][0]["start"],
+        o.freed.as_str(),
+        "{mine:#?}"
+    );
+    let (holder, hold) = unit_holder(app, &o.provider, &o.freed)
+        .await
+        .expect("taken");
+    assert_eq!((holder.as_str(), hold), (o.ana_appointment.as_str(), None));
+    // Ana's old slot went to Ben, as accepting frees it; his offer stands.
+    let ben_wait = app
+        .get(&waitlist_path(&o.ben.id, &o.ben_appointment), &o.ben.actor)
+        .await;
+    assert_eq!(
+        ben_wait.body["offer"]["start"],
+        o.ana_start.as_str(),
+        "{ben_wait:#?}"
+    );
+}
+
+#[tokio::test]
+async fn appointments_cancelling_while_an_offer_is_held_passes_the_slot_on() {
+    let app = spawn_app().await;
+    let o = offered_to_ana(app).await;
+    let cancelled = post(
+        app,
+        &format!(
+            "/patients/{}/appointments/{}/cancel",
+            o.ana.id, o.ana_appointment
+        ),
+        Some(&o.ana.actor),
+    )
+    .await;
+    assert_eq!(cancelled.status, 200, "{cancelled:#?}");
+    assert_eq!(indexed_offers(app, &o.ana_appointment).await, 0);
+    // The slot held for Ana goes to Ben at once, not when her hold would have lapsed.
+    let ben_wait = app
+        .get(&waitlist_path(&o.ben.id, &o.ben_appointment), &o.ben.actor)
+        .await;
+    assert_eq!(
+        ben_wait.body["offer"]["start"],
+        o.freed.as_str(),
+        "{ben_wait:#?}"
+    );
+    let (holder, _) = unit_holder(app, &o.provider, &o.freed)
+        .await
+        .expect("held for Ben");
+    assert_eq!(holder, o.ben_appointment);
+    // Ana's own slot is free again (Ben, holding an offer, is not offered a second one).
+    assert_eq!(unit_holder(app, &o.provider, &o.ana_start).await, None);
 }

@@ -116,6 +116,9 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
     ("POST", "/staff/providers", Scope::Appointments,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403]),
     ("PUT", "/staff/providers/{providerId}/schedule", Scope::Appointments,
                                                                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
+    // Those who publish a schedule, and the clinicians it is published for, read it as published.
+    ("GET", "/providers/{providerId}/schedule", Scope::Appointments,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403]),
     ("POST", "/patients/{patientId}/appointments", Scope::Appointments,
                                                                    [401, 201, 404, 404, 201, 403, 404, 404, 403, 201, 403, 403]),
     ("GET", "/patients/{patientId}/appointments", Scope::Appointments,
@@ -591,7 +594,9 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             body: (route.0 == "POST").then(|| appointments::new_provider_body("Dr. Matrix")),
             if_match: None,
         },
-        ("GET", "/providers/{providerId}") | ("GET", "/providers/{providerId}/slots") => {
+        ("GET", "/providers/{providerId}")
+        | ("GET", "/providers/{providerId}/slots")
+        | ("GET", "/providers/{providerId}/schedule") => {
             let provider = appointments::new_provider(app).await;
             Request {
                 method: Method::GET,
@@ -610,7 +615,8 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                 appointments::unscheduled_provider(app).await
             ),
             body: Some(appointments::around_the_clock()),
-            if_match: None,
+            // A provider without hours is at version 0.
+            if_match: Some("\"0\"".into()),
         },
         ("POST", "/patients/{patientId}/appointments") => {
             let provider = appointments::new_provider(app).await;
@@ -815,11 +821,12 @@ async fn every_caller_gets_what_the_matrix_says() {
             let actor = caller(app, *who, &own, &other);
             let reply = match (&request.if_match, actor) {
                 (Some(tag), Some(actor)) => {
-                    app.patch(
+                    app.send_with_headers(
+                        request.method.clone(),
                         &request.path,
                         actor,
-                        tag,
                         request.body.clone().unwrap_or_default(),
+                        &[("If-Match", tag)],
                     )
                     .await
                 }

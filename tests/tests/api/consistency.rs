@@ -24,6 +24,8 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("messages", portal_messages::ROUTES),
         ("records", portal_records::ROUTES),
         ("appointments", portal_appointments::ROUTES),
+        // Scheduled, no routes (its job is checked in infra/local's template tests).
+        ("waitlist-sweeper", &[]),
     ]
 }
 

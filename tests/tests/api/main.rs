@@ -6,6 +6,7 @@ mod access_log;
 mod activation;
 mod appointments_booking;
 mod appointments_changes;
+mod appointments_schedule;
 mod appointments_support;
 mod appointments_waitlist;
 mod auth_sign_in;

@@ -1,6 +1,8 @@
-//! The `AWS::Serverless::Api` and the `AWS::Serverless::Function`s with their `Api` events.
+//! The `AWS::Serverless::Api` and the `AWS::Serverless::Function`s with their `Api` and
+//! `Schedule` events.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value as Json;
@@ -40,6 +42,46 @@ pub struct Function {
     /// The function's timeout in seconds (its own, else the global one, else SAM's 3).
     pub timeout_seconds: u64,
     pub events: Vec<ApiEvent>,
+    /// Its enabled `Schedule` events (EventBridge rules), which the local stack runs itself.
+    pub schedules: Vec<ScheduleEvent>,
+}
+
+/// A `Schedule` event: the function runs every `every`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleEvent {
+    pub name: String,
+    /// The expression as written (`rate(1 minute)`).
+    pub expression: String,
+    pub every: Duration,
+}
+
+/// Reads an EventBridge `rate(<n> <unit>)` expression. Cron expressions have no meaning the
+/// local stack could honour simply, so they are refused (the template would need a rate).
+pub fn parse_rate(expression: &str) -> Result<Duration> {
+    let inner = expression
+        .trim()
+        .strip_prefix("rate(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .with_context(|| format!("{expression:?} is not a rate(<n> <unit>) expression"))?;
+    let (count, unit) = inner
+        .trim()
+        .split_once(' ')
+        .with_context(|| format!("{expression:?} needs a number and a unit"))?;
+    let count: u64 = count
+        .parse()
+        .ok()
+        .filter(|count| *count > 0)
+        .with_context(|| format!("{expression:?}: the rate must be a positive whole number"))?;
+    let seconds = match (count, unit.trim()) {
+        (1, "minute") => 60,
+        (1, "hour") => 3600,
+        (1, "day") => 86_400,
+        (_, "minutes") if count > 1 => 60,
+        (_, "hours") if count > 1 => 3600,
+        (_, "days") if count > 1 => 86_400,
+        _ => bail!("{expression:?}: the unit must be minute(s), hour(s) or day(s), singular for 1"),
+    };
+    Ok(Duration::from_secs(count * seconds))
 }
 
 /// A route: an `Api` event of a function.
@@ -170,9 +212,27 @@ pub(super) fn parse_function(
         .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
 
     let mut events = Vec::new();
+    let mut schedules = Vec::new();
     if let Some(Json::Object(declared)) = properties.get("Events") {
         for (name, event) in declared {
-            if event.get("Type").and_then(Json::as_str) != Some("Api") {
+            let kind = event.get("Type").and_then(Json::as_str);
+            if kind == Some("Schedule") {
+                let event_properties = event.get("Properties").unwrap_or(&Json::Null);
+                if event_properties.get("Enabled") == Some(&Json::Bool(false)) {
+                    continue;
+                }
+                let expression = event_properties
+                    .get("Schedule")
+                    .and_then(Json::as_str)
+                    .with_context(|| format!("event {name}: Schedule must be a plain string"))?;
+                schedules.push(ScheduleEvent {
+                    name: name.clone(),
+                    expression: expression.to_owned(),
+                    every: parse_rate(expression).with_context(|| format!("event {name}"))?,
+                });
+                continue;
+            }
+            if kind != Some("Api") {
                 continue;
             }
             let event_properties = event.get("Properties").unwrap_or(&Json::Null);
@@ -188,6 +248,7 @@ pub(super) fn parse_function(
         environment,
         timeout_seconds,
         events,
+        schedules,
     })
 }
 

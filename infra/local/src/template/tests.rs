@@ -205,6 +205,26 @@ fn routes_must_name_the_api_and_a_known_authorizer() -> Result<()> {
     assert_eq!(f.events.len(), 1, "only Api events are routes");
     assert_eq!(f.events[0].method, "ANY");
     assert_eq!(f.timeout_seconds, 3, "SAM's default timeout");
+    assert_eq!(f.schedules.len(), 1);
+    assert_eq!(f.schedules[0].every, std::time::Duration::from_secs(3600));
+
+    let disabled = with_events(
+        COGNITO_AUTH,
+        "        S: { Type: Schedule, Properties: { Schedule: rate(1 hour), Enabled: false } }",
+    );
+    assert!(
+        Template::parse(&disabled)?.functions[0]
+            .schedules
+            .is_empty()
+    );
+    let cron = with_events(
+        COGNITO_AUTH,
+        "        S: { Type: Schedule, Properties: { Schedule: \"cron(0 * * * ? *)\" } }",
+    );
+    assert!(
+        Template::parse(&cron).is_err(),
+        "the local stack runs rates only"
+    );
 
     let implicit_api = with_events(
         COGNITO_AUTH,
@@ -248,8 +268,31 @@ fn one_user_pool_is_required() {
     assert!(error.is_some_and(|e| e.contains("supports one")));
 }
 
+#[test]
+fn rates_read_as_eventbridge_writes_them() -> Result<()> {
+    use crate::template::parse_rate;
+    use std::time::Duration;
+    assert_eq!(parse_rate("rate(1 minute)")?, Duration::from_secs(60));
+    assert_eq!(parse_rate("rate(5 minutes)")?, Duration::from_secs(300));
+    assert_eq!(parse_rate("rate(2 hours)")?, Duration::from_secs(7200));
+    assert_eq!(parse_rate("rate(1 day)")?, Duration::from_secs(86_400));
+    for bad in [
+        "rate(0 minutes)",
+        "rate(1 minutes)",
+        "rate(2 minute)",
+        "rate(1 second)",
+        "rate(-1 minute)",
+        "rate(minute)",
+        "every minute",
+    ] {
+        assert!(parse_rate(bad).is_err(), "{bad}");
+    }
+    Ok(())
+}
+
 /// The repository's own template is what `portal-local up` and the end-to-end tests use: it must
-/// stay readable by this crate, and every function in it must have a handler.
+/// stay readable by this crate; every function with routes must have a handler, and every
+/// scheduled function a job.
 #[tokio::test]
 async fn the_repository_template_loads_and_every_function_has_a_handler() -> Result<()> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../template.yaml");
@@ -287,10 +330,28 @@ async fn the_repository_template_loads_and_every_function_has_a_handler() -> Res
             .as_deref()
             .context("a function without a binary")?;
         assert!(
-            crate::registry::handler_for(binary, &settings, &sdk, &env).is_some(),
-            "{} (binary {binary}) has no handler in registry.rs",
+            !function.events.is_empty() || !function.schedules.is_empty(),
+            "{} is neither routed nor scheduled",
             function.logical_id
         );
+        if !function.events.is_empty() {
+            assert!(
+                crate::registry::handler_for(binary, &settings, &sdk, &env).is_some(),
+                "{} (binary {binary}) has no handler in registry.rs",
+                function.logical_id
+            );
+        }
+        if !function.schedules.is_empty() {
+            assert!(
+                crate::registry::job_for(binary, &settings, &sdk, &env).is_some(),
+                "{} (binary {binary}) has no scheduled job in registry.rs",
+                function.logical_id
+            );
+        }
     }
+    assert!(
+        t.functions.iter().any(|f| !f.schedules.is_empty()),
+        "the waitlist sweeper is scheduled"
+    );
     Ok(())
 }

@@ -1,0 +1,201 @@
+//! A provider's published schedule: read back as published with its ETag, replaced only with
+//! the current one (`If-Match`), so two front-desk staff cannot overwrite each other unseen.
+
+use futures::future::join_all;
+use portal_tests::{Method, Reply, TestApp, assert_problem, single_winner, spawn_app};
+use serde_json::{Value, json};
+
+use crate::appointments_support::{DAYS, publish, unscheduled_provider};
+
+fn schedule_path(provider: &str) -> String {
+    format!("/providers/{provider}/schedule")
+}
+
+/// Weekday mornings, a holiday and a meeting, in the form the API gives back.
+fn mornings(start: &str) -> Value {
+    json!({
+        "weekly": DAYS[..5]
+            .iter()
+            .map(|day| json!({"day": day, "start": start, "end": "12:00"}))
+            .collect::<Vec<_>>(),
+        "closedDates": ["2031-12-25"],
+        "blocks": [{"start": "2031-12-24T14:00:00.000Z", "end": "2031-12-24T15:00:00.000Z"}],
+    })
+}
+
+/// The published parts of a schedule reply.
+fn as_published(reply: &Reply) -> Value {
+    json!({
+        "weekly": reply.body["weekly"],
+        "closedDates": reply.body["closedDates"],
+        "blocks": reply.body["blocks"],
+    })
+}
+
+async fn read(app: &TestApp, provider: &str) -> Reply {
+    let reply = app.get(&schedule_path(provider), &app.front_desk).await;
+    assert_eq!(reply.status, 200, "{reply:#?}");
+    reply
+}
+
+#[tokio::test]
+async fn appointments_a_schedule_reads_back_exactly_as_published_with_its_etag() {
+    let app = spawn_app().await;
+    let provider = unscheduled_provider(app).await;
+    let path = schedule_path(&provider);
+
+    // No hours yet: an empty schedule at version 0.
+    let empty = read(app, &provider).await;
+    assert_eq!(empty.header("etag").as_deref(), Some("\"0\""));
+    assert_eq!(
+        as_published(&empty),
+        json!({"weekly": [], "closedDates": [], "blocks": []})
+    );
+    assert!(empty.body["publishedAt"].is_null(), "{empty:#?}");
+    assert_eq!(empty.body["providerId"], provider.as_str());
+
+    let published = publish(app, &provider, mornings("08:00"), "\"0\"").await;
+    assert_eq!(published.status, 200, "{published:#?}");
+    assert_eq!(published.header("etag").as_deref(), Some("\"1\""));
+
+    // The front desk and clinicians read it as published.
+    for who in [&app.front_desk, &app.clinician] {
+        let reply = app.get(&path, who).await;
+        assert_eq!(reply.status, 200, "{reply:#?}");
+        assert_eq!(reply.header("etag").as_deref(), Some("\"1\""));
+        assert_eq!(as_published(&reply), mornings("08:00"));
+        assert_eq!(reply.body["timeZone"], "America/New_York");
+        assert!(reply.body["publishedAt"].is_string());
+    }
+
+    // Nobody else: patients, caregivers, the response team, admins; no token; no provider.
+    let patient = app.new_patient().await;
+    for who in [
+        &patient.actor,
+        &app.caregiver,
+        &app.response_team,
+        &app.admin,
+    ] {
+        assert_problem(&app.get(&path, who).await, 403, None);
+    }
+    assert_eq!(app.send(Method::GET, &path, None, None).await.status, 401);
+    for unknown in ["01KAZ0DEM0PR0V1DER00000001", "not-a-provider"] {
+        assert_problem(
+            &app.get(&schedule_path(unknown), &app.front_desk).await,
+            404,
+            None,
+        );
+    }
+}
+
+#[tokio::test]
+async fn appointments_replacing_a_schedule_needs_its_current_etag() {
+    let app = spawn_app().await;
+    let provider = unscheduled_provider(app).await;
+    let first = publish(app, &provider, mornings("08:00"), "\"0\"").await;
+    assert_eq!(first.status, 200, "{first:#?}");
+
+    // Missing If-Match: 428; stale, weak or vague: 412. Nothing is written.
+    let missing = app
+        .send(
+            Method::PUT,
+            &format!("/staff/providers/{provider}/schedule"),
+            Some(&app.front_desk),
+            Some(mornings("09:00")),
+        )
+        .await;
+    assert_problem(&missing, 428, None);
+    for stale in ["\"0\"", "\"2\"", "W/\"1\"", "*", "1"] {
+        let reply = publish(app, &provider, mornings("09:00"), stale).await;
+        assert_problem(&reply, 412, None);
+    }
+    // A provider without hours has nothing at version 1 either.
+    let other = unscheduled_provider(app).await;
+    assert_problem(
+        &publish(app, &other, mornings("09:00"), "\"1\"").await,
+        412,
+        None,
+    );
+    assert_eq!(
+        read(app, &other).await.header("etag").as_deref(),
+        Some("\"0\"")
+    );
+    let unchanged = read(app, &provider).await;
+    assert_eq!(unchanged.header("etag").as_deref(), Some("\"1\""));
+    assert_eq!(as_published(&unchanged), mornings("08:00"));
+
+    // Wrong role or no token, even with the current ETag: refused before anything is read.
+    let patient = app.new_patient().await;
+    for (who, status) in [
+        (Some(&app.clinician), 403),
+        (Some(&patient.actor), 403),
+        (None, 401),
+    ] {
+        let reply = match who {
+            Some(who) => {
+                app.send_with_headers(
+                    Method::PUT,
+                    &format!("/staff/providers/{provider}/schedule"),
+                    who,
+                    mornings("10:00"),
+                    &[("If-Match", "\"1\"")],
+                )
+                .await
+            }
+            None => {
+                app.send(
+                    Method::PUT,
+                    &format!("/staff/providers/{provider}/schedule"),
+                    None,
+                    Some(mornings("10:00")),
+                )
+                .await
+            }
+        };
+        assert_eq!(reply.status, status, "{reply:#?}");
+    }
+
+    // Bad input with the current ETag: 422 naming the field, nothing written.
+    let mut bad = mornings("09:00");
+    bad["closedDates"] = json!(["25 December"]);
+    assert_problem(
+        &publish(app, &provider, bad, "\"1\"").await,
+        422,
+        Some("closedDates[0]"),
+    );
+    assert_eq!(
+        read(app, &provider).await.header("etag").as_deref(),
+        Some("\"1\"")
+    );
+
+    // The current ETag replaces it, and moves it on.
+    let second = publish(app, &provider, mornings("09:00"), "\"1\"").await;
+    assert_eq!(second.status, 200, "{second:#?}");
+    assert_eq!(second.header("etag").as_deref(), Some("\"2\""));
+    let now = read(app, &provider).await;
+    assert_eq!(now.header("etag").as_deref(), Some("\"2\""));
+    assert_eq!(as_published(&now), mornings("09:00"));
+}
+
+#[tokio::test]
+async fn appointments_of_two_replacements_from_one_reading_one_wins() {
+    let app = spawn_app().await;
+    let provider = unscheduled_provider(app).await;
+    let first = publish(app, &provider, mornings("08:00"), "\"0\"").await;
+    assert_eq!(first.status, 200, "{first:#?}");
+    let etag = read(app, &provider).await.header("etag").expect("etag");
+
+    let starts = ["09:00", "09:20", "09:40", "10:00", "10:20", "10:40"];
+    let replies = join_all(
+        starts
+            .iter()
+            .map(|start| publish(app, &provider, mornings(start), &etag)),
+    )
+    .await;
+    let winner = single_winner(&replies, 412);
+    let won = as_published(winner);
+    assert_eq!(winner.header("etag").as_deref(), Some("\"2\""));
+    let now = read(app, &provider).await;
+    assert_eq!(now.header("etag").as_deref(), Some("\"2\""));
+    assert_eq!(as_published(&now), won, "the winner's hours, no one else's");
+}
