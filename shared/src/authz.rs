@@ -94,7 +94,7 @@ pub enum Action {
 
 impl Action {
     /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::RegisterPatient,
         Action::ReadProfile,
         Action::UpdateProfile,
