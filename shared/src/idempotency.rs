@@ -171,14 +171,13 @@ impl Idempotency {
             created_at: now,
             expires_at: now.plus(KEEP_FOR).unix_seconds(),
         };
-        let put = Put::builder()
-            .table_name(table)
-            .set_item(Some(store::to_item(&self.record, &record)?))
-            .condition_expression("attribute_not_exists(PK) OR expiresAt <= :now")
-            .expression_attribute_values(":now", store::number(now.unix_seconds()))
-            .build()
-            .map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        store::transact_put(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(store::to_item(&self.record, &record)?))
+                .condition_expression("attribute_not_exists(PK) OR expiresAt <= :now")
+                .expression_attribute_values(":now", store::number(now.unix_seconds())),
+        )
     }
 }
 

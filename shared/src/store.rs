@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::builders::PutBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -74,7 +76,7 @@ pub async fn newest_in_patient_partition<T: DeserializeOwned>(
     limit: i32,
     start_after: Option<Item>,
 ) -> Result<(Vec<T>, Option<Item>), ApiError> {
-    let output = dynamo
+    let query = dynamo
         .query()
         .table_name(table)
         .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
@@ -86,10 +88,15 @@ pub async fn newest_in_patient_partition<T: DeserializeOwned>(
         .scan_index_forward(false)
         .consistent_read(true)
         .limit(limit)
-        .set_exclusive_start_key(start_after)
-        .send()
-        .await
-        .map_err(sdk_error)?;
+        .set_exclusive_start_key(start_after);
+    query_page(query).await
+}
+
+/// Sends one Query and reads its page: the items as `T`, and where the next page starts.
+pub async fn query_page<T: DeserializeOwned>(
+    query: QueryFluentBuilder,
+) -> Result<(Vec<T>, Option<Item>), ApiError> {
+    let output = query.send().await.map_err(sdk_error)?;
     let items = output
         .items
         .unwrap_or_default()
@@ -97,6 +104,12 @@ pub async fn newest_in_patient_partition<T: DeserializeOwned>(
         .map(from_item)
         .collect::<Result<Vec<T>, ApiError>>()?;
     Ok((items, output.last_evaluated_key))
+}
+
+/// One Put of a transaction, as built (its condition, if any, set on `put`).
+pub fn transact_put(put: PutBuilder) -> Result<TransactWriteItem, ApiError> {
+    let put = put.build().map_err(ApiError::internal)?;
+    Ok(TransactWriteItem::builder().put(put).build())
 }
 
 /// Reads one item, strongly consistent; `projection` limits the attributes read.
@@ -122,13 +135,12 @@ pub fn create_puts(table: &str, items: Vec<Item>) -> Result<Vec<TransactWriteIte
     items
         .into_iter()
         .map(|item| {
-            let put = Put::builder()
-                .table_name(table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(PK)")
-                .build()
-                .map_err(ApiError::internal)?;
-            Ok(TransactWriteItem::builder().put(put).build())
+            transact_put(
+                Put::builder()
+                    .table_name(table)
+                    .set_item(Some(item))
+                    .condition_expression("attribute_not_exists(PK)"),
+            )
         })
         .collect()
 }

@@ -183,13 +183,12 @@ pub struct Repo<'a> {
 }
 
 fn put(table: &str, item: Item, condition: &str) -> Result<TransactWriteItem, ApiError> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression(condition)
-        .build()
-        .map_err(ApiError::internal)?;
-    Ok(TransactWriteItem::builder().put(put).build())
+    store::transact_put(
+        Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .condition_expression(condition),
+    )
 }
 
 impl Repo<'_> {
@@ -224,7 +223,7 @@ impl Repo<'_> {
         limit: i32,
         start_after: Option<Item>,
     ) -> Result<(Vec<Provider>, Option<Item>), ApiError> {
-        let output = self
+        let query = self
             .dynamo
             .query()
             .table_name(self.table)
@@ -232,17 +231,8 @@ impl Repo<'_> {
             .key_condition_expression("GSI1PK = :pk")
             .expression_attribute_values(":pk", string(keys::PROVIDER_DIRECTORY))
             .limit(limit)
-            .set_exclusive_start_key(start_after)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let items = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect::<Result<Vec<Provider>, ApiError>>()?;
-        Ok((items, output.last_evaluated_key))
+            .set_exclusive_start_key(start_after);
+        store::query_page::<Provider>(query).await
     }
 
     pub async fn schedule(&self, provider: ProviderId) -> Result<Option<StoredSchedule>, ApiError> {
@@ -378,14 +368,7 @@ impl Repo<'_> {
                 .key_condition_expression("GSI1PK = :pk AND GSI1SK < :now")
                 .scan_index_forward(false)
         };
-        let output = query.send().await.map_err(store::sdk_error)?;
-        let items = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect::<Result<Vec<Appointment>, ApiError>>()?;
-        Ok((items, output.last_evaluated_key))
+        store::query_page::<Appointment>(query).await
     }
 
     /// The first units of the visits of one practice day (the staff day view), in time order.
@@ -454,16 +437,15 @@ impl Repo<'_> {
         appointment: &Appointment,
         read_version: u64,
     ) -> Result<TransactWriteItem, ApiError> {
-        let put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(self.appointment_item(appointment)?))
-            .condition_expression("version = :version AND #status = :booked")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":version", number(read_version))
-            .expression_attribute_values(":booked", string("booked"))
-            .build()
-            .map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        store::transact_put(
+            Put::builder()
+                .table_name(self.table)
+                .set_item(Some(self.appointment_item(appointment)?))
+                .condition_expression("version = :version AND #status = :booked")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":version", number(read_version))
+                .expression_attribute_values(":booked", string("booked")),
+        )
     }
 
     fn unit_item(&self, unit: &SlotUnit, at: Timestamp, zone_date: &str) -> Result<Item, ApiError> {
@@ -489,14 +471,13 @@ impl Repo<'_> {
         at: Timestamp,
         zone_date: &str,
     ) -> Result<TransactWriteItem, ApiError> {
-        let put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(self.unit_item(unit, at, zone_date)?))
-            .condition_expression("attribute_not_exists(PK) OR holdUntil < :now")
-            .expression_attribute_values(":now", string(Timestamp::now().to_string()))
-            .build()
-            .map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        store::transact_put(
+            Put::builder()
+                .table_name(self.table)
+                .set_item(Some(self.unit_item(unit, at, zone_date)?))
+                .condition_expression("attribute_not_exists(PK) OR holdUntil < :now")
+                .expression_attribute_values(":now", string(Timestamp::now().to_string())),
+        )
     }
 
     /// Takes a unit an offer holds for this appointment, while the hold lasts.
@@ -506,15 +487,17 @@ impl Repo<'_> {
         at: Timestamp,
         zone_date: &str,
     ) -> Result<TransactWriteItem, ApiError> {
-        let put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(self.unit_item(unit, at, zone_date)?))
-            .condition_expression("appointmentId = :appointment AND holdUntil >= :now")
-            .expression_attribute_values(":appointment", string(unit.appointment_id.to_string()))
-            .expression_attribute_values(":now", string(Timestamp::now().to_string()))
-            .build()
-            .map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        store::transact_put(
+            Put::builder()
+                .table_name(self.table)
+                .set_item(Some(self.unit_item(unit, at, zone_date)?))
+                .condition_expression("appointmentId = :appointment AND holdUntil >= :now")
+                .expression_attribute_values(
+                    ":appointment",
+                    string(unit.appointment_id.to_string()),
+                )
+                .expression_attribute_values(":now", string(Timestamp::now().to_string())),
+        )
     }
 
     pub async fn waitlist_entry(
@@ -735,12 +718,7 @@ impl Repo<'_> {
             &keys::waitlist_offer_notification(now, entry.appointment_id),
             &notification,
         )?;
-        let put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(item))
-            .build()
-            .map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        store::transact_put(Put::builder().table_name(self.table).set_item(Some(item)))
     }
 
     /// Rewrites a unit the same appointment holds already (a reschedule that overlaps itself,
@@ -751,14 +729,16 @@ impl Repo<'_> {
         at: Timestamp,
         zone_date: &str,
     ) -> Result<TransactWriteItem, ApiError> {
-        let put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(self.unit_item(unit, at, zone_date)?))
-            .condition_expression("appointmentId = :appointment")
-            .expression_attribute_values(":appointment", string(unit.appointment_id.to_string()))
-            .build()
-            .map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        store::transact_put(
+            Put::builder()
+                .table_name(self.table)
+                .set_item(Some(self.unit_item(unit, at, zone_date)?))
+                .condition_expression("appointmentId = :appointment")
+                .expression_attribute_values(
+                    ":appointment",
+                    string(unit.appointment_id.to_string()),
+                ),
+        )
     }
 
     /// Frees a unit the appointment holds.
@@ -835,14 +815,13 @@ impl Repo<'_> {
         let mut next = counter.clone();
         next.version = read_version + 1;
         let item = store::to_item(&keys::booking_counter(patient), &next)?;
-        let put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(PK) OR version = :version")
-            .expression_attribute_values(":version", number(read_version))
-            .build()
-            .map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        store::transact_put(
+            Put::builder()
+                .table_name(self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(PK) OR version = :version")
+                .expression_attribute_values(":version", number(read_version)),
+        )
     }
 
     /// Moves or removes one appointment in the counter (cancel, reschedule), bumping its version

@@ -98,21 +98,12 @@ impl<'a> AuditTrail<'a> {
                     store::string(keys::audit_actor_partition(&actor)),
                 ),
         };
-        let output = request
+        let query = request
             .expression_attribute_values(":low", store::string(low))
             .expression_attribute_values(":high", store::string(high))
             .scan_index_forward(false)
             .limit(page.limit)
-            .set_exclusive_start_key(page.start_after.clone())
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let events = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect::<Result<Vec<AuditEvent>, ApiError>>()?;
-        Ok((events, output.last_evaluated_key))
+            .set_exclusive_start_key(page.start_after.clone());
+        store::query_page::<AuditEvent>(query).await
     }
 }

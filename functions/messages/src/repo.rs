@@ -81,13 +81,12 @@ pub struct ConversationStore<'a> {
 
 impl<'a> ConversationStore<'a> {
     fn put(&self, item: Item, condition: &str) -> Result<TransactWriteItem, ApiError> {
-        let put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(item))
-            .condition_expression(condition)
-            .build()
-            .map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        store::transact_put(
+            Put::builder()
+                .table_name(self.table)
+                .set_item(Some(item))
+                .condition_expression(condition),
+        )
     }
 
     /// The conversation, written only if it is new (`expected` = None) or still at `expected`.
@@ -103,15 +102,14 @@ impl<'a> ConversationStore<'a> {
         let Some(expected) = expected else {
             return self.put(item, "attribute_not_exists(PK)");
         };
-        let put = Put::builder()
-            .table_name(self.table)
-            .set_item(Some(item))
-            .condition_expression("#version = :expected")
-            .expression_attribute_names("#version", "version")
-            .expression_attribute_values(":expected", store::number(expected))
-            .build()
-            .map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        store::transact_put(
+            Put::builder()
+                .table_name(self.table)
+                .set_item(Some(item))
+                .condition_expression("#version = :expected")
+                .expression_attribute_names("#version", "version")
+                .expression_attribute_values(":expected", store::number(expected)),
+        )
     }
 
     fn message_write(
@@ -231,7 +229,7 @@ impl<'a> ConversationStore<'a> {
         limit: i32,
         start_after: Option<Item>,
     ) -> Result<(Vec<Message>, Option<Item>), ApiError> {
-        let output = self
+        let query = self
             .dynamo
             .query()
             .table_name(self.table)
@@ -247,17 +245,8 @@ impl<'a> ConversationStore<'a> {
             .scan_index_forward(true)
             .consistent_read(true)
             .limit(limit)
-            .set_exclusive_start_key(start_after)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let messages = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect::<Result<Vec<Message>, ApiError>>()?;
-        Ok((messages, output.last_evaluated_key))
+            .set_exclusive_start_key(start_after);
+        store::query_page::<Message>(query).await
     }
 
     /// One page of the patient's conversations, most recent activity first (GSI2).
@@ -267,7 +256,7 @@ impl<'a> ConversationStore<'a> {
         limit: i32,
         start_after: Option<Item>,
     ) -> Result<(Vec<Conversation>, Option<Item>), ApiError> {
-        let output = self
+        let query = self
             .dynamo
             .query()
             .table_name(self.table)
@@ -279,17 +268,8 @@ impl<'a> ConversationStore<'a> {
             )
             .scan_index_forward(false)
             .limit(limit)
-            .set_exclusive_start_key(start_after)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let conversations = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect::<Result<Vec<Conversation>, ApiError>>()?;
-        Ok((conversations, output.last_evaluated_key))
+            .set_exclusive_start_key(start_after);
+        store::query_page::<Conversation>(query).await
     }
 
     /// The patient's unread total across conversations.
@@ -380,14 +360,7 @@ impl<'a> ConversationStore<'a> {
             names.push(name);
         }
         let query = query.filter_expression(format!("#category IN ({})", names.join(", ")));
-        let output = query.send().await.map_err(store::sdk_error)?;
-        let conversations = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect::<Result<Vec<Conversation>, ApiError>>()?;
-        Ok((conversations, output.last_evaluated_key))
+        store::query_page::<Conversation>(query).await
     }
 
     /// How many conversations one inbox state of a category holds (all shards).

@@ -228,7 +228,7 @@ impl<'a> ProfileStore<'a> {
         &self,
         page: &PageRequest,
     ) -> Result<(Vec<ChangeRequest>, Option<Item>), ApiError> {
-        let output = self
+        let query = self
             .dynamo
             .query()
             .table_name(self.table)
@@ -237,17 +237,8 @@ impl<'a> ProfileStore<'a> {
             .expression_attribute_values(":queue", store::string(keys::PENDING_PROFILE_CHANGES))
             .scan_index_forward(true)
             .limit(page.limit)
-            .set_exclusive_start_key(page.start_after.clone())
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let changes = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect::<Result<Vec<ChangeRequest>, ApiError>>()?;
-        Ok((changes, output.last_evaluated_key))
+            .set_exclusive_start_key(page.start_after.clone());
+        store::query_page::<ChangeRequest>(query).await
     }
 
     /// Records staff's decision and the profile it results in, atomically: the profile must

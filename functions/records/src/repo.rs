@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use portal_shared::ApiError;
@@ -148,19 +149,14 @@ impl Records<'_> {
             .limit(limit)
             .set_exclusive_start_key(start_after);
         // Everything but the FHIR resource, and the keys a cursor resumes after.
-        let projected: Vec<&str> = SUMMARY_ATTRIBUTES
-            .iter()
-            .copied()
-            .chain([keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK])
-            .collect();
-        for (index, name) in projected.iter().enumerate() {
-            query = query.expression_attribute_names(format!("#p{index}"), *name);
-        }
-        query = query.projection_expression(
-            (0..projected.len())
-                .map(|index| format!("#p{index}"))
-                .collect::<Vec<_>>()
-                .join(", "),
+        query = projected(
+            query,
+            SUMMARY_ATTRIBUTES.iter().copied().chain([
+                keys::PK,
+                keys::SK,
+                keys::GSI1PK,
+                keys::GSI1SK,
+            ]),
         );
         query = match filter.category {
             Some(category) => query
@@ -211,29 +207,15 @@ impl Records<'_> {
         let mut page = Vec::new();
         let mut start = start_after;
         loop {
-            let output = self
-                .dynamo
-                .query()
-                .table_name(self.table)
-                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-                .expression_attribute_values(
-                    ":pk",
-                    string(keys::patient_partition(access.patient())),
-                )
-                .expression_attribute_values(":prefix", string(keys::RECORD_PREFIX))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(store::sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                let record: StoredRecord = store::from_item(item)?;
+            let (records, next) =
+                store::query_page::<StoredRecord>(self.record_items(access, start)).await?;
+            for record in records {
                 if !budget.admit(record.resource.len()) {
                     return Ok((page, true));
                 }
                 page.push(record);
             }
-            start = output.last_evaluated_key;
+            start = next;
             if start.is_none() {
                 return Ok((page, false));
             }
@@ -248,37 +230,34 @@ impl Records<'_> {
         let mut records = Vec::new();
         let mut start = None;
         loop {
-            let mut query = self.dynamo.query();
-            for (index, name) in SUMMARY_ATTRIBUTES.iter().enumerate() {
-                query = query.expression_attribute_names(format!("#p{index}"), *name);
-            }
-            let output = query
-                .projection_expression(
-                    (0..SUMMARY_ATTRIBUTES.len())
-                        .map(|index| format!("#p{index}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                )
-                .table_name(self.table)
-                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-                .expression_attribute_values(
-                    ":pk",
-                    string(keys::patient_partition(access.patient())),
-                )
-                .expression_attribute_values(":prefix", string(keys::RECORD_PREFIX))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(store::sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                records.push(store::from_item(item)?);
-            }
-            start = output.last_evaluated_key;
+            let query = projected(
+                self.record_items(access, start),
+                SUMMARY_ATTRIBUTES.iter().copied(),
+            );
+            let (page, next) = store::query_page::<StoredRecord>(query).await?;
+            records.extend(page);
+            start = next;
             if start.is_none() {
                 return Ok(records);
             }
         }
+    }
+
+    /// The Query of the patient's record items (sort keys `RECORD#...`) in key order, strongly
+    /// consistent, after `start_after`.
+    fn record_items(
+        &self,
+        access: &PatientAccess,
+        start_after: Option<Item>,
+    ) -> QueryFluentBuilder {
+        self.dynamo
+            .query()
+            .table_name(self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(":pk", string(keys::patient_partition(access.patient())))
+            .expression_attribute_values(":prefix", string(keys::RECORD_PREFIX))
+            .consistent_read(true)
+            .set_exclusive_start_key(start_after)
     }
 
     /// One page of the patient's import reports, newest first (import ids sort by time).
@@ -288,27 +267,15 @@ impl Records<'_> {
         start_after: Option<Item>,
         limit: i32,
     ) -> Result<(Vec<StoredImport>, Option<Item>), ApiError> {
-        let output = self
-            .dynamo
-            .query()
-            .table_name(self.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-            .expression_attribute_values(":pk", string(keys::patient_partition(access.patient())))
-            .expression_attribute_values(":prefix", string(keys::IMPORT_PREFIX))
-            .scan_index_forward(false)
-            .consistent_read(true)
-            .limit(limit)
-            .set_exclusive_start_key(start_after)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let imports = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(store::from_item)
-            .collect::<Result<Vec<StoredImport>, ApiError>>()?;
-        Ok((imports, output.last_evaluated_key))
+        store::newest_in_patient_partition(
+            self.dynamo,
+            self.table,
+            access,
+            keys::IMPORT_PREFIX,
+            limit,
+            start_after,
+        )
+        .await
     }
 
     pub async fn import_report(
@@ -400,6 +367,20 @@ const SUMMARY_ATTRIBUTES: [&str; 21] = [
     "updatedAt",
     "explanation",
 ];
+
+/// `query` reading only the `attributes` named (as `#p0, #p1...`: some are reserved words).
+fn projected<'n>(
+    mut query: QueryFluentBuilder,
+    attributes: impl Iterator<Item = &'n str>,
+) -> QueryFluentBuilder {
+    let mut placeholders = Vec::new();
+    for (index, name) in attributes.enumerate() {
+        let placeholder = format!("#p{index}");
+        query = query.expression_attribute_names(&placeholder, name);
+        placeholders.push(placeholder);
+    }
+    query.projection_expression(placeholders.join(", "))
+}
 
 /// The index key of an item (what a cursor resumes after).
 fn index_key(item: &Item) -> Item {
