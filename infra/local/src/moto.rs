@@ -13,6 +13,9 @@
 //!   ConditionExpression and applies the write as separate Python steps, so two concurrent
 //!   conditional updates can both succeed. The launcher serialises requests, which makes every
 //!   conditional write atomic as it is in DynamoDB (see the launcher for details).
+//! - moto answers a Query by walking the whole table and backs up whole tables before each
+//!   transaction; the launcher narrows both to the items a request touches (same results), so
+//!   a long test run does not slow down as its tables fill.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

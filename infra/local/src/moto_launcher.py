@@ -65,10 +65,168 @@ def add_revoke_token():
     CognitoIdpResponse.revoke_token = revoke_token
 
 
+def speed_up_dynamodb():
+    """Makes moto's DynamoDB cost what one request touches, not what the whole table holds.
+
+    moto 5.2 keeps a table as a dict of partitions, yet answers a Query on the table's own key by
+    walking every item of the table, and backs up every table a TransactWriteItems names (a deep
+    copy of all of it) in case it has to roll back. A test run writes tens of thousands of items,
+    so each Query and transaction got slower with every test, until requests queued for minutes
+    behind the serialising lock. The results are unchanged: a Query still sees exactly the items
+    of its partition, and a cancelled transaction still leaves every item as it was, because the
+    items it names (and only those) are copied before it starts and put back if it fails.
+    Index queries still walk the table, as DynamoDB's own cost model does not matter here.
+    """
+    import copy
+
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MockValidationException,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+
+    partition_of_query = threading.local()
+    walk_all_items = Table.all_items
+    query_on_all_items = Table.query
+
+    def all_items(self):
+        partition = getattr(partition_of_query, "key", None)
+        if partition is None or not self.range_key_attr:
+            return walk_all_items(self)
+        # .get: the table's defaultdict would otherwise grow an empty partition per miss.
+        return list(self.items.get(partition, {}).values())
+
+    def query(self, hash_key, *args, **kwargs):
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        if index_name or hash_key is None:
+            return query_on_all_items(self, hash_key, *args, **kwargs)
+        partition_of_query.key = hash_key
+        try:
+            return query_on_all_items(self, hash_key, *args, **kwargs)
+        finally:
+            partition_of_query.key = None
+
+    def transact_write_items(self, transact_items):
+        # moto's own implementation, with the whole-table backups replaced by item snapshots.
+        if len(transact_items) > 100:
+            raise TooManyTransactionsException()
+        snapshots = []  # (table, hash key, range key, the item as it was or None), in order
+
+        def rollback():
+            for table, hash_key, range_key, before in reversed(snapshots):
+                if before is None:
+                    table.delete_item(hash_key, range_key)
+                elif range_key is not None:
+                    table.items[hash_key][range_key] = before
+                else:
+                    table.items[hash_key] = before
+
+        target_items = set()
+
+        def check_unicity(table_name, key):
+            item = (str(table_name), str(dict(sorted(key.items()))))
+            if item in target_items:
+                raise MultipleTransactionsException()
+            target_items.add(item)
+
+        errors = []  # [(Code, Message, Item), ..]
+        for item in transact_items:
+            original_item = None
+            if len(list(item.keys())) > 1:
+                raise TransactWriteSingleOpException
+            try:
+                op_type, op = next(iter(item.items()))
+                if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+                    raise ValueError("Unsupported transaction operation")
+
+                table_name = op["TableName"]
+                condition_expression = op.get("ConditionExpression")
+                expression_attribute_names = op.get("ExpressionAttributeNames")
+                expression_attribute_values = op.get("ExpressionAttributeValues")
+                return_values_on_condition_check_failure = op.get(
+                    "ReturnValuesOnConditionCheckFailure"
+                )
+
+                table = self.get_table(table_name)
+                if op_type == "Put":
+                    attrs = op["Item"]
+                    key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+                    if table.range_key_attr is not None:
+                        key[table.range_key_attr] = attrs[table.range_key_attr]
+                else:
+                    key = op["Key"]
+
+                check_unicity(table_name, key)
+
+                hash_key, range_key = self.get_keys_value(table, key)
+                current = table.get_item(hash_key, range_key)
+                if op_type != "ConditionCheck":
+                    snapshots.append((table, hash_key, range_key, copy.deepcopy(current)))
+                if condition_expression is not None:
+                    condition_op = get_filter_expression(
+                        condition_expression,
+                        expression_attribute_names,
+                        expression_attribute_values,
+                    )
+                    if not condition_op.expr(current):
+                        if return_values_on_condition_check_failure == "ALL_OLD" and current:
+                            original_item = current.to_json()["Attributes"]
+                        raise ConditionalCheckFailed(item=original_item)
+
+                if op_type == "Put":
+                    self.put_item(
+                        table_name,
+                        op["Item"],
+                        condition_expression=condition_expression,
+                        expression_attribute_names=expression_attribute_names,
+                        expression_attribute_values=expression_attribute_values,
+                    )
+                elif op_type == "Delete":
+                    self.delete_item(
+                        table_name,
+                        key,
+                        condition_expression=condition_expression,
+                        expression_attribute_names=expression_attribute_names,
+                        expression_attribute_values=expression_attribute_values,
+                    )
+                elif op_type == "Update":
+                    self.update_item(
+                        table_name,
+                        key,
+                        update_expression=op["UpdateExpression"],
+                        condition_expression=condition_expression,
+                        expression_attribute_names=expression_attribute_names,
+                        expression_attribute_values=expression_attribute_values,
+                    )
+                errors.append((None, None, None))
+            except (MultipleTransactionsException, MockValidationException):
+                rollback()
+                raise
+            except ConditionalCheckFailed as e:
+                errors.append(("ConditionalCheckFailed", str(e.message), original_item))
+            except Exception as e:  # noqa: E722, as moto's own: any failure cancels
+                errors.append((type(e).__name__, str(e), original_item))
+
+        if any(code is not None for code, _, _ in errors):
+            rollback()
+            raise TransactionCanceledException(errors)
+
+    Table.all_items = all_items
+    Table.query = query
+    DynamoDBBackend.transact_write_items = transact_write_items
+
+
 def main():
     host, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
     add_revoke_token()
+    speed_up_dynamodb()
 
     # The parent decides when we stop: Ctrl-C in a terminal reaches the whole process group,
     # and the parent still needs moto while it shuts down gracefully.
