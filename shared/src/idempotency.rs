@@ -119,9 +119,14 @@ impl Idempotency {
             &call.caller().sub,
             &sha256_hex(&[route.as_bytes(), raw.as_bytes()]),
         );
-        // The request as sent: the path with its ids, and the body byte for byte.
-        let fingerprint =
-            sha256_hex(&[route.as_bytes(), call.path().as_bytes(), call.body_bytes()]);
+        // The request as sent: the path with its ids, its query (an import's `source`, a
+        // confirmation flag) and the body byte for byte.
+        let fingerprint = sha256_hex(&[
+            route.as_bytes(),
+            call.path().as_bytes(),
+            call.query_canonical().as_bytes(),
+            call.body_bytes(),
+        ]);
         Ok(Some(Idempotency {
             record,
             fingerprint,

@@ -17,6 +17,33 @@ import sys
 import threading
 
 
+class FairLock:
+    """A lock granted in the order it was asked for.
+
+    threading.Lock lets whichever thread the scheduler wakes take it next, so under a burst (fifty
+    simultaneous bookings, a large import) one request can wait behind hundreds that came later,
+    long enough for the local gateway to give up on its function. Tickets keep the wait of each
+    request to the work queued ahead of it.
+    """
+
+    def __init__(self):
+        self._changed = threading.Condition(threading.Lock())
+        self._next_ticket = 0
+        self._serving = 0
+
+    def __enter__(self):
+        with self._changed:
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            while ticket != self._serving:
+                self._changed.wait()
+
+    def __exit__(self, *exc):
+        with self._changed:
+            self._serving += 1
+            self._changed.notify_all()
+
+
 def serialise(app):
     """Wraps a WSGI app so that requests are handled one at a time.
 
@@ -24,7 +51,7 @@ def serialise(app):
     with moto_server's thread per request, another request can slip in between. The response body
     is drained inside the lock so that no lazy part of a handler runs outside it.
     """
-    lock = threading.Lock()
+    lock = FairLock()
 
     def serialised_app(environ, start_response):
         with lock:
