@@ -5,7 +5,10 @@ use futures::future::join_all;
 use portal_tests::{Method, Reply, TestApp, assert_problem, single_winner, spawn_app};
 use serde_json::{Value, json};
 
-use crate::appointments_support::{DAYS, publish, unscheduled_provider};
+use crate::appointments_support::{
+    DAYS, around_the_clock, hours_from_now, local_date, new_provider, open_slots, practice_zone,
+    publish, unscheduled_provider,
+};
 
 fn schedule_path(provider: &str) -> String {
     format!("/providers/{provider}/schedule")
@@ -198,4 +201,61 @@ async fn appointments_of_two_replacements_from_one_reading_one_wins() {
     let now = read(app, &provider).await;
     assert_eq!(now.header("etag").as_deref(), Some("\"2\""));
     assert_eq!(as_published(&now), won, "the winner's hours, no one else's");
+}
+
+#[tokio::test]
+async fn appointments_closed_dates_and_blocks_take_their_slots_away() {
+    let app = spawn_app().await;
+    let zone = practice_zone(app).await;
+    let provider = new_provider(app).await;
+    let from = hours_from_now(40);
+    let before = open_slots(app, &provider, "follow-up", from, 72).await;
+    // A whole practice day closed, and one meeting over a single slot on a later day.
+    let closed = local_date(&zone, &hours_from_now(72).to_string());
+    let on = |slots: &[String], date: &str| {
+        slots
+            .iter()
+            .filter(|start| local_date(&zone, start) == date)
+            .count()
+    };
+    // Three slots an hour, all day (69 or 75 on a daylight-saving day).
+    let that_day = on(&before, &closed);
+    assert!(that_day >= 69, "open all day before: {that_day}");
+    let meeting = open_slots(app, &provider, "follow-up", hours_from_now(104), 1).await[0].clone();
+    let meeting_at: portal_shared::timestamp::Timestamp =
+        portal_shared::timestamp::Timestamp::parse(&meeting).expect("start");
+    let meeting_end = meeting_at.plus(std::time::Duration::from_secs(20 * 60));
+    let mut hours = around_the_clock();
+    hours["closedDates"] = json!([closed]);
+    hours["blocks"] = json!([{"start": meeting, "end": meeting_end.to_string()}]);
+    let published = publish(app, &provider, hours, "\"1\"").await;
+    assert_eq!(published.status, 200, "{published:#?}");
+
+    let after = open_slots(app, &provider, "follow-up", from, 72).await;
+    assert_eq!(on(&after, &closed), 0, "the closed day has no slots");
+    assert!(!after.contains(&meeting), "the meeting's slot is gone");
+    let index = before.iter().position(|s| *s == meeting).expect("was open");
+    assert!(
+        after.contains(&before[index - 1]),
+        "the slot before the meeting stays"
+    );
+    assert!(
+        after.contains(&before[index + 1]),
+        "the slot after it stays"
+    );
+    assert_eq!(before.len() - after.len(), that_day + 1, "{closed}");
+    // A 40-minute visit may not end inside the meeting either.
+    let forty = open_slots(app, &provider, "new-patient", hours_from_now(103), 3).await;
+    assert!(
+        !forty.contains(&before[index - 1]),
+        "would overlap the meeting"
+    );
+    assert!(!forty.contains(&meeting));
+    // Bad exceptions name the field.
+    let mut bad = around_the_clock();
+    bad["closedDates"] = json!(["next tuesday"]);
+    bad["blocks"] = json!([{"start": meeting, "end": meeting}]);
+    let refused = publish(app, &provider, bad, "\"2\"").await;
+    assert_problem(&refused, 422, Some("closedDates[0]"));
+    assert_problem(&refused, 422, Some("blocks[0].end"));
 }
