@@ -219,6 +219,7 @@ pub async fn get_schedule(deps: &Deps, call: &Call) -> Result<Response<Body>, Ap
             doc: ScheduleDoc {
                 weekly: Vec::new(),
                 closed_dates: Vec::new(),
+                date_hours: Vec::new(),
                 blocks: Vec::new(),
             },
             published_at: None,

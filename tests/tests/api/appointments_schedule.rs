@@ -259,3 +259,61 @@ async fn appointments_closed_dates_and_blocks_take_their_slots_away() {
     assert_problem(&refused, 422, Some("closedDates[0]"));
     assert_problem(&refused, 422, Some("blocks[0].end"));
 }
+
+#[tokio::test]
+async fn appointments_a_date_with_hours_of_its_own_replaces_the_weekly_hours() {
+    let app = spawn_app().await;
+    let zone = practice_zone(app).await;
+    let provider = unscheduled_provider(app).await;
+    // 09:00-09:20 every day, but one date opens 10:00-11:00 instead (a late start).
+    let special = local_date(&zone, &hours_from_now(72).to_string());
+    let hours = json!({
+        "weekly": DAYS.iter().map(|day| json!({"day": day, "start": "09:00", "end": "09:20"})).collect::<Vec<_>>(),
+        "dateHours": [{"date": special, "hours": [{"start": "10:00", "end": "11:00"}]}],
+    });
+    let published = publish(app, &provider, hours, "\"0\"").await;
+    assert_eq!(published.status, 200, "{published:#?}");
+    assert_eq!(published.body["dateHours"][0]["date"], special.as_str());
+    let read_back = read(app, &provider).await;
+    assert_eq!(read_back.body["dateHours"], published.body["dateHours"]);
+
+    let slots = open_slots(app, &provider, "follow-up", hours_from_now(40), 72).await;
+    let local = |start: &String| {
+        let at: jiff::Timestamp = start.parse().expect("instant");
+        let zoned = at.to_zoned(zone.clone());
+        (
+            zoned.date().to_string(),
+            format!("{:02}:{:02}", zoned.hour(), zoned.minute()),
+        )
+    };
+    let on_special: Vec<String> = slots
+        .iter()
+        .map(local)
+        .filter(|(date, _)| *date == special)
+        .map(|(_, time)| time)
+        .collect();
+    assert_eq!(on_special, ["10:00", "10:20", "10:40"], "{slots:?}");
+    let elsewhere: Vec<(String, String)> = slots
+        .iter()
+        .map(local)
+        .filter(|(date, _)| *date != special)
+        .collect();
+    assert!(!elsewhere.is_empty());
+    assert!(
+        elsewhere.iter().all(|(_, time)| time == "09:00"),
+        "{elsewhere:?}"
+    );
+
+    // A date both closed and with hours, or hours off the grid, is refused by name.
+    let bad = json!({
+        "weekly": [],
+        "closedDates": [special],
+        "dateHours": [
+            {"date": special, "hours": [{"start": "10:00", "end": "11:00"}]},
+            {"date": "2031-01-02", "hours": [{"start": "10:05", "end": "11:00"}]},
+        ],
+    });
+    let refused = publish(app, &provider, bad, "\"1\"").await;
+    assert_problem(&refused, 422, Some("dateHours[0].date"));
+    assert_problem(&refused, 422, Some("dateHours[1].hours[0].start"));
+}
