@@ -521,7 +521,8 @@ impl Repo<'_> {
                         .expression_attribute_values(":low", string(low))
                         .expression_attribute_values(":high", string(high))
                         // Heads only: the other units of a visit, and offers' holds, stay out.
-                        .filter_expression("head = :head")
+                        .filter_expression("#head = :head")
+                        .expression_attribute_names("#head", "head")
                         .expression_attribute_values(":head", AttributeValue::Bool(true))
                 }
             };
@@ -562,9 +563,16 @@ impl Repo<'_> {
             let mut pending = Some(
                 KeysAndAttributes::builder()
                     .set_keys(Some(chunk.to_vec()))
+                    // Names for every attribute: none may collide with a reserved word.
                     .projection_expression(
-                        "SK, patientId, legalName, preferredName, appointmentId, reason",
+                        "#sk, #patient, #legal, #preferred, #appointment, #reason",
                     )
+                    .expression_attribute_names("#sk", keys::SK)
+                    .expression_attribute_names("#patient", "patientId")
+                    .expression_attribute_names("#legal", "legalName")
+                    .expression_attribute_names("#preferred", "preferredName")
+                    .expression_attribute_names("#appointment", "appointmentId")
+                    .expression_attribute_names("#reason", "reason")
                     .consistent_read(true)
                     .build()
                     .map_err(ApiError::internal)?,
@@ -629,13 +637,18 @@ impl Repo<'_> {
     /// Whether the patient wants appointment reminders (the profile's
     /// `communication.appointmentReminders`; yes when the profile or the setting is missing).
     pub async fn wants_reminders(&self, patient: PatientId) -> Result<bool, ApiError> {
-        let item = store::get_item(
-            self.dynamo,
-            self.table,
-            &keys::profile(patient),
-            Some("communication"),
-        )
-        .await?;
+        let item = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(keys::profile(patient).attributes()))
+            .projection_expression("#communication")
+            .expression_attribute_names("#communication", "communication")
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?
+            .item;
         Ok(match item {
             None => true,
             Some(item) => store::from_item::<ReminderPreference>(item)?
