@@ -149,10 +149,63 @@ pub fn create_puts(table: &str, items: Vec<Item>) -> Result<Vec<TransactWriteIte
 #[derive(Debug, PartialEq, Eq)]
 pub enum Transacted {
     Done,
-    /// Nothing was written: the conditions of these items (by index) did not hold.
+    /// Nothing was written: the conditions of these items (by index) did not hold. A real
+    /// answer about the data: retrying the same writes cannot succeed.
     ConditionsFailed(Vec<usize>),
-    /// Nothing was written: another transaction on the same items was in flight.
+    /// Nothing was written: another transaction on the same items was in flight
+    /// (`TransactionConflict`). Says nothing about the data: the same writes may well succeed
+    /// a moment later (see [`transact_retrying`]).
     Contention,
+}
+
+/// What a cancelled transaction's per-item reasons (in item order; `None` or `"None"` for an
+/// item that did not cause it) say. A failed condition wins over a conflict on another item:
+/// the condition is an answer about the data, which a retry would meet again. `None` when the
+/// reasons are neither (throttling, validation...): an error, not an outcome.
+pub fn cancellation_outcome<'a>(
+    reasons: impl IntoIterator<Item = Option<&'a str>>,
+) -> Option<Transacted> {
+    let mut failed = Vec::new();
+    let mut conflict = false;
+    for (index, code) in reasons.into_iter().enumerate() {
+        match code {
+            Some("ConditionalCheckFailed") => failed.push(index),
+            Some("TransactionConflict") => conflict = true,
+            _ => {}
+        }
+    }
+    if !failed.is_empty() {
+        Some(Transacted::ConditionsFailed(failed))
+    } else if conflict {
+        Some(Transacted::Contention)
+    } else {
+        None
+    }
+}
+
+/// True when a cancellation's reasons say DynamoDB was throttled (a 503, "try again later").
+fn cancelled_by_throttling<'a>(reasons: impl IntoIterator<Item = Option<&'a str>>) -> bool {
+    reasons.into_iter().any(|code| {
+        matches!(
+            code,
+            Some("ThrottlingError" | "ProvisionedThroughputExceeded" | "RequestLimitExceeded")
+        )
+    })
+}
+
+fn outcome_of(
+    error: &SdkError<TransactWriteItemsError, impl std::fmt::Debug>,
+) -> Option<Transacted> {
+    match error.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
+            cancellation_outcome(cancelled.cancellation_reasons().iter().map(|r| r.code()))
+        }
+        // Another request with the same client token is still running: a conflict too.
+        Some(TransactWriteItemsError::TransactionInProgressException(_)) => {
+            Some(Transacted::Contention)
+        }
+        _ => None,
+    }
 }
 
 /// Runs one transaction; a failed condition or a conflict is an answer, not an error.
@@ -167,11 +220,69 @@ pub async fn transact(
         .await
     {
         Ok(_) => Ok(Transacted::Done),
-        Err(error) => match failed_conditions(&error) {
-            Some(failed) => Ok(Transacted::ConditionsFailed(failed)),
-            None if is_transaction_conflict(&error) => Ok(Transacted::Contention),
-            None => Err(sdk_error(error)),
+        Err(error) => match outcome_of(&error) {
+            Some(outcome) => Ok(outcome),
+            None => {
+                let throttled = match error.as_service_error() {
+                    Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
+                        cancelled_by_throttling(
+                            cancelled.cancellation_reasons().iter().map(|r| r.code()),
+                        )
+                    }
+                    _ => false,
+                };
+                if throttled {
+                    Err(ApiError::Unavailable(Box::new(error)))
+                } else {
+                    Err(sdk_error(error))
+                }
+            }
         },
+    }
+}
+
+/// How many times [`transact_retrying`] sends a transaction that keeps meeting conflicts.
+pub const CONFLICT_ATTEMPTS: u32 = 4;
+
+/// Runs one transaction, and runs it again (after [`back_off`]) while it loses to a concurrent
+/// transaction on the same items, up to `attempts` times in all. Only [`Transacted::Contention`]
+/// is retried: a failed condition is the answer. Still `Contention` after the last attempt.
+/// For writes that stay valid unchanged; a caller whose items depend on what it read re-reads
+/// and rebuilds them itself, with [`back_off`] between attempts.
+pub async fn transact_retrying(
+    dynamo: &aws_sdk_dynamodb::Client,
+    items: Vec<TransactWriteItem>,
+    attempts: u32,
+) -> Result<Transacted, ApiError> {
+    let mut attempt = 0;
+    loop {
+        let outcome = transact(dynamo, items.clone()).await?;
+        attempt += 1;
+        if outcome != Transacted::Contention || attempt >= attempts {
+            return Ok(outcome);
+        }
+        back_off(attempt).await;
+    }
+}
+
+/// Sleeps before retry number `attempt` (1, 2, ...): a random time up to 20 ms × 2^attempt
+/// (capped at 320 ms), "full jitter", so that requests which collided once do not collide
+/// again in lockstep.
+pub async fn back_off(attempt: u32) {
+    tokio::time::sleep(back_off_delay(attempt, random_fraction())).await;
+}
+
+fn back_off_delay(attempt: u32, fraction: f64) -> std::time::Duration {
+    let ceiling_ms = 20u64 << attempt.clamp(1, 4);
+    std::time::Duration::from_micros((ceiling_ms as f64 * 1000.0 * fraction.clamp(0.0, 1.0)) as u64)
+}
+
+/// A random number in [0, 1) (from the OS; 0.5 should it ever be unavailable).
+fn random_fraction() -> f64 {
+    let mut bytes = [0u8; 4];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => f64::from(u32::from_le_bytes(bytes)) / (f64::from(u32::MAX) + 1.0),
+        Err(_) => 0.5,
     }
 }
 
@@ -222,33 +333,21 @@ where
 
 /// For a cancelled transaction: the index of each item whose condition failed. `None` when the
 /// transaction failed for another reason (throttling, a conflict with another transaction...).
-pub fn failed_conditions<R>(error: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<usize>> {
-    match error.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
-            let failed: Vec<usize> = cancelled
-                .cancellation_reasons()
-                .iter()
-                .enumerate()
-                .filter(|(_, reason)| reason.code() == Some("ConditionalCheckFailed"))
-                .map(|(index, _)| index)
-                .collect();
-            (!failed.is_empty()).then_some(failed)
-        }
+pub fn failed_conditions<R: std::fmt::Debug>(
+    error: &SdkError<TransactWriteItemsError, R>,
+) -> Option<Vec<usize>> {
+    match outcome_of(error) {
+        Some(Transacted::ConditionsFailed(failed)) => Some(failed),
         _ => None,
     }
 }
 
-/// True when a transaction lost a race with another one on the same items; DynamoDB asks the
-/// caller to retry, and so do we (409).
-pub fn is_transaction_conflict<R>(error: &SdkError<TransactWriteItemsError, R>) -> bool {
-    match error.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => cancelled
-            .cancellation_reasons()
-            .iter()
-            .any(|reason| reason.code() == Some("TransactionConflict")),
-        Some(TransactWriteItemsError::TransactionInProgressException(_)) => true,
-        _ => false,
-    }
+/// True when a transaction lost a race with another one on the same items (and no condition
+/// failed): worth retrying.
+pub fn is_transaction_conflict<R: std::fmt::Debug>(
+    error: &SdkError<TransactWriteItemsError, R>,
+) -> bool {
+    outcome_of(error) == Some(Transacted::Contention)
 }
 
 #[cfg(test)]
@@ -277,5 +376,48 @@ mod tests {
         )
         .expect("update");
         assert_eq!(update.expression, "SET #set0 = :set0, #set1 = :set1");
+    }
+
+    #[test]
+    fn cancellation_reasons_map_to_outcomes() {
+        let outcome = |codes: &[Option<&str>]| cancellation_outcome(codes.iter().copied());
+        assert_eq!(
+            outcome(&[Some("None"), Some("ConditionalCheckFailed"), None]),
+            Some(Transacted::ConditionsFailed(vec![1]))
+        );
+        assert_eq!(
+            outcome(&[Some("TransactionConflict"), Some("None")]),
+            Some(Transacted::Contention)
+        );
+        // A failed condition is the answer, whatever else conflicted.
+        assert_eq!(
+            outcome(&[
+                Some("TransactionConflict"),
+                Some("ConditionalCheckFailed"),
+                Some("ConditionalCheckFailed")
+            ]),
+            Some(Transacted::ConditionsFailed(vec![1, 2]))
+        );
+        assert_eq!(outcome(&[Some("ThrottlingError"), Some("None")]), None);
+        assert_eq!(outcome(&[Some("ValidationError")]), None);
+        assert_eq!(outcome(&[]), None);
+        assert!(cancelled_by_throttling([
+            Some("None"),
+            Some("ThrottlingError")
+        ]));
+        assert!(!cancelled_by_throttling([Some("TransactionConflict")]));
+    }
+
+    #[test]
+    fn back_off_grows_with_attempts_and_stays_bounded() {
+        let ms = |attempt, fraction| back_off_delay(attempt, fraction).as_millis();
+        assert_eq!(ms(1, 0.0), 0);
+        assert_eq!(ms(1, 0.999_999), 39);
+        assert_eq!(ms(2, 0.999_999), 79);
+        assert_eq!(ms(9, 0.999_999), 319, "capped");
+        for _ in 0..100 {
+            let fraction = random_fraction();
+            assert!((0.0..1.0).contains(&fraction));
+        }
     }
 }

@@ -9,7 +9,7 @@ use portal_shared::http::{Call, json};
 use portal_shared::idempotency::{Idempotency, StoredResponse};
 use portal_shared::ids::{AppointmentId, ProviderId};
 use portal_shared::person::clean_text;
-use portal_shared::store::{Transacted, transact};
+use portal_shared::store::{CONFLICT_ATTEMPTS, Transacted, back_off, transact, transact_retrying};
 use portal_shared::timestamp::Timestamp;
 use portal_shared::validation::FieldErrors;
 use serde::Deserialize;
@@ -19,8 +19,11 @@ use crate::repo::{Appointment, Provider, SlotUnit, Status};
 use crate::schedule::{self, Schedule, VisitType};
 use crate::view::AppointmentView;
 
-/// Attempts when the patient's own counter moved under us (their other booking in flight).
-const COUNTER_ATTEMPTS: usize = 5;
+/// Attempts at the booking transaction: when the patient's own counter moved under us (their
+/// other booking in flight), or the transaction lost to a concurrent one on the same items
+/// (`TransactionConflict`: says nothing about whether the slot is free), it is rebuilt and sent
+/// again after a jittered back-off.
+const BOOKING_ATTEMPTS: u32 = 5;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -33,6 +36,15 @@ struct BookRequest {
 
 pub fn slot_taken() -> ApiError {
     ApiError::Conflict("This slot was just taken; please choose another one.".into())
+}
+
+/// A booking that kept losing to concurrent transactions on the same items: the slot may well
+/// be free, so this is not "slot taken".
+pub fn try_again() -> ApiError {
+    ApiError::Conflict(
+        "Many bookings of these times are being made right now; please try again in a moment."
+            .into(),
+    )
 }
 
 pub fn busy() -> ApiError {
@@ -145,6 +157,12 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     }
     let now = Timestamp::now();
     check_slot(deps, &provider, visit, request.start, now).await?;
+    // The patient's reminder preference as it is now; a later change of the preference applies
+    // from the next booking or move (see the runbook).
+    let reminder_at = repo
+        .wants_reminders(patient)
+        .await?
+        .then(|| schedule::reminder_at(request.start, now));
     let appointment = Appointment {
         appointment_id: AppointmentId::generate(),
         patient_id: patient,
@@ -160,7 +178,7 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         cancelled_at: None,
         check_in: None,
         waitlisted_at: None,
-        reminder_at: Some(schedule::reminder_at(request.start, now)),
+        reminder_at,
         version: 1,
     };
     let location = call.link(&format!(
@@ -176,7 +194,10 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         patient_id: Some(patient),
     };
     let zone_date = schedule::local_date(&deps.practice.zone, appointment.start).to_string();
-    for _ in 0..COUNTER_ATTEMPTS {
+    for attempt in 1..=BOOKING_ATTEMPTS {
+        if attempt > 1 {
+            back_off(attempt - 1).await;
+        }
         let mut counter = repo.counter(&access).await?;
         let read_version = counter.version;
         counter.upcoming.retain(|_, start| *start > now);
@@ -221,11 +242,12 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
                 // Only the counter moved (the patient's other booking or cancellation): again.
                 continue;
             }
-            // Another booking of the same slot (or the patient's counter) was in flight.
-            Transacted::Contention => return Err(slot_taken()),
+            // Another transaction on the same slot (or the patient's counter) was in flight:
+            // nothing is known about the slot yet, so try again.
+            Transacted::Contention => continue,
         }
     }
-    Err(busy())
+    Err(try_again())
 }
 
 pub fn unit_of(appointment: &Appointment, head: bool) -> SlotUnit {
@@ -304,7 +326,7 @@ pub async fn cancel(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     }
     items.push(repo.update_counter(access.patient(), appointment.appointment_id, None)?);
     let freed = (appointment.provider_id, freed_start);
-    match transact(&deps.platform.dynamo, items).await? {
+    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
         Transacted::Done => {
             // The held slot is the earlier one: it goes first.
             if let Some(slot) = offered {
@@ -369,7 +391,10 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
     appointment.end = schedule::plus_minutes(request.start, visit.minutes);
     appointment.check_in = None;
     let old_reminder = appointment.reminder_at;
-    appointment.reminder_at = Some(schedule::reminder_at(appointment.start, now));
+    appointment.reminder_at = repo
+        .wants_reminders(appointment.patient_id)
+        .await?
+        .then(|| schedule::reminder_at(appointment.start, now));
     appointment.version += 1;
     let new_units = schedule::units(appointment.start, visit.minutes);
     let zone_date = schedule::local_date(&deps.practice.zone, appointment.start).to_string();
@@ -408,7 +433,7 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
         items.extend(repo.delete_reminder(old_reminder, appointment.appointment_id)?);
         items.extend(repo.put_reminder(&appointment)?);
     }
-    match transact(&deps.platform.dynamo, items).await? {
+    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
         Transacted::Done => {
             if let Some(slot) = offered {
                 crate::waitlist::offer_freed(

@@ -12,7 +12,7 @@ use portal_shared::ApiError;
 use portal_shared::authz::Action;
 use portal_shared::http::{Call, json};
 use portal_shared::person::{Email, Phone, clean_text};
-use portal_shared::store::{Transacted, transact};
+use portal_shared::store::{CONFLICT_ATTEMPTS, Transacted, transact_retrying};
 use portal_shared::timestamp::Timestamp;
 use portal_shared::validation::FieldErrors;
 use serde::Deserialize;
@@ -146,7 +146,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         repo.replace_appointment(&appointment, read_version)?,
         repo.rewrite_unit(&head, appointment.start, &zone_date)?,
     ];
-    match transact(&deps.platform.dynamo, items).await? {
+    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
         Transacted::Done => json(StatusCode::OK, &AppointmentView::new(&appointment)),
         Transacted::ConditionsFailed(_) | Transacted::Contention => Err(ApiError::Conflict(
             "This appointment changed at the same time; reload it and check in again.".into(),

@@ -13,7 +13,9 @@
 //! - `GET  /providers/{providerId}/slots?from=&to=&visitType=` — open slots (UTC instants).
 //! - `POST /patients/{patientId}/appointments` — book (the slot's units and the appointment in
 //!   one transaction, with the booking-limit counter's condition).
-//! - `GET  /patients/{patientId}/appointments?when=upcoming|past`.
+//! - `GET  /patients/{patientId}/appointments?when=upcoming|past`, and one appointment
+//!   `GET /patients/{patientId}/appointments/{appointmentId}` (where a booking's `Location`
+//!   points).
 //! - `POST /patients/{patientId}/appointments/{appointmentId}/cancel` and `.../reschedule`.
 //! - `POST /patients/{patientId}/appointments/{appointmentId}/check-in`.
 //! - `GET  /staff/appointments?date=&providerId=` — the day view, per practice or provider.
@@ -26,7 +28,10 @@
 //!
 //! Each booking also writes a reminder notification item (date and time only) due a day before
 //! the visit, moved and removed with the appointment, for a sender to pick up (the sender itself
-//! is not built).
+//! is not built) — unless the patient's profile says `communication.appointmentReminders:
+//! false`. The preference is read when the visit is booked or moved: turning reminders off
+//! later does not remove a reminder already written (the sender should check the preference
+//! again when it sends).
 
 mod booking;
 mod check_in;
@@ -57,6 +62,8 @@ pub const GET_SCHEDULE: Route = Route::new("GET", "/providers/{providerId}/sched
 pub const OPEN_SLOTS: Route = Route::new("GET", "/providers/{providerId}/slots");
 pub const BOOK: Route = Route::new("POST", "/patients/{patientId}/appointments");
 pub const LIST: Route = Route::new("GET", "/patients/{patientId}/appointments");
+pub const GET_APPOINTMENT: Route =
+    Route::new("GET", "/patients/{patientId}/appointments/{appointmentId}");
 pub const CANCEL: Route = Route::new(
     "POST",
     "/patients/{patientId}/appointments/{appointmentId}/cancel",
@@ -94,6 +101,7 @@ pub const ROUTES: &[Route] = &[
     OPEN_SLOTS,
     BOOK,
     LIST,
+    GET_APPOINTMENT,
     CANCEL,
     RESCHEDULE,
     CHECK_IN,
@@ -146,6 +154,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             booking::book(deps, &call).await
         } else if call.is(LIST) {
             lists::patient(deps, &call).await
+        } else if call.is(GET_APPOINTMENT) {
+            lists::one(deps, &call).await
         } else if call.is(CANCEL) {
             booking::cancel(deps, &call).await
         } else if call.is(RESCHEDULE) {

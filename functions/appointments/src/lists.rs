@@ -7,11 +7,13 @@ use portal_shared::authz::Action;
 use portal_shared::http::{Call, json};
 use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
 use portal_shared::pagination::PageRequest;
+use portal_shared::person::LegalName;
 use portal_shared::timestamp::Timestamp;
 use portal_shared::validation::FieldErrors;
 use serde::Serialize;
 
 use crate::Deps;
+use crate::repo::SlotUnit;
 use crate::schedule;
 use crate::view::AppointmentView;
 
@@ -51,13 +53,30 @@ pub async fn patient(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiErro
     )
 }
 
+/// `GET /patients/{patientId}/appointments/{appointmentId}`: one appointment, cancelled or
+/// not, with its check-in answers (where a booking's `Location` points). 404 for an id that is
+/// not this patient's.
+pub async fn one(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let (_access, appointment) = crate::booking::load(deps, call, Action::ReadAppointments).await?;
+    json(StatusCode::OK, &AppointmentView::new(&appointment))
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct DayEntry {
     appointment_id: AppointmentId,
     patient_id: PatientId,
+    /// The patient's legal name (`{given, family}`), from the profile; absent only when the
+    /// profile is gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patient_name: Option<LegalName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preferred_name: Option<String>,
     provider_id: ProviderId,
     visit_type: String,
+    /// Why the patient booked (as given at booking).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
     start: Timestamp,
     end: Timestamp,
     checked_in: bool,
@@ -72,8 +91,8 @@ struct Day<'a> {
 }
 
 /// `?date=YYYY-MM-DD` (the practice's local date; default today) `&providerId=` (optional):
-/// the day's booked visits in time order, with who has checked in. Each patient listed is an
-/// access to their data, audited in their log.
+/// the day's booked visits in time order, with each patient's name, the visit's reason and
+/// who has checked in. Each patient listed is an access to their data, audited in their log.
 pub async fn day(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let authorizer = deps.platform.authorizer();
     let access = authorizer.staff(call, Action::ViewDaySchedule).await?;
@@ -100,27 +119,33 @@ pub async fn day(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let Some(date) = date else {
         return Err(ApiError::internal("validated date missing"));
     };
+    let repo = deps.repo();
+    // One provider's day is read from the provider's own partition (their slot units of the
+    // day), not filtered out of the whole practice's.
+    let provider_day = match provider {
+        None => None,
+        Some(provider) => {
+            let (from, to) = schedule::local_day(zone, date).ok_or_else(|| {
+                ApiError::invalid("date", "is not a day of the practice's calendar")
+            })?;
+            Some((provider, from, to))
+        }
+    };
     let date = date.to_string();
-    let units = deps.repo().day(&date).await?;
-    let items: Vec<DayEntry> = units
+    let units: Vec<SlotUnit> = repo
+        .day(&date, provider_day)
+        .await?
         .into_iter()
-        .filter(|unit| unit.head && provider.is_none_or(|p| p == unit.provider_id))
-        .map(|unit| DayEntry {
-            appointment_id: unit.appointment_id,
-            patient_id: unit.patient_id,
-            provider_id: unit.provider_id,
-            visit_type: unit.visit_type,
-            start: unit.start,
-            end: unit.end,
-            checked_in: unit.checked_in,
-        })
+        .filter(|unit| unit.head && unit.hold_until.is_none())
         .collect();
-    let reached: Vec<(PatientId, String)> = items
+    // Each patient listed is an access to their data (the visit, its reason, their name),
+    // audited before any of it is read.
+    let reached: Vec<(PatientId, String)> = units
         .iter()
-        .map(|entry| {
+        .map(|unit| {
             (
-                entry.patient_id,
-                format!("appointments/{}", entry.appointment_id),
+                unit.patient_id,
+                format!("appointments/{}", unit.appointment_id),
             )
         })
         .collect();
@@ -129,6 +154,29 @@ pub async fn day(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
             .record_staff_access(call, &access, &reached)
             .await?;
     }
+    let visits: Vec<(PatientId, AppointmentId)> = units
+        .iter()
+        .map(|unit| (unit.patient_id, unit.appointment_id))
+        .collect();
+    let mut details = repo.visit_details(&visits).await?;
+    let items: Vec<DayEntry> = units
+        .into_iter()
+        .map(|unit| {
+            let found = details.remove(&unit.appointment_id).unwrap_or_default();
+            DayEntry {
+                appointment_id: unit.appointment_id,
+                patient_id: unit.patient_id,
+                patient_name: found.legal_name,
+                preferred_name: found.preferred_name,
+                provider_id: unit.provider_id,
+                visit_type: unit.visit_type,
+                reason: found.reason,
+                start: unit.start,
+                end: unit.end,
+                checked_in: unit.checked_in,
+            }
+        })
+        .collect();
     json(
         StatusCode::OK,
         &Day {

@@ -39,8 +39,11 @@ fn provider_in_path(call: &Call) -> Result<ProviderId, ApiError> {
         .ok_or(ApiError::NotFound)
 }
 
-/// `?specialty=&acceptingNewPatients=true|false` filter the page read (a practice's directory
-/// is small: one Query on the directory's index partition).
+/// `?specialty=&acceptingNewPatients=true|false` filter the directory (a practice's directory
+/// is small: Queries of the directory's index partition, in name order). The directory is read
+/// on until the page is full or the directory ends, so a filter never gives a short page with a
+/// cursor; the cursor is the key of the last provider answered, so the next page resumes just
+/// after it whatever the filter skipped.
 pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let mut errors = FieldErrors::new();
     let accepting = match call.query("acceptingNewPatients").as_deref() {
@@ -68,19 +71,16 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let Some(page) = page else {
         return Err(ApiError::internal("page request missing"));
     };
-    let (providers, last) = deps
+    let matches = |p: &Provider| {
+        specialty
+            .as_ref()
+            .is_none_or(|s| p.specialty.to_lowercase() == *s)
+            && accepting.is_none_or(|a| p.accepting_new_patients == a)
+    };
+    let (items, last) = deps
         .repo()
-        .providers(page.limit, page.start_after.clone())
+        .providers(page.limit, page.start_after.clone(), matches)
         .await?;
-    let items: Vec<Provider> = providers
-        .into_iter()
-        .filter(|p| {
-            specialty
-                .as_ref()
-                .is_none_or(|s| p.specialty.to_lowercase() == *s)
-        })
-        .filter(|p| accepting.is_none_or(|a| p.accepting_new_patients == a))
-        .collect();
     json(
         StatusCode::OK,
         &page.page(items, last, &deps.platform.cursor_key)?,
@@ -219,6 +219,7 @@ pub async fn get_schedule(deps: &Deps, call: &Call) -> Result<Response<Body>, Ap
             doc: ScheduleDoc {
                 weekly: Vec::new(),
                 closed_dates: Vec::new(),
+                date_hours: Vec::new(),
                 blocks: Vec::new(),
             },
             published_at: None,

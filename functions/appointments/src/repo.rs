@@ -1,13 +1,18 @@
 //! The appointments' items and the transactions that keep a slot and its appointment together.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
+};
 use portal_shared::ApiError;
 use portal_shared::authz::PatientAccess;
 use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
 use portal_shared::keys::{self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, Key};
+use portal_shared::pagination::MAX_LIMIT;
+use portal_shared::person::LegalName;
 use portal_shared::store::{self, Item, number, string};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -153,6 +158,10 @@ pub struct WaitlistEntry {
     pub requested_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<Offer>,
+    /// Slots (their starts) this entry was offered and let lapse: never offered to it again,
+    /// so a lapsed slot moves down the line instead of returning to the first patient.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passed: Vec<Timestamp>,
 }
 
 /// The notification of an offer, for a sender: ids and the slot's date and time only.
@@ -175,6 +184,91 @@ pub struct Counter {
     pub upcoming: BTreeMap<String, Timestamp>,
     #[serde(default)]
     pub version: u64,
+}
+
+/// What the day view shows staff about a visit besides its slot: the patient's name (from the
+/// profile) and the reason given at booking (from the appointment).
+#[derive(Debug, Clone, Default)]
+pub struct VisitDetails {
+    pub legal_name: Option<LegalName>,
+    pub preferred_name: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProfileNames {
+    patient_id: PatientId,
+    legal_name: LegalName,
+    #[serde(default)]
+    preferred_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AppointmentReason {
+    appointment_id: AppointmentId,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReminderPreference {
+    #[serde(default)]
+    communication: Option<Communication>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Communication {
+    #[serde(default = "yes")]
+    appointment_reminders: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One page of a list that is filtered after it is read (DynamoDB's `Limit` counts the items
+/// read, not those kept): reads on from `start_after` until `limit` items pass `keep` or the
+/// data ends. The position to resume from is that of the last item kept (`position` rebuilds
+/// its key attributes), so the next page starts just after it, whatever was read and skipped;
+/// `None` when the data ended.
+pub async fn filled_page<T: serde::de::DeserializeOwned>(
+    query: impl Fn(Option<Item>) -> QueryFluentBuilder,
+    limit: i32,
+    mut start_after: Option<Item>,
+    keep: impl Fn(&T) -> bool,
+    position: impl Fn(&T) -> Item,
+) -> Result<(Vec<T>, Option<Item>), ApiError> {
+    let wanted = usize::try_from(limit.max(1)).unwrap_or(1);
+    let mut kept = Vec::new();
+    loop {
+        let (read, last) =
+            store::query_page::<T>(query(start_after.take()).limit(MAX_LIMIT)).await?;
+        let mut read = read.into_iter();
+        for item in read.by_ref() {
+            if keep(&item) {
+                kept.push(item);
+                if kept.len() == wanted {
+                    break;
+                }
+            }
+        }
+        if kept.len() == wanted {
+            let more = read.len() > 0 || last.is_some();
+            let resume = if more {
+                kept.last().map(&position)
+            } else {
+                None
+            };
+            return Ok((kept, resume));
+        }
+        match last {
+            Some(last) => start_after = Some(last),
+            None => return Ok((kept, None)),
+        }
+    }
 }
 
 pub struct Repo<'a> {
@@ -217,22 +311,42 @@ impl Repo<'_> {
         store::create_puts(self.table, vec![item])
     }
 
-    /// One page of the directory, in name order.
+    /// Where `provider` is in the directory (its key attributes in the directory's index): a
+    /// page ending with it resumes just after it.
+    pub fn directory_position(&self, provider: &Provider) -> Item {
+        let mut position = keys::provider(provider.provider_id).attributes();
+        position.insert(GSI1PK.into(), string(keys::PROVIDER_DIRECTORY));
+        position.insert(
+            GSI1SK.into(),
+            string(keys::provider_directory_sort(
+                &provider.name,
+                provider.provider_id,
+            )),
+        );
+        position
+    }
+
+    /// One page of the directory in name order, of the providers `keep` accepts (see
+    /// [`filled_page`]).
     pub async fn providers(
         &self,
         limit: i32,
         start_after: Option<Item>,
+        keep: impl Fn(&Provider) -> bool,
     ) -> Result<(Vec<Provider>, Option<Item>), ApiError> {
-        let query = self
-            .dynamo
-            .query()
-            .table_name(self.table)
-            .index_name(GSI1)
-            .key_condition_expression("GSI1PK = :pk")
-            .expression_attribute_values(":pk", string(keys::PROVIDER_DIRECTORY))
-            .limit(limit)
-            .set_exclusive_start_key(start_after);
-        store::query_page::<Provider>(query).await
+        let query = |start_after| {
+            self.dynamo
+                .query()
+                .table_name(self.table)
+                .index_name(GSI1)
+                .key_condition_expression("GSI1PK = :pk")
+                .expression_attribute_values(":pk", string(keys::PROVIDER_DIRECTORY))
+                .set_exclusive_start_key(start_after)
+        };
+        filled_page(query, limit, start_after, keep, |p| {
+            self.directory_position(p)
+        })
+        .await
     }
 
     pub async fn schedule(&self, provider: ProviderId) -> Result<Option<StoredSchedule>, ApiError> {
@@ -335,7 +449,8 @@ impl Repo<'_> {
     }
 
     /// A page of the patient's appointments by start: upcoming (from `now`, soonest first,
-    /// booked ones only) or past (most recent first).
+    /// booked ones only) or past (most recent first). Cancelled visits are skipped from the
+    /// upcoming list page by page until the page is full (see [`filled_page`]).
     pub async fn by_start(
         &self,
         access: &PatientAccess,
@@ -344,57 +459,221 @@ impl Repo<'_> {
         limit: i32,
         start_after: Option<Item>,
     ) -> Result<(Vec<Appointment>, Option<Item>), ApiError> {
-        let mut query = self
-            .dynamo
-            .query()
-            .table_name(self.table)
-            .index_name(GSI1)
-            .expression_attribute_values(
-                ":pk",
-                string(keys::patient_appointments(access.patient())),
-            )
-            .expression_attribute_values(":now", string(now.to_string()))
-            .limit(limit)
-            .set_exclusive_start_key(start_after);
-        query = if upcoming {
-            query
-                .key_condition_expression("GSI1PK = :pk AND GSI1SK >= :now")
-                .filter_expression("#status = :booked")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":booked", string("booked"))
-                .scan_index_forward(true)
-        } else {
-            query
-                .key_condition_expression("GSI1PK = :pk AND GSI1SK < :now")
-                .scan_index_forward(false)
-        };
-        store::query_page::<Appointment>(query).await
-    }
-
-    /// The first units of the visits of one practice day (the staff day view), in time order.
-    pub async fn day(&self, local_date: &str) -> Result<Vec<SlotUnit>, ApiError> {
-        let mut found = Vec::new();
-        let mut start_after = None;
-        loop {
-            let output = self
+        let patient = access.patient();
+        let query = |start_after| {
+            let query = self
                 .dynamo
                 .query()
                 .table_name(self.table)
                 .index_name(GSI1)
-                .key_condition_expression("GSI1PK = :pk")
-                .expression_attribute_values(":pk", string(keys::practice_day(local_date)))
-                .set_exclusive_start_key(start_after)
-                .send()
-                .await
-                .map_err(store::sdk_error)?;
+                .expression_attribute_values(":pk", string(keys::patient_appointments(patient)))
+                .expression_attribute_values(":now", string(now.to_string()))
+                .set_exclusive_start_key(start_after);
+            if upcoming {
+                query
+                    .key_condition_expression("GSI1PK = :pk AND GSI1SK >= :now")
+                    .scan_index_forward(true)
+            } else {
+                query
+                    .key_condition_expression("GSI1PK = :pk AND GSI1SK < :now")
+                    .scan_index_forward(false)
+            }
+        };
+        filled_page(
+            query,
+            limit,
+            start_after,
+            |appointment: &Appointment| !upcoming || appointment.status == Status::Booked,
+            |appointment| self.appointment_position(appointment),
+        )
+        .await
+    }
+
+    /// The first units of the visits of one practice day (the staff day view), in time order:
+    /// the whole practice's (one Query of the day's GSI1 partition), or one provider's (one
+    /// Query of the provider's own partition, the slot units from `from` until `to`).
+    pub async fn day(
+        &self,
+        local_date: &str,
+        provider: Option<(ProviderId, Timestamp, Timestamp)>,
+    ) -> Result<Vec<SlotUnit>, ApiError> {
+        let mut found: Vec<SlotUnit> = Vec::new();
+        let mut start_after = None;
+        loop {
+            let query = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .set_exclusive_start_key(start_after);
+            let query = match provider {
+                None => query
+                    .index_name(GSI1)
+                    .key_condition_expression("GSI1PK = :pk")
+                    .expression_attribute_values(":pk", string(keys::practice_day(local_date))),
+                Some((provider, from, to)) => {
+                    let (low, high) = keys::slot_unit_range(from, to);
+                    query
+                        .key_condition_expression("PK = :pk AND SK BETWEEN :low AND :high")
+                        .expression_attribute_values(
+                            ":pk",
+                            string(keys::provider_partition(provider)),
+                        )
+                        .expression_attribute_values(":low", string(low))
+                        .expression_attribute_values(":high", string(high))
+                        // Heads only: the other units of a visit, and offers' holds, stay out.
+                        .filter_expression("#head = :head")
+                        .expression_attribute_names("#head", "head")
+                        .expression_attribute_values(":head", AttributeValue::Bool(true))
+                }
+            };
+            let output = query.send().await.map_err(store::sdk_error)?;
             for item in output.items.unwrap_or_default() {
                 found.push(store::from_item(item)?);
             }
             match output.last_evaluated_key {
                 Some(last) => start_after = Some(last),
-                None => return Ok(found),
+                None => break,
             }
         }
+        if let Some((_, from, to)) = provider {
+            found.retain(|unit| unit.start >= from && unit.start < to);
+        }
+        Ok(found)
+    }
+
+    /// The names and visit reasons the day view shows staff, with BatchGetItem (100 keys a
+    /// request; unprocessed keys are asked again): each patient's profile (the name attributes
+    /// only) and each appointment (its reason only). Missing items leave their fields empty.
+    pub async fn visit_details(
+        &self,
+        visits: &[(PatientId, AppointmentId)],
+    ) -> Result<HashMap<AppointmentId, VisitDetails>, ApiError> {
+        let mut keys_wanted: Vec<Item> = Vec::new();
+        let mut patients: Vec<PatientId> = Vec::new();
+        for (patient, appointment) in visits {
+            if !patients.contains(patient) {
+                patients.push(*patient);
+                keys_wanted.push(keys::profile(*patient).attributes());
+            }
+            keys_wanted.push(keys::appointment(*patient, *appointment).attributes());
+        }
+        let mut names: HashMap<PatientId, ProfileNames> = HashMap::new();
+        let mut reasons: HashMap<AppointmentId, String> = HashMap::new();
+        for chunk in keys_wanted.chunks(100) {
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.to_vec()))
+                    // Names for every attribute: none may collide with a reserved word.
+                    .projection_expression(
+                        "#sk, #patient, #legal, #preferred, #appointment, #reason",
+                    )
+                    .expression_attribute_names("#sk", keys::SK)
+                    .expression_attribute_names("#patient", "patientId")
+                    .expression_attribute_names("#legal", "legalName")
+                    .expression_attribute_names("#preferred", "preferredName")
+                    .expression_attribute_names("#appointment", "appointmentId")
+                    .expression_attribute_names("#reason", "reason")
+                    .consistent_read(true)
+                    .build()
+                    .map_err(ApiError::internal)?,
+            );
+            let mut attempt = 0;
+            while let Some(request) = pending.take() {
+                let output = self
+                    .dynamo
+                    .batch_get_item()
+                    .request_items(self.table, request)
+                    .send()
+                    .await
+                    .map_err(store::sdk_error)?;
+                let items = output
+                    .responses
+                    .and_then(|mut tables| tables.remove(self.table))
+                    .unwrap_or_default();
+                for item in items {
+                    let is_profile = item
+                        .get(keys::SK)
+                        .and_then(|sk| sk.as_s().ok())
+                        .is_some_and(|sk| sk == keys::PROFILE_SK);
+                    if is_profile {
+                        let profile: ProfileNames = store::from_item(item)?;
+                        names.insert(profile.patient_id, profile);
+                    } else {
+                        let visit: AppointmentReason = store::from_item(item)?;
+                        reasons.insert(visit.appointment_id, visit.reason);
+                    }
+                }
+                pending = output
+                    .unprocessed_keys
+                    .and_then(|mut tables| tables.remove(self.table))
+                    .filter(|rest| !rest.keys().is_empty());
+                if pending.is_some() {
+                    attempt += 1;
+                    if attempt > 5 {
+                        return Err(ApiError::Unavailable(
+                            "the day's details could not all be read".into(),
+                        ));
+                    }
+                    store::back_off(attempt).await;
+                }
+            }
+        }
+        Ok(visits
+            .iter()
+            .map(|(patient, appointment)| {
+                let profile = names.get(patient);
+                (
+                    *appointment,
+                    VisitDetails {
+                        legal_name: profile.map(|p| p.legal_name.clone()),
+                        preferred_name: profile.and_then(|p| p.preferred_name.clone()),
+                        reason: reasons.get(appointment).cloned(),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// Whether the patient wants appointment reminders (the profile's
+    /// `communication.appointmentReminders`; yes when the profile or the setting is missing).
+    pub async fn wants_reminders(&self, patient: PatientId) -> Result<bool, ApiError> {
+        let item = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(keys::profile(patient).attributes()))
+            .projection_expression("#communication")
+            .expression_attribute_names("#communication", "communication")
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store::sdk_error)?
+            .item;
+        Ok(match item {
+            None => true,
+            Some(item) => store::from_item::<ReminderPreference>(item)?
+                .communication
+                .is_none_or(|c| c.appointment_reminders),
+        })
+    }
+
+    /// Where `appointment` is in the patient's by-start index: a page ending with it resumes
+    /// just after it.
+    fn appointment_position(&self, appointment: &Appointment) -> Item {
+        let mut position =
+            keys::appointment(appointment.patient_id, appointment.appointment_id).attributes();
+        position.insert(
+            GSI1PK.into(),
+            string(keys::patient_appointments(appointment.patient_id)),
+        );
+        position.insert(
+            GSI1SK.into(),
+            string(keys::appointment_by_start(
+                appointment.start,
+                appointment.appointment_id,
+            )),
+        );
+        position
     }
 
     // ---- the items of transactions ------------------------------------------------------

@@ -7,7 +7,7 @@
 //! covers (a 40-minute visit takes two): two bookings that overlap share a unit, and DynamoDB
 //! lets only one create it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
@@ -159,6 +159,25 @@ pub struct WeeklyHours {
     pub end: String,
 }
 
+/// Hours of one local time range, `HH:MM` (the end may be `24:00`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Hours {
+    pub start: String,
+    pub end: String,
+}
+
+/// The hours of one local date, replacing the weekly hours of its weekday for that date only
+/// (extra Saturday hours, a short day before a holiday).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DateHours {
+    /// A local date, `YYYY-MM-DD`.
+    pub date: String,
+    /// At least one range; a date without any hours is a closed date.
+    pub hours: Vec<Hours>,
+}
+
 /// A one-off block (a meeting, leave): no slot overlaps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -175,6 +194,9 @@ pub struct ScheduleDoc {
     /// Local dates (`YYYY-MM-DD`) without any hours: holidays, leave.
     #[serde(default)]
     pub closed_dates: Vec<String>,
+    /// Dates whose hours differ from the weekly ones (each replaces its weekday's hours).
+    #[serde(default)]
+    pub date_hours: Vec<DateHours>,
     #[serde(default)]
     pub blocks: Vec<Block>,
 }
@@ -190,6 +212,8 @@ struct Window {
 pub struct Schedule {
     windows: Vec<Window>,
     closed: BTreeSet<Date>,
+    /// Per date, its own windows (minutes after local midnight), replacing the weekly ones.
+    dated: BTreeMap<Date, Vec<(i64, i64)>>,
     blocks: Vec<(jiff::Timestamp, jiff::Timestamp)>,
 }
 
@@ -276,6 +300,52 @@ impl Schedule {
                 None => errors.add(format!("closedDates[{index}]"), "must be a date YYYY-MM-DD"),
             }
         }
+        let mut dated: BTreeMap<Date, Vec<(i64, i64)>> = BTreeMap::new();
+        if doc.date_hours.len() > 366 {
+            errors.add("dateHours", "must have at most 366 entries");
+        }
+        for (index, entry) in doc.date_hours.iter().enumerate() {
+            let field = format!("dateHours[{index}]");
+            let Some(date) = parse_date(&entry.date) else {
+                errors.add(format!("{field}.date"), "must be a date YYYY-MM-DD");
+                continue;
+            };
+            if closed.contains(&date) {
+                errors.add(format!("{field}.date"), "is a closed date");
+            } else if dated.contains_key(&date) {
+                errors.add(format!("{field}.date"), "has hours listed already");
+            }
+            if entry.hours.is_empty() || entry.hours.len() > 10 {
+                errors.add(
+                    format!("{field}.hours"),
+                    "must list 1 to 10 ranges (a date without hours is a closed date)",
+                );
+            }
+            let mut ranges: Vec<(i64, i64)> = Vec::new();
+            for (at, hours) in entry.hours.iter().enumerate() {
+                let start = errors.check(
+                    &format!("{field}.hours[{at}].start"),
+                    minutes_of(&hours.start, false),
+                );
+                let end = errors.check(
+                    &format!("{field}.hours[{at}].end"),
+                    minutes_of(&hours.end, true),
+                );
+                if let (Some(start), Some(end)) = (start, end) {
+                    if end <= start {
+                        errors.add(format!("{field}.hours[{at}].end"), "must be after start");
+                    } else if ranges.iter().any(|(s, e)| *s < end && start < *e) {
+                        errors.add(
+                            format!("{field}.hours[{at}]"),
+                            "overlaps other hours on the same date",
+                        );
+                    } else {
+                        ranges.push((start, end));
+                    }
+                }
+            }
+            dated.entry(date).or_insert(ranges);
+        }
         let mut blocks = Vec::new();
         if doc.blocks.len() > 366 {
             errors.add("blocks", "must have at most 366 entries");
@@ -291,6 +361,7 @@ impl Schedule {
         Ok(Schedule {
             windows,
             closed,
+            dated,
             blocks,
         })
     }
@@ -314,16 +385,21 @@ impl Schedule {
         let mut date = first.yesterday().unwrap_or(first);
         while date <= last {
             if !self.closed.contains(&date) {
-                let mut windows: Vec<&Window> = self
-                    .windows
-                    .iter()
-                    .filter(|w| w.day == date.weekday())
-                    .collect();
-                windows.sort_by_key(|w| w.start);
-                for window in windows {
+                // A date with hours of its own uses them instead of its weekday's.
+                let mut windows: Vec<(i64, i64)> = match self.dated.get(&date) {
+                    Some(ranges) => ranges.clone(),
+                    None => self
+                        .windows
+                        .iter()
+                        .filter(|w| w.day == date.weekday())
+                        .map(|w| (w.start, w.end))
+                        .collect(),
+                };
+                windows.sort();
+                for (window_start, window_end) in windows {
                     let (Some(start), Some(end)) = (
-                        local_instant(zone, date, window.start),
-                        local_instant(zone, date, window.end),
+                        local_instant(zone, date, window_start),
+                        local_instant(zone, date, window_end),
                     ) else {
                         continue;
                     };
@@ -441,6 +517,7 @@ mod tests {
                 })
                 .collect(),
             closed_dates: vec![],
+            date_hours: vec![],
             blocks: vec![],
         }
     }
@@ -612,5 +689,107 @@ mod tests {
         assert!(minutes_of("24:00", true).is_ok());
         assert!(minutes_of("24:00", false).is_err());
         assert!(minutes_of("9:00", false).is_err());
+    }
+
+    #[test]
+    fn a_date_with_hours_of_its_own_replaces_its_weekdays_hours() {
+        let mut doc = every_day("09:00", "10:00");
+        // Monday 2026-06-01: a short day; Tuesday 2026-06-02: afternoon hours instead.
+        doc.date_hours = vec![
+            DateHours {
+                date: "2026-06-01".into(),
+                hours: vec![Hours {
+                    start: "09:00".into(),
+                    end: "09:20".into(),
+                }],
+            },
+            DateHours {
+                date: "2026-06-02".into(),
+                hours: vec![
+                    Hours {
+                        start: "15:00".into(),
+                        end: "15:20".into(),
+                    },
+                    Hours {
+                        start: "13:00".into(),
+                        end: "13:20".into(),
+                    },
+                ],
+            },
+        ];
+        let schedule = Schedule::parse(&doc).expect("valid");
+        let slots = schedule.slots(
+            &zone(),
+            20,
+            at("2026-06-01T00:00:00Z"),
+            at("2026-06-04T00:00:00Z"),
+            at("2026-01-01T00:00:00Z"),
+        );
+        assert_eq!(
+            strings(&slots),
+            [
+                // 09:00 EDT on the short day only.
+                "2026-06-01T13:00:00.000Z",
+                // 13:00 and 15:00 EDT, not the weekly 09:00-10:00.
+                "2026-06-02T17:00:00.000Z",
+                "2026-06-02T19:00:00.000Z",
+                // Wednesday keeps its weekly hours.
+                "2026-06-03T13:00:00.000Z",
+                "2026-06-03T13:20:00.000Z",
+                "2026-06-03T13:40:00.000Z",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_date_hours_name_the_field() {
+        let mut doc = every_day("09:00", "10:00");
+        doc.closed_dates = vec!["2026-12-25".into()];
+        let hours = |start: &str, end: &str| Hours {
+            start: start.into(),
+            end: end.into(),
+        };
+        doc.date_hours = vec![
+            DateHours {
+                date: "2026-12-25".into(),
+                hours: vec![hours("09:00", "10:00")],
+            },
+            DateHours {
+                date: "someday".into(),
+                hours: vec![hours("09:00", "10:00")],
+            },
+            DateHours {
+                date: "2026-12-26".into(),
+                hours: vec![],
+            },
+            DateHours {
+                date: "2026-12-27".into(),
+                hours: vec![hours("09:10", "10:00"), hours("11:00", "10:00")],
+            },
+            DateHours {
+                date: "2026-12-28".into(),
+                hours: vec![hours("09:00", "11:00"), hours("10:00", "12:00")],
+            },
+            DateHours {
+                date: "2026-12-28".into(),
+                hours: vec![hours("13:00", "14:00")],
+            },
+        ];
+        let Err(portal_shared::ApiError::Invalid(errors)) = Schedule::parse(&doc) else {
+            panic!("must be refused");
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "dateHours[0].date",
+                "dateHours[1].date",
+                "dateHours[2].hours",
+                "dateHours[3].hours[0].start",
+                "dateHours[3].hours[1].end",
+                "dateHours[4].hours[1]",
+                "dateHours[5].date",
+            ]
+        );
     }
 }

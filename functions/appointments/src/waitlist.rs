@@ -14,7 +14,7 @@ use portal_shared::ApiError;
 use portal_shared::authz::Action;
 use portal_shared::http::{Call, json};
 use portal_shared::ids::{AppointmentId, ProviderId};
-use portal_shared::store::{Transacted, transact};
+use portal_shared::store::{CONFLICT_ATTEMPTS, Transacted, back_off, transact, transact_retrying};
 use portal_shared::timestamp::Timestamp;
 use serde::Serialize;
 use tracing::Instrument as _;
@@ -65,6 +65,7 @@ pub async fn join(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         current_start: appointment.start,
         requested_at: now,
         offer: None,
+        passed: Vec::new(),
     };
     let read_version = appointment.version;
     appointment.waitlisted_at = Some(now);
@@ -73,7 +74,7 @@ pub async fn join(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         repo.replace_appointment(&appointment, read_version)?,
         repo.put_entry(&entry, true)?,
     ];
-    match transact(&deps.platform.dynamo, items).await? {
+    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
         Transacted::Done => json(StatusCode::CREATED, &EntryView::new(&entry, now)),
         Transacted::ConditionsFailed(_) | Transacted::Contention => Err(busy()),
     }
@@ -133,7 +134,10 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     appointment.end = schedule::plus_minutes(offer.start, visit.minutes);
     appointment.check_in = None;
     appointment.waitlisted_at = None;
-    appointment.reminder_at = Some(schedule::reminder_at(offer.start, now));
+    appointment.reminder_at = repo
+        .wants_reminders(appointment.patient_id)
+        .await?
+        .then(|| schedule::reminder_at(offer.start, now));
     appointment.version += 1;
     let new_units = schedule::units(appointment.start, visit.minutes);
     let zone_date = schedule::local_date(&deps.practice.zone, appointment.start).to_string();
@@ -160,7 +164,7 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         items.extend(repo.delete_reminder(old_reminder, appointment.appointment_id)?);
         items.extend(repo.put_reminder(&appointment)?);
     }
-    match transact(&deps.platform.dynamo, items).await? {
+    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
         Transacted::Done => {
             offer_freed(
                 deps,
@@ -183,9 +187,9 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     }
 }
 
-/// Offers a slot that has just been freed to the first waiting patient it suits (same visit
-/// type, appointment later than the slot, no offer in force; never `skip`). Called after the
-/// freeing transaction succeeded: a failure here is logged and leaves the slot simply open.
+/// Offers a slot that has just been freed to the first waiting patient it suits (see
+/// [`suits`]; never `skip`). Called after the freeing transaction succeeded: a failure here is
+/// logged and leaves the slot simply open.
 pub async fn offer_freed(
     deps: &Deps,
     provider: ProviderId,
@@ -198,6 +202,19 @@ pub async fn offer_freed(
     }
 }
 
+/// Whether `entry` may be offered the slot at `slot_start` of `visit_type` now: same visit
+/// type, its appointment later than the slot, no offer in force, and not a slot it was offered
+/// before and let lapse.
+fn suits(entry: &WaitlistEntry, visit_type: &str, slot_start: Timestamp, now: Timestamp) -> bool {
+    entry.visit_type == visit_type
+        && entry.current_start > slot_start
+        && entry.offer.is_none_or(|offer| lapsed(offer, now))
+        && !entry.passed.contains(&slot_start)
+}
+
+/// Patients an offer is tried with before the slot is left simply open.
+const OFFER_ATTEMPTS: u32 = 5;
+
 async fn try_offer(
     deps: &Deps,
     provider: ProviderId,
@@ -205,62 +222,76 @@ async fn try_offer(
     visit_type: &str,
     skip: Option<AppointmentId>,
 ) -> Result<(), ApiError> {
-    let now = Timestamp::now();
     let Some(visit) = schedule::visit_type(visit_type) else {
         return Ok(());
     };
-    if slot_start <= now {
-        return Ok(());
-    }
     let repo = deps.repo();
-    let waiting = repo.waitlist(provider).await?;
-    let Some(entry) = waiting.into_iter().find(|entry| {
-        Some(entry.appointment_id) != skip
-            && entry.visit_type == visit.id
-            && entry.current_start > slot_start
-            && entry.offer.is_none_or(|offer| offer.until < now)
-    }) else {
-        return Ok(());
-    };
-    let offer = Offer {
-        start: slot_start,
-        until: now.plus(deps.practice.offer_hold),
-    };
-    let zone_date = schedule::local_date(&deps.practice.zone, slot_start).to_string();
-    let held = Appointment {
-        appointment_id: entry.appointment_id,
-        patient_id: entry.patient_id,
-        provider_id: provider,
-        provider_name: String::new(),
-        visit_type: visit.id.to_owned(),
-        start: slot_start,
-        end: schedule::plus_minutes(slot_start, visit.minutes),
-        reason: String::new(),
-        status: Status::Booked,
-        booked_at: now,
-        booked_by: String::new(),
-        cancelled_at: None,
-        check_in: None,
-        waitlisted_at: None,
-        reminder_at: None,
-        version: 0,
-    };
-    let mut items = Vec::new();
-    for at in schedule::units(slot_start, visit.minutes) {
-        let unit = SlotUnit {
-            head: false,
-            hold_until: Some(offer.until),
-            ..unit_of(&held, false)
+    // Entries whose own condition failed (accepted, cancelled or offered another slot between
+    // the read and the write): the offer goes to the next patient instead.
+    let mut passed_over: Vec<AppointmentId> = skip.into_iter().collect();
+    for attempt in 1..=OFFER_ATTEMPTS {
+        let now = Timestamp::now();
+        if slot_start <= now {
+            return Ok(());
+        }
+        let waiting = repo.waitlist(provider).await?;
+        let Some(entry) = waiting.into_iter().find(|entry| {
+            !passed_over.contains(&entry.appointment_id) && suits(entry, visit.id, slot_start, now)
+        }) else {
+            return Ok(());
         };
-        items.push(repo.take_unit(&unit, at, &zone_date)?);
+        let offer = Offer {
+            start: slot_start,
+            until: now.plus(deps.practice.offer_hold),
+        };
+        let zone_date = schedule::local_date(&deps.practice.zone, slot_start).to_string();
+        let held = Appointment {
+            appointment_id: entry.appointment_id,
+            patient_id: entry.patient_id,
+            provider_id: provider,
+            provider_name: String::new(),
+            visit_type: visit.id.to_owned(),
+            start: slot_start,
+            end: schedule::plus_minutes(slot_start, visit.minutes),
+            reason: String::new(),
+            status: Status::Booked,
+            booked_at: now,
+            booked_by: String::new(),
+            cancelled_at: None,
+            check_in: None,
+            waitlisted_at: None,
+            reminder_at: None,
+            version: 0,
+        };
+        let mut items = Vec::new();
+        for at in schedule::units(slot_start, visit.minutes) {
+            let unit = SlotUnit {
+                head: false,
+                hold_until: Some(offer.until),
+                ..unit_of(&held, false)
+            };
+            items.push(repo.take_unit(&unit, at, &zone_date)?);
+        }
+        let entry_index = items.len();
+        let mut offered = entry.clone();
+        offered.offer = Some(offer);
+        items.push(repo.replace_entry_offer(&offered, entry.offer)?);
+        items.push(repo.put_offer_notification(&entry, offer, now)?);
+        match transact(&deps.platform.dynamo, items).await? {
+            Transacted::Done => return Ok(()),
+            // Booked (or held) by someone meanwhile: nothing to offer.
+            Transacted::ConditionsFailed(failed) if failed.iter().any(|i| *i < entry_index) => {
+                return Ok(());
+            }
+            // The entry changed under us: the next patient waiting.
+            Transacted::ConditionsFailed(_) => passed_over.push(entry.appointment_id),
+            // Lost to a concurrent transaction: read the line again and retry.
+            Transacted::Contention => back_off(attempt).await,
+        }
     }
-    let mut offered = entry.clone();
-    offered.offer = Some(offer);
-    items.push(repo.replace_entry_offer(&offered, entry.offer)?);
-    items.push(repo.put_offer_notification(&entry, offer, now)?);
-    // Taken meanwhile, or the entry went: nothing to offer, nothing written.
-    transact(&deps.platform.dynamo, items).await?;
-    Ok(())
+    Err(ApiError::Conflict(
+        "The waitlist kept changing; the slot is left open.".into(),
+    ))
 }
 
 /// What one sweep did (returned by the scheduled function, so an invocation shows it).
@@ -321,7 +352,8 @@ fn held_units(entry: &WaitlistEntry, offer: Offer) -> Result<Vec<Timestamp>, Api
 /// `appointment`), in one transaction conditioned on the entry still holding that very offer:
 /// the offer is cleared (the entry leaves the expiry index and keeps its place in the line),
 /// the units it still holds are freed, and then the slot is offered to the next patient
-/// waiting (never the one whose offer lapsed). The patient's own appointment is untouched.
+/// waiting (never one who let this slot lapse: the entry remembers it in `passed`). The
+/// patient's own appointment is untouched.
 /// `false` when there was nothing to do: no such entry, no offer (accepted, ended already), or
 /// an offer that has not lapsed by `now`.
 pub async fn lapse(
@@ -333,7 +365,7 @@ pub async fn lapse(
 ) -> Result<bool, ApiError> {
     let repo = deps.repo();
     // The index is eventually consistent and a retry must see the latest: read the entry itself.
-    for _attempt in 0..2 {
+    for _attempt in 0..3 {
         let Some(entry) = repo.entry_at(provider, requested_at, appointment).await? else {
             return Ok(false);
         };
@@ -342,6 +374,15 @@ pub async fn lapse(
         };
         let mut cleared = entry.clone();
         cleared.offer = None;
+        // Never offered this slot again: it moves down the line.
+        cleared.passed.retain(|start| *start > now);
+        if !cleared.passed.contains(&offer.start) {
+            cleared.passed.push(offer.start);
+        }
+        if cleared.passed.len() > MAX_PASSED {
+            let excess = cleared.passed.len() - MAX_PASSED;
+            cleared.passed.drain(..excess);
+        }
         let mut items = vec![repo.replace_entry_offer(&cleared, Some(offer))?];
         for at in held_units(&entry, offer)? {
             // A unit booked by someone after the hold lapsed is theirs: leave it.
@@ -372,7 +413,8 @@ pub async fn lapse(
             // The entry changed: someone else ended or answered the offer.
             Transacted::ConditionsFailed(failed) if failed.contains(&0) => return Ok(false),
             // A unit was booked between the read and the write, or a race: read again.
-            Transacted::ConditionsFailed(_) | Transacted::Contention => continue,
+            Transacted::ConditionsFailed(_) => continue,
+            Transacted::Contention => back_off(1).await,
         }
     }
     Err(ApiError::Conflict(
@@ -413,6 +455,10 @@ pub async fn release_offer(
     Ok((items, Some(offer.start)))
 }
 
+/// The most lapsed slots one entry remembers (the oldest are forgotten first; past slots are
+/// dropped at once: they are never offered).
+const MAX_PASSED: usize = 50;
+
 /// An offer has lapsed once its hold ends before `now` (an offer until `now` still holds).
 fn lapsed(offer: Offer, now: Timestamp) -> bool {
     offer.until < now
@@ -448,6 +494,7 @@ mod tests {
             current_start: at("2026-03-09T09:00:00.000Z"),
             requested_at: at("2026-03-01T08:00:00.000Z"),
             offer: None,
+            passed: Vec::new(),
         };
         let offer = Offer {
             start: at("2026-03-02T09:00:00.000Z"),
@@ -466,5 +513,43 @@ mod tests {
             1
         );
         assert!(held_units(&entry("no-such-visit"), offer).is_err());
+    }
+
+    #[test]
+    fn a_slot_that_lapsed_is_never_offered_to_the_same_entry_again() {
+        let slot = at("2026-03-02T09:00:00.000Z");
+        let now = at("2026-03-01T10:00:00.000Z");
+        let mut entry = WaitlistEntry {
+            appointment_id: AppointmentId::generate(),
+            patient_id: PatientId::generate(),
+            provider_id: ProviderId::generate(),
+            visit_type: "follow-up".into(),
+            current_start: at("2026-03-09T09:00:00.000Z"),
+            requested_at: at("2026-03-01T08:00:00.000Z"),
+            offer: None,
+            passed: Vec::new(),
+        };
+        assert!(suits(&entry, "follow-up", slot, now));
+        assert!(!suits(&entry, "telehealth", slot, now));
+        assert!(!suits(
+            &entry,
+            "follow-up",
+            at("2026-03-10T09:00:00.000Z"),
+            now
+        ));
+        entry.passed.push(slot);
+        assert!(!suits(&entry, "follow-up", slot, now));
+        assert!(suits(
+            &entry,
+            "follow-up",
+            at("2026-03-03T09:00:00.000Z"),
+            now
+        ));
+        entry.passed.clear();
+        entry.offer = Some(Offer {
+            start: at("2026-03-03T09:00:00.000Z"),
+            until: at("2026-03-01T10:05:00.000Z"),
+        });
+        assert!(!suits(&entry, "follow-up", slot, now), "an offer in force");
     }
 }

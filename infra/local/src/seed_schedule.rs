@@ -1,6 +1,6 @@
 //! The demo practice's appointments: two providers with published weekly hours (so every week
-//! shows open slots), and one booked visit for patient2 so the front desk's day view has
-//! something in it. Written through the running gateway with the front desk's token, so the
+//! shows open slots), and booked visits for patient2 so the front desk's day view has
+//! something in it: one tomorrow, and one later today when the practice is still open. Written through the running gateway with the front desk's token, so the
 //! appointments function's own code writes every item.
 
 use anyhow::{Context, Result, bail};
@@ -146,6 +146,69 @@ pub async fn seed_schedule(
             )
             .await?;
         }
+        // The day view opens on today: a visit later today, while the practice is open, gives
+        // it something to show (outside hours it shows tomorrow's with `?date=`).
+        book_later_today(http, api, front_desk, patient, provider).await?;
     }
     Ok(ids)
+}
+
+/// Books patient2 the first open follow-up later today (practice time), if there is one.
+async fn book_later_today(
+    http: &reqwest::Client,
+    api: &str,
+    front_desk: &str,
+    patient: &str,
+    provider: &str,
+) -> Result<()> {
+    let now = portal_shared::timestamp::Timestamp::now();
+    let from = now.plus(std::time::Duration::from_secs(30 * 60));
+    let to = now.plus(std::time::Duration::from_secs(24 * 3600));
+    let slots = call(
+        http.get(format!("{api}/providers/{provider}/slots"))
+            .query(&[
+                ("visitType", "follow-up"),
+                ("from", from.to_string().as_str()),
+                ("to", to.to_string().as_str()),
+            ]),
+        front_desk,
+        "finding a demo slot today",
+    )
+    .await?;
+    let zone_name = slots
+        .get("timeZone")
+        .and_then(Value::as_str)
+        .context("open slots come with the practice's time zone")?
+        .to_owned();
+    let practice = portal_appointments::PracticeSettings::from_lookup(|name| {
+        (name == "PRACTICE_TIME_ZONE").then(|| zone_name.clone())
+    })
+    .map_err(|problem| anyhow::anyhow!("the practice's time zone: {problem:?}"))?;
+    let today = portal_appointments::schedule::local_date(&practice.zone, now);
+    let later_today = slots
+        .get("items")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|slot| slot.get("start").and_then(Value::as_str))
+        .find(|start| {
+            portal_shared::timestamp::Timestamp::parse(start).is_some_and(|at| {
+                portal_appointments::schedule::local_date(&practice.zone, at) == today
+            })
+        });
+    if let Some(start) = later_today {
+        call(
+            http.post(format!("{api}/patients/{patient}/appointments"))
+                .json(&json!({
+                    "providerId": provider,
+                    "visitType": "follow-up",
+                    "start": start,
+                    "reason": "Medication review",
+                })),
+            front_desk,
+            "booking the demo visit for today",
+        )
+        .await?;
+    }
+    Ok(())
 }

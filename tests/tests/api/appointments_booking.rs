@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::appointments_support::{
     around_the_clock, book, booking, hours_from_now, new_provider, new_provider_body, open_slots,
-    publish, slot_in, unscheduled_provider, upcoming,
+    practice_zone, publish, slot_in, unscheduled_provider, upcoming,
 };
 
 #[tokio::test]
@@ -449,10 +449,11 @@ async fn appointments_booking_limit_counts_upcoming_visits() {
             .map(|start| book(app, &patient.id, &patient.actor, &provider, start)),
     )
     .await;
+    // One place was freed: exactly one of them takes it, whoever loses a race retries.
     let won = racing.iter().filter(|r| r.status == 201).count();
-    assert!(won <= 1, "{racing:#?}");
+    assert_eq!(won, 1, "{racing:#?}");
     assert!(racing.iter().all(|r| r.status == 201 || r.status == 409));
-    assert!(upcoming(app, &patient.id).await.len() <= 4);
+    assert_eq!(upcoming(app, &patient.id).await.len(), 4);
 }
 
 #[tokio::test]
@@ -478,11 +479,156 @@ async fn appointments_a_retried_booking_replays_the_first_answer() {
     assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
     assert_eq!(again.body["appointmentId"], first.body["appointmentId"]);
     assert_eq!(upcoming(app, &patient.id).await.len(), 1);
+    // The same key with another booking is refused, and books nothing.
+    let other = slot_in(app, &provider, 60).await;
+    let reused = app
+        .send_with_headers(
+            Method::POST,
+            &path,
+            &patient.actor,
+            booking(&provider, "follow-up", &other),
+            &[("Idempotency-Key", "book-once-1")],
+        )
+        .await;
+    assert_problem(&reused, 422, None);
+    assert_eq!(upcoming(app, &patient.id).await.len(), 1);
+    let open = open_slots(app, &provider, "follow-up", hours_from_now(59), 4).await;
+    assert!(open.contains(&other), "nothing taken");
+}
+
+#[tokio::test]
+async fn appointments_a_booking_is_where_its_location_points() {
+    let app = spawn_app().await;
+    let provider = new_provider(app).await;
+    let patient = app.new_patient().await;
+    let other = app.new_patient().await;
+    let start = slot_in(app, &provider, 48).await;
+    let booked = book(app, &patient.id, &patient.actor, &provider, &start).await;
+    assert_eq!(booked.status, 201, "{booked:#?}");
+    let id = booked.body["appointmentId"].as_str().expect("id");
+    let location = booked.header("location").expect("Location");
+    let path = format!("/patients/{}/appointments/{id}", patient.id);
+    assert!(location.ends_with(&path), "{location}");
+    let read = app.get(&path, &patient.actor).await;
+    assert_eq!(read.status, 200, "{read:#?}");
+    assert_eq!(read.body, booked.body);
+    for who in [&app.front_desk, &app.clinician, &app.response_team] {
+        assert_eq!(app.get(&path, who).await.status, 200);
+    }
+    // Another patient's, an unknown id, or another patient's path: 404 alike.
+    assert_eq!(app.get(&path, &other.actor).await.status, 404);
+    let foreign = format!("/patients/{}/appointments/{id}", other.id);
+    assert_eq!(app.get(&foreign, &other.actor).await.status, 404);
+    assert_eq!(app.get(&foreign, &app.front_desk).await.status, 404);
+    let unknown = format!(
+        "/patients/{}/appointments/01KAZ0DEM0APP01NTMENT00001",
+        patient.id
+    );
+    assert_eq!(app.get(&unknown, &patient.actor).await.status, 404);
+    let garbage = format!("/patients/{}/appointments/not-an-id", patient.id);
+    assert_eq!(app.get(&garbage, &patient.actor).await.status, 404);
+    // A cancelled appointment still reads, as cancelled.
+    let cancelled = app
+        .send(
+            Method::POST,
+            &format!("{path}/cancel"),
+            Some(&patient.actor),
+            None,
+        )
+        .await;
+    assert_eq!(cancelled.status, 200, "{cancelled:#?}");
+    let read = app.get(&path, &patient.actor).await;
+    assert_eq!(read.body["status"], "cancelled");
+    let events = app.audit_events(&patient.id).await;
+    assert!(
+        events.iter().any(|e| e["action"] == "appointment.read"
+            && e["resource"] == format!("appointments/{id}").as_str()),
+        "{events:#?}"
+    );
+}
+
+#[tokio::test]
+async fn appointments_filtered_provider_pages_are_full_until_the_directory_ends() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    // A specialty of this test's own, among every other test's providers.
+    let specialty = format!("rare-{}", ulid::Ulid::generate()).to_lowercase();
+    let mut ids = Vec::new();
+    for letter in ["a", "m", "z"] {
+        let mut body =
+            new_provider_body(&format!("Dr. {letter} Filter {}", ulid::Ulid::generate()));
+        body["specialty"] = json!(specialty);
+        let added = app
+            .send(
+                Method::POST,
+                "/staff/providers",
+                Some(&app.front_desk),
+                Some(body),
+            )
+            .await;
+        assert_eq!(added.status, 201, "{added:#?}");
+        ids.push(added.body["providerId"].as_str().expect("id").to_owned());
+    }
+    let first = app
+        .get(
+            &format!("/providers?specialty={specialty}&limit=2"),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(first.status, 200, "{first:#?}");
+    let first_items = first.body["items"].as_array().expect("items");
+    assert_eq!(first_items.len(), 2, "a full page: {first:#?}");
+    let cursor = first.body["nextCursor"].as_str().expect("more to come");
+    let second = app
+        .get(
+            &format!("/providers?specialty={specialty}&limit=2&cursor={cursor}"),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(second.status, 200, "{second:#?}");
+    let second_items = second.body["items"].as_array().expect("items");
+    assert_eq!(second_items.len(), 1, "{second:#?}");
+    assert!(second.body["nextCursor"].is_null(), "the directory ended");
+    let mut found: Vec<String> = first_items
+        .iter()
+        .chain(second_items)
+        .map(|p| p["providerId"].as_str().expect("id").to_owned())
+        .collect();
+    found.sort();
+    ids.sort();
+    assert_eq!(found, ids, "each once, none skipped");
+    // Combined filters, a page of one.
+    let none = app
+        .get(
+            &format!("/providers?specialty={specialty}&acceptingNewPatients=false&limit=1"),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(none.status, 200);
+    assert!(none.body["items"].as_array().expect("items").is_empty());
+    assert!(none.body["nextCursor"].is_null(), "{none:#?}");
+}
+
+/// The next local date (at least two days from now, so its eve's slots are not past) whose day
+/// is `hours` long in `zone`: 23 for spring-forward, 25 for fall-back.
+fn next_day_lasting(zone: &jiff::tz::TimeZone, hours: i64) -> Option<jiff::civil::Date> {
+    let mut date = jiff::Timestamp::now().to_zoned(zone.clone()).date();
+    date = date.checked_add(jiff::Span::new().days(2)).ok()?;
+    for _ in 0..400 {
+        let start = date.to_zoned(zone.clone()).ok()?;
+        let end = date.tomorrow().ok()?.to_zoned(zone.clone()).ok()?;
+        if end.timestamp().as_second() - start.timestamp().as_second() == hours * 3600 {
+            return Some(date);
+        }
+        date = date.tomorrow().ok()?;
+    }
+    None
 }
 
 #[tokio::test]
 async fn appointments_slots_follow_the_practice_clock_across_daylight_saving_changes() {
     let app = spawn_app().await;
+    let zone = practice_zone(app).await;
     let provider = unscheduled_provider(app).await;
     let hours = json!({
         "weekly": crate::appointments_support::DAYS
@@ -492,35 +638,43 @@ async fn appointments_slots_follow_the_practice_clock_across_daylight_saving_cha
     });
     let published = publish(app, &provider, hours, "\"0\"").await;
     assert_eq!(published.status, 200, "{published:#?}");
-    let slots = |from: &'static str, to: &'static str| {
+    // The eve, the day and the morrow of each change, computed from today (never a fixed year).
+    for (change, day_hours) in [("spring-forward", 23), ("fall-back", 25)] {
+        let Some(day) = next_day_lasting(&zone, day_hours) else {
+            // A zone without daylight saving: nothing to cross.
+            return;
+        };
+        let eve = day.yesterday().expect("eve");
+        let from = eve.to_zoned(zone.clone()).expect("midnight").timestamp();
+        let to = from + jiff::SignedDuration::from_hours(72);
         let path = format!("/providers/{provider}/slots?visitType=follow-up&from={from}&to={to}");
-        async move {
-            let reply = app.get(&path, &app.front_desk).await;
-            assert_eq!(reply.status, 200, "{reply:#?}");
-            reply.body["items"]
-                .as_array()
-                .expect("items")
-                .iter()
-                .map(|slot| slot["start"].as_str().expect("start").to_owned())
-                .collect::<Vec<_>>()
+        let reply = app.get(&path, &app.front_desk).await;
+        assert_eq!(reply.status, 200, "{reply:#?}");
+        let starts: Vec<jiff::Timestamp> = reply.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|slot| {
+                slot["start"]
+                    .as_str()
+                    .expect("start")
+                    .parse()
+                    .expect("instant")
+            })
+            .collect();
+        assert_eq!(starts.len(), 3, "{change} on {day}: {starts:?}");
+        // Each slot is 09:00 on the practice's clock, on the eve, the day and the morrow...
+        for (start, date) in starts
+            .iter()
+            .zip([eve, day, day.tomorrow().expect("morrow")])
+        {
+            let local = start.to_zoned(zone.clone());
+            assert_eq!(local.date(), date, "{change}: {start}");
+            assert_eq!((local.hour(), local.minute()), (9, 0), "{change}: {start}");
         }
-    };
-    // New York springs forward on 2027-03-14: 09:00 is 14:00 UTC before, 13:00 UTC after.
-    assert_eq!(
-        slots("2027-03-13T00:00:00Z", "2027-03-16T00:00:00Z").await,
-        [
-            "2027-03-13T14:00:00.000Z",
-            "2027-03-14T13:00:00.000Z",
-            "2027-03-15T13:00:00.000Z"
-        ]
-    );
-    // ...and falls back on 2027-11-07.
-    assert_eq!(
-        slots("2027-11-06T00:00:00Z", "2027-11-09T00:00:00Z").await,
-        [
-            "2027-11-06T13:00:00.000Z",
-            "2027-11-07T14:00:00.000Z",
-            "2027-11-08T14:00:00.000Z"
-        ]
-    );
+        // ...so in UTC the change's day is an hour shorter or longer than the others.
+        let gap = |a: jiff::Timestamp, b: jiff::Timestamp| (b.as_second() - a.as_second()) / 3600;
+        assert_eq!(gap(starts[0], starts[1]), day_hours, "{change}: {starts:?}");
+        assert_eq!(gap(starts[1], starts[2]), 24, "{change}: {starts:?}");
+    }
 }

@@ -1,11 +1,13 @@
 //! Cancelling, rescheduling, checking in, the lists and the staff day view.
 
 use portal_shared::authz::Scope;
+use portal_shared::timestamp::Timestamp;
 use portal_tests::{GrantState, Method, Reply, TestApp, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
 use crate::appointments_support::{
-    book, booked, check_in_body, hours_from_now, open_slots, slot_in, upcoming,
+    book, booked, check_in_body, hours_from_now, new_provider, open_slots, reminders_due,
+    seed_past_appointment, slot_in, upcoming,
 };
 
 async fn act(
@@ -378,6 +380,7 @@ async fn appointments_day_view_is_for_front_desk_and_clinicians_and_audited() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let (provider, id, start) = booked(app, &patient.id, 30).await;
+    let profile = app.profile_item(&patient.id).await;
     let date = day_of(app, &provider, &start).await;
     let path = format!("/staff/appointments?date={date}&providerId={provider}");
     for who in [&app.front_desk, &app.clinician] {
@@ -387,17 +390,21 @@ async fn appointments_day_view_is_for_front_desk_and_clinicians_and_audited() {
         assert_eq!(items.len(), 1, "only this provider's visits: {items:?}");
         assert_eq!(items[0]["appointmentId"], id.as_str());
         assert_eq!(items[0]["patientId"], patient.id.as_str());
+        // Names, not only ids, and why the patient comes.
+        assert_eq!(items[0]["patientName"], profile["legalName"], "{items:?}");
+        assert_eq!(items[0]["reason"], "Blood pressure check");
     }
     let practice = app
         .get(&format!("/staff/appointments?date={date}"), &app.front_desk)
         .await;
-    assert!(
-        practice.body["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .any(|e| e["appointmentId"] == id.as_str())
-    );
+    let in_practice = practice.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|e| e["appointmentId"] == id.as_str())
+        .expect("in the practice's day")
+        .clone();
+    assert_eq!(in_practice["patientName"], profile["legalName"]);
     for who in [
         &patient.actor,
         &app.response_team,
@@ -553,4 +560,181 @@ async fn appointments_reminders_are_due_a_day_before_and_follow_changes() {
             .await
             .is_empty()
     );
+}
+
+#[tokio::test]
+async fn appointments_check_in_closes_half_an_hour_before_and_never_opens_for_cancelled_visits() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let provider = new_provider(app).await;
+    // The first slot at least two minutes away: under 30 minutes before the visit.
+    let soon = Timestamp::now().plus(std::time::Duration::from_secs(120));
+    let start = open_slots(app, &provider, "follow-up", soon, 1).await[0].clone();
+    let booked_soon = book(app, &patient.id, &app.front_desk, &provider, &start).await;
+    assert_eq!(booked_soon.status, 201, "{booked_soon:#?}");
+    let id = booked_soon.body["appointmentId"].as_str().expect("id");
+    let late = act(
+        app,
+        &format!("/patients/{}/appointments/{id}/check-in", patient.id),
+        Some(&patient.actor),
+        Some(check_in_body()),
+    )
+    .await;
+    assert_problem(&late, 409, None);
+    let read = app
+        .get(
+            &format!("/patients/{}/appointments/{id}", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(read.body["checkedIn"], false, "{read:#?}");
+
+    // Cancelled (by the front desk, inside the notice period): no check-in, even in the window.
+    let (_, cancelled, _) = booked(app, &patient.id, 48).await;
+    let path = format!("/patients/{}/appointments/{cancelled}", patient.id);
+    let done = act(app, &format!("{path}/cancel"), Some(&app.front_desk), None).await;
+    assert_eq!(done.status, 200, "{done:#?}");
+    let refused = act(
+        app,
+        &format!("{path}/check-in"),
+        Some(&patient.actor),
+        Some(check_in_body()),
+    )
+    .await;
+    assert_problem(&refused, 409, None);
+    let read = app.get(&path, &patient.actor).await;
+    assert_eq!(read.body["status"], "cancelled");
+    assert_eq!(read.body["checkedIn"], false);
+}
+
+#[tokio::test]
+async fn appointments_upcoming_pages_skip_cancelled_visits_and_stay_full() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let (_, first, _) = booked(app, &patient.id, 26).await;
+    let (_, second, _) = booked(app, &patient.id, 30).await;
+    let (_, third, _) = booked(app, &patient.id, 50).await;
+    for id in [&first, &second] {
+        let done = act(
+            app,
+            &format!("/patients/{}/appointments/{id}/cancel", patient.id),
+            Some(&app.front_desk),
+            None,
+        )
+        .await;
+        assert_eq!(done.status, 200, "{done:#?}");
+    }
+    let (_, fourth, _) = booked(app, &patient.id, 60).await;
+    let path = format!("/patients/{}/appointments?limit=1", patient.id);
+    let page = app.get(&path, &patient.actor).await;
+    assert_eq!(page.status, 200, "{page:#?}");
+    let items = page.body["items"].as_array().expect("items");
+    assert_eq!(
+        items.len(),
+        1,
+        "a full page past the cancelled ones: {page:#?}"
+    );
+    assert_eq!(items[0]["appointmentId"], third.as_str());
+    let cursor = page.body["nextCursor"].as_str().expect("more");
+    let next = app
+        .get(&format!("{path}&cursor={cursor}"), &patient.actor)
+        .await;
+    assert_eq!(
+        next.body["items"][0]["appointmentId"],
+        fourth.as_str(),
+        "{next:#?}"
+    );
+    assert!(next.body["nextCursor"].is_null(), "{next:#?}");
+}
+
+#[tokio::test]
+async fn appointments_past_visits_are_listed_and_read_but_not_changed() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let (_, upcoming_id, _) = booked(app, &patient.id, 48).await;
+    let past = seed_past_appointment(app, &patient.id, 30).await;
+    let older = seed_past_appointment(app, &patient.id, 24 * 10).await;
+    let list = app
+        .get(
+            &format!("/patients/{}/appointments?when=past", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(list.status, 200, "{list:#?}");
+    let ids: Vec<&str> = list.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|a| a["appointmentId"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, [past.as_str(), older.as_str()], "most recent first");
+    let upcoming_ids: Vec<Value> = upcoming(app, &patient.id)
+        .await
+        .into_iter()
+        .map(|a| a["appointmentId"].clone())
+        .collect();
+    assert_eq!(upcoming_ids, [json!(upcoming_id)]);
+    let path = format!("/patients/{}/appointments/{past}", patient.id);
+    let read = app.get(&path, &patient.actor).await;
+    assert_eq!(read.status, 200, "{read:#?}");
+    assert_eq!(read.body["reason"], "Knee pain");
+    for (action, body) in [
+        ("cancel", None),
+        ("check-in", Some(check_in_body())),
+        (
+            "reschedule",
+            Some(json!({"start": hours_from_now(72).to_string()})),
+        ),
+        ("waitlist", None),
+    ] {
+        let reply = act(
+            app,
+            &format!("{path}/{action}"),
+            Some(&app.front_desk),
+            body,
+        )
+        .await;
+        assert_problem(&reply, 409, None);
+    }
+}
+
+#[tokio::test]
+async fn appointments_no_reminder_for_patients_who_turned_them_off() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    app.set_profile_attribute(
+        &patient.id,
+        "communication",
+        json!({"preferredChannel": "portal", "appointmentReminders": false, "healthReminders": true}),
+    )
+    .await;
+    let (provider, id, start) = booked(app, &patient.id, 48).await;
+    assert!(reminders_due(app, &start, &id).await.is_empty());
+    let later = slot_in(app, &provider, 72).await;
+    let moved = act(
+        app,
+        &format!("/patients/{}/appointments/{id}/reschedule", patient.id),
+        Some(&patient.actor),
+        Some(json!({"start": later})),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{moved:#?}");
+    assert!(reminders_due(app, &later, &id).await.is_empty());
+    // Turned back on: the next move writes one again.
+    app.set_profile_attribute(
+        &patient.id,
+        "communication",
+        json!({"preferredChannel": "portal", "appointmentReminders": true, "healthReminders": true}),
+    )
+    .await;
+    let again = slot_in(app, &provider, 80).await;
+    let moved = act(
+        app,
+        &format!("/patients/{}/appointments/{id}/reschedule", patient.id),
+        Some(&patient.actor),
+        Some(json!({"start": again})),
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{moved:#?}");
+    assert_eq!(reminders_due(app, &again, &id).await.len(), 1);
 }

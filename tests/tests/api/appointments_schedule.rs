@@ -5,7 +5,10 @@ use futures::future::join_all;
 use portal_tests::{Method, Reply, TestApp, assert_problem, single_winner, spawn_app};
 use serde_json::{Value, json};
 
-use crate::appointments_support::{DAYS, publish, unscheduled_provider};
+use crate::appointments_support::{
+    DAYS, around_the_clock, hours_from_now, local_date, new_provider, open_slots, practice_zone,
+    publish, unscheduled_provider,
+};
 
 fn schedule_path(provider: &str) -> String {
     format!("/providers/{provider}/schedule")
@@ -198,4 +201,119 @@ async fn appointments_of_two_replacements_from_one_reading_one_wins() {
     let now = read(app, &provider).await;
     assert_eq!(now.header("etag").as_deref(), Some("\"2\""));
     assert_eq!(as_published(&now), won, "the winner's hours, no one else's");
+}
+
+#[tokio::test]
+async fn appointments_closed_dates_and_blocks_take_their_slots_away() {
+    let app = spawn_app().await;
+    let zone = practice_zone(app).await;
+    let provider = new_provider(app).await;
+    let from = hours_from_now(40);
+    let before = open_slots(app, &provider, "follow-up", from, 72).await;
+    // A whole practice day closed, and one meeting over a single slot on a later day.
+    let closed = local_date(&zone, &hours_from_now(72).to_string());
+    let on = |slots: &[String], date: &str| {
+        slots
+            .iter()
+            .filter(|start| local_date(&zone, start) == date)
+            .count()
+    };
+    // Three slots an hour, all day (69 or 75 on a daylight-saving day).
+    let that_day = on(&before, &closed);
+    assert!(that_day >= 69, "open all day before: {that_day}");
+    let meeting = open_slots(app, &provider, "follow-up", hours_from_now(104), 1).await[0].clone();
+    let meeting_at: portal_shared::timestamp::Timestamp =
+        portal_shared::timestamp::Timestamp::parse(&meeting).expect("start");
+    let meeting_end = meeting_at.plus(std::time::Duration::from_secs(20 * 60));
+    let mut hours = around_the_clock();
+    hours["closedDates"] = json!([closed]);
+    hours["blocks"] = json!([{"start": meeting, "end": meeting_end.to_string()}]);
+    let published = publish(app, &provider, hours, "\"1\"").await;
+    assert_eq!(published.status, 200, "{published:#?}");
+
+    let after = open_slots(app, &provider, "follow-up", from, 72).await;
+    assert_eq!(on(&after, &closed), 0, "the closed day has no slots");
+    assert!(!after.contains(&meeting), "the meeting's slot is gone");
+    let index = before.iter().position(|s| *s == meeting).expect("was open");
+    assert!(
+        after.contains(&before[index - 1]),
+        "the slot before the meeting stays"
+    );
+    assert!(
+        after.contains(&before[index + 1]),
+        "the slot after it stays"
+    );
+    assert_eq!(before.len() - after.len(), that_day + 1, "{closed}");
+    // A 40-minute visit may not end inside the meeting either.
+    let forty = open_slots(app, &provider, "new-patient", hours_from_now(103), 3).await;
+    assert!(
+        !forty.contains(&before[index - 1]),
+        "would overlap the meeting"
+    );
+    assert!(!forty.contains(&meeting));
+    // Bad exceptions name the field.
+    let mut bad = around_the_clock();
+    bad["closedDates"] = json!(["next tuesday"]);
+    bad["blocks"] = json!([{"start": meeting, "end": meeting}]);
+    let refused = publish(app, &provider, bad, "\"2\"").await;
+    assert_problem(&refused, 422, Some("closedDates[0]"));
+    assert_problem(&refused, 422, Some("blocks[0].end"));
+}
+
+#[tokio::test]
+async fn appointments_a_date_with_hours_of_its_own_replaces_the_weekly_hours() {
+    let app = spawn_app().await;
+    let zone = practice_zone(app).await;
+    let provider = unscheduled_provider(app).await;
+    // 09:00-09:20 every day, but one date opens 10:00-11:00 instead (a late start).
+    let special = local_date(&zone, &hours_from_now(72).to_string());
+    let hours = json!({
+        "weekly": DAYS.iter().map(|day| json!({"day": day, "start": "09:00", "end": "09:20"})).collect::<Vec<_>>(),
+        "dateHours": [{"date": special, "hours": [{"start": "10:00", "end": "11:00"}]}],
+    });
+    let published = publish(app, &provider, hours, "\"0\"").await;
+    assert_eq!(published.status, 200, "{published:#?}");
+    assert_eq!(published.body["dateHours"][0]["date"], special.as_str());
+    let read_back = read(app, &provider).await;
+    assert_eq!(read_back.body["dateHours"], published.body["dateHours"]);
+
+    let slots = open_slots(app, &provider, "follow-up", hours_from_now(40), 72).await;
+    let local = |start: &String| {
+        let at: jiff::Timestamp = start.parse().expect("instant");
+        let zoned = at.to_zoned(zone.clone());
+        (
+            zoned.date().to_string(),
+            format!("{:02}:{:02}", zoned.hour(), zoned.minute()),
+        )
+    };
+    let on_special: Vec<String> = slots
+        .iter()
+        .map(local)
+        .filter(|(date, _)| *date == special)
+        .map(|(_, time)| time)
+        .collect();
+    assert_eq!(on_special, ["10:00", "10:20", "10:40"], "{slots:?}");
+    let elsewhere: Vec<(String, String)> = slots
+        .iter()
+        .map(local)
+        .filter(|(date, _)| *date != special)
+        .collect();
+    assert!(!elsewhere.is_empty());
+    assert!(
+        elsewhere.iter().all(|(_, time)| time == "09:00"),
+        "{elsewhere:?}"
+    );
+
+    // A date both closed and with hours, or hours off the grid, is refused by name.
+    let bad = json!({
+        "weekly": [],
+        "closedDates": [special],
+        "dateHours": [
+            {"date": special, "hours": [{"start": "10:00", "end": "11:00"}]},
+            {"date": "2031-01-02", "hours": [{"start": "10:05", "end": "11:00"}]},
+        ],
+    });
+    let refused = publish(app, &provider, bad, "\"1\"").await;
+    assert_problem(&refused, 422, Some("dateHours[0].date"));
+    assert_problem(&refused, 422, Some("dateHours[1].hours[0].start"));
 }

@@ -239,3 +239,74 @@ pub async fn offered(app: &TestApp, patient_id: &str) -> (String, String) {
     );
     (appointment, earlier)
 }
+
+/// The practice's time zone on the test stack (the appointments function's setting).
+pub async fn practice_zone(app: &TestApp) -> jiff::tz::TimeZone {
+    let env = app
+        .on_stack(|stack| async move { stack.env_for("AppointmentsFunction") })
+        .await
+        .expect("the function's environment");
+    let name = env.get("PRACTICE_TIME_ZONE").expect("PRACTICE_TIME_ZONE");
+    jiff::tz::TimeZone::get(name).expect("a known zone")
+}
+
+/// The practice-local date (`YYYY-MM-DD`) of an instant.
+pub fn local_date(zone: &jiff::tz::TimeZone, at: &str) -> String {
+    let at: jiff::Timestamp = at.parse().expect("an instant");
+    at.to_zoned(zone.clone()).date().to_string()
+}
+
+/// An appointment of the patient that began `hours_ago` hours ago, written straight into the
+/// table as the function writes it (the API books only future slots, and a test cannot wait):
+/// the appointment item in the patient's partition, in their by-start index. Returns its id.
+pub async fn seed_past_appointment(app: &TestApp, patient_id: &str, hours_ago: u64) -> String {
+    use portal_shared::ids::{AppointmentId, PatientId};
+    use portal_shared::keys;
+    let patient = PatientId::parse(patient_id).expect("patient");
+    let id = AppointmentId::generate();
+    let start = Timestamp::parse(
+        &(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(hours_ago as i64))
+            .round(jiff::Unit::Second)
+            .expect("rounded")
+            .to_string(),
+    )
+    .expect("start");
+    let end = start.plus(Duration::from_secs(20 * 60));
+    let mut item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> =
+        serde_dynamo::to_item(json!({
+            "appointmentId": id.to_string(),
+            "patientId": patient_id,
+            "providerId": "01KAZ0DEM0PR0V1DER00000001",
+            "providerName": "Dr. Past",
+            "visitType": "follow-up",
+            "start": start.to_string(),
+            "end": end.to_string(),
+            "reason": "Knee pain",
+            "status": "booked",
+            "bookedAt": start.to_string(),
+            "bookedBy": "seeded-by-test",
+            "version": 1,
+        }))
+        .expect("item");
+    item.extend(keys::appointment(patient, id).attributes());
+    let s = |value: String| aws_sdk_dynamodb::types::AttributeValue::S(value);
+    item.insert(keys::GSI1PK.into(), s(keys::patient_appointments(patient)));
+    item.insert(
+        keys::GSI1SK.into(),
+        s(keys::appointment_by_start(start, id)),
+    );
+    app.on_stack(move |stack| async move {
+        let table = stack.table("AppTable").expect("app table").to_owned();
+        stack
+            .dynamodb()
+            .put_item()
+            .table_name(table)
+            .set_item(Some(item))
+            .send()
+            .await?;
+        Ok(())
+    })
+    .await
+    .expect("seeding a past appointment");
+    id.to_string()
+}

@@ -398,6 +398,7 @@ struct Offered {
     ana_requested: String,
     ben: portal_tests::Patient,
     ben_appointment: String,
+    ben_requested: String,
     freed: String,
 }
 
@@ -439,6 +440,10 @@ async fn offered_to_ana(app: &TestApp) -> Offered {
         ana_start,
         ben,
         ben_appointment,
+        ben_requested: ben_joined.body["requestedAt"]
+            .as_str()
+            .expect("requestedAt")
+            .to_owned(),
         freed,
     }
 }
@@ -609,6 +614,55 @@ async fn appointments_a_lapsed_offer_is_swept_once_however_many_sweeps_run() {
     assert_eq!(offer_notifications(app, &o.ana_appointment).await.len(), 1);
     let (holder, _) = unit_holder(app, &o.provider, &o.freed).await.expect("held");
     assert_eq!(holder, o.ben_appointment);
+
+    // Ben lets it lapse too: it moves on to Cleo, never back to Ana, who let it lapse first.
+    lapse_offer(
+        app,
+        &o.provider,
+        &o.ben_requested,
+        &o.ben_appointment,
+        &o.freed,
+    )
+    .await;
+    let reports = sweep(app, 2).await;
+    assert!(reports.iter().all(|r| r.failed == 0), "{reports:?}");
+    let cleo_wait = app.get(&cleo_path, &cleo.actor).await;
+    assert_eq!(
+        cleo_wait.body["offer"]["start"],
+        o.freed.as_str(),
+        "{cleo_wait:#?}"
+    );
+    assert_eq!(offer_notifications(app, &cleo_appointment).await.len(), 1);
+    let ana_path = waitlist_path(&o.ana.id, &o.ana_appointment);
+    let ana_wait = app.get(&ana_path, &o.ana.actor).await;
+    assert!(ana_wait.body["offer"].is_null(), "{ana_wait:#?}");
+    assert_eq!(offer_notifications(app, &o.ana_appointment).await.len(), 1);
+    assert!(app.get(&ben_path, &o.ben.actor).await.body["offer"].is_null());
+    let (holder, _) = unit_holder(app, &o.provider, &o.freed).await.expect("held");
+    assert_eq!(holder, cleo_appointment);
+    // Cleo lets it lapse as well: everyone waiting has passed on it, so it is simply open.
+    let cleo_requested = cleo_wait.body["requestedAt"].as_str().expect("requestedAt");
+    lapse_offer(
+        app,
+        &o.provider,
+        cleo_requested,
+        &cleo_appointment,
+        &o.freed,
+    )
+    .await;
+    let reports = sweep(app, 1).await;
+    assert!(reports.iter().all(|r| r.failed == 0), "{reports:?}");
+    for (path, who) in [
+        (&ana_path, &o.ana.actor),
+        (&ben_path, &o.ben.actor),
+        (&cleo_path, &cleo.actor),
+    ] {
+        let wait = app.get(path, who).await;
+        assert!(wait.body["offer"].is_null(), "{wait:#?}");
+    }
+    assert_eq!(unit_holder(app, &o.provider, &o.freed).await, None);
+    let open = open_slots(app, &o.provider, "follow-up", hours_from_now(47), 4).await;
+    assert!(open.contains(&o.freed), "open to anyone");
 }
 
 #[tokio::test]

@@ -123,6 +123,8 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
                                                                    [401, 201, 404, 404, 201, 403, 404, 404, 403, 201, 403, 403]),
     ("GET", "/patients/{patientId}/appointments", Scope::Appointments,
                                                                    [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+    ("GET", "/patients/{patientId}/appointments/{appointmentId}", Scope::Appointments,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
     ("POST", "/patients/{patientId}/appointments/{appointmentId}/cancel", Scope::Appointments,
                                                                    [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
     ("POST", "/patients/{patientId}/appointments/{appointmentId}/reschedule", Scope::Appointments,
@@ -655,6 +657,15 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                     patient.id
                 ),
                 body,
+                if_match: None,
+            }
+        }
+        ("GET", "/patients/{patientId}/appointments/{appointmentId}") => {
+            let (_, appointment, _) = appointments::booked(app, &patient.id, 48).await;
+            Request {
+                method: Method::GET,
+                path: format!("/patients/{}/appointments/{appointment}", patient.id),
+                body: None,
                 if_match: None,
             }
         }
