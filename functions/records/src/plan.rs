@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::fhir::{Bundle, Kind, kind_of};
-use crate::model::{StoredRecord, day_of, extract, index_group};
+use crate::model::{StoredRecord, day_of, extract, index_group, merge_identity, merge_key};
 use crate::sources::SourceRules;
 
 /// DynamoDB items hold 400 KB; a resource bigger than this (a scan embedded as base64) is
@@ -154,11 +154,14 @@ pub fn plan(
         let record_id = RecordId::derive(&source.source_id, &entry.resource_type, &resource_id);
         let facts = extract(entry, bundle);
         let day = facts.date.as_deref().map(day_of);
-        let merge_key = match (facts.category.merges_across_sources(), &facts.same_thing) {
-            (true, Some(thing)) => format!("{}#{}", facts.category.as_str(), thing),
-            _ => format!("{}#{record_id}", facts.category.as_str()),
-        };
-        let group = index_group(facts.category, facts.same_thing.as_deref(), day.as_deref());
+        let identity = merge_identity(
+            facts.category,
+            &entry.resource_type,
+            facts.same_thing.as_deref(),
+            day.as_deref(),
+        );
+        let merge_key = merge_key(facts.category, identity.as_deref(), &record_id);
+        let group = index_group(identity.as_deref(), day.as_deref());
         let record = StoredRecord {
             record_id: record_id.clone(),
             patient_id: patient,
@@ -359,6 +362,141 @@ mod tests {
             "{:?}",
             first.report.warnings
         );
+    }
+
+    fn planned(entries: Value) -> Vec<StoredRecord> {
+        plan(
+            &bundle(entries),
+            PatientId::generate(),
+            None,
+            PatientCheck::NoPatientInBundle,
+            ImportId::generate(),
+            Timestamp::now(),
+        )
+        .records
+    }
+
+    fn flu_shot(id: &str, when: &str) -> Value {
+        json!({"resource": {"resourceType": "Immunization", "id": id, "status": "completed",
+            "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "140",
+                                        "display": "Influenza, seasonal, injectable"}]},
+            "patient": {"reference": "Patient/p"}, "occurrenceDateTime": when}})
+    }
+
+    #[test]
+    fn events_merge_on_code_and_day_and_ongoing_things_on_code() {
+        let clinic =
+            |name: &str| json!({"resource": {"resourceType": "Organization", "name": name}});
+        let metformin = |id: &str, extra: Value| {
+            let mut coding = vec![
+                json!({"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                                          "code": "860975"}),
+            ];
+            if !extra.is_null() {
+                coding.insert(0, extra);
+            }
+            json!({"resource": {"resourceType": "MedicationRequest", "id": id, "status": "active",
+                "intent": "order", "subject": {"reference": "Patient/p"},
+                "medicationCodeableConcept": {"coding": coding}, "authoredOn": "2023-01-01"}})
+        };
+        let diabetes = |id: &str, onset: &str| {
+            json!({"resource": {"resourceType": "Condition", "id": id,
+                "subject": {"reference": "Patient/p"}, "onsetDateTime": onset,
+                "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "E11.9"},
+                                    {"system": "http://snomed.info/sct", "code": "44054006"}]}}})
+        };
+        let practice = planned(json!([
+            clinic("Practice"),
+            flu_shot("f1", "2019-10-01T09:00:00Z"),
+            flu_shot("f2", "2020-10-02"),
+            flu_shot("f3", "2021-10-05"),
+            flu_shot("f4", "2022-10-03"),
+            flu_shot("f5", "2023-10-01"),
+            json!({"resource": {"resourceType": "Immunization", "id": "undated",
+                "status": "completed", "patient": {}, "occurrenceString": "as a child",
+                "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "140"}]}}}),
+            // RxNorm and NDC here, RxNorm alone at the pharmacy: the RxNorm code decides.
+            metformin(
+                "m1",
+                json!({"system": "http://hl7.org/fhir/sid/ndc", "code": "0093-1048-01"})
+            ),
+            diabetes("d1", "2015-01-01"),
+        ]));
+        let pharmacy = planned(json!([
+            clinic("Pharmacy"),
+            flu_shot("p1", "2021-10-05T16:30:00-04:00"),
+            metformin("m2", Value::Null),
+            json!({"resource": {"resourceType": "Condition", "id": "d2",
+                "subject": {"reference": "Patient/p"}, "onsetDateTime": "2020-05-05",
+                "code": {"coding": [{"system": "urn:oid:2.16.840.1.113883.6.96", "code": "44054006"}]}}}),
+        ]));
+        let key = |records: &[StoredRecord], id: &str| {
+            let record = records
+                .iter()
+                .find(|r| r.resource_id == id)
+                .unwrap_or_else(|| panic!("{id}"));
+            (record.merge_key.clone(), record.index_group.clone())
+        };
+        let shots: std::collections::BTreeSet<String> = ["f1", "f2", "f3", "f4", "f5", "undated"]
+            .iter()
+            .map(|id| key(&practice, id).0)
+            .collect();
+        assert_eq!(
+            shots.len(),
+            6,
+            "five yearly flu shots and an undated one: {shots:?}"
+        );
+        assert_eq!(
+            key(&practice, "f3").0,
+            "immunizations#http://hl7.org/fhir/sid/cvx|140@2021-10-05"
+        );
+        assert_eq!(
+            key(&practice, "f3"),
+            key(&pharmacy, "p1"),
+            "the same shot, the same day"
+        );
+        assert_eq!(
+            key(&practice, "m1").0,
+            "medications#http://www.nlm.nih.gov/research/umls/rxnorm|860975"
+        );
+        assert_eq!(key(&practice, "m1"), key(&pharmacy, "m2"));
+        assert_eq!(
+            key(&practice, "d1"),
+            key(&pharmacy, "d2"),
+            "a condition is one thing whenever it was recorded; SNOMED over ICD-10, OID or URI"
+        );
+    }
+
+    #[test]
+    fn a_source_is_listed_once_on_a_merged_item() {
+        let practice = planned(json!([
+            {"resource": {"resourceType": "Organization", "name": "Practice"}},
+            {"resource": {"resourceType": "Condition", "id": "a", "subject": {}, "recordedDate": "2020-01-01",
+              "code": {"coding": [{"system": "http://snomed.info/sct", "code": "444814009"}]}}},
+            {"resource": {"resourceType": "Condition", "id": "b", "subject": {}, "recordedDate": "2022-01-01",
+              "code": {"coding": [{"system": "http://snomed.info/sct", "code": "444814009"}]}}},
+        ]));
+        let clinic = planned(json!([
+            {"resource": {"resourceType": "Organization", "name": "Clinic"}},
+            {"resource": {"resourceType": "Condition", "id": "c", "subject": {}, "recordedDate": "2021-01-01",
+              "code": {"coding": [{"system": "http://snomed.info/sct", "code": "444814009"}]}}},
+        ]));
+        let group: Vec<StoredRecord> = practice.iter().chain(&clinic).cloned().collect();
+        let view = crate::read::RecordView::merged(group.clone()).expect("a view");
+        let view = serde_json::to_value(&view).expect("serialises");
+        let sources = view["sources"].as_array().expect("sources");
+        let names: Vec<&str> = sources.iter().filter_map(|s| s["name"].as_str()).collect();
+        assert_eq!(names, ["Practice", "Clinic"], "{view:#}");
+        assert_eq!(sources[0]["date"], "2022-01-01");
+        assert_eq!(sources[0]["otherRecords"][0]["date"], "2020-01-01");
+        assert!(sources[1].get("otherRecords").is_none());
+
+        // The detail of the clinic's record shows it, with the same sources.
+        let shown = clinic[0].clone();
+        let detail = crate::read::RecordView::of_group(shown, group);
+        let detail = serde_json::to_value(&detail).expect("serialises");
+        assert_eq!(detail["source"]["name"], "Clinic");
+        assert_eq!(detail["sources"], view["sources"]);
     }
 
     fn blood_pressure(id: &str, when: &str, systolic: f64, diastolic: f64) -> Value {

@@ -19,7 +19,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::Deps;
-use crate::model::{Category, Coded, LOINC, Measured, StoredRecord, day_of, index_group};
+use crate::model::{
+    Category, Coded, LOINC, Measured, StoredRecord, day_of, index_group, merge_key,
+};
 use crate::read::RecordView;
 use crate::repo::{Records, item_of};
 use crate::sources::named_source;
@@ -255,7 +257,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         title: title.clone(),
         status: Some(if is_note { "current" } else { "final" }.into()),
         date: Some(date),
-        index_group: index_group(category, None, Some(&day)),
+        index_group: index_group(None, Some(&day)),
         day: Some(day),
         code: Some(Coded {
             system: Some(system.clone()),
@@ -272,7 +274,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             components: Vec::new(),
         }),
         source,
-        merge_key: format!("{}#{record_id}", category.as_str()),
+        merge_key: merge_key(category, None, &record_id),
         resource: serde_json::to_string(&resource).map_err(ApiError::internal)?,
         full_url: None,
         patient_references: vec![format!("Patient/{patient}")],
