@@ -293,11 +293,16 @@ pub fn patient_differences(bundle: &Bundle, family: &str, birth_date: &str) -> V
     differences
 }
 
-/// Case, accents aside, and the digits some generators append (`Trantow751`).
+/// A family name as compared: letters folded to ASCII (`López` → `lopez`, `Søren` → `soren`),
+/// lower case, without spaces, hyphens or apostrophes (`García-López`, `O'Brien`), and without
+/// the digits some generators append (`Trantow751`).
 fn normalise_name(name: &str) -> String {
-    name.trim()
+    deunicode::deunicode(name)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
         .trim_end_matches(|c: char| c.is_ascii_digit())
-        .to_lowercase()
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -323,6 +328,34 @@ mod tests {
             patient_differences(&b, "Smith", "1984-03-13"),
             ["birth date", "family name"]
         );
+    }
+
+    #[test]
+    fn accents_case_and_punctuation_do_not_make_another_name() {
+        let b = bundle(json!([{"resource": {"resourceType": "Patient", "id": "p",
+            "name": [{"family": "López"}], "birthDate": "1984-03-12"}}]));
+        for same in ["Lopez", "LÓPEZ", "lópez", " Lopez "] {
+            assert!(
+                patient_differences(&b, same, "1984-03-12").is_empty(),
+                "{same}"
+            );
+        }
+        assert_eq!(
+            patient_differences(&b, "Lopes", "1984-03-12"),
+            ["family name"]
+        );
+        assert_eq!(
+            patient_differences(&b, "Lopez", "1984-12-03"),
+            ["birth date"]
+        );
+        assert_eq!(
+            normalise_name("García-López"),
+            normalise_name("Garcia Lopez")
+        );
+        assert_eq!(normalise_name("O'Brien"), "obrien");
+        assert_eq!(normalise_name("Søren Strauß"), "sorenstrauss");
+        assert_eq!(normalise_name("Trantow751"), "trantow");
+        assert_ne!(normalise_name("Müller"), normalise_name("Miller"));
     }
 
     #[test]
