@@ -24,7 +24,6 @@ use crate::model::{
 };
 use crate::read::RecordView;
 use crate::repo::{Records, item_of};
-use crate::sources::named_source;
 
 const MAX_TITLE: usize = 200;
 const MAX_EXPLANATION: usize = 2000;
@@ -175,7 +174,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .as_ref()
         .map_or((None, None), |r| (r.low, r.high));
 
-    let source = named_source(&deps.practice_name);
+    let source = deps.practice.clone();
     let resource_id = ImportId::generate().to_string().to_lowercase();
     let resource_type = if is_note {
         "DocumentReference"
