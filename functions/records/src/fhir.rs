@@ -82,9 +82,15 @@ pub fn kind_of(resource_type: &str) -> Kind {
             Kind::Skipped("directory data (who and where), not part of the health record")
         }
         "Provenance" => Kind::Skipped("provenance: every record is labelled with its source"),
-        "Bundle" | "OperationOutcome" | "Parameters" | "Binary" => {
+        "Bundle" | "OperationOutcome" | "Parameters" => {
             Kind::Skipped("not a health-record resource")
         }
+        // A Binary a DocumentReference's attachment points at is kept inside that attachment
+        // (see `plan::inline_binaries`, which reports those with their own reason).
+        "Binary" => Kind::Skipped(
+            "a Binary no DocumentReference of the bundle refers to: content without a description \
+             of what it is is not part of the health record",
+        ),
         _ => Kind::Clinical,
     }
 }

@@ -1,12 +1,12 @@
 //! From a checked bundle to what an import writes and reports (pure: no I/O), and whether the
 //! bundle's Patient is the portal's patient.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use portal_shared::ids::{ImportId, PatientId, RecordId};
 use portal_shared::timestamp::Timestamp;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::fhir::{Bundle, Kind, kind_of};
 use crate::model::{StoredRecord, day_of, extract, index_group, merge_identity, merge_key};
@@ -67,6 +67,81 @@ pub struct Report {
     pub imported_at: Timestamp,
 }
 
+/// Why a Binary a DocumentReference refers to is not a record of its own.
+const BINARY_KEPT: &str =
+    "its content is kept in the DocumentReference that refers to it (the attachment's data)";
+const BINARY_TOO_LARGE: &str = "too large to keep inside the DocumentReference that refers to \
+     it (the record would pass 350 KB): the attachment keeps its url, the content is not kept";
+
+/// DocumentReferences whose attachments point at a Binary of the bundle (`attachment.url`,
+/// without `data`): the Binary's content is put into the attachment (`data`, and `contentType`
+/// when the attachment has none; the url, which would not resolve outside this bundle, goes),
+/// so the document's content stays with its record and comes back out in the export.
+#[derive(Default)]
+struct Inlined {
+    /// The DocumentReference with its content, by entry position.
+    documents: HashMap<usize, Map<String, Value>>,
+    /// Binaries whose content is kept in a DocumentReference, by entry position.
+    kept: HashSet<usize>,
+    /// Binaries that would make their DocumentReference too large to store.
+    too_large: HashSet<usize>,
+}
+
+fn inline_binaries(bundle: &Bundle) -> Inlined {
+    let mut inlined = Inlined::default();
+    for document in bundle.of_type("DocumentReference") {
+        let mut resource = document.resource.clone();
+        let mut used = Vec::new();
+        let contents = resource
+            .get_mut("content")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten();
+        for content in contents {
+            let Some(attachment) = content.get_mut("attachment").and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            if attachment.contains_key("data") {
+                continue;
+            }
+            let Some(binary) = attachment
+                .get("url")
+                .and_then(Value::as_str)
+                .and_then(|url| bundle.resolve(url))
+                .filter(|target| target.resource_type == "Binary")
+            else {
+                continue;
+            };
+            let Some(data) = binary.get("data").filter(|d| d.is_string()) else {
+                continue;
+            };
+            attachment.insert("data".into(), data.clone());
+            if !attachment.contains_key("contentType")
+                && let Some(content_type) = binary.get("contentType")
+            {
+                attachment.insert("contentType".into(), content_type.clone());
+            }
+            attachment.remove("url");
+            used.push(binary.index);
+        }
+        if used.is_empty() {
+            continue;
+        }
+        let size = serde_json::to_string(&resource).map_or(usize::MAX, |text| text.len());
+        if size <= MAX_RESOURCE_BYTES {
+            inlined.documents.insert(document.index, resource);
+            inlined.kept.extend(used);
+        } else {
+            inlined.too_large.extend(used);
+        }
+    }
+    // A Binary kept by one document and too large for another is kept.
+    let kept = inlined.kept.clone();
+    inlined.too_large.retain(|binary| !kept.contains(binary));
+    inlined
+}
+
 pub struct Plan {
     pub records: Vec<StoredRecord>,
     pub report: Report,
@@ -109,8 +184,16 @@ pub fn plan(
     let mut by_id: HashMap<RecordId, usize> = HashMap::new();
     let mut records: Vec<StoredRecord> = Vec::new();
     let mut source_counts: BTreeMap<String, SourceCount> = BTreeMap::new();
+    let inlined = inline_binaries(bundle);
     for entry in &bundle.entries {
         if let Kind::Skipped(reason) = kind_of(&entry.resource_type) {
+            let reason = if inlined.kept.contains(&entry.index) {
+                BINARY_KEPT
+            } else if inlined.too_large.contains(&entry.index) {
+                BINARY_TOO_LARGE
+            } else {
+                reason
+            };
             *skipped
                 .entry((entry.resource_type.clone(), reason))
                 .or_default() += 1;
@@ -120,7 +203,11 @@ pub fn plan(
         let Some(resource_id) = entry.id.clone() else {
             continue;
         };
-        let text = match serde_json::to_string(&entry.resource) {
+        let resource = inlined
+            .documents
+            .get(&entry.index)
+            .unwrap_or(&entry.resource);
+        let text = match serde_json::to_string(resource) {
             Ok(text) if text.len() <= MAX_RESOURCE_BYTES => text,
             _ => {
                 errors.push(EntryProblem {
@@ -530,6 +617,51 @@ mod tests {
         let detail = serde_json::to_value(&detail).expect("serialises");
         assert_eq!(detail["source"]["name"], "Clinic");
         assert_eq!(detail["sources"], view["sources"]);
+    }
+
+    #[test]
+    fn a_documents_binary_content_is_kept_in_its_attachment() {
+        let records_and_report = plan(
+            &bundle(json!([
+                {"resource": {"resourceType": "Organization", "name": "Clinic"}},
+                {"resource": {"resourceType": "DocumentReference", "id": "d", "status": "current",
+                  "content": [{"attachment": {"url": "urn:uuid:bin-1", "title": "Letter"}},
+                              {"attachment": {"url": "https://elsewhere.example/letter.pdf"}}]}},
+                {"fullUrl": "urn:uuid:bin-1", "resource": {"resourceType": "Binary", "id": "bin-1",
+                  "contentType": "text/plain", "data": "SGVsbG8="}},
+                {"resource": {"resourceType": "Binary", "id": "lone", "contentType": "application/pdf",
+                  "data": "JVBERi0="}},
+            ])),
+            PatientId::generate(),
+            None,
+            PatientCheck::NoPatientInBundle,
+            ImportId::generate(),
+            Timestamp::now(),
+        );
+        let document: Value =
+            serde_json::from_str(&records_and_report.records[0].resource).expect("JSON");
+        assert_eq!(
+            document["content"][0]["attachment"],
+            json!({"title": "Letter", "contentType": "text/plain", "data": "SGVsbG8="})
+        );
+        assert_eq!(
+            document["content"][1]["attachment"]["url"],
+            "https://elsewhere.example/letter.pdf"
+        );
+        let binaries: Vec<(usize, &str)> = records_and_report
+            .report
+            .skipped
+            .iter()
+            .filter(|s| s.resource_type == "Binary")
+            .map(|s| (s.count, s.reason))
+            .collect();
+        assert_eq!(binaries.len(), 2, "{binaries:?}");
+        assert!(binaries.contains(&(1, BINARY_KEPT)));
+        assert!(
+            binaries
+                .iter()
+                .any(|(n, reason)| *n == 1 && reason.starts_with("a Binary no DocumentReference"))
+        );
     }
 
     fn blood_pressure(id: &str, when: &str, systolic: f64, diastolic: f64) -> Value {
