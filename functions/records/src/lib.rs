@@ -122,34 +122,6 @@ impl Deps {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::RecordsSettings;
-
-    #[test]
-    fn the_practice_name_is_required_and_its_npi_has_ten_digits() {
-        let settings = |name: Option<&str>, npi: Option<&str>| {
-            RecordsSettings::from_lookup(|key| match key {
-                "PRACTICE_NAME" => name.map(str::to_owned),
-                "PRACTICE_NPI" => npi.map(str::to_owned),
-                _ => None,
-            })
-        };
-        let named = settings(Some(" Maple Street "), Some("")).expect("valid");
-        assert_eq!(named.practice_name, "Maple Street");
-        assert_eq!(named.practice_npi, None);
-        assert_eq!(
-            settings(Some("Maple"), Some("1234567893"))
-                .expect("valid")
-                .practice_npi
-                .as_deref(),
-            Some("1234567893")
-        );
-        assert!(settings(None, None).is_err());
-        assert!(settings(Some("Maple"), Some("12345")).is_err());
-    }
-}
-
 /// The function's router: one API Gateway event in, one response out.
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
     dispatch(request, |call| async move {
@@ -178,4 +150,32 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
         }
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RecordsSettings;
+
+    #[test]
+    fn the_practice_name_is_required_and_its_npi_has_ten_digits() {
+        let settings = |name: Option<&str>, npi: Option<&str>| {
+            RecordsSettings::from_lookup(|key| match key {
+                "PRACTICE_NAME" => name.map(str::to_owned),
+                "PRACTICE_NPI" => npi.map(str::to_owned),
+                _ => None,
+            })
+        };
+        let named = settings(Some(" Maple Street "), Some("")).expect("valid");
+        assert_eq!(named.practice_name, "Maple Street");
+        assert_eq!(named.practice_npi, None);
+        assert_eq!(
+            settings(Some("Maple"), Some("1234567893"))
+                .expect("valid")
+                .practice_npi
+                .as_deref(),
+            Some("1234567893")
+        );
+        assert!(settings(None, None).is_err());
+        assert!(settings(Some("Maple"), Some("12345")).is_err());
+    }
 }

@@ -215,10 +215,10 @@ pub const DEMO_BUNDLES: [(Uploader, &str); 3] = [
 pub fn bundle_for(bundle: &str, registration: &Value) -> Result<String> {
     let mut bundle: Value = serde_json::from_str(bundle).context("a demo bundle is not JSON")?;
     let name = &registration["legalName"];
-    let gender = match registration["sex"].as_str() {
-        Some(sex @ ("female" | "male" | "other")) => sex,
-        _ => "unknown",
-    };
+    let gender = registration["sex"]
+        .as_str()
+        .filter(|sex| ["female", "male", "other"].contains(sex))
+        .unwrap_or("unknown");
     for entry in bundle["entry"]
         .as_array_mut()
         .context("a demo bundle without entries")?
