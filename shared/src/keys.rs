@@ -282,6 +282,12 @@ pub fn health_record_category_prefix(category: &str) -> String {
     format!("{category}#")
 }
 
+/// The prefix of [`health_record_index_sort`] of one group of a category: the records that are
+/// the same thing from several sources.
+pub fn health_record_group_prefix(category: &str, group: &str) -> String {
+    format!("{category}#{group}#")
+}
+
 pub const IMPORT_PREFIX: &str = "IMPORT#";
 
 /// The report of one import of a FHIR bundle, in the patient's partition.

@@ -82,24 +82,32 @@ pub fn kind_of(resource_type: &str) -> Kind {
             Kind::Skipped("directory data (who and where), not part of the health record")
         }
         "Provenance" => Kind::Skipped("provenance: every record is labelled with its source"),
-        "Bundle" | "OperationOutcome" | "Parameters" | "Binary" => {
+        "Bundle" | "OperationOutcome" | "Parameters" => {
             Kind::Skipped("not a health-record resource")
         }
+        // A Binary a DocumentReference's attachment points at is kept inside that attachment
+        // (see `plan::inline_binaries`, which reports those with their own reason).
+        "Binary" => Kind::Skipped(
+            "a Binary no DocumentReference of the bundle refers to: content without a description \
+             of what it is is not part of the health record",
+        ),
         _ => Kind::Clinical,
     }
 }
 
-/// Elements FHIR R4 requires (cardinality 1..1) of the resources a record is built from.
+/// Elements FHIR R4 requires (cardinality 1..1) of the resources a record is built from. A
+/// choice element is written `name[x]`: FHIR sends it as the name followed by its type
+/// (`occurrenceDateTime`, `medicationCodeableConcept`).
 fn required_elements(resource_type: &str) -> &'static [&'static str] {
     match resource_type {
         "Observation" => &["status", "code"],
         "Condition" => &["subject"],
         "AllergyIntolerance" => &["patient"],
-        "Immunization" => &["status", "vaccineCode", "patient"],
-        "MedicationRequest" => &["status", "intent", "subject"],
-        "MedicationStatement" => &["status", "subject"],
-        "MedicationAdministration" => &["status", "subject"],
-        "MedicationDispense" => &["status"],
+        "Immunization" => &["status", "vaccineCode", "patient", "occurrence[x]"],
+        "MedicationRequest" => &["status", "intent", "medication[x]", "subject"],
+        "MedicationStatement" => &["status", "medication[x]", "subject"],
+        "MedicationAdministration" => &["status", "medication[x]", "subject", "effective[x]"],
+        "MedicationDispense" => &["status", "medication[x]"],
         "Encounter" => &["status", "class"],
         "Procedure" => &["status", "subject"],
         "DiagnosticReport" => &["status", "code"],
@@ -108,6 +116,21 @@ fn required_elements(resource_type: &str) -> &'static [&'static str] {
         "DocumentReference" => &["status", "content"],
         "Composition" => &["status", "type", "date", "author", "title"],
         _ => &[],
+    }
+}
+
+/// Whether `resource` has the element: by its exact name, or for a choice element `name[x]`,
+/// as the name followed by a type that starts with a capital (`onsetDateTime`; never
+/// `statusReason` for `status`). Null does not count.
+fn has_element(resource: &Map<String, Value>, element: &str) -> bool {
+    match element.strip_suffix("[x]") {
+        None => resource.get(element).is_some_and(|v| !v.is_null()),
+        Some(stem) => resource.iter().any(|(key, value)| {
+            key.strip_prefix(stem)
+                .and_then(|suffix| suffix.chars().next())
+                .is_some_and(|c| c.is_ascii_uppercase())
+                && !value.is_null()
+        }),
     }
 }
 
@@ -262,12 +285,7 @@ impl Bundle {
                     );
                 }
                 for element in required_elements(&resource_type) {
-                    let present = resource.get(*element).is_some_and(|v| !v.is_null())
-                        // Choice elements (occurrence[x], medication[x]) are checked by prefix.
-                        || resource.keys().any(|k| {
-                            k.starts_with(element) && k.len() > element.len()
-                        });
-                    if !present {
+                    if !has_element(&resource, element) {
                         add(
                             &mut errors,
                             format!("entry[{index}].resource.{element}"),
@@ -426,6 +444,45 @@ mod tests {
             fields(error.unwrap_err()),
             ["resourceType", "type", "entry"]
         );
+    }
+
+    #[test]
+    fn required_elements_match_by_exact_name_and_choice_types_by_type_suffix() {
+        let error = Bundle::parse(json!({
+            "resourceType": "Bundle", "type": "collection",
+            "entry": [
+                // statusReason is not status; classHistory is not class.
+                {"resource": {"resourceType": "Immunization", "id": "i", "statusReason": {},
+                  "vaccineCode": {}, "patient": {}, "occurrenceDateTime": "2024-10-01"}},
+                {"resource": {"resourceType": "Encounter", "id": "e", "status": "finished",
+                  "classHistory": [{"class": {}}]}},
+                // A choice element: only the name followed by a type counts, and not null.
+                {"resource": {"resourceType": "MedicationRequest", "id": "m", "status": "active",
+                  "intent": "order", "subject": {}, "medicationcodeable": {}}},
+                {"resource": {"resourceType": "Immunization", "id": "j", "status": "completed",
+                  "vaccineCode": {}, "patient": {}, "occurrenceString": null}},
+            ]
+        }))
+        .unwrap_err();
+        assert_eq!(
+            fields(error),
+            [
+                "entry[0].resource.status",
+                "entry[1].resource.class",
+                "entry[2].resource.medication[x]",
+                "entry[3].resource.occurrence[x]",
+            ]
+        );
+        Bundle::parse(json!({
+            "resourceType": "Bundle", "type": "collection",
+            "entry": [
+                {"resource": {"resourceType": "Immunization", "id": "i", "status": "completed",
+                  "statusReason": {}, "vaccineCode": {}, "patient": {}, "occurrenceString": "2019"}},
+                {"resource": {"resourceType": "MedicationRequest", "id": "m", "status": "active",
+                  "intent": "order", "subject": {}, "medicationReference": {"reference": "Medication/x"}}},
+            ]
+        }))
+        .expect("exact names and typed choice elements are present");
     }
 
     #[test]

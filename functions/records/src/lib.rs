@@ -67,6 +67,9 @@ pub const ROUTES: &[Route] = &[
 pub struct RecordsSettings {
     /// The practice's name: the source of the results its clinicians add (`PRACTICE_NAME`).
     pub practice_name: String,
+    /// The practice's NPI (`PRACTICE_NPI`, optional): its records imported from its own system
+    /// (an Organization with this NPI) and the results its clinicians add are one source.
+    pub practice_npi: Option<String>,
 }
 
 impl RecordsSettings {
@@ -75,13 +78,27 @@ impl RecordsSettings {
     }
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        match lookup("PRACTICE_NAME").filter(|v| !v.trim().is_empty()) {
-            Some(name) => Ok(RecordsSettings {
-                practice_name: name.trim().to_owned(),
+        let mut problems = Vec::new();
+        let practice_name = lookup("PRACTICE_NAME")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        if practice_name.is_none() {
+            problems.push("PRACTICE_NAME is not set".into());
+        }
+        let practice_npi = lookup("PRACTICE_NPI")
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        if let Some(npi) = &practice_npi
+            && !(npi.len() == 10 && npi.bytes().all(|b| b.is_ascii_digit()))
+        {
+            problems.push("PRACTICE_NPI must be 10 digits (or empty)".into());
+        }
+        match practice_name {
+            Some(practice_name) if problems.is_empty() => Ok(RecordsSettings {
+                practice_name,
+                practice_npi,
             }),
-            None => Err(ConfigError {
-                problems: vec!["PRACTICE_NAME is not set".into()],
-            }),
+            _ => Err(ConfigError { problems }),
         }
     }
 }
@@ -89,14 +106,18 @@ impl RecordsSettings {
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
 pub struct Deps {
     pub platform: Platform,
-    pub practice_name: String,
+    /// The practice's own source (of the results its clinicians add).
+    pub practice: model::Source,
 }
 
 impl Deps {
     pub fn new(settings: &Settings, records: &RecordsSettings, sdk: &SdkConfig) -> Self {
         Deps {
             platform: Platform::new(settings, sdk),
-            practice_name: records.practice_name.clone(),
+            practice: sources::practice_source(
+                &records.practice_name,
+                records.practice_npi.as_deref(),
+            ),
         }
     }
 }
@@ -129,4 +150,32 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
         }
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RecordsSettings;
+
+    #[test]
+    fn the_practice_name_is_required_and_its_npi_has_ten_digits() {
+        let settings = |name: Option<&str>, npi: Option<&str>| {
+            RecordsSettings::from_lookup(|key| match key {
+                "PRACTICE_NAME" => name.map(str::to_owned),
+                "PRACTICE_NPI" => npi.map(str::to_owned),
+                _ => None,
+            })
+        };
+        let named = settings(Some(" Maple Street "), Some("")).expect("valid");
+        assert_eq!(named.practice_name, "Maple Street");
+        assert_eq!(named.practice_npi, None);
+        assert_eq!(
+            settings(Some("Maple"), Some("1234567893"))
+                .expect("valid")
+                .practice_npi
+                .as_deref(),
+            Some("1234567893")
+        );
+        assert!(settings(None, None).is_err());
+        assert!(settings(Some("Maple"), Some("12345")).is_err());
+    }
 }

@@ -63,13 +63,21 @@ impl Category {
 
     /// The same coded thing reported by two sources is one thing for these.
     pub fn merges_across_sources(self) -> bool {
-        matches!(
-            self,
-            Category::Conditions
-                | Category::Medications
-                | Category::Allergies
-                | Category::Immunizations
-        )
+        !self.preferred_systems().is_empty()
+    }
+
+    /// The code systems that say what a record of a merging category is, best first: two
+    /// sources' records are one thing when they carry the same code of the first of these
+    /// systems that either has. A source that adds other codings (an NDC beside the RxNorm
+    /// code) still merges with one that sends the RxNorm code alone. Empty: never merged.
+    pub fn preferred_systems(self) -> &'static [&'static str] {
+        match self {
+            Category::Conditions => &[SNOMED, ICD10_CM, ICD10],
+            Category::Medications => &[RXNORM, SNOMED, NDC],
+            Category::Allergies => &[SNOMED, RXNORM, UNII],
+            Category::Immunizations => &[CVX, SNOMED, NDC],
+            _ => &[],
+        }
     }
 
     pub fn of(entry: &Entry) -> Category {
@@ -458,6 +466,87 @@ fn measured(resource: &Map<String, Value>) -> Option<Measured> {
 }
 
 pub const LOINC: &str = "http://loinc.org";
+pub const SNOMED: &str = "http://snomed.info/sct";
+pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
+pub const NDC: &str = "http://hl7.org/fhir/sid/ndc";
+pub const CVX: &str = "http://hl7.org/fhir/sid/cvx";
+pub const ICD10_CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
+pub const ICD10: &str = "http://hl7.org/fhir/sid/icd-10";
+pub const UNII: &str = "http://fdasis.nlm.nih.gov";
+
+/// A code system's canonical URI: some systems send the OID form (C-CDA conversions) or a
+/// trailing slash.
+fn canonical_system(system: &str) -> &str {
+    match system.trim().trim_end_matches('/') {
+        "urn:oid:2.16.840.1.113883.6.96" => SNOMED,
+        "urn:oid:2.16.840.1.113883.6.88" => RXNORM,
+        "urn:oid:2.16.840.1.113883.6.69" => NDC,
+        "urn:oid:2.16.840.1.113883.12.292" => CVX,
+        "urn:oid:2.16.840.1.113883.6.90" => ICD10_CM,
+        "urn:oid:2.16.840.1.113883.6.3" => ICD10,
+        "urn:oid:2.16.840.1.113883.4.9" => UNII,
+        other => other,
+    }
+}
+
+/// `system|code` of the coding that identifies a concept for `category`: the smallest code of
+/// the first preferred system present (so the order of codings does not matter), else the
+/// smallest `system|code` of all; without codes, the text.
+pub fn same_thing(category: Category, codings: &[Coded], text: Option<&str>) -> Option<String> {
+    let coded: Vec<(&str, &str)> = codings
+        .iter()
+        .filter_map(|c| {
+            let system = canonical_system(c.system.as_deref()?);
+            let code = c.code.as_deref()?.trim();
+            (!system.is_empty() && !code.is_empty()).then_some((system, code))
+        })
+        .collect();
+    category
+        .preferred_systems()
+        .iter()
+        .find_map(|preferred| coded.iter().filter(|(system, _)| system == preferred).min())
+        .or_else(|| coded.iter().min())
+        .map(|(system, code)| format!("{system}|{code}"))
+        .or_else(|| text.map(|t| format!("text|{}", t.trim().to_lowercase())))
+}
+
+/// Whether a resource is an event on a date (a vaccination, a dose given, a fill) rather than
+/// something that holds over time (a condition, a medication taken, an allergy): the same
+/// vaccine on two days is two vaccinations.
+pub fn is_event(resource_type: &str) -> bool {
+    matches!(
+        resource_type,
+        "Immunization" | "MedicationAdministration" | "MedicationDispense"
+    )
+}
+
+/// What makes records of a merging category one thing reported by several sources: the code
+/// (`same_thing`), and for an event also its day as the source wrote it. `None` (a category that
+/// does not merge, no code, an event without a date): the record stands alone.
+pub fn merge_identity(
+    category: Category,
+    resource_type: &str,
+    same_thing: Option<&str>,
+    day: Option<&str>,
+) -> Option<String> {
+    if !category.merges_across_sources() {
+        return None;
+    }
+    let thing = same_thing?;
+    if is_event(resource_type) {
+        Some(format!("{thing}@{}", day?))
+    } else {
+        Some(thing.to_owned())
+    }
+}
+
+/// The merge key: equal keys are one thing from several sources.
+pub fn merge_key(category: Category, identity: Option<&str>, record: &RecordId) -> String {
+    match identity {
+        Some(identity) => format!("{}#{identity}", category.as_str()),
+        None => format!("{}#{record}", category.as_str()),
+    }
+}
 
 /// The identifier system of the sources in exported Organizations (and `meta.source`): an
 /// export imported elsewhere keeps its sources' ids, so its records keep theirs.
@@ -498,13 +587,7 @@ pub fn extract(entry: &Entry, bundle: &Bundle) -> Extract {
         .find(|c| c.system.as_deref() == Some(LOINC))
         .and_then(|c| c.code.clone())
         .filter(|_| entry.resource_type == "Observation");
-    // The smallest `system|code` of all codings, so two sources listing codings in another
-    // order still agree; without codes, the text.
-    let same_thing = codings
-        .iter()
-        .filter_map(|c| Some(format!("{}|{}", c.system.as_deref()?, c.code.as_deref()?)))
-        .min()
-        .or_else(|| text.map(|t| format!("text|{}", t.trim().to_lowercase())));
+    let same_thing = same_thing(category, &codings, text.as_deref());
     Extract {
         category,
         title,
@@ -521,11 +604,12 @@ pub fn extract(entry: &Entry, bundle: &Bundle) -> Extract {
     }
 }
 
-/// The sort part of the index key: the coded value for merging categories (so the same
-/// thing from two sources sits side by side), else the inverted day so the newest is first.
-pub fn index_group(category: Category, same_thing: Option<&str>, day: Option<&str>) -> String {
-    match (category.merges_across_sources(), same_thing) {
-        (true, Some(thing)) => short_hash(thing),
+/// The sort part of the index key: a hash of the merge identity for records that merge (so the
+/// same thing from several sources sits side by side), else the inverted day so the newest is
+/// first.
+pub fn index_group(identity: Option<&str>, day: Option<&str>) -> String {
+    match identity {
+        Some(identity) => short_hash(identity),
         _ => match day {
             Some(day) => day
                 .chars()

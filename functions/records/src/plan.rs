@@ -1,15 +1,15 @@
 //! From a checked bundle to what an import writes and reports (pure: no I/O), and whether the
 //! bundle's Patient is the portal's patient.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use portal_shared::ids::{ImportId, PatientId, RecordId};
 use portal_shared::timestamp::Timestamp;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::fhir::{Bundle, Kind, kind_of};
-use crate::model::{StoredRecord, day_of, extract, index_group};
+use crate::model::{StoredRecord, day_of, extract, index_group, merge_identity, merge_key};
 use crate::sources::SourceRules;
 
 /// DynamoDB items hold 400 KB; a resource bigger than this (a scan embedded as base64) is
@@ -67,6 +67,81 @@ pub struct Report {
     pub imported_at: Timestamp,
 }
 
+/// Why a Binary a DocumentReference refers to is not a record of its own.
+const BINARY_KEPT: &str =
+    "its content is kept in the DocumentReference that refers to it (the attachment's data)";
+const BINARY_TOO_LARGE: &str = "too large to keep inside the DocumentReference that refers to \
+     it (the record would pass 350 KB): the attachment keeps its url, the content is not kept";
+
+/// DocumentReferences whose attachments point at a Binary of the bundle (`attachment.url`,
+/// without `data`): the Binary's content is put into the attachment (`data`, and `contentType`
+/// when the attachment has none; the url, which would not resolve outside this bundle, goes),
+/// so the document's content stays with its record and comes back out in the export.
+#[derive(Default)]
+struct Inlined {
+    /// The DocumentReference with its content, by entry position.
+    documents: HashMap<usize, Map<String, Value>>,
+    /// Binaries whose content is kept in a DocumentReference, by entry position.
+    kept: HashSet<usize>,
+    /// Binaries that would make their DocumentReference too large to store.
+    too_large: HashSet<usize>,
+}
+
+fn inline_binaries(bundle: &Bundle) -> Inlined {
+    let mut inlined = Inlined::default();
+    for document in bundle.of_type("DocumentReference") {
+        let mut resource = document.resource.clone();
+        let mut used = Vec::new();
+        let contents = resource
+            .get_mut("content")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten();
+        for content in contents {
+            let Some(attachment) = content.get_mut("attachment").and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            if attachment.contains_key("data") {
+                continue;
+            }
+            let Some(binary) = attachment
+                .get("url")
+                .and_then(Value::as_str)
+                .and_then(|url| bundle.resolve(url))
+                .filter(|target| target.resource_type == "Binary")
+            else {
+                continue;
+            };
+            let Some(data) = binary.get("data").filter(|d| d.is_string()) else {
+                continue;
+            };
+            attachment.insert("data".into(), data.clone());
+            if !attachment.contains_key("contentType")
+                && let Some(content_type) = binary.get("contentType")
+            {
+                attachment.insert("contentType".into(), content_type.clone());
+            }
+            attachment.remove("url");
+            used.push(binary.index);
+        }
+        if used.is_empty() {
+            continue;
+        }
+        let size = serde_json::to_string(&resource).map_or(usize::MAX, |text| text.len());
+        if size <= MAX_RESOURCE_BYTES {
+            inlined.documents.insert(document.index, resource);
+            inlined.kept.extend(used);
+        } else {
+            inlined.too_large.extend(used);
+        }
+    }
+    // A Binary kept by one document and too large for another is kept.
+    let kept = inlined.kept.clone();
+    inlined.too_large.retain(|binary| !kept.contains(binary));
+    inlined
+}
+
 pub struct Plan {
     pub records: Vec<StoredRecord>,
     pub report: Report,
@@ -109,8 +184,16 @@ pub fn plan(
     let mut by_id: HashMap<RecordId, usize> = HashMap::new();
     let mut records: Vec<StoredRecord> = Vec::new();
     let mut source_counts: BTreeMap<String, SourceCount> = BTreeMap::new();
+    let inlined = inline_binaries(bundle);
     for entry in &bundle.entries {
         if let Kind::Skipped(reason) = kind_of(&entry.resource_type) {
+            let reason = if inlined.kept.contains(&entry.index) {
+                BINARY_KEPT
+            } else if inlined.too_large.contains(&entry.index) {
+                BINARY_TOO_LARGE
+            } else {
+                reason
+            };
             *skipped
                 .entry((entry.resource_type.clone(), reason))
                 .or_default() += 1;
@@ -120,7 +203,11 @@ pub fn plan(
         let Some(resource_id) = entry.id.clone() else {
             continue;
         };
-        let text = match serde_json::to_string(&entry.resource) {
+        let resource = inlined
+            .documents
+            .get(&entry.index)
+            .unwrap_or(&entry.resource);
+        let text = match serde_json::to_string(resource) {
             Ok(text) if text.len() <= MAX_RESOURCE_BYTES => text,
             _ => {
                 errors.push(EntryProblem {
@@ -154,11 +241,14 @@ pub fn plan(
         let record_id = RecordId::derive(&source.source_id, &entry.resource_type, &resource_id);
         let facts = extract(entry, bundle);
         let day = facts.date.as_deref().map(day_of);
-        let merge_key = match (facts.category.merges_across_sources(), &facts.same_thing) {
-            (true, Some(thing)) => format!("{}#{}", facts.category.as_str(), thing),
-            _ => format!("{}#{record_id}", facts.category.as_str()),
-        };
-        let group = index_group(facts.category, facts.same_thing.as_deref(), day.as_deref());
+        let identity = merge_identity(
+            facts.category,
+            &entry.resource_type,
+            facts.same_thing.as_deref(),
+            day.as_deref(),
+        );
+        let merge_key = merge_key(facts.category, identity.as_deref(), &record_id);
+        let group = index_group(identity.as_deref(), day.as_deref());
         let record = StoredRecord {
             record_id: record_id.clone(),
             patient_id: patient,
@@ -290,11 +380,16 @@ pub fn patient_differences(bundle: &Bundle, family: &str, birth_date: &str) -> V
     differences
 }
 
-/// Case, accents aside, and the digits some generators append (`Trantow751`).
+/// A family name as compared: letters folded to ASCII (`López` → `lopez`, `Søren` → `soren`),
+/// lower case, without spaces, hyphens or apostrophes (`García-López`, `O'Brien`), and without
+/// the digits some generators append (`Trantow751`).
 fn normalise_name(name: &str) -> String {
-    name.trim()
+    deunicode::deunicode(name)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
         .trim_end_matches(|c: char| c.is_ascii_digit())
-        .to_lowercase()
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -320,6 +415,34 @@ mod tests {
             patient_differences(&b, "Smith", "1984-03-13"),
             ["birth date", "family name"]
         );
+    }
+
+    #[test]
+    fn accents_case_and_punctuation_do_not_make_another_name() {
+        let b = bundle(json!([{"resource": {"resourceType": "Patient", "id": "p",
+            "name": [{"family": "López"}], "birthDate": "1984-03-12"}}]));
+        for same in ["Lopez", "LÓPEZ", "lópez", " Lopez "] {
+            assert!(
+                patient_differences(&b, same, "1984-03-12").is_empty(),
+                "{same}"
+            );
+        }
+        assert_eq!(
+            patient_differences(&b, "Lopes", "1984-03-12"),
+            ["family name"]
+        );
+        assert_eq!(
+            patient_differences(&b, "Lopez", "1984-12-03"),
+            ["birth date"]
+        );
+        assert_eq!(
+            normalise_name("García-López"),
+            normalise_name("Garcia Lopez")
+        );
+        assert_eq!(normalise_name("O'Brien"), "obrien");
+        assert_eq!(normalise_name("Søren Strauß"), "sorenstrauss");
+        assert_eq!(normalise_name("Trantow751"), "trantow");
+        assert_ne!(normalise_name("Müller"), normalise_name("Miller"));
     }
 
     #[test]
@@ -358,6 +481,186 @@ mod tests {
             1,
             "{:?}",
             first.report.warnings
+        );
+    }
+
+    fn planned(entries: Value) -> Vec<StoredRecord> {
+        plan(
+            &bundle(entries),
+            PatientId::generate(),
+            None,
+            PatientCheck::NoPatientInBundle,
+            ImportId::generate(),
+            Timestamp::now(),
+        )
+        .records
+    }
+
+    fn flu_shot(id: &str, when: &str) -> Value {
+        json!({"resource": {"resourceType": "Immunization", "id": id, "status": "completed",
+            "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "140",
+                                        "display": "Influenza, seasonal, injectable"}]},
+            "patient": {"reference": "Patient/p"}, "occurrenceDateTime": when}})
+    }
+
+    #[test]
+    fn events_merge_on_code_and_day_and_ongoing_things_on_code() {
+        let clinic =
+            |name: &str| json!({"resource": {"resourceType": "Organization", "name": name}});
+        let metformin = |id: &str, extra: Value| {
+            let mut coding = vec![
+                json!({"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                                          "code": "860975"}),
+            ];
+            if !extra.is_null() {
+                coding.insert(0, extra);
+            }
+            json!({"resource": {"resourceType": "MedicationRequest", "id": id, "status": "active",
+                "intent": "order", "subject": {"reference": "Patient/p"},
+                "medicationCodeableConcept": {"coding": coding}, "authoredOn": "2023-01-01"}})
+        };
+        let diabetes = |id: &str, onset: &str| {
+            json!({"resource": {"resourceType": "Condition", "id": id,
+                "subject": {"reference": "Patient/p"}, "onsetDateTime": onset,
+                "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "E11.9"},
+                                    {"system": "http://snomed.info/sct", "code": "44054006"}]}}})
+        };
+        let practice = planned(json!([
+            clinic("Practice"),
+            flu_shot("f1", "2019-10-01T09:00:00Z"),
+            flu_shot("f2", "2020-10-02"),
+            flu_shot("f3", "2021-10-05"),
+            flu_shot("f4", "2022-10-03"),
+            flu_shot("f5", "2023-10-01"),
+            json!({"resource": {"resourceType": "Immunization", "id": "undated",
+                "status": "completed", "patient": {}, "occurrenceString": "as a child",
+                "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "140"}]}}}),
+            // RxNorm and NDC here, RxNorm alone at the pharmacy: the RxNorm code decides.
+            metformin(
+                "m1",
+                json!({"system": "http://hl7.org/fhir/sid/ndc", "code": "0093-1048-01"})
+            ),
+            diabetes("d1", "2015-01-01"),
+        ]));
+        let pharmacy = planned(json!([
+            clinic("Pharmacy"),
+            flu_shot("p1", "2021-10-05T16:30:00-04:00"),
+            metformin("m2", Value::Null),
+            json!({"resource": {"resourceType": "Condition", "id": "d2",
+                "subject": {"reference": "Patient/p"}, "onsetDateTime": "2020-05-05",
+                "code": {"coding": [{"system": "urn:oid:2.16.840.1.113883.6.96", "code": "44054006"}]}}}),
+        ]));
+        let key = |records: &[StoredRecord], id: &str| {
+            let record = records
+                .iter()
+                .find(|r| r.resource_id == id)
+                .unwrap_or_else(|| panic!("{id}"));
+            (record.merge_key.clone(), record.index_group.clone())
+        };
+        let shots: std::collections::BTreeSet<String> = ["f1", "f2", "f3", "f4", "f5", "undated"]
+            .iter()
+            .map(|id| key(&practice, id).0)
+            .collect();
+        assert_eq!(
+            shots.len(),
+            6,
+            "five yearly flu shots and an undated one: {shots:?}"
+        );
+        assert_eq!(
+            key(&practice, "f3").0,
+            "immunizations#http://hl7.org/fhir/sid/cvx|140@2021-10-05"
+        );
+        assert_eq!(
+            key(&practice, "f3"),
+            key(&pharmacy, "p1"),
+            "the same shot, the same day"
+        );
+        assert_eq!(
+            key(&practice, "m1").0,
+            "medications#http://www.nlm.nih.gov/research/umls/rxnorm|860975"
+        );
+        assert_eq!(key(&practice, "m1"), key(&pharmacy, "m2"));
+        assert_eq!(
+            key(&practice, "d1"),
+            key(&pharmacy, "d2"),
+            "a condition is one thing whenever it was recorded; SNOMED over ICD-10, OID or URI"
+        );
+    }
+
+    #[test]
+    fn a_source_is_listed_once_on_a_merged_item() {
+        let practice = planned(json!([
+            {"resource": {"resourceType": "Organization", "name": "Practice"}},
+            {"resource": {"resourceType": "Condition", "id": "a", "subject": {}, "recordedDate": "2020-01-01",
+              "code": {"coding": [{"system": "http://snomed.info/sct", "code": "444814009"}]}}},
+            {"resource": {"resourceType": "Condition", "id": "b", "subject": {}, "recordedDate": "2022-01-01",
+              "code": {"coding": [{"system": "http://snomed.info/sct", "code": "444814009"}]}}},
+        ]));
+        let clinic = planned(json!([
+            {"resource": {"resourceType": "Organization", "name": "Clinic"}},
+            {"resource": {"resourceType": "Condition", "id": "c", "subject": {}, "recordedDate": "2021-01-01",
+              "code": {"coding": [{"system": "http://snomed.info/sct", "code": "444814009"}]}}},
+        ]));
+        let group: Vec<StoredRecord> = practice.iter().chain(&clinic).cloned().collect();
+        let view = crate::read::RecordView::merged(group.clone()).expect("a view");
+        let view = serde_json::to_value(&view).expect("serialises");
+        let sources = view["sources"].as_array().expect("sources");
+        let names: Vec<&str> = sources.iter().filter_map(|s| s["name"].as_str()).collect();
+        assert_eq!(names, ["Practice", "Clinic"], "{view:#}");
+        assert_eq!(sources[0]["date"], "2022-01-01");
+        assert_eq!(sources[0]["otherRecords"][0]["date"], "2020-01-01");
+        assert!(sources[1].get("otherRecords").is_none());
+
+        // The detail of the clinic's record shows it, with the same sources.
+        let shown = clinic[0].clone();
+        let detail = crate::read::RecordView::of_group(shown, group);
+        let detail = serde_json::to_value(&detail).expect("serialises");
+        assert_eq!(detail["source"]["name"], "Clinic");
+        assert_eq!(detail["sources"], view["sources"]);
+    }
+
+    #[test]
+    fn a_documents_binary_content_is_kept_in_its_attachment() {
+        let records_and_report = plan(
+            &bundle(json!([
+                {"resource": {"resourceType": "Organization", "name": "Clinic"}},
+                {"resource": {"resourceType": "DocumentReference", "id": "d", "status": "current",
+                  "content": [{"attachment": {"url": "urn:uuid:bin-1", "title": "Letter"}},
+                              {"attachment": {"url": "https://elsewhere.example/letter.pdf"}}]}},
+                {"fullUrl": "urn:uuid:bin-1", "resource": {"resourceType": "Binary", "id": "bin-1",
+                  "contentType": "text/plain", "data": "SGVsbG8="}},
+                {"resource": {"resourceType": "Binary", "id": "lone", "contentType": "application/pdf",
+                  "data": "JVBERi0="}},
+            ])),
+            PatientId::generate(),
+            None,
+            PatientCheck::NoPatientInBundle,
+            ImportId::generate(),
+            Timestamp::now(),
+        );
+        let document: Value =
+            serde_json::from_str(&records_and_report.records[0].resource).expect("JSON");
+        assert_eq!(
+            document["content"][0]["attachment"],
+            json!({"title": "Letter", "contentType": "text/plain", "data": "SGVsbG8="})
+        );
+        assert_eq!(
+            document["content"][1]["attachment"]["url"],
+            "https://elsewhere.example/letter.pdf"
+        );
+        let binaries: Vec<(usize, &str)> = records_and_report
+            .report
+            .skipped
+            .iter()
+            .filter(|s| s.resource_type == "Binary")
+            .map(|s| (s.count, s.reason))
+            .collect();
+        assert_eq!(binaries.len(), 2, "{binaries:?}");
+        assert!(binaries.contains(&(1, BINARY_KEPT)));
+        assert!(
+            binaries
+                .iter()
+                .any(|(n, reason)| *n == 1 && reason.starts_with("a Binary no DocumentReference"))
         );
     }
 

@@ -43,44 +43,99 @@ pub struct RecordView {
     pub updated_at: Timestamp,
 }
 
+/// One source that reported the thing, once however often it did.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportedBy {
     pub source_id: String,
     pub name: String,
+    /// This source's newest record of the thing.
+    pub record_id: RecordId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The same source's other records of the same thing (a condition it recorded again at a
+    /// later visit), newest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_records: Vec<OtherRecord>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OtherRecord {
     pub record_id: RecordId,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 
+/// Newest first; records without a date last; ties in a stable order.
+fn newest_first(group: &mut [StoredRecord]) {
+    group.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.source.source_id.cmp(&b.source.source_id))
+            .then_with(|| a.record_id.as_str().cmp(b.record_id.as_str()))
+    });
+}
+
+/// Every source of a group of records that are the same thing, each listed once (its newest
+/// record first), sources in the order of their newest record.
+fn reported_by(group: &[StoredRecord]) -> Vec<ReportedBy> {
+    let mut sources: Vec<ReportedBy> = Vec::new();
+    for record in group {
+        match sources
+            .iter_mut()
+            .find(|s| s.source_id == record.source.source_id)
+        {
+            Some(source) => source.other_records.push(OtherRecord {
+                record_id: record.record_id.clone(),
+                date: record.date.clone(),
+            }),
+            None => sources.push(ReportedBy {
+                source_id: record.source.source_id.clone(),
+                name: record.source.name.clone(),
+                record_id: record.record_id.clone(),
+                date: record.date.clone(),
+                other_records: Vec::new(),
+            }),
+        }
+    }
+    sources
+}
+
 impl RecordView {
     /// One view of records that are the same thing (the newest dated one shown).
     pub fn merged(mut group: Vec<StoredRecord>) -> Option<RecordView> {
-        group.sort_by(|a, b| b.date.cmp(&a.date));
-        let sources = group
-            .iter()
-            .map(|r| ReportedBy {
-                source_id: r.source.source_id.clone(),
-                name: r.source.name.clone(),
-                record_id: r.record_id.clone(),
-                date: r.date.clone(),
-            })
-            .collect();
+        newest_first(&mut group);
+        let sources = reported_by(&group);
         let first = group.into_iter().next()?;
-        Some(RecordView {
-            record_id: first.record_id,
-            category: first.category,
-            resource_type: first.resource_type,
-            title: first.title,
-            status: first.status,
-            date: first.date,
-            code: first.code,
-            value: first.measured,
-            source: first.source,
+        Some(RecordView::showing(first, sources))
+    }
+
+    /// `shown` with the sources of its group (which `group` holds; `shown` is added when the
+    /// index has not caught up with it yet).
+    pub fn of_group(shown: StoredRecord, mut group: Vec<StoredRecord>) -> RecordView {
+        if !group.iter().any(|r| r.record_id == shown.record_id) {
+            group.push(shown.clone());
+        }
+        newest_first(&mut group);
+        RecordView::showing(shown, reported_by(&group))
+    }
+
+    fn showing(record: StoredRecord, sources: Vec<ReportedBy>) -> RecordView {
+        RecordView {
+            record_id: record.record_id,
+            category: record.category,
+            resource_type: record.resource_type,
+            title: record.title,
+            status: record.status,
+            date: record.date,
+            code: record.code,
+            value: record.measured,
+            source: record.source,
             sources,
-            explanation: first.explanation,
-            updated_at: first.updated_at,
-        })
+            explanation: record.explanation,
+            updated_at: record.updated_at,
+        }
     }
 }
 
@@ -122,6 +177,21 @@ fn filter_of(call: &Call) -> Result<ListFilter, ApiError> {
     })
 }
 
+/// The attribute a list cursor carries besides the index key: the filters it was issued for
+/// (sealed with the key, so a client cannot change it). A cursor resumes only the same query:
+/// another category's start key lies outside the query's key condition (DynamoDB refuses it),
+/// and another source or date would skip or repeat records.
+const CURSOR_FILTERS: &str = "~filters";
+
+fn filters_sealed(filter: &ListFilter) -> String {
+    format!(
+        "category={}&source={}&since={}",
+        filter.category.map_or("", Category::as_str),
+        filter.source.as_deref().unwrap_or_default(),
+        filter.since.as_deref().unwrap_or_default(),
+    )
+}
+
 pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let patient = call.patient_in_path()?;
     let access = deps
@@ -130,11 +200,22 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         .patient(call, patient, Action::ReadRecords, "records")
         .await?;
     let filter = filter_of(call)?;
-    let page = PageRequest::from_call(
+    let mut page = PageRequest::from_call(
         call,
         format!("records:{patient}"),
         &deps.platform.cursor_key,
     )?;
+    let filters = filters_sealed(&filter);
+    if let Some(start) = page.start_after.as_mut() {
+        let issued_for = start.remove(CURSOR_FILTERS);
+        if issued_for.as_ref().and_then(|v| v.as_s().ok()) != Some(&filters) {
+            return Err(ApiError::invalid(
+                "cursor",
+                "was issued for other filters (category, source or since): repeat the \
+                 filters of the request that returned it, or start without a cursor",
+            ));
+        }
+    }
     let records = Records {
         dynamo: &deps.platform.dynamo,
         table: &deps.platform.app_table,
@@ -168,7 +249,14 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     }
     groups.truncate(wanted);
     let next = if more {
-        groups.last().map(|(_, _, key)| key.clone())
+        groups.last().map(|(_, _, key)| {
+            let mut key = key.clone();
+            key.insert(
+                CURSOR_FILTERS.to_owned(),
+                portal_shared::store::string(filters.clone()),
+            );
+            key
+        })
     } else {
         None
     };
@@ -211,10 +299,13 @@ pub async fn detail(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         dynamo: &deps.platform.dynamo,
         table: &deps.platform.app_table,
     };
-    let record = records.get(&access, &id).await?.ok_or(ApiError::NotFound)?;
-    let resource = serde_json::from_str(&record.resource).map_err(ApiError::internal)?;
+    let mut record = records.get(&access, &id).await?.ok_or(ApiError::NotFound)?;
+    let resource =
+        serde_json::from_str(&std::mem::take(&mut record.resource)).map_err(ApiError::internal)?;
     let loinc = record.loinc.clone();
-    let summary = RecordView::merged(vec![record]).ok_or(ApiError::NotFound)?;
+    // Every source that reported the same thing, as the list shows them.
+    let group = records.same_thing(&access, &record).await?;
+    let summary = RecordView::of_group(record, group);
     json(
         StatusCode::OK,
         &DetailView {

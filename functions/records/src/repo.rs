@@ -16,7 +16,7 @@ use portal_shared::store::{self, Item, string};
 use serde_json::Value;
 
 use crate::export::PageBudget;
-use crate::model::{Category, StoredRecord};
+use crate::model::{Category, StoredRecord, merge_key};
 use crate::reports::StoredImport;
 
 /// BatchWriteItem takes at most 25 puts.
@@ -175,10 +175,16 @@ impl Records<'_> {
                 .expression_attribute_values(":source", string(source.clone()));
         }
         if let Some(since) = &filter.since {
-            conditions.push("#day >= :since");
+            // A partial date covers a period: "2024" (or "2024-06") is on or after 2024-06-01
+            // because its period ends after it. Full days compare as text; a partial date
+            // before `since` as text is in range exactly when it is `since`'s year or month.
+            conditions.push("(#day >= :since OR #day IN (:sinceYear, :sinceMonth))");
+            let (year, month) = since_periods(since);
             query = query
                 .expression_attribute_names("#day", "day")
-                .expression_attribute_values(":since", string(since.clone()));
+                .expression_attribute_values(":since", string(since.clone()))
+                .expression_attribute_values(":sinceYear", string(year))
+                .expression_attribute_values(":sinceMonth", string(month));
         }
         if !conditions.is_empty() {
             query = query.filter_expression(conditions.join(" AND "));
@@ -194,6 +200,48 @@ impl Records<'_> {
             })
             .collect::<Result<Vec<_>, ApiError>>()?;
         Ok((items, output.last_evaluated_key))
+    }
+
+    /// The records that are the same thing as `record` (itself included, once the index has
+    /// it): its index group, which holds nothing else but a rare hash collision, filtered by merge
+    /// key. Empty for a record that merges with nothing.
+    pub async fn same_thing(
+        &self,
+        access: &PatientAccess,
+        record: &StoredRecord,
+    ) -> Result<Vec<StoredRecord>, ApiError> {
+        if record.merge_key == merge_key(record.category, None, &record.record_id) {
+            return Ok(Vec::new());
+        }
+        let mut group = Vec::new();
+        let mut start = None;
+        loop {
+            let query = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("GSI1PK = :pk AND begins_with(GSI1SK, :group)")
+                .expression_attribute_values(
+                    ":pk",
+                    string(keys::health_record_index(access.patient())),
+                )
+                .expression_attribute_values(
+                    ":group",
+                    string(keys::health_record_group_prefix(
+                        record.category.as_str(),
+                        &record.index_group,
+                    )),
+                )
+                .set_exclusive_start_key(start);
+            let query = projected(query, SUMMARY_ATTRIBUTES.iter().copied());
+            let (page, next) = store::query_page::<StoredRecord>(query).await?;
+            group.extend(page.into_iter().filter(|r| r.merge_key == record.merge_key));
+            start = next;
+            if start.is_none() {
+                return Ok(group);
+            }
+        }
     }
 
     /// The export's next page: records with their resources in key order after `start_after`,
@@ -343,6 +391,22 @@ impl Records<'_> {
     }
 }
 
+/// The year and month of a `since` date (YYYY-MM-DD, checked by the handler).
+fn since_periods(since: &str) -> (String, String) {
+    (
+        since.chars().take(4).collect(),
+        since.chars().take(7).collect(),
+    )
+}
+
+/// Whether a record's `day` (a full or partial date) falls on or after `since` by the same
+/// rule as the list's filter: the period a partial date covers ends on or after `since`.
+#[cfg(test)]
+fn on_or_after(day: &str, since: &str) -> bool {
+    let (year, month) = since_periods(since);
+    day >= since || day == year || day == month
+}
+
 /// What lists, the summary and series read of a record: all but the FHIR resource.
 const SUMMARY_ATTRIBUTES: [&str; 21] = [
     "recordId",
@@ -388,4 +452,30 @@ fn index_key(item: &Item) -> Item {
         .iter()
         .filter_map(|name| Some(((*name).to_owned(), item.get(*name)?.clone())))
         .collect::<HashMap<String, AttributeValue>>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_or_after;
+
+    #[test]
+    fn partial_dates_count_by_the_period_they_cover() {
+        let since = "2024-06-01";
+        for day in [
+            "2024-06-01",
+            "2024-06-02",
+            "2024-07",
+            "2024-06",
+            "2024",
+            "2025",
+            "2025-01",
+        ] {
+            assert!(on_or_after(day, since), "{day}");
+        }
+        for day in ["2024-05-31", "2024-05", "2023", "2023-12-31"] {
+            assert!(!on_or_after(day, since), "{day}");
+        }
+        assert!(on_or_after("2024-06", "2024-06-30"));
+        assert!(!on_or_after("2024-06", "2024-07-01"));
+    }
 }

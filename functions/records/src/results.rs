@@ -19,10 +19,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::Deps;
-use crate::model::{Category, Coded, LOINC, Measured, StoredRecord, day_of, index_group};
+use crate::model::{
+    Category, Coded, LOINC, Measured, StoredRecord, day_of, index_group, merge_key,
+};
 use crate::read::RecordView;
 use crate::repo::{Records, item_of};
-use crate::sources::named_source;
 
 const MAX_TITLE: usize = 200;
 const MAX_EXPLANATION: usize = 2000;
@@ -173,7 +174,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .as_ref()
         .map_or((None, None), |r| (r.low, r.high));
 
-    let source = named_source(&deps.practice_name);
+    let source = deps.practice.clone();
     let resource_id = ImportId::generate().to_string().to_lowercase();
     let resource_type = if is_note {
         "DocumentReference"
@@ -255,7 +256,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         title: title.clone(),
         status: Some(if is_note { "current" } else { "final" }.into()),
         date: Some(date),
-        index_group: index_group(category, None, Some(&day)),
+        index_group: index_group(None, Some(&day)),
         day: Some(day),
         code: Some(Coded {
             system: Some(system.clone()),
@@ -272,7 +273,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             components: Vec::new(),
         }),
         source,
-        merge_key: format!("{}#{record_id}", category.as_str()),
+        merge_key: merge_key(category, None, &record_id),
         resource: serde_json::to_string(&resource).map_err(ApiError::internal)?,
         full_url: None,
         patient_references: vec![format!("Patient/{patient}")],

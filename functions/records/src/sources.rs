@@ -54,23 +54,46 @@ pub fn organization_source(org: &Entry) -> Option<Source> {
             name,
         });
     }
-    let identifier = org
+    // Its NPI when it has one (the identifier every US system gives the same organisation),
+    // else its first identifier, else its name.
+    let identifiers: Vec<(&str, &str)> = org
         .get("identifier")
         .and_then(Value::as_array)
-        .and_then(|ids| {
-            ids.iter().find_map(|id| {
-                Some(format!(
-                    "{}|{}",
-                    id.get("system")?.as_str()?,
-                    id.get("value")?.as_str()?
-                ))
-            })
-        });
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|id| Some((id.get("system")?.as_str()?, id.get("value")?.as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let identifier = identifiers
+        .iter()
+        .find(|(system, _)| *system == NPI)
+        .or_else(|| identifiers.first());
     let source_id = match identifier {
-        Some(identifier) => short_hash(&format!("org-identifier:{identifier}")),
+        Some((system, value)) => identifier_source_id(system, value),
         None => named_source_id(&name),
     };
     Some(Source { source_id, name })
+}
+
+/// The identifier system of US National Provider Identifiers.
+pub const NPI: &str = "http://hl7.org/fhir/sid/us-npi";
+
+fn identifier_source_id(system: &str, value: &str) -> String {
+    short_hash(&format!("org-identifier:{system}|{value}"))
+}
+
+/// The practice's own source: the one its imported records have when its Organization carries
+/// `npi` (or, without an NPI, the same name), so the results its clinicians add and the records
+/// imported from its own system are one source.
+pub fn practice_source(name: &str, npi: Option<&str>) -> Source {
+    match npi {
+        Some(npi) => Source {
+            source_id: identifier_source_id(NPI, npi.trim()),
+            name: name.trim().to_owned(),
+        },
+        None => named_source(name),
+    }
 }
 
 pub fn named_source_id(name: &str) -> String {
@@ -221,5 +244,31 @@ mod tests {
             named: None,
         };
         assert_eq!(unnamed.source_of(entry(5)), unnamed_source());
+    }
+
+    #[test]
+    fn the_practice_is_one_source_by_npi_or_by_name() {
+        let bundle = Bundle::parse(json!({
+            "resourceType": "Bundle", "type": "collection",
+            "entry": [
+                {"resource": {"resourceType": "Organization", "id": "a", "name": "Maple Street Family Practice",
+                  "identifier": [{"system": "urn:oid:2.16.840.1.113883.4.4", "value": "12-3456789"},
+                                 {"system": "http://hl7.org/fhir/sid/us-npi", "value": "1234567893"}]}},
+                {"resource": {"resourceType": "Organization", "id": "b", "name": "maple street family practice"}},
+            ]
+        }))
+        .expect("valid");
+        let with_npi = organization_source(&bundle.entries[0]).expect("a source");
+        assert_eq!(
+            with_npi.source_id,
+            practice_source("Maple Street Family Practice", Some("1234567893")).source_id,
+            "the NPI decides, whichever identifier comes first"
+        );
+        let by_name = organization_source(&bundle.entries[1]).expect("a source");
+        assert_eq!(
+            by_name.source_id,
+            practice_source("Maple Street Family Practice", None).source_id
+        );
+        assert_ne!(with_npi.source_id, by_name.source_id);
     }
 }

@@ -28,7 +28,19 @@ pub struct StartOptions {
     /// Run the template's scheduled functions on their schedule (default: yes). The end-to-end
     /// tests turn this off and invoke them directly, so no run lands in the middle of a test.
     pub run_schedules: bool,
+    /// Template parameters given values other than their defaults, as `sam deploy
+    /// --parameter-overrides` would (default: [`DEMO_PRACTICE`]).
+    pub parameter_overrides: Vec<(String, String)>,
 }
+
+/// The demo practice's identity (what a practice sets when it deploys): its name and NPI are
+/// the ones its own system writes into the Organization of the bundles it exports
+/// (`infra/local/demo/maple-street-family-practice.json`), so the results its clinicians add and
+/// the records imported from it are one source.
+pub const DEMO_PRACTICE: [(&str, &str); 2] = [
+    ("PracticeName", "Maple Street Family Practice"),
+    ("PracticeNpi", "1234567893"),
+];
 
 impl Default for StartOptions {
     fn default() -> Self {
@@ -39,6 +51,10 @@ impl Default for StartOptions {
             moto: MotoOptions::default(),
             timeout_floor: None,
             run_schedules: true,
+            parameter_overrides: DEMO_PRACTICE
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
         }
     }
 }
@@ -71,7 +87,11 @@ impl LocalStack {
             .template
             .clone()
             .unwrap_or_else(default_template_path);
-        let template = Arc::new(Template::load(&template_path)?);
+        let mut template = Template::load(&template_path)?;
+        for (name, value) in &options.parameter_overrides {
+            template.override_parameter(name, value)?;
+        }
+        let template = Arc::new(template);
         let moto = Moto::start(&options.moto).await?;
         let stack = provision(template, moto.endpoint(), &options.region, &options.prefix).await?;
         Ok(LocalStack { stack, moto })

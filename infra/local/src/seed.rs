@@ -1,5 +1,5 @@
 //! The demo practice: one staff member per staff role, three patients, a caregiver in the
-//! first patient's care circle, the first patient's health record from three sources, and two
+//! first patient's care circle, every patient's health record from three sources, and two
 //! providers with weekly hours and one booked visit (`seed_schedule`).
 //!
 //! Patients are registered through the running gateway (`POST /staff/patients` with the front
@@ -168,49 +168,95 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
         .and_then(|user| user.patient_id.clone());
     crate::seed_schedule::seed_schedule(&http, api_url, &front_desk, patient2.as_deref()).await?;
     users.push(seed_caregiver(stack, &http, api_url).await?);
-    let patient1 = users
-        .iter()
-        .find(|u| u.role == "patient1")
-        .and_then(|u| u.patient_id.clone())
-        .context("no patient1")?;
-    seed_health_record(stack, &http, api_url, &patient1).await?;
+    for (n, registration) in demo_patients().iter().enumerate() {
+        let role = format!("patient{}", n + 1);
+        let user = users
+            .iter()
+            .find(|u| u.role == role)
+            .with_context(|| format!("no {role}"))?;
+        let patient_id = user.patient_id.as_deref().context("no patient id")?;
+        seed_health_record(stack, &http, api_url, patient_id, &user.email, registration).await?;
+    }
     Ok(users)
 }
 
-/// The FHIR bundles of patient1's record (Ana Lopez), shipped in `infra/local/demo/`: her own
-/// practice's, an urgent care's and a specialist clinic's.
-pub const DEMO_BUNDLES: [(&str, &str); 3] = [
+/// Who hands a demo bundle in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uploader {
+    Clinician,
+    /// The patient, with a file downloaded from another portal.
+    ThePatient,
+    FrontDesk,
+}
+
+/// The FHIR bundles of every demo patient's record, shipped in `infra/local/demo/`: their own
+/// practice's, an urgent care's and a specialist clinic's. They are written out to patient1
+/// (Ana Lopez); [`bundle_for`] makes them out to each demo patient.
+pub const DEMO_BUNDLES: [(Uploader, &str); 3] = [
     (
-        "clinician@demo.portal.test",
+        Uploader::Clinician,
         include_str!("../demo/maple-street-family-practice.json"),
     ),
-    // A file she downloaded from the urgent care's portal and uploaded herself.
+    // A file the patient downloaded from the urgent care's portal and uploaded herself.
     (
-        "ana.lopez@demo.portal.test",
+        Uploader::ThePatient,
         include_str!("../demo/riverside-urgent-care.json"),
     ),
-    // The specialist's summary, which she handed to the front desk.
+    // The specialist's summary, which the patient handed to the front desk.
     (
-        "frontdesk@demo.portal.test",
+        Uploader::FrontDesk,
         include_str!("../demo/lakeside-endocrinology.json"),
     ),
 ];
 
-/// patient1's record from three sources, through the real import route.
+/// `bundle` with every Patient resource made out to the demo patient of `registration` (a
+/// `POST /staff/patients` body): name, birth date and sex, so the import's patient check
+/// matches the profile.
+pub fn bundle_for(bundle: &str, registration: &Value) -> Result<String> {
+    let mut bundle: Value = serde_json::from_str(bundle).context("a demo bundle is not JSON")?;
+    let name = &registration["legalName"];
+    let gender = registration["sex"]
+        .as_str()
+        .filter(|sex| ["female", "male", "other"].contains(sex))
+        .unwrap_or("unknown");
+    for entry in bundle["entry"]
+        .as_array_mut()
+        .context("a demo bundle without entries")?
+    {
+        let resource = &mut entry["resource"];
+        if resource["resourceType"] == "Patient" {
+            resource["name"] = json!([{
+                "use": "official", "family": name["family"], "given": [name["given"]]
+            }]);
+            resource["birthDate"] = registration["dateOfBirth"].clone();
+            resource["gender"] = json!(gender);
+        }
+    }
+    Ok(bundle.to_string())
+}
+
+/// One demo patient's record from three sources, through the real import route.
 async fn seed_health_record(
     stack: &Stack,
     http: &reqwest::Client,
     api_url: &str,
     patient_id: &str,
+    patient_email: &str,
+    registration: &Value,
 ) -> Result<()> {
     let api = api_url.trim_end_matches('/');
-    for (who, bundle) in DEMO_BUNDLES {
+    for (uploader, bundle) in DEMO_BUNDLES {
+        let who = match uploader {
+            Uploader::Clinician => "clinician@demo.portal.test",
+            Uploader::ThePatient => patient_email,
+            Uploader::FrontDesk => "frontdesk@demo.portal.test",
+        };
         let token = identity::sign_in(stack, who, DEMO_PASSWORD).await?;
         checked(
             http.post(format!("{api}/patients/{patient_id}/imports"))
                 .bearer_auth(&token)
                 .header("Content-Type", "application/fhir+json")
-                .body(bundle)
+                .body(bundle_for(bundle, registration)?)
                 .send()
                 .await
                 .context("cannot reach the gateway")?,

@@ -229,6 +229,17 @@ impl Template {
 }
 
 impl Template {
+    /// Gives a parameter another value, as `sam deploy --parameter-overrides` would (the local
+    /// stack deploys with the defaults otherwise). Only a declared parameter may be overridden.
+    pub fn override_parameter(&mut self, name: &str, value: &str) -> Result<()> {
+        let parameter = self
+            .parameters
+            .get_mut(name)
+            .with_context(|| format!("no parameter {name} to override"))?;
+        parameter.default = Some(Json::String(value.to_owned()));
+        Ok(())
+    }
+
     /// A parameter's default value (the local stack deploys with defaults only).
     pub fn parameter_default(&self, name: &str) -> Result<String> {
         let default = self

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use portal_tests::fhir::{DEMO_BUNDLES, demo_bundle_for, small_bundle, validate_r4_bundle};
 use portal_tests::{Patient, TestApp, assert_problem, spawn_app};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const NOT_CLINICAL: [&str; 7] = [
     "Patient",
@@ -333,4 +333,60 @@ async fn bad_export_paging_is_named() {
         )
         .await;
     assert_problem(&reply, 422, Some("cursor"));
+}
+
+/// A document whose content is a Binary of the bundle keeps that content: in the record and in
+/// the export (the Binary itself is not a record, and the report says where its content went).
+#[tokio::test]
+async fn a_documents_binary_content_comes_back_in_the_export() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let mut bundle = small_bundle(&patient.family);
+    let entries = bundle["entry"].as_array_mut().expect("entries");
+    entries.push(
+        json!({"fullUrl": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000010",
+        "resource": {"resourceType": "DocumentReference", "id": "letter", "status": "current",
+            "type": {"text": "Discharge letter"},
+            "subject": {"reference": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000002"},
+            "content": [{"attachment": {"url": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000011",
+                                        "title": "Discharge letter"}}]}}),
+    );
+    entries.push(
+        json!({"fullUrl": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000011",
+        "resource": {"resourceType": "Binary", "id": "letter-pdf", "contentType": "text/plain",
+            "data": "WW91IG1heSBnbyBob21lLg=="}}),
+    );
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    let binary = reply.body["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .find(|s| s["resourceType"] == "Binary")
+        .cloned()
+        .expect("the Binary is reported");
+    assert!(
+        binary["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("kept in the DocumentReference")),
+        "{binary:#?}"
+    );
+    let export = app
+        .get(&format!("/patients/{}/export", patient.id), &patient.actor)
+        .await;
+    assert_eq!(export.status, 200, "{export:#?}");
+    validate_r4_bundle(&export.body).expect("valid R4");
+    let letter = export.body["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["resource"]["resourceType"] == "DocumentReference")
+        .expect("the letter");
+    assert_eq!(
+        letter["resource"]["content"][0]["attachment"],
+        json!({"title": "Discharge letter", "contentType": "text/plain",
+               "data": "WW91IG1heSBnbyBob21lLg=="})
+    );
 }

@@ -421,3 +421,22 @@ async fn a_large_bundle_is_written_in_batches_and_a_partial_import_completes_on_
         Some(1000)
     );
 }
+
+#[tokio::test]
+async fn accents_and_case_in_the_bundles_name_are_the_same_patient() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    // The profile says "Tester01K...", the other system wrote "TÉSTér01K...".
+    let accented = patient.family.replacen("Tester", "TÉSTér", 1);
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &small_bundle(&accented), "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    assert_eq!(reply.body["patientCheck"], "matched");
+    // Another letter is another name, accents or not.
+    let other = patient.family.replacen("Tester", "Tastér", 1);
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &small_bundle(&other), "")
+        .await;
+    assert_problem(&reply, 409, None);
+}

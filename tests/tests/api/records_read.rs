@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use portal_shared::authz::Scope;
 use portal_tests::fhir::{DEMO_BUNDLES, demo_bundle_for};
 use portal_tests::{GrantState, Method, Patient, TestApp, assert_problem, spawn_app};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A patient whose record holds the three demo sources.
 pub async fn patient_with_three_sources(app: &TestApp) -> Patient {
@@ -277,5 +277,238 @@ async fn who_may_read_the_record() {
         .await,
         403,
         None,
+    );
+}
+
+/// A collection bundle from one clinic with `entries` (resources referring to `urn:uuid:pat`).
+fn clinic_bundle(family: &str, clinic: &str, resources: Vec<Value>) -> Value {
+    let mut entries = vec![
+        json!({"fullUrl": "urn:uuid:org", "resource": {"resourceType": "Organization", "id": "org", "name": clinic}}),
+        json!({"fullUrl": "urn:uuid:pat", "resource": {"resourceType": "Patient", "id": "pat",
+            "name": [{"family": family}], "birthDate": "1984-03-12"}}),
+    ];
+    entries.extend(
+        resources
+            .into_iter()
+            .map(|resource| json!({"resource": resource})),
+    );
+    json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
+}
+
+fn flu_shot(id: &str, when: &str) -> Value {
+    json!({"resourceType": "Immunization", "id": id, "status": "completed",
+        "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "140",
+                                    "display": "Influenza, seasonal, injectable, preservative free"}]},
+        "patient": {"reference": "urn:uuid:pat"}, "occurrenceDateTime": when})
+}
+
+fn metformin(id: &str, codings: Value) -> Value {
+    json!({"resourceType": "MedicationRequest", "id": id, "status": "active", "intent": "order",
+        "subject": {"reference": "urn:uuid:pat"}, "authoredOn": "2023-02-01",
+        "medicationCodeableConcept": {"coding": codings, "text": "Metformin 500 mg"}})
+}
+
+#[tokio::test]
+async fn repeated_vaccinations_stay_apart_and_one_record_lists_every_source() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let rxnorm = json!({"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "860975"});
+    let ndc = json!({"system": "http://hl7.org/fhir/sid/ndc", "code": "00093104801"});
+    let practice = clinic_bundle(
+        &patient.family,
+        "Yearly Shots Practice",
+        vec![
+            flu_shot("f2021", "2021-10-05"),
+            flu_shot("f2022", "2022-10-03T09:30:00Z"),
+            flu_shot("f2023", "2023-10-01"),
+            flu_shot("f2023-again", "2023-10-01T15:00:00Z"),
+            // NDC first, then RxNorm: the RxNorm code says what it is.
+            metformin("met", json!([ndc, rxnorm])),
+        ],
+    );
+    let pharmacy = clinic_bundle(
+        &patient.family,
+        "Corner Pharmacy",
+        vec![
+            flu_shot("p2022", "2022-10-03"),
+            metformin("met-rx", json!([rxnorm])),
+        ],
+    );
+    for bundle in [&practice, &pharmacy] {
+        let reply = app
+            .import_bundle(&patient.id, &patient.actor, bundle, "")
+            .await;
+        assert_eq!(reply.status, 201, "{reply:#?}");
+    }
+    let shots = app
+        .all_records(&patient.id, &patient.actor, "?category=immunizations")
+        .await;
+    let mut days: Vec<(String, BTreeSet<String>, usize)> = shots
+        .iter()
+        .map(|shot| {
+            let sources = shot["sources"].as_array().expect("sources");
+            (
+                shot["date"].as_str().expect("date")[..10].to_owned(),
+                source_names(shot),
+                sources.len(),
+            )
+        })
+        .collect();
+    days.sort();
+    assert_eq!(
+        days,
+        [
+            (
+                "2021-10-05".to_owned(),
+                names(&["Yearly Shots Practice"]),
+                1
+            ),
+            (
+                "2022-10-03".to_owned(),
+                names(&["Corner Pharmacy", "Yearly Shots Practice"]),
+                2
+            ),
+            (
+                "2023-10-01".to_owned(),
+                names(&["Yearly Shots Practice"]),
+                1
+            ),
+        ],
+        "one line per vaccination day; a source once per line: {shots:#?}"
+    );
+    let twice = shots
+        .iter()
+        .find(|s| s["date"].as_str().is_some_and(|d| d.starts_with("2023")))
+        .expect("2023");
+    assert_eq!(
+        twice["sources"][0]["otherRecords"].as_array().map(Vec::len),
+        Some(1),
+        "the practice's second record of that day: {twice:#?}"
+    );
+
+    let medications = app
+        .all_records(&patient.id, &patient.actor, "?category=medications")
+        .await;
+    assert_eq!(medications.len(), 1, "{medications:#?}");
+    assert_eq!(
+        source_names(&medications[0]),
+        names(&["Corner Pharmacy", "Yearly Shots Practice"])
+    );
+
+    // Each record's detail shows itself, with every source that reported the same thing.
+    for item in [&medications[0], &days_item(&shots, "2022-10-03")] {
+        for reported in item["sources"].as_array().expect("sources") {
+            let id = reported["recordId"].as_str().expect("recordId");
+            let detail = app
+                .get(
+                    &format!("/patients/{}/records/{id}", patient.id),
+                    &patient.actor,
+                )
+                .await;
+            assert_eq!(detail.status, 200, "{detail:#?}");
+            assert_eq!(detail.body["recordId"], id);
+            assert_eq!(detail.body["source"]["name"], reported["name"]);
+            assert_eq!(
+                source_names(&detail.body),
+                source_names(item),
+                "{detail:#?}"
+            );
+        }
+    }
+    // A record that merges with nothing lists its own source.
+    let alone = days_item(&shots, "2021-10-05");
+    let id = alone["recordId"].as_str().expect("recordId");
+    let detail = app
+        .get(
+            &format!("/patients/{}/records/{id}", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(
+        source_names(&detail.body),
+        names(&["Yearly Shots Practice"])
+    );
+}
+
+fn days_item(items: &[Value], day: &str) -> Value {
+    items
+        .iter()
+        .find(|i| i["date"].as_str().is_some_and(|d| d.starts_with(day)))
+        .cloned()
+        .unwrap_or_else(|| panic!("nothing on {day}: {items:#?}"))
+}
+
+#[tokio::test]
+async fn a_cursor_resumes_only_the_filters_it_was_issued_for() {
+    let app = spawn_app().await;
+    let patient = patient_with_three_sources(app).await;
+    let path = |query: &str| format!("/patients/{}/records?{query}", patient.id);
+    let first = app
+        .get(&path("category=labs&limit=1"), &patient.actor)
+        .await;
+    assert_eq!(first.status, 200, "{first:#?}");
+    let cursor = first.body["nextCursor"].as_str().expect("more labs");
+    for other in [
+        format!("category=conditions&cursor={cursor}"),
+        format!("cursor={cursor}"),
+        format!("category=labs&since=2020-01-01&cursor={cursor}"),
+        format!("category=labs&source={}&cursor={cursor}", "a".repeat(20)),
+    ] {
+        let reply = app.get(&path(&other), &patient.actor).await;
+        assert_problem(&reply, 422, Some("cursor"));
+    }
+    let next = app
+        .get(
+            &path(&format!("category=labs&limit=1&cursor={cursor}")),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(next.status, 200, "{next:#?}");
+    assert_eq!(next.body["items"][0]["category"], "labs");
+    assert_ne!(
+        next.body["items"][0]["recordId"],
+        first.body["items"][0]["recordId"]
+    );
+}
+
+#[tokio::test]
+async fn since_counts_a_partial_date_by_the_period_it_covers() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let condition = |id: &str, onset: &str| {
+        json!({"resourceType": "Condition", "id": id, "subject": {"reference": "urn:uuid:pat"},
+            "onsetDateTime": onset, "code": {"text": format!("Condition {id}")}})
+    };
+    let bundle = clinic_bundle(
+        &patient.family,
+        "Partial Dates Clinic",
+        vec![
+            condition("year-before", "2023"),
+            condition("same-year", "2024"),
+            condition("month-before", "2024-05"),
+            condition("same-month", "2024-06"),
+            condition("day-before", "2024-05-31"),
+            condition("day-after", "2024-06-15T08:00:00Z"),
+            condition("year-after", "2025"),
+        ],
+    );
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    let found: BTreeSet<String> = app
+        .all_records(&patient.id, &patient.actor, "?since=2024-06-01")
+        .await
+        .iter()
+        .map(|r| r["title"].as_str().expect("title").to_owned())
+        .collect();
+    assert_eq!(
+        found,
+        names(&[
+            "Condition same-year",
+            "Condition same-month",
+            "Condition day-after",
+            "Condition year-after"
+        ])
     );
 }

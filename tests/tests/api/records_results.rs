@@ -2,7 +2,7 @@
 //! patient's record at once.
 
 use portal_shared::authz::Scope;
-use portal_tests::fhir::new_result;
+use portal_tests::fhir::{demo_bundle_for, new_result};
 use portal_tests::{GrantState, Method, assert_problem, spawn_app};
 use serde_json::json;
 
@@ -31,7 +31,8 @@ async fn a_clinicians_result_is_in_the_patients_record_at_once() {
         reply.header("location").as_deref(),
         Some(format!("/patients/{}/records/{id}", patient.id).as_str())
     );
-    assert_eq!(reply.body["source"]["name"], "Our practice");
+    // The local stack is the demo practice (PracticeName and PracticeNpi overridden).
+    assert_eq!(reply.body["source"]["name"], "Maple Street Family Practice");
     // The patient sees it straight away: in the list, the detail, the series and the summary.
     let labs = app
         .all_records(&patient.id, &patient.actor, "?category=labs")
@@ -241,4 +242,34 @@ async fn a_clinicians_note_is_a_document_and_the_export_stays_valid() {
         .filter_map(|e| e["resource"]["resourceType"].as_str())
         .collect();
     assert!(types.contains(&"DocumentReference") && types.contains(&"Observation"));
+}
+
+#[tokio::test]
+async fn the_practices_results_join_its_imported_records_as_one_source() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    // The practice's own system exported this (its Organization carries the practice's NPI).
+    let bundle = demo_bundle_for("maple-street-family-practice", &patient.family);
+    let reply = app
+        .import_bundle(&patient.id, &app.clinician, &bundle, "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    let imported_source = reply.body["sources"][0]["sourceId"].clone();
+    let added = app
+        .send(
+            Method::POST,
+            &results(&patient.id),
+            Some(&app.clinician),
+            Some(new_result()),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{added:#?}");
+    assert_eq!(added.body["source"]["sourceId"], imported_source);
+    let sources = app
+        .get(&format!("/patients/{}/sources", patient.id), &patient.actor)
+        .await;
+    let items = sources.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{sources:#?}");
+    assert_eq!(items[0]["sourceId"], imported_source);
+    assert_eq!(items[0]["name"], "Maple Street Family Practice");
 }

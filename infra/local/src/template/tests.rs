@@ -355,3 +355,17 @@ async fn the_repository_template_loads_and_every_function_has_a_handler() -> Res
     );
     Ok(())
 }
+
+/// The local stack sets the demo practice's parameters as a deployment's overrides would; a
+/// parameter the template does not declare is an error, not a silent no-op.
+#[test]
+fn parameters_can_be_overridden_like_a_deployment() -> Result<()> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../template.yaml");
+    let mut t = Template::load(&path)?;
+    for (name, value) in crate::local_stack::DEMO_PRACTICE {
+        t.override_parameter(name, value)?;
+        assert_eq!(t.parameter_default(name)?, value);
+    }
+    assert!(t.override_parameter("NoSuchParameter", "x").is_err());
+    Ok(())
+}
