@@ -118,6 +118,18 @@ async fn a_retry_with_the_same_idempotency_key_replays_the_report() {
         )
         .await;
     assert_problem(&other_body, 422, None);
+    // The same key and body with another source named in the query is another request too.
+    let other_source = app
+        .send_raw_with_headers(
+            Method::POST,
+            &format!("{path}?source=Another%20Clinic"),
+            &patient.actor,
+            "application/fhir+json",
+            &body,
+            &[("Idempotency-Key", "import-once")],
+        )
+        .await;
+    assert_problem(&other_source, 422, None);
     assert_eq!(
         app.all_records(&patient.id, &patient.actor, "").await.len(),
         1
