@@ -7,7 +7,7 @@ use portal_tests::{GrantState, Method, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
 use crate::messages_support::{
-    conversation_path, conversations_path, notifications, read, reply, start,
+    conversation_path, conversations_path, counted_inbox, notifications, read, reply, start,
 };
 
 #[tokio::test]
@@ -307,6 +307,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
 #[tokio::test]
 async fn another_patients_conversation_is_not_found_and_tokens_are_required() {
     let app = spawn_app().await;
+    let _inbox = app.shared(&counted_inbox("portal-help")).await;
     let owner = app.new_patient().await;
     let other = app.new_patient().await;
     let (_, id) = start(app, &owner, &owner.actor, "portal-help", "Login", "Help").await;
