@@ -16,7 +16,9 @@ use portal_shared::timestamp::Timestamp;
 use serde::Serialize;
 
 use crate::Deps;
-use crate::model::{Assignee, Author, Conversation, Message, NewConversation, NewMessage, Status};
+use crate::model::{
+    Assignee, Author, Category, Conversation, Message, NewConversation, NewMessage, Status,
+};
 use crate::notify::{Notification, Recipient};
 use crate::repo::WriteConflict;
 
@@ -34,20 +36,34 @@ pub fn resource(conversation: ConversationId) -> String {
     format!("conversation/{conversation}")
 }
 
-/// Who is writing, as the message shows it.
-fn author(call: &Call, access: &PatientAccess) -> Author {
+/// Who is writing in a conversation of `category`, as the message shows it, and whether a
+/// staff writer works that category (is in the team whose inbox holds it).
+///
+/// A staff writer is labelled with the category's team when they are in it (a member of both
+/// the clinicians and the front desk answering a billing question answers as front desk), else
+/// with the messaging team that let them write at all.
+fn author(call: &Call, access: &PatientAccess, category: Category) -> (Author, bool) {
     let caller = call.caller();
     match access.relationship() {
-        Relationship::Own => Author::Patient,
-        Relationship::Caregiver => Author::Caregiver {
-            sub: caller.sub.clone(),
-            name: caller.display_name.clone(),
-        },
-        Relationship::Staff(role) => Author::Staff {
-            sub: caller.sub.clone(),
-            name: caller.display_name.clone(),
-            role: role.group().to_owned(),
-        },
+        Relationship::Own => (Author::Patient, false),
+        Relationship::Caregiver => (
+            Author::Caregiver {
+                sub: caller.sub.clone(),
+                name: caller.display_name.clone(),
+            },
+            false,
+        ),
+        Relationship::Staff(role) => {
+            let team = category.team();
+            let works_category = caller.has(team);
+            let role = if works_category { team } else { role };
+            let author = Author::Staff {
+                sub: caller.sub.clone(),
+                name: caller.display_name.clone(),
+                role: role.group().to_owned(),
+            };
+            (author, works_category)
+        }
     }
 }
 
@@ -107,7 +123,7 @@ pub async fn start(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
     let message = Message {
         conversation_id: id,
         seq: 1,
-        author: author(call, &access),
+        author: author(call, &access, request.category).0,
         text: request.message,
         sent_at: now,
     };
@@ -210,10 +226,12 @@ pub async fn read(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
 }
 
 /// The conversation after `author` wrote one more message at `now`, the change to the
-/// patient's unread total, and whom to notify.
+/// patient's unread total, and whom to notify. `works_category`: a staff author is in the team
+/// that handles the conversation's category; only then does a first answer make them its owner.
 fn after_message(
     current: &Conversation,
     author: &Author,
+    works_category: bool,
     now: Timestamp,
 ) -> (Conversation, i64, Recipient) {
     let mut next = current.clone();
@@ -229,8 +247,10 @@ fn after_message(
             next.status_since = now;
             next.waiting_since = None;
         }
-        if next.assignee.is_none() {
-            // Whoever answers first owns the thread until someone reassigns it.
+        if next.assignee.is_none() && works_category {
+            // Whoever of the category's team answers first owns the thread until someone
+            // reassigns it. Anyone else (a clinician answering a billing question) leaves it in
+            // the team's shared queue, as an assignment to them would be refused (422).
             next.assignee = Some(Assignee {
                 sub: sub.clone(),
                 name: name.clone(),
@@ -276,15 +296,17 @@ pub async fn send(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     {
         return first.render(true);
     }
-    let author = author(call, &access);
     let store = deps.conversations();
     for attempt in 0..WRITE_ATTEMPTS {
         let current = store.load(&access, id).await?.ok_or(ApiError::NotFound)?;
-        let (next, unread_delta, recipient) = after_message(&current, &author, Timestamp::now());
+        // Per attempt: a staff member may have moved the conversation to another category.
+        let (author, works_category) = author(call, &access, current.category);
+        let (next, unread_delta, recipient) =
+            after_message(&current, &author, works_category, Timestamp::now());
         let message = Message {
             conversation_id: id,
             seq: next.message_count,
-            author: author.clone(),
+            author,
             text: request.message.clone(),
             sent_at: next.last_activity_at,
         };
@@ -387,22 +409,44 @@ mod tests {
     #[test]
     fn a_staff_reply_answers_assigns_and_counts_unread() {
         let now = Timestamp::parse("2026-01-05T10:00:00Z").expect("time");
-        let (next, delta, recipient) = after_message(&conversation(Status::Open), &staff(), now);
+        let (next, delta, recipient) =
+            after_message(&conversation(Status::Open), &staff(), true, now);
         assert_eq!(next.status, Status::Answered);
         assert_eq!(next.waiting_since, None);
         assert_eq!(next.patient_unread, 1);
         assert_eq!(delta, 1);
         assert_eq!(next.message_count, 2);
         assert_eq!(next.version, 2);
-        assert!(next.assignee.is_some());
+        let assignee = next
+            .assignee
+            .expect("assigned to the first answer's author");
+        assert_eq!(assignee.role.as_deref(), Some("clinicians"));
         assert!(matches!(recipient, Recipient::Patient { .. }));
+    }
+
+    #[test]
+    fn a_reply_from_outside_the_categorys_team_does_not_take_the_conversation() {
+        let now = Timestamp::parse("2026-01-05T10:00:00Z").expect("time");
+        let mut billing = conversation(Status::Open);
+        billing.category = Category::Billing;
+        let (next, _, _) = after_message(&billing, &staff(), false, now);
+        assert_eq!(next.status, Status::Answered);
+        assert_eq!(next.assignee, None);
+        // So the patient's next message goes to the front desk's queue, not to the clinician.
+        let (_, _, recipient) = after_message(&next, &Author::Patient, false, now);
+        assert_eq!(
+            recipient,
+            Recipient::StaffTeam {
+                group: "front-desk".into()
+            }
+        );
     }
 
     #[test]
     fn the_patient_side_reopens_and_waits_from_its_reply() {
         let now = Timestamp::parse("2026-01-06T10:00:00Z").expect("time");
         let closed = conversation(Status::Closed);
-        let (next, delta, recipient) = after_message(&closed, &Author::Patient, now);
+        let (next, delta, recipient) = after_message(&closed, &Author::Patient, false, now);
         assert_eq!(next.status, Status::Open);
         assert_eq!(next.waiting_since, Some(now));
         assert_eq!(delta, 0);
@@ -414,7 +458,7 @@ mod tests {
         );
         // Still waiting: a second message does not restart the clock.
         let open = conversation(Status::Open);
-        let (next, _, _) = after_message(&open, &Author::Patient, now);
+        let (next, _, _) = after_message(&open, &Author::Patient, false, now);
         assert_eq!(next.waiting_since, open.waiting_since);
         let _ = MessageText::parse("x").expect("text");
     }
