@@ -249,6 +249,15 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let cases = [
         (with("category", json!("gossip")), "category"),
         (with("subject", json!("two\nlines")), "subject"),
+        (with("subject", json!("two\u{2028}lines")), "subject"),
+        (with("subject", json!("next\u{0085}line")), "subject"),
+        (with("subject", json!("invoice \u{061C}2024")), "subject"),
+        (with("subject", json!("invoice \u{200F}2024")), "subject"),
+        (with("subject", json!("bill\u{2062}ing")), "subject"),
+        (
+            with("message", json!("take \u{2066}10\u{2069} tablets")),
+            "message",
+        ),
         (with("subject", json!("   ")), "subject"),
         (with("subject", json!("s".repeat(121))), "subject"),
         (with("message", json!("x".repeat(5001))), "message"),
