@@ -3,7 +3,7 @@
 use std::fmt;
 
 use portal_shared::caller::{Role, UserSub};
-use portal_shared::ids::{ConversationId, PatientId};
+use portal_shared::ids::{AppointmentId, ConversationId, PatientId, RecordId};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -213,8 +213,9 @@ macro_rules! text_value {
 text_value!(Subject, 120, false);
 text_value!(MessageText, 5000, true);
 
-/// An optional pointer to one of the patient's records or appointments, as an opaque id the
-/// client got from the record or appointment it shows (not checked: those features own them).
+/// What a conversation is about, as stored and shown: one of the patient's records or
+/// appointments. New conversations name it as a [`ReferenceTarget`] (checked); this stored form
+/// stays lenient so conversations written before those checks still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Reference {
@@ -257,6 +258,46 @@ impl<'de> Deserialize<'de> for ReferenceId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
         ReferenceId::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The `about` of a new conversation: a record id (32 lower-case hex digits, as
+/// `GET /patients/{patientId}/records/{recordId}` names it) or an appointment id (a ULID), parsed
+/// by kind. The handler then checks that it exists in the patient's partition.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Reference")]
+pub enum ReferenceTarget {
+    Record(RecordId),
+    Appointment(AppointmentId),
+}
+
+impl TryFrom<Reference> for ReferenceTarget {
+    type Error = String;
+
+    fn try_from(reference: Reference) -> Result<Self, String> {
+        let id = reference.id.0.as_str();
+        match reference.kind {
+            ReferenceKind::Record => RecordId::parse(id)
+                .map(ReferenceTarget::Record)
+                .ok_or_else(|| "id must be a record id (32 lower-case hexadecimal digits)".into()),
+            ReferenceKind::Appointment => AppointmentId::parse(id)
+                .map(ReferenceTarget::Appointment)
+                .ok_or_else(|| "id must be an appointment id (26 characters)".into()),
+        }
+    }
+}
+
+impl ReferenceTarget {
+    /// The form stored on the conversation and shown.
+    pub fn reference(&self) -> Reference {
+        let (kind, id) = match self {
+            ReferenceTarget::Record(id) => (ReferenceKind::Record, id.to_string()),
+            ReferenceTarget::Appointment(id) => (ReferenceKind::Appointment, id.to_string()),
+        };
+        Reference {
+            kind,
+            id: ReferenceId(id),
+        }
     }
 }
 
@@ -356,7 +397,7 @@ pub struct NewConversation {
     pub subject: Subject,
     pub message: MessageText,
     #[serde(default)]
-    pub about: Option<Reference>,
+    pub about: Option<ReferenceTarget>,
 }
 
 /// `POST .../conversations/{conversationId}/messages`.
@@ -530,6 +571,42 @@ mod tests {
                 c as u32
             );
         }
+    }
+
+    #[test]
+    fn about_is_parsed_by_kind() {
+        let target = |kind: &str, id: &str| {
+            serde_json::from_value::<ReferenceTarget>(serde_json::json!({"kind": kind, "id": id}))
+        };
+        let record = "0123456789abcdef0123456789abcdef";
+        let appointment = AppointmentId::generate().to_string();
+        assert!(matches!(
+            target("record", record),
+            Ok(ReferenceTarget::Record(_))
+        ));
+        assert!(matches!(
+            target("appointment", &appointment),
+            Ok(ReferenceTarget::Appointment(_))
+        ));
+        for (kind, id) in [
+            ("record", "APPT-123"),
+            ("record", appointment.as_str()),
+            ("record", "0123456789ABCDEF0123456789ABCDEF"),
+            ("appointment", record),
+            ("appointment", "APPT-123"),
+        ] {
+            assert!(target(kind, id).is_err(), "{kind} {id}");
+        }
+        let shown = target("record", record).expect("valid").reference();
+        assert_eq!(
+            serde_json::to_value(&shown).expect("json"),
+            serde_json::json!({"kind": "record", "id": record})
+        );
+        // Stored before the check: still readable.
+        let old: Reference =
+            serde_json::from_value(serde_json::json!({"kind": "appointment", "id": "APPT-123"}))
+                .expect("lenient");
+        assert_eq!(old.kind, ReferenceKind::Appointment);
     }
 
     #[test]

@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use crate::Deps;
 use crate::model::{
-    Assignee, Author, Category, Conversation, Message, NewConversation, NewMessage, Status,
+    Assignee, Author, Category, Conversation, Message, NewConversation, NewMessage,
+    ReferenceTarget, Status,
 };
 use crate::notify::{Notification, Recipient};
 use crate::repo::WriteConflict;
@@ -78,6 +79,50 @@ fn messages_link(call: &Call, patient: PatientId, conversation: ConversationId) 
     ))
 }
 
+/// `about` must name a record or appointment in the patient's partition that the caller may
+/// see, else 422 naming `about`. A caregiver must hold the scope for that kind (`records` or
+/// `appointments`; the check is audited like that read), so nobody learns whether a record they
+/// may not see exists: not permitted and not there are the same answer.
+async fn check_about(
+    deps: &Deps,
+    call: &Call,
+    access: &PatientAccess,
+    about: &ReferenceTarget,
+) -> Result<(), ApiError> {
+    let refused = || {
+        let kind = match about {
+            ReferenceTarget::Record(_) => "records",
+            ReferenceTarget::Appointment(_) => "appointments",
+        };
+        ApiError::invalid(
+            "about",
+            format!("must name one of the patient's {kind} that you may see"),
+        )
+    };
+    if access.relationship() == Relationship::Caregiver {
+        let (action, resource) = match about {
+            ReferenceTarget::Record(id) => (Action::ReadRecords, format!("records/{id}")),
+            ReferenceTarget::Appointment(id) => {
+                (Action::ReadAppointments, format!("appointments/{id}"))
+            }
+        };
+        let authorizer = deps.platform.authorizer();
+        match authorizer
+            .patient(call, access.patient(), action, &resource)
+            .await
+        {
+            Ok(_) => {}
+            Err(ApiError::NotFound | ApiError::Forbidden(_)) => return Err(refused()),
+            Err(other) => return Err(other),
+        }
+    }
+    if deps.conversations().reference_exists(access, about).await? {
+        Ok(())
+    } else {
+        Err(refused())
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Started<'a> {
@@ -102,6 +147,10 @@ pub async fn start(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         return first.render(true);
     }
 
+    if let Some(about) = &request.about {
+        check_about(deps, call, &access, about).await?;
+    }
+
     let now = Timestamp::now();
     let id = ConversationId::generate();
     let conversation = Conversation {
@@ -109,7 +158,7 @@ pub async fn start(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         patient_id: patient,
         category: request.category,
         subject: request.subject,
-        about: request.about,
+        about: request.about.as_ref().map(ReferenceTarget::reference),
         status: Status::Open,
         status_since: now,
         waiting_since: Some(now),

@@ -13,7 +13,7 @@ use portal_shared::keys;
 use portal_shared::store::{self, Item, Transacted};
 use serde::Serialize;
 
-use crate::model::{Category, Conversation, Message};
+use crate::model::{Category, Conversation, Message, ReferenceTarget};
 use crate::notify::Notification;
 
 /// A conversation as stored: in its category's inbox (GSI1) while open or waiting on the
@@ -219,6 +219,21 @@ impl<'a> ConversationStore<'a> {
         )
         .await?;
         item.map(store::from_item).transpose()
+    }
+
+    /// Whether the record or appointment a new conversation is about exists in the patient's
+    /// partition (GetItem of its key, the key attribute only).
+    pub async fn reference_exists(
+        &self,
+        access: &PatientAccess,
+        target: &ReferenceTarget,
+    ) -> Result<bool, ApiError> {
+        let key = match target {
+            ReferenceTarget::Record(id) => keys::health_record(access.patient(), id),
+            ReferenceTarget::Appointment(id) => keys::appointment(access.patient(), *id),
+        };
+        let item = store::get_item(self.dynamo, self.table, &key, Some(keys::PK)).await?;
+        Ok(item.is_some())
     }
 
     /// One page of a conversation's messages, oldest first.
