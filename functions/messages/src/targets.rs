@@ -18,10 +18,13 @@ use portal_shared::timestamp::Timestamp;
 
 use crate::model::Category;
 
-/// The environment variable that overrides the defaults, e.g.
-/// `medical-question=2,prescription=2,appointment=1,billing=3,portal-help=1`.
+/// The environment variable with the targets, e.g.
+/// `medical-question=2,prescription=2,appointment=1,billing=3,portal-help=1`: the template sets
+/// it from the stack parameter `MessageResponseTargets`, which the practice chooses at deploy
+/// time (docs/runbook.md). Required; a category it does not name keeps its default
+/// ([`Category::default_target_days`]).
 pub const TARGETS_VARIABLE: &str = "RESPONSE_TARGET_BUSINESS_DAYS";
-const MAX_TARGET_DAYS: u32 = 30;
+pub const MAX_TARGET_DAYS: u32 = 30;
 
 #[derive(Debug, Clone)]
 pub struct ResponseTargets {
@@ -30,16 +33,24 @@ pub struct ResponseTargets {
 }
 
 impl ResponseTargets {
-    /// Reads [`TARGETS_VARIABLE`] (optional: categories it does not name keep their default)
+    /// Reads [`TARGETS_VARIABLE`] (required; categories it does not name keep their default)
     /// and the practice's calendar (`PRACTICE_TIME_ZONE`, `PRACTICE_HOLIDAYS`), naming every
-    /// bad variable.
+    /// bad variable: an unknown category, a target outside 1 to 30 business days, a category
+    /// named twice.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let mut days: BTreeMap<Category, u32> = Category::ALL
             .into_iter()
             .map(|category| (category, category.default_target_days()))
             .collect();
+        let mut named = Vec::new();
         let mut problems = Vec::new();
-        let raw = lookup(TARGETS_VARIABLE).unwrap_or_default();
+        let Some(raw) = lookup(TARGETS_VARIABLE) else {
+            problems.push(format!(
+                "{TARGETS_VARIABLE} is not set (the stack parameter MessageResponseTargets, \
+                 e.g. medical-question=2,prescription=2,appointment=1,billing=3,portal-help=1)"
+            ));
+            return Err(ConfigError { problems });
+        };
         for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let parsed = part.split_once('=').and_then(|(name, days)| {
                 let category = Category::parse(name.trim())?;
@@ -49,11 +60,17 @@ impl ResponseTargets {
                     .then_some((category, days))
             });
             match parsed {
+                Some((category, _)) if named.contains(&category) => problems.push(format!(
+                    "{TARGETS_VARIABLE}: {category} is named more than once"
+                )),
                 Some((category, target)) => {
+                    named.push(category);
                     days.insert(category, target);
                 }
                 None => problems.push(format!(
-                    "{TARGETS_VARIABLE}: `{part}` is not <category>=<1 to {MAX_TARGET_DAYS} business days>"
+                    "{TARGETS_VARIABLE}: `{part}` is not <category>=<1 to {MAX_TARGET_DAYS} \
+                     business days> (categories: {})",
+                    Category::ALL.map(Category::as_str).join(", ")
                 )),
             }
         }
@@ -106,11 +123,16 @@ mod tests {
     }
 
     const NEW_YORK: (&str, &str) = ("PRACTICE_TIME_ZONE", "America/New_York");
+    const TEMPLATE_TARGETS: (&str, &str) = (
+        TARGETS_VARIABLE,
+        "medical-question=2,prescription=2,appointment=1,billing=3,portal-help=1",
+    );
 
     // 2026-01-09 is a Friday; New York is UTC-5 in winter.
     #[test]
     fn overdue_from_the_end_of_the_target_day_in_the_practice_zone() {
-        let targets = ResponseTargets::from_lookup(env(&[NEW_YORK])).expect("valid");
+        let targets =
+            ResponseTargets::from_lookup(env(&[NEW_YORK, TEMPLATE_TARGETS])).expect("valid");
         let category = Category::MedicalQuestion;
         assert_eq!(targets.days(category), 2);
         // Friday 15:00 UTC (10:00 local): Monday and Tuesday count; due Wednesday 00:00 local.
@@ -151,6 +173,7 @@ mod tests {
             "nonsense=2",
             "billing=x",
             "billing=31",
+            "billing=2,portal-help=1,billing=3",
         ] {
             let error = ResponseTargets::from_lookup(|name| match name {
                 TARGETS_VARIABLE => Some(bad.to_owned()),
@@ -160,7 +183,22 @@ mod tests {
             .unwrap_err();
             assert!(error.to_string().contains(TARGETS_VARIABLE), "{bad}");
         }
-        assert!(ResponseTargets::from_lookup(env(&[NEW_YORK])).is_ok());
+        assert!(ResponseTargets::from_lookup(env(&[NEW_YORK, TEMPLATE_TARGETS])).is_ok());
+        // Required: the template always passes the stack parameter, so a missing variable is
+        // a wiring mistake, stopped at start-up.
+        let error = ResponseTargets::from_lookup(env(&[NEW_YORK])).unwrap_err();
+        assert!(error.to_string().contains(TARGETS_VARIABLE), "{error}");
+        let error = ResponseTargets::from_lookup(env(&[
+            NEW_YORK,
+            (TARGETS_VARIABLE, "billing=2, billing=4"),
+        ]))
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("billing is named more than once"),
+            "{error}"
+        );
         // The calendar's variables are checked with the targets, every problem named.
         let error = ResponseTargets::from_lookup(env(&[
             (TARGETS_VARIABLE, "billing=0"),

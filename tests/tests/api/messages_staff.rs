@@ -286,6 +286,36 @@ async fn dashboard_counts_open_overdue_and_waiting_per_category() {
     assert_problem(&refused, 403, None);
 }
 
+/// The practice chooses the targets at deploy time (stack parameter `MessageResponseTargets`);
+/// the local stack passes the parameter's value to the function like CloudFormation would.
+#[tokio::test]
+async fn response_targets_are_the_practices_stack_parameter() {
+    let app = spawn_app().await;
+    let template =
+        portal_local::Template::load(&portal_tests::workspace_root().join("template.yaml"))
+            .expect("template.yaml");
+    let chosen = template
+        .parameter_default("MessageResponseTargets")
+        .expect("the stack parameter with the targets");
+    let env = app
+        .on_stack(|stack| async move { stack.env_for("MessagesFunction") })
+        .await
+        .expect("the messages function's environment");
+    assert_eq!(env.get("RESPONSE_TARGET_BUSINESS_DAYS"), Some(&chosen));
+    let targets = response_targets(app).await;
+    let counts = app.get("/staff/inbox/counts", &app.clinician).await;
+    assert_eq!(counts.status, 200, "{counts:#?}");
+    for entry in counts.body["categories"].as_array().expect("categories") {
+        let category =
+            Category::parse(entry["category"].as_str().expect("category")).expect("a category");
+        assert_eq!(
+            entry["targetBusinessDays"],
+            targets.days(category),
+            "{entry}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn staff_assign_move_and_change_status_with_if_match() {
     let app = spawn_app().await;
