@@ -11,6 +11,7 @@ use portal_shared::caller::UserSub;
 use portal_shared::ids::ConversationId;
 use portal_shared::keys;
 use portal_shared::store::{self, Item, Transacted};
+use portal_shared::timestamp::Timestamp;
 use serde::Serialize;
 
 use crate::model::{Category, Conversation, Message, ReferenceTarget};
@@ -378,32 +379,42 @@ impl<'a> ConversationStore<'a> {
         store::query_page::<Conversation>(query).await
     }
 
-    /// How many conversations one inbox state of a category holds (all shards).
+    /// How many conversations one inbox state of a category holds, all shards at once; with
+    /// `before`, only those in it since before that instant. One Query per shard with
+    /// `Select = COUNT` and a key condition only (no filter), following `LastEvaluatedKey`:
+    /// DynamoDB counts the index entries without returning them.
     pub async fn inbox_count(
         &self,
         _access: &StaffAccess,
         category: Category,
         state: &str,
+        before: Option<Timestamp>,
     ) -> Result<u64, ApiError> {
         let counts = (0..keys::INBOX_SHARDS).map(|shard| async move {
             let mut total = 0u64;
             let mut start = None;
             loop {
-                let output = self
+                let mut query = self
                     .dynamo
                     .query()
                     .table_name(self.table)
                     .index_name(keys::GSI1)
-                    .key_condition_expression("GSI1PK = :inbox")
                     .expression_attribute_values(
                         ":inbox",
                         store::string(keys::inbox_partition(category.as_str(), state, shard)),
                     )
                     .select(Select::Count)
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .map_err(store::sdk_error)?;
+                    .set_exclusive_start_key(start);
+                query = match before {
+                    Some(before) => query
+                        .key_condition_expression("GSI1PK = :inbox AND GSI1SK < :before")
+                        .expression_attribute_values(
+                            ":before",
+                            store::string(keys::inbox_sort_before(before)),
+                        ),
+                    None => query.key_condition_expression("GSI1PK = :inbox"),
+                };
+                let output = query.send().await.map_err(store::sdk_error)?;
                 total += output.count.max(0) as u64;
                 start = output.last_evaluated_key;
                 if start.is_none() {

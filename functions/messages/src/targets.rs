@@ -11,6 +11,7 @@
 //! conversation is overdue from its due instant on (`now >= due`).
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use portal_shared::config::ConfigError;
 use portal_shared::practice::BusinessCalendar;
@@ -25,6 +26,10 @@ use crate::model::Category;
 /// ([`Category::default_target_days`]).
 pub const TARGETS_VARIABLE: &str = "RESPONSE_TARGET_BUSINESS_DAYS";
 pub const MAX_TARGET_DAYS: u32 = 30;
+
+/// How far back [`ResponseTargets::overdue_before`] looks: longer than any target can last
+/// (30 business days plus the calendar's holidays).
+const LOOK_BACK_DAYS: i64 = 5 * 366;
 
 #[derive(Debug, Clone)]
 pub struct ResponseTargets {
@@ -102,6 +107,41 @@ impl ResponseTargets {
 
     pub fn is_overdue(&self, category: Category, since: Timestamp, now: Timestamp) -> bool {
         now >= self.due(category, since)
+    }
+
+    /// The instant that splits the `category` conversations waiting at `now`: one waiting
+    /// since before it is overdue, one waiting since it or later is not. For all `since`,
+    /// `since < overdue_before(category, now)` exactly when `is_overdue(category, since, now)`,
+    /// so the overdue ones of an inbox (ordered by `since`) are one key range, counted without
+    /// reading them.
+    ///
+    /// Found by bisection over whole seconds (the calendar reads an instant to the second):
+    /// the due instant never decreases as `since` grows, so being overdue is true up to one
+    /// second and false from there on.
+    pub fn overdue_before(&self, category: Category, now: Timestamp) -> Timestamp {
+        let earliest = Timestamp::start_of(
+            now.date()
+                .checked_sub(time::Duration::days(LOOK_BACK_DAYS))
+                .unwrap_or(now.date()),
+        );
+        let at = |seconds: i64| earliest.plus(Duration::from_secs(seconds.max(0) as u64));
+        if !self.is_overdue(category, earliest, now) {
+            return earliest;
+        }
+        // Invariant: `low` is overdue, `high` is not (nothing waiting since `now` is overdue).
+        let (mut low, mut high) = (0i64, (now.unix_seconds() - earliest.unix_seconds()).max(1));
+        if self.is_overdue(category, at(high), now) {
+            return at(high).plus(Duration::from_secs(1));
+        }
+        while high - low > 1 {
+            let middle = low + (high - low) / 2;
+            if self.is_overdue(category, at(middle), now) {
+                low = middle;
+            } else {
+                high = middle;
+            }
+        }
+        at(high)
     }
 }
 
@@ -208,6 +248,72 @@ mod tests {
         let text = error.to_string();
         for name in [TARGETS_VARIABLE, "PRACTICE_TIME_ZONE", "PRACTICE_HOLIDAYS"] {
             assert!(text.contains(name), "{text}");
+        }
+    }
+
+    fn last_millisecond_before(at: Timestamp) -> Timestamp {
+        let before = time::OffsetDateTime::from_unix_timestamp(at.unix_seconds()).expect("instant")
+            - time::Duration::milliseconds(1);
+        Timestamp::parse(
+            &before
+                .format(&time::format_description::well_known::Rfc3339)
+                .expect("format"),
+        )
+        .expect("timestamp")
+    }
+
+    /// `since < overdue_before(now)` exactly when `is_overdue(since, now)`, for starts all
+    /// around the cut, on weekdays, weekends, holidays and both daylight-saving changes.
+    #[test]
+    fn overdue_before_splits_exactly_where_overdue_begins() {
+        let millis = |ms: u64| Duration::from_millis(ms);
+        let targets = ResponseTargets::from_lookup(env(&[
+            NEW_YORK,
+            ("PRACTICE_HOLIDAYS", "2026-03-09,2026-11-02,2026-12-25"),
+            (
+                TARGETS_VARIABLE,
+                "medical-question=2,prescription=5,appointment=1,billing=30,portal-help=1",
+            ),
+        ]))
+        .expect("valid");
+        let nows = [
+            "2026-01-14T05:00:00Z",     // exactly a due instant (Wednesday 00:00 local)
+            "2026-01-14T04:59:59.999Z", // just before it
+            "2026-01-17T18:30:12.345Z", // a Saturday
+            "2026-03-10T12:00:00Z",     // after a holiday and the spring change (8 March)
+            "2026-11-03T04:30:00Z",     // after the autumn change (1 November) and a holiday
+            "2026-12-28T15:00:00Z",     // after Christmas
+        ];
+        for now in nows.map(at) {
+            for category in Category::ALL {
+                let cut = targets.overdue_before(category, now);
+                assert!(targets.is_overdue(category, last_millisecond_before(cut), now));
+                // Around the cut, to the millisecond.
+                for since in [
+                    cut,
+                    cut.plus(millis(1)),
+                    cut.plus(millis(999)),
+                    cut.plus(millis(1000)),
+                ] {
+                    assert!(
+                        !targets.is_overdue(category, since, now),
+                        "{category} {now} {since}"
+                    );
+                }
+                // And every 37 minutes (and a few milliseconds) over the 90 days before now.
+                let mut since = Timestamp::start_of(now.date().previous_day().expect("day"));
+                for _ in 0..90 {
+                    since = Timestamp::start_of(since.date().previous_day().expect("day"));
+                }
+                while since <= now {
+                    assert_eq!(
+                        since < cut,
+                        targets.is_overdue(category, since, now),
+                        "{category} at {now}: waiting since {since}, cut {cut}"
+                    );
+                    since = since.plus(millis(37 * 60 * 1000 + 7));
+                }
+            }
         }
     }
 }

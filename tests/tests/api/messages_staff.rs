@@ -240,10 +240,19 @@ async fn dashboard_counts_open_overdue_and_waiting_per_category() {
     assert_eq!(categories, ["portal-help"]);
     let (open, overdue, waiting) = counts_of(&before.body, "portal-help");
 
-    let (_, late) = start(app, &patient, &patient.actor, "portal-help", "Login", "x").await;
+    let (_, long_ago) = start(app, &patient, &patient.actor, "portal-help", "Login", "x").await;
+    let (_, late) = start(app, &patient, &patient.actor, "portal-help", "Email", "w").await;
+    let (_, early) = start(app, &patient, &patient.actor, "portal-help", "Font", "v").await;
     let (_, asked) = start(app, &patient, &patient.actor, "portal-help", "Reset", "y").await;
     let (_, fresh) = start(app, &patient, &patient.actor, "portal-help", "App", "z").await;
-    backdate(app, &patient, &late, minutes_ago(30 * 24 * 60)).await;
+    // Either side of the instant that makes a conversation overdue now: the count is one key
+    // range of the inbox, and its end must fall exactly there.
+    let targets = response_targets(app).await;
+    let (just_overdue, not_yet) =
+        around_the_target(&targets, Category::PortalHelp, Timestamp::now());
+    backdate(app, &patient, &long_ago, minutes_ago(30 * 24 * 60)).await;
+    backdate(app, &patient, &late, just_overdue).await;
+    backdate(app, &patient, &early, not_yet).await;
     let etag = read(app, &patient, &asked, &app.response_team)
         .await
         .header("etag")
@@ -260,7 +269,7 @@ async fn dashboard_counts_open_overdue_and_waiting_per_category() {
     let after = app.get("/staff/inbox/counts", &app.response_team).await;
     assert_eq!(
         counts_of(&after.body, "portal-help"),
-        (open + 2, overdue + 1, waiting + 1)
+        (open + 4, overdue + 2, waiting + 1)
     );
     let waiting_list = whole_inbox(
         app,
@@ -281,7 +290,10 @@ async fn dashboard_counts_open_overdue_and_waiting_per_category() {
         .map(|c| c["category"].as_str().expect("category"))
         .collect();
     assert_eq!(names, ["appointment", "billing"]);
-    assert_eq!(desk.body["categories"][1]["targetBusinessDays"], 3);
+    assert_eq!(
+        desk.body["categories"][1]["targetBusinessDays"],
+        targets.days(Category::Billing)
+    );
     let refused = app.get("/staff/inbox/counts", &patient.actor).await;
     assert_problem(&refused, 403, None);
 }
