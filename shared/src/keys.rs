@@ -228,6 +228,13 @@ pub fn inbox_sort(since: Timestamp, conversation: ConversationId) -> String {
     format!("{since}#{conversation}")
 }
 
+/// The bound below which an inbox's sort keys are those of conversations in it since before
+/// `at` (`GSI1SK < :bound`): it sorts after every `<earlier instant>#<id>` and before every
+/// `<at>#<id>`, because timestamps render with a fixed width.
+pub fn inbox_sort_before(at: Timestamp) -> String {
+    format!("{at}")
+}
+
 /// GSI3 partition of the conversations assigned to one staff member (their "mine" inbox),
 /// sorted by [`inbox_sort`] across categories and states: oldest wait first. One person's
 /// workload, so no sharding.
@@ -496,6 +503,17 @@ mod tests {
         for _ in 0..50 {
             assert!(inbox_shard(ConversationId::generate()) < INBOX_SHARDS);
         }
+    }
+
+    #[test]
+    fn the_inbox_bound_splits_at_its_instant() {
+        let at = |raw: &str| Timestamp::parse(raw).expect("timestamp");
+        let bound = inbox_sort_before(at("2026-01-14T05:00:00Z"));
+        let id = ConversationId::generate();
+        assert!(inbox_sort(at("2026-01-14T04:59:59.999Z"), id) < bound);
+        assert!(inbox_sort(at("2025-12-31T23:00:00Z"), id) < bound);
+        assert!(inbox_sort(at("2026-01-14T05:00:00Z"), id) > bound);
+        assert!(inbox_sort(at("2026-01-14T05:00:00.001Z"), id) > bound);
     }
 
     #[test]

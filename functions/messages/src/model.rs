@@ -3,7 +3,7 @@
 use std::fmt;
 
 use portal_shared::caller::{Role, UserSub};
-use portal_shared::ids::{ConversationId, PatientId};
+use portal_shared::ids::{AppointmentId, ConversationId, PatientId, RecordId};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -94,10 +94,55 @@ impl Status {
 pub const OPEN: &str = "open";
 pub const WAITING: &str = "waiting";
 
-/// Plain text: trimmed, no control characters other than line breaks (in message bodies),
-/// none of the invisible characters that reorder text on screen, within a length limit.
-fn plain_text(raw: &str, max_chars: usize, line_breaks: bool) -> Result<String, String> {
-    let text = raw.replace("\r\n", "\n");
+/// Characters no text may hold, whatever the field: they are invisible and either reorder the
+/// text around them on screen (bidirectional embeddings, overrides and isolates: the "Trojan
+/// Source" spoofing) or hide text from the reader while machines still read it (zero-width
+/// space, word joiner and invisible operators, byte-order mark, tag characters).
+fn spoofing(c: char) -> bool {
+    matches!(c,
+        '\u{202A}'..='\u{202E}'   // LRE, RLE, PDF, LRO, RLO
+        | '\u{2066}'..='\u{2069}' // LRI, RLI, FSI, PDI
+        | '\u{200B}'               // zero-width space
+        | '\u{2060}'..='\u{2064}' // word joiner, invisible function application/times/separator/plus
+        | '\u{206A}'..='\u{206F}' // deprecated format characters
+        | '\u{FEFF}'               // byte-order mark (zero-width no-break space)
+        | '\u{E0000}'..='\u{E007F}' // tag characters
+    )
+}
+
+/// Invisible marks that only nudge the direction of neighbouring characters (ALM, LRM, RLM).
+/// Writers of Arabic or Hebrew use them in running text, so a message may hold them; a
+/// one-line label may not.
+fn bidi_mark(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}')
+}
+
+/// Line and paragraph separators other than `\n`: NEL (U+0085), LINE SEPARATOR (U+2028),
+/// PARAGRAPH SEPARATOR (U+2029), and a lone carriage return.
+fn other_line_break(c: char) -> bool {
+    matches!(c, '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Plain text, trimmed and within a length limit.
+///
+/// - Message bodies (`multi_line`): every line break becomes `\n` (CR LF, CR, NEL, U+2028,
+///   U+2029); tabs stay; other control characters are refused, and so are the spoofing
+///   characters ([`spoofing`]). Bidirectional marks and the zero-width (non-)joiner, which
+///   scripts and emoji need, are kept.
+/// - One-line values (subjects): no control character and no line or paragraph separator at
+///   all, nor any bidirectional mark or spoofing character.
+///
+/// The zero-width non-joiner and joiner (U+200C, U+200D) are accepted in both: Persian and
+/// Indic scripts and emoji sequences need them, and they cannot reorder text.
+fn plain_text(raw: &str, max_chars: usize, multi_line: bool) -> Result<String, String> {
+    let text: String = if multi_line {
+        raw.replace("\r\n", "\n")
+            .chars()
+            .map(|c| if other_line_break(c) { '\n' } else { c })
+            .collect()
+    } else {
+        raw.to_owned()
+    };
     let text = text.trim();
     if text.is_empty() {
         return Err("must not be empty".into());
@@ -106,22 +151,28 @@ fn plain_text(raw: &str, max_chars: usize, line_breaks: bool) -> Result<String, 
         return Err(format!("must be at most {max_chars} characters"));
     }
     let refused = |c: char| {
-        (c.is_control() && !(line_breaks && (c == '\n' || c == '\t')))
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{FEFF}')
+        if multi_line {
+            (c.is_control() && c != '\n' && c != '\t') || spoofing(c)
+        } else {
+            c.is_control() || other_line_break(c) || bidi_mark(c) || spoofing(c)
+        }
     };
     if text.chars().any(refused) {
-        return Err(if line_breaks {
-            "must be plain text: no control or invisible formatting characters except line breaks"
+        return Err(if multi_line {
+            "must be plain text: no control characters except line breaks and tabs, and no \
+             invisible characters that reorder or hide text"
                 .into()
         } else {
-            "must be plain text on one line: no control or invisible formatting characters".into()
+            "must be plain text on one line: no control characters, line or paragraph \
+             separators, bidirectional marks or invisible characters that reorder or hide text"
+                .into()
         });
     }
     Ok(text.to_owned())
 }
 
 macro_rules! text_value {
-    ($name:ident, $max:expr, $line_breaks:expr) => {
+    ($name:ident, $max:expr, $multi_line:expr) => {
         #[derive(Clone, PartialEq, Eq)]
         pub struct $name(String);
 
@@ -129,7 +180,7 @@ macro_rules! text_value {
             pub const MAX_CHARS: usize = $max;
 
             pub fn parse(raw: &str) -> Result<Self, String> {
-                plain_text(raw, Self::MAX_CHARS, $line_breaks).map($name)
+                plain_text(raw, Self::MAX_CHARS, $multi_line).map($name)
             }
 
             pub fn as_str(&self) -> &str {
@@ -162,8 +213,9 @@ macro_rules! text_value {
 text_value!(Subject, 120, false);
 text_value!(MessageText, 5000, true);
 
-/// An optional pointer to one of the patient's records or appointments, as an opaque id the
-/// client got from the record or appointment it shows (not checked: those features own them).
+/// What a conversation is about, as stored and shown: one of the patient's records or
+/// appointments. New conversations name it as a [`ReferenceTarget`] (checked); this stored form
+/// stays lenient so conversations written before those checks still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Reference {
@@ -206,6 +258,46 @@ impl<'de> Deserialize<'de> for ReferenceId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
         ReferenceId::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The `about` of a new conversation: a record id (32 lower-case hex digits, as
+/// `GET /patients/{patientId}/records/{recordId}` names it) or an appointment id (a ULID), parsed
+/// by kind. The handler then checks that it exists in the patient's partition.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Reference")]
+pub enum ReferenceTarget {
+    Record(RecordId),
+    Appointment(AppointmentId),
+}
+
+impl TryFrom<Reference> for ReferenceTarget {
+    type Error = String;
+
+    fn try_from(reference: Reference) -> Result<Self, String> {
+        let id = reference.id.0.as_str();
+        match reference.kind {
+            ReferenceKind::Record => RecordId::parse(id)
+                .map(ReferenceTarget::Record)
+                .ok_or_else(|| "id must be a record id (32 lower-case hexadecimal digits)".into()),
+            ReferenceKind::Appointment => AppointmentId::parse(id)
+                .map(ReferenceTarget::Appointment)
+                .ok_or_else(|| "id must be an appointment id (26 characters)".into()),
+        }
+    }
+}
+
+impl ReferenceTarget {
+    /// The form stored on the conversation and shown.
+    pub fn reference(&self) -> Reference {
+        let (kind, id) = match self {
+            ReferenceTarget::Record(id) => (ReferenceKind::Record, id.to_string()),
+            ReferenceTarget::Appointment(id) => (ReferenceKind::Appointment, id.to_string()),
+        };
+        Reference {
+            kind,
+            id: ReferenceId(id),
+        }
     }
 }
 
@@ -305,7 +397,7 @@ pub struct NewConversation {
     pub subject: Subject,
     pub message: MessageText,
     #[serde(default)]
-    pub about: Option<Reference>,
+    pub about: Option<ReferenceTarget>,
 }
 
 /// `POST .../conversations/{conversationId}/messages`.
@@ -392,6 +484,129 @@ mod tests {
         assert!(Subject::parse("two\nlines").is_err());
         assert!(Subject::parse(&"s".repeat(121)).is_err());
         assert!(!format!("{:?}", Subject::parse("secret").expect("valid")).contains("secret"));
+    }
+
+    #[test]
+    fn one_line_subjects_refuse_separators_bidi_controls_and_invisible_characters() {
+        for c in [
+            '\u{2028}',
+            '\u{2029}',
+            '\u{0085}',
+            '\u{061C}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{202A}',
+            '\u{202B}',
+            '\u{202C}',
+            '\u{202D}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{2060}',
+            '\u{2061}',
+            '\u{2062}',
+            '\u{2063}',
+            '\u{2064}',
+            '\u{200B}',
+            '\u{FEFF}',
+            '\u{E0041}',
+            '\t',
+            '\r',
+        ] {
+            let raw = format!("invoice{c}2024");
+            assert!(Subject::parse(&raw).is_err(), "U+{:04X} accepted", c as u32);
+        }
+        // Real writing stays possible: accents, right-to-left scripts, joiners, emoji.
+        for good in [
+            "Café bill",
+            "سؤال عن الفاتورة",
+            "می\u{200C}خواهم",
+            "Nurse \u{1F469}\u{200D}\u{2695}\u{FE0F}",
+        ] {
+            assert!(Subject::parse(good).is_ok(), "{good:?} refused");
+        }
+    }
+
+    #[test]
+    fn message_bodies_keep_line_breaks_and_refuse_spoofing() {
+        // Every line break becomes `\n`.
+        for separator in ["\r\n", "\r", "\u{0085}", "\u{2028}", "\u{2029}"] {
+            let text = MessageText::parse(&format!("one{separator}two")).expect("valid");
+            assert_eq!(text.as_str(), "one\ntwo", "{separator:?}");
+        }
+        assert!(MessageText::parse("a\tb").is_ok());
+        // Marks that right-to-left writing uses, and joiners, are kept.
+        for good in [
+            "\u{05E9}\u{05DC}\u{05D5}\u{05DD} 10 mg\u{200F}",
+            "x\u{061C}y",
+            "a\u{200D}b",
+        ] {
+            assert!(MessageText::parse(good).is_ok(), "{good:?} refused");
+        }
+        // What reorders or hides text is refused.
+        for c in [
+            '\u{202A}',
+            '\u{202B}',
+            '\u{202C}',
+            '\u{202D}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{2067}',
+            '\u{2068}',
+            '\u{2069}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{200B}',
+            '\u{FEFF}',
+            '\u{E0041}',
+            '\u{7}',
+            '\u{1B}',
+        ] {
+            let raw = format!("take 1{c}0 tablets");
+            assert!(
+                MessageText::parse(&raw).is_err(),
+                "U+{:04X} accepted",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn about_is_parsed_by_kind() {
+        let target = |kind: &str, id: &str| {
+            serde_json::from_value::<ReferenceTarget>(serde_json::json!({"kind": kind, "id": id}))
+        };
+        let record = "0123456789abcdef0123456789abcdef";
+        let appointment = AppointmentId::generate().to_string();
+        assert!(matches!(
+            target("record", record),
+            Ok(ReferenceTarget::Record(_))
+        ));
+        assert!(matches!(
+            target("appointment", &appointment),
+            Ok(ReferenceTarget::Appointment(_))
+        ));
+        for (kind, id) in [
+            ("record", "APPT-123"),
+            ("record", appointment.as_str()),
+            ("record", "0123456789ABCDEF0123456789ABCDEF"),
+            ("appointment", record),
+            ("appointment", "APPT-123"),
+        ] {
+            assert!(target(kind, id).is_err(), "{kind} {id}");
+        }
+        let shown = target("record", record).expect("valid").reference();
+        assert_eq!(
+            serde_json::to_value(&shown).expect("json"),
+            serde_json::json!({"kind": "record", "id": record})
+        );
+        // Stored before the check: still readable.
+        let old: Reference =
+            serde_json::from_value(serde_json::json!({"kind": "appointment", "id": "APPT-123"}))
+                .expect("lenient");
+        assert_eq!(old.kind, ReferenceKind::Appointment);
     }
 
     #[test]

@@ -16,7 +16,10 @@ use portal_shared::timestamp::Timestamp;
 use serde::Serialize;
 
 use crate::Deps;
-use crate::model::{Assignee, Author, Conversation, Message, NewConversation, NewMessage, Status};
+use crate::model::{
+    Assignee, Author, Category, Conversation, Message, NewConversation, NewMessage,
+    ReferenceTarget, Status,
+};
 use crate::notify::{Notification, Recipient};
 use crate::repo::WriteConflict;
 
@@ -34,32 +37,112 @@ pub fn resource(conversation: ConversationId) -> String {
     format!("conversation/{conversation}")
 }
 
-/// Who is writing, as the message shows it.
-fn author(call: &Call, access: &PatientAccess) -> Author {
+/// Who is writing in a conversation of `category`, as the message shows it, and whether a
+/// staff writer works that category (is in the team whose inbox holds it).
+///
+/// A staff writer is labelled with the category's team when they are in it (a member of both
+/// the clinicians and the front desk answering a billing question answers as front desk), else
+/// with the messaging team that let them write at all.
+fn author(call: &Call, access: &PatientAccess, category: Category) -> (Author, bool) {
     let caller = call.caller();
     match access.relationship() {
-        Relationship::Own => Author::Patient,
-        Relationship::Caregiver => Author::Caregiver {
-            sub: caller.sub.clone(),
-            name: caller.display_name.clone(),
-        },
-        Relationship::Staff(role) => Author::Staff {
-            sub: caller.sub.clone(),
-            name: caller.display_name.clone(),
-            role: role.group().to_owned(),
-        },
+        Relationship::Own => (Author::Patient, false),
+        Relationship::Caregiver => (
+            Author::Caregiver {
+                sub: caller.sub.clone(),
+                name: caller.display_name.clone(),
+            },
+            false,
+        ),
+        Relationship::Staff(role) => {
+            let team = category.team();
+            let works_category = caller.has(team);
+            let role = if works_category { team } else { role };
+            let author = Author::Staff {
+                sub: caller.sub.clone(),
+                name: caller.display_name.clone(),
+                role: role.group().to_owned(),
+            };
+            (author, works_category)
+        }
     }
 }
 
-/// A short pause before retrying a lost race, longer each time.
+/// The longest pause between two attempts of a write that lost a race.
+const MAX_BACK_OFF: Duration = Duration::from_millis(400);
+
+/// The pause before attempt `attempt + 1`: exponential (20, 40, 80... ms, at most
+/// [`MAX_BACK_OFF`]) with "equal jitter", i.e. a random point in the upper half of that step,
+/// so writers that collided once do not collide again in lock-step. `random` is any number.
+pub fn back_off_delay(attempt: u32, random: u64) -> Duration {
+    let step = Duration::from_millis(20)
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(MAX_BACK_OFF);
+    let half = step / 2;
+    let half_millis = half.as_millis().max(1) as u64;
+    half + Duration::from_millis(random % (half_millis + 1))
+}
+
+/// A short pause before retrying a lost race: longer each time, never the same for everyone.
 pub async fn back_off(attempt: u32) {
-    tokio::time::sleep(Duration::from_millis(15 * u64::from(attempt + 1))).await;
+    tokio::time::sleep(back_off_delay(attempt, random_u64())).await;
+}
+
+fn random_u64() -> u64 {
+    let mut random = [0u8; 8];
+    // No randomness (never seen on Lambda): the pause is still bounded, only without jitter.
+    let _ = getrandom::fill(&mut random);
+    u64::from_le_bytes(random)
 }
 
 fn messages_link(call: &Call, patient: PatientId, conversation: ConversationId) -> String {
     call.link(&format!(
         "/patients/{patient}/conversations/{conversation}/messages"
     ))
+}
+
+/// `about` must name a record or appointment in the patient's partition that the caller may
+/// see, else 422 naming `about`. A caregiver must hold the scope for that kind (`records` or
+/// `appointments`; the check is audited like that read), so nobody learns whether a record they
+/// may not see exists: not permitted and not there are the same answer.
+async fn check_about(
+    deps: &Deps,
+    call: &Call,
+    access: &PatientAccess,
+    about: &ReferenceTarget,
+) -> Result<(), ApiError> {
+    let refused = || {
+        let kind = match about {
+            ReferenceTarget::Record(_) => "records",
+            ReferenceTarget::Appointment(_) => "appointments",
+        };
+        ApiError::invalid(
+            "about",
+            format!("must name one of the patient's {kind} that you may see"),
+        )
+    };
+    if access.relationship() == Relationship::Caregiver {
+        let (action, resource) = match about {
+            ReferenceTarget::Record(id) => (Action::ReadRecords, format!("records/{id}")),
+            ReferenceTarget::Appointment(id) => {
+                (Action::ReadAppointments, format!("appointments/{id}"))
+            }
+        };
+        let authorizer = deps.platform.authorizer();
+        match authorizer
+            .patient(call, access.patient(), action, &resource)
+            .await
+        {
+            Ok(_) => {}
+            Err(ApiError::NotFound | ApiError::Forbidden(_)) => return Err(refused()),
+            Err(other) => return Err(other),
+        }
+    }
+    if deps.conversations().reference_exists(access, about).await? {
+        Ok(())
+    } else {
+        Err(refused())
+    }
 }
 
 #[derive(Serialize)]
@@ -86,6 +169,10 @@ pub async fn start(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         return first.render(true);
     }
 
+    if let Some(about) = &request.about {
+        check_about(deps, call, &access, about).await?;
+    }
+
     let now = Timestamp::now();
     let id = ConversationId::generate();
     let conversation = Conversation {
@@ -93,7 +180,7 @@ pub async fn start(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         patient_id: patient,
         category: request.category,
         subject: request.subject,
-        about: request.about,
+        about: request.about.as_ref().map(ReferenceTarget::reference),
         status: Status::Open,
         status_since: now,
         waiting_since: Some(now),
@@ -107,7 +194,7 @@ pub async fn start(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
     let message = Message {
         conversation_id: id,
         seq: 1,
-        author: author(call, &access),
+        author: author(call, &access, request.category).0,
         text: request.message,
         sent_at: now,
     };
@@ -210,10 +297,12 @@ pub async fn read(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
 }
 
 /// The conversation after `author` wrote one more message at `now`, the change to the
-/// patient's unread total, and whom to notify.
+/// patient's unread total, and whom to notify. `works_category`: a staff author is in the team
+/// that handles the conversation's category; only then does a first answer make them its owner.
 fn after_message(
     current: &Conversation,
     author: &Author,
+    works_category: bool,
     now: Timestamp,
 ) -> (Conversation, i64, Recipient) {
     let mut next = current.clone();
@@ -229,8 +318,10 @@ fn after_message(
             next.status_since = now;
             next.waiting_since = None;
         }
-        if next.assignee.is_none() {
-            // Whoever answers first owns the thread until someone reassigns it.
+        if next.assignee.is_none() && works_category {
+            // Whoever of the category's team answers first owns the thread until someone
+            // reassigns it. Anyone else (a clinician answering a billing question) leaves it in
+            // the team's shared queue, as an assignment to them would be refused (422).
             next.assignee = Some(Assignee {
                 sub: sub.clone(),
                 name: name.clone(),
@@ -276,15 +367,17 @@ pub async fn send(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     {
         return first.render(true);
     }
-    let author = author(call, &access);
     let store = deps.conversations();
     for attempt in 0..WRITE_ATTEMPTS {
         let current = store.load(&access, id).await?.ok_or(ApiError::NotFound)?;
-        let (next, unread_delta, recipient) = after_message(&current, &author, Timestamp::now());
+        // Per attempt: a staff member may have moved the conversation to another category.
+        let (author, works_category) = author(call, &access, current.category);
+        let (next, unread_delta, recipient) =
+            after_message(&current, &author, works_category, Timestamp::now());
         let message = Message {
             conversation_id: id,
             seq: next.message_count,
-            author: author.clone(),
+            author,
             text: request.message.clone(),
             sent_at: next.last_activity_at,
         };
@@ -308,7 +401,8 @@ pub async fn send(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
             Ok(Outcome::Created(response)) => return response.render(false),
             Ok(Outcome::Replayed(first)) => return first.render(true),
             // Someone else's message or action landed first: read again and go after it.
-            Err(ApiError::Conflict(_)) => back_off(attempt).await,
+            Err(ApiError::Conflict(_)) if attempt + 1 < WRITE_ATTEMPTS => back_off(attempt).await,
+            Err(ApiError::Conflict(_)) => {}
             Err(other) => return Err(other),
         }
     }
@@ -342,7 +436,11 @@ pub async fn mark_read(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiEr
                 let etag = Version(next.version).etag();
                 return json_with_headers(StatusCode::OK, &next, &[(header::ETAG, etag)]);
             }
-            Err(WriteConflict::Changed | WriteConflict::Contention) => back_off(attempt).await,
+            Err(WriteConflict::Changed | WriteConflict::Contention) => {
+                if attempt + 1 < WRITE_ATTEMPTS {
+                    back_off(attempt).await;
+                }
+            }
         }
     }
     Err(ApiError::Conflict(
@@ -387,22 +485,68 @@ mod tests {
     #[test]
     fn a_staff_reply_answers_assigns_and_counts_unread() {
         let now = Timestamp::parse("2026-01-05T10:00:00Z").expect("time");
-        let (next, delta, recipient) = after_message(&conversation(Status::Open), &staff(), now);
+        let (next, delta, recipient) =
+            after_message(&conversation(Status::Open), &staff(), true, now);
         assert_eq!(next.status, Status::Answered);
         assert_eq!(next.waiting_since, None);
         assert_eq!(next.patient_unread, 1);
         assert_eq!(delta, 1);
         assert_eq!(next.message_count, 2);
         assert_eq!(next.version, 2);
-        assert!(next.assignee.is_some());
+        let assignee = next
+            .assignee
+            .expect("assigned to the first answer's author");
+        assert_eq!(assignee.role.as_deref(), Some("clinicians"));
         assert!(matches!(recipient, Recipient::Patient { .. }));
+    }
+
+    #[test]
+    fn a_reply_from_outside_the_categorys_team_does_not_take_the_conversation() {
+        let now = Timestamp::parse("2026-01-05T10:00:00Z").expect("time");
+        let mut billing = conversation(Status::Open);
+        billing.category = Category::Billing;
+        let (next, _, _) = after_message(&billing, &staff(), false, now);
+        assert_eq!(next.status, Status::Answered);
+        assert_eq!(next.assignee, None);
+        // So the patient's next message goes to the front desk's queue, not to the clinician.
+        let (_, _, recipient) = after_message(&next, &Author::Patient, false, now);
+        assert_eq!(
+            recipient,
+            Recipient::StaffTeam {
+                group: "front-desk".into()
+            }
+        );
+    }
+
+    #[test]
+    fn back_off_grows_is_bounded_and_jittered() {
+        for attempt in 0..WRITE_ATTEMPTS {
+            let step = Duration::from_millis(20 * (1 << attempt)).min(MAX_BACK_OFF);
+            for random in [0, 1, 7, 12_345, u64::MAX] {
+                let delay = back_off_delay(attempt, random);
+                assert!(
+                    delay >= step / 2 && delay <= step,
+                    "{attempt} {random}: {delay:?}"
+                );
+            }
+        }
+        assert!(back_off_delay(40, u64::MAX) <= MAX_BACK_OFF);
+        // Two writers that lost the same race wait for different times.
+        let delays: std::collections::BTreeSet<Duration> =
+            (0..16).map(|n| back_off_delay(3, n * 7919)).collect();
+        assert!(delays.len() > 8, "{delays:?}");
+        let draws: std::collections::BTreeSet<u64> = (0..8).map(|_| random_u64()).collect();
+        assert!(
+            draws.len() > 1,
+            "the jitter's source is not random: {draws:?}"
+        );
     }
 
     #[test]
     fn the_patient_side_reopens_and_waits_from_its_reply() {
         let now = Timestamp::parse("2026-01-06T10:00:00Z").expect("time");
         let closed = conversation(Status::Closed);
-        let (next, delta, recipient) = after_message(&closed, &Author::Patient, now);
+        let (next, delta, recipient) = after_message(&closed, &Author::Patient, false, now);
         assert_eq!(next.status, Status::Open);
         assert_eq!(next.waiting_since, Some(now));
         assert_eq!(delta, 0);
@@ -414,7 +558,7 @@ mod tests {
         );
         // Still waiting: a second message does not restart the clock.
         let open = conversation(Status::Open);
-        let (next, _, _) = after_message(&open, &Author::Patient, now);
+        let (next, _, _) = after_message(&open, &Author::Patient, false, now);
         assert_eq!(next.waiting_since, open.waiting_since);
         let _ = MessageText::parse("x").expect("text");
     }

@@ -11,9 +11,10 @@ use portal_shared::caller::UserSub;
 use portal_shared::ids::ConversationId;
 use portal_shared::keys;
 use portal_shared::store::{self, Item, Transacted};
+use portal_shared::timestamp::Timestamp;
 use serde::Serialize;
 
-use crate::model::{Category, Conversation, Message};
+use crate::model::{Category, Conversation, Message, ReferenceTarget};
 use crate::notify::Notification;
 
 /// A conversation as stored: in its category's inbox (GSI1) while open or waiting on the
@@ -221,6 +222,21 @@ impl<'a> ConversationStore<'a> {
         item.map(store::from_item).transpose()
     }
 
+    /// Whether the record or appointment a new conversation is about exists in the patient's
+    /// partition (GetItem of its key, the key attribute only).
+    pub async fn reference_exists(
+        &self,
+        access: &PatientAccess,
+        target: &ReferenceTarget,
+    ) -> Result<bool, ApiError> {
+        let key = match target {
+            ReferenceTarget::Record(id) => keys::health_record(access.patient(), id),
+            ReferenceTarget::Appointment(id) => keys::appointment(access.patient(), *id),
+        };
+        let item = store::get_item(self.dynamo, self.table, &key, Some(keys::PK)).await?;
+        Ok(item.is_some())
+    }
+
     /// One page of a conversation's messages, oldest first.
     pub async fn messages(
         &self,
@@ -363,32 +379,42 @@ impl<'a> ConversationStore<'a> {
         store::query_page::<Conversation>(query).await
     }
 
-    /// How many conversations one inbox state of a category holds (all shards).
+    /// How many conversations one inbox state of a category holds, all shards at once; with
+    /// `before`, only those in it since before that instant. One Query per shard with
+    /// `Select = COUNT` and a key condition only (no filter), following `LastEvaluatedKey`:
+    /// DynamoDB counts the index entries without returning them.
     pub async fn inbox_count(
         &self,
         _access: &StaffAccess,
         category: Category,
         state: &str,
+        before: Option<Timestamp>,
     ) -> Result<u64, ApiError> {
         let counts = (0..keys::INBOX_SHARDS).map(|shard| async move {
             let mut total = 0u64;
             let mut start = None;
             loop {
-                let output = self
+                let mut query = self
                     .dynamo
                     .query()
                     .table_name(self.table)
                     .index_name(keys::GSI1)
-                    .key_condition_expression("GSI1PK = :inbox")
                     .expression_attribute_values(
                         ":inbox",
                         store::string(keys::inbox_partition(category.as_str(), state, shard)),
                     )
                     .select(Select::Count)
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .map_err(store::sdk_error)?;
+                    .set_exclusive_start_key(start);
+                query = match before {
+                    Some(before) => query
+                        .key_condition_expression("GSI1PK = :inbox AND GSI1SK < :before")
+                        .expression_attribute_values(
+                            ":before",
+                            store::string(keys::inbox_sort_before(before)),
+                        ),
+                    None => query.key_condition_expression("GSI1PK = :inbox"),
+                };
+                let output = query.send().await.map_err(store::sdk_error)?;
                 total += output.count.max(0) as u64;
                 start = output.last_evaluated_key;
                 if start.is_none() {

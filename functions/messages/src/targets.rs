@@ -11,6 +11,7 @@
 //! conversation is overdue from its due instant on (`now >= due`).
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use portal_shared::config::ConfigError;
 use portal_shared::practice::BusinessCalendar;
@@ -18,10 +19,17 @@ use portal_shared::timestamp::Timestamp;
 
 use crate::model::Category;
 
-/// The environment variable that overrides the defaults, e.g.
-/// `medical-question=2,prescription=2,appointment=1,billing=3,portal-help=1`.
+/// The environment variable with the targets, e.g.
+/// `medical-question=2,prescription=2,appointment=1,billing=3,portal-help=1`: the template sets
+/// it from the stack parameter `MessageResponseTargets`, which the practice chooses at deploy
+/// time (docs/runbook.md). Required; a category it does not name keeps its default
+/// ([`Category::default_target_days`]).
 pub const TARGETS_VARIABLE: &str = "RESPONSE_TARGET_BUSINESS_DAYS";
-const MAX_TARGET_DAYS: u32 = 30;
+pub const MAX_TARGET_DAYS: u32 = 30;
+
+/// How far back [`ResponseTargets::overdue_before`] looks: longer than any target can last
+/// (30 business days plus the calendar's holidays).
+const LOOK_BACK_DAYS: i64 = 5 * 366;
 
 #[derive(Debug, Clone)]
 pub struct ResponseTargets {
@@ -30,16 +38,24 @@ pub struct ResponseTargets {
 }
 
 impl ResponseTargets {
-    /// Reads [`TARGETS_VARIABLE`] (optional: categories it does not name keep their default)
+    /// Reads [`TARGETS_VARIABLE`] (required; categories it does not name keep their default)
     /// and the practice's calendar (`PRACTICE_TIME_ZONE`, `PRACTICE_HOLIDAYS`), naming every
-    /// bad variable.
+    /// bad variable: an unknown category, a target outside 1 to 30 business days, a category
+    /// named twice.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let mut days: BTreeMap<Category, u32> = Category::ALL
             .into_iter()
             .map(|category| (category, category.default_target_days()))
             .collect();
+        let mut named = Vec::new();
         let mut problems = Vec::new();
-        let raw = lookup(TARGETS_VARIABLE).unwrap_or_default();
+        let Some(raw) = lookup(TARGETS_VARIABLE) else {
+            problems.push(format!(
+                "{TARGETS_VARIABLE} is not set (the stack parameter MessageResponseTargets, \
+                 e.g. medical-question=2,prescription=2,appointment=1,billing=3,portal-help=1)"
+            ));
+            return Err(ConfigError { problems });
+        };
         for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let parsed = part.split_once('=').and_then(|(name, days)| {
                 let category = Category::parse(name.trim())?;
@@ -49,11 +65,17 @@ impl ResponseTargets {
                     .then_some((category, days))
             });
             match parsed {
+                Some((category, _)) if named.contains(&category) => problems.push(format!(
+                    "{TARGETS_VARIABLE}: {category} is named more than once"
+                )),
                 Some((category, target)) => {
+                    named.push(category);
                     days.insert(category, target);
                 }
                 None => problems.push(format!(
-                    "{TARGETS_VARIABLE}: `{part}` is not <category>=<1 to {MAX_TARGET_DAYS} business days>"
+                    "{TARGETS_VARIABLE}: `{part}` is not <category>=<1 to {MAX_TARGET_DAYS} \
+                     business days> (categories: {})",
+                    Category::ALL.map(Category::as_str).join(", ")
                 )),
             }
         }
@@ -86,6 +108,41 @@ impl ResponseTargets {
     pub fn is_overdue(&self, category: Category, since: Timestamp, now: Timestamp) -> bool {
         now >= self.due(category, since)
     }
+
+    /// The instant that splits the `category` conversations waiting at `now`: one waiting
+    /// since before it is overdue, one waiting since it or later is not. For all `since`,
+    /// `since < overdue_before(category, now)` exactly when `is_overdue(category, since, now)`,
+    /// so the overdue ones of an inbox (ordered by `since`) are one key range, counted without
+    /// reading them.
+    ///
+    /// Found by bisection over whole seconds (the calendar reads an instant to the second):
+    /// the due instant never decreases as `since` grows, so being overdue is true up to one
+    /// second and false from there on.
+    pub fn overdue_before(&self, category: Category, now: Timestamp) -> Timestamp {
+        let earliest = Timestamp::start_of(
+            now.date()
+                .checked_sub(time::Duration::days(LOOK_BACK_DAYS))
+                .unwrap_or(now.date()),
+        );
+        let at = |seconds: i64| earliest.plus(Duration::from_secs(seconds.max(0) as u64));
+        if !self.is_overdue(category, earliest, now) {
+            return earliest;
+        }
+        // Invariant: `low` is overdue, `high` is not (nothing waiting since `now` is overdue).
+        let (mut low, mut high) = (0i64, (now.unix_seconds() - earliest.unix_seconds()).max(1));
+        if self.is_overdue(category, at(high), now) {
+            return at(high).plus(Duration::from_secs(1));
+        }
+        while high - low > 1 {
+            let middle = low + (high - low) / 2;
+            if self.is_overdue(category, at(middle), now) {
+                low = middle;
+            } else {
+                high = middle;
+            }
+        }
+        at(high)
+    }
 }
 
 #[cfg(test)]
@@ -106,11 +163,16 @@ mod tests {
     }
 
     const NEW_YORK: (&str, &str) = ("PRACTICE_TIME_ZONE", "America/New_York");
+    const TEMPLATE_TARGETS: (&str, &str) = (
+        TARGETS_VARIABLE,
+        "medical-question=2,prescription=2,appointment=1,billing=3,portal-help=1",
+    );
 
     // 2026-01-09 is a Friday; New York is UTC-5 in winter.
     #[test]
     fn overdue_from_the_end_of_the_target_day_in_the_practice_zone() {
-        let targets = ResponseTargets::from_lookup(env(&[NEW_YORK])).expect("valid");
+        let targets =
+            ResponseTargets::from_lookup(env(&[NEW_YORK, TEMPLATE_TARGETS])).expect("valid");
         let category = Category::MedicalQuestion;
         assert_eq!(targets.days(category), 2);
         // Friday 15:00 UTC (10:00 local): Monday and Tuesday count; due Wednesday 00:00 local.
@@ -151,6 +213,7 @@ mod tests {
             "nonsense=2",
             "billing=x",
             "billing=31",
+            "billing=2,portal-help=1,billing=3",
         ] {
             let error = ResponseTargets::from_lookup(|name| match name {
                 TARGETS_VARIABLE => Some(bad.to_owned()),
@@ -160,7 +223,22 @@ mod tests {
             .unwrap_err();
             assert!(error.to_string().contains(TARGETS_VARIABLE), "{bad}");
         }
-        assert!(ResponseTargets::from_lookup(env(&[NEW_YORK])).is_ok());
+        assert!(ResponseTargets::from_lookup(env(&[NEW_YORK, TEMPLATE_TARGETS])).is_ok());
+        // Required: the template always passes the stack parameter, so a missing variable is
+        // a wiring mistake, stopped at start-up.
+        let error = ResponseTargets::from_lookup(env(&[NEW_YORK])).unwrap_err();
+        assert!(error.to_string().contains(TARGETS_VARIABLE), "{error}");
+        let error = ResponseTargets::from_lookup(env(&[
+            NEW_YORK,
+            (TARGETS_VARIABLE, "billing=2, billing=4"),
+        ]))
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("billing is named more than once"),
+            "{error}"
+        );
         // The calendar's variables are checked with the targets, every problem named.
         let error = ResponseTargets::from_lookup(env(&[
             (TARGETS_VARIABLE, "billing=0"),
@@ -170,6 +248,72 @@ mod tests {
         let text = error.to_string();
         for name in [TARGETS_VARIABLE, "PRACTICE_TIME_ZONE", "PRACTICE_HOLIDAYS"] {
             assert!(text.contains(name), "{text}");
+        }
+    }
+
+    fn last_millisecond_before(at: Timestamp) -> Timestamp {
+        let before = time::OffsetDateTime::from_unix_timestamp(at.unix_seconds()).expect("instant")
+            - time::Duration::milliseconds(1);
+        Timestamp::parse(
+            &before
+                .format(&time::format_description::well_known::Rfc3339)
+                .expect("format"),
+        )
+        .expect("timestamp")
+    }
+
+    /// `since < overdue_before(now)` exactly when `is_overdue(since, now)`, for starts all
+    /// around the cut, on weekdays, weekends, holidays and both daylight-saving changes.
+    #[test]
+    fn overdue_before_splits_exactly_where_overdue_begins() {
+        let millis = |ms: u64| Duration::from_millis(ms);
+        let targets = ResponseTargets::from_lookup(env(&[
+            NEW_YORK,
+            ("PRACTICE_HOLIDAYS", "2026-03-09,2026-11-02,2026-12-25"),
+            (
+                TARGETS_VARIABLE,
+                "medical-question=2,prescription=5,appointment=1,billing=30,portal-help=1",
+            ),
+        ]))
+        .expect("valid");
+        let nows = [
+            "2026-01-14T05:00:00Z",     // exactly a due instant (Wednesday 00:00 local)
+            "2026-01-14T04:59:59.999Z", // just before it
+            "2026-01-17T18:30:12.345Z", // a Saturday
+            "2026-03-10T12:00:00Z",     // after a holiday and the spring change (8 March)
+            "2026-11-03T04:30:00Z",     // after the autumn change (1 November) and a holiday
+            "2026-12-28T15:00:00Z",     // after Christmas
+        ];
+        for now in nows.map(at) {
+            for category in Category::ALL {
+                let cut = targets.overdue_before(category, now);
+                assert!(targets.is_overdue(category, last_millisecond_before(cut), now));
+                // Around the cut, to the millisecond.
+                for since in [
+                    cut,
+                    cut.plus(millis(1)),
+                    cut.plus(millis(999)),
+                    cut.plus(millis(1000)),
+                ] {
+                    assert!(
+                        !targets.is_overdue(category, since, now),
+                        "{category} {now} {since}"
+                    );
+                }
+                // And every 37 minutes (and a few milliseconds) over the 90 days before now.
+                let mut since = Timestamp::start_of(now.date().previous_day().expect("day"));
+                for _ in 0..90 {
+                    since = Timestamp::start_of(since.date().previous_day().expect("day"));
+                }
+                while since <= now {
+                    assert_eq!(
+                        since < cut,
+                        targets.is_overdue(category, since, now),
+                        "{category} at {now}: waiting since {since}, cut {cut}"
+                    );
+                    since = since.plus(millis(37 * 60 * 1000 + 7));
+                }
+            }
         }
     }
 }

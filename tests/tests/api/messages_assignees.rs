@@ -12,8 +12,8 @@ use portal_tests::{Actor, Method, Patient, TestApp, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
 use crate::messages_support::{
-    backdate, conversation_path, ids, mine, mine_page, read, reply, response_targets, start,
-    whole_inbox,
+    backdate, conversation_path, counted_inbox, ids, mine, mine_page, notifications, read, reply,
+    response_targets, start, whole_inbox,
 };
 
 /// The conversation's current ETag, as staff read it.
@@ -177,6 +177,8 @@ async fn two_assignments_at_once_one_wins() {
 #[tokio::test]
 async fn mine_follows_assign_reassign_wait_close_and_reopen() {
     let app = spawn_app().await;
+    // It writes, closes and reopens portal-help conversations, which the dashboard test counts.
+    let _inbox = app.shared(&counted_inbox("portal-help")).await;
     let patient = app.new_patient().await;
     let me = app
         .new_staff("mine-a", &["clinicians", "response-team"])
@@ -336,4 +338,83 @@ async fn due_times_follow_the_practice_zone_and_business_days() {
         .expect("in the open inbox");
     assert_eq!(item["dueAt"], "2026-01-14T05:00:00.000Z");
     assert_eq!(item["overdue"], true);
+}
+
+/// The kind and the staff group or member a notification record is for.
+fn recipient(notification: &Value) -> (String, String) {
+    let to = &notification["recipient"];
+    let who = to["group"].as_str().or(to["sub"].as_str()).unwrap_or("");
+    (
+        to["kind"].as_str().expect("kind").to_owned(),
+        who.to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn answering_takes_a_conversation_only_for_the_team_of_its_category() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let clinician = app.new_staff("answer-a", &["clinicians"]).await;
+    let both = app
+        .new_staff("answer-b", &["clinicians", "front-desk"])
+        .await;
+
+    // A clinician answers a billing question: the answer shows their own team, and the
+    // question stays in the front desk's queue rather than becoming the clinician's.
+    let (_, bill) = start(app, &patient, &patient.actor, "billing", "Invoice", "Why?").await;
+    let answer = reply(app, &patient, &bill, &clinician, "I will ask the desk.").await;
+    assert_eq!(answer.status, 201, "{answer:#?}");
+    assert_eq!(answer.body["author"]["role"], "clinicians");
+    let thread = read(app, &patient, &bill, &patient.actor).await;
+    assert_eq!(thread.body["conversation"]["status"], "answered");
+    assert!(
+        thread.body["conversation"].get("assignee").is_none(),
+        "{thread:#?}"
+    );
+    let again = reply(app, &patient, &bill, &patient.actor, "Thanks, waiting.").await;
+    assert_eq!(again.status, 201, "{again:#?}");
+    let told = notifications(app, &bill).await;
+    assert_eq!(
+        recipient(told.last().expect("a notification")),
+        ("staff-team".to_owned(), "front-desk".to_owned())
+    );
+    assert!(mine(app, &clinician, 10).await.is_empty());
+    let queue = whole_inbox(app, &app.front_desk, "category=billing", 100).await;
+    assert!(ids(&queue).contains(&bill));
+
+    // Someone in both teams answers it as the front desk, and takes it.
+    let answer = reply(app, &patient, &bill, &both, "Paid in full.").await;
+    assert_eq!(answer.status, 201, "{answer:#?}");
+    assert_eq!(answer.body["author"]["role"], "front-desk");
+    let thread = read(app, &patient, &bill, &patient.actor).await;
+    let assignee = &thread.body["conversation"]["assignee"];
+    assert_eq!(assignee["sub"], both.sub.as_str());
+    assert_eq!(assignee["role"], "front-desk");
+    let again = reply(app, &patient, &bill, &patient.actor, "Thank you!").await;
+    assert_eq!(again.status, 201, "{again:#?}");
+    let told = notifications(app, &bill).await;
+    assert_eq!(
+        recipient(told.last().expect("a notification")),
+        ("staff-member".to_owned(), both.sub.clone())
+    );
+    assert_eq!(mine(app, &both, 10).await, vec![bill.clone()]);
+
+    // The same person answers a medical question as a clinician.
+    let (_, rash) = start(
+        app,
+        &patient,
+        &patient.actor,
+        "medical-question",
+        "Rash",
+        "x",
+    )
+    .await;
+    let answer = reply(app, &patient, &rash, &both, "Send a photo.").await;
+    assert_eq!(answer.status, 201, "{answer:#?}");
+    assert_eq!(answer.body["author"]["role"], "clinicians");
+    let thread = read(app, &patient, &rash, &patient.actor).await;
+    assert_eq!(
+        thread.body["conversation"]["assignee"]["role"],
+        "clinicians"
+    );
 }

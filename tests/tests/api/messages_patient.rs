@@ -7,7 +7,7 @@ use portal_tests::{GrantState, Method, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
 use crate::messages_support::{
-    conversation_path, conversations_path, notifications, read, reply, start,
+    conversation_path, conversations_path, counted_inbox, notifications, read, reply, start,
 };
 
 #[tokio::test]
@@ -249,6 +249,15 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let cases = [
         (with("category", json!("gossip")), "category"),
         (with("subject", json!("two\nlines")), "subject"),
+        (with("subject", json!("two\u{2028}lines")), "subject"),
+        (with("subject", json!("next\u{0085}line")), "subject"),
+        (with("subject", json!("invoice \u{061C}2024")), "subject"),
+        (with("subject", json!("invoice \u{200F}2024")), "subject"),
+        (with("subject", json!("bill\u{2062}ing")), "subject"),
+        (
+            with("message", json!("take \u{2066}10\u{2069} tablets")),
+            "message",
+        ),
         (with("subject", json!("   ")), "subject"),
         (with("subject", json!("s".repeat(121))), "subject"),
         (with("message", json!("x".repeat(5001))), "message"),
@@ -265,6 +274,18 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             with("about", json!({"kind": "invoice", "id": "A1"})),
             "about.kind",
         ),
+        // Each kind has its own id: a record's is 32 hex digits, an appointment's a ULID.
+        (
+            with("about", json!({"kind": "appointment", "id": "APPT-123"})),
+            "about",
+        ),
+        (
+            with(
+                "about",
+                json!({"kind": "record", "id": "01J00000000000000000000000"}),
+            ),
+            "about",
+        ),
         (with("admin", json!(true)), "admin"),
         (json!({"subject": "Invoice", "message": "Why?"}), "category"),
     ];
@@ -277,24 +298,8 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let list = app.get(&path, &patient.actor).await;
     assert_eq!(list.body["items"], json!([]), "{list:#?}");
 
-    // A reference is kept as given; a bad reply changes nothing.
-    let started = app
-        .send(
-            Method::POST,
-            &path,
-            Some(&patient.actor),
-            Some(with(
-                "about",
-                json!({"kind": "appointment", "id": "APPT-123"}),
-            )),
-        )
-        .await;
-    assert_eq!(started.status, 201, "{started:#?}");
-    assert_eq!(started.body["conversation"]["about"]["id"], "APPT-123");
-    let id = started.body["conversation"]["conversationId"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    // A bad reply changes nothing.
+    let (_, id) = start(app, &patient, &patient.actor, "billing", "Invoice", "Why?").await;
     for text in ["", "  ", "\u{0}"] {
         let refused = reply(app, &patient, &id, &patient.actor, text).await;
         assert_problem(&refused, 422, Some("message"));
@@ -307,6 +312,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
 #[tokio::test]
 async fn another_patients_conversation_is_not_found_and_tokens_are_required() {
     let app = spawn_app().await;
+    let _inbox = app.shared(&counted_inbox("portal-help")).await;
     let owner = app.new_patient().await;
     let other = app.new_patient().await;
     let (_, id) = start(app, &owner, &owner.actor, "portal-help", "Login", "Help").await;
@@ -625,4 +631,123 @@ async fn list_parameters_are_checked() {
         )
         .await;
     assert_problem(&refused, 422, Some("cursor"));
+}
+
+#[tokio::test]
+async fn about_names_one_of_the_patients_own_records_or_appointments() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let imported = app
+        .import_bundle(
+            &patient.id,
+            &patient.actor,
+            &portal_tests::fhir::small_bundle(&patient.family),
+            "",
+        )
+        .await;
+    assert_eq!(imported.status, 201, "{imported:#?}");
+    let records = app.all_records(&patient.id, &patient.actor, "").await;
+    let record = records[0]["recordId"]
+        .as_str()
+        .expect("recordId")
+        .to_owned();
+    let (_, appointment, _) = crate::appointments_support::booked(app, &patient.id, 48).await;
+    let path = conversations_path(&patient);
+    let about = |kind: &str, id: &str| {
+        json!({
+            "category": "medical-question",
+            "subject": "About this",
+            "message": "What does it mean?",
+            "about": {"kind": kind, "id": id},
+        })
+    };
+    for (kind, id) in [("record", record.as_str()), ("appointment", &appointment)] {
+        let started = app
+            .send(
+                Method::POST,
+                &path,
+                Some(&patient.actor),
+                Some(about(kind, id)),
+            )
+            .await;
+        assert_eq!(started.status, 201, "{started:#?}");
+        assert_eq!(
+            started.body["conversation"]["about"],
+            json!({"kind": kind, "id": id})
+        );
+    }
+    // Well-formed ids of nothing in this patient's partition, and ids of the other kind.
+    let nowhere_record = "0123456789abcdef0123456789abcdef";
+    let nowhere_appointment = portal_shared::ids::AppointmentId::generate().to_string();
+    for (kind, id) in [
+        ("record", nowhere_record),
+        ("appointment", nowhere_appointment.as_str()),
+        ("appointment", record.as_str()),
+        ("record", appointment.as_str()),
+    ] {
+        let refused = app
+            .send(
+                Method::POST,
+                &path,
+                Some(&patient.actor),
+                Some(about(kind, id)),
+            )
+            .await;
+        assert_problem(&refused, 422, Some("about"));
+    }
+    // Another patient's appointment is not this patient's.
+    let other = app.new_patient().await;
+    let refused = app
+        .send(
+            Method::POST,
+            &conversations_path(&other),
+            Some(&other.actor),
+            Some(about("appointment", &appointment)),
+        )
+        .await;
+    assert_problem(&refused, 422, Some("about"));
+
+    // A caregiver may point only at what their grant lets them see: without the records scope
+    // an existing record is answered like a missing one (and the try is in the access log).
+    let carer = app.new_staff("carer-about", &["caregivers"]).await;
+    app.grant(&patient.id, &carer, &[Scope::Messages], GrantState::Active)
+        .await;
+    let refused = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&carer),
+            Some(about("record", &record)),
+        )
+        .await;
+    assert_problem(&refused, 422, Some("about"));
+    let events = app.audit_events(&patient.id).await;
+    assert!(
+        events.iter().any(|e| e["action"] == "records.read"
+            && e["actorSub"] == carer.sub.as_str()
+            && e["outcome"] == "denied"),
+        "{events:#?}"
+    );
+    app.grant(
+        &patient.id,
+        &carer,
+        &[Scope::Messages, Scope::Records],
+        GrantState::Active,
+    )
+    .await;
+    let started = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&carer),
+            Some(about("record", &record)),
+        )
+        .await;
+    assert_eq!(started.status, 201, "{started:#?}");
+    let list = app.get(&path, &patient.actor).await;
+    assert_eq!(
+        list.body["items"].as_array().map(Vec::len),
+        Some(3),
+        "{list:#?}"
+    );
 }

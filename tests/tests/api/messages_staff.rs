@@ -10,36 +10,94 @@ use portal_tests::{Method, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
 use crate::messages_support::{
-    backdate, conversation_path, ids, minutes_ago, read, reply, response_targets, start,
-    whole_inbox,
+    backdate, conversation_path, counted_inbox, ids, minutes_ago, read, reply, response_targets,
+    start, whole_inbox,
 };
+
+/// An inbox item's place in the inbox: since when it is there, then its id (the GSI1 order).
+fn place(item: &Value) -> (String, String) {
+    (
+        item["inInboxSince"].as_str().expect("since").to_owned(),
+        item["conversationId"].as_str().expect("id").to_owned(),
+    )
+}
 
 #[tokio::test]
 async fn each_team_sees_its_categories_oldest_wait_first() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let (_, older) = start(app, &patient, &patient.actor, "medical-question", "A", "a").await;
-    let (_, newer) = start(app, &patient, &patient.actor, "medical-question", "B", "b").await;
+    let mut asked = Vec::new();
+    for subject in ["A", "B", "C", "D", "E"] {
+        let (_, id) = start(
+            app,
+            &patient,
+            &patient.actor,
+            "medical-question",
+            subject,
+            "a",
+        )
+        .await;
+        asked.push(id);
+    }
     let (_, billing) = start(app, &patient, &patient.actor, "billing", "C", "c").await;
-    // Small pages: the merge of the category's shards must still come out in order, once each.
-    let inbox = whole_inbox(app, &app.clinician, "category=medical-question", 3).await;
+    let older = asked[0].clone();
+
+    // Small pages: the merge of the category's shards must come out in order, each place once.
+    // Other tests write this inbox meanwhile, and a conversation that leaves it and comes back
+    // (answered, then reopened by the patient) is listed again at its new place, after the
+    // cursor; so what must hold for the whole listing is that places only grow. This test
+    // makes that happen to its own oldest question once the page holding it has been read.
+    let mut inbox: Vec<Value> = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut reopened = false;
+    loop {
+        let path = match &cursor {
+            None => "/staff/inbox?category=medical-question&limit=3".to_owned(),
+            Some(c) => format!("/staff/inbox?category=medical-question&limit=3&cursor={c}"),
+        };
+        let page = app.get(&path, &app.clinician).await;
+        assert_eq!(page.status, 200, "{page:#?}");
+        let items = page.body["items"].as_array().expect("items");
+        assert!(items.len() <= 3, "{page:#?}");
+        inbox.extend(items.iter().cloned());
+        if !reopened && ids(&inbox).contains(&older) {
+            let answer = reply(app, &patient, &older, &app.clinician, "Come in.").await;
+            assert_eq!(answer.status, 201, "{answer:#?}");
+            let again = reply(app, &patient, &older, &patient.actor, "When?").await;
+            assert_eq!(again.status, 201, "{again:#?}");
+            reopened = true;
+        }
+        match page.body["nextCursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let places: Vec<(String, String)> = inbox.iter().map(place).collect();
+    assert!(
+        places.windows(2).all(|w| w[0] < w[1]),
+        "places must only grow: {places:#?}"
+    );
+    // Its own questions in the order they were asked, each once, and the reopened one again
+    // at its new place after them all.
     let listed = ids(&inbox);
-    let position = |id: &str| listed.iter().position(|l| l == id);
-    assert!(position(&older) < position(&newer), "{listed:?}");
-    assert!(position(&newer).is_some() && position(&billing).is_none());
-    let mut unique = listed.clone();
-    unique.sort();
-    unique.dedup();
-    assert_eq!(unique.len(), listed.len(), "listed twice: {listed:?}");
-    let since: Vec<&str> = inbox
+    let mine: Vec<&String> = listed.iter().filter(|id| asked.contains(id)).collect();
+    let mut expected: Vec<&String> = asked.iter().collect();
+    expected.push(&older);
+    assert_eq!(mine, expected, "{listed:?}");
+    assert!(!listed.contains(&billing), "{listed:?}");
+    let first = inbox
         .iter()
-        .map(|item| item["inInboxSince"].as_str().expect("since"))
-        .collect();
-    assert!(since.windows(2).all(|w| w[0] <= w[1]), "{since:?}");
-    let item = &inbox[position(&older).expect("listed")];
-    assert_eq!(item["overdue"], false);
-    assert!(item["dueAt"].is_string() && item["waitedSeconds"].is_number());
-    assert_eq!(item["subject"], "A");
+        .find(|item| item["conversationId"] == older.as_str())
+        .expect("listed");
+    let last = inbox
+        .iter()
+        .rfind(|item| item["conversationId"] == older.as_str())
+        .expect("listed");
+    assert!(place(first) < place(last));
+    assert_eq!(last["waitingSince"], last["inInboxSince"]);
+    assert_eq!(first["overdue"], false);
+    assert!(first["dueAt"].is_string() && first["waitedSeconds"].is_number());
+    assert_eq!(first["subject"], "A");
 
     let desk = whole_inbox(app, &app.front_desk, "category=billing", 100).await;
     assert!(ids(&desk).contains(&billing));
@@ -74,22 +132,23 @@ async fn each_team_sees_its_categories_oldest_wait_first() {
     );
 }
 
-/// The latest start (to the minute) whose due instant is at or before `limit`, and the
-/// earliest start whose due instant is after `after`: just overdue, just not yet.
+/// The latest start (to the minute) that was overdue an hour ago already, and the earliest
+/// start that will not be overdue for another hour: just overdue, just not yet.
 fn around_the_target(
     targets: &ResponseTargets,
     category: Category,
     now: Timestamp,
 ) -> (Timestamp, Timestamp) {
-    let two_minutes = std::time::Duration::from_secs(120);
+    // Wide enough that a slow run cannot change the answer while the test reads the inbox.
+    let margin = std::time::Duration::from_secs(60 * 60);
     let mut just_overdue = None;
     let mut not_yet = None;
     for minutes in 0..(20 * 24 * 60) {
         let since = minutes_before(now, minutes);
         let due = targets.due(category, since);
-        if due > now.plus(two_minutes) {
+        if due > now.plus(margin) {
             not_yet = Some(since);
-        } else if due.plus(two_minutes) <= now && just_overdue.is_none() {
+        } else if due.plus(margin) <= now && just_overdue.is_none() {
             just_overdue = Some(since);
             break;
         }
@@ -163,10 +222,12 @@ fn counts_of(reply: &Value, category: &str) -> (i64, i64, i64) {
     )
 }
 
-/// The only test that writes `portal-help` conversations, so it can count them exactly.
+/// Counts one category exactly: it holds the portal-help inbox alone (every other test that
+/// writes portal-help conversations holds it shared, see `COUNTED_CATEGORIES`).
 #[tokio::test]
 async fn dashboard_counts_open_overdue_and_waiting_per_category() {
     let app = spawn_app().await;
+    let _inbox = app.exclusive(&counted_inbox("portal-help")).await;
     let patient = app.new_patient().await;
     let before = app.get("/staff/inbox/counts", &app.response_team).await;
     assert_eq!(before.status, 200, "{before:#?}");
@@ -179,10 +240,19 @@ async fn dashboard_counts_open_overdue_and_waiting_per_category() {
     assert_eq!(categories, ["portal-help"]);
     let (open, overdue, waiting) = counts_of(&before.body, "portal-help");
 
-    let (_, late) = start(app, &patient, &patient.actor, "portal-help", "Login", "x").await;
+    let (_, long_ago) = start(app, &patient, &patient.actor, "portal-help", "Login", "x").await;
+    let (_, late) = start(app, &patient, &patient.actor, "portal-help", "Email", "w").await;
+    let (_, early) = start(app, &patient, &patient.actor, "portal-help", "Font", "v").await;
     let (_, asked) = start(app, &patient, &patient.actor, "portal-help", "Reset", "y").await;
     let (_, fresh) = start(app, &patient, &patient.actor, "portal-help", "App", "z").await;
-    backdate(app, &patient, &late, minutes_ago(30 * 24 * 60)).await;
+    // Either side of the instant that makes a conversation overdue now: the count is one key
+    // range of the inbox, and its end must fall exactly there.
+    let targets = response_targets(app).await;
+    let (just_overdue, not_yet) =
+        around_the_target(&targets, Category::PortalHelp, Timestamp::now());
+    backdate(app, &patient, &long_ago, minutes_ago(30 * 24 * 60)).await;
+    backdate(app, &patient, &late, just_overdue).await;
+    backdate(app, &patient, &early, not_yet).await;
     let etag = read(app, &patient, &asked, &app.response_team)
         .await
         .header("etag")
@@ -199,7 +269,7 @@ async fn dashboard_counts_open_overdue_and_waiting_per_category() {
     let after = app.get("/staff/inbox/counts", &app.response_team).await;
     assert_eq!(
         counts_of(&after.body, "portal-help"),
-        (open + 2, overdue + 1, waiting + 1)
+        (open + 4, overdue + 2, waiting + 1)
     );
     let waiting_list = whole_inbox(
         app,
@@ -220,9 +290,42 @@ async fn dashboard_counts_open_overdue_and_waiting_per_category() {
         .map(|c| c["category"].as_str().expect("category"))
         .collect();
     assert_eq!(names, ["appointment", "billing"]);
-    assert_eq!(desk.body["categories"][1]["targetBusinessDays"], 3);
+    assert_eq!(
+        desk.body["categories"][1]["targetBusinessDays"],
+        targets.days(Category::Billing)
+    );
     let refused = app.get("/staff/inbox/counts", &patient.actor).await;
     assert_problem(&refused, 403, None);
+}
+
+/// The practice chooses the targets at deploy time (stack parameter `MessageResponseTargets`);
+/// the local stack passes the parameter's value to the function like CloudFormation would.
+#[tokio::test]
+async fn response_targets_are_the_practices_stack_parameter() {
+    let app = spawn_app().await;
+    let template =
+        portal_local::Template::load(&portal_tests::workspace_root().join("template.yaml"))
+            .expect("template.yaml");
+    let chosen = template
+        .parameter_default("MessageResponseTargets")
+        .expect("the stack parameter with the targets");
+    let env = app
+        .on_stack(|stack| async move { stack.env_for("MessagesFunction") })
+        .await
+        .expect("the messages function's environment");
+    assert_eq!(env.get("RESPONSE_TARGET_BUSINESS_DAYS"), Some(&chosen));
+    let targets = response_targets(app).await;
+    let counts = app.get("/staff/inbox/counts", &app.clinician).await;
+    assert_eq!(counts.status, 200, "{counts:#?}");
+    for entry in counts.body["categories"].as_array().expect("categories") {
+        let category =
+            Category::parse(entry["category"].as_str().expect("category")).expect("a category");
+        assert_eq!(
+            entry["targetBusinessDays"],
+            targets.days(category),
+            "{entry}"
+        );
+    }
 }
 
 #[tokio::test]

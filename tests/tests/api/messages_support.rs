@@ -17,6 +17,18 @@ pub fn conversation_path(patient: &Patient, conversation: &str) -> String {
     format!("/patients/{}/conversations/{conversation}", patient.id)
 }
 
+/// The categories whose staff inbox a test counts as a whole (the dashboard test asserts the
+/// exact change of their counts). That test holds the category's part ([`counted_inbox`])
+/// exclusively; every other test that writes conversations of the category must hold it shared
+/// (`let _inbox = app.shared(&counted_inbox("portal-help")).await;`) for its whole run, which
+/// [`start`] checks.
+pub const COUNTED_CATEGORIES: &[&str] = &["portal-help"];
+
+/// The name of a counted category's part of the shared stack (see `TestApp::exclusive`).
+pub fn counted_inbox(category: &str) -> String {
+    format!("inbox:{category}")
+}
+
 /// `who` starts a conversation for `patient`; the reply (201 asserted) and the conversation id.
 pub async fn start(
     app: &TestApp,
@@ -26,6 +38,13 @@ pub async fn start(
     subject: &str,
     message: &str,
 ) -> (Reply, String) {
+    if COUNTED_CATEGORIES.contains(&category) {
+        assert!(
+            portal_tests::holds(&counted_inbox(category)),
+            "a test that writes {category} conversations must hold \
+             app.shared(&counted_inbox(\"{category}\")) (another test counts that inbox)"
+        );
+    }
     let reply = app
         .send(
             Method::POST,

@@ -320,6 +320,7 @@ async fn the_repository_template_loads_and_every_function_has_a_handler() -> Res
         ("USER_POOL_CLIENT_ID", "local-client"),
         ("PRACTICE_NAME", "Test practice"),
         ("PRACTICE_TIME_ZONE", "America/New_York"),
+        ("RESPONSE_TARGET_BUSINESS_DAYS", "billing=3"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
