@@ -249,7 +249,8 @@ pub fn notification_partition(shard: u32) -> String {
     format!("NOTIFICATIONS#{shard}")
 }
 
-/// A notification for the email/SMS sender, which reads each shard oldest first.
+/// An outbox record for the email/SMS sender, which reads each shard oldest first (every
+/// feature's notifications: `portal_shared::notification`).
 pub fn notification(at: Timestamp, notification: NotificationId) -> Key {
     let shard = notification.to_string().bytes().map(u32::from).sum::<u32>() % NOTIFICATION_SHARDS;
     Key::new(
@@ -419,16 +420,6 @@ pub fn offer_expiry_partition(shard: u32) -> String {
 /// `< now` (fixed-width timestamps; an offer until `now` itself has not lapsed).
 pub fn offer_expiry_sort(until: Timestamp, appointment: AppointmentId) -> String {
     format!("{until}#{appointment}")
-}
-
-/// A waitlist offer's notification for a sender (no PHI: ids, the slot's date and time),
-/// partitioned by the UTC hour it was made.
-pub fn waitlist_offer_notification(at: Timestamp, appointment: AppointmentId) -> Key {
-    let hour: String = at.to_string().chars().take(13).collect();
-    Key::new(
-        format!("NOTIFICATIONS#{hour}"),
-        format!("{at}#{appointment}#waitlist-offer"),
-    )
 }
 
 /// A reminder notification waiting for a sender (date and time only, no PHI): partitioned by the

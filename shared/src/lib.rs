@@ -20,6 +20,7 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod keys;
+pub mod notification;
 pub mod one_time_code;
 pub mod pagination;
 pub mod person;

@@ -441,6 +441,50 @@ impl TestApp {
     {
         self.background.run(work).await
     }
+
+    /// Every record in the notification outbox (all shards) whose `attribute` is `value`,
+    /// oldest first.
+    pub async fn outbox_where(&self, attribute: &str, value: &str) -> Vec<Value> {
+        let (attribute, value) = (attribute.to_owned(), value.to_owned());
+        let mut found: Vec<Value> = self
+            .on_stack(move |stack| async move {
+                let table = stack.table("AppTable").context("app table")?.to_owned();
+                let mut found = Vec::new();
+                for shard in 0..keys::NOTIFICATION_SHARDS {
+                    let mut start = None;
+                    loop {
+                        let output = stack
+                            .dynamodb()
+                            .query()
+                            .table_name(&table)
+                            .key_condition_expression("PK = :pk")
+                            .filter_expression("#attribute = :value")
+                            .expression_attribute_names("#attribute", &attribute)
+                            .expression_attribute_values(
+                                ":pk",
+                                AttributeValue::S(keys::notification_partition(shard)),
+                            )
+                            .expression_attribute_values(":value", AttributeValue::S(value.clone()))
+                            .consistent_read(true)
+                            .set_exclusive_start_key(start)
+                            .send()
+                            .await?;
+                        for item in output.items.unwrap_or_default() {
+                            found.push(serde_dynamo::from_item::<_, Value>(item)?);
+                        }
+                        start = output.last_evaluated_key;
+                        if start.is_none() {
+                            break;
+                        }
+                    }
+                }
+                Ok(found)
+            })
+            .await
+            .expect("reading the notification outbox");
+        found.sort_by(|a, b| a["SK"].as_str().cmp(&b["SK"].as_str()));
+        found
+    }
 }
 
 impl TestApp {

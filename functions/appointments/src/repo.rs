@@ -11,6 +11,7 @@ use portal_shared::ApiError;
 use portal_shared::authz::PatientAccess;
 use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
 use portal_shared::keys::{self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, Key};
+use portal_shared::notification::{Notification, Recipient};
 use portal_shared::pagination::MAX_LIMIT;
 use portal_shared::person::LegalName;
 use portal_shared::store::{self, Item, number, string};
@@ -164,17 +165,18 @@ pub struct WaitlistEntry {
     pub passed: Vec<Timestamp>,
 }
 
-/// The notification of an offer, for a sender: ids and the slot's date and time only.
+/// What an offer's notification refers to, for a sender: the appointment's id and the held
+/// slot's date and time only (template [`WAITLIST_OFFER_TEMPLATE`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct OfferNotification {
-    pub kind: String,
-    pub patient_id: PatientId,
+pub struct AboutOffer {
     pub appointment_id: AppointmentId,
     pub slot_start: Timestamp,
     pub offer_until: Timestamp,
-    pub expires_at: i64,
 }
+
+/// "An earlier appointment is held for you until <offerUntil>; accept it in your portal."
+pub const WAITLIST_OFFER_TEMPLATE: &str = "waitlist-offer";
 
 /// The booking-limit counter: the patient's upcoming appointments (id → start) and a version.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -985,19 +987,22 @@ impl Repo<'_> {
         offer: Offer,
         now: Timestamp,
     ) -> Result<TransactWriteItem, ApiError> {
-        let notification = OfferNotification {
-            kind: "waitlist-offer".into(),
-            patient_id: entry.patient_id,
-            appointment_id: entry.appointment_id,
-            slot_start: offer.start,
-            offer_until: offer.until,
-            expires_at: offer.until.unix_seconds() + 7 * 24 * 3600,
-        };
-        let item = store::to_item(
-            &keys::waitlist_offer_notification(now, entry.appointment_id),
-            &notification,
-        )?;
-        store::transact_put(Put::builder().table_name(self.table).set_item(Some(item)))
+        Notification::pending(
+            WAITLIST_OFFER_TEMPLATE,
+            Recipient::Patient {
+                patient_id: entry.patient_id,
+            },
+            AboutOffer {
+                appointment_id: entry.appointment_id,
+                slot_start: offer.start,
+                offer_until: offer.until,
+            },
+            now,
+            offer
+                .until
+                .plus(std::time::Duration::from_secs(7 * 24 * 3600)),
+        )
+        .put(self.table)
     }
 
     /// Rewrites a unit the same appointment holds already (a reschedule that overlaps itself,

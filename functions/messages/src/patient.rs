@@ -20,7 +20,7 @@ use crate::model::{
     Assignee, Author, Category, Conversation, Message, NewConversation, NewMessage,
     ReferenceTarget, Status,
 };
-use crate::notify::{Notification, Recipient};
+use crate::notify::{self, Recipient};
 use crate::repo::WriteConflict;
 
 /// A write retries this often when another message or staff action lands at the same moment.
@@ -198,7 +198,7 @@ pub async fn start(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         text: request.message,
         sent_at: now,
     };
-    let notification = Notification::new_message(
+    let notification = notify::new_message(
         Recipient::StaffTeam {
             group: request.category.team().group().to_owned(),
         },
@@ -381,7 +381,7 @@ pub async fn send(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
             text: request.message.clone(),
             sent_at: next.last_activity_at,
         };
-        let notification = Notification::new_message(recipient, id, next.last_activity_at);
+        let notification = notify::new_message(recipient, id, next.last_activity_at);
         let items = store.send(
             &access,
             &next,

@@ -143,11 +143,7 @@ impl<'a> ConversationStore<'a> {
         &self,
         notification: &Notification,
     ) -> Result<TransactWriteItem, ApiError> {
-        let key = keys::notification(notification.created_at, notification.notification_id);
-        self.put(
-            store::to_item(&key, notification)?,
-            "attribute_not_exists(PK)",
-        )
+        notification.put(self.table)
     }
 
     /// The writes that start a conversation with its first message.

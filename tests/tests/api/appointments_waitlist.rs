@@ -48,44 +48,14 @@ async fn free_a_slot(app: &TestApp, provider: &str, hours: u64) -> String {
     start
 }
 
-/// The offer notifications about `appointment` (this hour's and the last hour's partitions).
+/// The offer notifications about `appointment`, in the outbox every feature writes to.
 async fn offer_notifications(app: &TestApp, appointment: &str) -> Vec<Value> {
-    let now = Timestamp::now();
-    let hour_ago = Timestamp::parse(
-        &time::OffsetDateTime::from_unix_timestamp(now.unix_seconds() - 3600)
-            .expect("time")
-            .format(&time::format_description::well_known::Rfc3339)
-            .expect("format"),
-    )
-    .expect("hour ago");
-    let partitions: Vec<String> = [now, hour_ago]
-        .into_iter()
-        .map(|at| keys::waitlist_offer_notification(at, AppointmentId::generate()).pk)
-        .collect();
-    let appointment = appointment.to_owned();
-    app.on_stack(move |stack| async move {
-        let table = stack.table("AppTable").expect("app table").to_owned();
-        let mut found = Vec::new();
-        for pk in partitions {
-            let output = stack
-                .dynamodb()
-                .query()
-                .table_name(&table)
-                .key_condition_expression("PK = :pk")
-                .expression_attribute_values(":pk", AttributeValue::S(pk))
-                .send()
-                .await?;
-            for item in output.items.unwrap_or_default() {
-                let item: Value = serde_dynamo::from_item(item).expect("item");
-                if item["appointmentId"] == appointment.as_str() {
-                    found.push(item);
-                }
-            }
-        }
-        Ok(found)
-    })
-    .await
-    .expect("reading notifications")
+    let notes = app.outbox_where("appointmentId", appointment).await;
+    for note in &notes {
+        assert_eq!(note["template"], "waitlist-offer", "{note}");
+        assert_eq!(note["status"], "pending", "{note}");
+    }
+    notes
 }
 
 /// Tests that make offers lapse or sweep them take turns: a sweep ends every lapsed offer in

@@ -94,47 +94,7 @@ pub async fn read(app: &TestApp, patient: &Patient, conversation: &str, who: &Ac
 
 /// Every notification record about `conversation`, oldest first.
 pub async fn notifications(app: &TestApp, conversation: &str) -> Vec<Value> {
-    let conversation = conversation.to_owned();
-    let mut found: Vec<Value> = app
-        .on_stack(move |stack| async move {
-            let table = stack.table("AppTable").context("app table")?.to_owned();
-            let mut found = Vec::new();
-            for shard in 0..keys::NOTIFICATION_SHARDS {
-                let mut start = None;
-                loop {
-                    let output = stack
-                        .dynamodb()
-                        .query()
-                        .table_name(&table)
-                        .key_condition_expression("PK = :pk")
-                        .filter_expression("conversationId = :conversation")
-                        .expression_attribute_values(
-                            ":pk",
-                            AttributeValue::S(keys::notification_partition(shard)),
-                        )
-                        .expression_attribute_values(
-                            ":conversation",
-                            AttributeValue::S(conversation.clone()),
-                        )
-                        .consistent_read(true)
-                        .set_exclusive_start_key(start)
-                        .send()
-                        .await?;
-                    for item in output.items.unwrap_or_default() {
-                        found.push(serde_dynamo::from_item::<_, Value>(item)?);
-                    }
-                    start = output.last_evaluated_key;
-                    if start.is_none() {
-                        break;
-                    }
-                }
-            }
-            Ok(found)
-        })
-        .await
-        .expect("reading notifications");
-    found.sort_by(|a, b| a["SK"].as_str().cmp(&b["SK"].as_str()));
-    found
+    app.outbox_where("conversationId", conversation).await
 }
 
 /// Moves the moment a conversation entered its inbox back to `since`, as if it had waited
