@@ -295,18 +295,6 @@ pub async fn seed_past_appointment(app: &TestApp, patient_id: &str, hours_ago: u
         keys::GSI1SK.into(),
         s(keys::appointment_by_start(start, id)),
     );
-    app.on_stack(move |stack| async move {
-        let table = stack.table("AppTable").expect("app table").to_owned();
-        stack
-            .dynamodb()
-            .put_item()
-            .table_name(table)
-            .set_item(Some(item))
-            .send()
-            .await?;
-        Ok(())
-    })
-    .await
-    .expect("seeding a past appointment");
+    app.put_app_item(item).await;
     id.to_string()
 }
