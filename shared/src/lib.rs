@@ -28,6 +28,7 @@ pub mod platform;
 pub mod practice;
 pub mod store;
 pub mod telemetry;
+pub mod text;
 pub mod timestamp;
 pub mod validation;
 

@@ -31,7 +31,9 @@ macro_rules! parsed_string {
     };
 }
 
-/// Trimmed, non-empty text of at most `max_chars` characters, without control characters.
+/// Trimmed, non-empty text on one line of at most `max_chars` characters: no control
+/// characters, line separators or invisible characters that reorder or hide text
+/// ([`crate::text::allowed_on_one_line`]).
 pub fn clean_text(raw: &str, max_chars: usize, what: &str) -> Result<String, String> {
     let text = raw.trim();
     if text.is_empty() {
@@ -40,8 +42,11 @@ pub fn clean_text(raw: &str, max_chars: usize, what: &str) -> Result<String, Str
     if text.chars().count() > max_chars {
         return Err(format!("{what} must be at most {max_chars} characters"));
     }
-    if text.chars().any(char::is_control) {
-        return Err(format!("{what} must not contain control characters"));
+    if !text.chars().all(crate::text::allowed_on_one_line) {
+        return Err(format!(
+            "{what} must be plain text on one line: no control characters, line separators or \
+             invisible characters that reorder or hide text"
+        ));
     }
     Ok(text.to_owned())
 }
@@ -333,6 +338,9 @@ mod tests {
         assert!(Name::parse("  ").is_err());
         assert!(Name::parse(&"x".repeat(101)).is_err());
         assert!(Name::parse("Zoë\u{0007}").is_err());
+        // A right-to-left override would show "Ana" as someone else's name on staff screens.
+        assert!(Name::parse("Ana\u{202E}zeпoL").is_err());
+        assert!(Name::parse("Zoë").is_ok());
         assert!(LanguageTag::parse("es-MX").is_ok());
         assert!(LanguageTag::parse("english").is_err());
         assert_eq!(CountryCode::parse("us").map(|c| c.0), Ok("US".into()));

@@ -94,83 +94,6 @@ impl Status {
 pub const OPEN: &str = "open";
 pub const WAITING: &str = "waiting";
 
-/// Characters no text may hold, whatever the field: they are invisible and either reorder the
-/// text around them on screen (bidirectional embeddings, overrides and isolates: the "Trojan
-/// Source" spoofing) or hide text from the reader while machines still read it (zero-width
-/// space, word joiner and invisible operators, byte-order mark, tag characters).
-fn spoofing(c: char) -> bool {
-    matches!(c,
-        '\u{202A}'..='\u{202E}'   // LRE, RLE, PDF, LRO, RLO
-        | '\u{2066}'..='\u{2069}' // LRI, RLI, FSI, PDI
-        | '\u{200B}'               // zero-width space
-        | '\u{2060}'..='\u{2064}' // word joiner, invisible function application/times/separator/plus
-        | '\u{206A}'..='\u{206F}' // deprecated format characters
-        | '\u{FEFF}'               // byte-order mark (zero-width no-break space)
-        | '\u{E0000}'..='\u{E007F}' // tag characters
-    )
-}
-
-/// Invisible marks that only nudge the direction of neighbouring characters (ALM, LRM, RLM).
-/// Writers of Arabic or Hebrew use them in running text, so a message may hold them; a
-/// one-line label may not.
-fn bidi_mark(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}')
-}
-
-/// Line and paragraph separators other than `\n`: NEL (U+0085), LINE SEPARATOR (U+2028),
-/// PARAGRAPH SEPARATOR (U+2029), and a lone carriage return.
-fn other_line_break(c: char) -> bool {
-    matches!(c, '\r' | '\u{0085}' | '\u{2028}' | '\u{2029}')
-}
-
-/// Plain text, trimmed and within a length limit.
-///
-/// - Message bodies (`multi_line`): every line break becomes `\n` (CR LF, CR, NEL, U+2028,
-///   U+2029); tabs stay; other control characters are refused, and so are the spoofing
-///   characters ([`spoofing`]). Bidirectional marks and the zero-width (non-)joiner, which
-///   scripts and emoji need, are kept.
-/// - One-line values (subjects): no control character and no line or paragraph separator at
-///   all, nor any bidirectional mark or spoofing character.
-///
-/// The zero-width non-joiner and joiner (U+200C, U+200D) are accepted in both: Persian and
-/// Indic scripts and emoji sequences need them, and they cannot reorder text.
-fn plain_text(raw: &str, max_chars: usize, multi_line: bool) -> Result<String, String> {
-    let text: String = if multi_line {
-        raw.replace("\r\n", "\n")
-            .chars()
-            .map(|c| if other_line_break(c) { '\n' } else { c })
-            .collect()
-    } else {
-        raw.to_owned()
-    };
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("must not be empty".into());
-    }
-    if text.chars().count() > max_chars {
-        return Err(format!("must be at most {max_chars} characters"));
-    }
-    let refused = |c: char| {
-        if multi_line {
-            (c.is_control() && c != '\n' && c != '\t') || spoofing(c)
-        } else {
-            c.is_control() || other_line_break(c) || bidi_mark(c) || spoofing(c)
-        }
-    };
-    if text.chars().any(refused) {
-        return Err(if multi_line {
-            "must be plain text: no control characters except line breaks and tabs, and no \
-             invisible characters that reorder or hide text"
-                .into()
-        } else {
-            "must be plain text on one line: no control characters, line or paragraph \
-             separators, bidirectional marks or invisible characters that reorder or hide text"
-                .into()
-        });
-    }
-    Ok(text.to_owned())
-}
-
 macro_rules! text_value {
     ($name:ident, $max:expr, $multi_line:expr) => {
         #[derive(Clone, PartialEq, Eq)]
@@ -180,7 +103,7 @@ macro_rules! text_value {
             pub const MAX_CHARS: usize = $max;
 
             pub fn parse(raw: &str) -> Result<Self, String> {
-                plain_text(raw, Self::MAX_CHARS, $multi_line).map($name)
+                portal_shared::text::plain_text(raw, Self::MAX_CHARS, $multi_line).map($name)
             }
 
             pub fn as_str(&self) -> &str {

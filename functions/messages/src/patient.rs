@@ -1,8 +1,6 @@
 //! The routes under `/patients/{patientId}/conversations`: the patient's side (the patient, or
 //! a caregiver with the `messages` scope), which staff reach too when they read and answer.
 
-use std::time::Duration;
-
 use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
@@ -12,6 +10,7 @@ use portal_shared::http::{Call, json_with_headers};
 use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
 use portal_shared::ids::{ConversationId, PatientId};
 use portal_shared::pagination::{Page, PageRequest};
+use portal_shared::store;
 use portal_shared::timestamp::Timestamp;
 use serde::Serialize;
 
@@ -66,33 +65,6 @@ fn author(call: &Call, access: &PatientAccess, category: Category) -> (Author, b
             (author, works_category)
         }
     }
-}
-
-/// The longest pause between two attempts of a write that lost a race.
-const MAX_BACK_OFF: Duration = Duration::from_millis(400);
-
-/// The pause before attempt `attempt + 1`: exponential (20, 40, 80... ms, at most
-/// [`MAX_BACK_OFF`]) with "equal jitter", i.e. a random point in the upper half of that step,
-/// so writers that collided once do not collide again in lock-step. `random` is any number.
-pub fn back_off_delay(attempt: u32, random: u64) -> Duration {
-    let step = Duration::from_millis(20)
-        .saturating_mul(1u32 << attempt.min(16))
-        .min(MAX_BACK_OFF);
-    let half = step / 2;
-    let half_millis = half.as_millis().max(1) as u64;
-    half + Duration::from_millis(random % (half_millis + 1))
-}
-
-/// A short pause before retrying a lost race: longer each time, never the same for everyone.
-pub async fn back_off(attempt: u32) {
-    tokio::time::sleep(back_off_delay(attempt, random_u64())).await;
-}
-
-fn random_u64() -> u64 {
-    let mut random = [0u8; 8];
-    // No randomness (never seen on Lambda): the pause is still bounded, only without jitter.
-    let _ = getrandom::fill(&mut random);
-    u64::from_le_bytes(random)
 }
 
 fn messages_link(call: &Call, patient: PatientId, conversation: ConversationId) -> String {
@@ -401,7 +373,9 @@ pub async fn send(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
             Ok(Outcome::Created(response)) => return response.render(false),
             Ok(Outcome::Replayed(first)) => return first.render(true),
             // Someone else's message or action landed first: read again and go after it.
-            Err(ApiError::Conflict(_)) if attempt + 1 < WRITE_ATTEMPTS => back_off(attempt).await,
+            Err(ApiError::Conflict(_)) if attempt + 1 < WRITE_ATTEMPTS => {
+                store::back_off(attempt + 1).await
+            }
             Err(ApiError::Conflict(_)) => {}
             Err(other) => return Err(other),
         }
@@ -438,7 +412,7 @@ pub async fn mark_read(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiEr
             }
             Err(WriteConflict::Changed | WriteConflict::Contention) => {
                 if attempt + 1 < WRITE_ATTEMPTS {
-                    back_off(attempt).await;
+                    store::back_off(attempt + 1).await;
                 }
             }
         }
@@ -515,30 +489,6 @@ mod tests {
             Recipient::StaffTeam {
                 group: "front-desk".into()
             }
-        );
-    }
-
-    #[test]
-    fn back_off_grows_is_bounded_and_jittered() {
-        for attempt in 0..WRITE_ATTEMPTS {
-            let step = Duration::from_millis(20 * (1 << attempt)).min(MAX_BACK_OFF);
-            for random in [0, 1, 7, 12_345, u64::MAX] {
-                let delay = back_off_delay(attempt, random);
-                assert!(
-                    delay >= step / 2 && delay <= step,
-                    "{attempt} {random}: {delay:?}"
-                );
-            }
-        }
-        assert!(back_off_delay(40, u64::MAX) <= MAX_BACK_OFF);
-        // Two writers that lost the same race wait for different times.
-        let delays: std::collections::BTreeSet<Duration> =
-            (0..16).map(|n| back_off_delay(3, n * 7919)).collect();
-        assert!(delays.len() > 8, "{delays:?}");
-        let draws: std::collections::BTreeSet<u64> = (0..8).map(|_| random_u64()).collect();
-        assert!(
-            draws.len() > 1,
-            "the jitter's source is not random: {draws:?}"
         );
     }
 

@@ -138,9 +138,13 @@ fn checked_reason(decision: &Decision) -> Result<Option<String>, ApiError> {
             "reason",
             format!("must be at most {MAX_REASON_CHARS} characters"),
         )),
-        (_, Some(text)) if text.chars().any(|c| c.is_control() && c != '\n') => Err(
-            ApiError::invalid("reason", "must not contain control characters"),
-        ),
+        (_, Some(text)) if !text.chars().all(portal_shared::text::allowed_in_lines) => {
+            Err(ApiError::invalid(
+                "reason",
+                "must be plain text: no control characters other than line breaks and tabs, \
+                 and no invisible characters that reorder or hide text",
+            ))
+        }
         (_, reason) => Ok(reason.map(str::to_owned)),
     }
 }
