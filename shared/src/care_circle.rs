@@ -309,15 +309,6 @@ pub struct ProfileFacts {
     pub date_of_birth: DateOfBirth,
 }
 
-/// The patient's name as a caregiver's list shows it.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ProfileName {
-    legal_name: crate::person::LegalName,
-    #[serde(default)]
-    preferred_name: Option<crate::person::Name>,
-}
-
 pub struct CareCircleStore<'a> {
     pub dynamo: &'a Client,
     pub table: &'a str,
@@ -370,11 +361,11 @@ impl CareCircleStore<'_> {
         let item = self
             .get(
                 &keys::profile(access.patient()),
-                Some("legalName, preferredName"),
+                Some(crate::person::PROFILE_NAME_ATTRIBUTES),
             )
             .await?;
         let Some(item) = item else { return Ok(None) };
-        let name: ProfileName = store::from_item(item)?;
+        let name: crate::person::ProfileName = store::from_item(item)?;
         Ok(Some(match name.preferred_name {
             Some(preferred) => {
                 format!("{} {}", preferred.as_str(), name.legal_name.family.as_str())

@@ -74,6 +74,19 @@ pub struct LegalName {
     pub family: Name,
 }
 
+/// The name attributes of a patient's profile item, as features other than the profile read
+/// them (projection [`PROFILE_NAME_ATTRIBUTES`]): a caregiver's list, the staff day view.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileName {
+    pub legal_name: LegalName,
+    #[serde(default)]
+    pub preferred_name: Option<Name>,
+}
+
+/// The projection that reads a [`ProfileName`] from a profile item.
+pub const PROFILE_NAME_ATTRIBUTES: &str = "legalName, preferredName";
+
 /// A date of birth: a real calendar date, not in the future, not before 1900.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct DateOfBirth(Date);

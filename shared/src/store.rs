@@ -106,6 +106,48 @@ pub async fn query_page<T: DeserializeOwned>(
     Ok((items, output.last_evaluated_key))
 }
 
+/// One page of a list that is filtered after it is read (DynamoDB's `Limit` counts the items
+/// read, not those kept): reads on from `start_after` until `limit` items pass `keep` or the
+/// data ends. The position to resume from is that of the last item kept (`position` rebuilds
+/// its key attributes), so the next page starts just after it, whatever was read and skipped;
+/// `None` when the data ended.
+pub async fn filled_page<T: DeserializeOwned>(
+    query: impl Fn(Option<Item>) -> QueryFluentBuilder,
+    limit: i32,
+    mut start_after: Option<Item>,
+    keep: impl Fn(&T) -> bool,
+    position: impl Fn(&T) -> Item,
+) -> Result<(Vec<T>, Option<Item>), ApiError> {
+    let wanted = usize::try_from(limit.max(1)).unwrap_or(1);
+    let mut kept = Vec::new();
+    loop {
+        let (read, last) =
+            query_page::<T>(query(start_after.take()).limit(crate::pagination::MAX_LIMIT)).await?;
+        let mut read = read.into_iter();
+        for item in read.by_ref() {
+            if keep(&item) {
+                kept.push(item);
+                if kept.len() == wanted {
+                    break;
+                }
+            }
+        }
+        if kept.len() == wanted {
+            let more = read.len() > 0 || last.is_some();
+            let resume = if more {
+                kept.last().map(&position)
+            } else {
+                None
+            };
+            return Ok((kept, resume));
+        }
+        match last {
+            Some(last) => start_after = Some(last),
+            None => return Ok((kept, None)),
+        }
+    }
+}
+
 /// One Put of a transaction, as built (its condition, if any, set on `put`).
 pub fn transact_put(put: PutBuilder) -> Result<TransactWriteItem, ApiError> {
     let put = put.build().map_err(ApiError::internal)?;

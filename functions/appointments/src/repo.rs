@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
 };
@@ -12,8 +11,7 @@ use portal_shared::authz::PatientAccess;
 use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
 use portal_shared::keys::{self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, Key};
 use portal_shared::notification::{Notification, Recipient};
-use portal_shared::pagination::MAX_LIMIT;
-use portal_shared::person::LegalName;
+use portal_shared::person::{LegalName, ProfileName};
 use portal_shared::store::{self, Item, number, string};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -197,13 +195,14 @@ pub struct VisitDetails {
     pub reason: Option<String>,
 }
 
+/// A profile's name attributes, with the patient they belong to (BatchGetItem answers in no
+/// particular order).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ProfileNames {
     patient_id: PatientId,
-    legal_name: LegalName,
-    #[serde(default)]
-    preferred_name: Option<String>,
+    #[serde(flatten)]
+    name: ProfileName,
 }
 
 #[derive(Deserialize)]
@@ -229,48 +228,6 @@ struct Communication {
 
 fn yes() -> bool {
     true
-}
-
-/// One page of a list that is filtered after it is read (DynamoDB's `Limit` counts the items
-/// read, not those kept): reads on from `start_after` until `limit` items pass `keep` or the
-/// data ends. The position to resume from is that of the last item kept (`position` rebuilds
-/// its key attributes), so the next page starts just after it, whatever was read and skipped;
-/// `None` when the data ended.
-pub async fn filled_page<T: serde::de::DeserializeOwned>(
-    query: impl Fn(Option<Item>) -> QueryFluentBuilder,
-    limit: i32,
-    mut start_after: Option<Item>,
-    keep: impl Fn(&T) -> bool,
-    position: impl Fn(&T) -> Item,
-) -> Result<(Vec<T>, Option<Item>), ApiError> {
-    let wanted = usize::try_from(limit.max(1)).unwrap_or(1);
-    let mut kept = Vec::new();
-    loop {
-        let (read, last) =
-            store::query_page::<T>(query(start_after.take()).limit(MAX_LIMIT)).await?;
-        let mut read = read.into_iter();
-        for item in read.by_ref() {
-            if keep(&item) {
-                kept.push(item);
-                if kept.len() == wanted {
-                    break;
-                }
-            }
-        }
-        if kept.len() == wanted {
-            let more = read.len() > 0 || last.is_some();
-            let resume = if more {
-                kept.last().map(&position)
-            } else {
-                None
-            };
-            return Ok((kept, resume));
-        }
-        match last {
-            Some(last) => start_after = Some(last),
-            None => return Ok((kept, None)),
-        }
-    }
 }
 
 pub struct Repo<'a> {
@@ -329,7 +286,7 @@ impl Repo<'_> {
     }
 
     /// One page of the directory in name order, of the providers `keep` accepts (see
-    /// [`filled_page`]).
+    /// [`store::filled_page`]).
     pub async fn providers(
         &self,
         limit: i32,
@@ -345,7 +302,7 @@ impl Repo<'_> {
                 .expression_attribute_values(":pk", string(keys::PROVIDER_DIRECTORY))
                 .set_exclusive_start_key(start_after)
         };
-        filled_page(query, limit, start_after, keep, |p| {
+        store::filled_page(query, limit, start_after, keep, |p| {
             self.directory_position(p)
         })
         .await
@@ -452,7 +409,7 @@ impl Repo<'_> {
 
     /// A page of the patient's appointments by start: upcoming (from `now`, soonest first,
     /// booked ones only) or past (most recent first). Cancelled visits are skipped from the
-    /// upcoming list page by page until the page is full (see [`filled_page`]).
+    /// upcoming list page by page until the page is full (see [`store::filled_page`]).
     pub async fn by_start(
         &self,
         access: &PatientAccess,
@@ -481,7 +438,7 @@ impl Repo<'_> {
                     .scan_index_forward(false)
             }
         };
-        filled_page(
+        store::filled_page(
             query,
             limit,
             start_after,
@@ -627,8 +584,10 @@ impl Repo<'_> {
                 (
                     *appointment,
                     VisitDetails {
-                        legal_name: profile.map(|p| p.legal_name.clone()),
-                        preferred_name: profile.and_then(|p| p.preferred_name.clone()),
+                        legal_name: profile.map(|p| p.name.legal_name.clone()),
+                        preferred_name: profile
+                            .and_then(|p| p.name.preferred_name.as_ref())
+                            .map(|n| n.as_str().to_owned()),
                         reason: reasons.get(appointment).cloned(),
                     },
                 )
