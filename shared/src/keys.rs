@@ -153,12 +153,13 @@ pub fn activation_lookup(code_sha256_hex: &str) -> Key {
     Key::new(format!("ACTIVATION#{code_sha256_hex}"), "LOOKUP")
 }
 
-/// A fixed-window counter of attempts (e.g. failed activations from one client), with TTL.
-/// One item per subject and window, so no partition is shared by every request.
-pub fn attempt_counter(purpose: &str, subject_sha256_hex: &str, window_start: i64) -> Key {
+/// A counter of attempts (e.g. failed activations from one client) in the subject's current
+/// window, with TTL. One item per purpose and subject, so no partition is shared by every
+/// request.
+pub fn attempt_counter(purpose: &str, subject_sha256_hex: &str) -> Key {
     Key::new(
         format!("ATTEMPTS#{purpose}#{subject_sha256_hex}"),
-        format!("WINDOW#{window_start}"),
+        "COUNTER",
     )
 }
 

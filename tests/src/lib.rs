@@ -651,6 +651,45 @@ pub fn fresh_client_address() -> std::net::IpAddr {
     std::net::IpAddr::from([127, a | 1, b, c.clamp(2, 254)])
 }
 
+impl TestApp {
+    /// Sets the auth function's attempt counter for `purpose` and `subject` (a client address
+    /// or a lower-cased email) to `attempts` in a window that opened at `window_start` (epoch
+    /// seconds), as if those attempts had been made then.
+    pub async fn put_attempt_counter(
+        &self,
+        purpose: &str,
+        subject: &str,
+        attempts: u32,
+        window_start: i64,
+    ) {
+        let (purpose, subject) = (purpose.to_owned(), subject.to_owned());
+        let key = self
+            .on_stack(move |stack| async move {
+                let secret = stack
+                    .env_for("AuthFunction")?
+                    .remove("CURSOR_SIGNING_KEY")
+                    .context("the auth function's CURSOR_SIGNING_KEY")?;
+                let signing = portal_shared::cursor::CursorKey::new(secret.as_bytes())
+                    .map_err(anyhow::Error::msg)?;
+                let subject = signing.keyed_id("attempts", subject.as_bytes());
+                Ok(keys::attempt_counter(&purpose, &subject))
+            })
+            .await
+            .expect("the attempt counter's key");
+        let mut item = key.attributes();
+        item.insert("attempts".into(), AttributeValue::N(attempts.to_string()));
+        item.insert(
+            "windowStart".into(),
+            AttributeValue::N(window_start.to_string()),
+        );
+        item.insert(
+            keys::EXPIRES_AT.into(),
+            AttributeValue::N((window_start + 3600).to_string()),
+        );
+        self.put_app_item(item).await;
+    }
+}
+
 /// An activation code as the front desk got it.
 #[derive(Debug, Clone)]
 pub struct IssuedCode {

@@ -1,6 +1,10 @@
-//! Attempt limits: fixed-window counters in the app table (`keys::attempt_counter`), one item
-//! per purpose, subject (a hash of the client's address or of an email) and window, removed by
-//! TTL after the window.
+//! Attempt limits: counters in the app table (`keys::attempt_counter`), one item per purpose
+//! and subject (a keyed hash of the client's address or of an email), removed by TTL once idle.
+//!
+//! A window opens at the first attempt counted for a subject and lasts `window`; the next
+//! attempt after it ends opens a new one. Windows are not aligned to the clock, so a burst that
+//! straddles a clock boundary cannot get twice the limit, and a client told to wait is told
+//! exactly how long its own window has left.
 //!
 //! An attempt takes a slot *before* it is tried (an atomic conditional ADD: at most `max` slots
 //! per window, however many requests arrive at once), and gives it back when it turns out not
@@ -9,6 +13,7 @@
 use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::ReturnValue;
 use portal_shared::ApiError;
 use portal_shared::keys::{self, Key};
 use portal_shared::store;
@@ -112,6 +117,9 @@ pub const NEW_PASSWORD_PER_EMAIL: Limit = Limit {
 /// An attempt that counts unless given back.
 pub struct Slot {
     key: Key,
+    /// The window the slot was taken in: a slot given back after its window ended is not
+    /// taken from the next one.
+    window_start: i64,
 }
 
 pub struct Limiter<'a> {
@@ -122,37 +130,154 @@ pub struct Limiter<'a> {
     pub key: &'a CursorKey,
 }
 
+const ATTEMPTS: &str = "attempts";
+const WINDOW_START: &str = "windowStart";
+
+/// What a subject's counter says when a slot could not be taken in its open window.
+enum Counter {
+    /// Removed meanwhile (TTL): counting again starts a window.
+    Gone,
+    /// Its window has ended and a new one may start.
+    Ended { window_start: i64 },
+    /// Its window is open and full.
+    Full { window_start: i64 },
+}
+
 impl Limiter<'_> {
     /// Takes a slot of `limit` for `subject` (a keyed hash of it: no address or email is
-    /// stored), or answers 429 saying when the window ends.
+    /// stored), or answers 429 saying when the subject's window ends.
     pub async fn acquire(&self, limit: Limit, subject: &str) -> Result<Slot, ApiError> {
-        let now = Timestamp::now().unix_seconds();
-        let window = limit.window.as_secs() as i64;
-        let start = now - now.rem_euclid(window);
         let subject = self.key.keyed_id("attempts", subject.as_bytes());
-        let key = keys::attempt_counter(limit.purpose, &subject, start);
+        let key = keys::attempt_counter(limit.purpose, &subject);
+        let window = limit.window.as_secs() as i64;
+        // Each pass either takes a slot, refuses, or loses a race to start the next window to
+        // a concurrent request (which then counts in it): a few passes always settle.
+        for attempt in 0..store::CONFLICT_ATTEMPTS {
+            let now = Timestamp::now().unix_seconds();
+            if let Some(window_start) = self.count_in_open_window(&key, limit, now).await? {
+                return Ok(Slot { key, window_start });
+            }
+            match self.counter(&key, window, now).await? {
+                Counter::Full { window_start } => return Err(refusal(limit, window_start, now)),
+                Counter::Ended { window_start } => {
+                    if self.start_window(&key, window, window_start, now).await? {
+                        return Ok(Slot {
+                            key,
+                            window_start: now,
+                        });
+                    }
+                }
+                Counter::Gone => {}
+            }
+            store::back_off(attempt).await;
+        }
+        // Still contended after every pass: so many requests for one subject at once that
+        // refusing this one is the safe answer.
+        let now = Timestamp::now().unix_seconds();
+        Err(refusal(limit, now, now))
+    }
+
+    /// Counts an attempt in the subject's open window (or opens the first one); `None` when
+    /// that window is full or has ended.
+    async fn count_in_open_window(
+        &self,
+        key: &Key,
+        limit: Limit,
+        now: i64,
+    ) -> Result<Option<i64>, ApiError> {
+        let window = limit.window.as_secs() as i64;
         let result = self
             .dynamo
             .update_item()
             .table_name(self.table)
             .set_key(Some(key.attributes()))
-            .update_expression("ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl)")
-            .condition_expression("attribute_not_exists(#count) OR #count < :max")
-            .expression_attribute_names("#count", "attempts")
+            .update_expression(
+                "ADD #count :one SET #start = if_not_exists(#start, :now), #ttl = if_not_exists(#ttl, :ttl)",
+            )
+            .condition_expression(
+                "attribute_not_exists(#count) OR (#count < :max AND #start > :ended_before)",
+            )
+            .expression_attribute_names("#count", ATTEMPTS)
+            .expression_attribute_names("#start", WINDOW_START)
             .expression_attribute_names("#ttl", keys::EXPIRES_AT)
             .expression_attribute_values(":one", store::number(1))
             .expression_attribute_values(":max", store::number(limit.max))
-            // Kept a little after the window ends, then TTL removes it.
-            .expression_attribute_values(":ttl", store::number(start + window + 300))
+            .expression_attribute_values(":now", store::number(now))
+            .expression_attribute_values(":ended_before", store::number(now - window))
+            .expression_attribute_values(":ttl", store::number(expiry(now, window)))
+            .return_values(ReturnValue::AllNew)
             .send()
             .await;
         match result {
-            Ok(_) => Ok(Slot { key }),
-            Err(error) if store::is_condition_failure(&error) => Err(ApiError::TooManyRequests {
-                limit: limit.max,
-                window_seconds: limit.window.as_secs(),
-                retry_after_seconds: (start + window - now).max(1) as u64,
-            }),
+            Ok(output) => {
+                let window_start = output
+                    .attributes()
+                    .and_then(|item| item.get(WINDOW_START))
+                    .and_then(|value| value.as_n().ok())
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(now);
+                Ok(Some(window_start))
+            }
+            Err(error) if store::is_condition_failure(&error) => Ok(None),
+            Err(error) => Err(store::sdk_error(error)),
+        }
+    }
+
+    async fn counter(&self, key: &Key, window: i64, now: i64) -> Result<Counter, ApiError> {
+        let output = self
+            .dynamo
+            .get_item()
+            .table_name(self.table)
+            .set_key(Some(key.attributes()))
+            .consistent_read(true)
+            .projection_expression("#start")
+            .expression_attribute_names("#start", WINDOW_START)
+            .send()
+            .await
+            .map_err(store::sdk_error)?;
+        let Some(window_start) = output
+            .item()
+            .and_then(|item| item.get(WINDOW_START))
+            .and_then(|value| value.as_n().ok())
+            .and_then(|n| n.parse::<i64>().ok())
+        else {
+            return Ok(Counter::Gone);
+        };
+        Ok(if window_start + window <= now {
+            Counter::Ended { window_start }
+        } else {
+            Counter::Full { window_start }
+        })
+    }
+
+    /// Replaces an ended window with one that starts now and holds this attempt; `false` when
+    /// a concurrent request replaced it first.
+    async fn start_window(
+        &self,
+        key: &Key,
+        window: i64,
+        ended_start: i64,
+        now: i64,
+    ) -> Result<bool, ApiError> {
+        let result = self
+            .dynamo
+            .update_item()
+            .table_name(self.table)
+            .set_key(Some(key.attributes()))
+            .update_expression("SET #count = :one, #start = :now, #ttl = :ttl")
+            .condition_expression("#start = :ended_start")
+            .expression_attribute_names("#count", ATTEMPTS)
+            .expression_attribute_names("#start", WINDOW_START)
+            .expression_attribute_names("#ttl", keys::EXPIRES_AT)
+            .expression_attribute_values(":one", store::number(1))
+            .expression_attribute_values(":now", store::number(now))
+            .expression_attribute_values(":ended_start", store::number(ended_start))
+            .expression_attribute_values(":ttl", store::number(expiry(now, window)))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(error) if store::is_condition_failure(&error) => Ok(false),
             Err(error) => Err(store::sdk_error(error)),
         }
     }
@@ -166,13 +291,35 @@ impl Limiter<'_> {
             .table_name(self.table)
             .set_key(Some(slot.key.attributes()))
             .update_expression("ADD #count :minus_one")
-            .condition_expression("attribute_exists(#count)")
-            .expression_attribute_names("#count", "attempts")
+            .condition_expression("#count > :zero AND #start = :start")
+            .expression_attribute_names("#count", ATTEMPTS)
+            .expression_attribute_names("#start", WINDOW_START)
             .expression_attribute_values(":minus_one", store::number(-1))
+            .expression_attribute_values(":zero", store::number(0))
+            .expression_attribute_values(":start", store::number(slot.window_start))
             .send()
             .await;
-        if let Err(error) = result {
-            tracing::warn!(error = %portal_shared::error::cause_chain(&error), "an attempt slot was not given back");
+        match result {
+            Ok(_) => {}
+            // Its window has ended (and perhaps a new one begun): nothing to give back.
+            Err(error) if store::is_condition_failure(&error) => {}
+            Err(error) => {
+                tracing::warn!(error = %portal_shared::error::cause_chain(&error), "an attempt slot was not given back");
+            }
         }
+    }
+}
+
+/// The counter is kept a little after its window ends, then TTL removes it.
+fn expiry(window_start: i64, window: i64) -> i64 {
+    window_start + window + 300
+}
+
+fn refusal(limit: Limit, window_start: i64, now: i64) -> ApiError {
+    let window = limit.window.as_secs() as i64;
+    ApiError::TooManyRequests {
+        limit: limit.max,
+        window_seconds: limit.window.as_secs(),
+        retry_after_seconds: (window_start + window - now).max(1) as u64,
     }
 }

@@ -115,6 +115,85 @@ async fn failed_sign_ins_are_limited_per_email_and_per_client() {
     assert_eq!(reply.status, 200, "{reply:#?}");
 }
 
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64
+}
+
+fn retry_after(reply: &portal_tests::Reply) -> i64 {
+    reply
+        .header("retry-after")
+        .and_then(|seconds| seconds.parse().ok())
+        .unwrap_or_else(|| panic!("Retry-After in seconds: {reply:#?}"))
+}
+
+#[tokio::test]
+async fn a_limit_window_opens_at_its_first_attempt_and_lasts_fifteen_minutes() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let email = patient.email.to_lowercase();
+
+    // A full window opened 14 minutes ago still refuses, for the minute it has left.
+    let now = unix_now();
+    app.put_attempt_counter("sign-in-email", &email, 5, now - 14 * 60)
+        .await;
+    let reply = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    assert_problem(&reply, 429, None);
+    let left = retry_after(&reply);
+    assert!((1..=61).contains(&left), "{left} s left: {reply:#?}");
+
+    // Once 15 minutes have passed since it opened, the window has ended, however the clock's
+    // quarter hours fall: the right password signs in.
+    app.put_attempt_counter("sign-in-email", &email, 5, unix_now() - 15 * 60 - 1)
+        .await;
+    let reply = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    assert_eq!(reply.status, 200, "{reply:#?}");
+
+    // A failure after a window ended opens the next one at that failure: five failures, and
+    // the wait is the whole window from then.
+    app.put_attempt_counter("sign-in-email", &email, 5, unix_now() - 16 * 60)
+        .await;
+    let opened = unix_now();
+    for _ in 0..5 {
+        let reply = sign_in(app, &patient.email, "Wrong-Password-2026!").await;
+        assert_problem(&reply, 401, None);
+    }
+    let reply = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    assert_problem(&reply, 429, None);
+    let left = retry_after(&reply);
+    let elapsed = unix_now() - opened;
+    assert!(
+        (15 * 60 - elapsed - 1..=15 * 60).contains(&left),
+        "{left} s left {elapsed} s after the window opened: {reply:#?}"
+    );
+}
+
+#[tokio::test]
+async fn failures_arriving_together_after_a_window_ended_get_exactly_the_limit() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    app.put_attempt_counter(
+        "sign-in-email",
+        &patient.email.to_lowercase(),
+        5,
+        unix_now() - 20 * 60,
+    )
+    .await;
+    // Twelve wrong passwords at once race to open the next window: five are tried, the rest
+    // wait, and the right password waits too.
+    let replies = futures::future::join_all(
+        (0..12).map(|_| sign_in(app, &patient.email, "Wrong-Password-2026!")),
+    )
+    .await;
+    let tried = replies.iter().filter(|reply| reply.status == 401).count();
+    let refused = replies.iter().filter(|reply| reply.status == 429).count();
+    assert_eq!((tried, refused), (5, 7), "{replies:#?}");
+    let reply = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    assert_problem(&reply, 429, None);
+}
+
 #[tokio::test]
 async fn refresh_gives_new_tokens_until_sign_out_revokes_it() {
     let app = spawn_app().await;
