@@ -59,6 +59,19 @@ fn stored(conversation: &Conversation) -> StoredConversation<'_> {
     }
 }
 
+/// Where a conversation read from its assignee's list (GSI3) stands in it: the table and
+/// index key attributes a page resumes after.
+fn assigned_list_position(conversation: &Conversation) -> Item {
+    let mut position =
+        keys::conversation(conversation.patient_id, conversation.conversation_id).attributes();
+    let stored = stored(conversation);
+    if let (Some(list), Some(sort)) = (stored.assigned, stored.assigned_position) {
+        position.insert(keys::GSI3PK.to_owned(), store::string(list));
+        position.insert(keys::GSI3SK.to_owned(), store::string(sort));
+    }
+    position
+}
+
 /// The inbox sort key of a conversation read from an inbox.
 pub fn inbox_position(conversation: &Conversation) -> Option<String> {
     conversation
@@ -341,8 +354,9 @@ impl<'a> ConversationStore<'a> {
     }
 
     /// One page of the conversations assigned to `assignee` that wait on someone (GSI3),
-    /// oldest wait first, in `categories` only (a filter on the page read: it only drops
-    /// conversations of a team the assignee has left since).
+    /// oldest wait first, in `categories` only. The category test drops only conversations of
+    /// a team the assignee has left since; it is applied after the read, so the page is filled
+    /// by reading on ([`store::filled_page`]) rather than cut short.
     pub async fn assigned(
         &self,
         _access: &StaffAccess,
@@ -351,28 +365,25 @@ impl<'a> ConversationStore<'a> {
         limit: i32,
         start_after: Option<Item>,
     ) -> Result<(Vec<Conversation>, Option<Item>), ApiError> {
-        let mut query = self
-            .dynamo
-            .query()
-            .table_name(self.table)
-            .index_name(keys::GSI3)
-            .key_condition_expression("GSI3PK = :assignee")
-            .expression_attribute_values(
-                ":assignee",
-                store::string(keys::assigned_conversations(assignee)),
-            )
-            .expression_attribute_names("#category", "category")
-            .scan_index_forward(true)
-            .limit(limit)
-            .set_exclusive_start_key(start_after);
-        let mut names = Vec::new();
-        for (index, category) in categories.iter().enumerate() {
-            let name = format!(":category{index}");
-            query = query.expression_attribute_values(&name, store::string(category.as_str()));
-            names.push(name);
-        }
-        let query = query.filter_expression(format!("#category IN ({})", names.join(", ")));
-        store::query_page::<Conversation>(query).await
+        let list = keys::assigned_conversations(assignee);
+        let query = |start_after: Option<Item>| {
+            self.dynamo
+                .query()
+                .table_name(self.table)
+                .index_name(keys::GSI3)
+                .key_condition_expression("GSI3PK = :assignee")
+                .expression_attribute_values(":assignee", store::string(list.clone()))
+                .scan_index_forward(true)
+                .set_exclusive_start_key(start_after)
+        };
+        store::filled_page(
+            query,
+            limit,
+            start_after,
+            |conversation: &Conversation| categories.contains(&conversation.category),
+            assigned_list_position,
+        )
+        .await
     }
 
     /// How many conversations one inbox state of a category holds, all shards at once; with

@@ -2,7 +2,6 @@
 //! unaudited; keys come from `portal_shared::keys`.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
@@ -109,7 +108,9 @@ impl Records<'_> {
             if requests.is_empty() {
                 return Ok(());
             }
-            tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
+            if attempt + 1 < ATTEMPTS {
+                store::back_off_for_capacity(attempt + 1).await;
+            }
         }
         Err(ApiError::Unavailable(
             "the table kept some writes unprocessed; retrying the request completes the import"

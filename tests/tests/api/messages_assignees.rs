@@ -286,6 +286,58 @@ async fn mine_follows_assign_reassign_wait_close_and_reopen() {
 }
 
 #[tokio::test]
+async fn mine_keeps_its_pages_full_after_the_assignee_leaves_a_team() {
+    let app = spawn_app().await;
+    // It writes portal-help conversations, which the dashboard test counts.
+    let _inbox = app.shared(&counted_inbox("portal-help")).await;
+    let patient = app.new_patient().await;
+    let me = app
+        .new_staff("mine-c", &["clinicians", "response-team"])
+        .await;
+    let mut started = Vec::new();
+    for (category, subject) in [
+        ("portal-help", "A"),
+        ("medical-question", "B"),
+        ("portal-help", "C"),
+        ("portal-help", "D"),
+        ("medical-question", "E"),
+    ] {
+        let (_, id) = start(app, &patient, &patient.actor, category, subject, "x").await;
+        change(app, &patient, &id, &me, json!({"assignee": "me"})).await;
+        started.push(id);
+    }
+    let reply = app
+        .send(
+            Method::PUT,
+            &format!("/admin/staff/{}/roles", me.sub),
+            Some(&app.admin),
+            Some(json!({"roles": ["clinicians"]})),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{reply:#?}");
+    let me = app.signed_in(&me.email).await;
+
+    // The portal-help ones stay assigned but are no longer mine to work; the list skips them
+    // and still fills each page.
+    let clinical = vec![started[1].clone(), started[4].clone()];
+    let page = mine_page(app, &me, 2, None).await;
+    assert_eq!(page.status, 200, "{page:#?}");
+    assert_eq!(ids(page.body["items"].as_array().expect("items")), clinical);
+    let first = mine_page(app, &me, 1, None).await;
+    assert_eq!(
+        ids(first.body["items"].as_array().expect("items")),
+        clinical[..1]
+    );
+    let cursor = first.body["nextCursor"].as_str().expect("a next page");
+    let second = mine_page(app, &me, 1, Some(cursor)).await;
+    assert_eq!(
+        ids(second.body["items"].as_array().expect("items")),
+        clinical[1..]
+    );
+    assert_eq!(mine(app, &me, 1).await, clinical);
+}
+
+#[tokio::test]
 async fn mine_refuses_bad_input_other_roles_and_foreign_cursors() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
