@@ -240,14 +240,20 @@ pub async fn offered(app: &TestApp, patient_id: &str) -> (String, String) {
     (appointment, earlier)
 }
 
-/// The practice's time zone on the test stack (the appointments function's setting).
-pub async fn practice_zone(app: &TestApp) -> jiff::tz::TimeZone {
+/// The appointments function's practice settings on the test stack (its resolved
+/// environment: the template's defaults and the demo practice's parameters).
+pub async fn practice_settings(app: &TestApp) -> portal_appointments::PracticeSettings {
     let env = app
         .on_stack(|stack| async move { stack.env_for("AppointmentsFunction") })
         .await
         .expect("the function's environment");
-    let name = env.get("PRACTICE_TIME_ZONE").expect("PRACTICE_TIME_ZONE");
-    jiff::tz::TimeZone::get(name).expect("a known zone")
+    portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
+        .expect("the appointments function's settings")
+}
+
+/// The practice's time zone on the test stack (the appointments function's setting).
+pub async fn practice_zone(app: &TestApp) -> jiff::tz::TimeZone {
+    practice_settings(app).await.zone
 }
 
 /// The practice-local date (`YYYY-MM-DD`) of an instant.

@@ -11,7 +11,9 @@ use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use crate::appointments_support::{book, booked, hours_from_now, open_slots, slot_in};
+use crate::appointments_support::{
+    book, booked, hours_from_now, open_slots, practice_settings, slot_in,
+};
 
 fn waitlist_path(patient: &str, appointment: &str) -> String {
     format!("/patients/{patient}/appointments/{appointment}/waitlist")
@@ -247,13 +249,27 @@ async fn appointments_waitlist_offers_a_freed_slot_and_accepting_moves_atomicall
     assert_eq!(post(app, &ana_path, Some(&ana.actor)).await.status, 200);
     assert_eq!(post(app, &ben_path, Some(&ben.actor)).await.status, 201);
 
-    // A slot before both frees up: Ana asked first, Ana gets it, held for her.
+    // A slot before both frees up: Ana asked first, Ana gets it, held for her as long as the
+    // practice's `WaitlistOfferMinutes` says.
+    let hold = practice_settings(app).await.offer_hold;
+    let before = Timestamp::now().unix_seconds();
     let freed = free_a_slot(app, &provider, 48).await;
     let ana_wait = app.get(&ana_path, &ana.actor).await;
+    let after = Timestamp::now().unix_seconds();
     assert_eq!(
         ana_wait.body["offer"]["start"],
         freed.as_str(),
         "{ana_wait:#?}"
+    );
+    let held_until = ana_wait.body["offer"]["until"]
+        .as_str()
+        .and_then(Timestamp::parse)
+        .expect("the offer's end")
+        .unix_seconds();
+    let hold = hold.as_secs() as i64;
+    assert!(
+        (before + hold - 1..=after + hold + 1).contains(&held_until),
+        "held until {held_until}, freed between {before} and {after}: {ana_wait:#?}"
     );
     assert!(app.get(&ben_path, &ben.actor).await.body["offer"].is_null());
     let notes = offer_notifications(app, &ana_appointment).await;
