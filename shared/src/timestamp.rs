@@ -1,6 +1,7 @@
 //! Instants as the API shows them: RFC 3339, UTC, whole milliseconds.
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
@@ -10,13 +11,26 @@ use time::{Duration, OffsetDateTime, UtcOffset};
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
+    /// The current instant, in whole milliseconds, and strictly later than any earlier `now()`
+    /// in this process: two events one process records never share a millisecond, so sort
+    /// keys built from their times (`<at>#<id>`) keep the order they happened in.
     pub fn now() -> Self {
-        let now = OffsetDateTime::now_utc();
+        static LAST_MILLIS: AtomicI64 = AtomicI64::new(i64::MIN);
+        let real = (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+        let previous = LAST_MILLIS
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+                Some(real.max(last.saturating_add(1)))
+            })
+            .unwrap_or(i64::MIN);
+        let millis = real.max(previous.saturating_add(1));
+        Self::from_unix_millis(millis)
+    }
+
+    fn from_unix_millis(millis: i64) -> Self {
         // Millisecond precision keeps stored values and their sort keys short and stable.
-        Self(
-            now.replace_nanosecond(now.millisecond() as u32 * 1_000_000)
-                .unwrap_or(now),
-        )
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+            .map(Self)
+            .unwrap_or_else(|_| Self(OffsetDateTime::now_utc()))
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
@@ -29,8 +43,14 @@ impl Timestamp {
         self.0.unix_timestamp()
     }
 
+    /// `by` later, to the whole millisecond (timestamps hold no finer part).
     pub fn plus(&self, by: std::time::Duration) -> Self {
-        Self(self.0 + Duration::seconds(by.as_secs() as i64))
+        let by = Duration::milliseconds(i64::try_from(by.as_millis()).unwrap_or(i64::MAX));
+        Self(
+            self.0
+                .checked_add(by)
+                .unwrap_or_else(|| time::PrimitiveDateTime::MAX.assume_utc()),
+        )
     }
 
     /// Midnight UTC at the start of `date`.
@@ -92,5 +112,35 @@ mod tests {
         let t = Timestamp::parse("2026-01-02T03:04:05.6+01:00").expect("valid");
         assert_eq!(t.to_string(), "2026-01-02T02:04:05.600Z");
         assert_eq!(Timestamp::parse(&t.to_string()), Some(t));
+    }
+
+    #[test]
+    fn now_never_repeats_a_millisecond() {
+        let times: Vec<Timestamp> = (0..200).map(|_| Timestamp::now()).collect();
+        assert!(times.windows(2).all(|pair| pair[0] < pair[1]));
+        let rendered: std::collections::BTreeSet<String> =
+            times.iter().map(ToString::to_string).collect();
+        assert_eq!(rendered.len(), times.len());
+        let late = times.last().expect("times").unix_seconds();
+        let real = OffsetDateTime::now_utc().unix_timestamp();
+        assert!(
+            late - real <= 1,
+            "runs ahead of the clock only by what it was asked"
+        );
+    }
+
+    #[test]
+    fn plus_adds_whole_milliseconds() {
+        let t = Timestamp::parse("2026-01-02T03:04:05.600Z").expect("valid");
+        let later = t.plus(std::time::Duration::from_micros(1_999));
+        assert_eq!(later.to_string(), "2026-01-02T03:04:05.601Z");
+        assert_eq!(
+            t.plus(std::time::Duration::from_secs(90)).to_string(),
+            "2026-01-02T03:05:35.600Z"
+        );
+        assert!(
+            t.plus(std::time::Duration::MAX) > t,
+            "saturates instead of panicking"
+        );
     }
 }

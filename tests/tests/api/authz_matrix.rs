@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use portal_local::identity::DEMO_PASSWORD;
 use portal_shared::authz::Scope;
+use portal_shared::timestamp::Timestamp;
 use portal_tests::fhir::{new_result, small_bundle};
 use portal_tests::{
     Actor, GrantState, Method, Patient, TestApp, fresh_client_address, invitation_body,
@@ -379,7 +380,9 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             }
         }
         ("POST", "/staff/patients/{patientId}/guardians") => {
-            app.set_profile_attribute(&patient.id, "dateOfBirth", json!("2016-05-20"))
+            // A minor, whenever this runs.
+            let born = format!("{}-05-20", Timestamp::now().date().year() - 10);
+            app.set_profile_attribute(&patient.id, "dateOfBirth", json!(born))
                 .await;
             Request {
                 method: Method::POST,

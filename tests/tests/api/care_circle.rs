@@ -4,6 +4,7 @@
 
 use futures::future::join_all;
 use portal_local::identity::DEMO_PASSWORD;
+use portal_shared::timestamp::Timestamp;
 use portal_tests::{
     Actor, Invitation, Method, Reply, TestApp, assert_problem, fresh_client_address,
     invitation_body, new_caregiver_acceptance, spawn_app, unique_carer_email,
@@ -52,6 +53,7 @@ async fn invite_accept_act_within_scope_revoke_and_the_log_shows_it_all() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let email = unique_carer_email();
+    let ends_on = format!("{}-12-31", Timestamp::now().date().year() + 5);
     let invited = app
         .send(
             Method::POST,
@@ -62,7 +64,7 @@ async fn invite_accept_act_within_scope_revoke_and_the_log_shows_it_all() {
                 "name": "Sam Carer",
                 "relationship": "son",
                 "scopes": ["profile", "records"],
-                "endsOn": "2040-12-31",
+                "endsOn": ends_on,
             })),
         )
         .await;
@@ -71,7 +73,7 @@ async fn invite_accept_act_within_scope_revoke_and_the_log_shows_it_all() {
     assert_eq!(invited.body["status"], "invited");
     assert_eq!(invited.body["email"], email.as_str(), "stored lowercase");
     assert_eq!(invited.body["scopes"], json!(["records", "profile"]));
-    assert_eq!(invited.body["endsOn"], "2040-12-31");
+    assert_eq!(invited.body["endsOn"], ends_on.as_str());
     let code = invited.body["code"].as_str().expect("the code, once");
     assert_eq!(code.len(), 11, "shown as XXXXX-XXXXX");
     let invitation = Invitation {
@@ -510,8 +512,15 @@ async fn a_revoked_invitation_cannot_be_accepted_and_revoking_twice_is_harmless(
 async fn front_desk_gives_a_guardian_access_to_a_minor_until_they_come_of_age() {
     let app = spawn_app().await;
     let child = app.new_patient().await;
-    app.set_profile_attribute(&child.id, "dateOfBirth", json!("2016-05-20"))
-        .await;
+    // Ten years old on 20 May this year (UTC, as the grant's dates are), whenever this runs.
+    let year = Timestamp::now().date().year();
+    app.set_profile_attribute(
+        &child.id,
+        "dateOfBirth",
+        json!(format!("{}-05-20", year - 10)),
+    )
+    .await;
+    let eighteenth_birthday = format!("{}-05-20", year + 8);
     let path = format!("/staff/patients/{}/guardians", child.id);
     let email = unique_carer_email();
     let body = json!({"email": email, "name": "Pat Parent", "relationship": "legal-guardian"});
@@ -525,7 +534,11 @@ async fn front_desk_gives_a_guardian_access_to_a_minor_until_they_come_of_age() 
         .await;
     assert_eq!(granted.status, 201, "{granted:#?}");
     assert_eq!(granted.body["guardian"], true);
-    assert_eq!(granted.body["endsOn"], "2034-05-19", "the day before 18");
+    assert_eq!(
+        granted.body["endsOn"],
+        format!("{}-05-19", year + 8),
+        "the day before 18"
+    );
     assert_eq!(granted.body["relationship"], "legal guardian");
     assert_eq!(
         granted.body["scopes"],
@@ -571,7 +584,7 @@ async fn front_desk_gives_a_guardian_access_to_a_minor_until_they_come_of_age() 
             "relationship",
         ),
         (
-            json!({"email": unique_carer_email(), "name": "P", "relationship": "parent", "endsOn": "2034-05-20"}),
+            json!({"email": unique_carer_email(), "name": "P", "relationship": "parent", "endsOn": eighteenth_birthday}),
             "endsOn",
         ),
     ] {
