@@ -104,10 +104,46 @@ pub fn proxy_event(incoming: &Incoming<'_>, gate: &Gatekeeping<'_>) -> ApiGatewa
     event
 }
 
-/// Serialises the event and parses it back as the Lambda runtime does.
-pub fn into_lambda_request(event: &ApiGatewayProxyRequest) -> Result<Request> {
-    let json = serde_json::to_string(event).context("cannot serialise the proxy event")?;
-    lambda_http::request::from_str(&json).context("lambda_http cannot parse the proxy event")
+/// Lambda's limit on a synchronous invocation's request: the whole event as JSON, in which the
+/// body is a JSON string (so every `"`, `\\` and line break of a JSON body counts twice).
+pub const LAMBDA_MAX_REQUEST_BYTES: usize = 6 * 1024 * 1024;
+
+/// Why an event cannot reach the function.
+#[derive(Debug)]
+pub enum EventError {
+    /// Over [`LAMBDA_MAX_REQUEST_BYTES`]: Lambda refuses the invocation.
+    TooLarge {
+        bytes: usize,
+    },
+    Unreadable(anyhow::Error),
+}
+
+impl std::fmt::Display for EventError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EventError::TooLarge { bytes } => write!(
+                f,
+                "the event is {bytes} bytes, over Lambda's {LAMBDA_MAX_REQUEST_BYTES}"
+            ),
+            EventError::Unreadable(error) => write!(f, "{error:#}"),
+        }
+    }
+}
+
+impl std::error::Error for EventError {}
+
+/// Serialises the event (checking its size as Lambda does) and parses it back as the Lambda
+/// runtime does.
+pub fn into_lambda_request(event: &ApiGatewayProxyRequest) -> Result<Request, EventError> {
+    let json = serde_json::to_string(event)
+        .context("cannot serialise the proxy event")
+        .map_err(EventError::Unreadable)?;
+    if json.len() > LAMBDA_MAX_REQUEST_BYTES {
+        return Err(EventError::TooLarge { bytes: json.len() });
+    }
+    lambda_http::request::from_str(&json)
+        .context("lambda_http cannot parse the proxy event")
+        .map_err(EventError::Unreadable)
 }
 
 /// The invocation context the Lambda runtime attaches to each request.

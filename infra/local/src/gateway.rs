@@ -24,7 +24,7 @@ use tokio::task::JoinHandle;
 use crate::authorizer::TokenVerifier;
 use crate::claims;
 use crate::event::{self, Gatekeeping, Incoming};
-use crate::gateway_responses::{GatewayResponses, Refusal};
+use crate::gateway_responses::{self, GatewayResponses, Refusal};
 use crate::registry::{self, Handler};
 use crate::routes::{Route, RouteTable};
 use crate::stack::Stack;
@@ -257,7 +257,15 @@ async fn invoke(
             &state.region,
             function.timeout.as_secs(),
         )),
-        Err(error) => {
+        Err(event::EventError::TooLarge { bytes }) => {
+            tracing::info!(
+                request_id,
+                bytes,
+                "the event is over Lambda's request limit"
+            );
+            return gateway_responses::lambda_request_too_large();
+        }
+        Err(event::EventError::Unreadable(error)) => {
             tracing::error!(
                 request_id,
                 error = format!("{error:#}"),

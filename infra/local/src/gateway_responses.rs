@@ -117,6 +117,23 @@ impl GatewayResponses {
     }
 }
 
+/// What API Gateway answers when Lambda refuses the invocation because the event is over its
+/// request limit (a body under API Gateway's 10 MB whose event is over Lambda's 6 MB). It is
+/// Lambda's error passed through, not a gateway response: the API's `GatewayResponses` do not
+/// shape it.
+pub fn lambda_request_too_large() -> Response {
+    let mut response = (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        axum::Json(json!({"message": "Request Too Long"})),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        HeaderName::from_static("x-amzn-errortype"),
+        HeaderValue::from_static("BadRequestException"),
+    );
+    response
+}
+
 /// The `$context` variables a gateway response template can use and the local gateway knows.
 fn substitute(template: &str, refusal: Refusal, request_id: &str) -> String {
     let message = refusal.message();

@@ -247,6 +247,26 @@ async fn a_bundle_over_the_limit_gets_413_stating_the_limit() {
     );
 }
 
+/// Lambda takes at most 6 MB of event, in which the body is a JSON string: a bundle under our
+/// limit that is mostly characters JSON escapes (quotes, backslashes, line breaks) can be over
+/// Lambda's. API Gateway answers that with its own 413; nothing is written.
+#[tokio::test]
+async fn a_bundle_too_large_for_lambda_once_escaped_gets_a_413_and_writes_nothing() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let mut bundle = small_bundle(&patient.family);
+    bundle["entry"][2]["resource"]["note"] = json!([{"text": "\"".repeat(2 * 1024 * 1024)}]);
+    let size = serde_json::to_vec(&bundle).expect("json").len();
+    assert!(size < portal_records::MAX_IMPORT_BYTES, "{size}");
+    let reply = app
+        .import_bundle(&patient.id, &app.front_desk, &bundle, "")
+        .await;
+    assert_eq!(reply.status, 413, "{reply:#?}");
+    assert_eq!(reply.body["message"], "Request Too Long", "{reply:#?}");
+    let nothing: Vec<Value> = app.all_records(&patient.id, &patient.actor, "").await;
+    assert!(nothing.is_empty(), "{nothing:#?}");
+}
+
 #[tokio::test]
 async fn another_patients_bundle_is_refused_unless_staff_confirm() {
     let app = spawn_app().await;

@@ -209,3 +209,18 @@ fn the_lambda_context_names_the_function_and_a_deadline() {
     let now_ms = u64::try_from(OffsetDateTime::now_utc().unix_timestamp() * 1000).unwrap_or(0);
     assert!(context.deadline > now_ms + 9_000 && context.deadline <= now_ms + 11_000);
 }
+
+#[test]
+fn an_event_over_lambdas_limit_is_refused_though_its_body_is_not() -> Result<()> {
+    let f = fixture()?;
+    // 2 MiB of quotes in a JSON string: a 4 MiB body, an 8 MiB event once it is escaped again.
+    let body = serde_json::to_vec(&serde_json::json!({"note": "\"".repeat(2 * 1024 * 1024)}))?;
+    assert!(body.len() < LAMBDA_MAX_REQUEST_BYTES);
+    match into_lambda_request(&build(&f, &body, None)?) {
+        Err(EventError::TooLarge { bytes }) => assert!(bytes > 8 * 1024 * 1024),
+        other => panic!("expected TooLarge, got {:?}", other.map(|_| ())),
+    }
+    let fits = serde_json::to_vec(&serde_json::json!({"note": "x".repeat(5 * 1024 * 1024)}))?;
+    assert!(into_lambda_request(&build(&f, &fits, None)?).is_ok());
+    Ok(())
+}
