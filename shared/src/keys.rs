@@ -402,6 +402,26 @@ pub fn waitlist_entry(
     )
 }
 
+/// Slots just freed (a cancellation, a move, an accepted or lapsed offer) whose offer to the
+/// patients waiting has not run to its end yet, spread over this many partitions by provider.
+/// The freeing transaction writes the marker; the offer step removes it; the sweeper offers
+/// again any marker left behind (the function died or the offer failed).
+pub const FREED_SLOT_SHARDS: u32 = 4;
+
+/// One freed slot's marker: `FREED_SLOTS#<shard>` / `<provider>#<slotStart>`.
+pub fn freed_slot(provider: ProviderId, slot_start: Timestamp) -> Key {
+    let shard = provider.to_string().bytes().map(u32::from).sum::<u32>() % FREED_SLOT_SHARDS;
+    Key::new(
+        freed_slots_partition(shard),
+        format!("{provider}#{slot_start}"),
+    )
+}
+
+/// The partition of one shard of freed-slot markers.
+pub fn freed_slots_partition(shard: u32) -> String {
+    format!("FREED_SLOTS#{shard}")
+}
+
 /// Live waitlist offers are spread over this many GSI2 partitions, sorted by expiry, so the
 /// sweeper reads the lapsed ones with one Query per shard and no partition takes every offer.
 pub const OFFER_EXPIRY_SHARDS: u32 = 4;

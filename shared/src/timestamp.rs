@@ -53,6 +53,16 @@ impl Timestamp {
         )
     }
 
+    /// `by` earlier, to the whole millisecond.
+    pub fn minus(&self, by: std::time::Duration) -> Self {
+        let by = Duration::milliseconds(i64::try_from(by.as_millis()).unwrap_or(i64::MAX));
+        Self(
+            self.0
+                .checked_sub(by)
+                .unwrap_or_else(|| time::PrimitiveDateTime::MIN.assume_utc()),
+        )
+    }
+
     /// Midnight UTC at the start of `date`.
     pub fn start_of(date: time::Date) -> Self {
         Self(date.midnight().assume_utc())

@@ -15,7 +15,7 @@ use portal_shared::validation::FieldErrors;
 use serde::Deserialize;
 
 use crate::Deps;
-use crate::repo::{Appointment, Provider, SlotUnit, Status};
+use crate::repo::{Appointment, FreedSlot, Provider, SlotUnit, Status};
 use crate::schedule::{self, Schedule, VisitType};
 use crate::view::AppointmentView;
 
@@ -325,22 +325,20 @@ pub async fn cancel(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         items.push(repo.free_unit(appointment.provider_id, at, appointment.appointment_id)?);
     }
     items.push(repo.update_counter(access.patient(), appointment.appointment_id, None)?);
-    let freed = (appointment.provider_id, freed_start);
+    let freed = FreedSlot::new(
+        appointment.provider_id,
+        freed_start,
+        &appointment.visit_type,
+        None,
+    );
+    items.push(repo.mark_freed(&freed)?);
     match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
         Transacted::Done => {
             // The held slot is the earlier one: it goes first.
-            if let Some(slot) = offered {
-                crate::waitlist::offer_freed(
-                    deps,
-                    freed.0,
-                    slot,
-                    &appointment.visit_type,
-                    Some(appointment.appointment_id),
-                )
-                .await;
+            if let Some(held) = &offered {
+                crate::waitlist::offer_freed(deps, held).await;
             }
-            crate::waitlist::offer_freed(deps, freed.0, freed.1, &appointment.visit_type, None)
-                .await;
+            crate::waitlist::offer_freed(deps, &freed).await;
             json(StatusCode::OK, &AppointmentView::new(&appointment))
         }
         Transacted::ConditionsFailed(_) | Transacted::Contention => Err(busy()),
@@ -433,26 +431,19 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
         items.extend(repo.delete_reminder(old_reminder, appointment.appointment_id)?);
         items.extend(repo.put_reminder(&appointment)?);
     }
+    let freed = FreedSlot::new(
+        appointment.provider_id,
+        old_start,
+        &appointment.visit_type,
+        None,
+    );
+    items.push(repo.mark_freed(&freed)?);
     match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
         Transacted::Done => {
-            if let Some(slot) = offered {
-                crate::waitlist::offer_freed(
-                    deps,
-                    appointment.provider_id,
-                    slot,
-                    &appointment.visit_type,
-                    Some(appointment.appointment_id),
-                )
-                .await;
+            if let Some(held) = &offered {
+                crate::waitlist::offer_freed(deps, held).await;
             }
-            crate::waitlist::offer_freed(
-                deps,
-                appointment.provider_id,
-                old_start,
-                &appointment.visit_type,
-                None,
-            )
-            .await;
+            crate::waitlist::offer_freed(deps, &freed).await;
             json(StatusCode::OK, &AppointmentView::new(&appointment))
         }
         Transacted::ConditionsFailed(failed)

@@ -24,7 +24,8 @@
 //!   earlier slot; `POST .../waitlist/accept` takes the slot an offer holds (see `waitlist`).
 //!
 //! The `waitlist-sweeper` binary (a scheduled function, no routes) calls [`sweep`] every
-//! minute: lapsed waitlist offers pass to the next patient waiting.
+//! minute: lapsed waitlist offers pass to the next patient waiting, and slots whose offer step
+//! never finished (their freed-slot marker outlived it) are offered.
 //!
 //! Each booking also writes a reminder notification item (date and time only) due a day before
 //! the visit, moved and removed with the appointment, for a sender to pick up (the sender itself
@@ -51,6 +52,7 @@ use portal_shared::http::{Route, dispatch};
 use portal_shared::platform::Platform;
 
 pub use config::PracticeSettings;
+pub use repo::FreedSlot;
 pub use waitlist::{SweepReport, lapse, sweep};
 
 pub const VISIT_TYPES: Route = Route::new("GET", "/visit-types");

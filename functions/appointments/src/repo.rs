@@ -137,6 +137,39 @@ pub struct SlotUnit {
     pub hold_until: Option<Timestamp>,
 }
 
+/// A slot just freed, to be offered to the patients waiting for an earlier one. Its marker is
+/// written by the transaction that frees the slot and removed once the offer step has run, so
+/// an offer that never ran (the function died, the table was busy) is made by the sweeper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FreedSlot {
+    pub provider_id: ProviderId,
+    pub slot_start: Timestamp,
+    pub visit_type: String,
+    /// The appointment not to offer it to (the one that held it and let it go).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip: Option<AppointmentId>,
+    /// When it was freed: the marker is removed only by the step that wrote this one.
+    pub freed_at: Timestamp,
+}
+
+impl FreedSlot {
+    pub fn new(
+        provider_id: ProviderId,
+        slot_start: Timestamp,
+        visit_type: &str,
+        skip: Option<AppointmentId>,
+    ) -> FreedSlot {
+        FreedSlot {
+            provider_id,
+            slot_start,
+            visit_type: visit_type.to_owned(),
+            skip,
+            freed_at: Timestamp::now(),
+        }
+    }
+}
+
 /// An earlier slot offered to a waiting patient, held for them until `until`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -881,6 +914,80 @@ impl Repo<'_> {
                 .key_condition_expression("GSI2PK = :pk AND GSI2SK < :now")
                 .expression_attribute_values(":pk", string(keys::offer_expiry_partition(shard)))
                 .expression_attribute_values(":now", string(now.to_string()))
+                .set_exclusive_start_key(start_after)
+                .send()
+                .await
+                .map_err(store::sdk_error)?;
+            for item in output.items.unwrap_or_default() {
+                found.push(store::from_item(item)?);
+            }
+            match output.last_evaluated_key {
+                Some(last) => start_after = Some(last),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    /// The marker of a freed slot, for the freeing transaction (it replaces an older marker of
+    /// the same slot: the newest freeing is the one to offer). Kept until a day after the slot
+    /// began at most: a past slot is offered to no one.
+    pub fn mark_freed(&self, freed: &FreedSlot) -> Result<TransactWriteItem, ApiError> {
+        let mut item = store::to_item(
+            &keys::freed_slot(freed.provider_id, freed.slot_start),
+            freed,
+        )?;
+        item.insert(
+            keys::EXPIRES_AT.to_owned(),
+            number(
+                freed
+                    .slot_start
+                    .plus(std::time::Duration::from_secs(24 * 3600))
+                    .unix_seconds(),
+            ),
+        );
+        store::transact_put(Put::builder().table_name(self.table).set_item(Some(item)))
+    }
+
+    /// Removes a freed slot's marker once its offer step has run, unless a later freeing of the
+    /// same slot replaced it (that one's own step removes it).
+    pub async fn clear_freed(&self, freed: &FreedSlot) -> Result<(), ApiError> {
+        let result = self
+            .dynamo
+            .delete_item()
+            .table_name(self.table)
+            .set_key(Some(
+                keys::freed_slot(freed.provider_id, freed.slot_start).attributes(),
+            ))
+            .condition_expression("freedAt = :freed")
+            .expression_attribute_values(":freed", string(freed.freed_at.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if store::is_condition_failure(&error) => Ok(()),
+            Err(error) => Err(store::sdk_error(error)),
+        }
+    }
+
+    /// The freed-slot markers of one shard written before `before` (their own offer step has
+    /// had its time), every page.
+    pub async fn freed_slots(
+        &self,
+        shard: u32,
+        before: Timestamp,
+    ) -> Result<Vec<FreedSlot>, ApiError> {
+        let mut found = Vec::new();
+        let mut start_after = None;
+        loop {
+            let output = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .key_condition_expression("PK = :pk")
+                .filter_expression("freedAt < :before")
+                .expression_attribute_values(":pk", string(keys::freed_slots_partition(shard)))
+                .expression_attribute_values(":before", string(before.to_string()))
+                .consistent_read(true)
                 .set_exclusive_start_key(start_after)
                 .send()
                 .await

@@ -21,7 +21,7 @@ use tracing::Instrument as _;
 
 use crate::Deps;
 use crate::booking::{busy, load, slot_taken, unit_of};
-use crate::repo::{Appointment, Offer, SlotUnit, Status, WaitlistEntry};
+use crate::repo::{Appointment, FreedSlot, Offer, SlotUnit, Status, WaitlistEntry};
 use crate::schedule;
 use crate::view::AppointmentView;
 
@@ -141,7 +141,16 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     appointment.version += 1;
     let new_units = schedule::units(appointment.start, visit.minutes);
     let zone_date = schedule::local_date(&deps.practice.zone, appointment.start).to_string();
-    let mut items = vec![repo.replace_appointment(&appointment, read_version)?];
+    let freed = FreedSlot::new(
+        appointment.provider_id,
+        old_start,
+        &appointment.visit_type,
+        None,
+    );
+    let mut items = vec![
+        repo.replace_appointment(&appointment, read_version)?,
+        repo.mark_freed(&freed)?,
+    ];
     for at in old_units.iter().filter(|at| !new_units.contains(at)) {
         items.push(repo.free_unit(appointment.provider_id, *at, appointment.appointment_id)?);
     }
@@ -166,14 +175,7 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     }
     match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
         Transacted::Done => {
-            offer_freed(
-                deps,
-                appointment.provider_id,
-                old_start,
-                &appointment.visit_type,
-                None,
-            )
-            .await;
+            offer_freed(deps, &freed).await;
             json(StatusCode::OK, &AppointmentView::new(&appointment))
         }
         Transacted::ConditionsFailed(failed)
@@ -188,18 +190,76 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
 }
 
 /// Offers a slot that has just been freed to the first waiting patient it suits (see
-/// [`suits`]; never `skip`). Called after the freeing transaction succeeded: a failure here is
-/// logged and leaves the slot simply open.
-pub async fn offer_freed(
-    deps: &Deps,
-    provider: ProviderId,
-    slot_start: Timestamp,
-    visit_type: &str,
-    skip: Option<AppointmentId>,
-) {
-    if let Err(error) = try_offer(deps, provider, slot_start, visit_type, skip).await {
-        tracing::warn!(provider = %provider, problem = error.slug(), "waitlist offer not made");
+/// [`suits`]; never `freed.skip`), then removes the slot's marker. Called after the freeing
+/// transaction (which wrote the marker) succeeded: should the offer fail, the marker stays and
+/// the sweeper offers the slot again ([`reoffer_freed`]).
+pub async fn offer_freed(deps: &Deps, freed: &FreedSlot) {
+    let offered = try_offer(
+        deps,
+        freed.provider_id,
+        freed.slot_start,
+        &freed.visit_type,
+        freed.skip,
+    )
+    .await;
+    let result = match offered {
+        Ok(()) => deps.repo().clear_freed(freed).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = result {
+        tracing::warn!(
+            provider = %freed.provider_id,
+            problem = error.slug(),
+            "waitlist offer not made; the sweeper tries again"
+        );
     }
+}
+
+/// How long a freed slot's own offer step may take before the sweeper takes it over: longer
+/// than any function that frees slots runs.
+const FREED_SLOT_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Offers again, once, every slot whose marker is older than [`FREED_SLOT_GRACE`] (its own step
+/// died or failed), and removes the markers of past slots. Offering is safe to repeat: a slot
+/// already offered (held) or booked is not offered twice. Returns (offered again, failed).
+async fn reoffer_freed(deps: &Deps, now: Timestamp) -> Result<(usize, usize), ApiError> {
+    let repo = deps.repo();
+    let before = now.minus(FREED_SLOT_GRACE);
+    let (mut offered, mut failed) = (0, 0);
+    for shard in 0..portal_shared::keys::FREED_SLOT_SHARDS {
+        for freed in repo.freed_slots(shard, before).await? {
+            if freed.slot_start <= now {
+                repo.clear_freed(&freed).await?;
+                continue;
+            }
+            let span = tracing::info_span!("reoffer", provider = %freed.provider_id);
+            let result = async {
+                try_offer(
+                    deps,
+                    freed.provider_id,
+                    freed.slot_start,
+                    &freed.visit_type,
+                    freed.skip,
+                )
+                .await?;
+                repo.clear_freed(&freed).await
+            }
+            .instrument(span)
+            .await;
+            match result {
+                Ok(()) => offered += 1,
+                Err(error) => {
+                    failed += 1;
+                    tracing::warn!(
+                        provider = %freed.provider_id,
+                        problem = error.slug(),
+                        "freed slot not offered; the next sweep tries again"
+                    );
+                }
+            }
+        }
+    }
+    Ok((offered, failed))
 }
 
 /// Whether `entry` may be offered the slot at `slot_start` of `visit_type` now: same visit
@@ -304,12 +364,18 @@ pub struct SweepReport {
     pub lapsed: usize,
     /// Offers another sweep or a late answer ended first, or that are not lapsed after all.
     pub skipped: usize,
-    /// Offers that could not be ended now (left for the next run).
+    /// Offers that could not be ended now, and freed slots that could not be offered now (both
+    /// left for the next run).
     pub failed: usize,
+    /// Freed slots whose own offer step never finished (the function died, the table was
+    /// busy), offered by this sweep to the next patient waiting (or found taken already).
+    pub freed_slots_reoffered: usize,
 }
 
 /// Ends every offer that lapsed before `now` and passes each slot to the next patient waiting
-/// (see [`lapse`]). Safe to run concurrently and repeatedly: each offer is ended once.
+/// (see [`lapse`]), then offers every freed slot whose own offer step never finished (see
+/// [`reoffer_freed`]). Safe to run concurrently and repeatedly: each offer is ended once, and
+/// a slot is never offered to two patients.
 pub async fn sweep(deps: &Deps, now: Timestamp) -> Result<SweepReport, ApiError> {
     let repo = deps.repo();
     let mut report = SweepReport::default();
@@ -338,6 +404,9 @@ pub async fn sweep(deps: &Deps, now: Timestamp) -> Result<SweepReport, ApiError>
             }
         }
     }
+    let (reoffered, failed) = reoffer_freed(deps, now).await?;
+    report.freed_slots_reoffered = reoffered;
+    report.failed += failed;
     Ok(report)
 }
 
@@ -383,7 +452,16 @@ pub async fn lapse(
             let excess = cleared.passed.len() - MAX_PASSED;
             cleared.passed.drain(..excess);
         }
-        let mut items = vec![repo.replace_entry_offer(&cleared, Some(offer))?];
+        let freed = FreedSlot::new(
+            entry.provider_id,
+            offer.start,
+            &entry.visit_type,
+            Some(entry.appointment_id),
+        );
+        let mut items = vec![
+            repo.replace_entry_offer(&cleared, Some(offer))?,
+            repo.mark_freed(&freed)?,
+        ];
         for at in held_units(&entry, offer)? {
             // A unit booked by someone after the hold lapsed is theirs: leave it.
             if repo
@@ -400,14 +478,7 @@ pub async fn lapse(
         }
         match transact(&deps.platform.dynamo, items).await? {
             Transacted::Done => {
-                offer_freed(
-                    deps,
-                    entry.provider_id,
-                    offer.start,
-                    &entry.visit_type,
-                    Some(entry.appointment_id),
-                )
-                .await;
+                offer_freed(deps, &freed).await;
                 return Ok(true);
             }
             // The entry changed: someone else ended or answered the offer.
@@ -424,20 +495,26 @@ pub async fn lapse(
 
 /// For a cancellation or a reschedule by hand, which delete the entry in their transaction:
 /// the writes that free the units the entry's offer still holds (none in `keep`, the units the
-/// same transaction writes itself), and the slot to offer on once it committed (with
-/// [`offer_freed`], skipping this appointment). Without this, a held slot would stay blocked
+/// same transaction writes itself) with the freed slot's marker, and the slot to offer on once
+/// it committed (with [`offer_freed`], skipping this appointment). Without this, a held slot would stay blocked
 /// until its hold lapsed and then never be offered: the entry, and so its place in the
 /// sweeper's index, is gone.
 pub async fn release_offer(
     deps: &Deps,
     entry: &WaitlistEntry,
     keep: &[Timestamp],
-) -> Result<(Vec<TransactWriteItem>, Option<Timestamp>), ApiError> {
+) -> Result<(Vec<TransactWriteItem>, Option<FreedSlot>), ApiError> {
     let Some(offer) = entry.offer else {
         return Ok((Vec::new(), None));
     };
     let repo = deps.repo();
-    let mut items = Vec::new();
+    let freed = FreedSlot::new(
+        entry.provider_id,
+        offer.start,
+        &entry.visit_type,
+        Some(entry.appointment_id),
+    );
+    let mut items = vec![repo.mark_freed(&freed)?];
     for at in held_units(entry, offer)? {
         if !keep.contains(&at)
             && repo
@@ -452,7 +529,7 @@ pub async fn release_offer(
             )?);
         }
     }
-    Ok((items, Some(offer.start)))
+    Ok((items, Some(freed)))
 }
 
 /// The most lapsed slots one entry remembers (the oldest are forgotten first; past slots are

@@ -174,6 +174,46 @@ async fn unit_holder(
     .expect("reading the slot unit")
 }
 
+/// Whether the marker of a freed slot (its offer step not finished) is in the table.
+async fn freed_marker(app: &TestApp, provider: &str, slot: &str) -> bool {
+    let key = keys::freed_slot(
+        ProviderId::parse(provider).expect("provider"),
+        Timestamp::parse(slot).expect("slot"),
+    );
+    app.on_stack(move |stack| async move {
+        let table = stack.table("AppTable").expect("app table").to_owned();
+        let output = stack
+            .dynamodb()
+            .get_item()
+            .table_name(&table)
+            .set_key(Some(key.attributes()))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(output.item.is_some())
+    })
+    .await
+    .expect("reading the freed slot's marker")
+}
+
+/// The marker a freeing transaction writes, as if its function had died right after it, at
+/// `freed_at`.
+async fn leave_freed_marker(app: &TestApp, provider: &str, slot: &str, freed_at: Timestamp) {
+    let freed = portal_appointments::FreedSlot {
+        provider_id: ProviderId::parse(provider).expect("provider"),
+        slot_start: Timestamp::parse(slot).expect("slot"),
+        visit_type: "follow-up".into(),
+        skip: None,
+        freed_at,
+    };
+    let item = portal_shared::store::to_item(
+        &keys::freed_slot(freed.provider_id, freed.slot_start),
+        &freed,
+    )
+    .expect("marker item");
+    app.put_app_item(item).await;
+}
+
 /// Makes the offer held for `appointment` lapse, as the clock would (its expiry-index key too).
 async fn lapse_offer(
     app: &TestApp,
@@ -260,6 +300,10 @@ async fn appointments_waitlist_offers_a_freed_slot_and_accepting_moves_atomicall
         ana_wait.body["offer"]["start"],
         freed.as_str(),
         "{ana_wait:#?}"
+    );
+    assert!(
+        !freed_marker(app, &provider, &freed).await,
+        "the offer step ran to its end and removed the slot's marker"
     );
     let held_until = ana_wait.body["offer"]["until"]
         .as_str()
@@ -432,6 +476,65 @@ async fn offered_to_ana(app: &TestApp) -> Offered {
             .to_owned(),
         freed,
     }
+}
+
+/// The transaction that frees a slot also marks it; should the function die (or the offer
+/// fail) before the offer is made, the sweeper makes it a minute later, once.
+#[tokio::test]
+async fn appointments_a_freed_slot_whose_offer_never_ran_is_offered_by_the_sweeper() {
+    let app = spawn_app().await;
+    let _turn = LAPSING.lock().await;
+    let provider = crate::appointments_support::new_provider(app).await;
+    let (ana, ana_appointment, _) = waiting_patient(app, &provider, 120).await;
+    let ana_path = waitlist_path(&ana.id, &ana_appointment);
+    let joined = post(app, &ana_path, Some(&ana.actor)).await;
+    assert_eq!(joined.status, 201, "{joined:#?}");
+
+    let now = Timestamp::now();
+    let abandoned = slot_in(app, &provider, 48).await;
+    leave_freed_marker(
+        app,
+        &provider,
+        &abandoned,
+        now.minus(std::time::Duration::from_secs(120)),
+    )
+    .await;
+    // One still inside its own step's minute is left to that step.
+    let in_progress = slot_in(app, &provider, 72).await;
+    leave_freed_marker(app, &provider, &in_progress, now).await;
+    // One of a slot that has begun is offered to no one.
+    let past = Timestamp::now()
+        .minus(std::time::Duration::from_secs(3600))
+        .to_string();
+    leave_freed_marker(
+        app,
+        &provider,
+        &past,
+        now.minus(std::time::Duration::from_secs(7200)),
+    )
+    .await;
+
+    let reports = sweep(app, 2).await;
+    let reoffered: usize = reports.iter().map(|r| r.freed_slots_reoffered).sum();
+    assert!(reoffered >= 1, "{reports:?}");
+    let ana_wait = app.get(&ana_path, &ana.actor).await;
+    assert_eq!(
+        ana_wait.body["offer"]["start"],
+        abandoned.as_str(),
+        "{ana_wait:#?}"
+    );
+    assert_eq!(offer_notifications(app, &ana_appointment).await.len(), 1);
+    let (holder, _) = unit_holder(app, &provider, &abandoned)
+        .await
+        .expect("the unit is held");
+    assert_eq!(holder, ana_appointment);
+    assert!(!freed_marker(app, &provider, &abandoned).await);
+    assert!(!freed_marker(app, &provider, &past).await);
+    assert!(freed_marker(app, &provider, &in_progress).await);
+
+    // Sweeping again offers nothing twice.
+    sweep(app, 1).await;
+    assert_eq!(offer_notifications(app, &ana_appointment).await.len(), 1);
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ async fn main() -> Result<(), Error> {
                 lapsed = report.lapsed,
                 skipped = report.skipped,
                 failed = report.failed,
+                freed_slots_reoffered = report.freed_slots_reoffered,
                 "waitlist sweep"
             );
             // Offers that could not be ended are left for the next run; a failed invocation
