@@ -427,31 +427,17 @@ impl CareCircleStore<'_> {
     /// The grants listed under the caregiver (GSI1, eventually consistent: callers check each
     /// grant again through the authorizer).
     pub async fn grants_of(&self, caregiver: &UserSub) -> Result<Vec<GrantRecord>, ApiError> {
-        let mut grants = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let output = self
-                .dynamo
+        let list = store::string(keys::caregiver_patients(caregiver));
+        store::query_all(|start_after| {
+            self.dynamo
                 .query()
                 .table_name(self.table)
                 .index_name(keys::GSI1)
                 .key_condition_expression("GSI1PK = :caregiver")
-                .expression_attribute_values(
-                    ":caregiver",
-                    store::string(keys::caregiver_patients(caregiver)),
-                )
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(store::sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                grants.push(store::from_item(item)?);
-            }
-            match output.last_evaluated_key {
-                Some(key) if !key.is_empty() => start = Some(key),
-                _ => return Ok(grants),
-            }
-        }
+                .expression_attribute_values(":caregiver", list.clone())
+                .set_exclusive_start_key(start_after)
+        })
+        .await
     }
 
     /// Counts a try of the code with another email address; the last allowed one locks the

@@ -106,6 +106,24 @@ pub async fn query_page<T: DeserializeOwned>(
     Ok((items, output.last_evaluated_key))
 }
 
+/// Every item a Query finds, following `LastEvaluatedKey` page by page (`query` builds the
+/// request for each page from the key to start after). For lists that are read whole and kept
+/// small by design (a provider's waitlist, a shard of markers, a caregiver's grants).
+pub async fn query_all<T: DeserializeOwned>(
+    query: impl Fn(Option<Item>) -> QueryFluentBuilder,
+) -> Result<Vec<T>, ApiError> {
+    let mut found = Vec::new();
+    let mut start_after = None;
+    loop {
+        let (page, last) = query_page::<T>(query(start_after.take())).await?;
+        found.extend(page);
+        match last {
+            Some(last) if !last.is_empty() => start_after = Some(last),
+            _ => return Ok(found),
+        }
+    }
+}
+
 /// One page of a list that is filtered after it is read (DynamoDB's `Limit` counts the items
 /// read, not those kept): reads on from `start_after` until `limit` items pass `keep` or the
 /// data ends. The position to resume from is that of the last item kept (`position` rebuilds

@@ -792,29 +792,18 @@ impl Repo<'_> {
 
     /// A provider's waitlist, first asked first (one Query of the provider's partition).
     pub async fn waitlist(&self, provider: ProviderId) -> Result<Vec<WaitlistEntry>, ApiError> {
-        let mut found = Vec::new();
-        let mut start_after = None;
-        loop {
-            let output = self
-                .dynamo
+        let partition = string(keys::provider_partition(provider));
+        store::query_all(|start_after| {
+            self.dynamo
                 .query()
                 .table_name(self.table)
                 .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-                .expression_attribute_values(":pk", string(keys::provider_partition(provider)))
+                .expression_attribute_values(":pk", partition.clone())
                 .expression_attribute_values(":prefix", string(keys::WAITLIST_PREFIX))
                 .consistent_read(true)
                 .set_exclusive_start_key(start_after)
-                .send()
-                .await
-                .map_err(store::sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                found.push(store::from_item(item)?);
-            }
-            match output.last_evaluated_key {
-                Some(last) => start_after = Some(last),
-                None => return Ok(found),
-            }
-        }
+        })
+        .await
     }
 
     /// One entry, read strongly consistent.
@@ -903,29 +892,18 @@ impl Repo<'_> {
         shard: u32,
         now: Timestamp,
     ) -> Result<Vec<WaitlistEntry>, ApiError> {
-        let mut found = Vec::new();
-        let mut start_after = None;
-        loop {
-            let output = self
-                .dynamo
+        let partition = string(keys::offer_expiry_partition(shard));
+        store::query_all(|start_after| {
+            self.dynamo
                 .query()
                 .table_name(self.table)
                 .index_name(GSI2)
                 .key_condition_expression("GSI2PK = :pk AND GSI2SK < :now")
-                .expression_attribute_values(":pk", string(keys::offer_expiry_partition(shard)))
+                .expression_attribute_values(":pk", partition.clone())
                 .expression_attribute_values(":now", string(now.to_string()))
                 .set_exclusive_start_key(start_after)
-                .send()
-                .await
-                .map_err(store::sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                found.push(store::from_item(item)?);
-            }
-            match output.last_evaluated_key {
-                Some(last) => start_after = Some(last),
-                None => return Ok(found),
-            }
-        }
+        })
+        .await
     }
 
     /// The marker of a freed slot, for the freeing transaction (it replaces an older marker of
@@ -976,30 +954,19 @@ impl Repo<'_> {
         shard: u32,
         before: Timestamp,
     ) -> Result<Vec<FreedSlot>, ApiError> {
-        let mut found = Vec::new();
-        let mut start_after = None;
-        loop {
-            let output = self
-                .dynamo
+        let partition = string(keys::freed_slots_partition(shard));
+        store::query_all(|start_after| {
+            self.dynamo
                 .query()
                 .table_name(self.table)
                 .key_condition_expression("PK = :pk")
                 .filter_expression("freedAt < :before")
-                .expression_attribute_values(":pk", string(keys::freed_slots_partition(shard)))
+                .expression_attribute_values(":pk", partition.clone())
                 .expression_attribute_values(":before", string(before.to_string()))
                 .consistent_read(true)
                 .set_exclusive_start_key(start_after)
-                .send()
-                .await
-                .map_err(store::sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                found.push(store::from_item(item)?);
-            }
-            match output.last_evaluated_key {
-                Some(last) => start_after = Some(last),
-                None => return Ok(found),
-            }
-        }
+        })
+        .await
     }
 
     /// Whether the unit at `at` is still held for `appointment` by the offer lasting `until`.
