@@ -222,32 +222,41 @@ const FREED_SLOT_GRACE: std::time::Duration = std::time::Duration::from_secs(60)
 /// Offers again, once, every slot whose marker is older than [`FREED_SLOT_GRACE`] (its own step
 /// died or failed), and removes the markers of past slots. Offering is safe to repeat: a slot
 /// already offered (held) or booked is not offered twice. Returns (offered again, failed).
-async fn reoffer_freed(deps: &Deps, now: Timestamp) -> Result<(usize, usize), ApiError> {
+async fn reoffer_freed(deps: &Deps, now: Timestamp) -> (usize, usize) {
     let repo = deps.repo();
     let before = now.minus(FREED_SLOT_GRACE);
     let (mut offered, mut failed) = (0, 0);
     for shard in 0..portal_shared::keys::FREED_SLOT_SHARDS {
-        for freed in repo.freed_slots(shard, before).await? {
-            if freed.slot_start <= now {
-                repo.clear_freed(&freed).await?;
+        let markers = match repo.freed_slots(shard, before).await {
+            Ok(markers) => markers,
+            Err(error) => {
+                failed += 1;
+                tracing::warn!(shard, problem = error.slug(), "freed slots not read");
                 continue;
             }
+        };
+        for freed in markers {
             let span = tracing::info_span!("reoffer", provider = %freed.provider_id);
+            // A slot that has begun is offered to no one: its marker only goes.
+            let upcoming = freed.slot_start > now;
             let result = async {
-                try_offer(
-                    deps,
-                    freed.provider_id,
-                    freed.slot_start,
-                    &freed.visit_type,
-                    freed.skip,
-                )
-                .await?;
+                if upcoming {
+                    try_offer(
+                        deps,
+                        freed.provider_id,
+                        freed.slot_start,
+                        &freed.visit_type,
+                        freed.skip,
+                    )
+                    .await?;
+                }
                 repo.clear_freed(&freed).await
             }
             .instrument(span)
             .await;
             match result {
-                Ok(()) => offered += 1,
+                Ok(()) if upcoming => offered += 1,
+                Ok(()) => {}
                 Err(error) => {
                     failed += 1;
                     tracing::warn!(
@@ -259,7 +268,7 @@ async fn reoffer_freed(deps: &Deps, now: Timestamp) -> Result<(usize, usize), Ap
             }
         }
     }
-    Ok((offered, failed))
+    (offered, failed)
 }
 
 /// Whether `entry` may be offered the slot at `slot_start` of `visit_type` now: same visit
@@ -404,7 +413,7 @@ pub async fn sweep(deps: &Deps, now: Timestamp) -> Result<SweepReport, ApiError>
             }
         }
     }
-    let (reoffered, failed) = reoffer_freed(deps, now).await?;
+    let (reoffered, failed) = reoffer_freed(deps, now).await;
     report.freed_slots_reoffered = reoffered;
     report.failed += failed;
     Ok(report)

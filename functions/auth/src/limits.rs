@@ -1,10 +1,12 @@
 //! Attempt limits: counters in the app table (`keys::attempt_counter`), one item per purpose
 //! and subject (a keyed hash of the client's address or of an email), removed by TTL once idle.
 //!
-//! A window opens at the first attempt counted for a subject and lasts `window`; the next
-//! attempt after it ends opens a new one. Windows are not aligned to the clock, so a burst that
-//! straddles a clock boundary cannot get twice the limit, and a client told to wait is told
-//! exactly how long its own window has left.
+//! A window opens at the first attempt taken for a subject and lasts `window`; the first
+//! attempt after it ends opens the next. Windows are the subject's own, not the clock's: no
+//! counter resets at a quarter hour every client can time (and no test can straddle), and a
+//! client told to wait is told how long its own window has left. Like any fixed window, a
+//! client that times its tries around the end of its own window can get up to `2 × max - 1`
+//! in a short time; the limits are set low enough for that.
 //!
 //! An attempt takes a slot *before* it is tried (an atomic conditional ADD: at most `max` slots
 //! per window, however many requests arrive at once), and gives it back when it turns out not
@@ -141,6 +143,9 @@ enum Counter {
     Ended { window_start: i64 },
     /// Its window is open and full.
     Full { window_start: i64 },
+    /// Its window is open with room: a concurrent request opened it (or gave a slot back)
+    /// after this one's count was refused; counting again takes a slot in it.
+    Open,
 }
 
 impl Limiter<'_> {
@@ -157,8 +162,9 @@ impl Limiter<'_> {
             if let Some(window_start) = self.count_in_open_window(&key, limit, now).await? {
                 return Ok(Slot { key, window_start });
             }
-            match self.counter(&key, window, now).await? {
+            match self.counter(&key, limit, now).await? {
                 Counter::Full { window_start } => return Err(refusal(limit, window_start, now)),
+                Counter::Open => continue,
                 Counter::Ended { window_start } => {
                     if self.start_window(&key, window, window_start, now).await? {
                         return Ok(Slot {
@@ -172,9 +178,12 @@ impl Limiter<'_> {
             store::back_off(attempt).await;
         }
         // Still contended after every pass: so many requests for one subject at once that
-        // refusing this one is the safe answer.
-        let now = Timestamp::now().unix_seconds();
-        Err(refusal(limit, now, now))
+        // refusing this one is the safe answer; the contention ends in moments.
+        Err(ApiError::TooManyRequests {
+            limit: limit.max,
+            window_seconds: limit.window.as_secs(),
+            retry_after_seconds: 1,
+        })
     }
 
     /// Counts an attempt in the subject's open window (or opens the first one); `None` when
@@ -223,30 +232,37 @@ impl Limiter<'_> {
         }
     }
 
-    async fn counter(&self, key: &Key, window: i64, now: i64) -> Result<Counter, ApiError> {
+    /// Reads the subject's counter (consistently) after a count was refused, to tell why.
+    async fn counter(&self, key: &Key, limit: Limit, now: i64) -> Result<Counter, ApiError> {
         let output = self
             .dynamo
             .get_item()
             .table_name(self.table)
             .set_key(Some(key.attributes()))
             .consistent_read(true)
-            .projection_expression("#start")
+            .projection_expression("#start, #count")
             .expression_attribute_names("#start", WINDOW_START)
+            .expression_attribute_names("#count", ATTEMPTS)
             .send()
             .await
             .map_err(store::sdk_error)?;
-        let Some(window_start) = output
-            .item()
-            .and_then(|item| item.get(WINDOW_START))
-            .and_then(|value| value.as_n().ok())
-            .and_then(|n| n.parse::<i64>().ok())
-        else {
+        let number = |name: &str| {
+            output
+                .item()
+                .and_then(|item| item.get(name))
+                .and_then(|value| value.as_n().ok())
+                .and_then(|n| n.parse::<i64>().ok())
+        };
+        let Some(window_start) = number(WINDOW_START) else {
             return Ok(Counter::Gone);
         };
-        Ok(if window_start + window <= now {
+        let attempts = number(ATTEMPTS).unwrap_or(0);
+        Ok(if window_start + limit.window.as_secs() as i64 <= now {
             Counter::Ended { window_start }
-        } else {
+        } else if attempts >= i64::from(limit.max) {
             Counter::Full { window_start }
+        } else {
+            Counter::Open
         })
     }
 

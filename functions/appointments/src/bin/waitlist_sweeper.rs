@@ -25,11 +25,12 @@ async fn main() -> Result<(), Error> {
                 freed_slots_reoffered = report.freed_slots_reoffered,
                 "waitlist sweep"
             );
-            // Offers that could not be ended are left for the next run; a failed invocation
-            // makes them show in the function's Errors metric and alarm.
+            // Offers that could not be ended and freed slots that could not be offered are left
+            // for the next run; a failed invocation makes them show in the function's Errors
+            // metric and alarm.
             if report.failed > 0 {
                 return Err(Error::from(format!(
-                    "{} lapsed offers not ended",
+                    "{} lapsed offers or freed slots left for the next run",
                     report.failed
                 )));
             }
