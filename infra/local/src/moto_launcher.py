@@ -249,11 +249,110 @@ def speed_up_dynamodb():
     DynamoDBBackend.transact_write_items = transact_write_items
 
 
+FAULTS_PATH = "/_portal/faults/unprocessed-writes"
+
+
+class UnprocessedWrites:
+    """Writes a test asks BatchWriteItem to leave unprocessed, as DynamoDB does when a table is
+    short of capacity (moto itself always processes everything).
+
+    Per partition (`PK`): the first `allow` put or delete requests for items of it are written
+    as usual, every later one is returned in `UnprocessedItems` until the test clears the fault.
+    Other partitions are never touched, so tests running at the same time are not disturbed.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._allowed = {}
+
+    def set(self, partition, allow):
+        with self._lock:
+            self._allowed[partition] = allow
+
+    def clear(self, partition):
+        with self._lock:
+            self._allowed.pop(partition, None)
+
+    def split(self, request_items):
+        """(requests to write, requests to leave unprocessed), each as RequestItems."""
+        kept, held_back = {}, {}
+        with self._lock:
+            if not self._allowed:
+                return request_items, {}
+            for table, requests in request_items.items():
+                for request in requests:
+                    partition = self._partition_of(request)
+                    allowance = self._allowed.get(partition)
+                    if allowance is None or allowance > 0:
+                        if allowance is not None:
+                            self._allowed[partition] = allowance - 1
+                        kept.setdefault(table, []).append(request)
+                    else:
+                        held_back.setdefault(table, []).append(request)
+        return kept, held_back
+
+    @staticmethod
+    def _partition_of(request):
+        body = request.get("PutRequest", {}).get("Item") or request.get("DeleteRequest", {}).get("Key") or {}
+        return body.get("PK", {}).get("S")
+
+
+def add_unprocessed_writes(faults):
+    """Makes BatchWriteItem consult `faults` (see UnprocessedWrites)."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    batch_write_item = DynamoHandler.batch_write_item
+
+    def batch_write_item_with_faults(self):
+        kept, held_back = faults.split(self.body["RequestItems"])
+        if not held_back:
+            return batch_write_item(self)
+        self.body["RequestItems"] = kept
+        result = batch_write_item(self)
+        result.result["UnprocessedItems"] = held_back
+        return result
+
+    DynamoHandler.batch_write_item = batch_write_item_with_faults
+
+
+def with_fault_control(app, faults):
+    """Serves the test harness's requests to set and clear faults, beside moto:
+    PUT FAULTS_PATH with {"partition": "<PK>", "allow": <n>} sets one;
+    DELETE FAULTS_PATH?partition=<PK> clears it. Both answer 204."""
+    import json
+    from urllib.parse import parse_qs
+
+    def app_with_fault_control(environ, start_response):
+        if environ.get("PATH_INFO") != FAULTS_PATH:
+            return app(environ, start_response)
+        method = environ.get("REQUEST_METHOD")
+        try:
+            if method == "PUT":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                body = json.loads(environ["wsgi.input"].read(length))
+                faults.set(str(body["partition"]), int(body["allow"]))
+            elif method == "DELETE":
+                faults.clear(parse_qs(environ.get("QUERY_STRING", ""))["partition"][0])
+            else:
+                start_response("405 Method Not Allowed", [("Content-Length", "0")])
+                return [b""]
+        except (KeyError, ValueError, TypeError) as error:
+            message = f"bad fault request: {error}".encode()
+            start_response("400 Bad Request", [("Content-Length", str(len(message)))])
+            return [message]
+        start_response("204 No Content", [])
+        return [b""]
+
+    return app_with_fault_control
+
+
 def main():
     host, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
     add_revoke_token()
     speed_up_dynamodb()
+    faults = UnprocessedWrites()
+    add_unprocessed_writes(faults)
 
     # The parent decides when we stop: Ctrl-C in a terminal reaches the whole process group,
     # and the parent still needs moto while it shuts down gracefully.
@@ -273,6 +372,7 @@ def main():
         app = serialise(app)
     elif mode != "threaded":
         sys.exit(f"unknown mode {mode!r}")
+    app = with_fault_control(app, faults)
 
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

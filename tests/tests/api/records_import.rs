@@ -454,6 +454,46 @@ async fn a_large_bundle_is_written_in_batches_and_a_partial_import_completes_on_
     );
 }
 
+/// DynamoDB leaves writes unprocessed when the table is short of capacity: the import retries
+/// them with back-off, and when they stay unprocessed it answers 503 having written part of the
+/// bundle; the same request sent again completes it, without duplicates.
+#[tokio::test]
+async fn a_throttled_import_answers_503_and_the_same_request_again_completes_it() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let bundle = many_observations(&patient.family, 400);
+    let partition = format!("PATIENT#{}", patient.id);
+    app.leave_writes_unprocessed(&partition, 150).await;
+    let throttled = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    app.process_writes(&partition).await;
+    assert_problem(&throttled, 503, None);
+    assert!(throttled.header("retry-after").is_some(), "{throttled:#?}");
+    let written = lab_count(app, &patient).await;
+    assert!(
+        (1..400).contains(&written),
+        "part of the bundle was written: {written}"
+    );
+
+    let retried = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    assert_eq!(retried.status, 201, "{retried:#?}");
+    assert_eq!(retried.body["imported"]["Observation"], 400);
+    assert_eq!(lab_count(app, &patient).await, 400);
+    let series = app
+        .get(
+            &format!("/patients/{}/observations/2345-7/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(
+        series.body["series"][0]["points"].as_array().map(Vec::len),
+        Some(400)
+    );
+}
+
 #[tokio::test]
 async fn accents_and_case_in_the_bundles_name_are_the_same_patient() {
     let app = spawn_app().await;
