@@ -28,6 +28,7 @@ use crate::caller::UserSub;
 use crate::ids::{InvitationId, PatientId};
 use crate::keys::{self, Key};
 use crate::person::{DateOfBirth, Email, clean_text};
+use crate::profile_facts::{self, Fact, ProfileFacts};
 use crate::store::{self, Item, Transacted};
 use crate::timestamp::Timestamp;
 
@@ -302,13 +303,6 @@ pub enum Lost {
     Contention,
 }
 
-/// What the guardian and invitation checks read of the profile.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileFacts {
-    pub date_of_birth: DateOfBirth,
-}
-
 pub struct CareCircleStore<'a> {
     pub dynamo: &'a Client,
     pub table: &'a str,
@@ -350,32 +344,20 @@ impl CareCircleStore<'_> {
         &self,
         access: &PatientAccess,
     ) -> Result<Option<ProfileFacts>, ApiError> {
-        self.get(&keys::profile(access.patient()), Some("dateOfBirth"))
-            .await?
-            .map(store::from_item)
-            .transpose()
+        profile_facts::read(
+            self.dynamo,
+            self.table,
+            access.patient(),
+            &[Fact::DateOfBirth],
+        )
+        .await
     }
 
-    /// The name a caregiver knows the patient by: preferred name, else given and family name.
+    /// The name a caregiver knows the patient by ([`ProfileFacts::display_name`]).
     pub async fn patient_name(&self, access: &PatientAccess) -> Result<Option<String>, ApiError> {
-        let item = self
-            .get(
-                &keys::profile(access.patient()),
-                Some(crate::person::PROFILE_NAME_ATTRIBUTES),
-            )
-            .await?;
-        let Some(item) = item else { return Ok(None) };
-        let name: crate::person::ProfileName = store::from_item(item)?;
-        Ok(Some(match name.preferred_name {
-            Some(preferred) => {
-                format!("{} {}", preferred.as_str(), name.legal_name.family.as_str())
-            }
-            None => format!(
-                "{} {}",
-                name.legal_name.given.as_str(),
-                name.legal_name.family.as_str()
-            ),
-        }))
+        let facts =
+            profile_facts::read(self.dynamo, self.table, access.patient(), &[Fact::Name]).await?;
+        Ok(facts.and_then(|facts| facts.display_name()))
     }
 
     pub async fn member(

@@ -26,6 +26,7 @@ pub mod pagination;
 pub mod person;
 pub mod platform;
 pub mod practice;
+pub mod profile_facts;
 pub mod store;
 pub mod telemetry;
 pub mod text;

@@ -74,19 +74,6 @@ pub struct LegalName {
     pub family: Name,
 }
 
-/// The name attributes of a patient's profile item, as features other than the profile read
-/// them (projection [`PROFILE_NAME_ATTRIBUTES`]): a caregiver's list, the staff day view.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileName {
-    pub legal_name: LegalName,
-    #[serde(default)]
-    pub preferred_name: Option<Name>,
-}
-
-/// The projection that reads a [`ProfileName`] from a profile item.
-pub const PROFILE_NAME_ATTRIBUTES: &str = "legalName, preferredName";
-
 /// A date of birth: a real calendar date, not in the future, not before 1900.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct DateOfBirth(Date);
@@ -120,7 +107,8 @@ impl DateOfBirth {
         self.0
     }
 
-    fn render(&self) -> String {
+    /// `YYYY-MM-DD`, as stored and as FHIR writes a date.
+    pub fn to_iso(&self) -> String {
         format!(
             "{:04}-{:02}-{:02}",
             self.0.year(),
@@ -128,15 +116,11 @@ impl DateOfBirth {
             self.0.day()
         )
     }
-
-    fn as_str(&self) -> String {
-        self.render()
-    }
 }
 
 impl Serialize for DateOfBirth {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.as_str())
+        s.serialize_str(&self.to_iso())
     }
 }
 impl<'de> Deserialize<'de> for DateOfBirth {

@@ -11,7 +11,8 @@ use portal_shared::authz::PatientAccess;
 use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
 use portal_shared::keys::{self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, Key};
 use portal_shared::notification::{Notification, Recipient};
-use portal_shared::person::{LegalName, ProfileName};
+use portal_shared::person::LegalName;
+use portal_shared::profile_facts::{self, Fact, ProfileFacts};
 use portal_shared::store::{self, Item, number, string};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -235,7 +236,7 @@ pub struct VisitDetails {
 struct ProfileNames {
     patient_id: PatientId,
     #[serde(flatten)]
-    name: ProfileName,
+    facts: ProfileFacts,
 }
 
 #[derive(Deserialize)]
@@ -243,24 +244,6 @@ struct ProfileNames {
 struct AppointmentReason {
     appointment_id: AppointmentId,
     reason: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ReminderPreference {
-    #[serde(default)]
-    communication: Option<Communication>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Communication {
-    #[serde(default = "yes")]
-    appointment_reminders: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 pub struct Repo<'a> {
@@ -617,9 +600,9 @@ impl Repo<'_> {
                 (
                     *appointment,
                     VisitDetails {
-                        legal_name: profile.map(|p| p.name.legal_name.clone()),
+                        legal_name: profile.and_then(|p| p.facts.legal_name.clone()),
                         preferred_name: profile
-                            .and_then(|p| p.name.preferred_name.as_ref())
+                            .and_then(|p| p.facts.preferred_name.as_ref())
                             .map(|n| n.as_str().to_owned()),
                         reason: reasons.get(appointment).cloned(),
                     },
@@ -631,24 +614,9 @@ impl Repo<'_> {
     /// Whether the patient wants appointment reminders (the profile's
     /// `communication.appointmentReminders`; yes when the profile or the setting is missing).
     pub async fn wants_reminders(&self, patient: PatientId) -> Result<bool, ApiError> {
-        let item = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(keys::profile(patient).attributes()))
-            .projection_expression("#communication")
-            .expression_attribute_names("#communication", "communication")
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(store::sdk_error)?
-            .item;
-        Ok(match item {
-            None => true,
-            Some(item) => store::from_item::<ReminderPreference>(item)?
-                .communication
-                .is_none_or(|c| c.appointment_reminders),
-        })
+        let facts =
+            profile_facts::read(self.dynamo, self.table, patient, &[Fact::Communication]).await?;
+        Ok(facts.is_none_or(|facts| facts.wants_appointment_reminders()))
     }
 
     /// Where `appointment` is in the patient's by-start index: a page ending with it resumes

@@ -112,7 +112,7 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
         .profile_facts(lookup.patient_id)
         .await?
         .ok_or_else(unknown)?;
-    if facts.date_of_birth != request.date_of_birth {
+    if facts.date_of_birth != Some(request.date_of_birth) {
         // The patient's log shows that someone tried their code with a wrong date of birth.
         let event = AuditEvent::new(
             &anonymous()?,

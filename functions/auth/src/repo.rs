@@ -13,7 +13,7 @@ use portal_shared::authz::PatientAccess;
 use portal_shared::caller::UserSub;
 use portal_shared::ids::{ActivationCodeId, PatientId};
 use portal_shared::keys::{self, Key};
-use portal_shared::person::DateOfBirth;
+use portal_shared::profile_facts::{self, Fact, ProfileFacts};
 use portal_shared::store::{self, Item, Transacted};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -130,15 +130,6 @@ impl CodeView {
     }
 }
 
-/// What activation reads of the profile.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileFacts {
-    pub date_of_birth: DateOfBirth,
-    #[serde(default)]
-    pub portal_account: Option<PortalAccount>,
-}
-
 /// Why a status change did not happen.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Lost {
@@ -183,29 +174,30 @@ impl CodeStore<'_> {
         &self,
         access: &PatientAccess,
     ) -> Result<Option<Option<PortalAccount>>, ApiError> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Facts {
-            #[serde(default)]
-            portal_account: Option<PortalAccount>,
-        }
-        let item = self
-            .get(&keys::profile(access.patient()), Some("PK, portalAccount"))
-            .await?;
-        item.map(|item| store::from_item::<Facts>(item).map(|f| f.portal_account))
-            .transpose()
+        let facts = profile_facts::read(
+            self.dynamo,
+            self.table,
+            access.patient(),
+            &[Fact::PortalAccount],
+        )
+        .await?;
+        Ok(facts.map(|facts| facts.portal_account))
     }
 
-    /// The profile facts activation checks. Reached through a code, not a caller: the
-    /// activation's audit event is written before the account is created.
+    /// The profile facts activation checks (date of birth, portal account). Reached through a
+    /// code, not a caller: the activation's audit event is written before the account is
+    /// created.
     pub async fn profile_facts(
         &self,
         patient: PatientId,
     ) -> Result<Option<ProfileFacts>, ApiError> {
-        let item = self
-            .get(&keys::profile(patient), Some("dateOfBirth, portalAccount"))
-            .await?;
-        item.map(store::from_item).transpose()
+        profile_facts::read(
+            self.dynamo,
+            self.table,
+            patient,
+            &[Fact::DateOfBirth, Fact::PortalAccount],
+        )
+        .await
     }
 
     pub async fn code(

@@ -71,8 +71,11 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .profile_facts(&access)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let born = facts
+        .date_of_birth
+        .ok_or_else(|| ApiError::internal("a profile without a date of birth"))?;
     let now = Timestamp::now();
-    let last_day = last_day_as_minor(facts.date_of_birth, now).ok_or_else(|| {
+    let last_day = last_day_as_minor(born, now).ok_or_else(|| {
         ApiError::invalid(
             "patientId",
             "is not a minor: an adult patient invites their own caregivers",

@@ -9,6 +9,7 @@
 //! across pages, so references between pages resolve once the pages are put together.
 //! `_count` asks for smaller pages.
 
+use portal_shared::profile_facts::ProfileFacts;
 use std::collections::{BTreeMap, HashMap};
 
 use http::StatusCode;
@@ -93,7 +94,7 @@ impl PageBudget {
 /// reference to a record on another page still names that record's entry.
 pub fn bundle(
     patient_id: &str,
-    profile: Option<&Value>,
+    profile: Option<&ProfileFacts>,
     all: &[StoredRecord],
     page: &[StoredRecord],
     now: Timestamp,
@@ -102,23 +103,16 @@ pub fn bundle(
     let patient_url = uuid_of(&crate::model::short_hash(patient_id).repeat(2)[..32]);
     let mut patient = json!({"resourceType": "Patient", "id": patient_id});
     if let Some(profile) = profile {
-        if let Some(name) = profile.get("legalName") {
-            let given: Vec<Value> = name
-                .get("given")
-                .and_then(Value::as_str)
-                .map(|g| vec![json!(g)])
-                .unwrap_or_default();
-            patient["name"] = json!([{"family": name.get("family"), "given": given}]);
+        if let Some(name) = &profile.legal_name {
+            patient["name"] =
+                json!([{"family": name.family.as_str(), "given": [name.given.as_str()]}]);
         }
-        if let Some(born) = profile.get("dateOfBirth").and_then(Value::as_str) {
-            patient["birthDate"] = json!(born);
+        if let Some(born) = &profile.date_of_birth {
+            patient["birthDate"] = json!(born.to_iso());
         }
-        if let Some(sex) = profile.get("sex").and_then(Value::as_str) {
-            let gender = match sex {
-                "female" | "male" | "other" => sex,
-                _ => "unknown",
-            };
-            patient["gender"] = json!(gender);
+        if let Some(sex) = profile.sex {
+            // The profile's values are FHIR's AdministrativeGender codes.
+            patient["gender"] = serde_json::to_value(sex).map_err(ApiError::internal)?;
         }
     }
     let mut entries = vec![json!({"fullUrl": patient_url, "resource": patient})];

@@ -11,8 +11,8 @@ use portal_shared::ApiError;
 use portal_shared::authz::PatientAccess;
 use portal_shared::ids::{ImportId, RecordId};
 use portal_shared::keys;
+use portal_shared::profile_facts::{self, Fact, ProfileFacts};
 use portal_shared::store::{self, Item, string};
-use serde_json::Value;
 
 use crate::export::PageBudget;
 use crate::model::{Category, StoredRecord, merge_key};
@@ -347,28 +347,24 @@ impl Records<'_> {
         &self,
         access: &PatientAccess,
     ) -> Result<Option<(String, String)>, ApiError> {
-        let item = store::get_item(
+        let facts = profile_facts::read(
             self.dynamo,
             self.table,
-            &keys::profile(access.patient()),
-            Some("legalName, dateOfBirth"),
+            access.patient(),
+            &[Fact::Name, Fact::DateOfBirth],
         )
         .await?;
-        let Some(item) = item else {
-            return Ok(None);
-        };
-        let profile: Value = store::from_item(item)?;
-        let family = profile
-            .pointer("/legalName/family")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let born = profile
-            .get("dateOfBirth")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        Ok(Some((family, born)))
+        Ok(facts.map(|facts| {
+            let family = facts
+                .legal_name
+                .map(|name| name.family.as_str().to_owned())
+                .unwrap_or_default();
+            let born = facts
+                .date_of_birth
+                .map(|born| born.to_iso())
+                .unwrap_or_default();
+            (family, born)
+        }))
     }
 
     /// 404 unless the patient has a profile (a well-formed id of nobody names no record).
@@ -380,15 +376,14 @@ impl Records<'_> {
     }
 
     /// The profile as the export's Patient resource needs it.
-    pub async fn profile(&self, access: &PatientAccess) -> Result<Option<Value>, ApiError> {
-        let item = store::get_item(
+    pub async fn profile(&self, access: &PatientAccess) -> Result<Option<ProfileFacts>, ApiError> {
+        profile_facts::read(
             self.dynamo,
             self.table,
-            &keys::profile(access.patient()),
-            Some("legalName, dateOfBirth, sex"),
+            access.patient(),
+            &[Fact::Name, Fact::DateOfBirth, Fact::Sex],
         )
-        .await?;
-        item.map(store::from_item).transpose()
+        .await
     }
 }
 

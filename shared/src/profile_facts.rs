@@ -1,0 +1,150 @@
+//! What features other than the profile read of a patient's profile item. A reader names the
+//! facts it needs and gets only those (one consistent GetItem with a projection), typed as the
+//! profile function stores them, so no feature parses the profile item its own way.
+
+use aws_sdk_dynamodb::Client;
+use serde::Deserialize;
+
+use crate::account::PortalAccount;
+use crate::error::ApiError;
+use crate::ids::PatientId;
+use crate::keys;
+use crate::person::{DateOfBirth, LegalName, Name, Sex};
+use crate::store;
+
+/// One thing a feature may read of a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact {
+    /// Legal and preferred name.
+    Name,
+    DateOfBirth,
+    Sex,
+    /// The patient's communication preferences (appointment reminders).
+    Communication,
+    /// The portal account state (activation).
+    PortalAccount,
+}
+
+impl Fact {
+    fn attributes(self) -> &'static [&'static str] {
+        match self {
+            Fact::Name => &["legalName", "preferredName"],
+            Fact::DateOfBirth => &["dateOfBirth"],
+            Fact::Sex => &["sex"],
+            Fact::Communication => &["communication"],
+            Fact::PortalAccount => &["portalAccount"],
+        }
+    }
+}
+
+/// The facts read (each `None` when not asked for, or not on the profile).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileFacts {
+    #[serde(default)]
+    pub legal_name: Option<LegalName>,
+    #[serde(default)]
+    pub preferred_name: Option<Name>,
+    #[serde(default)]
+    pub date_of_birth: Option<DateOfBirth>,
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    #[serde(default)]
+    communication: Option<Communication>,
+    #[serde(default)]
+    pub portal_account: Option<PortalAccount>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Communication {
+    #[serde(default = "yes")]
+    appointment_reminders: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ProfileFacts {
+    /// Whether the patient wants appointment reminders: yes unless their preferences say no.
+    pub fn wants_appointment_reminders(&self) -> bool {
+        self.communication
+            .as_ref()
+            .is_none_or(|communication| communication.appointment_reminders)
+    }
+
+    /// The name a caregiver or the front desk knows the patient by: preferred name (else given
+    /// names) and family name.
+    pub fn display_name(&self) -> Option<String> {
+        let legal = self.legal_name.as_ref()?;
+        let first = self.preferred_name.as_ref().unwrap_or(&legal.given);
+        Some(format!("{} {}", first.as_str(), legal.family.as_str()))
+    }
+}
+
+/// Reads `facts` of the patient's profile; `None` when the patient has no profile (a
+/// well-formed id of nobody).
+pub async fn read(
+    dynamo: &Client,
+    table: &str,
+    patient: PatientId,
+    facts: &[Fact],
+) -> Result<Option<ProfileFacts>, ApiError> {
+    // The key is always projected, so a profile whose facts are all absent is still found.
+    let mut request = dynamo
+        .get_item()
+        .table_name(table)
+        .set_key(Some(keys::profile(patient).attributes()))
+        .consistent_read(true)
+        .expression_attribute_names("#pk", "PK");
+    let mut projection = vec!["#pk".to_owned()];
+    for (index, attribute) in facts.iter().flat_map(|fact| fact.attributes()).enumerate() {
+        let name = format!("#f{index}");
+        request = request.expression_attribute_names(&name, *attribute);
+        projection.push(name);
+    }
+    let item = request
+        .projection_expression(projection.join(", "))
+        .send()
+        .await
+        .map_err(store::sdk_error)?
+        .item;
+    item.map(store::from_item).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(json: serde_json::Value) -> ProfileFacts {
+        serde_json::from_value(json).expect("facts")
+    }
+
+    #[test]
+    fn reminders_are_wanted_unless_turned_off() {
+        assert!(facts(serde_json::json!({})).wants_appointment_reminders());
+        assert!(
+            facts(serde_json::json!({"communication": {"preferredChannel": "sms"}}))
+                .wants_appointment_reminders()
+        );
+        assert!(
+            !facts(serde_json::json!({"communication": {"appointmentReminders": false}}))
+                .wants_appointment_reminders()
+        );
+    }
+
+    #[test]
+    fn the_display_name_prefers_the_preferred_name() {
+        let legal = serde_json::json!({"given": "Ana Maria", "family": "Lopez"});
+        assert_eq!(
+            facts(serde_json::json!({"legalName": legal})).display_name(),
+            Some("Ana Maria Lopez".into())
+        );
+        assert_eq!(
+            facts(serde_json::json!({"legalName": legal, "preferredName": "Annie"})).display_name(),
+            Some("Annie Lopez".into())
+        );
+        assert_eq!(facts(serde_json::json!({})).display_name(), None);
+    }
+}
