@@ -73,6 +73,32 @@ fn check_notice(
     Ok(())
 }
 
+/// Patients and caregivers book online only slots at least the practice's self-booking notice
+/// ahead (so the practice can prepare and the patient can get there); sooner ones are the front
+/// desk's, which is why they are not listed to them either.
+fn check_booking_notice(
+    deps: &Deps,
+    access: &PatientAccess,
+    start: Timestamp,
+    now: Timestamp,
+) -> Result<(), ApiError> {
+    let self_service = matches!(
+        access.relationship(),
+        Relationship::Own | Relationship::Caregiver
+    );
+    let notice = deps.practice.self_booking_notice;
+    if self_service && start < now.plus(notice) {
+        return Err(ApiError::invalid(
+            "start",
+            format!(
+                "is sooner than visits can be booked online (at least {} minutes ahead); please call the practice",
+                notice.as_secs() / 60
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The visit's start must be a slot of the provider's published hours, in the future.
 async fn check_slot(
     deps: &Deps,
@@ -156,6 +182,7 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         ));
     }
     let now = Timestamp::now();
+    check_booking_notice(deps, &access, request.start, now)?;
     check_slot(deps, &provider, visit, request.start, now).await?;
     // The patient's reminder preference as it is now; a later change of the preference applies
     // from the next booking or move (see the runbook).
@@ -381,6 +408,7 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
         .provider(appointment.provider_id)
         .await?
         .ok_or_else(|| ApiError::invalid("start", "the provider no longer takes bookings"))?;
+    check_booking_notice(deps, &access, request.start, now)?;
     check_slot(deps, &provider, visit, request.start, now).await?;
     let old_units = schedule::units(appointment.start, visit.minutes);
     let old_start = appointment.start;

@@ -21,6 +21,9 @@ pub struct PracticeSettings {
     pub max_upcoming: usize,
     /// How long a waitlist offer holds a freed slot (`WAITLIST_OFFER_MINUTES`).
     pub offer_hold: Duration,
+    /// Patients and caregivers book (or move a visit to) slots at least this far ahead; sooner
+    /// slots are the front desk's (`SELF_BOOKING_NOTICE_MINUTES`).
+    pub self_booking_notice: Duration,
 }
 
 impl PracticeSettings {
@@ -54,6 +57,7 @@ impl PracticeSettings {
             50,
         ) as usize;
         let offer_minutes = whole("WAITLIST_OFFER_MINUTES", 15, 24 * 60);
+        let booking_notice_minutes = whole("SELF_BOOKING_NOTICE_MINUTES", 60, 7 * 24 * 60);
         match zone {
             Some(PracticeZone { zone, name }) if problems.is_empty() => Ok(PracticeSettings {
                 zone,
@@ -61,6 +65,7 @@ impl PracticeSettings {
                 cancellation_notice: Duration::from_secs(notice_hours * 3600),
                 max_upcoming,
                 offer_hold: Duration::from_secs(offer_minutes * 60),
+                self_booking_notice: Duration::from_secs(booking_notice_minutes * 60),
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -83,6 +88,7 @@ mod tests {
         let good = PracticeSettings::from_lookup(env("America/New_York", "3")).expect("valid");
         assert_eq!(good.max_upcoming, 3);
         assert_eq!(good.cancellation_notice, Duration::from_secs(24 * 3600));
+        assert_eq!(good.self_booking_notice, Duration::from_secs(3600));
         let bad = PracticeSettings::from_lookup(env("Mars/Olympus", "0")).expect_err("invalid");
         assert_eq!(bad.problems.len(), 2);
     }

@@ -339,7 +339,14 @@ pub async fn open_slots(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
         && let Some(stored) = repo.schedule(provider_id).await?
     {
         let published = Schedule::parse(&stored.doc)?;
-        let starts = published.slots(&deps.practice.zone, visit.minutes, from, to, now);
+        // Patients and caregivers see only what they may book online (the self-booking
+        // notice); staff see every future slot.
+        let not_before = if call.caller().is_staff() {
+            now
+        } else {
+            now.plus(deps.practice.self_booking_notice)
+        };
+        let starts = published.slots(&deps.practice.zone, visit.minutes, from, to, not_before);
         if let (Some(first), Some(last)) = (starts.first(), starts.last()) {
             let until = schedule::plus_minutes(*last, visit.minutes - SLOT_UNIT_MINUTES);
             let taken = repo.taken_units(provider_id, *first, until).await?;

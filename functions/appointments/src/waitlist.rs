@@ -300,7 +300,8 @@ async fn try_offer(
     let mut passed_over: Vec<AppointmentId> = skip.into_iter().collect();
     for attempt in 1..=OFFER_ATTEMPTS {
         let now = Timestamp::now();
-        if slot_start <= now {
+        // A slot sooner than patients may book online is the front desk's to fill.
+        if slot_start < now.plus(deps.practice.self_booking_notice) {
             return Ok(());
         }
         let waiting = repo.waitlist(provider).await?;

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::appointments_support::{
     around_the_clock, book, booking, hours_from_now, new_provider, new_provider_body, open_slots,
-    practice_zone, publish, slot_in, unscheduled_provider, upcoming,
+    practice_settings, practice_zone, publish, slot_in, unscheduled_provider, upcoming,
 };
 
 #[tokio::test]
@@ -686,4 +686,74 @@ async fn appointments_slots_follow_the_practice_clock_across_daylight_saving_cha
         assert_eq!(gap(starts[0], starts[1]), day_hours, "{change}: {starts:?}");
         assert_eq!(gap(starts[1], starts[2]), 24, "{change}: {starts:?}");
     }
+}
+
+#[tokio::test]
+async fn appointments_patients_book_online_only_the_practices_notice_ahead() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let provider = new_provider(app).await;
+    let notice = practice_settings(app).await.self_booking_notice;
+    let now = portal_shared::timestamp::Timestamp::now();
+    let earliest_online = now.plus(notice);
+    let to = earliest_online.plus(std::time::Duration::from_secs(2 * 3600));
+    let path = format!("/providers/{provider}/slots?visitType=follow-up&from={now}&to={to}");
+    let starts = |reply: &portal_tests::Reply| -> Vec<String> {
+        assert_eq!(reply.status, 200, "{reply:#?}");
+        reply.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|slot| slot["start"].as_str().expect("start").to_owned())
+            .collect()
+    };
+    // The front desk sees the slots sooner than the notice; the patient only those after it.
+    let staff_view = starts(&app.get(&path, &app.front_desk).await);
+    let patient_view = starts(&app.get(&path, &patient.actor).await);
+    let at = |raw: &str| portal_shared::timestamp::Timestamp::parse(raw).expect("an instant");
+    let soon = staff_view
+        .iter()
+        .find(|start| at(start) < earliest_online)
+        .expect("a slot sooner than the notice")
+        .clone();
+    assert!(!patient_view.contains(&soon), "{patient_view:?}");
+    assert!(
+        !patient_view.is_empty() && patient_view.iter().all(|s| at(s) >= earliest_online),
+        "{patient_view:?}"
+    );
+
+    // Booking it online is refused, naming the start; nothing is written. The front desk books it.
+    let refused = book(app, &patient.id, &patient.actor, &provider, &soon).await;
+    assert_problem(&refused, 422, Some("start"));
+    assert!(upcoming(app, &patient.id).await.is_empty());
+    let by_desk = book(app, &patient.id, &app.front_desk, &provider, &soon).await;
+    assert_eq!(by_desk.status, 201, "{by_desk:#?}");
+
+    // Moving a visit online to a slot that soon is refused too; the visit keeps its time.
+    let later = slot_in(app, &provider, 48).await;
+    let booked = book(app, &patient.id, &patient.actor, &provider, &later).await;
+    assert_eq!(booked.status, 201, "{booked:#?}");
+    let id = booked.body["appointmentId"].as_str().expect("id");
+    let sooner = staff_view
+        .iter()
+        .find(|start| at(start) < earliest_online && **start != soon)
+        .expect("a second slot sooner than the notice");
+    let moved = app
+        .send(
+            Method::POST,
+            &format!("/patients/{}/appointments/{id}/reschedule", patient.id),
+            Some(&patient.actor),
+            Some(json!({"start": sooner})),
+        )
+        .await;
+    assert_problem(&moved, 422, Some("start"));
+    let first_online = &patient_view[0];
+    let booked_online = book(app, &patient.id, &patient.actor, &provider, first_online).await;
+    assert_eq!(booked_online.status, 201, "{booked_online:#?}");
+    let starts_now: Vec<serde_json::Value> = upcoming(app, &patient.id)
+        .await
+        .iter()
+        .map(|visit| visit["start"].clone())
+        .collect();
+    assert!(starts_now.contains(&json!(later)), "{starts_now:?}");
 }
