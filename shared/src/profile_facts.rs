@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::Client;
 use serde::Deserialize;
 
-use crate::account::PortalAccount;
+use crate::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
 use crate::error::ApiError;
 use crate::ids::PatientId;
 use crate::keys;
@@ -32,7 +32,7 @@ impl Fact {
             Fact::DateOfBirth => &["dateOfBirth"],
             Fact::Sex => &["sex"],
             Fact::Communication => &["communication"],
-            Fact::PortalAccount => &["portalAccount"],
+            Fact::PortalAccount => &[PORTAL_ACCOUNT_ATTRIBUTE],
         }
     }
 }
@@ -99,9 +99,16 @@ pub async fn read(
         .consistent_read(true)
         .expression_attribute_names("#pk", "PK");
     let mut projection = vec!["#pk".to_owned()];
-    for (index, attribute) in facts.iter().flat_map(|fact| fact.attributes()).enumerate() {
+    let mut attributes: Vec<&str> = facts
+        .iter()
+        .flat_map(|fact| fact.attributes().iter().copied())
+        .collect();
+    // A fact named twice must not project its attribute twice (DynamoDB refuses that).
+    attributes.sort_unstable();
+    attributes.dedup();
+    for (index, attribute) in attributes.into_iter().enumerate() {
         let name = format!("#f{index}");
-        request = request.expression_attribute_names(&name, *attribute);
+        request = request.expression_attribute_names(&name, attribute);
         projection.push(name);
     }
     let item = request

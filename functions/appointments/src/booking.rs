@@ -73,6 +73,9 @@ fn check_notice(
     Ok(())
 }
 
+/// How long after the slot list a patient may still book its soonest slot.
+const CHOOSING_GRACE: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
 /// Patients and caregivers book online only slots at least the practice's self-booking notice
 /// ahead (so the practice can prepare and the patient can get there); sooner ones are the front
 /// desk's, which is why they are not listed to them either.
@@ -87,7 +90,8 @@ fn check_booking_notice(
         Relationship::Own | Relationship::Caregiver
     );
     let notice = deps.practice.self_booking_notice;
-    if self_service && start < now.plus(notice) {
+    // A slot listed to the patient stays bookable for the few minutes they take to choose it.
+    if self_service && start < now.plus(notice).minus(CHOOSING_GRACE) {
         return Err(ApiError::invalid(
             "start",
             format!(

@@ -8,6 +8,7 @@ use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::audit::Outcome as AuditOutcome;
 use portal_shared::authz::Action;
+use portal_shared::caller::Role;
 use portal_shared::etag::{Version, required_if_match};
 use portal_shared::http::{Call, json, json_with_headers};
 use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
@@ -339,9 +340,9 @@ pub async fn open_slots(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
         && let Some(stored) = repo.schedule(provider_id).await?
     {
         let published = Schedule::parse(&stored.doc)?;
-        // Patients and caregivers see only what they may book online (the self-booking
-        // notice); staff see every future slot.
-        let not_before = if call.caller().is_staff() {
+        // Patients, caregivers and staff who do not book see only what may be booked online
+        // (the self-booking notice); the front desk sees every future slot.
+        let not_before = if call.caller().has(Role::FrontDesk) {
             now
         } else {
             now.plus(deps.practice.self_booking_notice)

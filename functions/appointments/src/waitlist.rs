@@ -124,6 +124,12 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     if appointment.status != Status::Booked {
         return Err(ApiError::Conflict("This appointment was cancelled.".into()));
     }
+    if offer.start <= now {
+        // Only when the hold outlasts the slot's start (a practice's settings allow it).
+        return Err(ApiError::Conflict(
+            "The offered slot has already begun.".into(),
+        ));
+    }
     let visit = schedule::visit_type(&appointment.visit_type)
         .ok_or_else(|| ApiError::internal("stored visit type unknown"))?;
     let old_start = appointment.start;
