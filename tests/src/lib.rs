@@ -568,6 +568,26 @@ impl TestApp {
         self.put_app_item(item).await;
     }
 
+    /// The app table's item at `key` as it is stored (a consistent read), for state the API
+    /// does not show (slot units, markers).
+    pub async fn app_item(&self, key: keys::Key) -> Option<portal_shared::store::Item> {
+        self.background
+            .run(move |stack| async move {
+                let table = stack.table("AppTable").context("app table")?.to_owned();
+                Ok(stack
+                    .dynamodb()
+                    .get_item()
+                    .table_name(table)
+                    .set_key(Some(key.attributes()))
+                    .consistent_read(true)
+                    .send()
+                    .await?
+                    .item)
+            })
+            .await
+            .expect("reading an item of the app table")
+    }
+
     /// Writes `item` into the app table as it is, for state the API cannot make (a grant before
     /// the care circle exists, an appointment in the past).
     pub async fn put_app_item(&self, item: portal_shared::store::Item) {

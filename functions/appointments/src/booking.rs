@@ -53,6 +53,15 @@ pub fn busy() -> ApiError {
     )
 }
 
+/// Whether the patient or a caregiver acts for themselves online (the practice's notice
+/// periods apply), rather than staff.
+fn online(access: &PatientAccess) -> bool {
+    matches!(
+        access.relationship(),
+        Relationship::Own | Relationship::Caregiver
+    )
+}
+
 /// Patients and caregivers act online only up to the notice period before the visit; staff any
 /// time.
 fn check_notice(
@@ -61,11 +70,7 @@ fn check_notice(
     start: Timestamp,
     now: Timestamp,
 ) -> Result<(), ApiError> {
-    let self_service = matches!(
-        access.relationship(),
-        Relationship::Own | Relationship::Caregiver
-    );
-    if self_service && now.plus(deps.practice.cancellation_notice) > start {
+    if online(access) && now.plus(deps.practice.cancellation_notice) > start {
         return Err(ApiError::Forbidden(
             "This appointment is too close to change online; please call the practice.",
         ));
@@ -85,13 +90,9 @@ fn check_booking_notice(
     start: Timestamp,
     now: Timestamp,
 ) -> Result<(), ApiError> {
-    let self_service = matches!(
-        access.relationship(),
-        Relationship::Own | Relationship::Caregiver
-    );
     let notice = deps.practice.self_booking_notice;
     // A slot listed to the patient stays bookable for the few minutes they take to choose it.
-    if self_service && start < now.plus(notice).minus(CHOOSING_GRACE) {
+    if online(access) && start < now.plus(notice).minus(CHOOSING_GRACE) {
         return Err(ApiError::invalid(
             "start",
             format!(

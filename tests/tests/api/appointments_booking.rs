@@ -8,7 +8,8 @@ use serde_json::json;
 
 use crate::appointments_support::{
     around_the_clock, book, booking, hours_from_now, new_provider, new_provider_body, open_slots,
-    practice_settings, practice_zone, publish, slot_in, unscheduled_provider, upcoming,
+    practice_settings, practice_zone, publish, slot_in, slot_starts, unscheduled_provider,
+    upcoming,
 };
 
 #[tokio::test]
@@ -698,18 +699,9 @@ async fn appointments_patients_book_online_only_the_practices_notice_ahead() {
     let earliest_online = now.plus(notice);
     let to = earliest_online.plus(std::time::Duration::from_secs(2 * 3600));
     let path = format!("/providers/{provider}/slots?visitType=follow-up&from={now}&to={to}");
-    let starts = |reply: &portal_tests::Reply| -> Vec<String> {
-        assert_eq!(reply.status, 200, "{reply:#?}");
-        reply.body["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .map(|slot| slot["start"].as_str().expect("start").to_owned())
-            .collect()
-    };
     // The front desk sees the slots sooner than the notice; the patient only those after it.
-    let staff_view = starts(&app.get(&path, &app.front_desk).await);
-    let patient_view = starts(&app.get(&path, &patient.actor).await);
+    let staff_view = slot_starts(&app.get(&path, &app.front_desk).await);
+    let patient_view = slot_starts(&app.get(&path, &patient.actor).await);
     let at = |raw: &str| portal_shared::timestamp::Timestamp::parse(raw).expect("an instant");
     // Far enough from now for the front desk to book it after a slow request or two, and far
     // enough inside the notice that the minutes a patient may take to choose do not reach it.

@@ -94,6 +94,11 @@ pub async fn open_slots(
             &app.front_desk,
         )
         .await;
+    slot_starts(&reply)
+}
+
+/// The starts of the slots a `GET /providers/{providerId}/slots` answered.
+pub fn slot_starts(reply: &Reply) -> Vec<String> {
     assert_eq!(reply.status, 200, "open slots: {reply:#?}");
     reply.body["items"]
         .as_array()

@@ -154,24 +154,9 @@ async fn unit_holder(
         ProviderId::parse(provider).expect("provider"),
         Timestamp::parse(slot).expect("slot"),
     );
-    app.on_stack(move |stack| async move {
-        let table = stack.table("AppTable").expect("app table").to_owned();
-        let item = stack
-            .dynamodb()
-            .get_item()
-            .table_name(&table)
-            .set_key(Some(key.attributes()))
-            .consistent_read(true)
-            .send()
-            .await?
-            .item;
-        Ok(item.map(|item| {
-            let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
-            (text("appointmentId").unwrap_or_default(), text("holdUntil"))
-        }))
-    })
-    .await
-    .expect("reading the slot unit")
+    let item = app.app_item(key).await?;
+    let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+    Some((text("appointmentId").unwrap_or_default(), text("holdUntil")))
 }
 
 /// Whether the marker of a freed slot (its offer step not finished) is in the table.
@@ -180,20 +165,7 @@ async fn freed_marker(app: &TestApp, provider: &str, slot: &str) -> bool {
         ProviderId::parse(provider).expect("provider"),
         Timestamp::parse(slot).expect("slot"),
     );
-    app.on_stack(move |stack| async move {
-        let table = stack.table("AppTable").expect("app table").to_owned();
-        let output = stack
-            .dynamodb()
-            .get_item()
-            .table_name(&table)
-            .set_key(Some(key.attributes()))
-            .consistent_read(true)
-            .send()
-            .await?;
-        Ok(output.item.is_some())
-    })
-    .await
-    .expect("reading the freed slot's marker")
+    app.app_item(key).await.is_some()
 }
 
 /// The marker a freeing transaction writes, as if its function had died right after it, at
