@@ -91,28 +91,62 @@ pub fn plain_text(raw: &str, max_chars: usize, multi_line: bool) -> Result<Strin
 mod tests {
     use super::*;
 
+    /// What reorders or hides text: refused everywhere.
+    const SPOOFING: [char; 14] = [
+        '\u{202A}',
+        '\u{202B}',
+        '\u{202C}',
+        '\u{202D}',
+        '\u{202E}',
+        '\u{2066}',
+        '\u{2067}',
+        '\u{2068}',
+        '\u{2069}',
+        '\u{2060}',
+        '\u{2064}',
+        '\u{200B}',
+        '\u{FEFF}',
+        '\u{E0041}',
+    ];
+
     #[test]
-    fn one_line_values_refuse_what_multi_line_text_may_hold() {
-        for c in ['\n', '\t', '\u{2028}', '\u{200F}'] {
-            assert!(!allowed_on_one_line(c), "U+{:04X}", c as u32);
+    fn one_line_values_refuse_separators_bidi_marks_and_spoofing() {
+        let one_line_only = [
+            '\u{2028}', '\u{2029}', '\u{0085}', '\u{061C}', '\u{200E}', '\u{200F}', '\t', '\r',
+            '\n',
+        ];
+        for c in SPOOFING.into_iter().chain(one_line_only) {
+            let raw = format!("invoice{c}2024");
+            assert!(plain_text(&raw, 100, false).is_err(), "U+{:04X}", c as u32);
         }
-        for c in ['\n', '\t', '\u{200F}', '\u{200D}'] {
-            assert!(allowed_in_lines(c), "U+{:04X}", c as u32);
-        }
-        for c in [
-            '\u{202E}',
-            '\u{2066}',
-            '\u{200B}',
-            '\u{FEFF}',
-            '\u{E0041}',
-            '\u{0007}',
+        // Real writing stays possible: accents, right-to-left scripts, joiners, emoji.
+        for good in [
+            "Café bill",
+            "سؤال عن الفاتورة",
+            "می\u{200C}خواهم",
+            "Nurse \u{1F469}\u{200D}\u{2695}\u{FE0F}",
         ] {
-            assert!(
-                !allowed_on_one_line(c) && !allowed_in_lines(c),
-                "U+{:04X}",
-                c as u32
-            );
+            assert!(plain_text(good, 100, false).is_ok(), "{good:?} refused");
         }
-        assert!(allowed_on_one_line('é') && allowed_on_one_line('\u{200C}'));
+    }
+
+    #[test]
+    fn lines_keep_breaks_and_bidi_marks_and_refuse_spoofing_and_controls() {
+        for separator in ["\r\n", "\r", "\u{0085}", "\u{2028}", "\u{2029}"] {
+            let text = plain_text(&format!("one{separator}two"), 100, true).expect("valid");
+            assert_eq!(text, "one\ntwo", "{separator:?}");
+        }
+        for good in [
+            "a\tb",
+            "\u{05E9}\u{05DC}\u{05D5}\u{05DD} 10 mg\u{200F}",
+            "x\u{061C}y",
+            "a\u{200D}b",
+        ] {
+            assert!(plain_text(good, 100, true).is_ok(), "{good:?} refused");
+        }
+        for c in SPOOFING.into_iter().chain(['\u{7}', '\u{1B}']) {
+            let raw = format!("take 1{c}0 tablets");
+            assert!(plain_text(&raw, 100, true).is_err(), "U+{:04X}", c as u32);
+        }
     }
 }

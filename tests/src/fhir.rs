@@ -60,6 +60,17 @@ pub fn small_bundle(family: &str) -> Value {
 }
 
 impl TestApp {
+    /// `who` adds [`new_result`] to the patient's record (`POST /patients/{id}/results`).
+    pub async fn add_result(&self, patient_id: &str, who: &Actor) -> Reply {
+        self.send(
+            Method::POST,
+            &format!("/patients/{patient_id}/results"),
+            Some(who),
+            Some(new_result()),
+        )
+        .await
+    }
+
     /// `POST /patients/{id}/imports` with `bundle` as `application/fhir+json`; `query` is
     /// appended as is (`?source=...`).
     pub async fn import_bundle(

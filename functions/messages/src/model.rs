@@ -409,91 +409,22 @@ mod tests {
         assert!(!format!("{:?}", Subject::parse("secret").expect("valid")).contains("secret"));
     }
 
+    // Which characters plain text may hold is `portal_shared::text`'s to decide (and test);
+    // here, that subjects follow the one-line rule and bodies the multi-line one.
     #[test]
-    fn one_line_subjects_refuse_separators_bidi_controls_and_invisible_characters() {
-        for c in [
-            '\u{2028}',
-            '\u{2029}',
-            '\u{0085}',
-            '\u{061C}',
-            '\u{200E}',
-            '\u{200F}',
-            '\u{202A}',
-            '\u{202B}',
-            '\u{202C}',
-            '\u{202D}',
-            '\u{202E}',
-            '\u{2066}',
-            '\u{2067}',
-            '\u{2068}',
-            '\u{2069}',
-            '\u{2060}',
-            '\u{2061}',
-            '\u{2062}',
-            '\u{2063}',
-            '\u{2064}',
-            '\u{200B}',
-            '\u{FEFF}',
-            '\u{E0041}',
-            '\t',
-            '\r',
-        ] {
-            let raw = format!("invoice{c}2024");
-            assert!(Subject::parse(&raw).is_err(), "U+{:04X} accepted", c as u32);
-        }
-        // Real writing stays possible: accents, right-to-left scripts, joiners, emoji.
-        for good in [
-            "Café bill",
-            "سؤال عن الفاتورة",
-            "می\u{200C}خواهم",
-            "Nurse \u{1F469}\u{200D}\u{2695}\u{FE0F}",
-        ] {
-            assert!(Subject::parse(good).is_ok(), "{good:?} refused");
+    fn subjects_are_one_line_plain_text() {
+        assert!(Subject::parse("Café bill").is_ok());
+        for raw in ["two\nlines", "rtl\u{200F}mark", "invoice\u{202E}2024"] {
+            assert!(Subject::parse(raw).is_err(), "{raw:?} accepted");
         }
     }
 
     #[test]
-    fn message_bodies_keep_line_breaks_and_refuse_spoofing() {
-        // Every line break becomes `\n`.
-        for separator in ["\r\n", "\r", "\u{0085}", "\u{2028}", "\u{2029}"] {
-            let text = MessageText::parse(&format!("one{separator}two")).expect("valid");
-            assert_eq!(text.as_str(), "one\ntwo", "{separator:?}");
-        }
-        assert!(MessageText::parse("a\tb").is_ok());
-        // Marks that right-to-left writing uses, and joiners, are kept.
-        for good in [
-            "\u{05E9}\u{05DC}\u{05D5}\u{05DD} 10 mg\u{200F}",
-            "x\u{061C}y",
-            "a\u{200D}b",
-        ] {
-            assert!(MessageText::parse(good).is_ok(), "{good:?} refused");
-        }
-        // What reorders or hides text is refused.
-        for c in [
-            '\u{202A}',
-            '\u{202B}',
-            '\u{202C}',
-            '\u{202D}',
-            '\u{202E}',
-            '\u{2066}',
-            '\u{2067}',
-            '\u{2068}',
-            '\u{2069}',
-            '\u{2060}',
-            '\u{2064}',
-            '\u{200B}',
-            '\u{FEFF}',
-            '\u{E0041}',
-            '\u{7}',
-            '\u{1B}',
-        ] {
-            let raw = format!("take 1{c}0 tablets");
-            assert!(
-                MessageText::parse(&raw).is_err(),
-                "U+{:04X} accepted",
-                c as u32
-            );
-        }
+    fn message_bodies_are_multi_line_plain_text() {
+        let text = MessageText::parse("one\r\ntwo\u{2028}three").expect("valid");
+        assert_eq!(text.as_str(), "one\ntwo\nthree");
+        assert!(MessageText::parse("10 mg\u{200F}").is_ok());
+        assert!(MessageText::parse("take 1\u{202E}0 tablets").is_err());
     }
 
     #[test]

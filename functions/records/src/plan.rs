@@ -455,22 +455,8 @@ mod tests {
             {"resource": {"resourceType": "Claim", "id": "x"}},
         ]);
         let now = Timestamp::now();
-        let first = plan(
-            &bundle(entries.clone()),
-            PatientId::generate(),
-            None,
-            PatientCheck::NoPatientInBundle,
-            ImportId::generate(),
-            now,
-        );
-        let again = plan(
-            &bundle(entries),
-            PatientId::generate(),
-            None,
-            PatientCheck::NoPatientInBundle,
-            ImportId::generate(),
-            now,
-        );
+        let first = plan_at(&bundle(entries.clone()), now);
+        let again = plan_at(&bundle(entries), now);
         assert_eq!(first.records.len(), 1);
         assert_eq!(first.records[0].record_id, again.records[0].record_id);
         assert_eq!(first.records[0].source.name, "Clinic");
@@ -485,15 +471,19 @@ mod tests {
     }
 
     fn planned(entries: Value) -> Vec<StoredRecord> {
+        plan_at(&bundle(entries), Timestamp::now()).records
+    }
+
+    /// The plan of a bundle without a Patient, no source named by the uploader.
+    fn plan_at(bundle: &Bundle, now: Timestamp) -> Plan {
         plan(
-            &bundle(entries),
+            bundle,
             PatientId::generate(),
             None,
             PatientCheck::NoPatientInBundle,
             ImportId::generate(),
-            Timestamp::now(),
+            now,
         )
-        .records
     }
 
     fn flu_shot(id: &str, when: &str) -> Value {
@@ -621,7 +611,7 @@ mod tests {
 
     #[test]
     fn a_documents_binary_content_is_kept_in_its_attachment() {
-        let records_and_report = plan(
+        let records_and_report = plan_at(
             &bundle(json!([
                 {"resource": {"resourceType": "Organization", "name": "Clinic"}},
                 {"resource": {"resourceType": "DocumentReference", "id": "d", "status": "current",
@@ -632,10 +622,6 @@ mod tests {
                 {"resource": {"resourceType": "Binary", "id": "lone", "contentType": "application/pdf",
                   "data": "JVBERi0="}},
             ])),
-            PatientId::generate(),
-            None,
-            PatientCheck::NoPatientInBundle,
-            ImportId::generate(),
             Timestamp::now(),
         );
         let document: Value =
@@ -689,14 +675,7 @@ mod tests {
               "code": {"coding": [{"system": "http://loinc.org", "code": "8480-6"}]},
               "effectiveDateTime": "2025-02-10", "valueQuantity": {"value": 135.0, "unit": "mm[Hg]"}}},
         ]);
-        let planned = plan(
-            &bundle(entries),
-            PatientId::generate(),
-            None,
-            PatientCheck::NoPatientInBundle,
-            ImportId::generate(),
-            Timestamp::now(),
-        );
+        let planned = plan_at(&bundle(entries), Timestamp::now());
         let panel = planned
             .records
             .iter()

@@ -121,30 +121,23 @@ pub async fn seed_schedule(
         ids.push(id);
     }
     if let (Some(patient), Some(provider)) = (patient2, ids.first()) {
-        let tomorrow = time::OffsetDateTime::now_utc() + time::Duration::days(1);
-        let from = tomorrow
-            .format(&time::format_description::well_known::Rfc3339)
-            .context("formatting a time")?;
+        let tomorrow = portal_shared::timestamp::Timestamp::now()
+            .plus(std::time::Duration::from_secs(24 * 3600))
+            .to_string();
         let slots = call(
             http.get(format!("{api}/providers/{provider}/slots"))
-                .query(&[("visitType", "follow-up"), ("from", from.as_str())]),
+                .query(&[("visitType", "follow-up"), ("from", tomorrow.as_str())]),
             front_desk,
             "finding a demo slot",
         )
         .await?;
         if let Some(start) = slots.pointer("/items/0/start").and_then(Value::as_str) {
-            call(
-                http.post(format!("{api}/patients/{patient}/appointments"))
-                    .json(&json!({
-                        "providerId": provider,
-                        "visitType": "follow-up",
-                        "start": start,
-                        "reason": "Blood pressure review",
-                    })),
-                front_desk,
-                "booking the demo appointment",
-            )
-            .await?;
+            let visit = DemoVisit {
+                provider,
+                start,
+                reason: "Blood pressure review",
+            };
+            book_follow_up(http, api, front_desk, patient, visit).await?;
         }
         // The day view opens on today: a visit later today, while the practice is open, gives
         // it something to show (outside hours it shows tomorrow's with `?date=`).
@@ -197,18 +190,41 @@ async fn book_later_today(
             })
         });
     if let Some(start) = later_today {
-        call(
-            http.post(format!("{api}/patients/{patient}/appointments"))
-                .json(&json!({
-                    "providerId": provider,
-                    "visitType": "follow-up",
-                    "start": start,
-                    "reason": "Medication review",
-                })),
-            front_desk,
-            "booking the demo visit for today",
-        )
-        .await?;
+        let visit = DemoVisit {
+            provider,
+            start,
+            reason: "Medication review",
+        };
+        book_follow_up(http, api, front_desk, patient, visit).await?;
     }
+    Ok(())
+}
+
+/// A follow-up the front desk books for a demo patient.
+struct DemoVisit<'a> {
+    provider: &'a str,
+    start: &'a str,
+    reason: &'a str,
+}
+
+async fn book_follow_up(
+    http: &reqwest::Client,
+    api: &str,
+    front_desk: &str,
+    patient: &str,
+    visit: DemoVisit<'_>,
+) -> Result<()> {
+    call(
+        http.post(format!("{api}/patients/{patient}/appointments"))
+            .json(&json!({
+                "providerId": visit.provider,
+                "visitType": "follow-up",
+                "start": visit.start,
+                "reason": visit.reason,
+            })),
+        front_desk,
+        "booking a demo visit",
+    )
+    .await?;
     Ok(())
 }

@@ -8,8 +8,8 @@ use serde_json::json;
 
 use crate::appointments_support::{
     around_the_clock, book, booking, hours_from_now, new_provider, new_provider_body, open_slots,
-    practice_settings, practice_zone, publish, slot_in, slot_starts, unscheduled_provider,
-    upcoming,
+    practice_settings, practice_zone, publish, reschedule, slot_in, slot_starts,
+    unscheduled_provider, upcoming,
 };
 
 #[tokio::test]
@@ -732,14 +732,7 @@ async fn appointments_patients_book_online_only_the_practices_notice_ahead() {
     let booked = book(app, &patient.id, &patient.actor, &provider, &later).await;
     assert_eq!(booked.status, 201, "{booked:#?}");
     let id = booked.body["appointmentId"].as_str().expect("id");
-    let moved = app
-        .send(
-            Method::POST,
-            &format!("/patients/{}/appointments/{id}/reschedule", patient.id),
-            Some(&patient.actor),
-            Some(json!({"start": soon})),
-        )
-        .await;
+    let moved = reschedule(app, &patient.id, id, &patient.actor, &soon).await;
     assert_problem(&moved, 422, Some("start"));
     let first_online = &patient_view[0];
     let booked_online = book(app, &patient.id, &patient.actor, &provider, first_online).await;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::appointments_support::{
     book, booked, check_in_body, hours_from_now, new_provider, open_slots, reminders_due,
-    seed_past_appointment, slot_in, upcoming,
+    reschedule, seed_past_appointment, slot_in, upcoming,
 };
 
 async fn act(
@@ -210,16 +210,7 @@ async fn appointments_reschedule_moves_atomically_or_not_at_all() {
         .await;
     assert_eq!(booked_forty.status, 201, "{booked_forty:#?}");
     let forty_id = booked_forty.body["appointmentId"].as_str().expect("id");
-    let overlap = act(
-        app,
-        &format!(
-            "/patients/{}/appointments/{forty_id}/reschedule",
-            patient.id
-        ),
-        Some(&app.front_desk),
-        Some(json!({"start": forty[1]})),
-    )
-    .await;
+    let overlap = reschedule(app, &patient.id, forty_id, &app.front_desk, &forty[1]).await;
     assert_eq!(overlap.status, 200, "{overlap:#?}");
     let twenty = open_slots(app, &provider, "follow-up", hours_from_now(119), 4).await;
     assert!(twenty.contains(&forty[0]), "its first unit is free again");
@@ -533,13 +524,7 @@ async fn appointments_reminders_are_due_a_day_before_and_follow_changes() {
         assert!(!reminder.contains_key(field), "{field} in {reminder:?}");
     }
     let later = slot_in(app, &provider, 72).await;
-    let moved = act(
-        app,
-        &format!("/patients/{}/appointments/{id}/reschedule", patient.id),
-        Some(&patient.actor),
-        Some(json!({"start": later})),
-    )
-    .await;
+    let moved = reschedule(app, &patient.id, &id, &patient.actor, &later).await;
     assert_eq!(moved.status, 200, "{moved:#?}");
     assert!(
         crate::appointments_support::reminders_due(app, &start, &id)
@@ -717,13 +702,7 @@ async fn appointments_no_reminder_for_patients_who_turned_them_off() {
     let (provider, id, start) = booked(app, &patient.id, 48).await;
     assert!(reminders_due(app, &start, &id).await.is_empty());
     let later = slot_in(app, &provider, 72).await;
-    let moved = act(
-        app,
-        &format!("/patients/{}/appointments/{id}/reschedule", patient.id),
-        Some(&patient.actor),
-        Some(json!({"start": later})),
-    )
-    .await;
+    let moved = reschedule(app, &patient.id, &id, &patient.actor, &later).await;
     assert_eq!(moved.status, 200, "{moved:#?}");
     assert!(reminders_due(app, &later, &id).await.is_empty());
     // Turned back on: the next move writes one again.
@@ -734,13 +713,7 @@ async fn appointments_no_reminder_for_patients_who_turned_them_off() {
     )
     .await;
     let again = slot_in(app, &provider, 80).await;
-    let moved = act(
-        app,
-        &format!("/patients/{}/appointments/{id}/reschedule", patient.id),
-        Some(&patient.actor),
-        Some(json!({"start": again})),
-    )
-    .await;
+    let moved = reschedule(app, &patient.id, &id, &patient.actor, &again).await;
     assert_eq!(moved.status, 200, "{moved:#?}");
     assert_eq!(reminders_due(app, &again, &id).await.len(), 1);
 }

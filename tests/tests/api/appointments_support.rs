@@ -142,6 +142,24 @@ pub async fn book(
     .await
 }
 
+/// `who` moves the patient's appointment to `start`
+/// (`POST /patients/{patientId}/appointments/{appointmentId}/reschedule`).
+pub async fn reschedule(
+    app: &TestApp,
+    patient_id: &str,
+    appointment: &str,
+    who: &Actor,
+    start: &str,
+) -> Reply {
+    app.send(
+        Method::POST,
+        &format!("/patients/{patient_id}/appointments/{appointment}/reschedule"),
+        Some(who),
+        Some(serde_json::json!({"start": start})),
+    )
+    .await
+}
+
 /// A follow-up booked by the front desk for the patient, `hours` from now with a provider of
 /// its own: (provider, appointment id, start).
 pub async fn booked(app: &TestApp, patient_id: &str, hours: u64) -> (String, String, String) {

@@ -712,14 +712,15 @@ async fn about_names_one_of_the_patients_own_records_or_appointments() {
     let carer = app.new_staff("carer-about", &["caregivers"]).await;
     app.grant(&patient.id, &carer, &[Scope::Messages], GrantState::Active)
         .await;
-    let refused = app
-        .send(
+    let carer_starts_about_the_record = || {
+        app.send(
             Method::POST,
             &path,
             Some(&carer),
             Some(about("record", &record)),
         )
-        .await;
+    };
+    let refused = carer_starts_about_the_record().await;
     assert_problem(&refused, 422, Some("about"));
     let events = app.audit_events(&patient.id).await;
     assert!(
@@ -735,14 +736,7 @@ async fn about_names_one_of_the_patients_own_records_or_appointments() {
         GrantState::Active,
     )
     .await;
-    let started = app
-        .send(
-            Method::POST,
-            &path,
-            Some(&carer),
-            Some(about("record", &record)),
-        )
-        .await;
+    let started = carer_starts_about_the_record().await;
     assert_eq!(started.status, 201, "{started:#?}");
     let list = app.get(&path, &patient.actor).await;
     assert_eq!(

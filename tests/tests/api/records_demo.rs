@@ -4,8 +4,7 @@
 
 use portal_local::identity::{self, DEMO_PASSWORD};
 use portal_local::seed::seed_demo;
-use portal_tests::fhir::new_result;
-use portal_tests::{Actor, Method, spawn_app};
+use portal_tests::{Actor, spawn_app};
 use serde_json::Value;
 
 const SOURCES: [&str; 3] = [
@@ -85,14 +84,7 @@ async fn the_demo_patients_see_one_record_from_three_sources() {
 
     // A result the practice's clinician adds is the practice's: no fourth source.
     let before = names_and_counts(&app.get("/patients/me/sources", ana).await.body);
-    let added = app
-        .send(
-            Method::POST,
-            &format!("/patients/{patient1}/results"),
-            Some(clinician),
-            Some(new_result()),
-        )
-        .await;
+    let added = app.add_result(&patient1, clinician).await;
     assert_eq!(added.status, 201, "{added:#?}");
     assert_eq!(added.body["source"]["name"], "Maple Street Family Practice");
     let after = names_and_counts(&app.get("/patients/me/sources", ana).await.body);

@@ -14,14 +14,7 @@ fn results(patient: &str) -> String {
 async fn a_clinicians_result_is_in_the_patients_record_at_once() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let reply = app
-        .send(
-            Method::POST,
-            &results(&patient.id),
-            Some(&app.clinician),
-            Some(new_result()),
-        )
-        .await;
+    let reply = app.add_result(&patient.id, &app.clinician).await;
     assert_eq!(reply.status, 201, "{reply:#?}");
     let id = reply.body["recordId"]
         .as_str()
@@ -227,13 +220,8 @@ async fn a_clinicians_note_is_a_document_and_the_export_stays_valid() {
         )
         .await;
     assert_problem(&refused, 422, Some("code"));
-    app.send(
-        Method::POST,
-        &results(&patient.id),
-        Some(&app.clinician),
-        Some(new_result()),
-    )
-    .await;
+    let added = app.add_result(&patient.id, &app.clinician).await;
+    assert_eq!(added.status, 201, "{added:#?}");
     let exported = crate::records_export::export_and_check(app, &patient).await;
     let types: Vec<&str> = exported["entry"]
         .as_array()
@@ -255,14 +243,7 @@ async fn the_practices_results_join_its_imported_records_as_one_source() {
         .await;
     assert_eq!(reply.status, 201, "{reply:#?}");
     let imported_source = reply.body["sources"][0]["sourceId"].clone();
-    let added = app
-        .send(
-            Method::POST,
-            &results(&patient.id),
-            Some(&app.clinician),
-            Some(new_result()),
-        )
-        .await;
+    let added = app.add_result(&patient.id, &app.clinician).await;
     assert_eq!(added.status, 201, "{added:#?}");
     assert_eq!(added.body["source"]["sourceId"], imported_source);
     let sources = app
