@@ -275,14 +275,66 @@ pub fn cause_chain(error: &dyn StdError) -> String {
 }
 
 impl From<serde_dynamo::Error> for ApiError {
+    /// A stored item that does not fit its type. serde quotes the offending value ("invalid
+    /// type: string \"Ana Lopez\", expected ..."), and stored values are PHI: the cause that
+    /// reaches the log keeps only what names the schema.
     fn from(error: serde_dynamo::Error) -> Self {
-        ApiError::internal(error)
+        ApiError::internal(format!(
+            "a stored item does not fit its type: {}",
+            without_values(&error.to_string())
+        ))
     }
+}
+
+/// serde's message without the values it quotes: messages about fields name only fields (kept
+/// whole); any other keeps its kind ("invalid type", "invalid value", "unknown variant").
+fn without_values(message: &str) -> String {
+    let about_fields = ["missing field", "unknown field", "duplicate field"];
+    if about_fields.iter().any(|kind| message.starts_with(kind)) {
+        return message.to_owned();
+    }
+    let kind = message
+        .split([':', '`', '"', '\''])
+        .next()
+        .unwrap_or_default()
+        .trim();
+    format!("{kind} (the value is not logged)")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_values_never_reach_the_cause_of_a_decoding_error() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Named {
+            name: u32,
+        }
+        let item = std::collections::HashMap::from([(
+            "name".to_owned(),
+            aws_sdk_dynamodb::types::AttributeValue::S("Ana Lopez".into()),
+        )]);
+        let error: ApiError = serde_dynamo::from_item::<_, Named>(item)
+            .expect_err("a string is not a number")
+            .into();
+        let logged = crate::error::cause_chain(&error);
+        assert!(!logged.contains("Ana"), "{logged}");
+        assert!(logged.contains("the value is not logged"), "{logged}");
+        assert_eq!(
+            without_values(r#"invalid type: string "Ana Lopez", expected u32"#),
+            "invalid type (the value is not logged)"
+        );
+        assert_eq!(
+            without_values("unknown variant `intersex`, expected one of `female`, `male`"),
+            "unknown variant (the value is not logged)"
+        );
+        let missing: ApiError = serde_dynamo::from_item::<_, Named>(crate::store::Item::new())
+            .expect_err("no name")
+            .into();
+        assert!(crate::error::cause_chain(&missing).contains("missing field `name`"));
+    }
 
     fn body_json(response: &Response<Body>) -> serde_json::Value {
         match response.body() {

@@ -31,24 +31,10 @@ macro_rules! parsed_string {
     };
 }
 
-/// Trimmed, non-empty text on one line of at most `max_chars` characters: no control
-/// characters, line separators or invisible characters that reorder or hide text
-/// ([`crate::text::allowed_on_one_line`]).
+/// Trimmed, non-empty text on one line of at most `max_chars` characters
+/// ([`crate::text::plain_text`]'s one-line rule), the message naming it as `what`.
 pub fn clean_text(raw: &str, max_chars: usize, what: &str) -> Result<String, String> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(format!("{what} must not be empty"));
-    }
-    if text.chars().count() > max_chars {
-        return Err(format!("{what} must be at most {max_chars} characters"));
-    }
-    if !text.chars().all(crate::text::allowed_on_one_line) {
-        return Err(format!(
-            "{what} must be plain text on one line: no control characters, line separators or \
-             invisible characters that reorder or hide text"
-        ));
-    }
-    Ok(text.to_owned())
+    crate::text::plain_text(raw, max_chars, false).map_err(|message| format!("{what} {message}"))
 }
 
 /// One name (given names, family name, a preferred name): 1–100 characters of text.

@@ -122,29 +122,21 @@ fn already_decided() -> ApiError {
     ApiError::Conflict("This change request has already been decided.".into())
 }
 
-/// A rejection must say why (the patient sees it); an approval may add a note.
+/// A rejection must say why (the patient sees it); an approval may add a note. Plain text
+/// with line breaks ([`portal_shared::text::plain_text`]).
 fn checked_reason(decision: &Decision) -> Result<Option<String>, ApiError> {
     let reason = decision
         .reason
         .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| portal_shared::text::plain_text(r, MAX_REASON_CHARS, true))
+        .transpose()
+        .map_err(|message| ApiError::invalid("reason", message))?;
     match (decision.decision, reason) {
         (Verdict::Reject, None) => Err(ApiError::invalid(
             "reason",
             "is required when rejecting: the patient sees it",
         )),
-        (_, Some(text)) if text.chars().count() > MAX_REASON_CHARS => Err(ApiError::invalid(
-            "reason",
-            format!("must be at most {MAX_REASON_CHARS} characters"),
-        )),
-        (_, Some(text)) if !text.chars().all(portal_shared::text::allowed_in_lines) => {
-            Err(ApiError::invalid(
-                "reason",
-                "must be plain text: no control characters other than line breaks and tabs, \
-                 and no invisible characters that reorder or hide text",
-            ))
-        }
-        (_, reason) => Ok(reason.map(str::to_owned)),
+        (_, reason) => Ok(reason),
     }
 }

@@ -177,12 +177,9 @@ fn filter_of(call: &Call) -> Result<ListFilter, ApiError> {
     })
 }
 
-/// The attribute a list cursor carries besides the index key: the filters it was issued for
-/// (sealed with the key, so a client cannot change it). A cursor resumes only the same query:
-/// another category's start key lies outside the query's key condition (DynamoDB refuses it),
-/// and another source or date would skip or repeat records.
-const CURSOR_FILTERS: &str = "~filters";
-
+/// The filters a list cursor is sealed with (its scope): a cursor resumes only the same query.
+/// Another category's start key lies outside the query's key condition (DynamoDB refuses it),
+/// and another source or date would skip or repeat records; such a cursor is 422 `cursor`.
 fn filters_sealed(filter: &ListFilter) -> String {
     format!(
         "category={}&source={}&since={}",
@@ -200,22 +197,11 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         .patient(call, patient, Action::ReadRecords, "records")
         .await?;
     let filter = filter_of(call)?;
-    let mut page = PageRequest::from_call(
+    let page = PageRequest::from_call(
         call,
-        format!("records:{patient}"),
+        format!("records:{patient}:{}", filters_sealed(&filter)),
         &deps.platform.cursor_key,
     )?;
-    let filters = filters_sealed(&filter);
-    if let Some(start) = page.start_after.as_mut() {
-        let issued_for = start.remove(CURSOR_FILTERS);
-        if issued_for.as_ref().and_then(|v| v.as_s().ok()) != Some(&filters) {
-            return Err(ApiError::invalid(
-                "cursor",
-                "was issued for other filters (category, source or since): repeat the \
-                 filters of the request that returned it, or start without a cursor",
-            ));
-        }
-    }
     let records = Records {
         dynamo: &deps.platform.dynamo,
         table: &deps.platform.app_table,
@@ -249,14 +235,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     }
     groups.truncate(wanted);
     let next = if more {
-        groups.last().map(|(_, _, key)| {
-            let mut key = key.clone();
-            key.insert(
-                CURSOR_FILTERS.to_owned(),
-                portal_shared::store::string(filters.clone()),
-            );
-            key
-        })
+        groups.last().map(|(_, _, key)| key.clone())
     } else {
         None
     };

@@ -91,20 +91,81 @@ fn only_the_auth_routes_are_public() {
     assert_eq!(public, expected);
 }
 
-/// The Cognito actions a function's IAM policies allow: the `- cognito-idp:...` lines of its
-/// resource block in the raw template (the emulator enforces no IAM, and CloudFormation's
-/// short tags keep the template from being read as plain YAML).
-fn cognito_actions(function: &str) -> BTreeSet<String> {
+/// The lines of a resource's block in the raw template (CloudFormation's short tags keep the
+/// template from being read as plain YAML).
+fn resource_lines(resource: &str) -> Vec<String> {
     let text = std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template");
-    let header = format!("  {function}:");
+    let header = format!("  {resource}:");
     text.lines()
         .skip_while(|line| *line != header)
         .skip(1)
         .take_while(|line| line.is_empty() || line.starts_with("   "))
-        .filter_map(|line| line.trim().strip_prefix("- "))
-        .filter(|item| item.starts_with("cognito-idp:"))
         .map(str::to_owned)
         .collect()
+}
+
+/// The actions of one service (`cognito-idp:`, `dynamodb:`) a function's IAM policies allow:
+/// the `- <service>:...` lines of its resource block (the emulator enforces no IAM).
+fn allowed_actions(function: &str, service: &str) -> BTreeSet<String> {
+    resource_lines(function)
+        .iter()
+        .filter_map(|line| line.trim().strip_prefix("- "))
+        .filter(|item| item.starts_with(service))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn cognito_actions(function: &str) -> BTreeSet<String> {
+    allowed_actions(function, "cognito-idp:")
+}
+
+/// The batch operations a function crate calls itself must be in the policy of the function
+/// built from it (the emulator enforces no IAM: a missing action fails only when deployed).
+/// The shared crate's operations (GetItem, Query, Put/Update/DeleteItem, transactions) are
+/// granted to every function that writes, and checked by use.
+#[test]
+fn every_batch_operation_a_function_calls_is_in_its_policy() {
+    let template =
+        std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template");
+    let mut checked = 0;
+    let mut resource = String::new();
+    for line in template.lines() {
+        if let Some(name) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':'))
+            && !name.starts_with(' ')
+        {
+            resource = name.to_owned();
+        }
+        let Some(binary) = line.trim().strip_prefix("Binary: ") else {
+            continue;
+        };
+        let source = workspace_root().join("functions").join(binary).join("src");
+        if !source.is_dir() {
+            continue; // a second binary of a crate (the waitlist sweeper) calls what its code calls
+        }
+        let code: String = std::fs::read_dir(&source)
+            .expect("source folder")
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().extension().is_some_and(|e| e == "rs"))
+            .map(|entry| std::fs::read_to_string(entry.path()).expect("source"))
+            .collect();
+        let allowed = allowed_actions(&resource, "dynamodb:");
+        for (call, action) in [
+            (".batch_get_item()", "dynamodb:BatchGetItem"),
+            (".batch_write_item()", "dynamodb:BatchWriteItem"),
+        ] {
+            if code.contains(call) {
+                assert!(
+                    allowed.contains(action),
+                    "{resource} calls {call} without {action}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 2,
+        "the records import and the day view batch: {checked}"
+    );
 }
 
 /// Taking roles away, disabling accounts and signing people out belong to the staff function
