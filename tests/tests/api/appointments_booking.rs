@@ -650,10 +650,10 @@ async fn appointments_slots_follow_the_practice_clock_across_daylight_saving_cha
     assert_eq!(published.status, 200, "{published:#?}");
     // The eve, the day and the morrow of each change, computed from today (never a fixed year).
     for (change, day_hours) in [("spring-forward", 23), ("fall-back", 25)] {
-        let Some(day) = next_day_lasting(&zone, day_hours) else {
-            // A zone without daylight saving: nothing to cross.
-            return;
-        };
+        // The test stack's practice zone (America/New_York) changes its clocks twice a year.
+        let day = next_day_lasting(&zone, day_hours).unwrap_or_else(|| {
+            panic!("no {change} day in {zone:?}: the test needs a zone with one")
+        });
         let eve = day.yesterday().expect("eve");
         let from = eve.to_zoned(zone.clone()).expect("midnight").timestamp();
         let to = from + jiff::SignedDuration::from_hours(72);
@@ -719,9 +719,26 @@ async fn appointments_patients_book_online_only_the_practices_notice_ahead() {
         "{patient_view:?}"
     );
 
-    // Booking it online is refused, naming the start; nothing is written. The front desk books it.
+    // Staff who do not book see what patients see.
+    let clinician_view = slot_starts(&app.get(&path, &app.clinician).await);
+    assert!(!clinician_view.contains(&soon), "{clinician_view:?}");
+
+    // Booking it online is refused, naming the start, for the patient and for a caregiver;
+    // nothing is written. The front desk books it.
     let refused = book(app, &patient.id, &patient.actor, &provider, &soon).await;
     assert_problem(&refused, 422, Some("start"));
+    let carer = app.new_staff("carer-notice", &["caregivers"]).await;
+    app.grant(
+        &patient.id,
+        &carer,
+        &[Scope::Appointments],
+        GrantState::Active,
+    )
+    .await;
+    let carer_view = slot_starts(&app.get(&path, &carer).await);
+    assert!(!carer_view.contains(&soon), "{carer_view:?}");
+    let by_carer = book(app, &patient.id, &carer, &provider, &soon).await;
+    assert_problem(&by_carer, 422, Some("start"));
     assert!(upcoming(app, &patient.id).await.is_empty());
     let by_desk = book(app, &patient.id, &app.front_desk, &provider, &soon).await;
     assert_eq!(by_desk.status, 201, "{by_desk:#?}");

@@ -258,6 +258,20 @@ async fn appointments_closed_dates_and_blocks_take_their_slots_away() {
     let refused = publish(app, &provider, bad, "\"2\"").await;
     assert_problem(&refused, 422, Some("closedDates[0]"));
     assert_problem(&refused, 422, Some("blocks[0].end"));
+    assert_schedule_version(app, &provider, "\"2\"").await;
+}
+
+/// The schedule's `ETag` is still `etag`: a refused publication wrote nothing.
+async fn assert_schedule_version(app: &portal_tests::TestApp, provider: &str, etag: &str) {
+    let schedule = app
+        .get(&format!("/providers/{provider}/schedule"), &app.front_desk)
+        .await;
+    assert_eq!(schedule.status, 200, "{schedule:#?}");
+    assert_eq!(
+        schedule.header("etag").as_deref(),
+        Some(etag),
+        "{schedule:#?}"
+    );
 }
 
 #[tokio::test]
@@ -316,4 +330,5 @@ async fn appointments_a_date_with_hours_of_its_own_replaces_the_weekly_hours() {
     let refused = publish(app, &provider, bad, "\"1\"").await;
     assert_problem(&refused, 422, Some("dateHours[0].date"));
     assert_problem(&refused, 422, Some("dateHours[1].hours[0].start"));
+    assert_schedule_version(app, &provider, "\"1\"").await;
 }

@@ -509,6 +509,89 @@ async fn appointments_a_freed_slot_whose_offer_never_ran_is_offered_by_the_sweep
     assert_eq!(offer_notifications(app, &ana_appointment).await.len(), 1);
 }
 
+/// A slot freed sooner than patients may book online is the front desk's to fill: nobody on the
+/// waitlist is offered it, it stays open, and its freed-slot marker goes.
+#[tokio::test]
+async fn appointments_a_slot_freed_inside_the_booking_notice_is_left_to_the_front_desk() {
+    let app = spawn_app().await;
+    let provider = crate::appointments_support::new_provider(app).await;
+    let (ana, ana_appointment, _) = waiting_patient(app, &provider, 120).await;
+    let ana_path = waitlist_path(&ana.id, &ana_appointment);
+    assert_eq!(post(app, &ana_path, Some(&ana.actor)).await.status, 201);
+
+    // The front desk books a visit half an hour away for someone, then cancels it.
+    let soon = crate::appointments_support::open_slots(
+        app,
+        &provider,
+        "follow-up",
+        Timestamp::now().plus(std::time::Duration::from_secs(20 * 60)),
+        1,
+    )
+    .await
+    .into_iter()
+    .next()
+    .expect("a slot within the hour");
+    let other = app.new_patient().await;
+    let booked = book(app, &other.id, &app.front_desk, &provider, &soon).await;
+    assert_eq!(booked.status, 201, "{booked:#?}");
+    let id = booked.body["appointmentId"].as_str().expect("id");
+    let cancelled = post(
+        app,
+        &format!("/patients/{}/appointments/{id}/cancel", other.id),
+        Some(&app.front_desk),
+    )
+    .await;
+    assert_eq!(cancelled.status, 200, "{cancelled:#?}");
+
+    assert!(app.get(&ana_path, &ana.actor).await.body["offer"].is_null());
+    assert!(offer_notifications(app, &ana_appointment).await.is_empty());
+    assert!(unit_holder(app, &provider, &soon).await.is_none(), "open");
+    assert!(!freed_marker(app, &provider, &soon).await);
+}
+
+/// An offer can be held past its slot's start only if a practice holds offers longer than its
+/// booking notice; such an offer cannot be accepted, and the appointment stays where it was.
+#[tokio::test]
+async fn appointments_an_offer_whose_slot_has_begun_cannot_be_accepted() {
+    let app = spawn_app().await;
+    let o = offered_to_ana(app).await;
+    let entry = keys::waitlist_entry(
+        ProviderId::parse(&o.provider).expect("provider"),
+        Timestamp::parse(&o.ana_requested).expect("requested"),
+        AppointmentId::parse(&o.ana_appointment).expect("appointment"),
+    );
+    app.on_stack(move |stack| async move {
+        let table = stack.table("AppTable").expect("app table").to_owned();
+        stack
+            .dynamodb()
+            .update_item()
+            .table_name(&table)
+            .set_key(Some(entry.attributes()))
+            .update_expression("SET #offer.#start = :begun")
+            .expression_attribute_names("#offer", "offer")
+            .expression_attribute_names("#start", "start")
+            .expression_attribute_values(
+                ":begun",
+                AttributeValue::S("2020-01-01T00:00:00.000Z".into()),
+            )
+            .send()
+            .await?;
+        Ok(())
+    })
+    .await
+    .expect("moving the offered slot into the past");
+    let ana_path = waitlist_path(&o.ana.id, &o.ana_appointment);
+    let accepted = post(app, &format!("{ana_path}/accept"), Some(&o.ana.actor)).await;
+    assert_problem(&accepted, 409, None);
+    let visit = app
+        .get(
+            &format!("/patients/{}/appointments/{}", o.ana.id, o.ana_appointment),
+            &o.ana.actor,
+        )
+        .await;
+    assert_eq!(visit.body["start"], o.ana_start.as_str(), "{visit:#?}");
+}
+
 #[tokio::test]
 async fn appointments_the_sweeper_passes_a_lapsed_offer_to_the_next_patient_waiting() {
     let app = spawn_app().await;

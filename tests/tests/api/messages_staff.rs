@@ -317,7 +317,14 @@ async fn response_targets_are_the_practices_stack_parameter() {
     let targets = response_targets(app).await;
     let counts = app.get("/staff/inbox/counts", &app.clinician).await;
     assert_eq!(counts.status, 200, "{counts:#?}");
-    for entry in counts.body["categories"].as_array().expect("categories") {
+    let categories = counts.body["categories"].as_array().expect("categories");
+    // A clinician's dashboard: the clinical categories.
+    let names: Vec<&str> = categories
+        .iter()
+        .filter_map(|entry| entry["category"].as_str())
+        .collect();
+    assert_eq!(names, ["medical-question", "prescription"], "{counts:#?}");
+    for entry in categories {
         let category =
             Category::parse(entry["category"].as_str().expect("category")).expect("a category");
         assert_eq!(
