@@ -24,6 +24,18 @@ use crate::timestamp::Timestamp;
 pub const ACTIVATE_ACCOUNT: &str = "account.activate";
 pub const ACCEPT_CARE_INVITATION: &str = "care-circle.accept";
 
+/// The audit resource of one health record (`records/<recordId>`), as every feature that
+/// reaches one names it in the patient's access log (`id` as given: a refused malformed id is
+/// logged as it was asked for).
+pub fn record_resource(id: impl std::fmt::Display) -> String {
+    format!("records/{id}")
+}
+
+/// The audit resource of one appointment (`appointments/<appointmentId>`).
+pub fn appointment_resource(id: impl std::fmt::Display) -> String {
+    format!("appointments/{id}")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {

@@ -210,12 +210,16 @@ pub fn conversation_activity_sort(
 /// category cannot become a hot partition; readers query every shard and merge.
 pub const INBOX_SHARDS: u32 = 4;
 
+/// The shard (0 to `shards` − 1) of an id: the sum of its bytes, so it is fixed for the id's
+/// life and spreads ULIDs evenly. Every sharded partition uses it.
+fn shard_of(id: &str, shards: u32) -> u32 {
+    id.bytes().map(u32::from).sum::<u32>() % shards
+}
+
 /// The shard of a conversation: fixed for its life (derived from its id), so a state change
 /// moves it between partitions of the same shard number only.
 pub fn inbox_shard(conversation: ConversationId) -> u32 {
-    let text = conversation.to_string();
-    let sum: u32 = text.bytes().map(u32::from).sum();
-    sum % INBOX_SHARDS
+    shard_of(&conversation.to_string(), INBOX_SHARDS)
 }
 
 /// GSI1 partition of one shard of a category's inbox in one state (`open`: the patient waits
@@ -253,7 +257,7 @@ pub fn notification_partition(shard: u32) -> String {
 /// An outbox record for the email/SMS sender, which reads each shard oldest first (every
 /// feature's notifications: `portal_shared::notification`).
 pub fn notification(at: Timestamp, notification: NotificationId) -> Key {
-    let shard = notification.to_string().bytes().map(u32::from).sum::<u32>() % NOTIFICATION_SHARDS;
+    let shard = shard_of(&notification.to_string(), NOTIFICATION_SHARDS);
     Key::new(
         notification_partition(shard),
         format!("{at}#{notification}"),
@@ -410,7 +414,7 @@ pub const FREED_SLOT_SHARDS: u32 = 4;
 
 /// One freed slot's marker: `FREED_SLOTS#<shard>` / `<provider>#<slotStart>`.
 pub fn freed_slot(provider: ProviderId, slot_start: Timestamp) -> Key {
-    let shard = provider.to_string().bytes().map(u32::from).sum::<u32>() % FREED_SLOT_SHARDS;
+    let shard = shard_of(&provider.to_string(), FREED_SLOT_SHARDS);
     Key::new(
         freed_slots_partition(shard),
         format!("{provider}#{slot_start}"),
@@ -428,7 +432,7 @@ pub const OFFER_EXPIRY_SHARDS: u32 = 4;
 
 /// The shard of an appointment's offers: fixed for its life (derived from its id).
 pub fn offer_expiry_shard(appointment: AppointmentId) -> u32 {
-    appointment.to_string().bytes().map(u32::from).sum::<u32>() % OFFER_EXPIRY_SHARDS
+    shard_of(&appointment.to_string(), OFFER_EXPIRY_SHARDS)
 }
 
 /// GSI2 partition of one shard of the live waitlist offers (sparse: an entry is in it only

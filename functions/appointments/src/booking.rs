@@ -307,7 +307,12 @@ pub async fn load(
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, action, &format!("appointments/{raw}"))
+        .patient(
+            call,
+            patient,
+            action,
+            &portal_shared::audit::appointment_resource(&raw),
+        )
         .await?;
     let id = AppointmentId::parse(&raw).ok_or(ApiError::NotFound)?;
     let appointment = deps

@@ -145,7 +145,7 @@ pub async fn day(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
         .map(|unit| {
             (
                 unit.patient_id,
-                format!("appointments/{}", unit.appointment_id),
+                portal_shared::audit::appointment_resource(unit.appointment_id),
             )
         })
         .collect();

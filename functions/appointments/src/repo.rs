@@ -472,15 +472,13 @@ impl Repo<'_> {
         local_date: &str,
         provider: Option<(ProviderId, Timestamp, Timestamp)>,
     ) -> Result<Vec<SlotUnit>, ApiError> {
-        let mut found: Vec<SlotUnit> = Vec::new();
-        let mut start_after = None;
-        loop {
+        let mut found: Vec<SlotUnit> = store::query_all(|start_after| {
             let query = self
                 .dynamo
                 .query()
                 .table_name(self.table)
                 .set_exclusive_start_key(start_after);
-            let query = match provider {
+            match provider {
                 None => query
                     .index_name(GSI1)
                     .key_condition_expression("GSI1PK = :pk")
@@ -500,16 +498,9 @@ impl Repo<'_> {
                         .expression_attribute_names("#head", "head")
                         .expression_attribute_values(":head", AttributeValue::Bool(true))
                 }
-            };
-            let output = query.send().await.map_err(store::sdk_error)?;
-            for item in output.items.unwrap_or_default() {
-                found.push(store::from_item(item)?);
             }
-            match output.last_evaluated_key {
-                Some(last) => start_after = Some(last),
-                None => break,
-            }
-        }
+        })
+        .await?;
         if let Some((_, from, to)) = provider {
             found.retain(|unit| unit.start >= from && unit.start < to);
         }
@@ -589,7 +580,7 @@ impl Repo<'_> {
                             "the day's details could not all be read".into(),
                         ));
                     }
-                    store::back_off(attempt).await;
+                    store::back_off_for_capacity(attempt).await;
                 }
             }
         }

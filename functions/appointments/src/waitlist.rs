@@ -200,25 +200,27 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
 /// transaction (which wrote the marker) succeeded: should the offer fail, the marker stays and
 /// the sweeper offers the slot again ([`reoffer_freed`]).
 pub async fn offer_freed(deps: &Deps, freed: &FreedSlot) {
-    let offered = try_offer(
-        deps,
-        freed.provider_id,
-        freed.slot_start,
-        &freed.visit_type,
-        freed.skip,
-    )
-    .await;
-    let result = match offered {
-        Ok(()) => deps.repo().clear_freed(freed).await,
-        Err(error) => Err(error),
-    };
-    if let Err(error) = result {
+    if let Err(error) = offer_and_clear(deps, freed).await {
         tracing::warn!(
             provider = %freed.provider_id,
             problem = error.slug(),
             "waitlist offer not made; the sweeper tries again"
         );
     }
+}
+
+/// Offers the freed slot to the first patient it suits, then removes its marker (only once
+/// the offer step has run to its end, so a failure leaves the marker for the sweeper).
+async fn offer_and_clear(deps: &Deps, freed: &FreedSlot) -> Result<(), ApiError> {
+    try_offer(
+        deps,
+        freed.provider_id,
+        freed.slot_start,
+        &freed.visit_type,
+        freed.skip,
+    )
+    .await?;
+    deps.repo().clear_freed(freed).await
 }
 
 /// How long a freed slot's own offer step may take before the sweeper takes it over: longer
@@ -245,21 +247,11 @@ async fn reoffer_freed(deps: &Deps, now: Timestamp) -> (usize, usize) {
             let span = tracing::info_span!("reoffer", provider = %freed.provider_id);
             // A slot that has begun is offered to no one: its marker only goes.
             let upcoming = freed.slot_start > now;
-            let result = async {
-                if upcoming {
-                    try_offer(
-                        deps,
-                        freed.provider_id,
-                        freed.slot_start,
-                        &freed.visit_type,
-                        freed.skip,
-                    )
-                    .await?;
-                }
+            let result = if upcoming {
+                offer_and_clear(deps, &freed).instrument(span).await
+            } else {
                 repo.clear_freed(&freed).await
-            }
-            .instrument(span)
-            .await;
+            };
             match result {
                 Ok(()) if upcoming => offered += 1,
                 Ok(()) => {}
@@ -450,7 +442,7 @@ pub async fn lapse(
 ) -> Result<bool, ApiError> {
     let repo = deps.repo();
     // The index is eventually consistent and a retry must see the latest: read the entry itself.
-    for _attempt in 0..3 {
+    for attempt in 1..=3 {
         let Some(entry) = repo.entry_at(provider, requested_at, appointment).await? else {
             return Ok(false);
         };
@@ -501,7 +493,7 @@ pub async fn lapse(
             Transacted::ConditionsFailed(failed) if failed.contains(&0) => return Ok(false),
             // A unit was booked between the read and the write, or a race: read again.
             Transacted::ConditionsFailed(_) => continue,
-            Transacted::Contention => back_off(1).await,
+            Transacted::Contention => back_off(attempt).await,
         }
     }
     Err(ApiError::Conflict(

@@ -135,6 +135,15 @@ pub struct Limiter<'a> {
 const ATTEMPTS: &str = "attempts";
 const WINDOW_START: &str = "windowStart";
 
+/// A subject's counter as stored (`keys::attempt_counter`).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredCounter {
+    #[serde(default)]
+    attempts: i64,
+    window_start: i64,
+}
+
 /// What a subject's counter says when a slot could not be taken in its open window.
 enum Counter {
     /// Removed meanwhile (TTL): counting again starts a window.
@@ -219,13 +228,9 @@ impl Limiter<'_> {
             .await;
         match result {
             Ok(output) => {
-                let window_start = output
-                    .attributes()
-                    .and_then(|item| item.get(WINDOW_START))
-                    .and_then(|value| value.as_n().ok())
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(now);
-                Ok(Some(window_start))
+                let stored: StoredCounter =
+                    store::from_item(output.attributes.unwrap_or_default())?;
+                Ok(Some(stored.window_start))
             }
             Err(error) if store::is_condition_failure(&error) => Ok(None),
             Err(error) => Err(store::sdk_error(error)),
@@ -234,32 +239,20 @@ impl Limiter<'_> {
 
     /// Reads the subject's counter (consistently) after a count was refused, to tell why.
     async fn counter(&self, key: &Key, limit: Limit, now: i64) -> Result<Counter, ApiError> {
-        let output = self
-            .dynamo
-            .get_item()
-            .table_name(self.table)
-            .set_key(Some(key.attributes()))
-            .consistent_read(true)
-            .projection_expression("#start, #count")
-            .expression_attribute_names("#start", WINDOW_START)
-            .expression_attribute_names("#count", ATTEMPTS)
-            .send()
-            .await
-            .map_err(store::sdk_error)?;
-        let number = |name: &str| {
-            output
-                .item()
-                .and_then(|item| item.get(name))
-                .and_then(|value| value.as_n().ok())
-                .and_then(|n| n.parse::<i64>().ok())
-        };
-        let Some(window_start) = number(WINDOW_START) else {
+        let item = store::get_item(
+            self.dynamo,
+            self.table,
+            key,
+            Some(&format!("{WINDOW_START}, {ATTEMPTS}")),
+        )
+        .await?;
+        let Some(stored) = item.map(store::from_item::<StoredCounter>).transpose()? else {
             return Ok(Counter::Gone);
         };
-        let attempts = number(ATTEMPTS).unwrap_or(0);
+        let window_start = stored.window_start;
         Ok(if window_start + limit.window.as_secs() as i64 <= now {
             Counter::Ended { window_start }
-        } else if attempts >= i64::from(limit.max) {
+        } else if stored.attempts >= i64::from(limit.max) {
             Counter::Full { window_start }
         } else {
             Counter::Open

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use portal_shared::caller::{Role, UserSub};
+use portal_shared::authz::Action;
+use portal_shared::caller::{Caller, Role, UserSub};
 use portal_shared::ids::{AppointmentId, ConversationId, PatientId, RecordId};
 use portal_shared::timestamp::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -48,6 +49,11 @@ impl Category {
             Category::Appointment | Category::Billing => Role::FrontDesk,
             Category::PortalHelp => Role::ResponseTeam,
         }
+    }
+
+    /// Whether `caller` is in the team that works this category's inbox.
+    pub fn worked_by(self, caller: &Caller) -> bool {
+        caller.has(self.team())
     }
 
     /// Business days to a first answer unless `RESPONSE_TARGET_BUSINESS_DAYS` says otherwise.
@@ -192,6 +198,32 @@ impl<'de> Deserialize<'de> for ReferenceId {
 pub enum ReferenceTarget {
     Record(RecordId),
     Appointment(AppointmentId),
+}
+
+impl ReferenceTarget {
+    /// What it names, in the plural (`records`, `appointments`), for messages.
+    pub fn kind_plural(&self) -> &'static str {
+        match self {
+            ReferenceTarget::Record(_) => "records",
+            ReferenceTarget::Appointment(_) => "appointments",
+        }
+    }
+
+    /// The action that reads it (a caregiver needs its scope to point at it).
+    pub fn read_action(&self) -> Action {
+        match self {
+            ReferenceTarget::Record(_) => Action::ReadRecords,
+            ReferenceTarget::Appointment(_) => Action::ReadAppointments,
+        }
+    }
+
+    /// Its resource in the patient's access log.
+    pub fn audit_resource(&self) -> String {
+        match self {
+            ReferenceTarget::Record(id) => portal_shared::audit::record_resource(id),
+            ReferenceTarget::Appointment(id) => portal_shared::audit::appointment_resource(id),
+        }
+    }
 }
 
 impl TryFrom<Reference> for ReferenceTarget {

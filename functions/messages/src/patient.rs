@@ -54,9 +54,12 @@ fn author(call: &Call, access: &PatientAccess, category: Category) -> (Author, b
             false,
         ),
         Relationship::Staff(role) => {
-            let team = category.team();
-            let works_category = caller.has(team);
-            let role = if works_category { team } else { role };
+            let works_category = category.worked_by(caller);
+            let role = if works_category {
+                category.team()
+            } else {
+                role
+            };
             let author = Author::Staff {
                 sub: caller.sub.clone(),
                 name: caller.display_name.clone(),
@@ -84,22 +87,16 @@ async fn check_about(
     about: &ReferenceTarget,
 ) -> Result<(), ApiError> {
     let refused = || {
-        let kind = match about {
-            ReferenceTarget::Record(_) => "records",
-            ReferenceTarget::Appointment(_) => "appointments",
-        };
         ApiError::invalid(
             "about",
-            format!("must name one of the patient's {kind} that you may see"),
+            format!(
+                "must name one of the patient's {} that you may see",
+                about.kind_plural()
+            ),
         )
     };
     if access.relationship() == Relationship::Caregiver {
-        let (action, resource) = match about {
-            ReferenceTarget::Record(id) => (Action::ReadRecords, format!("records/{id}")),
-            ReferenceTarget::Appointment(id) => {
-                (Action::ReadAppointments, format!("appointments/{id}"))
-            }
-        };
+        let (action, resource) = (about.read_action(), about.audit_resource());
         let authorizer = deps.platform.authorizer();
         match authorizer
             .patient(call, access.patient(), action, &resource)

@@ -270,7 +270,7 @@ pub async fn detail(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             call,
             patient,
             Action::ReadRecords,
-            &format!("records/{raw}"),
+            &portal_shared::audit::record_resource(&raw),
         )
         .await?;
     let id = RecordId::parse(&raw).ok_or(ApiError::NotFound)?;

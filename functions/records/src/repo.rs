@@ -214,35 +214,26 @@ impl Records<'_> {
         if record.merge_key == merge_key(record.category, None, &record.record_id) {
             return Ok(Vec::new());
         }
-        let mut group = Vec::new();
-        let mut start = None;
-        loop {
+        let index = string(keys::health_record_index(access.patient()));
+        let group_prefix = string(keys::health_record_group_prefix(
+            record.category.as_str(),
+            &record.index_group,
+        ));
+        let mut group: Vec<StoredRecord> = store::query_all(|start| {
             let query = self
                 .dynamo
                 .query()
                 .table_name(self.table)
                 .index_name(keys::GSI1)
                 .key_condition_expression("GSI1PK = :pk AND begins_with(GSI1SK, :group)")
-                .expression_attribute_values(
-                    ":pk",
-                    string(keys::health_record_index(access.patient())),
-                )
-                .expression_attribute_values(
-                    ":group",
-                    string(keys::health_record_group_prefix(
-                        record.category.as_str(),
-                        &record.index_group,
-                    )),
-                )
+                .expression_attribute_values(":pk", index.clone())
+                .expression_attribute_values(":group", group_prefix.clone())
                 .set_exclusive_start_key(start);
-            let query = projected(query, SUMMARY_ATTRIBUTES.iter().copied());
-            let (page, next) = store::query_page::<StoredRecord>(query).await?;
-            group.extend(page.into_iter().filter(|r| r.merge_key == record.merge_key));
-            start = next;
-            if start.is_none() {
-                return Ok(group);
-            }
-        }
+            projected(query, SUMMARY_ATTRIBUTES.iter().copied())
+        })
+        .await?;
+        group.retain(|r| r.merge_key == record.merge_key);
+        Ok(group)
     }
 
     /// The export's next page: records with their resources in key order after `start_after`,

@@ -215,10 +215,9 @@ pub const DEMO_BUNDLES: [(Uploader, &str); 3] = [
 pub fn bundle_for(bundle: &str, registration: &Value) -> Result<String> {
     let mut bundle: Value = serde_json::from_str(bundle).context("a demo bundle is not JSON")?;
     let name = &registration["legalName"];
-    let gender = registration["sex"]
-        .as_str()
-        .filter(|sex| ["female", "male", "other"].contains(sex))
-        .unwrap_or("unknown");
+    // The profile's sex values are FHIR's AdministrativeGender codes.
+    let gender = serde_json::from_value::<portal_shared::person::Sex>(registration["sex"].clone())
+        .unwrap_or(portal_shared::person::Sex::Unknown);
     for entry in bundle["entry"]
         .as_array_mut()
         .context("a demo bundle without entries")?

@@ -173,11 +173,9 @@ async fn book_later_today(
         .and_then(Value::as_str)
         .context("open slots come with the practice's time zone")?
         .to_owned();
-    let practice = portal_appointments::PracticeSettings::from_lookup(|name| {
-        (name == "PRACTICE_TIME_ZONE").then(|| zone_name.clone())
-    })
-    .map_err(|problem| anyhow::anyhow!("the practice's time zone: {problem:?}"))?;
-    let today = portal_appointments::schedule::local_date(&practice.zone, now);
+    let zone = jiff::tz::TimeZone::get(&zone_name)
+        .with_context(|| format!("the practice's time zone {zone_name}"))?;
+    let today = portal_appointments::schedule::local_date(&zone, now);
     let later_today = slots
         .get("items")
         .and_then(Value::as_array)
@@ -185,9 +183,8 @@ async fn book_later_today(
         .flatten()
         .filter_map(|slot| slot.get("start").and_then(Value::as_str))
         .find(|start| {
-            portal_shared::timestamp::Timestamp::parse(start).is_some_and(|at| {
-                portal_appointments::schedule::local_date(&practice.zone, at) == today
-            })
+            portal_shared::timestamp::Timestamp::parse(start)
+                .is_some_and(|at| portal_appointments::schedule::local_date(&zone, at) == today)
         });
     if let Some(start) = later_today {
         let visit = DemoVisit {
