@@ -254,6 +254,30 @@ pub fn from_jiff(at: jiff::Timestamp) -> Timestamp {
     Timestamp::parse(&at.to_string()).unwrap_or_else(Timestamp::now)
 }
 
+/// One range of hours as published (`field.start`, `field.end`: `HH:MM`) in minutes after midnight: on the grid, its
+/// end after its start, and overlapping none of `others` (the ranges of the same `period`,
+/// day or date, accepted so far). Every problem is named in `errors`.
+fn checked_range(
+    errors: &mut FieldErrors,
+    field: &str,
+    (start, end): (&str, &str),
+    others: &[(i64, i64)],
+    period: &str,
+) -> Option<(i64, i64)> {
+    let start = errors.check(&format!("{field}.start"), minutes_of(start, false));
+    let end = errors.check(&format!("{field}.end"), minutes_of(end, true));
+    let (start, end) = (start?, end?);
+    if end <= start {
+        errors.add(format!("{field}.end"), "must be after start");
+        None
+    } else if others.iter().any(|(s, e)| *s < end && start < *e) {
+        errors.add(field, format!("overlaps other hours on the same {period}"));
+        None
+    } else {
+        Some((start, end))
+    }
+}
+
 impl Schedule {
     /// Checks a document, naming every bad field (`weekly[0].start`, `closedDates[1]`...).
     pub fn parse(doc: &ScheduleDoc) -> Result<Schedule, portal_shared::ApiError> {
@@ -263,29 +287,21 @@ impl Schedule {
             errors.add("weekly", "must have at most 50 entries");
         }
         for (index, hours) in doc.weekly.iter().enumerate() {
-            let start = errors.check(
-                &format!("weekly[{index}].start"),
-                minutes_of(&hours.start, false),
-            );
-            let end = errors.check(
-                &format!("weekly[{index}].end"),
-                minutes_of(&hours.end, true),
-            );
-            if let (Some(start), Some(end)) = (start, end) {
-                let day = hours.day.weekday();
-                if end <= start {
-                    errors.add(format!("weekly[{index}].end"), "must be after start");
-                } else if windows
-                    .iter()
-                    .any(|w| w.day == day && w.start < end && start < w.end)
-                {
-                    errors.add(
-                        format!("weekly[{index}]"),
-                        "overlaps other hours on the same day",
-                    );
-                } else {
-                    windows.push(Window { day, start, end });
-                }
+            let day = hours.day.weekday();
+            let same_day: Vec<(i64, i64)> = windows
+                .iter()
+                .filter(|w| w.day == day)
+                .map(|w| (w.start, w.end))
+                .collect();
+            let field = format!("weekly[{index}]");
+            if let Some((start, end)) = checked_range(
+                &mut errors,
+                &field,
+                (&hours.start, &hours.end),
+                &same_day,
+                "day",
+            ) {
+                windows.push(Window { day, start, end });
             }
         }
         let mut closed = BTreeSet::new();
@@ -323,25 +339,15 @@ impl Schedule {
             }
             let mut ranges: Vec<(i64, i64)> = Vec::new();
             for (at, hours) in entry.hours.iter().enumerate() {
-                let start = errors.check(
-                    &format!("{field}.hours[{at}].start"),
-                    minutes_of(&hours.start, false),
-                );
-                let end = errors.check(
-                    &format!("{field}.hours[{at}].end"),
-                    minutes_of(&hours.end, true),
-                );
-                if let (Some(start), Some(end)) = (start, end) {
-                    if end <= start {
-                        errors.add(format!("{field}.hours[{at}].end"), "must be after start");
-                    } else if ranges.iter().any(|(s, e)| *s < end && start < *e) {
-                        errors.add(
-                            format!("{field}.hours[{at}]"),
-                            "overlaps other hours on the same date",
-                        );
-                    } else {
-                        ranges.push((start, end));
-                    }
+                let field = format!("{field}.hours[{at}]");
+                if let Some(range) = checked_range(
+                    &mut errors,
+                    &field,
+                    (&hours.start, &hours.end),
+                    &ranges,
+                    "date",
+                ) {
+                    ranges.push(range);
                 }
             }
             dated.entry(date).or_insert(ranges);
