@@ -661,15 +661,16 @@ async fn about_names_one_of_the_patients_own_records_or_appointments() {
             "about": {"kind": kind, "id": id},
         })
     };
+    let start_about = |kind: &'static str, id: String| {
+        app.send(
+            Method::POST,
+            &path,
+            Some(&patient.actor),
+            Some(about(kind, &id)),
+        )
+    };
     for (kind, id) in [("record", record.as_str()), ("appointment", &appointment)] {
-        let started = app
-            .send(
-                Method::POST,
-                &path,
-                Some(&patient.actor),
-                Some(about(kind, id)),
-            )
-            .await;
+        let started = start_about(kind, id.to_owned()).await;
         assert_eq!(started.status, 201, "{started:#?}");
         assert_eq!(
             started.body["conversation"]["about"],
@@ -685,14 +686,7 @@ async fn about_names_one_of_the_patients_own_records_or_appointments() {
         ("appointment", record.as_str()),
         ("record", appointment.as_str()),
     ] {
-        let refused = app
-            .send(
-                Method::POST,
-                &path,
-                Some(&patient.actor),
-                Some(about(kind, id)),
-            )
-            .await;
+        let refused = start_about(kind, id.to_owned()).await;
         assert_problem(&refused, 422, Some("about"));
     }
     // Another patient's appointment is not this patient's.
