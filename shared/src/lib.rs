@@ -1,36 +1,21 @@
-//! What every portal function shares.
+//! What every portal function shares, in layers:
 //!
-//! A function's handler goes: [`http::RequestContext`] (caller from the authorizer's claims) →
-//! parse the body into validated domain types ([`http::json_body`]) → [`authz::Authorizer`]
-//! (decides and writes the audit event) → domain and storage ([`keys`], [`store`]) → a response
-//! or an [`error::ApiError`] rendered as problem+json.
+//! - [`domain`]: validated values (ids, time, people, text, the practice's calendar);
+//! - [`platform`]: AWS clients, config, telemetry, HTTP, errors, store, keys, cursors, pages,
+//!   ETags, idempotency;
+//! - [`policy`]: the caller, authorisation and audit;
+//! - [`features`]: pieces one feature owns and others read (grants, profile facts, outbox).
+//!
+//! A function's handler goes: [`platform::http::Call`] (caller from the authorizer's claims) →
+//! parse the body into validated domain types → [`policy::authz::Authorizer`] (decides and writes
+//! the audit event) → domain and storage → a response or an [`ApiError`] rendered as
+//! problem+json. [`Platform`] is what every function's dependencies start from.
 
-pub mod account;
-pub mod audit;
-pub mod authz;
-pub mod aws;
-pub mod caller;
-pub mod care_circle;
-pub mod config;
-pub mod cursor;
-pub mod directory;
-pub mod error;
-pub mod etag;
-pub mod http;
-pub mod idempotency;
-pub mod ids;
-pub mod keys;
-pub mod notification;
-pub mod one_time_code;
-pub mod pagination;
-pub mod person;
+pub mod domain;
+pub mod features;
 pub mod platform;
-pub mod practice;
-pub mod profile_facts;
-pub mod store;
-pub mod telemetry;
-pub mod text;
-pub mod timestamp;
-pub mod validation;
+pub mod policy;
+mod wiring;
 
-pub use error::ApiError;
+pub use platform::error::ApiError;
+pub use wiring::Platform;

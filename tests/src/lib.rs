@@ -12,9 +12,9 @@ use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
 use portal_local::identity::{self, DEMO_PASSWORD};
 use portal_local::{BackgroundStack, StartOptions};
-use portal_shared::caller::UserSub;
-use portal_shared::ids::PatientId;
-use portal_shared::keys;
+use portal_shared::domain::ids::PatientId;
+use portal_shared::platform::keys;
+use portal_shared::policy::caller::UserSub;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
@@ -547,11 +547,14 @@ impl TestApp {
         &self,
         patient_id: &str,
         caregiver: &Actor,
-        scopes: &[portal_shared::authz::Scope],
+        scopes: &[portal_shared::policy::authz::Scope],
         state: GrantState,
     ) {
-        use portal_shared::timestamp::Timestamp;
-        use portal_shared::{authz::Grant, caller::UserSub, ids::PatientId, keys, store};
+        use portal_shared::domain::timestamp::Timestamp;
+        use portal_shared::{
+            domain::ids::PatientId, platform::keys, platform::store, policy::authz::Grant,
+            policy::caller::UserSub,
+        };
         let patient = PatientId::parse(patient_id).expect("patient id");
         let sub = UserSub::parse(&caregiver.sub).expect("sub");
         let now = Timestamp::now();
@@ -570,7 +573,7 @@ impl TestApp {
 
     /// The app table's item at `key` as it is stored (a consistent read), for state the API
     /// does not show (slot units, markers).
-    pub async fn app_item(&self, key: keys::Key) -> Option<portal_shared::store::Item> {
+    pub async fn app_item(&self, key: keys::Key) -> Option<portal_shared::platform::store::Item> {
         self.background
             .run(move |stack| async move {
                 let table = stack.table("AppTable").context("app table")?.to_owned();
@@ -590,7 +593,7 @@ impl TestApp {
 
     /// Writes `item` into the app table as it is, for state the API cannot make (a grant before
     /// the care circle exists, an appointment in the past).
-    pub async fn put_app_item(&self, item: portal_shared::store::Item) {
+    pub async fn put_app_item(&self, item: portal_shared::platform::store::Item) {
         self.background
             .run(move |stack| async move {
                 let table = stack.table("AppTable").context("app table")?.to_owned();
@@ -726,7 +729,7 @@ impl TestApp {
                     .env_for("AuthFunction")?
                     .remove("CURSOR_SIGNING_KEY")
                     .context("the auth function's CURSOR_SIGNING_KEY")?;
-                let signing = portal_shared::cursor::CursorKey::new(secret.as_bytes())
+                let signing = portal_shared::platform::cursor::CursorKey::new(secret.as_bytes())
                     .map_err(anyhow::Error::msg)?;
                 let subject = signing.keyed_id("attempts", subject.as_bytes());
                 Ok(keys::attempt_counter(&purpose, &subject))
@@ -820,7 +823,7 @@ impl TestApp {
         value: Value,
     ) {
         let patient = PatientId::parse(patient_id).expect("patient id");
-        let code = portal_shared::ids::ActivationCodeId::parse(code_id).expect("code id");
+        let code = portal_shared::domain::ids::ActivationCodeId::parse(code_id).expect("code id");
         let key = keys::activation_code(patient, code);
         let attribute = attribute.to_owned();
         let value: AttributeValue = serde_dynamo::to_attribute_value(value).expect("value");

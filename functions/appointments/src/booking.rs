@@ -4,14 +4,15 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, PatientAccess, Relationship};
-use portal_shared::http::{Call, json};
-use portal_shared::idempotency::{Idempotency, StoredResponse};
-use portal_shared::ids::{AppointmentId, ProviderId};
-use portal_shared::person::clean_text;
-use portal_shared::store::{CONFLICT_ATTEMPTS, Transacted, back_off, transact, transact_retrying};
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::ids::{AppointmentId, ProviderId};
+use portal_shared::domain::person::clean_text;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::idempotency::{Idempotency, StoredResponse};
+use portal_shared::platform::store::{Transacted, back_off, transact, transact_retrying};
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, PatientAccess, Relationship};
 use serde::Deserialize;
 
 use crate::Deps;
@@ -143,7 +144,12 @@ pub async fn book(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::BookAppointment, "appointments")
+        .patient(
+            call,
+            patient,
+            Action::BookAppointment,
+            &AuditResource::Appointments,
+        )
         .await?;
     let request: BookRequest = call.json_body()?;
     let mut errors = FieldErrors::new();
@@ -307,12 +313,7 @@ pub async fn load(
     let access = deps
         .platform
         .authorizer()
-        .patient(
-            call,
-            patient,
-            action,
-            &portal_shared::audit::appointment_resource(&raw),
-        )
+        .patient(call, patient, action, &AuditResource::appointment(&raw))
         .await?;
     let id = AppointmentId::parse(&raw).ok_or(ApiError::NotFound)?;
     let appointment = deps
@@ -369,7 +370,7 @@ pub async fn cancel(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         None,
     );
     items.push(repo.mark_freed(&freed)?);
-    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
+    match transact_retrying(&deps.platform.dynamo, items).await? {
         Transacted::Done => {
             // The held slot is the earlier one: it goes first.
             if let Some(held) = &offered {
@@ -476,7 +477,7 @@ pub async fn reschedule(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiE
         None,
     );
     items.push(repo.mark_freed(&freed)?);
-    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
+    match transact_retrying(&deps.platform.dynamo, items).await? {
         Transacted::Done => {
             if let Some(held) = &offered {
                 crate::waitlist::offer_freed(deps, held).await;

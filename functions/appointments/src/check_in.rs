@@ -9,12 +9,12 @@ use std::time::Duration;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
-use portal_shared::person::{Email, Phone, clean_text};
-use portal_shared::store::{CONFLICT_ATTEMPTS, Transacted, transact_retrying};
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::person::{Email, Phone, clean_text};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::store::{Transacted, transact_retrying};
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::authz::Action;
 use serde::Deserialize;
 
 use crate::Deps;
@@ -146,7 +146,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         repo.replace_appointment(&appointment, read_version)?,
         repo.rewrite_unit(&head, appointment.start, &zone_date)?,
     ];
-    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
+    match transact_retrying(&deps.platform.dynamo, items).await? {
         Transacted::Done => json(StatusCode::OK, &AppointmentView::new(&appointment)),
         Transacted::ConditionsFailed(_) | Transacted::Contention => Err(ApiError::Conflict(
             "This appointment changed at the same time; reload it and check in again.".into(),

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use jiff::tz::TimeZone;
-use portal_shared::config::ConfigError;
-use portal_shared::practice::PracticeZone;
+use portal_shared::domain::practice::PracticeZone;
+use portal_shared::platform::config::ConfigError;
 
 const DEFAULT_CANCELLATION_NOTICE_HOURS: u64 = 24;
 const DEFAULT_MAX_UPCOMING_APPOINTMENTS: usize = 4;

@@ -3,13 +3,14 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
-use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
-use portal_shared::pagination::PageRequest;
-use portal_shared::person::LegalName;
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::ids::{AppointmentId, PatientId, ProviderId};
+use portal_shared::domain::person::LegalName;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 use serde::Serialize;
 
 use crate::Deps;
@@ -24,7 +25,12 @@ pub async fn patient(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiErro
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ReadAppointments, "appointments")
+        .patient(
+            call,
+            patient,
+            Action::ReadAppointments,
+            &AuditResource::Appointments,
+        )
         .await?;
     let upcoming = match call.query("when").as_deref() {
         None | Some("upcoming") => true,
@@ -140,12 +146,12 @@ pub async fn day(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
         .collect();
     // Each patient listed is an access to their data (the visit, its reason, their name),
     // audited before any of it is read.
-    let reached: Vec<(PatientId, String)> = units
+    let reached: Vec<(PatientId, AuditResource)> = units
         .iter()
         .map(|unit| {
             (
                 unit.patient_id,
-                portal_shared::audit::appointment_resource(unit.appointment_id),
+                AuditResource::appointment(unit.appointment_id),
             )
         })
         .collect();

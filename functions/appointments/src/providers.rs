@@ -6,17 +6,18 @@
 use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::audit::Outcome as AuditOutcome;
-use portal_shared::authz::Action;
-use portal_shared::caller::Role;
-use portal_shared::etag::{Version, required_if_match};
-use portal_shared::http::{Call, json, json_with_headers};
-use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
-use portal_shared::ids::ProviderId;
-use portal_shared::pagination::PageRequest;
-use portal_shared::person::clean_text;
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::ids::ProviderId;
+use portal_shared::domain::person::clean_text;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::etag::{Version, required_if_match};
+use portal_shared::platform::http::{Call, json, json_with_headers};
+use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::audit::Outcome as AuditOutcome;
+use portal_shared::policy::authz::Action;
+use portal_shared::policy::caller::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
@@ -165,7 +166,7 @@ pub async fn add(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
                 .record_staff_action(
                     call,
                     &access,
-                    &format!("providers/{}", provider.provider_id),
+                    &AuditResource::Provider(provider.provider_id.to_string()),
                     AuditOutcome::Allowed,
                 )
                 .await?;
@@ -256,7 +257,7 @@ pub async fn publish_schedule(deps: &Deps, call: &Call) -> Result<Response<Body>
         .record_staff_action(
             call,
             &access,
-            &format!("providers/{provider}/schedule"),
+            &AuditResource::ProviderSchedule(provider.to_string()),
             AuditOutcome::Allowed,
         )
         .await?;

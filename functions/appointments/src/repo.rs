@@ -7,14 +7,14 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
 };
 use portal_shared::ApiError;
-use portal_shared::authz::PatientAccess;
-use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
-use portal_shared::keys::{self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, Key};
-use portal_shared::notification::{Notification, Recipient};
-use portal_shared::person::LegalName;
-use portal_shared::profile_facts::{self, Fact, ProfileFacts};
-use portal_shared::store::{self, Item, number, string};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{AppointmentId, PatientId, ProviderId};
+use portal_shared::domain::person::LegalName;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::notification::{Notification, Recipient};
+use portal_shared::features::profile_facts::{self, Fact, ProfileFacts};
+use portal_shared::platform::keys::{self, GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, Key};
+use portal_shared::platform::store::{self, Item, number, string};
+use portal_shared::policy::authz::PatientAccess;
 use serde::{Deserialize, Serialize};
 
 use crate::schedule::ScheduleDoc;

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::validation::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 /// The length of one unit of a provider's time; every visit lasts a whole number of units.

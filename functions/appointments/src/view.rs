@@ -1,7 +1,7 @@
 //! Appointments as the API shows them.
 
-use portal_shared::ids::{AppointmentId, PatientId, ProviderId};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{AppointmentId, PatientId, ProviderId};
+use portal_shared::domain::timestamp::Timestamp;
 use serde::Serialize;
 
 use crate::repo::{Appointment, CheckIn, Status};

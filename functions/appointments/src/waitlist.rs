@@ -11,11 +11,11 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
-use portal_shared::ids::{AppointmentId, ProviderId};
-use portal_shared::store::{CONFLICT_ATTEMPTS, Transacted, back_off, transact, transact_retrying};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{AppointmentId, ProviderId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::store::{Transacted, back_off, transact, transact_retrying};
+use portal_shared::policy::authz::Action;
 use serde::Serialize;
 use tracing::Instrument as _;
 
@@ -74,7 +74,7 @@ pub async fn join(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         repo.replace_appointment(&appointment, read_version)?,
         repo.put_entry(&entry, true)?,
     ];
-    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
+    match transact_retrying(&deps.platform.dynamo, items).await? {
         Transacted::Done => json(StatusCode::CREATED, &EntryView::new(&entry, now)),
         Transacted::ConditionsFailed(_) | Transacted::Contention => Err(busy()),
     }
@@ -179,7 +179,7 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         items.extend(repo.delete_reminder(old_reminder, appointment.appointment_id)?);
         items.extend(repo.put_reminder(&appointment)?);
     }
-    match transact_retrying(&deps.platform.dynamo, items, CONFLICT_ATTEMPTS).await? {
+    match transact_retrying(&deps.platform.dynamo, items).await? {
         Transacted::Done => {
             offer_freed(deps, &freed).await;
             json(StatusCode::OK, &AppointmentView::new(&appointment))
@@ -234,7 +234,7 @@ async fn reoffer_freed(deps: &Deps, now: Timestamp) -> (usize, usize) {
     let repo = deps.repo();
     let before = now.minus(FREED_SLOT_GRACE);
     let (mut offered, mut failed) = (0, 0);
-    for shard in 0..portal_shared::keys::FREED_SLOT_SHARDS {
+    for shard in 0..portal_shared::platform::keys::FREED_SLOT_SHARDS {
         let markers = match repo.freed_slots(shard, before).await {
             Ok(markers) => markers,
             Err(error) => {
@@ -387,7 +387,7 @@ pub struct SweepReport {
 pub async fn sweep(deps: &Deps, now: Timestamp) -> Result<SweepReport, ApiError> {
     let repo = deps.repo();
     let mut report = SweepReport::default();
-    for shard in 0..portal_shared::keys::OFFER_EXPIRY_SHARDS {
+    for shard in 0..portal_shared::platform::keys::OFFER_EXPIRY_SHARDS {
         for entry in repo.lapsed_offers(shard, now).await? {
             report.found += 1;
             let span = tracing::info_span!("lapse", appointment = %entry.appointment_id);
@@ -552,7 +552,7 @@ fn lapsed(offer: Offer, now: Timestamp) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_shared::ids::PatientId;
+    use portal_shared::domain::ids::PatientId;
 
     fn at(raw: &str) -> Timestamp {
         Timestamp::parse(raw).expect("timestamp")

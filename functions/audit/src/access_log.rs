@@ -3,13 +3,14 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::audit::{AuditEvent, Outcome};
-use portal_shared::authz::Action;
-use portal_shared::caller::Caller;
-use portal_shared::http::{Call, json};
-use portal_shared::ids::{EventId, PatientId};
-use portal_shared::pagination::PageRequest;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{EventId, PatientId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::audit::{AuditEvent, Outcome};
+use portal_shared::policy::authz::Action;
+use portal_shared::policy::caller::Caller;
 use serde::Serialize;
 
 use crate::Deps;
@@ -54,7 +55,12 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ReadAccessLog, "access-log")
+        .patient(
+            call,
+            patient,
+            Action::ReadAccessLog,
+            &AuditResource::AccessLog,
+        )
         .await?;
     let page = PageRequest::from_call(call, scope(patient), cursor_key)?;
     let (events, last_key) = deps.trail().access_log(&access, &page).await?;

@@ -6,19 +6,17 @@ use std::collections::BTreeSet;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::caller::UserSub;
-use portal_shared::http::{Call, json};
-use portal_shared::ids::PatientId;
-use portal_shared::pagination::PageRequest;
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::ids::PatientId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
+use portal_shared::policy::caller::UserSub;
 
 use crate::Deps;
 use crate::repo::TimeRange;
-
-/// The resource recorded against each patient whose trail an administrator reads.
-const RESOURCE: &str = "audit-trail";
 
 /// Whose trail: exactly one of the two (each a single Query; there is no search across all).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +115,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         Subject::Patient(patient) => {
             // The patient is known before the read: audit first, as for any patient access.
             authorizer
-                .record_staff_access(call, &access, &[(*patient, RESOURCE.to_owned())])
+                .record_staff_access(call, &access, &[(*patient, AuditResource::AuditTrail)])
                 .await?;
             trail
                 .by_patient(&access, *patient, filter.range, &page)
@@ -134,7 +132,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
                 .collect();
             let reached: Vec<_> = patients
                 .into_iter()
-                .map(|patient| (patient, RESOURCE.to_owned()))
+                .map(|patient| (patient, AuditResource::AuditTrail))
                 .collect();
             authorizer
                 .record_staff_access(call, &access, &reached)

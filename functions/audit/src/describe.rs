@@ -1,9 +1,9 @@
 //! How an audit event reads in a patient's access log: a plain-language description of what
 //! was done, and who did it as the patient may know it — never another patient's identity.
 
-use portal_shared::audit::{ACCEPT_CARE_INVITATION, ACTIVATE_ACCOUNT, AuditEvent};
-use portal_shared::authz::Action;
-use portal_shared::caller::{Caller, Role};
+use portal_shared::policy::audit::{ACCEPT_CARE_INVITATION, ACTIVATE_ACCOUNT, AuditEvent};
+use portal_shared::policy::authz::Action;
+use portal_shared::policy::caller::{Caller, Role};
 use serde::Serialize;
 
 /// What each action reads as. An action missing here shows its machine name.
@@ -173,9 +173,9 @@ pub fn actor(event: &AuditEvent, viewer: &Caller) -> ActorView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_shared::audit::Outcome;
-    use portal_shared::caller::UserSub;
-    use portal_shared::ids::PatientId;
+    use portal_shared::domain::ids::PatientId;
+    use portal_shared::policy::audit::{AuditResource, Outcome};
+    use portal_shared::policy::caller::UserSub;
     use serde_json::json;
 
     fn caller(sub: &str, roles: &[Role], patient: Option<PatientId>, name: &str) -> Caller {
@@ -193,7 +193,7 @@ mod tests {
             relationship,
             Some(patient),
             Action::ReadProfile.name(),
-            "profile",
+            &AuditResource::Profile,
             Outcome::Allowed,
             "r1",
         )

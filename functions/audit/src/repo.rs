@@ -3,14 +3,14 @@
 
 use aws_sdk_dynamodb::Client;
 use portal_shared::ApiError;
-use portal_shared::audit::AuditEvent;
-use portal_shared::authz::{PatientAccess, StaffAccess};
-use portal_shared::caller::UserSub;
-use portal_shared::ids::PatientId;
-use portal_shared::keys;
-use portal_shared::pagination::PageRequest;
-use portal_shared::store::{self, Item};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::PatientId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::keys;
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::store::{self, Item};
+use portal_shared::policy::audit::AuditEvent;
+use portal_shared::policy::authz::{PatientAccess, StaffAccess};
+use portal_shared::policy::caller::UserSub;
 
 /// A time window over the trail, both ends inclusive and either open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -10,13 +10,14 @@ use aws_sdk_cognitoidentityprovider::types::UserStatusType;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::account::{AccountStatus, PortalAccount};
-use portal_shared::audit::{ACTIVATE_ACCOUNT, AuditEvent, Outcome};
-use portal_shared::caller::{Caller, Role, UserSub};
-use portal_shared::http::{Incoming, json};
-use portal_shared::ids::PatientId;
-use portal_shared::person::{DateOfBirth, Email};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::PatientId;
+use portal_shared::domain::person::{DateOfBirth, Email};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::account::{AccountStatus, PortalAccount};
+use portal_shared::platform::http::{Incoming, json};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::audit::{ACTIVATE_ACCOUNT, AuditEvent, Outcome};
+use portal_shared::policy::caller::{Caller, Role, UserSub};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
@@ -27,7 +28,7 @@ use crate::cognito::{
 use crate::limits::ACTIVATE_PER_CLIENT;
 use crate::password::Password;
 use crate::repo::{Lookup, Lost, MAX_FAILED_ATTEMPTS, Status};
-use portal_shared::one_time_code::Code;
+use portal_shared::domain::one_time_code::Code;
 
 /// How long an activation may hold its claim on a code before another may take it over.
 const CLAIM_SECONDS: i64 = 60;
@@ -119,7 +120,7 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
             "none",
             Some(lookup.patient_id),
             ACTIVATE_ACCOUNT,
-            &format!("activation-code/{}", lookup.code_id),
+            &AuditResource::ActivationCode(lookup.code_id.to_string()),
             Outcome::Denied,
             incoming.request_id(),
         );
@@ -170,7 +171,7 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
         "own",
         Some(lookup.patient_id),
         ACTIVATE_ACCOUNT,
-        "portal-account",
+        &AuditResource::PortalAccount,
         Outcome::Allowed,
         incoming.request_id(),
     );

@@ -5,17 +5,18 @@ use std::time::Duration;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, PatientAccess};
-use portal_shared::http::{Call, json};
-use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
-use portal_shared::ids::ActivationCodeId;
-use portal_shared::pagination::PageRequest;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::ActivationCodeId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, PatientAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
 use crate::repo::{CodeRecord, CodeView, Lookup, Lost, Status};
-use portal_shared::one_time_code::Code;
+use portal_shared::domain::one_time_code::Code;
 
 pub const DEFAULT_EXPIRES_IN_DAYS: u32 = 30;
 pub const MAX_EXPIRES_IN_DAYS: u32 = 90;
@@ -40,17 +41,21 @@ struct Issued<'a> {
     expires: Timestamp,
 }
 
-async fn access(deps: &Deps, call: &Call, resource: &str) -> Result<PatientAccess, ApiError> {
+async fn access(
+    deps: &Deps,
+    call: &Call,
+    resource: AuditResource,
+) -> Result<PatientAccess, ApiError> {
     let patient = call.patient_in_path()?;
     deps.platform
         .authorizer()
-        .patient(call, patient, Action::ManageActivationCodes, resource)
+        .patient(call, patient, Action::ManageActivationCodes, &resource)
         .await
 }
 
 /// `POST /staff/patients/{patientId}/activation-codes`.
 pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let access = access(deps, call, "activation-codes").await?;
+    let access = access(deps, call, AuditResource::ActivationCodes).await?;
     let idempotency = Idempotency::from_call(call)?;
     let request: IssueRequest = if call.body_bytes().iter().all(u8::is_ascii_whitespace) {
         IssueRequest::default()
@@ -138,7 +143,7 @@ pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
 
 /// `GET /staff/patients/{patientId}/activation-codes`: newest first, never the code.
 pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let access = access(deps, call, "activation-codes").await?;
+    let access = access(deps, call, AuditResource::ActivationCodes).await?;
     let page = PageRequest::from_call(
         call,
         format!("activation-codes:{}", access.patient()),
@@ -159,7 +164,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
 /// `POST /staff/patients/{patientId}/activation-codes/{codeId}/revoke`: takes effect at once.
 pub async fn revoke(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let raw = call.path_param("codeId").unwrap_or_default();
-    let access = access(deps, call, &format!("activation-code/{raw}")).await?;
+    let access = access(deps, call, AuditResource::ActivationCode(raw.to_string())).await?;
     let code_id = ActivationCodeId::parse(&raw).ok_or(ApiError::NotFound)?;
     let store = deps.codes();
     let mut record = store

@@ -3,7 +3,7 @@
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use portal_shared::ApiError;
-use portal_shared::caller::Role;
+use portal_shared::policy::caller::Role;
 
 use crate::Deps;
 use crate::password::Password;
@@ -25,7 +25,7 @@ pub fn cognito_error<E>(
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    portal_shared::store::sdk_error(error)
+    portal_shared::platform::store::sdk_error(error)
 }
 
 /// The service's error code, when Cognito answered with one.

@@ -5,7 +5,7 @@
 //! - An account exists (another patient's caregiver, or a patient of the practice): its
 //!   password proves it is theirs, and it joins `caregivers`.
 //!
-//! Either way the grant is written by `portal_shared::care_circle` and the caregiver signs in
+//! Either way the grant is written by `portal_shared::features::care_circle` and the caregiver signs in
 //! (again) to get a token that carries the `caregivers` group. Guessing is limited per client
 //! address, and trying a code with other email addresses locks its invitation.
 
@@ -15,17 +15,18 @@ use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, UserStatusType};
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::audit::{ACCEPT_CARE_INVITATION, AuditEvent, Outcome};
-use portal_shared::authz::Scope;
-use portal_shared::caller::{Caller, Role, UserSub};
-use portal_shared::care_circle::{
+use portal_shared::domain::ids::{InvitationId, PatientId};
+use portal_shared::domain::one_time_code::Code;
+use portal_shared::domain::person::{Email, Name};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::care_circle::{
     self, CareCircleStore, EndDate, Lost, MAX_WRONG_EMAILS, Member, ShownStatus,
 };
-use portal_shared::http::{Incoming, json};
-use portal_shared::ids::{InvitationId, PatientId};
-use portal_shared::one_time_code::Code;
-use portal_shared::person::{Email, Name};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::platform::http::{Incoming, json};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::audit::{ACCEPT_CARE_INVITATION, AuditEvent, Outcome};
+use portal_shared::policy::authz::Scope;
+use portal_shared::policy::caller::{Caller, Role, UserSub};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
@@ -116,7 +117,7 @@ pub async fn accept(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
             "none",
             Some(member.patient_id),
             ACCEPT_CARE_INVITATION,
-            &format!("care-circle/{}", member.invitation_id),
+            &AuditResource::CareCircleMember(member.invitation_id.to_string()),
             Outcome::Denied,
             incoming.request_id(),
         );
@@ -138,7 +139,7 @@ pub async fn accept(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
         "caregiver",
         Some(member.patient_id),
         ACCEPT_CARE_INVITATION,
-        &format!("care-circle/{}", member.invitation_id),
+        &AuditResource::CareCircleMember(member.invitation_id.to_string()),
         Outcome::Allowed,
         incoming.request_id(),
     );

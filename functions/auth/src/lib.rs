@@ -28,9 +28,9 @@ mod session;
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
-use portal_shared::config::Settings;
-use portal_shared::http::{Route, dispatch, dispatch_public};
-use portal_shared::platform::Platform;
+use portal_shared::Platform;
+use portal_shared::platform::config::Settings;
+use portal_shared::platform::http::{Route, dispatch, dispatch_public};
 
 use crate::limits::Limiter;
 use crate::repo::CodeStore;
@@ -72,7 +72,7 @@ pub const ROUTES: &[Route] = &[
 
 /// The user pool this function creates accounts in and signs people in to (the type is
 /// shared with the staff function, which administers the same pool).
-pub use portal_shared::config::UserPoolSettings as AuthSettings;
+pub use portal_shared::platform::config::UserPoolSettings as AuthSettings;
 
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
 pub struct Deps {

@@ -17,11 +17,11 @@ use std::time::Duration;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::ReturnValue;
 use portal_shared::ApiError;
-use portal_shared::keys::{self, Key};
-use portal_shared::store;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::keys::{self, Key};
+use portal_shared::platform::store;
 
-use portal_shared::cursor::CursorKey;
+use portal_shared::platform::cursor::CursorKey;
 
 /// A limit on failed attempts.
 #[derive(Debug, Clone, Copy)]
@@ -313,7 +313,7 @@ impl Limiter<'_> {
             // Its window has ended (and perhaps a new one begun): nothing to give back.
             Err(error) if store::is_condition_failure(&error) => {}
             Err(error) => {
-                tracing::warn!(error = %portal_shared::error::cause_chain(&error), "an attempt slot was not given back");
+                tracing::warn!(error = %portal_shared::platform::error::cause_chain(&error), "an attempt slot was not given back");
             }
         }
     }

@@ -7,8 +7,8 @@ use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::http::{Incoming, json};
-use portal_shared::person::Email;
+use portal_shared::domain::person::Email;
+use portal_shared::platform::http::{Incoming, json};
 use serde::Deserialize;
 
 use crate::Deps;
@@ -77,7 +77,7 @@ pub async fn new_password(deps: &Deps, incoming: &Incoming) -> Result<Response<B
         }
         Err(error) => {
             release(deps, slots).await;
-            return Err(portal_shared::store::sdk_error(error));
+            return Err(portal_shared::platform::store::sdk_error(error));
         }
     };
     release(deps, slots).await;

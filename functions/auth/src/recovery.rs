@@ -7,8 +7,8 @@ use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::http::{Incoming, json};
-use portal_shared::person::Email;
+use portal_shared::domain::person::Email;
+use portal_shared::platform::http::{Incoming, json};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
@@ -111,7 +111,7 @@ pub async fn forgot(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
                         | "ResourceNotFoundException"
                 )
             ) => {}
-        Err(error) => return Err(portal_shared::store::sdk_error(error)),
+        Err(error) => return Err(portal_shared::platform::store::sdk_error(error)),
     }
     json(
         StatusCode::ACCEPTED,
@@ -173,7 +173,7 @@ pub async fn reset(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, A
             )),
             _ => {
                 release(deps, slots).await;
-                Err(portal_shared::store::sdk_error(error))
+                Err(portal_shared::platform::store::sdk_error(error))
             }
         },
     }
@@ -219,7 +219,7 @@ pub async fn mfa(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, Api
         }
         Err(error) => {
             release(deps, slots).await;
-            return Err(portal_shared::store::sdk_error(error));
+            return Err(portal_shared::platform::store::sdk_error(error));
         }
     };
     release(deps, slots).await;

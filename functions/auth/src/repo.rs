@@ -8,14 +8,14 @@
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use portal_shared::ApiError;
-use portal_shared::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
-use portal_shared::authz::PatientAccess;
-use portal_shared::caller::UserSub;
-use portal_shared::ids::{ActivationCodeId, PatientId};
-use portal_shared::keys::{self, Key};
-use portal_shared::profile_facts::{self, Fact, ProfileFacts};
-use portal_shared::store::{self, Item, Transacted};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{ActivationCodeId, PatientId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
+use portal_shared::features::profile_facts::{self, Fact, ProfileFacts};
+use portal_shared::platform::keys::{self, Key};
+use portal_shared::platform::store::{self, Item, Transacted};
+use portal_shared::policy::authz::PatientAccess;
+use portal_shared::policy::caller::UserSub;
 use serde::{Deserialize, Serialize};
 
 /// On the profile while an activation creates the patient's account (which one, until when):

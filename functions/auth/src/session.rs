@@ -6,8 +6,8 @@ use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, AuthenticationResultT
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::http::{Incoming, json};
-use portal_shared::person::Email;
+use portal_shared::domain::person::Email;
+use portal_shared::platform::http::{Incoming, json};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
@@ -114,7 +114,7 @@ pub async fn sign_in(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>,
         Err(error) => {
             limiter.release(client_slot).await;
             limiter.release(email_slot).await;
-            return Err(portal_shared::store::sdk_error(error));
+            return Err(portal_shared::platform::store::sdk_error(error));
         }
     };
     limiter.release(client_slot).await;
@@ -156,7 +156,7 @@ pub async fn refresh(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>,
                 // Revoked, expired or made up: sign in again.
                 ApiError::Unauthenticated
             } else {
-                portal_shared::store::sdk_error(error)
+                portal_shared::platform::store::sdk_error(error)
             }
         })?;
     let result = output
@@ -184,7 +184,7 @@ pub async fn sign_out(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>
                 .as_service_error()
                 .and_then(|e| e.code())
                 .is_some_and(|code| code == "NotAuthorizedException") => {}
-        Err(error) => return Err(portal_shared::store::sdk_error(error)),
+        Err(error) => return Err(portal_shared::platform::store::sdk_error(error)),
     }
     Response::builder()
         .status(StatusCode::NO_CONTENT)

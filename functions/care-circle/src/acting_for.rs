@@ -7,12 +7,13 @@ use std::collections::BTreeSet;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, Scope};
-use portal_shared::caller::Role;
-use portal_shared::care_circle::{EndDate, RelationshipLabel};
-use portal_shared::http::{Call, json};
-use portal_shared::ids::{InvitationId, PatientId};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{InvitationId, PatientId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::care_circle::{EndDate, RelationshipLabel};
+use portal_shared::platform::http::{Call, json};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, Scope};
+use portal_shared::policy::caller::Role;
 use serde::Serialize;
 
 use crate::Deps;
@@ -55,7 +56,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
                 call,
                 grant.patient_id,
                 Action::IdentifyPatientActedFor,
-                "care-circle/acting-for",
+                &AuditResource::ActingFor,
             )
             .await
         {

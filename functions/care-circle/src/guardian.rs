@@ -7,11 +7,14 @@ use std::collections::BTreeSet;
 
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, Scope};
-use portal_shared::care_circle::{EndDate, RelationshipLabel, check_scopes, last_day_as_minor};
-use portal_shared::http::Call;
-use portal_shared::person::{Email, Name};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::person::{Email, Name};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::care_circle::{
+    EndDate, RelationshipLabel, check_scopes, last_day_as_minor,
+};
+use portal_shared::platform::http::Call;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, Scope};
 use serde::Deserialize;
 
 use crate::Deps;
@@ -59,7 +62,12 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::GrantGuardianAccess, "care-circle")
+        .patient(
+            call,
+            patient,
+            Action::GrantGuardianAccess,
+            &AuditResource::CareCircle,
+        )
         .await?;
     let request: GuardianRequest = call.json_body()?;
     let scopes = request

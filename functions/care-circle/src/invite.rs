@@ -7,16 +7,17 @@ use std::collections::BTreeSet;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, PatientAccess, Scope};
-use portal_shared::care_circle::{
+use portal_shared::domain::ids::InvitationId;
+use portal_shared::domain::one_time_code::Code;
+use portal_shared::domain::person::{Email, Name};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::care_circle::{
     self, EndDate, Member, MemberStatus, RelationshipLabel, check_scopes,
 };
-use portal_shared::http::{Call, json};
-use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
-use portal_shared::ids::InvitationId;
-use portal_shared::one_time_code::Code;
-use portal_shared::person::{Email, Name};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, PatientAccess, Scope};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
@@ -58,7 +59,12 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ManageCareCircle, "care-circle")
+        .patient(
+            call,
+            patient,
+            Action::ManageCareCircle,
+            &AuditResource::CareCircle,
+        )
         .await?;
     let request: InviteRequest = call.json_body()?;
     check_scopes(&request.scopes)?;

@@ -11,7 +11,7 @@
 //!
 //! Invitations are accepted through the auth function (`POST /auth/invitations/accept`), which
 //! creates the caregiver's account when they have none. The items and their transactions live
-//! in `portal_shared::care_circle`, shared by both.
+//! in `portal_shared::features::care_circle`, shared by both.
 
 mod acting_for;
 mod guardian;
@@ -22,10 +22,10 @@ mod view;
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
-use portal_shared::care_circle::CareCircleStore;
-use portal_shared::config::Settings;
-use portal_shared::http::{Route, dispatch};
-use portal_shared::platform::Platform;
+use portal_shared::Platform;
+use portal_shared::features::care_circle::CareCircleStore;
+use portal_shared::platform::config::Settings;
+use portal_shared::platform::http::{Route, dispatch};
 
 pub const INVITE: Route = Route::new("POST", "/patients/{patientId}/care-circle");
 pub const LIST: Route = Route::new("GET", "/patients/{patientId}/care-circle");

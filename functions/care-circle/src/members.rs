@@ -4,12 +4,13 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, Relationship};
-use portal_shared::care_circle::{Lost, ShownStatus};
-use portal_shared::http::{Call, json};
-use portal_shared::ids::InvitationId;
-use portal_shared::pagination::PageRequest;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::InvitationId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::care_circle::{Lost, ShownStatus};
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, Relationship};
 
 use crate::Deps;
 use crate::view::MemberView;
@@ -20,7 +21,12 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ReadCareCircle, "care-circle")
+        .patient(
+            call,
+            patient,
+            Action::ReadCareCircle,
+            &AuditResource::CareCircle,
+        )
         .await?;
     let page = PageRequest::from_call(
         call,
@@ -51,7 +57,7 @@ pub async fn revoke(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             call,
             patient,
             Action::ManageCareCircle,
-            &format!("care-circle/{raw}"),
+            &AuditResource::CareCircleMember(raw.to_string()),
         )
         .await?;
     let invitation = InvitationId::parse(&raw).ok_or(ApiError::NotFound)?;
@@ -82,7 +88,7 @@ pub async fn revoke(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         }
         match circle.revoke(&member, &by, now).await? {
             Ok(()) => {
-                member.status = portal_shared::care_circle::MemberStatus::Revoked;
+                member.status = portal_shared::features::care_circle::MemberStatus::Revoked;
                 member.revoked_at = Some(now);
                 member.revoked_by = Some(by);
                 return json(StatusCode::OK, &MemberView::new(&member, now));

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use portal_shared::authz::Scope;
-use portal_shared::care_circle::{EndDate, Member, RelationshipLabel, ShownStatus};
-use portal_shared::ids::InvitationId;
-use portal_shared::person::Name;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::InvitationId;
+use portal_shared::domain::person::Name;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::care_circle::{EndDate, Member, RelationshipLabel, ShownStatus};
+use portal_shared::policy::authz::Scope;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]

@@ -25,10 +25,10 @@ pub mod targets;
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
-use portal_shared::config::{ConfigError, Settings};
-use portal_shared::directory::UserDirectory;
-use portal_shared::http::{Route, dispatch};
-use portal_shared::platform::Platform;
+use portal_shared::Platform;
+use portal_shared::features::directory::UserDirectory;
+use portal_shared::platform::config::{ConfigError, Settings};
+use portal_shared::platform::http::{Route, dispatch};
 
 use crate::repo::ConversationStore;
 use crate::targets::ResponseTargets;

@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use portal_shared::authz::Action;
-use portal_shared::caller::{Caller, Role, UserSub};
-use portal_shared::ids::{AppointmentId, ConversationId, PatientId, RecordId};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{AppointmentId, ConversationId, PatientId, RecordId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::policy::authz::Action;
+use portal_shared::policy::caller::{Caller, Role, UserSub};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What a conversation is about; decides which team's inbox it is in.
@@ -109,7 +109,8 @@ macro_rules! text_value {
             pub const MAX_CHARS: usize = $max;
 
             pub fn parse(raw: &str) -> Result<Self, String> {
-                portal_shared::text::plain_text(raw, Self::MAX_CHARS, $multi_line).map($name)
+                portal_shared::domain::text::plain_text(raw, Self::MAX_CHARS, $multi_line)
+                    .map($name)
             }
 
             pub fn as_str(&self) -> &str {
@@ -218,10 +219,12 @@ impl ReferenceTarget {
     }
 
     /// Its resource in the patient's access log.
-    pub fn audit_resource(&self) -> String {
+    pub fn audit_resource(&self) -> portal_shared::policy::audit::AuditResource {
         match self {
-            ReferenceTarget::Record(id) => portal_shared::audit::record_resource(id),
-            ReferenceTarget::Appointment(id) => portal_shared::audit::appointment_resource(id),
+            ReferenceTarget::Record(id) => portal_shared::policy::audit::AuditResource::record(id),
+            ReferenceTarget::Appointment(id) => {
+                portal_shared::policy::audit::AuditResource::appointment(id)
+            }
         }
     }
 }
@@ -441,7 +444,7 @@ mod tests {
         assert!(!format!("{:?}", Subject::parse("secret").expect("valid")).contains("secret"));
     }
 
-    // Which characters plain text may hold is `portal_shared::text`'s to decide (and test);
+    // Which characters plain text may hold is `portal_shared::domain::text`'s to decide (and test);
     // here, that subjects follow the one-line rule and bodies the multi-line one.
     #[test]
     fn subjects_are_one_line_plain_text() {

@@ -4,14 +4,15 @@
 use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, PatientAccess, Relationship};
-use portal_shared::etag::Version;
-use portal_shared::http::{Call, json_with_headers};
-use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
-use portal_shared::ids::{ConversationId, PatientId};
-use portal_shared::pagination::{Page, PageRequest};
-use portal_shared::store;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{ConversationId, PatientId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::etag::Version;
+use portal_shared::platform::http::{Call, json_with_headers};
+use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
+use portal_shared::platform::pagination::{Page, PageRequest};
+use portal_shared::platform::store;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, PatientAccess, Relationship};
 use serde::Serialize;
 
 use crate::Deps;
@@ -32,8 +33,8 @@ pub fn conversation_in_path(call: &Call) -> Result<ConversationId, ApiError> {
         .ok_or(ApiError::NotFound)
 }
 
-pub fn resource(conversation: ConversationId) -> String {
-    format!("conversation/{conversation}")
+pub fn resource(conversation: ConversationId) -> AuditResource {
+    AuditResource::conversation(conversation)
 }
 
 /// Who is writing in a conversation of `category`, as the message shows it, and whether a
@@ -127,7 +128,12 @@ pub async fn start(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::StartConversation, "conversations")
+        .patient(
+            call,
+            patient,
+            Action::StartConversation,
+            &AuditResource::Conversations,
+        )
         .await?;
     let idempotency = Idempotency::from_call(call)?;
     let request: NewConversation = call.json_body()?;
@@ -210,7 +216,12 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ReadConversations, "conversations")
+        .patient(
+            call,
+            patient,
+            Action::ReadConversations,
+            &AuditResource::Conversations,
+        )
         .await?;
     let cursor_key = &deps.platform.cursor_key;
     let page = PageRequest::from_call(call, format!("conversations:{patient}"), cursor_key)?;
@@ -423,7 +434,7 @@ pub async fn mark_read(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiEr
 mod tests {
     use super::*;
     use crate::model::{Category, MessageText, Subject};
-    use portal_shared::caller::UserSub;
+    use portal_shared::policy::caller::UserSub;
 
     fn conversation(status: Status) -> Conversation {
         let at = Timestamp::parse("2026-01-05T09:00:00Z").expect("time");

@@ -6,12 +6,12 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{Put, Select, TransactWriteItem, Update};
 use futures::future::try_join_all;
 use portal_shared::ApiError;
-use portal_shared::authz::{PatientAccess, StaffAccess};
-use portal_shared::caller::UserSub;
-use portal_shared::ids::ConversationId;
-use portal_shared::keys;
-use portal_shared::store::{self, Item, Transacted};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::ConversationId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::keys;
+use portal_shared::platform::store::{self, Item, Transacted};
+use portal_shared::policy::authz::{PatientAccess, StaffAccess};
+use portal_shared::policy::caller::UserSub;
 use serde::Serialize;
 
 use crate::model::{Category, Conversation, Message, ReferenceTarget};

@@ -7,16 +7,16 @@ use futures::future::try_join_all;
 use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::audit::{AuditEvent, Outcome};
-use portal_shared::authz::{Action, StaffAccess};
-use portal_shared::caller::UserSub;
-use portal_shared::etag::{Version, required_if_match};
-use portal_shared::http::{Call, json, json_with_headers};
-use portal_shared::keys;
-use portal_shared::pagination::PageRequest;
-use portal_shared::store;
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::etag::{Version, required_if_match};
+use portal_shared::platform::http::{Call, json, json_with_headers};
+use portal_shared::platform::keys;
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::store;
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::audit::{AuditEvent, AuditResource, Outcome};
+use portal_shared::policy::authz::{Action, StaffAccess};
+use portal_shared::policy::caller::UserSub;
 use serde::Serialize;
 
 use crate::Deps;
@@ -295,7 +295,7 @@ pub async fn inbox(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
             "none",
             None,
             access.action().name(),
-            &format!("{}?category={category}", call.route_path()),
+            &AuditResource::Route(format!("{}?category={category}", call.route_path())),
             Outcome::Denied,
             call.request_id(),
         );

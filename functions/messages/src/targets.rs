@@ -2,7 +2,7 @@
 //! conversation is due and overdue.
 //!
 //! Business days and the counting rule are the practice's calendar
-//! ([`portal_shared::practice::BusinessCalendar`]): Monday to Friday in `PRACTICE_TIME_ZONE`,
+//! ([`portal_shared::domain::practice::BusinessCalendar`]): Monday to Friday in `PRACTICE_TIME_ZONE`,
 //! except the dates in `PRACTICE_HOLIDAYS`. The clock of a conversation starts when the patient
 //! began waiting (`waitingSince`); the local day it started on never counts, and a target of `n`
 //! is reached at the end of the `n`-th business day after it (00:00 local time of the next
@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use portal_shared::config::ConfigError;
-use portal_shared::practice::BusinessCalendar;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::practice::BusinessCalendar;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::config::ConfigError;
 
 use crate::model::Category;
 

@@ -19,9 +19,9 @@ mod update;
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
-use portal_shared::config::Settings;
-use portal_shared::http::{Route, dispatch};
-use portal_shared::platform::Platform;
+use portal_shared::Platform;
+use portal_shared::platform::config::Settings;
+use portal_shared::platform::http::{Route, dispatch};
 
 use crate::repo::ProfileStore;
 

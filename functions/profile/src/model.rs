@@ -1,12 +1,12 @@
 //! The patient profile as stored and as shown, and the legal-identity change requests.
 
-use portal_shared::account::PortalAccount;
-use portal_shared::caller::UserSub;
-use portal_shared::ids::{ChangeId, PatientId};
-use portal_shared::person::{
+use portal_shared::domain::ids::{ChangeId, PatientId};
+use portal_shared::domain::person::{
     Address, DateOfBirth, Email, LanguageTag, LegalName, Name, Phone, Sex,
 };
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::account::PortalAccount;
+use portal_shared::policy::caller::UserSub;
 use serde::{Deserialize, Serialize};
 
 /// How to reach the patient. Every part is optional: some patients have no email.

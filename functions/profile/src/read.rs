@@ -3,9 +3,10 @@
 use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::etag::Version;
-use portal_shared::http::{Call, json_with_headers};
+use portal_shared::platform::etag::Version;
+use portal_shared::platform::http::{Call, json_with_headers};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 
 use crate::Deps;
 use crate::model::ProfileView;
@@ -18,7 +19,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ReadProfile, "profile")
+        .patient(call, patient, Action::ReadProfile, &AuditResource::Profile)
         .await?;
     let store = deps.profiles();
     let profile = store.load(&access).await?.ok_or(ApiError::NotFound)?;

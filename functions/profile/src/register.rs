@@ -3,12 +3,13 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, Authorizer, StaffAccess};
-use portal_shared::etag::Version;
-use portal_shared::http::Call;
-use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
-use portal_shared::ids::PatientId;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::PatientId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::etag::Version;
+use portal_shared::platform::http::Call;
+use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, Authorizer, StaffAccess};
 
 use crate::Deps;
 use crate::model::{Profile, ProfileView};
@@ -49,7 +50,11 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
 
     // Audited before the write, so no patient exists without the event of their registration.
     authorizer
-        .record_staff_access(call, &access, &[(profile.patient_id, "profile".into())])
+        .record_staff_access(
+            call,
+            &access,
+            &[(profile.patient_id, AuditResource::Profile)],
+        )
         .await?;
     let body =
         serde_json::to_string(&ProfileView::new(&profile, &[])).map_err(ApiError::internal)?;
@@ -76,7 +81,7 @@ async fn replay(
 ) -> Result<Response<Body>, ApiError> {
     if let Some(patient) = first.patient_id {
         authorizer
-            .record_staff_access(call, access, &[(patient, "profile".into())])
+            .record_staff_access(call, access, &[(patient, AuditResource::Profile)])
             .await?;
     }
     first.render(true)

@@ -4,11 +4,11 @@
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use portal_shared::ApiError;
-use portal_shared::authz::PatientAccess;
-use portal_shared::ids::{ChangeId, PatientId};
-use portal_shared::keys;
-use portal_shared::pagination::PageRequest;
-use portal_shared::store::{self, Item, Transacted};
+use portal_shared::domain::ids::{ChangeId, PatientId};
+use portal_shared::platform::keys;
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::store::{self, Item, Transacted};
+use portal_shared::policy::authz::PatientAccess;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{ChangeRequest, ChangeStatus, Profile};

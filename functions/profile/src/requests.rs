@@ -1,7 +1,7 @@
 //! Request bodies. Each rejects unknown fields and parses every value into its domain type,
 //! so a body that deserialises is valid field by field.
 
-use portal_shared::person::{
+use portal_shared::domain::person::{
     Address, DateOfBirth, Email, LanguageTag, LegalName, Name, Phone, Sex,
 };
 use serde::{Deserialize, Deserializer};
@@ -139,7 +139,7 @@ pub const MAX_REASON_CHARS: usize = 500;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_shared::http::parse_json;
+    use portal_shared::platform::http::parse_json;
 
     #[test]
     fn merge_patch_tells_absent_from_null() {

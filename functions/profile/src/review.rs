@@ -3,11 +3,12 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
-use portal_shared::ids::ChangeId;
-use portal_shared::pagination::PageRequest;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::ChangeId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 
 use crate::Deps;
 use crate::model::{ChangeReviewView, ChangeStatus};
@@ -31,7 +32,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         .map(|change| {
             (
                 change.patient_id,
-                format!("profile-change/{}", change.change_id),
+                AuditResource::ProfileChange(change.change_id.to_string()),
             )
         })
         .collect();
@@ -63,7 +64,7 @@ pub async fn decide(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             call,
             &access,
             patient,
-            &format!("profile-change/{change_id}"),
+            &AuditResource::ProfileChange(change_id.to_string()),
         )
         .await?;
 
@@ -123,13 +124,13 @@ fn already_decided() -> ApiError {
 }
 
 /// A rejection must say why (the patient sees it); an approval may add a note. Plain text
-/// with line breaks ([`portal_shared::text::plain_text`]).
+/// with line breaks ([`portal_shared::domain::text::plain_text`]).
 fn checked_reason(decision: &Decision) -> Result<Option<String>, ApiError> {
     let reason = decision
         .reason
         .as_deref()
         .filter(|r| !r.trim().is_empty())
-        .map(|r| portal_shared::text::plain_text(r, MAX_REASON_CHARS, true))
+        .map(|r| portal_shared::domain::text::plain_text(r, MAX_REASON_CHARS, true))
         .transpose()
         .map_err(|message| ApiError::invalid("reason", message))?;
     match (decision.decision, reason) {

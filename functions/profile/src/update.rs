@@ -5,11 +5,12 @@
 use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, Relationship};
-use portal_shared::etag::{Version, required_if_match};
-use portal_shared::http::{Call, json_with_headers};
-use portal_shared::ids::ChangeId;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::ChangeId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::etag::{Version, required_if_match};
+use portal_shared::platform::http::{Call, json_with_headers};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, Relationship};
 
 use crate::Deps;
 use crate::model::{ChangeRequest, ChangeStatus, Profile, ProfileView};
@@ -22,7 +23,12 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::UpdateProfile, "profile")
+        .patient(
+            call,
+            patient,
+            Action::UpdateProfile,
+            &AuditResource::Profile,
+        )
         .await?;
     let expected = required_if_match(call)?;
     let patch: ProfilePatch = call.json_body()?;

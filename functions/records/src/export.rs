@@ -9,18 +9,19 @@
 //! across pages, so references between pages resolve once the pages are put together.
 //! `_count` asks for smaller pages.
 
-use portal_shared::profile_facts::ProfileFacts;
+use portal_shared::features::profile_facts::ProfileFacts;
+use portal_shared::policy::audit::AuditResource;
 use std::collections::{BTreeMap, HashMap};
 
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::Call;
-use portal_shared::keys;
-use portal_shared::store::Item;
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::Call;
+use portal_shared::platform::keys;
+use portal_shared::platform::store::Item;
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::authz::Action;
 use serde_json::{Value, json};
 
 use crate::Deps;
@@ -223,7 +224,12 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ExportRecords, "records/export")
+        .patient(
+            call,
+            patient,
+            Action::ExportRecords,
+            &AuditResource::RecordExport,
+        )
         .await?;
     let scope = format!("export:{patient}");
     let (count, start) = page_of(call, deps, &scope)?;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use portal_shared::validation::FieldErrors;
+use portal_shared::platform::validation::FieldErrors;
 use serde_json::{Map, Value};
 
 /// Bundle types an import accepts.

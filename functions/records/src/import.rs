@@ -12,13 +12,14 @@ use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, Relationship};
-use portal_shared::http::Call;
-use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
-use portal_shared::ids::ImportId;
-use portal_shared::keys;
-use portal_shared::store;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::ImportId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::Call;
+use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
+use portal_shared::platform::keys;
+use portal_shared::platform::store;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, Relationship};
 
 use crate::Deps;
 use crate::fhir::Bundle;
@@ -38,7 +39,12 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ImportRecords, "records/imports")
+        .patient(
+            call,
+            patient,
+            Action::ImportRecords,
+            &AuditResource::RecordImports,
+        )
         .await?;
     let idempotency = Idempotency::from_call(call)?;
     if let Some(idempotency) = &idempotency

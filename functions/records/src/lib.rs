@@ -31,9 +31,9 @@ mod summary;
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
-use portal_shared::config::{ConfigError, Settings};
-use portal_shared::http::{Route, dispatch};
-use portal_shared::platform::Platform;
+use portal_shared::Platform;
+use portal_shared::platform::config::{ConfigError, Settings};
+use portal_shared::platform::http::{Route, dispatch};
 
 pub use import::MAX_IMPORT_BYTES;
 

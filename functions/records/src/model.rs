@@ -1,8 +1,8 @@
 //! A record of the health record: one clinical FHIR resource from one source, with what a
 //! patient reads first (title, dates, status, the coded value) taken out of it.
 
-use portal_shared::ids::{ImportId, PatientId, RecordId};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{ImportId, PatientId, RecordId};
+use portal_shared::domain::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -625,11 +625,7 @@ pub fn index_group(identity: Option<&str>, day: Option<&str>) -> String {
 
 pub fn short_hash(text: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .take(10)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&Sha256::digest(text.as_bytes())[..10])
 }
 
 /// `2024-03-05T10:00:00+01:00` → `2024-03-05`; partial dates stay partial.

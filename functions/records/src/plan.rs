@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use portal_shared::ids::{ImportId, PatientId, RecordId};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{ImportId, PatientId, RecordId};
+use portal_shared::domain::timestamp::Timestamp;
 use serde::Serialize;
 use serde_json::{Map, Value};
 

@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
-use portal_shared::ids::RecordId;
-use portal_shared::pagination::PageRequest;
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::ids::RecordId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 use serde::Serialize;
 
 use crate::Deps;
@@ -194,7 +195,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ReadRecords, "records")
+        .patient(call, patient, Action::ReadRecords, &AuditResource::Records)
         .await?;
     let filter = filter_of(call)?;
     let page = PageRequest::from_call(
@@ -210,7 +211,11 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     // from several sources sits side by side in the index, and a page never splits it.
     records.require_patient(&access).await?;
     let wanted = page.limit as usize;
-    let mut groups: Vec<(String, Vec<StoredRecord>, portal_shared::store::Item)> = Vec::new();
+    let mut groups: Vec<(
+        String,
+        Vec<StoredRecord>,
+        portal_shared::platform::store::Item,
+    )> = Vec::new();
     let mut start = page.start_after.clone();
     let mut more = false;
     loop {
@@ -270,7 +275,7 @@ pub async fn detail(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             call,
             patient,
             Action::ReadRecords,
-            &portal_shared::audit::record_resource(&raw),
+            &AuditResource::record(&raw),
         )
         .await?;
     let id = RecordId::parse(&raw).ok_or(ApiError::NotFound)?;
@@ -340,7 +345,12 @@ pub async fn sources(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiErro
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ReadRecords, "records/sources")
+        .patient(
+            call,
+            patient,
+            Action::ReadRecords,
+            &AuditResource::RecordSources,
+        )
         .await?;
     let records = Records {
         dynamo: &deps.platform.dynamo,

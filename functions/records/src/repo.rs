@@ -1,5 +1,5 @@
 //! The health record in DynamoDB. Every read takes the `PatientAccess` proof, so nothing is read
-//! unaudited; keys come from `portal_shared::keys`.
+//! unaudited; keys come from `portal_shared::platform::keys`.
 
 use std::collections::HashMap;
 
@@ -8,11 +8,11 @@ use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use portal_shared::ApiError;
-use portal_shared::authz::PatientAccess;
-use portal_shared::ids::{ImportId, RecordId};
-use portal_shared::keys;
-use portal_shared::profile_facts::{self, Fact, ProfileFacts};
-use portal_shared::store::{self, Item, string};
+use portal_shared::domain::ids::{ImportId, RecordId};
+use portal_shared::features::profile_facts::{self, Fact, ProfileFacts};
+use portal_shared::platform::keys;
+use portal_shared::platform::store::{self, Item, string};
+use portal_shared::policy::authz::PatientAccess;
 
 use crate::export::PageBudget;
 use crate::model::{Category, StoredRecord, merge_key};

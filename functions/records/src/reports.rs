@@ -6,11 +6,12 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
-use portal_shared::ids::ImportId;
-use portal_shared::pagination::PageRequest;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::ImportId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::pagination::PageRequest;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -83,7 +84,12 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ReadImportReports, "records/imports")
+        .patient(
+            call,
+            patient,
+            Action::ReadImportReports,
+            &AuditResource::RecordImports,
+        )
         .await?;
     let page = PageRequest::from_call(
         call,
@@ -127,7 +133,7 @@ pub async fn detail(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             call,
             patient,
             Action::ReadImportReports,
-            &format!("records/imports/{raw}"),
+            &AuditResource::RecordImport(raw.to_string()),
         )
         .await?;
     let id = ImportId::parse(&raw).ok_or(ApiError::NotFound)?;

@@ -9,12 +9,13 @@ use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::Call;
-use portal_shared::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
-use portal_shared::ids::{ImportId, RecordId};
-use portal_shared::timestamp::Timestamp;
-use portal_shared::validation::FieldErrors;
+use portal_shared::domain::ids::{ImportId, RecordId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::Call;
+use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -87,7 +88,12 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::AddResult, "records/results")
+        .patient(
+            call,
+            patient,
+            Action::AddResult,
+            &AuditResource::RecordResults,
+        )
         .await?;
     let idempotency = Idempotency::from_call(call)?;
     if let Some(idempotency) = &idempotency

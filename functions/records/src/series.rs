@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
-use portal_shared::ids::RecordId;
+use portal_shared::domain::ids::RecordId;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 use serde::Serialize;
 
 use crate::Deps;
@@ -132,7 +133,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             call,
             patient,
             Action::ReadRecords,
-            &format!("records/observations/{code}"),
+            &AuditResource::Observations(code.to_string()),
         )
         .await?;
     if !valid_loinc(&code) {

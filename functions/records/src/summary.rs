@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
+use portal_shared::platform::http::{Call, json};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 use serde::Serialize;
 
 use crate::Deps;
@@ -118,7 +119,12 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = deps
         .platform
         .authorizer()
-        .patient(call, patient, Action::ReadRecords, "records/summary")
+        .patient(
+            call,
+            patient,
+            Action::ReadRecords,
+            &AuditResource::RecordSummary,
+        )
         .await?;
     let records = Records {
         dynamo: &deps.platform.dynamo,

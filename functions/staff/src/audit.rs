@@ -2,18 +2,17 @@
 //! partition of the audit table, allowed or refused.
 
 use portal_shared::ApiError;
-use portal_shared::audit::Outcome;
-use portal_shared::authz::StaffAccess;
-use portal_shared::http::Call;
+use portal_shared::platform::http::Call;
+use portal_shared::policy::audit::{AuditResource, Outcome};
+use portal_shared::policy::authz::StaffAccess;
 
 use crate::Deps;
 
 /// The resource recorded for an account (its `sub` only: no email or name).
-pub fn account_resource(sub: &str, what: &str) -> String {
-    if what.is_empty() {
-        format!("staff/{sub}")
-    } else {
-        format!("staff/{sub}/{what}")
+pub fn account_resource(sub: &str, what: &str) -> AuditResource {
+    AuditResource::StaffAccount {
+        sub: sub.to_owned(),
+        what: what.to_owned(),
     }
 }
 
@@ -21,7 +20,7 @@ pub async fn allowed(
     deps: &Deps,
     call: &Call,
     access: &StaffAccess,
-    resource: &str,
+    resource: &AuditResource,
 ) -> Result<(), ApiError> {
     deps.platform
         .authorizer()
@@ -34,7 +33,7 @@ pub async fn refused(
     deps: &Deps,
     call: &Call,
     access: &StaffAccess,
-    resource: &str,
+    resource: &AuditResource,
     error: ApiError,
 ) -> ApiError {
     match deps

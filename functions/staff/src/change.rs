@@ -9,9 +9,10 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::{Action, StaffAccess};
-use portal_shared::caller::{Role, UserSub};
-use portal_shared::http::{Call, json};
+use portal_shared::platform::http::{Call, json};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, StaffAccess};
+use portal_shared::policy::caller::{Role, UserSub};
 use serde::Deserialize;
 
 use crate::Deps;
@@ -40,7 +41,7 @@ async fn staff_member(deps: &Deps, call: &Call, access: &StaffAccess) -> Result<
         _ => {
             let resource = match &sub {
                 Some(sub) => account_resource(sub.as_str(), ""),
-                None => "staff".to_owned(),
+                None => AuditResource::StaffAccounts,
             };
             Err(audit::refused(deps, call, access, &resource, ApiError::NotFound).await)
         }
@@ -58,7 +59,7 @@ async fn keep_an_admin(
     call: &Call,
     access: &StaffAccess,
     account: &Account,
-    resource: &str,
+    resource: &AuditResource,
 ) -> Result<(), ApiError> {
     if account.enabled
         && account.staff_roles().contains(&Role::Admin)

@@ -12,10 +12,11 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
-use portal_shared::person::{Email, Name};
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::person::{Email, Name};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 use serde::Deserialize;
 
 use crate::Deps;
@@ -62,7 +63,14 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
                  GET /admin/staff; change their roles there rather than creating them again."
                         .into(),
                 );
-                return Err(audit::refused(deps, call, &access, "staff", error).await);
+                return Err(audit::refused(
+                    deps,
+                    call,
+                    &access,
+                    &AuditResource::StaffAccounts,
+                    error,
+                )
+                .await);
             }
         },
         Err(NotCreated::Refused(message)) => return Err(ApiError::invalid("email", message)),
@@ -81,7 +89,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             tracing::error!(
                 request_id = %call.request_id(),
                 staff_id = %account.sub,
-                error = %portal_shared::error::cause_chain(&cleanup),
+                error = %portal_shared::platform::error::cause_chain(&cleanup),
                 "a staff account without its roles could not be removed"
             );
         }

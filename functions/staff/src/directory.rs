@@ -1,16 +1,16 @@
 //! The staff accounts in the Cognito user pool: every call this function makes to Cognito.
 //! Accounts are addressed by their `sub` (in a pool whose usernames are emails, Cognito's
 //! username is the `sub`); nothing here reads or writes the app table. Reading one account is
-//! shared with the messages function (`portal_shared::directory`).
+//! shared with the messages function (`portal_shared::features::directory`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType, UserType};
 use portal_shared::ApiError;
-use portal_shared::caller::{Role, UserSub};
-use portal_shared::directory::{UserAccount, UserDirectory, code_of};
-use portal_shared::store::sdk_error;
+use portal_shared::features::directory::{UserAccount, UserDirectory, code_of};
+use portal_shared::platform::store::sdk_error;
+use portal_shared::policy::caller::{Role, UserSub};
 
 use crate::model::{AccountStatus, StaffView, staff_roles};
 
@@ -72,7 +72,7 @@ fn attribute(name: &str, value: &str) -> Result<AttributeType, ApiError> {
 }
 
 fn account_of(user: &UserType, groups: BTreeSet<String>) -> Account {
-    Account::from(portal_shared::directory::account_of(user, groups))
+    Account::from(portal_shared::features::directory::account_of(user, groups))
 }
 
 impl From<UserAccount> for Account {

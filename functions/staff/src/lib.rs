@@ -25,9 +25,9 @@ mod model;
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
-use portal_shared::config::{Settings, UserPoolSettings};
-use portal_shared::http::{Route, dispatch};
-use portal_shared::platform::Platform;
+use portal_shared::Platform;
+use portal_shared::platform::config::{Settings, UserPoolSettings};
+use portal_shared::platform::http::{Route, dispatch};
 
 use crate::directory::Directory;
 

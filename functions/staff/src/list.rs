@@ -3,8 +3,9 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::authz::Action;
-use portal_shared::http::{Call, json};
+use portal_shared::platform::http::{Call, json};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::Action;
 use serde::Serialize;
 
 use crate::Deps;
@@ -23,7 +24,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .authorizer()
         .staff(call, Action::ManageStaff)
         .await?;
-    audit::allowed(deps, call, &access, "staff").await?;
+    audit::allowed(deps, call, &access, &AuditResource::StaffAccounts).await?;
     let mut items: Vec<StaffView> = deps
         .directory()
         .staff()

@@ -1,15 +1,15 @@
 //! Lambda entry point: wiring only.
 
 use lambda_http::{Error, service_fn};
-use portal_shared::config::{Settings, UserPoolSettings};
+use portal_shared::platform::config::{Settings, UserPoolSettings};
 use portal_staff::{Deps, handle};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    portal_shared::telemetry::init();
+    portal_shared::platform::telemetry::init();
     let settings = Settings::from_env()?;
     let pool = UserPoolSettings::from_env()?;
-    let sdk = portal_shared::aws::sdk_config().await;
+    let sdk = portal_shared::platform::aws::sdk_config().await;
     let deps = Deps::new(&settings, &pool, &sdk);
     let deps = &deps;
     lambda_http::run(service_fn(move |request| async move {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use portal_shared::caller::Role;
+use portal_shared::policy::caller::Role;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The staff roles (Cognito groups) an account holds: at least one, staff roles only. Patients'

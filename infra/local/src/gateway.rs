@@ -18,11 +18,12 @@ use axum::response::Response;
 use futures::FutureExt as _;
 use http::HeaderValue;
 use lambda_http::RequestExt as _;
-use portal_shared::config::Settings;
+use portal_shared::platform::config::Settings;
 use tokio::task::JoinHandle;
 
 use crate::authorizer::TokenVerifier;
 use crate::claims;
+use crate::cors::{self, CorsPolicy};
 use crate::event::{self, Gatekeeping, Incoming};
 use crate::gateway_responses::{self, GatewayResponses, Refusal};
 use crate::registry::{self, Handler};
@@ -56,6 +57,8 @@ pub struct Parts {
     pub responses: GatewayResponses,
     pub stage: String,
     pub region: String,
+    /// The API's `Cors` (preflight answers, the origin on functions' answers); `None` without.
+    pub cors: Option<CorsPolicy>,
 }
 
 impl Gateway {
@@ -108,9 +111,10 @@ impl Gateway {
             routes: routes_of(stack),
             functions,
             verifier,
-            responses: GatewayResponses::new(stack.template.api.gateway_responses.clone()),
+            responses: GatewayResponses::new(cors::resolve_responses(stack)?),
             stage: stack.stage.clone(),
             region: stack.region.clone(),
+            cors: CorsPolicy::of(stack)?,
         }))
     }
 
@@ -186,9 +190,15 @@ async fn handle(
         .map_or_else(|| parts.uri.path().to_owned(), |m| m.route.resource.clone());
 
     let refuse = |refusal| state.responses.render(refusal, &request_id);
-    let mut response = match matched {
-        None => refuse(Refusal::MissingAuthenticationToken),
-        Some(matched) => match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let preflight = state
+        .cors
+        .as_ref()
+        .filter(|_| parts.method == http::Method::OPTIONS)
+        .filter(|_| path_exists(&state.routes, parts.uri.path()));
+    let mut response = match (matched, preflight) {
+        (_, Some(cors)) => cors.preflight(),
+        (None, None) => refuse(Refusal::MissingAuthenticationToken),
+        (Some(matched), None) => match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
             Err(_) => refuse(Refusal::RequestTooLarge),
             Ok(bytes) => {
                 let incoming = Incoming {
@@ -216,6 +226,14 @@ async fn handle(
         "request"
     );
     response
+}
+
+/// Whether some method is served at `path`: SAM adds the preflight `OPTIONS` to every path
+/// resource of the API, so only paths of the API answer it.
+fn path_exists(routes: &RouteTable, path: &str) -> bool {
+    ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+        .iter()
+        .any(|method| routes.find(method, path).is_some())
 }
 
 async fn invoke(
@@ -278,7 +296,13 @@ async fn invoke(
     // A panic or a timeout is a failed invocation, which API Gateway reports as a 502.
     let call = AssertUnwindSafe(function.handler.call(request)).catch_unwind();
     match tokio::time::timeout(function.timeout, call).await {
-        Ok(Ok(response)) => event::into_http_response(response),
+        Ok(Ok(response)) => {
+            let mut response = event::into_http_response(response);
+            if let Some(cors) = &state.cors {
+                cors.decorate(response.headers_mut());
+            }
+            response
+        }
         Ok(Err(_)) => {
             tracing::error!(request_id, function = %function.name, "the handler panicked");
             state.responses.render(Refusal::FunctionFailed, request_id)

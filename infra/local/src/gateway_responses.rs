@@ -185,6 +185,7 @@ mod tests {
                 GatewayResponse {
                     status_code: Some(404),
                     headers: vec![("Content-Type".into(), "application/problem+json".into())],
+                    parameter_headers: vec![],
                     template: Some(r#"{"status":404,"requestId":"$context.requestId"}"#.into()),
                 },
             ),
@@ -193,6 +194,7 @@ mod tests {
                 GatewayResponse {
                     status_code: None,
                     headers: vec![],
+                    parameter_headers: vec![],
                     template: Some(r#"{"title":$context.error.messageString}"#.into()),
                 },
             ),

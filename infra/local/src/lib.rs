@@ -27,6 +27,7 @@ pub mod authorizer;
 pub mod background;
 pub mod cfn;
 pub mod claims;
+pub mod cors;
 pub mod demo_event;
 pub mod event;
 pub mod functions_env;
@@ -46,6 +47,7 @@ pub mod seed_schedule;
 pub mod stack;
 pub mod stack_file;
 pub mod template;
+pub mod web;
 
 pub use background::BackgroundStack;
 pub use gateway::Gateway;

@@ -16,6 +16,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use portal_local::identity::{DEMO_PASSWORD, sign_in_tokens};
 use portal_local::seed::{DemoUser, seed_demo};
+use portal_local::template::workspace_root;
 use portal_local::{
     Gateway, LocalStack, MotoOptions, StackFile, StartOptions, demo_event, functions_env,
 };
@@ -54,6 +55,14 @@ enum Command {
         /// Use this AWS endpoint instead of starting moto (AWS_ENDPOINT_URL works too).
         #[arg(long)]
         endpoint: Option<String>,
+        /// Port the built web app is served on (0 picks a free one); the API allows this origin
+        /// (CORS, the stack parameter AllowedWebOrigin).
+        #[arg(long, default_value_t = 5173)]
+        web_port: u16,
+        /// The built web app (default: web/dist in the workspace root); not served if it has no
+        /// index.html.
+        #[arg(long)]
+        web_dir: Option<PathBuf>,
     },
     /// Print an ID token of a demo user (by role, email or group) of the running stack.
     Token {
@@ -90,9 +99,11 @@ async fn main() -> Result<()> {
             prefix,
             template,
             endpoint,
+            web_port,
+            web_dir,
         } => {
             init_tracing();
-            let options = StartOptions {
+            let mut options = StartOptions {
                 prefix,
                 template,
                 moto: MotoOptions {
@@ -102,7 +113,25 @@ async fn main() -> Result<()> {
                 ..StartOptions::default()
             };
             let path = stack_file.unwrap_or_else(StackFile::default_path);
-            up(options, SocketAddr::new(host, port), seed, &path).await
+            let web_dir = web_dir.unwrap_or_else(|| workspace_root().join("web/dist"));
+            let web = if web_dir.join("index.html").is_file() {
+                // Bound first: the API's CORS origin is the web app's address.
+                let listener = tokio::net::TcpListener::bind(SocketAddr::new(host, web_port))
+                    .await
+                    .with_context(|| format!("cannot listen on port {web_port} for the web app"))?;
+                let origin = format!("http://{}", listener.local_addr()?);
+                options
+                    .parameter_overrides
+                    .push(("AllowedWebOrigin".to_owned(), origin));
+                Some((web_dir, listener))
+            } else {
+                eprintln!(
+                    "The web app is not built ({} has no index.html): `make web-build` builds it.",
+                    web_dir.display()
+                );
+                None
+            };
+            up(options, SocketAddr::new(host, port), seed, &path, web).await
         }
         Command::Token { who, stack_file } => {
             let path = stack_file.unwrap_or_else(StackFile::default_path);
@@ -120,10 +149,26 @@ async fn up(
     addr: SocketAddr,
     seed: Option<Seed>,
     stack_file: &Path,
+    web: Option<(PathBuf, tokio::net::TcpListener)>,
 ) -> Result<()> {
     let local = LocalStack::start(options).await?;
     let (bound, server) = Gateway::serve(&local.stack, addr).await?;
     let api_url = format!("http://{bound}");
+    let web_server = match web {
+        Some((dir, listener)) => {
+            let config = portal_local::web::runtime_config(
+                &api_url,
+                &local.stack.user_pool_id,
+                &local.stack.user_pool_client_id,
+                &local.stack.template.parameter_default("PracticeTimeZone")?,
+            );
+            Some(portal_local::web::serve(&dir, listener, &config).await?)
+        }
+        None => None,
+    };
+    let web_url = web_server
+        .as_ref()
+        .map(|(addr, _)| format!("http://{addr}"));
     // The scheduled functions (the waitlist sweeper) run on their template schedule.
     let scheduler = portal_local::Scheduler::start(&local.stack)?;
 
@@ -142,12 +187,22 @@ async fn up(
         remove(stack_file);
     }
     written?;
-    print_summary(&api_url, &local, &users, stack_file, &env_file);
+    print_summary(
+        &api_url,
+        web_url.as_deref(),
+        &local,
+        &users,
+        stack_file,
+        &env_file,
+    );
 
     shutdown_signal().await?;
     tracing::info!("stopping");
     scheduler.stop();
     server.abort();
+    if let Some((_, task)) = web_server {
+        task.abort();
+    }
     // The files describe a running stack; once stopped they would mislead `portal-local token`
     // and point `cargo lambda watch` at nothing.
     remove(stack_file);
@@ -164,12 +219,16 @@ fn remove(path: &Path) {
 
 fn print_summary(
     api_url: &str,
+    web_url: Option<&str>,
     local: &LocalStack,
     users: &[DemoUser],
     stack_file: &Path,
     env_file: &Path,
 ) {
     println!();
+    if let Some(web_url) = web_url {
+        println!("Patient portal web app: {web_url}   (sign in with a demo user below)");
+    }
     println!("Patient portal API: {api_url}");
     println!("Emulated AWS:       {}", local.endpoint());
     println!("Stack file:         {}", stack_file.display());
@@ -206,7 +265,8 @@ async fn token(who: &str, stack_file: &Path) -> Result<()> {
         let known: Vec<&str> = file.users.iter().map(|u| u.role.as_str()).collect();
         bail!("no demo user {who:?}; known: {}", known.join(", "));
     };
-    let sdk = portal_shared::aws::local_sdk_config(&file.aws_endpoint, &file.region).await;
+    let sdk =
+        portal_shared::platform::aws::local_sdk_config(&file.aws_endpoint, &file.region).await;
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
     let tokens = sign_in_tokens(
         &cognito,

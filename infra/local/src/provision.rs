@@ -28,7 +28,7 @@ pub async fn provision(
     region: &str,
     prefix: &str,
 ) -> Result<Stack> {
-    let sdk = portal_shared::aws::local_sdk_config(endpoint, region).await;
+    let sdk = portal_shared::platform::aws::local_sdk_config(endpoint, region).await;
     let dynamo = dynamodb::Client::new(&sdk);
     let idp = cognito::Client::new(&sdk);
 

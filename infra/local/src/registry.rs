@@ -12,7 +12,7 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
-use portal_shared::config::{ConfigError, Settings, UserPoolSettings};
+use portal_shared::platform::config::{ConfigError, Settings, UserPoolSettings};
 
 /// A function's handler with its dependencies, built once at start-up.
 pub trait Handler: Send + Sync {
@@ -124,7 +124,7 @@ struct WaitlistSweeper(portal_appointments::Deps);
 impl Job for WaitlistSweeper {
     fn run(&self) -> BoxFuture<'_, anyhow::Result<String>> {
         Box::pin(async move {
-            let now = portal_shared::timestamp::Timestamp::now();
+            let now = portal_shared::domain::timestamp::Timestamp::now();
             let report = portal_appointments::sweep(&self.0, now)
                 .await
                 .map_err(|error| anyhow::anyhow!("sweep failed: {}", error.slug()))?;

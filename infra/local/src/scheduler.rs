@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use futures::FutureExt as _;
-use portal_shared::config::Settings;
+use portal_shared::platform::config::Settings;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 

@@ -216,8 +216,9 @@ pub fn bundle_for(bundle: &str, registration: &Value) -> Result<String> {
     let mut bundle: Value = serde_json::from_str(bundle).context("a demo bundle is not JSON")?;
     let name = &registration["legalName"];
     // The profile's sex values are FHIR's AdministrativeGender codes.
-    let gender = serde_json::from_value::<portal_shared::person::Sex>(registration["sex"].clone())
-        .unwrap_or(portal_shared::person::Sex::Unknown);
+    let gender =
+        serde_json::from_value::<portal_shared::domain::person::Sex>(registration["sex"].clone())
+            .unwrap_or(portal_shared::domain::person::Sex::Unknown);
     for entry in bundle["entry"]
         .as_array_mut()
         .context("a demo bundle without entries")?

@@ -121,7 +121,7 @@ pub async fn seed_schedule(
         ids.push(id);
     }
     if let (Some(patient), Some(provider)) = (patient2, ids.first()) {
-        let tomorrow = portal_shared::timestamp::Timestamp::now()
+        let tomorrow = portal_shared::domain::timestamp::Timestamp::now()
             .plus(std::time::Duration::from_secs(24 * 3600))
             .to_string();
         let slots = call(
@@ -154,7 +154,7 @@ async fn book_later_today(
     patient: &str,
     provider: &str,
 ) -> Result<()> {
-    let now = portal_shared::timestamp::Timestamp::now();
+    let now = portal_shared::domain::timestamp::Timestamp::now();
     let from = now.plus(std::time::Duration::from_secs(30 * 60));
     let to = now.plus(std::time::Duration::from_secs(24 * 3600));
     let slots = call(
@@ -183,7 +183,7 @@ async fn book_later_today(
         .flatten()
         .filter_map(|slot| slot.get("start").and_then(Value::as_str))
         .find(|start| {
-            portal_shared::timestamp::Timestamp::parse(start)
+            portal_shared::domain::timestamp::Timestamp::parse(start)
                 .is_some_and(|at| portal_appointments::schedule::local_date(&zone, at) == today)
         });
     if let Some(start) = later_today {

@@ -3,15 +3,15 @@
 
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
 use portal_appointments::{Deps, PracticeSettings, SweepReport, sweep};
-use portal_shared::config::Settings;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::config::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    portal_shared::telemetry::init();
+    portal_shared::platform::telemetry::init();
     let settings = Settings::from_env()?;
     let practice = PracticeSettings::from_env()?;
-    let sdk = portal_shared::aws::sdk_config().await;
+    let sdk = portal_shared::platform::aws::sdk_config().await;
     let deps = Deps::new(&settings, practice, &sdk);
     let deps = &deps;
     lambda_runtime::run(service_fn(

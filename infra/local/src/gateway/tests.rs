@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 const KEY: &str = include_str!("../../testdata/rsa_a.pem");
 const ISSUER: &str = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test";
 const CLIENT: &str = "client-1";
+const WEB_ORIGIN: &str = "http://127.0.0.1:5173";
 
 /// Answers with what it was given: the parts of the event a handler relies on.
 struct Echo;
@@ -101,6 +102,12 @@ async fn start(responses: GatewayResponses) -> Result<String> {
         responses,
         stage: "v1".into(),
         region: "us-east-1".into(),
+        cors: Some(CorsPolicy {
+            allow_origin: WEB_ORIGIN.into(),
+            allow_methods: Some("GET,POST,OPTIONS".into()),
+            allow_headers: Some("Authorization,Content-Type,If-Match".into()),
+            max_age: Some("600".into()),
+        }),
     });
     let (addr, _server) = gateway.listen("127.0.0.1:0".parse()?).await?;
     Ok(format!("http://{addr}"))
@@ -219,6 +226,7 @@ async fn the_templates_gateway_responses_apply() -> Result<()> {
         GatewayResponse {
             status_code: Some(404),
             headers: vec![("Content-Type".into(), "application/problem+json".into())],
+            parameter_headers: vec![],
             template: Some(r#"{"status":404,"requestId":"$context.requestId"}"#.into()),
         },
     )])))
@@ -226,5 +234,99 @@ async fn the_templates_gateway_responses_apply() -> Result<()> {
     let (status, request_id, body) = get(&format!("{api}/nowhere"), None).await?;
     assert_eq!(status, 404);
     assert_eq!(body["requestId"].as_str(), request_id.as_deref());
+    Ok(())
+}
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn a_browser_preflight_is_answered_without_a_token_on_api_paths_only() -> Result<()> {
+    let api = start(GatewayResponses::default()).await?;
+    let client = reqwest::Client::new();
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, format!("{api}/items/42"))
+        .header("origin", WEB_ORIGIN)
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "authorization")
+        .send()
+        .await?;
+    assert_eq!(preflight.status(), 200, "no authorizer on the preflight");
+    assert_eq!(
+        header(&preflight, "access-control-allow-origin").as_deref(),
+        Some(WEB_ORIGIN)
+    );
+    assert!(
+        header(&preflight, "access-control-allow-headers")
+            .is_some_and(|h| h.contains("Authorization") && h.contains("If-Match"))
+    );
+    assert_eq!(
+        header(&preflight, "access-control-max-age").as_deref(),
+        Some("600")
+    );
+
+    let nowhere = client
+        .request(reqwest::Method::OPTIONS, format!("{api}/nowhere"))
+        .header("origin", WEB_ORIGIN)
+        .send()
+        .await?;
+    assert_eq!(
+        nowhere.status(),
+        403,
+        "only the API's paths have a preflight"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn functions_answers_and_the_gateways_own_errors_name_the_web_origin() -> Result<()> {
+    // As template.yaml configures them: every gateway response carries the origin.
+    let with_origin = GatewayResponse {
+        status_code: None,
+        headers: vec![("Access-Control-Allow-Origin".into(), WEB_ORIGIN.into())],
+        parameter_headers: vec![],
+        template: Some(r#"{"title":$context.error.messageString}"#.into()),
+    };
+    let api = start(GatewayResponses::new(BTreeMap::from([
+        ("DEFAULT_4XX".to_owned(), with_origin.clone()),
+        ("DEFAULT_5XX".to_owned(), with_origin),
+    ])))
+    .await?;
+    let client = reqwest::Client::new();
+    let token = token(&["clinicians"])?;
+    let ok = client
+        .get(format!("{api}/items/42"))
+        .header("origin", WEB_ORIGIN)
+        .bearer_auth(&token)
+        .send()
+        .await?;
+    assert_eq!(ok.status(), 207);
+    assert_eq!(
+        header(&ok, "access-control-allow-origin").as_deref(),
+        Some(WEB_ORIGIN)
+    );
+    assert!(
+        header(&ok, "access-control-expose-headers").is_some_and(|h| h.contains("ETag")),
+        "the app reads ETag for If-Match"
+    );
+
+    for (url, status) in [
+        (format!("{api}/items/42"), 401),
+        (format!("{api}/nowhere"), 403),
+        (format!("{api}/boom"), 502),
+    ] {
+        let refused = client.get(&url).header("origin", WEB_ORIGIN).send().await?;
+        assert_eq!(refused.status(), status, "{url}");
+        assert_eq!(
+            header(&refused, "access-control-allow-origin").as_deref(),
+            Some(WEB_ORIGIN),
+            "{url}: the browser must be able to read the error"
+        );
+    }
     Ok(())
 }

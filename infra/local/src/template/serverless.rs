@@ -19,6 +19,18 @@ pub struct Api {
     /// `GatewayResponses` by response type (`UNAUTHORIZED`, `DEFAULT_4XX`...): how API Gateway
     /// answers the requests it refuses itself.
     pub gateway_responses: BTreeMap<String, GatewayResponse>,
+    /// SAM's `Cors`: the preflight (OPTIONS) answers SAM adds to every path.
+    pub cors: Option<Cors>,
+}
+
+/// The API's `Cors` property, values as written (`'...'` quoted, the origin maybe a `!Sub`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cors {
+    /// Unresolved: usually `!Sub "'${AllowedWebOrigin}'"`.
+    pub allow_origin: Json,
+    pub allow_methods: Option<String>,
+    pub allow_headers: Option<String>,
+    pub max_age: Option<String>,
 }
 
 /// One of the API's customised gateway responses.
@@ -27,6 +39,9 @@ pub struct GatewayResponse {
     pub status_code: Option<u16>,
     /// Static header values (the template's `'quoted'` form, unquoted).
     pub headers: Vec<(String, String)>,
+    /// Header values built from parameters (`!Sub "'${AllowedWebOrigin}'"`), unresolved:
+    /// the gateway resolves them against the stack (see `cors::resolve_responses`).
+    pub parameter_headers: Vec<(String, Json)>,
     /// The `application/json` response template.
     pub template: Option<String>,
 }
@@ -141,7 +156,33 @@ pub(super) fn parse_api(logical_id: &str, properties: &Json) -> Result<Api> {
             );
         }
     }
+    let cors = match properties.get("Cors") {
+        None => None,
+        Some(Json::Object(cors)) => Some(Cors {
+            allow_origin: cors
+                .get("AllowOrigin")
+                .cloned()
+                .context("Cors needs AllowOrigin")?,
+            allow_methods: cors
+                .get("AllowMethods")
+                .and_then(Json::as_str)
+                .map(str::to_owned),
+            allow_headers: cors
+                .get("AllowHeaders")
+                .and_then(Json::as_str)
+                .map(str::to_owned),
+            max_age: cors.get("MaxAge").and_then(Json::as_str).map(str::to_owned),
+        }),
+        // `Cors: "'https://example.org'"` is SAM's short form: the origin alone.
+        Some(origin) => Some(Cors {
+            allow_origin: origin.clone(),
+            allow_methods: None,
+            allow_headers: None,
+            max_age: None,
+        }),
+    };
     Ok(Api {
+        cors,
         logical_id: logical_id.to_owned(),
         stage_name: properties
             .get("StageName")
@@ -165,9 +206,15 @@ fn parse_gateway_response(response: &Json) -> Result<GatewayResponse> {
         Some(other) => bail!("StatusCode must be a number, found {other}"),
     };
     let mut headers = Vec::new();
+    let mut parameter_headers = Vec::new();
     if let Some(Json::Object(declared)) = response.pointer("/ResponseParameters/Headers") {
         for (name, value) in declared {
-            // Only static values ('...') have a meaning without a real API Gateway request.
+            // Only static values ('...') and values built from parameters (a `!Sub` or `!Ref`
+            // resolving to '...') have a meaning without a real API Gateway request.
+            if value.get("Fn::Sub").is_some() || value.get("Ref").is_some() {
+                parameter_headers.push((name.clone(), value.clone()));
+                continue;
+            }
             let value = value
                 .as_str()
                 .and_then(|v| v.strip_prefix('\'')?.strip_suffix('\''))
@@ -182,6 +229,7 @@ fn parse_gateway_response(response: &Json) -> Result<GatewayResponse> {
     Ok(GatewayResponse {
         status_code,
         headers,
+        parameter_headers,
         template,
     })
 }

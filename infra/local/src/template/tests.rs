@@ -308,13 +308,14 @@ async fn the_repository_template_loads_and_every_function_has_a_handler() -> Res
             .contains(&"custom:patient_id".to_owned())
     );
 
-    let settings = portal_shared::config::Settings::from_lookup(|name| match name {
+    let settings = portal_shared::platform::config::Settings::from_lookup(|name| match name {
         "APP_TABLE" => Some("app".into()),
         "AUDIT_TABLE" => Some("audit".into()),
         "CURSOR_SIGNING_KEY" => Some("k".repeat(64)),
         _ => None,
     })?;
-    let sdk = portal_shared::aws::local_sdk_config("http://127.0.0.1:9", "us-east-1").await;
+    let sdk =
+        portal_shared::platform::aws::local_sdk_config("http://127.0.0.1:9", "us-east-1").await;
     let env: std::collections::HashMap<String, String> = [
         ("USER_POOL_ID", "us-east-1_local"),
         ("USER_POOL_CLIENT_ID", "local-client"),

@@ -10,8 +10,8 @@ use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, UserType};
 
 use crate::ApiError;
-use crate::caller::{Role, UserSub};
-use crate::store::sdk_error;
+use crate::platform::store::sdk_error;
+use crate::policy::caller::{Role, UserSub};
 
 /// An account of the pool as the portal reads it. Holds names and an email: never logged.
 #[derive(Debug, Clone)]

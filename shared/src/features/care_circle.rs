@@ -23,14 +23,14 @@ use time::Date;
 use time::macros::format_description;
 
 use crate::ApiError;
-use crate::authz::{Grant, PatientAccess, Scope};
-use crate::caller::UserSub;
-use crate::ids::{InvitationId, PatientId};
-use crate::keys::{self, Key};
-use crate::person::{DateOfBirth, Email, clean_text};
-use crate::profile_facts::{self, Fact, ProfileFacts};
-use crate::store::{self, Item, Transacted};
-use crate::timestamp::Timestamp;
+use crate::domain::ids::{InvitationId, PatientId};
+use crate::domain::person::{DateOfBirth, Email, clean_text};
+use crate::domain::timestamp::Timestamp;
+use crate::features::profile_facts::{self, Fact, ProfileFacts};
+use crate::platform::keys::{self, Key};
+use crate::platform::store::{self, Item, Transacted};
+use crate::policy::authz::{Grant, PatientAccess, Scope};
+use crate::policy::caller::UserSub;
 
 /// How long an invitation's code can be used.
 pub const INVITATION_VALID_DAYS: u64 = 14;
@@ -178,7 +178,7 @@ pub struct Member {
     pub patient_id: PatientId,
     /// Lowercase: the invitation is for this address alone.
     pub email: String,
-    pub name: crate::person::Name,
+    pub name: crate::domain::person::Name,
     pub relationship: RelationshipLabel,
     pub scopes: BTreeSet<Scope>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -628,7 +628,7 @@ mod tests {
             invitation_id: InvitationId::generate(),
             patient_id: PatientId::generate(),
             email: "carer@example.org".into(),
-            name: crate::person::Name::parse("Sam Carer").expect("name"),
+            name: crate::domain::person::Name::parse("Sam Carer").expect("name"),
             relationship: RelationshipLabel::parse("son").expect("label"),
             scopes: BTreeSet::from([Scope::Records, Scope::Messages]),
             ends_on: None,

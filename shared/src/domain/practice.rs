@@ -17,8 +17,8 @@ use std::collections::BTreeSet;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 
-use crate::config::ConfigError;
-use crate::timestamp::Timestamp;
+use crate::domain::timestamp::Timestamp;
+use crate::platform::config::ConfigError;
 
 pub const TIME_ZONE_VARIABLE: &str = "PRACTICE_TIME_ZONE";
 pub const HOLIDAYS_VARIABLE: &str = "PRACTICE_HOLIDAYS";

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::ApiError;
-use crate::http::Call;
-use crate::ids::PatientId;
-use crate::keys::{self, Key};
-use crate::store;
-use crate::timestamp::Timestamp;
+use crate::domain::ids::PatientId;
+use crate::domain::timestamp::Timestamp;
+use crate::platform::http::Call;
+use crate::platform::keys::{self, Key};
+use crate::platform::store;
 
 /// Long enough for any client's retries; after this a key may be reused.
 const KEEP_FOR: Duration = Duration::from_secs(24 * 60 * 60);
@@ -81,11 +81,7 @@ fn sha256_hex(parts: &[&[u8]]) -> String {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex::encode(hasher.finalize())
 }
 
 /// What a creating POST ended with.

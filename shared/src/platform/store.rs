@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
-use crate::keys::Key;
+use crate::platform::keys::Key;
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -71,7 +71,7 @@ pub fn set_attributes<T: Serialize>(
 pub async fn newest_in_patient_partition<T: DeserializeOwned>(
     dynamo: &aws_sdk_dynamodb::Client,
     table: &str,
-    access: &crate::authz::PatientAccess,
+    access: &crate::policy::access::PatientAccess,
     prefix: &str,
     limit: i32,
     start_after: Option<Item>,
@@ -82,7 +82,7 @@ pub async fn newest_in_patient_partition<T: DeserializeOwned>(
         .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
         .expression_attribute_values(
             ":pk",
-            string(crate::keys::patient_partition(access.patient())),
+            string(crate::platform::keys::patient_partition(access.patient())),
         )
         .expression_attribute_values(":prefix", string(prefix))
         .scan_index_forward(false)
@@ -139,8 +139,10 @@ pub async fn filled_page<T: DeserializeOwned>(
     let wanted = usize::try_from(limit.max(1)).unwrap_or(1);
     let mut kept = Vec::new();
     loop {
-        let (read, last) =
-            query_page::<T>(query(start_after.take()).limit(crate::pagination::MAX_LIMIT)).await?;
+        let (read, last) = query_page::<T>(
+            query(start_after.take()).limit(crate::platform::pagination::MAX_LIMIT),
+        )
+        .await?;
         let mut read = read.into_iter();
         for item in read.by_ref() {
             if keep(&item) {
@@ -304,25 +306,23 @@ pub async fn transact(
 /// How many times [`transact_retrying`] sends a transaction that keeps meeting conflicts.
 pub const CONFLICT_ATTEMPTS: u32 = 4;
 
-/// Runs one transaction, and runs it again (after [`back_off`]) while it loses to a concurrent
-/// transaction on the same items, up to `attempts` times in all. Only [`Transacted::Contention`]
-/// is retried: a failed condition is the answer. Still `Contention` after the last attempt.
-/// For writes that stay valid unchanged; a caller whose items depend on what it read re-reads
-/// and rebuilds them itself, with [`back_off`] between attempts.
+/// Runs one transaction, and runs it again (after the contention back-off) while it loses to
+/// a concurrent transaction on the same items ([`crate::platform::write::retry_on_contention`]).
+/// Only [`Transacted::Contention`] is retried: a failed condition is the answer. Still
+/// `Contention` after the last attempt. For writes that stay valid unchanged; a caller whose
+/// items depend on what it read re-reads and rebuilds them inside its own attempt.
 pub async fn transact_retrying(
     dynamo: &aws_sdk_dynamodb::Client,
     items: Vec<TransactWriteItem>,
-    attempts: u32,
 ) -> Result<Transacted, ApiError> {
-    let mut attempt = 0;
-    loop {
-        let outcome = transact(dynamo, items.clone()).await?;
-        attempt += 1;
-        if outcome != Transacted::Contention || attempt >= attempts {
-            return Ok(outcome);
-        }
-        back_off(attempt).await;
-    }
+    let outcome = crate::platform::write::retry_on_contention(|| async {
+        Ok(match transact(dynamo, items.clone()).await? {
+            Transacted::Done => Ok(()),
+            lost => Err(lost),
+        })
+    })
+    .await?;
+    Ok(outcome.err().unwrap_or(Transacted::Done))
 }
 
 /// Sleeps before retry number `attempt` (1, 2, ...): a random time up to 20 ms × 2^attempt

@@ -7,33 +7,128 @@
 //! the exception that proves the rule: which patients a page reaches is known only once the
 //! page is read, so their events are written after the read and before the response.
 
+use std::fmt;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
-use crate::caller::{Caller, Role, UserSub};
-use crate::ids::{EventId, PatientId};
-use crate::keys;
-use crate::store;
-use crate::timestamp::Timestamp;
+use crate::domain::ids::{EventId, PatientId};
+use crate::domain::timestamp::Timestamp;
+use crate::platform::keys;
+use crate::platform::store;
+use crate::policy::caller::{Caller, Role, UserSub};
 
 /// Actions audited outside the authorizer (a public route, where no caller has a role yet):
 /// a patient activating their account, a caregiver accepting an invitation.
 pub const ACTIVATE_ACCOUNT: &str = "account.activate";
 pub const ACCEPT_CARE_INVITATION: &str = "care-circle.accept";
 
-/// The audit resource of one health record (`records/<recordId>`), as every feature that
-/// reaches one names it in the patient's access log (`id` as given: a refused malformed id is
-/// logged as it was asked for).
-pub fn record_resource(id: impl std::fmt::Display) -> String {
-    format!("records/{id}")
+/// What the policy needs to know of a request to record an access: who is calling, which
+/// request it was, and the route it came in on. The HTTP layer's `Call` provides it; the policy
+/// does not depend on HTTP.
+pub trait AuditContext {
+    fn caller(&self) -> &Caller;
+    fn request_id(&self) -> &str;
+    /// The API Gateway resource path, e.g. `/staff/providers`.
+    fn route_path(&self) -> &str;
 }
 
-/// The audit resource of one appointment (`appointments/<appointmentId>`).
-pub fn appointment_resource(id: impl std::fmt::Display) -> String {
-    format!("appointments/{id}")
+/// What an access was about, as the patient's access log and the audit search name it. Every
+/// kind is here, so no call site makes up a resource string. Ids are kept as they were asked
+/// for: a refused malformed id is logged as it was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditResource {
+    Profile,
+    ProfileChange(String),
+    ActivationCodes,
+    ActivationCode(String),
+    AccessLog,
+    CareCircle,
+    CareCircleMember(String),
+    /// A caregiver looking up whom they act for.
+    ActingFor,
+    Records,
+    Record(String),
+    RecordSources,
+    RecordSummary,
+    /// One observation series, by its code.
+    Observations(String),
+    RecordImports,
+    RecordImport(String),
+    RecordResults,
+    RecordExport,
+    Conversations,
+    Conversation(String),
+    Appointments,
+    Appointment(String),
+    Provider(String),
+    ProviderSchedule(String),
+    /// The audit trail itself (an administrator's search that reached a patient's events).
+    AuditTrail,
+    /// The practice's staff accounts as a whole (listing, creating).
+    StaffAccounts,
+    /// A staff account (`what`: the part changed, e.g. `roles`, or empty for the account).
+    StaffAccount {
+        sub: String,
+        what: String,
+    },
+    /// A patient's portal account (activation).
+    PortalAccount,
+    /// A staff route refused to a caller without the role: the route, since no object was
+    /// reached.
+    Route(String),
+}
+
+impl AuditResource {
+    pub fn record(id: impl fmt::Display) -> Self {
+        AuditResource::Record(id.to_string())
+    }
+    pub fn appointment(id: impl fmt::Display) -> Self {
+        AuditResource::Appointment(id.to_string())
+    }
+    pub fn conversation(id: impl fmt::Display) -> Self {
+        AuditResource::Conversation(id.to_string())
+    }
+}
+
+impl fmt::Display for AuditResource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuditResource::Profile => f.write_str("profile"),
+            AuditResource::ProfileChange(id) => write!(f, "profile-change/{id}"),
+            AuditResource::ActivationCodes => f.write_str("activation-codes"),
+            AuditResource::ActivationCode(id) => write!(f, "activation-code/{id}"),
+            AuditResource::AccessLog => f.write_str("access-log"),
+            AuditResource::CareCircle => f.write_str("care-circle"),
+            AuditResource::CareCircleMember(id) => write!(f, "care-circle/{id}"),
+            AuditResource::ActingFor => f.write_str("care-circle/acting-for"),
+            AuditResource::Records => f.write_str("records"),
+            AuditResource::Record(id) => write!(f, "records/{id}"),
+            AuditResource::RecordSources => f.write_str("records/sources"),
+            AuditResource::RecordSummary => f.write_str("records/summary"),
+            AuditResource::Observations(code) => write!(f, "records/observations/{code}"),
+            AuditResource::RecordImports => f.write_str("records/imports"),
+            AuditResource::RecordImport(id) => write!(f, "records/imports/{id}"),
+            AuditResource::RecordResults => f.write_str("records/results"),
+            AuditResource::RecordExport => f.write_str("records/export"),
+            AuditResource::Conversations => f.write_str("conversations"),
+            AuditResource::Conversation(id) => write!(f, "conversation/{id}"),
+            AuditResource::Appointments => f.write_str("appointments"),
+            AuditResource::Appointment(id) => write!(f, "appointments/{id}"),
+            AuditResource::Provider(id) => write!(f, "providers/{id}"),
+            AuditResource::ProviderSchedule(id) => write!(f, "providers/{id}/schedule"),
+            AuditResource::AuditTrail => f.write_str("audit-trail"),
+            AuditResource::StaffAccounts => f.write_str("staff"),
+            AuditResource::StaffAccount { sub, what } if what.is_empty() => {
+                write!(f, "staff/{sub}")
+            }
+            AuditResource::StaffAccount { sub, what } => write!(f, "staff/{sub}/{what}"),
+            AuditResource::PortalAccount => f.write_str("portal-account"),
+            AuditResource::Route(path) => f.write_str(path),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +178,7 @@ impl AuditEvent {
         relationship: &str,
         patient: Option<PatientId>,
         action: &str,
-        resource: &str,
+        resource: &AuditResource,
         outcome: Outcome,
         request_id: &str,
     ) -> Self {
@@ -97,7 +192,7 @@ impl AuditEvent {
             actor_role: None,
             patient_id: patient,
             action: action.to_owned(),
-            resource: resource.to_owned(),
+            resource: resource.to_string(),
             outcome,
             request_id: request_id.to_owned(),
         }

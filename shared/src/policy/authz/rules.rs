@@ -1,24 +1,15 @@
-//! The single authorisation entry point. Deny by default.
-//!
-//! [`decide`] is the pure rule: the caller's own compartment, a caregiver's active grant with
-//! the action's scope, or a staff role the action allows. [`Authorizer`] applies it to a
-//! request: it loads a caregiver's grant when needed, writes the audit event (allowed or
-//! denied) and hands out a [`PatientAccess`], the proof of both, which the storage functions of
-//! a patient's data require. A handler therefore cannot touch a patient's data unaudited.
+//! The rules: for each action, whether patients may do it in their own compartment, what a
+//! caregiver's grant must hold, and which staff roles may do it for any patient. One row per
+//! action in [`Action::rule`]; [`decide`] applies them. Deny by default.
 
 use std::collections::BTreeSet;
 
-use aws_sdk_dynamodb::Client;
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
-use crate::ApiError;
-use crate::audit::{AuditEvent, AuditLog, Outcome};
-use crate::caller::{Caller, Role};
-use crate::http::Call;
-use crate::ids::PatientId;
-use crate::keys;
-use crate::store;
-use crate::timestamp::Timestamp;
+use crate::domain::ids::PatientId;
+use crate::domain::timestamp::Timestamp;
+use crate::policy::caller::{Caller, Role};
 
 /// What a caregiver may be granted (the care-circle feature issues grants).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -31,8 +22,8 @@ pub enum Scope {
     Profile,
 }
 
-/// Everything the API lets someone do. Each action says who may do it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Everything the API lets someone do. Who may do each is its row in [`Action::rule`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, VariantArray)]
 pub enum Action {
     RegisterPatient,
     ReadProfile,
@@ -92,197 +83,23 @@ pub enum Action {
     ViewDaySchedule,
 }
 
-impl Action {
-    /// Every action (so tests can check each is described, documented, decided).
-    pub const ALL: [Action; 30] = [
-        Action::RegisterPatient,
-        Action::ReadProfile,
-        Action::UpdateProfile,
-        Action::ReviewProfileChanges,
-        Action::ManageActivationCodes,
-        Action::ReadAccessLog,
-        Action::ReadAuditTrail,
-        Action::ReadCareCircle,
-        Action::ManageCareCircle,
-        Action::GrantGuardianAccess,
-        Action::IdentifyPatientActedFor,
-        Action::ManageStaff,
-        Action::StartConversation,
-        Action::ReadConversations,
-        Action::SendMessage,
-        Action::MarkConversationRead,
-        Action::ManageConversation,
-        Action::WorkMessageInbox,
-        Action::ImportRecords,
-        Action::ReadImportReports,
-        Action::ReadRecords,
-        Action::ExportRecords,
-        Action::AddResult,
-        Action::BookAppointment,
-        Action::ReadAppointments,
-        Action::ChangeAppointment,
-        Action::CheckInAppointment,
-        Action::ManageSchedules,
-        Action::ReadSchedule,
-        Action::ViewDaySchedule,
-    ];
-
+/// Who may do one action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
     /// The name recorded in the audit trail.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Action::RegisterPatient => "patient.register",
-            Action::ReadProfile => "profile.read",
-            Action::UpdateProfile => "profile.update",
-            Action::ReviewProfileChanges => "profile-change.review",
-            Action::ManageActivationCodes => "activation-code.manage",
-            Action::ReadAccessLog => "access-log.read",
-            Action::ReadAuditTrail => "audit-trail.read",
-            Action::ReadCareCircle => "care-circle.read",
-            Action::ManageCareCircle => "care-circle.manage",
-            Action::GrantGuardianAccess => "guardian.grant",
-            Action::IdentifyPatientActedFor => "care-circle.acting-for",
-            Action::ManageStaff => "staff-account.manage",
-            Action::StartConversation => "conversation.start",
-            Action::ReadConversations => "conversation.read",
-            Action::SendMessage => "message.send",
-            Action::MarkConversationRead => "conversation.mark-read",
-            Action::ManageConversation => "conversation.manage",
-            Action::WorkMessageInbox => "message-inbox.read",
-            Action::ImportRecords => "records.import",
-            Action::ReadImportReports => "records.imports.read",
-            Action::ReadRecords => "records.read",
-            Action::ExportRecords => "records.export",
-            Action::AddResult => "records.add-result",
-            Action::BookAppointment => "appointment.book",
-            Action::ReadAppointments => "appointment.read",
-            Action::ChangeAppointment => "appointment.change",
-            Action::CheckInAppointment => "appointment.check-in",
-            Action::ManageSchedules => "schedule.manage",
-            Action::ReadSchedule => "schedule.read",
-            Action::ViewDaySchedule => "schedule.day-view",
-        }
-    }
-
-    /// Whether patients may do this in their own compartment.
-    fn patient_may(self) -> bool {
-        matches!(
-            self,
-            Action::ReadProfile
-                | Action::UpdateProfile
-                | Action::ReadAccessLog
-                | Action::ReadCareCircle
-                | Action::ManageCareCircle
-                | Action::StartConversation
-                | Action::ReadConversations
-                | Action::SendMessage
-                | Action::MarkConversationRead
-                | Action::ImportRecords
-                | Action::ReadImportReports
-                | Action::ReadRecords
-                | Action::ExportRecords
-                | Action::BookAppointment
-                | Action::ReadAppointments
-                | Action::ChangeAppointment
-                | Action::CheckInAppointment
-        )
-    }
-
-    /// What a caregiver's grant must hold for this.
-    fn caregiver_needs(self) -> CaregiverNeeds {
-        match self {
-            Action::ReadProfile | Action::UpdateProfile => CaregiverNeeds::Scope(Scope::Profile),
-            // Who saw the record belongs with the record.
-            Action::ReadAccessLog => CaregiverNeeds::Scope(Scope::Records),
-            Action::IdentifyPatientActedFor => CaregiverNeeds::AnyScope,
-            Action::StartConversation
-            | Action::ReadConversations
-            | Action::SendMessage
-            | Action::MarkConversationRead => CaregiverNeeds::Scope(Scope::Messages),
-            // A caregiver trusted with the record may also bring in a file from another portal
-            // (an adult child gathering a parent's records); only staff may override a
-            // patient mismatch.
-            Action::ImportRecords
-            | Action::ReadImportReports
-            | Action::ReadRecords
-            | Action::ExportRecords => CaregiverNeeds::Scope(Scope::Records),
-            Action::BookAppointment
-            | Action::ReadAppointments
-            | Action::ChangeAppointment
-            | Action::CheckInAppointment => CaregiverNeeds::Scope(Scope::Appointments),
-            // Who may act for the patient is the patient's own decision (or the practice's); staff
-            // work is staff's.
-            Action::ManageConversation
-            | Action::WorkMessageInbox
-            | Action::RegisterPatient
-            | Action::ReviewProfileChanges
-            | Action::ManageActivationCodes
-            | Action::ReadAuditTrail
-            | Action::ReadCareCircle
-            | Action::ManageCareCircle
-            | Action::GrantGuardianAccess
-            | Action::ManageStaff
-            | Action::AddResult
-            | Action::ManageSchedules
-            | Action::ReadSchedule
-            | Action::ViewDaySchedule => CaregiverNeeds::Never,
-        }
-    }
-
-    /// The staff roles that may do this for any patient of the practice.
-    /// Admins administer the portal; they see patients' data only with a clinical or
-    /// front-desk role besides.
-    fn staff_roles(self) -> &'static [Role] {
-        match self {
-            Action::RegisterPatient => &[Role::FrontDesk],
-            Action::ReadProfile => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
-            Action::UpdateProfile => &[Role::FrontDesk],
-            Action::ReviewProfileChanges => &[Role::FrontDesk],
-            Action::ManageActivationCodes => &[Role::FrontDesk],
-            // Oversight of who accessed what is the administrators' job.
-            Action::ReadAccessLog | Action::ReadAuditTrail => &[Role::Admin],
-            // Whoever talks to patients needs to know who may speak for them.
-            Action::ReadCareCircle => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
-            Action::ManageCareCircle | Action::GrantGuardianAccess => &[Role::FrontDesk],
-            Action::IdentifyPatientActedFor => &[],
-            // Who works here, and with which powers, is the administrators' decision alone.
-            Action::ManageStaff => &[Role::Admin],
-            // Patients and caregivers start conversations and mark them read; staff answer.
-            Action::StartConversation | Action::MarkConversationRead => &[],
-            // Every team that answers messages may read, answer and route any conversation
-            // (a misfiled question must reach the right team); inboxes split the work by
-            // category, not the right to see it.
-            Action::ReadConversations
-            | Action::SendMessage
-            | Action::ManageConversation
-            | Action::WorkMessageInbox => MESSAGING_TEAMS,
-            // Front desk scans in and uploads records that patients bring; clinicians import
-            // from referrals. Reading the clinical record is the clinicians' (minimum necessary).
-            // Who may bring records in may see what came of it.
-            Action::ImportRecords | Action::ReadImportReports => {
-                &[Role::FrontDesk, Role::Clinician]
-            }
-            Action::ReadRecords | Action::ExportRecords => &[Role::Clinician],
-            // Results are the clinicians' to report and explain.
-            Action::AddResult => &[Role::Clinician],
-            // The front desk books, moves and checks in for anyone who calls or walks in.
-            Action::BookAppointment | Action::ChangeAppointment | Action::CheckInAppointment => {
-                &[Role::FrontDesk]
-            }
-            Action::ReadAppointments => &[Role::FrontDesk, Role::Clinician, Role::ResponseTeam],
-            Action::ManageSchedules => &[Role::FrontDesk],
-            // Those who publish a schedule read it back before changing it; clinicians check
-            // the hours and blocks published for them. Patients see open slots, not a
-            // provider's absences.
-            Action::ReadSchedule => &[Role::FrontDesk, Role::Clinician],
-            // Clinicians see whom they see today; the front desk runs the day.
-            Action::ViewDaySchedule => &[Role::FrontDesk, Role::Clinician],
-        }
-    }
+    pub name: &'static str,
+    /// Whether patients may do it in their own compartment.
+    pub own: bool,
+    /// What a caregiver's grant must hold.
+    pub caregiver: CaregiverNeeds,
+    /// The staff roles that may do it for any patient of the practice. Admins administer the
+    /// portal; they see patients' data only with a clinical or front-desk role besides.
+    pub staff: &'static [Role],
 }
 
 /// What a caregiver's grant must hold for an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CaregiverNeeds {
+pub enum CaregiverNeeds {
     /// Caregivers never may.
     Never,
     Scope(Scope),
@@ -290,8 +107,161 @@ enum CaregiverNeeds {
     AnyScope,
 }
 
-/// The staff roles that answer patients' messages.
+/// The staff roles that answer patients' messages. Every team that answers messages may read,
+/// answer and route any conversation (a misfiled question must reach the right team); inboxes
+/// split the work by category, not the right to see it.
 pub const MESSAGING_TEAMS: &[Role] = &[Role::Clinician, Role::FrontDesk, Role::ResponseTeam];
+
+const fn rule(
+    name: &'static str,
+    own: bool,
+    caregiver: CaregiverNeeds,
+    staff: &'static [Role],
+) -> Rule {
+    Rule {
+        name,
+        own,
+        caregiver,
+        staff,
+    }
+}
+
+impl Action {
+    /// Every action (so tests can check each is described, documented, decided).
+    pub const ALL: &'static [Action] = Action::VARIANTS;
+
+    /// The one table of who may do what. Caregivers: who may act for the patient is the
+    /// patient's own decision (or the practice's), and staff work is staff's, so those rows say
+    /// `Never`.
+    pub const fn rule(self) -> Rule {
+        use CaregiverNeeds::{AnyScope, Never, Scope as Needs};
+        use Role::{Admin, Clinician, FrontDesk, ResponseTeam};
+        const YES: bool = true;
+        const NO: bool = false;
+        match self {
+            // action                       audit name              own  caregiver                    staff
+            Action::RegisterPatient => rule("patient.register", NO, Never, &[FrontDesk]),
+            Action::ReadProfile => rule(
+                "profile.read",
+                YES,
+                Needs(Scope::Profile),
+                &[FrontDesk, Clinician, ResponseTeam],
+            ),
+            Action::UpdateProfile => {
+                rule("profile.update", YES, Needs(Scope::Profile), &[FrontDesk])
+            }
+            Action::ReviewProfileChanges => rule("profile-change.review", NO, Never, &[FrontDesk]),
+            Action::ManageActivationCodes => {
+                rule("activation-code.manage", NO, Never, &[FrontDesk])
+            }
+            // Who saw the record belongs with the record; oversight of who accessed what is
+            // the administrators' job.
+            Action::ReadAccessLog => rule("access-log.read", YES, Needs(Scope::Records), &[Admin]),
+            Action::ReadAuditTrail => rule("audit-trail.read", NO, Never, &[Admin]),
+            // Whoever talks to patients needs to know who may speak for them.
+            Action::ReadCareCircle => rule(
+                "care-circle.read",
+                YES,
+                Never,
+                &[FrontDesk, Clinician, ResponseTeam],
+            ),
+            Action::ManageCareCircle => rule("care-circle.manage", YES, Never, &[FrontDesk]),
+            Action::GrantGuardianAccess => rule("guardian.grant", NO, Never, &[FrontDesk]),
+            Action::IdentifyPatientActedFor => rule("care-circle.acting-for", NO, AnyScope, &[]),
+            // Who works here, and with which powers, is the administrators' decision alone.
+            Action::ManageStaff => rule("staff-account.manage", NO, Never, &[Admin]),
+            // Patients and caregivers start conversations and mark them read; staff answer.
+            Action::StartConversation => {
+                rule("conversation.start", YES, Needs(Scope::Messages), &[])
+            }
+            Action::ReadConversations => rule(
+                "conversation.read",
+                YES,
+                Needs(Scope::Messages),
+                MESSAGING_TEAMS,
+            ),
+            Action::SendMessage => {
+                rule("message.send", YES, Needs(Scope::Messages), MESSAGING_TEAMS)
+            }
+            Action::MarkConversationRead => {
+                rule("conversation.mark-read", YES, Needs(Scope::Messages), &[])
+            }
+            Action::ManageConversation => rule("conversation.manage", NO, Never, MESSAGING_TEAMS),
+            Action::WorkMessageInbox => rule("message-inbox.read", NO, Never, MESSAGING_TEAMS),
+            // Front desk scans in and uploads records that patients bring; clinicians import
+            // from referrals; who may bring records in may see what came of it. A caregiver
+            // trusted with the record may also bring in a file from another portal (an adult
+            // child gathering a parent's records); only staff may override a patient mismatch.
+            Action::ImportRecords => rule(
+                "records.import",
+                YES,
+                Needs(Scope::Records),
+                &[FrontDesk, Clinician],
+            ),
+            Action::ReadImportReports => rule(
+                "records.imports.read",
+                YES,
+                Needs(Scope::Records),
+                &[FrontDesk, Clinician],
+            ),
+            // Reading the clinical record is the clinicians' (minimum necessary).
+            Action::ReadRecords => rule("records.read", YES, Needs(Scope::Records), &[Clinician]),
+            Action::ExportRecords => {
+                rule("records.export", YES, Needs(Scope::Records), &[Clinician])
+            }
+            // Results are the clinicians' to report and explain.
+            Action::AddResult => rule("records.add-result", NO, Never, &[Clinician]),
+            // The front desk books, moves and checks in for anyone who calls or walks in.
+            Action::BookAppointment => rule(
+                "appointment.book",
+                YES,
+                Needs(Scope::Appointments),
+                &[FrontDesk],
+            ),
+            Action::ReadAppointments => rule(
+                "appointment.read",
+                YES,
+                Needs(Scope::Appointments),
+                &[FrontDesk, Clinician, ResponseTeam],
+            ),
+            Action::ChangeAppointment => rule(
+                "appointment.change",
+                YES,
+                Needs(Scope::Appointments),
+                &[FrontDesk],
+            ),
+            Action::CheckInAppointment => rule(
+                "appointment.check-in",
+                YES,
+                Needs(Scope::Appointments),
+                &[FrontDesk],
+            ),
+            Action::ManageSchedules => rule("schedule.manage", NO, Never, &[FrontDesk]),
+            // Those who publish a schedule read it back before changing it; clinicians check
+            // the hours and blocks published for them. Patients see open slots, not a
+            // provider's absences.
+            Action::ReadSchedule => rule("schedule.read", NO, Never, &[FrontDesk, Clinician]),
+            // Clinicians see whom they see today; the front desk runs the day.
+            Action::ViewDaySchedule => {
+                rule("schedule.day-view", NO, Never, &[FrontDesk, Clinician])
+            }
+        }
+    }
+
+    /// The name recorded in the audit trail.
+    pub const fn name(self) -> &'static str {
+        self.rule().name
+    }
+
+    /// The first of the action's staff roles the caller holds.
+    pub fn staff_role_of(self, caller: &Caller) -> Option<Role> {
+        self.rule()
+            .staff
+            .iter()
+            .copied()
+            .find(|role| caller.has(*role))
+    }
+}
 
 /// A caregiver's grant, as the care-circle feature stores it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -352,20 +322,16 @@ pub fn decide(
     now: Timestamp,
 ) -> Decision {
     let own = caller.has(Role::Patient) && caller.patient_id == Some(patient);
-    if own && action.patient_may() {
+    let rule = action.rule();
+    if own && rule.own {
         return Decision::Allow(Relationship::Own);
     }
-    if let Some(role) = action
-        .staff_roles()
-        .iter()
-        .copied()
-        .find(|role| caller.has(*role))
-    {
+    if let Some(role) = action.staff_role_of(caller) {
         return Decision::Allow(Relationship::Staff(role));
     }
     let active_grant = grant.filter(|g| caller.has(Role::Caregiver) && g.is_active(now));
     if let Some(grant) = active_grant {
-        let allowed = match action.caregiver_needs() {
+        let allowed = match rule.caregiver {
             CaregiverNeeds::Scope(scope) => grant.scopes.contains(&scope),
             CaregiverNeeds::AnyScope => true,
             CaregiverNeeds::Never => false,
@@ -383,215 +349,10 @@ pub fn decide(
     }
 }
 
-/// The proof that the caller may do `action` on `patient`'s data and that this was audited.
-/// Only [`Authorizer::patient`] makes one.
-#[derive(Debug, Clone)]
-pub struct PatientAccess {
-    patient: PatientId,
-    action: Action,
-    relationship: Relationship,
-}
-
-impl PatientAccess {
-    pub fn patient(&self) -> PatientId {
-        self.patient
-    }
-    pub fn action(&self) -> Action {
-        self.action
-    }
-    pub fn relationship(&self) -> Relationship {
-        self.relationship
-    }
-}
-
-/// The proof that the caller holds a staff role allowed to do `action` across patients
-/// (work lists, registration). Accesses to individual patients found through it are audited
-/// with [`Authorizer::record_staff_access`].
-#[derive(Debug, Clone)]
-pub struct StaffAccess {
-    action: Action,
-    role: Role,
-}
-
-impl StaffAccess {
-    pub fn action(&self) -> Action {
-        self.action
-    }
-    pub fn role(&self) -> Role {
-        self.role
-    }
-}
-
-pub struct Authorizer<'a> {
-    dynamo: &'a Client,
-    app_table: &'a str,
-    audit: &'a AuditLog,
-}
-
-impl<'a> Authorizer<'a> {
-    pub fn new(dynamo: &'a Client, app_table: &'a str, audit: &'a AuditLog) -> Self {
-        Authorizer {
-            dynamo,
-            app_table,
-            audit,
-        }
-    }
-
-    /// Decides whether the caller may do `action` on `patient`'s data, records the audit event
-    /// either way, and returns the access or the error to answer (404 or 403).
-    pub async fn patient(
-        &self,
-        call: &Call,
-        patient: PatientId,
-        action: Action,
-        resource: &str,
-    ) -> Result<PatientAccess, ApiError> {
-        let caller = call.caller();
-        let grant = if caller.has(Role::Caregiver) {
-            self.load_grant(caller, patient).await?
-        } else {
-            None
-        };
-        let decision = decide(caller, patient, action, grant.as_ref(), Timestamp::now());
-        let (outcome, relationship) = match decision {
-            Decision::Allow(relationship) => (Outcome::Allowed, relationship.as_str()),
-            Decision::Deny(_) => (Outcome::Denied, "none"),
-        };
-        let event = AuditEvent::new(
-            caller,
-            relationship,
-            Some(patient),
-            action.name(),
-            resource,
-            outcome,
-            call.request_id(),
-        )
-        .acting_as(match decision {
-            Decision::Allow(Relationship::Staff(role)) => Some(role),
-            _ => None,
-        });
-        self.audit.record(&event).await?;
-        match decision {
-            Decision::Allow(relationship) => Ok(PatientAccess {
-                patient,
-                action,
-                relationship,
-            }),
-            Decision::Deny(Denial::NotYours) => Err(ApiError::NotFound),
-            Decision::Deny(Denial::RoleMayNot) => Err(ApiError::Forbidden(
-                "Your role does not allow this action on this patient's data.",
-            )),
-        }
-    }
-
-    /// For actions across patients (work lists, registration): the caller must hold one of the
-    /// action's staff roles. A refusal is audited as an event about no patient.
-    pub async fn staff(&self, call: &Call, action: Action) -> Result<StaffAccess, ApiError> {
-        let caller = call.caller();
-        let role = action
-            .staff_roles()
-            .iter()
-            .copied()
-            .find(|role| caller.has(*role));
-        match role {
-            Some(role) => Ok(StaffAccess { action, role }),
-            None => {
-                let event = AuditEvent::new(
-                    caller,
-                    "none",
-                    None,
-                    action.name(),
-                    call.route_path(),
-                    Outcome::Denied,
-                    call.request_id(),
-                );
-                self.audit.record(&event).await?;
-                Err(ApiError::Forbidden(
-                    "This is for practice staff with another role.",
-                ))
-            }
-        }
-    }
-
-    /// Audits that staff, acting under `access`, reached these patients' data (one event each).
-    pub async fn record_staff_access(
-        &self,
-        call: &Call,
-        access: &StaffAccess,
-        patients_and_resources: &[(PatientId, String)],
-    ) -> Result<(), ApiError> {
-        let events: Vec<AuditEvent> = patients_and_resources
-            .iter()
-            .map(|(patient, resource)| {
-                AuditEvent::new(
-                    call.caller(),
-                    Relationship::Staff(access.role).as_str(),
-                    Some(*patient),
-                    access.action.name(),
-                    resource,
-                    Outcome::Allowed,
-                    call.request_id(),
-                )
-                .acting_as(Some(access.role))
-            })
-            .collect();
-        self.audit.record_all(&events).await
-    }
-
-    /// Audits an action of staff, under `access`, that is about no patient (a staff account,
-    /// say): allowed, or refused by a rule of the action itself (e.g. an administrator removing
-    /// their own admin role). `resource` names what was acted on (ids only).
-    pub async fn record_staff_action(
-        &self,
-        call: &Call,
-        access: &StaffAccess,
-        resource: &str,
-        outcome: Outcome,
-    ) -> Result<(), ApiError> {
-        let relationship = match outcome {
-            Outcome::Allowed => Relationship::Staff(access.role).as_str(),
-            Outcome::Denied => "none",
-        };
-        let event = AuditEvent::new(
-            call.caller(),
-            relationship,
-            None,
-            access.action.name(),
-            resource,
-            outcome,
-            call.request_id(),
-        )
-        .acting_as(Some(access.role));
-        self.audit.record(&event).await
-    }
-
-    /// Turns staff access into patient access for one patient it reached (e.g. the patient of
-    /// a change being decided); audited like any other access.
-    pub async fn patient_via_staff(
-        &self,
-        call: &Call,
-        access: &StaffAccess,
-        patient: PatientId,
-        resource: &str,
-    ) -> Result<PatientAccess, ApiError> {
-        self.patient(call, patient, access.action, resource).await
-    }
-
-    async fn load_grant(
-        &self,
-        caller: &Caller,
-        patient: PatientId,
-    ) -> Result<Option<Grant>, ApiError> {
-        let key = keys::caregiver_grant(patient, &caller.sub);
-        let item = store::get_item(self.dynamo, self.app_table, &key, None).await?;
-        item.map(store::from_item).transpose()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::caller::UserSub;
+    use crate::policy::caller::UserSub;
 
     fn caller(roles: &[Role], patient: Option<PatientId>) -> Caller {
         Caller {

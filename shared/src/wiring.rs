@@ -4,10 +4,12 @@
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::Client;
 
-use crate::audit::AuditLog;
-use crate::authz::Authorizer;
-use crate::config::Settings;
-use crate::cursor::CursorKey;
+use crate::ApiError;
+use crate::platform::config::Settings;
+use crate::platform::cursor::CursorKey;
+use crate::platform::http::Call;
+use crate::policy::audit::{AuditLog, AuditResource};
+use crate::policy::authz::{Action, Authorizer, PatientAccess};
 
 #[derive(Clone)]
 pub struct Platform {
@@ -37,5 +39,20 @@ impl Platform {
 
     pub fn authorizer(&self) -> Authorizer<'_> {
         Authorizer::new(&self.dynamo, &self.app_table, &self.audit)
+    }
+
+    /// The one call a patient route starts with: the patient named by `{patientId}` (`me` for
+    /// the caller's own), authorised for `action` and audited as an access to `resource`.
+    /// A malformed or foreign patient is 404, a role that may not is 403.
+    pub async fn authorize_patient_in_path(
+        &self,
+        call: &Call,
+        action: Action,
+        resource: AuditResource,
+    ) -> Result<PatientAccess, ApiError> {
+        let patient = call.patient_in_path()?;
+        self.authorizer()
+            .patient(call, patient, action, &resource)
+            .await
     }
 }

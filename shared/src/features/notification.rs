@@ -13,11 +13,11 @@ use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
-use crate::caller::UserSub;
-use crate::ids::{NotificationId, PatientId};
-use crate::keys::{self, Key};
-use crate::store;
-use crate::timestamp::Timestamp;
+use crate::domain::ids::{NotificationId, PatientId};
+use crate::domain::timestamp::Timestamp;
+use crate::platform::keys::{self, Key};
+use crate::platform::store;
+use crate::policy::caller::UserSub;
 
 /// Who is to be told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

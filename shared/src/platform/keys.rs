@@ -11,12 +11,12 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::caller::UserSub;
-use crate::ids::{
+use crate::domain::ids::{
     ActivationCodeId, AppointmentId, ChangeId, ConversationId, EventId, ImportId, InvitationId,
     NotificationId, PatientId, ProviderId, RecordId,
 };
-use crate::timestamp::Timestamp;
+use crate::domain::timestamp::Timestamp;
+use crate::policy::caller::UserSub;
 
 pub const PK: &str = "PK";
 pub const SK: &str = "SK";
@@ -255,7 +255,7 @@ pub fn notification_partition(shard: u32) -> String {
 }
 
 /// An outbox record for the email/SMS sender, which reads each shard oldest first (every
-/// feature's notifications: `portal_shared::notification`).
+/// feature's notifications: `portal_shared::features::notification`).
 pub fn notification(at: Timestamp, notification: NotificationId) -> Key {
     let shard = shard_of(&notification.to_string(), NOTIFICATION_SHARDS);
     Key::new(

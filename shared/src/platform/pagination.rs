@@ -6,9 +6,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
 use crate::ApiError;
-use crate::cursor::CursorKey;
-use crate::http::Call;
-use crate::validation::FieldErrors;
+use crate::platform::cursor::CursorKey;
+use crate::platform::http::Call;
+use crate::platform::validation::FieldErrors;
 
 pub const DEFAULT_LIMIT: i32 = 25;
 pub const MAX_LIMIT: i32 = 100;

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::timestamp::Timestamp;
+use crate::domain::timestamp::Timestamp;
 
 /// The attribute's name on the profile item.
 pub const PORTAL_ACCOUNT_ATTRIBUTE: &str = "portalAccount";

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::cursor::CursorKey;
+use crate::platform::cursor::CursorKey;
 
 /// Audit events must be kept at least six years (HIPAA); a shorter setting is refused.
 const MIN_AUDIT_RETENTION_DAYS: u64 = 6 * 366;

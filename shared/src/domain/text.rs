@@ -150,3 +150,53 @@ mod tests {
         }
     }
 }
+
+/// Anything that may hold PHI (a visit's reason, a check-in's contact details, free text from a
+/// patient): serialised as the value itself, but `Debug` never prints it, so it cannot reach
+/// a log through `{:?}` or an error's context. The one redacting wrapper; value types that
+/// parse (names, emails) redact their own `Debug` the same way.
+#[derive(Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Sensitive<T>(pub T);
+
+impl<T> Sensitive<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Sensitive<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> From<T> for Sensitive<T> {
+    fn from(value: T) -> Self {
+        Sensitive(value)
+    }
+}
+
+impl<T> std::fmt::Debug for Sensitive<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod sensitive_tests {
+    use super::Sensitive;
+
+    #[test]
+    fn debug_never_shows_the_value_and_serde_does() {
+        let reason = Sensitive("chest pain".to_owned());
+        assert_eq!(format!("{reason:?}"), "<redacted>");
+        assert_eq!(
+            serde_json::to_string(&reason).expect("json"),
+            "\"chest pain\""
+        );
+        let back: Sensitive<String> = serde_json::from_str("\"x\"").expect("json");
+        assert_eq!(back.as_str(), "x");
+    }
+}

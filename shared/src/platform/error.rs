@@ -9,7 +9,7 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use serde::Serialize;
 
-use crate::validation::FieldError;
+use crate::platform::validation::FieldError;
 
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
@@ -319,7 +319,7 @@ mod tests {
         let error: ApiError = serde_dynamo::from_item::<_, Named>(item)
             .expect_err("a string is not a number")
             .into();
-        let logged = crate::error::cause_chain(&error);
+        let logged = crate::platform::error::cause_chain(&error);
         assert!(!logged.contains("Ana"), "{logged}");
         assert!(logged.contains("the value is not logged"), "{logged}");
         assert_eq!(
@@ -330,10 +330,11 @@ mod tests {
             without_values("unknown variant `intersex`, expected one of `female`, `male`"),
             "unknown variant (the value is not logged)"
         );
-        let missing: ApiError = serde_dynamo::from_item::<_, Named>(crate::store::Item::new())
-            .expect_err("no name")
-            .into();
-        assert!(crate::error::cause_chain(&missing).contains("missing field `name`"));
+        let missing: ApiError =
+            serde_dynamo::from_item::<_, Named>(crate::platform::store::Item::new())
+                .expect_err("no name")
+                .into();
+        assert!(crate::platform::error::cause_chain(&missing).contains("missing field `name`"));
     }
 
     fn body_json(response: &Response<Body>) -> serde_json::Value {

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, Month};
 
-use crate::timestamp::Timestamp;
+use crate::domain::timestamp::Timestamp;
 
 macro_rules! parsed_string {
     ($name:ident) => {
@@ -32,9 +32,10 @@ macro_rules! parsed_string {
 }
 
 /// Trimmed, non-empty text on one line of at most `max_chars` characters
-/// ([`crate::text::plain_text`]'s one-line rule), the message naming it as `what`.
+/// ([`crate::domain::text::plain_text`]'s one-line rule), the message naming it as `what`.
 pub fn clean_text(raw: &str, max_chars: usize, what: &str) -> Result<String, String> {
-    crate::text::plain_text(raw, max_chars, false).map_err(|message| format!("{what} {message}"))
+    crate::domain::text::plain_text(raw, max_chars, false)
+        .map_err(|message| format!("{what} {message}"))
 }
 
 /// One name (given names, family name, a preferred name): 1–100 characters of text.

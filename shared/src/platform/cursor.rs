@@ -44,11 +44,7 @@ impl CursorKey {
         mac.update(&(context.len() as u64).to_be_bytes());
         mac.update(context.as_bytes());
         mac.update(data);
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        hex::encode(mac.finalize().into_bytes())
     }
 
     fn mac(&self) -> HmacSha256 {

@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
-use crate::caller::Caller;
-use crate::ids::PatientId;
+use crate::domain::ids::PatientId;
+use crate::policy::caller::Caller;
 
 /// API Gateway accepts up to 10 MB; no JSON document of ours comes near this.
 pub const MAX_JSON_BODY_BYTES: usize = 64 * 1024;
@@ -173,6 +173,18 @@ fn route_path_of(request: &Request) -> String {
         _ => None,
     }
     .unwrap_or_default()
+}
+
+impl crate::policy::audit::AuditContext for Call {
+    fn caller(&self) -> &Caller {
+        &self.caller
+    }
+    fn request_id(&self) -> &str {
+        Incoming::request_id(self)
+    }
+    fn route_path(&self) -> &str {
+        Incoming::route_path(self)
+    }
 }
 
 impl Call {

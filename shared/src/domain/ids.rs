@@ -132,13 +132,7 @@ impl RecordId {
             hasher.update((part.len() as u64).to_be_bytes());
             hasher.update(part.as_bytes());
         }
-        let hex: String = hasher
-            .finalize()
-            .iter()
-            .take(Self::LEN / 2)
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
-        RecordId(hex)
+        RecordId(hex::encode(&hasher.finalize()[..Self::LEN / 2]))
     }
 
     pub fn parse(raw: &str) -> Option<Self> {

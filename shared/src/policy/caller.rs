@@ -9,7 +9,7 @@ use lambda_http::{Request, RequestExt};
 use serde_json::Value;
 
 use crate::ApiError;
-use crate::ids::PatientId;
+use crate::domain::ids::PatientId;
 
 /// A Cognito group, i.e. a role in the practice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -3,7 +3,7 @@
 //! version still being the same (412 when it is not, 428 when If-Match is missing).
 
 use crate::ApiError;
-use crate::http::Call;
+use crate::platform::http::Call;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version(pub u64);

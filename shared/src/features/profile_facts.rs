@@ -5,12 +5,12 @@
 use aws_sdk_dynamodb::Client;
 use serde::Deserialize;
 
-use crate::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
-use crate::error::ApiError;
-use crate::ids::PatientId;
-use crate::keys;
-use crate::person::{DateOfBirth, LegalName, Name, Sex};
-use crate::store;
+use crate::domain::ids::PatientId;
+use crate::domain::person::{DateOfBirth, LegalName, Name, Sex};
+use crate::features::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
+use crate::platform::error::ApiError;
+use crate::platform::keys;
+use crate::platform::store;
 
 /// One thing a feature may read of a profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,10 @@
+//! Domain values: validated newtypes that, once parsed, are valid everywhere. Ids, instants,
+//! people and how to reach them, plain text, the practice's calendar, one-time codes. Nothing
+//! here touches AWS or HTTP.
+
+pub mod ids;
+pub mod one_time_code;
+pub mod person;
+pub mod practice;
+pub mod text;
+pub mod timestamp;

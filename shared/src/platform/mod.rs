@@ -1,0 +1,20 @@
+//! The platform layer: what any Lambda function behind API Gateway needs, whatever the feature.
+//! AWS clients and configuration, logs, the HTTP request and problem+json responses, DynamoDB
+//! keys and item mapping, cursors and pages, ETags and Idempotency-Key.
+//!
+//! It knows nothing of who may do what (that is [`crate::policy`]); [`http`] only builds the
+//! caller from the authorizer's claims.
+
+pub mod aws;
+pub mod config;
+pub mod cursor;
+pub mod error;
+pub mod etag;
+pub mod http;
+pub mod idempotency;
+pub mod keys;
+pub mod pagination;
+pub mod store;
+pub mod telemetry;
+pub mod validation;
+pub mod write;

@@ -1,0 +1,176 @@
+//! Applies the rules to a request: loads a caregiver's grant when needed, writes the audit
+//! event (allowed or denied) before any of the patient's data is touched, and hands out the
+//! proof of both.
+
+use aws_sdk_dynamodb::Client;
+
+use crate::ApiError;
+use crate::domain::ids::PatientId;
+use crate::domain::timestamp::Timestamp;
+use crate::platform::keys;
+use crate::platform::store;
+use crate::policy::access::{PatientAccess, StaffAccess};
+use crate::policy::audit::{AuditContext, AuditEvent, AuditLog, AuditResource, Outcome};
+use crate::policy::authz::rules::{Action, Decision, Denial, Grant, Relationship, decide};
+use crate::policy::caller::{Caller, Role};
+
+pub struct Authorizer<'a> {
+    dynamo: &'a Client,
+    app_table: &'a str,
+    audit: &'a AuditLog,
+}
+
+impl<'a> Authorizer<'a> {
+    pub fn new(dynamo: &'a Client, app_table: &'a str, audit: &'a AuditLog) -> Self {
+        Authorizer {
+            dynamo,
+            app_table,
+            audit,
+        }
+    }
+
+    /// Decides whether the caller may do `action` on `patient`'s data, records the audit event
+    /// either way, and returns the access or the error to answer (404 or 403).
+    pub async fn patient(
+        &self,
+        call: &impl AuditContext,
+        patient: PatientId,
+        action: Action,
+        resource: &AuditResource,
+    ) -> Result<PatientAccess, ApiError> {
+        let caller = call.caller();
+        let grant = if caller.has(Role::Caregiver) {
+            self.load_grant(caller, patient).await?
+        } else {
+            None
+        };
+        let decision = decide(caller, patient, action, grant.as_ref(), Timestamp::now());
+        let (outcome, relationship) = match decision {
+            Decision::Allow(relationship) => (Outcome::Allowed, relationship.as_str()),
+            Decision::Deny(_) => (Outcome::Denied, "none"),
+        };
+        let event = AuditEvent::new(
+            caller,
+            relationship,
+            Some(patient),
+            action.name(),
+            resource,
+            outcome,
+            call.request_id(),
+        )
+        .acting_as(match decision {
+            Decision::Allow(Relationship::Staff(role)) => Some(role),
+            _ => None,
+        });
+        self.audit.record(&event).await?;
+        match decision {
+            Decision::Allow(relationship) => Ok(PatientAccess::new(patient, action, relationship)),
+            Decision::Deny(Denial::NotYours) => Err(ApiError::NotFound),
+            Decision::Deny(Denial::RoleMayNot) => Err(ApiError::Forbidden(
+                "Your role does not allow this action on this patient's data.",
+            )),
+        }
+    }
+
+    /// For actions across patients (work lists, registration): the caller must hold one of the
+    /// action's staff roles. A refusal is audited as an event about no patient.
+    pub async fn staff(
+        &self,
+        call: &impl AuditContext,
+        action: Action,
+    ) -> Result<StaffAccess, ApiError> {
+        let caller = call.caller();
+        match action.staff_role_of(caller) {
+            Some(role) => Ok(StaffAccess::new(action, role)),
+            None => {
+                let event = AuditEvent::new(
+                    caller,
+                    "none",
+                    None,
+                    action.name(),
+                    &AuditResource::Route(call.route_path().to_owned()),
+                    Outcome::Denied,
+                    call.request_id(),
+                );
+                self.audit.record(&event).await?;
+                Err(ApiError::Forbidden(
+                    "This is for practice staff with another role.",
+                ))
+            }
+        }
+    }
+
+    /// Audits that staff, acting under `access`, reached these patients' data (one event each).
+    pub async fn record_staff_access(
+        &self,
+        call: &impl AuditContext,
+        access: &StaffAccess,
+        patients_and_resources: &[(PatientId, AuditResource)],
+    ) -> Result<(), ApiError> {
+        let events: Vec<AuditEvent> = patients_and_resources
+            .iter()
+            .map(|(patient, resource)| {
+                AuditEvent::new(
+                    call.caller(),
+                    Relationship::Staff(access.role()).as_str(),
+                    Some(*patient),
+                    access.action().name(),
+                    resource,
+                    Outcome::Allowed,
+                    call.request_id(),
+                )
+                .acting_as(Some(access.role()))
+            })
+            .collect();
+        self.audit.record_all(&events).await
+    }
+
+    /// Audits an action of staff, under `access`, that is about no patient (a staff account,
+    /// say): allowed, or refused by a rule of the action itself (e.g. an administrator removing
+    /// their own admin role). `resource` names what was acted on (ids only).
+    pub async fn record_staff_action(
+        &self,
+        call: &impl AuditContext,
+        access: &StaffAccess,
+        resource: &AuditResource,
+        outcome: Outcome,
+    ) -> Result<(), ApiError> {
+        let relationship = match outcome {
+            Outcome::Allowed => Relationship::Staff(access.role()).as_str(),
+            Outcome::Denied => "none",
+        };
+        let event = AuditEvent::new(
+            call.caller(),
+            relationship,
+            None,
+            access.action().name(),
+            resource,
+            outcome,
+            call.request_id(),
+        )
+        .acting_as(Some(access.role()));
+        self.audit.record(&event).await
+    }
+
+    /// Turns staff access into patient access for one patient it reached (e.g. the patient of
+    /// a change being decided); audited like any other access.
+    pub async fn patient_via_staff(
+        &self,
+        call: &impl AuditContext,
+        access: &StaffAccess,
+        patient: PatientId,
+        resource: &AuditResource,
+    ) -> Result<PatientAccess, ApiError> {
+        self.patient(call, patient, access.action(), resource).await
+    }
+
+    async fn load_grant(
+        &self,
+        caller: &Caller,
+        patient: PatientId,
+    ) -> Result<Option<Grant>, ApiError> {
+        let key = keys::caregiver_grant(patient, &caller.sub);
+        let item = store::get_item(self.dynamo, self.app_table, &key, None).await?;
+        item.map(store::from_item).transpose()
+    }
+}
