@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use portal_shared::authz::Scope;
+use portal_shared::policy::authz::Scope;
 use portal_tests::{Actor, GrantState, Method, Reply, TestApp, assert_problem, spawn_app};
 use serde_json::{Value, json};
 

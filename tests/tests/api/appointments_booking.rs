@@ -2,7 +2,7 @@
 //! that one slot is never booked twice.
 
 use futures::future::join_all;
-use portal_shared::authz::Scope;
+use portal_shared::policy::authz::Scope;
 use portal_tests::{GrantState, Method, assert_problem, single_winner, spawn_app};
 use serde_json::json;
 
@@ -695,14 +695,15 @@ async fn appointments_patients_book_online_only_the_practices_notice_ahead() {
     let patient = app.new_patient().await;
     let provider = new_provider(app).await;
     let notice = practice_settings(app).await.self_booking_notice;
-    let now = portal_shared::timestamp::Timestamp::now();
+    let now = portal_shared::domain::timestamp::Timestamp::now();
     let earliest_online = now.plus(notice);
     let to = earliest_online.plus(std::time::Duration::from_secs(2 * 3600));
     let path = format!("/providers/{provider}/slots?visitType=follow-up&from={now}&to={to}");
     // The front desk sees the slots sooner than the notice; the patient only those after it.
     let staff_view = slot_starts(&app.get(&path, &app.front_desk).await);
     let patient_view = slot_starts(&app.get(&path, &patient.actor).await);
-    let at = |raw: &str| portal_shared::timestamp::Timestamp::parse(raw).expect("an instant");
+    let at =
+        |raw: &str| portal_shared::domain::timestamp::Timestamp::parse(raw).expect("an instant");
     // Far enough from now for the front desk to book it after a slow request or two, and far
     // enough inside the notice that the minutes a patient may take to choose do not reach it.
     let minutes = |n: u64| std::time::Duration::from_secs(n * 60);

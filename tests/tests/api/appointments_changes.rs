@@ -1,7 +1,7 @@
 //! Cancelling, rescheduling, checking in, the lists and the staff day view.
 
-use portal_shared::authz::Scope;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::policy::authz::Scope;
 use portal_tests::{GrantState, Method, Reply, TestApp, assert_problem, spawn_app};
 use serde_json::{Value, json};
 

@@ -222,8 +222,8 @@ async fn appointments_closed_dates_and_blocks_take_their_slots_away() {
     let that_day = on(&before, &closed);
     assert!(that_day >= 69, "open all day before: {that_day}");
     let meeting = open_slots(app, &provider, "follow-up", hours_from_now(104), 1).await[0].clone();
-    let meeting_at: portal_shared::timestamp::Timestamp =
-        portal_shared::timestamp::Timestamp::parse(&meeting).expect("start");
+    let meeting_at: portal_shared::domain::timestamp::Timestamp =
+        portal_shared::domain::timestamp::Timestamp::parse(&meeting).expect("start");
     let meeting_end = meeting_at.plus(std::time::Duration::from_secs(20 * 60));
     let mut hours = around_the_clock();
     hours["closedDates"] = json!([closed]);

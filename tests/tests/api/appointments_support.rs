@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::timestamp::Timestamp;
 use portal_tests::{Actor, Method, Reply, TestApp};
 use serde_json::{Value, json};
 
@@ -204,9 +204,9 @@ pub async fn reminders_due(app: &TestApp, start: &str, appointment: &str) -> Vec
         .format(&time::format_description::well_known::Rfc3339)
         .expect("format");
     let due = Timestamp::parse(&due).expect("due");
-    let key = portal_shared::keys::appointment_reminder(
+    let key = portal_shared::platform::keys::appointment_reminder(
         due,
-        portal_shared::ids::AppointmentId::generate(),
+        portal_shared::domain::ids::AppointmentId::generate(),
     );
     let appointment = appointment.to_owned();
     app.on_stack(move |stack| async move {
@@ -289,8 +289,8 @@ pub fn local_date(zone: &jiff::tz::TimeZone, at: &str) -> String {
 /// table as the function writes it (the API books only future slots, and a test cannot wait):
 /// the appointment item in the patient's partition, in their by-start index. Returns its id.
 pub async fn seed_past_appointment(app: &TestApp, patient_id: &str, hours_ago: u64) -> String {
-    use portal_shared::ids::{AppointmentId, PatientId};
-    use portal_shared::keys;
+    use portal_shared::domain::ids::{AppointmentId, PatientId};
+    use portal_shared::platform::keys;
     let patient = PatientId::parse(patient_id).expect("patient");
     let id = AppointmentId::generate();
     let start = Timestamp::parse(

@@ -3,10 +3,10 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use portal_appointments::{Deps, PracticeSettings, SweepReport};
-use portal_shared::config::Settings;
-use portal_shared::ids::{AppointmentId, ProviderId};
-use portal_shared::keys;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{AppointmentId, ProviderId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::config::Settings;
+use portal_shared::platform::keys;
 use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app};
 use serde_json::Value;
 use tokio::sync::Mutex;
@@ -178,7 +178,7 @@ async fn leave_freed_marker(app: &TestApp, provider: &str, slot: &str, freed_at:
         skip: None,
         freed_at,
     };
-    let item = portal_shared::store::to_item(
+    let item = portal_shared::platform::store::to_item(
         &keys::freed_slot(freed.provider_id, freed.slot_start),
         &freed,
     )

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use portal_local::identity::DEMO_PASSWORD;
-use portal_shared::authz::Scope;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::policy::authz::Scope;
 use portal_tests::fhir::{new_result, small_bundle};
 use portal_tests::{
     Actor, GrantState, Method, Patient, TestApp, fresh_client_address, invitation_body,

@@ -4,7 +4,7 @@
 
 use futures::future::join_all;
 use portal_local::identity::DEMO_PASSWORD;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::timestamp::Timestamp;
 use portal_tests::{
     Actor, Invitation, Method, Reply, TestApp, assert_problem, fresh_client_address,
     invitation_body, new_caregiver_acceptance, spawn_app, unique_carer_email,

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use portal_local::Template;
-use portal_shared::config::Settings;
-use portal_shared::http::Route;
+use portal_shared::platform::config::Settings;
+use portal_shared::platform::http::Route;
 use portal_tests::{spawn_app, template_routes, workspace_root};
 use serde_json::Value;
 

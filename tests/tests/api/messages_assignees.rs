@@ -7,7 +7,7 @@
 //! conversations and can be compared exactly.
 
 use futures::future::join_all;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::timestamp::Timestamp;
 use portal_tests::{Actor, Method, Patient, TestApp, assert_problem, spawn_app};
 use serde_json::{Value, json};
 

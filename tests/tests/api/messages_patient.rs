@@ -2,7 +2,7 @@
 //! bad input; foreign patients; idempotency; pagination; notifications without content.
 
 use futures::future::join_all;
-use portal_shared::authz::Scope;
+use portal_shared::policy::authz::Scope;
 use portal_tests::{GrantState, Method, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
@@ -679,7 +679,7 @@ async fn about_names_one_of_the_patients_own_records_or_appointments() {
     }
     // Well-formed ids of nothing in this patient's partition, and ids of the other kind.
     let nowhere_record = "0123456789abcdef0123456789abcdef";
-    let nowhere_appointment = portal_shared::ids::AppointmentId::generate().to_string();
+    let nowhere_appointment = portal_shared::domain::ids::AppointmentId::generate().to_string();
     for (kind, id) in [
         ("record", nowhere_record),
         ("appointment", nowhere_appointment.as_str()),

@@ -5,7 +5,7 @@
 use futures::future::join_all;
 use portal_messages::model::Category;
 use portal_messages::targets::ResponseTargets;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::timestamp::Timestamp;
 use portal_tests::{Method, assert_problem, spawn_app};
 use serde_json::{Value, json};
 

@@ -3,9 +3,9 @@
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
-use portal_shared::ids::{ConversationId, PatientId};
-use portal_shared::keys;
-use portal_shared::timestamp::Timestamp;
+use portal_shared::domain::ids::{ConversationId, PatientId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::keys;
 use portal_tests::{Actor, Method, Patient, Reply, TestApp};
 use serde_json::{Value, json};
 

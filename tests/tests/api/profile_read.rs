@@ -109,7 +109,7 @@ async fn malformed_ids_and_me_without_a_record_are_not_found() {
 
 #[tokio::test]
 async fn a_caregiver_with_the_profile_scope_reads_and_it_is_audited_as_theirs() {
-    use portal_shared::authz::Scope;
+    use portal_shared::policy::authz::Scope;
     use portal_tests::GrantState;
     let app = spawn_app().await;
     let patient = app.new_patient().await;

@@ -1,6 +1,6 @@
 //! `POST /patients/{patientId}/imports`: FHIR R4 bundles from other organisations.
 
-use portal_shared::authz::Scope;
+use portal_shared::policy::authz::Scope;
 use portal_tests::fhir::{demo_bundle_for, many_observations, small_bundle};
 use portal_tests::{GrantState, Method, assert_problem, spawn_app};
 use serde_json::{Value, json};

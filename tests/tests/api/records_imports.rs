@@ -1,7 +1,7 @@
 //! `GET /patients/{patientId}/imports` and `/imports/{importId}`: the reports of past imports,
 //! newest first, a page at a time, each the report that the import answered.
 
-use portal_shared::authz::Scope;
+use portal_shared::policy::authz::Scope;
 use portal_tests::fhir::{DEMO_BUNDLES, demo_bundle_for, small_bundle};
 use portal_tests::{GrantState, Method, assert_problem, spawn_app};
 use serde_json::json;

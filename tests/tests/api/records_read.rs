@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use portal_shared::authz::Scope;
+use portal_shared::policy::authz::Scope;
 use portal_tests::fhir::{DEMO_BUNDLES, demo_bundle_for};
 use portal_tests::{GrantState, Method, Patient, TestApp, assert_problem, spawn_app};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! `POST /patients/{patientId}/results`: a clinician's result with an explanation, in the
 //! patient's record at once.
 
-use portal_shared::authz::Scope;
+use portal_shared::policy::authz::Scope;
 use portal_tests::fhir::{demo_bundle_for, new_result};
 use portal_tests::{GrantState, Method, assert_problem, spawn_app};
 use serde_json::json;
@@ -148,7 +148,7 @@ async fn only_clinicians_add_results() {
         404,
         None,
     );
-    let nobody = portal_shared::ids::PatientId::generate();
+    let nobody = portal_shared::domain::ids::PatientId::generate();
     assert_problem(
         &app.send(
             Method::POST,

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use portal_local::Template;
-use portal_shared::caller::Role;
+use portal_shared::policy::caller::Role;
 use portal_tests::workspace_root;
 
 fn template() -> Template {
@@ -242,4 +242,170 @@ fn only_the_import_route_takes_bodies_over_8_kb_past_waf() {
         statements[1]["NotStatement"]["Statement"]["RegexMatchStatement"]["RegexString"],
         "^(/[^/]+)?/patients/[^/]+/imports$"
     );
+}
+
+/// The template as JSON with intrinsics in their long form (`{"Ref": ...}`, `{"Fn::If": ...}`).
+fn template_json() -> serde_json::Value {
+    let text = std::fs::read_to_string(workspace_root().join("template.yaml")).expect("template");
+    portal_local::cfn::parse(&text).expect("parses")
+}
+
+/// `(logical id, resource)` of every resource of one type.
+fn resources_of<'a>(
+    template: &'a serde_json::Value,
+    kind: &str,
+) -> Vec<(&'a String, &'a serde_json::Value)> {
+    template["Resources"]
+        .as_object()
+        .expect("resources")
+        .iter()
+        .filter(|(_, resource)| resource["Type"] == kind)
+        .collect()
+}
+
+/// The concurrency a function reserves when the stack reserves any: `!If [ReservesConcurrency,
+/// <value>, !Ref AWS::NoValue]`, the value a number or a parameter (its default).
+fn reserved_concurrency(template: &serde_json::Value, value: &serde_json::Value) -> u64 {
+    let branches = value["Fn::If"].as_array().expect(
+        "ReservedConcurrentExecutions: !If [ReservesConcurrency, <value>, !Ref AWS::NoValue]",
+    );
+    assert_eq!(branches[0], "ReservesConcurrency");
+    assert_eq!(branches[2]["Ref"], "AWS::NoValue");
+    let reserved = &branches[1];
+    match reserved["Ref"].as_str() {
+        Some(parameter) => {
+            let default = &template["Parameters"][parameter]["Default"];
+            default
+                .as_u64()
+                .or_else(|| default.as_str().and_then(|d| d.parse().ok()))
+                .unwrap_or_else(|| panic!("parameter {parameter} has a numeric default"))
+        }
+        None => reserved.as_u64().expect("a number or !Ref <Parameter>"),
+    }
+}
+
+/// Reserved concurrency caps how many DynamoDB callers (and how much cost) one function can
+/// reach. Every function has it (its own or the globals'), none reserves 0 (which would stop it),
+/// and together they leave Lambda's required 100 of a 1,000 quota unreserved.
+#[test]
+fn every_function_reserves_concurrency_within_the_account_quota() {
+    let template = template_json();
+    let global = &template["Globals"]["Function"]["ReservedConcurrentExecutions"];
+    let functions = resources_of(&template, "AWS::Serverless::Function");
+    assert!(functions.len() >= 9, "the functions are read");
+    let mut total = 0;
+    for (id, function) in functions {
+        let own = &function["Properties"]["ReservedConcurrentExecutions"];
+        let value = if own.is_null() { global } else { own };
+        assert!(!value.is_null(), "{id} reserves no concurrency");
+        let reserved = reserved_concurrency(&template, value);
+        assert!(
+            reserved >= 1,
+            "{id} reserves 0: every invocation would be throttled"
+        );
+        total += reserved;
+    }
+    assert!(
+        total <= 900,
+        "the functions reserve {total} of 1,000; Lambda keeps 100 unreserved"
+    );
+    let zero_reserves_nothing = &template["Conditions"]["ReservesConcurrency"]["Fn::Not"][0];
+    assert_eq!(
+        zero_reserves_nothing["Fn::Equals"][0]["Ref"],
+        "FunctionReservedConcurrency"
+    );
+    assert_eq!(zero_reserves_nothing["Fn::Equals"][1], "0");
+}
+
+/// A function run by a schedule is invoked asynchronously: nobody sees its failure unless the
+/// event lands somewhere. It must dead-letter to an SQS queue that is encrypted and alarmed.
+#[test]
+fn scheduled_functions_dead_letter_to_an_encrypted_alarmed_queue() {
+    let template = template_json();
+    let scheduled: Vec<_> = resources_of(&template, "AWS::Serverless::Function")
+        .into_iter()
+        .filter(|(_, function)| {
+            function["Properties"]["Events"]
+                .as_object()
+                .is_some_and(|events| events.values().any(|e| e["Type"] == "Schedule"))
+        })
+        .collect();
+    assert!(
+        scheduled
+            .iter()
+            .any(|(id, _)| *id == "WaitlistSweeperFunction"),
+        "the waitlist sweeper runs on a schedule"
+    );
+    let alarms = resources_of(&template, "AWS::CloudWatch::Alarm");
+    for (id, function) in scheduled {
+        let dlq = &function["Properties"]["DeadLetterQueue"];
+        assert_eq!(dlq["Type"], "SQS", "{id} dead-letters to SQS");
+        let queue_id = dlq["TargetArn"]["Fn::GetAtt"][0]
+            .as_str()
+            .unwrap_or_else(|| panic!("{id}: TargetArn is !GetAtt <Queue>.Arn"));
+        assert_eq!(dlq["TargetArn"]["Fn::GetAtt"][1], "Arn");
+        let queue = &template["Resources"][queue_id];
+        assert_eq!(queue["Type"], "AWS::SQS::Queue");
+        assert_eq!(
+            queue["Properties"]["KmsMasterKeyId"]["Ref"], "DataKey",
+            "{queue_id} is encrypted with the data key"
+        );
+        let alarmed = alarms.iter().any(|(_, alarm)| {
+            let p = &alarm["Properties"];
+            p["Namespace"] == "AWS/SQS"
+                && p["MetricName"] == "ApproximateNumberOfMessagesVisible"
+                && p["Dimensions"].as_array().is_some_and(|d| {
+                    d.iter()
+                        .any(|d| d["Value"]["Fn::GetAtt"][0].as_str() == Some(queue_id))
+                })
+                && p["AlarmActions"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|a| a["Ref"] == "AlarmTopic"))
+        });
+        assert!(
+            alarmed,
+            "an alarm on {queue_id}'s depth notifies AlarmTopic"
+        );
+    }
+}
+
+/// Answers carry PHI and depend on the caller: API Gateway's stage cache must stay off.
+#[test]
+fn the_api_caches_nothing() {
+    let template = template_json();
+    for (id, api) in resources_of(&template, "AWS::Serverless::Api") {
+        let properties = &api["Properties"];
+        assert_ne!(properties["CacheClusterEnabled"], true, "{id} has a cache");
+        for setting in properties["MethodSettings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            assert_ne!(setting["CachingEnabled"], true, "{id} caches {setting}");
+        }
+    }
+}
+
+/// `make lint` runs checkov; a finding is fixed, or skipped on its resource with the reason.
+#[test]
+fn every_checkov_skip_gives_its_reason() {
+    let template = template_json();
+    let mut skips = 0;
+    for (id, resource) in template["Resources"].as_object().expect("resources") {
+        for skip in resource["Metadata"]["checkov"]["skip"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let check = skip["id"].as_str().unwrap_or_default();
+            assert!(check.starts_with("CKV_"), "{id}: skip without a check id");
+            let reason = skip["comment"].as_str().unwrap_or_default();
+            assert!(
+                reason.trim().len() >= 20,
+                "{id}: skipping {check} needs a one-line reason"
+            );
+            skips += 1;
+        }
+    }
+    assert!(skips > 0, "the skips are read");
 }
