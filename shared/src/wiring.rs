@@ -7,9 +7,10 @@ use aws_sdk_dynamodb::Client;
 use crate::ApiError;
 use crate::platform::config::Settings;
 use crate::platform::cursor::CursorKey;
-use crate::platform::http::Call;
-use crate::policy::audit::{AuditLog, AuditResource};
+use crate::platform::http::{Call, Incoming};
+use crate::policy::audit::{AuditContext, AuditLog, AuditResource};
 use crate::policy::authz::{Action, Authorizer, PatientAccess};
+use crate::policy::caller::Caller;
 
 #[derive(Clone)]
 pub struct Platform {
@@ -54,5 +55,20 @@ impl Platform {
         self.authorizer()
             .patient(call, patient, action, &resource)
             .await
+    }
+}
+
+/// What the audit trail records of a request comes from the HTTP layer's call; the impl lives
+/// here, where the layers meet, so that neither the policy nor the HTTP layer depends on the
+/// other.
+impl AuditContext for Call {
+    fn caller(&self) -> &Caller {
+        Call::caller(self)
+    }
+    fn request_id(&self) -> &str {
+        Incoming::request_id(self)
+    }
+    fn route_path(&self) -> &str {
+        Incoming::route_path(self)
     }
 }

@@ -13,22 +13,28 @@
 //! - `POST /auth/new-password` (public) — invited staff accept their invitation: the first
 //!   sign-in with the emailed temporary password answers `NEW_PASSWORD_REQUIRED`, and this
 //!   sets their own password. (The staff function creates those accounts; this one never can.)
+//! - `GET /health` (public) — the deployment answers, DynamoDB included; no patient data.
 
 mod activate;
 mod codes;
 mod cognito;
+mod health;
 mod invitation;
 mod limits;
+mod model;
 mod new_password;
 mod password;
+mod public;
 mod recovery;
 mod repo;
 mod session;
+mod tokens;
 
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
 use portal_shared::Platform;
+use portal_shared::features::care_circle::CareCircleStore;
 use portal_shared::platform::config::Settings;
 use portal_shared::platform::http::{Route, dispatch, dispatch_public};
 
@@ -50,6 +56,7 @@ pub const RESET_PASSWORD: Route = Route::new("POST", "/auth/password/reset");
 pub const ANSWER_MFA: Route = Route::new("POST", "/auth/mfa");
 pub const ACCEPT_INVITATION: Route = Route::new("POST", "/auth/invitations/accept");
 pub const NEW_PASSWORD: Route = Route::new("POST", "/auth/new-password");
+pub const HEALTH: Route = Route::new("GET", "/health");
 
 /// Routes behind the Cognito authorizer.
 const STAFF_ROUTES: &[Route] = &[ISSUE_CODE, LIST_CODES, REVOKE_CODE];
@@ -68,6 +75,7 @@ pub const ROUTES: &[Route] = &[
     ANSWER_MFA,
     ACCEPT_INVITATION,
     NEW_PASSWORD,
+    HEALTH,
 ];
 
 /// The user pool this function creates accounts in and signs people in to (the type is
@@ -92,6 +100,14 @@ impl Deps {
 
     fn codes(&self) -> CodeStore<'_> {
         CodeStore {
+            dynamo: &self.platform.dynamo,
+            table: &self.platform.app_table,
+        }
+    }
+
+    /// The care circles' items, for accepting an invitation (`portal_shared::features`).
+    fn circle(&self) -> CareCircleStore<'_> {
+        CareCircleStore {
             dynamo: &self.platform.dynamo,
             table: &self.platform.app_table,
         }
@@ -154,6 +170,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
                     invitation::accept(deps, &incoming).await
                 } else if incoming.is(NEW_PASSWORD) {
                     new_password::new_password(deps, &incoming).await
+                } else if incoming.is(HEALTH) {
+                    health::handle(deps).await
                 } else {
                     Err(ApiError::NotFound)
                 }

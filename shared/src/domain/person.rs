@@ -4,26 +4,29 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use time::{Date, Month};
 
 use crate::domain::timestamp::Timestamp;
 
+/// The one serde idiom for validated newtypes (here and in `ids`): `#[serde(try_from =
+/// "String", into = "String")]` on the type, `parse` behind `TryFrom<String>`, so a value is
+/// checked on the way in and its parse error is the message the client sees. Values here are
+/// PHI: `Debug` never prints them, so they cannot reach a log.
 macro_rules! parsed_string {
     ($name:ident) => {
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(raw: String) -> Result<Self, String> {
+                $name::parse(&raw)
             }
         }
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let raw = String::deserialize(d)?;
-                $name::parse(&raw).map_err(serde::de::Error::custom)
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
             }
         }
         impl fmt::Debug for $name {
-            // Values here are PHI: Debug never prints them, so they cannot reach a log.
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{}(<redacted>)", stringify!($name))
             }
@@ -39,7 +42,8 @@ pub fn clean_text(raw: &str, max_chars: usize, what: &str) -> Result<String, Str
 }
 
 /// One name (given names, family name, a preferred name): 1–100 characters of text.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Name(String);
 parsed_string!(Name);
 
@@ -62,7 +66,8 @@ pub struct LegalName {
 }
 
 /// A date of birth: a real calendar date, not in the future, not before 1900.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct DateOfBirth(Date);
 
 impl DateOfBirth {
@@ -105,15 +110,15 @@ impl DateOfBirth {
     }
 }
 
-impl Serialize for DateOfBirth {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_iso())
+impl TryFrom<String> for DateOfBirth {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        DateOfBirth::parse(&raw)
     }
 }
-impl<'de> Deserialize<'de> for DateOfBirth {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        DateOfBirth::parse(&raw).map_err(serde::de::Error::custom)
+impl From<DateOfBirth> for String {
+    fn from(value: DateOfBirth) -> String {
+        value.to_iso()
     }
 }
 impl fmt::Debug for DateOfBirth {
@@ -133,7 +138,8 @@ pub enum Sex {
 }
 
 /// An email address: `local@domain.tld`, at most 254 characters; the domain is lowercased.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 parsed_string!(Email);
 
@@ -165,7 +171,8 @@ impl Email {
 }
 
 /// A phone number in E.164 (`+15555550101`). Spaces, dashes, dots and brackets are dropped.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
 parsed_string!(Phone);
 
@@ -191,7 +198,8 @@ impl Phone {
 }
 
 /// A language the patient prefers, as a BCP 47 tag (`en`, `es-MX`, `zh-Hant`).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct LanguageTag(String);
 parsed_string!(LanguageTag);
 
@@ -219,7 +227,8 @@ impl LanguageTag {
 }
 
 /// Short free text in an address (a line, a city, a region): 1–100 characters.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct AddressText(String);
 parsed_string!(AddressText);
 
@@ -233,7 +242,8 @@ impl AddressText {
 }
 
 /// An ISO 3166-1 alpha-2 country code, upper case (`US`).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct CountryCode(String);
 parsed_string!(CountryCode);
 

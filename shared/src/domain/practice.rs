@@ -1,6 +1,7 @@
 //! The practice's calendar: the time zone it works in (`PRACTICE_TIME_ZONE`) and the days it is
 //! closed besides weekends (`PRACTICE_HOLIDAYS`). Read once at start-up; a bad value stops the
-//! function naming the variable, like every other setting ([`ConfigError`]).
+//! function naming the variable, like every other setting (`BusinessCalendar::from_lookup`, in
+//! `platform::config`, where every setting is read).
 //!
 //! Business days are Monday to Friday in the practice's zone, except its holidays. A response
 //! target of `n` business days is counted by [`BusinessCalendar::end_of_business_days`]: the
@@ -18,7 +19,6 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 
 use crate::domain::timestamp::Timestamp;
-use crate::platform::config::ConfigError;
 
 pub const TIME_ZONE_VARIABLE: &str = "PRACTICE_TIME_ZONE";
 pub const HOLIDAYS_VARIABLE: &str = "PRACTICE_HOLIDAYS";
@@ -102,18 +102,6 @@ pub struct BusinessCalendar {
 }
 
 impl BusinessCalendar {
-    /// Reads [`TIME_ZONE_VARIABLE`] and [`HOLIDAYS_VARIABLE`], naming every bad one.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let zone = PracticeZone::from_lookup(&lookup);
-        let holidays = Holidays::from_lookup(&lookup);
-        match (zone, holidays) {
-            (Ok(zone), Ok(holidays)) => Ok(BusinessCalendar { zone, holidays }),
-            (zone, holidays) => Err(ConfigError {
-                problems: zone.err().into_iter().chain(holidays.err()).collect(),
-            }),
-        }
-    }
-
     pub fn is_business_day(&self, date: Date) -> bool {
         !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
             && !self.holidays.contains(date)
@@ -121,7 +109,9 @@ impl BusinessCalendar {
 
     /// The practice's local date at `at`.
     pub fn local_date(&self, at: Timestamp) -> Date {
-        to_jiff(at).to_zoned(self.zone.zone.clone()).date()
+        jiff::Timestamp::from(at)
+            .to_zoned(self.zone.zone.clone())
+            .date()
     }
 
     /// The first business day after `date`.
@@ -151,19 +141,10 @@ impl BusinessCalendar {
         }
         let end = day.tomorrow().unwrap_or(day);
         match end.to_zoned(self.zone.zone.clone()) {
-            Ok(midnight) => from_jiff(midnight.timestamp()),
+            Ok(midnight) => Timestamp::from(midnight.timestamp()),
             Err(_) => start,
         }
     }
-}
-
-fn to_jiff(at: Timestamp) -> jiff::Timestamp {
-    jiff::Timestamp::from_second(at.unix_seconds()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-}
-
-fn from_jiff(at: jiff::Timestamp) -> Timestamp {
-    // jiff renders RFC 3339 in UTC, which Timestamp parses; the fallback is never taken.
-    Timestamp::parse(&at.to_string()).unwrap_or_else(Timestamp::now)
 }
 
 #[cfg(test)]

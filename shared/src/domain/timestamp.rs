@@ -3,11 +3,12 @@
 use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Timestamp(OffsetDateTime);
 
 impl Timestamp {
@@ -41,6 +42,10 @@ impl Timestamp {
 
     pub fn unix_seconds(&self) -> i64 {
         self.0.unix_timestamp()
+    }
+
+    pub fn unix_millis(&self) -> i64 {
+        (self.0.unix_timestamp_nanos() / 1_000_000) as i64
     }
 
     /// `by` later, to the whole millisecond (timestamps hold no finer part).
@@ -88,6 +93,31 @@ impl Timestamp {
     }
 }
 
+/// The one conversion between the API's instants and jiff's, which does the calendar arithmetic
+/// of time zones (schedules, the practice's days). Exact to the millisecond both ways: both
+/// libraries span the years -9999 to 9999, so nothing is clamped in practice, and a jiff
+/// instant's sub-millisecond part (none in civil times of whole minutes) is truncated.
+impl From<Timestamp> for jiff::Timestamp {
+    fn from(at: Timestamp) -> Self {
+        jiff::Timestamp::from_millisecond(at.unix_millis()).unwrap_or(if at.unix_millis() < 0 {
+            jiff::Timestamp::MIN
+        } else {
+            jiff::Timestamp::MAX
+        })
+    }
+}
+
+impl From<jiff::Timestamp> for Timestamp {
+    fn from(at: jiff::Timestamp) -> Self {
+        let millis = at.as_millisecond();
+        match OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000) {
+            Ok(t) => Self(t),
+            Err(_) if millis < 0 => Self(time::PrimitiveDateTime::MIN.assume_utc()),
+            Err(_) => Self(time::PrimitiveDateTime::MAX.assume_utc()),
+        }
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())
@@ -100,22 +130,32 @@ impl fmt::Debug for Timestamp {
     }
 }
 
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.render())
+impl TryFrom<String> for Timestamp {
+    type Error = &'static str;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw).ok_or("not an RFC 3339 timestamp")
     }
 }
 
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        Self::parse(&raw).ok_or_else(|| serde::de::Error::custom("not an RFC 3339 timestamp"))
+impl From<Timestamp> for String {
+    fn from(at: Timestamp) -> String {
+        at.render()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn converts_to_and_from_jiff_keeping_milliseconds() {
+        let t = Timestamp::parse("2026-03-08T07:59:59.123Z").expect("valid");
+        let j = jiff::Timestamp::from(t);
+        assert_eq!(j.to_string(), "2026-03-08T07:59:59.123Z");
+        assert_eq!(Timestamp::from(j), t);
+        let past = Timestamp::parse("1969-12-31T23:59:59.999Z").expect("valid");
+        assert_eq!(Timestamp::from(jiff::Timestamp::from(past)), past);
+    }
 
     #[test]
     fn renders_fixed_width_utc() {

@@ -26,9 +26,10 @@ use crate::ApiError;
 use crate::domain::ids::{InvitationId, PatientId};
 use crate::domain::person::{DateOfBirth, Email, clean_text};
 use crate::domain::timestamp::Timestamp;
-use crate::features::profile_facts::{self, Fact, ProfileFacts};
+use crate::features::profile_facts::{Fact, ProfileFacts};
 use crate::platform::keys::{self, Key};
 use crate::platform::store::{self, Item, Transacted};
+use crate::platform::write::{Contended, LostWrite};
 use crate::policy::authz::{Grant, PatientAccess, Scope};
 use crate::policy::caller::UserSub;
 
@@ -292,15 +293,29 @@ impl GrantRecord {
     }
 }
 
-/// Why a change did not happen.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Lost {
-    /// The member is no longer in the state the change was based on.
-    Changed,
-    /// Accepting: the caregiver already holds a grant in force for this patient.
+/// Why accepting an invitation did not happen. Nothing was written either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptConflict {
+    /// The caregiver already holds a grant in force for this patient.
     AlreadyActing,
-    /// Another transaction on the same items was in flight.
-    Contention,
+    /// The invitation is no longer acceptable (revoked, locked or accepted meanwhile:
+    /// [`LostWrite::Changed`]), or another transaction on it was in flight.
+    Lost(LostWrite),
+}
+
+impl Contended for AcceptConflict {
+    fn is_contention(&self) -> bool {
+        matches!(self, AcceptConflict::Lost(lost) if lost.is_contention())
+    }
+}
+
+/// A transaction's outcome as a write that happened or lost.
+fn lost_write(outcome: Transacted) -> Result<(), LostWrite> {
+    match outcome {
+        Transacted::Done => Ok(()),
+        Transacted::ConditionsFailed(_) => Err(LostWrite::Changed),
+        Transacted::Contention => Err(LostWrite::Contention),
+    }
 }
 
 pub struct CareCircleStore<'a> {
@@ -319,7 +334,12 @@ fn transact_item(update: Update) -> TransactWriteItem {
 impl CareCircleStore<'_> {
     /// The member and its lookup: the puts that create an invitation (written with the
     /// idempotency record in one transaction).
-    pub fn invite(&self, member: &Member) -> Result<Vec<TransactWriteItem>, ApiError> {
+    pub fn invite(
+        &self,
+        access: &PatientAccess,
+        member: &Member,
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        debug_assert_eq!(member.patient_id, access.patient());
         let lookup = Lookup {
             patient_id: member.patient_id,
             invitation_id: member.invitation_id,
@@ -344,19 +364,12 @@ impl CareCircleStore<'_> {
         &self,
         access: &PatientAccess,
     ) -> Result<Option<ProfileFacts>, ApiError> {
-        profile_facts::read(
-            self.dynamo,
-            self.table,
-            access.patient(),
-            &[Fact::DateOfBirth],
-        )
-        .await
+        ProfileFacts::read(self.dynamo, self.table, access, &[Fact::DateOfBirth]).await
     }
 
     /// The name a caregiver knows the patient by ([`ProfileFacts::display_name`]).
     pub async fn patient_name(&self, access: &PatientAccess) -> Result<Option<String>, ApiError> {
-        let facts =
-            profile_facts::read(self.dynamo, self.table, access.patient(), &[Fact::Name]).await?;
+        let facts = ProfileFacts::read(self.dynamo, self.table, access, &[Fact::Name]).await?;
         Ok(facts.and_then(|facts| facts.display_name()))
     }
 
@@ -365,12 +378,17 @@ impl CareCircleStore<'_> {
         access: &PatientAccess,
         invitation: InvitationId,
     ) -> Result<Option<Member>, ApiError> {
-        self.member_of(access.patient(), invitation).await
+        self.get_member(access.patient(), invitation).await
     }
 
-    /// A member found through an invitation code (accepting reaches it by the code, not by a
-    /// caller's access).
-    pub async fn member_of(
+    /// The member an invitation code's lookup names: accepting reaches it by the code, on a
+    /// public route, not by a caller's access (the route audits the attempt itself).
+    pub async fn invited_member(&self, lookup: &Lookup) -> Result<Option<Member>, ApiError> {
+        self.get_member(lookup.patient_id, lookup.invitation_id)
+            .await
+    }
+
+    async fn get_member(
         &self,
         patient: PatientId,
         invitation: InvitationId,
@@ -424,7 +442,10 @@ impl CareCircleStore<'_> {
 
     /// Counts a try of the code with another email address; the last allowed one locks the
     /// invitation. Conditional on the count read, so concurrent tries cannot share a count.
-    pub async fn record_wrong_email(&self, member: &Member) -> Result<Result<u32, Lost>, ApiError> {
+    pub async fn record_wrong_email(
+        &self,
+        member: &Member,
+    ) -> Result<Result<u32, LostWrite>, ApiError> {
         let count = member.failed_attempts + 1;
         let result = self
             .dynamo
@@ -443,7 +464,7 @@ impl CareCircleStore<'_> {
             .await;
         match result {
             Ok(_) => Ok(Ok(count)),
-            Err(error) if store::is_condition_failure(&error) => Ok(Err(Lost::Changed)),
+            Err(error) if store::is_condition_failure(&error) => Ok(Err(LostWrite::Changed)),
             Err(error) => Err(store::sdk_error(error)),
         }
     }
@@ -456,7 +477,7 @@ impl CareCircleStore<'_> {
         member: &Member,
         caregiver: &UserSub,
         now: Timestamp,
-    ) -> Result<Result<GrantRecord, Lost>, ApiError> {
+    ) -> Result<Result<GrantRecord, AcceptConflict>, ApiError> {
         let grant = GrantRecord::for_member(member, caregiver, now);
         let member_update = Update::builder()
             .table_name(self.table)
@@ -502,10 +523,13 @@ impl CareCircleStore<'_> {
             TransactWriteItem::builder().delete(lookup_delete).build(),
         ];
         Ok(match store::transact(self.dynamo, items).await? {
-            Transacted::Done => Ok(grant),
-            Transacted::ConditionsFailed(failed) if failed == [1] => Err(Lost::AlreadyActing),
-            Transacted::ConditionsFailed(_) => Err(Lost::Changed),
-            Transacted::Contention => Err(Lost::Contention),
+            // Only the grant's condition failed: one of the caregiver's is still in force.
+            Transacted::ConditionsFailed(failed) if failed == [1] => {
+                Err(AcceptConflict::AlreadyActing)
+            }
+            outcome => lost_write(outcome)
+                .map(|()| grant)
+                .map_err(AcceptConflict::Lost),
         })
     }
 
@@ -513,10 +537,12 @@ impl CareCircleStore<'_> {
     /// (the authorizer reads the grant on every request) and leaves the caregiver's list.
     pub async fn revoke(
         &self,
+        access: &PatientAccess,
         member: &Member,
         by: &UserSub,
         now: Timestamp,
-    ) -> Result<Result<(), Lost>, ApiError> {
+    ) -> Result<Result<(), LostWrite>, ApiError> {
+        debug_assert_eq!(member.patient_id, access.patient());
         let member_update = Update::builder()
             .table_name(self.table)
             .set_key(Some(
@@ -563,11 +589,7 @@ impl CareCircleStore<'_> {
             }
             _ => {}
         }
-        Ok(match store::transact(self.dynamo, items).await? {
-            Transacted::Done => Ok(()),
-            Transacted::ConditionsFailed(_) => Err(Lost::Changed),
-            Transacted::Contention => Err(Lost::Contention),
-        })
+        Ok(lost_write(store::transact(self.dynamo, items).await?))
     }
 }
 

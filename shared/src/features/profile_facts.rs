@@ -1,6 +1,7 @@
 //! What features other than the profile read of a patient's profile item. A reader names the
 //! facts it needs and gets only those (one consistent GetItem with a projection), typed as the
-//! profile function stores them, so no feature parses the profile item its own way.
+//! profile function stores them, so no feature parses the profile item its own way. A read
+//! takes the [`PatientAccess`] the authorizer issued (and audited) for the patient.
 
 use aws_sdk_dynamodb::Client;
 use serde::Deserialize;
@@ -11,6 +12,7 @@ use crate::features::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
 use crate::platform::error::ApiError;
 use crate::platform::keys;
 use crate::platform::store;
+use crate::policy::access::PatientAccess;
 
 /// One thing a feature may read of a profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +83,45 @@ impl ProfileFacts {
         let first = self.preferred_name.as_ref().unwrap_or(&legal.given);
         Some(format!("{} {}", first.as_str(), legal.family.as_str()))
     }
+
+    /// Reads `facts` of the profile of the patient `access` was granted for; `None` when the
+    /// patient has no profile (a well-formed id of nobody).
+    pub async fn read(
+        dynamo: &Client,
+        table: &str,
+        access: &PatientAccess,
+        facts: &[Fact],
+    ) -> Result<Option<ProfileFacts>, ApiError> {
+        get(dynamo, table, access.patient(), facts).await
+    }
+
+    /// Reads `facts` of a patient reached through a one-time code on a public route
+    /// (activating an account), before there is any caller to authorise: the code is what
+    /// proves the access, and the route audits the attempt itself.
+    pub async fn read_through_code(
+        dynamo: &Client,
+        table: &str,
+        patient: PatientId,
+        facts: &[Fact],
+    ) -> Result<Option<ProfileFacts>, ApiError> {
+        get(dynamo, table, patient, facts).await
+    }
 }
 
-/// Reads `facts` of the patient's profile; `None` when the patient has no profile (a
-/// well-formed id of nobody).
+/// Reads `facts` of the patient's profile by a bare id. For callers not yet migrated to
+/// [`ProfileFacts::read`] (functions/appointments, functions/records), which pass the
+/// `PatientAccess` instead; to be removed once they have.
 pub async fn read(
+    dynamo: &Client,
+    table: &str,
+    patient: PatientId,
+    facts: &[Fact],
+) -> Result<Option<ProfileFacts>, ApiError> {
+    get(dynamo, table, patient, facts).await
+}
+
+/// One consistent GetItem of the profile, projected on the facts' attributes.
+async fn get(
     dynamo: &Client,
     table: &str,
     patient: PatientId,

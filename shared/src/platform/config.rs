@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::domain::practice::{BusinessCalendar, Holidays, PracticeZone};
 use crate::platform::cursor::CursorKey;
 
 /// Audit events must be kept at least six years (HIPAA); a shorter setting is refused.
@@ -139,6 +140,20 @@ impl UserPoolSettings {
             })
         } else {
             Err(ConfigError { problems })
+        }
+    }
+}
+
+impl BusinessCalendar {
+    /// Reads `PRACTICE_TIME_ZONE` and `PRACTICE_HOLIDAYS`, naming every bad one.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let zone = PracticeZone::from_lookup(&lookup);
+        let holidays = Holidays::from_lookup(&lookup);
+        match (zone, holidays) {
+            (Ok(zone), Ok(holidays)) => Ok(BusinessCalendar { zone, holidays }),
+            (zone, holidays) => Err(ConfigError {
+                problems: zone.err().into_iter().chain(holidays.err()).collect(),
+            }),
         }
     }
 }

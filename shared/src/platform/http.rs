@@ -175,18 +175,6 @@ fn route_path_of(request: &Request) -> String {
     .unwrap_or_default()
 }
 
-impl crate::policy::audit::AuditContext for Call {
-    fn caller(&self) -> &Caller {
-        &self.caller
-    }
-    fn request_id(&self) -> &str {
-        Incoming::request_id(self)
-    }
-    fn route_path(&self) -> &str {
-        Incoming::route_path(self)
-    }
-}
-
 impl Call {
     pub fn caller(&self) -> &Caller {
         &self.caller

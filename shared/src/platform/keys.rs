@@ -66,6 +66,11 @@ pub fn patient_partition(patient: PatientId) -> String {
     format!("PATIENT#{patient}")
 }
 
+/// The item `GET /health` reads: it belongs to no patient and need not exist.
+pub fn health_probe() -> Key {
+    Key::new("SYSTEM", "HEALTH")
+}
+
 /// The sort key of every patient's profile item.
 pub const PROFILE_SK: &str = "PROFILE";
 

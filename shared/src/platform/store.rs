@@ -306,25 +306,6 @@ pub async fn transact(
 /// How many times [`transact_retrying`] sends a transaction that keeps meeting conflicts.
 pub const CONFLICT_ATTEMPTS: u32 = 4;
 
-/// Runs one transaction, and runs it again (after the contention back-off) while it loses to
-/// a concurrent transaction on the same items ([`crate::platform::write::retry_on_contention`]).
-/// Only [`Transacted::Contention`] is retried: a failed condition is the answer. Still
-/// `Contention` after the last attempt. For writes that stay valid unchanged; a caller whose
-/// items depend on what it read re-reads and rebuilds them inside its own attempt.
-pub async fn transact_retrying(
-    dynamo: &aws_sdk_dynamodb::Client,
-    items: Vec<TransactWriteItem>,
-) -> Result<Transacted, ApiError> {
-    let outcome = crate::platform::write::retry_on_contention(|| async {
-        Ok(match transact(dynamo, items.clone()).await? {
-            Transacted::Done => Ok(()),
-            lost => Err(lost),
-        })
-    })
-    .await?;
-    Ok(outcome.err().unwrap_or(Transacted::Done))
-}
-
 /// Sleeps before retry number `attempt` (1, 2, ...): a random time up to 20 ms × 2^attempt
 /// (capped at 320 ms), "full jitter", so that requests which collided once do not collide
 /// again in lockstep.

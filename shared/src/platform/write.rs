@@ -10,7 +10,7 @@ use std::time::Duration;
 use backon::{ExponentialBuilder, Retryable};
 
 use crate::ApiError;
-use crate::platform::store::Transacted;
+use crate::platform::store::{self, Transacted};
 
 /// How many times in all a write that keeps losing to contention is sent.
 pub const CONTENTION_ATTEMPTS: usize = 4;
@@ -101,6 +101,25 @@ where
         Err(Step::Lost(lost)) => Ok(Err(lost)),
         Err(Step::Failed(error)) => Err(error),
     }
+}
+
+/// Runs one transaction, and runs it again (after the contention back-off) while it loses to
+/// a concurrent transaction on the same items ([`retry_on_contention`]).
+/// Only [`Transacted::Contention`] is retried: a failed condition is the answer. Still
+/// `Contention` after the last attempt. For writes that stay valid unchanged; a caller whose
+/// items depend on what it read re-reads and rebuilds them inside its own attempt.
+pub async fn transact_retrying(
+    dynamo: &aws_sdk_dynamodb::Client,
+    items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+) -> Result<Transacted, ApiError> {
+    let outcome = retry_on_contention(|| async {
+        Ok(match store::transact(dynamo, items.clone()).await? {
+            Transacted::Done => Ok(()),
+            lost => Err(lost),
+        })
+    })
+    .await?;
+    Ok(outcome.err().unwrap_or(Transacted::Done))
 }
 
 #[cfg(test)]

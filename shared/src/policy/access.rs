@@ -5,8 +5,8 @@
 //! [`Authorizer`]: crate::policy::authz::Authorizer
 
 use crate::domain::ids::PatientId;
-use crate::policy::authz::{Action, Relationship};
 use crate::policy::caller::Role;
+use crate::policy::rules::{Action, Relationship};
 
 /// The proof that the caller may do `action` on `patient`'s data and that this was audited.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use portal_shared::policy::authz::Scope;
 use portal_tests::{GrantState, Method, Reply, TestApp, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
-use crate::appointments_support::{
+use crate::appointments::support::{
     book, booked, check_in_body, hours_from_now, new_provider, open_slots, reminders_due,
     reschedule, seed_past_appointment, slot_in, upcoming,
 };
@@ -201,7 +201,7 @@ async fn appointments_reschedule_moves_atomically_or_not_at_all() {
             Method::POST,
             &format!("/patients/{}/appointments", patient.id),
             Some(&app.front_desk),
-            Some(crate::appointments_support::booking(
+            Some(crate::appointments::support::booking(
                 &provider,
                 "new-patient",
                 &forty[0],
@@ -515,7 +515,7 @@ async fn appointments_reminders_are_due_a_day_before_and_follow_changes() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let (provider, id, start) = booked(app, &patient.id, 48).await;
-    let due = crate::appointments_support::reminders_due(app, &start, &id).await;
+    let due = crate::appointments::support::reminders_due(app, &start, &id).await;
     assert_eq!(due.len(), 1, "{due:?}");
     let reminder = due[0].as_object().expect("object");
     assert_eq!(reminder["start"], start.as_str());
@@ -527,12 +527,12 @@ async fn appointments_reminders_are_due_a_day_before_and_follow_changes() {
     let moved = reschedule(app, &patient.id, &id, &patient.actor, &later).await;
     assert_eq!(moved.status, 200, "{moved:#?}");
     assert!(
-        crate::appointments_support::reminders_due(app, &start, &id)
+        crate::appointments::support::reminders_due(app, &start, &id)
             .await
             .is_empty()
     );
     assert_eq!(
-        crate::appointments_support::reminders_due(app, &later, &id)
+        crate::appointments::support::reminders_due(app, &later, &id)
             .await
             .len(),
         1
@@ -546,7 +546,7 @@ async fn appointments_reminders_are_due_a_day_before_and_follow_changes() {
     .await;
     assert_eq!(cancelled.status, 200);
     assert!(
-        crate::appointments_support::reminders_due(app, &later, &id)
+        crate::appointments::support::reminders_due(app, &later, &id)
             .await
             .is_empty()
     );

@@ -6,7 +6,7 @@ use portal_shared::policy::authz::Scope;
 use portal_tests::{GrantState, Method, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
-use crate::messages_support::{
+use crate::messages::support::{
     conversation_path, conversations_path, counted_inbox, notifications, read, reply, start,
 };
 
@@ -578,11 +578,15 @@ async fn a_closed_conversation_reopens_when_the_patient_replies() {
     let conversation = &thread.body["conversation"];
     assert_eq!(conversation["status"], "open");
     assert_eq!(conversation["waitingSince"], reopened.body["sentAt"]);
-    let inbox =
-        crate::messages_support::whole_inbox(app, &app.clinician, "category=medical-question", 100)
-            .await;
+    let inbox = crate::messages::support::whole_inbox(
+        app,
+        &app.clinician,
+        "category=medical-question",
+        100,
+    )
+    .await;
     assert!(
-        crate::messages_support::ids(&inbox).contains(&id),
+        crate::messages::support::ids(&inbox).contains(&id),
         "reopened conversation missing from the inbox"
     );
 }
@@ -651,7 +655,7 @@ async fn about_names_one_of_the_patients_own_records_or_appointments() {
         .as_str()
         .expect("recordId")
         .to_owned();
-    let (_, appointment, _) = crate::appointments_support::booked(app, &patient.id, 48).await;
+    let (_, appointment, _) = crate::appointments::support::booked(app, &patient.id, 48).await;
     let path = conversations_path(&patient);
     let about = |kind: &str, id: &str| {
         json!({

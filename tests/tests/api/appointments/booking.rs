@@ -6,7 +6,7 @@ use portal_shared::policy::authz::Scope;
 use portal_tests::{GrantState, Method, assert_problem, single_winner, spawn_app};
 use serde_json::json;
 
-use crate::appointments_support::{
+use crate::appointments::support::{
     around_the_clock, book, booking, hours_from_now, new_provider, new_provider_body, open_slots,
     practice_settings, practice_zone, publish, reschedule, slot_in, slot_starts,
     unscheduled_provider, upcoming,
@@ -641,7 +641,7 @@ async fn appointments_slots_follow_the_practice_clock_across_daylight_saving_cha
     let zone = practice_zone(app).await;
     let provider = unscheduled_provider(app).await;
     let hours = json!({
-        "weekly": crate::appointments_support::DAYS
+        "weekly": crate::appointments::support::DAYS
             .iter()
             .map(|day| json!({"day": day, "start": "09:00", "end": "09:20"}))
             .collect::<Vec<_>>(),

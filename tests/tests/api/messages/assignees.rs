@@ -11,7 +11,7 @@ use portal_shared::domain::timestamp::Timestamp;
 use portal_tests::{Actor, Method, Patient, TestApp, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
-use crate::messages_support::{
+use crate::messages::support::{
     backdate, conversation_path, counted_inbox, ids, mine, mine_page, notifications, read, reply,
     response_targets, start, whole_inbox,
 };

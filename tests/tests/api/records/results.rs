@@ -105,6 +105,13 @@ async fn bad_results_are_named_and_nothing_is_written() {
             "code.system",
         ),
         (with(json!({"secret": true})), "secret"),
+        // Numbers DynamoDB cannot store were a server error.
+        (with(json!({"value": -5.4e204})), "value"),
+        (with(json!({"value": 1e-200})), "value"),
+        (
+            with(json!({"referenceRange": {"low": 1e130, "high": 2.0}})),
+            "referenceRange.low",
+        ),
     ] {
         let reply = app
             .send(
@@ -222,7 +229,7 @@ async fn a_clinicians_note_is_a_document_and_the_export_stays_valid() {
     assert_problem(&refused, 422, Some("code"));
     let added = app.add_result(&patient.id, &app.clinician).await;
     assert_eq!(added.status, 201, "{added:#?}");
-    let exported = crate::records_export::export_and_check(app, &patient).await;
+    let exported = crate::records::export::export_and_check(app, &patient).await;
     let types: Vec<&str> = exported["entry"]
         .as_array()
         .expect("entries")

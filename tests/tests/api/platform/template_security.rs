@@ -63,7 +63,7 @@ fn every_role_is_a_group_of_the_pool() {
     assert_eq!(groups, roles);
 }
 
-/// Only `/auth/*` is reachable without a token (the local gateway honours the same setting, but
+/// Only `/auth/*` and `GET /health` are reachable without a token (the local gateway honours the same setting, but
 /// a route made public by mistake would still pass every end-to-end test of an allowed caller).
 #[test]
 fn only_the_auth_routes_are_public() {
@@ -84,6 +84,8 @@ fn only_the_auth_routes_are_public() {
         "POST /auth/password/reset",
         "POST /auth/invitations/accept",
         "POST /auth/new-password",
+        // Uptime checks: reads no patient data (see platform::health).
+        "GET /health",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -119,6 +121,24 @@ fn cognito_actions(function: &str) -> BTreeSet<String> {
     allowed_actions(function, "cognito-idp:")
 }
 
+/// Every `.rs` file under a folder, its subfolders (a crate's `store/`, `handlers/`) included.
+fn rust_source(folder: &std::path::Path) -> String {
+    std::fs::read_dir(folder)
+        .expect("source folder")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .map(|path| {
+            if path.is_dir() {
+                rust_source(&path)
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                std::fs::read_to_string(&path).expect("source")
+            } else {
+                String::new()
+            }
+        })
+        .collect()
+}
+
 /// The batch operations a function crate calls itself must be in the policy of the function
 /// built from it (the emulator enforces no IAM: a missing action fails only when deployed).
 /// The shared crate's operations (GetItem, Query, Put/Update/DeleteItem, transactions) are
@@ -142,12 +162,7 @@ fn every_batch_operation_a_function_calls_is_in_its_policy() {
         if !source.is_dir() {
             continue; // a second binary of a crate (the waitlist sweeper) calls what its code calls
         }
-        let code: String = std::fs::read_dir(&source)
-            .expect("source folder")
-            .filter_map(Result::ok)
-            .filter(|entry| entry.path().extension().is_some_and(|e| e == "rs"))
-            .map(|entry| std::fs::read_to_string(entry.path()).expect("source"))
-            .collect();
+        let code = rust_source(&source);
         let allowed = allowed_actions(&resource, "dynamodb:");
         for (call, action) in [
             (".batch_get_item()", "dynamodb:BatchGetItem"),

@@ -14,7 +14,7 @@ use portal_tests::{
 };
 use serde_json::{Value, json};
 
-use crate::appointments_support as appointments;
+use crate::appointments::support as appointments;
 
 /// Who calls. Caregivers' grants are written as the care-circle feature will write them.
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +83,7 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
     ("POST", "/auth/password/forgot", Scope::Profile,              [202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202]),
     ("POST", "/auth/password/reset", Scope::Profile,               [204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
     ("POST", "/auth/invitations/accept", Scope::Profile,           [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("GET", "/health", Scope::Profile,                             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     // Who may act for a patient is the patient's (or the practice's) decision: no grant reaches it.
     ("POST", "/patients/{patientId}/care-circle", Scope::Profile,  [401, 201, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
     ("GET", "/patients/{patientId}/care-circle", Scope::Profile,   [401, 200, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403]),
@@ -271,6 +272,12 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                 if_match: None,
             }
         }
+        ("GET", "/health") => Request {
+            method: Method::GET,
+            path: "/health".into(),
+            body: None,
+            if_match: None,
+        },
         ("POST", "/auth/sign-in") => Request {
             method: Method::POST,
             path: "/auth/sign-in".into(),

@@ -5,7 +5,7 @@ use futures::future::join_all;
 use portal_tests::{Method, Reply, TestApp, assert_problem, single_winner, spawn_app};
 use serde_json::{Value, json};
 
-use crate::appointments_support::{
+use crate::appointments::support::{
     DAYS, around_the_clock, hours_from_now, local_date, new_provider, open_slots, practice_zone,
     publish, unscheduled_provider,
 };

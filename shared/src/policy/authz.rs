@@ -1,6 +1,17 @@
-//! Applies the rules to a request: loads a caregiver's grant when needed, writes the audit
-//! event (allowed or denied) before any of the patient's data is touched, and hands out the
-//! proof of both.
+//! The single authorisation entry point. Deny by default.
+//!
+//! [`decide`] is the pure rule (one row per action in [`Action::rule`], in `policy::rules`):
+//! the caller's own compartment, a caregiver's active grant with the action's scope, or a staff
+//! role the action allows. [`Authorizer`] applies it to a request: it loads a caregiver's grant when needed,
+//! writes the audit event (allowed or denied) and hands out a [`PatientAccess`], the proof of
+//! both, which the storage functions of a patient's data require. A handler therefore cannot
+//! touch a patient's data unaudited.
+
+pub use crate::policy::access::{PatientAccess, StaffAccess};
+pub use crate::policy::rules::{
+    Action, CaregiverNeeds, Decision, Denial, Grant, MESSAGING_TEAMS, Relationship, Rule, Scope,
+    decide,
+};
 
 use aws_sdk_dynamodb::Client;
 
@@ -9,9 +20,7 @@ use crate::domain::ids::PatientId;
 use crate::domain::timestamp::Timestamp;
 use crate::platform::keys;
 use crate::platform::store;
-use crate::policy::access::{PatientAccess, StaffAccess};
 use crate::policy::audit::{AuditContext, AuditEvent, AuditLog, AuditResource, Outcome};
-use crate::policy::authz::rules::{Action, Decision, Denial, Grant, Relationship, decide};
 use crate::policy::caller::{Caller, Role};
 
 pub struct Authorizer<'a> {

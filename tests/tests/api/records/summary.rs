@@ -3,7 +3,7 @@
 use portal_tests::{assert_problem, spawn_app};
 use serde_json::Value;
 
-use crate::records_read::{PRACTICE, SPECIALIST, URGENT_CARE, patient_with_three_sources};
+use crate::records::read::{PRACTICE, SPECIALIST, URGENT_CARE, patient_with_three_sources};
 
 fn titles(list: &Value) -> Vec<String> {
     list.as_array()

@@ -11,7 +11,7 @@ use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use crate::appointments_support::{
+use crate::appointments::support::{
     book, booked, hours_from_now, open_slots, practice_settings, slot_in,
 };
 
@@ -240,7 +240,7 @@ async fn lapse_offer(
 #[tokio::test]
 async fn appointments_waitlist_offers_a_freed_slot_and_accepting_moves_atomically() {
     let app = spawn_app().await;
-    let provider = crate::appointments_support::new_provider(app).await;
+    let provider = crate::appointments::support::new_provider(app).await;
     let (ana, ana_appointment, ana_start) = waiting_patient(app, &provider, 96).await;
     let (ben, ben_appointment, _) = waiting_patient(app, &provider, 100).await;
     let ana_path = waitlist_path(&ana.id, &ana_appointment);
@@ -328,7 +328,7 @@ async fn appointments_waitlist_offers_a_freed_slot_and_accepting_moves_atomicall
 async fn appointments_a_lapsed_offer_passes_to_the_next_patient_waiting() {
     let app = spawn_app().await;
     let _turn = LAPSING.lock().await;
-    let provider = crate::appointments_support::new_provider(app).await;
+    let provider = crate::appointments::support::new_provider(app).await;
     let (ana, ana_appointment, ana_start) = waiting_patient(app, &provider, 96).await;
     let (ben, ben_appointment, _) = waiting_patient(app, &provider, 100).await;
     let ana_path = waitlist_path(&ana.id, &ana_appointment);
@@ -405,7 +405,7 @@ struct Offered {
 }
 
 async fn offered_to_ana(app: &TestApp) -> Offered {
-    let provider = crate::appointments_support::new_provider(app).await;
+    let provider = crate::appointments::support::new_provider(app).await;
     let (ana, ana_appointment, ana_start) = waiting_patient(app, &provider, 96).await;
     let (ben, ben_appointment, _) = waiting_patient(app, &provider, 100).await;
     let joined = post(
@@ -456,7 +456,7 @@ async fn offered_to_ana(app: &TestApp) -> Offered {
 async fn appointments_a_freed_slot_whose_offer_never_ran_is_offered_by_the_sweeper() {
     let app = spawn_app().await;
     let _turn = LAPSING.lock().await;
-    let provider = crate::appointments_support::new_provider(app).await;
+    let provider = crate::appointments::support::new_provider(app).await;
     let (ana, ana_appointment, _) = waiting_patient(app, &provider, 120).await;
     let ana_path = waitlist_path(&ana.id, &ana_appointment);
     let joined = post(app, &ana_path, Some(&ana.actor)).await;
@@ -514,13 +514,13 @@ async fn appointments_a_freed_slot_whose_offer_never_ran_is_offered_by_the_sweep
 #[tokio::test]
 async fn appointments_a_slot_freed_inside_the_booking_notice_is_left_to_the_front_desk() {
     let app = spawn_app().await;
-    let provider = crate::appointments_support::new_provider(app).await;
+    let provider = crate::appointments::support::new_provider(app).await;
     let (ana, ana_appointment, _) = waiting_patient(app, &provider, 120).await;
     let ana_path = waitlist_path(&ana.id, &ana_appointment);
     assert_eq!(post(app, &ana_path, Some(&ana.actor)).await.status, 201);
 
     // The front desk books a visit half an hour away for someone, then cancels it.
-    let soon = crate::appointments_support::open_slots(
+    let soon = crate::appointments::support::open_slots(
         app,
         &provider,
         "follow-up",

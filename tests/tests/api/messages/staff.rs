@@ -9,7 +9,7 @@ use portal_shared::domain::timestamp::Timestamp;
 use portal_tests::{Method, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
-use crate::messages_support::{
+use crate::messages::support::{
     backdate, conversation_path, counted_inbox, ids, minutes_ago, read, reply, response_targets,
     start, whole_inbox,
 };
@@ -460,7 +460,7 @@ async fn two_staff_answering_at_once_both_land_in_order() {
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
     let list = app
         .get(
-            &crate::messages_support::conversations_path(&patient),
+            &crate::messages::support::conversations_path(&patient),
             &patient.actor,
         )
         .await;

@@ -360,6 +360,49 @@ async fn the_uploader_names_the_source_when_the_bundle_does_not() {
 }
 
 #[tokio::test]
+async fn numbers_dynamodb_cannot_store_stay_in_the_resource_but_are_no_value() {
+    // They were a server error: the record's value and bounds are DynamoDB numbers.
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let mut bundle = small_bundle(&patient.family);
+    bundle["entry"].as_array_mut().expect("entries").push(json!({
+        "fullUrl": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000009",
+        "resource": {"resourceType": "Observation", "id": "huge", "status": "final",
+                     "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7", "display": "Glucose"}]},
+                     "subject": {"reference": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000002"},
+                     "effectiveDateTime": "2026-01-02T03:04:05Z",
+                     "valueQuantity": {"value": 1e200, "unit": "mg/dL"},
+                     "referenceRange": [{"low": {"value": 70}, "high": {"value": 1e-300}}]},
+    }));
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    assert_eq!(reply.body["imported"]["Observation"], 1, "{reply:#?}");
+    let records = app.all_records(&patient.id, &patient.actor, "").await;
+    let glucose = records
+        .iter()
+        .find(|r| r["resourceType"] == "Observation")
+        .expect("the observation is in the record");
+    assert!(glucose["value"]["value"].is_null(), "{glucose:#}");
+    let detail = app
+        .get(
+            &format!(
+                "/patients/{}/records/{}",
+                patient.id,
+                glucose["recordId"].as_str().expect("id")
+            ),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(detail.status, 200, "{detail:#?}");
+    assert_eq!(
+        detail.body["resource"]["valueQuantity"]["value"],
+        json!(1e200)
+    );
+}
+
+#[tokio::test]
 async fn who_may_import() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;

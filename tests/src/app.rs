@@ -1,0 +1,322 @@
+//! The shared stack and the clients that act on it: demo staff, new patients, requests.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use crate::*;
+use anyhow::Context;
+use portal_local::identity::{self, DEMO_PASSWORD};
+use portal_local::{BackgroundStack, StartOptions};
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+/// Someone who can sign in.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub email: String,
+    pub sub: String,
+    /// A Cognito ID token, as the API's authorizer expects.
+    pub token: String,
+}
+
+/// A patient registered through the API, with a sign-in of their own.
+#[derive(Debug, Clone)]
+pub struct Patient {
+    pub id: String,
+    pub family: String,
+    pub email: String,
+    pub actor: Actor,
+}
+
+pub struct TestApp {
+    pub api_url: String,
+    pub front_desk: Actor,
+    pub clinician: Actor,
+    pub response_team: Actor,
+    pub admin: Actor,
+    /// In the caregivers group, with no grant for anyone.
+    pub caregiver: Actor,
+    pub(crate) background: BackgroundStack,
+}
+
+/// An HTTP response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(&name.to_ascii_lowercase()).cloned()
+    }
+}
+
+static APP: OnceCell<TestApp> = OnceCell::const_new();
+
+/// The shared test stack, started by the first test that asks for it.
+pub async fn spawn_app() -> &'static TestApp {
+    APP.get_or_init(|| async {
+        TestApp::start()
+            .await
+            .unwrap_or_else(|error| panic!("cannot start the test stack: {error:#}"))
+    })
+    .await
+}
+
+impl TestApp {
+    async fn start() -> anyhow::Result<TestApp> {
+        // Server-side errors (a 5xx's cause chain) show in the test output; nothing else does.
+        let filter = tracing_subscriber::EnvFilter::try_from_env("TEST_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+        // The stack runs on its own thread and runtime (see BackgroundStack), so starting it
+        // blocks; keep that off this test's runtime.
+        let background = tokio::task::spawn_blocking(|| {
+            let addr: SocketAddr = "127.0.0.1:0".parse().context("address")?;
+            BackgroundStack::start(
+                StartOptions {
+                    // Dozens of tests share one emulator, which answers a request at a time:
+                    // a call may queue behind a large import. Lambda timeouts are not what
+                    // these tests check.
+                    timeout_floor: Some(std::time::Duration::from_secs(120)),
+                    // Tests invoke the scheduled functions themselves (`TestApp::on_stack`).
+                    run_schedules: false,
+                    ..StartOptions::unique("e2e")
+                },
+                addr,
+            )
+        })
+        .await
+        .context("start-up panicked")??;
+        let api_url = background.api_url.clone();
+        let staff = |name: &'static str, groups: &'static [&'static str]| {
+            let email =
+                format!("{name}-{}@staff.portal.test", ulid::Ulid::generate()).to_lowercase();
+            background.run(move |stack| async move {
+                let sub = identity::create_staff_user(
+                    &stack,
+                    &email,
+                    "Test",
+                    name,
+                    groups,
+                    DEMO_PASSWORD,
+                )
+                .await?;
+                let token = identity::sign_in(&stack, &email, DEMO_PASSWORD).await?;
+                Ok(Actor { email, sub, token })
+            })
+        };
+        let front_desk = staff("frontdesk", &["front-desk"]).await?;
+        let clinician = staff("clinician", &["clinicians"]).await?;
+        let response_team = staff("response", &["response-team"]).await?;
+        let admin = staff("admin", &["admins"]).await?;
+        let caregiver = staff("caregiver", &["caregivers"]).await?;
+        Ok(TestApp {
+            api_url,
+            front_desk,
+            clinician,
+            response_team,
+            admin,
+            caregiver,
+            background,
+        })
+    }
+
+    /// A new staff member in `groups`, signed in, named "Test <name>" (for tests that need a
+    /// colleague of their own, e.g. to disable or to assign work to).
+    pub async fn new_staff(&self, name: &str, groups: &'static [&'static str]) -> Actor {
+        let email = format!("{name}-{}@staff.portal.test", ulid::Ulid::generate()).to_lowercase();
+        let name = name.to_owned();
+        self.background
+            .run(move |stack| async move {
+                let sub = identity::create_staff_user(
+                    &stack,
+                    &email,
+                    "Test",
+                    &name,
+                    groups,
+                    DEMO_PASSWORD,
+                )
+                .await?;
+                let token = identity::sign_in(&stack, &email, DEMO_PASSWORD).await?;
+                Ok(Actor { email, sub, token })
+            })
+            .await
+            .expect("creating a staff member")
+    }
+
+    /// Registers a patient through the API (as front desk) and gives them a sign-in.
+    pub async fn new_patient(&self) -> Patient {
+        self.new_patient_also_in(&[]).await
+    }
+
+    /// A patient whose sign-in is also in these staff groups (a receptionist who is a patient
+    /// of the practice too).
+    pub async fn new_patient_also_in(&self, staff_groups: &'static [&'static str]) -> Patient {
+        let (id, family) = self.register_patient().await;
+        // `registration` gives every patient this email.
+        let email = registration(&family)["contact"]["email"]
+            .as_str()
+            .expect("email")
+            .to_owned();
+        let (login_email, patient_id) = (email.clone(), id.clone());
+        let actor = self
+            .background
+            .run(move |stack| async move {
+                let mut groups = vec![identity::PATIENTS_GROUP];
+                groups.extend_from_slice(staff_groups);
+                let sub = identity::create_user(
+                    &stack,
+                    &identity::NewUser {
+                        email: &login_email,
+                        password: DEMO_PASSWORD,
+                        attributes: vec![("custom:patient_id", &patient_id)],
+                        groups,
+                    },
+                )
+                .await?;
+                let token = identity::sign_in(&stack, &login_email, DEMO_PASSWORD).await?;
+                Ok(Actor {
+                    email: login_email,
+                    sub,
+                    token,
+                })
+            })
+            .await
+            .expect("creating the patient's sign-in");
+        Patient {
+            id,
+            family,
+            email,
+            actor,
+        }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.api_url)
+    }
+
+    pub(crate) async fn read(response: reqwest::Response) -> Reply {
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let text = response.text().await.expect("response body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A new client per request: clients hold connections bound to the runtime that made them,
+    /// and every test has its own runtime.
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        reqwest::Client::new().request(method, self.url(path))
+    }
+
+    /// Sends a JSON request as `who` (or anonymously).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        who: Option<&Actor>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.request(method, path);
+        if let Some(actor) = who {
+            request = request.bearer_auth(&actor.token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    pub async fn send_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        who: &Actor,
+        body: Value,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self
+            .request(method, path)
+            .bearer_auth(&who.token)
+            .json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    /// A PATCH with If-Match.
+    pub async fn patch(&self, path: &str, who: &Actor, if_match: &str, body: Value) -> Reply {
+        self.send_with_headers(Method::PATCH, path, who, body, &[("If-Match", if_match)])
+            .await
+    }
+
+    /// Sends `token` verbatim in the Authorization header.
+    pub async fn send_with_token(&self, method: Method, path: &str, token: &str) -> Reply {
+        let request = self.request(method, path).header("Authorization", token);
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
+    /// Sends a body as-is, with the given content type.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        who: &Actor,
+        content_type: &str,
+        body: &str,
+    ) -> Reply {
+        self.send_raw_with_headers(method, path, who, content_type, body, &[])
+            .await
+    }
+
+    pub async fn send_raw_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        who: &Actor,
+        content_type: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self
+            .request(method, path)
+            .bearer_auth(&who.token)
+            .header("Content-Type", content_type)
+            .body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::read(request.send().await.expect("request sent")).await
+    }
+}
+
+impl TestApp {
+    /// A GET as `who`.
+    pub async fn get(&self, path: &str, who: &Actor) -> Reply {
+        self.send(Method::GET, path, Some(who), None).await
+    }
+}

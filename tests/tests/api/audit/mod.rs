@@ -1,0 +1,3 @@
+//! The audit trail: a patient's access log and the administrators' search.
+
+mod access_log;

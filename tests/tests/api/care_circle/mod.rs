@@ -1,0 +1,3 @@
+//! The care circle: invitations, acceptance, scopes, revocation, guardians.
+
+mod invitations;

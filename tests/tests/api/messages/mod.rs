@@ -1,0 +1,6 @@
+//! Secure messaging: the patient's side, the staff inboxes, assignees.
+
+mod assignees;
+mod patient;
+mod staff;
+pub mod support;

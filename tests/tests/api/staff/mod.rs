@@ -1,0 +1,3 @@
+//! Staff accounts and roles.
+
+mod accounts;
