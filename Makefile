@@ -6,14 +6,17 @@ SHELL := /bin/bash
 
 VENV       := .venv
 FHIR_VENV  := .venv-fhir
+CHECKOV_VENV := .venv-checkov
 STACK_FILE := .portal-local/stack.json
 PORT       ?= 3000
+WEB_PORT   ?= 5173
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # No colour codes in CI logs; quieter pip.
 export CARGO_TERM_COLOR ?= never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help dev test lint fmt build watch invoke token deploy venv deploy-tools rust-tools clean bench
+.PHONY: help dev test lint fmt build watch invoke token deploy venv deploy-tools rust-tools clean bench contract
+.PHONY: web-install web-build web-test web-e2e chromium
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,11 +31,16 @@ $(FHIR_VENV)/.installed: requirements-fhir.txt
 	$(FHIR_VENV)/bin/pip install -q -r requirements-fhir.txt
 	touch $@
 
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install -q -r requirements-checkov.txt
+	touch $@
+
 $(VENV)/.deploy-installed: requirements-deploy.txt $(VENV)/.dev-installed
 	$(VENV)/bin/pip install -q -r requirements-deploy.txt
 	touch $@
 
-venv: $(VENV)/.dev-installed $(FHIR_VENV)/.installed ## Install the local-stack and lint tools into .venv/ (the FHIR validator: .venv-fhir/)
+venv: $(VENV)/.dev-installed $(FHIR_VENV)/.installed $(CHECKOV_VENV)/.installed ## Install the local-stack and lint tools into .venv/ (the FHIR validator: .venv-fhir/, checkov: .venv-checkov/)
 
 deploy-tools: $(VENV)/.deploy-installed ## Install AWS SAM CLI and cargo-lambda into .venv/
 
@@ -40,16 +48,24 @@ rust-tools:
 	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 
-dev: venv ## Start the local stack with demo data: API at http://127.0.0.1:3000
-	cargo run -p portal-local -- up --seed demo --port $(PORT) --stack-file $(STACK_FILE)
+dev: venv web-build ## Start the local stack with demo data: API at http://127.0.0.1:3000, web app at :5173
+	cargo run -p portal-local -- up --seed demo --port $(PORT) --web-port $(WEB_PORT) --stack-file $(STACK_FILE)
 
-test: venv rust-tools lint ## Every check and every test (what CI runs)
+test: venv rust-tools lint web-test ## Every check and every test (what CI runs)
 	cargo test --workspace --no-fail-fast
+	$(MAKE) --no-print-directory contract
+	$(MAKE) --no-print-directory web-e2e
 
-lint: venv rust-tools ## cargo fmt --check, clippy -D warnings, cfn-lint
+lint: venv rust-tools ## cargo fmt --check, clippy -D warnings, cfn-lint (with the serverless rules), checkov
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cfn-lint template.yaml
+	cfn-lint template.yaml -a cfn_lint_serverless.rules
+	CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --skip-download --quiet --compact
+
+# tests/contract/run.py starts its own stack (demo data, a free port) and stops it, even on failure.
+contract: venv ## The API keeps docs/openapi.yaml: schemathesis as a patient, a caregiver and each staff role
+	cargo build -q -p portal-local
+	$(VENV)/bin/python tests/contract/run.py
 
 fmt: ## Format the code
 	cargo fmt --all
@@ -80,5 +96,27 @@ clean: ## Remove build output and the local stack's files
 	cargo clean
 	rm -rf .aws-sam .portal-local
 
-bench: venv ## Print latency and throughput figures of the profile routes on the local stack
+bench: venv web-build ## Print latency and throughput figures of the profile routes on the local stack, and the web app's bundle sizes
 	cargo run --release -q -p portal-tests --bin bench
+	cd web && npm run -s bundle-size
+
+# The web app (web/): Node.js 20.19+ and npm from the machine, every package pinned in package-lock.json.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web-install: web/node_modules/.installed ## Install the web app's packages (npm ci)
+
+web-build: web-install ## Build the web app into web/dist (make dev serves it)
+	cd web && npm run -s build
+
+web-test: web-install ## Web app: generated API types match docs/openapi.yaml, type check, Vitest
+	cd web && npm run -s check:api && npm run -s typecheck && npm test
+
+# Playwright cannot download its own browser here: Debian's Chromium (CI runs as root).
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+web-e2e: venv web-build chromium ## Browser tests: Chromium drives the web app on the local stack (phone and desktop); screenshots in web/e2e/screenshots/
+	cargo build -q -p portal-local
+	cd web && npm run -s e2e

@@ -21,7 +21,8 @@
 //! - `GET  /staff/appointments?date=&providerId=` — the day view, per practice or provider.
 //!
 //! - `POST /patients/{patientId}/appointments/{appointmentId}/waitlist` (and `GET`): ask for an
-//!   earlier slot; `POST .../waitlist/accept` takes the slot an offer holds (see `waitlist`).
+//!   earlier slot; `POST .../waitlist/accept` takes the slot an offer holds (see `waitlist` and
+//!   `offers`).
 //!
 //! The `waitlist-sweeper` binary (a scheduled function, no routes) calls [`sweep`] every
 //! minute: lapsed waitlist offers pass to the next patient waiting, and slots whose offer step
@@ -33,14 +34,28 @@
 //! false`. The preference is read when the visit is booked or moved: turning reminders off
 //! later does not remove a reminder already written (the sender should check the preference
 //! again when it sends).
+//!
+//! The shape: one handler file per route or pair of routes (`providers`, `schedules`,
+//! `open_slots`, `book`, `read`, `cancel`, `reschedule`, `check_in`, `day`, `waitlist`), which
+//! share `checks` (the appointment in the path, notice periods, problems) and `offers` (the
+//! offering of freed slots and the sweep) and import no other handler; the domain and its pure
+//! steps in `model`; storage by aggregate in `store`.
 
-mod booking;
+mod book;
+mod cancel;
 mod check_in;
+mod checks;
 mod config;
-mod lists;
+mod day;
+mod model;
+mod offers;
+mod open_slots;
 mod providers;
-mod repo;
-pub mod schedule;
+mod read;
+mod requests;
+mod reschedule;
+mod schedules;
+mod store;
 mod view;
 mod waitlist;
 
@@ -52,8 +67,11 @@ use portal_shared::platform::config::Settings;
 use portal_shared::platform::http::{Route, dispatch};
 
 pub use config::PracticeSettings;
-pub use repo::FreedSlot;
-pub use waitlist::{SweepReport, lapse, sweep};
+pub use model::FreedSlot;
+pub use model::schedule;
+pub use offers::{SweepReport, lapse, sweep};
+
+use crate::store::{Appointments, DayView, Providers, Slots, Table, Waitlist};
 
 pub const VISIT_TYPES: Route = Route::new("GET", "/visit-types");
 pub const LIST_PROVIDERS: Route = Route::new("GET", "/providers");
@@ -127,11 +145,31 @@ impl Deps {
         }
     }
 
-    fn repo(&self) -> repo::Repo<'_> {
-        repo::Repo {
+    fn table(&self) -> Table<'_> {
+        Table {
             dynamo: &self.platform.dynamo,
-            table: &self.platform.app_table,
+            name: &self.platform.app_table,
         }
+    }
+
+    fn slots(&self) -> Slots<'_> {
+        Slots::new(self.table(), &self.practice.zone)
+    }
+
+    fn providers(&self) -> Providers<'_> {
+        Providers::new(self.table())
+    }
+
+    fn appointments(&self) -> Appointments<'_> {
+        Appointments::new(self.table(), self.slots())
+    }
+
+    fn waitlist(&self) -> Waitlist<'_> {
+        Waitlist::new(self.table(), self.slots())
+    }
+
+    fn day_view(&self) -> DayView<'_> {
+        DayView::new(self.table())
     }
 }
 
@@ -147,25 +185,25 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
         } else if call.is(ADD_PROVIDER) {
             providers::add(deps, &call).await
         } else if call.is(PUBLISH_SCHEDULE) {
-            providers::publish_schedule(deps, &call).await
+            schedules::publish(deps, &call).await
         } else if call.is(GET_SCHEDULE) {
-            providers::get_schedule(deps, &call).await
+            schedules::read(deps, &call).await
         } else if call.is(OPEN_SLOTS) {
-            providers::open_slots(deps, &call).await
+            open_slots::handle(deps, &call).await
         } else if call.is(BOOK) {
-            booking::book(deps, &call).await
+            book::handle(deps, &call).await
         } else if call.is(LIST) {
-            lists::patient(deps, &call).await
+            read::list(deps, &call).await
         } else if call.is(GET_APPOINTMENT) {
-            lists::one(deps, &call).await
+            read::one(deps, &call).await
         } else if call.is(CANCEL) {
-            booking::cancel(deps, &call).await
+            cancel::handle(deps, &call).await
         } else if call.is(RESCHEDULE) {
-            booking::reschedule(deps, &call).await
+            reschedule::handle(deps, &call).await
         } else if call.is(CHECK_IN) {
             check_in::handle(deps, &call).await
         } else if call.is(DAY_VIEW) {
-            lists::day(deps, &call).await
+            day::handle(deps, &call).await
         } else if call.is(JOIN_WAITLIST) {
             waitlist::join(deps, &call).await
         } else if call.is(SHOW_WAITLIST) {

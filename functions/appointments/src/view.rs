@@ -1,10 +1,10 @@
-//! Appointments as the API shows them.
+//! Appointments and waitlist entries as the API shows them.
 
 use portal_shared::domain::ids::{AppointmentId, PatientId, ProviderId};
 use portal_shared::domain::timestamp::Timestamp;
 use serde::Serialize;
 
-use crate::repo::{Appointment, CheckIn, Status};
+use crate::model::{Appointment, CheckIn, Offer, Status, WaitlistEntry};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,6 +42,26 @@ impl<'a> AppointmentView<'a> {
             cancelled_at: appointment.cancelled_at,
             checked_in: appointment.check_in.is_some(),
             check_in: appointment.check_in.as_ref(),
+        }
+    }
+}
+
+/// A waitlist entry as its patient sees it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryView {
+    appointment_id: AppointmentId,
+    requested_at: Timestamp,
+    /// A slot held for this appointment, while the offer lasts.
+    offer: Option<Offer>,
+}
+
+impl EntryView {
+    pub fn new(entry: &WaitlistEntry, now: Timestamp) -> Self {
+        EntryView {
+            appointment_id: entry.appointment_id,
+            requested_at: entry.requested_at,
+            offer: entry.offer.filter(|offer| offer.until >= now),
         }
     }
 }

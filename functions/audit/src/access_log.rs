@@ -50,19 +50,12 @@ fn scope(patient: PatientId) -> String {
 }
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let patient = call.patient_in_path()?;
-    let cursor_key = &deps.platform.cursor_key;
     let access = deps
         .platform
-        .authorizer()
-        .patient(
-            call,
-            patient,
-            Action::ReadAccessLog,
-            &AuditResource::AccessLog,
-        )
+        .authorize_patient_in_path(call, Action::ReadAccessLog, AuditResource::AccessLog)
         .await?;
-    let page = PageRequest::from_call(call, scope(patient), cursor_key)?;
+    let cursor_key = &deps.platform.cursor_key;
+    let page = PageRequest::from_call(call, scope(access.patient()), cursor_key)?;
     let (events, last_key) = deps.trail().access_log(&access, &page).await?;
     let entries = events
         .iter()

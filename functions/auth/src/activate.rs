@@ -15,6 +15,7 @@ use portal_shared::domain::person::{DateOfBirth, Email};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::account::{AccountStatus, PortalAccount};
 use portal_shared::platform::http::{Incoming, json};
+use portal_shared::platform::write::{LostWrite, retry_on_contention};
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::audit::{ACTIVATE_ACCOUNT, AuditEvent, Outcome};
 use portal_shared::policy::caller::{Caller, Role, UserSub};
@@ -25,16 +26,15 @@ use crate::cognito::{
     Created, add_to_group, attempts_left, attribute_value, cognito_error, create_user, get_user,
     set_password, user_sub,
 };
-use crate::limits::ACTIVATE_PER_CLIENT;
+use crate::limits::{ACTIVATE_PER_CLIENT, client_of};
+use crate::model::{Lookup, MAX_FAILED_ATTEMPTS, Status};
 use crate::password::Password;
-use crate::repo::{Lookup, Lost, MAX_FAILED_ATTEMPTS, Status};
+use crate::public::anonymous;
 use portal_shared::domain::one_time_code::Code;
 
 /// How long an activation may hold its claim on a code before another may take it over.
 const CLAIM_SECONDS: i64 = 60;
 const PATIENT_ID_ATTRIBUTE: &str = "custom:patient_id";
-/// The actor of an activation attempt that proved nothing (no account exists yet).
-const ANONYMOUS: &str = "anonymous";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -54,11 +54,6 @@ struct Activated<'a> {
 
 fn code_error(message: &str) -> ApiError {
     ApiError::invalid("code", message)
-}
-
-/// The client's address as API Gateway saw it; requests without one share a counter.
-pub fn client_of(incoming: &Incoming) -> String {
-    incoming.source_ip().unwrap_or_else(|| "unknown".into())
 }
 
 pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
@@ -109,10 +104,7 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
         Status::Issued | Status::Claimed => {}
     }
 
-    let facts = store
-        .profile_facts(lookup.patient_id)
-        .await?
-        .ok_or_else(unknown)?;
+    let facts = store.profile_facts(&lookup).await?.ok_or_else(unknown)?;
     if facts.date_of_birth != Some(request.date_of_birth) {
         // The patient's log shows that someone tried their code with a wrong date of birth.
         let event = AuditEvent::new(
@@ -194,21 +186,11 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
         ),
         // The account exists; the code could not be marked (its claim lapsed and was taken
         // over, or it was revoked meanwhile). A retry with the same email completes it.
-        Err(Lost::Changed | Lost::Contention) => Err(ApiError::Conflict(
+        Err(LostWrite::Changed | LostWrite::Contention) => Err(ApiError::Conflict(
             "The account was created but the code changed meanwhile; send the same request again."
                 .into(),
         )),
     }
-}
-
-/// The actor of an attempt that proved nothing (no account is known yet).
-pub fn anonymous() -> Result<Caller, ApiError> {
-    Ok(Caller {
-        sub: UserSub::parse(ANONYMOUS).ok_or_else(|| ApiError::internal("anonymous sub"))?,
-        roles: BTreeSet::new(),
-        patient_id: None,
-        display_name: None,
-    })
 }
 
 fn locked() -> ApiError {
@@ -216,37 +198,55 @@ fn locked() -> ApiError {
 }
 
 /// Counts a wrong date of birth against the code, and says how many attempts are left.
-async fn wrong_date_of_birth(deps: &Deps, hash: &str, mut lookup: Lookup) -> ApiError {
-    let store = deps.codes();
-    for _ in 0..3 {
-        match store.record_failure(hash, &lookup).await {
-            Ok(Ok(count)) => {
-                let left = MAX_FAILED_ATTEMPTS.saturating_sub(count);
-                return if left == 0 {
-                    ApiError::invalid(
-                        "dateOfBirth",
-                        "does not match our records; the code is now locked: ask the practice for a new one",
-                    )
-                } else {
-                    ApiError::invalid(
-                        "dateOfBirth",
-                        format!(
-                            "does not match our records; {} before the code locks",
-                            attempts_left(left)
-                        ),
-                    )
-                };
-            }
-            Ok(Err(_)) => match store.lookup(hash).await {
-                Ok(Some(fresh)) if fresh.status == Status::Issued => lookup = fresh,
-                Ok(Some(fresh)) if fresh.status == Status::Locked => return locked(),
-                Ok(_) => return code_error("is no longer valid; ask the practice for a new one"),
-                Err(error) => return error,
-            },
-            Err(error) => return error,
+async fn wrong_date_of_birth(deps: &Deps, hash: &str, lookup: Lookup) -> ApiError {
+    let store = &deps.codes();
+    // The first attempt counts on the lookup read; a later one reads it again.
+    let mut read = Some(lookup);
+    let counted = retry_on_contention(|| {
+        let read = read.take();
+        async move {
+            let lookup = match read {
+                Some(lookup) => lookup,
+                None => match store.lookup(hash).await? {
+                    Some(fresh) if fresh.status == Status::Issued => fresh,
+                    Some(fresh) if fresh.status == Status::Locked => return Err(locked()),
+                    _ => {
+                        return Err(code_error(
+                            "is no longer valid; ask the practice for a new one",
+                        ));
+                    }
+                },
+            };
+            // A concurrent guess counted since this attempt read the count: read it again.
+            Ok(store
+                .record_failure(hash, &lookup)
+                .await?
+                .map_err(|_| LostWrite::Contention))
         }
+    })
+    .await;
+    let count = match counted {
+        Ok(Ok(count)) => count,
+        Ok(Err(_)) => {
+            return ApiError::Conflict("Too many attempts at once on this code; try again.".into());
+        }
+        Err(error) => return error,
+    };
+    let left = MAX_FAILED_ATTEMPTS.saturating_sub(count);
+    if left == 0 {
+        ApiError::invalid(
+            "dateOfBirth",
+            "does not match our records; the code is now locked: ask the practice for a new one",
+        )
+    } else {
+        ApiError::invalid(
+            "dateOfBirth",
+            format!(
+                "does not match our records; {} before the code locks",
+                attempts_left(left)
+            ),
+        )
     }
-    ApiError::Conflict("Too many attempts at once on this code; try again.".into())
 }
 
 /// Creates the Cognito user: email as the username (verified: the practice gave the code to

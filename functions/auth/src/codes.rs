@@ -10,12 +10,13 @@ use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
 use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::write::LostWrite;
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::{Action, PatientAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
-use crate::repo::{CodeRecord, CodeView, Lookup, Lost, Status};
+use crate::model::{CodeRecord, CodeView, Lookup, ShownStatus, Status};
 use portal_shared::domain::one_time_code::Code;
 
 pub const DEFAULT_EXPIRES_IN_DAYS: u32 = 30;
@@ -41,15 +42,14 @@ struct Issued<'a> {
     expires: Timestamp,
 }
 
+/// The patient in the path, authorised for managing their codes and audited as `resource`.
 async fn access(
     deps: &Deps,
     call: &Call,
     resource: AuditResource,
 ) -> Result<PatientAccess, ApiError> {
-    let patient = call.patient_in_path()?;
     deps.platform
-        .authorizer()
-        .patient(call, patient, Action::ManageActivationCodes, &resource)
+        .authorize_patient_in_path(call, Action::ManageActivationCodes, resource)
         .await
 }
 
@@ -127,7 +127,7 @@ pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         etag: None,
         patient_id: Some(record.patient_id),
     };
-    let items = store.create(&record, &lookup)?;
+    let items = store.create(&access, &record, &lookup)?;
     match create_once(dynamo, table, idempotency.as_ref(), items, replay).await? {
         Outcome::Created(_) => json(
             StatusCode::CREATED,
@@ -172,7 +172,7 @@ pub async fn revoke(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .await?
         .ok_or(ApiError::NotFound)?;
     let now = Timestamp::now();
-    if record.shown_status(now) != crate::repo::ShownStatus::Issued {
+    if record.shown_status(now) != ShownStatus::Issued {
         return Err(ApiError::Conflict(format!(
             "Only an issued code can be revoked; this one is {}.",
             serde_json::to_value(record.shown_status(now))
@@ -182,14 +182,14 @@ pub async fn revoke(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         )));
     }
     let by = call.caller().sub.clone();
-    match store.revoke(&record, &by, now).await? {
+    match store.revoke(&access, &record, &by, now).await? {
         Ok(()) => {}
-        Err(Lost::Changed) => {
+        Err(LostWrite::Changed) => {
             return Err(ApiError::Conflict(
                 "The code was used, locked or revoked meanwhile; list the codes again.".into(),
             ));
         }
-        Err(Lost::Contention) => {
+        Err(LostWrite::Contention) => {
             return Err(ApiError::Conflict(
                 "The code is being changed right now; retry.".into(),
             ));

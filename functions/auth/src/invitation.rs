@@ -20,9 +20,10 @@ use portal_shared::domain::one_time_code::Code;
 use portal_shared::domain::person::{Email, Name};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::care_circle::{
-    self, CareCircleStore, EndDate, Lost, MAX_WRONG_EMAILS, Member, ShownStatus,
+    self, AcceptConflict, CareCircleStore, EndDate, Lookup, MAX_WRONG_EMAILS, Member, ShownStatus,
 };
 use portal_shared::platform::http::{Incoming, json};
+use portal_shared::platform::write::{LostWrite, retry_on_contention};
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::audit::{ACCEPT_CARE_INVITATION, AuditEvent, Outcome};
 use portal_shared::policy::authz::Scope;
@@ -30,13 +31,13 @@ use portal_shared::policy::caller::{Caller, Role, UserSub};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
-use crate::activate::{anonymous, client_of};
 use crate::cognito::{
     add_to_group, attempts_left, attribute_value, cognito_error, create_user, error_code, get_user,
     set_password, user_sub,
 };
-use crate::limits::{ACCEPT_INVITATION_PER_CLIENT, SIGN_IN_PER_EMAIL};
+use crate::limits::{ACCEPT_INVITATION_PER_CLIENT, SIGN_IN_PER_EMAIL, client_of};
 use crate::password::Password;
+use crate::public::anonymous;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -89,19 +90,13 @@ pub async fn accept(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
     let code = Code::normalise(&request.code).ok_or_else(|| {
         code_error("is not an invitation code: 10 letters and digits, like ABCDE-12345")
     })?;
-    let circle = CareCircleStore {
-        dynamo: &deps.platform.dynamo,
-        table: &deps.platform.app_table,
-    };
+    let circle = deps.circle();
     let unknown = || code_error("is not a valid invitation code; check it, or ask for a new one");
     let lookup = circle
         .lookup(&code.sha256_hex())
         .await?
         .ok_or_else(unknown)?;
-    let member = circle
-        .member_of(lookup.patient_id, lookup.invitation_id)
-        .await?
-        .ok_or_else(unknown)?;
+    let member = circle.invited_member(&lookup).await?.ok_or_else(unknown)?;
     let now = Timestamp::now();
     match member.shown_status(now) {
         ShownStatus::Invited => {}
@@ -122,7 +117,7 @@ pub async fn accept(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
             incoming.request_id(),
         );
         deps.platform.audit.record(&event).await?;
-        return Err(wrong_email(&circle, member).await);
+        return Err(wrong_email(&circle, &lookup, member).await);
     }
     // The right code with the right email: no guess.
     limiter.release(slot).await;
@@ -156,14 +151,14 @@ pub async fn accept(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
                 next: "Sign in (again) to act for this patient: POST /auth/sign-in.",
             },
         ),
-        Err(Lost::AlreadyActing) => Err(ApiError::Conflict(
+        Err(AcceptConflict::AlreadyActing) => Err(ApiError::Conflict(
             "You act for this patient already; ask them to revoke that access first if it should change."
                 .into(),
         )),
-        Err(Lost::Changed) => Err(code_error(
+        Err(AcceptConflict::Lost(LostWrite::Changed)) => Err(code_error(
             "was revoked, locked or accepted a moment ago; ask for a new invitation",
         )),
-        Err(Lost::Contention) => Err(ApiError::Conflict(
+        Err(AcceptConflict::Lost(LostWrite::Contention)) => Err(ApiError::Conflict(
             "This invitation is being accepted right now; if that was not you, retry.".into(),
         )),
     }
@@ -176,43 +171,57 @@ fn locked() -> ApiError {
 }
 
 /// Counts a try with another email address against the invitation and says how many are left.
-async fn wrong_email(circle: &CareCircleStore<'_>, mut member: Member) -> ApiError {
-    for _ in 0..3 {
-        match circle.record_wrong_email(&member).await {
-            Ok(Ok(count)) => {
-                let left = MAX_WRONG_EMAILS.saturating_sub(count);
-                return if left == 0 {
-                    ApiError::invalid(
-                        "email",
-                        "is not the address this invitation was sent for; the invitation is now locked",
-                    )
-                } else {
-                    ApiError::invalid(
-                        "email",
-                        format!(
-                            "is not the address this invitation was sent for; {} before it locks",
-                            attempts_left(left)
-                        ),
-                    )
-                };
-            }
-            Ok(Err(_)) => match circle
-                .member_of(member.patient_id, member.invitation_id)
-                .await
-            {
-                Ok(Some(fresh)) if fresh.acceptable(Timestamp::now()) => member = fresh,
-                Ok(Some(fresh))
-                    if fresh.shown_status(Timestamp::now()) == ShownStatus::InvitationLocked =>
-                {
-                    return locked();
-                }
-                Ok(_) => return code_error("is no longer valid; ask for a new invitation"),
-                Err(error) => return error,
-            },
-            Err(error) => return error,
+async fn wrong_email(circle: &CareCircleStore<'_>, lookup: &Lookup, member: Member) -> ApiError {
+    // The first attempt counts on the member read; a later one reads it again.
+    let mut read = Some(member);
+    let counted = retry_on_contention(|| {
+        let read = read.take();
+        async move {
+            let member = match read {
+                Some(member) => member,
+                None => match circle.invited_member(lookup).await? {
+                    Some(fresh) if fresh.acceptable(Timestamp::now()) => fresh,
+                    Some(fresh)
+                        if fresh.shown_status(Timestamp::now())
+                            == ShownStatus::InvitationLocked =>
+                    {
+                        return Err(locked());
+                    }
+                    _ => return Err(code_error("is no longer valid; ask for a new invitation")),
+                },
+            };
+            // A concurrent try counted since this attempt read the count: read it again.
+            Ok(circle
+                .record_wrong_email(&member)
+                .await?
+                .map_err(|_| LostWrite::Contention))
         }
+    })
+    .await;
+    let count = match counted {
+        Ok(Ok(count)) => count,
+        Ok(Err(_)) => {
+            return ApiError::Conflict(
+                "Too many attempts at once on this invitation; try again.".into(),
+            );
+        }
+        Err(error) => return error,
+    };
+    let left = MAX_WRONG_EMAILS.saturating_sub(count);
+    if left == 0 {
+        ApiError::invalid(
+            "email",
+            "is not the address this invitation was sent for; the invitation is now locked",
+        )
+    } else {
+        ApiError::invalid(
+            "email",
+            format!(
+                "is not the address this invitation was sent for; {} before it locks",
+                attempts_left(left)
+            ),
+        )
     }
-    ApiError::Conflict("Too many attempts at once on this invitation; try again.".into())
 }
 
 /// The caregiver's account: created, resumed (a creation that stopped half-way), or an existing

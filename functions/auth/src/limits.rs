@@ -18,10 +18,11 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::ReturnValue;
 use portal_shared::ApiError;
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::cursor::CursorKey;
+use portal_shared::platform::http::Incoming;
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::store;
-
-use portal_shared::platform::cursor::CursorKey;
+use portal_shared::platform::write::{LostWrite, retry_on_contention};
 
 /// A limit on failed attempts.
 #[derive(Debug, Clone, Copy)]
@@ -166,29 +167,34 @@ impl Limiter<'_> {
         let window = limit.window.as_secs() as i64;
         // Each pass either takes a slot, refuses, or loses a race to start the next window to
         // a concurrent request (which then counts in it): a few passes always settle.
-        for attempt in 0..store::CONFLICT_ATTEMPTS {
+        let taken = retry_on_contention(|| async {
             let now = Timestamp::now().unix_seconds();
             if let Some(window_start) = self.count_in_open_window(&key, limit, now).await? {
-                return Ok(Slot { key, window_start });
+                return Ok(Ok(Slot {
+                    key: key.clone(),
+                    window_start,
+                }));
             }
             match self.counter(&key, limit, now).await? {
-                Counter::Full { window_start } => return Err(refusal(limit, window_start, now)),
-                Counter::Open => continue,
-                Counter::Ended { window_start } => {
-                    if self.start_window(&key, window, window_start, now).await? {
-                        return Ok(Slot {
-                            key,
-                            window_start: now,
-                        });
-                    }
+                Counter::Full { window_start } => Err(refusal(limit, window_start, now)),
+                Counter::Ended { window_start }
+                    if self.start_window(&key, window, window_start, now).await? =>
+                {
+                    Ok(Ok(Slot {
+                        key: key.clone(),
+                        window_start: now,
+                    }))
                 }
-                Counter::Gone => {}
+                // Opened, given back, replaced or removed by a concurrent request meanwhile.
+                Counter::Open | Counter::Ended { .. } | Counter::Gone => {
+                    Ok(Err(LostWrite::Contention))
+                }
             }
-            store::back_off(attempt).await;
-        }
+        })
+        .await?;
         // Still contended after every pass: so many requests for one subject at once that
         // refusing this one is the safe answer; the contention ends in moments.
-        Err(ApiError::TooManyRequests {
+        taken.map_err(|_| ApiError::TooManyRequests {
             limit: limit.max,
             window_seconds: limit.window.as_secs(),
             retry_after_seconds: 1,
@@ -291,6 +297,29 @@ impl Limiter<'_> {
         }
     }
 
+    /// Takes a slot of both limits, per client and per email, or none.
+    pub async fn acquire_both(
+        &self,
+        limits: (Limit, Limit),
+        client: &str,
+        email: &str,
+    ) -> Result<(Slot, Slot), ApiError> {
+        let client = self.acquire(limits.0, client).await?;
+        match self.acquire(limits.1, email).await {
+            Ok(slot) => Ok((client, slot)),
+            Err(error) => {
+                self.release(client).await;
+                Err(error)
+            }
+        }
+    }
+
+    /// Gives back both slots of [`Limiter::acquire_both`].
+    pub async fn release_both(&self, slots: (Slot, Slot)) {
+        self.release(slots.0).await;
+        self.release(slots.1).await;
+    }
+
     /// Gives a slot back: the attempt was not a failure. Best effort: if it cannot be given
     /// back, the client merely has one attempt fewer in this window.
     pub async fn release(&self, slot: Slot) {
@@ -317,6 +346,11 @@ impl Limiter<'_> {
             }
         }
     }
+}
+
+/// The client's address as API Gateway saw it; requests without one share a counter.
+pub fn client_of(incoming: &Incoming) -> String {
+    incoming.source_ip().unwrap_or_else(|| "unknown".into())
 }
 
 /// The counter is kept a little after its window ends, then TTL removes it.

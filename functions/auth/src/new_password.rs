@@ -12,10 +12,10 @@ use portal_shared::platform::http::{Incoming, json};
 use serde::Deserialize;
 
 use crate::Deps;
-use crate::limits::{NEW_PASSWORD_PER_CLIENT, NEW_PASSWORD_PER_EMAIL};
+use crate::cognito::error_code;
+use crate::limits::{NEW_PASSWORD_PER_CLIENT, NEW_PASSWORD_PER_EMAIL, client_of};
 use crate::password::Password;
-use crate::recovery::{both, code_of, release};
-use crate::session::{Challenge, tokens};
+use crate::tokens::{Challenge, tokens};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -45,13 +45,14 @@ pub async fn new_password(deps: &Deps, incoming: &Incoming) -> Result<Response<B
         return Err(ApiError::invalid("newPassword", message));
     }
     let email = request.email.as_str().to_lowercase();
-    let slots = both(
-        deps,
-        incoming,
-        &email,
-        (NEW_PASSWORD_PER_CLIENT, NEW_PASSWORD_PER_EMAIL),
-    )
-    .await?;
+    let slots = deps
+        .limiter()
+        .acquire_both(
+            (NEW_PASSWORD_PER_CLIENT, NEW_PASSWORD_PER_EMAIL),
+            &client_of(incoming),
+            &email,
+        )
+        .await?;
     let result = deps
         .cognito
         .respond_to_auth_challenge()
@@ -64,23 +65,23 @@ pub async fn new_password(deps: &Deps, incoming: &Incoming) -> Result<Response<B
         .await;
     let output = match result {
         Ok(output) => output,
-        Err(error) if code_of(&error) == Some("InvalidPasswordException") => {
-            release(deps, slots).await;
+        Err(error) if error_code(&error) == Some("InvalidPasswordException") => {
+            deps.limiter().release_both(slots).await;
             return Err(ApiError::invalid(
                 "newPassword",
                 "does not meet the password policy",
             ));
         }
-        Err(error) if code_of(&error).is_some_and(|code| REFUSED.contains(&code)) => {
+        Err(error) if error_code(&error).is_some_and(|code| REFUSED.contains(&code)) => {
             // Both slots stay taken: a failed attempt.
             return Err(ApiError::InvalidCredentials);
         }
         Err(error) => {
-            release(deps, slots).await;
+            deps.limiter().release_both(slots).await;
             return Err(portal_shared::platform::store::sdk_error(error));
         }
     };
-    release(deps, slots).await;
+    deps.limiter().release_both(slots).await;
     if let Some(result) = output.authentication_result() {
         return tokens(result);
     }

@@ -2,7 +2,6 @@
 //! password (Cognito emails a code to the verified address), and the second step of a sign-in
 //! that answered an MFA challenge.
 
-use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
 use http::StatusCode;
 use lambda_http::{Body, Response};
@@ -12,13 +11,13 @@ use portal_shared::platform::http::{Incoming, json};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
-use crate::activate::client_of;
+use crate::cognito::error_code;
 use crate::limits::{
-    FORGOT_PER_CLIENT, FORGOT_PER_EMAIL, Limit, MFA_PER_CLIENT, MFA_PER_EMAIL, RESET_PER_CLIENT,
-    RESET_PER_EMAIL, Slot,
+    FORGOT_PER_CLIENT, FORGOT_PER_EMAIL, MFA_PER_CLIENT, MFA_PER_EMAIL, RESET_PER_CLIENT,
+    RESET_PER_EMAIL, client_of,
 };
 use crate::password::Password;
-use crate::session::tokens;
+use crate::tokens::tokens;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -48,49 +47,20 @@ struct Accepted<'a> {
     message: &'a str,
 }
 
-pub(crate) fn code_of<E: ProvideErrorMetadata, R>(
-    error: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
-) -> Option<&str> {
-    error.as_service_error().and_then(|e| e.code())
-}
-
-/// Takes a slot of both limits (client, email), or none.
-pub(crate) async fn both(
-    deps: &Deps,
-    incoming: &Incoming,
-    email: &str,
-    limits: (Limit, Limit),
-) -> Result<(Slot, Slot), ApiError> {
-    let limiter = deps.limiter();
-    let client = limiter.acquire(limits.0, &client_of(incoming)).await?;
-    match limiter.acquire(limits.1, email).await {
-        Ok(slot) => Ok((client, slot)),
-        Err(error) => {
-            limiter.release(client).await;
-            Err(error)
-        }
-    }
-}
-
-pub(crate) async fn release(deps: &Deps, slots: (Slot, Slot)) {
-    let limiter = deps.limiter();
-    limiter.release(slots.0).await;
-    limiter.release(slots.1).await;
-}
-
 /// Asks Cognito to email a reset code. Always 202, whether or not the email has an account.
 /// Every request counts (each may send an email), per client and per email.
 pub async fn forgot(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
     let request: Forgot = incoming.json_body()?;
     let email = request.email.as_str().to_lowercase();
     // Kept, never given back: the limit is on emails sent, not on failures.
-    let _slots = both(
-        deps,
-        incoming,
-        &email,
-        (FORGOT_PER_CLIENT, FORGOT_PER_EMAIL),
-    )
-    .await?;
+    let _slots = deps
+        .limiter()
+        .acquire_both(
+            (FORGOT_PER_CLIENT, FORGOT_PER_EMAIL),
+            &client_of(incoming),
+            &email,
+        )
+        .await?;
     let result = deps
         .cognito
         .forgot_password()
@@ -103,7 +73,7 @@ pub async fn forgot(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
         // No such account (or none that can reset): answered like a success.
         Err(error)
             if matches!(
-                code_of(&error),
+                error_code(&error),
                 Some(
                     "UserNotFoundException"
                         | "NotAuthorizedException"
@@ -132,7 +102,14 @@ pub async fn reset(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, A
         return Err(ApiError::invalid("newPassword", message));
     }
     let email = request.email.as_str().to_lowercase();
-    let slots = both(deps, incoming, &email, (RESET_PER_CLIENT, RESET_PER_EMAIL)).await?;
+    let slots = deps
+        .limiter()
+        .acquire_both(
+            (RESET_PER_CLIENT, RESET_PER_EMAIL),
+            &client_of(incoming),
+            &email,
+        )
+        .await?;
     let result = deps
         .cognito
         .confirm_forgot_password()
@@ -144,16 +121,16 @@ pub async fn reset(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, A
         .await;
     match result {
         Ok(_) => {
-            release(deps, slots).await;
+            deps.limiter().release_both(slots).await;
             Response::builder()
                 .status(StatusCode::NO_CONTENT)
                 .header(http::header::CACHE_CONTROL, "no-store")
                 .body(Body::Empty)
                 .map_err(ApiError::internal)
         }
-        Err(error) => match code_of(&error) {
+        Err(error) => match error_code(&error) {
             Some("InvalidPasswordException") => {
-                release(deps, slots).await;
+                deps.limiter().release_both(slots).await;
                 Err(ApiError::invalid(
                     "newPassword",
                     "does not meet the password policy",
@@ -172,7 +149,7 @@ pub async fn reset(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, A
                 "is wrong or has expired; ask for a new one with /auth/password/forgot",
             )),
             _ => {
-                release(deps, slots).await;
+                deps.limiter().release_both(slots).await;
                 Err(portal_shared::platform::store::sdk_error(error))
             }
         },
@@ -189,7 +166,14 @@ pub async fn mfa(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, Api
         }
     }
     let email = request.email.as_str().to_lowercase();
-    let slots = both(deps, incoming, &email, (MFA_PER_CLIENT, MFA_PER_EMAIL)).await?;
+    let slots = deps
+        .limiter()
+        .acquire_both(
+            (MFA_PER_CLIENT, MFA_PER_EMAIL),
+            &client_of(incoming),
+            &email,
+        )
+        .await?;
     let result = deps
         .cognito
         .respond_to_auth_challenge()
@@ -204,7 +188,7 @@ pub async fn mfa(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, Api
         Ok(output) => output,
         Err(error)
             if matches!(
-                code_of(&error),
+                error_code(&error),
                 Some(
                     "CodeMismatchException"
                         | "ExpiredCodeException"
@@ -218,11 +202,11 @@ pub async fn mfa(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, Api
             return Err(ApiError::InvalidCredentials);
         }
         Err(error) => {
-            release(deps, slots).await;
+            deps.limiter().release_both(slots).await;
             return Err(portal_shared::platform::store::sdk_error(error));
         }
     };
-    release(deps, slots).await;
+    deps.limiter().release_both(slots).await;
     let result = output
         .authentication_result()
         .ok_or_else(|| ApiError::internal("Cognito answered the MFA code without tokens"))?;

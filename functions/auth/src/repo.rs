@@ -11,133 +11,19 @@ use portal_shared::ApiError;
 use portal_shared::domain::ids::{ActivationCodeId, PatientId};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
-use portal_shared::features::profile_facts::{self, Fact, ProfileFacts};
+use portal_shared::features::profile_facts::{Fact, ProfileFacts};
 use portal_shared::platform::keys::{self, Key};
-use portal_shared::platform::store::{self, Item, Transacted};
+use portal_shared::platform::store::{self, Item};
+use portal_shared::platform::write::{self, LostWrite};
 use portal_shared::policy::authz::PatientAccess;
 use portal_shared::policy::caller::UserSub;
-use serde::{Deserialize, Serialize};
+
+use crate::model::{CodeRecord, Lookup, MAX_FAILED_ATTEMPTS, Status};
 
 /// On the profile while an activation creates the patient's account (which one, until when):
 /// one activation per patient at a time, whichever code it uses.
 const ACTIVATION_CLAIM: &str = "activationClaim";
 const ACTIVATION_CLAIM_UNTIL: &str = "activationClaimUntil";
-
-/// After this many wrong dates of birth a code is locked.
-pub const MAX_FAILED_ATTEMPTS: u32 = 5;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Issued,
-    /// An activation is creating the account right now (lookup item only).
-    Claimed,
-    Used,
-    Revoked,
-    Locked,
-}
-
-/// The status staff see: `issued` past its expiry shows as `expired`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ShownStatus {
-    Issued,
-    Used,
-    Revoked,
-    Locked,
-    Expired,
-}
-
-/// The item in the patient's partition.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CodeRecord {
-    pub code_id: ActivationCodeId,
-    pub patient_id: PatientId,
-    pub status: Status,
-    pub issued_at: Timestamp,
-    pub expires: Timestamp,
-    pub issued_by: UserSub,
-    /// The lookup item's key (the code's hash), so a revocation reaches it.
-    pub code_sha256: String,
-    #[serde(default)]
-    pub failed_attempts: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub used_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_by: Option<UserSub>,
-}
-
-impl CodeRecord {
-    pub fn shown_status(&self, now: Timestamp) -> ShownStatus {
-        match self.status {
-            Status::Issued | Status::Claimed if self.expires <= now => ShownStatus::Expired,
-            Status::Issued | Status::Claimed => ShownStatus::Issued,
-            Status::Used => ShownStatus::Used,
-            Status::Revoked => ShownStatus::Revoked,
-            Status::Locked => ShownStatus::Locked,
-        }
-    }
-}
-
-/// The lookup item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Lookup {
-    pub patient_id: PatientId,
-    pub code_id: ActivationCodeId,
-    pub status: Status,
-    pub expires: Timestamp,
-    #[serde(default)]
-    pub failed_attempts: u32,
-    /// TTL: a little after `expires` (a used code's item is kept no longer either).
-    pub expires_at: i64,
-    /// Which activation holds the claim, and until when (a crashed one's claim lapses).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claimed_until: Option<i64>,
-}
-
-/// The codes staff see (never the code).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CodeView {
-    pub code_id: ActivationCodeId,
-    pub status: ShownStatus,
-    pub issued_at: Timestamp,
-    pub expires: Timestamp,
-    pub failed_attempts: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub used_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<Timestamp>,
-}
-
-impl CodeView {
-    pub fn new(record: &CodeRecord, now: Timestamp) -> Self {
-        CodeView {
-            code_id: record.code_id,
-            status: record.shown_status(now),
-            issued_at: record.issued_at,
-            expires: record.expires,
-            failed_attempts: record.failed_attempts,
-            used_at: record.used_at,
-            revoked_at: record.revoked_at,
-        }
-    }
-}
-
-/// Why a status change did not happen.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Lost {
-    /// The status (or counter) is no longer what the change was based on.
-    Changed,
-    /// Another transaction on the same items was in flight.
-    Contention,
-}
 
 pub struct CodeStore<'a> {
     pub dynamo: &'a Client,
@@ -152,9 +38,11 @@ impl CodeStore<'_> {
     /// The two puts that create a code (used with the idempotency record in one transaction).
     pub fn create(
         &self,
+        access: &PatientAccess,
         record: &CodeRecord,
         lookup: &Lookup,
     ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        debug_assert_eq!(record.patient_id, access.patient());
         let items = [
             store::to_item(
                 &keys::activation_code(record.patient_id, record.code_id),
@@ -174,27 +62,19 @@ impl CodeStore<'_> {
         &self,
         access: &PatientAccess,
     ) -> Result<Option<Option<PortalAccount>>, ApiError> {
-        let facts = profile_facts::read(
-            self.dynamo,
-            self.table,
-            access.patient(),
-            &[Fact::PortalAccount],
-        )
-        .await?;
+        let facts =
+            ProfileFacts::read(self.dynamo, self.table, access, &[Fact::PortalAccount]).await?;
         Ok(facts.map(|facts| facts.portal_account))
     }
 
-    /// The profile facts activation checks (date of birth, portal account). Reached through a
-    /// code, not a caller: the activation's audit event is written before the account is
-    /// created.
-    pub async fn profile_facts(
-        &self,
-        patient: PatientId,
-    ) -> Result<Option<ProfileFacts>, ApiError> {
-        profile_facts::read(
+    /// The profile facts activation checks (date of birth, portal account) of the patient a
+    /// code's lookup names. Reached through the code, not a caller: activation audits the
+    /// attempt itself, and its success before the account is created.
+    pub async fn profile_facts(&self, lookup: &Lookup) -> Result<Option<ProfileFacts>, ApiError> {
+        ProfileFacts::read_through_code(
             self.dynamo,
             self.table,
-            patient,
+            lookup.patient_id,
             &[Fact::DateOfBirth, Fact::PortalAccount],
         )
         .await
@@ -256,21 +136,24 @@ impl CodeStore<'_> {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
-    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<Result<(), Lost>, ApiError> {
-        Ok(match store::transact(self.dynamo, items).await? {
-            Transacted::Done => Ok(()),
-            Transacted::ConditionsFailed(_) => Err(Lost::Changed),
-            Transacted::Contention => Err(Lost::Contention),
-        })
+    /// Runs one transaction: it happened, or lost ([`LostWrite::Changed`]: a status or count
+    /// is no longer what it was based on).
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> Result<Result<(), LostWrite>, ApiError> {
+        write::transact(self.dynamo, items).await
     }
 
     /// Revokes an issued code: both items, at once.
     pub async fn revoke(
         &self,
+        access: &PatientAccess,
         record: &CodeRecord,
         by: &UserSub,
         at: Timestamp,
-    ) -> Result<Result<(), Lost>, ApiError> {
+    ) -> Result<Result<(), LostWrite>, ApiError> {
+        debug_assert_eq!(record.patient_id, access.patient());
         let values = [
             (":issued", status_value(Status::Issued)?),
             (":revoked", status_value(Status::Revoked)?),
@@ -300,7 +183,7 @@ impl CodeStore<'_> {
         &self,
         hash: &str,
         lookup: &Lookup,
-    ) -> Result<Result<u32, Lost>, ApiError> {
+    ) -> Result<Result<u32, LostWrite>, ApiError> {
         let count = lookup.failed_attempts + 1;
         let status = if count >= MAX_FAILED_ATTEMPTS {
             Status::Locked
@@ -430,7 +313,7 @@ impl CodeStore<'_> {
         claim_id: &str,
         account: &PortalAccount,
         account_sub: &str,
-    ) -> Result<Result<(), Lost>, ApiError> {
+    ) -> Result<Result<(), LostWrite>, ApiError> {
         let values = [
             (":claimed", status_value(Status::Claimed)?),
             (":used", status_value(Status::Used)?),

@@ -1,19 +1,19 @@
 //! `POST /auth/sign-in`, `/auth/refresh`, `/auth/sign-out` (public): the app client's Cognito
 //! flows behind the portal's API, so that attempt limits apply and every failure looks alike.
 
-use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, AuthenticationResultType};
+use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::person::Email;
 use portal_shared::platform::http::{Incoming, json};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::Deps;
-use crate::activate::client_of;
-use crate::limits::{SIGN_IN_PER_CLIENT, SIGN_IN_PER_EMAIL};
+use crate::cognito::error_code;
+use crate::limits::{SIGN_IN_PER_CLIENT, SIGN_IN_PER_EMAIL, client_of};
 use crate::password::Password;
+use crate::tokens::{Challenge, tokens};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -28,24 +28,6 @@ struct WithRefreshToken {
     refresh_token: String,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Tokens<'a> {
-    id_token: &'a str,
-    access_token: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    refresh_token: Option<&'a str>,
-    expires_in: i32,
-    token_type: &'a str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Challenge<'a> {
-    pub(crate) challenge: &'a str,
-    pub(crate) session: &'a str,
-}
-
 /// Cognito's answers to a wrong email, a wrong password or an account that cannot sign in:
 /// the client gets one and the same 401 for all of them.
 const CREDENTIAL_ERRORS: [&str; 4] = [
@@ -54,19 +36,6 @@ const CREDENTIAL_ERRORS: [&str; 4] = [
     "UserNotConfirmedException",
     "PasswordResetRequiredException",
 ];
-
-pub(crate) fn tokens(result: &AuthenticationResultType) -> Result<Response<Body>, ApiError> {
-    json(
-        StatusCode::OK,
-        &Tokens {
-            id_token: result.id_token().unwrap_or_default(),
-            access_token: result.access_token().unwrap_or_default(),
-            refresh_token: result.refresh_token(),
-            expires_in: result.expires_in(),
-            token_type: result.token_type().unwrap_or("Bearer"),
-        },
-    )
-}
 
 fn not_empty(field: &str, value: &str) -> Result<(), ApiError> {
     if value.is_empty() {
@@ -102,12 +71,7 @@ pub async fn sign_in(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>,
         .await;
     let output = match output {
         Ok(output) => output,
-        Err(error)
-            if error
-                .as_service_error()
-                .and_then(|e| e.code())
-                .is_some_and(|code| CREDENTIAL_ERRORS.contains(&code)) =>
-        {
+        Err(error) if error_code(&error).is_some_and(|code| CREDENTIAL_ERRORS.contains(&code)) => {
             // Both slots stay taken: this was a failed attempt.
             return Err(ApiError::InvalidCredentials);
         }
@@ -148,11 +112,7 @@ pub async fn refresh(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>,
         .send()
         .await
         .map_err(|error| {
-            if error
-                .as_service_error()
-                .and_then(|e| e.code())
-                .is_some_and(|code| CREDENTIAL_ERRORS.contains(&code))
-            {
+            if error_code(&error).is_some_and(|code| CREDENTIAL_ERRORS.contains(&code)) {
                 // Revoked, expired or made up: sign in again.
                 ApiError::Unauthenticated
             } else {
@@ -179,11 +139,7 @@ pub async fn sign_out(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>
         .await;
     match result {
         Ok(_) => {}
-        Err(error)
-            if error
-                .as_service_error()
-                .and_then(|e| e.code())
-                .is_some_and(|code| code == "NotAuthorizedException") => {}
+        Err(error) if error_code(&error).is_some_and(|code| code == "NotAuthorizedException") => {}
         Err(error) => return Err(portal_shared::platform::store::sdk_error(error)),
     }
     Response::builder()

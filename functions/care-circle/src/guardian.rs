@@ -58,16 +58,9 @@ const ALL_SCOPES: [Scope; 5] = [
 ];
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let patient = call.patient_in_path()?;
     let access = deps
         .platform
-        .authorizer()
-        .patient(
-            call,
-            patient,
-            Action::GrantGuardianAccess,
-            &AuditResource::CareCircle,
-        )
+        .authorize_patient_in_path(call, Action::GrantGuardianAccess, AuditResource::CareCircle)
         .await?;
     let request: GuardianRequest = call.json_body()?;
     let scopes = request

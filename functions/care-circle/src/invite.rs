@@ -55,16 +55,9 @@ struct Invited<'a> {
 }
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let patient = call.patient_in_path()?;
     let access = deps
         .platform
-        .authorizer()
-        .patient(
-            call,
-            patient,
-            Action::ManageCareCircle,
-            &AuditResource::CareCircle,
-        )
+        .authorize_patient_in_path(call, Action::ManageCareCircle, AuditResource::CareCircle)
         .await?;
     let request: InviteRequest = call.json_body()?;
     check_scopes(&request.scopes)?;
@@ -140,7 +133,7 @@ pub async fn create(
         etag: None,
         patient_id: Some(member.patient_id),
     };
-    let items = circle.invite(&member)?;
+    let items = circle.invite(access, &member)?;
     match create_once(dynamo, table, idempotency.as_ref(), items, replay).await? {
         Outcome::Created(_) => json(
             StatusCode::CREATED,

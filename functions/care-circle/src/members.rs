@@ -6,9 +6,10 @@ use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::InvitationId;
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::features::care_circle::{Lost, ShownStatus};
+use portal_shared::features::care_circle::{MemberStatus, ShownStatus};
 use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::write::{LostWrite, retry_on_contention};
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::{Action, Relationship};
 
@@ -17,21 +18,15 @@ use crate::view::MemberView;
 
 /// Newest invitation first; every state, so the patient sees what they granted and revoked.
 pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let patient = call.patient_in_path()?;
     let access = deps
         .platform
-        .authorizer()
-        .patient(
-            call,
-            patient,
-            Action::ReadCareCircle,
-            &AuditResource::CareCircle,
-        )
+        .authorize_patient_in_path(call, Action::ReadCareCircle, AuditResource::CareCircle)
         .await?;
+    let cursor_key = &deps.platform.cursor_key;
     let page = PageRequest::from_call(
         call,
-        format!("care-circle:{patient}"),
-        &deps.platform.cursor_key,
+        format!("care-circle:{}", access.patient()),
+        cursor_key,
     )?;
     let (members, last) = deps
         .circle()
@@ -39,31 +34,25 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         .await?;
     let now = Timestamp::now();
     let views: Vec<MemberView> = members.iter().map(|m| MemberView::new(m, now)).collect();
-    json(
-        StatusCode::OK,
-        &page.page(views, last, &deps.platform.cursor_key)?,
-    )
+    json(StatusCode::OK, &page.page(views, last, cursor_key)?)
 }
 
 /// Effective at once: the authorizer reads the grant on every request. Revoking what is
 /// revoked already answers the member as it is.
 pub async fn revoke(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let patient = call.patient_in_path()?;
     let raw = call.path_param("invitationId").unwrap_or_default();
     let access = deps
         .platform
-        .authorizer()
-        .patient(
+        .authorize_patient_in_path(
             call,
-            patient,
             Action::ManageCareCircle,
-            &AuditResource::CareCircleMember(raw.to_string()),
+            AuditResource::CareCircleMember(raw.to_string()),
         )
         .await?;
     let invitation = InvitationId::parse(&raw).ok_or(ApiError::NotFound)?;
     let circle = deps.circle();
-    let by = call.caller().sub.clone();
-    for _ in 0..3 {
+    let by = &call.caller().sub;
+    let revoked = retry_on_contention(|| async {
         let mut member = circle
             .member(&access, invitation)
             .await?
@@ -75,7 +64,7 @@ pub async fn revoke(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             ));
         }
         match member.shown_status(now) {
-            ShownStatus::Revoked => return json(StatusCode::OK, &MemberView::new(&member, now)),
+            ShownStatus::Revoked => return Ok(Ok((member, now))),
             ShownStatus::Ended => {
                 return Err(ApiError::Conflict(
                     "This caregiver's access has ended already.".into(),
@@ -86,18 +75,23 @@ pub async fn revoke(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             | ShownStatus::InvitationLocked
             | ShownStatus::Active => {}
         }
-        match circle.revoke(&member, &by, now).await? {
+        Ok(match circle.revoke(&access, &member, by, now).await? {
             Ok(()) => {
-                member.status = portal_shared::features::care_circle::MemberStatus::Revoked;
+                member.status = MemberStatus::Revoked;
                 member.revoked_at = Some(now);
-                member.revoked_by = Some(by);
-                return json(StatusCode::OK, &MemberView::new(&member, now));
+                member.revoked_by = Some(by.clone());
+                Ok((member, now))
             }
-            // Accepted (or revoked) meanwhile: read it again and revoke what it is now.
-            Err(Lost::Changed | Lost::Contention | Lost::AlreadyActing) => continue,
-        }
+            // Accepted (or revoked) since this attempt read it: read it again and revoke what
+            // it is now.
+            Err(_) => Err(LostWrite::Contention),
+        })
+    })
+    .await?;
+    match revoked {
+        Ok((member, now)) => json(StatusCode::OK, &MemberView::new(&member, now)),
+        Err(_) => Err(ApiError::Conflict(
+            "This member is being changed right now; retry.".into(),
+        )),
     }
-    Err(ApiError::Conflict(
-        "This member is being changed right now; retry.".into(),
-    ))
 }

@@ -15,12 +15,18 @@
 //! - `GET   /staff/inbox/mine` — the conversations assigned to the caller that wait on
 //!   someone (open or waiting on the patient), oldest wait first.
 
+mod conversation;
+mod inbox;
+mod list;
+mod mark_read;
 pub mod model;
 pub mod notify;
-mod patient;
+mod read;
 mod repo;
-mod staff;
+mod send;
+mod start;
 pub mod targets;
+mod update;
 
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
@@ -54,6 +60,11 @@ pub const UPDATE_CONVERSATION: Route = Route::new(
 pub const INBOX: Route = Route::new("GET", "/staff/inbox");
 pub const INBOX_COUNTS: Route = Route::new("GET", "/staff/inbox/counts");
 pub const INBOX_MINE: Route = Route::new("GET", "/staff/inbox/mine");
+
+/// How many times in all a message or a read mark is sent while it loses to another write on
+/// the same conversation: every member of a care team may answer one conversation at once, and
+/// each lost attempt means another write landed.
+pub const WRITE_ATTEMPTS: usize = 6;
 
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
@@ -136,23 +147,23 @@ impl Deps {
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
     dispatch(request, |call| async move {
         if call.is(START_CONVERSATION) {
-            patient::start(deps, &call).await
+            start::handle(deps, &call).await
         } else if call.is(LIST_CONVERSATIONS) {
-            patient::list(deps, &call).await
+            list::handle(deps, &call).await
         } else if call.is(READ_MESSAGES) {
-            patient::read(deps, &call).await
+            read::handle(deps, &call).await
         } else if call.is(SEND_MESSAGE) {
-            patient::send(deps, &call).await
+            send::handle(deps, &call).await
         } else if call.is(MARK_READ) {
-            patient::mark_read(deps, &call).await
+            mark_read::handle(deps, &call).await
         } else if call.is(UPDATE_CONVERSATION) {
-            staff::update(deps, &call).await
+            update::handle(deps, &call).await
         } else if call.is(INBOX) {
-            staff::inbox(deps, &call).await
+            inbox::category(deps, &call).await
         } else if call.is(INBOX_COUNTS) {
-            staff::counts(deps, &call).await
+            inbox::counts(deps, &call).await
         } else if call.is(INBOX_MINE) {
-            staff::mine(deps, &call).await
+            inbox::mine(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

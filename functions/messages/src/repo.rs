@@ -9,7 +9,8 @@ use portal_shared::ApiError;
 use portal_shared::domain::ids::ConversationId;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::keys;
-use portal_shared::platform::store::{self, Item, Transacted};
+use portal_shared::platform::store::{self, Item};
+use portal_shared::platform::write::{self, LostWrite};
 use portal_shared::policy::authz::{PatientAccess, StaffAccess};
 use portal_shared::policy::caller::UserSub;
 use serde::Serialize;
@@ -77,15 +78,6 @@ pub fn inbox_position(conversation: &Conversation) -> Option<String> {
     conversation
         .inbox_since()
         .map(|since| keys::inbox_sort(since, conversation.conversation_id))
-}
-
-/// Why a conditional write did not happen.
-#[derive(Debug, PartialEq, Eq)]
-pub enum WriteConflict {
-    /// The conversation changed since it was read (another message, another staff action).
-    Changed,
-    /// Another transaction on the same items was in flight; retrying may succeed.
-    Contention,
 }
 
 pub struct ConversationStore<'a> {
@@ -197,23 +189,20 @@ impl<'a> ConversationStore<'a> {
     }
 
     /// Saves a changed conversation (and moves the unread total by `unread_delta`) if it is
-    /// still at `expected`.
+    /// still at `expected` ([`LostWrite::Changed`]: another message or staff action landed
+    /// since it was read).
     pub async fn save(
         &self,
         access: &PatientAccess,
         conversation: &Conversation,
         expected: u64,
         unread_delta: i64,
-    ) -> Result<Result<(), WriteConflict>, ApiError> {
+    ) -> Result<Result<(), LostWrite>, ApiError> {
         let mut items = vec![self.conversation_write(access, conversation, Some(expected))?];
         if unread_delta != 0 {
             items.push(self.unread_total_change(access, unread_delta)?);
         }
-        Ok(match store::transact(self.dynamo, items).await? {
-            Transacted::Done => Ok(()),
-            Transacted::ConditionsFailed(_) => Err(WriteConflict::Changed),
-            Transacted::Contention => Err(WriteConflict::Contention),
-        })
+        write::transact(self.dynamo, items).await
     }
 
     pub async fn load(

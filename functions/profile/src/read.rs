@@ -15,11 +15,9 @@ use crate::model::ProfileView;
 pub const RECENT_CHANGES: i32 = 10;
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let patient = call.patient_in_path()?;
     let access = deps
         .platform
-        .authorizer()
-        .patient(call, patient, Action::ReadProfile, &AuditResource::Profile)
+        .authorize_patient_in_path(call, Action::ReadProfile, AuditResource::Profile)
         .await?;
     let store = deps.profiles();
     let profile = store.load(&access).await?.ok_or(ApiError::NotFound)?;

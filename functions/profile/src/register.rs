@@ -65,7 +65,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         etag: Some(Version(profile.version).etag()),
         patient_id: Some(profile.patient_id),
     };
-    let create = deps.profiles().create(&profile)?;
+    let create = deps.profiles().create(&access, &profile)?;
     match create_once(dynamo, table, idempotency.as_ref(), vec![create], response).await? {
         Outcome::Created(response) => response.render(false),
         Outcome::Replayed(first) => replay(&authorizer, call, &access, first).await,

@@ -8,7 +8,8 @@ use portal_shared::domain::ids::{ChangeId, PatientId};
 use portal_shared::platform::keys;
 use portal_shared::platform::pagination::PageRequest;
 use portal_shared::platform::store::{self, Item, Transacted};
-use portal_shared::policy::authz::PatientAccess;
+use portal_shared::platform::write::{Contended, LostWrite};
+use portal_shared::policy::authz::{PatientAccess, StaffAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{ChangeRequest, ChangeStatus, Profile};
@@ -44,15 +45,26 @@ struct ChangePointer {
     patient_id: PatientId,
 }
 
-/// Why a conditional write of the profile did not happen.
-#[derive(Debug, PartialEq, Eq)]
-pub enum WriteConflict {
-    /// The profile's version is no longer the one the write was based on.
-    ProfileChanged,
+/// Why recording a decision did not happen. Nothing was written either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionConflict {
     /// The change request was decided by someone else meanwhile.
     AlreadyDecided,
-    /// Another transaction on the same items was in flight; retrying may succeed.
-    Contention,
+    /// The profile is no longer at the version the decision was based on (the patient changed
+    /// it: [`LostWrite::Changed`]), or another transaction on it was in flight.
+    Lost(LostWrite),
+}
+
+impl From<LostWrite> for DecisionConflict {
+    fn from(lost: LostWrite) -> Self {
+        DecisionConflict::Lost(lost)
+    }
+}
+
+impl Contended for DecisionConflict {
+    fn is_contention(&self) -> bool {
+        matches!(self, DecisionConflict::Lost(lost) if lost.is_contention())
+    }
 }
 
 pub struct ProfileStore<'a> {
@@ -74,8 +86,13 @@ impl<'a> ProfileStore<'a> {
             .map_err(ApiError::internal)
     }
 
-    /// The write that creates a new patient's profile (never over an existing one).
-    pub fn create(&self, profile: &Profile) -> Result<TransactWriteItem, ApiError> {
+    /// The write that creates a new patient's profile (never over an existing one), for the
+    /// front desk's registration.
+    pub fn create(
+        &self,
+        _access: &StaffAccess,
+        profile: &Profile,
+    ) -> Result<TransactWriteItem, ApiError> {
         let item = store::to_item(&keys::profile(profile.patient_id), profile)?;
         let put = self.put(item, "attribute_not_exists(PK)")?;
         Ok(TransactWriteItem::builder().put(put).build())
@@ -148,21 +165,20 @@ impl<'a> ProfileStore<'a> {
     }
 
     /// Writes the profile if its version is still `expected`; with `new_change`, also records
-    /// the change request (with its pointer), provided none is pending.
+    /// the change request (with its pointer), provided none is pending
+    /// ([`LostWrite::Changed`] otherwise).
     pub async fn save(
         &self,
         access: &PatientAccess,
         profile: &Profile,
         expected: u64,
         new_change: Option<&ChangeRequest>,
-    ) -> Result<Result<(), WriteConflict>, ApiError> {
+    ) -> Result<Result<(), LostWrite>, ApiError> {
         let expected = (":expected", store::number(expected));
         let Some(change) = new_change else {
             let update =
                 self.profile_update(access, profile, "#version = :expected", vec![expected])?;
-            return self
-                .transact(vec![update], |_| WriteConflict::ProfileChanged)
-                .await;
+            return self.transact(vec![update], |_| LostWrite::Changed).await;
         };
         let update = self.profile_update(
             access,
@@ -189,8 +205,7 @@ impl<'a> ProfileStore<'a> {
                 .put(self.put(pointer_item, "attribute_not_exists(PK)")?)
                 .build(),
         ];
-        self.transact(items, |_| WriteConflict::ProfileChanged)
-            .await
+        self.transact(items, |_| LostWrite::Changed).await
     }
 
     /// The patient a change request belongs to (before any of the patient's data is read).
@@ -226,6 +241,7 @@ impl<'a> ProfileStore<'a> {
     /// One page of the staff queue of pending changes, oldest first.
     pub async fn pending_changes(
         &self,
+        _access: &StaffAccess,
         page: &PageRequest,
     ) -> Result<(Vec<ChangeRequest>, Option<Item>), ApiError> {
         let query = self
@@ -250,7 +266,7 @@ impl<'a> ProfileStore<'a> {
         profile: &Profile,
         expected: u64,
         decided: &ChangeRequest,
-    ) -> Result<Result<(), WriteConflict>, ApiError> {
+    ) -> Result<Result<(), DecisionConflict>, ApiError> {
         let profile_update = self.profile_update(
             access,
             profile,
@@ -277,23 +293,24 @@ impl<'a> ProfileStore<'a> {
         ];
         self.transact(items, |failed| {
             if failed.contains(&1) {
-                WriteConflict::AlreadyDecided
+                DecisionConflict::AlreadyDecided
             } else {
-                WriteConflict::ProfileChanged
+                DecisionConflict::Lost(LostWrite::Changed)
             }
         })
         .await
     }
 
-    async fn transact(
+    /// Runs one transaction; `conflict` names what the failed conditions (by item index) mean.
+    async fn transact<C: From<LostWrite>>(
         &self,
         items: Vec<TransactWriteItem>,
-        conflict: impl Fn(&[usize]) -> WriteConflict,
-    ) -> Result<Result<(), WriteConflict>, ApiError> {
+        conflict: impl Fn(&[usize]) -> C,
+    ) -> Result<Result<(), C>, ApiError> {
         Ok(match store::transact(self.dynamo, items).await? {
             Transacted::Done => Ok(()),
             Transacted::ConditionsFailed(failed) => Err(conflict(&failed)),
-            Transacted::Contention => Err(WriteConflict::Contention),
+            Transacted::Contention => Err(LostWrite::Contention.into()),
         })
     }
 }

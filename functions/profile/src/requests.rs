@@ -4,7 +4,7 @@
 use portal_shared::domain::person::{
     Address, DateOfBirth, Email, LanguageTag, LegalName, Name, Phone, Sex,
 };
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 use crate::model::{Communication, Contact, Identity};
 
@@ -25,26 +25,19 @@ pub struct Registration {
     pub communication: Option<Communication>,
 }
 
-/// A field of a merge patch (RFC 7396): absent (keep), `null` (clear) or a new value.
-/// Deserialised as `Option<Option<T>>` with `#[serde(default)]`: absent → `None`,
-/// `null` → `Some(None)`, a value → `Some(Some(v))`.
-fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
+// A field of a merge patch (RFC 7396) is absent (keep), `null` (clear) or a new value:
+// `Option<Option<T>>` read by serde_with's `double_option` (absent → `None`, `null` →
+// `Some(None)`, a value → `Some(Some(v))`).
 
 /// Contact details in a patch: each part may be kept, cleared or replaced.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ContactPatch {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub email: Option<Option<Email>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub phone: Option<Option<Phone>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub address: Option<Option<Address>>,
 }
 
@@ -52,20 +45,20 @@ pub struct ContactPatch {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ProfilePatch {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub preferred_name: Option<Option<Name>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub contact: Option<Option<ContactPatch>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub language: Option<Option<LanguageTag>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub communication: Option<Option<Communication>>,
     // Legal identity: cannot be cleared, only replaced (by staff, or by staff's approval).
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub legal_name: Option<Option<LegalName>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub date_of_birth: Option<Option<DateOfBirth>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     pub sex: Option<Option<Sex>>,
 }
 

@@ -7,18 +7,17 @@ use portal_shared::domain::ids::ChangeId;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::pagination::PageRequest;
+use portal_shared::platform::write::{LostWrite, retry_on_contention};
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::Action;
 
 use crate::Deps;
 use crate::model::{ChangeReviewView, ChangeStatus};
-use crate::repo::WriteConflict;
+use crate::repo::DecisionConflict;
 use crate::requests::{Decision, MAX_REASON_CHARS, Verdict};
 
 /// The cursor scope of the queue: a cursor from any other list is refused.
 const QUEUE_SCOPE: &str = "queue:profile-changes";
-/// A decision retries this often when the patient edits their profile at the same moment.
-const DECISION_ATTEMPTS: usize = 3;
 
 /// `GET /staff/profile-changes`: pending changes, oldest first.
 pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
@@ -26,7 +25,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let access = authorizer.staff(call, Action::ReviewProfileChanges).await?;
     let cursor_key = &deps.platform.cursor_key;
     let page = PageRequest::from_call(call, QUEUE_SCOPE.into(), cursor_key)?;
-    let (changes, last_key) = deps.profiles().pending_changes(&page).await?;
+    let (changes, last_key) = deps.profiles().pending_changes(&access, &page).await?;
     let reached: Vec<_> = changes
         .iter()
         .map(|change| {
@@ -68,7 +67,7 @@ pub async fn decide(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         )
         .await?;
 
-    for _ in 0..DECISION_ATTEMPTS {
+    let decided = retry_on_contention(|| async {
         let change = store
             .load_change(&patient_access, change_id)
             .await?
@@ -103,20 +102,27 @@ pub async fn decide(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         decided.decided_at = Some(now);
         decided.decided_by = Some(call.caller().sub.clone());
         decided.reason = reason.clone();
-
-        match store
-            .decide(&patient_access, &profile, expected, &decided)
-            .await?
-        {
-            Ok(()) => return json(StatusCode::OK, &ChangeReviewView::from(&decided)),
-            Err(WriteConflict::AlreadyDecided) => return Err(already_decided()),
-            // The patient changed their profile meanwhile: read it again and re-apply.
-            Err(WriteConflict::ProfileChanged | WriteConflict::Contention) => continue,
-        }
+        Ok(
+            match store
+                .decide(&patient_access, &profile, expected, &decided)
+                .await?
+            {
+                Ok(()) => Ok(decided),
+                // The patient changed their profile since this attempt read it: read it again
+                // and re-apply.
+                Err(DecisionConflict::Lost(_)) => Err(LostWrite::Contention.into()),
+                Err(conflict) => Err(conflict),
+            },
+        )
+    })
+    .await?;
+    match decided {
+        Ok(decided) => json(StatusCode::OK, &ChangeReviewView::from(&decided)),
+        Err(DecisionConflict::AlreadyDecided) => Err(already_decided()),
+        Err(DecisionConflict::Lost(_)) => Err(ApiError::Conflict(
+            "The patient's profile kept changing while this decision was saved; try again.".into(),
+        )),
     }
-    Err(ApiError::Conflict(
-        "The patient's profile kept changing while this decision was saved; try again.".into(),
-    ))
 }
 
 fn already_decided() -> ApiError {

@@ -9,26 +9,19 @@ use portal_shared::domain::ids::ChangeId;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::etag::{Version, required_if_match};
 use portal_shared::platform::http::{Call, json_with_headers};
+use portal_shared::platform::write::LostWrite;
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::{Action, Relationship};
 
 use crate::Deps;
 use crate::model::{ChangeRequest, ChangeStatus, Profile, ProfileView};
 use crate::read::RECENT_CHANGES;
-use crate::repo::WriteConflict;
 use crate::requests::ProfilePatch;
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let patient = call.patient_in_path()?;
     let access = deps
         .platform
-        .authorizer()
-        .patient(
-            call,
-            patient,
-            Action::UpdateProfile,
-            &AuditResource::Profile,
-        )
+        .authorize_patient_in_path(call, Action::UpdateProfile, AuditResource::Profile)
         .await?;
     let expected = required_if_match(call)?;
     let patch: ProfilePatch = call.json_body()?;
@@ -68,7 +61,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         }
         let mut change = ChangeRequest {
             change_id: ChangeId::generate(),
-            patient_id: patient,
+            patient_id: access.patient(),
             previous: profile.identity_before(&requested),
             requested,
             status: ChangeStatus::Pending,
@@ -101,10 +94,8 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .await?
     {
         Ok(()) => {}
-        Err(WriteConflict::ProfileChanged | WriteConflict::AlreadyDecided) => {
-            return Err(ApiError::PreconditionFailed);
-        }
-        Err(WriteConflict::Contention) => {
+        Err(LostWrite::Changed) => return Err(ApiError::PreconditionFailed),
+        Err(LostWrite::Contention) => {
             return Err(ApiError::Conflict(
                 "Another change to this profile was being saved at the same moment; retry.".into(),
             ));

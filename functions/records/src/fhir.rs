@@ -381,26 +381,43 @@ fn collect_references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
     }
 }
 
-/// Rewrites every `reference` string found in `mapping` (used by the export, so references
-/// between exported resources resolve within the exported bundle).
-pub fn rewrite_references(value: &mut Value, mapping: &dyn Fn(&str) -> Option<String>) {
+/// Points every `reference` at what `mapping` names; a reference it names nothing for (to a
+/// resource that was never sent, or was not kept) goes, so that no reference resolves nowhere,
+/// and the Reference keeps its `display` (or says that what it named is not included). Local
+/// references (`#id`, to a contained resource) stay.
+pub fn resolve_or_drop_references(value: &mut Value, mapping: &dyn Fn(&str) -> Option<String>) {
     match value {
         Value::Object(map) => {
-            for (key, inner) in map.iter_mut() {
-                if key == "reference" {
-                    if let Value::String(reference) = inner
-                        && let Some(new) = mapping(reference)
-                    {
-                        *reference = new;
+            if let Some(Value::String(reference)) = map.get("reference")
+                && !reference.starts_with('#')
+            {
+                match mapping(reference) {
+                    Some(new) => {
+                        map.insert("reference".into(), Value::String(new));
                     }
-                } else {
-                    rewrite_references(inner, mapping);
+                    None => {
+                        let kind = type_and_id_of_url(reference)
+                            .and_then(|t| t.split('/').next().map(str::to_owned));
+                        map.remove("reference");
+                        if !map.contains_key("display") {
+                            let display = match kind {
+                                Some(kind) => format!("{kind} not included in this record"),
+                                None => "Not included in this record".to_owned(),
+                            };
+                            map.insert("display".into(), Value::String(display));
+                        }
+                    }
+                }
+            }
+            for (key, inner) in map.iter_mut() {
+                if key != "reference" {
+                    resolve_or_drop_references(inner, mapping);
                 }
             }
         }
         Value::Array(items) => items
             .iter_mut()
-            .for_each(|v| rewrite_references(v, mapping)),
+            .for_each(|v| resolve_or_drop_references(v, mapping)),
         _ => {}
     }
 }
@@ -519,6 +536,31 @@ mod tests {
             Some(1)
         );
         assert!(bundle.resolve("Organization/nope").is_none());
+    }
+
+    #[test]
+    fn references_resolve_or_go_keeping_their_display() {
+        let mut resource = json!({
+            "subject": {"reference": "urn:uuid:p"},
+            "performer": [{"reference": "Practitioner/gone", "display": "Dr Gone"},
+                          {"reference": "urn:uuid:nowhere"}],
+            "insurance": [{"reference": "Coverage/c1"}],
+            "contained": [{"id": "x"}],
+            "basedOn": [{"reference": "#x"}],
+        });
+        resolve_or_drop_references(&mut resource, &|r| {
+            (r == "urn:uuid:p").then(|| "urn:uuid:patient".to_owned())
+        });
+        assert_eq!(
+            resource,
+            json!({
+                "subject": {"reference": "urn:uuid:patient"},
+                "performer": [{"display": "Dr Gone"}, {"display": "Not included in this record"}],
+                "insurance": [{"display": "Coverage not included in this record"}],
+                "contained": [{"id": "x"}],
+                "basedOn": [{"reference": "#x"}],
+            })
+        );
     }
 
     #[test]

@@ -15,18 +15,26 @@
 //! - `POST /patients/{patientId}/results` — a clinician adds a result with an explanation.
 //! - `GET  /patients/{patientId}/observations/{code}/series` — one LOINC code over time.
 
+// Handlers, one per route (or per resource's routes).
 mod export;
-pub mod fhir;
 mod import;
-pub mod model;
-mod plan;
 mod read;
-mod repo;
 mod reports;
 mod results;
 mod series;
-pub mod sources;
 mod summary;
+
+// What they are built on: requests in, pure steps, views out, and the repository.
+mod directory;
+pub mod fhir;
+mod fhir_export;
+pub mod model;
+mod plan;
+mod practice;
+mod repo;
+mod requests;
+pub mod sources;
+mod view;
 
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
@@ -35,7 +43,9 @@ use portal_shared::Platform;
 use portal_shared::platform::config::{ConfigError, Settings};
 use portal_shared::platform::http::{Route, dispatch};
 
-pub use import::MAX_IMPORT_BYTES;
+use crate::repo::RecordStore;
+
+pub use requests::MAX_IMPORT_BYTES;
 
 pub const IMPORT: Route = Route::new("POST", "/patients/{patientId}/imports");
 pub const IMPORTS: Route = Route::new("GET", "/patients/{patientId}/imports");
@@ -119,6 +129,10 @@ impl Deps {
                 records.practice_npi.as_deref(),
             ),
         }
+    }
+
+    fn records(&self) -> RecordStore<'_> {
+        RecordStore::new(&self.platform.dynamo, &self.platform.app_table)
     }
 }
 

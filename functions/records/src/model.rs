@@ -2,6 +2,7 @@
 //! patient reads first (title, dates, status, the coded value) taken out of it.
 
 use portal_shared::domain::ids::{ImportId, PatientId, RecordId};
+use portal_shared::domain::text::Sensitive;
 use portal_shared::domain::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -24,6 +25,11 @@ pub enum Category {
     /// Clinical resources that fit none of the above (devices, a Medication that a medication
     /// statement refers to, social history...): kept, so nothing that went in is lost.
     Other,
+    /// Who and where (Practitioner, PractitionerRole, Location, an Organization other than the
+    /// source, HealthcareService, Endpoint) that a source's records refer to: kept so the export
+    /// resolves every reference and the patient sees their care team; never listed as a record
+    /// (not in the index, not in `ALL`, so no list filter names it).
+    Directory,
 }
 
 impl Category {
@@ -54,6 +60,7 @@ impl Category {
             Category::CarePlans => "care-plans",
             Category::Documents => "documents",
             Category::Other => "other",
+            Category::Directory => "directory",
         }
     }
 
@@ -146,7 +153,7 @@ pub struct Measured {
     pub unit: Option<String>,
     /// A value that is not a number (a coded or text result).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Sensitive<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub low: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,7 +179,7 @@ pub struct ComponentValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<Sensitive<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub low: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,7 +227,7 @@ pub struct StoredRecord {
     /// The original FHIR resource, as JSON text (what the source sent, reserialised). Empty when
     /// read without it (lists, summary).
     #[serde(default)]
-    pub resource: String,
+    pub resource: Sensitive<String>,
     /// The entry's fullUrl in the imported bundle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_url: Option<String>,
@@ -235,7 +242,98 @@ pub struct StoredRecord {
     pub updated_at: Timestamp,
     /// A clinician's explanation for the patient (results the practice added).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<String>,
+    pub explanation: Option<Sensitive<String>>,
+    /// Who and where, for a directory record (a clinician of the care team).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<DirectoryFacts>,
+}
+
+/// What the care team shows of a clinician (a Practitioner the source's records name): their
+/// name, their role and where they saw the patient, as the bundle says them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryFacts {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+}
+
+/// Filters of a list of records (`category`, `source`, `since`: a date, YYYY-MM-DD).
+pub struct ListFilter {
+    pub category: Option<Category>,
+    pub source: Option<String>,
+    pub since: Option<String>,
+}
+
+/// Who brought the records in, as the report shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedBy {
+    /// `own` (the patient), `caregiver` or `staff`.
+    pub relationship: String,
+    /// The name they sign in with, when their sign-in carries one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// An import's report as stored (app table, `keys::health_record_import`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredImport {
+    pub import_id: ImportId,
+    /// The importer's user sub (for the audit trail; not shown).
+    pub imported_by: String,
+    /// Absent on imports made before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported_as: Option<ImportedBy>,
+    pub imported_at: Timestamp,
+    /// The report as answered, JSON text.
+    pub report: String,
+}
+
+/// How full a page of the export is: records are admitted while they fit. The first record of
+/// a page is always admitted (one record is at most 350 KB), so every page moves the export on.
+#[derive(Debug)]
+pub struct PageBudget {
+    max_records: usize,
+    max_bytes: usize,
+    records: usize,
+    bytes: usize,
+}
+
+impl PageBudget {
+    pub fn new(max_records: usize, max_bytes: usize) -> Self {
+        PageBudget {
+            max_records,
+            max_bytes,
+            records: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Takes a record of `size` bytes onto the page, or says the page is full.
+    pub fn admit(&mut self, size: usize) -> bool {
+        let full = self.records >= self.max_records
+            || (self.records > 0 && self.bytes + size > self.max_bytes);
+        if !full {
+            self.records += 1;
+            self.bytes += size;
+        }
+        !full
+    }
+}
+
+/// A LOINC code: digits, a dash, a check digit.
+pub fn valid_loinc(code: &str) -> bool {
+    let Some((number, check)) = code.split_once('-') else {
+        return false;
+    };
+    (1..=7).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && check.len() == 1
+        && check.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// First of the named elements that is present, as a string (dates).
@@ -357,8 +455,16 @@ fn status_of(resource: &Map<String, Value>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A number DynamoDB can store: 0, or a magnitude from 1e-130 to just under 1e126 (a write of
+/// any other fails); this keeps to 1e125.
+pub fn storable(value: f64) -> bool {
+    value == 0.0 || (1e-130..=1e125).contains(&value.abs())
+}
+
+/// A number of a resource, as a record's value or bound. One DynamoDB cannot store stays in the
+/// resource as sent but is not read out of it.
 fn number(value: Option<&Value>) -> Option<f64> {
-    value.and_then(Value::as_f64)
+    value.and_then(Value::as_f64).filter(|n| storable(*n))
 }
 
 /// The first reference range's bounds (of an observation or of one of its components).
@@ -375,7 +481,7 @@ fn range_of(element: &Map<String, Value>) -> (Option<f64>, Option<f64>) {
 struct ValueOf {
     value: Option<f64>,
     unit: Option<String>,
-    text: Option<String>,
+    text: Option<Sensitive<String>>,
 }
 
 fn value_of(element: &Map<String, Value>) -> Option<ValueOf> {
@@ -402,7 +508,7 @@ fn value_of(element: &Map<String, Value>) -> Option<ValueOf> {
     Some(ValueOf {
         value: None,
         unit: None,
-        text: Some(text),
+        text: Some(Sensitive(text)),
     })
 }
 
@@ -631,4 +737,29 @@ pub fn short_hash(text: &str) -> String {
 /// `2024-03-05T10:00:00+01:00` → `2024-03-05`; partial dates stay partial.
 pub fn day_of(date: &str) -> String {
     date.chars().take(10).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageBudget;
+
+    #[test]
+    fn a_page_takes_records_while_they_fit_and_always_one() {
+        let mut budget = PageBudget::new(3, 100);
+        assert!(budget.admit(500), "the first record, however large");
+        assert!(
+            !budget.admit(1),
+            "nothing fits after an oversized first record"
+        );
+
+        let mut budget = PageBudget::new(3, 100);
+        assert!(budget.admit(60));
+        assert!(budget.admit(40), "exactly full");
+        assert!(!budget.admit(1));
+
+        let mut budget = PageBudget::new(2, 1000);
+        assert!(budget.admit(1));
+        assert!(budget.admit(1));
+        assert!(!budget.admit(1), "the count is reached");
+    }
 }

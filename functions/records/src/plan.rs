@@ -4,12 +4,17 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use portal_shared::domain::ids::{ImportId, PatientId, RecordId};
+use portal_shared::domain::text::Sensitive;
 use portal_shared::domain::timestamp::Timestamp;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::fhir::{Bundle, Kind, kind_of};
-use crate::model::{StoredRecord, day_of, extract, index_group, merge_identity, merge_key};
+use crate::directory;
+use crate::fhir::{Bundle, Entry, Kind, kind_of};
+use crate::model::{
+    Category, Source, StoredRecord, day_of, extract, index_group, merge_identity, merge_key,
+    short_hash,
+};
 use crate::sources::SourceRules;
 
 /// DynamoDB items hold 400 KB; a resource bigger than this (a scan embedded as base64) is
@@ -185,6 +190,10 @@ pub fn plan(
     let mut records: Vec<StoredRecord> = Vec::new();
     let mut source_counts: BTreeMap<String, SourceCount> = BTreeMap::new();
     let inlined = inline_binaries(bundle);
+    // Entries that are not records of their own, and the records' entries with their sources
+    // (what the directory entries are kept for).
+    let mut set_aside: Vec<(&Entry, &'static str)> = Vec::new();
+    let mut kept: Vec<(&Entry, Source)> = Vec::new();
     for entry in &bundle.entries {
         if let Kind::Skipped(reason) = kind_of(&entry.resource_type) {
             let reason = if inlined.kept.contains(&entry.index) {
@@ -194,9 +203,7 @@ pub fn plan(
             } else {
                 reason
             };
-            *skipped
-                .entry((entry.resource_type.clone(), reason))
-                .or_default() += 1;
+            set_aside.push((entry, reason));
             continue;
         }
         // Checked by Bundle::parse: a clinical entry has an id.
@@ -208,7 +215,7 @@ pub fn plan(
             .get(&entry.index)
             .unwrap_or(&entry.resource);
         let text = match serde_json::to_string(resource) {
-            Ok(text) if text.len() <= MAX_RESOURCE_BYTES => text,
+            Ok(text) if text.len() <= MAX_RESOURCE_BYTES => Sensitive(text),
             _ => {
                 errors.push(EntryProblem {
                     entry: entry.index,
@@ -275,6 +282,7 @@ pub fn plan(
             import_id,
             updated_at: now,
             explanation: None,
+            directory: None,
         };
         *imported.entry(entry.resource_type.clone()).or_default() += 1;
         source_counts
@@ -285,6 +293,7 @@ pub fn plan(
                 imported: 0,
             })
             .imported += 1;
+        kept.push((entry, source.clone()));
         // The same resource twice in one bundle: the later one wins (one write per record).
         match by_id.get(&record_id) {
             Some(&position) => {
@@ -298,6 +307,45 @@ pub fn plan(
             }
             None => {
                 by_id.insert(record_id, records.len());
+                records.push(record);
+            }
+        }
+    }
+    // Who and where the records refer to: kept under each source whose records name them.
+    let referred = directory::referred(bundle, &kept);
+    for (entry, reason) in set_aside {
+        let Some((_, sources)) = referred.get(&entry.index) else {
+            let reason = if directory::is_directory(&entry.resource_type)
+                && entry.resource_type != "Organization"
+            {
+                directory::UNREFERENCED
+            } else {
+                reason
+            };
+            *skipped
+                .entry((entry.resource_type.clone(), reason))
+                .or_default() += 1;
+            continue;
+        };
+        *imported.entry(entry.resource_type.clone()).or_default() += 1;
+        for source in sources {
+            let record = directory_record(
+                entry,
+                bundle,
+                source,
+                patient,
+                &patient_references,
+                organization_references
+                    .get(&source.source_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                import_id,
+                now,
+            );
+            if let Some(record) = record
+                && !by_id.contains_key(&record.record_id)
+            {
+                by_id.insert(record.record_id.clone(), records.len());
                 records.push(record);
             }
         }
@@ -337,6 +385,53 @@ pub fn plan(
     Plan { records, report }
 }
 
+/// A directory entry (who or where) as a record of `source`: not indexed, not listed; exported,
+/// and a Practitioner is a member of the source's care team. `None` when too large to store.
+#[allow(clippy::too_many_arguments)]
+fn directory_record(
+    entry: &Entry,
+    bundle: &Bundle,
+    source: &Source,
+    patient: PatientId,
+    patient_references: &[String],
+    organization_references: Vec<String>,
+    import_id: ImportId,
+    now: Timestamp,
+) -> Option<StoredRecord> {
+    let text = serde_json::to_string(&entry.resource)
+        .ok()
+        .filter(|text| text.len() <= MAX_RESOURCE_BYTES)?;
+    // Directory entries need no id of their own in a bundle: without one, the entry's content
+    // names it (the same entry imported again is the same record).
+    let resource_id = entry.id.clone().unwrap_or_else(|| short_hash(&text));
+    let record_id = RecordId::derive(&source.source_id, &entry.resource_type, &resource_id);
+    Some(StoredRecord {
+        record_id: record_id.clone(),
+        patient_id: patient,
+        category: Category::Directory,
+        resource_type: entry.resource_type.clone(),
+        resource_id,
+        title: directory::name_of(entry, bundle).unwrap_or_else(|| entry.resource_type.clone()),
+        status: None,
+        date: None,
+        day: None,
+        code: None,
+        loinc: None,
+        measured: None,
+        source: source.clone(),
+        merge_key: merge_key(Category::Directory, None, &record_id),
+        index_group: index_group(None, None),
+        resource: Sensitive(text),
+        full_url: entry.full_url.clone(),
+        patient_references: patient_references.to_vec(),
+        organization_references,
+        import_id,
+        updated_at: now,
+        explanation: None,
+        directory: directory::clinician(entry, bundle),
+    })
+}
+
 /// How the bundle's Patient compares with the portal's profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -349,8 +444,29 @@ pub enum PatientCheck {
     MismatchConfirmedByStaff,
 }
 
+/// How the bundle's Patient compares with the profile's family name and birth date; the
+/// differences when they differ and staff did not confirm the import anyway.
+pub fn check_patient(
+    bundle: &Bundle,
+    family: &str,
+    birth_date: &str,
+    mismatch_confirmed: bool,
+) -> Result<PatientCheck, Vec<&'static str>> {
+    if bundle.of_type("Patient").next().is_none() {
+        return Ok(PatientCheck::NoPatientInBundle);
+    }
+    let differences = patient_differences(bundle, family, birth_date);
+    if differences.is_empty() {
+        Ok(PatientCheck::Matched)
+    } else if mismatch_confirmed {
+        Ok(PatientCheck::MismatchConfirmedByStaff)
+    } else {
+        Err(differences)
+    }
+}
+
 /// What differs between the bundle's Patient(s) and the profile; empty when they agree.
-pub fn patient_differences(bundle: &Bundle, family: &str, birth_date: &str) -> Vec<&'static str> {
+fn patient_differences(bundle: &Bundle, family: &str, birth_date: &str) -> Vec<&'static str> {
     let mut differences = Vec::new();
     for patient in bundle.of_type("Patient") {
         if let Some(born) = patient.get("birthDate").and_then(Value::as_str)
@@ -592,7 +708,7 @@ mod tests {
               "code": {"coding": [{"system": "http://snomed.info/sct", "code": "444814009"}]}}},
         ]));
         let group: Vec<StoredRecord> = practice.iter().chain(&clinic).cloned().collect();
-        let view = crate::read::RecordView::merged(group.clone()).expect("a view");
+        let view = crate::view::RecordView::merged(group.clone()).expect("a view");
         let view = serde_json::to_value(&view).expect("serialises");
         let sources = view["sources"].as_array().expect("sources");
         let names: Vec<&str> = sources.iter().filter_map(|s| s["name"].as_str()).collect();
@@ -603,7 +719,7 @@ mod tests {
 
         // The detail of the clinic's record shows it, with the same sources.
         let shown = clinic[0].clone();
-        let detail = crate::read::RecordView::of_group(shown, group);
+        let detail = crate::view::RecordView::of_group(shown, group);
         let detail = serde_json::to_value(&detail).expect("serialises");
         assert_eq!(detail["source"]["name"], "Clinic");
         assert_eq!(detail["sources"], view["sources"]);
@@ -696,7 +812,7 @@ mod tests {
             ]
         );
 
-        let systolic = crate::series::series_of(&planned.records, "8480-6");
+        let systolic = crate::view::series_of(&planned.records, "8480-6");
         assert_eq!(systolic.title.as_deref(), Some("Systolic blood pressure"));
         let values: Vec<Option<f64>> = systolic.series[0].points.iter().map(|p| p.value).collect();
         assert_eq!(
@@ -705,7 +821,7 @@ mod tests {
             "oldest first"
         );
 
-        let panels = crate::series::series_of(&planned.records, "85354-9");
+        let panels = crate::view::series_of(&planned.records, "85354-9");
         assert_eq!(panels.series.len(), 1);
         assert!(
             panels.series[0]
@@ -714,7 +830,7 @@ mod tests {
                 .all(|p| p.components.len() == 2)
         );
 
-        let summary = crate::summary::summarise(&planned.records);
+        let summary = crate::view::summarise(&planned.records);
         let vitals = serde_json::to_value(&summary.latest_vitals).expect("serialises");
         let panel_view = vitals
             .as_array()

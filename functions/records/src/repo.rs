@@ -1,75 +1,119 @@
-//! The health record in DynamoDB. Every read takes the `PatientAccess` proof, so nothing is read
+//! The health record in DynamoDB. Every function over the patient's data takes the
+//! `PatientAccess` the authorizer issued (and audited) for it, so nothing is read or written
 //! unaudited; keys come from `portal_shared::platform::keys`.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, PutRequest, TransactWriteItem, WriteRequest};
+use backon::BackoffBuilder;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{ImportId, RecordId};
-use portal_shared::features::profile_facts::{self, Fact, ProfileFacts};
+use portal_shared::features::profile_facts::{Fact, ProfileFacts};
+use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
 use portal_shared::platform::keys;
 use portal_shared::platform::store::{self, Item, string};
+use portal_shared::platform::write::capacity_back_off;
 use portal_shared::policy::authz::PatientAccess;
 
-use crate::export::PageBudget;
-use crate::model::{Category, StoredRecord, merge_key};
-use crate::reports::StoredImport;
+use crate::model::{Category, ListFilter, PageBudget, StoredImport, StoredRecord, merge_key};
 
 /// BatchWriteItem takes at most 25 puts.
 const BATCH: usize = 25;
 /// Batches in flight at once: fast enough for thousands of entries within API Gateway's 29 s,
 /// gentle enough on an on-demand table.
 const CONCURRENT_BATCHES: usize = 4;
-/// Attempts at the unprocessed rest of one batch before giving up (the client retries the
-/// whole request, which rewrites the same items: no duplicates).
-const ATTEMPTS: u32 = 6;
+/// Sends of one batch (its unprocessed rest, after the capacity back-off) before giving up
+/// (the client retries the whole request, which rewrites the same items: no duplicates).
+const BATCH_ATTEMPTS: usize = 6;
+/// Index items read per Query while a list page is filled.
+const INDEX_READ: i32 = 100;
 
-pub struct Records<'a> {
-    pub dynamo: &'a Client,
-    pub table: &'a str,
+/// The profile's family name and birth date (ISO), to compare with a bundle's Patient.
+pub struct ProfileIdentity {
+    pub family: String,
+    pub born: String,
 }
 
-/// Filters of a list.
-pub struct ListFilter {
-    pub category: Option<Category>,
-    pub source: Option<String>,
-    pub since: Option<String>,
+pub struct RecordStore<'a> {
+    dynamo: &'a Client,
+    table: &'a str,
 }
 
-pub fn item_of(record: &StoredRecord) -> Result<Item, ApiError> {
-    let mut item = store::to_item(
-        &keys::health_record(record.patient_id, &record.record_id),
-        record,
-    )?;
-    item.insert(
-        keys::GSI1PK.to_owned(),
-        string(keys::health_record_index(record.patient_id)),
-    );
-    item.insert(
-        keys::GSI1SK.to_owned(),
-        string(keys::health_record_index_sort(
-            record.category.as_str(),
-            &record.index_group,
-            &record.record_id,
-        )),
-    );
-    Ok(item)
-}
+impl<'a> RecordStore<'a> {
+    pub fn new(dynamo: &'a Client, table: &'a str) -> Self {
+        RecordStore { dynamo, table }
+    }
 
-impl Records<'_> {
+    // -- The patient ------------------------------------------------------------------------
+
+    /// The profile's family name and birth date; `None` when the patient has no profile.
+    pub async fn profile_identity(
+        &self,
+        access: &PatientAccess,
+    ) -> Result<Option<ProfileIdentity>, ApiError> {
+        let facts = self
+            .profile_facts(access, &[Fact::Name, Fact::DateOfBirth])
+            .await?;
+        Ok(facts.map(|facts| ProfileIdentity {
+            family: facts
+                .legal_name
+                .map(|name| name.family.as_str().to_owned())
+                .unwrap_or_default(),
+            born: facts
+                .date_of_birth
+                .map(|born| born.to_iso())
+                .unwrap_or_default(),
+        }))
+    }
+
+    /// 404 unless the patient has a profile (a well-formed id of nobody names no record).
+    pub async fn require_patient(&self, access: &PatientAccess) -> Result<(), ApiError> {
+        self.profile_identity(access)
+            .await?
+            .map(|_| ())
+            .ok_or(ApiError::NotFound)
+    }
+
+    /// The profile as the export's Patient resource needs it.
+    pub async fn export_patient(
+        &self,
+        access: &PatientAccess,
+    ) -> Result<Option<ProfileFacts>, ApiError> {
+        self.profile_facts(access, &[Fact::Name, Fact::DateOfBirth, Fact::Sex])
+            .await
+    }
+
+    async fn profile_facts(
+        &self,
+        access: &PatientAccess,
+        facts: &[Fact],
+    ) -> Result<Option<ProfileFacts>, ApiError> {
+        ProfileFacts::read(self.dynamo, self.table, access, facts).await
+    }
+
+    // -- Writes -----------------------------------------------------------------------------
+
+    /// The first response to a create retried with the same Idempotency-Key, if any.
+    pub async fn earlier_response(
+        &self,
+        idempotency: Option<&Idempotency>,
+    ) -> Result<Option<StoredResponse>, ApiError> {
+        match idempotency {
+            Some(idempotency) => idempotency.lookup(self.dynamo, self.table).await,
+            None => Ok(None),
+        }
+    }
+
     /// Writes (or overwrites: record ids are derived from the source's ids) every record, in
-    /// batches, retrying what DynamoDB leaves unprocessed.
+    /// batches, sending again what DynamoDB leaves unprocessed after the capacity back-off.
     pub async fn put_all(
         &self,
         access: &PatientAccess,
         records: &[StoredRecord],
     ) -> Result<(), ApiError> {
-        if records.iter().any(|r| r.patient_id != access.patient()) {
-            return Err(ApiError::internal("a record of another patient"));
-        }
         let batches = records
             .chunks(BATCH)
             .map(|chunk| {
@@ -77,7 +121,7 @@ impl Records<'_> {
                     .iter()
                     .map(|record| {
                         let put = PutRequest::builder()
-                            .set_item(Some(item_of(record)?))
+                            .set_item(Some(item_of(access, record)?))
                             .build()
                             .map_err(ApiError::internal)?;
                         Ok(WriteRequest::builder().put_request(put).build())
@@ -93,7 +137,8 @@ impl Records<'_> {
     }
 
     async fn write_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), ApiError> {
-        for attempt in 0..ATTEMPTS {
+        let mut pauses = capacity_back_off(BATCH_ATTEMPTS).build();
+        loop {
             let output = self
                 .dynamo
                 .batch_write_item()
@@ -108,15 +153,59 @@ impl Records<'_> {
             if requests.is_empty() {
                 return Ok(());
             }
-            if attempt + 1 < ATTEMPTS {
-                store::back_off_for_capacity(attempt + 1).await;
+            match pauses.next() {
+                Some(pause) => tokio::time::sleep(pause).await,
+                None => {
+                    return Err(ApiError::Unavailable(
+                        "the table kept some writes unprocessed; retrying the request completes \
+                         the import"
+                            .into(),
+                    ));
+                }
             }
         }
-        Err(ApiError::Unavailable(
-            "the table kept some writes unprocessed; retrying the request completes the import"
-                .into(),
-        ))
     }
+
+    /// Creates a result the practice adds (never over an existing record), once per
+    /// Idempotency-Key.
+    pub async fn create_result(
+        &self,
+        access: &PatientAccess,
+        record: &StoredRecord,
+        idempotency: Option<&Idempotency>,
+        response: StoredResponse,
+    ) -> Result<Outcome, ApiError> {
+        let create = self.create(item_of(access, record)?)?;
+        create_once(self.dynamo, self.table, idempotency, vec![create], response).await
+    }
+
+    /// Keeps an import's report (the records are written before), once per Idempotency-Key.
+    pub async fn create_import_report(
+        &self,
+        access: &PatientAccess,
+        import: &StoredImport,
+        idempotency: Option<&Idempotency>,
+        response: StoredResponse,
+    ) -> Result<Outcome, ApiError> {
+        let item = store::to_item(
+            &keys::health_record_import(access.patient(), import.import_id),
+            import,
+        )?;
+        let create = self.create(item)?;
+        create_once(self.dynamo, self.table, idempotency, vec![create], response).await
+    }
+
+    /// The write that puts `item` unless its key exists.
+    fn create(&self, item: Item) -> Result<TransactWriteItem, ApiError> {
+        store::transact_put(
+            Put::builder()
+                .table_name(self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(PK)"),
+        )
+    }
+
+    // -- Records ----------------------------------------------------------------------------
 
     pub async fn get(
         &self,
@@ -133,8 +222,55 @@ impl Records<'_> {
         item.map(store::from_item).transpose()
     }
 
+    /// A page of the list: up to `wanted` groups of records that are the same thing (records
+    /// without resources), in index order after `start_after`, and the key to resume after
+    /// when more follow. The same thing from several sources sits side by side in the index,
+    /// so the index is read until one group more than the page holds has begun (or to its
+    /// end): a page never splits a group.
+    pub async fn list_page(
+        &self,
+        access: &PatientAccess,
+        filter: &ListFilter,
+        start_after: Option<Item>,
+        wanted: usize,
+    ) -> Result<(Vec<Vec<StoredRecord>>, Option<Item>), ApiError> {
+        let mut groups: Vec<(String, Vec<StoredRecord>, Item)> = Vec::new();
+        let mut start = start_after;
+        let mut more = false;
+        loop {
+            let (items, last) = self.index_page(access, filter, start, INDEX_READ).await?;
+            for (record, key) in items {
+                match groups.last_mut() {
+                    Some((merge_key, group, last_key)) if *merge_key == record.merge_key => {
+                        group.push(record);
+                        *last_key = key;
+                    }
+                    _ => groups.push((record.merge_key.clone(), vec![record], key)),
+                }
+            }
+            start = last;
+            if groups.len() > wanted {
+                more = true;
+                break;
+            }
+            if start.is_none() {
+                break;
+            }
+        }
+        groups.truncate(wanted);
+        let next = if more {
+            groups.last().map(|(_, _, key)| key.clone())
+        } else {
+            None
+        };
+        Ok((
+            groups.into_iter().map(|(_, group, _)| group).collect(),
+            next,
+        ))
+    }
+
     /// One page of the index (a category, or all), filtered by source and date.
-    pub async fn index_page(
+    async fn index_page(
         &self,
         access: &PatientAccess,
         filter: &ListFilter,
@@ -237,27 +373,30 @@ impl Records<'_> {
     }
 
     /// The export's next page: records with their resources in key order after `start_after`,
-    /// as many as `budget` admits; and whether more follow.
+    /// as many as `budget` admits; and, when more follow, the key to resume after.
     pub async fn export_page(
         &self,
         access: &PatientAccess,
         start_after: Option<Item>,
         mut budget: PageBudget,
-    ) -> Result<(Vec<StoredRecord>, bool), ApiError> {
-        let mut page = Vec::new();
+    ) -> Result<(Vec<StoredRecord>, Option<Item>), ApiError> {
+        let mut page: Vec<StoredRecord> = Vec::new();
         let mut start = start_after;
         loop {
             let (records, next) =
                 store::query_page::<StoredRecord>(self.record_items(access, start)).await?;
             for record in records {
                 if !budget.admit(record.resource.len()) {
-                    return Ok((page, true));
+                    let resume = page.last().map(|last| {
+                        keys::health_record(access.patient(), &last.record_id).attributes()
+                    });
+                    return Ok((page, resume));
                 }
                 page.push(record);
             }
             start = next;
             if start.is_none() {
-                return Ok((page, false));
+                return Ok((page, None));
             }
         }
     }
@@ -300,6 +439,8 @@ impl Records<'_> {
             .set_exclusive_start_key(start_after)
     }
 
+    // -- Import reports ---------------------------------------------------------------------
+
     /// One page of the patient's import reports, newest first (import ids sort by time).
     pub async fn import_page(
         &self,
@@ -332,50 +473,35 @@ impl Records<'_> {
         .await?;
         item.map(store::from_item).transpose()
     }
+}
 
-    /// The profile's family name and birth date, to compare with the bundle's Patient.
-    pub async fn profile_identity(
-        &self,
-        access: &PatientAccess,
-    ) -> Result<Option<(String, String)>, ApiError> {
-        let facts = profile_facts::read(
-            self.dynamo,
-            self.table,
-            access.patient(),
-            &[Fact::Name, Fact::DateOfBirth],
-        )
-        .await?;
-        Ok(facts.map(|facts| {
-            let family = facts
-                .legal_name
-                .map(|name| name.family.as_str().to_owned())
-                .unwrap_or_default();
-            let born = facts
-                .date_of_birth
-                .map(|born| born.to_iso())
-                .unwrap_or_default();
-            (family, born)
-        }))
+/// A record as stored: in the patient's partition, and in the patient's index (GSI1) by
+/// category and group. Refused for a record of another patient than `access`'s.
+fn item_of(access: &PatientAccess, record: &StoredRecord) -> Result<Item, ApiError> {
+    if record.patient_id != access.patient() {
+        return Err(ApiError::internal("a record of another patient"));
     }
-
-    /// 404 unless the patient has a profile (a well-formed id of nobody names no record).
-    pub async fn require_patient(&self, access: &PatientAccess) -> Result<(), ApiError> {
-        self.profile_identity(access)
-            .await?
-            .map(|_| ())
-            .ok_or(ApiError::NotFound)
+    let mut item = store::to_item(
+        &keys::health_record(access.patient(), &record.record_id),
+        record,
+    )?;
+    // Who and where: exported and shown as the care team, never listed as a record.
+    if record.category == Category::Directory {
+        return Ok(item);
     }
-
-    /// The profile as the export's Patient resource needs it.
-    pub async fn profile(&self, access: &PatientAccess) -> Result<Option<ProfileFacts>, ApiError> {
-        profile_facts::read(
-            self.dynamo,
-            self.table,
-            access.patient(),
-            &[Fact::Name, Fact::DateOfBirth, Fact::Sex],
-        )
-        .await
-    }
+    item.insert(
+        keys::GSI1PK.to_owned(),
+        string(keys::health_record_index(access.patient())),
+    );
+    item.insert(
+        keys::GSI1SK.to_owned(),
+        string(keys::health_record_index_sort(
+            record.category.as_str(),
+            &record.index_group,
+            &record.record_id,
+        )),
+    );
+    Ok(item)
 }
 
 /// The year and month of a `since` date (YYYY-MM-DD, checked by the handler).
@@ -395,7 +521,7 @@ fn on_or_after(day: &str, since: &str) -> bool {
 }
 
 /// What lists, the summary and series read of a record: all but the FHIR resource.
-const SUMMARY_ATTRIBUTES: [&str; 21] = [
+const SUMMARY_ATTRIBUTES: [&str; 22] = [
     "recordId",
     "patientId",
     "category",
@@ -417,6 +543,7 @@ const SUMMARY_ATTRIBUTES: [&str; 21] = [
     "importId",
     "updatedAt",
     "explanation",
+    "directory",
 ];
 
 /// `query` reading only the `attributes` named (as `#p0, #p1...`: some are reserved words).

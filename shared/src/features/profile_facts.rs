@@ -108,18 +108,6 @@ impl ProfileFacts {
     }
 }
 
-/// Reads `facts` of the patient's profile by a bare id. For callers not yet migrated to
-/// [`ProfileFacts::read`] (functions/appointments, functions/records), which pass the
-/// `PatientAccess` instead; to be removed once they have.
-pub async fn read(
-    dynamo: &Client,
-    table: &str,
-    patient: PatientId,
-    facts: &[Fact],
-) -> Result<Option<ProfileFacts>, ApiError> {
-    get(dynamo, table, patient, facts).await
-}
-
 /// One consistent GetItem of the profile, projected on the facts' attributes.
 async fn get(
     dynamo: &Client,

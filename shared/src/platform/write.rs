@@ -46,12 +46,12 @@ impl Contended for Transacted {
 /// The pauses between attempts of a write that lost to contention: full jitter over 20 ms,
 /// 40 ms, 80 ms..., capped at 320 ms, so that requests which collided once do not collide
 /// again in lockstep.
-pub fn contention_back_off() -> ExponentialBuilder {
+pub fn contention_back_off(attempts: usize) -> ExponentialBuilder {
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(20))
         .with_max_delay(Duration::from_millis(320))
         .with_factor(2.0)
-        .with_max_times(CONTENTION_ATTEMPTS - 1)
+        .with_max_times(attempts.saturating_sub(1))
         .with_jitter()
 }
 
@@ -76,7 +76,21 @@ enum Step<L> {
 /// again, after [`contention_back_off`], while it loses to contention, up to
 /// [`CONTENTION_ATTEMPTS`] times in all. Any other loss is returned at once, as is an error;
 /// the last loss to contention is returned when the attempts run out.
-pub async fn retry_on_contention<T, L, F, Fut>(mut attempt: F) -> Result<Result<T, L>, ApiError>
+pub async fn retry_on_contention<T, L, F, Fut>(attempt: F) -> Result<Result<T, L>, ApiError>
+where
+    L: Contended,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Result<T, L>, ApiError>>,
+{
+    retry_on_contention_up_to(CONTENTION_ATTEMPTS, attempt).await
+}
+
+/// [`retry_on_contention`] with another number of attempts in all, for writes that many
+/// requests make to one item at once (every reply to one conversation).
+pub async fn retry_on_contention_up_to<T, L, F, Fut>(
+    attempts: usize,
+    mut attempt: F,
+) -> Result<Result<T, L>, ApiError>
 where
     L: Contended,
     F: FnMut() -> Fut,
@@ -92,7 +106,7 @@ where
             }
         }
     })
-    .retry(contention_back_off())
+    .retry(contention_back_off(attempts))
     .sleep(tokio::time::sleep)
     .when(|step| matches!(step, Step::Lost(lost) if lost.is_contention()))
     .await;
@@ -101,6 +115,20 @@ where
         Err(Step::Lost(lost)) => Ok(Err(lost)),
         Err(Step::Failed(error)) => Err(error),
     }
+}
+
+/// Runs one transaction: done, or lost ([`LostWrite::Changed`] when a condition failed,
+/// [`LostWrite::Contention`] when another transaction was in flight). For repositories whose
+/// callers need not know which condition failed.
+pub async fn transact(
+    dynamo: &aws_sdk_dynamodb::Client,
+    items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+) -> Result<Result<(), LostWrite>, ApiError> {
+    Ok(match store::transact(dynamo, items).await? {
+        Transacted::Done => Ok(()),
+        Transacted::ConditionsFailed(_) => Err(LostWrite::Changed),
+        Transacted::Contention => Err(LostWrite::Contention),
+    })
 }
 
 /// Runs one transaction, and runs it again (after the contention back-off) while it loses to

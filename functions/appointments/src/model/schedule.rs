@@ -478,6 +478,19 @@ pub fn units(start: Timestamp, minutes: i64) -> Vec<Timestamp> {
         .collect()
 }
 
+/// The starts among `starts` whose every unit (of a visit of `minutes`) is free of `taken`.
+pub fn free_starts(
+    starts: Vec<Timestamp>,
+    minutes: i64,
+    taken: &BTreeSet<Timestamp>,
+) -> impl Iterator<Item = Timestamp> + '_ {
+    starts.into_iter().filter(move |start| {
+        units(*start, minutes)
+            .iter()
+            .all(|unit| !taken.contains(unit))
+    })
+}
+
 /// When a visit's reminder is due: a day before it, or at once when that has passed.
 pub fn reminder_at(start: Timestamp, now: Timestamp) -> Timestamp {
     let day_before = to_jiff(start)

@@ -39,7 +39,8 @@ pub fn clinical_resources(bundle: &Value) -> BTreeSet<(String, String)> {
 }
 
 /// Exports and checks what every export must be: valid R4, sources on every resource, and
-/// references that resolve inside the bundle when they resolved inside the imported one.
+/// references that resolve inside the bundle when they resolved inside the imported one, and no
+/// reference that resolves nowhere.
 pub async fn export_and_check(app: &TestApp, patient: &Patient) -> Value {
     let reply = app
         .get(&format!("/patients/{}/export", patient.id), &patient.actor)
@@ -85,6 +86,20 @@ pub async fn export_and_check(app: &TestApp, patient: &Patient) -> Value {
         let source = resource["meta"]["source"].as_str().expect("meta.source");
         assert!(organizations.contains(source), "{source}");
     }
+    let by_url = entries
+        .iter()
+        .map(|e| {
+            (
+                e["fullUrl"].as_str().expect("fullUrl").to_owned(),
+                e["resource"].clone(),
+            )
+        })
+        .collect();
+    let dangling = super::fixtures::dangling_references(&by_url);
+    assert!(
+        dangling.is_empty(),
+        "references resolve nowhere: {dangling:?}"
+    );
     bundle
 }
 

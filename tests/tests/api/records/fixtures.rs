@@ -1,8 +1,8 @@
-//! Real bundles from other systems (`../shared/fixtures/fhir/`, beside the checkout): each must
-//! import with a sensible report and come back out in a valid export holding, type by type,
-//! every clinical resource that went in, each under the organisation that reported it. The
-//! folder is reference material for the team, not part of the project: without it the test says
-//! so and passes.
+//! Real bundles from other systems (`tests/fixtures/fhir/`, copied unchanged from the team's
+//! reference folder with their origins and licences in its README): each must import with a
+//! sensible report and come back out in a valid export holding, type by type, every clinical
+//! resource that went in, each under the organisation that reported it, the clinicians and
+//! places its records name, and no reference that resolves nowhere.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -57,17 +57,15 @@ fn count_types<'a>(resources: impl Iterator<Item = &'a Value>) -> BTreeMap<Strin
 
 #[tokio::test]
 async fn every_shared_fixture_bundle_imports_with_a_sensible_report() {
-    let folder = workspace_root().join("../shared/fixtures/fhir");
-    let Ok(listing) = std::fs::read_dir(&folder) else {
-        eprintln!("{folder:?} is absent: no fixture bundles to import");
-        return;
-    };
+    let folder = workspace_root().join("tests/fixtures/fhir");
+    let listing = std::fs::read_dir(&folder).expect("the fixture bundles");
     let mut files: Vec<_> = listing
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
+    assert_eq!(files.len(), 7, "{files:?}");
     let app = spawn_app().await;
     let mut failures = Vec::new();
     for path in files {
@@ -168,8 +166,11 @@ async fn every_shared_fixture_bundle_imports_with_a_sensible_report() {
                     let back = out.get(resource_type).copied().unwrap_or(0);
                     let expected = match resource_type.as_str() {
                         "Patient" => 1,
-                        // One per source, whatever the bundle held.
-                        "Organization" => sources.len() as u64,
+                        // Who and where the records name: kept (once per source naming
+                        // them), checked by the references below.
+                        "Practitioner" | "PractitionerRole" | "Location" => back.max(1),
+                        // One per source, and the organisations the records name besides.
+                        "Organization" => back.max(sources.len() as u64),
                         t if kind_of(t) == Kind::Clinical => sent,
                         _ => 0,
                     };
@@ -210,6 +211,35 @@ async fn every_shared_fixture_bundle_imports_with_a_sensible_report() {
                         "{unsourced} exported resources without their source"
                     ));
                 }
+                let dangling = dangling_references(&exported);
+                if !dangling.is_empty() {
+                    problems.push(format!(
+                        "{} references resolve nowhere: {:?}",
+                        dangling.len(),
+                        dangling.iter().take(5).collect::<Vec<_>>()
+                    ));
+                }
+                // Every clinician the bundle's records name is in the export and on the care
+                // team of a source.
+                let team = app
+                    .get(&format!("/patients/{}/sources", patient.id), &patient.actor)
+                    .await;
+                let members: BTreeSet<String> = team.body["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|s| s["careTeam"].as_array().cloned().unwrap_or_default())
+                    .filter_map(|m| m["name"].as_str().map(str::to_owned))
+                    .collect();
+                let practitioners_out = out.get("Practitioner").copied().unwrap_or(0);
+                if per_type.contains_key("Practitioner")
+                    && (members.is_empty() || practitioners_out == 0)
+                {
+                    problems.push(format!(
+                        "no care team ({practitioners_out} practitioners exported): {}",
+                        team.body
+                    ));
+                }
             }
         }
         if !problems.is_empty() {
@@ -217,6 +247,36 @@ async fn every_shared_fixture_bundle_imports_with_a_sensible_report() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every reference of the exported resources that names no entry of the export (local `#id`
+/// references to contained resources aside), as `resourceType: reference`.
+pub fn dangling_references(exported: &BTreeMap<String, Value>) -> Vec<String> {
+    fn walk(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    match (key.as_str(), inner) {
+                        ("reference", Value::String(reference)) => found.push(reference.clone()),
+                        _ => walk(inner, found),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut dangling = Vec::new();
+    for resource in exported.values() {
+        let mut found = Vec::new();
+        walk(resource, &mut found);
+        for reference in found {
+            if !reference.starts_with('#') && !exported.contains_key(&reference) {
+                dangling.push(format!("{}: {reference}", resource["resourceType"]));
+            }
+        }
+    }
+    dangling
 }
 
 /// Fixtures whose organisations are known (`../shared/fixtures/fhir/README.md`): how many of

@@ -130,6 +130,11 @@ async fn sources_list_counts_and_filter_the_record() {
     );
     assert!(sources.iter().all(|s| s["lastUpdated"].is_string()));
     assert_eq!(sources[1]["perCategory"]["labs"], 3);
+    // The specialist's letter names its author: the care team there. The practice's and the
+    // urgent care's bundles name no clinician.
+    assert_eq!(sources[0]["careTeam"], json!([{"name": "Dr. Lin Chen"}]));
+    assert_eq!(sources[1]["careTeam"], json!([]));
+    assert_eq!(sources[2]["careTeam"], json!([]));
 
     let urgent_care = sources[2]["sourceId"].as_str().expect("sourceId");
     let only_there = app
@@ -511,4 +516,61 @@ async fn since_counts_a_partial_date_by_the_period_it_covers() {
             "Condition year-after"
         ])
     );
+}
+
+#[tokio::test]
+async fn each_source_shows_the_clinicians_seen_there_with_role_and_place() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let text = std::fs::read_to_string(
+        portal_tests::workspace_root().join("tests/fixtures/fhir/inferno_pdex_patient_999.json"),
+    )
+    .expect("the fixture");
+    let bundle: Value = serde_json::from_str(&text).expect("JSON");
+    let reply = app
+        .import_bundle(
+            &patient.id,
+            &app.front_desk,
+            &bundle,
+            "?confirmPatientMismatch=true",
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    assert_eq!(
+        reply.body["imported"]["Practitioner"], 1,
+        "{:#}",
+        reply.body
+    );
+    assert_eq!(reply.body["imported"]["PractitionerRole"], 1);
+    assert_eq!(reply.body["imported"]["Location"], 1);
+    for who in [&patient.actor, &app.clinician] {
+        let reply = app
+            .get(&format!("/patients/{}/sources", patient.id), who)
+            .await;
+        assert_eq!(reply.status, 200, "{reply:#?}");
+        let team: Vec<&Value> = reply.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .flat_map(|s| s["careTeam"].as_array().expect("careTeam"))
+            .collect();
+        assert_eq!(
+            team,
+            [
+                &json!({"name": "pdex-Practitioner", "role": "primary care physician",
+                     "place": "pdex-Location"})
+            ],
+            "{:#}",
+            reply.body
+        );
+        // Who and where are not records of their own.
+        let records = app.all_records(&patient.id, who, "").await;
+        assert!(
+            records
+                .iter()
+                .all(|r| !["Practitioner", "PractitionerRole", "Location"]
+                    .contains(&r["resourceType"].as_str().unwrap_or(""))),
+            "{records:#?}"
+        );
+    }
 }

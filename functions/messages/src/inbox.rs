@@ -1,135 +1,26 @@
-//! The staff side: changing a conversation (assign, status, category), the inbox of one
-//! category and the dashboard counts.
+//! The staff inboxes: one category's open, overdue or waiting conversations, the caller's
+//! own, and the dashboard counts. Every listed conversation is audited in its patient's log.
 
 use std::collections::HashMap;
 
 use futures::future::try_join_all;
-use http::{StatusCode, header};
+use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::platform::etag::{Version, required_if_match};
-use portal_shared::platform::http::{Call, json, json_with_headers};
+use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::keys;
 use portal_shared::platform::pagination::PageRequest;
 use portal_shared::platform::store;
 use portal_shared::platform::validation::FieldErrors;
 use portal_shared::policy::audit::{AuditEvent, AuditResource, Outcome};
 use portal_shared::policy::authz::{Action, StaffAccess};
-use portal_shared::policy::caller::UserSub;
 use serde::Serialize;
 
 use crate::Deps;
-use crate::model::{
-    Assignee, AssigneeChoice, Category, Conversation, ConversationPatch, OPEN, Status, WAITING,
-};
-use crate::patient::{conversation_in_path, resource};
-use crate::repo::{WriteConflict, inbox_position};
-
-/// `PATCH /patients/{patientId}/conversations/{conversationId}` (staff, If-Match).
-pub async fn update(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let patient = call.patient_in_path()?;
-    let id = conversation_in_path(call)?;
-    let access = deps
-        .platform
-        .authorizer()
-        .patient(call, patient, Action::ManageConversation, &resource(id))
-        .await?;
-    let expected = required_if_match(call)?;
-    let patch: ConversationPatch = call.json_body()?;
-    if patch.assignee.is_none() && patch.status.is_none() && patch.category.is_none() {
-        return Err(ApiError::invalid("body", "names no field to change"));
-    }
-    let store = deps.conversations();
-    let current = store.load(&access, id).await?.ok_or(ApiError::NotFound)?;
-    if current.version != expected.0 {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let now = Timestamp::now();
-    let mut next = current.clone();
-    if let Some(category) = patch.category {
-        // The patient keeps their place: moving a question does not restart its clock.
-        next.category = category;
-    }
-    match patch.assignee {
-        Some(None) => next.assignee = None,
-        Some(Some(choice)) => {
-            let sub = match choice {
-                AssigneeChoice::Me => call.caller().sub.clone(),
-                AssigneeChoice::Colleague(sub) => sub,
-            };
-            next.assignee = Some(
-                assignee(deps, call, &sub, next.category)
-                    .await?
-                    .map_err(|problem| ApiError::invalid("assignee", problem))?,
-            );
-        }
-        None => {
-            if let Some(kept) = current
-                .assignee
-                .as_ref()
-                .filter(|_| next.category.team() != current.category.team())
-            {
-                // Moved to another team's category: the assignee stays only if they work it
-                // too (in that team's role); otherwise the conversation goes back to the new
-                // team's shared queue. Within one team nothing changes for them.
-                next.assignee = assignee(deps, call, &kept.sub, next.category).await?.ok();
-            }
-        }
-    }
-    if let Some(status) = patch.status.map(Status::from)
-        && status != current.status
-    {
-        next.status = status;
-        next.status_since = now;
-        next.waiting_since = (status == Status::Open).then_some(now);
-    }
-    next.version += 1;
-    match store.save(&access, &next, current.version, 0).await? {
-        Ok(()) => {}
-        Err(WriteConflict::Changed) => return Err(ApiError::PreconditionFailed),
-        Err(WriteConflict::Contention) => {
-            return Err(ApiError::Conflict(
-                "Someone changed this conversation at the same moment; read it again.".into(),
-            ));
-        }
-    }
-    let etag = Version(next.version).etag();
-    json_with_headers(StatusCode::OK, &next, &[(header::ETAG, etag)])
-}
-
-/// The staff member `sub` as the assignee of a conversation of `category`: an enabled
-/// account of the user pool in the team that works the category (the rule the inboxes use).
-/// The caller is taken from their token's claims; anyone else is looked up in the pool.
-/// `Err` says why they cannot be (for a 422 naming `assignee`).
-async fn assignee(
-    deps: &Deps,
-    call: &Call,
-    sub: &UserSub,
-    category: Category,
-) -> Result<Result<Assignee, String>, ApiError> {
-    let team = category.team();
-    let caller = call.caller();
-    let (name, works_it) = if *sub == caller.sub {
-        (caller.display_name.clone(), caller.has(team))
-    } else {
-        match deps.users().account(sub).await? {
-            Some(account) if account.enabled => (account.display_name(), account.has(team)),
-            _ => return Ok(Err("is not an enabled staff account".into())),
-        }
-    };
-    if !works_it {
-        return Ok(Err(format!(
-            "must be in {} to handle {category} conversations",
-            team.group()
-        )));
-    }
-    Ok(Ok(Assignee {
-        sub: sub.clone(),
-        name,
-        role: Some(team.group().to_owned()),
-    }))
-}
+use crate::conversation::resource;
+use crate::model::{Category, Conversation, OPEN, Status, WAITING};
+use crate::repo::inbox_position;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum View {
@@ -263,7 +154,7 @@ fn categories_of(call: &Call) -> Vec<Category> {
 
 /// `GET /staff/inbox?category=&view=open|overdue|waiting`: oldest first, merged from the
 /// category's shards.
-pub async fn inbox(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+pub async fn category(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let authorizer = deps.platform.authorizer();
     let access = authorizer.staff(call, Action::WorkMessageInbox).await?;
     let mut errors = FieldErrors::new();

@@ -1,71 +1,20 @@
-//! A patient's upcoming and past appointments, and the staff day view.
+//! `GET /staff/appointments?date=&providerId=`: the staff day view.
 
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{AppointmentId, PatientId, ProviderId};
 use portal_shared::domain::person::LegalName;
+use portal_shared::domain::text::Sensitive;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::http::{Call, json};
-use portal_shared::platform::pagination::PageRequest;
 use portal_shared::platform::validation::FieldErrors;
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::Action;
 use serde::Serialize;
 
 use crate::Deps;
-use crate::repo::SlotUnit;
-use crate::schedule;
-use crate::view::AppointmentView;
-
-/// `?when=upcoming` (default: booked visits from now, soonest first) or `?when=past` (visits
-/// that started before now, cancelled ones included, most recent first); `limit`, `cursor`.
-pub async fn patient(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let patient = call.patient_in_path()?;
-    let access = deps
-        .platform
-        .authorizer()
-        .patient(
-            call,
-            patient,
-            Action::ReadAppointments,
-            &AuditResource::Appointments,
-        )
-        .await?;
-    let upcoming = match call.query("when").as_deref() {
-        None | Some("upcoming") => true,
-        Some("past") => false,
-        Some(_) => return Err(ApiError::invalid("when", "must be upcoming or past")),
-    };
-    let scope = format!(
-        "appointments:{patient}:{}",
-        if upcoming { "upcoming" } else { "past" }
-    );
-    let page = PageRequest::from_call(call, scope, &deps.platform.cursor_key)?;
-    let (appointments, last) = deps
-        .repo()
-        .by_start(
-            &access,
-            upcoming,
-            Timestamp::now(),
-            page.limit,
-            page.start_after.clone(),
-        )
-        .await?;
-    let views: Vec<AppointmentView> = appointments.iter().map(AppointmentView::new).collect();
-    json(
-        StatusCode::OK,
-        &page.page(views, last, &deps.platform.cursor_key)?,
-    )
-}
-
-/// `GET /patients/{patientId}/appointments/{appointmentId}`: one appointment, cancelled or
-/// not, with its check-in answers (where a booking's `Location` points). 404 for an id that is
-/// not this patient's.
-pub async fn one(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    let (_access, appointment) = crate::booking::load(deps, call, Action::ReadAppointments).await?;
-    json(StatusCode::OK, &AppointmentView::new(&appointment))
-}
+use crate::model::schedule;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -82,7 +31,7 @@ struct DayEntry {
     visit_type: String,
     /// Why the patient booked (as given at booking).
     #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
+    reason: Option<Sensitive<String>>,
     start: Timestamp,
     end: Timestamp,
     checked_in: bool,
@@ -99,7 +48,7 @@ struct Day<'a> {
 /// `?date=YYYY-MM-DD` (the practice's local date; default today) `&providerId=` (optional):
 /// the day's booked visits in time order, with each patient's name, the visit's reason and
 /// who has checked in. Each patient listed is an access to their data, audited in their log.
-pub async fn day(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let authorizer = deps.platform.authorizer();
     let access = authorizer.staff(call, Action::ViewDaySchedule).await?;
     let zone = &deps.practice.zone;
@@ -125,7 +74,6 @@ pub async fn day(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let Some(date) = date else {
         return Err(ApiError::internal("validated date missing"));
     };
-    let repo = deps.repo();
     // One provider's day is read from the provider's own partition (their slot units of the
     // day), not filtered out of the whole practice's.
     let provider_day = match provider {
@@ -138,12 +86,8 @@ pub async fn day(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
         }
     };
     let date = date.to_string();
-    let units: Vec<SlotUnit> = repo
-        .day(&date, provider_day)
-        .await?
-        .into_iter()
-        .filter(|unit| unit.head && unit.hold_until.is_none())
-        .collect();
+    let day_view = deps.day_view();
+    let units = day_view.visits(&access, &date, provider_day).await?;
     // Each patient listed is an access to their data (the visit, its reason, their name),
     // audited before any of it is read.
     let reached: Vec<(PatientId, AuditResource)> = units
@@ -164,7 +108,7 @@ pub async fn day(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
         .iter()
         .map(|unit| (unit.patient_id, unit.appointment_id))
         .collect();
-    let mut details = repo.visit_details(&visits).await?;
+    let mut details = day_view.details(&access, &visits).await?;
     let items: Vec<DayEntry> = units
         .into_iter()
         .map(|unit| {

@@ -1,0 +1,300 @@
+// The journeys, in order: later ones answer what earlier ones started (the clinician answers the
+// message the patient sent; the front desk approves the change she asked for). Every page a
+// journey reaches is checked with axe (h.check) and photographed.
+
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const demoBundle = (name) => join(dirname(fileURLToPath(import.meta.url)), "../../infra/local/demo", name);
+const subject = (size) => `Dizzy in the mornings (${size})`;
+// A new given name: the family name and birth date stay, so files from other providers still match her.
+const newGiven = (size) => (size === "phone" ? "Ana Sofia" : "Ana Maria");
+
+async function nav(h, name) {
+  await h.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+}
+
+export const journeys = [
+  {
+    slug: "activate",
+    name: "a new patient activates with her code and date of birth, then signs in",
+    async run(h) {
+      const { page } = h;
+      // The front desk registers her and issues the code, which is shown once.
+      await h.signIn("frontdesk");
+      await nav(h, "Register a patient");
+      await page.getByLabel("Given name").fill("Rosa");
+      await page.getByLabel("Family name").fill("Diaz");
+      await page.getByLabel("Date of birth").fill("1990-07-01");
+      await h.check("register-patient");
+      await page.getByRole("button", { name: "Register a patient" }).click();
+      await page.getByRole("button", { name: "Issue an activation code" }).click();
+      const shown = await page.getByText(/Activation code \(shown only once\):/).textContent();
+      const code = shown?.split(": ").pop()?.trim();
+      if (!code) throw new Error(`no code in ${shown}`);
+      await h.check("activation-code");
+      await h.signOut();
+
+      const email = `rosa.${h.size}.${Date.now()}@example.org`;
+      await page.getByRole("link", { name: "First time here? Activate your account" }).click();
+      await page.getByLabel("Activation code").fill(code);
+      await page.getByLabel("Date of birth").fill("1990-07-01");
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Choose a password").fill("Rosa-Portal-2026!");
+      await h.check("activate");
+      await page.getByRole("button", { name: "Activate" }).click();
+      await page.getByText("Your account is active").waitFor();
+      await page.getByRole("link", { name: "Sign in" }).click();
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("Rosa-Portal-2026!");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("heading", { name: "Welcome" }).waitFor();
+      await page.getByRole("heading", { name: "Unread messages" }).waitFor();
+      await h.check("new-patient-home");
+    },
+  },
+  {
+    slug: "patient",
+    name: "a patient sees records from three sources, plots HbA1c, books and checks in, sends a message",
+    async run(h) {
+      const { page } = h;
+      await h.signIn("patient1");
+      await page.getByRole("heading", { name: "Welcome" }).waitFor();
+      await page.locator('section[aria-labelledby="h-problems"] li').first().waitFor();
+      await h.check("home");
+
+      await nav(h, "Health record");
+      for (const source of ["Maple Street Family Practice", "Riverside Urgent Care", "Lakeside Endocrinology Clinic"]) {
+        await page.getByRole("link", { name: new RegExp(source) }).waitFor();
+      }
+      await page.locator("ul.records li").first().waitFor();
+      await h.check("records");
+      // An item's detail lists every source that reported it.
+      await page.locator("ul.records li", { hasText: "Type 2 diabetes" }).getByRole("link", { name: /Type 2 diabetes/ }).click();
+      await page.getByRole("heading", { name: "Sources" }).waitFor();
+      await page.locator("main li", { hasText: "Lakeside Endocrinology Clinic" }).waitFor();
+      await page.locator("main li", { hasText: "Maple Street Family Practice" }).waitFor();
+      await h.check("record-detail");
+      await page.getByRole("link", { name: "Back" }).click();
+
+      // The whole record as a FHIR bundle; a file from another portal imported again updates.
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Download my record (FHIR)" }).click(),
+      ]);
+      const exported = JSON.parse(readFileSync(await download.path(), "utf8"));
+      if (exported.resourceType !== "Bundle" || !(exported.entry?.length > 10)) throw new Error("the export is not the record");
+      await page.getByLabel("Import a file from another provider (FHIR JSON)").setInputFiles(demoBundle("riverside-urgent-care.json"));
+      await page.getByRole("button", { name: "Import", exact: true }).click();
+      await page.getByText(/^Imported \d+ records, skipped \d+\.$/).waitFor();
+      await page.getByText(/^Riverside Urgent Care: \d+$/).waitFor();
+      await h.check("import-report");
+
+      await page.getByRole("link", { name: "Lab results" }).click();
+      await page.locator("li.record", { hasText: /A1c/ }).first().getByRole("link", { name: /Show over time/ }).click();
+      await page.getByRole("heading", { name: /over time/ }).waitFor();
+      await page.locator("svg.chart circle").first().waitFor();
+      const range = await page.locator(".range").first().textContent();
+      if (!/Reference range/.test(range ?? "")) throw new Error(`no reference range: ${range}`);
+      await h.check("hba1c");
+
+      await nav(h, "Appointments");
+      await page.getByRole("link", { name: "Book a visit" }).click();
+      await page.getByRole("radio", { name: /Dr\. Grace Adeyemi/ }).check();
+      await page.getByLabel("Type of visit").selectOption("follow-up");
+      await page.locator('input[name="slot"]').first().check();
+      const slot = (await page.locator(".slot label").first().textContent())?.trim();
+      await page.getByLabel("Reason for the visit").fill("Knee pain");
+      await h.check("book");
+      await page.getByRole("button", { name: "Book this time" }).click();
+      await page.getByRole("heading", { name: "Appointments" }).waitFor();
+      const card = page.locator("li.card", { hasText: `${slot} with Dr. Grace Adeyemi` });
+      await card.getByRole("button", { name: "Check in" }).click();
+      await card.getByLabel("Insurance carrier").fill("Acme Health");
+      await card.getByLabel("Member id").fill("AH123456");
+      await card.getByLabel("Have your symptoms changed since your last visit?").fill("No");
+      await h.check("check-in");
+      await card.getByRole("button", { name: "Send check-in" }).click();
+      await card.getByText("Checked in").waitFor();
+      // She would rather come earlier: the waitlist offers her a freed slot before this one.
+      await card.getByRole("button", { name: "Ask for an earlier time" }).click();
+      await card.getByText("On the waitlist for an earlier time").waitFor();
+      await h.check("appointments");
+
+      await nav(h, "Messages");
+      await page.getByRole("link", { name: "New message" }).click();
+      await page.getByLabel("Subject").fill(subject(h.size));
+      await page.getByLabel("Message").fill("I feel dizzy when I get up. Should I worry?");
+      await h.check("new-message");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByRole("heading", { name: subject(h.size) }).waitFor();
+      await page.getByText("I feel dizzy when I get up.").waitFor();
+      await h.check("thread");
+
+      // Everything a patient sees is in Spanish too.
+      await page.getByLabel("Language").selectOption("es");
+      await page.getByRole("navigation", { name: "Principal" }).getByRole("link", { name: "Inicio", exact: true }).click();
+      await page.getByRole("heading", { name: "Bienvenido" }).waitFor();
+      await page.getByRole("heading", { name: "Problemas activos" }).waitFor();
+      await h.check("home-es");
+      await page.getByRole("navigation", { name: "Principal" }).getByRole("link", { name: "Mensajes", exact: true }).click();
+      await page.getByRole("heading", { name: "Mensajes" }).waitFor();
+      await h.check("messages-es");
+    },
+  },
+  {
+    slug: "not-found",
+    name: "another patient's id in the URL shows not-found, after sign-in brings the user back",
+    async run(h) {
+      const other = h.user("patient2").patientId;
+      await h.page.goto(h.url(`/p/${other}/records`));
+      await h.page.getByRole("heading", { name: "Sign in" }).waitFor();
+      const u = h.user("patient1");
+      await h.page.getByLabel("Email").fill(u.email);
+      await h.page.getByLabel("Password").fill(u.password);
+      await h.page.getByRole("button", { name: "Sign in" }).click();
+      await h.page.getByRole("heading", { name: "Not found" }).waitFor();
+      if (!h.page.url().endsWith(`/p/${other}/records`)) throw new Error(`not brought back: ${h.page.url()}`);
+      await h.check("not-found");
+    },
+  },
+  {
+    slug: "clinician",
+    name: "a clinician answers the patient's message, and she sees the answer",
+    async run(h) {
+      const { page } = h;
+      await h.signIn("clinician");
+      await page.getByRole("heading", { name: "Inbox" }).waitFor();
+      await page.getByRole("link", { name: subject(h.size) }).waitFor();
+      await h.check("inbox");
+      await page.getByRole("link", { name: subject(h.size) }).click();
+      await page.getByText("I feel dizzy when I get up.").waitFor();
+      await page.getByLabel("Reply").fill("Please sit down when you feel dizzy and call us today.");
+      await page.getByRole("button", { name: "Send reply" }).click();
+      await page.locator(".message.staff", { hasText: "Please sit down" }).waitFor();
+      await h.check("staff-thread");
+      await page.getByRole("button", { name: "Close conversation" }).click();
+      await page.locator(".record-meta", { hasText: "Closed" }).waitFor();
+      await h.signOut();
+
+      await h.signIn("patient1");
+      await nav(h, "Messages");
+      const row = page.locator("li.card", { hasText: subject(h.size) });
+      await row.getByText("1 unread").waitFor();
+      await row.getByRole("link").click();
+      await page.getByText("Please sit down when you feel dizzy").waitFor();
+      await h.check("answer");
+    },
+  },
+  {
+    slug: "front-desk",
+    name: "the front desk approves the patient's name change",
+    async run(h) {
+      const { page } = h;
+      await h.signIn("patient1");
+      await nav(h, "Profile");
+      await page.getByLabel("Given name").fill(newGiven(h.size));
+      await page.getByLabel("Family name").fill("Lopez");
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByText("Your request was sent").waitFor();
+      await h.check("profile");
+      await h.signOut();
+
+      await h.signIn("frontdesk");
+      await page.getByRole("heading", { name: "Day view" }).waitFor();
+      await page.locator("main table, main p.muted").first().waitFor();
+      await h.check("day-view");
+      await nav(h, "Profile changes");
+      const change = page.locator("li.card", { hasText: `${newGiven(h.size)} Lopez` });
+      await change.getByRole("button", { name: /^Approve/ }).click();
+      await page.getByText("Decision saved.").waitFor();
+      await h.check("profile-changes");
+      await h.signOut();
+
+      await h.signIn("patient1");
+      await nav(h, "Profile");
+      await page.getByText(`${newGiven(h.size)} Lopez`, { exact: true }).waitFor();
+    },
+  },
+  {
+    slug: "admin",
+    name: "an administrator adds a staff member and searches the audit trail by patient",
+    async run(h) {
+      const { page } = h;
+      await h.signIn("admin");
+      await page.getByRole("heading", { name: "Staff accounts" }).waitFor();
+      await page.getByRole("cell", { name: "Grace Adeyemi" }).waitFor();
+      await h.check("admin-staff");
+      const email = `noor.${h.size}.${Date.now()}@example.org`;
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Given name").fill("Noor");
+      await page.getByLabel("Family name").fill("Haddad");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.getByText(`Invitation sent to ${email}.`).waitFor();
+      await page.getByRole("cell", { name: email }).waitFor();
+      await nav(h, "Audit trail");
+      await page.getByLabel("Patient id").fill(h.user("patient1").patientId);
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.getByRole("cell", { name: "allowed" }).first().waitFor();
+      await h.check("admin-audit");
+    },
+  },
+  {
+    slug: "caregiver",
+    name: "a patient invites a caregiver for her record only; caregivers see only their scopes",
+    async run(h) {
+      const { page } = h;
+      await h.signIn("patient1");
+      await nav(h, "Profile");
+      await page.getByRole("link", { name: "Who accessed my record" }).click();
+      await page.locator("ol.access-log li").first().waitFor();
+      await h.check("access-log");
+      await nav(h, "Profile");
+      await page.getByRole("link", { name: "Care circle" }).click();
+      const email = `nico.${h.size}.${Date.now()}@example.org`;
+      await page.getByLabel("Their email").fill(email);
+      await page.getByLabel("Their name").fill("Nico Lopez");
+      await page.getByLabel("Relationship").fill("nephew");
+      await h.check("care-circle");
+      await page.getByRole("button", { name: "Send invitation" }).click();
+      const shown = await page.getByText(/it is shown only once\):/).textContent();
+      const code = shown?.split(": ").pop()?.trim();
+      if (!code) throw new Error(`no invitation code in ${shown}`);
+      await h.signOut();
+
+      await page.getByRole("link", { name: "Invited by a patient? Accept the invitation" }).click();
+      await page.getByLabel("Invitation code").fill(code);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Your given name").fill("Nico");
+      await page.getByLabel("Your family name").fill("Lopez");
+      await page.getByLabel("Password (new, or your existing one)").fill("Nico-Portal-2026!");
+      await h.check("accept-invitation");
+      await page.getByRole("button", { name: "Accept" }).click();
+      await page.getByText("You can now act for the patient").waitFor();
+      await page.getByRole("link", { name: "Sign in" }).click();
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("Nico-Portal-2026!");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByLabel("Acting for").waitFor();
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Health record", exact: true }).waitFor();
+      const granted = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
+      if (granted.join(",") !== "Home,Health record") throw new Error(`a records-only caregiver sees ${granted}`);
+      await h.check("records-only-caregiver");
+      await h.signOut();
+
+      await h.signIn("caregiver");
+      await page.getByRole("heading", { name: "Welcome" }).waitFor();
+      await page.getByLabel("Acting for").waitFor();
+      const links = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
+      for (const wanted of ["Home", "Health record", "Messages", "Appointments"]) {
+        if (!links.includes(wanted)) throw new Error(`caregiver nav lacks ${wanted}: ${links}`);
+      }
+      if (links.includes("Profile")) throw new Error("the caregiver's grant has no profile scope, yet the nav offers it");
+      await h.check("caregiver-home");
+      await nav(h, "Health record");
+      await page.locator("ul.records li").first().waitFor();
+      await h.check("caregiver-records");
+    },
+  },
+];

@@ -1,0 +1,313 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { makeApi, setUnauthorizedHandler, unwrap, ApiError } from "./api/client";
+import { getSession, isCaregiver, isPatient, isStaff, setSession, subscribe, type Session } from "./auth/session";
+import type { RuntimeConfig } from "./config";
+import { AppContext, useApp } from "./context";
+import { I18nProvider, localeNames, useI18n, type Locale } from "./i18n";
+import { Link, match, navigate, useLocation } from "./router";
+import { NotFound } from "./components/ui";
+import { categoriesFor } from "./pages/staff/categories";
+import SignIn from "./pages/SignIn";
+import Home from "./pages/Home";
+
+const Activate = lazy(() => import("./pages/Activate"));
+const Forgot = lazy(() => import("./pages/Forgot"));
+const AcceptInvitation = lazy(() => import("./pages/AcceptInvitation"));
+const AccessLog = lazy(() => import("./pages/AccessLog"));
+const CareCircle = lazy(() => import("./pages/CareCircle"));
+const RegisterPatient = lazy(() => import("./pages/staff/RegisterPatient"));
+const AdminStaff = lazy(() => import("./pages/admin/Staff"));
+const AdminAudit = lazy(() => import("./pages/admin/Audit"));
+const Records = lazy(() => import("./pages/Records"));
+const Series = lazy(() => import("./pages/Series"));
+const RecordDetail = lazy(() => import("./pages/RecordDetail"));
+const Messages = lazy(() => import("./pages/Messages"));
+const Thread = lazy(() => import("./pages/Thread"));
+const NewMessage = lazy(() => import("./pages/NewMessage"));
+const Appointments = lazy(() => import("./pages/Appointments"));
+const Book = lazy(() => import("./pages/Book"));
+const Profile = lazy(() => import("./pages/Profile"));
+const Inbox = lazy(() => import("./pages/staff/Inbox"));
+const DayView = lazy(() => import("./pages/staff/DayView"));
+const ProfileChanges = lazy(() => import("./pages/staff/ProfileChanges"));
+
+/** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+        staleTime: 30_000,
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+}
+
+/** Staff sessions end after this long without input (shared workstations). */
+export const STAFF_IDLE_MS = 15 * 60 * 1000;
+
+export function App({ config, queryClient }: { config: RuntimeConfig; queryClient?: QueryClient }) {
+  const client = useMemo(() => queryClient ?? makeQueryClient(), [queryClient]);
+  const api = useMemo(() => makeApi(config.apiUrl), [config.apiUrl]);
+
+  const signOut = useCallback(
+    async (reason?: "expired") => {
+      const session = getSession();
+      if (session?.refreshToken && reason !== "expired") {
+        // Revokes the refresh token at Cognito; the page forgets everything either way.
+        await api.POST("/auth/sign-out", { body: { refreshToken: session.refreshToken } }).catch(() => undefined);
+      }
+      setSession(null);
+      client.clear();
+      const next = location.pathname + location.search;
+      navigate(reason === "expired" && next !== "/sign-in" ? `/sign-in?expired=1&next=${encodeURIComponent(next)}` : "/sign-in", {
+        replace: true,
+      });
+    },
+    [api, client],
+  );
+  useEffect(() => setUnauthorizedHandler(() => void signOut("expired")), [signOut]);
+
+  return (
+    <QueryClientProvider client={client}>
+      <I18nProvider timeZone={config.practiceTimeZone}>
+        <AppContext.Provider value={{ api, config, signOut }}>
+          <Shell />
+        </AppContext.Provider>
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}
+
+function useSession(): Session | null {
+  return useSyncExternalStore(subscribe, getSession);
+}
+
+function Shell() {
+  const session = useSession();
+  const { path } = useLocation();
+  const { t } = useI18n();
+  const publicPage = PUBLIC_PAGES.includes(path);
+
+  useEffect(() => {
+    if (!session && !publicPage) {
+      const next = location.pathname + location.search;
+      navigate(next === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(next)}`, { replace: true });
+    }
+  }, [session, publicPage]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t("app.skip")}
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          {t("app.name")}
+        </Link>
+        <LanguageSwitch />
+        {session && <SignOutButton />}
+      </header>
+      {session && !publicPage && <Nav session={session} path={path} />}
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<p role="status">{t("app.loading")}</p>}>
+          {publicPage || !session ? <PublicRoutes path={path} /> : <PrivateRoutes session={session} path={path} />}
+        </Suspense>
+      </main>
+      {session && isStaff(session.claims) && <IdleTimeout />}
+    </>
+  );
+}
+
+function LanguageSwitch() {
+  const { locale, setLocale, t } = useI18n();
+  return (
+    <div className="lang">
+      <label htmlFor="lang">{t("app.language")}</label>
+      <select id="lang" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+        {(Object.keys(localeNames) as Locale[]).map((l) => (
+          <option key={l} value={l} lang={l}>
+            {localeNames[l]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function SignOutButton() {
+  const { signOut } = useApp();
+  const { t } = useI18n();
+  return (
+    <button type="button" className="link-button" onClick={() => void signOut()}>
+      {t("app.signOut")}
+    </button>
+  );
+}
+
+function IdleTimeout() {
+  const { signOut } = useApp();
+  useEffect(() => {
+    let timer = window.setTimeout(() => void signOut("expired"), STAFF_IDLE_MS);
+    const reset = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => void signOut("expired"), STAFF_IDLE_MS);
+    };
+    const events = ["pointerdown", "keydown", "scroll"] as const;
+    for (const e of events) window.addEventListener(e, reset, { passive: true });
+    return () => {
+      window.clearTimeout(timer);
+      for (const e of events) window.removeEventListener(e, reset);
+    };
+  }, [signOut]);
+  return null;
+}
+
+export interface ActedFor {
+  patientId: string;
+  name: string;
+  scopes: string[];
+}
+
+/** The patients a caregiver acts for (empty for everyone else). */
+export function useActedFor(session: Session) {
+  const { api } = useApp();
+  return useQuery({
+    queryKey: ["acted-for", session.claims.sub],
+    enabled: isCaregiver(session.claims),
+    queryFn: async (): Promise<ActedFor[]> =>
+      (await unwrap(api.GET("/caregivers/me/patients"))).data.items.map((p) => ({
+        patientId: p.patientId,
+        name: p.name,
+        scopes: p.scopes,
+      })),
+  });
+}
+
+const PATIENT_SECTIONS = [
+  { key: "nav.home", slug: "", scope: null },
+  { key: "nav.records", slug: "records", scope: "records" },
+  { key: "nav.messages", slug: "messages", scope: "messages" },
+  { key: "nav.appointments", slug: "appointments", scope: "appointments" },
+  { key: "nav.profile", slug: "profile", scope: "profile" },
+] as const;
+
+function Nav({ session, path }: { session: Session; path: string }) {
+  const { t } = useI18n();
+  const actedFor = useActedFor(session);
+  const patientMatch = path.match(/^\/p\/([^/]+)/);
+  const current = patientMatch?.[1];
+  const links: { to: string; label: string }[] = [];
+  if (isStaff(session.claims)) {
+    const groups = session.claims.groups;
+    if (categoriesFor(groups).length) links.push({ to: "/staff/inbox", label: t("nav.inbox") });
+    if (groups.includes("front-desk") || groups.includes("clinicians")) links.push({ to: "/staff/day", label: t("nav.day") });
+    if (groups.includes("front-desk")) {
+      links.push({ to: "/staff/profile-changes", label: t("nav.profileChanges") });
+      links.push({ to: "/staff/patients/new", label: t("staff.register") });
+    }
+    if (groups.includes("admins")) {
+      links.push({ to: "/admin/staff", label: t("nav.staffAccounts") });
+      links.push({ to: "/admin/audit", label: t("nav.audit") });
+    }
+  } else {
+    const pid = current ?? (isPatient(session.claims) ? "me" : actedFor.data?.[0]?.patientId);
+    const grant = actedFor.data?.find((p) => p.patientId === pid);
+    if (pid) {
+      for (const section of PATIENT_SECTIONS) {
+        // A caregiver sees only the sections their grant's scopes open.
+        if (pid !== "me" && section.scope && !grant?.scopes.includes(section.scope)) continue;
+        links.push({ to: `/p/${pid}${section.slug ? `/${section.slug}` : ""}`, label: t(section.key) });
+      }
+    }
+  }
+  return (
+    <nav aria-label={t("app.mainNav")} className="main-nav">
+      {isCaregiver(session.claims) && actedFor.data && actedFor.data.length > 0 && (
+        <ActingFor options={actedFor.data} current={current} />
+      )}
+      <ul>
+        {links.map((l) => {
+          const active = path === l.to || (l.to.split("/").length > 3 && path.startsWith(l.to));
+          return (
+            <li key={l.to}>
+              <Link to={l.to} aria-current={active ? "page" : undefined}>
+                {l.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+function ActingFor({ options, current }: { options: ActedFor[]; current: string | undefined }) {
+  const { t } = useI18n();
+  return (
+    <div className="acting-for">
+      <label htmlFor="acting-for">{t("actingFor.label")}</label>
+      <select id="acting-for" value={current ?? ""} onChange={(e) => navigate(`/p/${e.target.value}`)}>
+        {options.map((o) => (
+          <option key={o.patientId} value={o.patientId}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+const PUBLIC_PAGES = ["/sign-in", "/activate", "/forgot-password", "/accept-invitation"];
+
+function PublicRoutes({ path }: { path: string }) {
+  if (path === "/activate") return <Activate />;
+  if (path === "/forgot-password") return <Forgot />;
+  if (path === "/accept-invitation") return <AcceptInvitation />;
+  return <SignIn />;
+}
+
+function PrivateRoutes({ session, path }: { session: Session; path: string }): ReactNode {
+  const actedFor = useActedFor(session);
+  if (path === "/") {
+    return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} />;
+  }
+  let m: Record<string, string> | null;
+  if ((m = match("/p/:pid", path))) return <Home patientId={m.pid!} />;
+  if ((m = match("/p/:pid/records", path))) return <Records patientId={m.pid!} />;
+  if ((m = match("/p/:pid/records/series/:code", path))) return <Series patientId={m.pid!} code={m.code!} />;
+  if ((m = match("/p/:pid/records/item/:rid", path))) return <RecordDetail patientId={m.pid!} recordId={m.rid!} />;
+  if ((m = match("/p/:pid/messages", path))) return <Messages patientId={m.pid!} />;
+  if ((m = match("/p/:pid/messages/new", path))) return <NewMessage patientId={m.pid!} />;
+  if ((m = match("/p/:pid/messages/:cid", path))) return <Thread patientId={m.pid!} conversationId={m.cid!} />;
+  if ((m = match("/p/:pid/appointments", path))) return <Appointments patientId={m.pid!} />;
+  if ((m = match("/p/:pid/appointments/book", path))) return <Book patientId={m.pid!} />;
+  if ((m = match("/p/:pid/appointments/:aid/reschedule", path))) return <Book patientId={m.pid!} rescheduling={m.aid!} />;
+  if ((m = match("/p/:pid/profile", path))) return <Profile patientId={m.pid!} />;
+  if ((m = match("/p/:pid/access-log", path))) return <AccessLog patientId={m.pid!} />;
+  if ((m = match("/p/:pid/care-circle", path))) return <CareCircle patientId={m.pid!} />;
+  if (path === "/staff/patients/new") return <RegisterPatient />;
+  if (path === "/admin/staff") return <AdminStaff />;
+  if (path === "/admin/audit") return <AdminAudit />;
+  if (path === "/staff/inbox") return <Inbox />;
+  if ((m = match("/staff/inbox/:pid/:cid", path))) return <Thread patientId={m.pid!} conversationId={m.cid!} staff />;
+  if (path === "/staff/day") return <DayView />;
+  if (path === "/staff/profile-changes") return <ProfileChanges />;
+  return <NotFound />;
+}
+
+function Landing({ session, firstActedFor, pending }: { session: Session; firstActedFor?: string; pending: boolean }) {
+  useEffect(() => {
+    if (isStaff(session.claims)) {
+      const groups = session.claims.groups;
+      navigate(
+        groups.includes("front-desk") ? "/staff/day" : categoriesFor(groups).length ? "/staff/inbox" : "/admin/staff",
+        { replace: true },
+      );
+    } else if (isPatient(session.claims)) navigate("/p/me", { replace: true });
+    else if (firstActedFor) navigate(`/p/${firstActedFor}`, { replace: true });
+  }, [session, firstActedFor]);
+  return pending ? null : isCaregiver(session.claims) && !firstActedFor ? <NotFound /> : null;
+}

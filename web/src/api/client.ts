@@ -1,0 +1,75 @@
+import createClient, { type Middleware } from "openapi-fetch";
+import type { components, paths } from "./schema";
+import { getSession } from "../auth/session";
+
+export type Schemas = components["schemas"];
+export type Problem = Schemas["Problem"];
+
+/** A failed call: the API's problem+json (or one made up for a network failure). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(problem.detail ? `${problem.title}: ${problem.detail}` : problem.title);
+  }
+  fieldError(field: string): string | undefined {
+    return this.problem.errors?.find((e) => e.field === field || e.field.endsWith(`.${field}`))
+      ?.message;
+  }
+}
+
+export function asProblem(status: number, body: unknown): Problem {
+  if (body && typeof body === "object" && "title" in body && typeof body.title === "string") {
+    return body as Problem;
+  }
+  if (body && typeof body === "object" && "message" in body && typeof body.message === "string") {
+    return { type: "about:blank", title: body.message, status };
+  }
+  return { type: "about:blank", title: `HTTP ${status}`, status };
+}
+
+let onUnauthorized: () => void = () => {};
+/** What to do when the API answers 401 on a signed-in call (sign out, back to sign-in). */
+export function setUnauthorizedHandler(handler: () => void) {
+  onUnauthorized = handler;
+}
+
+const auth: Middleware = {
+  onRequest({ request }) {
+    const session = getSession();
+    if (session) request.headers.set("Authorization", `Bearer ${session.idToken}`);
+    return request;
+  },
+  onResponse({ response, request }) {
+    if (response.status === 401 && request.headers.has("Authorization")) onUnauthorized();
+    return response;
+  },
+};
+
+export type Api = ReturnType<typeof makeApi>;
+
+export function makeApi(baseUrl: string, fetchImpl?: typeof fetch) {
+  const client = createClient<paths>({
+    baseUrl,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+  client.use(auth);
+  return client;
+}
+
+/** Unwraps an openapi-fetch result: the data, or an ApiError carrying the problem. */
+export async function unwrap<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<{ data: T; response: Response }> {
+  let result: { data?: T; error?: unknown; response: Response };
+  try {
+    result = await call;
+  } catch (cause) {
+    throw new ApiError(0, { type: "about:blank", title: "network", status: 0, detail: String(cause) });
+  }
+  if (result.error !== undefined || !result.response.ok) {
+    throw new ApiError(result.response.status, asProblem(result.response.status, result.error));
+  }
+  return { data: result.data as T, response: result.response };
+}

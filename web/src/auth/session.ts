@@ -1,0 +1,80 @@
+// The signed-in session lives in this module's memory only: never in localStorage,
+// sessionStorage or a cookie the page can read. A reload or a new tab signs in again; see the
+// README ("Where the tokens live").
+
+export interface Claims {
+  sub: string;
+  email?: string;
+  groups: string[];
+  patientId?: string;
+  givenName?: string;
+  exp: number;
+}
+
+export interface Session {
+  idToken: string;
+  refreshToken?: string;
+  claims: Claims;
+}
+
+type Listener = () => void;
+
+let current: Session | null = null;
+const listeners = new Set<Listener>();
+
+export function getSession(): Session | null {
+  return current;
+}
+
+export function setSession(next: Session | null): void {
+  current = next;
+  for (const listener of listeners) listener();
+}
+
+export function subscribe(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Reads the claims of a Cognito ID token (the API verifies it; this only displays and routes). */
+export function decodeClaims(idToken: string): Claims {
+  const payload = idToken.split(".")[1];
+  if (!payload) throw new Error("not a JWT");
+  const json = JSON.parse(
+    new TextDecoder().decode(
+      Uint8Array.from(atob(payload.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)),
+    ),
+  ) as Record<string, unknown>;
+  return {
+    sub: String(json.sub ?? ""),
+    email: typeof json.email === "string" ? json.email : undefined,
+    groups: parseGroups(json["cognito:groups"]),
+    patientId: typeof json["custom:patient_id"] === "string" ? json["custom:patient_id"] : undefined,
+    givenName: typeof json.given_name === "string" ? json.given_name : undefined,
+    exp: typeof json.exp === "number" ? json.exp : 0,
+  };
+}
+
+/** Cognito puts groups in an array; accept "a,b" and "[a b]" too, as the API does. */
+export function parseGroups(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== "string") return [];
+  return value
+    .replace(/^\[|\]$/g, "")
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+export const STAFF_GROUPS = ["clinicians", "front-desk", "response-team", "admins"] as const;
+
+export function isStaff(claims: Claims): boolean {
+  return claims.groups.some((g) => (STAFF_GROUPS as readonly string[]).includes(g));
+}
+
+export function isPatient(claims: Claims): boolean {
+  return claims.groups.includes("patients") && Boolean(claims.patientId);
+}
+
+export function isCaregiver(claims: Claims): boolean {
+  return claims.groups.includes("caregivers");
+}

@@ -1,0 +1,153 @@
+import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode } from "react";
+import { ApiError } from "../api/client";
+import { useI18n } from "../i18n";
+
+/** A page: its heading takes focus when it appears, so screen readers announce the new page. */
+export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = title;
+    heading.current?.focus();
+  }, [title]);
+  return (
+    <>
+      <div className="page-head">
+        <h1 ref={heading} tabIndex={-1}>
+          {title}
+        </h1>
+        {actions}
+      </div>
+      {children}
+    </>
+  );
+}
+
+/** A failure as a person reads it: the problem's title and detail, and a retry where it helps. */
+export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => void }) {
+  const { t } = useI18n();
+  let title = t("error.generic");
+  let detail: string | undefined;
+  if (error instanceof ApiError) {
+    if (error.status === 0) title = t("error.network");
+    else {
+      title = error.problem.title;
+      detail = error.problem.detail;
+    }
+  }
+  return (
+    <div role="alert" className="notice error">
+      <p className="notice-title">{title}</p>
+      {detail && <p>{detail}</p>}
+      {retry && (
+        <button type="button" onClick={retry}>
+          {t("app.retry")}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 404 || error.status === 403);
+}
+
+export function NotFound() {
+  const { t } = useI18n();
+  return (
+    <Page title={t("app.notFound")}>
+      <p>{t("app.notFoundDetail")}</p>
+    </Page>
+  );
+}
+
+interface Query<T> {
+  data: T | undefined;
+  error: unknown;
+  isPending: boolean;
+  refetch: () => unknown;
+}
+
+/** Renders a query's data, or its loading state, or its error with a retry. */
+export function Loaded<T>({ query, children }: { query: Query<T>; children: (data: T) => ReactNode }) {
+  const { t } = useI18n();
+  if (query.isPending) {
+    return (
+      <p role="status" className="muted">
+        {t("app.loading")}
+      </p>
+    );
+  }
+  if (query.error || query.data === undefined) {
+    return <ErrorNotice error={query.error} retry={() => void query.refetch()} />;
+  }
+  return <>{children(query.data)}</>;
+}
+
+/** A labelled input with its API field error right beside it. */
+export function Field({
+  label,
+  error,
+  hint,
+  multiline,
+  ...input
+}: {
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  multiline?: boolean;
+} & InputHTMLAttributes<HTMLInputElement & HTMLTextAreaElement>) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  const common = {
+    id,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": describedBy,
+    ...input,
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      )}
+      {multiline ? <textarea rows={4} {...common} /> : <input {...common} />}
+      {error && (
+        <p id={errorId} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The field errors of a failed submit, by field name, and the rest as a notice. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (error instanceof ApiError) {
+    for (const e of error.problem.errors ?? []) out[e.field] = e.message;
+  }
+  return out;
+}
+
+export function SourceLabel({ names }: { names: string[] }) {
+  const { t } = useI18n();
+  return (
+    <span className="source">
+      <span className="visually-hidden">{names.length > 1 ? t("records.sources") : t("records.source")}: </span>
+      {names.join(" · ")}
+    </span>
+  );
+}
+
+/** A table that scrolls sideways on a narrow screen instead of widening the page (keyboard-scrollable). */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}

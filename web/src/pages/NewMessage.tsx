@@ -1,0 +1,67 @@
+import { useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { unwrap, type Schemas } from "../api/client";
+import { ErrorNotice, Field, Page, fieldErrors } from "../components/ui";
+import { useApp } from "../context";
+import { useI18n } from "../i18n";
+import type { MessageKey } from "../i18n/en";
+import { navigate } from "../router";
+
+const CATEGORIES: Schemas["MessageCategory"][] = ["medical-question", "appointment", "prescription", "billing", "portal-help"];
+
+export default function NewMessage({ patientId }: { patientId: string }) {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const [category, setCategory] = useState<Schemas["MessageCategory"]>("medical-question");
+  const [subject, setSubject] = useState("");
+  const [message, setMessage] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  // One key per message written: a retry after a lost answer is not sent twice.
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await unwrap(
+        api.POST("/patients/{patientId}/conversations", {
+          params: { path: { patientId }, header: { "Idempotency-Key": idempotencyKey } },
+          body: { category, subject, message },
+        }),
+      );
+      await queryClient.invalidateQueries({ queryKey: ["conversations", patientId] });
+      navigate(`/p/${patientId}/messages/${data.conversation.conversationId}`, { replace: true });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const errors = fieldErrors(error);
+  return (
+    <Page title={t("messages.new")}>
+      <form onSubmit={submit} className="card form" noValidate>
+        <div className="field">
+          <label htmlFor="category">{t("messages.category")}</label>
+          <select id="category" value={category} onChange={(e) => setCategory(e.target.value as Schemas["MessageCategory"])}>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`messages.cat.${c}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field label={t("messages.subject")} required value={subject} onChange={(e) => setSubject(e.target.value)} error={errors.subject} />
+        <Field label={t("messages.message")} multiline required value={message} onChange={(e) => setMessage(e.target.value)}
+          error={errors.message} />
+        {error !== null && Object.keys(errors).length === 0 && <ErrorNotice error={error} />}
+        <button type="submit" className="primary" disabled={busy}>
+          {t("messages.send")}
+        </button>
+      </form>
+    </Page>
+  );
+}

@@ -1,0 +1,115 @@
+import { useState, type FormEvent } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { unwrap } from "../api/client";
+import { ErrorNotice, Field, Loaded, NotFound, Page, fieldErrors, isNotFound } from "../components/ui";
+import { useApp } from "../context";
+import { Link } from "../router";
+import { useI18n } from "../i18n";
+
+export default function Profile({ patientId }: { patientId: string }) {
+  const { api } = useApp();
+  const { t, date } = useI18n();
+  const queryClient = useQueryClient();
+  const profile = useQuery({
+    queryKey: ["profile", patientId],
+    queryFn: async () => {
+      const { data, response } = await unwrap(api.GET("/patients/{patientId}/profile", { params: { path: { patientId } } }));
+      return { data, etag: response.headers.get("ETag") ?? "" };
+    },
+  });
+  const [given, setGiven] = useState("");
+  const [family, setFamily] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setDone(false);
+    try {
+      await unwrap(
+        api.PATCH("/patients/{patientId}/profile", {
+          params: { path: { patientId }, header: { "If-Match": profile.data?.etag ?? "" } },
+          body: { legalName: { given, family } },
+        }),
+      );
+      setDone(true);
+      await queryClient.invalidateQueries({ queryKey: ["profile", patientId] });
+    } catch (e) {
+      setError(e);
+    }
+  };
+  if (isNotFound(profile.error)) return <NotFound />;
+  const errors = fieldErrors(error);
+  return (
+    <Page title={t("profile.title")}>
+      <Loaded query={profile}>
+        {({ data: p }) => (
+          <>
+            <dl className="card facts">
+              <dt>{t("profile.legalName")}</dt>
+              <dd>
+                {p.legalName.given} {p.legalName.family}
+              </dd>
+              {p.preferredName && (
+                <>
+                  <dt>{t("profile.preferredName")}</dt>
+                  <dd>{p.preferredName}</dd>
+                </>
+              )}
+              <dt>{t("profile.dateOfBirth")}</dt>
+              <dd>{date(p.dateOfBirth)}</dd>
+              <dt>{t("profile.contact")}</dt>
+              <dd>{[p.contact.email, p.contact.phone].filter(Boolean).join(", ")}</dd>
+            </dl>
+            {p.changeRequests.filter((c) => c.status === "pending").length > 0 && (
+              <section className="card" aria-labelledby="h-pending">
+                <h2 id="h-pending">{t("profile.pending")}</h2>
+                <ul className="plain">
+                  {p.changeRequests
+                    .filter((c) => c.status === "pending")
+                    .map((c) => (
+                      <li key={c.changeId}>
+                        {c.requested.legalName && `${c.requested.legalName.given} ${c.requested.legalName.family}`}
+                        {c.requested.dateOfBirth && ` ${date(c.requested.dateOfBirth)}`} <span className="muted">({date(c.requestedAt)})</span>
+                      </li>
+                    ))}
+                </ul>
+              </section>
+            )}
+          </>
+        )}
+      </Loaded>
+      {patientId === "me" && (
+        <nav aria-labelledby="h-more" className="card">
+          <h2 id="h-more">{t("profile.more")}</h2>
+          <ul className="plain links">
+            <li>
+              <Link to={`/p/${patientId}/care-circle`}>{t("careCircle.title")}</Link>
+            </li>
+            <li>
+              <Link to={`/p/${patientId}/access-log`}>{t("accessLog.title")}</Link>
+            </li>
+          </ul>
+        </nav>
+      )}
+      <form onSubmit={submit} className="card form" noValidate aria-labelledby="h-name-change">
+        <h2 id="h-name-change">{t("profile.requestNameChange")}</h2>
+        <Field label={t("profile.given")} value={given} autoComplete="given-name" onChange={(e) => setGiven(e.target.value)}
+          error={errors["legalName.given"]} />
+        <Field label={t("profile.family")} value={family} autoComplete="family-name" onChange={(e) => setFamily(e.target.value)}
+          error={errors["legalName.family"]} />
+        {error !== null && !errors["legalName.given"] && !errors["legalName.family"] && (
+          <ErrorNotice error={error} retry={() => void profile.refetch()} />
+        )}
+        {done && (
+          <p role="status" className="notice success">
+            {t("profile.changeRequested")}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={!profile.data}>
+          {t("profile.save")}
+        </button>
+      </form>
+    </Page>
+  );
+}
