@@ -24,6 +24,9 @@ pub struct Platform {
 
 impl Platform {
     pub fn new(settings: &Settings, sdk: &SdkConfig) -> Self {
+        if let Some(origin) = &settings.web_origin {
+            crate::platform::cors::allow_web_origin(origin);
+        }
         let dynamo = Client::new(sdk);
         Platform {
             audit: AuditLog::new(

@@ -150,10 +150,23 @@ export const journeys = [
       const other = h.user("patient2").patientId;
       await h.page.goto(h.url(`/p/${other}/records`));
       await h.page.getByRole("heading", { name: "Sign in" }).waitFor();
+      // By keyboard alone: the page's heading has focus, so the first Tab reaches the form;
+      // Tab moves on with a visible focus ring; Enter submits. The skip link leads the page.
       const u = h.user("patient1");
-      await h.page.getByLabel("Email").fill(u.email);
-      await h.page.getByLabel("Password").fill(u.password);
-      await h.page.getByRole("button", { name: "Sign in" }).click();
+      const first = await h.page.evaluate(() => document.querySelector("a, button, input, select, textarea")?.textContent);
+      if (first !== "Skip to main content") throw new Error(`the first focusable element is ${first}`);
+      await h.page.keyboard.press("Tab");
+      const tabbed = await h.page.evaluate(() => document.activeElement?.getAttribute("type"));
+      if (tabbed !== "email") throw new Error(`the first Tab reaches ${tabbed}, not the email field`);
+      await h.page.keyboard.type(u.email);
+      await h.page.keyboard.press("Tab");
+      const ring = await h.page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement);
+        return [document.activeElement?.getAttribute("type"), style.outlineStyle, style.outlineWidth];
+      });
+      if (ring[0] !== "password" || ring[1] === "none" || ring[2] === "0px") throw new Error(`no visible focus on the password: ${ring}`);
+      await h.page.keyboard.type(u.password);
+      await h.page.keyboard.press("Enter");
       await h.page.getByRole("heading", { name: "Not found" }).waitFor();
       if (!h.page.url().endsWith(`/p/${other}/records`)) throw new Error(`not brought back: ${h.page.url()}`);
       await h.check("not-found");
@@ -173,6 +186,8 @@ export const journeys = [
       await page.getByLabel("Reply").fill("Please sit down when you feel dizzy and call us today.");
       await page.getByRole("button", { name: "Send reply" }).click();
       await page.locator(".message.staff", { hasText: "Please sit down" }).waitFor();
+      // The first answer makes the clinician its owner.
+      await page.locator(".record-meta", { hasText: "Assigned to" }).waitFor();
       await h.check("staff-thread");
       await page.getByRole("button", { name: "Close conversation" }).click();
       await page.locator(".record-meta", { hasText: "Closed" }).waitFor();

@@ -83,6 +83,11 @@ impl Category {
             Category::Medications => &[RXNORM, SNOMED, NDC],
             Category::Allergies => &[SNOMED, RXNORM, UNII],
             Category::Immunizations => &[CVX, SNOMED, NDC],
+            // Results, vitals, visits, procedures and documents are events: the same code on
+            // the same day (and for a measurement the same value and unit) from two sources
+            // is one thing (see `merge_identity`).
+            Category::Labs | Category::Vitals | Category::Documents => &[LOINC, SNOMED],
+            Category::Visits | Category::Procedures => &[SNOMED, CPT],
             _ => &[],
         }
     }
@@ -579,6 +584,7 @@ pub const CVX: &str = "http://hl7.org/fhir/sid/cvx";
 pub const ICD10_CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
 pub const ICD10: &str = "http://hl7.org/fhir/sid/icd-10";
 pub const UNII: &str = "http://fdasis.nlm.nih.gov";
+pub const CPT: &str = "http://www.ama-assn.org/go/cpt";
 
 /// A code system's canonical URI: some systems send the OID form (C-CDA conversions) or a
 /// trailing slash.
@@ -626,21 +632,99 @@ pub fn is_event(resource_type: &str) -> bool {
     )
 }
 
+/// Categories whose records are events on a date: the same code on another day is another
+/// result, visit, procedure or document.
+fn dated(category: Category) -> bool {
+    matches!(
+        category,
+        Category::Labs
+            | Category::Vitals
+            | Category::Visits
+            | Category::Procedures
+            | Category::Documents
+    )
+}
+
+/// What a measurement says, as one text: the value and unit (case aside), a text result in
+/// lower case, or a panel's parts by code. Equal texts are the same reading. `None` for a
+/// record without a value.
+pub fn reading(measured: Option<&Measured>) -> Option<String> {
+    fn one(value: Option<f64>, unit: Option<&str>, text: Option<&str>) -> Option<String> {
+        match (value, text) {
+            (Some(value), _) => Some(format!(
+                "{value} {}",
+                unit.unwrap_or("").trim().to_lowercase()
+            )),
+            (None, Some(text)) => Some(format!("text:{}", text.trim().to_lowercase())),
+            (None, None) => None,
+        }
+    }
+    let measured = measured?;
+    let own = one(
+        measured.value,
+        measured.unit.as_deref(),
+        measured.text.as_ref().map(|t| t.as_str()),
+    );
+    let mut parts: Vec<String> = measured
+        .components
+        .iter()
+        .filter_map(|c| {
+            let code = c.loinc.clone().unwrap_or_else(|| c.title.to_lowercase());
+            one(
+                c.value,
+                c.unit.as_deref(),
+                c.text.as_ref().map(|t| t.as_str()),
+            )
+            .map(|r| format!("{code}={r}"))
+        })
+        .collect();
+    parts.sort();
+    if own.is_none() && parts.is_empty() {
+        return None;
+    }
+    Some(
+        own.into_iter()
+            .chain(parts)
+            .collect::<Vec<String>>()
+            .join(";"),
+    )
+}
+
+/// When an observation was made, as two sources that copied it agree on it: a full dateTime as
+/// the UTC instant to the second (`2024-05-02T10:15:00.5+02:00` → `2024-05-02T08:15:00Z`: time
+/// zones and fractions of a second are the tolerance), else the date as written (a source that
+/// gives only the day).
+pub fn moment(date: &str) -> String {
+    use time::OffsetDateTime;
+    use time::format_description::well_known::Rfc3339;
+    OffsetDateTime::parse(date, &Rfc3339)
+        .ok()
+        .map(|t| t.to_offset(time::UtcOffset::UTC))
+        .and_then(|t| t.replace_nanosecond(0).ok())
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| day_of(date))
+}
+
 /// What makes records of a merging category one thing reported by several sources: the code
-/// (`same_thing`), and for an event also its day as the source wrote it. `None` (a category that
-/// does not merge, no code, an event without a date): the record stands alone.
+/// (`same_thing`); for an event also its day as the source wrote it (vaccinations, doses,
+/// visits, procedures, documents); for an observation (a result, a vital sign) its moment
+/// (`moment`) and its reading (value and unit). `None` (a category that does not merge, no
+/// code, an event without a date, an observation without a value): the record stands alone.
 pub fn merge_identity(
     category: Category,
     resource_type: &str,
     same_thing: Option<&str>,
-    day: Option<&str>,
+    date: Option<&str>,
+    reading: Option<&str>,
 ) -> Option<String> {
     if !category.merges_across_sources() {
         return None;
     }
     let thing = same_thing?;
-    if is_event(resource_type) {
-        Some(format!("{thing}@{}", day?))
+    if resource_type == "Observation" {
+        Some(format!("{thing}@{}={}", moment(date?), reading?))
+    } else if is_event(resource_type) || dated(category) {
+        Some(format!("{thing}@{}", day_of(date?)))
     } else {
         Some(thing.to_owned())
     }

@@ -13,7 +13,7 @@ use crate::directory;
 use crate::fhir::{Bundle, Entry, Kind, kind_of};
 use crate::model::{
     Category, Source, StoredRecord, day_of, extract, index_group, merge_identity, merge_key,
-    short_hash,
+    reading, short_hash,
 };
 use crate::sources::SourceRules;
 
@@ -41,6 +41,62 @@ pub struct EntryProblem {
     pub message: String,
 }
 
+/// What became of one entry of the bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// A record now (new, or updated when the same resource was imported before).
+    Imported,
+    /// A record now, and the same thing as an earlier entry of the bundle (from the same or
+    /// another source): the record shows them as one item listing every source.
+    Merged,
+    /// Not a record (finance, the patient, who and where no record names...): `reason` says why.
+    Skipped,
+    /// Could not be imported (too large to store): `reason` says why.
+    Refused,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryOutcome {
+    pub entry: usize,
+    pub resource_type: String,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Per resource type: how many entries the bundle sent and what became of them
+/// (`sent = imported + merged + skipped + refused`).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypeCounts {
+    pub sent: usize,
+    pub imported: usize,
+    pub merged: usize,
+    pub skipped: usize,
+    pub refused: usize,
+}
+
+impl TypeCounts {
+    fn count(&mut self, outcome: Outcome) {
+        self.sent += 1;
+        match outcome {
+            Outcome::Imported => self.imported += 1,
+            Outcome::Merged => self.merged += 1,
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::Refused => self.refused += 1,
+        }
+    }
+}
+
+/// The report lists what became of this many entries at most (it is stored, and items hold
+/// 400 KB); `perType` counts every entry.
+const MAX_LISTED_OUTCOMES: usize = 1000;
+
+/// Why a directory entry a record names is kept.
+const DIRECTORY_KEPT: &str = "who or where the records name: kept with each source whose records name it (care team, export)";
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SourceCount {
@@ -56,6 +112,7 @@ pub struct Report {
     pub import_id: ImportId,
     pub bundle_type: String,
     pub entries: usize,
+    /// Entries kept (imported or merged) per resource type.
     pub imported: BTreeMap<String, usize>,
     pub imported_total: usize,
     pub skipped: Vec<Skipped>,
@@ -70,6 +127,11 @@ pub struct Report {
     pub warning_count: usize,
     pub patient_check: PatientCheck,
     pub imported_at: Timestamp,
+    /// Per resource type: entries sent, imported, merged, skipped and refused.
+    pub per_type: BTreeMap<String, TypeCounts>,
+    /// What became of each entry, in bundle order (the first 1000; `perType` counts them all).
+    pub entry_outcomes: Vec<EntryOutcome>,
+    pub entry_outcome_count: usize,
 }
 
 /// Why a Binary a DocumentReference refers to is not a record of its own.
@@ -194,6 +256,15 @@ pub fn plan(
     // (what the directory entries are kept for).
     let mut set_aside: Vec<(&Entry, &'static str)> = Vec::new();
     let mut kept: Vec<(&Entry, Source)> = Vec::new();
+    let mut outcomes: Vec<EntryOutcome> = Vec::new();
+    let outcome = |entry: &Entry, outcome: Outcome, reason: Option<String>| EntryOutcome {
+        entry: entry.index,
+        resource_type: entry.resource_type.clone(),
+        outcome,
+        reason,
+    };
+    // The entry each record of `records` was made from.
+    let mut record_entries: Vec<usize> = Vec::new();
     for entry in &bundle.entries {
         if let Kind::Skipped(reason) = kind_of(&entry.resource_type) {
             let reason = if inlined.kept.contains(&entry.index) {
@@ -208,6 +279,7 @@ pub fn plan(
         }
         // Checked by Bundle::parse: a clinical entry has an id.
         let Some(resource_id) = entry.id.clone() else {
+            outcomes.push(outcome(entry, Outcome::Refused, Some("no id".into())));
             continue;
         };
         let resource = inlined
@@ -217,13 +289,15 @@ pub fn plan(
         let text = match serde_json::to_string(resource) {
             Ok(text) if text.len() <= MAX_RESOURCE_BYTES => Sensitive(text),
             _ => {
+                let message = format!(
+                    "larger than {} KB (embedded attachments?): not imported",
+                    MAX_RESOURCE_BYTES / 1024
+                );
+                outcomes.push(outcome(entry, Outcome::Refused, Some(message.clone())));
                 errors.push(EntryProblem {
                     entry: entry.index,
                     resource_type: entry.resource_type.clone(),
-                    message: format!(
-                        "larger than {} KB (embedded attachments?): not imported",
-                        MAX_RESOURCE_BYTES / 1024
-                    ),
+                    message,
                 });
                 continue;
             }
@@ -252,7 +326,8 @@ pub fn plan(
             facts.category,
             &entry.resource_type,
             facts.same_thing.as_deref(),
-            day.as_deref(),
+            facts.date.as_deref(),
+            reading(facts.measured.as_ref()).as_deref(),
         );
         let merge_key = merge_key(facts.category, identity.as_deref(), &record_id);
         let group = index_group(identity.as_deref(), day.as_deref());
@@ -303,11 +378,61 @@ pub fn plan(
                     message: "the same resource appears earlier in the bundle; this one is kept"
                         .into(),
                 });
+                // Counted once: the earlier entry is not a record after all.
+                let replaced = &records[position];
+                if let Some(count) = imported.get_mut(&replaced.resource_type) {
+                    *count -= 1;
+                }
+                if let Some(count) = source_counts.get_mut(&replaced.source.source_id) {
+                    count.imported -= 1;
+                }
+                *skipped
+                    .entry((
+                        replaced.resource_type.clone(),
+                        "the same resource appears again later in the bundle: the later entry is kept",
+                    ))
+                    .or_default() += 1;
                 records[position] = record;
+                let earlier = record_entries[position];
+                record_entries[position] = entry.index;
+                if let Some(earlier) = bundle.entries.iter().find(|e| e.index == earlier) {
+                    outcomes.push(outcome(
+                        earlier,
+                        Outcome::Skipped,
+                        Some(format!(
+                            "the same resource appears again later (entry {}): that one is kept",
+                            entry.index
+                        )),
+                    ));
+                }
             }
             None => {
                 by_id.insert(record_id, records.len());
                 records.push(record);
+                record_entries.push(entry.index);
+            }
+        }
+    }
+    // Imported, or merged with an earlier entry that is the same thing.
+    let mut stored: Vec<(usize, &StoredRecord)> =
+        record_entries.iter().copied().zip(records.iter()).collect();
+    stored.sort_by_key(|(index, _)| *index);
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    for (index, record) in stored {
+        let Some(entry) = bundle.entries.iter().find(|e| e.index == index) else {
+            continue;
+        };
+        match first_of.get(record.merge_key.as_str()) {
+            Some(first) => outcomes.push(outcome(
+                entry,
+                Outcome::Merged,
+                Some(format!(
+                    "the same thing as entry {first}: one item lists every source"
+                )),
+            )),
+            None => {
+                first_of.insert(&record.merge_key, index);
+                outcomes.push(outcome(entry, Outcome::Imported, None));
             }
         }
     }
@@ -325,9 +450,15 @@ pub fn plan(
             *skipped
                 .entry((entry.resource_type.clone(), reason))
                 .or_default() += 1;
+            outcomes.push(outcome(entry, Outcome::Skipped, Some(reason.into())));
             continue;
         };
         *imported.entry(entry.resource_type.clone()).or_default() += 1;
+        outcomes.push(outcome(
+            entry,
+            Outcome::Imported,
+            Some(DIRECTORY_KEPT.into()),
+        ));
         for source in sources {
             let record = directory_record(
                 entry,
@@ -350,13 +481,24 @@ pub fn plan(
             }
         }
     }
-    for (_, resource_type) in &bundle.deletions {
-        *skipped
-            .entry((
-                resource_type.clone(),
-                "a DELETE request: imports never remove records; ask the practice to correct one",
-            ))
-            .or_default() += 1;
+    const DELETE: &str =
+        "a DELETE request: imports never remove records; ask the practice to correct one";
+    for (index, resource_type) in &bundle.deletions {
+        *skipped.entry((resource_type.clone(), DELETE)).or_default() += 1;
+        outcomes.push(EntryOutcome {
+            entry: *index,
+            resource_type: resource_type.clone(),
+            outcome: Outcome::Skipped,
+            reason: Some(DELETE.into()),
+        });
+    }
+    outcomes.sort_by_key(|o| o.entry);
+    let mut per_type: BTreeMap<String, TypeCounts> = BTreeMap::new();
+    for o in &outcomes {
+        per_type
+            .entry(o.resource_type.clone())
+            .or_default()
+            .count(o.outcome);
     }
     let skipped: Vec<Skipped> = skipped
         .into_iter()
@@ -381,6 +523,9 @@ pub fn plan(
         warnings: warnings.into_iter().take(MAX_LISTED_PROBLEMS).collect(),
         patient_check,
         imported_at: now,
+        per_type,
+        entry_outcome_count: outcomes.len(),
+        entry_outcomes: outcomes.into_iter().take(MAX_LISTED_OUTCOMES).collect(),
     };
     Plan { records, report }
 }
@@ -583,6 +728,228 @@ mod tests {
             1,
             "{:?}",
             first.report.warnings
+        );
+    }
+
+    #[test]
+    fn who_and_where_the_records_name_are_kept_once_per_source_and_never_indexed() {
+        let planned = plan_at(
+            &bundle(json!([
+                {"fullUrl": "urn:uuid:o1", "resource": {"resourceType": "Organization", "name": "Hospital"}},
+                {"fullUrl": "urn:uuid:o2", "resource": {"resourceType": "Organization", "name": "Urgent Care"}},
+                {"fullUrl": "urn:uuid:dr", "resource": {"resourceType": "Practitioner",
+                  "name": [{"given": ["Lee"], "family": "Kuhn"}]}},
+                {"fullUrl": "urn:uuid:idle", "resource": {"resourceType": "Practitioner", "id": "idle"}},
+                {"fullUrl": "urn:uuid:e1", "resource": {"resourceType": "Encounter", "id": "e1", "status": "finished",
+                  "class": {}, "serviceProvider": {"reference": "urn:uuid:o1"},
+                  "participant": [{"individual": {"reference": "urn:uuid:dr"}}]}},
+                {"fullUrl": "urn:uuid:e2", "resource": {"resourceType": "Encounter", "id": "e2", "status": "finished",
+                  "class": {}, "serviceProvider": {"reference": "urn:uuid:o2"},
+                  "participant": [{"individual": {"reference": "urn:uuid:dr"}}]}},
+            ])),
+            Timestamp::now(),
+        );
+        let directory: Vec<&StoredRecord> = planned
+            .records
+            .iter()
+            .filter(|r| r.category == Category::Directory)
+            .collect();
+        let sources: Vec<&str> = directory.iter().map(|r| r.source.name.as_str()).collect();
+        assert_eq!(sources, ["Hospital", "Urgent Care"], "one copy per source");
+        assert!(directory.iter().all(|r| r.title == "Lee Kuhn"
+            && r.resource_type == "Practitioner"
+            && r.full_url.as_deref() == Some("urn:uuid:dr")
+            && r.directory.as_ref().map(|d| d.name.as_str()) == Some("Lee Kuhn")));
+        assert_ne!(directory[0].record_id, directory[1].record_id);
+        let report = &planned.report;
+        assert_eq!(report.imported.get("Practitioner"), Some(&1), "one entry");
+        assert_eq!(report.imported.get("Encounter"), Some(&2));
+        let idle: Vec<(&str, usize, &str)> = report
+            .skipped
+            .iter()
+            .map(|s| (s.resource_type.as_str(), s.count, s.reason))
+            .filter(|(t, _, _)| *t == "Practitioner")
+            .collect();
+        assert_eq!(idle, [("Practitioner", 1, directory::UNREFERENCED)]);
+        assert_eq!(
+            report.sources.iter().map(|s| s.imported).sum::<usize>(),
+            2,
+            "directory records are not counted as a source's records"
+        );
+    }
+
+    #[test]
+    fn the_report_says_what_became_of_every_entry() {
+        let flu = |id: &str, org: &str| {
+            json!({"resource": {"resourceType": "Immunization", "id": id, "status": "completed",
+                "patient": {}, "occurrenceDateTime": "2024-10-01", "performer": [{"actor": {"reference": org}}],
+                "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "140"}]}}})
+        };
+        let big = "x".repeat(MAX_RESOURCE_BYTES);
+        let planned = plan_at(
+            &bundle(json!([
+                {"fullUrl": "urn:uuid:a", "resource": {"resourceType": "Organization", "name": "Clinic A"}},
+                {"fullUrl": "urn:uuid:b", "resource": {"resourceType": "Organization", "name": "Clinic B"}},
+                flu("f1", "urn:uuid:a"),
+                flu("f2", "urn:uuid:b"),
+                {"resource": {"resourceType": "Claim", "id": "c"}},
+                {"resource": {"resourceType": "Condition", "id": "dup", "subject": {}, "note": [{"text": "first"}]}},
+                {"resource": {"resourceType": "Condition", "id": "dup", "subject": {}, "note": [{"text": "second"}]}},
+                {"resource": {"resourceType": "Observation", "id": "huge", "status": "final", "code": {"text": big}}},
+                {"request": {"method": "DELETE", "url": "Observation/old"}},
+            ])),
+            Timestamp::now(),
+        );
+        let report = &planned.report;
+        let outcomes: Vec<(usize, &str, Outcome)> = report
+            .entry_outcomes
+            .iter()
+            .map(|o| (o.entry, o.resource_type.as_str(), o.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                (0, "Organization", Outcome::Skipped),
+                (1, "Organization", Outcome::Skipped),
+                (2, "Immunization", Outcome::Imported),
+                (3, "Immunization", Outcome::Merged),
+                (4, "Claim", Outcome::Skipped),
+                (5, "Condition", Outcome::Skipped),
+                (6, "Condition", Outcome::Imported),
+                (7, "Observation", Outcome::Refused),
+                (8, "Observation", Outcome::Skipped),
+            ]
+        );
+        assert_eq!(report.entry_outcome_count, 9);
+        assert!(
+            report.entry_outcomes[3]
+                .reason
+                .as_deref()
+                .is_some_and(|r| r.contains("entry 2")),
+            "{:?}",
+            report.entry_outcomes[3]
+        );
+        assert!(
+            report
+                .entry_outcomes
+                .iter()
+                .all(|o| o.outcome == Outcome::Imported
+                    || o.reason.as_deref().is_some_and(|r| !r.is_empty()))
+        );
+        assert_eq!(
+            report.per_type["Immunization"],
+            TypeCounts {
+                sent: 2,
+                imported: 1,
+                merged: 1,
+                ..TypeCounts::default()
+            }
+        );
+        assert_eq!(
+            report.per_type["Observation"],
+            TypeCounts {
+                sent: 2,
+                skipped: 1,
+                refused: 1,
+                ..TypeCounts::default()
+            }
+        );
+        // The totals agree with the entries: the earlier of two copies is not counted twice.
+        assert_eq!(report.imported.get("Condition"), Some(&1));
+        assert_eq!(
+            report.imported_total + report.skipped_total + report.error_count,
+            report.entries
+        );
+    }
+
+    #[test]
+    fn results_visits_procedures_and_documents_from_two_sources_are_one_item_and_one_point() {
+        let glucose = |id: &str, when: &str, value: f64, unit: &str| {
+            json!({"resource": {"resourceType": "Observation", "id": id, "status": "final",
+                "category": [{"coding": [{"code": "laboratory"}]}],
+                "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7", "display": "Glucose"}]},
+                "effectiveDateTime": when, "valueQuantity": {"value": value, "unit": unit}}})
+        };
+        let visit = |id: &str, when: &str| {
+            json!({"resource": {"resourceType": "Encounter", "id": id, "status": "finished", "class": {},
+                "type": [{"coding": [{"system": "http://snomed.info/sct", "code": "185349003"}]}],
+                "period": {"start": when}}})
+        };
+        let procedure = |id: &str, when: &str| {
+            json!({"resource": {"resourceType": "Procedure", "id": id, "status": "completed", "subject": {},
+                "code": {"coding": [{"system": "http://snomed.info/sct", "code": "430193006"}]},
+                "performedDateTime": when}})
+        };
+        let document = |id: &str, when: &str| {
+            json!({"resource": {"resourceType": "DocumentReference", "id": id, "status": "current",
+                "type": {"coding": [{"system": "http://loinc.org", "code": "34117-2"}]}, "date": when,
+                "content": [{"attachment": {"contentType": "text/plain", "data": "SGk="}}]}})
+        };
+        let hospital = planned(json!([
+            {"resource": {"resourceType": "Organization", "name": "Hospital"}},
+            glucose("g1", "2024-05-02T08:00:00Z", 5.4, "mmol/L"),
+            glucose("g2", "2024-05-03T08:00:00Z", 6.1, "mmol/L"),
+            visit("v1", "2024-05-02T07:30:00Z"),
+            procedure("p1", "2024-05-02"),
+            document("d1", "2024-05-02T09:00:00Z"),
+        ]));
+        let clinic = planned(json!([
+            {"resource": {"resourceType": "Organization", "name": "Clinic"}},
+            // The same instant written in another time zone, the unit in another case: the same.
+            glucose("x1", "2024-05-02T10:00:00.4+02:00", 5.4, "mmol/l"),
+            // Another value the same day: another reading.
+            glucose("x2", "2024-05-03T08:00:00Z", 6.2, "mmol/L"),
+            visit("w1", "2024-05-02T09:00:00+02:00"),
+            visit("w2", "2024-06-02"),
+            procedure("q1", "2024-05-02T11:00:00Z"),
+            document("e1", "2024-05-02"),
+        ]));
+        let key = |records: &[StoredRecord], id: &str| {
+            records
+                .iter()
+                .find(|r| r.resource_id == id)
+                .map(|r| (r.merge_key.clone(), r.index_group.clone()))
+                .unwrap_or_else(|| panic!("{id}"))
+        };
+        for (ours, theirs) in [("g1", "x1"), ("v1", "w1"), ("p1", "q1"), ("d1", "e1")] {
+            assert_eq!(
+                key(&hospital, ours),
+                key(&clinic, theirs),
+                "{ours} {theirs}"
+            );
+        }
+        assert_eq!(
+            key(&hospital, "g1").0,
+            "labs#http://loinc.org|2345-7@2024-05-02T08:00:00Z=5.4 mmol/l"
+        );
+        assert_ne!(key(&hospital, "g2"), key(&clinic, "x2"), "another value");
+        assert_eq!(
+            crate::model::moment("2024-05-02"),
+            "2024-05-02",
+            "a date alone"
+        );
+        assert_ne!(
+            crate::model::moment("2024-05-02T08:00:01Z"),
+            crate::model::moment("2024-05-02T08:00:00Z"),
+            "another second is another reading (a monitor's readings stay apart)"
+        );
+        assert_ne!(key(&hospital, "v1"), key(&clinic, "w2"), "another day");
+
+        let all: Vec<StoredRecord> = hospital.iter().chain(&clinic).cloned().collect();
+        let series = crate::view::series_of(&all, "2345-7");
+        let points: Vec<(Option<f64>, Vec<&str>)> = series.series[0]
+            .points
+            .iter()
+            .map(|p| (p.value, p.sources.iter().map(|s| s.name.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            points,
+            [
+                (Some(5.4), vec!["Hospital", "Clinic"]),
+                (Some(6.1), vec!["Hospital"]),
+                (Some(6.2), vec!["Clinic"]),
+            ],
+            "each reading plotted once, with every source"
         );
     }
 

@@ -213,8 +213,7 @@ pub fn sources_of(all: &[StoredRecord]) -> Vec<SourceView> {
     }
     let mut views: Vec<SourceView> = by_id.into_values().collect();
     for view in &mut views {
-        view.care_team
-            .sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        view.care_team.sort_by_key(|member| member.name.to_lowercase());
     }
     views.sort_by_key(|a| a.name.to_lowercase());
     views
@@ -356,6 +355,9 @@ pub struct Point {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<ComponentValue>,
     pub source: Source,
+    /// Every source that reported this reading (the same code, day, value and unit): the
+    /// point is plotted once.
+    pub sources: Vec<Source>,
     /// The record the point comes from (for a component: its panel's record).
     pub record_id: RecordId,
 }
@@ -384,7 +386,26 @@ pub struct Series {
 /// series; a code measured as part of a panel joins from the panel's component.
 pub fn series_of(all: &[StoredRecord], code: &str) -> Series {
     let mut by_unit: BTreeMap<Option<String>, Vec<Point>> = BTreeMap::new();
+    // Where the point of each reading is (merge key, and whether from a panel's component):
+    // the same reading from another source adds its source to that point.
     let mut title = None;
+    let mut plotted: HashMap<(String, bool), (Option<String>, usize)> = HashMap::new();
+    let mut add = |by_unit: &mut BTreeMap<Option<String>, Vec<Point>>,
+                   key: (String, bool),
+                   unit: Option<String>,
+                   point: Point| {
+        if let Some((unit, position)) = plotted.get(&key)
+            && let Some(existing) = by_unit.get_mut(unit).and_then(|p| p.get_mut(*position))
+        {
+            if !existing.sources.contains(&point.source) {
+                existing.sources.push(point.source);
+            }
+            return;
+        }
+        let points = by_unit.entry(unit.clone()).or_default();
+        plotted.insert(key, (unit, points.len()));
+        points.push(point);
+    };
     for record in all {
         let Some(measured) = &record.measured else {
             continue;
@@ -397,13 +418,15 @@ pub fn series_of(all: &[StoredRecord], code: &str) -> Series {
             high,
             components: Vec::new(),
             source: record.source.clone(),
+            sources: vec![record.source.clone()],
             record_id: record.record_id.clone(),
         };
         if record.loinc.as_deref() == Some(code) {
             title.get_or_insert_with(|| record.title.clone());
             let mut own = point(measured.value, &measured.text, measured.low, measured.high);
             own.components = measured.components.clone();
-            by_unit.entry(measured.unit.clone()).or_default().push(own);
+            let key = (record.merge_key.clone(), false);
+            add(&mut by_unit, key, measured.unit.clone(), own);
             continue;
         }
         for part in measured
@@ -412,10 +435,9 @@ pub fn series_of(all: &[StoredRecord], code: &str) -> Series {
             .filter(|part| part.loinc.as_deref() == Some(code))
         {
             title.get_or_insert_with(|| part.title.clone());
-            by_unit
-                .entry(part.unit.clone())
-                .or_default()
-                .push(point(part.value, &part.text, part.low, part.high));
+            let key = (record.merge_key.clone(), true);
+            let point = point(part.value, &part.text, part.low, part.high);
+            add(&mut by_unit, key, part.unit.clone(), point);
         }
     }
     let series: Vec<UnitSeries> = by_unit

@@ -21,6 +21,8 @@ pub struct Settings {
     pub cursor_key: CursorKey,
     /// How long audit events are kept before DynamoDB's TTL may remove them.
     pub audit_retention: Duration,
+    /// The web app's origin (`WEB_ORIGIN`, optional): every answer names it for the browser.
+    pub web_origin: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -30,6 +32,7 @@ impl std::fmt::Debug for Settings {
             .field("audit_table", &self.audit_table)
             .field("cursor_key", &"<redacted>")
             .field("audit_retention", &self.audit_retention)
+            .field("web_origin", &self.web_origin)
             .finish()
     }
 }
@@ -95,12 +98,22 @@ impl Settings {
             },
         };
 
+        let web_origin = lookup("WEB_ORIGIN").filter(|v| !v.trim().is_empty());
+        if let Some(origin) = &web_origin
+            && !crate::platform::cors::is_origin(origin)
+        {
+            problems.push(
+                "WEB_ORIGIN must be the web app's origin, e.g. https://portal.example.org".into(),
+            );
+        }
+
         match (problems.is_empty(), cursor_key) {
             (true, Some(cursor_key)) => Ok(Settings {
                 app_table,
                 audit_table,
                 cursor_key,
                 audit_retention: Duration::from_secs(audit_days * 24 * 60 * 60),
+                web_origin,
             }),
             _ => Err(ConfigError { problems }),
         }

@@ -116,6 +116,7 @@ where
     if let Ok(value) = http::HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
+    crate::platform::cors::decorate(response.headers_mut());
     // Ids, route and status only: never bodies, tokens or anything about the patient.
     tracing::info!(
         request_id = %request_id,
@@ -415,6 +416,31 @@ mod tests {
             route_path: String::new(),
             api_path: String::new(),
             base_path: String::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn every_answer_names_the_web_origin_errors_included() {
+        // The only test in this crate that sets the origin (it is set once per process).
+        crate::platform::cors::allow_web_origin("https://portal.example.org");
+        let answered = dispatch_public(Request::default(), |_| async {
+            json(StatusCode::OK, &serde_json::json!({"ok": true}))
+        })
+        .await;
+        let refused = dispatch_public(Request::default(), |_| async {
+            Err::<Response<lambda_http::Body>, _>(ApiError::NotFound)
+        })
+        .await;
+        for response in [answered, refused] {
+            assert_eq!(
+                response.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN],
+                "https://portal.example.org"
+            );
+            assert!(
+                response
+                    .headers()
+                    .contains_key(http::header::ACCESS_CONTROL_EXPOSE_HEADERS)
+            );
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod aws;
 pub mod config;
+pub mod cors;
 pub mod cursor;
 pub mod error;
 pub mod etag;

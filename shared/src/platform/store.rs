@@ -303,46 +303,6 @@ pub async fn transact(
     }
 }
 
-/// How many times [`transact_retrying`] sends a transaction that keeps meeting conflicts.
-pub const CONFLICT_ATTEMPTS: u32 = 4;
-
-/// Sleeps before retry number `attempt` (1, 2, ...): a random time up to 20 ms × 2^attempt
-/// (capped at 320 ms), "full jitter", so that requests which collided once do not collide
-/// again in lockstep.
-pub async fn back_off(attempt: u32) {
-    tokio::time::sleep(back_off_delay(attempt, random_fraction())).await;
-}
-
-/// Sleeps before retry number `attempt` (1, 2, ...) of writes the table left unprocessed for
-/// want of capacity (`UnprocessedItems`): full jitter up to 50 ms × 2^attempt (capped at
-/// 1.6 s). Longer than [`back_off`]: capacity frees more slowly than a conflicting transaction
-/// ends.
-pub async fn back_off_for_capacity(attempt: u32) {
-    tokio::time::sleep(capacity_back_off_delay(attempt, random_fraction())).await;
-}
-
-fn back_off_delay(attempt: u32, fraction: f64) -> std::time::Duration {
-    jittered(20u64 << attempt.clamp(1, 4), fraction)
-}
-
-fn capacity_back_off_delay(attempt: u32, fraction: f64) -> std::time::Duration {
-    jittered(50u64 << attempt.clamp(1, 5), fraction)
-}
-
-/// A delay of `fraction` of `ceiling_ms`.
-fn jittered(ceiling_ms: u64, fraction: f64) -> std::time::Duration {
-    std::time::Duration::from_micros((ceiling_ms as f64 * 1000.0 * fraction.clamp(0.0, 1.0)) as u64)
-}
-
-/// A random number in [0, 1) (from the OS; 0.5 should it ever be unavailable).
-fn random_fraction() -> f64 {
-    let mut bytes = [0u8; 4];
-    match getrandom::fill(&mut bytes) {
-        Ok(()) => f64::from(u32::from_le_bytes(bytes)) / (f64::from(u32::MAX) + 1.0),
-        Err(_) => 0.5,
-    }
-}
-
 pub fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, ApiError> {
     Ok(serde_dynamo::from_item(item)?)
 }
@@ -463,23 +423,5 @@ mod tests {
             Some("ThrottlingError")
         ]));
         assert!(!cancelled_by_throttling([Some("TransactionConflict")]));
-    }
-
-    #[test]
-    fn back_off_grows_with_attempts_and_stays_bounded() {
-        let ms = |attempt, fraction| back_off_delay(attempt, fraction).as_millis();
-        assert_eq!(ms(1, 0.0), 0);
-        assert_eq!(ms(1, 0.999_999), 39);
-        assert_eq!(ms(2, 0.999_999), 79);
-        assert_eq!(ms(9, 0.999_999), 319, "capped");
-        let capacity = |attempt, fraction| capacity_back_off_delay(attempt, fraction).as_millis();
-        assert_eq!(capacity(1, 0.999_999), 99);
-        assert_eq!(capacity(5, 0.999_999), 1599);
-        assert_eq!(capacity(9, 0.999_999), 1599, "capped");
-        assert_eq!(capacity(3, 0.0), 0);
-        for _ in 0..100 {
-            let fraction = random_fraction();
-            assert!((0.0..1.0).contains(&fraction));
-        }
     }
 }

@@ -1318,8 +1318,9 @@ export interface paths {
         };
         /**
          * The organisations the record came from
-         * @description Each source with its number of records (in all and per category) and when a record of it
-         *     last changed, sorted by name. 404 for an id that names no patient (on every record route).
+         * @description Each source with its number of records (in all and per category), when a record of it
+         *     last changed, and its care team (the clinicians its records name, with their role and
+         *     place), sorted by name. 404 for an id that names no patient (on every record route).
          *
          *     **Who may call:** as for the list. Audited (`records.read`, resource `records/sources`).
          */
@@ -1351,8 +1352,12 @@ export interface paths {
          * @description A FHIR R4 `collection` Bundle: the patient (from the profile), one Organization per
          *     source (identifier system `https://patient-portal.dev/fhir/sources`), and every record's
          *     resource as its source sent it, with `meta.source` set to
-         *     `https://patient-portal.dev/fhir/sources/<sourceId>`. References a source made between its
-         *     own resources and to its Patient point at the exported entries (`urn:uuid:` full URLs).
+         *     `https://patient-portal.dev/fhir/sources/<sourceId>`. The Practitioner, PractitionerRole,
+         *     Location, Organization, HealthcareService and Endpoint resources a source's records name
+         *     are exported under that source too. References a source made between its own resources
+         *     and to its Patient point at the exported entries (`urn:uuid:` full URLs); a reference to
+         *     what the source never sent or the portal did not keep (a claim, a coverage) keeps only its
+         *     `display`, so no reference of the export resolves nowhere.
          *
          *     **Pages.** A record larger than one response may carry (resources over 4 MiB, under
          *     Lambda's 6 MB response limit), or than `_count` asks for, comes in pages. Each page is a
@@ -2712,6 +2717,12 @@ export interface components {
                     [key: string]: number;
                 };
                 lastUpdated: components["schemas"]["Timestamp"];
+                /** @description The clinicians the source's records name (who the patient saw there), sorted by name: their role and place as the source's bundle says them (a PractitionerRole's code or specialty and location or organisation, else the encounter's participant type and location or service provider). */
+                careTeam: {
+                    name: string;
+                    role?: string;
+                    place?: string;
+                }[];
             }[];
         };
         ImportReport: {
@@ -2743,6 +2754,26 @@ export interface components {
             /** @enum {string} */
             patientCheck: "matched" | "no-patient-in-bundle" | "mismatch-confirmed-by-staff";
             importedAt: components["schemas"]["Timestamp"];
+            /** @description Per resource type: the entries sent and what became of them (`sent = imported + merged + skipped + refused`). */
+            perType: {
+                [key: string]: {
+                    sent: number;
+                    imported: number;
+                    merged: number;
+                    skipped: number;
+                    refused: number;
+                };
+            };
+            /** @description What became of each entry, in bundle order (the first 1000; `entryOutcomeCount` says how many). `imported`: a record now (new or updated; a Practitioner, PractitionerRole, Location or other Organization is kept when the records name it); `merged`: a record now, the same thing as an earlier entry of this bundle (one item lists every source); `skipped` and `refused` say why in `reason`. */
+            entryOutcomes: {
+                /** @description The position in `Bundle.entry`. */
+                entry: number;
+                resourceType: string;
+                /** @enum {string} */
+                outcome: "imported" | "merged" | "skipped" | "refused";
+                reason?: string;
+            }[];
+            entryOutcomeCount: number;
         };
         EntryProblem: {
             /** @description The position in `Bundle.entry`. */

@@ -228,6 +228,11 @@ export const en = {
   "records.code": "Code",
   "staff.since": "Waiting since",
   "staff.dueColumn": "Due",
+  "staff.counts": "{category}: {open} open, {overdue} overdue",
+  "staff.assignToMe": "Assign to me",
+  "staff.assignee": "Assigned to {name}",
+  "staff.moveTo": "Move to",
+  "staff.move": "Move",
   "error.generic": "Something went wrong.",
   "error.network": "The portal cannot be reached. Check your connection.",
 } as const;

@@ -229,6 +229,11 @@ export const es: Record<MessageKey, string> = {
   "records.code": "Código",
   "staff.since": "Esperando desde",
   "staff.dueColumn": "Vence",
+  "staff.counts": "{category}: {open} abiertas, {overdue} vencidas",
+  "staff.assignToMe": "Asignarme",
+  "staff.assignee": "Asignada a {name}",
+  "staff.moveTo": "Mover a",
+  "staff.move": "Mover",
   "error.generic": "Algo salió mal.",
   "error.network": "No se puede conectar con el portal. Revise su conexión.",
 };

@@ -1,4 +1,5 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState, useSyncExternalStore, type FormEvent } from "react";
+import { getSession, subscribe } from "../auth/session";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap, type Schemas } from "../api/client";
 import { ErrorNotice, Field, Loaded, NotFound, Page, fieldErrors, isNotFound } from "../components/ui";
@@ -12,10 +13,13 @@ function authorName(author: Schemas["Author"], you: string): string {
   return [author.name, author.role].filter(Boolean).join(", ") || author.kind;
 }
 
+const MESSAGE_CATEGORIES: Schemas["MessageCategory"][] = ["medical-question", "appointment", "prescription", "billing", "portal-help"];
+
 export default function Thread({ patientId, conversationId, staff = false }: { patientId: string; conversationId: string; staff?: boolean }) {
   const { api } = useApp();
   const { t, dateTime } = useI18n();
   const queryClient = useQueryClient();
+  const me = useSyncExternalStore(subscribe, getSession)?.claims.sub;
   const key = ["thread", patientId, conversationId];
   const thread = useQuery({
     queryKey: key,
@@ -28,13 +32,15 @@ export default function Thread({ patientId, conversationId, staff = false }: { p
       return { ...data, etag: response.headers.get("ETag") ?? "" };
     },
   });
-  const setStatus = async (status: "closed" | "waiting-on-patient") => {
+  const [moveTo, setMoveTo] = useState<Schemas["MessageCategory"] | "">("");
+  const setStatus = (status: "closed" | "waiting-on-patient") => update({ status });
+  const update = async (body: Schemas["ConversationPatch"]) => {
     setError(null);
     try {
       await unwrap(
         api.PATCH("/patients/{patientId}/conversations/{conversationId}", {
           params: { path: { patientId, conversationId }, header: { "If-Match": thread.data?.etag ?? "" } },
-          body: { status },
+          body,
         }),
       );
       await Promise.all([queryClient.invalidateQueries({ queryKey: key }), queryClient.invalidateQueries({ queryKey: ["inbox"] })]);
@@ -94,6 +100,9 @@ export default function Thread({ patientId, conversationId, staff = false }: { p
             <p className="record-meta">
               <span>{t(`messages.cat.${data.conversation.category}` as MessageKey)}</span>
               <span>{t(`messages.status.${data.conversation.status}` as MessageKey)}</span>
+              {staff && data.conversation.assignee && (
+                <span>{t("staff.assignee", { name: data.conversation.assignee.name ?? data.conversation.assignee.sub })}</span>
+              )}
             </p>
             <ol className="thread">
               {data.items.map((m) => (
@@ -128,6 +137,25 @@ export default function Thread({ patientId, conversationId, staff = false }: { p
           <button type="button" onClick={() => void setStatus("closed")}>
             {t("staff.close")}
           </button>
+          {me && thread.data.conversation.assignee?.sub !== me && (
+            <button type="button" onClick={() => void update({ assignee: me })}>
+              {t("staff.assignToMe")}
+            </button>
+          )}
+          <div className="field inline">
+            <label htmlFor="move-to">{t("staff.moveTo")}</label>
+            <select id="move-to" value={moveTo} onChange={(e) => setMoveTo(e.target.value as Schemas["MessageCategory"])}>
+              <option value="" />
+              {MESSAGE_CATEGORIES.filter((c) => c !== thread.data?.conversation.category).map((c) => (
+                <option key={c} value={c}>
+                  {t(`messages.cat.${c}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+            <button type="button" disabled={!moveTo} onClick={() => moveTo && void update({ category: moveTo })}>
+              {t("staff.move")}
+            </button>
+          </div>
         </div>
       )}
     </Page>

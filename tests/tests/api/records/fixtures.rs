@@ -120,6 +120,43 @@ async fn every_shared_fixture_bundle_imports_with_a_sensible_report() {
         if imported == 0 || errors > 0 {
             problems.push(format!("imported {imported}, errors {}", report["errors"]));
         }
+        // What became of every entry: one outcome each, in order, with a reason unless
+        // imported; per type, what was sent and what became of it.
+        let outcomes = report["entryOutcomes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let positions: Vec<u64> = outcomes
+            .iter()
+            .filter_map(|o| o["entry"].as_u64())
+            .collect();
+        if positions != (0..entries.len() as u64).collect::<Vec<_>>()
+            || report["entryOutcomeCount"].as_u64() != Some(entries.len() as u64)
+        {
+            problems.push(format!("entry outcomes {positions:?}"));
+        }
+        for o in &outcomes {
+            let known = ["imported", "merged", "skipped", "refused"]
+                .contains(&o["outcome"].as_str().unwrap_or(""));
+            if !known || (o["outcome"] != "imported" && !o["reason"].is_string()) {
+                problems.push(format!("entry outcome {o}"));
+            }
+        }
+        for (resource_type, sent) in &per_type {
+            let counts = &report["perType"][resource_type.as_str()];
+            let sum: u64 = ["imported", "merged", "skipped", "refused"]
+                .iter()
+                .map(|k| counts[*k].as_u64().unwrap_or(0))
+                .sum();
+            let kept =
+                counts["imported"].as_u64().unwrap_or(0) + counts["merged"].as_u64().unwrap_or(0);
+            if counts["sent"].as_u64() != Some(*sent)
+                || sum != *sent
+                || (kind_of(resource_type) == Kind::Clinical && kept != *sent)
+            {
+                problems.push(format!("{resource_type}: {sent} sent, reported {counts}"));
+            }
+        }
         for financial in ["Claim", "ExplanationOfBenefit", "Coverage"] {
             let sent = per_type.get(financial).copied().unwrap_or(0);
             let reported = report["skipped"]

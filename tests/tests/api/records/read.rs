@@ -574,3 +574,128 @@ async fn each_source_shows_the_clinicians_seen_there_with_role_and_place() {
         );
     }
 }
+
+/// A bundle from `clinic` with one glucose result, one visit, one procedure and one document,
+/// all of 2024-05-02, made out to `family`; `at` is when the result was taken (any time zone).
+fn one_day_at(clinic: &str, family: &str, at: &str, glucose: f64) -> Value {
+    let id = |what: &str| format!("{}-{what}", clinic.to_lowercase().replace(' ', "-"));
+    let by = json!([{"reference": "urn:uuid:org"}]);
+    json!({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": "urn:uuid:org", "resource": {"resourceType": "Organization", "name": clinic}},
+        {"fullUrl": "urn:uuid:pat", "resource": {"resourceType": "Patient",
+            "name": [{"family": family}], "birthDate": "1984-03-12"}},
+        {"resource": {"resourceType": "Observation", "id": id("glucose"), "status": "final",
+            "category": [{"coding": [{"code": "laboratory"}]}], "performer": by,
+            "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7", "display": "Glucose"}]},
+            "subject": {"reference": "urn:uuid:pat"}, "effectiveDateTime": at,
+            "valueQuantity": {"value": glucose, "unit": "mg/dL"}}},
+        {"resource": {"resourceType": "Encounter", "id": id("visit"), "status": "finished",
+            "class": {"code": "AMB"}, "serviceProvider": {"reference": "urn:uuid:org"},
+            "type": [{"coding": [{"system": "http://snomed.info/sct", "code": "185349003", "display": "Check-up"}]}],
+            "period": {"start": "2024-05-02T07:30:00Z"}}},
+        {"resource": {"resourceType": "Procedure", "id": id("procedure"), "status": "completed",
+            "subject": {"reference": "urn:uuid:pat"}, "performer": [{"actor": {"reference": "urn:uuid:org"}}],
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "430193006", "display": "Medication reconciliation"}]},
+            "performedDateTime": "2024-05-02"}},
+        {"resource": {"resourceType": "DocumentReference", "id": id("letter"), "status": "current",
+            "custodian": {"reference": "urn:uuid:org"},
+            "type": {"coding": [{"system": "http://loinc.org", "code": "34117-2", "display": "History and physical note"}]},
+            "date": "2024-05-02T09:00:00Z",
+            "content": [{"attachment": {"contentType": "text/plain", "data": "SGk="}}]}},
+    ]})
+}
+
+#[tokio::test]
+async fn results_visits_procedures_and_documents_from_two_sources_are_shown_once() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    for (clinic, at, value) in [
+        ("Hillside Hospital", "2024-05-02T08:00:00Z", 99.0),
+        // The same reading, written in another time zone.
+        ("Corner Clinic", "2024-05-02T10:00:00+02:00", 99.0),
+        // Another reading at the same time: its own point.
+        ("Night Lab", "2024-05-02T08:00:00Z", 104.0),
+    ] {
+        let bundle = one_day_at(clinic, &patient.family, at, value);
+        let reply = app
+            .import_bundle(&patient.id, &patient.actor, &bundle, "")
+            .await;
+        assert_eq!(reply.status, 201, "{reply:#?}");
+    }
+    for (category, lines) in [
+        ("labs", 2),
+        ("visits", 1),
+        ("procedures", 1),
+        ("documents", 1),
+    ] {
+        let items = app
+            .all_records(
+                &patient.id,
+                &patient.actor,
+                &format!("?category={category}"),
+            )
+            .await;
+        assert_eq!(items.len(), lines, "{category}: {items:#?}");
+        for item in &items {
+            let expected = if category == "labs" && item["value"]["value"] == 104.0 {
+                names(&["Night Lab"])
+            } else if category == "labs" {
+                names(&["Hillside Hospital", "Corner Clinic"])
+            } else {
+                names(&["Hillside Hospital", "Corner Clinic", "Night Lab"])
+            };
+            assert_eq!(source_names(item), expected, "{category}: {items:#?}");
+        }
+    }
+    let series = app
+        .get(
+            &format!("/patients/{}/observations/2345-7/series", patient.id),
+            &patient.actor,
+        )
+        .await;
+    assert_eq!(series.status, 200, "{series:#?}");
+    let points = series.body["series"][0]["points"]
+        .as_array()
+        .expect("points");
+    let plotted: Vec<(f64, usize)> = points
+        .iter()
+        .map(|p| {
+            (
+                p["value"].as_f64().expect("value"),
+                p["sources"].as_array().expect("sources").len(),
+            )
+        })
+        .collect();
+    let mut plotted_sorted = plotted.clone();
+    plotted_sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert_eq!(plotted_sorted, [(99.0, 2), (104.0, 1)], "{:#}", series.body);
+
+    // One bundle holding the same reading twice (two sources): the report says it merged.
+    let mut twice = one_day_at(
+        "Hillside Hospital",
+        &patient.family,
+        "2024-06-01T08:00:00Z",
+        97.0,
+    );
+    let mut copy = twice["entry"][2].clone();
+    copy["resource"]["id"] = json!("copied-glucose");
+    copy["resource"]["performer"] = json!([{"display": "Copy Lab"}]);
+    copy["resource"]["meta"] = json!({"source": "https://copy-lab.example"});
+    twice["entry"].as_array_mut().expect("entries").push(copy);
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &twice, "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    let report = &reply.body;
+    assert_eq!(
+        report["perType"]["Observation"],
+        json!({"sent": 2, "imported": 1, "merged": 1, "skipped": 0, "refused": 0}),
+        "{report:#}"
+    );
+    let last = &report["entryOutcomes"][6];
+    assert_eq!(last["outcome"], "merged", "{report:#}");
+    assert_eq!(
+        last["reason"],
+        "the same thing as entry 2: one item lists every source"
+    );
+}

@@ -18,20 +18,30 @@ export default function Inbox() {
   const category = (categories as string[]).includes(search.get("category") ?? "")
     ? (search.get("category") as Schemas["MessageCategory"])
     : categories[0];
+  const counts = useQuery({
+    queryKey: ["inbox", "counts"],
+    queryFn: async () => (await unwrap(api.GET("/staff/inbox/counts"))).data,
+  });
   const inbox = useQuery({
     queryKey: ["inbox", category],
     enabled: Boolean(category),
     queryFn: async () => (await unwrap(api.GET("/staff/inbox", { params: { query: { category: category! } } }))).data,
   });
+  const countLabel = (c: Schemas["MessageCategory"]) => {
+    const n = counts.data?.categories.find((x) => x.category === c);
+    const name = t(`messages.cat.${c}` as MessageKey);
+    return n ? t("staff.counts", { category: name, open: n.open, overdue: n.overdue }) : name;
+  };
   return (
     <Page title={t("staff.inbox")}>
+      {categories.length === 1 && category && counts.data && <p className="muted">{countLabel(category)}</p>}
       {categories.length > 1 && (
         <div className="field">
           <label htmlFor="inbox-category">{t("messages.category")}</label>
           <select id="inbox-category" value={category} onChange={(e) => navigate(`/staff/inbox?category=${e.target.value}`)}>
             {categories.map((c) => (
               <option key={c} value={c}>
-                {t(`messages.cat.${c}` as MessageKey)}
+                {countLabel(c)}
               </option>
             ))}
           </select>
