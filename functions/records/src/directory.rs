@@ -271,7 +271,7 @@ mod tests {
             !found.contains_key(&0),
             "the hospital is the encounter's own source: the export's Organization of it"
         );
-        assert_eq!(found[&1].1, [lab.clone()]);
+        assert_eq!(found[&1].1, std::slice::from_ref(&lab));
         assert_eq!(found[&2].1, [lab, hospital.clone()], "breadth first");
         assert_eq!(found[&4].1, [hospital]);
         assert!(!found.contains_key(&5), "a practitioner no record names");
