@@ -245,15 +245,6 @@ pub fn parse_date(raw: &str) -> Option<Date> {
         .flatten()
 }
 
-pub fn to_jiff(at: Timestamp) -> jiff::Timestamp {
-    // Our timestamps are whole milliseconds since 1970; jiff covers far more.
-    jiff::Timestamp::from_second(at.unix_seconds()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-}
-
-pub fn from_jiff(at: jiff::Timestamp) -> Timestamp {
-    Timestamp::parse(&at.to_string()).unwrap_or_else(Timestamp::now)
-}
-
 /// One range of hours as published (`field.start`, `field.end`: `HH:MM`) in minutes after midnight: on the grid, its
 /// end after its start, and overlapping none of `others` (the ranges of the same `period`,
 /// day or date, accepted so far). Every problem is named in `errors`.
@@ -360,7 +351,10 @@ impl Schedule {
             if block.end <= block.start {
                 errors.add(format!("blocks[{index}].end"), "must be after start");
             } else {
-                blocks.push((to_jiff(block.start), to_jiff(block.end)));
+                blocks.push((
+                    jiff::Timestamp::from(block.start),
+                    jiff::Timestamp::from(block.end),
+                ));
             }
         }
         errors.finish()?;
@@ -382,7 +376,11 @@ impl Schedule {
         to: Timestamp,
         not_before: Timestamp,
     ) -> Vec<Timestamp> {
-        let (from, to, not_before) = (to_jiff(from), to_jiff(to), to_jiff(not_before));
+        let (from, to, not_before) = (
+            jiff::Timestamp::from(from),
+            jiff::Timestamp::from(to),
+            jiff::Timestamp::from(not_before),
+        );
         let unit = jiff::SignedDuration::from_mins(SLOT_UNIT_MINUTES);
         let length = jiff::SignedDuration::from_mins(minutes);
         let mut found = Vec::new();
@@ -418,7 +416,7 @@ impl Schedule {
                             at < *block_end && *block_start < slot_end
                         });
                         if at >= from && at < to && at >= not_before && !blocked {
-                            found.push(from_jiff(at));
+                            found.push(Timestamp::from(at));
                         }
                         match at.checked_add(unit) {
                             Ok(next) => at = next,
@@ -456,24 +454,24 @@ fn local_instant(zone: &TimeZone, date: Date, minutes: i64) -> Option<jiff::Time
 
 /// The local calendar date of an instant in the practice's zone.
 pub fn local_date(zone: &TimeZone, at: Timestamp) -> Date {
-    to_jiff(at).to_zoned(zone.clone()).date()
+    jiff::Timestamp::from(at).to_zoned(zone.clone()).date()
 }
 
 /// The instants from local midnight of `date` to the next local midnight.
 pub fn local_day(zone: &TimeZone, date: Date) -> Option<(Timestamp, Timestamp)> {
     let start = local_instant(zone, date, 0)?;
     let end = local_instant(zone, date, 24 * 60)?;
-    Some((from_jiff(start), from_jiff(end)))
+    Some((Timestamp::from(start), Timestamp::from(end)))
 }
 
 /// The units of provider time a visit from `start` of `minutes` takes.
 pub fn units(start: Timestamp, minutes: i64) -> Vec<Timestamp> {
     (0..minutes / SLOT_UNIT_MINUTES)
         .map(|index| {
-            let at = to_jiff(start)
+            let at = jiff::Timestamp::from(start)
                 .checked_add(jiff::SignedDuration::from_mins(index * SLOT_UNIT_MINUTES))
-                .unwrap_or_else(|_| to_jiff(start));
-            from_jiff(at)
+                .unwrap_or_else(|_| jiff::Timestamp::from(start));
+            Timestamp::from(at)
         })
         .collect()
 }
@@ -493,9 +491,9 @@ pub fn free_starts(
 
 /// When a visit's reminder is due: a day before it, or at once when that has passed.
 pub fn reminder_at(start: Timestamp, now: Timestamp) -> Timestamp {
-    let day_before = to_jiff(start)
+    let day_before = jiff::Timestamp::from(start)
         .checked_sub(jiff::SignedDuration::from_hours(24))
-        .map(from_jiff)
+        .map(Timestamp::from)
         .unwrap_or(now);
     day_before.max(now)
 }
