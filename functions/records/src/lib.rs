@@ -34,6 +34,7 @@ mod practice;
 mod repo;
 mod requests;
 pub mod sources;
+mod units;
 mod view;
 
 use aws_config::SdkConfig;

@@ -945,12 +945,69 @@ mod tests {
         assert_eq!(
             points,
             [
-                (Some(5.4), vec!["Hospital", "Clinic"]),
-                (Some(6.1), vec!["Hospital"]),
-                (Some(6.2), vec!["Clinic"]),
+                (Some(97.0), vec!["Hospital", "Clinic"]),
+                (Some(110.0), vec!["Hospital"]),
+                (Some(112.0), vec!["Clinic"]),
             ],
-            "each reading plotted once, with every source"
+            "each reading plotted once, with every source (in the mg/dL of 2345-7)"
         );
+    }
+
+    #[test]
+    fn a_series_converts_the_analytes_other_unit_and_marks_the_point() {
+        let hba1c = |id: &str, code: &str, when: &str, value: f64, unit: &str| {
+            json!({"resource": {"resourceType": "Observation", "id": id, "status": "final",
+                "category": [{"coding": [{"code": "laboratory"}]}],
+                "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+                "effectiveDateTime": when, "valueQuantity": {"value": value, "unit": unit},
+                "referenceRange": [{"high": {"value": 5.7, "unit": unit}}]}})
+        };
+        let records = planned(json!([
+            {"resource": {"resourceType": "Organization", "name": "Clinic"}},
+            hba1c("a", "4548-4", "2024-01-10", 7.4, "%"),
+            // IFCC, under its own code: 53 mmol/mol is 7.0 % by the master equation.
+            {"resource": {"resourceType": "Observation", "id": "b", "status": "final",
+                "category": [{"coding": [{"code": "laboratory"}]}],
+                "code": {"coding": [{"system": "http://loinc.org", "code": "59261-8"}]},
+                "effectiveDateTime": "2024-04-10", "valueQuantity": {"value": 53.0, "unit": "mmol/mol"}}},
+            // A unit that is not HbA1c's: kept apart, never guessed at.
+            hba1c("c", "4548-4", "2024-07-10", 6.9, "mg/dL"),
+        ]));
+        let series = crate::view::series_of(&records, "4548-4");
+        let percent = series
+            .series
+            .iter()
+            .find(|s| s.unit.as_deref() == Some("%"))
+            .expect("in %");
+        let shown: Vec<(Option<f64>, Option<(f64, &str)>)> = percent
+            .points
+            .iter()
+            .map(|p| {
+                (
+                    p.value,
+                    p.converted.as_ref().map(|c| (c.value, c.unit.as_str())),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [(Some(7.4), None), (Some(7.0), Some((53.0, "mmol/mol")))]
+        );
+        assert_eq!(percent.points[0].high, Some(5.7));
+        assert_eq!(series.series.len(), 2, "the mg/dL point stays apart");
+        assert!(series.units_differ);
+        // The IFCC series shows the NGSP points converted the other way.
+        let ifcc = crate::view::series_of(&records, "59261-8");
+        let mmol = ifcc
+            .series
+            .iter()
+            .find(|s| s.unit.as_deref() == Some("mmol/mol"))
+            .expect("in mmol/mol");
+        let values: Vec<Option<f64>> = mmol.points.iter().map(|p| p.value).collect();
+        // (7.4 − 2.15) × 10.929 = 57.4 → 57.
+        assert_eq!(values, [Some(57.0), Some(53.0)]);
+        // 5.7 % as IFCC: (5.7 − 2.15) × 10.929 = 38.8 → 39.
+        assert_eq!(mmol.points[0].high, Some(39.0));
     }
 
     fn planned(entries: Value) -> Vec<StoredRecord> {

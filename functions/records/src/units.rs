@@ -97,6 +97,11 @@ fn unit_key(unit: &str) -> String {
     }
 }
 
+/// Whether two spellings name the same unit (`mmol/L`, `mmol/l`; `µmol/L`, `umol/L`).
+pub fn same_unit(a: &str, b: &str) -> bool {
+    unit_key(a) == unit_key(b)
+}
+
 fn analyte_of(code: &str) -> Option<&'static Analyte> {
     ANALYTES
         .iter()
@@ -107,7 +112,13 @@ fn analyte_of(code: &str) -> Option<&'static Analyte> {
 /// joins the others, converted.
 pub fn same_analyte(code: &str) -> Vec<&'static str> {
     analyte_of(code)
-        .map(|a| a.first_codes.iter().chain(a.second_codes).copied().collect())
+        .map(|a| {
+            a.first_codes
+                .iter()
+                .chain(a.second_codes)
+                .copied()
+                .collect()
+        })
         .unwrap_or_default()
 }
 

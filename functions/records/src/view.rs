@@ -15,6 +15,7 @@ use crate::model::{
     Category, Coded, ComponentValue, DirectoryFacts, ImportedBy, LOINC, Measured, Source,
     StoredImport, StoredRecord,
 };
+use crate::units;
 
 // ---------------------------------------------------------------------------------------------
 // Records
@@ -213,7 +214,8 @@ pub fn sources_of(all: &[StoredRecord]) -> Vec<SourceView> {
     }
     let mut views: Vec<SourceView> = by_id.into_values().collect();
     for view in &mut views {
-        view.care_team.sort_by_key(|member| member.name.to_lowercase());
+        view.care_team
+            .sort_by_key(|member| member.name.to_lowercase());
     }
     views.sort_by_key(|a| a.name.to_lowercase());
     views
@@ -360,6 +362,47 @@ pub struct Point {
     pub sources: Vec<Source>,
     /// The record the point comes from (for a component: its panel's record).
     pub record_id: RecordId,
+    /// Set on a point converted into the series' unit: the value and unit the source reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted: Option<Converted>,
+}
+
+/// What a source reported, on a point shown converted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Converted {
+    pub value: f64,
+    pub unit: String,
+}
+
+/// A point of `own_code` reported in `unit`, in the unit of the series of `series_code` when
+/// the analyte's units convert (value and range, marked with what the source reported); else as
+/// reported. Returns the unit it is drawn in.
+fn in_chart_unit_of(
+    series_code: &str,
+    own_code: &str,
+    unit: Option<String>,
+    mut point: Point,
+) -> (Option<String>, Point) {
+    let (Some(chart), Some(reported)) = (units::chart_unit(series_code), unit.clone()) else {
+        return (unit, point);
+    };
+    if units::same_unit(&reported, chart) {
+        // The same unit, perhaps spelt another way (`mmol/l`): drawn as the chart's.
+        return (Some(chart.to_owned()), point);
+    }
+    let convert = |v: f64| units::convert(own_code, v, &reported, chart);
+    let (Some(value), Some(shown)) = (point.value, point.value.and_then(convert)) else {
+        return (unit, point);
+    };
+    point.low = point.low.and_then(convert);
+    point.high = point.high.and_then(convert);
+    point.value = Some(shown);
+    point.converted = Some(Converted {
+        value,
+        unit: reported.clone(),
+    });
+    (Some(chart.to_owned()), point)
 }
 
 #[derive(Debug, Serialize)]
@@ -406,6 +449,13 @@ pub fn series_of(all: &[StoredRecord], code: &str) -> Series {
         plotted.insert(key, (unit, points.len()));
         points.push(point);
     };
+    // The codes of the same analyte in another unit (glucose in mg/dL and in mmol/L) join the
+    // series, converted into the unit of `code`.
+    let mut codes = units::same_analyte(code);
+    if codes.is_empty() {
+        codes.push(code);
+    }
+    let wanted = |loinc: Option<&str>| loinc.is_some_and(|l| codes.contains(&l));
     for record in all {
         let Some(measured) = &record.measured else {
             continue;
@@ -420,24 +470,33 @@ pub fn series_of(all: &[StoredRecord], code: &str) -> Series {
             source: record.source.clone(),
             sources: vec![record.source.clone()],
             record_id: record.record_id.clone(),
+            converted: None,
         };
-        if record.loinc.as_deref() == Some(code) {
-            title.get_or_insert_with(|| record.title.clone());
+        if wanted(record.loinc.as_deref()) {
+            if record.loinc.as_deref() == Some(code) {
+                title.get_or_insert_with(|| record.title.clone());
+            }
             let mut own = point(measured.value, &measured.text, measured.low, measured.high);
             own.components = measured.components.clone();
             let key = (record.merge_key.clone(), false);
-            add(&mut by_unit, key, measured.unit.clone(), own);
+            let own_code = record.loinc.as_deref().unwrap_or(code);
+            let (unit, own) = in_chart_unit_of(code, own_code, measured.unit.clone(), own);
+            add(&mut by_unit, key, unit, own);
             continue;
         }
         for part in measured
             .components
             .iter()
-            .filter(|part| part.loinc.as_deref() == Some(code))
+            .filter(|part| wanted(part.loinc.as_deref()))
         {
-            title.get_or_insert_with(|| part.title.clone());
+            if part.loinc.as_deref() == Some(code) {
+                title.get_or_insert_with(|| part.title.clone());
+            }
             let key = (record.merge_key.clone(), true);
             let point = point(part.value, &part.text, part.low, part.high);
-            add(&mut by_unit, key, part.unit.clone(), point);
+            let part_code = part.loinc.as_deref().unwrap_or(code);
+            let (unit, point) = in_chart_unit_of(code, part_code, part.unit.clone(), point);
+            add(&mut by_unit, key, unit, point);
         }
     }
     let series: Vec<UnitSeries> = by_unit

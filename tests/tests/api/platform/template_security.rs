@@ -424,3 +424,98 @@ fn every_checkov_skip_gives_its_reason() {
     }
     assert!(skips > 0, "the skips are read");
 }
+
+/// The web app is served only through CloudFront over HTTPS: a private bucket read through an
+/// origin access control, the security headers of `web/security-headers.json`, and every
+/// unknown path answered by the app itself.
+#[test]
+fn the_web_app_is_private_behind_https_with_its_security_headers() {
+    let template = template_json();
+    let buckets = resources_of(&template, "AWS::S3::Bucket");
+    let (_, bucket) = buckets
+        .iter()
+        .find(|(id, _)| id.as_str() == "WebBucket")
+        .expect("WebBucket");
+    let block = &bucket["Properties"]["PublicAccessBlockConfiguration"];
+    for setting in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(block[setting], true, "{setting}");
+    }
+    let (_, distribution) = resources_of(&template, "AWS::CloudFront::Distribution")
+        .into_iter()
+        .next()
+        .expect("a distribution");
+    let config = &distribution["Properties"]["DistributionConfig"];
+    let behaviour = &config["DefaultCacheBehavior"];
+    assert_eq!(behaviour["ViewerProtocolPolicy"], "redirect-to-https");
+    assert_eq!(
+        behaviour["ResponseHeadersPolicyId"]["Ref"],
+        "WebResponseHeadersPolicy"
+    );
+    let origin = &config["Origins"][0];
+    assert!(
+        origin["OriginAccessControlId"].is_object(),
+        "origin access control"
+    );
+    let fallbacks: Vec<_> = config["CustomErrorResponses"]
+        .as_array()
+        .expect("error responses")
+        .iter()
+        .map(|r| (r["ErrorCode"].as_u64(), r["ResponsePagePath"].as_str()))
+        .collect();
+    assert!(fallbacks.contains(&(Some(404), Some("/index.html"))));
+    assert!(fallbacks.contains(&(Some(403), Some("/index.html"))));
+
+    // The policy sends what the local stack sends (web/security-headers.json).
+    let local: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace_root().join("web/security-headers.json"))
+            .expect("web/security-headers.json"),
+    )
+    .expect("json");
+    let (_, policy) = resources_of(&template, "AWS::CloudFront::ResponseHeadersPolicy")
+        .into_iter()
+        .next()
+        .expect("a response headers policy");
+    let config = &policy["Properties"]["ResponseHeadersPolicyConfig"];
+    let csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        ["Fn::Sub"]
+        .as_str()
+        .expect("a CSP with the region");
+    let local_csp = local["Content-Security-Policy"]
+        .as_str()
+        .expect("local CSP");
+    assert_eq!(
+        csp.replace(
+            "https://*.execute-api.${AWS::Region}.${AWS::URLSuffix}",
+            "{apiOrigin}"
+        ),
+        local_csp
+    );
+    let custom: Vec<(String, String)> = config["CustomHeadersConfig"]["Items"]
+        .as_array()
+        .expect("custom headers")
+        .iter()
+        .map(|h| {
+            (
+                h["Header"].as_str().unwrap_or_default().to_owned(),
+                h["Value"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    for name in [
+        "Permissions-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Cross-Origin-Resource-Policy",
+    ] {
+        assert!(
+            custom
+                .iter()
+                .any(|(header, value)| header == name && local[name] == value.as_str()),
+            "{name}"
+        );
+    }
+}

@@ -50,7 +50,7 @@ async fn the_summary_shows_what_is_in_force_from_every_source() {
 }
 
 #[tokio::test]
-async fn a_series_keeps_units_apart_and_names_every_source() {
+async fn a_series_converts_units_it_knows_and_names_every_source() {
     let app = spawn_app().await;
     let patient = patient_with_three_sources(app).await;
     let reply = app
@@ -62,11 +62,14 @@ async fn a_series_keeps_units_apart_and_names_every_source() {
     assert_eq!(reply.status, 200, "{reply:#?}");
     let body = &reply.body;
     assert_eq!(body["system"], "http://loinc.org");
-    assert_eq!(body["unitsDiffer"], true);
+    // The specialist's HbA1c in mmol/mol joins the % chart, converted by the IFCC-NGSP master
+    // equation (53 mmol/mol / 10.929 + 2.15 = 7.0 %) and marked with what it reported.
+    assert_eq!(body["unitsDiffer"], false, "{body:#}");
     let series = body["series"].as_array().expect("series");
+    assert_eq!(series.len(), 1, "{body:#}");
     let percent = series.iter().find(|s| s["unit"] == "%").expect("in %");
     let points = percent["points"].as_array().expect("points");
-    assert_eq!(points.len(), 4);
+    assert_eq!(points.len(), 5);
     let dates: Vec<&str> = points
         .iter()
         .map(|p| p["date"].as_str().expect("date"))
@@ -77,12 +80,23 @@ async fn a_series_keeps_units_apart_and_names_every_source() {
     assert!(points.iter().any(|p| p["source"]["name"] == URGENT_CARE));
     assert!(points.iter().any(|p| p["source"]["name"] == PRACTICE));
     assert_eq!(points[0]["high"], 5.7);
-    let mmol = series
+    let converted: Vec<&Value> = points
         .iter()
-        .find(|s| s["unit"] == "mmol/mol")
-        .expect("in mmol/mol");
-    assert_eq!(mmol["points"][0]["value"], 53.0);
-    assert_eq!(mmol["points"][0]["source"]["name"], SPECIALIST);
+        .filter(|p| p.get("converted").is_some())
+        .collect();
+    assert_eq!(converted.len(), 1, "{points:#?}");
+    assert_eq!(converted[0]["value"], 7.0);
+    assert_eq!(
+        converted[0]["converted"],
+        serde_json::json!({"value": 53.0, "unit": "mmol/mol"})
+    );
+    assert_eq!(converted[0]["source"]["name"], SPECIALIST);
+    assert!(
+        points
+            .iter()
+            .filter(|p| p.get("converted").is_none())
+            .all(|p| p["source"]["name"] != SPECIALIST)
+    );
 
     let weight = app
         .get(
