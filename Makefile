@@ -53,6 +53,7 @@ dev: venv web-build ## Start the local stack with demo data: API at http://127.0
 
 test: venv rust-tools lint web-test ## Every check and every test (what CI runs)
 	cargo test --workspace --no-fail-fast
+	cd infra/deploy && ../../$(VENV)/bin/python -m unittest -q test_publish_web
 	$(MAKE) --no-print-directory contract
 	$(MAKE) --no-print-directory web-e2e
 
@@ -88,9 +89,10 @@ invoke: ## Invoke a function under `make watch` with events/$(EVENT).json, ids s
 token: ## Print a demo user's ID token: make token WHO=frontdesk
 	@cargo run -q -p portal-local -- token $(WHO) --stack-file $(STACK_FILE)
 
-deploy: build ## sam build + sam deploy --guided
+deploy: build web-build ## sam build + sam deploy --guided, then the web app to its bucket (config from the stack's outputs)
 	sam build
 	sam deploy --guided
+	$(VENV)/bin/python infra/deploy/publish_web.py
 
 clean: ## Remove build output and the local stack's files
 	cargo clean

@@ -979,19 +979,17 @@ mod tests {
             .iter()
             .find(|s| s.unit.as_deref() == Some("%"))
             .expect("in %");
-        let shown: Vec<(Option<f64>, Option<(f64, &str)>)> = percent
+        let shown: Vec<String> = percent
             .points
             .iter()
-            .map(|p| {
-                (
-                    p.value,
-                    p.converted.as_ref().map(|c| (c.value, c.unit.as_str())),
-                )
-            })
+            .map(|p| format!("{:?} {:?}", p.value, p.converted))
             .collect();
         assert_eq!(
             shown,
-            [(Some(7.4), None), (Some(7.0), Some((53.0, "mmol/mol")))]
+            [
+                "Some(7.4) None",
+                r#"Some(7.0) Some(Converted { value: 53.0, unit: "mmol/mol" })"#
+            ]
         );
         assert_eq!(percent.points[0].high, Some(5.7));
         assert_eq!(series.series.len(), 2, "the mg/dL point stays apart");
