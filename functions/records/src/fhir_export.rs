@@ -127,6 +127,8 @@ pub fn bundle(
                 .cloned()
         });
         if let Value::Object(map) = &mut resource {
+            // Records stored before the import checked structure: still never exported.
+            crate::structure::strip_undefined(map);
             map.insert("id".into(), json!(record.resource_id));
             let meta = map.entry("meta").or_insert_with(|| json!({}));
             if !meta.is_object() {

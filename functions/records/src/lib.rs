@@ -34,6 +34,7 @@ mod practice;
 mod repo;
 mod requests;
 pub mod sources;
+mod structure;
 mod units;
 mod view;
 

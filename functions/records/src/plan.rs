@@ -16,6 +16,7 @@ use crate::model::{
     reading, short_hash,
 };
 use crate::sources::SourceRules;
+use crate::structure;
 
 /// DynamoDB items hold 400 KB; a resource bigger than this (a scan embedded as base64) is
 /// reported, not stored.
@@ -282,11 +283,15 @@ pub fn plan(
             outcomes.push(outcome(entry, Outcome::Refused, Some("no id".into())));
             continue;
         };
-        let resource = inlined
+        let mut resource = inlined
             .documents
             .get(&entry.index)
-            .unwrap_or(&entry.resource);
-        let text = match serde_json::to_string(resource) {
+            .unwrap_or(&entry.resource)
+            .clone();
+        for path in structure::strip_undefined(&mut resource) {
+            warnings.push(undefined_element(entry, &path));
+        }
+        let text = match serde_json::to_string(&resource) {
             Ok(text) if text.len() <= MAX_RESOURCE_BYTES => Sensitive(text),
             _ => {
                 let message = format!(
@@ -459,9 +464,14 @@ pub fn plan(
             Outcome::Imported,
             Some(DIRECTORY_KEPT.into()),
         ));
+        let mut resource = entry.resource.clone();
+        for path in structure::strip_undefined(&mut resource) {
+            warnings.push(undefined_element(entry, &path));
+        }
         for source in sources {
             let record = directory_record(
                 entry,
+                &resource,
                 bundle,
                 source,
                 patient,
@@ -530,11 +540,21 @@ pub fn plan(
     Plan { records, report }
 }
 
+/// An element R4 does not define, dropped from an entry (the rest of it imports).
+fn undefined_element(entry: &Entry, path: &str) -> EntryProblem {
+    EntryProblem {
+        entry: entry.index,
+        resource_type: entry.resource_type.clone(),
+        message: format!("`{path}` is not an element FHIR R4 defines there: dropped"),
+    }
+}
+
 /// A directory entry (who or where) as a record of `source`: not indexed, not listed; exported,
 /// and a Practitioner is a member of the source's care team. `None` when too large to store.
 #[allow(clippy::too_many_arguments)]
 fn directory_record(
     entry: &Entry,
+    resource: &Map<String, Value>,
     bundle: &Bundle,
     source: &Source,
     patient: PatientId,
@@ -543,7 +563,7 @@ fn directory_record(
     import_id: ImportId,
     now: Timestamp,
 ) -> Option<StoredRecord> {
-    let text = serde_json::to_string(&entry.resource)
+    let text = serde_json::to_string(resource)
         .ok()
         .filter(|text| text.len() <= MAX_RESOURCE_BYTES)?;
     // Directory entries need no id of their own in a bundle: without one, the entry's content

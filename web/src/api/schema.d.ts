@@ -1164,8 +1164,14 @@ export interface paths {
          *     `meta.source`, else the document's custodian, else the bundle's only Organization, else
          *     the `source` query parameter. An Organization is one source by its NPI when it has one
          *     (else its first identifier, else its name). Financial resources (Claim,
-         *     ExplanationOfBenefit, Coverage...) and directory data (Practitioner, Location...) are
-         *     skipped and counted, with the reason. A Binary that a DocumentReference's attachment
+         *     ExplanationOfBenefit, Coverage...) are skipped and counted, with the reason. Directory
+         *     data (Practitioner, PractitionerRole, Location, Organization, HealthcareService, Endpoint)
+         *     that the records name, directly or through one another, is kept under each source whose
+         *     records name it (the care team of `/sources`, and the export); directory data no record
+         *     names is skipped with that reason. An element FHIR R4 does not define inside an
+         *     Attachment, Coding, Meta, Quantity or Period (an extra property in an attachment) is
+         *     dropped, and a warning names the entry and the element's path; the rest imports.
+         *     `entryOutcomes` and `perType` say what became of every entry. A Binary that a DocumentReference's attachment
          *     points at (`attachment.url`) is not a record of its own: its content goes into that
          *     attachment (`data`, and `contentType` when missing; the url is dropped), so it is kept
          *     and exported with the document, and the report counts the Binary as skipped saying so.
@@ -1251,7 +1257,11 @@ export interface paths {
          *     then UNII; immunizations CVX, then SNOMED CT, then NDC), else its smallest
          *     `system|code`, else its text. Events on a date (an immunization, a dose given, a
          *     dispense) are one item only when the code and the day match: five yearly flu shots are
-         *     five items. Filters: `category`, `source` (a `sourceId` from `/sources`), `since`
+         *     five items. Results and vital signs (LOINC, then SNOMED CT) are one item when the code,
+         *     the moment (the same instant in any time zone, to the second; the day when a source gives
+         *     only a date) and the reading (value and unit, or text) match; visits and procedures
+         *     (SNOMED CT, then CPT) and documents (LOINC, then SNOMED CT) when the code and the day
+         *     match. Filters: `category`, `source` (a `sourceId` from `/sources`), `since`
          *     (records dated on or after this day; a record dated by year or month only, `2024` or
          *     `2024-06`, is listed when that period ends on or after `since`).
          *
@@ -1428,8 +1438,14 @@ export interface paths {
         /**
          * One lab or vital sign over time, across sources
          * @description Every observation with this LOINC code from every source, oldest first, with value,
-         *     reference range and source per point. Values are never converted or mixed: each unit is
-         *     its own series, and `unitsDiffer` says when there is more than one. A code measured as part
+         *     reference range and source per point. The same reading from several sources (as the list
+         *     merges them) is one point whose `sources` lists each. The common analytes are converted
+         *     into the unit of the code asked for, and their codes in the other unit join the series:
+         *     glucose (mg/dL and mmol/L, 18.016), creatinine (mg/dL and µmol/L, 88.42), total, HDL and
+         *     LDL cholesterol (mg/dL and mmol/L, 38.67), HbA1c (NGSP % and IFCC mmol/mol by the master
+         *     equation NGSP = IFCC / 10.929 + 2.15, not a factor); a converted point carries
+         *     `converted` with what its source reported. Any other unit is never guessed at: it is its
+         *     own series, and `unitsDiffer` says when there is more than one. A code measured as part
          *     of a panel joins its series from the panel (the systolic pressure `8480-6` of every
          *     blood-pressure panel `85354-9`); the panel's own series carries its parts on each point.
          *
@@ -2806,8 +2822,15 @@ export interface components {
                     /** @description On a panel's series (a blood pressure), the panel's parts. */
                     components?: components["schemas"]["ComponentValue"][];
                     source: components["schemas"]["RecordSource"];
+                    /** @description Every source that reported this reading (the first is `source`). */
+                    sources: components["schemas"]["RecordSource"][];
                     /** @description The record of the point (for a panel's part, the panel's). */
                     recordId: components["schemas"]["RecordId"];
+                    /** @description On a point converted into the series' unit, what its source reported. */
+                    converted?: {
+                        value: number;
+                        unit: string;
+                    };
                 }[];
             }[];
         };

@@ -405,3 +405,69 @@ async fn a_documents_binary_content_comes_back_in_the_export() {
                "data": "WW91IG1heSBnbyBob21lLg=="})
     );
 }
+
+/// An element R4 does not define (an extra property inside an attachment, a coding, a meta) is
+/// dropped on import and named in the report by entry and path; the rest imports, and the
+/// export is valid R4.
+#[tokio::test]
+async fn an_element_r4_does_not_define_is_dropped_named_and_never_exported() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let mut bundle = small_bundle(&patient.family);
+    let entries = bundle["entry"].as_array_mut().expect("entries");
+    entries[2]["resource"]["code"]["coding"][0]["colour"] = json!("red");
+    entries.push(json!({
+        "fullUrl": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000004",
+        "resource": {"resourceType": "DocumentReference", "id": "letter", "status": "current",
+            "meta": {"importedBy": "a script"},
+            "subject": {"reference": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000002"},
+            "custodian": {"reference": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000001"},
+            "content": [{"attachment": {"contentType": "text/plain", "data": "SGk=",
+                                         "pages": 1}}]}
+    }));
+    // The independent validator refuses such a bundle: the test can fail.
+    assert!(validate_r4_bundle(&bundle).is_err());
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    let warnings: Vec<(u64, String)> = reply.body["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| {
+            (
+                w["entry"].as_u64().expect("entry"),
+                w["message"].as_str().expect("message").to_owned(),
+            )
+        })
+        .collect();
+    for (entry, path) in [
+        (2, "code.coding[0].colour"),
+        (3, "content[0].attachment.pages"),
+        (3, "meta.importedBy"),
+    ] {
+        assert!(
+            warnings
+                .iter()
+                .any(|(e, m)| *e == entry && m.contains(&format!("`{path}`"))),
+            "{path}: {warnings:#?}"
+        );
+    }
+    assert_eq!(reply.body["imported"]["DocumentReference"], 1);
+    let exported = export_and_check(app, &patient).await;
+    let text = exported.to_string();
+    for undefined in ["colour", "pages", "importedBy"] {
+        assert!(!text.contains(undefined), "{undefined} exported");
+    }
+    let letter = exported["entry"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["resource"]["id"] == "letter")
+        .expect("the letter");
+    assert_eq!(
+        letter["resource"]["content"][0]["attachment"],
+        json!({"contentType": "text/plain", "data": "SGk="})
+    );
+}

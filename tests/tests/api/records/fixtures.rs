@@ -316,7 +316,7 @@ pub fn dangling_references(exported: &BTreeMap<String, Value>) -> Vec<String> {
     dangling
 }
 
-/// Fixtures whose organisations are known (`../shared/fixtures/fhir/README.md`): how many of
+/// Fixtures whose organisations are known (`tests/fixtures/fhir/README.md`): how many of
 /// their Organizations report records. Others are checked by the general rules alone.
 fn expected_organization_sources(file: &str) -> Option<usize> {
     match file {
