@@ -6,7 +6,7 @@ use portal_shared::domain::ids::{AppointmentId, ConversationId, PatientId, Recor
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::policy::authz::Action;
 use portal_shared::policy::caller::{Caller, Role, UserSub};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// What a conversation is about; decides which team's inbox it is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -102,7 +102,8 @@ pub const WAITING: &str = "waiting";
 
 macro_rules! text_value {
     ($name:ident, $max:expr, $multi_line:expr) => {
-        #[derive(Clone, PartialEq, Eq)]
+        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
         impl $name {
@@ -118,16 +119,16 @@ macro_rules! text_value {
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&self.0)
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(raw: String) -> Result<Self, String> {
+                $name::parse(&raw)
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let raw = String::deserialize(d)?;
-                $name::parse(&raw).map_err(serde::de::Error::custom)
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
             }
         }
 
@@ -160,7 +161,8 @@ pub enum ReferenceKind {
     Appointment,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct ReferenceId(String);
 
 impl ReferenceId {
@@ -178,16 +180,16 @@ impl ReferenceId {
     }
 }
 
-impl Serialize for ReferenceId {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+impl TryFrom<String> for ReferenceId {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        ReferenceId::parse(&raw)
     }
 }
 
-impl<'de> Deserialize<'de> for ReferenceId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        ReferenceId::parse(&raw).map_err(serde::de::Error::custom)
+impl From<ReferenceId> for String {
+    fn from(id: ReferenceId) -> String {
+        id.0
     }
 }
 

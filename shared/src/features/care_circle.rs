@@ -18,7 +18,7 @@ use std::fmt;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use time::Date;
 use time::macros::format_description;
 
@@ -42,7 +42,8 @@ pub const AGE_OF_MAJORITY: i32 = 18;
 const DAY: u64 = 24 * 60 * 60;
 
 /// How the caregiver relates to the patient, in the patient's words ("daughter", "neighbour").
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct RelationshipLabel(String);
 
 impl RelationshipLabel {
@@ -54,15 +55,15 @@ impl RelationshipLabel {
     }
 }
 
-impl Serialize for RelationshipLabel {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+impl TryFrom<String> for RelationshipLabel {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        RelationshipLabel::parse(&raw)
     }
 }
-impl<'de> Deserialize<'de> for RelationshipLabel {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        RelationshipLabel::parse(&raw).map_err(serde::de::Error::custom)
+impl From<RelationshipLabel> for String {
+    fn from(label: RelationshipLabel) -> String {
+        label.0
     }
 }
 impl fmt::Debug for RelationshipLabel {
@@ -73,7 +74,8 @@ impl fmt::Debug for RelationshipLabel {
 
 /// The last day of a caregiver's access (`YYYY-MM-DD`); access ends when it does, at midnight
 /// UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct EndDate(Date);
 
 impl EndDate {
@@ -116,15 +118,15 @@ impl EndDate {
     }
 }
 
-impl Serialize for EndDate {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.render())
+impl TryFrom<String> for EndDate {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        EndDate::parse(&raw)
     }
 }
-impl<'de> Deserialize<'de> for EndDate {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        EndDate::parse(&raw).map_err(serde::de::Error::custom)
+impl From<EndDate> for String {
+    fn from(end: EndDate) -> String {
+        end.render()
     }
 }
 
