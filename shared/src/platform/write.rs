@@ -44,8 +44,8 @@ impl Contended for Transacted {
 }
 
 /// The pauses between attempts of a write that lost to contention: 20 ms, 40 ms, 80 ms...,
-/// capped at 320 ms, each with a random jitter of up to 20 ms added, so that requests which
-/// collided once do not collide again in lockstep.
+/// capped at 320 ms, each with a random part of up to as much again added (backon's jitter),
+/// so that requests which collided once do not collide again in lockstep.
 pub fn contention_back_off(attempts: usize) -> ExponentialBuilder {
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(20))
@@ -56,8 +56,8 @@ pub fn contention_back_off(attempts: usize) -> ExponentialBuilder {
 }
 
 /// The pauses between attempts of writes the table left unprocessed for want of capacity:
-/// 50 ms, 100 ms..., capped at 1.6 s, each with a random jitter of up to 50 ms (capacity frees
-/// more slowly than a conflicting transaction ends).
+/// 50 ms, 100 ms..., capped at 1.6 s, each with a random part of up to as much again (capacity
+/// frees more slowly than a conflicting transaction ends).
 pub fn capacity_back_off(attempts: usize) -> ExponentialBuilder {
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(50))
@@ -164,14 +164,19 @@ mod tests {
             .map(|pause| pause.as_millis())
             .collect();
         assert_eq!(ms.len(), 5, "six attempts, five pauses");
+        // Each pause is its base and up to as much again, never beyond twice the cap.
         for (pause, base) in ms.iter().zip([20, 40, 80, 160, 320]) {
-            assert!((base..base + 20).contains(pause), "{ms:?}");
+            assert!((base..=2 * base).contains(pause), "{ms:?}");
         }
         let capacity: Vec<u128> = capacity_back_off(8)
             .build()
             .map(|pause| pause.as_millis())
             .collect();
-        assert!(capacity.iter().all(|pause| (50..1650).contains(pause)));
+        assert_eq!(capacity.len(), 7);
+        assert!(
+            capacity.iter().all(|pause| (50..=3200).contains(pause)),
+            "{capacity:?}"
+        );
         assert!(capacity.last().is_some_and(|last| *last >= 1600), "capped");
     }
 
