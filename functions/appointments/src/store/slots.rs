@@ -98,13 +98,7 @@ impl<'a> Slots<'a> {
         unit: &SlotUnit,
         at: Timestamp,
     ) -> Result<TransactWriteItem, ApiError> {
-        store::transact_put(
-            Put::builder()
-                .table_name(self.table.name)
-                .set_item(Some(self.item(unit, at)?))
-                .condition_expression("attribute_not_exists(PK) OR holdUntil < :now")
-                .expression_attribute_values(":now", string(Timestamp::now().to_string())),
-        )
+        self.put_if(unit, at, "attribute_not_exists(PK) OR holdUntil < :now")
     }
 
     /// Takes a unit an offer holds for this appointment, while the hold lasts.
@@ -113,16 +107,10 @@ impl<'a> Slots<'a> {
         unit: &SlotUnit,
         at: Timestamp,
     ) -> Result<TransactWriteItem, ApiError> {
-        store::transact_put(
-            Put::builder()
-                .table_name(self.table.name)
-                .set_item(Some(self.item(unit, at)?))
-                .condition_expression("appointmentId = :appointment AND holdUntil >= :now")
-                .expression_attribute_values(
-                    ":appointment",
-                    string(unit.appointment_id.to_string()),
-                )
-                .expression_attribute_values(":now", string(Timestamp::now().to_string())),
+        self.put_if(
+            unit,
+            at,
+            "appointmentId = :appointment AND holdUntil >= :now",
         )
     }
 
@@ -133,16 +121,31 @@ impl<'a> Slots<'a> {
         unit: &SlotUnit,
         at: Timestamp,
     ) -> Result<TransactWriteItem, ApiError> {
-        store::transact_put(
-            Put::builder()
-                .table_name(self.table.name)
-                .set_item(Some(self.item(unit, at)?))
-                .condition_expression("appointmentId = :appointment")
-                .expression_attribute_values(
-                    ":appointment",
-                    string(unit.appointment_id.to_string()),
-                ),
-        )
+        self.put_if(unit, at, "appointmentId = :appointment")
+    }
+
+    /// The unit's put under `condition`, which may name `:now` (this instant) and
+    /// `:appointment` (the unit's own appointment).
+    fn put_if(
+        &self,
+        unit: &SlotUnit,
+        at: Timestamp,
+        condition: &str,
+    ) -> Result<TransactWriteItem, ApiError> {
+        let mut put = Put::builder()
+            .table_name(self.table.name)
+            .set_item(Some(self.item(unit, at)?))
+            .condition_expression(condition);
+        if condition.contains(":now") {
+            put = put.expression_attribute_values(":now", string(Timestamp::now().to_string()));
+        }
+        if condition.contains(":appointment") {
+            put = put.expression_attribute_values(
+                ":appointment",
+                string(unit.appointment_id.to_string()),
+            );
+        }
+        store::transact_put(put)
     }
 
     /// Frees a unit the appointment holds.
