@@ -7,25 +7,13 @@ use std::time::Duration;
 
 use portal_shared::domain::ids::ConversationId;
 use portal_shared::domain::timestamp::Timestamp;
-use serde::{Deserialize, Serialize};
 
 pub use portal_shared::features::notification::Recipient;
 
 /// Unsent notifications are useless after this; TTL removes them.
 const KEEP_FOR: Duration = Duration::from_secs(14 * 24 * 60 * 60);
 
-/// The one message the sender sends for this record.
-pub const NEW_MESSAGE_TEMPLATE: &str = "new-portal-message";
-/// What that template says, for the documentation and the sender.
-pub const NEW_MESSAGE_TEXT: &str = "You have a new message in your portal.";
-
-/// What a new-message notification refers to: an opaque id the sender may use to link to the
-/// conversation and to merge several notifications about one conversation into one email.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AboutConversation {
-    pub conversation_id: ConversationId,
-}
+pub use portal_shared::features::notification::{AboutConversation, Kind};
 
 pub type Notification = portal_shared::features::notification::Notification<AboutConversation>;
 
@@ -36,7 +24,7 @@ pub fn new_message(
     at: Timestamp,
 ) -> Notification {
     Notification::pending(
-        NEW_MESSAGE_TEMPLATE,
+        Kind::NewMessage,
         recipient,
         AboutConversation {
             conversation_id: conversation,

@@ -13,11 +13,131 @@ use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
-use crate::domain::ids::{NotificationId, PatientId};
+use crate::domain::ids::{AppointmentId, ConversationId, InvitationId, NotificationId, PatientId};
+use crate::domain::person::Email;
 use crate::domain::timestamp::Timestamp;
 use crate::platform::keys::{self, Key};
 use crate::platform::store;
 use crate::policy::caller::UserSub;
+
+/// What a notification is about: one fixed template per kind (in English and Spanish, plain
+/// text and HTML, written by the sender), named in the outbox record's `template`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A new message or a reply in a conversation ([`AboutConversation`]).
+    #[serde(rename = "new-portal-message")]
+    NewMessage,
+    /// An appointment was booked ([`AboutAppointment`]).
+    AppointmentBooked,
+    /// An appointment moved to another time ([`AboutAppointment`], the new start).
+    AppointmentMoved,
+    /// An appointment was cancelled ([`AboutAppointment`]).
+    AppointmentCancelled,
+    /// An upcoming appointment ([`AboutAppointment`]), released by the reminders step when due.
+    AppointmentReminder,
+    /// An earlier slot is held for the patient until a time ([`AboutOffer`]).
+    WaitlistOffer,
+    /// Someone is invited into a patient's care circle ([`AboutInvitation`], to an address).
+    CareCircleInvitation,
+    /// A patient's portal activation code ([`AboutActivation`]).
+    ActivationInvitation,
+    /// A staff member's account was created (Cognito's own message, through SES).
+    StaffInvitation,
+    /// A password reset code (Cognito's own message, through SES).
+    PasswordReset,
+}
+
+impl Kind {
+    pub const ALL: &'static [Kind] = <Kind as strum::VariantArray>::VARIANTS;
+
+    /// The template's name, as stored in the outbox record.
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::NewMessage => "new-portal-message",
+            Kind::AppointmentBooked => "appointment-booked",
+            Kind::AppointmentMoved => "appointment-moved",
+            Kind::AppointmentCancelled => "appointment-cancelled",
+            Kind::AppointmentReminder => "appointment-reminder",
+            Kind::WaitlistOffer => "waitlist-offer",
+            Kind::CareCircleInvitation => "care-circle-invitation",
+            Kind::ActivationInvitation => "activation-invitation",
+            Kind::StaffInvitation => "staff-invitation",
+            Kind::PasswordReset => "password-reset",
+        }
+    }
+
+    pub fn from_template(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|kind| kind.template() == name)
+    }
+
+    /// Security notices reach the person whatever their preferences say.
+    pub fn is_security_notice(self) -> bool {
+        matches!(
+            self,
+            Kind::CareCircleInvitation
+                | Kind::ActivationInvitation
+                | Kind::StaffInvitation
+                | Kind::PasswordReset
+        )
+    }
+}
+
+/// How a notification travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+/// What a new-message notification refers to (the conversation, to link to it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutConversation {
+    pub conversation_id: ConversationId,
+}
+
+/// What a booked, moved, cancelled or reminder notification refers to: the appointment and its
+/// (new) start, nothing about the visit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutAppointment {
+    pub appointment_id: AppointmentId,
+    pub start: Timestamp,
+}
+
+/// A waitlist offer: the held slot's time and until when it is held.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutOffer {
+    pub appointment_id: AppointmentId,
+    pub slot_start: Timestamp,
+    pub offer_until: Timestamp,
+}
+
+/// A care-circle invitation: the code the invitee types (removed from the record once sent)
+/// and when it lapses.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutInvitation {
+    pub invitation_id: InvitationId,
+    pub code: String,
+    pub code_expires: Timestamp,
+}
+
+/// A patient's activation code, by the channel the front desk chose (removed from the record
+/// once sent).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutActivation {
+    pub code: String,
+    pub code_expires: Timestamp,
+    pub channel: Channel,
+}
 
 /// Who is to be told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +152,14 @@ pub enum Recipient {
     /// One staff member (the one the work is assigned to).
     #[serde(rename_all = "camelCase")]
     StaffMember { sub: UserSub },
+    /// Someone who is not (yet) a portal user, at an address they gave: a care-circle invitee,
+    /// on behalf of `patient_id` (whose delivery history shows it).
+    #[serde(rename_all = "camelCase")]
+    Invitee {
+        patient_id: PatientId,
+        email: Email,
+        language: Option<String>,
+    },
 }
 
 /// One outbox record. `About` holds what the template refers to (a conversation's id; an
@@ -55,7 +183,7 @@ pub struct Notification<About> {
 impl<About: Serialize> Notification<About> {
     /// A record to send, made at `at`, kept until `keep_until`.
     pub fn pending(
-        template: &str,
+        kind: Kind,
         recipient: Recipient,
         about: About,
         at: Timestamp,
@@ -63,7 +191,7 @@ impl<About: Serialize> Notification<About> {
     ) -> Self {
         Notification {
             notification_id: NotificationId::generate(),
-            template: template.to_owned(),
+            template: kind.template().to_owned(),
             recipient,
             about,
             created_at: at,
@@ -99,10 +227,19 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_names_its_template_once() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::from_template(kind.template()), Some(*kind));
+            let json = serde_json::to_value(kind).expect("json");
+            assert_eq!(json, kind.template());
+        }
+    }
+
+    #[test]
     fn what_it_is_about_sits_beside_the_envelope() {
         let at = Timestamp::now();
         let note = Notification::pending(
-            "test-template",
+            Kind::NewMessage,
             Recipient::StaffTeam {
                 group: "clinicians".into(),
             },

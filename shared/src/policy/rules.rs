@@ -81,6 +81,9 @@ pub enum Action {
     ReadSchedule,
     /// The day's appointments across patients (per provider or the whole practice).
     ViewDaySchedule,
+    ManageNotificationPreferences,
+    ReadNotificationDeliveries,
+    UnsubscribeFromNotifications,
 }
 
 /// Who may do one action.
@@ -244,6 +247,22 @@ impl Action {
             // Clinicians see whom they see today; the front desk runs the day.
             Action::ViewDaySchedule => {
                 rule("schedule.day-view", NO, Never, &[FrontDesk, Clinician])
+            }
+            // Each person chooses how they hear about a patient: the patient, and every
+            // caregiver for themselves (whatever their scope).
+            Action::ManageNotificationPreferences => {
+                rule("notification-preferences.manage", YES, AnyScope, &[])
+            }
+            // What was sent (never its content) is for whoever helps a patient who heard nothing.
+            Action::ReadNotificationDeliveries => rule(
+                "notification-delivery.read",
+                NO,
+                Never,
+                &[FrontDesk, ResponseTeam, Admin],
+            ),
+            // Only the signed link in an email does this (no caller): audited under this name.
+            Action::UnsubscribeFromNotifications => {
+                rule("notification-preferences.unsubscribe", NO, Never, &[])
             }
         }
     }

@@ -8,31 +8,18 @@ use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{AppointmentId, ProviderId};
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::features::notification::{Notification, Recipient};
+use portal_shared::features::notification::{AboutOffer, Kind, Notification, Recipient};
 use portal_shared::platform::keys::{self, GSI2, GSI2PK, GSI2SK};
 use portal_shared::platform::store::{self, Item, Transacted, number, string};
 use portal_shared::platform::write;
 use portal_shared::platform::write::Contended;
 use portal_shared::policy::authz::PatientAccess;
-use serde::{Deserialize, Serialize};
 
 use crate::model::schedule::VisitType;
 use crate::model::{Appointment, FreedSlot, Offer, SlotUnit, WaitlistEntry};
 use crate::store::appointments::replace;
 use crate::store::{Slots, Table};
 
-/// What an offer's notification refers to, for a sender: the appointment's id and the held
-/// slot's date and time only (template [`WAITLIST_OFFER_TEMPLATE`]).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AboutOffer {
-    appointment_id: AppointmentId,
-    slot_start: Timestamp,
-    offer_until: Timestamp,
-}
-
-/// "An earlier appointment is held for you until <offerUntil>; accept it in your portal."
-const WAITLIST_OFFER_TEMPLATE: &str = "waitlist-offer";
 
 /// Why an appointment did not join the waitlist. Nothing was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,7 +320,7 @@ fn offer_notification(
     now: Timestamp,
 ) -> Notification<AboutOffer> {
     Notification::pending(
-        WAITLIST_OFFER_TEMPLATE,
+        Kind::WaitlistOffer,
         Recipient::Patient {
             patient_id: entry.patient_id,
         },
