@@ -23,7 +23,16 @@ use crate::policy::caller::UserSub;
 /// What a notification is about: one fixed template per kind (in English and Spanish, plain
 /// text and HTML, written by the sender), named in the outbox record's `template`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
     strum::VariantArray,
 )]
 #[serde(rename_all = "kebab-case")]
@@ -71,7 +80,10 @@ impl Kind {
     }
 
     pub fn from_template(name: &str) -> Option<Kind> {
-        Kind::ALL.iter().copied().find(|kind| kind.template() == name)
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.template() == name)
     }
 
     /// Security notices reach the person whatever their preferences say.

@@ -20,7 +20,6 @@ use crate::model::{Appointment, FreedSlot, Offer, SlotUnit, WaitlistEntry};
 use crate::store::appointments::replace;
 use crate::store::{Slots, Table};
 
-
 /// Why an appointment did not join the waitlist. Nothing was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinConflict {
