@@ -15,7 +15,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help dev test lint fmt build watch invoke token deploy venv deploy-tools rust-tools clean bench contract
+.PHONY: help dev test lint fmt build watch invoke token outbox deploy venv deploy-tools rust-tools clean bench contract
 .PHONY: web-install web-build web-test web-e2e chromium
 
 help: ## List the commands
@@ -85,6 +85,9 @@ invoke: ## Invoke a function under `make watch` with events/$(EVENT).json, ids s
 	@test -f $(STACK_FILE) || { echo "Start the local stack (make dev) and the functions (make watch) first"; exit 1; }
 	cargo run -q -p portal-local -- event events/$(EVENT).json --stack-file $(STACK_FILE) > $(dir $(STACK_FILE))event.json
 	cargo lambda invoke $(or $(FUNCTION),profile) --invoke-address 127.0.0.1 --invoke-port 9000 --data-file $(dir $(STACK_FILE))event.json
+
+outbox: ## Print every email and text the running local stack has sent (make dev first)
+	@cargo run -q -p portal-local -- outbox --stack-file $(STACK_FILE)
 
 token: ## Print a demo user's ID token: make token WHO=frontdesk
 	@cargo run -q -p portal-local -- token $(WHO) --stack-file $(STACK_FILE)

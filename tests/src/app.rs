@@ -78,6 +78,12 @@ impl TestApp {
         // blocks; keep that off this test's runtime.
         let background = tokio::task::spawn_blocking(|| {
             let addr: SocketAddr = "127.0.0.1:0".parse().context("address")?;
+            let mut options = StartOptions::unique("e2e");
+            // The suite runs at any hour: quiet hours would hold its texts until morning
+            // (start = end is no quiet hours; the sender's own tests cover them).
+            options
+                .parameter_overrides
+                .push(("TextQuietHours".to_owned(), "00:00-00:00".to_owned()));
             BackgroundStack::start(
                 StartOptions {
                     // Dozens of tests share one emulator, which answers a request at a time:
@@ -86,7 +92,7 @@ impl TestApp {
                     timeout_floor: Some(std::time::Duration::from_secs(120)),
                     // Tests invoke the scheduled functions themselves (`TestApp::on_stack`).
                     run_schedules: false,
-                    ..StartOptions::unique("e2e")
+                    ..options
                 },
                 addr,
             )

@@ -39,3 +39,33 @@ impl TestApp {
             .expect("the stack's endpoint")
     }
 }
+
+/// The local SES's fault control (see `ThrottledMail` in `moto_launcher.py`).
+const THROTTLED_MAIL_PATH: &str = "/_portal/faults/throttled-mail";
+
+impl TestApp {
+    /// Makes the local SES refuse every email to `address` as throttled (a retryable error),
+    /// until [`TestApp::accept_mail`]. Other addresses are not affected.
+    pub async fn throttle_mail_to(&self, address: &str) {
+        let endpoint = self.aws_endpoint().await;
+        let reply = reqwest::Client::new()
+            .put(format!("{endpoint}{THROTTLED_MAIL_PATH}"))
+            .json(&json!({ "address": address }))
+            .send()
+            .await
+            .expect("the fault control answers");
+        assert_eq!(reply.status(), 204, "setting the fault: {reply:?}");
+    }
+
+    /// Ends [`TestApp::throttle_mail_to`] for `address`.
+    pub async fn accept_mail(&self, address: &str) {
+        let endpoint = self.aws_endpoint().await;
+        let reply = reqwest::Client::new()
+            .delete(format!("{endpoint}{THROTTLED_MAIL_PATH}"))
+            .query(&[("address", address)])
+            .send()
+            .await
+            .expect("the fault control answers");
+        assert_eq!(reply.status(), 204, "clearing the fault: {reply:?}");
+    }
+}

@@ -1,6 +1,6 @@
 //! `POST /patients/{patientId}/appointments`: book a slot. One transaction takes the slot's
-//! units, writes the appointment and counts it in the patient's booking-limit counter: all of
-//! it happens or none of it.
+//! units, writes the appointment, counts it in the patient's booking-limit counter and writes
+//! the patient's notification to the outbox: all of it happens or none of it.
 
 use http::StatusCode;
 use lambda_http::{Body, Response};

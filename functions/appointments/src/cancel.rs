@@ -1,7 +1,7 @@
 //! `POST /patients/{patientId}/appointments/{appointmentId}/cancel`: the appointment, its
-//! units, its reminder and its waitlist entry change together; the freed slot (and a slot its
-//! offer held) is then offered to the patients waiting. Cancelling what is cancelled already
-//! answers it as it is.
+//! units, its reminder, its waitlist entry and the patient's notification change together; the
+//! freed slot (and a slot its offer held) is then offered to the patients waiting. Cancelling
+//! what is cancelled already answers it as it is.
 
 use http::StatusCode;
 use lambda_http::{Body, Response};

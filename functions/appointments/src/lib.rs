@@ -28,6 +28,11 @@
 //! minute: lapsed waitlist offers pass to the next patient waiting, and slots whose offer step
 //! never finished (their freed-slot marker outlived it) are offered.
 //!
+//! Booking, moving (by hand or by accepting an offer) and cancelling each write the patient a
+//! notification in the outbox (`appointment-booked`, `-moved`, `-cancelled`: the appointment's
+//! id and start only, see `model::announcement`) in the transaction of the change, whoever
+//! acts.
+//!
 //! Each booking also writes a reminder notification item (date and time only) due a day before
 //! the visit, moved and removed with the appointment, for a sender to pick up (the sender itself
 //! is not built) — unless the patient's profile says `communication.appointmentReminders:

@@ -1,6 +1,6 @@
 //! `POST /patients/{patientId}/appointments/{appointmentId}/reschedule`: takes the new slot and
-//! frees the old one in one transaction: if the new slot is taken, nothing changes and the
-//! appointment keeps its time. The freed slot is then offered to the patients waiting.
+//! frees the old one in one transaction, with the patient's notification of the new time: if
+//! the new slot is taken, nothing changes and the appointment keeps its time. The freed slot is then offered to the patients waiting.
 
 use http::StatusCode;
 use lambda_http::{Body, Response};

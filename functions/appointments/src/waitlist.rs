@@ -52,7 +52,8 @@ pub async fn show(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
 }
 
 /// `POST .../{appointmentId}/waitlist/accept`: moves the appointment into the held slot (the
-/// held units taken, the old ones freed, the entry removed, in one transaction); the freed slot
+/// held units taken, the old ones freed, the entry removed, the patient's notification of the
+/// move written, in one transaction); the freed slot
 /// is offered on in turn. A lapsed offer is 409 and goes to the next waiting patient.
 pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let (access, appointment) = appointment_in_path(deps, call, Action::ChangeAppointment).await?;

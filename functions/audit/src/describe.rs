@@ -97,6 +97,18 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::ViewDaySchedule.name(),
         "Saw the appointment in the day's schedule",
     ),
+    (
+        Action::ManageNotificationPreferences.name(),
+        "Viewed or changed how they are notified",
+    ),
+    (
+        Action::ReadNotificationDeliveries.name(),
+        "Viewed which notifications were sent",
+    ),
+    (
+        Action::UnsubscribeFromNotifications.name(),
+        "Turned off an email from its unsubscribe link",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

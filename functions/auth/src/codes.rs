@@ -7,6 +7,7 @@ use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::ActivationCodeId;
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::notification::Channel;
 use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
 use portal_shared::platform::pagination::PageRequest;
@@ -16,6 +17,7 @@ use portal_shared::policy::authz::{Action, PatientAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
+use crate::delivery::{check_contact, invitation};
 use crate::model::{CodeRecord, CodeView, Lookup, ShownStatus, Status};
 use portal_shared::domain::one_time_code::Code;
 
@@ -30,15 +32,21 @@ const DAY: u64 = 24 * 60 * 60;
 struct IssueRequest {
     #[serde(default)]
     expires_in_days: Option<u32>,
+    /// Send the code to the contact on file instead of showing it.
+    #[serde(default)]
+    deliver_by: Option<Channel>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Issued<'a> {
     code_id: ActivationCodeId,
-    /// Only in the first response: the code is stored as a hash alone.
+    /// Only in the first response, and only when it is not sent: the code is stored as a hash
+    /// alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delivered_by: Option<Channel>,
     expires: Timestamp,
 }
 
@@ -53,7 +61,9 @@ async fn access(
         .await
 }
 
-/// `POST /staff/patients/{patientId}/activation-codes`.
+/// `POST /staff/patients/{patientId}/activation-codes`: the code is shown once, or with
+/// `deliverBy` sent (never shown) to the patient's contact on file by an outbox record written
+/// with it.
 pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let access = access(deps, call, AuditResource::ActivationCodes).await?;
     let idempotency = Idempotency::from_call(call)?;
@@ -77,14 +87,17 @@ pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         return first.render(true);
     }
     let store = deps.codes();
-    match store.account_of(&access).await? {
-        None => return Err(ApiError::NotFound),
-        Some(Some(_)) => {
-            return Err(ApiError::Conflict(
-                "This patient has activated a portal account already; they sign in with it.".into(),
-            ));
-        }
-        Some(None) => {}
+    let facts = store
+        .issuing_facts(&access)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if facts.portal_account.is_some() {
+        return Err(ApiError::Conflict(
+            "This patient has activated a portal account already; they sign in with it.".into(),
+        ));
+    }
+    if let Some(channel) = request.deliver_by {
+        check_contact(&facts, channel)?;
     }
 
     let code = Code::generate()?;
@@ -120,6 +133,7 @@ pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         body: serde_json::to_string(&Issued {
             code_id: record.code_id,
             code: None,
+            delivered_by: request.deliver_by,
             expires,
         })
         .map_err(ApiError::internal)?,
@@ -127,13 +141,18 @@ pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         etag: None,
         patient_id: Some(record.patient_id),
     };
-    let items = store.create(&access, &record, &lookup)?;
+    let sent = request
+        .deliver_by
+        .map(|channel| invitation(record.patient_id, &code, expires, channel, now));
+    let items = store.create(&access, &record, &lookup, sent.as_ref())?;
     match create_once(dynamo, table, idempotency.as_ref(), items, replay).await? {
         Outcome::Created(_) => json(
             StatusCode::CREATED,
             &Issued {
                 code_id: record.code_id,
-                code: Some(&code.display()),
+                // Sent codes are never shown: only the patient's inbox or phone sees them.
+                code: sent.is_none().then(|| code.display()).as_deref(),
+                delivered_by: request.deliver_by,
                 expires,
             },
         ),

@@ -1,7 +1,8 @@
 //! The auth function: portal accounts.
 //!
 //! Routes (kept in step with `template.yaml` by the consistency test):
-//! - `POST /staff/patients/{patientId}/activation-codes` — front desk issues a code (shown once).
+//! - `POST /staff/patients/{patientId}/activation-codes` — front desk issues a code (shown once,
+//!   or sent to the patient's email or phone on file through the outbox: `deliverBy`).
 //! - `GET  /staff/patients/{patientId}/activation-codes` — the patient's codes, never the code.
 //! - `POST /staff/patients/{patientId}/activation-codes/{codeId}/revoke` — revoke an issued code.
 //! - `POST /auth/activate` (public) — a patient turns a code into an account.
@@ -18,6 +19,7 @@
 mod activate;
 mod codes;
 mod cognito;
+mod delivery;
 mod health;
 mod invitation;
 mod limits;

@@ -18,6 +18,7 @@ use portal_shared::platform::write::{self, LostWrite};
 use portal_shared::policy::authz::PatientAccess;
 use portal_shared::policy::caller::UserSub;
 
+use crate::delivery::Invitation;
 use crate::model::{CodeRecord, Lookup, MAX_FAILED_ATTEMPTS, Status};
 
 /// On the profile while an activation creates the patient's account (which one, until when):
@@ -35,12 +36,14 @@ fn status_value(status: Status) -> Result<aws_sdk_dynamodb::types::AttributeValu
 }
 
 impl CodeStore<'_> {
-    /// The two puts that create a code (used with the idempotency record in one transaction).
+    /// The two puts that create a code, and the outbox record that sends it when it is sent
+    /// (used with the idempotency record in one transaction).
     pub fn create(
         &self,
         access: &PatientAccess,
         record: &CodeRecord,
         lookup: &Lookup,
+        sent: Option<&Invitation>,
     ) -> Result<Vec<TransactWriteItem>, ApiError> {
         debug_assert_eq!(record.patient_id, access.patient());
         let items = [
@@ -50,21 +53,30 @@ impl CodeStore<'_> {
             )?,
             store::to_item(&keys::activation_lookup(&record.code_sha256), lookup)?,
         ];
-        store::create_puts(self.table, items.into())
+        let mut puts = store::create_puts(self.table, items.into())?;
+        if let Some(invitation) = sent {
+            puts.push(invitation.put(self.table)?);
+        }
+        Ok(puts)
     }
 
     async fn get(&self, key: &Key, projection: Option<&str>) -> Result<Option<Item>, ApiError> {
         store::get_item(self.dynamo, self.table, key, projection).await
     }
 
-    /// Whether the patient's profile exists, and their portal account if any.
-    pub async fn account_of(
+    /// What issuing a code checks of the patient's profile (their portal account, and the
+    /// contact a sent code goes to); `None` when there is no such patient.
+    pub async fn issuing_facts(
         &self,
         access: &PatientAccess,
-    ) -> Result<Option<Option<PortalAccount>>, ApiError> {
-        let facts =
-            ProfileFacts::read(self.dynamo, self.table, access, &[Fact::PortalAccount]).await?;
-        Ok(facts.map(|facts| facts.portal_account))
+    ) -> Result<Option<ProfileFacts>, ApiError> {
+        ProfileFacts::read(
+            self.dynamo,
+            self.table,
+            access,
+            &[Fact::PortalAccount, Fact::Contact],
+        )
+        .await
     }
 
     /// The profile facts activation checks (date of birth, portal account) of the patient a

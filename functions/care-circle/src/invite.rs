@@ -1,6 +1,7 @@
 //! `POST /patients/{patientId}/care-circle`: the patient (or front desk, at the patient's
-//! request) invites a caregiver. The code is shown once, in this response; the patient passes
-//! it on, and the caregiver accepts it with the invited email address.
+//! request) invites a caregiver. The code is emailed to the invited address (an outbox record
+//! written with the invitation) and shown once, in this response; the caregiver accepts it with
+//! the invited email address.
 
 use std::collections::BTreeSet;
 
@@ -78,8 +79,8 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     create(deps, call, &access, new).await
 }
 
-/// Writes the member and its code's lookup (once per Idempotency-Key) and answers 201 with the
-/// code, shown this once.
+/// Writes the member, its code's lookup and the invitee's email notification (once per
+/// Idempotency-Key) and answers 201 with the code, shown this once.
 pub async fn create(
     deps: &Deps,
     call: &Call,
@@ -133,7 +134,7 @@ pub async fn create(
         etag: None,
         patient_id: Some(member.patient_id),
     };
-    let items = circle.invite(access, &member)?;
+    let items = circle.invite(access, &member, &new.email, &code)?;
     match create_once(dynamo, table, idempotency.as_ref(), items, replay).await? {
         Outcome::Created(_) => json(
             StatusCode::CREATED,

@@ -194,6 +194,7 @@ mod tests {
             region: "us-east-1".into(),
             prefix: "t".into(),
             tables,
+            queues: Default::default(),
             user_pool_id: "us-east-1_pool".into(),
             user_pool_client_id: "client".into(),
             groups: vec![],

@@ -44,9 +44,13 @@ pub mod scheduler;
 pub mod secret;
 pub mod seed;
 pub mod seed_schedule;
+pub mod sent;
 pub mod stack;
 pub mod stack_file;
+pub mod stream_filter;
+pub mod streams;
 pub mod template;
+pub mod topics;
 pub mod web;
 
 pub use background::BackgroundStack;

@@ -8,6 +8,7 @@ use anyhow::Result;
 use crate::moto::{Moto, MotoOptions};
 use crate::provision::provision;
 use crate::stack::Stack;
+use crate::streams::StreamReaders;
 use crate::template::{Template, default_template_path};
 
 /// How to start a local stack. `StartOptions::default()` is what `portal-local up` uses.
@@ -77,6 +78,8 @@ impl StartOptions {
 #[derive(Debug)]
 pub struct LocalStack {
     pub stack: Stack,
+    /// The stream event sources (the notification sender), reading from start-up on.
+    streams: StreamReaders,
     moto: Moto,
 }
 
@@ -94,7 +97,12 @@ impl LocalStack {
         let template = Arc::new(template);
         let moto = Moto::start(&options.moto).await?;
         let stack = provision(template, moto.endpoint(), &options.region, &options.prefix).await?;
-        Ok(LocalStack { stack, moto })
+        let streams = StreamReaders::start(&stack).await?;
+        Ok(LocalStack {
+            stack,
+            streams,
+            moto,
+        })
     }
 
     /// The emulated AWS endpoint.
@@ -104,6 +112,7 @@ impl LocalStack {
 
     /// Stops moto now (dropping does the same).
     pub fn stop(mut self) {
+        self.streams = StreamReaders::default();
         self.moto.stop();
     }
 }

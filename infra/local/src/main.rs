@@ -72,6 +72,12 @@ enum Command {
         #[arg(long, env = "PORTAL_STACK_FILE")]
         stack_file: Option<PathBuf>,
     },
+    /// Print every email and text the running stack's notification sender has sent (what a
+    /// patient would have received).
+    Outbox {
+        #[arg(long, env = "PORTAL_STACK_FILE")]
+        stack_file: Option<PathBuf>,
+    },
     /// Print an API Gateway event (e.g. events/get-profile.json) with its placeholder patient
     /// id and claim subs swapped for the running demo stack's, for `cargo lambda invoke`.
     Event {
@@ -136,6 +142,13 @@ async fn main() -> Result<()> {
         Command::Token { who, stack_file } => {
             let path = stack_file.unwrap_or_else(StackFile::default_path);
             token(&who, &path).await
+        }
+        Command::Outbox { stack_file } => {
+            let path = stack_file.unwrap_or_else(StackFile::default_path);
+            let file = StackFile::read(&path)?;
+            let (emails, texts) = portal_local::sent::read(&file.aws_endpoint).await?;
+            print!("{}", portal_local::sent::render(&emails, &texts));
+            Ok(())
         }
         Command::Event { file, stack_file } => {
             let path = stack_file.unwrap_or_else(StackFile::default_path);

@@ -315,6 +315,80 @@ def add_unprocessed_writes(faults):
     DynamoHandler.batch_write_item = batch_write_item_with_faults
 
 
+MAIL_FAULTS_PATH = "/_portal/faults/throttled-mail"
+
+
+class ThrottledMail:
+    """Addresses a test asks SES to refuse with `TooManyRequestsException` (its sending rate
+    exceeded, a retryable error), until the test clears them. Mail to any other address is sent
+    as usual, so tests running at the same time are not disturbed."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._addresses = set()
+
+    def set(self, address):
+        with self._lock:
+            self._addresses.add(address.lower())
+
+    def clear(self, address):
+        with self._lock:
+            self._addresses.discard(address.lower())
+
+    def refuses(self, addresses):
+        with self._lock:
+            return any(a.lower() in self._addresses for a in addresses)
+
+
+def add_throttled_mail(mail_faults):
+    """Makes SES v2 SendEmail consult `mail_faults` (see ThrottledMail)."""
+    import json
+
+    from moto.core.exceptions import JsonRESTError
+    from moto.sesv2.responses import SESV2Response
+
+    send_email = SESV2Response.send_email
+
+    def send_email_with_faults(self):
+        params = json.loads(self.body or "{}")
+        destination = params.get("Destination", {})
+        addresses = [a for key in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destination.get(key, [])]
+        if mail_faults.refuses(addresses):
+            raise JsonRESTError("TooManyRequestsException", "Maximum sending rate exceeded.")
+        return send_email(self)
+
+    SESV2Response.send_email = send_email_with_faults
+
+
+def with_mail_fault_control(app, mail_faults):
+    """PUT MAIL_FAULTS_PATH with {"address": "<email>"} makes SES refuse mail to it;
+    DELETE MAIL_FAULTS_PATH?address=<email> ends that. Both answer 204."""
+    import json
+    from urllib.parse import parse_qs
+
+    def app_with_mail_fault_control(environ, start_response):
+        if environ.get("PATH_INFO") != MAIL_FAULTS_PATH:
+            return app(environ, start_response)
+        method = environ.get("REQUEST_METHOD")
+        try:
+            if method == "PUT":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                mail_faults.set(str(json.loads(environ["wsgi.input"].read(length))["address"]))
+            elif method == "DELETE":
+                mail_faults.clear(parse_qs(environ.get("QUERY_STRING", ""))["address"][0])
+            else:
+                start_response("405 Method Not Allowed", [("Content-Length", "0")])
+                return [b""]
+        except (KeyError, ValueError, TypeError) as error:
+            message = f"bad fault request: {error}".encode()
+            start_response("400 Bad Request", [("Content-Length", str(len(message)))])
+            return [message]
+        start_response("204 No Content", [])
+        return [b""]
+
+    return app_with_mail_fault_control
+
+
 def with_fault_control(app, faults):
     """Serves the test harness's requests to set and clear faults, beside moto:
     PUT FAULTS_PATH with {"partition": "<PK>", "allow": <n>} sets one;
@@ -353,6 +427,8 @@ def main():
     speed_up_dynamodb()
     faults = UnprocessedWrites()
     add_unprocessed_writes(faults)
+    mail_faults = ThrottledMail()
+    add_throttled_mail(mail_faults)
 
     # The parent decides when we stop: Ctrl-C in a terminal reaches the whole process group,
     # and the parent still needs moto while it shuts down gracefully.
@@ -373,6 +449,7 @@ def main():
     elif mode != "threaded":
         sys.exit(f"unknown mode {mode!r}")
     app = with_fault_control(app, faults)
+    app = with_mail_fault_control(app, mail_faults)
 
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -16,6 +16,7 @@ use crate::stack::{Provisioned, Stack};
 use crate::template::Template;
 
 mod cognito_pool;
+mod messaging;
 mod tables;
 
 use cognito_pool::{create_client, create_group, create_user_pool};
@@ -52,9 +53,12 @@ pub async fn provision(
             .map(|group| create_group(&idp, &user_pool_id, group)),
     )
     .await?;
+    messaging::provision_mail(&sdk, &template).await?;
+    let queues = messaging::create_queues(&sdk, prefix, &template).await?;
     tracing::info!(
         prefix,
         tables = tables.len(),
+        queues = queues.len(),
         user_pool_id,
         groups = groups.len(),
         "provisioned from the template"
@@ -65,6 +69,7 @@ pub async fn provision(
         region: region.to_owned(),
         prefix: prefix.to_owned(),
         tables,
+        queues,
         user_pool_id,
         user_pool_client_id,
         groups,

@@ -4,7 +4,9 @@
 //! The key is the function's `Metadata.BuildProperties.Binary` (the cargo binary that
 //! `sam build` packages), so the gateway runs the very crate that is deployed for that function.
 //! Adding a function with `Api` events to the template without a handler here makes the gateway
-//! refuse to start; a function with `Schedule` events needs a job (see `scheduler`).
+//! refuse to start; a function with `Schedule` events needs a job (see `scheduler`); a user
+//! pool trigger needs a [`CognitoTrigger`] (the template test checks it, as the emulator invokes
+//! no trigger).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,6 +34,17 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
         }
         "records" => {
             portal_records::RecordsSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
+        }
+        "notifications"
+        | "notification-sender"
+        | "notification-release"
+        | "notification-bounces" => {
+            portal_notifications::NotifySettings::from_lookup(|name| env.get(name).cloned())
+                .map(|_| ())
+        }
+        "notification-cognito-messages" => {
+            portal_notifications::CognitoMessageSettings::from_lookup(|name| env.get(name).cloned())
+                .map(|_| ())
         }
         "appointments" | "waitlist-sweeper" => {
             portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
@@ -80,6 +93,9 @@ pub fn handler_for(
                 settings, &records, sdk,
             ))))
         }
+        "notifications" => Some(Arc::new(Notifications(notifications_deps(
+            settings, sdk, env,
+        )?))),
         "appointments" => {
             let practice =
                 portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
@@ -107,6 +123,9 @@ pub fn job_for(
     env: &HashMap<String, String>,
 ) -> Option<Arc<dyn Job>> {
     match binary {
+        "notification-release" => Some(Arc::new(NotificationRelease(notifications_deps(
+            settings, sdk, env,
+        )?))),
         "waitlist-sweeper" => {
             let practice =
                 portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
@@ -116,6 +135,156 @@ pub fn job_for(
             ))))
         }
         _ => None,
+    }
+}
+
+/// A stream event source's consumer: one batch of records in, the failed items out (as the
+/// function's binary answers Lambda).
+pub trait StreamConsumer: Send + Sync {
+    fn handle(
+        &self,
+        event: aws_lambda_events::event::dynamodb::Event,
+    ) -> BoxFuture<'_, anyhow::Result<aws_lambda_events::event::streams::DynamoDbEventResponse>>;
+}
+
+/// Builds the consumer of the function whose binary is `binary` reads a stream, or `None` if
+/// none is registered (or its settings are missing from `env`).
+pub fn stream_consumer_for(
+    binary: &str,
+    settings: &Settings,
+    sdk: &SdkConfig,
+    env: &HashMap<String, String>,
+) -> Option<Arc<dyn StreamConsumer>> {
+    match binary {
+        "notification-sender" => Some(Arc::new(NotificationSender(notifications_deps(
+            settings, sdk, env,
+        )?))),
+        _ => None,
+    }
+}
+
+/// A function subscribed to a topic: one SNS event in.
+pub trait TopicConsumer: Send + Sync {
+    fn handle(
+        &self,
+        event: aws_lambda_events::event::sns::SnsEvent,
+    ) -> BoxFuture<'_, anyhow::Result<()>>;
+}
+
+/// Builds the consumer of the function whose binary is `binary` is subscribed to a topic, or
+/// `None` if none is registered (or its settings are missing from `env`).
+pub fn topic_consumer_for(
+    binary: &str,
+    settings: &Settings,
+    sdk: &SdkConfig,
+    env: &HashMap<String, String>,
+) -> Option<Arc<dyn TopicConsumer>> {
+    match binary {
+        "notification-bounces" => Some(Arc::new(NotificationBounces(notifications_deps(
+            settings, sdk, env,
+        )?))),
+        _ => None,
+    }
+}
+
+/// A user pool trigger: Cognito's event in, the function's answer out (both as Cognito sends
+/// and reads them).
+pub trait CognitoTrigger: Send + Sync {
+    fn handle(&self, event: serde_json::Value) -> serde_json::Value;
+}
+
+/// Builds the handler of the function whose binary is `binary` for the user pool trigger
+/// `trigger` (`LambdaConfig`'s name, e.g. `CustomMessage`), or `None` if it serves no such
+/// trigger (or its settings are missing from `env`).
+pub fn cognito_trigger_for(
+    binary: &str,
+    trigger: &str,
+    env: &HashMap<String, String>,
+) -> Option<Arc<dyn CognitoTrigger>> {
+    match (binary, trigger) {
+        ("notification-cognito-messages", "CustomMessage") => {
+            let settings = portal_notifications::CognitoMessageSettings::from_lookup(|name| {
+                env.get(name).cloned()
+            })
+            .ok()?;
+            Some(Arc::new(NotificationCognitoMessages(settings)))
+        }
+        _ => None,
+    }
+}
+
+struct NotificationCognitoMessages(portal_notifications::CognitoMessageSettings);
+
+impl CognitoTrigger for NotificationCognitoMessages {
+    fn handle(&self, event: serde_json::Value) -> serde_json::Value {
+        portal_notifications::cognito_messages::answer(event, &self.0)
+    }
+}
+
+struct NotificationBounces(portal_notifications::Deps);
+
+impl TopicConsumer for NotificationBounces {
+    fn handle(
+        &self,
+        event: aws_lambda_events::event::sns::SnsEvent,
+    ) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(async move {
+            let now = portal_shared::domain::timestamp::Timestamp::now();
+            let report = portal_notifications::record_ses_events(&self.0, event, now)
+                .await
+                .map_err(|error| anyhow::anyhow!("SES events failed: {}", error.slug()))?;
+            tracing::info!(report = %serde_json::to_string(&report)?, "ses events");
+            Ok(())
+        })
+    }
+}
+
+fn notifications_deps(
+    settings: &Settings,
+    sdk: &SdkConfig,
+    env: &HashMap<String, String>,
+) -> Option<portal_notifications::Deps> {
+    let notify =
+        portal_notifications::NotifySettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+    Some(portal_notifications::Deps::new(settings, &notify, sdk))
+}
+
+struct NotificationSender(portal_notifications::Deps);
+
+impl StreamConsumer for NotificationSender {
+    fn handle(
+        &self,
+        event: aws_lambda_events::event::dynamodb::Event,
+    ) -> BoxFuture<'_, anyhow::Result<aws_lambda_events::event::streams::DynamoDbEventResponse>>
+    {
+        Box::pin(async move {
+            let now = portal_shared::domain::timestamp::Timestamp::now();
+            let (response, report) = portal_notifications::deliver(&self.0, event, now).await;
+            tracing::info!(report = %serde_json::to_string(&report)?, "notification batch");
+            Ok(response)
+        })
+    }
+}
+
+struct NotificationRelease(portal_notifications::Deps);
+
+impl Job for NotificationRelease {
+    fn run(&self) -> BoxFuture<'_, anyhow::Result<String>> {
+        Box::pin(async move {
+            let now = portal_shared::domain::timestamp::Timestamp::now();
+            let report = portal_notifications::release_due(&self.0, now)
+                .await
+                .map_err(|error| anyhow::anyhow!("release failed: {}", error.slug()))?;
+            Ok(serde_json::to_string(&report)?)
+        })
+    }
+}
+
+struct Notifications(portal_notifications::Deps);
+
+impl Handler for Notifications {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_notifications::handle(&self.0, request))
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Stack {
     pub stage: String,
     /// Physical table names by logical id (`AppTable` → `<prefix>-AppTable`).
     pub tables: BTreeMap<String, String>,
+    /// SQS queue URLs by logical id.
+    pub queues: BTreeMap<String, String>,
     pub user_pool_id: String,
     pub user_pool_client_id: String,
     /// Cognito group names, as created.
@@ -39,6 +41,7 @@ pub struct Provisioned {
     pub region: String,
     pub prefix: String,
     pub tables: BTreeMap<String, String>,
+    pub queues: BTreeMap<String, String>,
     pub user_pool_id: String,
     pub user_pool_client_id: String,
     pub groups: Vec<String>,
@@ -89,6 +92,7 @@ impl Stack {
             prefix: p.prefix,
             stage,
             tables: p.tables,
+            queues: p.queues,
             user_pool_id: p.user_pool_id,
             user_pool_client_id: p.user_pool_client_id,
             groups: p.groups,

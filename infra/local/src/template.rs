@@ -45,6 +45,10 @@ pub struct Template {
     /// `AWS::SecretsManager::Secret` resources, which dynamic references in the functions'
     /// environment read.
     pub secrets: Vec<Secret>,
+    /// `AWS::SQS::Queue` logical ids (failure destinations the local stream reader writes to).
+    pub queues: Vec<String>,
+    /// `AWS::SES::ConfigurationSet` names, unresolved (`Name`).
+    pub configuration_sets: Vec<Json>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,6 +138,8 @@ impl Template {
         let mut groups = Vec::new();
         let mut apis = Vec::new();
         let mut secrets = Vec::new();
+        let mut queues = Vec::new();
+        let mut configuration_sets = Vec::new();
         let mut function_resources = Vec::new();
         for (id, resource) in &raw.resources {
             let properties = || resource.properties.clone();
@@ -173,6 +179,12 @@ impl Template {
                     apis.push(parse_api(id, &resource.properties).with_context(context)?)
                 }
                 "AWS::Serverless::Function" => function_resources.push((id, resource)),
+                "AWS::SQS::Queue" => queues.push(id.clone()),
+                "AWS::SES::ConfigurationSet" => {
+                    configuration_sets.push(resource.properties.get("Name").cloned().with_context(
+                        || format!("{}: a configuration set needs a Name", context()),
+                    )?)
+                }
                 _ => {}
             }
         }
@@ -193,6 +205,15 @@ impl Template {
                     .with_context(|| format!("resource {id} (AWS::Serverless::Function)"))
             })
             .collect::<Result<Vec<_>>>()?;
+        for (trigger, function) in &user_pool.lambda_config {
+            if !functions.iter().any(|f| &f.logical_id == function) {
+                bail!(
+                    "resource {} (AWS::Cognito::UserPool): LambdaConfig.{trigger} names \
+                     {function}, which is not an AWS::Serverless::Function",
+                    user_pool.logical_id
+                );
+            }
+        }
 
         Ok(Template {
             parameters: raw.parameters,
@@ -204,7 +225,19 @@ impl Template {
             api,
             functions,
             secrets,
+            queues,
+            configuration_sets,
         })
+    }
+
+    /// The address mail is sent from (the user pool's `EmailConfiguration.From`), if any.
+    pub fn sender_identity(&self) -> Result<Option<String>> {
+        self.user_pool
+            .email_configuration
+            .as_ref()
+            .and_then(|config| config.from.as_ref())
+            .map(|from| self.resolve_plain(from))
+            .transpose()
     }
 
     /// Finds a function by logical id.

@@ -1,7 +1,8 @@
 //! A patient's care circle: the caregivers invited to act for them, and the grants the
 //! authorizer reads.
 //!
-//! Three items (see `docs/access-patterns.md`):
+//! Three items (see `docs/access-patterns.md`), and an outbox record that emails the invitee
+//! their code (`features::notification`, written with the invitation):
 //! - the member (`keys::care_circle_member`, patient's partition): who was invited, with which
 //!   scopes and end date, and where the invitation stands;
 //! - the invitation lookup (`keys::care_invitation_lookup`), keyed by the code's SHA-256, from
@@ -24,8 +25,10 @@ use time::macros::format_description;
 
 use crate::ApiError;
 use crate::domain::ids::{InvitationId, PatientId};
+use crate::domain::one_time_code::Code;
 use crate::domain::person::{DateOfBirth, Email, clean_text};
 use crate::domain::timestamp::Timestamp;
+use crate::features::notification::{AboutInvitation, Kind, Notification, Recipient};
 use crate::features::profile_facts::{Fact, ProfileFacts};
 use crate::platform::keys::{self, Key};
 use crate::platform::store::{self, Item, Transacted};
@@ -334,12 +337,15 @@ fn transact_item(update: Update) -> TransactWriteItem {
 }
 
 impl CareCircleStore<'_> {
-    /// The member and its lookup: the puts that create an invitation (written with the
-    /// idempotency record in one transaction).
+    /// The member, its lookup and the outbox record that emails `code` to the invitee at `to`:
+    /// the puts that create an invitation (written with the idempotency record in one
+    /// transaction). Receiving the code there is what proves the address.
     pub fn invite(
         &self,
         access: &PatientAccess,
         member: &Member,
+        to: &Email,
+        code: &Code,
     ) -> Result<Vec<TransactWriteItem>, ApiError> {
         debug_assert_eq!(member.patient_id, access.patient());
         let lookup = Lookup {
@@ -354,7 +360,9 @@ impl CareCircleStore<'_> {
             )?,
             store::to_item(&keys::care_invitation_lookup(&member.code_sha256), &lookup)?,
         ];
-        store::create_puts(self.table, items.into())
+        let mut puts = store::create_puts(self.table, items.into())?;
+        puts.push(invitation_notice(member, to, code).put(self.table)?);
+        Ok(puts)
     }
 
     async fn get(&self, key: &Key, projection: Option<&str>) -> Result<Option<Item>, ApiError> {
@@ -595,6 +603,31 @@ impl CareCircleStore<'_> {
     }
 }
 
+/// The record that emails the invitee their code: the invitation's id, the code and its
+/// expiry, never the patient's name or the invitee's (the sender's template names neither).
+/// Useless once the code expires.
+pub fn invitation_notice(
+    member: &Member,
+    to: &Email,
+    code: &Code,
+) -> Notification<AboutInvitation> {
+    Notification::pending(
+        Kind::CareCircleInvitation,
+        Recipient::Invitee {
+            patient_id: member.patient_id,
+            email: to.clone(),
+            language: None,
+        },
+        AboutInvitation {
+            invitation_id: member.invitation_id,
+            code: code.display(),
+            code_expires: member.code_expires,
+        },
+        member.invited_at,
+        member.code_expires,
+    )
+}
+
 /// A code's validity, for callers that create the member.
 pub fn code_expires(now: Timestamp) -> Timestamp {
     now.plus(std::time::Duration::from_secs(INVITATION_VALID_DAYS * DAY))
@@ -645,6 +678,22 @@ mod tests {
             last_day_as_minor(almost, now),
             Some(EndDate::parse("2026-11-25").expect("date"))
         );
+    }
+
+    #[test]
+    fn the_invitation_email_carries_the_code_to_the_address_and_no_names() {
+        let expires = at("2027-01-15T00:00:00Z");
+        let invited = member(MemberStatus::Invited, expires);
+        let to = Email::parse("Carer@Example.org").expect("email");
+        let code = Code::generate().expect("code");
+        let notice = invitation_notice(&invited, &to, &code);
+        assert_eq!(notice.template, "care-circle-invitation");
+        assert_eq!(notice.about.code, code.display());
+        assert_eq!(notice.expires_at, expires.unix_seconds());
+        let json = serde_json::to_value(&notice).expect("json");
+        assert_eq!(json["recipient"]["kind"], "invitee");
+        assert_eq!(json["recipient"]["email"], "Carer@example.org");
+        assert!(!json.to_string().contains("Sam"), "{json}");
     }
 
     fn member(status: MemberStatus, code_expires: Timestamp) -> Member {

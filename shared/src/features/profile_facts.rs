@@ -7,8 +7,9 @@ use aws_sdk_dynamodb::Client;
 use serde::Deserialize;
 
 use crate::domain::ids::PatientId;
-use crate::domain::person::{DateOfBirth, LegalName, Name, Sex};
+use crate::domain::person::{DateOfBirth, Email, LegalName, Name, Phone, Sex};
 use crate::features::account::{PORTAL_ACCOUNT_ATTRIBUTE, PortalAccount};
+use crate::features::notification::Channel;
 use crate::platform::error::ApiError;
 use crate::platform::keys;
 use crate::platform::store;
@@ -25,6 +26,8 @@ pub enum Fact {
     Communication,
     /// The portal account state (activation).
     PortalAccount,
+    /// The email address and phone number on file (where a code may be sent).
+    Contact,
 }
 
 impl Fact {
@@ -35,6 +38,7 @@ impl Fact {
             Fact::Sex => &["sex"],
             Fact::Communication => &["communication"],
             Fact::PortalAccount => &[PORTAL_ACCOUNT_ATTRIBUTE],
+            Fact::Contact => &["contact"],
         }
     }
 }
@@ -55,6 +59,19 @@ pub struct ProfileFacts {
     communication: Option<Communication>,
     #[serde(default)]
     pub portal_account: Option<PortalAccount>,
+    #[serde(default)]
+    contact: Option<Contact>,
+}
+
+/// The parts of the profile's `contact` a notification can go to (the postal address is not
+/// one of them).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Contact {
+    #[serde(default)]
+    email: Option<Email>,
+    #[serde(default)]
+    phone: Option<Phone>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +91,15 @@ impl ProfileFacts {
         self.communication
             .as_ref()
             .is_none_or(|communication| communication.appointment_reminders)
+    }
+
+    /// Whether the profile has somewhere to send by `channel`: an email address, or a phone
+    /// number for texts.
+    pub fn can_reach(&self, channel: Channel) -> bool {
+        self.contact.as_ref().is_some_and(|contact| match channel {
+            Channel::Email => contact.email.is_some(),
+            Channel::Sms => contact.phone.is_some(),
+        })
     }
 
     /// The name a caregiver or the front desk knows the patient by: preferred name (else given
@@ -163,6 +189,18 @@ mod tests {
             !facts(serde_json::json!({"communication": {"appointmentReminders": false}}))
                 .wants_appointment_reminders()
         );
+    }
+
+    #[test]
+    fn a_channel_reaches_the_patient_only_with_its_contact_on_file() {
+        let both = facts(serde_json::json!({"contact": {
+            "email": "ana@example.org", "phone": "+15555550101"
+        }}));
+        assert!(both.can_reach(Channel::Email) && both.can_reach(Channel::Sms));
+        let email_only = facts(serde_json::json!({"contact": {"email": "ana@example.org"}}));
+        assert!(email_only.can_reach(Channel::Email));
+        assert!(!email_only.can_reach(Channel::Sms));
+        assert!(!facts(serde_json::json!({})).can_reach(Channel::Email));
     }
 
     #[test]

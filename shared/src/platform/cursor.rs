@@ -47,6 +47,16 @@ impl CursorKey {
         hex::encode(mac.finalize().into_bytes())
     }
 
+    /// A key for another signing `purpose` (unsubscribe links, say), derived from this secret
+    /// so no further secret is needed, and distinct per purpose: a signature made with it is
+    /// never a valid cursor, nor a signature for another purpose.
+    pub fn derived_key(&self, purpose: &str) -> Vec<u8> {
+        let mut mac = self.mac();
+        mac.update(b"derived-key\0");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
     fn mac(&self) -> HmacSha256 {
         // HMAC takes keys of any length; `new` checked ours is long enough.
         HmacSha256::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!())

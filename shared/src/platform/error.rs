@@ -18,6 +18,10 @@ pub enum ApiError {
     /// The request could not be read at all (not JSON, wrong encoding).
     #[error("malformed request: {0}")]
     Malformed(String),
+    /// A signed token from a link (an unsubscribe link) that is not one the portal made:
+    /// altered, made up or cut short.
+    #[error("invalid token")]
+    InvalidToken,
     /// The request was read but fields are missing, unknown or invalid.
     #[error("invalid fields")]
     Invalid(Vec<FieldError>),
@@ -102,7 +106,7 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Malformed(_) | ApiError::InvalidToken => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) | ApiError::IdempotencyKeyReused => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -124,6 +128,7 @@ impl ApiError {
     pub fn slug(&self) -> &'static str {
         match self {
             ApiError::Malformed(_) => "malformed-request",
+            ApiError::InvalidToken => "invalid-token",
             ApiError::Invalid(_) => "invalid-fields",
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::InvalidCredentials => "invalid-credentials",
@@ -144,6 +149,7 @@ impl ApiError {
     fn title(&self) -> &'static str {
         match self {
             ApiError::Malformed(_) => "The request body could not be read",
+            ApiError::InvalidToken => "The link is not valid",
             ApiError::Invalid(_) => "Some fields are missing or invalid",
             ApiError::Unauthenticated => "Sign-in required",
             ApiError::InvalidCredentials => "The email address or password is wrong",
@@ -164,6 +170,10 @@ impl ApiError {
     fn detail(&self) -> Option<String> {
         match self {
             ApiError::Malformed(why) => Some(why.clone()),
+            ApiError::InvalidToken => Some(
+                "Use the whole link from the email; if it still fails, sign in to change your preferences."
+                    .into(),
+            ),
             ApiError::Forbidden(why) => Some((*why).to_owned()),
             ApiError::Conflict(why) => Some(why.clone()),
             ApiError::PreconditionFailed => {

@@ -269,6 +269,27 @@ pub fn notification(at: Timestamp, notification: NotificationId) -> Key {
     )
 }
 
+// ---- notification preferences --------------------------------------------------------------
+
+pub const NOTIFICATION_PREFERENCES_PREFIX: &str = "NOTIFY_PREFS#";
+
+/// The patient's own notification preferences (a channel per kind), in their partition.
+pub fn patient_notification_preferences(patient: PatientId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{NOTIFICATION_PREFERENCES_PREFIX}PATIENT"),
+    )
+}
+
+/// A caregiver's notification preferences about one patient they act for, in that patient's
+/// partition: a caregiver of two patients has one item in each.
+pub fn caregiver_notification_preferences(patient: PatientId, caregiver: &UserSub) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{NOTIFICATION_PREFERENCES_PREFIX}CAREGIVER#{caregiver}"),
+    )
+}
+
 // ---- health record -------------------------------------------------------------------------
 
 pub const RECORD_PREFIX: &str = "RECORD#";
@@ -463,6 +484,57 @@ pub fn appointment_reminder(send_at: Timestamp, appointment: AppointmentId) -> K
     )
 }
 
+// ---- notifications -------------------------------------------------------------------------
+
+pub const DELIVERY_PREFIX: &str = "DELIVERY#";
+
+/// What became of one notification for one of its recipients (`slot`: `patient`,
+/// `caregiver-<sub>`, `invitee`), in the patient's partition: the delivery history staff read,
+/// newest first. Never the address or the content.
+pub fn notification_delivery(
+    patient: PatientId,
+    created_at: Timestamp,
+    notification: NotificationId,
+    slot: &str,
+) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{DELIVERY_PREFIX}{created_at}#{notification}#{slot}"),
+    )
+}
+
+/// An address no notification may go to any more (a permanent bounce, a complaint, a text
+/// that failed for good): keyed by the SHA-256 of the lower-cased address, so the table holds
+/// no address here.
+pub fn contact_suppression(address_sha256_hex: &str) -> Key {
+    Key::new(format!("SUPPRESSED#{address_sha256_hex}"), "SUPPRESSION")
+}
+
+/// A text held over the quiet hours, in the partition of the UTC hour it may go
+/// (`DEFERRED#<yyyy-mm-ddThh>`), so the release step reads one hour with one Query.
+pub fn deferred_text(release_at: Timestamp, notification: NotificationId, slot: &str) -> Key {
+    Key::new(
+        deferred_texts_hour(release_at),
+        format!("{release_at}#{notification}#{slot}"),
+    )
+}
+
+/// The partition of the deferred texts that may go within the UTC hour of `at`.
+pub fn deferred_texts_hour(at: Timestamp) -> String {
+    format!("DEFERRED#{}", utc_hour(at))
+}
+
+/// The partition of the reminders due within the UTC hour of `at` (see
+/// [`appointment_reminder`]).
+pub fn reminders_hour(at: Timestamp) -> String {
+    format!("REMINDERS#{}", utc_hour(at))
+}
+
+/// `yyyy-mm-ddThh` of an instant: the fixed-width rendering's first 13 characters.
+fn utc_hour(at: Timestamp) -> String {
+    at.to_string().chars().take(13).collect()
+}
+
 // ---- audit table -------------------------------------------------------------------------
 
 pub fn audit_event(patient: Option<PatientId>, actor: &UserSub, at: Timestamp, id: EventId) -> Key {
@@ -553,6 +625,22 @@ mod tests {
         let (low, high) = audit_event_range(None, None);
         let key = sort("2026-01-02T03:04:05.600Z");
         assert!(low <= key && key <= high);
+    }
+
+    #[test]
+    fn release_partitions_are_the_hours_of_their_items() {
+        let at = Timestamp::parse("2027-01-12T20:30:00.123Z").expect("timestamp");
+        let appointment = AppointmentId::generate();
+        assert_eq!(reminders_hour(at), appointment_reminder(at, appointment).pk);
+        assert_eq!(reminders_hour(at), "REMINDERS#2027-01-12T20");
+        let held = deferred_text(at, NotificationId::generate(), "patient");
+        assert_eq!(held.pk, deferred_texts_hour(at));
+        assert_eq!(held.pk, "DEFERRED#2027-01-12T20");
+        let patient = PatientId::generate();
+        let delivery = notification_delivery(patient, at, NotificationId::generate(), "patient");
+        assert_eq!(delivery.pk, profile(patient).pk);
+        assert!(delivery.sk.starts_with(DELIVERY_PREFIX));
+        assert!(!contact_suppression("ab").pk.contains(&patient.to_string()));
     }
 
     #[test]

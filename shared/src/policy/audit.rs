@@ -76,6 +76,10 @@ pub enum AuditResource {
     },
     /// A patient's portal account (activation).
     PortalAccount,
+    /// The caller's (or, through an unsubscribe link, a person's) channels per notification kind.
+    NotificationPreferences,
+    /// What the portal tried to send about a patient (never the content).
+    NotificationDeliveries,
     /// A staff route refused to a caller without the role: the route, since no object was
     /// reached.
     Route(String),
@@ -126,6 +130,8 @@ impl fmt::Display for AuditResource {
             }
             AuditResource::StaffAccount { sub, what } => write!(f, "staff/{sub}/{what}"),
             AuditResource::PortalAccount => f.write_str("portal-account"),
+            AuditResource::NotificationPreferences => f.write_str("notification-preferences"),
+            AuditResource::NotificationDeliveries => f.write_str("notification-deliveries"),
             AuditResource::Route(path) => f.write_str(path),
         }
     }

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod care_circle;
 mod messages;
+mod notifications;
 mod platform;
 mod profile;
 mod records;

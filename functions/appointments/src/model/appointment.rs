@@ -8,8 +8,10 @@ use std::time::Duration;
 use portal_shared::domain::ids::{AppointmentId, PatientId, ProviderId};
 use portal_shared::domain::text::Sensitive;
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::notification::Kind;
 use serde::{Deserialize, Serialize};
 
+use crate::model::announcement::{Announcement, announcement};
 use crate::model::provider::Provider;
 use crate::model::schedule::{self, VisitType};
 use crate::model::waitlist::{FreedSlot, Offer, WaitlistEntry};
@@ -176,7 +178,8 @@ pub enum Waiting {
 
 /// What one change of a booked appointment (cancelling it, moving it by hand, accepting an
 /// offer) must write, all together or not at all: the appointment as it becomes, the units it
-/// leaves and takes, its reminder, its waitlist entry, and the slot it frees.
+/// leaves and takes, its reminder, its waitlist entry, the slot it frees, and what tells the
+/// patient of it.
 #[derive(Debug, Clone)]
 pub struct Change {
     pub appointment: Appointment,
@@ -191,6 +194,8 @@ pub struct Change {
     /// The slot the appointment leaves, to be offered to the patients waiting.
     pub freed: FreedSlot,
     pub waiting: Waiting,
+    /// Tells the patient it was cancelled, or moved (to the new start).
+    pub announcement: Announcement,
 }
 
 impl Change {
@@ -232,6 +237,11 @@ impl Appointment {
         }
     }
 
+    /// What tells the patient of this new booking.
+    pub fn booking_announcement(&self, now: Timestamp) -> Announcement {
+        announcement(Kind::AppointmentBooked, self, now)
+    }
+
     /// The units of provider time the visit takes.
     pub fn units(&self) -> Vec<Timestamp> {
         let minutes = (self.end.unix_seconds() - self.start.unix_seconds()) / 60;
@@ -270,6 +280,7 @@ impl Appointment {
         // A cancelled appointment waits for nothing.
         self.waitlisted_at = None;
         Change {
+            announcement: announcement(Kind::AppointmentCancelled, &self, now),
             appointment: self,
             read_version,
             old_units,
@@ -336,6 +347,7 @@ impl Appointment {
         self.version += 1;
         Change {
             new_units: schedule::units(start, visit.minutes),
+            announcement: announcement(Kind::AppointmentMoved, &self, now),
             appointment: self,
             read_version,
             old_units,
@@ -458,6 +470,8 @@ mod tests {
         assert_eq!(change.appointment.reminder_at, None);
         assert_eq!(change.appointment.waitlisted_at, None);
         assert_eq!(change.freed.slot_start, at("2026-03-05T14:00:00Z"));
+        assert_eq!(change.announcement.template, "appointment-cancelled");
+        assert_eq!(change.announcement.about.start, at("2026-03-05T14:00:00Z"));
     }
 
     #[test]
@@ -479,6 +493,12 @@ mod tests {
         assert_eq!(change.taking, Taking::Free);
         assert_eq!(change.appointment.reminder_at, None, "reminders turned off");
         assert_eq!(change.freed.slot_start, at("2026-03-05T14:00:00Z"));
+        assert_eq!(change.announcement.template, "appointment-moved");
+        assert_eq!(
+            change.announcement.about.start,
+            at("2026-03-05T14:20:00Z"),
+            "the new start"
+        );
     }
 
     #[test]
@@ -498,6 +518,8 @@ mod tests {
             at("2026-03-02T00:00:00Z"),
         );
         assert_eq!(change.taking, Taking::Held);
+        assert_eq!(change.announcement.template, "appointment-moved");
+        assert_eq!(change.announcement.about.start, offer.start);
         assert!(matches!(change.waiting, Waiting::Accepted(_)));
         assert_eq!(change.appointment.start, offer.start);
         assert_eq!(change.appointment.waitlisted_at, None);
@@ -511,6 +533,18 @@ mod tests {
             change.freed.skip, None,
             "the old slot may go to anyone waiting"
         );
+    }
+
+    #[test]
+    fn the_booking_announcement_names_the_visit_by_id_and_time_only() {
+        let appointment = booked("2026-03-05T14:00:00Z");
+        let told = appointment.booking_announcement(at("2026-03-01T00:00:00Z"));
+        assert_eq!(told.template, "appointment-booked");
+        let json = serde_json::to_string(&told).expect("json");
+        for private in ["cough", "Dr Lee", "new-patient"] {
+            assert!(!json.contains(private), "{private} in {json}");
+        }
+        assert_eq!(told.expires_at, appointment.start.unix_seconds());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! waitlist, with the pure steps (book, cancel, move, check in, join the waitlist, accept or
 //! let lapse an offer) that return what must change. Nothing here reads or writes the table.
 
+pub mod announcement;
 pub mod appointment;
 pub mod provider;
 pub mod schedule;

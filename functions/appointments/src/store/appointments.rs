@@ -1,7 +1,8 @@
 //! Appointments, in the patient's partition, with what is written together with them: the
-//! booking-limit counter, the reminder, the units of the provider's time, and (when a change
-//! ends a wait or frees a slot) the waitlist entry and the freed slot's marker. Booking,
-//! changing and checking in are each one transaction: all of it happens or none of it.
+//! booking-limit counter, the reminder, the units of the provider's time, the patient's
+//! notification in the outbox, and (when a change ends a wait or frees a slot) the waitlist
+//! entry and the freed slot's marker. Booking, changing and checking in are each one
+//! transaction: all of it happens or none of it.
 
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 use portal_shared::ApiError;
@@ -172,7 +173,8 @@ impl<'a> Appointments<'a> {
     }
 
     /// Books `appointment` (new): the patient's counter (at most `max_upcoming` upcoming
-    /// visits), the appointment, each unit of its slot and its reminder, with the record of
+    /// visits), the appointment, each unit of its slot, its reminder and the patient's
+    /// notification of it (at most 7 items with a 40-minute visit), with the record of
     /// `response` under the call's `Idempotency-Key`, in one transaction. When the counter
     /// moved under it (the patient's other booking or cancellation) or another transaction on
     /// the same items was in flight, the counter is read again and the transaction rebuilt and
@@ -187,6 +189,7 @@ impl<'a> Appointments<'a> {
     ) -> Result<Result<Booked, BookConflict>, ApiError> {
         debug_assert_eq!(appointment.patient_id, access.patient());
         let units = appointment.units();
+        let announcement = appointment.booking_announcement(now);
         let outcome = retry_on_contention(|| async {
             let read = self.counter(access).await?;
             let counter = match read.admit(appointment, now, max_upcoming) {
@@ -208,6 +211,7 @@ impl<'a> Appointments<'a> {
             }
             let taken = first_unit..items.len();
             items.extend(self.put_reminder(appointment)?);
+            items.push(announcement.put(self.table.name)?);
             let record = match idempotency {
                 Some((key, response)) => {
                     items.push(key.record(self.table.name, response)?);
@@ -250,8 +254,9 @@ impl<'a> Appointments<'a> {
     /// Writes one change of a booked appointment (see [`Change`]) in one transaction: the
     /// appointment (if still at the version read, and booked), the units it leaves freed and
     /// those of its new time taken, the counter, the reminder, its waitlist entry (with the
-    /// units that entry's offer holds, when the wait is withdrawn) and the marker of each
-    /// slot it frees. Answers the freed slots, in the order to offer them (a held slot, the
+    /// units that entry's offer holds, when the wait is withdrawn), the marker of each slot it
+    /// frees and the patient's notification (16 items at most with a 40-minute visit: far
+    /// below DynamoDB's 100). Answers the freed slots, in the order to offer them (a held slot, the
     /// earlier, first).
     pub async fn change(
         &self,
@@ -313,6 +318,7 @@ impl<'a> Appointments<'a> {
             items.extend(self.put_reminder(appointment)?);
         }
         items.push(mark_freed(&self.table, &change.freed)?);
+        items.push(change.announcement.put(self.table.name)?);
         freed.push(change.freed.clone());
         Ok(
             match write::transact_retrying(self.table.dynamo, items).await? {

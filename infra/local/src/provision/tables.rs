@@ -13,7 +13,9 @@ pub(super) async fn create_table(
     prefix: &str,
     table: &template::Table,
 ) -> Result<(String, String)> {
-    use dynamodb::types::{AttributeDefinition, BillingMode, GlobalSecondaryIndex};
+    use dynamodb::types::{
+        AttributeDefinition, BillingMode, GlobalSecondaryIndex, StreamSpecification, StreamViewType,
+    };
 
     let name = format!("{prefix}-{}", table.logical_id);
     let mut request = client
@@ -35,6 +37,14 @@ pub(super) async fn create_table(
                 .index_name(&index.index_name)
                 .set_key_schema(Some(key_schema(&index.key_schema)?))
                 .projection(projection(&index.projection))
+                .build()?,
+        );
+    }
+    if let Some(stream) = &table.stream_specification {
+        request = request.stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(stream.stream_view_type.as_str()))
                 .build()?,
         );
     }

@@ -1,5 +1,7 @@
 //! `AWS::Cognito::UserPool`, `UserPoolClient` and `UserPoolGroup` properties.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_json::Value as Json;
 
@@ -30,6 +32,22 @@ pub struct UserPool {
     pub admin_create_user_config: Option<AdminCreateUserConfig>,
     #[serde(default)]
     pub account_recovery_setting: Option<AccountRecoverySetting>,
+    /// Cognito's mail through SES: `From` names the portal's sending identity, which the local
+    /// stack verifies in the emulator (an operator verifies it once in the cloud).
+    #[serde(default)]
+    pub email_configuration: Option<EmailConfiguration>,
+    /// `LambdaConfig`: each trigger (`CustomMessage`...) and the function it invokes (the logical
+    /// id of `!GetAtt <Function>.Arn`). The emulator invokes none; the template test checks each
+    /// has a registered handler.
+    #[serde(default, deserialize_with = "lambda_triggers")]
+    pub lambda_config: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EmailConfiguration {
+    #[serde(default)]
+    pub from: Option<Json>,
 }
 
 impl UserPool {
@@ -43,6 +61,14 @@ impl UserPool {
             .as_ref()
             .and_then(|config| config.allow_admin_create_user_only)
             .unwrap_or(false)
+    }
+
+    /// The triggers (`CustomMessage`...) that invoke the function `logical_id`.
+    pub fn triggers_of<'a>(&'a self, logical_id: &'a str) -> impl Iterator<Item = &'a str> {
+        self.lambda_config
+            .iter()
+            .filter(move |(_, function)| *function == logical_id)
+            .map(|(trigger, _)| trigger.as_str())
     }
 
     /// Schema attributes that are custom (`custom:<name>` in tokens and attribute lists).
@@ -238,4 +264,31 @@ where
             )));
         }
     })
+}
+
+/// `LambdaConfig` as trigger → function logical id. Only `!GetAtt <Function>.Arn` values are
+/// understood; anything else (a KMS key, a custom sender's `{LambdaArn, LambdaVersion}`) is
+/// refused rather than silently not emulated.
+fn lambda_triggers<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let config = Option::<BTreeMap<String, Json>>::deserialize(deserializer)?.unwrap_or_default();
+    config
+        .into_iter()
+        .map(|(trigger, value)| {
+            let parts = value
+                .get("Fn::GetAtt")
+                .and_then(Json::as_array)
+                .map(Vec::as_slice);
+            match parts {
+                Some([Json::String(function), Json::String(attribute)]) if attribute == "Arn" => {
+                    Ok((trigger, function.clone()))
+                }
+                _ => Err(serde::de::Error::custom(format!(
+                    "LambdaConfig.{trigger} must be !GetAtt <Function>.Arn, found {value}"
+                ))),
+            }
+        })
+        .collect()
 }

@@ -15,6 +15,16 @@ pub struct Table {
     pub time_to_live_specification: Option<TimeToLive>,
     #[serde(default)]
     pub billing_mode: Option<String>,
+    /// The table's stream, which stream event sources (the notification sender) read.
+    #[serde(default)]
+    pub stream_specification: Option<StreamSpecification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StreamSpecification {
+    /// `NEW_IMAGE`, `OLD_IMAGE`, `NEW_AND_OLD_IMAGES` or `KEYS_ONLY`.
+    pub stream_view_type: String,
 }
 
 impl Table {

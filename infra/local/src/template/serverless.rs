@@ -59,6 +59,29 @@ pub struct Function {
     pub events: Vec<ApiEvent>,
     /// Its enabled `Schedule` events (EventBridge rules), which the local stack runs itself.
     pub schedules: Vec<ScheduleEvent>,
+    /// Its `DynamoDB` events (stream event source mappings), which the local stack polls.
+    pub streams: Vec<StreamEvent>,
+    /// The topics (logical ids) of its `SNS` events, whose messages the local stack hands it
+    /// when something publishes through `topics::publish`.
+    pub topics: Vec<String>,
+}
+
+/// A `DynamoDB` event: an event source mapping from a table's stream to the function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamEvent {
+    pub name: String,
+    /// The table whose stream it reads (`!GetAtt <Table>.StreamArn`).
+    pub table: String,
+    pub batch_size: usize,
+    /// Retries of a failing batch before it goes to the on-failure destination (-1: forever,
+    /// which the local stack caps).
+    pub maximum_retry_attempts: i64,
+    /// `FunctionResponseTypes: [ReportBatchItemFailures]`.
+    pub reports_item_failures: bool,
+    /// `FilterCriteria.Filters[].Pattern`, parsed; a record passes if any pattern matches.
+    pub filters: Vec<Json>,
+    /// The SQS queue (`!GetAtt <Queue>.Arn`) of `DestinationConfig.OnFailure`.
+    pub on_failure_queue: Option<String>,
 }
 
 /// A `Schedule` event: the function runs every `every`.
@@ -261,9 +284,27 @@ pub(super) fn parse_function(
 
     let mut events = Vec::new();
     let mut schedules = Vec::new();
+    let mut streams = Vec::new();
+    let mut topics = Vec::new();
     if let Some(Json::Object(declared)) = properties.get("Events") {
         for (name, event) in declared {
             let kind = event.get("Type").and_then(Json::as_str);
+            if kind == Some("SNS") {
+                let topic = event
+                    .pointer("/Properties/Topic/Ref")
+                    .and_then(Json::as_str)
+                    .with_context(|| format!("event {name}: Topic must be !Ref <topic>"))?;
+                topics.push(topic.to_owned());
+                continue;
+            }
+            if kind == Some("DynamoDB") {
+                let event_properties = event.get("Properties").unwrap_or(&Json::Null);
+                streams.push(
+                    parse_stream_event(name, event_properties)
+                        .with_context(|| format!("event {name}"))?,
+                );
+                continue;
+            }
             if kind == Some("Schedule") {
                 let event_properties = event.get("Properties").unwrap_or(&Json::Null);
                 if event_properties.get("Enabled") == Some(&Json::Bool(false)) {
@@ -297,6 +338,63 @@ pub(super) fn parse_function(
         timeout_seconds,
         events,
         schedules,
+        streams,
+        topics,
+    })
+}
+
+fn parse_stream_event(name: &str, properties: &Json) -> Result<StreamEvent> {
+    let get_att = |value: Option<&Json>, attribute: &str| -> Result<String> {
+        let parts = value
+            .and_then(|v| v.get("Fn::GetAtt"))
+            .and_then(Json::as_array)
+            .with_context(|| format!("must be !GetAtt <resource>.{attribute}"))?;
+        match parts.as_slice() {
+            [Json::String(resource), Json::String(found)] if found == attribute => {
+                Ok(resource.clone())
+            }
+            _ => bail!("must be !GetAtt <resource>.{attribute}"),
+        }
+    };
+    let table = get_att(properties.get("Stream"), "StreamArn").context("Stream")?;
+    let filters = match properties.pointer("/FilterCriteria/Filters") {
+        None => Vec::new(),
+        Some(Json::Array(filters)) => filters
+            .iter()
+            .map(|filter| {
+                let pattern = filter
+                    .get("Pattern")
+                    .and_then(Json::as_str)
+                    .context("FilterCriteria: each filter needs a Pattern string")?;
+                serde_json::from_str(pattern).context("FilterCriteria: a Pattern is not JSON")
+            })
+            .collect::<Result<Vec<Json>>>()?,
+        Some(other) => bail!("FilterCriteria.Filters must be a list, found {other}"),
+    };
+    let on_failure_queue = match properties.pointer("/DestinationConfig/OnFailure") {
+        None => None,
+        Some(on_failure) => Some(
+            get_att(on_failure.get("Destination"), "Arn")
+                .context("DestinationConfig.OnFailure.Destination")?,
+        ),
+    };
+    Ok(StreamEvent {
+        name: name.to_owned(),
+        table,
+        batch_size: properties
+            .get("BatchSize")
+            .and_then(Json::as_u64)
+            .map_or(100, |size| size as usize),
+        maximum_retry_attempts: properties
+            .get("MaximumRetryAttempts")
+            .and_then(Json::as_i64)
+            .unwrap_or(-1),
+        reports_item_failures: properties
+            .get("FunctionResponseTypes")
+            .and_then(Json::as_array)
+            .is_some_and(|types| types.iter().any(|t| t == "ReportBatchItemFailures")),
+        filters,
+        on_failure_queue,
     })
 }
 

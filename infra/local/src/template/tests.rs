@@ -269,6 +269,38 @@ fn one_user_pool_is_required() {
 }
 
 #[test]
+fn user_pool_triggers_name_functions_by_get_att_arn() -> Result<()> {
+    let template = |lambda_config: &str| {
+        with_events(COGNITO_AUTH, "        {}").replace(
+            "  UserPool: { Type: AWS::Cognito::UserPool, Properties: {} }",
+            &format!(
+                "  UserPool: {{ Type: AWS::Cognito::UserPool, Properties: {{ LambdaConfig: {lambda_config} }} }}"
+            ),
+        )
+    };
+    let t = Template::parse(&template("{ CustomMessage: !GetAtt Fn.Arn }"))?;
+    assert_eq!(
+        t.user_pool
+            .lambda_config
+            .get("CustomMessage")
+            .map(String::as_str),
+        Some("Fn")
+    );
+    assert_eq!(
+        t.user_pool.triggers_of("Fn").collect::<Vec<_>>(),
+        ["CustomMessage"]
+    );
+    assert!(Template::parse(&template("{ CustomMessage: arn:aws:lambda:x }")).is_err());
+    assert!(Template::parse(&template("{ CustomMessage: !GetAtt Fn.Name }")).is_err());
+    assert!(
+        Template::parse(&template("{ CustomMessage: !GetAtt Missing.Arn }")).is_err(),
+        "the trigger must be a function of the template"
+    );
+    assert!(fixture()?.user_pool.lambda_config.is_empty());
+    Ok(())
+}
+
+#[test]
 fn rates_read_as_eventbridge_writes_them() -> Result<()> {
     use crate::template::parse_rate;
     use std::time::Duration;
@@ -331,11 +363,46 @@ async fn the_repository_template_loads_and_every_function_has_a_handler() -> Res
             .binary
             .as_deref()
             .context("a function without a binary")?;
+        let pool_triggers: Vec<&str> = t.user_pool.triggers_of(&function.logical_id).collect();
         assert!(
-            !function.events.is_empty() || !function.schedules.is_empty(),
-            "{} is neither routed nor scheduled",
+            !function.events.is_empty()
+                || !function.schedules.is_empty()
+                || !function.streams.is_empty()
+                || !function.topics.is_empty()
+                || !pool_triggers.is_empty(),
+            "{} is neither routed, scheduled nor triggered",
             function.logical_id
         );
+        let mut env = env.clone();
+        env.extend(
+            [
+                ("SENDER_EMAIL", "portal@example.org"),
+                ("SES_CONFIGURATION_SET", "portal"),
+                ("QUIET_HOURS", "21:00-08:00"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+        if !function.streams.is_empty() {
+            assert!(
+                crate::registry::stream_consumer_for(binary, &settings, &sdk, &env).is_some(),
+                "{} (binary {binary}) has no stream consumer in registry.rs",
+                function.logical_id
+            );
+        }
+        if !function.topics.is_empty() {
+            assert!(
+                crate::registry::topic_consumer_for(binary, &settings, &sdk, &env).is_some(),
+                "{} (binary {binary}) has no topic consumer in registry.rs",
+                function.logical_id
+            );
+        }
+        for trigger in pool_triggers {
+            assert!(
+                crate::registry::cognito_trigger_for(binary, trigger, &env).is_some(),
+                "{} (binary {binary}) has no {trigger} user pool trigger in registry.rs",
+                function.logical_id
+            );
+        }
         if !function.events.is_empty() {
             assert!(
                 crate::registry::handler_for(binary, &settings, &sdk, &env).is_some(),
@@ -354,6 +421,15 @@ async fn the_repository_template_loads_and_every_function_has_a_handler() -> Res
     assert!(
         t.functions.iter().any(|f| !f.schedules.is_empty()),
         "the waitlist sweeper is scheduled"
+    );
+    assert_eq!(
+        t.user_pool
+            .lambda_config
+            .get("CustomMessage")
+            .and_then(|id| t.function(id))
+            .and_then(|f| f.binary.as_deref()),
+        Some("notification-cognito-messages"),
+        "Cognito's own emails are worded by the notifications crate"
     );
     Ok(())
 }

@@ -1,3 +1,5 @@
-//! The care circle: invitations, acceptance, scopes, revocation, guardians.
+//! The care circle: invitations (and the email that carries their code), acceptance, scopes,
+//! revocation, guardians.
 
 mod invitations;
+mod notifications;

@@ -522,7 +522,12 @@ async fn notification_records_say_only_that_there_is_a_message() {
     );
     for record in &records {
         assert_eq!(record["template"], "new-portal-message");
-        assert_eq!(record["status"], "pending");
+        // `pending` until the sender (running behind the stream) records how it ended.
+        assert!(
+            ["pending", "sending", "sent", "suppressed", "failed"]
+                .contains(&record["status"].as_str().unwrap_or_default()),
+            "{record}"
+        );
         assert!(record["expiresAt"].is_number());
         let flat = record.to_string().to_lowercase();
         for secret in [

@@ -166,6 +166,17 @@ const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
     ("PUT", "/admin/staff/{staffId}/roles", Scope::Profile,        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
     ("POST", "/admin/staff/{staffId}/disable", Scope::Profile,     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
     ("POST", "/admin/staff/{staffId}/enable", Scope::Profile,      [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    // Each person chooses how they hear about a patient (a caregiver whatever their scope);
+    // staff have no preferences about a patient.
+    ("GET", "/patients/{patientId}/notification-preferences", Scope::Profile,
+                                                                   [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403]),
+    ("PUT", "/patients/{patientId}/notification-preferences", Scope::Profile,
+                                                                   [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403]),
+    // What was sent (never its content) is for the staff who help a patient who heard nothing.
+    ("GET", "/staff/patients/{patientId}/notification-deliveries", Scope::Profile,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 200, 200, 200]),
+    // The link in an email: no sign-in; the signed token is the proof, whoever holds it.
+    ("POST", "/notifications/unsubscribe", Scope::Profile,         [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 ];
 
 struct Request {
@@ -719,6 +730,32 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             method: Method::GET,
             path: "/staff/appointments".into(),
             body: None,
+            if_match: None,
+        },
+        ("GET", "/patients/{patientId}/notification-preferences") => Request {
+            method: Method::GET,
+            path: format!("/patients/{}/notification-preferences", patient.id),
+            body: None,
+            if_match: None,
+        },
+        ("PUT", "/patients/{patientId}/notification-preferences") => Request {
+            method: Method::PUT,
+            path: format!("/patients/{}/notification-preferences", patient.id),
+            body: Some(json!({"channels": {"new-portal-message": "none"}})),
+            if_match: None,
+        },
+        ("GET", "/staff/patients/{patientId}/notification-deliveries") => Request {
+            method: Method::GET,
+            path: format!("/staff/patients/{}/notification-deliveries", patient.id),
+            body: None,
+            if_match: None,
+        },
+        ("POST", "/notifications/unsubscribe") => Request {
+            method: Method::POST,
+            path: "/notifications/unsubscribe".into(),
+            body: Some(json!({
+                "token": app.unsubscribe_token(&patient.id, None, "new-portal-message").await
+            })),
             if_match: None,
         },
         other => panic!("no request for {other:?}: add one to request_for"),

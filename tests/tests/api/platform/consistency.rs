@@ -24,8 +24,14 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("messages", portal_messages::ROUTES),
         ("records", portal_records::ROUTES),
         ("appointments", portal_appointments::ROUTES),
-        // Scheduled, no routes (its job is checked in infra/local's template tests).
+        ("notifications", portal_notifications::ROUTES),
+        // Scheduled, streamed, subscribed or a user pool trigger, no routes (their jobs,
+        // consumers and triggers are checked in infra/local's template tests).
         ("waitlist-sweeper", &[]),
+        ("notification-sender", &[]),
+        ("notification-release", &[]),
+        ("notification-bounces", &[]),
+        ("notification-cognito-messages", &[]),
     ]
 }
 

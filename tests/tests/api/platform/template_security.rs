@@ -63,7 +63,7 @@ fn every_role_is_a_group_of_the_pool() {
     assert_eq!(groups, roles);
 }
 
-/// Only `/auth/*` and `GET /health` are reachable without a token (the local gateway honours the same setting, but
+/// Only `/auth/*`, `GET /health` and the unsubscribe link are reachable without a token (the local gateway honours the same setting, but
 /// a route made public by mistake would still pass every end-to-end test of an allowed caller).
 #[test]
 fn only_the_auth_routes_are_public() {
@@ -86,6 +86,8 @@ fn only_the_auth_routes_are_public() {
         "POST /auth/new-password",
         // Uptime checks: reads no patient data (see platform::health).
         "GET /health",
+        // The link in an email: its signed token is the proof (see notifications::unsubscribe).
+        "POST /notifications/unsubscribe",
     ]
     .into_iter()
     .map(str::to_owned)

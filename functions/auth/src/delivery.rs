@@ -1,0 +1,80 @@
+//! Sending a new activation code to the patient (`deliverBy`) instead of showing it: the
+//! contact on file must exist, and the code goes into an outbox record
+//! (`portal_shared::features::notification`) written with the code itself, for the sender to
+//! deliver and then strip from the record.
+
+use portal_shared::ApiError;
+use portal_shared::domain::ids::PatientId;
+use portal_shared::domain::one_time_code::Code;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::notification::{
+    AboutActivation, Channel, Kind, Notification, Recipient,
+};
+use portal_shared::features::profile_facts::ProfileFacts;
+
+pub type Invitation = Notification<AboutActivation>;
+
+/// 422 naming `deliverBy` unless the profile has the contact `channel` needs.
+pub fn check_contact(facts: &ProfileFacts, channel: Channel) -> Result<(), ApiError> {
+    if facts.can_reach(channel) {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        "deliverBy",
+        match channel {
+            Channel::Email => "the patient's profile has no email address to send the code to",
+            Channel::Sms => "the patient's profile has no phone number to text the code to",
+        },
+    ))
+}
+
+/// The record that sends `code` to the patient by `channel`; useless once the code expires.
+pub fn invitation(
+    patient: PatientId,
+    code: &Code,
+    code_expires: Timestamp,
+    channel: Channel,
+    now: Timestamp,
+) -> Invitation {
+    Notification::pending(
+        Kind::ActivationInvitation,
+        Recipient::Patient {
+            patient_id: patient,
+        },
+        AboutActivation {
+            code: code.display(),
+            code_expires,
+            channel,
+        },
+        now,
+        code_expires,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_goes_only_where_the_profile_can_be_reached() {
+        let email_only: ProfileFacts =
+            serde_json::from_value(serde_json::json!({"contact": {"email": "ana@example.org"}}))
+                .expect("facts");
+        assert!(check_contact(&email_only, Channel::Email).is_ok());
+        assert!(check_contact(&email_only, Channel::Sms).is_err());
+    }
+
+    #[test]
+    fn the_record_holds_the_code_its_expiry_and_the_channel() {
+        let now = Timestamp::now();
+        let expires = now.plus(std::time::Duration::from_secs(3600));
+        let code = Code::generate().expect("code");
+        let record = invitation(PatientId::generate(), &code, expires, Channel::Sms, now);
+        let json = serde_json::to_value(&record).expect("json");
+        assert_eq!(json["template"], "activation-invitation");
+        assert_eq!(json["code"], code.display());
+        assert_eq!(json["channel"], "sms");
+        assert_eq!(json["recipient"]["kind"], "patient");
+        assert_eq!(record.expires_at, expires.unix_seconds());
+    }
+}

@@ -1,0 +1,137 @@
+//! The English wording of every kind.
+
+use super::{Content, Wording};
+
+pub fn wording(
+    content: &Content,
+    when: &dyn Fn(&portal_shared::domain::timestamp::Timestamp) -> String,
+) -> Wording {
+    match content {
+        Content::NewMessage { .. } => Wording {
+            subject: "You have a new message in your patient portal".into(),
+            body: vec![
+                "There is a new message for you in your patient portal. Sign in to read it.".into(),
+            ],
+            action: "Read the message",
+            sms: "You have a new message in your patient portal.".into(),
+        },
+        Content::AppointmentBooked { start } => Wording {
+            subject: "Your appointment is booked".into(),
+            body: vec![format!("Your appointment is booked for {}.", when(start))],
+            action: "See your appointments",
+            sms: format!("Your appointment is booked for {}.", when(start)),
+        },
+        Content::AppointmentMoved { start } => Wording {
+            subject: "Your appointment has moved".into(),
+            body: vec![format!("Your appointment has moved to {}.", when(start))],
+            action: "See your appointments",
+            sms: format!("Your appointment has moved to {}.", when(start)),
+        },
+        Content::AppointmentCancelled { start } => Wording {
+            subject: "Your appointment is cancelled".into(),
+            body: vec![format!(
+                "Your appointment on {} is cancelled. You can book another time in the portal.",
+                when(start)
+            )],
+            action: "See your appointments",
+            sms: format!("Your appointment on {} is cancelled.", when(start)),
+        },
+        Content::AppointmentReminder { start } => Wording {
+            subject: "Reminder: you have an upcoming appointment".into(),
+            body: vec![format!(
+                "This is a reminder of your appointment on {}.",
+                when(start)
+            )],
+            action: "See your appointments",
+            sms: format!("Reminder: you have an appointment on {}.", when(start)),
+        },
+        Content::WaitlistOffer {
+            slot_start,
+            offer_until,
+        } => Wording {
+            subject: "An earlier appointment is held for you".into(),
+            body: vec![
+                format!(
+                    "An earlier appointment time is available: {}.",
+                    when(slot_start)
+                ),
+                format!(
+                    "It is held for you until {}. Accept it in the portal before then.",
+                    when(offer_until)
+                ),
+            ],
+            action: "Accept or decline",
+            sms: format!(
+                "An earlier appointment ({}) is held for you until {}.",
+                when(slot_start),
+                when(offer_until)
+            ),
+        },
+        Content::CareCircleInvitation { code, expires } => Wording {
+            subject: "You are invited to a patient portal care circle".into(),
+            body: vec![
+                "You have been invited to help someone with their care in their patient portal."
+                    .into(),
+                format!(
+                    "Your invitation code is {}. It works until {}.",
+                    code.as_str(),
+                    when(expires)
+                ),
+                "If you did not expect this invitation, you can ignore this email.".into(),
+            ],
+            action: "Accept the invitation",
+            sms: format!("Your patient portal invitation code is {}.", code.as_str()),
+        },
+        Content::ActivationInvitation { code, expires } => Wording {
+            subject: "Activate your patient portal account".into(),
+            body: vec![
+                format!(
+                    "Your activation code is {}. It works until {}.",
+                    code.as_str(),
+                    when(expires)
+                ),
+                "Enter it on the activation page to create your account.".into(),
+            ],
+            action: "Activate your account",
+            sms: format!(
+                "Your patient portal activation code is {}. It works until {}.",
+                code.as_str(),
+                when(expires)
+            ),
+        },
+        Content::StaffInvitation { username, code } => Wording {
+            subject: "Your patient portal staff account".into(),
+            body: vec![
+                format!(
+                    "A staff account was created for you. Your username is {}.",
+                    username.as_str()
+                ),
+                format!(
+                    "Your temporary password is {}. You will choose your own when you first sign in.",
+                    code.as_str()
+                ),
+            ],
+            action: "Sign in",
+            sms: format!(
+                "Your patient portal staff account is ready. Temporary password: {}.",
+                code.as_str()
+            ),
+        },
+        Content::PasswordReset { code } => Wording {
+            subject: "Your password reset code".into(),
+            body: vec![
+                format!("Your password reset code is {}.", code.as_str()),
+                "If you did not ask to reset your password, you can ignore this email.".into(),
+            ],
+            action: "Reset your password",
+            sms: format!(
+                "Your patient portal password reset code is {}.",
+                code.as_str()
+            ),
+        },
+    }
+}
+
+pub const UNSUBSCRIBE: &str = "Stop these emails";
+pub const SECURITY_NOTE: &str = "This is a security notice from your patient portal; it is sent whatever your notification preferences.";
+pub const FOOTER: &str = "This email is from your patient portal. It holds no health information: sign in to see the details.";

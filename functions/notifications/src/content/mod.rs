@@ -1,0 +1,226 @@
+//! What a notification says: one fixed template per kind, in English and Spanish, as a subject,
+//! plain text and HTML for email and a short text for SMS. Templates receive only what the
+//! outbox record holds (ids, times, codes) and links into the web app: they cannot be given a
+//! name, a message or a visit reason, because no type here carries one.
+
+mod english;
+mod html;
+pub mod language;
+mod spanish;
+pub mod when;
+
+use jiff::tz::TimeZone;
+use portal_shared::domain::ids::{ConversationId, PatientId};
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::notification::Kind;
+
+pub use language::Language;
+
+/// A one-time code to show, or a Cognito placeholder (`{####}`, `{username}`) for the
+/// messages Cognito fills in itself: letters, digits and `-{}#@.+_` only, up to 64.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Code(String);
+
+impl Code {
+    pub fn parse(raw: &str) -> Option<Code> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 64
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-{}#@.+_".contains(c));
+        ok.then(|| Code(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Code(<redacted>)")
+    }
+}
+
+/// What one notification refers to: ids, times and codes only.
+#[derive(Debug, Clone)]
+pub enum Content {
+    NewMessage {
+        conversation: ConversationId,
+    },
+    AppointmentBooked {
+        start: Timestamp,
+    },
+    AppointmentMoved {
+        start: Timestamp,
+    },
+    AppointmentCancelled {
+        start: Timestamp,
+    },
+    AppointmentReminder {
+        start: Timestamp,
+    },
+    WaitlistOffer {
+        slot_start: Timestamp,
+        offer_until: Timestamp,
+    },
+    CareCircleInvitation {
+        code: Code,
+        expires: Timestamp,
+    },
+    ActivationInvitation {
+        code: Code,
+        expires: Timestamp,
+    },
+    StaffInvitation {
+        username: Code,
+        code: Code,
+    },
+    PasswordReset {
+        code: Code,
+    },
+}
+
+impl Content {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Content::NewMessage { .. } => Kind::NewMessage,
+            Content::AppointmentBooked { .. } => Kind::AppointmentBooked,
+            Content::AppointmentMoved { .. } => Kind::AppointmentMoved,
+            Content::AppointmentCancelled { .. } => Kind::AppointmentCancelled,
+            Content::AppointmentReminder { .. } => Kind::AppointmentReminder,
+            Content::WaitlistOffer { .. } => Kind::WaitlistOffer,
+            Content::CareCircleInvitation { .. } => Kind::CareCircleInvitation,
+            Content::ActivationInvitation { .. } => Kind::ActivationInvitation,
+            Content::StaffInvitation { .. } => Kind::StaffInvitation,
+            Content::PasswordReset { .. } => Kind::PasswordReset,
+        }
+    }
+
+    /// The web app's page the notification points to (`patient`: whose portal, for the patient
+    /// and caregivers; `None` for staff and invitees).
+    fn path(&self, patient: Option<PatientId>) -> String {
+        match (self, patient) {
+            (Content::NewMessage { conversation }, Some(patient)) => {
+                format!("/p/{patient}/messages/{conversation}")
+            }
+            (Content::NewMessage { .. }, None) => "/staff/inbox".into(),
+            (
+                Content::AppointmentBooked { .. }
+                | Content::AppointmentMoved { .. }
+                | Content::AppointmentCancelled { .. }
+                | Content::AppointmentReminder { .. }
+                | Content::WaitlistOffer { .. },
+                Some(patient),
+            ) => format!("/p/{patient}/appointments"),
+            (Content::CareCircleInvitation { .. }, _) => "/accept-invitation".into(),
+            (Content::ActivationInvitation { .. }, _) => "/activate".into(),
+            (Content::PasswordReset { .. }, _) => "/forgot-password".into(),
+            _ => "/sign-in".into(),
+        }
+    }
+}
+
+/// Where the reader is sent: the web app, in whose portal, and how to stop these emails.
+#[derive(Debug, Clone)]
+pub struct Links<'a> {
+    pub web_origin: &'a str,
+    pub patient: Option<PatientId>,
+    /// The signed unsubscribe link; ignored for security notices, which cannot be turned off.
+    pub unsubscribe: Option<String>,
+}
+
+/// A template's words before they are laid out (plain, unescaped).
+pub(crate) struct Wording {
+    subject: String,
+    body: Vec<String>,
+    action: &'static str,
+    sms: String,
+}
+
+/// An email, ready to send.
+#[derive(Debug, Clone)]
+pub struct EmailContent {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The unsubscribe link, for the List-Unsubscribe header (none on security notices).
+    pub unsubscribe: Option<String>,
+}
+
+/// `content` as an email, in `language`, times in `zone`.
+pub fn email(
+    content: &Content,
+    language: Language,
+    zone: &TimeZone,
+    links: &Links<'_>,
+) -> EmailContent {
+    let words = wording(content, language, zone);
+    let link = format!("{}{}", links.web_origin, content.path(links.patient));
+    let unsubscribe = if content.kind().is_security_notice() {
+        None
+    } else {
+        links.unsubscribe.clone()
+    };
+    let (footer, security, stop) = match language {
+        Language::En => (
+            english::FOOTER,
+            english::SECURITY_NOTE,
+            english::UNSUBSCRIBE,
+        ),
+        Language::Es => (
+            spanish::FOOTER,
+            spanish::SECURITY_NOTE,
+            spanish::UNSUBSCRIBE,
+        ),
+    };
+    let mut notes = vec![footer];
+    if content.kind().is_security_notice() {
+        notes.push(security);
+    }
+    let mut text = words.body.join("\n\n");
+    text.push_str(&format!(
+        "\n\n{}: {link}\n\n-- \n{}",
+        words.action,
+        notes.join("\n")
+    ));
+    if let Some(unsubscribe) = &unsubscribe {
+        text.push_str(&format!("\n{stop}: {unsubscribe}"));
+    }
+    let html = html::layout(
+        language.tag(),
+        &words.subject,
+        &words.body,
+        (words.action, &link),
+        &notes,
+        unsubscribe.as_deref().map(|u| (stop, u)),
+    );
+    EmailContent {
+        subject: words.subject,
+        text,
+        html,
+        unsubscribe,
+    }
+}
+
+/// `content` as a text message (short: the words and the link).
+pub fn sms(content: &Content, language: Language, zone: &TimeZone, links: &Links<'_>) -> String {
+    let words = wording(content, language, zone);
+    format!(
+        "{} {}{}",
+        words.sms,
+        links.web_origin,
+        content.path(links.patient)
+    )
+}
+
+fn wording(content: &Content, language: Language, zone: &TimeZone) -> Wording {
+    let when = |at: &Timestamp| when::date_time(*at, zone, language);
+    match language {
+        Language::En => english::wording(content, &when),
+        Language::Es => spanish::wording(content, &when),
+    }
+}
+
+#[cfg(test)]
+mod tests;

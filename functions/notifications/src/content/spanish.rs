@@ -1,0 +1,108 @@
+//! The Spanish wording of every kind.
+
+use super::{Content, Wording};
+
+pub fn wording(
+    content: &Content,
+    when: &dyn Fn(&portal_shared::domain::timestamp::Timestamp) -> String,
+) -> Wording {
+    match content {
+        Content::NewMessage { .. } => Wording {
+            subject: "Tiene un mensaje nuevo en su portal del paciente".into(),
+            body: vec!["Hay un mensaje nuevo para usted en su portal del paciente. Inicie sesión para leerlo.".into()],
+            action: "Leer el mensaje",
+            sms: "Tiene un mensaje nuevo en su portal del paciente.".into(),
+        },
+        Content::AppointmentBooked { start } => Wording {
+            subject: "Su cita está reservada".into(),
+            body: vec![format!("Su cita está reservada para el {}.", when(start))],
+            action: "Ver sus citas",
+            sms: format!("Su cita está reservada para el {}.", when(start)),
+        },
+        Content::AppointmentMoved { start } => Wording {
+            subject: "Su cita ha cambiado".into(),
+            body: vec![format!("Su cita ha cambiado al {}.", when(start))],
+            action: "Ver sus citas",
+            sms: format!("Su cita ha cambiado al {}.", when(start)),
+        },
+        Content::AppointmentCancelled { start } => Wording {
+            subject: "Su cita está cancelada".into(),
+            body: vec![format!(
+                "Su cita del {} está cancelada. Puede reservar otra hora en el portal.",
+                when(start)
+            )],
+            action: "Ver sus citas",
+            sms: format!("Su cita del {} está cancelada.", when(start)),
+        },
+        Content::AppointmentReminder { start } => Wording {
+            subject: "Recordatorio: tiene una cita próxima".into(),
+            body: vec![format!("Le recordamos su cita del {}.", when(start))],
+            action: "Ver sus citas",
+            sms: format!("Recordatorio: tiene una cita el {}.", when(start)),
+        },
+        Content::WaitlistOffer { slot_start, offer_until } => Wording {
+            subject: "Tiene reservada una cita más temprana".into(),
+            body: vec![
+                format!("Hay una hora de cita más temprana disponible: {}.", when(slot_start)),
+                format!(
+                    "Se la guardamos hasta el {}. Acéptela en el portal antes de esa hora.",
+                    when(offer_until)
+                ),
+            ],
+            action: "Aceptar o rechazar",
+            sms: format!(
+                "Le guardamos una cita más temprana ({}) hasta el {}.",
+                when(slot_start),
+                when(offer_until)
+            ),
+        },
+        Content::CareCircleInvitation { code, expires } => Wording {
+            subject: "Invitación al círculo de cuidado de un portal del paciente".into(),
+            body: vec![
+                "Le han invitado a ayudar a una persona con su cuidado en su portal del paciente.".into(),
+                format!("Su código de invitación es {}. Es válido hasta el {}.", code.as_str(), when(expires)),
+                "Si no esperaba esta invitación, puede ignorar este correo.".into(),
+            ],
+            action: "Aceptar la invitación",
+            sms: format!("Su código de invitación al portal del paciente es {}.", code.as_str()),
+        },
+        Content::ActivationInvitation { code, expires } => Wording {
+            subject: "Active su cuenta del portal del paciente".into(),
+            body: vec![
+                format!("Su código de activación es {}. Es válido hasta el {}.", code.as_str(), when(expires)),
+                "Escríbalo en la página de activación para crear su cuenta.".into(),
+            ],
+            action: "Activar su cuenta",
+            sms: format!(
+                "Su código de activación del portal del paciente es {}. Válido hasta el {}.",
+                code.as_str(),
+                when(expires)
+            ),
+        },
+        Content::StaffInvitation { username, code } => Wording {
+            subject: "Su cuenta de personal del portal del paciente".into(),
+            body: vec![
+                format!("Se ha creado una cuenta de personal para usted. Su usuario es {}.", username.as_str()),
+                format!(
+                    "Su contraseña temporal es {}. Elegirá la suya al iniciar sesión por primera vez.",
+                    code.as_str()
+                ),
+            ],
+            action: "Iniciar sesión",
+            sms: format!("Su cuenta de personal está lista. Contraseña temporal: {}.", code.as_str()),
+        },
+        Content::PasswordReset { code } => Wording {
+            subject: "Su código para restablecer la contraseña".into(),
+            body: vec![
+                format!("Su código para restablecer la contraseña es {}.", code.as_str()),
+                "Si no pidió restablecer su contraseña, puede ignorar este correo.".into(),
+            ],
+            action: "Restablecer su contraseña",
+            sms: format!("Su código para restablecer la contraseña del portal es {}.", code.as_str()),
+        },
+    }
+}
+
+pub const UNSUBSCRIBE: &str = "Dejar de recibir estos correos";
+pub const SECURITY_NOTE: &str = "Este es un aviso de seguridad de su portal del paciente; se envía sean cuales sean sus preferencias de notificación.";
+pub const FOOTER: &str = "Este correo es de su portal del paciente. No contiene información de salud: inicie sesión para ver los detalles.";

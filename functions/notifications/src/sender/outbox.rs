@@ -1,0 +1,170 @@
+//! An outbox record as the sender reads it: the envelope every feature writes (who, which
+//! template, when) and the typed `About` values of its kind. Anything else on the item (a field
+//! a producer should not have written) is never read, so it cannot reach a template.
+
+use portal_shared::domain::ids::NotificationId;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::notification::{
+    AboutActivation, AboutAppointment, AboutConversation, AboutInvitation, AboutOffer, Channel,
+    Kind, Recipient,
+};
+use portal_shared::platform::keys::{self, Key};
+use portal_shared::platform::store::Item;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::content::{Code, Content};
+
+/// The attributes every outbox record has.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Envelope {
+    notification_id: NotificationId,
+    template: String,
+    recipient: Recipient,
+    created_at: Timestamp,
+    #[serde(default)]
+    expires_at: Option<i64>,
+}
+
+/// What the template refers to, by kind.
+#[derive(Debug, Clone)]
+pub enum About {
+    Conversation(AboutConversation),
+    Appointment(AboutAppointment),
+    Offer(AboutOffer),
+    Invitation(AboutInvitation),
+    Activation(AboutActivation),
+}
+
+/// One outbox record, parsed.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    pub key: Key,
+    pub notification_id: NotificationId,
+    pub kind: Kind,
+    pub recipient: Recipient,
+    pub about: About,
+    pub created_at: Timestamp,
+    pub expires_at: Option<i64>,
+}
+
+/// Why a record cannot be sent (logged with the record's id; parse errors are not kept, as
+/// they may quote the item's values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Malformed {
+    NotAnOutboxItem,
+    Envelope,
+    UnknownTemplate,
+    /// Staff invitations and password resets are Cognito's own messages, not outbox records.
+    NotSentFromTheOutbox,
+    About,
+    Code,
+}
+
+impl Outbox {
+    /// Reads an outbox item (a stream image or a stored item).
+    pub fn parse(item: Item) -> Result<Outbox, Malformed> {
+        let pk = text(&item, keys::PK).ok_or(Malformed::NotAnOutboxItem)?;
+        let sk = text(&item, keys::SK).ok_or(Malformed::NotAnOutboxItem)?;
+        if !pk.starts_with("NOTIFICATIONS#") {
+            return Err(Malformed::NotAnOutboxItem);
+        }
+        Outbox::read(&item, Key { pk, sk })
+    }
+
+    /// Reads the outbox record's attributes from `item`, whose outbox key is `key` (a held text
+    /// carries a copy of its record under another key).
+    pub fn read(item: &Item, key: Key) -> Result<Outbox, Malformed> {
+        let envelope: Envelope =
+            serde_dynamo::from_item(item.clone()).map_err(|_| Malformed::Envelope)?;
+        let kind = Kind::from_template(&envelope.template).ok_or(Malformed::UnknownTemplate)?;
+        let about = match kind {
+            Kind::NewMessage => About::Conversation(about(item)?),
+            Kind::AppointmentBooked
+            | Kind::AppointmentMoved
+            | Kind::AppointmentCancelled
+            | Kind::AppointmentReminder => About::Appointment(about(item)?),
+            Kind::WaitlistOffer => About::Offer(about(item)?),
+            Kind::CareCircleInvitation => About::Invitation(about(item)?),
+            Kind::ActivationInvitation => About::Activation(about(item)?),
+            Kind::StaffInvitation | Kind::PasswordReset => {
+                return Err(Malformed::NotSentFromTheOutbox);
+            }
+        };
+        let outbox = Outbox {
+            key,
+            notification_id: envelope.notification_id,
+            kind,
+            recipient: envelope.recipient,
+            about,
+            created_at: envelope.created_at,
+            expires_at: envelope.expires_at,
+        };
+        // A code that could not be shown safely is refused now, not at sending time.
+        outbox.content().map(|_| outbox).ok_or(Malformed::Code)
+    }
+
+    /// What the template is given: the kind and its ids, times and code. Nothing else.
+    pub fn content(&self) -> Option<Content> {
+        Some(match (&self.about, self.kind) {
+            (About::Conversation(about), _) => Content::NewMessage {
+                conversation: about.conversation_id,
+            },
+            (About::Appointment(about), Kind::AppointmentBooked) => {
+                Content::AppointmentBooked { start: about.start }
+            }
+            (About::Appointment(about), Kind::AppointmentMoved) => {
+                Content::AppointmentMoved { start: about.start }
+            }
+            (About::Appointment(about), Kind::AppointmentCancelled) => {
+                Content::AppointmentCancelled { start: about.start }
+            }
+            (About::Appointment(about), _) => Content::AppointmentReminder { start: about.start },
+            (About::Offer(about), _) => Content::WaitlistOffer {
+                slot_start: about.slot_start,
+                offer_until: about.offer_until,
+            },
+            (About::Invitation(about), _) => Content::CareCircleInvitation {
+                code: Code::parse(&about.code)?,
+                expires: about.code_expires,
+            },
+            (About::Activation(about), _) => Content::ActivationInvitation {
+                code: Code::parse(&about.code)?,
+                expires: about.code_expires,
+            },
+        })
+    }
+
+    /// The channel the record itself names (an activation code by text or email).
+    pub fn named_channel(&self) -> Option<Channel> {
+        match &self.about {
+            About::Activation(about) => Some(about.channel),
+            _ => None,
+        }
+    }
+
+    /// Until when a waitlist offer holds (sending it later is pointless).
+    pub fn offer_until(&self) -> Option<Timestamp> {
+        match &self.about {
+            About::Offer(about) => Some(about.offer_until),
+            _ => None,
+        }
+    }
+
+    /// Whether the record holds a secret (a code) to remove once it is sent.
+    pub fn has_secret(&self) -> bool {
+        matches!(self.about, About::Invitation(_) | About::Activation(_))
+    }
+}
+
+fn text(item: &Item, name: &str) -> Option<String> {
+    item.get(name)?.as_s().ok().cloned()
+}
+
+fn about<T: DeserializeOwned>(item: &Item) -> Result<T, Malformed> {
+    serde_dynamo::from_item(item.clone()).map_err(|_| Malformed::About)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,197 @@
+use aws_lambda_events::event::dynamodb::Event;
+use portal_shared::domain::ids::{AppointmentId, PatientId};
+use portal_shared::features::notification::Notification;
+use portal_shared::platform::store;
+use serde_json::json;
+
+use super::*;
+
+/// A stream INSERT of an outbox record, as Lambda hands it over.
+fn stream_insert(pk: &str, image: serde_json::Value) -> Event {
+    serde_json::from_value(json!({"Records": [{
+        "eventID": "1",
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "dynamodb": {
+            "ApproximateCreationDateTime": 1.7e9,
+            "Keys": {"PK": {"S": pk}, "SK": {"S": "2027-01-01T00:00:00.000Z#X"}},
+            "NewImage": image,
+            "SequenceNumber": "111",
+            "SizeBytes": 26,
+            "StreamViewType": "NEW_IMAGE"
+        },
+        "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/app/stream/2027"
+    }]}))
+    .expect("a stream event")
+}
+
+fn image_of(event: Event) -> Item {
+    let record = event.records.into_iter().next().expect("one record");
+    record.change.new_image.into()
+}
+
+#[test]
+fn a_stream_insert_of_an_offer_reads_as_an_outbox_record() {
+    let patient = PatientId::generate();
+    let appointment = AppointmentId::generate();
+    let image = json!({
+        "PK": {"S": "NOTIFICATIONS#2"},
+        "SK": {"S": "2027-01-01T00:00:00.000Z#01JD3Z6T7XK8Q2M4N5P6R7S8T9"},
+        "notificationId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"},
+        "template": {"S": "waitlist-offer"},
+        "recipient": {"M": {"kind": {"S": "patient"}, "patientId": {"S": patient.to_string()}}},
+        "appointmentId": {"S": appointment.to_string()},
+        "slotStart": {"S": "2027-01-12T20:30:00.000Z"},
+        "offerUntil": {"S": "2027-01-11T20:30:00.000Z"},
+        "createdAt": {"S": "2027-01-01T00:00:00.000Z"},
+        "status": {"S": "pending"},
+        "expiresAt": {"N": "1800000000"}
+    });
+    let outbox = Outbox::parse(image_of(stream_insert("NOTIFICATIONS#2", image))).expect("parsed");
+    assert_eq!(outbox.kind, Kind::WaitlistOffer);
+    assert_eq!(
+        outbox.recipient,
+        Recipient::Patient {
+            patient_id: patient
+        }
+    );
+    assert_eq!(outbox.key.pk, "NOTIFICATIONS#2");
+    assert_eq!(outbox.expires_at, Some(1_800_000_000));
+    assert!(matches!(
+        outbox.content(),
+        Some(Content::WaitlistOffer { .. })
+    ));
+    assert!(!outbox.has_secret());
+}
+
+#[test]
+fn what_a_producer_writes_reads_back_and_extra_fields_never_reach_a_template() {
+    let at = Timestamp::parse("2027-01-01T00:00:00Z").expect("at");
+    let record = Notification::pending(
+        Kind::ActivationInvitation,
+        Recipient::Patient {
+            patient_id: PatientId::generate(),
+        },
+        AboutActivation {
+            code: "AB12-CD34".into(),
+            code_expires: at,
+            channel: Channel::Sms,
+        },
+        at,
+        at,
+    );
+    let mut item = store::to_item(&record.key(), &record).expect("item");
+    // A field no producer may write: ignored, so no template can show it.
+    item.insert("visitReason".into(), store::string("chest pain"));
+    let outbox = Outbox::parse(item).expect("parsed");
+    assert_eq!(outbox.named_channel(), Some(Channel::Sms));
+    assert!(outbox.has_secret());
+    let content = format!("{:?}", outbox.content().expect("content"));
+    assert!(!content.contains("chest pain") && !content.contains("AB12"));
+}
+
+#[test]
+fn malformed_records_are_named_not_panicked_on() {
+    let parse = |image: serde_json::Value| {
+        Outbox::parse(image_of(stream_insert("NOTIFICATIONS#0", image))).map(|_| ())
+    };
+    assert_eq!(
+        parse(json!({"PK": {"S": "REMINDERS#2027-01-01T00"}, "SK": {"S": "x"}})),
+        Err(Malformed::NotAnOutboxItem)
+    );
+    assert_eq!(
+        parse(json!({"garbage": {"N": "1"}})),
+        Err(Malformed::NotAnOutboxItem)
+    );
+    assert_eq!(
+        parse(json!({"PK": {"S": "NOTIFICATIONS#0"}, "SK": {"S": "x"}, "template": {"S": "x"}})),
+        Err(Malformed::Envelope)
+    );
+    let base = |template: &str| {
+        json!({
+            "PK": {"S": "NOTIFICATIONS#0"}, "SK": {"S": "x"},
+            "notificationId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"},
+            "template": {"S": template},
+            "recipient": {"M": {"kind": {"S": "staff-team"}, "group": {"S": "clinicians"}}},
+            "createdAt": {"S": "2027-01-01T00:00:00.000Z"},
+            "status": {"S": "pending"}
+        })
+    };
+    assert_eq!(
+        parse(base("no-such-template")),
+        Err(Malformed::UnknownTemplate)
+    );
+    assert_eq!(parse(base("new-portal-message")), Err(Malformed::About));
+    assert_eq!(
+        parse(base("password-reset")),
+        Err(Malformed::NotSentFromTheOutbox)
+    );
+    let mut bad_code = base("care-circle-invitation");
+    bad_code["invitationId"] = json!({"S": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"});
+    bad_code["code"] = json!({"S": "<script>"});
+    bad_code["codeExpires"] = json!({"S": "2027-01-01T00:00:00.000Z"});
+    assert_eq!(parse(bad_code), Err(Malformed::Code));
+}
+
+#[test]
+fn no_phi_reaches_a_notification_whatever_the_record_holds() {
+    use crate::content::{Language, Links, email, sms};
+    // What the demo's patients, messages and visits hold: none may appear in a notification,
+    // even if a producer wrote it onto the outbox item by mistake.
+    let phi = [
+        "Maria",
+        "Gonzalez",
+        "chest pain",
+        "Cardiology",
+        "Dr. Patel",
+        "my results",
+    ];
+    let at = Timestamp::parse("2027-01-12T20:30:00Z").expect("at");
+    let patient = PatientId::generate();
+    let zone = jiff::tz::TimeZone::get("America/New_York").expect("zone");
+    for kind in Kind::ALL {
+        let about = json!({
+            "conversationId": "01JD3Z6T7XK8Q2M4N5P6R7S8TB",
+            "appointmentId": "01JD3Z6T7XK8Q2M4N5P6R7S8TC",
+            "invitationId": "01JD3Z6T7XK8Q2M4N5P6R7S8TD",
+            "start": at.to_string(), "slotStart": at.to_string(), "offerUntil": at.to_string(),
+            "code": "AB12-CD34", "codeExpires": at.to_string(), "channel": "email",
+            "patientName": phi[0], "familyName": phi[1], "reason": phi[2],
+            "specialty": phi[3], "provider": phi[4], "body": phi[5], "subject": phi[5]
+        });
+        let record = Notification::pending(
+            *kind,
+            Recipient::Patient {
+                patient_id: patient,
+            },
+            about,
+            at,
+            at,
+        );
+        let item = store::to_item(&record.key(), &record).expect("item");
+        let Ok(outbox) = Outbox::parse(item) else {
+            assert!(matches!(kind, Kind::StaffInvitation | Kind::PasswordReset));
+            continue;
+        };
+        let content = outbox.content().expect("content");
+        let links = Links {
+            web_origin: "https://portal.example.org",
+            patient: Some(patient),
+            unsubscribe: Some("https://portal.example.org/unsubscribe?token=t".into()),
+        };
+        for language in Language::ALL {
+            let mail = email(&content, language, &zone, &links);
+            let text = sms(&content, language, &zone, &links);
+            for rendered in [&mail.subject, &mail.text, &mail.html, &text] {
+                for word in phi {
+                    assert!(
+                        !rendered.contains(word),
+                        "{kind:?} {language:?} shows {word}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Notifications: each person's channels per kind, the staff's delivery history, and the
+//! unsubscribe link that works without signing in.
+
+mod deliveries;
+mod preferences;
+mod sending;
+mod support;
+mod unsubscribe;
