@@ -83,6 +83,24 @@ impl TestApp {
         Self::read(request.send().await.expect("request sent")).await
     }
 
+    /// Sends an anonymous JSON request from `from` with this User-Agent, as a browser would
+    /// (`send_public` sends none): the new sign-in notice tells clients apart by both.
+    pub async fn send_public_as(
+        &self,
+        from: std::net::IpAddr,
+        user_agent: &str,
+        path: &str,
+        body: Value,
+    ) -> Reply {
+        let client = reqwest::Client::builder()
+            .local_address(from)
+            .user_agent(user_agent)
+            .build()
+            .expect("client");
+        let request = client.post(self.url(path)).json(&body);
+        Self::read(request.send().await.expect("request sent")).await
+    }
+
     /// Registers a patient through the API without giving them a sign-in (they get one by
     /// activating). Returns the patient id and the family name.
     pub async fn register_patient(&self) -> (String, String) {

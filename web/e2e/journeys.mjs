@@ -211,7 +211,7 @@ export const journeys = [
       await nav(h, "Profile");
       await page.getByLabel("Given name").fill(newGiven(h.size));
       await page.getByLabel("Family name").fill("Lopez");
-      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByRole("button", { name: "Save", exact: true }).click();
       await page.getByText("Your request was sent").waitFor();
       await h.check("profile");
       await h.signOut();
@@ -294,7 +294,7 @@ export const journeys = [
       await page.getByLabel("Acting for").waitFor();
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Health record", exact: true }).waitFor();
       const granted = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
-      if (granted.join(",") !== "Home,Health record") throw new Error(`a records-only caregiver sees ${granted}`);
+      if (granted.join(",") !== "Home,Health record,Notifications") throw new Error(`a records-only caregiver sees ${granted}`);
       await h.check("records-only-caregiver");
       await h.signOut();
 
@@ -310,6 +310,60 @@ export const journeys = [
       await nav(h, "Health record");
       await page.locator("ul.records li").first().waitFor();
       await h.check("caregiver-records");
+    },
+  },
+  {
+    slug: "notifications",
+    name: "a patient changes a notification setting and finds it saved after a reload; the front desk sees her notifications",
+    async run(h) {
+      const { page } = h;
+      await h.signIn("patient1");
+      await nav(h, "Notifications");
+      await page.getByRole("heading", { name: "Notification settings" }).waitFor();
+      // Flip one kind (the phone and desktop runs share the stack, so take whatever it is now).
+      const moved = page.getByRole("group", { name: "An appointment is moved" });
+      const wasOff = await moved.getByRole("radio", { name: "Off" }).isChecked();
+      const want = wasOff ? "Email" : "Off";
+      await moved.getByRole("radio", { name: want }).check();
+      await page.getByText("Security notices (password resets").waitFor();
+      await page.getByText(/Text messages are not sent between/).waitFor();
+      await h.check("notification-settings");
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await page.getByText("Your notification settings are saved.").waitFor();
+      // A reload forgets the in-memory session: sign in again, straight back to the page.
+      await h.signIn("patient1", "/p/me/notifications");
+      await page.getByRole("heading", { name: "Notification settings" }).waitFor();
+      const saved = page.getByRole("group", { name: "An appointment is moved" }).getByRole("radio", { name: want });
+      if (!(await saved.isChecked())) throw new Error(`"${want}" was not saved for moved appointments`);
+      await h.signOut();
+
+      // The link in an email works without signing in, and a forged token is refused clearly.
+      await page.goto(h.url("/unsubscribe?token=not-a-real-token"));
+      await page.getByRole("button", { name: "Stop these emails" }).click();
+      await page.getByText("This unsubscribe link is not valid.", { exact: false }).waitFor();
+      await h.check("unsubscribe-invalid");
+
+      await h.signIn("frontdesk", `/staff/patients/${h.user("patient1").patientId}`);
+      const section = page.getByRole("region", { name: "Notifications" });
+      await section.getByRole("heading", { name: "The patient's contact details" }).waitFor();
+      await section.getByText(/^Email: /).waitFor();
+      await section.getByRole("table").or(section.getByText("Nothing to show.")).first().waitFor();
+      await page.getByRole("radio", { name: "Show the code to print" }).waitFor();
+      await h.check("staff-patient-notifications");
+
+      // A new patient with an email on file gets her activation code by email: no code on screen.
+      await nav(h, "Register a patient");
+      await page.getByLabel("Given name").fill("Lucia");
+      await page.getByLabel("Family name").fill("Reyes");
+      await page.getByLabel("Date of birth").fill("1988-02-03");
+      await page.getByLabel("Email (optional)").fill(`lucia.${h.size}.${Date.now()}@example.org`);
+      await page.getByRole("button", { name: "Register a patient" }).click();
+      if (!(await page.getByRole("radio", { name: "Text it" }).isDisabled())) throw new Error("texting is offered without a mobile number");
+      await page.getByRole("radio", { name: "Email it" }).check();
+      await h.check("activation-choice");
+      await page.getByRole("button", { name: "Issue an activation code" }).click();
+      await page.getByText(/^Sent by email\./).waitFor();
+      if (await page.getByText(/shown only once/).count()) throw new Error("an emailed code is shown on screen");
     },
   },
 ];

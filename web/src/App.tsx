@@ -31,6 +31,9 @@ const Profile = lazy(() => import("./pages/Profile"));
 const Inbox = lazy(() => import("./pages/staff/Inbox"));
 const DayView = lazy(() => import("./pages/staff/DayView"));
 const ProfileChanges = lazy(() => import("./pages/staff/ProfileChanges"));
+const StaffPatient = lazy(() => import("./pages/staff/Patient"));
+const NotificationSettings = lazy(() => import("./pages/NotificationSettings"));
+const Unsubscribe = lazy(() => import("./pages/Unsubscribe"));
 
 /** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
 export function makeQueryClient(): QueryClient {
@@ -192,6 +195,8 @@ const PATIENT_SECTIONS = [
   { key: "nav.messages", slug: "messages", scope: "messages" },
   { key: "nav.appointments", slug: "appointments", scope: "appointments" },
   { key: "nav.profile", slug: "profile", scope: "profile" },
+  // Every caregiver sets how they themselves hear about the patient, whatever their scopes.
+  { key: "nav.notifications", slug: "notifications", scope: null },
 ] as const;
 
 function Nav({ session, path }: { session: Session; path: string }) {
@@ -260,12 +265,13 @@ function ActingFor({ options, current }: { options: ActedFor[]; current: string 
   );
 }
 
-const PUBLIC_PAGES = ["/sign-in", "/activate", "/forgot-password", "/accept-invitation"];
+const PUBLIC_PAGES = ["/sign-in", "/activate", "/forgot-password", "/accept-invitation", "/unsubscribe"];
 
 function PublicRoutes({ path }: { path: string }) {
   if (path === "/activate") return <Activate />;
   if (path === "/forgot-password") return <Forgot />;
   if (path === "/accept-invitation") return <AcceptInvitation />;
+  if (path === "/unsubscribe") return <Unsubscribe />;
   return <SignIn />;
 }
 
@@ -288,7 +294,13 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if ((m = match("/p/:pid/profile", path))) return <Profile patientId={m.pid!} />;
   if ((m = match("/p/:pid/access-log", path))) return <AccessLog patientId={m.pid!} />;
   if ((m = match("/p/:pid/care-circle", path))) return <CareCircle patientId={m.pid!} />;
+  if ((m = match("/p/:pid/notifications", path))) return <NotificationSettings patientId={m.pid!} />;
+  if (path === "/notifications") {
+    // Where the unsubscribe page sends people: their own settings, or the first patient they act for.
+    return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} section="notifications" />;
+  }
   if (path === "/staff/patients/new") return <RegisterPatient />;
+  if ((m = match("/staff/patients/:pid", path))) return <StaffPatient patientId={m.pid!} />;
   if (path === "/admin/staff") return <AdminStaff />;
   if (path === "/admin/audit") return <AdminAudit />;
   if (path === "/staff/inbox") return <Inbox />;
@@ -298,16 +310,27 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   return <NotFound />;
 }
 
-function Landing({ session, firstActedFor, pending }: { session: Session; firstActedFor?: string; pending: boolean }) {
+function Landing({
+  session,
+  firstActedFor,
+  pending,
+  section,
+}: {
+  session: Session;
+  firstActedFor?: string;
+  pending: boolean;
+  section?: string;
+}) {
   useEffect(() => {
+    const tail = section ? `/${section}` : "";
     if (isStaff(session.claims)) {
       const groups = session.claims.groups;
       navigate(
         groups.includes("front-desk") ? "/staff/day" : categoriesFor(groups).length ? "/staff/inbox" : "/admin/staff",
         { replace: true },
       );
-    } else if (isPatient(session.claims)) navigate("/p/me", { replace: true });
-    else if (firstActedFor) navigate(`/p/${firstActedFor}`, { replace: true });
-  }, [session, firstActedFor]);
+    } else if (isPatient(session.claims)) navigate(`/p/me${tail}`, { replace: true });
+    else if (firstActedFor) navigate(`/p/${firstActedFor}${tail}`, { replace: true });
+  }, [session, firstActedFor, section]);
   return pending ? null : isCaregiver(session.claims) && !firstActedFor ? <NotFound /> : null;
 }

@@ -97,7 +97,7 @@ pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         ));
     }
     if let Some(channel) = request.deliver_by {
-        check_contact(&facts, channel)?;
+        check_contact(dynamo, table, &facts, channel).await?;
     }
 
     let code = Code::generate()?;

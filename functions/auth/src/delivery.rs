@@ -3,6 +3,7 @@
 //! (`portal_shared::features::notification`) written with the code itself, for the sender to
 //! deliver and then strip from the record.
 
+use aws_sdk_dynamodb::Client;
 use portal_shared::ApiError;
 use portal_shared::domain::ids::PatientId;
 use portal_shared::domain::one_time_code::Code;
@@ -11,21 +12,43 @@ use portal_shared::features::notification::{
     AboutActivation, Channel, Kind, Notification, Recipient,
 };
 use portal_shared::features::profile_facts::ProfileFacts;
+use portal_shared::features::suppression;
 
 pub type Invitation = Notification<AboutActivation>;
 
-/// 422 naming `deliverBy` unless the profile has the contact `channel` needs.
-pub fn check_contact(facts: &ProfileFacts, channel: Channel) -> Result<(), ApiError> {
-    if facts.can_reach(channel) {
-        return Ok(());
+/// 422 naming `deliverBy` unless the profile has the contact `channel` needs, and that
+/// address has not bounced, been marked as spam or refused texts for good.
+pub async fn check_contact(
+    dynamo: &Client,
+    table: &str,
+    facts: &ProfileFacts,
+    channel: Channel,
+) -> Result<(), ApiError> {
+    let Some(address) = facts.address_for(channel) else {
+        return Err(ApiError::invalid(
+            "deliverBy",
+            match channel {
+                Channel::Email => "the patient's profile has no email address to send the code to",
+                Channel::Sms => "the patient's profile has no phone number to text the code to",
+            },
+        ));
+    };
+    if suppression::find(dynamo, table, &address).await?.is_some() {
+        return Err(ApiError::invalid(
+            "deliverBy",
+            match channel {
+                Channel::Email => {
+                    "the patient's email address is undeliverable (mail to it bounced or was \
+                     marked as spam): correct it on the profile, or show the code"
+                }
+                Channel::Sms => {
+                    "the patient's phone number cannot receive texts: correct it on the \
+                     profile, or show the code"
+                }
+            },
+        ));
     }
-    Err(ApiError::invalid(
-        "deliverBy",
-        match channel {
-            Channel::Email => "the patient's profile has no email address to send the code to",
-            Channel::Sms => "the patient's profile has no phone number to text the code to",
-        },
-    ))
+    Ok(())
 }
 
 /// The record that sends `code` to the patient by `channel`; useless once the code expires.
@@ -60,8 +83,8 @@ mod tests {
         let email_only: ProfileFacts =
             serde_json::from_value(serde_json::json!({"contact": {"email": "ana@example.org"}}))
                 .expect("facts");
-        assert!(check_contact(&email_only, Channel::Email).is_ok());
-        assert!(check_contact(&email_only, Channel::Sms).is_err());
+        assert!(email_only.address_for(Channel::Email).is_some());
+        assert!(email_only.address_for(Channel::Sms).is_none());
     }
 
     #[test]

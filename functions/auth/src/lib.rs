@@ -7,7 +7,8 @@
 //! - `POST /staff/patients/{patientId}/activation-codes/{codeId}/revoke` — revoke an issued code.
 //! - `POST /auth/activate` (public) — a patient turns a code into an account.
 //! - `POST /auth/sign-in`, `/auth/mfa`, `/auth/refresh`, `/auth/sign-out` (public) — Cognito's
-//!   flows, with attempt limits, behind the portal's API.
+//!   flows, with attempt limits, behind the portal's API. A sign-in from a client the account
+//!   has not used in 90 days tells the account holder (`sign_in_notice`).
 //! - `POST /auth/password/forgot`, `/auth/password/reset` (public) — a forgotten password.
 //! - `POST /auth/invitations/accept` (public) — a caregiver accepts a care-circle invitation,
 //!   with a new account or the one they have.
@@ -22,6 +23,7 @@ mod cognito;
 mod delivery;
 mod health;
 mod invitation;
+mod known_clients;
 mod limits;
 mod model;
 mod new_password;
@@ -30,6 +32,8 @@ mod public;
 mod recovery;
 mod repo;
 mod session;
+mod sign_in_client;
+mod sign_in_notice;
 mod tokens;
 
 use aws_config::SdkConfig;

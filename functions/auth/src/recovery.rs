@@ -17,6 +17,7 @@ use crate::limits::{
     RESET_PER_EMAIL, client_of,
 };
 use crate::password::Password;
+use crate::sign_in_notice;
 use crate::tokens::tokens;
 
 #[derive(Deserialize)]
@@ -210,5 +211,6 @@ pub async fn mfa(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, Api
     let result = output
         .authentication_result()
         .ok_or_else(|| ApiError::internal("Cognito answered the MFA code without tokens"))?;
+    sign_in_notice::after_sign_in(deps, incoming, result).await;
     tokens(result)
 }

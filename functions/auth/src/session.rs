@@ -13,6 +13,7 @@ use crate::Deps;
 use crate::cognito::error_code;
 use crate::limits::{SIGN_IN_PER_CLIENT, SIGN_IN_PER_EMAIL, client_of};
 use crate::password::Password;
+use crate::sign_in_notice;
 use crate::tokens::{Challenge, tokens};
 
 #[derive(Deserialize)]
@@ -84,8 +85,10 @@ pub async fn sign_in(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>,
     limiter.release(client_slot).await;
     limiter.release(email_slot).await;
     if let Some(result) = output.authentication_result() {
+        sign_in_notice::after_sign_in(deps, incoming, result).await;
         return tokens(result);
     }
+    // A challenge: the notice waits for the step that completes the sign-in (`/auth/mfa`).
     match (output.challenge_name(), output.session()) {
         (Some(challenge), Some(session)) => json(
             StatusCode::OK,

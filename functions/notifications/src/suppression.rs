@@ -1,61 +1,21 @@
-//! Addresses no notification may go to any more: one item per address, keyed by the SHA-256
-//! of its lower-cased spelling (the table holds no address here), with why and since when.
+//! Suppressed addresses (`portal_shared::features::suppression`), read and written with this
+//! function's clients.
 
 use portal_shared::ApiError;
-use portal_shared::domain::person::{Email, Phone};
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::platform::keys;
-use portal_shared::platform::store;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+pub use portal_shared::features::suppression::{
+    Address, Suppression, Why, email_address, phone_address,
+};
 
 use crate::Deps;
 
-/// An address in the one spelling it is compared in. Never logged.
-pub struct Address(String);
-
-impl Address {
-    pub fn of(raw: &str) -> Address {
-        Address(raw.trim().to_lowercase())
-    }
-
-    /// The hex SHA-256 that keys its suppression item.
-    pub fn digest(&self) -> String {
-        hex::encode(Sha256::digest(self.0.as_bytes()))
-    }
-}
-
-pub fn email_address(email: &Email) -> Address {
-    Address::of(email.as_str())
-}
-
-pub fn phone_address(phone: &Phone) -> Address {
-    Address::of(phone.as_str())
-}
-
-/// Why an address is suppressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Why {
-    Bounce,
-    Complaint,
-    Rejected,
-}
-
-/// The suppression item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Suppression {
-    pub reason: Why,
-    pub at: Timestamp,
-}
-
 pub async fn find(deps: &Deps, address: &Address) -> Result<Option<Suppression>, ApiError> {
-    let key = keys::contact_suppression(&address.digest());
-    store::get_item(&deps.platform.dynamo, &deps.platform.app_table, &key, None)
-        .await?
-        .map(store::from_item)
-        .transpose()
+    portal_shared::features::suppression::find(
+        &deps.platform.dynamo,
+        &deps.platform.app_table,
+        address,
+    )
+    .await
 }
 
 /// Suppresses an address (again: the latest reason and time win).
@@ -65,29 +25,12 @@ pub async fn record(
     reason: Why,
     at: Timestamp,
 ) -> Result<(), ApiError> {
-    let key = keys::contact_suppression(&address.digest());
-    let item = store::to_item(&key, &Suppression { reason, at })?;
-    deps.platform
-        .dynamo
-        .put_item()
-        .table_name(&deps.platform.app_table)
-        .set_item(Some(item))
-        .send()
-        .await
-        .map_err(store::sdk_error)?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spellings_of_one_address_share_a_key() {
-        let a = Address::of("Ana@Example.org ").digest();
-        let b = Address::of("ana@example.org").digest();
-        assert_eq!(a, b);
-        assert_eq!(a.len(), 64);
-        assert!(!keys::contact_suppression(&a).pk.contains('@'));
-    }
+    portal_shared::features::suppression::record(
+        &deps.platform.dynamo,
+        &deps.platform.app_table,
+        address,
+        reason,
+        at,
+    )
+    .await
 }

@@ -7,3 +7,4 @@ pub mod care_circle;
 pub mod directory;
 pub mod notification;
 pub mod profile_facts;
+pub mod suppression;

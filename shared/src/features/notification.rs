@@ -58,6 +58,9 @@ pub enum Kind {
     StaffInvitation,
     /// A password reset code (Cognito's own message, through SES).
     PasswordReset,
+    /// The account signed in from a client it has not used lately ([`AboutSignIn`]), to the
+    /// account holder alone.
+    NewSignIn,
 }
 
 impl Kind {
@@ -76,6 +79,7 @@ impl Kind {
             Kind::ActivationInvitation => "activation-invitation",
             Kind::StaffInvitation => "staff-invitation",
             Kind::PasswordReset => "password-reset",
+            Kind::NewSignIn => "new-sign-in",
         }
     }
 
@@ -94,6 +98,7 @@ impl Kind {
                 | Kind::ActivationInvitation
                 | Kind::StaffInvitation
                 | Kind::PasswordReset
+                | Kind::NewSignIn
         )
     }
 }
@@ -151,6 +156,14 @@ pub struct AboutActivation {
     pub channel: Channel,
 }
 
+/// A sign-in from a new client: when, and nothing else (no address, device or place: the
+/// record stays minimal, and the email cannot show what the record does not hold).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutSignIn {
+    pub at: Timestamp,
+}
+
 /// Who is to be told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -169,6 +182,14 @@ pub enum Recipient {
     #[serde(rename_all = "camelCase")]
     Invitee {
         patient_id: PatientId,
+        email: Email,
+        language: Option<String>,
+    },
+    /// The holder of one portal account that is not a patient's (a caregiver's), at the
+    /// account's address: about the account itself, so no patient's history shows it.
+    #[serde(rename_all = "camelCase")]
+    Account {
+        sub: UserSub,
         email: Email,
         language: Option<String>,
     },
@@ -268,5 +289,27 @@ mod tests {
         let back: Notification<AboutThing> = serde_json::from_value(json).expect("back");
         assert_eq!(back.about.thing_id, "T1");
         assert!(note.key().pk.starts_with("NOTIFICATIONS#"));
+    }
+
+    #[test]
+    fn a_sign_in_notice_holds_when_and_who_only() {
+        let at = Timestamp::now();
+        let note = Notification::pending(
+            Kind::NewSignIn,
+            Recipient::Account {
+                sub: UserSub::parse("carer-1").expect("sub"),
+                email: Email::parse("carer@example.org").expect("email"),
+                language: None,
+            },
+            AboutSignIn { at },
+            at,
+            at,
+        );
+        assert!(Kind::NewSignIn.is_security_notice());
+        let json = serde_json::to_value(&note).expect("json");
+        assert_eq!(json["template"], "new-sign-in");
+        assert_eq!(json["recipient"]["kind"], "account");
+        assert_eq!(json["recipient"]["sub"], "carer-1");
+        assert_eq!(json["at"], at.to_string());
     }
 }

@@ -93,13 +93,19 @@ impl ProfileFacts {
             .is_none_or(|communication| communication.appointment_reminders)
     }
 
-    /// Whether the profile has somewhere to send by `channel`: an email address, or a phone
-    /// number for texts.
-    pub fn can_reach(&self, channel: Channel) -> bool {
-        self.contact.as_ref().is_some_and(|contact| match channel {
-            Channel::Email => contact.email.is_some(),
-            Channel::Sms => contact.phone.is_some(),
-        })
+    /// The address on file for `channel` (an email address, or a phone number for texts).
+    pub fn address_for(&self, channel: Channel) -> Option<crate::features::suppression::Address> {
+        let contact = self.contact.as_ref()?;
+        match channel {
+            Channel::Email => contact
+                .email
+                .as_ref()
+                .map(crate::features::suppression::email_address),
+            Channel::Sms => contact
+                .phone
+                .as_ref()
+                .map(crate::features::suppression::phone_address),
+        }
     }
 
     /// The name a caregiver or the front desk knows the patient by: preferred name (else given
@@ -196,11 +202,17 @@ mod tests {
         let both = facts(serde_json::json!({"contact": {
             "email": "ana@example.org", "phone": "+15555550101"
         }}));
-        assert!(both.can_reach(Channel::Email) && both.can_reach(Channel::Sms));
+        assert!(
+            both.address_for(Channel::Email).is_some() && both.address_for(Channel::Sms).is_some()
+        );
         let email_only = facts(serde_json::json!({"contact": {"email": "ana@example.org"}}));
-        assert!(email_only.can_reach(Channel::Email));
-        assert!(!email_only.can_reach(Channel::Sms));
-        assert!(!facts(serde_json::json!({})).can_reach(Channel::Email));
+        assert!(email_only.address_for(Channel::Email).is_some());
+        assert!(email_only.address_for(Channel::Sms).is_none());
+        assert!(
+            facts(serde_json::json!({}))
+                .address_for(Channel::Email)
+                .is_none()
+        );
     }
 
     #[test]

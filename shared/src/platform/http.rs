@@ -238,6 +238,16 @@ impl Incoming {
         }
     }
 
+    /// The client's User-Agent as API Gateway saw it (to recognise a sign-in's client; never
+    /// logged or stored).
+    pub fn user_agent(&self) -> Option<String> {
+        match self.request.request_context_ref() {
+            Some(RequestContext::ApiGatewayV1(context)) => context.identity.user_agent.clone(),
+            _ => None,
+        }
+        .or_else(|| self.header("user-agent").map(str::to_owned))
+    }
+
     pub fn query(&self, name: &str) -> Option<String> {
         self.request
             .query_string_parameters_ref()

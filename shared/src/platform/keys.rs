@@ -168,6 +168,25 @@ pub fn attempt_counter(purpose: &str, subject_sha256_hex: &str) -> Key {
     )
 }
 
+// ---- accounts -----------------------------------------------------------------------------
+
+/// The partition of one portal account's own items (not a patient's: a caregiver's or staff
+/// member's sign-in has no patient partition).
+pub fn account_partition(account: &UserSub) -> String {
+    format!("ACCOUNT#{account}")
+}
+
+pub const KNOWN_CLIENT_PREFIX: &str = "KNOWN_CLIENT#";
+
+/// A client the account signed in from lately, keyed by a keyed hash of the client's user
+/// agent and network (never either itself); TTL removes it after 90 days without a sign-in.
+pub fn known_client(account: &UserSub, client_hash_hex: &str) -> Key {
+    Key::new(
+        account_partition(account),
+        format!("{KNOWN_CLIENT_PREFIX}{client_hash_hex}"),
+    )
+}
+
 // ---- secure messaging ----------------------------------------------------------------------
 
 pub const CONVERSATION_PREFIX: &str = "CONVERSATION#";
@@ -641,6 +660,15 @@ mod tests {
         assert_eq!(delivery.pk, profile(patient).pk);
         assert!(delivery.sk.starts_with(DELIVERY_PREFIX));
         assert!(!contact_suppression("ab").pk.contains(&patient.to_string()));
+    }
+
+    #[test]
+    fn known_clients_sit_in_the_accounts_partition() {
+        let sub = UserSub::parse("abc-123").expect("sub");
+        let key = known_client(&sub, "ff00");
+        assert_eq!(key.pk, "ACCOUNT#abc-123");
+        assert_eq!(key.sk, "KNOWN_CLIENT#ff00");
+        assert_eq!(key.pk, account_partition(&sub));
     }
 
     #[test]

@@ -297,6 +297,10 @@ export interface paths {
          *     (digits and letters without I, L, O, U), drawn from a CSPRNG, and shown **once**, as
          *     `XXXXX-XXXXX`: only its SHA-256 is stored, so neither the list nor a replay can show it
          *     again. Hand it to the patient (printed, or read out); it expires after `expiresInDays`.
+         *     With `deliverBy` (`email` or `sms`) the code is sent to the contact on the patient's
+         *     profile instead and never shown (`deliveredBy` in the answer): it writes a notification
+         *     to the outbox in the same transaction as the code (422 naming `deliverBy`, nothing
+         *     written, when that contact is missing).
          *
          *     **Who may call:** staff in the `front-desk` group. Audited (`activation-code.manage`,
          *     resource `activation-codes`) in the patient's log, allowed or denied.
@@ -393,7 +397,9 @@ export interface paths {
          *     its `session` (answer it with `POST /auth/mfa`). A wrong email and a wrong password get the same 401, so nobody learns
          *     whether an email has an account. Failed attempts are limited per client address (30 in
          *     15 minutes) and per email address (5 in 15 minutes, from anywhere): then 429 until the
-         *     window ends, even with the right password.
+         *     window ends, even with the right password. A patient's or caregiver's sign-in that completes
+         *     (here, or with `POST /auth/mfa`) from a client (user agent and /24 or /48 network) the
+         *     account has not used in 90 days emails the account holder a new sign-in notice.
          */
         post: operations["signIn"];
         delete?: never;
@@ -615,7 +621,9 @@ export interface paths {
          *
          *     The answer carries a **code**, shown once (only its SHA-256 is stored), valid for 14
          *     days: the patient passes it on, and the caregiver accepts it with the invited email
-         *     address (`POST /auth/invitations/accept`).
+         *     address (`POST /auth/invitations/accept`). It writes a notification to the outbox in
+         *     the same transaction (an email to the invited address carrying the code, which also
+         *     proves the address; never the patient's name).
          *
          *     **Who may call:** the patient, or staff in `front-desk`. A caregiver never manages a
          *     circle, whatever their grant holds (403). Audited (`care-circle.manage`).
@@ -681,8 +689,9 @@ export interface paths {
          * @description The front desk, having checked a parent's or legal guardian's identity and authority in
          *     person, invites them to act for a patient under 18. Every scope unless `scopes` narrows
          *     them; access ends on `endsOn`, by default the day before the patient's 18th birthday
-         *     (and never later). The guardian accepts the code like any caregiver; only staff revoke
-         *     the grant. An adult patient is refused (422, `patientId`): adults invite their own
+         *     (and never later). The guardian accepts the code like any caregiver (emailed to them as
+         *     for invitations: it writes a notification to the outbox in the same transaction); only
+         *     staff revoke the grant. An adult patient is refused (422, `patientId`): adults invite their own
          *     caregivers.
          *
          *     **Who may call:** staff in `front-desk`. Audited (`guardian.grant`).
@@ -1715,7 +1724,9 @@ export interface paths {
          *     Patients and caregivers book only slots at least `SelfBookingNoticeMinutes` ahead (422
          *     naming `start` for a sooner one: the front desk books those).
          *     A reminder record (date and time only) is written unless the patient's profile turns
-         *     appointment reminders off. `Location` is the new appointment
+         *     appointment reminders off. It writes a notification to the outbox in the same
+         *     transaction (`appointment-booked` to the patient: date and time only); a booking that
+         *     fails writes none. `Location` is the new appointment
          *     (`GET /patients/{patientId}/appointments/{appointmentId}`).
          *     **Who may call:** the patient, a caregiver with the `appointments` scope, or staff in
          *     `front-desk`; visit types that are not self-bookable (`new-patient`) only the front desk
@@ -1782,7 +1793,9 @@ export interface paths {
          * Cancel an appointment
          * @description Frees the slot and the booking-limit place in one transaction. Patients and caregivers
          *     cancel online up to `CANCELLATION_NOTICE_HOURS` before the visit; later only the front
-         *     desk (403). Cancelling a cancelled appointment answers it as it is. **Who may call:** the
+         *     desk (403). It writes a notification to the outbox in the same transaction
+         *     (`appointment-cancelled` to the patient, whoever cancels). Cancelling a cancelled
+         *     appointment answers it as it is. **Who may call:** the
          *     patient, a caregiver with `appointments`, staff in `front-desk`. Audited
          *     (`appointment.change`).
          */
@@ -1817,7 +1830,8 @@ export interface paths {
          *     transaction: if the new slot is taken, 409 and nothing changes. The notice period and
          *     roles are those of cancelling; patients and caregivers move a visit only to a slot at
          *     least `SelfBookingNoticeMinutes` ahead (422 naming `start`). A moved appointment must be
-         *     checked in again.
+         *     checked in again. It writes a notification to the outbox in the same transaction
+         *     (`appointment-moved` to the patient, with the new time).
          *     Audited (`appointment.change`).
          */
         post: operations["rescheduleAppointment"];
@@ -1948,7 +1962,8 @@ export interface paths {
         /**
          * Take the offered slot
          * @description Moves the appointment into the held slot in one transaction (held units taken, old
-         *     units freed, the wait ended); the freed slot is offered on in turn. An offer answered
+         *     units freed, the wait ended); it writes a notification to the outbox in the same
+         *     transaction (`appointment-moved`). The freed slot is offered on in turn. An offer answered
          *     after it lapsed is 409 and passes to the next patient waiting; an offer whose slot has
          *     already begun is 409 too. **Who may call:** as for
          *     cancelling. Audited (`appointment.change`).
@@ -1960,10 +1975,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patients/{patientId}/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The caller's notification preferences for this patient
+         * @description How the caller (the patient, or a caregiver acting for them) wants to hear about this
+         *     patient: a channel per kind (`email`, `sms` or `none`). A caregiver's preferences are
+         *     their own: a caregiver of two patients sets them for each. Kinds never set have the
+         *     defaults (email for everything; text for a waitlist offer when a mobile number is on
+         *     file). Security notices (password reset, invitations, activation codes) cannot be
+         *     turned off and are not listed. Texts wait for the end of the practice's quiet hours.
+         *     `contacts` says whether the addresses on file can be reached (`undeliverable` after a
+         *     bounce or a complaint, until the address changes).
+         *
+         *     **Who may call:** the patient (`me` or their id) and caregivers acting for them (any
+         *     scope). Audited (`notification-preferences.manage`, resource `notification-preferences`).
+         */
+        get: operations["getNotificationPreferences"];
+        /**
+         * Set the caller's notification preferences for this patient
+         * @description Replaces the caller's channels for the kinds named; kinds not named keep their current
+         *     setting. `sms` needs a mobile number on file (the patient's profile phone; caregivers
+         *     have none: 422 naming the kind). Setting `appointment-reminder` to `none` also turns off
+         *     the profile's `communication.appointmentReminders` for a patient, and the profile's
+         *     switch keeps working the other way. Writing the same preferences twice leaves the same
+         *     state (last writer wins between two devices).
+         *
+         *     **Who may call:** as for reading. Audited.
+         */
+        put: operations["putNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/patients/{patientId}/notification-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A patient's notification delivery history
+         * @description What the portal tried to send about this patient, newest first: the kind, who it was
+         *     for (the patient, a caregiver, an invitee), the channel, and how it ended (`sent`,
+         *     `failed`, `suppressed` with the reason, `deferred` until quiet hours end, `pending`),
+         *     with the number of attempts. Never the content or the address. `contacts` says whether
+         *     the patient's email and phone on file can be reached.
+         *
+         *     **Who may call:** staff in `front-desk`, `response-team` or `admins`. Audited
+         *     (`notification-delivery.read`, resource `notification-deliveries`).
+         */
+        get: operations["listNotificationDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop emails of one kind, from the link in an email
+         * @description Every email (other than security notices) carries a link to the web app's
+         *     `/unsubscribe?token=…` page, which calls this route; no sign-in is needed. The token is
+         *     signed by the portal and names the person, the patient and the kind: it cannot be
+         *     altered or made up (400 `invalid-token`). The kind's email channel becomes `none` for
+         *     that person; using the link again changes nothing. Audited in the patient's log
+         *     (`notification-preferences.unsubscribe`).
+         */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description A kind of notification a person can choose a channel for.
+         * @enum {string}
+         */
+        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer";
+        /** @enum {string} */
+        NotificationChannelChoice: "email" | "sms" | "none";
+        /** @description A channel per kind. */
+        NotificationChannels: {
+            "new-portal-message"?: components["schemas"]["NotificationChannelChoice"];
+            "appointment-booked"?: components["schemas"]["NotificationChannelChoice"];
+            "appointment-moved"?: components["schemas"]["NotificationChannelChoice"];
+            "appointment-cancelled"?: components["schemas"]["NotificationChannelChoice"];
+            "appointment-reminder"?: components["schemas"]["NotificationChannelChoice"];
+            "waitlist-offer"?: components["schemas"]["NotificationChannelChoice"];
+        };
+        ContactReachability: {
+            /**
+             * @description `missing`: nothing on file; `undeliverable`: the last email bounced or was marked as
+             *     spam (or the text failed for good), until the address changes.
+             * @enum {string}
+             */
+            status: "ok" | "missing" | "undeliverable";
+            since?: components["schemas"]["Timestamp"];
+        };
+        NotificationContacts: {
+            email: components["schemas"]["ContactReachability"];
+            phone: components["schemas"]["ContactReachability"];
+        };
+        /** @description No text is sent between `start` and `end` (local time in the practice's zone). */
+        QuietHours: {
+            start: string;
+            end: string;
+            timeZone: string;
+        };
+        NotificationPreferences: {
+            /** @description Every kind, with its channel (defaults filled in). */
+            channels: components["schemas"]["NotificationChannels"];
+            contacts: components["schemas"]["NotificationContacts"];
+            quietHours: components["schemas"]["QuietHours"];
+            updatedAt?: components["schemas"]["Timestamp"];
+        };
+        NotificationPreferencesChange: {
+            channels: components["schemas"]["NotificationChannels"];
+        };
+        NotificationDelivery: {
+            notificationId: components["schemas"]["Ulid"];
+            /** @description The template's name (any kind, security notices included). */
+            kind: string;
+            /** @enum {string} */
+            recipient: "patient" | "caregiver" | "invitee";
+            /** @enum {string} */
+            channel?: "email" | "sms";
+            /** @enum {string} */
+            status: "pending" | "deferred" | "sent" | "failed" | "suppressed";
+            /**
+             * @description Why it was suppressed or failed: `preference`, `no-contact`, `undeliverable`,
+             *     `reminders-off`, `expired`, `rejected` or `error`.
+             */
+            reason?: string;
+            attempts: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt?: components["schemas"]["Timestamp"];
+        };
+        NotificationDeliveryPage: {
+            items: components["schemas"]["NotificationDelivery"][];
+            contacts: components["schemas"]["NotificationContacts"];
+            nextCursor?: string;
+        };
+        UnsubscribeRequest: {
+            token: string;
+        };
+        Unsubscribed: {
+            kind: components["schemas"]["NotificationKind"];
+            /** @enum {string} */
+            channel: "email";
+        };
         /**
          * @description A ULID in its canonical form (26 characters, Crockford base32, upper case).
          * @example 01JD3Z6T7XK8Q2M4N5P6R7S8T9
@@ -2254,11 +2449,24 @@ export interface components {
         IssueActivationCode: {
             /** @default 30 */
             expiresInDays: number;
+            /**
+             * @description Send the code to the patient's email or mobile number on file (through the
+             *     notification sender, in the patient's language) instead of showing it: the response
+             *     then has no `code`. 422 naming `deliverBy` when that contact is missing or
+             *     undeliverable. Absent: the code is shown once, to print or read out.
+             * @enum {string}
+             */
+            deliverBy?: "email" | "sms";
         };
         IssuedActivationCode: {
             codeId: components["schemas"]["Ulid"];
-            /** @description The code, in the first response only (never stored, never listed). */
+            /** @description The code, in the first response only (never stored, never listed), unless it was sent (`deliveredBy`). */
             code?: string;
+            /**
+             * @description The channel the code is being sent by (its delivery shows in the patient's notification deliveries).
+             * @enum {string}
+             */
+            deliveredBy?: "email" | "sms";
             expires: components["schemas"]["Timestamp"];
         };
         ActivationCode: {
@@ -3126,6 +3334,8 @@ export interface components {
          * @description (`malformed-request`) The body is not valid JSON (e.g. truncated), or has characters other
          *     than whitespace after the JSON document. Checked before any field, so a truncated document
          *     is 400, not a field error.
+         *     On `POST /notifications/unsubscribe` also (`invalid-token`): the link's token was not
+         *     signed by the portal (altered, made up or cut short).
          */
         BadRequest: {
             headers: {
@@ -6356,6 +6566,165 @@ export interface operations {
             404: components["responses"]["PatientNotFound"];
             409: components["responses"]["AppointmentConflict"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's preferences. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            404: components["responses"]["PatientNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channels": {
+                 *         "appointment-reminder": "sms",
+                 *         "new-portal-message": "none"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["NotificationPreferencesChange"];
+            };
+        };
+        responses: {
+            /** @description Saved; the preferences as they now are. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            404: components["responses"]["PatientNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listNotificationDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationDeliveryPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            404: components["responses"]["PatientNotFound"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnsubscribeRequest"];
+            };
+        };
+        responses: {
+            /** @description Unsubscribed (or already was). */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unsubscribed"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

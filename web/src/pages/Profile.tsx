@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { unwrap } from "../api/client";
+import { unwrap, type Schemas } from "../api/client";
 import { ErrorNotice, Field, Loaded, NotFound, Page, fieldErrors, isNotFound } from "../components/ui";
 import { useApp } from "../context";
 import { Link } from "../router";
@@ -79,18 +79,36 @@ export default function Profile({ patientId }: { patientId: string }) {
           </>
         )}
       </Loaded>
-      {patientId === "me" && (
-        <nav aria-labelledby="h-more" className="card">
-          <h2 id="h-more">{t("profile.more")}</h2>
-          <ul className="plain links">
-            <li>
-              <Link to={`/p/${patientId}/care-circle`}>{t("careCircle.title")}</Link>
-            </li>
-            <li>
-              <Link to={`/p/${patientId}/access-log`}>{t("accessLog.title")}</Link>
-            </li>
-          </ul>
-        </nav>
+      <nav aria-labelledby="h-more" className="card">
+        <h2 id="h-more">{t("profile.more")}</h2>
+        <ul className="plain links">
+          <li>
+            <Link to={`/p/${patientId}/notifications`}>{t("notifications.title")}</Link>
+          </li>
+          {patientId === "me" && (
+            <>
+              <li>
+                <Link to={`/p/${patientId}/care-circle`}>{t("careCircle.title")}</Link>
+              </li>
+              <li>
+                <Link to={`/p/${patientId}/access-log`}>{t("accessLog.title")}</Link>
+              </li>
+            </>
+          )}
+        </ul>
+      </nav>
+      {profile.data && (
+        <ContactForm
+          patientId={patientId}
+          contact={profile.data.data.contact}
+          etag={profile.data.etag}
+          onSaved={() =>
+            Promise.all([
+              queryClient.invalidateQueries({ queryKey: ["profile", patientId] }),
+              queryClient.invalidateQueries({ queryKey: ["notification-preferences", patientId] }),
+            ])
+          }
+        />
       )}
       <form onSubmit={submit} className="card form" noValidate aria-labelledby="h-name-change">
         <h2 id="h-name-change">{t("profile.requestNameChange")}</h2>
@@ -111,5 +129,82 @@ export default function Profile({ patientId }: { patientId: string }) {
         </button>
       </form>
     </Page>
+  );
+}
+
+/** Email and mobile number, changed at once (the notifications page links here when one bounces). */
+function ContactForm({
+  patientId,
+  contact,
+  etag,
+  onSaved,
+}: {
+  patientId: string;
+  contact: Schemas["Contact"];
+  etag: string;
+  onSaved: () => Promise<unknown>;
+}) {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const [email, setEmail] = useState(contact.email ?? "");
+  const [phone, setPhone] = useState(contact.phone ?? "");
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    // Arriving from "update the contact details": bring the form into view and focus.
+    if (location.hash === "#contact") {
+      heading.current?.scrollIntoView?.();
+      heading.current?.focus();
+    }
+  }, []);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(false);
+    const patch: Schemas["ContactPatch"] = {};
+    if (email.trim() !== (contact.email ?? "")) patch.email = email.trim() || null;
+    if (phone.trim() !== (contact.phone ?? "")) patch.phone = phone.trim() || null;
+    try {
+      if (Object.keys(patch).length) {
+        await unwrap(
+          api.PATCH("/patients/{patientId}/profile", {
+            params: { path: { patientId }, header: { "If-Match": etag } },
+            body: { contact: patch },
+          }),
+        );
+        await onSaved();
+      }
+      setDone(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const errors = fieldErrors(error);
+  const emailError = errors["contact.email"];
+  const phoneError = errors["contact.phone"];
+  return (
+    <form id="contact" onSubmit={submit} className="card form" noValidate aria-labelledby="h-contact">
+      <h2 id="h-contact" ref={heading} tabIndex={-1}>
+        {t("profile.contactTitle")}
+      </h2>
+      <Field label={t("profile.email")} type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)}
+        error={emailError} />
+      <Field label={t("profile.phone")} type="tel" autoComplete="tel" value={phone} hint={t("profile.phoneHint")}
+        onChange={(e) => setPhone(e.target.value)} error={phoneError} />
+      {error !== null && !emailError && !phoneError && <ErrorNotice error={error} />}
+      {done && (
+        <p role="status" className="notice success">
+          {t("profile.contactSaved")}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        {t("profile.saveContact")}
+      </button>
+    </form>
   );
 }

@@ -91,8 +91,9 @@ export default function Thread({ patientId, conversationId, staff = false }: { p
   const back = staff ? "/staff/inbox" : `/p/${patientId}/messages`;
   return (
     <Page title={thread.data?.conversation.subject ?? t("messages.title")}>
-      <p>
+      <p className="actions">
         <Link to={back}>{t("app.back")}</Link>
+        {staff && <Link to={`/staff/patients/${patientId}`}>{t("staffPatient.open")}</Link>}
       </p>
       <Loaded query={thread}>
         {(data) => (

@@ -129,6 +129,22 @@ pub fn wording(
                 code.as_str()
             ),
         },
+        Content::NewSignIn { at } => Wording {
+            subject: "New sign-in to your patient portal".into(),
+            body: vec![
+                format!(
+                    "Your patient portal account was signed in to on {} from a browser or device it has not been used from lately.",
+                    when(at)
+                ),
+                "If this was you, there is nothing to do.".into(),
+                "If this was not you, reset your password and tell the practice.".into(),
+            ],
+            action: "Reset your password",
+            sms: format!(
+                "New sign-in to your patient portal on {}. If this was not you, reset your password and tell the practice.",
+                when(at)
+            ),
+        },
     }
 }
 

@@ -79,6 +79,9 @@ pub enum Content {
     PasswordReset {
         code: Code,
     },
+    NewSignIn {
+        at: Timestamp,
+    },
 }
 
 impl Content {
@@ -94,6 +97,7 @@ impl Content {
             Content::ActivationInvitation { .. } => Kind::ActivationInvitation,
             Content::StaffInvitation { .. } => Kind::StaffInvitation,
             Content::PasswordReset { .. } => Kind::PasswordReset,
+            Content::NewSignIn { .. } => Kind::NewSignIn,
         }
     }
 
@@ -115,7 +119,10 @@ impl Content {
             ) => format!("/p/{patient}/appointments"),
             (Content::CareCircleInvitation { .. }, _) => "/accept-invitation".into(),
             (Content::ActivationInvitation { .. }, _) => "/activate".into(),
-            (Content::PasswordReset { .. }, _) => "/forgot-password".into(),
+            // "If this was not you, reset your password."
+            (Content::PasswordReset { .. } | Content::NewSignIn { .. }, _) => {
+                "/forgot-password".into()
+            }
             _ => "/sign-in".into(),
         }
     }

@@ -100,6 +100,22 @@ pub fn wording(
             action: "Restablecer su contraseña",
             sms: format!("Su código para restablecer la contraseña del portal es {}.", code.as_str()),
         },
+        Content::NewSignIn { at } => Wording {
+            subject: "Nuevo inicio de sesión en su portal del paciente".into(),
+            body: vec![
+                format!(
+                    "Se inició sesión en su cuenta del portal del paciente el {} desde un navegador o dispositivo que no se había usado últimamente.",
+                    when(at)
+                ),
+                "Si fue usted, no tiene que hacer nada.".into(),
+                "Si no fue usted, restablezca su contraseña y avise al consultorio.".into(),
+            ],
+            action: "Restablecer su contraseña",
+            sms: format!(
+                "Nuevo inicio de sesión en su portal del paciente el {}. Si no fue usted, restablezca su contraseña y avise al consultorio.",
+                when(at)
+            ),
+        },
     }
 }
 

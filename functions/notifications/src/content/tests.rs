@@ -41,6 +41,7 @@ pub(crate) fn every_kind() -> Vec<Content> {
         Content::PasswordReset {
             code: code("{####}"),
         },
+        Content::NewSignIn { at: start },
     ]
 }
 
@@ -177,4 +178,33 @@ fn links_point_into_the_readers_portal() {
     );
     assert_eq!(every_kind()[6].path(Some(patient)), "/accept-invitation");
     assert_eq!(every_kind()[7].path(Some(patient)), "/activate");
+}
+
+#[test]
+fn a_new_sign_in_says_when_in_the_practices_zone_and_where_to_reset() {
+    let content = Content::NewSignIn {
+        at: at("2027-01-12T20:30:00Z"),
+    };
+    let english = email(&content, Language::En, &zone(), &links(None));
+    assert!(
+        english
+            .text
+            .contains("Tuesday, January 12, 2027 at 3:30 PM EST")
+    );
+    assert!(
+        english
+            .text
+            .contains("If this was not you, reset your password and tell the practice.")
+    );
+    assert!(english.text.contains(&format!("{ORIGIN}/forgot-password")));
+    assert!(english.unsubscribe.is_none(), "a security notice");
+    let spanish = email(&content, Language::Es, &zone(), &links(None));
+    assert!(
+        spanish
+            .text
+            .contains("martes, 12 de enero de 2027, 15:30 EST")
+    );
+    assert!(spanish.text.contains("restablezca su contraseña"));
+    let text = sms(&content, Language::En, &zone(), &links(None));
+    assert!(text.contains("3:30 PM EST") && text.ends_with("/forgot-password"));
 }

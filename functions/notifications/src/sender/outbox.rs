@@ -5,8 +5,8 @@
 use portal_shared::domain::ids::NotificationId;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::notification::{
-    AboutActivation, AboutAppointment, AboutConversation, AboutInvitation, AboutOffer, Channel,
-    Kind, Recipient,
+    AboutActivation, AboutAppointment, AboutConversation, AboutInvitation, AboutOffer, AboutSignIn,
+    Channel, Kind, Recipient,
 };
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::store::Item;
@@ -35,6 +35,7 @@ pub enum About {
     Offer(AboutOffer),
     Invitation(AboutInvitation),
     Activation(AboutActivation),
+    SignIn(AboutSignIn),
 }
 
 /// One outbox record, parsed.
@@ -88,6 +89,7 @@ impl Outbox {
             Kind::WaitlistOffer => About::Offer(about(item)?),
             Kind::CareCircleInvitation => About::Invitation(about(item)?),
             Kind::ActivationInvitation => About::Activation(about(item)?),
+            Kind::NewSignIn => About::SignIn(about(item)?),
             Kind::StaffInvitation | Kind::PasswordReset => {
                 return Err(Malformed::NotSentFromTheOutbox);
             }
@@ -133,6 +135,7 @@ impl Outbox {
                 code: Code::parse(&about.code)?,
                 expires: about.code_expires,
             },
+            (About::SignIn(about), _) => Content::NewSignIn { at: about.at },
         })
     }
 

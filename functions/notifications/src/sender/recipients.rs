@@ -1,6 +1,7 @@
 //! Who an outbox record reaches, with how to reach them: the patient (from the profile) and
 //! the caregivers acting for them whose scope covers the kind, an invitee at the address they
-//! gave, or staff (from the user pool). Holds addresses: never logged.
+//! gave, an account holder at their account's address, or staff (from the user pool). Holds
+//! addresses: never logged.
 
 use aws_sdk_cognitoidentityprovider::types::UserType;
 use portal_shared::ApiError;
@@ -47,7 +48,13 @@ pub fn caregiver_scope(kind: Kind) -> Option<Scope> {
         | Kind::AppointmentCancelled
         | Kind::AppointmentReminder
         | Kind::WaitlistOffer => Some(Scope::Appointments),
-        _ => None,
+        // Security notices are the account holder's alone: a caregiver never hears of the
+        // patient's codes, resets or sign-ins.
+        Kind::CareCircleInvitation
+        | Kind::ActivationInvitation
+        | Kind::StaffInvitation
+        | Kind::PasswordReset
+        | Kind::NewSignIn => None,
     }
 }
 
@@ -75,6 +82,21 @@ pub async fn resolve(
         } => Ok(vec![Target {
             slot: "invitee".into(),
             history: Some((*patient_id, RecipientRole::Invitee)),
+            person: None,
+            email: Some(email.clone()),
+            phone: None,
+            language: Language::of_tag(language.as_deref()),
+            reminders_off: false,
+        }]),
+        // About the account itself (a caregiver's sign-in): to its address, in no patient's
+        // history and under no one's preferences.
+        Recipient::Account {
+            sub: _,
+            email,
+            language,
+        } => Ok(vec![Target {
+            slot: "account".into(),
+            history: None,
             person: None,
             email: Some(email.clone()),
             phone: None,
@@ -244,6 +266,7 @@ mod tests {
             &[Scope::Messages, Scope::Appointments],
         );
         assert!(!caregiver_is_told(&all, Kind::ActivationInvitation, now));
+        assert!(!caregiver_is_told(&all, Kind::NewSignIn, now));
         assert!(!caregiver_is_told(
             &member(MemberStatus::Revoked, &[Scope::Messages]),
             Kind::NewMessage,

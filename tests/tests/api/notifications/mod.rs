@@ -4,5 +4,6 @@
 mod deliveries;
 mod preferences;
 mod sending;
+mod sign_in_notice;
 mod support;
 mod unsubscribe;

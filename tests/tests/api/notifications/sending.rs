@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use portal_tests::{Method, Patient, TestApp, fresh_client_address, spawn_app};
+use portal_tests::{Method, Patient, TestApp, assert_problem, fresh_client_address, spawn_app};
 use serde_json::{Value, json};
 
 use crate::appointments::support::{booked, offered};
@@ -208,23 +208,8 @@ async fn a_kind_turned_off_is_not_sent_and_the_history_says_why() {
 async fn a_bounce_suppresses_the_address_and_the_patient_sees_it() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    app.publish_ses_event(json!({
-        "eventType": "Bounce",
-        "bounce": {
-            "bounceType": "Permanent",
-            "bounceSubType": "General",
-            "bouncedRecipients": [{"emailAddress": patient.email.to_uppercase()}],
-            "timestamp": "2026-12-07T10:00:00.000Z",
-        },
-        "mail": {
-            "timestamp": "2026-12-07T09:59:59.000Z",
-            "source": "portal@example.org",
-            "messageId": "0100018c-bounce",
-            "destination": [patient.email.clone()],
-            "tags": {"patient": [patient.id.clone()]},
-        },
-    }))
-    .await;
+    app.publish_ses_event(permanent_bounce(&patient.email.to_uppercase()))
+        .await;
 
     let preferences = read_preferences(app, &patient.id, &patient.actor).await;
     assert_eq!(preferences.status, 200, "{preferences:#?}");
@@ -302,6 +287,64 @@ async fn the_front_desk_emails_an_activation_code_and_the_patient_activates_with
         activated.status < 300,
         "activating with the emailed code: {activated:#?}"
     );
+}
+
+/// SES reports that mail to `address` bounced for good.
+fn permanent_bounce(address: &str) -> Value {
+    json!({
+        "eventType": "Bounce",
+        "bounce": {
+            "bounceType": "Permanent",
+            "bounceSubType": "General",
+            "bouncedRecipients": [{"emailAddress": address}],
+            "timestamp": "2026-12-07T10:00:00.000Z",
+        },
+        "mail": {
+            "timestamp": "2026-12-07T09:59:59.000Z",
+            "source": "portal@example.org",
+            "messageId": "0100018c-bounce",
+            "destination": [address],
+        },
+    })
+}
+
+#[tokio::test]
+async fn no_activation_code_is_sent_to_an_address_that_bounced() {
+    let app = spawn_app().await;
+    let (patient_id, family) = app.register_patient().await;
+    let email = format!("{}@patients.portal.test", family.to_lowercase());
+    app.publish_ses_event(permanent_bounce(&email)).await;
+    let refused = app
+        .send(
+            Method::POST,
+            &format!("/staff/patients/{patient_id}/activation-codes"),
+            Some(&app.front_desk),
+            Some(json!({"deliverBy": "email"})),
+        )
+        .await;
+    assert_problem(&refused, 422, Some("deliverBy"));
+    let codes = app
+        .get(
+            &format!("/staff/patients/{patient_id}/activation-codes"),
+            &app.front_desk,
+        )
+        .await;
+    assert_eq!(
+        codes.body["items"].as_array().map(Vec::len),
+        Some(0),
+        "{codes:#?}"
+    );
+    // The front desk can still show the code, to print.
+    let shown = app
+        .send(
+            Method::POST,
+            &format!("/staff/patients/{patient_id}/activation-codes"),
+            Some(&app.front_desk),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(shown.status, 201, "{shown:#?}");
+    assert!(shown.body["code"].is_string());
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ import { unwrap } from "../../api/client";
 import { Loaded, Page, TableWrap } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
+import { Link } from "../../router";
 
 export default function DayView() {
   const { api } = useApp();
@@ -37,7 +38,11 @@ export default function DayView() {
                 {view.items.map((a) => (
                   <tr key={a.appointmentId}>
                     <td>{dateTime(a.start)}</td>
-                    <td>{a.patientName ? `${a.patientName.given} ${a.patientName.family}` : a.patientId}</td>
+                    <td>
+                      <Link to={`/staff/patients/${a.patientId}`}>
+                        {a.patientName ? `${a.patientName.given} ${a.patientName.family}` : a.patientId}
+                      </Link>
+                    </td>
                     <td>{a.reason}</td>
                     <td>{a.checkedIn ? t("staff.checkedIn") : t("staff.notCheckedIn")}</td>
                   </tr>

@@ -3,6 +3,8 @@ import { unwrap, type Schemas } from "../../api/client";
 import { ErrorNotice, Field, Page, fieldErrors } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
+import { Link } from "../../router";
+import { ActivationCodeIssuer } from "../../components/ActivationCodeIssuer";
 import type { MessageKey } from "../../i18n/en";
 
 const SEXES: Schemas["Sex"][] = ["female", "male", "other", "unknown"];
@@ -10,9 +12,8 @@ const SEXES: Schemas["Sex"][] = ["female", "male", "other", "unknown"];
 export default function RegisterPatient() {
   const { api } = useApp();
   const { t } = useI18n();
-  const [form, setForm] = useState({ given: "", family: "", dateOfBirth: "", sex: "female" as Schemas["Sex"] });
-  const [registered, setRegistered] = useState<{ patientId: string; name: string } | null>(null);
-  const [code, setCode] = useState<string | null>(null);
+  const [form, setForm] = useState({ given: "", family: "", dateOfBirth: "", sex: "female" as Schemas["Sex"], email: "", phone: "" });
+  const [registered, setRegistered] = useState<{ patientId: string; name: string; contact: Schemas["Contact"] } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [key] = useState(() => crypto.randomUUID());
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
@@ -23,25 +24,22 @@ export default function RegisterPatient() {
       const { data } = await unwrap(
         api.POST("/staff/patients", {
           params: { header: { "Idempotency-Key": key } },
-          body: { legalName: { given: form.given, family: form.family }, dateOfBirth: form.dateOfBirth, sex: form.sex },
+          body: {
+            legalName: { given: form.given, family: form.family },
+            dateOfBirth: form.dateOfBirth,
+            sex: form.sex,
+            ...(form.email.trim() || form.phone.trim()
+              ? {
+                  contact: {
+                    ...(form.email.trim() ? { email: form.email.trim() } : {}),
+                    ...(form.phone.trim() ? { phone: form.phone.trim() } : {}),
+                  },
+                }
+              : {}),
+          },
         }),
       );
-      setRegistered({ patientId: data.patientId, name: `${data.legalName.given} ${data.legalName.family}` });
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const issue = async () => {
-    if (!registered) return;
-    setError(null);
-    try {
-      const { data } = await unwrap(
-        api.POST("/staff/patients/{patientId}/activation-codes", {
-          params: { path: { patientId: registered.patientId } },
-          body: { expiresInDays: 14 },
-        }),
-      );
-      setCode(data.code ?? null);
+      setRegistered({ patientId: data.patientId, name: `${data.legalName.given} ${data.legalName.family}`, contact: data.contact });
     } catch (e) {
       setError(e);
     }
@@ -54,22 +52,19 @@ export default function RegisterPatient() {
           <p role="status" className="notice success">
             {t("staff.registered", { name: registered.name })}
           </p>
-          {code ? (
-            <p className="notice">
-              <strong>{t("staff.code", { code })}</strong>
-            </p>
-          ) : (
-            <button type="button" className="primary" onClick={() => void issue()}>
-              {t("staff.issueCode")}
-            </button>
-          )}
-          {error !== null && <ErrorNotice error={error} />}
+          <ActivationCodeIssuer patientId={registered.patientId} contact={registered.contact} />
+          <p>
+            <Link to={`/staff/patients/${registered.patientId}`}>{t("staffPatient.open")}</Link>
+          </p>
         </div>
       ) : (
         <form onSubmit={register} className="card form" noValidate>
           <Field label={t("profile.given")} value={form.given} onChange={set("given")} error={errors["legalName.given"]} />
           <Field label={t("profile.family")} value={form.family} onChange={set("family")} error={errors["legalName.family"]} />
           <Field label={t("profile.dateOfBirth")} type="date" value={form.dateOfBirth} onChange={set("dateOfBirth")} error={errors.dateOfBirth} />
+          <Field label={t("staff.email")} type="email" autoComplete="off" value={form.email} onChange={set("email")} error={errors["contact.email"]} />
+          <Field label={t("staff.phone")} type="tel" autoComplete="off" value={form.phone} onChange={set("phone")} hint={t("profile.phoneHint")}
+            error={errors["contact.phone"]} />
           <div className="field">
             <label htmlFor="sex">{t("staff.sex")}</label>
             <select id="sex" value={form.sex} onChange={set("sex")}>

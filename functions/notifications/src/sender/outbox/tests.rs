@@ -158,6 +158,7 @@ fn no_phi_reaches_a_notification_whatever_the_record_holds() {
             "invitationId": "01JD3Z6T7XK8Q2M4N5P6R7S8TD",
             "start": at.to_string(), "slotStart": at.to_string(), "offerUntil": at.to_string(),
             "code": "AB12-CD34", "codeExpires": at.to_string(), "channel": "email",
+            "at": at.to_string(),
             "patientName": phi[0], "familyName": phi[1], "reason": phi[2],
             "specialty": phi[3], "provider": phi[4], "body": phi[5], "subject": phi[5]
         });
