@@ -3,9 +3,22 @@
 //! clinicians add join the practice's own imported source.
 
 use portal_local::identity::{self, DEMO_PASSWORD};
-use portal_local::seed::seed_demo;
-use portal_tests::{Actor, spawn_app};
+use portal_local::seed::{DemoUser, seed_demo};
+use portal_tests::{Actor, TestApp, spawn_app};
 use serde_json::Value;
+use tokio::sync::OnceCell;
+
+/// The demo practice, seeded once into the shared stack (its users' emails are fixed).
+async fn seeded(app: &TestApp) -> &'static Vec<DemoUser> {
+    static DEMO: OnceCell<Vec<DemoUser>> = OnceCell::const_new();
+    DEMO.get_or_init(|| async {
+        let api_url = app.api_url.clone();
+        app.on_stack(move |stack| async move { seed_demo(&stack, &api_url).await })
+            .await
+            .expect("seeding the demo")
+    })
+    .await
+}
 
 const SOURCES: [&str; 3] = [
     "Lakeside Endocrinology Clinic",
@@ -30,10 +43,9 @@ fn names_and_counts(sources: &Value) -> Vec<(String, u64)> {
 #[tokio::test]
 async fn the_demo_patients_see_one_record_from_three_sources() {
     let app = spawn_app().await;
-    let api_url = app.api_url.clone();
-    let (users, tokens) = app
+    let users = seeded(app).await.clone();
+    let tokens = app
         .on_stack(move |stack| async move {
-            let users = seed_demo(&stack, &api_url).await?;
             let mut tokens = Vec::new();
             for email in [
                 "ana.lopez@demo.portal.test",
@@ -48,10 +60,10 @@ async fn the_demo_patients_see_one_record_from_three_sources() {
                     token,
                 });
             }
-            Ok((users, tokens))
+            Ok(tokens)
         })
         .await
-        .expect("seeding the demo");
+        .expect("signing in the demo's users");
     let patient_id = |role: &str| {
         users
             .iter()
@@ -96,4 +108,44 @@ async fn the_demo_patients_see_one_record_from_three_sources() {
         })
         .collect();
     assert_eq!(after, expected);
+}
+
+/// What the demo practice's seeding sent (booking confirmations, the caregiver's invitation)
+/// names no demo patient and says nothing of their visits or messages. Runs after the seeding
+/// above, whichever test seeds first: it waits for the demo's own addresses to hear something.
+#[tokio::test]
+async fn nothing_the_demo_sent_names_a_patient_or_their_health() {
+    let app = spawn_app().await;
+    seeded(app).await;
+    // The booking confirmations go to the demo patients; the invitation to Ana's son.
+    let mut sent = Vec::new();
+    for address in [
+        "samuel.okafor@demo.portal.test",
+        "sam.lopez@demo.portal.test",
+    ] {
+        sent.extend(app.wait_for_emails(address, 1).await);
+    }
+    for address in ["ana.lopez@demo.portal.test", "mei.tanaka@demo.portal.test"] {
+        sent.extend(app.emails_to(address).await);
+    }
+    for email in &sent {
+        let text = format!("{}\n{}", email.subject, email.body).to_lowercase();
+        for secret in [
+            "ana",
+            "lopez",
+            "samuel",
+            "okafor",
+            "mei",
+            "tanaka",
+            "dizzy",
+            "tablets",
+            "blood pressure",
+            "medication review",
+            "adeyemi",
+            "becker",
+            "nair",
+        ] {
+            assert!(!text.contains(secret), "an email holds {secret:?}: {text}");
+        }
+    }
 }
