@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::Deps;
 use crate::model::schedule;
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct DayEntry {
@@ -23,14 +24,11 @@ struct DayEntry {
     patient_id: PatientId,
     /// The patient's legal name (`{given, family}`), from the profile; absent only when the
     /// profile is gone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     patient_name: Option<LegalName>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     preferred_name: Option<String>,
     provider_id: ProviderId,
     visit_type: String,
     /// Why the patient booked (as given at booking).
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<Sensitive<String>>,
     start: Timestamp,
     end: Timestamp,

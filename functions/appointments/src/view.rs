@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::model::{Appointment, CheckIn, Offer, Status, WaitlistEntry};
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppointmentView<'a> {
@@ -19,10 +20,8 @@ pub struct AppointmentView<'a> {
     pub reason: &'a str,
     pub status: Status,
     pub booked_at: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<Timestamp>,
     pub checked_in: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_in: Option<&'a CheckIn>,
 }
 

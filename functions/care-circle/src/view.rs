@@ -9,6 +9,7 @@ use portal_shared::features::care_circle::{EndDate, Member, RelationshipLabel, S
 use portal_shared::policy::authz::Scope;
 use serde::Serialize;
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberView {
@@ -17,17 +18,13 @@ pub struct MemberView {
     pub email: String,
     pub relationship: RelationshipLabel,
     pub scopes: BTreeSet<Scope>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_on: Option<EndDate>,
     pub guardian: bool,
     pub status: ShownStatus,
     pub invited_at: Timestamp,
     /// Until when the invitation's code works (while it is still an invitation).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_expires: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<Timestamp>,
 }
 

@@ -287,18 +287,20 @@ pub enum Author {
 /// The staff member a conversation is assigned to: checked against the user pool when
 /// assigned (an enabled account in the team that works the category), with the name and the
 /// team role it was assigned in, as staff and the patient see them.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Assignee {
     pub sub: UserSub,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name: Option<String>,
     /// The staff group (`clinicians`, `front-desk`, `response-team`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub role: Option<String>,
 }
 
 /// A conversation as stored (and shown: every attribute is fit for the patient and staff).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
@@ -306,15 +308,15 @@ pub struct Conversation {
     pub patient_id: PatientId,
     pub category: Category,
     pub subject: Subject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub about: Option<Reference>,
     pub status: Status,
     /// Since when the status holds.
     pub status_since: Timestamp,
     /// While `open`: since when the patient has been waiting for the practice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub waiting_since: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub assignee: Option<Assignee>,
     pub created_at: Timestamp,
     pub last_activity_at: Timestamp,

@@ -22,17 +22,18 @@ use crate::notify::Notification;
 /// patient, in its assignee's list (GSI3) while open or waiting and assigned, and always in
 /// the patient's list by last activity (GSI2). Every change rewrites the whole item in one
 /// conditional Put, so the three index entries move together with the state.
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 struct StoredConversation<'a> {
     #[serde(flatten)]
     conversation: &'a Conversation,
-    #[serde(rename = "GSI1PK", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GSI1PK")]
     inbox: Option<String>,
-    #[serde(rename = "GSI1SK", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GSI1SK")]
     inbox_position: Option<String>,
-    #[serde(rename = "GSI3PK", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GSI3PK")]
     assigned: Option<String>,
-    #[serde(rename = "GSI3SK", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GSI3SK")]
     assigned_position: Option<String>,
     #[serde(rename = "GSI2PK")]
     patient_list: String,

@@ -10,14 +10,15 @@ use portal_shared::policy::caller::UserSub;
 use serde::{Deserialize, Serialize};
 
 /// How to reach the patient. Every part is optional: some patients have no email.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Contact {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub email: Option<Email>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub phone: Option<Phone>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub address: Option<Address>,
 }
 
@@ -51,14 +52,15 @@ impl Default for Communication {
 }
 
 /// The fields only staff may change directly: a patient's legal identity.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Identity {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub legal_name: Option<LegalName>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub date_of_birth: Option<DateOfBirth>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub sex: Option<Sex>,
 }
 
@@ -157,6 +159,7 @@ pub enum ChangeStatus {
 }
 
 /// A request to change the legal identity (`keys::profile_change`), reviewed by staff.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeRequest {
@@ -168,16 +171,17 @@ pub struct ChangeRequest {
     pub status: ChangeStatus,
     pub requested_at: Timestamp,
     pub requested_by: UserSub,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub decided_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub decided_by: Option<UserSub>,
     /// Why staff rejected it; shown to the patient.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reason: Option<String>,
 }
 
 /// A change request as patients see it in their profile.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeRequestView<'a> {
@@ -185,9 +189,7 @@ pub struct ChangeRequestView<'a> {
     pub status: ChangeStatus,
     pub requested: &'a Identity,
     pub requested_at: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'a str>,
 }
 
@@ -205,6 +207,7 @@ impl<'a> From<&'a ChangeRequest> for ChangeRequestView<'a> {
 }
 
 /// A change request as staff see it in their work list.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeReviewView<'a> {
@@ -214,9 +217,7 @@ pub struct ChangeReviewView<'a> {
     pub requested: &'a Identity,
     pub previous: &'a Identity,
     pub requested_at: Timestamp,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'a str>,
 }
 
@@ -236,23 +237,21 @@ impl<'a> From<&'a ChangeRequest> for ChangeReviewView<'a> {
 }
 
 /// The profile as the API shows it (the version travels as the ETag header).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileView<'a> {
     pub patient_id: PatientId,
     pub legal_name: &'a LegalName,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_name: Option<&'a Name>,
     pub date_of_birth: DateOfBirth,
     pub sex: Sex,
     pub contact: &'a Contact,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<&'a LanguageTag>,
     pub communication: &'a Communication,
     /// Recent legal-identity change requests, newest first, with staff's decisions.
     pub change_requests: Vec<ChangeRequestView<'a>>,
     /// Present once the patient has activated their portal account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub portal_account: Option<&'a PortalAccount>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

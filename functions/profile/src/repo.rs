@@ -18,13 +18,14 @@ use crate::model::{ChangeRequest, ChangeStatus, Profile};
 const OPTIONAL_PROFILE_ATTRIBUTES: &[&str] = &["preferredName", "language", "pendingChangeId"];
 
 /// A change request as stored: while pending it also sits in the staff queue (GSI1).
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 struct StoredChange<'a> {
     #[serde(flatten)]
     change: &'a ChangeRequest,
-    #[serde(rename = "GSI1PK", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GSI1PK")]
     queue: Option<&'static str>,
-    #[serde(rename = "GSI1SK", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GSI1SK")]
     queue_position: Option<String>,
 }
 

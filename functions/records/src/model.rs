@@ -137,31 +137,33 @@ fn has_category_code(category: Option<&Value>, code: &str) -> bool {
 }
 
 /// A coded value as the patient sees it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Coded {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub system: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub display: Option<String>,
 }
 
 /// A measured value (labs, vitals).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Measured {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub value: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unit: Option<String>,
     /// A value that is not a number (a coded or text result).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub text: Option<Sensitive<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub low: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub high: Option<f64>,
     /// The parts of a panel measured together (a blood pressure's systolic and diastolic),
     /// each with its own code and value; the panel itself usually has no value of its own.
@@ -170,24 +172,25 @@ pub struct Measured {
 }
 
 /// One part of a panel (FHIR `Observation.component`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentValue {
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub code: Option<Coded>,
     /// The component's LOINC code, so its values join that code's series.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub loinc: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub value: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub text: Option<Sensitive<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub low: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub high: Option<f64>,
 }
 
@@ -200,6 +203,7 @@ pub struct Source {
 }
 
 /// The stored item (app table, `keys::health_record`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredRecord {
@@ -209,20 +213,20 @@ pub struct StoredRecord {
     pub resource_type: String,
     pub resource_id: String,
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status: Option<String>,
     /// The clinically relevant date as the source wrote it (a FHIR date or dateTime).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub date: Option<String>,
     /// `date`'s calendar day (YYYY-MM-DD, or shorter for partial dates), for `since`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub day: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub code: Option<Coded>,
     /// The LOINC code of an observation, for series.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub loinc: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub measured: Option<Measured>,
     pub source: Source,
     /// Records with the same merge key are one thing reported by several sources.
@@ -234,7 +238,7 @@ pub struct StoredRecord {
     #[serde(default)]
     pub resource: Sensitive<String>,
     /// The entry's fullUrl in the imported bundle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub full_url: Option<String>,
     /// How the bundle referred to its Patient (rewritten to the portal's patient on export).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -246,22 +250,23 @@ pub struct StoredRecord {
     pub import_id: ImportId,
     pub updated_at: Timestamp,
     /// A clinician's explanation for the patient (results the practice added).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub explanation: Option<Sensitive<String>>,
     /// Who and where, for a directory record (a clinician of the care team).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub directory: Option<DirectoryFacts>,
 }
 
 /// What the care team shows of a clinician (a Practitioner the source's records name): their
 /// name, their role and where they saw the patient, as the bundle says them.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryFacts {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub role: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub place: Option<String>,
 }
 

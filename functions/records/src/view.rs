@@ -21,6 +21,7 @@ use crate::units;
 // Records
 
 /// One line of the record; the same thing from several sources is one line listing them all.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordView {
@@ -28,20 +29,15 @@ pub struct RecordView {
     pub category: Category,
     pub resource_type: String,
     pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<Coded>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Measured>,
     /// Where the shown details come from.
     pub source: Source,
     /// Every source that reported this, with its own record.
     pub sources: Vec<ReportedBy>,
     /// The clinician's explanation for the patient, on results the practice added.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Sensitive<String>>,
     pub updated_at: Timestamp,
 }

@@ -177,6 +177,7 @@ pub enum ShownStatus {
 }
 
 /// The member item.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Member {
@@ -187,7 +188,7 @@ pub struct Member {
     pub name: crate::domain::person::Name,
     pub relationship: RelationshipLabel,
     pub scopes: BTreeSet<Scope>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ends_on: Option<EndDate>,
     /// A parent or legal guardian of a minor, granted by the front desk; only staff revoke it.
     #[serde(default)]
@@ -199,13 +200,13 @@ pub struct Member {
     pub code_expires: Timestamp,
     #[serde(default)]
     pub failed_attempts: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub caregiver_sub: Option<UserSub>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub accepted_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoked_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoked_by: Option<UserSub>,
 }
 
@@ -247,27 +248,28 @@ pub struct Lookup {
 
 /// The grant item: [`authz::Grant`]'s fields (what the authorizer reads) and what the
 /// caregiver's list shows.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GrantRecord {
     pub scopes: BTreeSet<Scope>,
     #[serde(default)]
     pub revoked: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub expires: Option<Timestamp>,
     pub patient_id: PatientId,
     pub caregiver_sub: UserSub,
     pub invitation_id: InvitationId,
     pub relationship: RelationshipLabel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub ends_on: Option<EndDate>,
     #[serde(default)]
     pub guardian: bool,
     pub granted_at: Timestamp,
     /// In the caregiver's GSI1 partition while in force (removed on revocation).
-    #[serde(rename = "GSI1PK", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GSI1PK", default)]
     pub gsi1pk: Option<String>,
-    #[serde(rename = "GSI1SK", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "GSI1SK", default)]
     pub gsi1sk: Option<String>,
 }
 

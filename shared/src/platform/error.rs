@@ -69,6 +69,7 @@ pub enum ApiError {
     Internal(#[source] BoxError),
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Problem<'a> {
@@ -76,18 +77,13 @@ struct Problem<'a> {
     kind: String,
     title: &'a str,
     status: u16,
-    #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<String>,
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
     errors: &'a [FieldError],
-    #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<&'a str>,
     /// For `too-many-attempts`: the limit and when to try again.
-    #[serde(skip_serializing_if = "Option::is_none")]
     limit: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     window_seconds: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     retry_after_seconds: Option<u64>,
 }
 

@@ -54,6 +54,7 @@ pub struct Medication {
     pub dose: Option<Sensitive<String>>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Appointment {
@@ -69,15 +70,15 @@ pub struct Appointment {
     pub status: Status,
     pub booked_at: Timestamp,
     pub booked_by: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cancelled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub check_in: Option<CheckIn>,
     /// When the patient joined the provider's waitlist for an earlier slot (the key of the entry).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub waitlisted_at: Option<Timestamp>,
     /// When the reminder notification is due (the key of its item), while it is booked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reminder_at: Option<Timestamp>,
     pub version: u64,
 }
