@@ -37,15 +37,14 @@ struct IssueRequest {
     deliver_by: Option<Channel>,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Issued<'a> {
     code_id: ActivationCodeId,
     /// Only in the first response, and only when it is not sent: the code is stored as a hash
     /// alone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     delivered_by: Option<Channel>,
     expires: Timestamp,
 }

@@ -32,6 +32,7 @@ pub enum ShownStatus {
 }
 
 /// The item in the patient's partition.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeRecord {
@@ -45,11 +46,11 @@ pub struct CodeRecord {
     pub code_sha256: String,
     #[serde(default)]
     pub failed_attempts: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub used_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoked_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub revoked_by: Option<UserSub>,
 }
 
@@ -66,6 +67,7 @@ impl CodeRecord {
 }
 
 /// The lookup item.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Lookup {
@@ -78,13 +80,14 @@ pub struct Lookup {
     /// TTL: a little after `expires` (a used code's item is kept no longer either).
     pub expires_at: i64,
     /// Which activation holds the claim, and until when (a crashed one's claim lapses).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub claim_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub claimed_until: Option<i64>,
 }
 
 /// The codes staff see (never the code).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeView {
@@ -93,9 +96,7 @@ pub struct CodeView {
     pub issued_at: Timestamp,
     pub expires: Timestamp,
     pub failed_attempts: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub used_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<Timestamp>,
 }
 

@@ -5,6 +5,10 @@
 //! The profile item is read as the profile function stores it (`contact`, `language`,
 //! `communication`), projected on those attributes; this crate does not depend on the profile
 //! crate.
+//!
+//! Every read takes a proof of an audited access to the patient: a route's `PatientAccess`,
+//! the sender's `JobAccess` ([`patient_contacts`] obtains it), or an unsubscribe link's signed
+//! token (its route audits the access).
 
 use portal_shared::ApiError;
 use portal_shared::domain::ids::PatientId;
@@ -12,11 +16,14 @@ use portal_shared::domain::person::{Email, LanguageTag, Phone};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::keys;
 use portal_shared::platform::store;
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, JobRun, PracticeJob, ProvenPatientAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
 use crate::content::Language;
 use crate::suppression;
+use crate::unsubscribe_token::UnsubscribeToken;
 
 /// What the sender needs of a patient's profile. Holds contact details: never logged.
 #[derive(Clone)]
@@ -83,8 +90,47 @@ impl From<ProfileContactItem> for PatientContacts {
     }
 }
 
-/// The patient's contacts from their profile; `None` when there is no profile.
+/// The sender's read of the patient's contacts, to send them a notification: the sender's
+/// access is proven and audited first, so the patient's access log shows that the portal sent
+/// them a notification. `None` when there is no profile.
 pub async fn patient_contacts(
+    deps: &Deps,
+    patient: PatientId,
+) -> Result<Option<PatientContacts>, ApiError> {
+    // No invocation id reaches here through the recipients' resolution: a run of its own.
+    let run = JobRun::start(PracticeJob::NotificationSender);
+    let access = deps
+        .platform
+        .authorize_job(
+            &run,
+            patient,
+            Action::SendNotification,
+            AuditResource::Contacts,
+        )
+        .await?;
+    read_contacts(deps, &access).await
+}
+
+/// The patient's contacts from their profile, under a proof of access to them (a route's or a
+/// job's); `None` when there is no profile.
+pub async fn read_contacts(
+    deps: &Deps,
+    access: &impl ProvenPatientAccess,
+) -> Result<Option<PatientContacts>, ApiError> {
+    read_profile_contacts(deps, access.patient()).await
+}
+
+/// The contacts of the patient an unsubscribe link names: the signed token is the proof, and
+/// its route audits the access before reading.
+pub async fn contacts_through_token(
+    deps: &Deps,
+    token: &UnsubscribeToken,
+) -> Result<Option<PatientContacts>, ApiError> {
+    read_profile_contacts(deps, token.patient).await
+}
+
+/// The one read, private: only the proven doors above reach it.
+async fn read_profile_contacts(
     deps: &Deps,
     patient: PatientId,
 ) -> Result<Option<PatientContacts>, ApiError> {

@@ -52,6 +52,7 @@ pub enum Reason {
 }
 
 /// One delivery (`NotificationDelivery` in the OpenAPI document), as stored and as shown.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryView {
@@ -59,14 +60,14 @@ pub struct DeliveryView {
     /// The template's name.
     pub kind: String,
     pub recipient: RecipientRole,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub channel: Option<Channel>,
     pub status: DeliveryStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub reason: Option<Reason>,
     pub attempts: u32,
     pub created_at: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub updated_at: Option<Timestamp>,
 }
 

@@ -1,6 +1,8 @@
 //! The scheduled release: reminders that have fallen due become outbox records (the stream
 //! carries them to the sender), and texts held over the quiet hours go now. Every step is
 //! conditional on the item still being there, so overlapping runs do each thing once.
+//! Releasing a reminder touches the patient's data, so it is proven and audited as the
+//! release job's access first (the patient's access log shows the portal queued it).
 
 use std::time::Duration;
 
@@ -13,6 +15,8 @@ use portal_shared::features::notification::{
 };
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::store::{self, Transacted};
+use portal_shared::policy::audit::AuditResource;
+use portal_shared::policy::authz::{Action, JobAccess, JobRun, PracticeJob};
 use serde::Deserialize;
 
 use crate::delivery_log::{self, DeliveryStatus, DeliveryView, Reason};
@@ -34,8 +38,9 @@ struct Reminder {
 
 pub async fn release_due(deps: &Deps, now: Timestamp) -> Result<ReleaseReport, ApiError> {
     let mut report = ReleaseReport::default();
+    let run = JobRun::start(PracticeJob::NotificationRelease);
     for reminder in due_reminders(deps, now).await? {
-        match release_reminder(deps, &reminder, now).await {
+        match prove_and_release(deps, &run, &reminder, now).await {
             Ok(true) => report.reminders += 1,
             Ok(false) => {}
             Err(error) => {
@@ -80,13 +85,33 @@ async fn due_reminders(deps: &Deps, now: Timestamp) -> Result<Vec<Reminder>, Api
     Ok(due)
 }
 
+async fn prove_and_release(
+    deps: &Deps,
+    run: &JobRun,
+    reminder: &Reminder,
+    now: Timestamp,
+) -> Result<bool, ApiError> {
+    let access = deps
+        .platform
+        .authorize_job(
+            run,
+            reminder.patient_id,
+            Action::ReleaseReminder,
+            AuditResource::appointment(reminder.appointment_id),
+        )
+        .await?;
+    release_reminder(deps, &access, reminder, now).await
+}
+
 /// One transaction: the reminder goes, its outbox record comes. `false` when another run took
 /// it first. A reminder for a visit that has begun is only removed.
 async fn release_reminder(
     deps: &Deps,
+    access: &JobAccess,
     reminder: &Reminder,
     now: Timestamp,
 ) -> Result<bool, ApiError> {
+    debug_assert_eq!(reminder.patient_id, access.patient());
     let table = &deps.platform.app_table;
     let key = keys::appointment_reminder(reminder.send_at, reminder.appointment_id);
     let delete = Delete::builder()

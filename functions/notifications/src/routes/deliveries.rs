@@ -38,7 +38,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let cursor_key = &deps.platform.cursor_key;
     let page = PageRequest::from_call(call, delivery_log::cursor_scope(patient), cursor_key)?;
     // A well-formed id of nobody is 404, as on every patient route.
-    let found = contacts::patient_contacts(deps, patient)
+    let found = contacts::read_contacts(deps, &access)
         .await?
         .ok_or(ApiError::NotFound)?;
     let (items, last_key) =

@@ -83,7 +83,7 @@ async fn turn_email_off(
 ) -> Result<Result<(), NotSaved>, ApiError> {
     let prefs = preferences::load_through_token(deps, token).await?;
     let (has_phone, reminders_on) = match token.person {
-        Person::Patient => match contacts::patient_contacts(deps, token.patient).await? {
+        Person::Patient => match contacts::contacts_through_token(deps, token).await? {
             Some(found) => (found.phone.is_some(), Some(found.reminders_on)),
             None => (false, None),
         },

@@ -81,7 +81,7 @@ pub async fn person_contacts(
 ) -> Result<PersonContacts, ApiError> {
     match person {
         Person::Patient => {
-            let found = contacts::patient_contacts(deps, access.patient())
+            let found = contacts::read_contacts(deps, access)
                 .await?
                 .ok_or(ApiError::NotFound)?;
             let view =
