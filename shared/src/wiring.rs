@@ -5,11 +5,12 @@ use aws_config::SdkConfig;
 use aws_sdk_dynamodb::Client;
 
 use crate::ApiError;
+use crate::domain::ids::PatientId;
 use crate::platform::config::Settings;
 use crate::platform::cursor::CursorKey;
 use crate::platform::http::{Call, Incoming};
 use crate::policy::audit::{AuditContext, AuditLog, AuditResource};
-use crate::policy::authz::{Action, Authorizer, PatientAccess};
+use crate::policy::authz::{Action, Authorizer, JobAccess, JobRun, PatientAccess};
 use crate::policy::caller::Caller;
 
 #[derive(Clone)]
@@ -58,6 +59,18 @@ impl Platform {
         self.authorizer()
             .patient(call, patient, action, &resource)
             .await
+    }
+
+    /// The one call a practice job makes before it reads or writes a patient's data: `run`'s
+    /// job, allowed `action` by its rule, audited as an access to `resource`.
+    pub async fn authorize_job(
+        &self,
+        run: &JobRun,
+        patient: PatientId,
+        action: Action,
+        resource: AuditResource,
+    ) -> Result<JobAccess, ApiError> {
+        self.authorizer().job(run, patient, action, &resource).await
     }
 }
 

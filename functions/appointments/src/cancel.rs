@@ -13,7 +13,7 @@ use portal_shared::policy::authz::Action;
 use crate::Deps;
 use crate::checks::{appointment_in_path, busy, check_notice};
 use crate::model::Status;
-use crate::offers::offer_freed;
+use crate::offers::{self, offer_freed};
 use crate::store::ChangeConflict;
 use crate::view::AppointmentView;
 
@@ -34,7 +34,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     match deps.appointments().change(&access, &change).await? {
         Ok(freed) => {
             for slot in &freed {
-                offer_freed(deps, slot).await;
+                offer_freed(deps, &offers::following(call), slot).await;
             }
             json(StatusCode::OK, &AppointmentView::new(&change.appointment))
         }

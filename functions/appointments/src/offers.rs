@@ -8,13 +8,19 @@
 //! blocks anyone: booking and the slot search treat it as free.
 //!
 //! Not a handler: the handlers that free slots and the sweeper call it. It acts for the
-//! practice, for no caller: it reads the provider's line and writes other patients' entries.
+//! practice, for no caller: it reads the provider's line and writes other patients' entries,
+//! each under a [`JobAccess`](portal_shared::policy::authz::JobAccess) of the waitlist job,
+//! so the waiting patient's access log shows that the portal offered them a slot or ended
+//! their lapsed offer.
 
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{AppointmentId, ProviderId};
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::http::Call;
 use portal_shared::platform::keys::{FREED_SLOT_SHARDS, OFFER_EXPIRY_SHARDS};
 use portal_shared::platform::write::retry_on_contention;
+use portal_shared::policy::audit::{AuditContext as _, AuditResource};
+use portal_shared::policy::authz::{Action, JobRun, PracticeJob};
 use serde::Serialize;
 use tracing::Instrument as _;
 
@@ -32,13 +38,19 @@ const FREED_SLOT_GRACE: std::time::Duration = std::time::Duration::from_secs(60)
 /// next) before the slot is left simply open.
 const OFFER_PATIENTS: usize = 5;
 
+/// The waitlist job's run that follows up a request's change (a cancellation, a move, an
+/// accepted or late-answered offer): its audit events carry the request's id.
+pub fn following(call: &Call) -> JobRun {
+    JobRun::new(PracticeJob::WaitlistOffers, call.request_id())
+}
+
 /// Offers a slot that has just been freed to the first waiting patient it suits (see
 /// [`WaitlistEntry::suits`](crate::model::WaitlistEntry::suits); never `freed.skip`), then
 /// removes the slot's marker. Called after the freeing transaction (which wrote the marker)
 /// succeeded: should the offer fail, the marker stays and the sweeper offers the slot again
 /// ([`reoffer_freed`]).
-pub async fn offer_freed(deps: &Deps, freed: &FreedSlot) {
-    if let Err(error) = offer_and_clear(deps, freed).await {
+pub async fn offer_freed(deps: &Deps, run: &JobRun, freed: &FreedSlot) {
+    if let Err(error) = offer_and_clear(deps, run, freed).await {
         tracing::warn!(
             provider = %freed.provider_id,
             problem = error.slug(),
@@ -49,9 +61,10 @@ pub async fn offer_freed(deps: &Deps, freed: &FreedSlot) {
 
 /// Offers the freed slot to the first patient it suits, then removes its marker (only once
 /// the offer step has run to its end, so a failure leaves the marker for the sweeper).
-async fn offer_and_clear(deps: &Deps, freed: &FreedSlot) -> Result<(), ApiError> {
+async fn offer_and_clear(deps: &Deps, run: &JobRun, freed: &FreedSlot) -> Result<(), ApiError> {
     try_offer(
         deps,
+        run,
         freed.provider_id,
         freed.slot_start,
         &freed.visit_type,
@@ -71,6 +84,7 @@ enum Offered {
 
 async fn try_offer(
     deps: &Deps,
+    run: &JobRun,
     provider: ProviderId,
     slot_start: Timestamp,
     visit_type: &str,
@@ -103,13 +117,25 @@ async fn try_offer(
                 start: slot_start,
                 until: now.plus(deps.practice.offer_hold),
             };
-            Ok(match waitlist.offer(&entry, visit, offer, now).await? {
-                // Booked (or held) by someone meanwhile: nothing to offer.
-                Ok(()) | Err(OfferConflict::SlotTaken) => Ok(Offered::Settled),
-                Err(OfferConflict::EntryChanged) => Ok(Offered::PassOver(entry.appointment_id)),
-                // Lost to a concurrent transaction: read the line again and retry.
-                Err(OfferConflict::Contention) => Err(OfferConflict::Contention),
-            })
+            // The waiting patient's data is written from here on: prove and audit it.
+            let access = deps
+                .platform
+                .authorize_job(
+                    run,
+                    entry.patient_id,
+                    Action::OfferFreedSlot,
+                    AuditResource::appointment(entry.appointment_id),
+                )
+                .await?;
+            Ok(
+                match waitlist.offer(&access, &entry, visit, offer, now).await? {
+                    // Booked (or held) by someone meanwhile: nothing to offer.
+                    Ok(()) | Err(OfferConflict::SlotTaken) => Ok(Offered::Settled),
+                    Err(OfferConflict::EntryChanged) => Ok(Offered::PassOver(entry.appointment_id)),
+                    // Lost to a concurrent transaction: read the line again and retry.
+                    Err(OfferConflict::Contention) => Err(OfferConflict::Contention),
+                },
+            )
         })
         .await?;
         match outcome {
@@ -126,7 +152,7 @@ async fn try_offer(
 /// Offers again, once, every slot whose marker is older than [`FREED_SLOT_GRACE`] (its own step
 /// died or failed), and removes the markers of past slots. Offering is safe to repeat: a slot
 /// already offered (held) or booked is not offered twice. Returns (offered again, failed).
-async fn reoffer_freed(deps: &Deps, now: Timestamp) -> (usize, usize) {
+async fn reoffer_freed(deps: &Deps, run: &JobRun, now: Timestamp) -> (usize, usize) {
     let waitlist = deps.waitlist();
     let before = now.minus(FREED_SLOT_GRACE);
     let (mut offered, mut failed) = (0, 0);
@@ -144,7 +170,7 @@ async fn reoffer_freed(deps: &Deps, now: Timestamp) -> (usize, usize) {
             // A slot that has begun is offered to no one: its marker only goes.
             let upcoming = freed.slot_start > now;
             let result = if upcoming {
-                offer_and_clear(deps, &freed).instrument(span).await
+                offer_and_clear(deps, run, &freed).instrument(span).await
             } else {
                 waitlist.clear_freed(&freed).await
             };
@@ -188,6 +214,7 @@ pub struct SweepReport {
 /// [`reoffer_freed`]). Safe to run concurrently and repeatedly: each offer is ended once, and
 /// a slot is never offered to two patients.
 pub async fn sweep(deps: &Deps, now: Timestamp) -> Result<SweepReport, ApiError> {
+    let run = &JobRun::start(PracticeJob::WaitlistOffers);
     let waitlist = deps.waitlist();
     let mut report = SweepReport::default();
     for shard in 0..OFFER_EXPIRY_SHARDS {
@@ -196,6 +223,7 @@ pub async fn sweep(deps: &Deps, now: Timestamp) -> Result<SweepReport, ApiError>
             let span = tracing::info_span!("lapse", appointment = %entry.appointment_id);
             let ended = lapse(
                 deps,
+                run,
                 entry.provider_id,
                 entry.requested_at,
                 entry.appointment_id,
@@ -215,7 +243,7 @@ pub async fn sweep(deps: &Deps, now: Timestamp) -> Result<SweepReport, ApiError>
             }
         }
     }
-    let (reoffered, failed) = reoffer_freed(deps, now).await;
+    let (reoffered, failed) = reoffer_freed(deps, run, now).await;
     report.freed_slots_reoffered = reoffered;
     report.failed += failed;
     Ok(report)
@@ -230,6 +258,7 @@ pub async fn sweep(deps: &Deps, now: Timestamp) -> Result<SweepReport, ApiError>
 /// already), or an offer that has not lapsed by `now`.
 pub async fn lapse(
     deps: &Deps,
+    run: &JobRun,
     provider: ProviderId,
     requested_at: Timestamp,
     appointment: AppointmentId,
@@ -247,16 +276,25 @@ pub async fn lapse(
         let Some(offer) = entry.offer.filter(|offer| lapsed(*offer, now)) else {
             return Ok(Ok(None));
         };
+        let access = deps
+            .platform
+            .authorize_job(
+                run,
+                entry.patient_id,
+                Action::EndLapsedOffer,
+                AuditResource::appointment(entry.appointment_id),
+            )
+            .await?;
         let (cleared, freed) = entry.lapse(offer, now);
         Ok(waitlist
-            .end_offer(&entry, offer, &cleared, &freed)
+            .end_offer(&access, &entry, offer, &cleared, &freed)
             .await?
             .map(|()| Some(freed)))
     })
     .await?;
     match outcome {
         Ok(Some(freed)) => {
-            offer_freed(deps, &freed).await;
+            offer_freed(deps, run, &freed).await;
             Ok(true)
         }
         // Nothing to do, or someone else ended or answered the offer.

@@ -14,7 +14,7 @@ use crate::checks::{
     appointment_in_path, busy, check_booking_notice, check_notice, check_slot, slot_taken, visit_of,
 };
 use crate::model::Status;
-use crate::offers::offer_freed;
+use crate::offers::{self, offer_freed};
 use crate::requests::RescheduleRequest;
 use crate::store::ChangeConflict;
 use crate::view::AppointmentView;
@@ -55,7 +55,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     match appointments.change(&access, &change).await? {
         Ok(freed) => {
             for slot in &freed {
-                offer_freed(deps, slot).await;
+                offer_freed(deps, &offers::following(call), slot).await;
             }
             json(StatusCode::OK, &AppointmentView::new(&change.appointment))
         }

@@ -12,7 +12,7 @@ use portal_shared::policy::authz::Action;
 use crate::Deps;
 use crate::checks::{appointment_in_path, busy, slot_taken, visit_of};
 use crate::model::Status;
-use crate::offers::{lapse, offer_freed};
+use crate::offers::{self, lapse, offer_freed};
 use crate::store::{ChangeConflict, JoinConflict};
 use crate::view::{AppointmentView, EntryView};
 
@@ -72,6 +72,7 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         // Passed on here or by a sweep running meanwhile: once either way.
         lapse(
             deps,
+            &offers::following(call),
             entry.provider_id,
             entry.requested_at,
             entry.appointment_id,
@@ -98,7 +99,7 @@ pub async fn accept(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     match appointments.change(&access, &change).await? {
         Ok(freed) => {
             for slot in &freed {
-                offer_freed(deps, slot).await;
+                offer_freed(deps, &offers::following(call), slot).await;
             }
             json(StatusCode::OK, &AppointmentView::new(&change.appointment))
         }

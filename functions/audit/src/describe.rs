@@ -2,7 +2,7 @@
 //! was done, and who did it as the patient may know it — never another patient's identity.
 
 use portal_shared::policy::audit::{ACCEPT_CARE_INVITATION, ACTIVATE_ACCOUNT, AuditEvent};
-use portal_shared::policy::authz::Action;
+use portal_shared::policy::authz::{Action, SYSTEM_RELATIONSHIP};
 use portal_shared::policy::caller::{Caller, Role};
 use serde::Serialize;
 
@@ -109,6 +109,19 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::UnsubscribeFromNotifications.name(),
         "Turned off an email from its unsubscribe link",
     ),
+    (
+        Action::OfferFreedSlot.name(),
+        "Offered an earlier slot from the waitlist",
+    ),
+    (
+        Action::EndLapsedOffer.name(),
+        "Ended a waitlist offer that was not answered in time",
+    ),
+    (
+        Action::ReleaseReminder.name(),
+        "Prepared an appointment reminder",
+    ),
+    (Action::SendNotification.name(), "Sent a notification"),
 ];
 
 pub fn description(action: &str) -> String {
@@ -138,6 +151,9 @@ pub enum ActorView {
         #[serde(skip_serializing_if = "Option::is_none")]
         name: Option<String>,
     },
+    /// The portal itself, doing the practice's own work (offering a freed slot, sending a
+    /// notification).
+    Portal,
     /// Anyone else (another patient, a caregiver without a grant): never identified.
     Other { description: &'static str },
 }
@@ -150,6 +166,9 @@ pub fn actor(event: &AuditEvent, viewer: &Caller) -> ActorView {
     let by_viewer = event.actor_sub == viewer.sub;
     if event.relationship == "own" || (viewer_is_patient && by_viewer) {
         return ActorView::You;
+    }
+    if event.relationship == SYSTEM_RELATIONSHIP {
+        return ActorView::Portal;
     }
     if event.relationship == "caregiver" {
         return ActorView::Caregiver {
@@ -239,6 +258,14 @@ mod tests {
                 name: Some("Al".into()),
                 role: "admins".into()
             }
+        );
+
+        // The practice's own jobs read as the portal, whatever their actor is called.
+        let job = caller("waitlist-offers", &[], None, "");
+        let portal = event(&job, SYSTEM_RELATIONSHIP, patient);
+        assert_eq!(
+            serde_json::to_value(actor(&portal, &me)).expect("json"),
+            json!({"kind": "portal"})
         );
 
         let carer = caller("carer", &[Role::Caregiver], None, "Cara Giver");

@@ -80,6 +80,8 @@ pub enum AuditResource {
     NotificationPreferences,
     /// What the portal tried to send about a patient (never the content).
     NotificationDeliveries,
+    /// A patient's contact details (read by the sender to reach them).
+    Contacts,
     /// A staff route refused to a caller without the role: the route, since no object was
     /// reached.
     Route(String),
@@ -132,6 +134,7 @@ impl fmt::Display for AuditResource {
             AuditResource::PortalAccount => f.write_str("portal-account"),
             AuditResource::NotificationPreferences => f.write_str("notification-preferences"),
             AuditResource::NotificationDeliveries => f.write_str("notification-deliveries"),
+            AuditResource::Contacts => f.write_str("contacts"),
             AuditResource::Route(path) => f.write_str(path),
         }
     }

@@ -7,10 +7,12 @@
 //! both, which the storage functions of a patient's data require. A handler therefore cannot
 //! touch a patient's data unaudited.
 
-pub use crate::policy::access::{PatientAccess, StaffAccess};
+pub use crate::policy::access::{
+    JobAccess, JobRun, PatientAccess, ProvenPatientAccess, StaffAccess,
+};
 pub use crate::policy::rules::{
-    Action, CaregiverNeeds, Decision, Denial, Grant, MESSAGING_TEAMS, Relationship, Rule, Scope,
-    decide,
+    Action, CaregiverNeeds, Decision, Denial, Grant, MESSAGING_TEAMS, PracticeJob, Relationship,
+    Rule, Scope, decide,
 };
 
 use aws_sdk_dynamodb::Client;
@@ -21,7 +23,10 @@ use crate::domain::timestamp::Timestamp;
 use crate::platform::keys;
 use crate::platform::store;
 use crate::policy::audit::{AuditContext, AuditEvent, AuditLog, AuditResource, Outcome};
-use crate::policy::caller::{Caller, Role};
+use crate::policy::caller::{Caller, Role, UserSub};
+
+/// The relationship recorded for the practice's own jobs.
+pub const SYSTEM_RELATIONSHIP: &str = "system";
 
 pub struct Authorizer<'a> {
     dynamo: &'a Client,
@@ -171,6 +176,49 @@ impl<'a> Authorizer<'a> {
         resource: &AuditResource,
     ) -> Result<PatientAccess, ApiError> {
         self.patient(call, patient, access.action(), resource).await
+    }
+
+    /// The one way a practice job reaches a patient's data: `action` must name the job in its
+    /// rule. Records the audit event either way (under the job's actor, with the run's id) and
+    /// returns the proof; a job doing what its rule does not allow is a bug, answered as 500.
+    pub async fn job(
+        &self,
+        run: &JobRun,
+        patient: PatientId,
+        action: Action,
+        resource: &AuditResource,
+    ) -> Result<JobAccess, ApiError> {
+        let allowed = action.allows_job(run.job());
+        let actor = Caller {
+            sub: UserSub::of_job(run.job().actor()),
+            roles: Default::default(),
+            patient_id: None,
+            display_name: None,
+        };
+        let (relationship, outcome) = if allowed {
+            (SYSTEM_RELATIONSHIP, Outcome::Allowed)
+        } else {
+            ("none", Outcome::Denied)
+        };
+        let event = AuditEvent::new(
+            &actor,
+            relationship,
+            Some(patient),
+            action.name(),
+            resource,
+            outcome,
+            run.run_id(),
+        );
+        self.audit.record(&event).await?;
+        if allowed {
+            Ok(JobAccess::new(patient, run.job(), action))
+        } else {
+            Err(ApiError::internal(format!(
+                "{} may not do {}",
+                run.job().actor(),
+                action.name()
+            )))
+        }
     }
 
     async fn load_grant(

@@ -78,6 +78,12 @@ impl UserSub {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The actor of one of the practice's jobs (`system:<job>`, see `PracticeJob::actor`),
+    /// which [`UserSub::parse`] never yields: only the authorizer names a job as an actor.
+    pub(crate) fn of_job(actor: &'static str) -> Self {
+        Self(actor.to_owned())
+    }
 }
 
 impl fmt::Display for UserSub {

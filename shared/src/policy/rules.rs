@@ -84,6 +84,40 @@ pub enum Action {
     ManageNotificationPreferences,
     ReadNotificationDeliveries,
     UnsubscribeFromNotifications,
+    /// Hold a freed slot for a waiting patient and tell them (the practice's waitlist offers).
+    OfferFreedSlot,
+    /// End a waiting patient's offer that lapsed unanswered (the practice's waitlist offers).
+    EndLapsedOffer,
+    /// Turn a patient's due appointment reminder into a notification to send.
+    ReleaseReminder,
+    /// Read a patient's contact details to send them a notification.
+    SendNotification,
+}
+
+/// The practice's own work, done on its schedule (or right after a request frees a slot) for
+/// no caller. Jobs are not callers: they reach a patient's data only through the actions whose
+/// rule names them, audited under [`PracticeJob::actor`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PracticeJob {
+    /// Offers freed slots to waiting patients and ends lapsed offers (the sweeper, and the
+    /// offer step that runs right after a cancellation or a move).
+    WaitlistOffers,
+    /// Turns due reminders into outbox records.
+    NotificationRelease,
+    /// Sends what the outbox records announce.
+    NotificationSender,
+}
+
+impl PracticeJob {
+    /// The actor the audit trail names. A colon never occurs in a Cognito sub (a UUID), so no
+    /// account can be mistaken for a job.
+    pub const fn actor(self) -> &'static str {
+        match self {
+            PracticeJob::WaitlistOffers => "system:waitlist-offers",
+            PracticeJob::NotificationRelease => "system:notification-release",
+            PracticeJob::NotificationSender => "system:notification-sender",
+        }
+    }
 }
 
 /// Who may do one action.
@@ -98,6 +132,8 @@ pub struct Rule {
     /// The staff roles that may do it for any patient of the practice. Admins administer the
     /// portal; they see patients' data only with a clinical or front-desk role besides.
     pub staff: &'static [Role],
+    /// The practice's jobs that may do it (for no caller).
+    pub jobs: &'static [PracticeJob],
 }
 
 /// What a caregiver's grant must hold for an action.
@@ -126,6 +162,18 @@ const fn rule(
         own,
         caregiver,
         staff,
+        jobs: &[],
+    }
+}
+
+/// A row for the practice's own work: no patient, caregiver or staff member may do it.
+const fn job_rule(name: &'static str, jobs: &'static [PracticeJob]) -> Rule {
+    Rule {
+        name,
+        own: false,
+        caregiver: CaregiverNeeds::Never,
+        staff: &[],
+        jobs,
     }
 }
 
@@ -264,12 +312,28 @@ impl Action {
             Action::UnsubscribeFromNotifications => {
                 rule("notification-preferences.unsubscribe", NO, Never, &[])
             }
+            // The practice's own jobs: what they do for patients shows in their access logs.
+            Action::OfferFreedSlot => job_rule("waitlist.offer", &[PracticeJob::WaitlistOffers]),
+            Action::EndLapsedOffer => {
+                job_rule("waitlist.offer-lapse", &[PracticeJob::WaitlistOffers])
+            }
+            Action::ReleaseReminder => {
+                job_rule("reminder.release", &[PracticeJob::NotificationRelease])
+            }
+            Action::SendNotification => {
+                job_rule("notification.send", &[PracticeJob::NotificationSender])
+            }
         }
     }
 
     /// The name recorded in the audit trail.
     pub const fn name(self) -> &'static str {
         self.rule().name
+    }
+
+    /// Whether the practice's `job` may do this action.
+    pub fn allows_job(self, job: PracticeJob) -> bool {
+        self.rule().jobs.contains(&job)
     }
 
     /// The first of the action's staff roles the caller holds.

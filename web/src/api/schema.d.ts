@@ -2409,6 +2409,9 @@ export interface components {
             name?: string;
         } | {
             /** @constant */
+            kind: "portal";
+        } | {
+            /** @constant */
             kind: "other";
             /** @constant */
             description: "Someone without access to this record";
@@ -2419,17 +2422,21 @@ export interface components {
         AuditEvent: {
             eventId: components["schemas"]["Ulid"];
             at: components["schemas"]["Timestamp"];
-            /** @description The actor's Cognito user id. */
+            /**
+             * @description The actor's Cognito user id; for the practice's own jobs, `system:<job>` (e.g.
+             *     `system:waitlist-offers`, `system:notification-sender`).
+             */
             actorSub: string;
             /** @description The actor's Cognito groups at the time. */
             actorRoles: string[];
             /** @description The actor's name, when their token carried one. */
             actorName?: string;
             /**
-             * @description How the actor related to the patient (`none` for refused attempts).
+             * @description How the actor related to the patient (`none` for refused attempts, `system` for the
+             *     practice's own jobs).
              * @enum {string}
              */
-            relationship: "own" | "caregiver" | "staff" | "none";
+            relationship: "own" | "caregiver" | "staff" | "system" | "none";
             /** @description For `staff`, the staff role the access was allowed under. */
             actorRole?: string;
             /** @description The patient whose record was reached; absent for refused staff routes. */
@@ -2437,7 +2444,10 @@ export interface components {
             action: string;
             resource: string;
             outcome: components["schemas"]["AuditOutcome"];
-            /** @description The API request id (the `X-Request-Id` the caller received). */
+            /**
+             * @description The API request id (the `X-Request-Id` the caller received); for a practice job, the
+             *     id of its run (or of the request whose change it followed up).
+             */
             requestId: string;
         };
         /** @description One page of the administrators' audit search, newest first. */

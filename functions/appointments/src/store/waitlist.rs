@@ -1,8 +1,11 @@
 //! The waitlist: entries in the provider's partition (first asked first), the offers that hold
 //! a freed slot's units for one of them (in the sparse expiry index GSI2 while they last, which
 //! the sweeper reads), their notifications, and the markers of freed slots whose offer step
-//! has not run yet. Joining is the patient's (it takes their access); offering, ending a
-//! lapsed offer and the markers act for the practice, for no caller.
+//! has not run yet. Joining is the patient's (it takes their access); offering and ending a
+//! lapsed offer are the practice's waitlist job's (they take its audited [`JobAccess`] for the
+//! waiting patient). Reading the provider's line and an entry by its key, the expiry index and
+//! the markers are the job's work queue: they find the patients whose entries it then proves
+//! access to.
 
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use portal_shared::ApiError;
@@ -13,7 +16,7 @@ use portal_shared::platform::keys::{self, GSI2, GSI2PK, GSI2SK};
 use portal_shared::platform::store::{self, Item, Transacted, number, string};
 use portal_shared::platform::write;
 use portal_shared::platform::write::Contended;
-use portal_shared::policy::authz::PatientAccess;
+use portal_shared::policy::authz::{JobAccess, PatientAccess};
 
 use crate::model::schedule::VisitType;
 use crate::model::{Appointment, FreedSlot, Offer, SlotUnit, WaitlistEntry};
@@ -147,11 +150,13 @@ impl<'a> Waitlist<'a> {
     /// offer (if its offer is still the one read), and the notification.
     pub async fn offer(
         &self,
+        access: &JobAccess,
         entry: &WaitlistEntry,
         visit: &VisitType,
         offer: Offer,
         now: Timestamp,
     ) -> Result<Result<(), OfferConflict>, ApiError> {
+        debug_assert_eq!(entry.patient_id, access.patient());
         let unit = SlotUnit::hold(entry, visit, offer);
         let mut items = Vec::new();
         for at in crate::model::schedule::units(offer.start, visit.minutes) {
@@ -176,11 +181,13 @@ impl<'a> Waitlist<'a> {
     /// since is theirs, left alone), and the slot's marker as `freed`.
     pub async fn end_offer(
         &self,
+        access: &JobAccess,
         entry: &WaitlistEntry,
         offer: Offer,
         cleared: &WaitlistEntry,
         freed: &FreedSlot,
     ) -> Result<Result<(), LapseConflict>, ApiError> {
+        debug_assert_eq!(entry.patient_id, access.patient());
         let mut items = vec![
             self.replace_entry_offer(cleared, Some(offer))?,
             mark_freed(&self.table, freed)?,

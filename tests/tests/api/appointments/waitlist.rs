@@ -7,6 +7,7 @@ use portal_shared::domain::ids::{AppointmentId, ProviderId};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::config::Settings;
 use portal_shared::platform::keys;
+use portal_shared::policy::authz::{JobRun, PracticeJob};
 use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app};
 use serde_json::Value;
 use tokio::sync::Mutex;
@@ -122,8 +123,10 @@ async fn lapse_entry(
     let appointment = AppointmentId::parse(appointment).expect("appointment");
     app.on_stack(move |stack| async move {
         let deps = sweeper(&stack)?;
-        let runs = (0..runs)
-            .map(|_| portal_appointments::lapse(&deps, provider, requested_at, appointment, now));
+        let run = JobRun::start(PracticeJob::WaitlistOffers);
+        let runs = (0..runs).map(|_| {
+            portal_appointments::lapse(&deps, &run, provider, requested_at, appointment, now)
+        });
         let mut ended = 0;
         for outcome in futures::future::join_all(runs).await {
             if outcome.map_err(|error| anyhow::anyhow!("lapse: {}", error.slug()))? {
@@ -532,6 +535,50 @@ async fn appointments_a_freed_slot_whose_offer_never_ran_is_offered_by_the_sweep
     // Sweeping again offers nothing twice.
     sweep(app, 1).await;
     assert_eq!(offer_notifications(app, &ana_appointment).await.len(), 1);
+}
+
+/// The practice's own work shows in the patient's access log: after a sweep offered a freed slot,
+/// the waiting patient reads that the portal offered them an earlier slot.
+#[tokio::test]
+async fn appointments_the_portals_offer_shows_in_the_waiting_patients_access_log() {
+    let app = spawn_app().await;
+    let _turn = LAPSING.lock().await;
+    let provider = crate::appointments::support::new_provider(app).await;
+    let (ana, ana_appointment, _) = waiting_patient(app, &provider, 120).await;
+    let ana_path = waitlist_path(&ana.id, &ana_appointment);
+    let joined = post(app, &ana_path, Some(&ana.actor)).await;
+    assert_eq!(joined.status, 201, "{joined:#?}");
+    let abandoned = slot_in(app, &provider, 48).await;
+    let long_ago = Timestamp::now().minus(std::time::Duration::from_secs(120));
+    leave_freed_marker(app, &provider, &abandoned, long_ago).await;
+
+    sweep(app, 1).await;
+    let offered = app.get(&ana_path, &ana.actor).await;
+    assert_eq!(
+        offered.body["offer"]["start"],
+        abandoned.as_str(),
+        "{offered:#?}"
+    );
+
+    let log = app
+        .get("/patients/me/access-log?limit=50", &ana.actor)
+        .await;
+    assert_eq!(log.status, 200, "{log:#?}");
+    let items = log.body["items"].as_array().expect("items");
+    let offer = items
+        .iter()
+        .find(|item| item["action"] == "waitlist.offer")
+        .unwrap_or_else(|| panic!("no offer in the access log: {items:#?}"));
+    assert_eq!(offer["actor"], serde_json::json!({"kind": "portal"}));
+    assert_eq!(
+        offer["description"],
+        "Offered an earlier slot from the waitlist"
+    );
+    assert_eq!(offer["outcome"], "allowed");
+    assert_eq!(
+        offer["resource"],
+        format!("appointments/{ana_appointment}").as_str()
+    );
 }
 
 /// A slot freed sooner than patients may book online is the front desk's to fill: nobody on the
