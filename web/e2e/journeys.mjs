@@ -1,6 +1,7 @@
-// The journeys, in order: later ones answer what earlier ones started (the clinician answers the
-// message the patient sent; the front desk approves the change she asked for). Every page a
-// journey reaches is checked with axe (h.check) and photographed.
+// The journeys. Each makes what it needs (the clinician answers a message the journey itself
+// sent; the front desk approves the change the journey asked for) or uses demo data no other
+// journey changes, so they pass in any order. Every page a journey reaches is checked with axe
+// (h.check) and photographed.
 
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -8,8 +9,12 @@ import { fileURLToPath } from "node:url";
 
 const demoBundle = (name) => join(dirname(fileURLToPath(import.meta.url)), "../../infra/local/demo", name);
 const subject = (size) => `Dizzy in the mornings (${size})`;
+const answeredSubject = (size) => `Dizzy since the new tablets (${size})`;
 // A new given name: the family name and birth date stay, so files from other providers still match her.
 const newGiven = (size) => (size === "phone" ? "Ana Sofia" : "Ana Maria");
+
+/** A date (YYYY-MM-DD) some days from today, for the date fields. */
+const daysAhead = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 async function nav(h, name) {
   await h.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
@@ -69,6 +74,9 @@ export const journeys = [
         await page.getByRole("link", { name: new RegExp(source) }).waitFor();
       }
       await page.locator("ul.records li").first().waitFor();
+      // Who she saw at each source: a list per source, under the source's name.
+      const careTeam = page.getByRole("region", { name: "Your care team, by source" });
+      await careTeam.getByRole("list", { name: "Lakeside Endocrinology Clinic" }).getByText(/Lin Chen/).waitFor();
       await h.check("records");
       // An item's detail lists every source that reported it.
       await page.locator("ul.records li", { hasText: "Type 2 diabetes" }).getByRole("link", { name: /Type 2 diabetes/ }).click();
@@ -177,12 +185,23 @@ export const journeys = [
     name: "a clinician answers the patient's message, and she sees the answer",
     async run(h) {
       const { page } = h;
+      // Her own question, so this journey needs no other to have run first.
+      const asked = answeredSubject(h.size);
+      await h.signIn("patient1");
+      await nav(h, "Messages");
+      await page.getByRole("link", { name: "New message" }).click();
+      await page.getByLabel("Subject").fill(asked);
+      await page.getByLabel("Message").fill("I feel dizzy when I get up. Is it my new tablets?");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByRole("heading", { name: asked }).waitFor();
+      await h.signOut();
+
       await h.signIn("clinician");
       await page.getByRole("heading", { name: "Inbox" }).waitFor();
-      await page.getByRole("link", { name: subject(h.size) }).waitFor();
+      await page.getByRole("link", { name: asked }).waitFor();
       await h.check("inbox");
-      await page.getByRole("link", { name: subject(h.size) }).click();
-      await page.getByText("I feel dizzy when I get up.").waitFor();
+      await page.getByRole("link", { name: asked }).click();
+      await page.getByText("Is it my new tablets?").waitFor();
       await page.getByLabel("Reply").fill("Please sit down when you feel dizzy and call us today.");
       await page.getByRole("button", { name: "Send reply" }).click();
       await page.locator(".message.staff", { hasText: "Please sit down" }).waitFor();
@@ -195,7 +214,7 @@ export const journeys = [
 
       await h.signIn("patient1");
       await nav(h, "Messages");
-      const row = page.locator("li.card", { hasText: subject(h.size) });
+      const row = page.locator("li.card", { hasText: asked });
       await row.getByText("1 unread").waitFor();
       await row.getByRole("link").click();
       await page.getByText("Please sit down when you feel dizzy").waitFor();
@@ -364,6 +383,159 @@ export const journeys = [
       await page.getByRole("button", { name: "Issue an activation code" }).click();
       await page.getByText(/^Sent by email\./).waitFor();
       if (await page.getByText(/shown only once/).count()) throw new Error("an emailed code is shown on screen");
+    },
+  },
+  {
+    slug: "reschedule-cancel",
+    name: "a patient books a visit, moves it to another time, then cancels it",
+    async run(h) {
+      const { page } = h;
+      // patient3 and Dr. Ortega: no other journey books for either, so any order works.
+      await h.signIn("patient3");
+      await nav(h, "Appointments");
+      await page.getByRole("link", { name: "Book a visit" }).click();
+      await page.getByRole("radio", { name: /Dr\. Luis Ortega/ }).check();
+      await page.getByLabel("Type of visit").selectOption("follow-up");
+      // Online changes stop 24 hours before a visit: book one a few days ahead.
+      await page.getByLabel("Show open times from").fill(daysAhead(3));
+      await page.locator('input[name="slot"]').first().check();
+      const booked = (await page.locator(".slot label").first().textContent())?.trim();
+      await page.getByLabel("Reason for the visit").fill("Blood pressure review");
+      await page.getByRole("button", { name: "Book this time" }).click();
+      await page.getByRole("heading", { name: "Appointments" }).waitFor();
+      const first = page.locator("li.card", { hasText: `${booked} with Dr. Luis Ortega` });
+      await first.waitFor();
+      await first.getByRole("link", { name: "Move to another time" }).click();
+
+      await page.getByRole("heading", { name: "Move to another time" }).waitFor();
+      await page.getByLabel("Show open times from").fill(daysAhead(4));
+      const slot = page.locator(".slot").nth(2);
+      await slot.locator('input[name="slot"]').check();
+      const moved = (await slot.locator("label").textContent())?.trim();
+      if (!moved || moved === booked) throw new Error(`no other time to move to: ${moved}`);
+      await h.check("reschedule");
+      await page.getByRole("button", { name: "Book this time" }).click();
+      await page.getByRole("heading", { name: "Appointments" }).waitFor();
+      const card = page.locator("li.card", { hasText: `${moved} with Dr. Luis Ortega` });
+      await card.waitFor();
+      if (await page.locator("li.card", { hasText: `${booked} with Dr. Luis Ortega` }).count()) {
+        throw new Error(`the visit at ${booked} is still listed after moving it`);
+      }
+      await h.check("rescheduled");
+
+      await card.getByRole("button", { name: "Cancel visit" }).click();
+      await card.waitFor({ state: "detached" });
+      await h.check("cancelled");
+    },
+  },
+  {
+    slug: "caregiver-two-patients",
+    name: "a caregiver who acts for two patients switches between them and sees only each one's scopes",
+    async run(h) {
+      const { page } = h;
+      // A caregiver of his own (the demo caregiver acts for one patient only): two patients
+      // invite him, each with other scopes; the second invitation joins his existing account.
+      const email = `kai.${h.size}.${Date.now()}@example.org`;
+      const password = "Kai-Portal-2026!";
+      const invite = async (role, scopes) => {
+        await h.signIn(role);
+        await nav(h, "Profile");
+        await page.getByRole("link", { name: "Care circle" }).click();
+        await page.getByLabel("Their email").fill(email);
+        await page.getByLabel("Their name").fill("Kai Moreno");
+        await page.getByLabel("Relationship").fill("neighbour");
+        for (const scope of scopes) await page.getByRole("checkbox", { name: scope }).check();
+        await page.getByRole("button", { name: "Send invitation" }).click();
+        const shown = await page.getByText(/it is shown only once\):/).textContent();
+        const code = shown?.split(": ").pop()?.trim();
+        if (!code) throw new Error(`no invitation code in ${shown}`);
+        await h.signOut();
+        await page.getByRole("link", { name: "Invited by a patient? Accept the invitation" }).click();
+        await page.getByLabel("Invitation code").fill(code);
+        await page.getByLabel("Email").fill(email);
+        await page.getByLabel("Your given name").fill("Kai");
+        await page.getByLabel("Your family name").fill("Moreno");
+        await page.getByLabel("Password (new, or your existing one)").fill(password);
+        await page.getByRole("button", { name: "Accept" }).click();
+        await page.getByText("You can now act for the patient").waitFor();
+        await page.getByRole("link", { name: "Sign in" }).click();
+      };
+      await invite("patient2", ["Messages"]);
+      await invite("patient3", []);
+
+      const [withMessages, recordsOnly] = [h.user("patient2").patientId, h.user("patient3").patientId];
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      const actingFor = page.getByLabel("Acting for");
+      await actingFor.waitFor();
+      const options = await actingFor.locator("option").evaluateAll((os) => os.map((o) => o.value));
+      if (options.length !== 2 || !options.includes(withMessages) || !options.includes(recordsOnly)) {
+        throw new Error(`acting for ${options}, not the two patients`);
+      }
+      const mainLinks = () => page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
+      const expectNav = async (wanted) => {
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Health record", exact: true }).waitFor();
+        for (let i = 0; i < 20 && (await mainLinks()).join(",") !== wanted; i++) await page.waitForTimeout(100);
+        const links = await mainLinks();
+        if (links.join(",") !== wanted) throw new Error(`nav shows ${links}, not ${wanted}`);
+      };
+
+      await actingFor.selectOption(withMessages);
+      await page.waitForURL(`**/p/${withMessages}`);
+      await page.getByRole("heading", { name: "Welcome" }).waitFor();
+      await expectNav("Home,Health record,Messages,Notifications");
+      await nav(h, "Messages");
+      await page.getByRole("heading", { name: "Messages" }).waitFor();
+      await h.check("caregiver-two-first");
+
+      await actingFor.selectOption(recordsOnly);
+      await page.waitForURL(`**/p/${recordsOnly}`);
+      await page.getByRole("heading", { name: "Welcome" }).waitFor();
+      await expectNav("Home,Health record,Notifications");
+      await nav(h, "Health record");
+      await page.locator("ul.records li").first().waitFor();
+      await h.check("caregiver-two-second");
+      // Her messages are outside his grant: the address leads to not-found, not to her messages.
+      await page.evaluate((path) => {
+        history.pushState(null, "", path);
+        dispatchEvent(new PopStateEvent("popstate"));
+      }, `/p/${recordsOnly}/messages`);
+      await page.getByRole("heading", { name: "Not found" }).waitFor();
+
+      // And back: the first patient's messages open again.
+      await actingFor.selectOption(withMessages);
+      await expectNav("Home,Health record,Messages,Notifications");
+    },
+  },
+  {
+    slug: "idle-timeout",
+    name: "a staff session left idle ends after 15 minutes; an active one is renewed before its token expires",
+    async run(h) {
+      const { page } = h;
+      // The browser's clock is Playwright's: time flows as usual until the journey jumps it.
+      await page.clock.install();
+      await h.signIn("clinician");
+      await page.getByRole("heading", { name: "Inbox" }).waitFor();
+      await page.clock.fastForward("14:00");
+      await page.mouse.click(5, 5); // any input restarts the idle time
+      await page.clock.fastForward("14:00");
+      if (!(await page.getByRole("button", { name: "Sign out" }).isVisible())) throw new Error("signed out while active");
+      await page.clock.fastForward("16:00");
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      await page.getByText("Your session has ended. Please sign in again.").waitFor();
+      if (!page.url().includes("next=%2Fstaff%2Finbox")) throw new Error(`no way back to the inbox: ${page.url()}`);
+      await h.check("idle-signed-out");
+
+      // A patient's ID token lasts 60 minutes: shortly before, the app renews it with the refresh token.
+      await h.signIn("patient1");
+      await page.getByRole("heading", { name: "Welcome" }).waitFor();
+      const refreshed = page.waitForResponse((r) => r.url().endsWith("/auth/refresh") && r.request().method() === "POST");
+      await page.clock.fastForward("58:30");
+      if ((await refreshed).status() !== 200) throw new Error("the refresh token was not accepted");
+      await nav(h, "Messages");
+      await page.getByRole("heading", { name: "Messages" }).waitFor();
+      if (!(await page.getByRole("button", { name: "Sign out" }).isVisible())) throw new Error("signed out after renewal");
     },
   },
 ];

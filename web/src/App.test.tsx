@@ -156,6 +156,27 @@ describe("the patient app", () => {
     expect(await screen.findByText("Type 2 diabetes")).toBeTruthy();
   });
 
+  it("on a 401 mid-session, renews the ID token with the refresh token and carries on signed in", async () => {
+    const renewed = jwt({ sub: "s1", "cognito:groups": ["patients"], "custom:patient_id": ANA, exp: 9e9 + 1 });
+    handlers.unshift(
+      (r) =>
+        r.url.endsWith("/patients/me/summary") && r.headers.get("Authorization") !== `Bearer ${renewed}`
+          ? json(401, { type: "x", title: "Sign-in required", status: 401 }, "application/problem+json")
+          : undefined,
+      (r) =>
+        r.method === "POST" && r.url.endsWith("/auth/refresh")
+          ? json(200, { idToken: renewed, accessToken: "a2", expiresIn: 3600, tokenType: "Bearer" })
+          : undefined,
+    );
+    render(<App config={config} queryClient={makeQueryClient()} />);
+    await signIn();
+    expect(await screen.findByText("Type 2 diabetes")).toBeTruthy();
+    expect(location.pathname).toBe("/p/me");
+    expect(getSession()?.idToken).toBe(renewed);
+    expect(getSession()?.refreshToken).toBe("r");
+    expect(calls.filter((c) => c.startsWith("POST http://api.test/auth/refresh"))).toEqual(["POST http://api.test/auth/refresh anon"]);
+  });
+
   it("asks for the authenticator code when the API answers a challenge", async () => {
     handlers.unshift((r) =>
       r.url.endsWith("/auth/sign-in") ? json(200, { challenge: "SOFTWARE_TOKEN_MFA", session: "sess" }) : undefined,

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
-import { makeApi, setUnauthorizedHandler, unwrap, ApiError } from "./api/client";
+import { makeApi, setRenewHandler, setUnauthorizedHandler, unwrap, ApiError, type Api } from "./api/client";
+import { createRenewal, type RefreshOutcome } from "./auth/renewal";
 import { getSession, isCaregiver, isPatient, isStaff, setSession, subscribe, type Session } from "./auth/session";
 import type { RuntimeConfig } from "./config";
 import { AppContext, useApp } from "./context";
@@ -48,6 +49,13 @@ export function makeQueryClient(): QueryClient {
   });
 }
 
+/** POST /auth/refresh: a new ID token, or a refusal (sign in again), or a failure worth retrying. */
+export async function refreshTokens(api: Api, refreshToken: string): Promise<RefreshOutcome> {
+  const { data, response } = await api.POST("/auth/refresh", { body: { refreshToken } });
+  if (data) return { kind: "renewed", idToken: data.idToken };
+  return [400, 401, 403, 422].includes(response.status) ? { kind: "refused" } : { kind: "failed" };
+}
+
 /** Staff sessions end after this long without input (shared workstations). */
 export const STAFF_IDLE_MS = 15 * 60 * 1000;
 
@@ -72,6 +80,16 @@ export function App({ config, queryClient }: { config: RuntimeConfig; queryClien
     [api, client],
   );
   useEffect(() => setUnauthorizedHandler(() => void signOut("expired")), [signOut]);
+  // The ID token lasts an hour: renew it shortly before then, and once on a 401 (see auth/renewal.ts).
+  useEffect(() => {
+    const renewal = createRenewal({ refresh: (token) => refreshTokens(api, token), onExpired: () => void signOut("expired") });
+    setRenewHandler(renewal.renew);
+    const stop = renewal.start();
+    return () => {
+      stop();
+      setRenewHandler(async () => false);
+    };
+  }, [api, signOut]);
 
   return (
     <QueryClientProvider client={client}>

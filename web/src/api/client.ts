@@ -35,10 +35,20 @@ export function setUnauthorizedHandler(handler: () => void) {
   onUnauthorized = handler;
 }
 
+let renew: () => Promise<boolean> = async () => false;
+/** How to get a new ID token when the API answers 401 (the refresh token; see auth/renewal.ts). */
+export function setRenewHandler(handler: () => Promise<boolean>) {
+  renew = handler;
+}
+
+/** The refresh call itself is public and never renewed (its 401 means: sign in again). */
+const bearer = (request: Request) => request.headers.get("Authorization")?.replace(/^Bearer /, "");
+const isRefresh = (request: Request) => new URL(request.url).pathname.endsWith("/auth/refresh");
+
 const auth: Middleware = {
   onRequest({ request }) {
     const session = getSession();
-    if (session) request.headers.set("Authorization", `Bearer ${session.idToken}`);
+    if (session && !isRefresh(request)) request.headers.set("Authorization", `Bearer ${session.idToken}`);
     return request;
   },
   onResponse({ response, request }) {
@@ -48,12 +58,31 @@ const auth: Middleware = {
 };
 
 export type Api = ReturnType<typeof makeApi>;
+type Fetch = (request: Request) => Promise<Response>;
 
-export function makeApi(baseUrl: string, fetchImpl?: typeof fetch) {
-  const client = createClient<paths>({
-    baseUrl,
-    ...(fetchImpl ? { fetch: fetchImpl } : {}),
-  });
+/**
+ * A signed-in call the API answers 401 (the ID token expired or was revoked) is sent once more
+ * after renewing the ID token; when renewal fails, or the second answer is 401 too, the 401
+ * stands and the auth middleware signs out.
+ */
+export function renewingFetch(fetchImpl?: Fetch) {
+  return async (request: Request): Promise<Response> => {
+    const send: Fetch = fetchImpl ?? ((r) => globalThis.fetch(r));
+    const signedIn = request.headers.has("Authorization") && !isRefresh(request);
+    const spare = signedIn ? request.clone() : null;
+    const response = await send(request);
+    if (response.status !== 401 || !spare) return response;
+    // Another call may have renewed the token while this one was under way.
+    const renewed = getSession()?.idToken !== bearer(spare) || (await renew());
+    const session = getSession();
+    if (!renewed || !session) return response;
+    spare.headers.set("Authorization", `Bearer ${session.idToken}`);
+    return send(spare);
+  };
+}
+
+export function makeApi(baseUrl: string, fetchImpl?: Fetch) {
+  const client = createClient<paths>({ baseUrl, fetch: renewingFetch(fetchImpl) });
   client.use(auth);
   return client;
 }

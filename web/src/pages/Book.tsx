@@ -5,9 +5,10 @@ import { ErrorNotice, Field, Loaded, Page, fieldErrors } from "../components/ui"
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { navigate } from "../router";
+import { startOfDayIn, todayIn } from "../time";
 
 export default function Book({ patientId, rescheduling }: { patientId: string; rescheduling?: string }) {
-  const { api } = useApp();
+  const { api, config } = useApp();
   const { t, dateTime } = useI18n();
   const queryClient = useQueryClient();
   const providers = useQuery({
@@ -35,12 +36,21 @@ export default function Book({ patientId, rescheduling }: { patientId: string; r
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const provider = rescheduling ? (current.data?.providerId ?? "") : providerId;
   const type = rescheduling ? (current.data?.visitType ?? "") : visitType;
+  // Open times from a day the patient picks (the practice's calendar), else from now.
+  const today = todayIn(config.practiceTimeZone);
+  const [fromDay, setFromDay] = useState("");
+  const from = fromDay > today ? startOfDayIn(fromDay, config.practiceTimeZone) : undefined;
   const slots = useQuery({
-    queryKey: ["slots", provider, type],
+    queryKey: ["slots", provider, type, from],
     enabled: Boolean(provider && type),
     queryFn: async () =>
-      (await unwrap(api.GET("/providers/{providerId}/slots", { params: { path: { providerId: provider }, query: { visitType: type } } })))
-        .data,
+      (
+        await unwrap(
+          api.GET("/providers/{providerId}/slots", {
+            params: { path: { providerId: provider }, query: { visitType: type, ...(from ? { from } : {}) } },
+          }),
+        )
+      ).data,
   });
   const selfBookable = visitTypes.data?.items.filter((v) => v.selfBookable) ?? [];
 
@@ -106,6 +116,10 @@ export default function Book({ patientId, rescheduling }: { patientId: string; r
               </select>
             </div>
           </>
+        )}
+        {provider && type && (
+          <Field label={t("appointments.fromDay")} type="date" min={today} value={fromDay}
+            onChange={(e) => { setFromDay(e.target.value); setStart(""); }} />
         )}
         {provider && type && (
           <Loaded query={slots}>

@@ -66,6 +66,7 @@ export default function Records({ patientId }: { patientId: string }) {
           )}
         </Loaded>
       </section>
+      <Loaded query={sources}>{(s) => <CareTeams sources={s.items} />}</Loaded>
       <nav aria-label={t("records.byCategory")} className="tabs">
         <ul>
           {CATEGORIES.map((c) => (
@@ -83,5 +84,38 @@ export default function Records({ patientId }: { patientId: string }) {
       </section>
       <RecordFiles patientId={patientId} />
     </Page>
+  );
+}
+
+type SourceSummary = Schemas["Sources"]["items"][number];
+
+/** Who the patient saw at each source, with their role and place as the source names them. */
+export function CareTeams({ sources }: { sources: SourceSummary[] }) {
+  const { t } = useI18n();
+  if (sources.length === 0) return null;
+  return (
+    <section aria-labelledby="h-care-team" className="card">
+      <h2 id="h-care-team">{t("records.careTeam")}</h2>
+      <p className="muted">{t("records.careTeamHint")}</p>
+      {sources.map((source, n) => (
+        <div key={source.sourceId} className="care-team">
+          <h3 id={`h-care-team-${n}`}>{source.name}</h3>
+          {source.careTeam.length === 0 ? (
+            <p className="muted">{t("records.careTeamNone")}</p>
+          ) : (
+            <ul className="plain" aria-labelledby={`h-care-team-${n}`}>
+              {source.careTeam.map((member, i) => (
+                <li key={`${member.name}-${i}`}>
+                  <span className="care-team-name">{member.name}</span>
+                  {(member.role || member.place) && (
+                    <span className="muted"> · {[member.role, member.place].filter(Boolean).join(", ")}</span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ))}
+    </section>
   );
 }
