@@ -7,7 +7,7 @@
 //! crate.
 //!
 //! Every read takes a proof of an audited access to the patient: a route's `PatientAccess`,
-//! the sender's `JobAccess` ([`patient_contacts`] obtains it), or an unsubscribe link's signed
+//! the sender's `JobAccess` ([`prove_sending`] obtains it), or an unsubscribe link's signed
 //! token (its route audits the access).
 
 use portal_shared::ApiError;
@@ -17,7 +17,7 @@ use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::keys;
 use portal_shared::platform::store;
 use portal_shared::policy::audit::AuditResource;
-use portal_shared::policy::authz::{Action, JobRun, PracticeJob, ProvenPatientAccess};
+use portal_shared::policy::authz::{Action, JobAccess, JobRun, PracticeJob, ProvenPatientAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
@@ -90,25 +90,20 @@ impl From<ProfileContactItem> for PatientContacts {
     }
 }
 
-/// The sender's read of the patient's contacts, to send them a notification: the sender's
-/// access is proven and audited first, so the patient's access log shows that the portal sent
-/// them a notification. `None` when there is no profile.
-pub async fn patient_contacts(
-    deps: &Deps,
-    patient: PatientId,
-) -> Result<Option<PatientContacts>, ApiError> {
+/// The sender's proof that it may read what it needs to tell `patient` something (their
+/// contacts, their care circle): proven and audited first, so the patient's access log shows
+/// that the portal sent them a notification.
+pub async fn prove_sending(deps: &Deps, patient: PatientId) -> Result<JobAccess, ApiError> {
     // No invocation id reaches here through the recipients' resolution: a run of its own.
     let run = JobRun::start(PracticeJob::NotificationSender);
-    let access = deps
-        .platform
+    deps.platform
         .authorize_job(
             &run,
             patient,
             Action::SendNotification,
             AuditResource::Contacts,
         )
-        .await?;
-    read_contacts(deps, &access).await
+        .await
 }
 
 /// The patient's contacts from their profile, under a proof of access to them (a route's or a

@@ -13,11 +13,11 @@ use portal_shared::features::directory::account_of;
 use portal_shared::features::notification::{Kind, Recipient};
 use portal_shared::platform::keys;
 use portal_shared::platform::store;
-use portal_shared::policy::authz::Scope;
+use portal_shared::policy::authz::{JobAccess, Scope};
 use portal_shared::policy::caller::UserSub;
 
 use crate::Deps;
-use crate::contacts::patient_contacts;
+use crate::contacts::{prove_sending, read_contacts};
 use crate::content::Language;
 use crate::delivery_log::RecipientRole;
 use crate::preferences::Person;
@@ -117,8 +117,9 @@ async fn patient_and_caregivers(
     kind: Kind,
     now: Timestamp,
 ) -> Result<Vec<Target>, ApiError> {
+    let access = prove_sending(deps, patient).await?;
     let mut targets = Vec::new();
-    if let Some(contacts) = patient_contacts(deps, patient).await? {
+    if let Some(contacts) = read_contacts(deps, &access).await? {
         targets.push(Target {
             slot: "patient".into(),
             history: Some((patient, RecipientRole::Patient)),
@@ -132,19 +133,7 @@ async fn patient_and_caregivers(
     if caregiver_scope(kind).is_none() {
         return Ok(targets);
     }
-    let platform = &deps.platform;
-    let members: Vec<Member> = store::query_all(|start| {
-        platform
-            .dynamo
-            .query()
-            .table_name(&platform.app_table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-            .expression_attribute_values(":pk", store::string(keys::patient_partition(patient)))
-            .expression_attribute_values(":prefix", store::string(keys::CARE_CIRCLE_PREFIX))
-            .consistent_read(true)
-            .set_exclusive_start_key(start)
-    })
-    .await?;
+    let members = care_circle(deps, &access).await?;
     for member in members {
         if !caregiver_is_told(&member, kind, now) {
             continue;
@@ -164,6 +153,27 @@ async fn patient_and_caregivers(
         });
     }
     Ok(targets)
+}
+
+/// The patient's care circle (who accepted, their scopes and end dates), under the sender's
+/// proof.
+async fn care_circle(deps: &Deps, access: &JobAccess) -> Result<Vec<Member>, ApiError> {
+    let platform = &deps.platform;
+    store::query_all(|start| {
+        platform
+            .dynamo
+            .query()
+            .table_name(&platform.app_table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(
+                ":pk",
+                store::string(keys::patient_partition(access.patient())),
+            )
+            .expression_attribute_values(":prefix", store::string(keys::CARE_CIRCLE_PREFIX))
+            .consistent_read(true)
+            .set_exclusive_start_key(start)
+    })
+    .await
 }
 
 /// Staff are written to in English, by email, at the address of their account.
