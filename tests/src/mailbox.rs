@@ -140,13 +140,14 @@ impl TestApp {
                 .template
                 .function("NotificationReleaseFunction")
                 .context("NotificationReleaseFunction")?;
-            let binary = function.binary.clone().context("its binary")?;
-            let env = stack.env_for(&function.logical_id)?;
-            let settings = portal_shared::platform::config::Settings::from_lookup(|name| {
-                env.get(name).cloned()
-            })?;
-            let job = portal_local::registry::job_for(&binary, &settings, &stack.sdk, &env)
-                .context("the release job")?;
+            let config = stack.function_config(function)?;
+            let job = portal_local::registry::job_for(
+                &config.binary,
+                &config.settings,
+                &stack.sdk,
+                &config.env,
+            )
+            .context("the release job")?;
             job.run().await
         })
         .await
@@ -215,14 +216,14 @@ impl TestApp {
                 .template
                 .function("NotificationSenderFunction")
                 .context("NotificationSenderFunction")?;
-            let binary = function.binary.clone().context("its binary")?;
-            let env = stack.env_for(&function.logical_id)?;
-            let settings = portal_shared::platform::config::Settings::from_lookup(|name| {
-                env.get(name).cloned()
-            })?;
-            let consumer =
-                portal_local::registry::stream_consumer_for(&binary, &settings, &stack.sdk, &env)
-                    .context("the sender")?;
+            let config = stack.function_config(function)?;
+            let consumer = portal_local::registry::stream_consumer_for(
+                &config.binary,
+                &config.settings,
+                &stack.sdk,
+                &config.env,
+            )
+            .context("the sender")?;
             let response = consumer.handle(event).await?;
             Ok(response
                 .batch_item_failures

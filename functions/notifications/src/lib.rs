@@ -74,6 +74,15 @@ pub struct Deps {
 }
 
 impl Deps {
+    /// What every binary of this function starts with: its settings from the environment
+    /// (refusing to start on a bad one) and clients from the Lambda's AWS configuration.
+    pub async fn from_env() -> Result<Self, portal_shared::platform::config::ConfigError> {
+        let settings = Settings::from_env()?;
+        let notify = NotifySettings::from_env()?;
+        let sdk = portal_shared::platform::aws::sdk_config().await;
+        Ok(Deps::new(&settings, &notify, &sdk))
+    }
+
     pub fn new(settings: &Settings, notify: &NotifySettings, sdk: &SdkConfig) -> Self {
         Deps {
             platform: Platform::new(settings, sdk),

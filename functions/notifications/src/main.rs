@@ -1,16 +1,12 @@
 //! Lambda entry point of the notifications API: wiring only.
 
 use lambda_http::{Error, service_fn};
-use portal_notifications::{Deps, NotifySettings, handle};
-use portal_shared::platform::config::Settings;
+use portal_notifications::{Deps, handle};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portal_shared::platform::telemetry::init();
-    let settings = Settings::from_env()?;
-    let notify = NotifySettings::from_env()?;
-    let sdk = portal_shared::platform::aws::sdk_config().await;
-    let deps = Deps::new(&settings, &notify, &sdk);
+    let deps = Deps::from_env().await?;
     let deps = &deps;
     lambda_http::run(service_fn(move |request| async move {
         Ok::<_, std::convert::Infallible>(handle(deps, request).await)

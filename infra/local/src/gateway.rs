@@ -18,7 +18,6 @@ use axum::response::Response;
 use futures::FutureExt as _;
 use http::HeaderValue;
 use lambda_http::RequestExt as _;
-use portal_shared::platform::config::Settings;
 use tokio::task::JoinHandle;
 
 use crate::authorizer::TokenVerifier;
@@ -28,7 +27,7 @@ use crate::event::{self, Gatekeeping, Incoming};
 use crate::gateway_responses::{self, GatewayResponses, Refusal};
 use crate::registry::{self, Handler};
 use crate::routes::{Route, RouteTable};
-use crate::stack::Stack;
+use crate::stack::{FunctionConfig, Stack};
 
 /// API Gateway refuses payloads over 10 MB.
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
@@ -80,15 +79,12 @@ impl Gateway {
             .filter(|f| !f.events.is_empty())
         {
             let id = &function.logical_id;
-            let binary = function
-                .binary
-                .as_deref()
-                .with_context(|| format!("function {id} has no Metadata.BuildProperties.Binary"))?;
-            let env = stack.env_for(id)?;
-            let settings = Settings::from_lookup(|name| env.get(name).cloned())
-                .with_context(|| format!("function {id}"))?;
-            registry::check_config(binary, &env).with_context(|| format!("function {id}"))?;
-            let Some(handler) = registry::handler_for(binary, &settings, &stack.sdk, &env) else {
+            let FunctionConfig {
+                binary,
+                env,
+                settings,
+            } = stack.function_config(function)?;
+            let Some(handler) = registry::handler_for(&binary, &settings, &stack.sdk, &env) else {
                 bail!(
                     "function {id} (binary `{binary}`) has no handler: register it in \
                      infra/local/src/registry.rs"

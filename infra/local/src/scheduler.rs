@@ -6,14 +6,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use futures::FutureExt as _;
-use portal_shared::platform::config::Settings;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
 use crate::registry::{self, Job};
-use crate::stack::Stack;
+use crate::stack::{FunctionConfig, Stack};
 
 /// The running schedules. Dropping it (or [`Scheduler::stop`]) stops them.
 #[derive(Debug, Default)]
@@ -38,14 +37,12 @@ impl Scheduler {
         for function in stack.template.functions.iter() {
             let id = &function.logical_id;
             for schedule in &function.schedules {
-                let binary = function.binary.as_deref().with_context(|| {
-                    format!("function {id} has no Metadata.BuildProperties.Binary")
-                })?;
-                let env = stack.env_for(id)?;
-                let settings = Settings::from_lookup(|name| env.get(name).cloned())
-                    .with_context(|| format!("function {id}"))?;
-                registry::check_config(binary, &env).with_context(|| format!("function {id}"))?;
-                let Some(job) = registry::job_for(binary, &settings, &stack.sdk, &env) else {
+                let FunctionConfig {
+                    binary,
+                    env,
+                    settings,
+                } = stack.function_config(function)?;
+                let Some(job) = registry::job_for(&binary, &settings, &stack.sdk, &env) else {
                     bail!(
                         "function {id} (binary `{binary}`) is scheduled but has no job: register \
                          it in infra/local/src/registry.rs"

@@ -9,7 +9,8 @@ use aws_config::SdkConfig;
 
 use crate::resolve::Names;
 use crate::secret::random_alphanumeric;
-use crate::template::Template;
+use crate::template::{Function, Template};
+use portal_shared::platform::config::Settings;
 
 /// Everything a gateway, a seeder or a test needs to use a provisioned stack. Cheap to clone.
 #[derive(Clone)]
@@ -112,6 +113,26 @@ impl Stack {
             .with_context(|| format!("the template has no function {function_logical_id}"))
     }
 
+    /// What running one of the template's functions locally starts from: its binary (which
+    /// names its Rust handler, job or consumer), its resolved environment and its shared
+    /// settings; a missing binary or a setting the function refuses fails here, naming it.
+    pub fn function_config(&self, function: &Function) -> Result<FunctionConfig> {
+        let id = &function.logical_id;
+        let binary = function
+            .binary
+            .clone()
+            .with_context(|| format!("function {id} has no Metadata.BuildProperties.Binary"))?;
+        let env = self.env_for(id)?;
+        let settings = Settings::from_lookup(|name| env.get(name).cloned())
+            .with_context(|| format!("function {id}"))?;
+        crate::registry::check_config(&binary, &env).with_context(|| format!("function {id}"))?;
+        Ok(FunctionConfig {
+            binary,
+            env,
+            settings,
+        })
+    }
+
     /// The physical name of a table, by logical id.
     pub fn table(&self, logical_id: &str) -> Option<&str> {
         self.tables.get(logical_id).map(String::as_str)
@@ -140,6 +161,13 @@ impl Stack {
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
         aws_sdk_dynamodb::Client::new(&self.sdk)
     }
+}
+
+/// A function's binary, environment and settings (see [`Stack::function_config`]).
+pub struct FunctionConfig {
+    pub binary: String,
+    pub env: HashMap<String, String>,
+    pub settings: Settings,
 }
 
 /// Leaves out the environments: they hold the generated secrets.

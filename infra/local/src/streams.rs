@@ -19,12 +19,11 @@ use anyhow::{Context, Result, bail};
 use aws_lambda_events::event::dynamodb::Event;
 use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
 use futures::FutureExt as _;
-use portal_shared::platform::config::Settings;
 use serde_json::{Value as Json, json};
 use tokio::task::JoinHandle;
 
 use crate::registry::{self, StreamConsumer};
-use crate::stack::Stack;
+use crate::stack::{FunctionConfig, Stack};
 use crate::stream_filter;
 use crate::template::StreamEvent;
 
@@ -57,15 +56,13 @@ impl StreamReaders {
         for function in stack.template.functions.iter() {
             let id = &function.logical_id;
             for event in &function.streams {
-                let binary = function.binary.as_deref().with_context(|| {
-                    format!("function {id} has no Metadata.BuildProperties.Binary")
-                })?;
-                let env = stack.env_for(id)?;
-                let settings = Settings::from_lookup(|name| env.get(name).cloned())
-                    .with_context(|| format!("function {id}"))?;
-                registry::check_config(binary, &env).with_context(|| format!("function {id}"))?;
+                let FunctionConfig {
+                    binary,
+                    env,
+                    settings,
+                } = stack.function_config(function)?;
                 let Some(consumer) =
-                    registry::stream_consumer_for(binary, &settings, &stack.sdk, &env)
+                    registry::stream_consumer_for(&binary, &settings, &stack.sdk, &env)
                 else {
                     bail!(
                         "function {id} (binary `{binary}`) reads a stream but has no consumer: \

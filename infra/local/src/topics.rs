@@ -5,11 +5,10 @@
 
 use anyhow::{Context, Result, bail};
 use aws_lambda_events::event::sns::SnsEvent;
-use portal_shared::platform::config::Settings;
 use serde_json::json;
 
 use crate::registry;
-use crate::stack::Stack;
+use crate::stack::{FunctionConfig, Stack};
 
 /// Delivers `message` (the SNS message body) from the topic `topic` (logical id) to its
 /// subscribed functions; answers how many received it.
@@ -25,14 +24,12 @@ pub async fn publish(
             continue;
         }
         let id = &function.logical_id;
-        let binary = function
-            .binary
-            .as_deref()
-            .with_context(|| format!("function {id} has no Metadata.BuildProperties.Binary"))?;
-        let env = stack.env_for(id)?;
-        let settings = Settings::from_lookup(|name| env.get(name).cloned())
-            .with_context(|| format!("function {id}"))?;
-        let Some(consumer) = registry::topic_consumer_for(binary, &settings, &stack.sdk, &env)
+        let FunctionConfig {
+            binary,
+            env,
+            settings,
+        } = stack.function_config(function)?;
+        let Some(consumer) = registry::topic_consumer_for(&binary, &settings, &stack.sdk, &env)
         else {
             bail!("function {id} (binary `{binary}`) is subscribed to {topic} but has no consumer");
         };

@@ -3,17 +3,13 @@
 
 use aws_lambda_events::event::sns::SnsEvent;
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
-use portal_notifications::{Deps, NotifySettings, record_ses_events};
+use portal_notifications::{Deps, record_ses_events};
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::platform::config::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portal_shared::platform::telemetry::init();
-    let settings = Settings::from_env()?;
-    let notify = NotifySettings::from_env()?;
-    let sdk = portal_shared::platform::aws::sdk_config().await;
-    let deps = Deps::new(&settings, &notify, &sdk);
+    let deps = Deps::from_env().await?;
     let deps = &deps;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SnsEvent>| async move {
         let report = record_ses_events(deps, event.payload, Timestamp::now()).await?;

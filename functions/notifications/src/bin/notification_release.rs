@@ -2,17 +2,13 @@
 //! wiring only. The work is `portal_notifications::release_due`.
 
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
-use portal_notifications::{Deps, NotifySettings, release_due};
+use portal_notifications::{Deps, release_due};
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::platform::config::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portal_shared::platform::telemetry::init();
-    let settings = Settings::from_env()?;
-    let notify = NotifySettings::from_env()?;
-    let sdk = portal_shared::platform::aws::sdk_config().await;
-    let deps = Deps::new(&settings, &notify, &sdk);
+    let deps = Deps::from_env().await?;
     let deps = &deps;
     lambda_runtime::run(service_fn(
         move |_scheduled: LambdaEvent<serde_json::Value>| async move {

@@ -5,17 +5,13 @@
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use lambda_http::lambda_runtime::{self, Error, LambdaEvent, service_fn};
-use portal_notifications::{Deps, NotifySettings, deliver};
+use portal_notifications::{Deps, deliver};
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::platform::config::Settings;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portal_shared::platform::telemetry::init();
-    let settings = Settings::from_env()?;
-    let notify = NotifySettings::from_env()?;
-    let sdk = portal_shared::platform::aws::sdk_config().await;
-    let deps = Deps::new(&settings, &notify, &sdk);
+    let deps = Deps::from_env().await?;
     let deps = &deps;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
         let (response, report) = deliver(deps, event.payload, Timestamp::now()).await;
