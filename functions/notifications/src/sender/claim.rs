@@ -114,66 +114,66 @@ pub async fn mark_delivered(deps: &Deps, key: &Key, slot: &str) -> Result<(), Ap
 
 /// Gives the item back for the stream's retry (its attempts stay counted).
 pub async fn retry_later(deps: &Deps, key: &Key) -> Result<(), ApiError> {
-    let result = deps
-        .platform
-        .dynamo
-        .update_item()
-        .table_name(&deps.platform.app_table)
-        .set_key(Some(key.attributes()))
-        .update_expression("SET #status = :pending REMOVE leaseUntil")
-        .condition_expression("#status = :sending")
-        .expression_attribute_names("#status", "status")
-        .expression_attribute_values(":pending", store::string("pending"))
-        .expression_attribute_values(":sending", store::string("sending"))
-        .send()
-        .await;
-    match result {
-        Ok(_) => Ok(()),
-        // Taken over or gone: the other run decides.
-        Err(error) if store::is_condition_failure(&error) => Ok(()),
-        Err(error) => Err(store::sdk_error(error)),
-    }
+    transition(
+        deps,
+        key,
+        "sending",
+        "SET #status = :to REMOVE leaseUntil",
+        vec![(":to", store::string("pending"))],
+    )
+    .await
 }
 
 /// Ends the item, and removes the code it held (no one needs it once it is sent or not).
 pub async fn finish(deps: &Deps, key: &Key, status: Final, now: Timestamp) -> Result<(), ApiError> {
-    let result = deps
-        .platform
-        .dynamo
-        .update_item()
-        .table_name(&deps.platform.app_table)
-        .set_key(Some(key.attributes()))
-        .update_expression("SET #status = :final, finishedAt = :now REMOVE leaseUntil, code")
-        .condition_expression("#status = :sending")
-        .expression_attribute_names("#status", "status")
-        .expression_attribute_values(":final", store::string(status.as_str()))
-        .expression_attribute_values(":sending", store::string("sending"))
-        .expression_attribute_values(":now", store::string(now.to_string()))
-        .send()
-        .await;
-    match result {
-        Ok(_) => Ok(()),
-        Err(error) if store::is_condition_failure(&error) => Ok(()),
-        Err(error) => Err(store::sdk_error(error)),
-    }
+    transition(
+        deps,
+        key,
+        "sending",
+        "SET #status = :to, finishedAt = :now REMOVE leaseUntil, code",
+        vec![
+            (":to", store::string(status.as_str())),
+            (":now", store::string(now.to_string())),
+        ],
+    )
+    .await
 }
 
 /// A held text went at last: the item reads `sent` (if it was only waiting on texts).
 pub async fn deferred_sent(deps: &Deps, key: &Key) -> Result<(), ApiError> {
-    let result = deps
+    transition(
+        deps,
+        key,
+        "deferred",
+        "SET #status = :to",
+        vec![(":to", store::string("sent"))],
+    )
+    .await
+}
+
+/// Moves the item on from status `from` by `update` (which names `#status`); an item that moved
+/// on meanwhile, or is gone, is no error: the run that moved it decides.
+async fn transition(
+    deps: &Deps,
+    key: &Key,
+    from: &str,
+    update: &str,
+    values: Vec<(&str, AttributeValue)>,
+) -> Result<(), ApiError> {
+    let mut request = deps
         .platform
         .dynamo
         .update_item()
         .table_name(&deps.platform.app_table)
         .set_key(Some(key.attributes()))
-        .update_expression("SET #status = :sent")
-        .condition_expression("#status = :deferred")
+        .update_expression(update)
+        .condition_expression("#status = :from")
         .expression_attribute_names("#status", "status")
-        .expression_attribute_values(":sent", store::string("sent"))
-        .expression_attribute_values(":deferred", store::string("deferred"))
-        .send()
-        .await;
-    match result {
+        .expression_attribute_values(":from", store::string(from));
+    for (name, value) in values {
+        request = request.expression_attribute_values(name, value);
+    }
+    match request.send().await {
         Ok(_) => Ok(()),
         Err(error) if store::is_condition_failure(&error) => Ok(()),
         Err(error) => Err(store::sdk_error(error)),
