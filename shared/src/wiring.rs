@@ -1,14 +1,17 @@
 //! What every function's dependencies start from: the DynamoDB client, the tables, the cursor
-//! key and the audit log, built once at start-up and passed to handlers by reference.
+//! key, the audit log and the feature gate, built once at start-up and passed to handlers by
+//! reference.
 
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::Client;
 
 use crate::ApiError;
 use crate::domain::ids::PatientId;
+use crate::features::switches::{Evaluation, Feature, Subject};
 use crate::platform::config::Settings;
 use crate::platform::cursor::CursorKey;
-use crate::platform::http::{Call, Incoming};
+use crate::platform::feature_gate::{Explanation, FeatureGate};
+use crate::platform::http::{Call, Incoming, Route};
 use crate::policy::audit::{AuditContext, AuditLog, AuditResource};
 use crate::policy::authz::{Action, Authorizer, JobAccess, JobRun, PatientAccess};
 use crate::policy::caller::Caller;
@@ -21,6 +24,9 @@ pub struct Platform {
     pub audit_table: String,
     pub cursor_key: CursorKey,
     pub audit: AuditLog,
+    /// The routes this function's features own and the cached switches they are checked
+    /// against (inside the authorizer). No routes unless [`Platform::with_feature_routes`].
+    pub features: FeatureGate,
 }
 
 impl Platform {
@@ -30,6 +36,7 @@ impl Platform {
         }
         let dynamo = Client::new(sdk);
         Platform {
+            features: FeatureGate::from_settings(settings, &dynamo),
             audit: AuditLog::new(
                 dynamo.clone(),
                 settings.audit_table.clone(),
@@ -42,8 +49,40 @@ impl Platform {
         }
     }
 
+    /// Gates `routes` (the function's `FEATURE_ROUTES`): on each, the authorizer answers
+    /// `feature-off` when the owning feature's switch is off for the caller and patient.
+    pub fn with_feature_routes(mut self, routes: &'static [(Route, Feature)]) -> Self {
+        self.features = self.features.with_routes(routes);
+        self
+    }
+
     pub fn authorizer(&self) -> Authorizer<'_> {
-        Authorizer::new(&self.dynamo, &self.app_table, &self.audit)
+        Authorizer::new(&self.dynamo, &self.app_table, &self.audit).with_features(&self.features)
+    }
+
+    /// Every feature's evaluation for `caller` acting on `patient`'s data, as the gate would
+    /// decide on the feature's routes (a patient or caregiver: for the patient; staff: their
+    /// roles count too). For `GET /patients/{patientId}/features`: authorise first
+    /// (`Action::ReadFeatures`); this reads nothing of the patient's, only the cached switches.
+    pub async fn feature_states(
+        &self,
+        patient: PatientId,
+        caller: &Caller,
+    ) -> Result<Vec<(Feature, Evaluation)>, ApiError> {
+        self.features
+            .states(&Subject::of(caller, Some(patient)))
+            .await
+    }
+
+    /// Why `patient` (as a patient: no staff role) does or does not see `feature`: the rule,
+    /// the cohort, the bucket and the percentage. For the portal lead's and the response
+    /// team's explain route: authorise first (`Action::ExplainFeature` on the patient).
+    pub async fn explain(
+        &self,
+        feature: Feature,
+        patient: PatientId,
+    ) -> Result<Explanation, ApiError> {
+        self.features.explain(feature, patient).await
     }
 
     /// The one call a patient route starts with: the patient named by `{patientId}` (`me` for
@@ -86,5 +125,8 @@ impl AuditContext for Call {
     }
     fn route_path(&self) -> &str {
         Incoming::route_path(self)
+    }
+    fn route_method(&self) -> &str {
+        Incoming::method(self).as_str()
     }
 }

@@ -52,7 +52,7 @@ CHECKS = ",".join(
 # Nothing is excluded: the routes that could sign a demo user out or change their password
 # (sign-out, password reset, new password) need a refresh token, a code or a session that the
 # tester never has, so they only ever see refused input.
-ROLES = ["caregiver", "patient", "clinician", "frontdesk", "response", "admin"]
+ROLES = ["caregiver", "patient", "clinician", "frontdesk", "response", "portallead", "admin"]
 
 # Every role runs the examples in the document, random (fuzzing) and stateful tests on every
 # operation: what each role is answered differs (views, 403s, 404s).
@@ -63,8 +63,9 @@ PHASES = "examples,fuzzing,stateful"
 # before its input is read. So it runs once per operation, as a role that may call it, which
 # keeps the whole test within a few minutes.
 COVERAGE = {
-    "patient": "^/(?!staff/|admin/)",  # the patient's own compartment, the public /auth routes
+    "patient": "^/(?!staff/|admin/|rollout/)",  # own compartment, /account, the public /auth routes
     "frontdesk": "^/staff/",
+    "portallead": "^/rollout/",
     "admin": "^/admin/",
 }
 

@@ -34,6 +34,8 @@ pub struct TestApp {
     pub clinician: Actor,
     pub response_team: Actor,
     pub admin: Actor,
+    /// In `portal-leads`: runs the rollout (cohorts, waves, switches, agreements, adoption).
+    pub portal_lead: Actor,
     /// In the caregivers group, with no grant for anyone.
     pub caregiver: Actor,
     pub(crate) background: BackgroundStack,
@@ -54,19 +56,33 @@ impl Reply {
 }
 
 static APP: OnceCell<TestApp> = OnceCell::const_new();
+static SWITCHBOARD: OnceCell<TestApp> = OnceCell::const_new();
 
 /// The shared test stack, started by the first test that asks for it.
 pub async fn spawn_app() -> &'static TestApp {
     APP.get_or_init(|| async {
-        TestApp::start()
+        TestApp::start("e2e")
             .await
             .unwrap_or_else(|error| panic!("cannot start the test stack: {error:#}"))
     })
     .await
 }
 
+/// A second stack (its own emulator, tables and user pool) for the tests that change what is
+/// practice-wide: feature switches (a feature turned off or killed), the published terms. On
+/// the shared stack such a change would reach every test running at the same moment.
+pub async fn spawn_switchboard() -> &'static TestApp {
+    SWITCHBOARD
+        .get_or_init(|| async {
+            TestApp::start("switchboard")
+                .await
+                .unwrap_or_else(|error| panic!("cannot start the switchboard stack: {error:#}"))
+        })
+        .await
+}
+
 impl TestApp {
-    async fn start() -> anyhow::Result<TestApp> {
+    async fn start(name: &'static str) -> anyhow::Result<TestApp> {
         // Server-side errors (a 5xx's cause chain) show in the test output; nothing else does.
         let filter = tracing_subscriber::EnvFilter::try_from_env("TEST_LOG")
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
@@ -78,12 +94,16 @@ impl TestApp {
         // blocks; keep that off this test's runtime.
         let background = tokio::task::spawn_blocking(|| {
             let addr: SocketAddr = "127.0.0.1:0".parse().context("address")?;
-            let mut options = StartOptions::unique("e2e");
+            let mut options = StartOptions::unique(name);
             // The suite runs at any hour: quiet hours would hold its texts until morning
             // (start = end is no quiet hours; the sender's own tests cover them).
             options
                 .parameter_overrides
                 .push(("TextQuietHours".to_owned(), "00:00-00:00".to_owned()));
+            // Switch changes are seen at once (a deployment waits up to a minute).
+            options
+                .parameter_overrides
+                .push(("FeatureSwitchRefreshSeconds".to_owned(), "0".to_owned()));
             BackgroundStack::start(
                 StartOptions {
                     // Dozens of tests share one emulator, which answers a request at a time:
@@ -121,6 +141,7 @@ impl TestApp {
         let clinician = staff("clinician", &["clinicians"]).await?;
         let response_team = staff("response", &["response-team"]).await?;
         let admin = staff("admin", &["admins"]).await?;
+        let portal_lead = staff("portallead", &["portal-leads"]).await?;
         let caregiver = staff("caregiver", &["caregivers"]).await?;
         Ok(TestApp {
             api_url,
@@ -128,6 +149,7 @@ impl TestApp {
             clinician,
             response_team,
             admin,
+            portal_lead,
             caregiver,
             background,
         })

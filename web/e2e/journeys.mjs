@@ -20,6 +20,54 @@ async function nav(h, name) {
   await h.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
 }
 
+
+/** A cohort name of its own for each run and screen size: lower-case letters, digits, hyphens. */
+const cohortName = (prefix, size) => `${prefix}-${size}-${Date.now().toString(36)}`;
+/** Letters only (names in a patient list are names): a tag that differs on every run. */
+const letterTag = () => Date.now().toString(36).replace(/\d/g, (d) => "abcdefghij"[Number(d)]);
+const capital = (s) => s[0].toUpperCase() + s.slice(1);
+
+/** The portal lead creates a cohort from the cohorts page and lands on it. */
+async function createCohort(h, name, description, { beta = false } = {}) {
+  const { page } = h;
+  await nav(h, "Cohorts");
+  const form = page.getByRole("form", { name: "New cohort" });
+  await form.getByLabel("Name", { exact: true }).fill(name);
+  await form.getByLabel("Description").fill(description);
+  if (beta) await form.getByRole("checkbox", { name: /Beta cohort/ }).check();
+  await h.check("cohorts");
+  await form.getByRole("button", { name: "Create cohort" }).click();
+  await page.getByRole("heading", { name: `Cohort ${name}`, level: 1 }).waitFor();
+}
+
+/** Uploads `csv` as the cohort's patient list and returns the report's region once it shows `summary`. */
+async function uploadList(h, csv, summary) {
+  const { page } = h;
+  const section = page.getByRole("region", { name: "Upload the practice's patient list (CSV)" });
+  await section.getByLabel("CSV file").setInputFiles({ name: "patients.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await section.getByRole("button", { name: "Upload the list" }).click();
+  const report = section.getByRole("region", { name: "Upload report" });
+  await report.getByText(summary).waitFor();
+  return report;
+}
+
+/** A feature's switch, set back to `mode` ("Everyone" or "No one") with the kill switch off. */
+async function setSwitchBack(h, feature, mode, reason) {
+  const { page } = h;
+  const card = page.getByRole("region", { name: feature });
+  const editor = card.locator("details").filter({ has: page.locator("summary", { hasText: `Change: ${feature}` }) });
+  await editor.evaluate((d) => {
+    d.open = true;
+  });
+  const form = card.getByRole("form", { name: `Change: ${feature}` });
+  await form.getByRole("radio", { name: mode, exact: true }).check();
+  const killed = form.getByRole("checkbox", { name: /Kill switch on/ });
+  if (await killed.count()) await killed.uncheck();
+  await form.getByLabel("Reason for the change").fill(reason);
+  await form.getByRole("button", { name: "Save the switch" }).click();
+  await card.getByText(mode === "Everyone" ? "On for everyone" : "Off", { exact: true }).waitFor();
+}
+
 export const journeys = [
   {
     slug: "activate",
@@ -320,6 +368,8 @@ export const journeys = [
       await h.signIn("caregiver");
       await page.getByRole("heading", { name: "Welcome" }).waitFor();
       await page.getByLabel("Acting for").waitFor();
+      // The patient's nav appears whole once their features are known.
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Messages", exact: true }).waitFor();
       const links = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
       for (const wanted of ["Home", "Health record", "Messages", "Appointments"]) {
         if (!links.includes(wanted)) throw new Error(`caregiver nav lacks ${wanted}: ${links}`);
@@ -536,6 +586,201 @@ export const journeys = [
       await nav(h, "Messages");
       await page.getByRole("heading", { name: "Messages" }).waitFor();
       if (!(await page.getByRole("button", { name: "Sign out" }).isVisible())) throw new Error("signed out after renewal");
+    },
+  },
+  {
+    slug: "rollout-cohort-switch",
+    name: "a portal lead puts the demo patients in a new cohort, opens online booking to it alone, explains it for a patient, and puts the switch back",
+    async run(h) {
+      const { page } = h;
+      const cohort = cohortName("beta", h.size);
+      const ids = ["patient1", "patient2", "patient3"].map((role) => h.user(role).patientId);
+      await h.signIn("portallead");
+      await page.getByRole("heading", { name: "Cohorts", level: 1 }).waitFor();
+      await createCohort(h, cohort, "The demo patients: the first to book online");
+      const add = page.getByRole("form", { name: "Add patients by id" });
+      await add.getByLabel(/^Patient ids/).fill(ids.join("\n"));
+      await add.getByRole("button", { name: "Add to the cohort" }).click();
+      await add.getByText("Added 3; already in the cohort 0; refused 0.").waitFor();
+      const members = page.getByRole("region", { name: "Members", exact: true });
+      for (const id of ids) await members.getByRole("cell", { name: id }).waitFor();
+      await page.getByRole("region", { name: "History", exact: true }).getByText("Patient added").first().waitFor();
+      await h.check("cohort");
+
+      await nav(h, "Feature switches");
+      const card = page.getByRole("region", { name: "Online booking" });
+      await card.getByText(/^Version \d+$/).waitFor();
+      await card.locator("summary", { hasText: "Change: Online booking" }).click();
+      const form = card.getByRole("form", { name: "Change: Online booking" });
+      // The switch as this journey found it (the phone and desktop runs share the stack).
+      const before = (await form.getByRole("radio", { name: "Everyone", exact: true }).isChecked())
+        ? "Everyone"
+        : (await form.getByRole("radio", { name: "No one", exact: true }).isChecked())
+          ? "No one"
+          : null;
+      if (!before) throw new Error("online booking is already limited: another run left it so");
+      try {
+        await form.getByRole("radio", { name: /^Chosen cohorts/ }).check();
+        await form.getByRole("checkbox", { name: cohort, exact: true }).check();
+        await form.getByLabel("Share of patients (percent)").fill("0");
+        await form.getByLabel("Reason for the change").fill(`Open online booking to ${cohort} only`);
+        await h.check("switch-change");
+        await form.getByRole("button", { name: "Save the switch" }).click();
+        await card.getByText("On for some").waitFor();
+        await card.getByRole("definition").filter({ hasText: cohort }).waitFor();
+
+        // Why patient1 has it: her cohort. The functions evaluate a cached copy of the switches
+        // (refreshed within a minute), so ask until the change shows.
+        await card.locator("summary", { hasText: "Explain for a patient: Online booking" }).click();
+        const explain = card.getByRole("form", { name: "Explain for a patient: Online booking" });
+        await explain.getByLabel("Patient id").fill(ids[0]);
+        const until = Date.now() + 90_000;
+        for (let n = 1; ; n++) {
+          await explain.getByRole("button", { name: "Explain" }).click();
+          const text = await explain.locator(`[data-asked="${n}"]`).textContent();
+          if (text?.includes(`On for this patient: the patient is in cohort ${cohort}.`)) break;
+          if (Date.now() > until) throw new Error(`explain still says: ${text}`);
+          await page.waitForTimeout(3000);
+        }
+        await h.check("explain");
+        await card.locator("summary", { hasText: "History: Online booking" }).click();
+        await card.getByRole("cell", { name: `Open online booking to ${cohort} only` }).waitFor();
+      } finally {
+        await setSwitchBack(h, "Online booking", before, "Back as it was: the browser test is done");
+      }
+      await h.check("switch-restored");
+    },
+  },
+  {
+    slug: "rollout-upload-wave",
+    name: "a portal lead uploads the practice's list (a bad row is refused with its reason), then sends the cohort a wave of invitations",
+    async run(h) {
+      const { page } = h;
+      const cohort = cohortName("wave", h.size);
+      const tag = capital(letterTag());
+      const header = "family_name,given_name,date_of_birth,email,phone";
+      const lina = `Vega${tag},Lina,1991-05-06,lina.${tag.toLowerCase()}@example.org,`;
+      const samuel = "Okafor,Samuel,1957-11-30,,"; // demo patient2: matched, not registered again
+      await h.signIn("portallead");
+      await createCohort(h, cohort, "From the practice's list");
+
+      // A date written the wrong way: that row is refused, naming the column; the others go on.
+      let report = await uploadList(h, [header, lina, samuel, `Cruz${tag},Omar,06/05/1985,,`, ""].join("\n"), "1 created, 1 matched, 1 refused.");
+      const refused = report.getByRole("row").filter({ hasText: "Refused" });
+      await refused.getByText(/date_of_birth/).waitFor();
+      if ((await report.getByRole("row").nth(1).textContent())?.includes("Refused") !== true) throw new Error("refused rows are not listed first");
+      await h.check("upload-report");
+      // Corrected and sent again: the rows done before are matched, not registered twice.
+      report = await uploadList(h, [header, lina, samuel, `Cruz${tag},Omar,1985-05-06,,`, ""].join("\n"), "1 created, 2 matched, 0 refused.");
+      await page.getByText("3 members").waitFor();
+
+      const wave = page.getByRole("form", { name: "Send a wave of invitations" });
+      await wave.getByLabel("Invitations per hour").fill("120");
+      await wave.getByRole("radio", { name: "Email" }).check();
+      await wave.getByRole("button", { name: "Start the wave" }).click();
+      await page.getByRole("heading", { name: `Invitation wave for ${cohort}`, level: 1 }).waitFor();
+      await page.getByText(/^\d+ of \d+ activated$/).first().waitFor();
+      await page.getByText("120 per hour, by Email").waitFor();
+      await h.check("wave");
+      await nav(h, "Invitation waves");
+      await page.getByRole("link", { name: cohort, exact: true }).waitFor();
+      await h.check("waves");
+    },
+  },
+  {
+    slug: "rollout-adoption",
+    name: "a portal lead reads adoption per day and cohort, charts it and downloads it as CSV; an administrator reads it too",
+    async run(h) {
+      const { page } = h;
+      await h.signIn("portallead");
+      await nav(h, "Adoption");
+      await page.getByRole("heading", { name: "Adoption", level: 1 }).waitFor();
+      const table = page.getByRole("table", { name: "Adoption per day and cohort" });
+      await table.getByRole("cell", { name: "All patients" }).first().waitFor();
+      await page.locator("svg.chart").waitFor();
+      await page.getByLabel("Figure on the chart").selectOption("signedIn30d");
+      await page.getByRole("heading", { name: /^Signed in, last 30 days, All patients, per day/ }).waitFor();
+      await h.check("adoption");
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Download as CSV" }).click(),
+      ]);
+      const csv = readFileSync(await download.path(), "utf8");
+      if (!csv.startsWith("day,cohort,metric,value")) throw new Error(`not the adoption CSV: ${csv.slice(0, 80)}`);
+      if (!/,all,activated,\d+/.test(csv)) throw new Error("the CSV has no figures for all patients");
+      await h.signOut();
+
+      await h.signIn("admin");
+      await nav(h, "Adoption");
+      await page.getByRole("table", { name: "Adoption per day and cohort" }).getByRole("cell", { name: "All patients" }).first().waitFor();
+      const rollout = await page.getByRole("list", { name: "Rollout" }).getByRole("link").allTextContents();
+      if (rollout.join(",") !== "Adoption") throw new Error(`an administrator is offered ${rollout}`);
+    },
+  },
+  {
+    slug: "rollout-terms",
+    name: "a patient of a beta cohort accepts the new beta terms before the portal opens",
+    async run(h) {
+      const { page } = h;
+      // A patient of her own, in a beta cohort of its own: the terms are asked of her alone.
+      const cohort = cohortName("testers", h.size);
+      const tag = capital(letterTag());
+      const born = "1993-09-14";
+      const title = `Beta terms (${h.size} ${tag})`;
+      await h.signIn("portallead");
+      await createCohort(h, cohort, "Patients who agree to be asked for feedback", { beta: true });
+      const report = await uploadList(h, `family_name,given_name,date_of_birth\nSalas${tag},Noor,${born}\n`, "1 created, 0 matched, 0 refused.");
+      const patientId = (await report.locator("td.id").first().textContent())?.trim();
+      if (!patientId) throw new Error("the report names no patient");
+
+      await nav(h, "Terms");
+      const beta = page.getByRole("form", { name: "Beta terms" });
+      await beta.getByLabel("Title").fill(title);
+      await beta.getByLabel("Text (plain text)").fill("You are trying new parts of the portal first.\nWe may ask you what you think of them.");
+      await h.check("terms-publish");
+      await beta.getByRole("button", { name: "Publish a new version" }).click();
+      await page.getByText(/^Version \d+ published\.$/).waitFor();
+      await h.signOut();
+
+      // The front desk gives her an activation code; she activates and signs in.
+      await h.signIn("frontdesk", `/staff/patients/${patientId}`);
+      await page.getByRole("button", { name: "Issue an activation code" }).click();
+      const shown = await page.getByText(/Activation code \(shown only once\):/).textContent();
+      const code = shown?.split(": ").pop()?.trim();
+      if (!code) throw new Error(`no code in ${shown}`);
+      await h.signOut();
+      const email = `noor.${h.size}.${Date.now()}@example.org`;
+      await page.getByRole("link", { name: "First time here? Activate your account" }).click();
+      await page.getByLabel("Activation code").fill(code);
+      await page.getByLabel("Date of birth").fill(born);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Choose a password").fill("Noor-Portal-2026!");
+      await page.getByRole("button", { name: "Activate" }).click();
+      await page.getByText("Your account is active").waitFor();
+      await page.getByRole("link", { name: "Sign in" }).click();
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("Noor-Portal-2026!");
+      await page.getByRole("button", { name: "Sign in" }).click();
+
+      await page.getByRole("heading", { name: "Before you continue", level: 1 }).waitFor();
+      // The terms of use first, if the practice has published them; then the beta terms.
+      for (;;) {
+        const heading = (await page.locator("form.terms h2").textContent())?.trim();
+        if (heading === title) break;
+        await page.getByRole("checkbox", { name: /^I have read and accept/ }).check();
+        await page.getByRole("button", { name: "Accept and continue" }).click();
+        await page.locator("form.terms h2", { hasText: heading }).waitFor({ state: "detached" });
+      }
+      await page.getByText("We may ask you what you think of them.").waitFor();
+      await h.check("terms-accept");
+      // Not ticked: said next to the box, and nothing recorded.
+      await page.getByRole("button", { name: "Accept and continue" }).click();
+      await page.getByText("Tick the box to accept.").waitFor();
+      await page.getByRole("checkbox", { name: `I have read and accept “${title}”` }).check();
+      await page.getByRole("button", { name: "Accept and continue" }).click();
+      await page.getByRole("heading", { name: "Welcome" }).waitFor();
+      if (await page.getByRole("heading", { name: "Before you continue" }).count()) throw new Error("the terms are still asked");
+      await h.check("terms-accepted");
     },
   },
 ];

@@ -4,7 +4,8 @@
 // screenshots to e2e/screenshots/ (not committed), and stops the stack.
 //
 // Needs: ../target/debug/portal-local (cargo build -p portal-local), dist/ (npm run build),
-// /usr/bin/chromium. PORTAL_LOCAL overrides the binary's path.
+// /usr/bin/chromium. PORTAL_LOCAL overrides the binary's path; E2E_ONLY (a regular expression
+// on the journeys' slugs) runs some of them.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -110,8 +111,12 @@ async function main() {
         "--disable-component-update", "--disable-sync",
       ],
     });
+    // E2E_ONLY=<regular expression> runs the journeys whose slug it matches (all by default).
+    const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
+    const chosen = journeys.filter((j) => !only || only.test(j.slug));
+    if (!chosen.length) throw new Error(`no journey matches E2E_ONLY=${process.env.E2E_ONLY}`);
     for (const size of VIEWPORTS) {
-      for (const journey of journeys) {
+      for (const journey of chosen) {
         const context = await browser.newContext({ viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.hasTouch });
         const page = await context.newPage();
         const problems = [];

@@ -56,6 +56,9 @@ beforeEach(() => {
     (r) => (r.url.includes("/patients/me/appointments") ? json(200, { items: [], nextCursor: null }) : undefined),
     (r) => (r.url.endsWith("/patients/me/conversations") ? json(200, { items: [], nextCursor: null, totalUnread: 2 }) : undefined),
     (r) => (r.url.endsWith("/auth/sign-out") ? new Response(null, { status: 204 }) : undefined),
+    // Nothing to accept, every feature on (the gate and the switches have tests of their own).
+    (r) => (r.url.endsWith("/account/agreements") ? json(200, { items: [] }) : undefined),
+    (r) => (/\/patients\/(me|01HZ\w+)\/features$/.test(r.url) ? json(200, { features: [] }) : undefined),
     (r) =>
       r.url.includes("/patients/01HOTHER")
         ? json(404, { type: "https://patient-portal.dev/problems/not-found", title: "Not found", status: 404 }, "application/problem+json")
@@ -145,7 +148,9 @@ describe("the patient app", () => {
     const queryClient = makeQueryClient();
     render(<App config={config} queryClient={queryClient} />);
     await signIn();
-    await waitFor(() => expect(location.pathname).toBe("/sign-in"));
+    // Signed in first (the sign-in page is left), then out again by the 401.
+    await waitFor(() => expect(new URLSearchParams(location.search).get("expired")).toBe("1"));
+    expect(location.pathname).toBe("/sign-in");
     expect(new URLSearchParams(location.search).get("next")).toBe("/p/me");
     expect(await screen.findByText("Your session has ended. Please sign in again.")).toBeTruthy();
     expect(getSession()).toBeNull();

@@ -2,12 +2,15 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useSyncExternalStore, 
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { makeApi, setRenewHandler, setUnauthorizedHandler, unwrap, ApiError, type Api } from "./api/client";
 import { createRenewal, type RefreshOutcome } from "./auth/renewal";
-import { getSession, isCaregiver, isPatient, isStaff, setSession, subscribe, type Session } from "./auth/session";
+import { getSession, isCaregiver, isPatient, isPortalLead, isStaff, setSession, subscribe, type Session } from "./auth/session";
 import type { RuntimeConfig } from "./config";
 import { AppContext, useApp } from "./context";
 import { I18nProvider, localeNames, useI18n, type Locale } from "./i18n";
 import { Link, match, navigate, useLocation } from "./router";
-import { NotFound } from "./components/ui";
+import { FeatureOff, NotFound } from "./components/ui";
+import { gateState, useMyAgreements } from "./agreements";
+import { featureOfPath, featureOfSection, usePatientFeatures, type Feature } from "./features";
+import type { MessageKey } from "./i18n/en";
 import { categoriesFor } from "./pages/staff/categories";
 import SignIn from "./pages/SignIn";
 import Home from "./pages/Home";
@@ -35,6 +38,14 @@ const ProfileChanges = lazy(() => import("./pages/staff/ProfileChanges"));
 const StaffPatient = lazy(() => import("./pages/staff/Patient"));
 const NotificationSettings = lazy(() => import("./pages/NotificationSettings"));
 const Unsubscribe = lazy(() => import("./pages/Unsubscribe"));
+const Cohorts = lazy(() => import("./pages/rollout/Cohorts"));
+const Cohort = lazy(() => import("./pages/rollout/Cohort"));
+const Waves = lazy(() => import("./pages/rollout/Waves"));
+const Wave = lazy(() => import("./pages/rollout/Wave"));
+const Switches = lazy(() => import("./pages/rollout/Switches"));
+const Agreements = lazy(() => import("./pages/rollout/Agreements"));
+const Adoption = lazy(() => import("./pages/rollout/Adoption"));
+const AcceptTerms = lazy(() => import("./pages/rollout/AcceptTerms"));
 
 /** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
 export function makeQueryClient(): QueryClient {
@@ -131,13 +142,43 @@ function Shell() {
         <LanguageSwitch />
         {session && <SignOutButton />}
       </header>
-      {session && !publicPage && <Nav session={session} path={path} />}
+      {publicPage || !session ? (
+        <main id="main" tabIndex={-1}>
+          <Suspense fallback={<p role="status">{t("app.loading")}</p>}>
+            <PublicRoutes path={path} />
+          </Suspense>
+        </main>
+      ) : (
+        <AgreementGate key={session.claims.sub} session={session} path={path} />
+      )}
+      {session && isStaff(session.claims) && <IdleTimeout />}
+    </>
+  );
+}
+
+/**
+ * Signed in: the pending agreements first (terms of use; beta terms for a patient in a beta
+ * cohort), then the app. Asked once per sign-in.
+ */
+function AgreementGate({ session, path }: { session: Session; path: string }) {
+  const { t } = useI18n();
+  const agreements = useMyAgreements(session.claims.sub);
+  const gate = gateState(agreements);
+  const loading = <p role="status">{t("app.loading")}</p>;
+  return (
+    <>
+      {gate.state === "open" && <Nav session={session} path={path} />}
       <main id="main" tabIndex={-1}>
-        <Suspense fallback={<p role="status">{t("app.loading")}</p>}>
-          {publicPage || !session ? <PublicRoutes path={path} /> : <PrivateRoutes session={session} path={path} />}
+        <Suspense fallback={loading}>
+          {gate.state === "checking" ? (
+            loading
+          ) : gate.state === "pending" ? (
+            <AcceptTerms agreements={gate.agreements} />
+          ) : (
+            <PrivateRoutes session={session} path={path} />
+          )}
         </Suspense>
       </main>
-      {session && isStaff(session.claims) && <IdleTimeout />}
     </>
   );
 }
@@ -217,12 +258,33 @@ const PATIENT_SECTIONS = [
   { key: "nav.notifications", slug: "notifications", scope: null },
 ] as const;
 
+/** The rollout screens: portal leads run the rollout; admins read adoption too. */
+function rolloutLinks(groups: string[]): { to: string; key: MessageKey }[] {
+  const lead = groups.includes("portal-leads");
+  return [
+    ...(lead
+      ? ([
+          { to: "/rollout/cohorts", key: "nav.cohorts" },
+          { to: "/rollout/waves", key: "nav.waves" },
+          { to: "/rollout/features", key: "nav.features" },
+          { to: "/rollout/agreements", key: "nav.agreements" },
+        ] as const)
+      : []),
+    ...(lead || groups.includes("admins") ? ([{ to: "/rollout/adoption", key: "nav.adoption" }] as const) : []),
+  ];
+}
+
 function Nav({ session, path }: { session: Session; path: string }) {
   const { t } = useI18n();
   const actedFor = useActedFor(session);
   const patientMatch = path.match(/^\/p\/([^/]+)/);
   const current = patientMatch?.[1];
   const links: { to: string; label: string }[] = [];
+  const pid = isStaff(session.claims)
+    ? undefined
+    : (current ?? (isPatient(session.claims) ? "me" : actedFor.data?.[0]?.patientId));
+  const features = usePatientFeatures(pid);
+  const rollout = isStaff(session.claims) ? rolloutLinks(session.claims.groups) : [];
   if (isStaff(session.claims)) {
     const groups = session.claims.groups;
     if (categoriesFor(groups).length) links.push({ to: "/staff/inbox", label: t("nav.inbox") });
@@ -236,12 +298,15 @@ function Nav({ session, path }: { session: Session; path: string }) {
       links.push({ to: "/admin/audit", label: t("nav.audit") });
     }
   } else {
-    const pid = current ?? (isPatient(session.claims) ? "me" : actedFor.data?.[0]?.patientId);
     const grant = actedFor.data?.find((p) => p.patientId === pid);
-    if (pid) {
+    // The whole list at once, when the patient's switches are known: no section comes and goes.
+    if (pid && !features.pending) {
       for (const section of PATIENT_SECTIONS) {
         // A caregiver sees only the sections their grant's scopes open.
         if (pid !== "me" && section.scope && !grant?.scopes.includes(section.scope)) continue;
+        // A feature switched off for this patient is not offered.
+        const feature = featureOfSection(section.slug);
+        if (feature && !features.on(feature)) continue;
         links.push({ to: `/p/${pid}${section.slug ? `/${section.slug}` : ""}`, label: t(section.key) });
       }
     }
@@ -263,6 +328,22 @@ function Nav({ session, path }: { session: Session; path: string }) {
           );
         })}
       </ul>
+      {rollout.length > 0 && (
+        <div className="nav-section">
+          <span id="nav-rollout" className="nav-section-title">
+            {t("nav.rollout")}
+          </span>
+          <ul aria-labelledby="nav-rollout">
+            {rollout.map((l) => (
+              <li key={l.to}>
+                <Link to={l.to} aria-current={path === l.to || path.startsWith(`${l.to}/`) ? "page" : undefined}>
+                  {t(l.key)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </nav>
   );
 }
@@ -298,6 +379,35 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if (path === "/") {
     return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} />;
   }
+  const gated = featureOfPath(path);
+  if (gated) return <FeatureGate patientId={path.split("/")[2]!} feature={gated} page={patientRoute(path)} />;
+  const patientPage = patientRoute(path);
+  if (patientPage) return patientPage;
+  let m: Record<string, string> | null;
+  if (path === "/notifications") {
+    // Where the unsubscribe page sends people: their own settings, or the first patient they act for.
+    return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} section="notifications" />;
+  }
+  if (path === "/staff/patients/new") return <RegisterPatient />;
+  if ((m = match("/staff/patients/:pid", path))) return <StaffPatient patientId={m.pid!} />;
+  if (path === "/admin/staff") return <AdminStaff />;
+  if (path === "/admin/audit") return <AdminAudit />;
+  if (path === "/staff/inbox") return <Inbox />;
+  if ((m = match("/staff/inbox/:pid/:cid", path))) return <Thread patientId={m.pid!} conversationId={m.cid!} staff />;
+  if (path === "/staff/day") return <DayView />;
+  if (path === "/staff/profile-changes") return <ProfileChanges />;
+  if (path === "/rollout/cohorts") return <Cohorts />;
+  if ((m = match("/rollout/cohorts/:name", path))) return <Cohort name={m.name!} />;
+  if (path === "/rollout/waves") return <Waves />;
+  if ((m = match("/rollout/waves/:id", path))) return <Wave waveId={m.id!} />;
+  if (path === "/rollout/features") return <Switches />;
+  if (path === "/rollout/agreements") return <Agreements />;
+  if (path === "/rollout/adoption") return <Adoption />;
+  return <NotFound />;
+}
+
+/** The patient-side screens (`/p/:pid/...`), or null for another path. */
+function patientRoute(path: string): ReactNode | null {
   let m: Record<string, string> | null;
   if ((m = match("/p/:pid", path))) return <Home patientId={m.pid!} />;
   if ((m = match("/p/:pid/records", path))) return <Records patientId={m.pid!} />;
@@ -313,19 +423,16 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if ((m = match("/p/:pid/access-log", path))) return <AccessLog patientId={m.pid!} />;
   if ((m = match("/p/:pid/care-circle", path))) return <CareCircle patientId={m.pid!} />;
   if ((m = match("/p/:pid/notifications", path))) return <NotificationSettings patientId={m.pid!} />;
-  if (path === "/notifications") {
-    // Where the unsubscribe page sends people: their own settings, or the first patient they act for.
-    return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} section="notifications" />;
-  }
-  if (path === "/staff/patients/new") return <RegisterPatient />;
-  if ((m = match("/staff/patients/:pid", path))) return <StaffPatient patientId={m.pid!} />;
-  if (path === "/admin/staff") return <AdminStaff />;
-  if (path === "/admin/audit") return <AdminAudit />;
-  if (path === "/staff/inbox") return <Inbox />;
-  if ((m = match("/staff/inbox/:pid/:cid", path))) return <Thread patientId={m.pid!} conversationId={m.cid!} staff />;
-  if (path === "/staff/day") return <DayView />;
-  if (path === "/staff/profile-changes") return <ProfileChanges />;
-  return <NotFound />;
+  return null;
+}
+
+/** A screen that is one feature: shown when the feature is on for the patient, else a friendly notice. */
+function FeatureGate({ patientId, feature, page }: { patientId: string; feature: Feature; page: ReactNode }) {
+  const { t } = useI18n();
+  const features = usePatientFeatures(patientId);
+  if (features.pending) return <p role="status">{t("app.loading")}</p>;
+  if (!features.on(feature)) return <FeatureOff />;
+  return page ?? <NotFound />;
 }
 
 function Landing({
@@ -344,7 +451,13 @@ function Landing({
     if (isStaff(session.claims)) {
       const groups = session.claims.groups;
       navigate(
-        groups.includes("front-desk") ? "/staff/day" : categoriesFor(groups).length ? "/staff/inbox" : "/admin/staff",
+        groups.includes("front-desk")
+          ? "/staff/day"
+          : categoriesFor(groups).length
+            ? "/staff/inbox"
+            : isPortalLead(session.claims)
+              ? "/rollout/cohorts"
+              : "/admin/staff",
         { replace: true },
       );
     } else if (isPatient(session.claims)) navigate(`/p/me${tail}`, { replace: true });

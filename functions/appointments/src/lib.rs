@@ -24,6 +24,13 @@
 //!   earlier slot; `POST .../waitlist/accept` takes the slot an offer holds (see `waitlist` and
 //!   `offers`).
 //!
+//! Feature switches ([`FEATURE_ROUTES`]): `online-booking` owns booking and rescheduling,
+//! `waitlist` its three routes (join, show, accept an offer), `check-in` the check-in. When a
+//! switch is off for the caller and patient, the feature's routes answer the `feature-off`
+//! problem (403) after the usual authorisation. Seeing and cancelling appointments, the
+//! provider directory, slots, schedules and the day view are never switched off (a patient can
+//! always cancel a visit they cannot come to), and the sweeper, a practice job, is never gated.
+//!
 //! The `waitlist-sweeper` binary (a scheduled function, no routes) calls [`sweep`] every
 //! minute: lapsed waitlist offers pass to the next patient waiting, and slots whose offer step
 //! never finished (their freed-slot marker outlived it) are offered.
@@ -68,6 +75,7 @@ use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
 use portal_shared::Platform;
+use portal_shared::features::switches::Feature;
 use portal_shared::platform::config::Settings;
 use portal_shared::platform::http::{Route, dispatch};
 
@@ -136,6 +144,16 @@ pub const ROUTES: &[Route] = &[
     ACCEPT_OFFER,
 ];
 
+/// The routes feature switches own.
+pub const FEATURE_ROUTES: &[(Route, Feature)] = &[
+    (BOOK, Feature::OnlineBooking),
+    (RESCHEDULE, Feature::OnlineBooking),
+    (JOIN_WAITLIST, Feature::Waitlist),
+    (SHOW_WAITLIST, Feature::Waitlist),
+    (ACCEPT_OFFER, Feature::Waitlist),
+    (CHECK_IN, Feature::CheckIn),
+];
+
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
 pub struct Deps {
     pub platform: Platform,
@@ -145,7 +163,7 @@ pub struct Deps {
 impl Deps {
     pub fn new(settings: &Settings, practice: PracticeSettings, sdk: &SdkConfig) -> Self {
         Deps {
-            platform: Platform::new(settings, sdk),
+            platform: Platform::new(settings, sdk).with_feature_routes(FEATURE_ROUTES),
             practice,
         }
     }

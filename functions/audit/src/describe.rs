@@ -122,6 +122,35 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         "Prepared an appointment reminder",
     ),
     (Action::SendNotification.name(), "Sent a notification"),
+    (
+        Action::ReadFeatures.name(),
+        "Checked which portal features are available",
+    ),
+    (
+        Action::ManageFeatureSwitches.name(),
+        "Changed which portal features are available",
+    ),
+    (
+        Action::ExplainFeature.name(),
+        "Checked why a portal feature is or is not available",
+    ),
+    (
+        Action::ManageCohorts.name(),
+        "Added to, removed from or listed in a portal rollout group",
+    ),
+    (Action::SendInvitationWaves.name(), "Invited to the portal"),
+    (
+        Action::ManageAgreements.name(),
+        "Published new portal terms",
+    ),
+    (
+        Action::ReadAdoption.name(),
+        "Read the portal's adoption figures",
+    ),
+    (
+        Action::IssueWaveInvitation.name(),
+        "Sent a portal invitation",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

@@ -22,6 +22,7 @@ use portal_shared::policy::caller::{Caller, Role, UserSub};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
+use crate::adoption;
 use crate::cognito::{
     Created, add_to_group, attempts_left, attribute_value, cognito_error, create_user, get_user,
     set_password, user_sub,
@@ -177,13 +178,17 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
         .complete(&hash, &lookup, &claim_id, &account, sub.as_str())
         .await?
     {
-        Ok(()) => json(
-            StatusCode::CREATED,
-            &Activated {
-                patient_id: lookup.patient_id,
-                email: &request.email.as_str().to_lowercase(),
-            },
-        ),
+        Ok(()) => {
+            // An invitation wave's code: its member is activated (never fails the activation).
+            adoption::activated(deps, incoming.request_id(), &lookup, account.activated_at).await;
+            json(
+                StatusCode::CREATED,
+                &Activated {
+                    patient_id: lookup.patient_id,
+                    email: &request.email.as_str().to_lowercase(),
+                },
+            )
+        }
         // The account exists; the code could not be marked (its claim lapsed and was taken
         // over, or it was revoked meanwhile). A retry with the same email completes it.
         Err(LostWrite::Changed | LostWrite::Contention) => Err(ApiError::Conflict(

@@ -1,7 +1,5 @@
 //! The front desk's routes: issue, list and revoke a patient's activation codes.
 
-use std::time::Duration;
-
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
@@ -17,15 +15,11 @@ use portal_shared::policy::authz::{Action, PatientAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
-use crate::delivery::{check_contact, invitation};
-use crate::model::{CodeRecord, CodeView, Lookup, ShownStatus, Status};
-use portal_shared::domain::one_time_code::Code;
+use crate::delivery::check_contact;
+use crate::model::{CodeView, ShownStatus, Status};
+use portal_shared::features::activation::{self, NewCode};
 
-pub const DEFAULT_EXPIRES_IN_DAYS: u32 = 30;
-pub const MAX_EXPIRES_IN_DAYS: u32 = 90;
-/// The lookup item outlives the code by this much, then TTL removes it.
-const LOOKUP_KEPT_AFTER_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
-const DAY: u64 = 24 * 60 * 60;
+pub use portal_shared::features::activation::{DEFAULT_EXPIRES_IN_DAYS, MAX_EXPIRES_IN_DAYS};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -99,32 +93,11 @@ pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         check_contact(dynamo, table, &facts, channel).await?;
     }
 
-    let code = Code::generate()?;
     let now = Timestamp::now();
-    let expires = now.plus(Duration::from_secs(u64::from(days) * DAY));
-    let record = CodeRecord {
-        code_id: ActivationCodeId::generate(),
-        patient_id: access.patient(),
-        status: Status::Issued,
-        issued_at: now,
-        expires,
-        issued_by: call.caller().sub.clone(),
-        code_sha256: code.sha256_hex(),
-        failed_attempts: 0,
-        used_at: None,
-        revoked_at: None,
-        revoked_by: None,
-    };
-    let lookup = Lookup {
-        patient_id: record.patient_id,
-        code_id: record.code_id,
-        status: Status::Issued,
-        expires,
-        failed_attempts: 0,
-        expires_at: expires.plus(LOOKUP_KEPT_AFTER_EXPIRY).unix_seconds(),
-        claim_id: None,
-        claimed_until: None,
-    };
+    let expires = activation::expiry(now, days);
+    let by = call.caller().sub.clone();
+    let new = NewCode::by_staff(&access, &by, expires, request.deliver_by, now)?;
+    let record = &new.record;
     // What a retry with the same Idempotency-Key gets: everything but the code, which is
     // never stored in a usable form.
     let replay = StoredResponse {
@@ -140,17 +113,14 @@ pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
         etag: None,
         patient_id: Some(record.patient_id),
     };
-    let sent = request
-        .deliver_by
-        .map(|channel| invitation(record.patient_id, &code, expires, channel, now));
-    let items = store.create(&access, &record, &lookup, sent.as_ref())?;
+    let items = new.writes(table)?;
     match create_once(dynamo, table, idempotency.as_ref(), items, replay).await? {
         Outcome::Created(_) => json(
             StatusCode::CREATED,
             &Issued {
                 code_id: record.code_id,
                 // Sent codes are never shown: only the patient's inbox or phone sees them.
-                code: sent.is_none().then(|| code.display()).as_deref(),
+                code: new.sent.is_none().then(|| new.code.display()).as_deref(),
                 delivered_by: request.deliver_by,
                 expires,
             },

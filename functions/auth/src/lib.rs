@@ -18,6 +18,7 @@
 //! - `GET /health` (public) — the deployment answers, DynamoDB included; no patient data.
 
 mod activate;
+mod adoption;
 mod codes;
 mod cognito;
 mod delivery;
@@ -40,6 +41,7 @@ use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
 use portal_shared::Platform;
+use portal_shared::domain::practice::PracticeZone;
 use portal_shared::features::care_circle::CareCircleStore;
 use portal_shared::platform::config::Settings;
 use portal_shared::platform::http::{Route, dispatch, dispatch_public};
@@ -93,6 +95,8 @@ pub struct Deps {
     pub platform: Platform,
     pub cognito: aws_sdk_cognitoidentityprovider::Client,
     pub auth: AuthSettings,
+    /// The practice's zone (`PRACTICE_TIME_ZONE`), for the day adoption counts go under.
+    pub practice_zone: Option<PracticeZone>,
 }
 
 impl Deps {
@@ -101,6 +105,7 @@ impl Deps {
             platform: Platform::new(settings, sdk),
             cognito: aws_sdk_cognitoidentityprovider::Client::new(sdk),
             auth: auth.clone(),
+            practice_zone: settings.practice_zone.clone(),
         }
     }
 

@@ -1,4 +1,5 @@
-//! The activation codes' items and their reads and writes.
+//! The activation codes' items and their reads and writes (creating a code and revoking one
+//! are `portal_shared::features::activation`'s, shared with the invitation waves).
 //!
 //! Two items per code, written together: in the patient's partition (`keys::activation_code`,
 //! what staff list) and the lookup item keyed by the code's SHA-256 (`keys::activation_lookup`,
@@ -18,8 +19,8 @@ use portal_shared::platform::write::{self, LostWrite};
 use portal_shared::policy::authz::PatientAccess;
 use portal_shared::policy::caller::UserSub;
 
-use crate::delivery::Invitation;
 use crate::model::{CodeRecord, Lookup, MAX_FAILED_ATTEMPTS, Status};
+use portal_shared::features::activation::{self, IssuedCode};
 
 /// On the profile while an activation creates the patient's account (which one, until when):
 /// one activation per patient at a time, whichever code it uses.
@@ -36,30 +37,6 @@ fn status_value(status: Status) -> Result<aws_sdk_dynamodb::types::AttributeValu
 }
 
 impl CodeStore<'_> {
-    /// The two puts that create a code, and the outbox record that sends it when it is sent
-    /// (used with the idempotency record in one transaction).
-    pub fn create(
-        &self,
-        access: &PatientAccess,
-        record: &CodeRecord,
-        lookup: &Lookup,
-        sent: Option<&Invitation>,
-    ) -> Result<Vec<TransactWriteItem>, ApiError> {
-        debug_assert_eq!(record.patient_id, access.patient());
-        let items = [
-            store::to_item(
-                &keys::activation_code(record.patient_id, record.code_id),
-                record,
-            )?,
-            store::to_item(&keys::activation_lookup(&record.code_sha256), lookup)?,
-        ];
-        let mut puts = store::create_puts(self.table, items.into())?;
-        if let Some(invitation) = sent {
-            puts.push(invitation.put(self.table)?);
-        }
-        Ok(puts)
-    }
-
     async fn get(&self, key: &Key, projection: Option<&str>) -> Result<Option<Item>, ApiError> {
         store::get_item(self.dynamo, self.table, key, projection).await
     }
@@ -70,13 +47,7 @@ impl CodeStore<'_> {
         &self,
         access: &PatientAccess,
     ) -> Result<Option<ProfileFacts>, ApiError> {
-        ProfileFacts::read(
-            self.dynamo,
-            self.table,
-            access,
-            &[Fact::PortalAccount, Fact::Contact],
-        )
-        .await
+        activation::issuing_facts(self.dynamo, self.table, access).await
     }
 
     /// The profile facts activation checks (date of birth, portal account) of the patient a
@@ -166,26 +137,7 @@ impl CodeStore<'_> {
         at: Timestamp,
     ) -> Result<Result<(), LostWrite>, ApiError> {
         debug_assert_eq!(record.patient_id, access.patient());
-        let values = [
-            (":issued", status_value(Status::Issued)?),
-            (":revoked", status_value(Status::Revoked)?),
-            (":at", serde_dynamo::to_attribute_value(at)?),
-            (":by", store::string(by.as_str())),
-        ];
-        let items = vec![
-            self.update(
-                &keys::activation_code(record.patient_id, record.code_id),
-                "SET #status = :revoked, revokedAt = :at, revokedBy = :by",
-                "#status = :issued",
-                &values,
-            )?,
-            self.update(
-                &keys::activation_lookup(&record.code_sha256),
-                "SET #status = :revoked",
-                "#status = :issued",
-                &values[..2],
-            )?,
-        ];
+        let items = activation::revoke_writes(self.table, &IssuedCode::from(record), by, at)?;
         self.transact(items).await
     }
 

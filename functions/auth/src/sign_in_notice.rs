@@ -20,6 +20,7 @@ use portal_shared::policy::caller::{Caller, Role};
 use serde_json::Value;
 
 use crate::Deps;
+use crate::adoption;
 use crate::known_clients::{KnownClients, SignInNotice};
 use crate::sign_in_client::client_of_request;
 
@@ -44,7 +45,19 @@ pub async fn after_sign_in(deps: &Deps, incoming: &Incoming, result: &Authentica
         );
         return;
     };
-    let Some(recipient) = recipient_of(&account) else {
+    // A patient's sign-in counts for adoption (the day's set of patients who signed in).
+    let counted = async {
+        if let Some(patient) = account.caller.patient_id {
+            adoption::signed_in(deps, incoming.request_id(), patient).await;
+        }
+    };
+    let told = tell_of_new_client(deps, incoming, &account);
+    tokio::join!(counted, told);
+}
+
+/// Tells the account holder of a sign-in from a client it has not used lately.
+async fn tell_of_new_client(deps: &Deps, incoming: &Incoming, account: &SignedIn) {
+    let Some(recipient) = recipient_of(account) else {
         return;
     };
     let now = Timestamp::now();

@@ -9,6 +9,14 @@
 //!   access to a minor's record, until the minor comes of age.
 //! - `GET  /caregivers/me/patients` — the patients a caregiver acts for.
 //!
+//! Feature switch ([`FEATURE_ROUTES`]): `care-circle` owns the invitation of caregivers
+//! (`POST /patients/{patientId}/care-circle`). When its switch is off for the caller and
+//! patient, that route answers the `feature-off` problem (403) after the usual authorisation.
+//! Seeing who may act for the patient and revoking them are never switched off: a patient (or
+//! the front desk for them) must always be able to withdraw access, and the grants already
+//! given keep working whatever the switch says. The guardian route (front desk, in person) and
+//! the caregiver's own list are not the feature's either.
+//!
 //! Invitations are accepted through the auth function (`POST /auth/invitations/accept`), which
 //! creates the caregiver's account when they have none. The items and their transactions live
 //! in `portal_shared::features::care_circle`, shared by both.
@@ -24,6 +32,7 @@ use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
 use portal_shared::Platform;
 use portal_shared::features::care_circle::CareCircleStore;
+use portal_shared::features::switches::Feature;
 use portal_shared::platform::config::Settings;
 use portal_shared::platform::http::{Route, dispatch};
 
@@ -36,6 +45,9 @@ pub const REVOKE: Route = Route::new(
 pub const GRANT_GUARDIAN: Route = Route::new("POST", "/staff/patients/{patientId}/guardians");
 pub const ACTING_FOR: Route = Route::new("GET", "/caregivers/me/patients");
 
+/// The routes a feature switch owns: inviting caregivers, `care-circle`'s.
+pub const FEATURE_ROUTES: &[(Route, Feature)] = &[(INVITE, Feature::CareCircle)];
+
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[INVITE, LIST, REVOKE, GRANT_GUARDIAN, ACTING_FOR];
 
@@ -47,7 +59,7 @@ pub struct Deps {
 impl Deps {
     pub fn new(settings: &Settings, sdk: &SdkConfig) -> Self {
         Deps {
-            platform: Platform::new(settings, sdk),
+            platform: Platform::new(settings, sdk).with_feature_routes(FEATURE_ROUTES),
         }
     }
 

@@ -14,6 +14,11 @@
 //! - `GET   /staff/inbox/counts` — open, overdue and waiting per category.
 //! - `GET   /staff/inbox/mine` — the conversations assigned to the caller that wait on
 //!   someone (open or waiting on the patient), oldest wait first.
+//!
+//! Feature switch ([`FEATURE_ROUTES`]): every route here belongs to `messaging`. When its switch
+//! is off for the caller and patient, each answers the `feature-off` problem (403) after the
+//! usual authorisation (a foreign patient is still 404); the staff inboxes, about no patient,
+//! are off only when the switch is off for everyone (mode `off` or killed).
 
 mod conversation;
 mod inbox;
@@ -33,6 +38,7 @@ use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
 use portal_shared::Platform;
 use portal_shared::features::directory::UserDirectory;
+use portal_shared::features::switches::Feature;
 use portal_shared::platform::config::{ConfigError, Settings};
 use portal_shared::platform::http::{Route, dispatch};
 
@@ -60,6 +66,19 @@ pub const UPDATE_CONVERSATION: Route = Route::new(
 pub const INBOX: Route = Route::new("GET", "/staff/inbox");
 pub const INBOX_COUNTS: Route = Route::new("GET", "/staff/inbox/counts");
 pub const INBOX_MINE: Route = Route::new("GET", "/staff/inbox/mine");
+
+/// The routes the `messaging` feature owns: all of them.
+pub const FEATURE_ROUTES: &[(Route, Feature)] = &[
+    (START_CONVERSATION, Feature::Messaging),
+    (LIST_CONVERSATIONS, Feature::Messaging),
+    (READ_MESSAGES, Feature::Messaging),
+    (SEND_MESSAGE, Feature::Messaging),
+    (MARK_READ, Feature::Messaging),
+    (UPDATE_CONVERSATION, Feature::Messaging),
+    (INBOX, Feature::Messaging),
+    (INBOX_COUNTS, Feature::Messaging),
+    (INBOX_MINE, Feature::Messaging),
+];
 
 /// How many times in all a message or a read mark is sent while it loses to another write on
 /// the same conversation: every member of a care team may answer one conversation at once, and
@@ -122,7 +141,7 @@ pub struct Deps {
 impl Deps {
     pub fn new(settings: &Settings, messaging: &MessagingSettings, sdk: &SdkConfig) -> Self {
         Deps {
-            platform: Platform::new(settings, sdk),
+            platform: Platform::new(settings, sdk).with_feature_routes(FEATURE_ROUTES),
             messaging: messaging.clone(),
             cognito: aws_sdk_cognitoidentityprovider::Client::new(sdk),
         }

@@ -1,55 +1,12 @@
 //! The patient profile as stored and as shown, and the legal-identity change requests.
 
 use portal_shared::domain::ids::{ChangeId, PatientId};
-use portal_shared::domain::person::{
-    Address, DateOfBirth, Email, LanguageTag, LegalName, Name, Phone, Sex,
-};
+use portal_shared::domain::person::{DateOfBirth, LanguageTag, LegalName, Name, Sex};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::account::PortalAccount;
+pub use portal_shared::features::profile_record::{Communication, Contact, Profile};
 use portal_shared::policy::caller::UserSub;
 use serde::{Deserialize, Serialize};
-
-/// How to reach the patient. Every part is optional: some patients have no email.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Contact {
-    #[serde(default)]
-    pub email: Option<Email>,
-    #[serde(default)]
-    pub phone: Option<Phone>,
-    #[serde(default)]
-    pub address: Option<Address>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Channel {
-    Portal,
-    Email,
-    Sms,
-    Phone,
-    Mail,
-}
-
-/// How the patient wants to hear from the practice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Communication {
-    pub preferred_channel: Channel,
-    pub appointment_reminders: bool,
-    pub health_reminders: bool,
-}
-
-impl Default for Communication {
-    fn default() -> Self {
-        Communication {
-            preferred_channel: Channel::Portal,
-            appointment_reminders: true,
-            health_reminders: true,
-        }
-    }
-}
 
 /// The fields only staff may change directly: a patient's legal identity.
 #[serde_with::skip_serializing_none]
@@ -70,51 +27,18 @@ impl Identity {
     }
 }
 
-/// The profile item (`keys::profile`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Profile {
-    pub patient_id: PatientId,
-    pub legal_name: LegalName,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_name: Option<Name>,
-    pub date_of_birth: DateOfBirth,
-    pub sex: Sex,
-    pub contact: Contact,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<LanguageTag>,
-    pub communication: Communication,
-    /// The change request waiting for staff, if any (at most one at a time).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_change_id: Option<ChangeId>,
-    /// The patient's portal account, once activated. Written by the auth function alone (one
-    /// UpdateItem of this attribute): read here, never written back, so a profile save can
-    /// neither erase nor overwrite it.
-    #[serde(default, skip_serializing)]
-    pub portal_account: Option<PortalAccount>,
-    pub version: u64,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
+/// The changes of a profile's legal identity (a profile function's rule: the item itself is
+/// shared, `portal_shared::features::profile_record`).
+pub trait IdentityEdits {
+    fn apply_identity(&mut self, identity: &Identity);
+    /// What of `requested` differs from the profile now (asking for today's values is no change).
+    fn identity_changes(&self, requested: &Identity) -> Identity;
+    /// The current values of the fields `change` would replace.
+    fn identity_before(&self, change: &Identity) -> Identity;
 }
 
-impl Profile {
-    /// Cross-field rules: the preferred channel must be one the patient can be reached on.
-    pub fn check_reachable(&self) -> Result<(), (&'static str, &'static str)> {
-        let needs = match self.communication.preferred_channel {
-            Channel::Email if self.contact.email.is_none() => "an email address",
-            Channel::Sms | Channel::Phone if self.contact.phone.is_none() => "a phone number",
-            Channel::Mail if self.contact.address.is_none() => "a postal address",
-            _ => return Ok(()),
-        };
-        let message = match needs {
-            "an email address" => "needs an email address in contact.email",
-            "a phone number" => "needs a phone number in contact.phone",
-            _ => "needs a postal address in contact.address",
-        };
-        Err(("communication.preferredChannel", message))
-    }
-
-    pub fn apply_identity(&mut self, identity: &Identity) {
+impl IdentityEdits for Profile {
+    fn apply_identity(&mut self, identity: &Identity) {
         if let Some(name) = &identity.legal_name {
             self.legal_name = name.clone();
         }
@@ -126,8 +50,7 @@ impl Profile {
         }
     }
 
-    /// What of `requested` differs from the profile now (asking for today's values is no change).
-    pub fn identity_changes(&self, requested: &Identity) -> Identity {
+    fn identity_changes(&self, requested: &Identity) -> Identity {
         Identity {
             legal_name: requested
                 .legal_name
@@ -140,8 +63,7 @@ impl Profile {
         }
     }
 
-    /// The current values of the fields `change` would replace.
-    pub fn identity_before(&self, change: &Identity) -> Identity {
+    fn identity_before(&self, change: &Identity) -> Identity {
         Identity {
             legal_name: change.legal_name.as_ref().map(|_| self.legal_name.clone()),
             date_of_birth: change.date_of_birth.map(|_| self.date_of_birth),

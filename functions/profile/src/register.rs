@@ -3,7 +3,6 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::domain::ids::PatientId;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::etag::Version;
 use portal_shared::platform::http::Call;
@@ -28,25 +27,8 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         return replay(&authorizer, call, &access, first).await;
     }
 
-    let now = Timestamp::now();
-    let profile = Profile {
-        patient_id: PatientId::generate(),
-        legal_name: registration.legal_name,
-        preferred_name: registration.preferred_name,
-        date_of_birth: registration.date_of_birth,
-        sex: registration.sex,
-        contact: registration.contact,
-        language: registration.language,
-        communication: registration.communication.unwrap_or_default(),
-        pending_change_id: None,
-        portal_account: None,
-        version: Version::FIRST.0,
-        created_at: now,
-        updated_at: now,
-    };
-    if let Err((field, message)) = profile.check_reachable() {
-        return Err(ApiError::invalid(field, message));
-    }
+    let profile = Profile::register(registration, Timestamp::now())
+        .map_err(|(field, message)| ApiError::invalid(field, message))?;
 
     // Audited before the write, so no patient exists without the event of their registration.
     authorizer
@@ -66,7 +48,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         patient_id: Some(profile.patient_id),
     };
     let create = deps.profiles().create(&access, &profile)?;
-    match create_once(dynamo, table, idempotency.as_ref(), vec![create], response).await? {
+    match create_once(dynamo, table, idempotency.as_ref(), create, response).await? {
         Outcome::Created(response) => response.render(false),
         Outcome::Replayed(first) => replay(&authorizer, call, &access, first).await,
     }

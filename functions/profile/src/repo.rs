@@ -5,6 +5,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{ChangeId, PatientId};
+use portal_shared::features::patient_match::{self, MatchKey, Registering};
 use portal_shared::platform::keys;
 use portal_shared::platform::pagination::PageRequest;
 use portal_shared::platform::store::{self, Item, Transacted};
@@ -87,16 +88,15 @@ impl<'a> ProfileStore<'a> {
             .map_err(ApiError::internal)
     }
 
-    /// The write that creates a new patient's profile (never over an existing one), for the
-    /// front desk's registration.
+    /// The writes that create a new patient's profile (never over an existing one) and its
+    /// entry in the match index, for the front desk's registration: whoever stands at the desk
+    /// is registered, even with the name and birthday of someone registered before.
     pub fn create(
         &self,
         _access: &StaffAccess,
         profile: &Profile,
-    ) -> Result<TransactWriteItem, ApiError> {
-        let item = store::to_item(&keys::profile(profile.patient_id), profile)?;
-        let put = self.put(item, "attribute_not_exists(PK)")?;
-        Ok(TransactWriteItem::builder().put(put).build())
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        profile.creation(self.table, Registering::Anyone)
     }
 
     pub async fn load(&self, access: &PatientAccess) -> Result<Option<Profile>, ApiError> {
@@ -167,19 +167,24 @@ impl<'a> ProfileStore<'a> {
 
     /// Writes the profile if its version is still `expected`; with `new_change`, also records
     /// the change request (with its pointer), provided none is pending
-    /// ([`LostWrite::Changed`] otherwise).
+    /// ([`LostWrite::Changed`] otherwise). `matched_before` is the match key of the profile
+    /// as it was read: a corrected name or birth date moves the patient in the match index.
     pub async fn save(
         &self,
         access: &PatientAccess,
         profile: &Profile,
         expected: u64,
         new_change: Option<&ChangeRequest>,
+        matched_before: &MatchKey,
     ) -> Result<Result<(), LostWrite>, ApiError> {
+        let rematch = self.rematch(access, profile, matched_before)?;
         let expected = (":expected", store::number(expected));
         let Some(change) = new_change else {
             let update =
                 self.profile_update(access, profile, "#version = :expected", vec![expected])?;
-            return self.transact(vec![update], |_| LostWrite::Changed).await;
+            let mut items = vec![update];
+            items.extend(rematch);
+            return self.transact(items, |_| LostWrite::Changed).await;
         };
         let update = self.profile_update(
             access,
@@ -206,7 +211,21 @@ impl<'a> ProfileStore<'a> {
                 .put(self.put(pointer_item, "attribute_not_exists(PK)")?)
                 .build(),
         ];
+        let mut items = items;
+        items.extend(rematch);
         self.transact(items, |_| LostWrite::Changed).await
+    }
+
+    /// The writes that move the patient in the match index when `profile`'s name or birth
+    /// date no longer matches as `before` (unconditional: the profile's version condition in
+    /// the same transaction orders them).
+    fn rematch(
+        &self,
+        access: &PatientAccess,
+        profile: &Profile,
+        before: &MatchKey,
+    ) -> Result<Vec<TransactWriteItem>, ApiError> {
+        patient_match::moved(self.table, access.patient(), before, &profile.match_key())
     }
 
     /// The patient a change request belongs to (before any of the patient's data is read).
@@ -267,6 +286,7 @@ impl<'a> ProfileStore<'a> {
         profile: &Profile,
         expected: u64,
         decided: &ChangeRequest,
+        matched_before: &MatchKey,
     ) -> Result<Result<(), DecisionConflict>, ApiError> {
         let profile_update = self.profile_update(
             access,
@@ -288,10 +308,13 @@ impl<'a> ProfileStore<'a> {
             .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
             .build()
             .map_err(ApiError::internal)?;
-        let items = vec![
+        // The match index's moves come last: they have no condition, so the indexes of the
+        // conditions read below stay those of the profile [0] and the change [1].
+        let mut items = vec![
             profile_update,
             TransactWriteItem::builder().put(change_put).build(),
         ];
+        items.extend(self.rematch(access, profile, matched_before)?);
         self.transact(items, |failed| {
             if failed.contains(&1) {
                 DecisionConflict::AlreadyDecided

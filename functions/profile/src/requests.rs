@@ -4,26 +4,11 @@
 use portal_shared::domain::person::{
     Address, DateOfBirth, Email, LanguageTag, LegalName, Name, Phone, Sex,
 };
+/// `POST /staff/patients` (shared: a cohort's list upload registers patients too).
+pub use portal_shared::features::profile_record::Registration;
 use serde::Deserialize;
 
-use crate::model::{Communication, Contact, Identity};
-
-/// `POST /staff/patients`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Registration {
-    pub legal_name: LegalName,
-    #[serde(default)]
-    pub preferred_name: Option<Name>,
-    pub date_of_birth: DateOfBirth,
-    pub sex: Sex,
-    #[serde(default)]
-    pub contact: Contact,
-    #[serde(default)]
-    pub language: Option<LanguageTag>,
-    #[serde(default)]
-    pub communication: Option<Communication>,
-}
+use crate::model::{Communication, Identity};
 
 // A field of a merge patch (RFC 7396) is absent (keep), `null` (clear) or a new value:
 // `Option<Option<T>>` read by serde_with's `double_option` (absent → `None`, `null` →

@@ -12,7 +12,7 @@ use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::Action;
 
 use crate::Deps;
-use crate::model::{ChangeReviewView, ChangeStatus};
+use crate::model::{ChangeReviewView, ChangeStatus, IdentityEdits};
 use crate::repo::DecisionConflict;
 use crate::requests::{Decision, MAX_REASON_CHARS, Verdict};
 
@@ -86,6 +86,7 @@ pub async fn decide(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             .await?
             .ok_or(ApiError::NotFound)?;
         let expected = profile.version;
+        let matched_before = profile.match_key();
         let now = Timestamp::now();
         let status = match decision.decision {
             Verdict::Approve => {
@@ -104,7 +105,13 @@ pub async fn decide(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         decided.reason = reason.clone();
         Ok(
             match store
-                .decide(&patient_access, &profile, expected, &decided)
+                .decide(
+                    &patient_access,
+                    &profile,
+                    expected,
+                    &decided,
+                    &matched_before,
+                )
                 .await?
             {
                 Ok(()) => Ok(decided),

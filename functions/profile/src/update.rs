@@ -14,7 +14,7 @@ use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::{Action, Relationship};
 
 use crate::Deps;
-use crate::model::{ChangeRequest, ChangeStatus, Profile, ProfileView};
+use crate::model::{ChangeRequest, ChangeStatus, IdentityEdits, Profile, ProfileView};
 use crate::read::RECENT_CHANGES;
 use crate::requests::ProfilePatch;
 
@@ -43,6 +43,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     if profile.version != expected.0 {
         return Err(ApiError::PreconditionFailed);
     }
+    let matched_before = profile.match_key();
     apply_now(&mut profile, patch);
 
     let requested = profile.identity_changes(&identity);
@@ -90,7 +91,13 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     profile.updated_at = now;
 
     match store
-        .save(&access, &profile, expected.0, new_change.as_ref())
+        .save(
+            &access,
+            &profile,
+            expected.0,
+            new_change.as_ref(),
+            &matched_before,
+        )
         .await?
     {
         Ok(()) => {}

@@ -14,6 +14,12 @@
 //! - `GET  /patients/{patientId}/summary` — for a home screen.
 //! - `POST /patients/{patientId}/results` — a clinician adds a result with an explanation.
 //! - `GET  /patients/{patientId}/observations/{code}/series` — one LOINC code over time.
+//!
+//! Feature switch ([`FEATURE_ROUTES`]): `record-import` owns the three imports routes (import a
+//! bundle, list the reports, one report). When its switch is off for the caller and patient,
+//! they answer the `feature-off` problem (403) after the usual authorisation. The record itself
+//! (list, detail, sources, export, summary, series) and the results clinicians add are never
+//! switched off.
 
 // Handlers, one per route (or per resource's routes).
 mod export;
@@ -42,6 +48,7 @@ use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
 use portal_shared::Platform;
+use portal_shared::features::switches::Feature;
 use portal_shared::platform::config::{ConfigError, Settings};
 use portal_shared::platform::http::{Route, dispatch};
 
@@ -59,6 +66,13 @@ pub const EXPORT: Route = Route::new("GET", "/patients/{patientId}/export");
 pub const SUMMARY: Route = Route::new("GET", "/patients/{patientId}/summary");
 pub const ADD_RESULT: Route = Route::new("POST", "/patients/{patientId}/results");
 pub const SERIES: Route = Route::new("GET", "/patients/{patientId}/observations/{code}/series");
+
+/// The routes a feature switch owns: the imports, `record-import`'s.
+pub const FEATURE_ROUTES: &[(Route, Feature)] = &[
+    (IMPORT, Feature::RecordImport),
+    (IMPORTS, Feature::RecordImport),
+    (IMPORT_REPORT, Feature::RecordImport),
+];
 
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
@@ -125,7 +139,7 @@ pub struct Deps {
 impl Deps {
     pub fn new(settings: &Settings, records: &RecordsSettings, sdk: &SdkConfig) -> Self {
         Deps {
-            platform: Platform::new(settings, sdk),
+            platform: Platform::new(settings, sdk).with_feature_routes(FEATURE_ROUTES),
             practice: sources::practice_source(
                 &records.practice_name,
                 records.practice_npi.as_deref(),

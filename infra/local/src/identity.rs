@@ -11,7 +11,13 @@ use crate::stack::Stack;
 pub const DEMO_PASSWORD: &str = "Demo-Portal-2026!";
 
 /// The staff groups, one per staff role.
-pub const STAFF_GROUPS: &[&str] = &["clinicians", "front-desk", "response-team", "admins"];
+pub const STAFF_GROUPS: &[&str] = &[
+    "clinicians",
+    "front-desk",
+    "response-team",
+    "portal-leads",
+    "admins",
+];
 
 /// The group of patient accounts.
 pub const PATIENTS_GROUP: &str = "patients";

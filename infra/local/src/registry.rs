@@ -46,6 +46,14 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
             portal_notifications::CognitoMessageSettings::from_lookup(|name| env.get(name).cloned())
                 .map(|_| ())
         }
+        // The job counts invitations by the practice's days: its zone must be set.
+        "invitation-waves" => portal_shared::domain::practice::PracticeZone::from_lookup(|name| {
+            env.get(name).cloned()
+        })
+        .map(|_| ())
+        .map_err(|problem| ConfigError {
+            problems: vec![problem],
+        }),
         "appointments" | "waitlist-sweeper" => {
             portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
                 .map(|_| ())
@@ -74,6 +82,7 @@ pub fn handler_for(
             ))))
         }
         "profile" => Some(Arc::new(Profile(portal_profile::Deps::new(settings, sdk)))),
+        "rollout" => Some(Arc::new(Rollout(portal_rollout::Deps::new(settings, sdk)))),
         "audit" => Some(Arc::new(Audit(portal_audit::Deps::new(settings, sdk)))),
         "care-circle" => Some(Arc::new(CareCircle(portal_care_circle::Deps::new(
             settings, sdk,
@@ -126,6 +135,9 @@ pub fn job_for(
         "notification-release" => Some(Arc::new(NotificationRelease(notifications_deps(
             settings, sdk, env,
         )?))),
+        "invitation-waves" => Some(Arc::new(InvitationWaves(portal_rollout::Deps::new(
+            settings, sdk,
+        )))),
         "waitlist-sweeper" => {
             let practice =
                 portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
@@ -302,11 +314,33 @@ impl Job for WaitlistSweeper {
     }
 }
 
+struct InvitationWaves(portal_rollout::Deps);
+
+impl Job for InvitationWaves {
+    fn run(&self) -> BoxFuture<'_, anyhow::Result<String>> {
+        Box::pin(async move {
+            let now = portal_shared::domain::timestamp::Timestamp::now();
+            let summary = portal_rollout::run_waves(&self.0, now)
+                .await
+                .map_err(|error| anyhow::anyhow!("invitation waves failed: {}", error.slug()))?;
+            Ok(serde_json::to_string(&summary)?)
+        })
+    }
+}
+
 struct Profile(portal_profile::Deps);
 
 impl Handler for Profile {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_profile::handle(&self.0, request))
+    }
+}
+
+struct Rollout(portal_rollout::Deps);
+
+impl Handler for Rollout {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_rollout::handle(&self.0, request))
     }
 }
 

@@ -64,6 +64,13 @@ const STAFF: &[Staff] = &[
         group: "response-team",
     },
     Staff {
+        role: "portallead",
+        email: "portallead@demo.portal.test",
+        given: "Jordan",
+        family: "Reyes",
+        group: "portal-leads",
+    },
+    Staff {
         role: "admin",
         email: "admin@demo.portal.test",
         given: "Alex",

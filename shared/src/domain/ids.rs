@@ -99,6 +99,10 @@ ulid_id!(
     /// A clinician who can be booked (the practice's provider directory).
     ProviderId
 );
+ulid_id!(
+    /// One invitation wave: a cohort's members sent activation codes at a rate.
+    WaveId
+);
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 //! people and how to reach them, plain text, the practice's calendar, one-time codes. Nothing
 //! here touches AWS or HTTP.
 
+pub mod cohort_name;
 pub mod ids;
 pub mod one_time_code;
 pub mod person;

@@ -3,8 +3,15 @@
 //! Each module is the one place its items' shape is known.
 
 pub mod account;
+pub mod activation;
 pub mod care_circle;
+pub mod cohort;
 pub mod directory;
+pub mod invitation_wave;
 pub mod notification;
+pub mod patient_match;
 pub mod profile_facts;
+pub mod profile_record;
+pub mod sign_ins;
 pub mod suppression;
+pub mod switches;

@@ -13,7 +13,10 @@ use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
-use crate::domain::ids::{AppointmentId, ConversationId, InvitationId, NotificationId, PatientId};
+use crate::domain::ids::{
+    ActivationCodeId, AppointmentId, ConversationId, InvitationId, NotificationId, PatientId,
+    WaveId,
+};
 use crate::domain::person::Email;
 use crate::domain::timestamp::Timestamp;
 use crate::platform::keys::{self, Key};
@@ -146,14 +149,20 @@ pub struct AboutInvitation {
     pub code_expires: Timestamp,
 }
 
-/// A patient's activation code, by the channel the front desk chose (removed from the record
-/// once sent).
+/// A patient's activation code, by the channel the front desk (or an invitation wave) chose
+/// (the code is removed from the record once sent). The code's id, and the wave's when a wave
+/// sent it, let the sender mark the wave's member delivered
+/// (`features::invitation_wave::mark_delivered`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AboutActivation {
     pub code: String,
     pub code_expires: Timestamp,
     pub channel: Channel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_id: Option<ActivationCodeId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wave_id: Option<WaveId>,
 }
 
 /// A sign-in from a new client: when, and nothing else (no address, device or place: the

@@ -1,7 +1,7 @@
 //! What features other than the profile read of a patient's profile item. A reader names the
 //! facts it needs and gets only those (one consistent GetItem with a projection), typed as the
 //! profile function stores them, so no feature parses the profile item its own way. A read
-//! takes the [`PatientAccess`] the authorizer issued (and audited) for the patient.
+//! takes the access (`ProvenPatientAccess`) the authorizer issued (and audited) for the patient.
 
 use aws_sdk_dynamodb::Client;
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use crate::features::notification::Channel;
 use crate::platform::error::ApiError;
 use crate::platform::keys;
 use crate::platform::store;
-use crate::policy::access::PatientAccess;
+use crate::policy::access::ProvenPatientAccess;
 
 /// One thing a feature may read of a profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,12 +116,12 @@ impl ProfileFacts {
         Some(format!("{} {}", first.as_str(), legal.family.as_str()))
     }
 
-    /// Reads `facts` of the profile of the patient `access` was granted for; `None` when the
-    /// patient has no profile (a well-formed id of nobody).
+    /// Reads `facts` of the profile of the patient `access` was granted for (a caller's, or a
+    /// practice job's); `None` when the patient has no profile (a well-formed id of nobody).
     pub async fn read(
         dynamo: &Client,
         table: &str,
-        access: &PatientAccess,
+        access: &impl ProvenPatientAccess,
         facts: &[Fact],
     ) -> Result<Option<ProfileFacts>, ApiError> {
         get(dynamo, table, access.patient(), facts).await

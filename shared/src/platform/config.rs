@@ -10,6 +10,10 @@ use crate::platform::cursor::CursorKey;
 /// Audit events must be kept at least six years (HIPAA); a shorter setting is refused.
 const MIN_AUDIT_RETENTION_DAYS: u64 = 6 * 366;
 const DEFAULT_AUDIT_RETENTION_DAYS: u64 = 2557;
+/// How often a function re-reads the feature switches: a kill is seen within this many
+/// seconds (the issue asks for 60 at most by default; 0, for tests, reads them on every use).
+const DEFAULT_FEATURE_SWITCH_REFRESH_SECONDS: u64 = 60;
+const MAX_FEATURE_SWITCH_REFRESH_SECONDS: u64 = 300;
 
 #[derive(Clone)]
 pub struct Settings {
@@ -23,6 +27,12 @@ pub struct Settings {
     pub audit_retention: Duration,
     /// The web app's origin (`WEB_ORIGIN`, optional): every answer names it for the browser.
     pub web_origin: Option<String>,
+    /// How long a function serves its cached copy of the feature switches before reading them
+    /// again (`FEATURE_SWITCH_REFRESH_SECONDS`, 0–300, default 60).
+    pub feature_switch_refresh: Duration,
+    /// The practice's time zone when the function has it (`PRACTICE_TIME_ZONE`, optional
+    /// here): the day adoption counters are written under. Without it, the UTC day.
+    pub practice_zone: Option<PracticeZone>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -33,6 +43,11 @@ impl std::fmt::Debug for Settings {
             .field("cursor_key", &"<redacted>")
             .field("audit_retention", &self.audit_retention)
             .field("web_origin", &self.web_origin)
+            .field("feature_switch_refresh", &self.feature_switch_refresh)
+            .field(
+                "practice_zone",
+                &self.practice_zone.as_ref().map(|zone| &zone.name),
+            )
             .finish()
     }
 }
@@ -98,6 +113,30 @@ impl Settings {
             },
         };
 
+        let refresh_seconds = match lookup("FEATURE_SWITCH_REFRESH_SECONDS") {
+            None => DEFAULT_FEATURE_SWITCH_REFRESH_SECONDS,
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(seconds) if seconds <= MAX_FEATURE_SWITCH_REFRESH_SECONDS => seconds,
+                _ => {
+                    problems.push(format!(
+                        "FEATURE_SWITCH_REFRESH_SECONDS must be a whole number of seconds from 0 to {MAX_FEATURE_SWITCH_REFRESH_SECONDS}"
+                    ));
+                    DEFAULT_FEATURE_SWITCH_REFRESH_SECONDS
+                }
+            },
+        };
+
+        let practice_zone = match lookup(crate::domain::practice::TIME_ZONE_VARIABLE) {
+            Some(raw) if !raw.trim().is_empty() => match PracticeZone::from_lookup(&lookup) {
+                Ok(zone) => Some(zone),
+                Err(problem) => {
+                    problems.push(problem);
+                    None
+                }
+            },
+            _ => None,
+        };
+
         let web_origin = lookup("WEB_ORIGIN").filter(|v| !v.trim().is_empty());
         if let Some(origin) = &web_origin
             && !crate::platform::cors::is_origin(origin)
@@ -114,6 +153,8 @@ impl Settings {
                 cursor_key,
                 audit_retention: Duration::from_secs(audit_days * 24 * 60 * 60),
                 web_origin,
+                feature_switch_refresh: Duration::from_secs(refresh_seconds),
+                practice_zone,
             }),
             _ => Err(ConfigError { problems }),
         }
@@ -216,6 +257,42 @@ mod tests {
         assert!(text.contains("APP_TABLE is not set"), "{text}");
         assert!(text.contains("CURSOR_SIGNING_KEY is not set"), "{text}");
         assert!(!text.contains("AUDIT_TABLE is not set"), "{text}");
+    }
+
+    #[test]
+    fn the_switch_refresh_is_a_minute_unless_set_within_five() {
+        let with = |extra: &[(&str, &str)]| {
+            let mut pairs = vec![
+                ("APP_TABLE", "app"),
+                ("AUDIT_TABLE", "audit"),
+                ("CURSOR_SIGNING_KEY", KEY),
+            ];
+            pairs.extend_from_slice(extra);
+            Settings::from_lookup(lookup(&pairs))
+        };
+        let default = with(&[]).expect("valid");
+        assert_eq!(default.feature_switch_refresh, Duration::from_secs(60));
+        assert!(default.practice_zone.is_none());
+        for (raw, seconds) in [("0", 0), ("300", 300), (" 15 ", 15)] {
+            let settings = with(&[("FEATURE_SWITCH_REFRESH_SECONDS", raw)]).expect("valid");
+            assert_eq!(
+                settings.feature_switch_refresh,
+                Duration::from_secs(seconds)
+            );
+        }
+        for bad in ["301", "-1", "a minute", ""] {
+            let error = with(&[("FEATURE_SWITCH_REFRESH_SECONDS", bad)]).unwrap_err();
+            assert!(
+                error.to_string().contains("FEATURE_SWITCH_REFRESH_SECONDS"),
+                "{bad}: {error}"
+            );
+        }
+        let zoned = with(&[("PRACTICE_TIME_ZONE", "America/Chicago")]).expect("valid");
+        assert_eq!(
+            zoned.practice_zone.map(|zone| zone.name).as_deref(),
+            Some("America/Chicago")
+        );
+        assert!(with(&[("PRACTICE_TIME_ZONE", "Mars/Olympus")]).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use serde::Serialize;
 
+use crate::features::switches::Feature;
 use crate::platform::validation::FieldError;
 
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -34,6 +35,10 @@ pub enum ApiError {
     /// The caller is known but their role may not do this.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// The route belongs to a feature whose switch is off for this caller and patient. The
+    /// same problem on every route the feature owns, so the app can hide the feature.
+    #[error("feature off: {0}")]
+    FeatureOff(Feature),
     /// Missing, or not the caller's to see: the two are indistinguishable on purpose.
     #[error("not found")]
     NotFound,
@@ -81,6 +86,8 @@ struct Problem<'a> {
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
     errors: &'a [FieldError],
     request_id: Option<&'a str>,
+    /// For `feature-off`: the feature that is off (`messaging`).
+    feature: Option<&'static str>,
     /// For `too-many-attempts`: the limit and when to try again.
     limit: Option<u32>,
     window_seconds: Option<u64>,
@@ -107,7 +114,7 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::FeatureOff(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
@@ -129,6 +136,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::InvalidCredentials => "invalid-credentials",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::FeatureOff(_) => "feature-off",
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
             ApiError::PreconditionFailed => "stale-etag",
@@ -150,6 +158,7 @@ impl ApiError {
             ApiError::Unauthenticated => "Sign-in required",
             ApiError::InvalidCredentials => "The email address or password is wrong",
             ApiError::Forbidden(_) => "Your role may not do this",
+            ApiError::FeatureOff(_) => "This feature is not available",
             ApiError::NotFound => "Not found",
             ApiError::Conflict(_) => "Conflict with the current state",
             ApiError::PreconditionFailed => "The resource changed since you read it",
@@ -171,6 +180,9 @@ impl ApiError {
                     .into(),
             ),
             ApiError::Forbidden(why) => Some((*why).to_owned()),
+            ApiError::FeatureOff(feature) => Some(format!(
+                "The {feature} feature is not available here at the moment."
+            )),
             ApiError::Conflict(why) => Some(why.clone()),
             ApiError::PreconditionFailed => {
                 Some("Read the resource again and apply your change to the current version.".into())
@@ -229,6 +241,10 @@ impl ApiError {
                 _ => &empty,
             },
             request_id,
+            feature: match self {
+                ApiError::FeatureOff(feature) => Some(feature.as_str()),
+                _ => None,
+            },
             limit: None,
             window_seconds: None,
             retry_after_seconds: None,
@@ -388,6 +404,36 @@ mod tests {
         assert_eq!(json["limit"], 10);
         assert_eq!(json["retryAfterSeconds"], 120);
         assert!(json["detail"].as_str().is_some_and(|d| d.contains("10")));
+    }
+
+    #[test]
+    fn a_feature_that_is_off_is_named() {
+        let response = ApiError::FeatureOff(Feature::OnlineBooking).to_response(Some("r2"));
+        assert_eq!(response.status(), 403);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let json = body_json(&response);
+        assert_eq!(
+            json["type"],
+            "https://patient-portal.dev/problems/feature-off"
+        );
+        assert_eq!(json["title"], "This feature is not available");
+        assert_eq!(json["status"], 403);
+        assert_eq!(json["feature"], "online-booking");
+        assert!(
+            json["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("online-booking")),
+            "{json}"
+        );
+        // Other problems carry no `feature`.
+        assert!(
+            body_json(&ApiError::NotFound.to_response(None))
+                .get("feature")
+                .is_none()
+        );
     }
 
     #[test]

@@ -11,11 +11,13 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::domain::cohort_name::CohortName;
 use crate::domain::ids::{
     ActivationCodeId, AppointmentId, ChangeId, ConversationId, EventId, ImportId, InvitationId,
-    NotificationId, PatientId, ProviderId, RecordId,
+    NotificationId, PatientId, ProviderId, RecordId, WaveId,
 };
 use crate::domain::timestamp::Timestamp;
+use crate::features::switches::Feature;
 use crate::policy::caller::UserSub;
 
 pub const PK: &str = "PK";
@@ -552,6 +554,192 @@ pub fn reminders_hour(at: Timestamp) -> String {
 /// `yyyy-mm-ddThh` of an instant: the fixed-width rendering's first 13 characters.
 fn utc_hour(at: Timestamp) -> String {
     at.to_string().chars().take(13).collect()
+}
+
+// ---- rollout: cohorts ------------------------------------------------------------------------
+
+/// The practice's cohorts: one item each in one partition (a practice has tens, not thousands).
+pub const COHORTS_PARTITION: &str = "COHORTS";
+
+/// The sort key prefix of the cohort definitions in [`COHORTS_PARTITION`] (the list Query).
+pub const COHORT_DEFINITION_PREFIX: &str = "COHORT#";
+
+/// A cohort's definition (name, description, beta or not, member count).
+pub fn cohort(name: &CohortName) -> Key {
+    Key::new(
+        COHORTS_PARTITION,
+        format!("{COHORT_DEFINITION_PREFIX}{name}"),
+    )
+}
+
+/// The partition of a cohort's members and history.
+pub fn cohort_partition(name: &CohortName) -> String {
+    format!("COHORT#{name}")
+}
+
+/// The sort key prefix of a cohort's member items.
+pub const COHORT_MEMBER_PREFIX: &str = "MEMBER#";
+
+/// One patient in a cohort (in the cohort's partition: the members Query and the switches'
+/// cache read it).
+pub fn cohort_member(name: &CohortName, patient: PatientId) -> Key {
+    Key::new(
+        cohort_partition(name),
+        format!("{COHORT_MEMBER_PREFIX}{patient}"),
+    )
+}
+
+/// The sort key prefix of a patient's cohort items.
+pub const PATIENT_COHORT_PREFIX: &str = "COHORT#";
+
+/// The same membership in the patient's partition: which cohorts a patient is in, one Query.
+pub fn patient_cohort(patient: PatientId, name: &CohortName) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{PATIENT_COHORT_PREFIX}{name}"),
+    )
+}
+
+/// The sort key prefix of a cohort's history, in the cohort's partition.
+pub const COHORT_HISTORY_PREFIX: &str = "HISTORY#";
+
+/// One change of a cohort (created, a patient added or removed, a list uploaded), written in
+/// the transaction of the change: `HISTORY#<at>#<entry id>`, so a reverse Query reads the
+/// newest first.
+pub fn cohort_history(name: &CohortName, at: Timestamp, entry: &str) -> Key {
+    Key::new(
+        cohort_partition(name),
+        format!("{COHORT_HISTORY_PREFIX}{at}#{entry}"),
+    )
+}
+
+/// The registered patients of one normalised (family name, given names, date of birth): keyed
+/// by its SHA-256 (`features::patient_match`), so a practice's list is matched to patients
+/// without a Scan. Written by every registration in the profile's own transaction (the front
+/// desk's and a list upload's), and moved by every change of a legal name or birth date.
+pub fn patient_match(name_and_birth_sha256_hex: &str) -> Key {
+    Key::new(
+        format!("PATIENT_MATCH#{name_and_birth_sha256_hex}"),
+        "MATCH",
+    )
+}
+
+// ---- rollout: feature switches ---------------------------------------------------------------
+
+/// Every feature switch in one partition: the switches' cache reads it with one Query.
+pub const FEATURE_SWITCHES_PARTITION: &str = "FEATURE_SWITCHES";
+
+/// One feature's switch (absent: on for everyone).
+pub fn feature_switch(feature: Feature) -> Key {
+    Key::new(FEATURE_SWITCHES_PARTITION, feature.as_str())
+}
+
+/// The partition of one feature's switch history, oldest first.
+pub fn feature_switch_history_partition(feature: Feature) -> String {
+    format!("FEATURE_SWITCH_HISTORY#{feature}")
+}
+
+/// One change of a feature's switch (`{at, by, reason, before, after}`), written in the
+/// transaction of the change: SK `<timestamp>#<id>`, so the history sorts by time.
+pub fn feature_switch_history(feature: Feature, at: Timestamp, id: impl std::fmt::Display) -> Key {
+    Key::new(
+        feature_switch_history_partition(feature),
+        format!("{at}#{id}"),
+    )
+}
+
+// ---- rollout: agreements -------------------------------------------------------------------
+
+/// The current version of each agreement (`terms-of-use`, `beta-terms`): one item per kind in
+/// one partition, so one Query reads them all at sign-in.
+pub const AGREEMENTS_PARTITION: &str = "AGREEMENTS";
+
+/// The current version of one kind of agreement (`kind` is its slug, e.g. `terms-of-use`).
+pub fn agreement(kind: &str) -> Key {
+    Key::new(AGREEMENTS_PARTITION, kind)
+}
+
+/// Every version ever published of one kind, kept (a patient accepted its words): in a
+/// partition of its own, so the Query of the current versions never reads old bodies. The
+/// version is zero-padded so the versions sort in order.
+pub fn agreement_version(kind: &str, version: u64) -> Key {
+    Key::new(
+        format!("AGREEMENT#{kind}"),
+        format!("VERSION#{version:010}"),
+    )
+}
+
+/// The sort key prefix of an account's acceptances.
+pub const AGREEMENT_ACCEPTANCE_PREFIX: &str = "AGREEMENT#";
+
+/// The version of one kind of agreement an account last accepted, and when (in the account's
+/// partition: a caregiver's or staff member's sign-in has no patient partition).
+pub fn agreement_acceptance(account: &UserSub, kind: &str) -> Key {
+    Key::new(
+        account_partition(account),
+        format!("{AGREEMENT_ACCEPTANCE_PREFIX}{kind}"),
+    )
+}
+
+// ---- rollout: waves -------------------------------------------------------------------------
+
+/// Every invitation wave of the practice, one item each in one partition, newest first by id
+/// (a practice starts a few a month). The item holds the wave's settings and its counts.
+pub const WAVES_PARTITION: &str = "WAVES";
+
+/// One wave's item.
+pub fn wave(wave: WaveId) -> Key {
+    Key::new(WAVES_PARTITION, wave.to_string())
+}
+
+/// GSI1 partition of the waves that still have members queued (sparse: a wave leaves it when
+/// its queue is empty, and a re-send puts it back): the invitation job's work list. Sort key:
+/// the wave's id.
+pub const ACTIVE_WAVES: &str = "QUEUE#INVITATION_WAVES";
+
+/// The partition of one wave's members (the snapshot of its cohort when it started).
+pub fn wave_partition(wave: WaveId) -> String {
+    format!("WAVE#{wave}")
+}
+
+/// The sort key prefix of a wave's member items.
+pub const WAVE_MEMBER_PREFIX: &str = "MEMBER#";
+
+/// One patient in a wave: queued, invited, delivered, activated or refused.
+pub fn wave_member(wave: WaveId, patient: PatientId) -> Key {
+    Key::new(
+        wave_partition(wave),
+        format!("{WAVE_MEMBER_PREFIX}{patient}"),
+    )
+}
+
+/// GSI1 partition of one wave's queued members (sparse: a member leaves it when their code is
+/// issued or they are refused). Sort key: the patient's id.
+pub fn wave_queue(wave: WaveId) -> String {
+    format!("QUEUE#WAVE#{wave}")
+}
+
+// ---- rollout: adoption ---------------------------------------------------------------------
+
+/// One day's adoption counters (`yyyy-mm-dd` in the practice's zone): one Query reads a day.
+pub fn adoption_day(local_date: &str) -> String {
+    format!("ADOPTION#{local_date}")
+}
+
+/// The sort key word of the counters about all patients (beside the cohorts' names).
+pub const ADOPTION_ALL: &str = "all";
+
+/// One counter of a day (`n`, a Number added to; or `patients`, a String Set), for one cohort
+/// or, with `None`, for all patients: SK `<cohort|all>#<metric>`.
+pub fn adoption_counter(local_date: &str, cohort: Option<&CohortName>, metric: &str) -> Key {
+    let who = cohort.map_or(ADOPTION_ALL, CohortName::as_str);
+    Key::new(adoption_day(local_date), format!("{who}#{metric}"))
+}
+
+/// The adoption metric of a feature's uses (`use:<feature>`): one per request to a route the
+/// feature owns that the gate let through, for a patient or caregiver.
+pub fn adoption_use_metric(feature: Feature) -> String {
+    format!("use:{feature}")
 }
 
 // ---- audit table -------------------------------------------------------------------------

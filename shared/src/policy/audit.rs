@@ -33,6 +33,11 @@ pub trait AuditContext {
     fn request_id(&self) -> &str;
     /// The API Gateway resource path, e.g. `/staff/providers`.
     fn route_path(&self) -> &str;
+    /// The HTTP method of the route (`GET`): with [`AuditContext::route_path`], the route a
+    /// feature switch may gate. A context without one (empty) is on no gated route.
+    fn route_method(&self) -> &str {
+        ""
+    }
 }
 
 /// What an access was about, as the patient's access log and the audit search name it. Every

@@ -6,6 +6,15 @@
 //! writes the audit event (allowed or denied) and hands out a [`PatientAccess`], the proof of
 //! both, which the storage functions of a patient's data require. A handler therefore cannot
 //! touch a patient's data unaudited.
+//!
+//! Feature switches are checked here too, after the decision: on a route a feature owns (the
+//! function's `FEATURE_ROUTES`), an allowed caller whose feature is off is refused with
+//! `feature-off` (403) and the event is recorded as denied. Only an allowed caller learns that
+//! a feature is off, so nobody learns whether another's patient is in a cohort (a foreign
+//! patient stays 404). Patients and caregivers are evaluated for the patient in the path, staff
+//! for that patient with their roles ([`Authorizer::patient`]), staff work lists with no
+//! patient ([`Authorizer::staff`]). Practice jobs are never gated. An allowed use by a patient
+//! or caregiver is counted for adoption (see `platform::feature_gate`).
 
 pub use crate::policy::access::{
     JobAccess, JobRun, PatientAccess, ProvenPatientAccess, StaffAccess,
@@ -20,6 +29,8 @@ use aws_sdk_dynamodb::Client;
 use crate::ApiError;
 use crate::domain::ids::PatientId;
 use crate::domain::timestamp::Timestamp;
+use crate::features::switches::Subject;
+use crate::platform::feature_gate::{FeatureGate, GateCheck};
 use crate::platform::keys;
 use crate::platform::store;
 use crate::policy::audit::{AuditContext, AuditEvent, AuditLog, AuditResource, Outcome};
@@ -32,14 +43,38 @@ pub struct Authorizer<'a> {
     dynamo: &'a Client,
     app_table: &'a str,
     audit: &'a AuditLog,
+    features: Option<&'a FeatureGate>,
 }
 
 impl<'a> Authorizer<'a> {
+    /// An authorizer that gates no route (see [`Authorizer::with_features`]).
     pub fn new(dynamo: &'a Client, app_table: &'a str, audit: &'a AuditLog) -> Self {
         Authorizer {
             dynamo,
             app_table,
             audit,
+            features: None,
+        }
+    }
+
+    /// Checks the routes `gate` knows against their features' switches.
+    pub fn with_features(mut self, gate: &'a FeatureGate) -> Self {
+        self.features = Some(gate);
+        self
+    }
+
+    /// The gate's check of the call's route for `subject`; `None` off gated routes.
+    async fn gate(
+        &self,
+        call: &impl AuditContext,
+        subject: &Subject,
+    ) -> Result<Option<GateCheck>, ApiError> {
+        match self.features {
+            Some(gate) => {
+                gate.check(call.route_method(), call.route_path(), subject)
+                    .await
+            }
+            None => Ok(None),
         }
     }
 
@@ -59,7 +94,17 @@ impl<'a> Authorizer<'a> {
             None
         };
         let decision = decide(caller, patient, action, grant.as_ref(), Timestamp::now());
+        // Only after an allowed decision: a refused caller learns nothing of the switches.
+        let gated = match decision {
+            Decision::Allow(_) => self.gate(call, &Subject::of(caller, Some(patient))).await?,
+            Decision::Deny(_) => None,
+        };
+        let feature_off = gated
+            .as_ref()
+            .filter(|check| !check.evaluation.on)
+            .map(|check| check.feature);
         let (outcome, relationship) = match decision {
+            Decision::Allow(_) if feature_off.is_some() => (Outcome::Denied, "none"),
             Decision::Allow(relationship) => (Outcome::Allowed, relationship.as_str()),
             Decision::Deny(_) => (Outcome::Denied, "none"),
         };
@@ -73,10 +118,27 @@ impl<'a> Authorizer<'a> {
             call.request_id(),
         )
         .acting_as(match decision {
-            Decision::Allow(Relationship::Staff(role)) => Some(role),
+            Decision::Allow(Relationship::Staff(role)) if feature_off.is_none() => Some(role),
             _ => None,
         });
-        self.audit.record(&event).await?;
+        // A use of a feature by the patient's side counts for adoption, beside the audit write;
+        // the count never fails the request.
+        let counted = async {
+            if let (
+                Some(gate),
+                Some(check),
+                Decision::Allow(Relationship::Own | Relationship::Caregiver),
+            ) = (self.features, &gated, decision)
+                && check.evaluation.on
+            {
+                gate.count_use(check, patient).await;
+            }
+        };
+        let (recorded, ()) = futures::join!(self.audit.record(&event), counted);
+        recorded?;
+        if let Some(feature) = feature_off {
+            return Err(ApiError::FeatureOff(feature));
+        }
         match decision {
             Decision::Allow(relationship) => Ok(PatientAccess::new(patient, action, relationship)),
             Decision::Deny(Denial::NotYours) => Err(ApiError::NotFound),
@@ -94,24 +156,24 @@ impl<'a> Authorizer<'a> {
         action: Action,
     ) -> Result<StaffAccess, ApiError> {
         let caller = call.caller();
-        match action.staff_role_of(caller) {
-            Some(role) => Ok(StaffAccess::new(action, role)),
-            None => {
-                let event = AuditEvent::new(
-                    caller,
-                    "none",
-                    None,
-                    action.name(),
-                    &AuditResource::Route(call.route_path().to_owned()),
-                    Outcome::Denied,
-                    call.request_id(),
-                );
-                self.audit.record(&event).await?;
-                Err(ApiError::Forbidden(
-                    "This is for practice staff with another role.",
-                ))
-            }
-        }
+        let refusal = match action.staff_role_of(caller) {
+            Some(role) => match self.gate(call, &Subject::of(caller, None)).await? {
+                Some(check) if !check.evaluation.on => ApiError::FeatureOff(check.feature),
+                _ => return Ok(StaffAccess::new(action, role)),
+            },
+            None => ApiError::Forbidden("This is for practice staff with another role."),
+        };
+        let event = AuditEvent::new(
+            caller,
+            "none",
+            None,
+            action.name(),
+            &AuditResource::Route(call.route_path().to_owned()),
+            Outcome::Denied,
+            call.request_id(),
+        );
+        self.audit.record(&event).await?;
+        Err(refusal)
     }
 
     /// Audits that staff, acting under `access`, reached these patients' data (one event each).

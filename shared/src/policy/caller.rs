@@ -19,16 +19,20 @@ pub enum Role {
     Clinician,
     FrontDesk,
     ResponseTeam,
+    /// Runs the portal's rollout: cohorts, invitation waves, feature switches, agreements and
+    /// adoption. Sees the names of the patients it puts in cohorts, nothing clinical.
+    PortalLead,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Patient,
         Role::Caregiver,
         Role::Clinician,
         Role::FrontDesk,
         Role::ResponseTeam,
+        Role::PortalLead,
         Role::Admin,
     ];
 
@@ -40,6 +44,7 @@ impl Role {
             Role::Clinician => "clinicians",
             Role::FrontDesk => "front-desk",
             Role::ResponseTeam => "response-team",
+            Role::PortalLead => "portal-leads",
             Role::Admin => "admins",
         }
     }

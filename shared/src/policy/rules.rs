@@ -92,6 +92,24 @@ pub enum Action {
     ReleaseReminder,
     /// Read a patient's contact details to send them a notification.
     SendNotification,
+    /// See which portal features are on for a patient (the app hides the others).
+    ReadFeatures,
+    /// List, change and kill the feature switches, and read their history (no patient's data).
+    ManageFeatureSwitches,
+    /// Explain why a given patient does or does not see a feature (their cohorts and bucket).
+    ExplainFeature,
+    /// Create cohorts, add and remove patients (one by one, by filter, by a CSV of the
+    /// practice's list, registering those not yet registered), read members and history.
+    ManageCohorts,
+    /// Send a cohort's invitation wave (activation codes through the sender) and follow it.
+    SendInvitationWaves,
+    /// Publish new versions of the terms of use and the beta terms.
+    ManageAgreements,
+    /// Read the adoption figures (counts per cohort, feature and day; never anyone's data).
+    ReadAdoption,
+    /// Issue a wave's activation code to one of its members and hand it to the outbox (the
+    /// invitation waves' job: reads the patient's portal account and contact on file).
+    IssueWaveInvitation,
 }
 
 /// The practice's own work, done on its schedule (or right after a request frees a slot) for
@@ -106,6 +124,8 @@ pub enum PracticeJob {
     NotificationRelease,
     /// Sends what the outbox records announce.
     NotificationSender,
+    /// Issues invitation waves' activation codes, at each wave's rate.
+    InvitationWaves,
 }
 
 impl PracticeJob {
@@ -116,6 +136,7 @@ impl PracticeJob {
             PracticeJob::WaitlistOffers => "system:waitlist-offers",
             PracticeJob::NotificationRelease => "system:notification-release",
             PracticeJob::NotificationSender => "system:notification-sender",
+            PracticeJob::InvitationWaves => "system:invitation-waves",
         }
     }
 }
@@ -186,7 +207,7 @@ impl Action {
     /// `Never`.
     pub const fn rule(self) -> Rule {
         use CaregiverNeeds::{AnyScope, Never, Scope as Needs};
-        use Role::{Admin, Clinician, FrontDesk, ResponseTeam};
+        use Role::{Admin, Clinician, FrontDesk, PortalLead, ResponseTeam};
         const YES: bool = true;
         const NO: bool = false;
         match self {
@@ -322,6 +343,32 @@ impl Action {
             }
             Action::SendNotification => {
                 job_rule("notification.send", &[PracticeJob::NotificationSender])
+            }
+            // Whoever uses the portal for a patient, or helps them with it, sees what is on.
+            Action::ReadFeatures => rule(
+                "features.read",
+                YES,
+                AnyScope,
+                &[FrontDesk, Clinician, ResponseTeam, PortalLead],
+            ),
+            // The rollout is the portal lead's; the response team explains to a patient who
+            // cannot find a feature why they do not see it.
+            Action::ManageFeatureSwitches => {
+                rule("feature-switch.manage", NO, Never, &[PortalLead])
+            }
+            Action::ExplainFeature => rule(
+                "feature-switch.explain",
+                NO,
+                Never,
+                &[PortalLead, ResponseTeam],
+            ),
+            Action::ManageCohorts => rule("cohort.manage", NO, Never, &[PortalLead]),
+            Action::SendInvitationWaves => rule("invitation-wave.send", NO, Never, &[PortalLead]),
+            Action::ManageAgreements => rule("agreement.manage", NO, Never, &[PortalLead]),
+            // Counts only: administrators oversee the portal too.
+            Action::ReadAdoption => rule("adoption.read", NO, Never, &[PortalLead, Admin]),
+            Action::IssueWaveInvitation => {
+                job_rule("invitation-wave.issue", &[PracticeJob::InvitationWaves])
             }
         }
     }

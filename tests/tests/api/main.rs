@@ -11,4 +11,5 @@ mod notifications;
 mod platform;
 mod profile;
 mod records;
+mod rollout;
 mod staff;

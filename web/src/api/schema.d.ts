@@ -739,7 +739,7 @@ export interface paths {
         /**
          * List every staff member
          * @description Every member of the staff groups (`clinicians`, `front-desk`, `response-team`,
-         *     `admins`), each once with all their staff roles, sorted by family name. Patients and
+         *     `portal-leads`, `admins`), each once with all their staff roles, sorted by family name. Patients and
          *     caregivers are not listed. The whole staff in one answer (`nextCursor` is never set).
          *
          *     **Who may call:** staff in the `admins` group only (others get 403, audited).
@@ -2078,10 +2078,961 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rollout/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The practice's cohorts
+         * @description Every cohort, by name, one page at a time, with its description, whether it is a beta
+         *     cohort (its members must accept the beta terms) and how many members it has now.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited in the
+         *     caller's own log). No patient's data.
+         */
+        get: operations["listCohorts"];
+        put?: never;
+        /**
+         * Create a cohort
+         * @description A new, empty cohort. Its `name` is also its id (in paths), and cannot change. `beta`
+         *     (default `false`) means its members must accept the beta terms: they agree to be asked
+         *     for feedback. The creation is the first entry of the cohort's history.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout answers the first response
+         *     (with `Idempotent-Replayed: true`) rather than 409.
+         */
+        post: operations["createCohort"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/cohorts/{cohort}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One cohort
+         * @description The cohort's definition and its member count now.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        get: operations["getCohort"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/cohorts/{cohort}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A cohort's members
+         * @description One page of the cohort's members, in the order of their patient ids, each with the legal
+         *     name and date of birth they joined with (copied from the profile then), when and by whom
+         *     they were added.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited). Each
+         *     listed patient is recorded in their access log (`cohort.manage`, resource `profile`): the
+         *     page is read first, then the events are written, then the page is answered (5xx if an
+         *     event cannot be written).
+         */
+        get: operations["listCohortMembers"];
+        put?: never;
+        /**
+         * Add registered patients to a cohort
+         * @description Adds registered patients, either named (`patientIds`, 1 to 100, repeats counted once) or
+         *     found by a `filter`: the patients with an appointment booked with `providerId` on a day
+         *     of the practice's calendar from `from` through `to` (both included, at most 31 days).
+         *     Exactly one of the two.
+         *
+         *     Each patient is audited in their own log (`cohort.manage`, resource `profile`) before
+         *     their profile is read. Each patient who is not a member yet joins in one transaction of
+         *     its own kind: both halves of the membership, the cohort's `memberCount` and an `added`
+         *     history entry land together or not at all. A patient who is a member already is
+         *     answered in `alreadyIn` and nothing changes for them, so a retry is safe; two requests
+         *     adding one patient at the same moment add them once. An id no patient has is answered
+         *     in `refused`, not as an error.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        post: operations["addCohortMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/cohorts/{cohort}/members/{patientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a patient out of a cohort
+         * @description Both halves of the membership are deleted, `memberCount` goes down by one and a
+         *     `removed` history entry is written, in one transaction. The patient is audited in their
+         *     own log (`cohort.manage`, resource `profile`) first.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        delete: operations["removeCohortMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/cohorts/{cohort}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload the practice's list of patients into a cohort (CSV)
+         * @description The practice's list of patients, as CSV (UTF-8; a byte-order mark is fine), joins the
+         *     cohort. The first row names the columns, whatever their case, spacing or punctuation:
+         *     `family_name` (or `last_name`, `surname`), `given_name` (`first_name`, `forename`),
+         *     `date_of_birth` (`dob`, `birth_date`; written `YYYY-MM-DD`), and optionally `email`,
+         *     `phone` (international, e.g. `+1 555 555 0101`) and `sex` (`female`, `male`, `other`,
+         *     `unknown`; `unknown` when absent). Other columns are ignored. The delimiter is a comma,
+         *     or a semicolon or tab when the header row uses that. At most 2,000 rows and 1 MB.
+         *     Rows are numbered as a spreadsheet numbers them: the header is row 1.
+         *
+         *     Each row is one person:
+         *     - **matched**: the registered patient with the same family name, given names and date of
+         *       birth, compared without case, accents, spaces or punctuation (`López-Ruiz` =
+         *       `lopez ruiz`); their profile is not changed (the list's email and phone are not used);
+         *     - **created**: nobody is registered under them, so they are registered exactly as the
+         *       front desk registers a patient (`POST /staff/patients`: the list's names, birth date,
+         *       sex, email and phone; the portal's default preferences), and can then be given an
+         *       activation code like anyone;
+         *     - **refused**, with the `reason` naming the column: a missing or invalid value, a repeat
+         *       of an earlier row, or a name and birth date that match several registered patients
+         *       (add the right one by id).
+         *
+         *     Every matched and created patient joins the cohort as `POST .../members` adds them; a
+         *     new patient's registration and membership are one transaction, so nothing is
+         *     half-written. The upload is closed by an `uploaded` history entry with the number of
+         *     patients it added. Uploading the same list again is safe: every row is matched to the
+         *     patient the first upload registered, who is in already (`alreadyIn`); two uploads of
+         *     one list at the same moment register each person once.
+         *
+         *     A file that cannot be read as a whole writes nothing: wrong `Content-Type` (415), too
+         *     large (413), not UTF-8 text (400), no header row, a missing required column, a column
+         *     named twice, no rows, or more than 2,000 rows (422).
+         *
+         *     The report lists row numbers and patient ids only, never a name. Each patient matched or
+         *     registered is audited in their own log (`cohort.manage`, resource `profile`) before their
+         *     profile is read or written.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        post: operations["uploadCohortList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/cohorts/{cohort}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Who changed a cohort
+         * @description One page of the cohort's changes, newest first: `created`, `added` and `removed` (with the
+         *     patient's id; `added` from an upload also has its `uploadId`) and `uploaded` (with the
+         *     number of patients the upload added). Each entry names the staff member (`by`, their
+         *     user id). Ids only, never a name.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited). Each
+         *     patient named on the page is recorded in their access log (`cohort.manage`, resource
+         *     `profile`) before the page is answered.
+         */
+        get: operations["cohortHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/cohorts/{cohort}/waves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a cohort an invitation wave
+         * @description Starts an invitation wave: the cohort's members **at this moment** (at most 5,000) are
+         *     queued, and the scheduled `invitation-waves` job sends each an activation code through
+         *     the notification sender (`deliverBy`: to the email address or the phone on their
+         *     profile), at most `ceil(ratePerHour / 60)` a minute and `ratePerHour` an hour. A code is
+         *     issued as the front desk's `deliverBy` issues one (`POST
+         *     /staff/patients/{patientId}/activation-codes`), and expires after `expiresInDays` (1–90,
+         *     default 30; rounded up to the hour). A member with no contact for the channel, with a
+         *     suppressed address, or with a portal account already is `refused` with the reason.
+         *     Follow it with `GET /rollout/waves/{waveId}`.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited). Each
+         *     member is recorded in their access log (`invitation-wave.send`, resource
+         *     `activation-codes`); each code the job issues too (`invitation-wave.issue`, by
+         *     `system:invitation-waves`).
+         *
+         *     `Idempotency-Key` makes a retry safe: a replay answers the first wave, with
+         *     `Idempotent-Replayed: true`. Bad input is 422 naming the field, and nothing is written.
+         */
+        post: operations["startInvitationWave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/waves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invitation waves
+         * @description One page of the practice's waves, newest first, each with its counts.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        get: operations["listInvitationWaves"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/waves/{waveId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The wave's id; one that is not well-formed, or names no wave, is answered 404. */
+                waveId: components["parameters"]["WaveId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One invitation wave, its progress and its members
+         * @description The wave and its counts (`counts`: `queued`, `invited` — sent a code, `delivered` — the
+         *     sender sent it, `activated`, `expired` — invited, not activated, code expired, `refused`),
+         *     with one page of its members (`membersPage`, `?limit=&cursor=`, in the order of their
+         *     patient ids): ids, status and refusal reason, never a name.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited). Each
+         *     member on the page is recorded in their access log (`invitation-wave.send`, resource
+         *     `activation-codes`).
+         */
+        get: operations["getInvitationWave"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/waves/{waveId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The wave's id; one that is not well-formed, or names no wave, is answered 404. */
+                waveId: components["parameters"]["WaveId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again to those who have not activated
+         * @description Queues again every member who was sent a code and has not activated (delivered or not,
+         *     expired or not): their code is revoked (as `POST .../activation-codes/{codeId}/revoke`
+         *     does), and the job sends each a new one at the wave's rate. A member activating at this
+         *     very moment is left alone. Answers how many were queued. Safe to repeat: members already
+         *     queued are not counted again.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited). Each
+         *     revoked code is recorded in its patient's access log (`invitation-wave.send`, resource
+         *     `activation-code/{codeId}`).
+         */
+        post: operations["resendInvitationWave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/adoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Adoption per day, cohort and metric (JSON or CSV)
+         * @description For each day of `from`..`to` (the practice's dates, both included, at most 92; by
+         *     default the last 30 days, ending today), for all patients (`cohort: all`) and for each
+         *     cohort, one row per metric: `invited`, `delivered`, `activated` (invitation waves' codes
+         *     issued, sent and activated that day), `signedIn7d`, `signedIn30d` (distinct patients who
+         *     signed in during the 7 or 30 days ending that day) and `use:<feature>` (requests to the
+         *     feature's routes that day). Counts only: never a name or an id.
+         *
+         *     As CSV (`day,cohort,metric,value`, a header row, CRLF) with `Accept: text/csv` or
+         *     `?format=csv` (which wins over `Accept`): `Content-Type: text/csv; charset=utf-8` and
+         *     `Content-Disposition: attachment`.
+         *
+         *     Cost: one Query per day of the range and of the 29 days before it (the 30-day window),
+         *     so at most 121.
+         *
+         *     **Who may call:** staff in the `portal-leads` or `admins` group (others get 403,
+         *     audited).
+         */
+        get: operations["readAdoption"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every feature with its switch
+         * @description Every patient-facing feature, in a fixed order, with its switch: `mode` (`everyone`,
+         *     `off` or `rules`), the rules (`cohorts`, `percentage`, `staffRoles`) and the kill switch.
+         *     A feature never switched is on for everyone at `version` 0. Each item's `version` is the
+         *     ETag a change sends in `If-Match` (`"0"` for a feature never switched). Functions apply
+         *     a change within their refresh window (60 seconds at most).
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited in the
+         *     caller's own log). No patient's data.
+         */
+        get: operations["listFeatureSwitches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/features/{feature}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
+                feature: components["parameters"]["FeatureName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a feature's switch
+         * @description Replaces the switch's rules (every field is required, so a change cannot clear the kill
+         *     switch or a rule by leaving it out) and says why (`reason`, 3–500 characters). In
+         *     `rules` mode the feature is on for callers holding one of `staffRoles` (Cognito group
+         *     names of staff roles), for members of the listed `cohorts` (each must exist: 422 naming
+         *     `cohorts[i]`), for `percentage` % of patients chosen by a sticky hash of the feature and
+         *     the patient id (raising the percentage only adds patients), and for staff on work lists
+         *     about no patient; off for everyone else. `killed: true` turns the feature off for everyone
+         *     whatever the mode; `killed: false` turns a killed feature back on with its rules.
+         *
+         *     The switch and a history entry (who, when, why, the rules before and after) are written
+         *     together, only if the switch is still at the `If-Match` version; then the change is
+         *     audited (`feature-switch.manage`, resource `feature-switches/<feature>`, in the caller's
+         *     own log). A change identical to the current rules writes nothing (200, same version).
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        put: operations["changeFeatureSwitch"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/features/{feature}/kill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
+                feature: components["parameters"]["FeatureName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The kill switch
+         * @description Turns the feature off for everyone, whatever its rules and version (no `If-Match`: an
+         *     emergency should not wait for a read); every function sees it within its refresh window
+         *     (60 seconds at most). Routes the feature owns then answer 403 `feature-off`. The rules
+         *     are kept: a `PUT` with `killed: false` turns the feature back on as it was. Recorded in
+         *     the switch's history with `reason` and audited like a change. Killing a killed feature
+         *     changes nothing (200, no second history entry).
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        post: operations["killFeature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/features/{feature}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
+                feature: components["parameters"]["FeatureName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A switch's changes, newest first
+         * @description Every change and kill of the feature's switch, newest first: who, when, why, the version
+         *     it made, and the rules before and after.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        get: operations["featureSwitchHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/features/{feature}/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
+                feature: components["parameters"]["FeatureName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Why a patient does or does not see a feature
+         * @description Evaluates the feature's switch for the patient themself, as the functions do (from the
+         *     same cached switches: a change shows here within the refresh window): whether it is
+         *     `on`, the `reason` that decided (`killed`, `off`, `everyone`, `cohort`, `percentage`,
+         *     `not-in-rollout`), the `cohort` that let them in, the patient's sticky `bucket` (0–9999;
+         *     on under `percentage` when `bucket` < `percentage` × 100) and, in `rules` mode, the
+         *     switch's `percentage`. It reaches the patient's cohort memberships, so it is authorised
+         *     and audited against the patient (`feature-switch.explain`, resource
+         *     `features/<feature>`, in the patient's access log).
+         *
+         *     **Who may call:** staff in the `portal-leads` or `response-team` groups (others get 403;
+         *     patients and caregivers 403 or 404 as on any patient's data).
+         */
+        get: operations["explainFeature"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Which features are on for this patient
+         * @description Every feature, `on` or not for the caller using the portal for this patient (the
+         *     patient, a caregiver acting for them, or staff helping them: a staff caller's roles
+         *     count, as on the feature's own routes). The app hides the features that are off. This
+         *     route is never switched off itself. Audited (`features.read`, resource `features`).
+         *
+         *     **Who may call:** the patient (`me` or their id), caregivers acting for them (any scope),
+         *     and staff in `front-desk`, `clinicians`, `response-team` and `portal-leads`.
+         */
+        get: operations["patientFeatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current version of each agreement
+         * @description The terms of use (every account accepts them) and the beta terms (patients in a beta
+         *     cohort accept them: they agree to be asked for feedback), each with its current version,
+         *     or `current: null` when none is published yet (then nobody is asked to accept it).
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        get: operations["listAgreements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rollout/agreements/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agreement (`terms-of-use` or `beta-terms`); anything else is answered 404. */
+                kind: components["parameters"]["AgreementKind"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Publish a new version of an agreement
+         * @description Publishes `title` and `body` (plain text with line breaks, at most 20,000 characters) as
+         *     the next version (the current + 1; the first is 1). Earlier versions are kept word for
+         *     word. Every account it applies to is asked to accept the new version at its next sign-in.
+         *     `version`, when sent, must be the next version: if someone published meanwhile, nothing
+         *     is published (409). Of two publications at the same moment one wins; the other is 409
+         *     and publishes nothing. Audited (`agreement.manage`, resource
+         *     `agreements/<kind>/v<version>`, in the caller's own log).
+         *
+         *     Behind AWS WAF (the deployed API) a body over 8 KB is refused before it reaches the
+         *     function (403 `request-blocked`): longer terms need the WAF rule relaxed for this path.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        put: operations["publishAgreement"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agreements the signed-in account must accept
+         * @description What the app asks at sign-in: each agreement that applies to the caller and has a
+         *     published version, with the current `version` (the one to accept), the version the
+         *     caller last accepted and when, and `pending` (true until the current version is
+         *     accepted). The terms of use apply to every account; the beta terms only to a patient's
+         *     own sign-in while the patient is in a beta cohort (never to caregivers or staff for
+         *     themselves). The caller's own account: no patient's data is shown.
+         *
+         *     **Who may call:** any signed-in account.
+         */
+        get: operations["myAgreements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/agreements/{kind}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agreement (`terms-of-use` or `beta-terms`); anything else is answered 404. */
+                kind: components["parameters"]["AgreementKind"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept the current version of an agreement
+         * @description Records that the signed-in account accepts `version`, which must be the current one
+         *     (409 otherwise: read `GET /account/agreements` again). Accepting the same version again
+         *     changes nothing (200, with the first `acceptedAt`). The beta terms can be accepted only
+         *     by a patient in a beta cohort (409 for anyone else). Stored in the account's own
+         *     partition (a caregiver or staff member has no patient record).
+         *
+         *     **Who may call:** any signed-in account.
+         */
+        post: operations["acceptAgreement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description A patient-facing feature that a switch turns on and off.
+         * @enum {string}
+         */
+        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle";
+        /**
+         * @description `everyone`: on for everyone; `off`: off for everyone; `rules`: on for the listed staff
+         *     roles, cohorts and percentage of patients (and staff on work lists about no patient).
+         * @enum {string}
+         */
+        FeatureSwitchMode: "everyone" | "off" | "rules";
+        /** @description A cohort's name (lower-case letters, digits and single hyphens, 1–40 characters, starting with a letter). */
+        FeatureCohortName: string;
+        /** @description A switch's rules, as set (also the `before` and `after` of its history). */
+        FeatureSwitchRules: {
+            mode: components["schemas"]["FeatureSwitchMode"];
+            /** @description In `rules` mode, members of these cohorts have the feature (at most 20, each once). */
+            cohorts: components["schemas"]["FeatureCohortName"][];
+            /** @description In `rules` mode, this share of all patients has it (sticky by patient id). */
+            percentage: number;
+            /** @description In `rules` mode, staff holding one of these roles have it for every patient. */
+            staffRoles: components["schemas"]["StaffRole"][];
+            /** @description The kill switch; off for everyone whatever the mode while true. */
+            killed: boolean;
+        };
+        /** @description A feature's switch; `version` is its ETag (0 for a feature never switched, on for everyone). */
+        FeatureSwitch: {
+            feature: components["schemas"]["FeatureName"];
+            mode: components["schemas"]["FeatureSwitchMode"];
+            cohorts: components["schemas"]["FeatureCohortName"][];
+            percentage: number;
+            staffRoles: components["schemas"]["StaffRole"][];
+            killed: boolean;
+            version: number;
+            updatedAt?: components["schemas"]["Timestamp"];
+            /** @description The Cognito user id (`sub`) of the portal lead who made the last change. */
+            updatedBy?: string;
+        };
+        FeatureSwitches: {
+            items: components["schemas"]["FeatureSwitch"][];
+        };
+        /** @description The whole switch (every field is required) and why it changes. */
+        FeatureSwitchChange: {
+            mode: components["schemas"]["FeatureSwitchMode"];
+            cohorts: components["schemas"]["FeatureCohortName"][];
+            percentage: number;
+            staffRoles: components["schemas"]["StaffRole"][];
+            killed: boolean;
+            /** @description Why (kept in the switch's history); plain text, 3–500 characters. */
+            reason: string;
+        };
+        FeatureKill: {
+            /** @description Why (kept in the switch's history); plain text, 3–500 characters. */
+            reason: string;
+        };
+        FeatureSwitchHistoryEntry: {
+            feature: components["schemas"]["FeatureName"];
+            /**
+             * @description `change`: a `PUT`; `kill`: the kill switch.
+             * @enum {string}
+             */
+            change: "change" | "kill";
+            at: components["schemas"]["Timestamp"];
+            /** @description The Cognito user id (`sub`) of the portal lead. */
+            by: string;
+            reason: string;
+            /** @description The switch's version after the change. */
+            version: number;
+            before: components["schemas"]["FeatureSwitchRules"];
+            after: components["schemas"]["FeatureSwitchRules"];
+        };
+        /** @description One page of a switch's history, newest first. */
+        PageOfFeatureSwitchHistory: {
+            items: components["schemas"]["FeatureSwitchHistoryEntry"][];
+            /** @description Pass as `cursor` to get the next page; `null` when there is no more. */
+            nextCursor: string | null;
+        };
+        FeatureExplanation: {
+            feature: components["schemas"]["FeatureName"];
+            patientId: components["schemas"]["Ulid"];
+            on: boolean;
+            /**
+             * @description The rule that decided: `killed` (the kill switch), `off`, `everyone` (also a feature
+             *     never switched), `cohort` (a member of `cohort`), `percentage` (`bucket` is below
+             *     `percentage` × 100), `not-in-rollout` (no rule lets the patient in).
+             * @enum {string}
+             */
+            reason: "killed" | "off" | "everyone" | "staff-role" | "cohort" | "percentage" | "staff-route" | "not-in-rollout";
+            /** @description With `cohort`, the listed cohort the patient is in. */
+            cohort?: components["schemas"]["FeatureCohortName"];
+            /** @description With `staff-role` (never for a patient), the staff role. */
+            role?: string;
+            /** @description The patient's sticky bucket for this feature, whatever the mode. */
+            bucket: number;
+            /** @description In `rules` mode, the switch's percentage. */
+            percentage?: number;
+        };
+        PatientFeatures: {
+            features: {
+                feature: components["schemas"]["FeatureName"];
+                on: boolean;
+            }[];
+        };
+        /**
+         * @description `terms-of-use`: every account; `beta-terms`: patients in a beta cohort.
+         * @enum {string}
+         */
+        AgreementKind: "terms-of-use" | "beta-terms";
+        /** @description One published version of an agreement. */
+        Agreement: {
+            kind: components["schemas"]["AgreementKind"];
+            version: number;
+            title: string;
+            /** @description Plain text; lines end with `\n`. */
+            body: string;
+            publishedAt: components["schemas"]["Timestamp"];
+            /** @description The Cognito user id (`sub`) of the portal lead who published it. */
+            publishedBy: string;
+        };
+        PublishedAgreements: {
+            items: {
+                kind: components["schemas"]["AgreementKind"];
+                /** @description The current version; `null` until one is published. */
+                current: components["schemas"]["Agreement"] | null;
+            }[];
+        };
+        AgreementPublication: {
+            /** @description Plain text on one line, 1–200 characters. */
+            title: string;
+            /** @description Plain text with line breaks, 1–20,000 characters. */
+            body: string;
+            /** @description The version this publishes (the current + 1); when it is not, nothing is published (409). */
+            version?: number;
+        };
+        MyAgreements: {
+            items: {
+                kind: components["schemas"]["AgreementKind"];
+                /** @description The current version: the one to accept. */
+                version: number;
+                title: string;
+                body: string;
+                publishedAt: components["schemas"]["Timestamp"];
+                /** @description The version the account last accepted (absent if never). */
+                acceptedVersion?: number;
+                acceptedAt?: components["schemas"]["Timestamp"];
+                /** @description True until the current version is accepted. */
+                pending: boolean;
+            }[];
+        };
+        AgreementAcceptanceRequest: {
+            /** @description The version accepted; must be the current one. */
+            version: number;
+        };
+        AgreementAcceptance: {
+            kind: components["schemas"]["AgreementKind"];
+            version: number;
+            acceptedAt: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description A cohort's name, also its id (lower-case letters, digits and single hyphens, 1–40 characters, starting with a letter).
+         * @example beta-1
+         */
+        CohortName: string;
+        NewCohort: {
+            name: components["schemas"]["CohortName"];
+            /** @description Plain text (line breaks allowed), 1–500 characters after trimming. */
+            description: string;
+            /**
+             * @description Members must accept the beta terms. `false` when absent.
+             * @default false
+             */
+            beta: boolean;
+        };
+        Cohort: {
+            name: components["schemas"]["CohortName"];
+            description: string;
+            beta: boolean;
+            /** @description The members now. */
+            memberCount: number;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The user id (Cognito `sub`) of the portal lead who created it. */
+            createdBy: string;
+        };
+        PageOfCohorts: {
+            items: components["schemas"]["Cohort"][];
+            /** @description Pass as `cursor` to get the next page; `null` when there is no more. */
+            nextCursor: string | null;
+        };
+        CohortMember: {
+            patientId: components["schemas"]["Ulid"];
+            /** @description The legal name when the patient joined. */
+            name: components["schemas"]["LegalName"];
+            birthDate: components["schemas"]["DateOfBirth"];
+            addedAt: components["schemas"]["Timestamp"];
+            /** @description The user id (Cognito `sub`) of the portal lead who added them. */
+            addedBy: string;
+        };
+        PageOfCohortMembers: {
+            items: components["schemas"]["CohortMember"][];
+            /** @description Pass as `cursor` to get the next page; `null` when there is no more. */
+            nextCursor: string | null;
+        };
+        /** @description Exactly one of `patientIds` and `filter`. */
+        AddCohortMembers: {
+            patientIds?: components["schemas"]["Ulid"][];
+            /** @description The patients with an appointment with the provider on a practice day from `from` through `to` (at most 31 days). */
+            filter?: {
+                providerId: components["schemas"]["Ulid"];
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+            };
+        } & (unknown | unknown);
+        CohortMembersAdded: {
+            /** @description The patients who joined with this request. */
+            added: components["schemas"]["Ulid"][];
+            /** @description The patients who were members already (nothing changed for them). */
+            alreadyIn: components["schemas"]["Ulid"][];
+            refused: {
+                patientId: components["schemas"]["Ulid"];
+                /** @description Why the patient was not added (`no patient has this id`). */
+                reason: string;
+            }[];
+        };
+        CohortUploadRow: {
+            /** @description The row's number in the file, as a spreadsheet counts (the header is row 1). */
+            row: number;
+            /** @enum {string} */
+            outcome: "created" | "matched" | "refused";
+            /** @description The patient matched or registered (absent on refused rows). */
+            patientId?: components["schemas"]["Ulid"];
+            /** @description On matched rows only — the patient was a member before this upload. */
+            alreadyIn?: boolean;
+            /** @description On refused rows only — why, naming the columns (never their values). */
+            reason?: string;
+        };
+        CohortUploadReport: {
+            /** @description The upload's id, also on its history entries. */
+            uploadId: components["schemas"]["Ulid"];
+            /** @description Every row that held anything, in file order. */
+            rows: components["schemas"]["CohortUploadRow"][];
+            created: number;
+            matched: number;
+            refused: number;
+            /** @description Patients who joined with this upload (created, and matched ones not members before). */
+            added: number;
+            /** @description Matched patients who were members already. */
+            alreadyIn: number;
+        };
+        CohortHistoryEntry: {
+            at: components["schemas"]["Timestamp"];
+            /** @description The user id (Cognito `sub`) of the staff member who made the change. */
+            by: string;
+            /** @enum {string} */
+            change: "created" | "added" | "removed" | "uploaded";
+            /** @description On `added` and `removed`. */
+            patientId?: components["schemas"]["Ulid"];
+            /** @description On `uploaded` — the patients the upload added. */
+            count?: number;
+            /** @description On `uploaded`, and on `added` from an upload. */
+            uploadId?: components["schemas"]["Ulid"];
+        };
+        /** @description One page of a cohort's history, newest first. */
+        PageOfCohortHistory: {
+            items: components["schemas"]["CohortHistoryEntry"][];
+            /** @description Pass as `cursor` to get the next page; `null` when there is no more. */
+            nextCursor: string | null;
+        };
         /**
          * @description A kind of notification a person can choose a channel for.
          * @enum {string}
@@ -2401,7 +3352,7 @@ export interface components {
              * @description The staff role (Cognito group) they acted in.
              * @enum {string}
              */
-            role: "clinicians" | "front-desk" | "response-team" | "admins";
+            role: "clinicians" | "front-desk" | "response-team" | "portal-leads" | "admins";
         } | {
             /** @constant */
             kind: "caregiver";
@@ -2685,8 +3636,114 @@ export interface components {
                 invitationId: components["schemas"]["Ulid"];
             }[];
         };
+        NewInvitationWave: {
+            /** @description Codes an hour, 1 to 1000 (at most `ceil(ratePerHour / 60)` a minute). */
+            ratePerHour: number;
+            /**
+             * @description Where each code goes, the email address or the phone on the profile.
+             * @enum {string}
+             */
+            deliverBy: "email" | "sms";
+            /** @description How long each code lasts (rounded up to the hour), 1 to 90; 30 by default. */
+            expiresInDays?: number;
+        };
+        /**
+         * @description How far the members got: `queued` + `refused` + `invited` = `members`. `invited` counts
+         *     every member sent a code (also those who activated or whose code expired); `delivered`,
+         *     `activated` and `expired` count some of them.
+         */
+        InvitationWaveCounts: {
+            queued: number;
+            invited: number;
+            delivered: number;
+            activated: number;
+            expired: number;
+            refused: number;
+        };
+        InvitationWave: {
+            waveId: string;
+            cohort: components["schemas"]["CohortName"];
+            ratePerHour: number;
+            /** @enum {string} */
+            deliverBy: "email" | "sms";
+            expiresInDays: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The portal lead's user id. */
+            createdBy: string;
+            /** @description The cohort's members when the wave started. */
+            members: number;
+            /** @description Members are queued; the job is sending. */
+            sending: boolean;
+            counts: components["schemas"]["InvitationWaveCounts"];
+        };
+        InvitationWaveMember: {
+            patientId: string;
+            /** @enum {string} */
+            status: "queued" | "invited" | "delivered" | "activated" | "expired" | "refused";
+            /**
+             * @description Why a `refused` member was sent no code.
+             * @enum {string}
+             */
+            reason?: "no-contact" | "suppressed" | "already-active" | "unknown-patient";
+            /** Format: date-time */
+            invitedAt?: string;
+            /** Format: date-time */
+            codeExpires?: string;
+            /** Format: date-time */
+            deliveredAt?: string;
+            /** Format: date-time */
+            activatedAt?: string;
+            /** @description Codes the wave sent them (a re-send sends another). */
+            sends: number;
+        };
+        /** @description An `InvitationWave` with one page of its members (`membersPage`). */
+        InvitationWaveWithMembers: {
+            waveId: string;
+            cohort: components["schemas"]["CohortName"];
+            ratePerHour: number;
+            /** @enum {string} */
+            deliverBy: "email" | "sms";
+            expiresInDays: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            members: number;
+            sending: boolean;
+            counts: components["schemas"]["InvitationWaveCounts"];
+            membersPage: {
+                items: components["schemas"]["InvitationWaveMember"][];
+                nextCursor?: string | null;
+            };
+        };
+        PageOfInvitationWaves: {
+            items: components["schemas"]["InvitationWave"][];
+            nextCursor?: string | null;
+        };
+        InvitationWaveResent: {
+            waveId: string;
+            /** @description Members queued again. */
+            requeued: number;
+        };
+        AdoptionReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description The zone whose dates the days are (the practice's). */
+            timeZone: string;
+            rows: {
+                /** Format: date */
+                day: string;
+                /** @description A cohort's name, or `all`. */
+                cohort: string;
+                /** @description `invited`, `delivered`, `activated`, `signedIn7d`, `signedIn30d` or `use:<feature>`. */
+                metric: string;
+                value: number;
+            }[];
+        };
         /** @enum {string} */
-        StaffRole: "clinicians" | "front-desk" | "response-team" | "admins";
+        StaffRole: "clinicians" | "front-desk" | "response-team" | "portal-leads" | "admins";
         /** @description At least one staff role; duplicates count once. `patients` and `caregivers` are refused. */
         StaffRoles: components["schemas"]["StaffRole"][];
         NewStaffMember: {
@@ -3251,6 +4308,39 @@ export interface components {
         };
     };
     responses: {
+        /** @description (`forbidden`) The caller is not in the `portal-leads` group. Audited in the caller's own log. */
+        PortalLeadsOnly: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No feature has this name. */
+        UnknownFeature: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No agreement of this kind (`terms-of-use` and `beta-terms` exist). */
+        UnknownAgreement: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /**
          * @description (`invalid-fields`) A field is missing, unknown or invalid: named in `errors`.
          *     (`idempotency-key-reused`) The `Idempotency-Key` was used with a different request.
@@ -3337,6 +4427,42 @@ export interface components {
                  *       "retryAfterSeconds": 412
                  *     }
                  */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No invitation wave has this id. */
+        UnknownWave: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No cohort has this name. */
+        UnknownCohort: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`invalid-fields`) `limit` is not a whole number from 1 to 100, or `cursor` was not
+         *     issued by this list (forged, altered, or from another list).
+         */
+        InvalidPage: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3556,6 +4682,20 @@ export interface components {
         };
     };
     parameters: {
+        /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
+        FeatureName: components["schemas"]["FeatureName"];
+        /**
+         * @description The switch's `version` as last read, as a strong ETag (`"3"`); `"0"` for a feature never
+         *     switched. Missing → 428; stale, weak, a list or `*` → 412.
+         * @example "0"
+         */
+        FeatureSwitchIfMatch: string;
+        /** @description The agreement (`terms-of-use` or `beta-terms`); anything else is answered 404. */
+        AgreementKind: components["schemas"]["AgreementKind"];
+        /** @description The wave's id; one that is not well-formed, or names no wave, is answered 404. */
+        WaveId: string;
+        /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+        CohortName: components["schemas"]["CohortName"];
         /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
         StaffPatientId: components["schemas"]["Ulid"];
         /**
@@ -3636,6 +4776,8 @@ export interface components {
         RetryAfter: "2";
         /** @description The new record's path (`/patients/{patientId}/records/{recordId}`, under the base path the request came through). */
         RecordLocation: string;
+        /** @description The new cohort's path (`/rollout/cohorts/{cohort}`, under the base path the request came through). */
+        CohortLocation: string;
         /** @description The new provider's path (`/providers/{providerId}`, under the base path the request came through). */
         ProviderLocation: string;
         /** @description The new appointment's path (`/patients/{patientId}/appointments/{appointmentId}`, under the base path the request came through). */
@@ -6729,6 +7871,1202 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listCohorts: {
+        parameters: {
+            query?: {
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of cohorts. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfCohorts"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            422: components["responses"]["InvalidPage"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createCohort: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "beta-1",
+                 *       "description": "Patients of Dr. Reyes who agreed to try online booking first",
+                 *       "beta": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewCohort"];
+            };
+        };
+        responses: {
+            /**
+             * @description Created. `Location` is the cohort's path. A replay of an earlier request with the
+             *     same `Idempotency-Key` answers exactly what the first request answered, plus
+             *     `Idempotent-Replayed: true`.
+             */
+            201: {
+                headers: {
+                    Location: components["headers"]["CohortLocation"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cohort"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            /**
+             * @description (`conflict`) A cohort of this name exists already (nothing was written), or another
+             *     request with the same `Idempotency-Key` was being saved at the same moment: retry with
+             *     the same key.
+             */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /**
+             * @description (`invalid-fields`) `name` is not a cohort name, `description` is empty, longer than 500
+             *     characters or not plain text, a field is missing, unknown or mistyped, or
+             *     `Idempotency-Key` is not 1–255 visible ASCII characters.
+             *     (`idempotency-key-reused`) The `Idempotency-Key` was used within the last 24 hours
+             *     with a different body.
+             */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCohort: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cohort. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cohort"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownCohort"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listCohortMembers: {
+        parameters: {
+            query?: {
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of members. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfCohortMembers"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownCohort"];
+            422: components["responses"]["InvalidPage"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addCohortMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddCohortMembers"];
+            };
+        };
+        responses: {
+            /** @description What became of each patient. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortMembersAdded"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownCohort"];
+            /**
+             * @description (`conflict`) Other changes of this cohort kept being saved at the same moment. The
+             *     patients already added stay added; send the request again (they are answered in
+             *     `alreadyIn`).
+             */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /**
+             * @description (`invalid-fields`, nothing written) Both or neither of `patientIds` and `filter`;
+             *     `patientIds` empty or longer than 100, or an entry that is not a patient id
+             *     (`patientIds[i]`); `filter.providerId` not a provider of the practice; `filter.from` or
+             *     `filter.to` not a date `YYYY-MM-DD`, `to` before `from`, or more than 31 days; an
+             *     unknown field.
+             */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeCohortMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patient is no longer a member. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            /** @description (`not-found`) No cohort has this name, or the patient is not a member of it (nothing was written). */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description (`conflict`) Other changes of this cohort kept being saved at the same moment; nothing was written. Try again. */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    uploadCohortList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example family_name,given_name,date_of_birth,email,phone
+                 *     López,Ana María,1984-03-12,ana.lopez@example.org,+15555550101
+                 *     Okafor,Chidi,1990-11-02,,
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description The report, one entry per row that held anything. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohortUploadReport"];
+                };
+            };
+            /** @description (`malformed-request`) The file is not UTF-8 text (a spreadsheet file rather than its CSV export, say). Nothing was written. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownCohort"];
+            /**
+             * @description (`conflict`) Other changes of this cohort kept being saved at the same moment. What
+             *     was added stays added; upload the list again (its rows are then matched).
+             */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description (`payload-too-large`) The file is larger than 1,048,576 bytes. Nothing was written. */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description (`unsupported-media-type`) `Content-Type` is not `text/csv`. Nothing was written. */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description (`invalid-fields`, nothing written) The file cannot be read as a list: `errors` names
+             *     each required column the header row lacks (`family_name`, `given_name`,
+             *     `date_of_birth`) or names twice, or `body` when the file is empty, has no rows after
+             *     the header, or more than 2,000 rows.
+             */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cohortHistory: {
+        parameters: {
+            query?: {
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the history. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfCohortHistory"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownCohort"];
+            422: components["responses"]["InvalidPage"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    startInvitationWave: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
+                cohort: components["parameters"]["CohortName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ratePerHour": 60,
+                 *       "deliverBy": "email"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewInvitationWave"];
+            };
+        };
+        responses: {
+            /** @description Started; the wave, all its members queued. */
+            201: {
+                headers: {
+                    /** @description The wave (`/rollout/waves/{waveId}`). */
+                    Location?: string;
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationWave"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownCohort"];
+            /** @description (`conflict`) The cohort has no members, or more than a wave takes (5,000). */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listInvitationWaves: {
+        parameters: {
+            query?: {
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of waves. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfInvitationWaves"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            422: components["responses"]["InvalidPage"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getInvitationWave: {
+        parameters: {
+            query?: {
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The wave's id; one that is not well-formed, or names no wave, is answered 404. */
+                waveId: components["parameters"]["WaveId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The wave, and a page of its members. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationWaveWithMembers"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownWave"];
+            422: components["responses"]["InvalidPage"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resendInvitationWave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The wave's id; one that is not well-formed, or names no wave, is answered 404. */
+                waveId: components["parameters"]["WaveId"];
+            };
+            cookie?: never;
+        };
+        /** @description Empty, or an empty object. */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Queued again. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "waveId": "01JD3Z6T7XK8Q2M4N5P6R7S8T9",
+                     *       "requeued": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvitationWaveResent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownWave"];
+            /** @description (`conflict`) The wave is being changed right now; retry. */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    readAdoption: {
+        parameters: {
+            query?: {
+                /** @description The first day, `YYYY-MM-DD` (default 29 days before `to`). */
+                from?: string;
+                /** @description The last day, `YYYY-MM-DD`, not after today (default today). */
+                to?: string;
+                /** @description `json` or `csv`; without it, CSV when `Accept` names `text/csv`. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description With CSV, `attachment; filename="adoption-<from>-to-<to>.csv"`. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdoptionReport"];
+                    /**
+                     * @example day,cohort,metric,value
+                     *     2026-03-01,all,invited,12
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description (`forbidden`) The caller is in neither `portal-leads` nor `admins`. Audited in the caller's own log. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listFeatureSwitches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every feature's switch. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureSwitches"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    changeFeatureSwitch: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The switch's `version` as last read, as a strong ETag (`"3"`); `"0"` for a feature never
+                 *     switched. Missing → 428; stale, weak, a list or `*` → 412.
+                 * @example "0"
+                 */
+                "If-Match": components["parameters"]["FeatureSwitchIfMatch"];
+            };
+            path: {
+                /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
+                feature: components["parameters"]["FeatureName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "mode": "rules",
+                 *       "cohorts": [
+                 *         "beta-1"
+                 *       ],
+                 *       "percentage": 10,
+                 *       "staffRoles": [
+                 *         "front-desk"
+                 *       ],
+                 *       "killed": false,
+                 *       "reason": "Open online booking to the beta cohort and one patient in ten."
+                 *     }
+                 */
+                "application/json": components["schemas"]["FeatureSwitchChange"];
+            };
+        };
+        responses: {
+            /** @description The switch as it now is; its new version is the ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureSwitch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownFeature"];
+            /** @description (`conflict`) Another change to this switch was being saved at the same moment; read it again and retry. */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description (`stale-etag`) The switch changed since it was read (or `If-Match` is weak, a list or `*`). Read it again. */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            /** @description (`if-match-required`) `If-Match` is missing. */
+            428: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    killFeature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
+                feature: components["parameters"]["FeatureName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Bookings land on the wrong day since this morning's release."
+                 *     }
+                 */
+                "application/json": components["schemas"]["FeatureKill"];
+            };
+        };
+        responses: {
+            /** @description The switch, killed; its version is the ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureSwitch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownFeature"];
+            /** @description (`conflict`) The switch kept changing while it was being killed; send the kill again. */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    featureSwitchHistory: {
+        parameters: {
+            query?: {
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
+                feature: components["parameters"]["FeatureName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the history. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfFeatureSwitchHistory"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownFeature"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    explainFeature: {
+        parameters: {
+            query: {
+                /** @description The patient to explain the feature for (a ULID in canonical form); missing or malformed → 422 naming `patientId`. */
+                patientId: components["schemas"]["Ulid"];
+            };
+            header?: never;
+            path: {
+                /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
+                feature: components["parameters"]["FeatureName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The explanation. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureExplanation"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            /**
+             * @description (`not-found`) No such feature; no patient is registered under `patientId`; or the
+             *     caller may not see this patient.
+             */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patientFeatures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every feature and whether it is on. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientFeatures"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            404: components["responses"]["PatientNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAgreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each kind with its current version. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedAgreements"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    publishAgreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agreement (`terms-of-use` or `beta-terms`); anything else is answered 404. */
+                kind: components["parameters"]["AgreementKind"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Terms of use",
+                 *       "body": "Use the portal for your own care and your family's.\nKeep your password to yourself."
+                 *     }
+                 */
+                "application/json": components["schemas"]["AgreementPublication"];
+            };
+        };
+        responses: {
+            /** @description The version published; its number is the ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownAgreement"];
+            /**
+             * @description (`conflict`) `version` is not the next version, or another version was published at
+             *     the same moment. Nothing was published: read the agreements again.
+             */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    myAgreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The applicable agreements, terms of use first. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAgreements"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    acceptAgreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agreement (`terms-of-use` or `beta-terms`); anything else is answered 404. */
+                kind: components["parameters"]["AgreementKind"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "version": 3
+                 *     }
+                 */
+                "application/json": components["schemas"]["AgreementAcceptanceRequest"];
+            };
+        };
+        responses: {
+            /** @description This version was accepted before; nothing changed. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementAcceptance"];
+                };
+            };
+            /** @description Accepted. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementAcceptance"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["UnknownAgreement"];
+            /**
+             * @description (`conflict`) `version` is not the current version (or none is published), or the
+             *     agreement does not apply to this account (the beta terms, outside a beta cohort).
+             *     Nothing was recorded.
+             */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidFields"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeClaims, isCaregiver, isPatient, isStaff, parseGroups } from "./session";
+import { decodeClaims, isCaregiver, isPatient, isPortalLead, isStaff, parseGroups } from "./session";
 
 function jwt(payload: object): string {
   const b64 = (o: object) => btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(o)))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -27,6 +27,12 @@ describe("session claims", () => {
     expect(isPatient({ sub: "x", groups: ["patients"], exp: 0 })).toBe(false);
     expect(isStaff({ sub: "x", groups: ["front-desk"], exp: 0 })).toBe(true);
     expect(isCaregiver({ sub: "x", groups: ["caregivers"], exp: 0 })).toBe(true);
+  });
+
+  it("a portal lead is staff, and only portal leads are portal leads", () => {
+    expect(isStaff({ sub: "x", groups: ["portal-leads"], exp: 0 })).toBe(true);
+    expect(isPortalLead({ sub: "x", groups: ["portal-leads"], exp: 0 })).toBe(true);
+    expect(isPortalLead({ sub: "x", groups: ["admins"], exp: 0 })).toBe(false);
   });
 
   it("refuses something that is not a JWT", () => {

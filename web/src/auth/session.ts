@@ -65,10 +65,15 @@ export function parseGroups(value: unknown): string[] {
     .filter(Boolean);
 }
 
-export const STAFF_GROUPS = ["clinicians", "front-desk", "response-team", "admins"] as const;
+export const STAFF_GROUPS = ["clinicians", "front-desk", "response-team", "portal-leads", "admins"] as const;
 
 export function isStaff(claims: Claims): boolean {
   return claims.groups.some((g) => (STAFF_GROUPS as readonly string[]).includes(g));
+}
+
+/** Runs the rollout: cohorts, waves, feature switches, agreements and adoption. */
+export function isPortalLead(claims: Claims): boolean {
+  return claims.groups.includes("portal-leads");
 }
 
 export function isPatient(claims: Claims): boolean {

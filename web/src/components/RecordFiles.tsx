@@ -4,6 +4,7 @@ import { ApiError, unwrap, type Schemas } from "../api/client";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNotice } from "./ui";
+import { usePatientFeatures } from "../features";
 
 /** Download the whole record as a FHIR bundle; import a bundle from another provider and read its report. */
 export function RecordFiles({ patientId }: { patientId: string }) {
@@ -14,6 +15,7 @@ export function RecordFiles({ patientId }: { patientId: string }) {
   const [report, setReport] = useState<Schemas["ImportReport"] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const importing = usePatientFeatures(patientId).on("record-import");
 
   const download = async () => {
     setError(null);
@@ -66,6 +68,7 @@ export function RecordFiles({ patientId }: { patientId: string }) {
       <button type="button" onClick={() => void download()}>
         {t("records.export")}
       </button>
+      {importing && (
       <form onSubmit={upload} className="form" noValidate>
         <div className="field">
           <label htmlFor="import-file">{t("records.import")}</label>
@@ -76,6 +79,7 @@ export function RecordFiles({ patientId }: { patientId: string }) {
           {t("records.importButton")}
         </button>
       </form>
+      )}
       {error !== null && <ErrorNotice error={error} />}
       {report && (
         <div role="status" className="notice success">

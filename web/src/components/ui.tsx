@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode } from "react";
 import { ApiError } from "../api/client";
 import { useI18n } from "../i18n";
+import { isFeatureOff } from "../features";
 
 /** A page: its heading takes focus when it appears, so screen readers announce the new page. */
 export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
@@ -27,6 +28,15 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => vo
   const { t } = useI18n();
   let title = t("error.generic");
   let detail: string | undefined;
+  if (isFeatureOff(error)) {
+    // A switched-off feature: said kindly, and no retry (trying again changes nothing).
+    return (
+      <div role="alert" className="notice">
+        <p className="notice-title">{t("featureOff.title")}</p>
+        <p>{t("featureOff.detail")}</p>
+      </div>
+    );
+  }
   if (error instanceof ApiError) {
     if (error.status === 0) title = t("error.network");
     else {
@@ -47,8 +57,19 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => vo
   );
 }
 
+/** A 404, or a 403 other than a switched-off feature (which `ErrorNotice` explains instead). */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 404 || error.status === 403);
+  return error instanceof ApiError && (error.status === 404 || error.status === 403) && !isFeatureOff(error);
+}
+
+/** The page for a screen whose feature is switched off for this patient. */
+export function FeatureOff() {
+  const { t } = useI18n();
+  return (
+    <Page title={t("featureOff.title")}>
+      <p>{t("featureOff.detail")}</p>
+    </Page>
+  );
 }
 
 export function NotFound() {

@@ -4,20 +4,24 @@ import { unwrap, type Schemas } from "../api/client";
 import { ErrorNotice, Field, Loaded, NotFound, Page, fieldErrors, isNotFound } from "../components/ui";
 import { useApp } from "../context";
 import { useAppointments } from "../hooks";
+import { usePatientFeatures } from "../features";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
 
 export default function Appointments({ patientId }: { patientId: string }) {
   const { t } = useI18n();
   const upcoming = useAppointments(patientId);
+  const features = usePatientFeatures(patientId);
   if (isNotFound(upcoming.error)) return <NotFound />;
   return (
     <Page
       title={t("appointments.title")}
       actions={
-        <Link className="button primary" to={`/p/${patientId}/appointments/book`}>
-          {t("appointments.book")}
-        </Link>
+        features.on("online-booking") && (
+          <Link className="button primary" to={`/p/${patientId}/appointments/book`}>
+            {t("appointments.book")}
+          </Link>
+        )
       }
     >
       <h2>{t("appointments.upcoming")}</h2>
@@ -44,6 +48,7 @@ function AppointmentCard({ appointment: a, patientId }: { appointment: Schemas["
   const queryClient = useQueryClient();
   const [checkingIn, setCheckingIn] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const features = usePatientFeatures(patientId);
   const cancel = async () => {
     setError(null);
     try {
@@ -59,6 +64,7 @@ function AppointmentCard({ appointment: a, patientId }: { appointment: Schemas["
   };
   const waitlist = useQuery({
     queryKey: ["waitlist", patientId, a.appointmentId],
+    enabled: features.on("waitlist"),
     queryFn: async () => {
       const result = await api.GET("/patients/{patientId}/appointments/{appointmentId}/waitlist", {
         params: { path: { patientId, appointmentId: a.appointmentId } },
@@ -101,20 +107,22 @@ function AppointmentCard({ appointment: a, patientId }: { appointment: Schemas["
       )}
       {error !== null && <ErrorNotice error={error} />}
       <div className="actions">
-        {!a.checkedIn && (
+        {!a.checkedIn && features.on("check-in") && (
           <button type="button" aria-expanded={checkingIn} onClick={() => setCheckingIn(!checkingIn)}>
             {t("appointments.checkIn")}
           </button>
         )}
-        {waitlist.data === null && (
+        {waitlist.data === null && features.on("waitlist") && (
           <button type="button"
             onClick={() => void act(() => unwrap(api.POST("/patients/{patientId}/appointments/{appointmentId}/waitlist", path)))}>
             {t("waitlist.join")}
           </button>
         )}
-        <Link className="button" to={`/p/${patientId}/appointments/${a.appointmentId}/reschedule`}>
-          {t("appointments.reschedule")}
-        </Link>
+        {features.on("online-booking") && (
+          <Link className="button" to={`/p/${patientId}/appointments/${a.appointmentId}/reschedule`}>
+            {t("appointments.reschedule")}
+          </Link>
+        )}
         <button type="button" className="danger" onClick={() => void cancel()}>
           {t("appointments.cancel")}
         </button>

@@ -1,6 +1,7 @@
 import type { Schemas } from "../api/client";
 import { Loaded, NotFound, Page, SourceLabel, isNotFound } from "../components/ui";
 import { allows, useAppointments, useConversations, useScopes, useSummary } from "../hooks";
+import { usePatientFeatures } from "../features";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
 
@@ -61,10 +62,11 @@ export default function Home({ patientId }: { patientId: string }) {
   const { t, dateTime } = useI18n();
   const { scopes, pending } = useScopes(patientId);
   const records = allows(scopes, "records");
-  const messages = allows(scopes, "messages");
+  const features = usePatientFeatures(patientId);
+  const messages = allows(scopes, "messages") && features.on("messaging");
   const appointments = allows(scopes, "appointments");
   const summary = useSummary(patientId, !pending && records);
-  const conversations = useConversations(patientId, !pending && messages);
+  const conversations = useConversations(patientId, !pending && !features.pending && messages);
   const upcoming = useAppointments(patientId, !pending && appointments);
 
   const firstError = [summary, conversations, upcoming].find((q) => q.error)?.error;

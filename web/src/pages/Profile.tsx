@@ -5,11 +5,13 @@ import { ErrorNotice, Field, Loaded, NotFound, Page, fieldErrors, isNotFound } f
 import { useApp } from "../context";
 import { Link } from "../router";
 import { useI18n } from "../i18n";
+import { usePatientFeatures } from "../features";
 
 export default function Profile({ patientId }: { patientId: string }) {
   const { api } = useApp();
   const { t, date } = useI18n();
   const queryClient = useQueryClient();
+  const features = usePatientFeatures(patientId);
   const profile = useQuery({
     queryKey: ["profile", patientId],
     queryFn: async () => {
@@ -87,9 +89,11 @@ export default function Profile({ patientId }: { patientId: string }) {
           </li>
           {patientId === "me" && (
             <>
-              <li>
-                <Link to={`/p/${patientId}/care-circle`}>{t("careCircle.title")}</Link>
-              </li>
+              {features.on("care-circle") && (
+                <li>
+                  <Link to={`/p/${patientId}/care-circle`}>{t("careCircle.title")}</Link>
+                </li>
+              )}
               <li>
                 <Link to={`/p/${patientId}/access-log`}>{t("accessLog.title")}</Link>
               </li>

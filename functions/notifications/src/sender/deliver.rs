@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use portal_shared::ApiError;
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::invitation_wave;
 use portal_shared::features::notification::{Channel, Recipient};
 use portal_shared::platform::store::Item;
 
@@ -224,6 +225,7 @@ impl Run<'_> {
             Plan::Send(channel) => Ok(match send(self.deps, outbox, target, channel).await {
                 Sent::Sent => {
                     claim::mark_delivered(self.deps, &outbox.key, &target.slot).await?;
+                    self.wave_member_delivered().await;
                     Step::Sent(channel)
                 }
                 Sent::Rejected => {
@@ -237,6 +239,38 @@ impl Run<'_> {
                 }
                 Sent::Retryable => Step::Retry(channel),
             }),
+        }
+    }
+
+    /// An invitation wave's code was sent: the wave's member is delivered
+    /// (`portal_shared::features::invitation_wave`). Never fails the delivery.
+    async fn wave_member_delivered(&self) {
+        let (Some((wave, code)), Recipient::Patient { patient_id }) =
+            (self.outbox.wave_code(), &self.outbox.recipient)
+        else {
+            return;
+        };
+        let zone =
+            jiff::tz::TimeZone::get(&self.deps.notify.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let day = portal_shared::platform::feature_gate::day_in(&zone, self.now);
+        let platform = &self.deps.platform;
+        if let Err(error) = invitation_wave::mark_delivered(
+            &platform.dynamo,
+            &platform.app_table,
+            &day,
+            wave,
+            *patient_id,
+            code,
+            self.now,
+        )
+        .await
+        {
+            tracing::warn!(
+                notification_id = %self.outbox.notification_id,
+                wave_id = %wave,
+                problem = error.slug(),
+                "the wave's member was not marked delivered"
+            );
         }
     }
 

@@ -2,7 +2,7 @@
 //! template, when) and the typed `About` values of its kind. Anything else on the item (a field
 //! a producer should not have written) is never read, so it cannot reach a template.
 
-use portal_shared::domain::ids::NotificationId;
+use portal_shared::domain::ids::{ActivationCodeId, NotificationId, WaveId};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::notification::{
     AboutActivation, AboutAppointment, AboutConversation, AboutInvitation, AboutOffer, AboutSignIn,
@@ -151,6 +151,15 @@ impl Outbox {
     pub fn offer_until(&self) -> Option<Timestamp> {
         match &self.about {
             About::Offer(about) => Some(about.offer_until),
+            _ => None,
+        }
+    }
+
+    /// The invitation wave that sent this activation code, and the code's id: the wave's
+    /// member is delivered once the code is sent.
+    pub fn wave_code(&self) -> Option<(WaveId, ActivationCodeId)> {
+        match &self.about {
+            About::Activation(about) => Some((about.wave_id?, about.code_id?)),
             _ => None,
         }
     }

@@ -96,6 +96,7 @@ fn the_user_pool_client_and_groups_are_read() -> Result<()> {
             "clinicians",
             "front-desk",
             "patients",
+            "portal-leads",
             "response-team"
         ]
     );

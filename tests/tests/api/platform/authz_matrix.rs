@@ -10,7 +10,8 @@ use portal_shared::policy::authz::Scope;
 use portal_tests::fhir::{new_result, small_bundle};
 use portal_tests::{
     Actor, GrantState, Method, Patient, TestApp, fresh_client_address, invitation_body,
-    registration, spawn_app, template_routes, unique_carer_email, unique_family_name,
+    registration, spawn_app, spawn_switchboard, template_routes, unique_carer_email,
+    unique_family_name,
 };
 use serde_json::{Value, json};
 
@@ -38,9 +39,10 @@ enum Who {
     FrontDesk,
     ResponseTeam,
     Admin,
+    PortalLead,
 }
 
-const WHO: [Who; 12] = [
+const WHO: [Who; 13] = [
     Who::Anonymous,
     Who::OwnPatient,
     Who::OtherPatient,
@@ -53,130 +55,161 @@ const WHO: [Who; 12] = [
     Who::FrontDesk,
     Who::ResponseTeam,
     Who::Admin,
+    Who::PortalLead,
 ];
 
 /// Expected status per caller, in the order of `WHO`, and the grant scope of the route.
 #[rustfmt::skip]
-const MATRIX: &[(&str, &str, Scope, [u16; 12])] = &[
-    //                                                               anon own other carer scoped unscoped revoked ended clin desk resp admin
-    ("POST", "/staff/patients", Scope::Profile,                     [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403]),
-    ("GET", "/patients/{patientId}/profile", Scope::Profile,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
-    ("PATCH", "/patients/{patientId}/profile", Scope::Profile,     [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
-    ("GET", "/staff/profile-changes", Scope::Profile,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
+const MATRIX: &[(&str, &str, Scope, [u16; 13])] = &[
+    //                                                               anon own other carer scoped unscoped revoked ended clin desk resp admin lead
+    ("POST", "/staff/patients", Scope::Profile,                     [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/profile", Scope::Profile,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403, 403]),
+    ("PATCH", "/patients/{patientId}/profile", Scope::Profile,     [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403, 403]),
+    ("GET", "/staff/profile-changes", Scope::Profile,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
     ("POST", "/staff/profile-changes/{changeId}/decision", Scope::Profile,
-                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
-    ("GET", "/patients/{patientId}/access-log", Scope::Records,   [401, 200, 404, 404, 200, 403, 404, 404, 403, 403, 403, 200]),
-    ("GET", "/admin/audit", Scope::Records,                        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/access-log", Scope::Records,   [401, 200, 404, 404, 200, 403, 404, 404, 403, 403, 403, 200, 403]),
+    ("GET", "/admin/audit", Scope::Records,                        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
     // Activation codes are the front desk's; a caregiver's grant never reaches them.
     ("POST", "/staff/patients/{patientId}/activation-codes", Scope::Profile,
-                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403, 403]),
     ("GET", "/staff/patients/{patientId}/activation-codes", Scope::Profile,
-                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 200, 403, 403]),
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 200, 403, 403, 403]),
     ("POST", "/staff/patients/{patientId}/activation-codes/{codeId}/revoke", Scope::Profile,
-                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 200, 403, 403]),
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 200, 403, 403, 403]),
     // Public routes (no authorizer): whoever calls, with or without a token, gets the same.
-    ("POST", "/auth/activate", Scope::Profile,                     [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
-    ("POST", "/auth/sign-in", Scope::Profile,                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-    ("POST", "/auth/refresh", Scope::Profile,                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-    ("POST", "/auth/sign-out", Scope::Profile,                     [204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
-    ("POST", "/auth/mfa", Scope::Profile,                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-    ("POST", "/auth/password/forgot", Scope::Profile,              [202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202]),
-    ("POST", "/auth/password/reset", Scope::Profile,               [204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
-    ("POST", "/auth/invitations/accept", Scope::Profile,           [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
-    ("GET", "/health", Scope::Profile,                             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/auth/activate", Scope::Profile,                     [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("POST", "/auth/sign-in", Scope::Profile,                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/auth/refresh", Scope::Profile,                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/auth/sign-out", Scope::Profile,                     [204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("POST", "/auth/mfa", Scope::Profile,                          [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/auth/password/forgot", Scope::Profile,              [202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202, 202]),
+    ("POST", "/auth/password/reset", Scope::Profile,               [204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204, 204]),
+    ("POST", "/auth/invitations/accept", Scope::Profile,           [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("GET", "/health", Scope::Profile,                             [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     // Who may act for a patient is the patient's (or the practice's) decision: no grant reaches it.
-    ("POST", "/patients/{patientId}/care-circle", Scope::Profile,  [401, 201, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
-    ("GET", "/patients/{patientId}/care-circle", Scope::Profile,   [401, 200, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403]),
+    ("POST", "/patients/{patientId}/care-circle", Scope::Profile,  [401, 201, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/care-circle", Scope::Profile,   [401, 200, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403, 403]),
     ("POST", "/patients/{patientId}/care-circle/{invitationId}/revoke", Scope::Profile,
-                                                                   [401, 200, 404, 404, 403, 403, 404, 404, 403, 200, 403, 403]),
+                                                                   [401, 200, 404, 404, 403, 403, 404, 404, 403, 200, 403, 403, 403]),
     ("POST", "/staff/patients/{patientId}/guardians", Scope::Profile,
-                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403]),
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 201, 403, 403, 403]),
     // A caregiver's own list: any caregiver account, whatever it holds.
-    ("GET", "/caregivers/me/patients", Scope::Records,             [401, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403]),
+    ("GET", "/caregivers/me/patients", Scope::Records,             [401, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403]),
     // The health record: the patient, caregivers trusted with records, clinicians; the front
     // desk may bring records in (a file a patient hands over) but not read them.
-    ("POST", "/patients/{patientId}/imports", Scope::Records,      [401, 201, 404, 404, 201, 403, 404, 404, 201, 201, 403, 403]),
+    ("POST", "/patients/{patientId}/imports", Scope::Records,      [401, 201, 404, 404, 201, 403, 404, 404, 201, 201, 403, 403, 403]),
     // Who may bring records in may see what came of it.
-    ("GET", "/patients/{patientId}/imports", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 403, 403]),
+    ("GET", "/patients/{patientId}/imports", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 403, 403, 403]),
     ("GET", "/patients/{patientId}/imports/{importId}", Scope::Records,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 403, 403]),
-    ("GET", "/patients/{patientId}/records", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/records", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403, 403]),
     ("GET", "/patients/{patientId}/records/{recordId}", Scope::Records,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
-    ("GET", "/patients/{patientId}/sources", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
-    ("GET", "/patients/{patientId}/export", Scope::Records,        [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
-    ("GET", "/patients/{patientId}/summary", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/sources", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/export", Scope::Records,        [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/summary", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403, 403]),
     ("GET", "/patients/{patientId}/observations/{code}/series", Scope::Records,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403, 403]),
     // Results are the clinicians' to report and explain; no grant reaches it.
-    ("POST", "/patients/{patientId}/results", Scope::Records,      [401, 403, 404, 404, 403, 403, 404, 404, 201, 403, 403, 403]),
+    ("POST", "/patients/{patientId}/results", Scope::Records,      [401, 403, 404, 404, 403, 403, 404, 404, 201, 403, 403, 403, 403]),
     // The directory, visit types and open slots are no one's data: any signed-in caller reads them.
-    ("GET", "/visit-types", Scope::Appointments,                   [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-    ("GET", "/providers", Scope::Appointments,                     [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-    ("GET", "/providers/{providerId}", Scope::Appointments,        [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-    ("GET", "/providers/{providerId}/slots", Scope::Appointments,  [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-    ("POST", "/staff/providers", Scope::Appointments,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403]),
+    ("GET", "/visit-types", Scope::Appointments,                   [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/providers", Scope::Appointments,                     [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/providers/{providerId}", Scope::Appointments,        [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET", "/providers/{providerId}/slots", Scope::Appointments,  [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/staff/providers", Scope::Appointments,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403]),
     ("PUT", "/staff/providers/{providerId}/schedule", Scope::Appointments,
-                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403]),
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
     // Those who publish a schedule, and the clinicians it is published for, read it as published.
     ("GET", "/providers/{providerId}/schedule", Scope::Appointments,
-                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403]),
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403]),
     ("POST", "/patients/{patientId}/appointments", Scope::Appointments,
-                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 201, 403, 403]),
+                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 201, 403, 403, 403]),
     ("GET", "/patients/{patientId}/appointments", Scope::Appointments,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403, 403]),
     ("GET", "/patients/{patientId}/appointments/{appointmentId}", Scope::Appointments,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403, 403]),
     ("POST", "/patients/{patientId}/appointments/{appointmentId}/cancel", Scope::Appointments,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403, 403]),
     ("POST", "/patients/{patientId}/appointments/{appointmentId}/reschedule", Scope::Appointments,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403, 403]),
     ("POST", "/patients/{patientId}/appointments/{appointmentId}/check-in", Scope::Appointments,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
-    ("GET", "/staff/appointments", Scope::Appointments,            [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403, 403]),
+    ("GET", "/staff/appointments", Scope::Appointments,            [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403]),
     ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist", Scope::Appointments,
-                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 201, 403, 403]),
+                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 201, 403, 403, 403]),
     ("GET", "/patients/{patientId}/appointments/{appointmentId}/waitlist", Scope::Appointments,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403, 403]),
     ("POST", "/patients/{patientId}/appointments/{appointmentId}/waitlist/accept", Scope::Appointments,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403, 403]),
     // Secure messaging: the patient's side (own, caregivers with `messages`) and the three teams
     // that answer; administrators see no messages. Inboxes are per team (the request asks for
     // the clinicians' category).
     ("POST", "/patients/{patientId}/conversations", Scope::Messages,
-                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 403, 403, 403]),
+                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 403, 403, 403, 403, 403]),
     ("GET", "/patients/{patientId}/conversations", Scope::Messages,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403, 403]),
     ("GET", "/patients/{patientId}/conversations/{conversationId}/messages", Scope::Messages,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403, 403]),
     ("POST", "/patients/{patientId}/conversations/{conversationId}/messages", Scope::Messages,
-                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 201, 201, 201, 403]),
+                                                                   [401, 201, 404, 404, 201, 403, 404, 404, 201, 201, 201, 403, 403]),
     ("POST", "/patients/{patientId}/conversations/{conversationId}/read", Scope::Messages,
-                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 403, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 403, 403, 403, 403]),
     ("PATCH", "/patients/{patientId}/conversations/{conversationId}", Scope::Messages,
-                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403]),
-    ("GET", "/staff/inbox", Scope::Messages,                       [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
-    ("GET", "/staff/inbox/counts", Scope::Messages,                [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403]),
-    ("GET", "/staff/inbox/mine", Scope::Messages,                  [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403]),
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 200, 200, 200, 403, 403]),
+    ("GET", "/staff/inbox", Scope::Messages,                       [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("GET", "/staff/inbox/counts", Scope::Messages,                [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 403]),
+    ("GET", "/staff/inbox/mine", Scope::Messages,                  [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 403]),
     // Invited staff choose their password (answering NEW_PASSWORD_REQUIRED): public as well.
-    ("POST", "/auth/new-password", Scope::Profile,                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/auth/new-password", Scope::Profile,                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     // Staff accounts are the administrators' alone; no grant or patient role reaches them.
-    ("POST", "/admin/staff", Scope::Profile,                       [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
-    ("GET", "/admin/staff", Scope::Profile,                        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
-    ("PUT", "/admin/staff/{staffId}/roles", Scope::Profile,        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
-    ("POST", "/admin/staff/{staffId}/disable", Scope::Profile,     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
-    ("POST", "/admin/staff/{staffId}/enable", Scope::Profile,      [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/admin/staff", Scope::Profile,                       [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403]),
+    ("GET", "/admin/staff", Scope::Profile,                        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
+    ("PUT", "/admin/staff/{staffId}/roles", Scope::Profile,        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
+    ("POST", "/admin/staff/{staffId}/disable", Scope::Profile,     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
+    ("POST", "/admin/staff/{staffId}/enable", Scope::Profile,      [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
     // Each person chooses how they hear about a patient (a caregiver whatever their scope);
     // staff have no preferences about a patient.
     ("GET", "/patients/{patientId}/notification-preferences", Scope::Profile,
-                                                                   [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403, 403]),
     ("PUT", "/patients/{patientId}/notification-preferences", Scope::Profile,
-                                                                   [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403]),
+                                                                   [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403, 403]),
     // What was sent (never its content) is for the staff who help a patient who heard nothing.
     ("GET", "/staff/patients/{patientId}/notification-deliveries", Scope::Profile,
-                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 200, 200, 200]),
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 200, 200, 200, 403]),
     // The link in an email: no sign-in; the signed token is the proof, whoever holds it.
-    ("POST", "/notifications/unsubscribe", Scope::Profile,         [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/notifications/unsubscribe", Scope::Profile,         [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // The rollout is the portal lead's (names of patients in cohorts, nothing clinical);
+    // administrators read the adoption counts too; the response team explains a feature to a
+    // patient who cannot find it (audited against the patient).
+    ("GET", "/rollout/cohorts", Scope::Profile,                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/rollout/cohorts", Scope::Profile,                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
+    ("GET", "/rollout/cohorts/{cohort}", Scope::Profile,           [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/rollout/cohorts/{cohort}/members", Scope::Profile,   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/rollout/cohorts/{cohort}/members", Scope::Profile,  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("DELETE", "/rollout/cohorts/{cohort}/members/{patientId}", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 204]),
+    ("POST", "/rollout/cohorts/{cohort}/uploads", Scope::Profile,  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/rollout/cohorts/{cohort}/history", Scope::Profile,   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/rollout/cohorts/{cohort}/waves", Scope::Profile,    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
+    ("GET", "/rollout/waves", Scope::Profile,                      [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/rollout/waves/{waveId}", Scope::Profile,             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/rollout/waves/{waveId}/resend", Scope::Profile,     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/rollout/features", Scope::Profile,                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("PUT", "/rollout/features/{feature}", Scope::Profile,         [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/rollout/features/{feature}/kill", Scope::Profile,   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/rollout/features/{feature}/history", Scope::Profile, [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/rollout/features/{feature}/explain", Scope::Profile, [401, 403, 404, 404, 403, 403, 404, 404, 403, 403, 200, 403, 200]),
+    // Whoever uses the portal for a patient, or helps them with it, sees what is on for them.
+    ("GET", "/patients/{patientId}/features", Scope::Profile,      [401, 200, 404, 404, 200, 200, 404, 404, 200, 200, 200, 403, 200]),
+    ("GET", "/rollout/agreements", Scope::Profile,                 [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("PUT", "/rollout/agreements/{kind}", Scope::Profile,          [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    // Every account accepts the terms for itself.
+    ("GET", "/account/agreements", Scope::Profile,                 [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/account/agreements/{kind}/acceptance", Scope::Profile,
+                                                                   [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("GET", "/rollout/adoption", Scope::Profile,                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
 ];
 
 struct Request {
@@ -758,8 +791,256 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             })),
             if_match: None,
         },
+        ("GET", "/rollout/cohorts") | ("POST", "/rollout/cohorts") => Request {
+            method: if route.0 == "POST" {
+                Method::POST
+            } else {
+                Method::GET
+            },
+            path: "/rollout/cohorts".into(),
+            body: (route.0 == "POST").then(
+                || json!({"name": matrix_cohort_name(), "description": "Matrix", "beta": false}),
+            ),
+            if_match: None,
+        },
+        ("GET", "/rollout/cohorts/{cohort}")
+        | ("GET", "/rollout/cohorts/{cohort}/members")
+        | ("GET", "/rollout/cohorts/{cohort}/history") => Request {
+            method: Method::GET,
+            path: route
+                .1
+                .replace("{cohort}", &cohort_with(app, patient).await),
+            body: None,
+            if_match: None,
+        },
+        ("POST", "/rollout/cohorts/{cohort}/members") => Request {
+            method: Method::POST,
+            path: format!("/rollout/cohorts/{}/members", new_cohort(app).await),
+            body: Some(json!({"patientIds": [patient.id]})),
+            if_match: None,
+        },
+        ("DELETE", "/rollout/cohorts/{cohort}/members/{patientId}") => Request {
+            method: Method::DELETE,
+            path: format!(
+                "/rollout/cohorts/{}/members/{}",
+                cohort_with(app, patient).await,
+                patient.id
+            ),
+            body: None,
+            if_match: None,
+        },
+        // Sent as text/csv by the loop (see `send_case`).
+        ("POST", "/rollout/cohorts/{cohort}/uploads") => Request {
+            method: Method::POST,
+            path: format!("/rollout/cohorts/{}/uploads", new_cohort(app).await),
+            body: Some(Value::String(format!(
+                "family_name,given_name,date_of_birth\n{},Ana,1984-03-12\n",
+                patient.family
+            ))),
+            if_match: None,
+        },
+        ("POST", "/rollout/cohorts/{cohort}/waves") => Request {
+            method: Method::POST,
+            path: format!("/rollout/cohorts/{}/waves", cohort_with(app, patient).await),
+            body: Some(json!({"ratePerHour": 60, "deliverBy": "email"})),
+            if_match: None,
+        },
+        ("GET", "/rollout/waves") => Request {
+            method: Method::GET,
+            path: "/rollout/waves".into(),
+            body: None,
+            if_match: None,
+        },
+        ("GET", "/rollout/waves/{waveId}") | ("POST", "/rollout/waves/{waveId}/resend") => {
+            let wave = new_wave(app, patient).await;
+            Request {
+                method: if route.0 == "POST" {
+                    Method::POST
+                } else {
+                    Method::GET
+                },
+                path: route.1.replace("{waveId}", &wave),
+                body: None,
+                if_match: None,
+            }
+        }
+        ("GET", "/rollout/features") => Request {
+            method: Method::GET,
+            path: "/rollout/features".into(),
+            body: None,
+            if_match: None,
+        },
+        // On the switchboard stack: everyone keeps the feature (the change changes nothing).
+        ("PUT", "/rollout/features/{feature}") => Request {
+            method: Method::PUT,
+            path: format!("/rollout/features/{MATRIX_FEATURE}"),
+            body: Some(everyone_on("Matrix: no change")),
+            if_match: Some(format!("\"{}\"", switch_version(app).await)),
+        },
+        // On the switchboard stack; the loop switches it back on (see `send_case`).
+        ("POST", "/rollout/features/{feature}/kill") => Request {
+            method: Method::POST,
+            path: format!("/rollout/features/{MATRIX_FEATURE}/kill"),
+            body: Some(json!({"reason": "Matrix: kill switch"})),
+            if_match: None,
+        },
+        ("GET", "/rollout/features/{feature}/history") => Request {
+            method: Method::GET,
+            path: format!("/rollout/features/{MATRIX_FEATURE}/history"),
+            body: None,
+            if_match: None,
+        },
+        ("GET", "/rollout/features/{feature}/explain") => Request {
+            method: Method::GET,
+            path: format!(
+                "/rollout/features/{MATRIX_FEATURE}/explain?patientId={}",
+                patient.id
+            ),
+            body: None,
+            if_match: None,
+        },
+        ("GET", "/patients/{patientId}/features") => Request {
+            method: Method::GET,
+            path: format!("/patients/{}/features", patient.id),
+            body: None,
+            if_match: None,
+        },
+        ("GET", "/rollout/agreements") | ("GET", "/account/agreements") => Request {
+            method: Method::GET,
+            path: route.1.into(),
+            body: None,
+            if_match: None,
+        },
+        // On the switchboard stack: a new version of the terms asks every account again.
+        ("PUT", "/rollout/agreements/{kind}") => Request {
+            method: Method::PUT,
+            path: "/rollout/agreements/terms-of-use".into(),
+            body: Some(terms("Matrix terms")),
+            if_match: None,
+        },
+        ("POST", "/account/agreements/{kind}/acceptance") => {
+            let version = publish_terms(app).await;
+            Request {
+                method: Method::POST,
+                path: "/account/agreements/terms-of-use/acceptance".into(),
+                body: Some(json!({"version": version})),
+                if_match: None,
+            }
+        }
+        ("GET", "/rollout/adoption") => Request {
+            method: Method::GET,
+            path: "/rollout/adoption".into(),
+            body: None,
+            if_match: None,
+        },
         other => panic!("no request for {other:?}: add one to request_for"),
     }
+}
+
+/// The feature whose switch the matrix changes and kills, on the switchboard stack only.
+const MATRIX_FEATURE: &str = "check-in";
+
+/// Routes that change what is practice-wide (a feature's switch, the published terms): they
+/// run on the switchboard stack, never where the other tests run.
+fn changes_the_practice(method: &str, path: &str) -> bool {
+    matches!(
+        (method, path),
+        ("PUT", "/rollout/features/{feature}")
+            | ("POST", "/rollout/features/{feature}/kill")
+            | ("PUT", "/rollout/agreements/{kind}")
+            | ("POST", "/account/agreements/{kind}/acceptance")
+    )
+}
+
+fn matrix_cohort_name() -> String {
+    format!("matrix-{}", ulid::Ulid::generate()).to_lowercase()
+}
+
+/// A new, empty cohort (made by the portal lead); its name.
+async fn new_cohort(app: &TestApp) -> String {
+    let name = matrix_cohort_name();
+    let created = app
+        .send(
+            Method::POST,
+            "/rollout/cohorts",
+            Some(&app.portal_lead),
+            Some(json!({"name": name, "description": "Matrix", "beta": false})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "creating a cohort: {created:#?}");
+    name
+}
+
+/// A new cohort holding `patient`; its name.
+async fn cohort_with(app: &TestApp, patient: &Patient) -> String {
+    let name = new_cohort(app).await;
+    let added = app
+        .send(
+            Method::POST,
+            &format!("/rollout/cohorts/{name}/members"),
+            Some(&app.portal_lead),
+            Some(json!({"patientIds": [patient.id]})),
+        )
+        .await;
+    assert_eq!(added.status, 200, "adding to a cohort: {added:#?}");
+    name
+}
+
+/// An invitation wave to a cohort holding `patient`; its id.
+async fn new_wave(app: &TestApp, patient: &Patient) -> String {
+    let cohort = cohort_with(app, patient).await;
+    let started = app
+        .send(
+            Method::POST,
+            &format!("/rollout/cohorts/{cohort}/waves"),
+            Some(&app.portal_lead),
+            Some(json!({"ratePerHour": 60, "deliverBy": "email"})),
+        )
+        .await;
+    assert_eq!(started.status, 201, "starting a wave: {started:#?}");
+    started.body["waveId"].as_str().expect("waveId").to_owned()
+}
+
+fn everyone_on(reason: &str) -> Value {
+    json!({
+        "mode": "everyone",
+        "cohorts": [],
+        "percentage": 0,
+        "staffRoles": [],
+        "killed": false,
+        "reason": reason,
+    })
+}
+
+/// The current version of the matrix feature's switch.
+async fn switch_version(app: &TestApp) -> u64 {
+    let listed = app.get("/rollout/features", &app.portal_lead).await;
+    assert_eq!(listed.status, 200, "{listed:#?}");
+    listed.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|item| item["feature"] == MATRIX_FEATURE)
+        .and_then(|item| item["version"].as_u64())
+        .expect("the matrix feature's version")
+}
+
+fn terms(title: &str) -> Value {
+    json!({"title": title, "body": "Use the portal for your own care and your family's."})
+}
+
+/// Publishes a new version of the terms of use; its number.
+async fn publish_terms(app: &TestApp) -> u64 {
+    let published = app
+        .send(
+            Method::PUT,
+            "/rollout/agreements/terms-of-use",
+            Some(&app.portal_lead),
+            Some(terms("Matrix terms")),
+        )
+        .await;
+    assert_eq!(published.status, 200, "publishing terms: {published:#?}");
+    published.body["version"].as_u64().expect("version")
 }
 
 /// The temporary password an invitation would have emailed.
@@ -826,6 +1107,7 @@ fn caller<'a>(
         Who::FrontDesk => Some(&app.front_desk),
         Who::ResponseTeam => Some(&app.response_team),
         Who::Admin => Some(&app.admin),
+        Who::PortalLead => Some(&app.portal_lead),
     }
 }
 
@@ -844,10 +1126,17 @@ fn every_route_is_in_the_matrix() {
 
 #[tokio::test]
 async fn every_caller_gets_what_the_matrix_says() {
-    let app = spawn_app().await;
-    let other = app.new_patient().await;
+    let shared = spawn_app().await;
+    let switchboard = spawn_switchboard().await;
+    let other_on_shared = shared.new_patient().await;
+    let other_on_switchboard = switchboard.new_patient().await;
     let mut failures = Vec::new();
     for (method, path, scope, expected) in MATRIX {
+        let (app, other) = if changes_the_practice(method, path) {
+            (switchboard, &other_on_switchboard)
+        } else {
+            (shared, &other_on_shared)
+        };
         for (who, status) in WHO.iter().zip(expected) {
             // A fresh patient per case: allowed writes change state, and grants are per patient.
             let own = app.new_patient().await;
@@ -876,7 +1165,7 @@ async fn every_caller_gets_what_the_matrix_says() {
                 _ => {}
             }
             let request = request_for(app, (method, path), &own).await;
-            let actor = caller(app, *who, &own, &other);
+            let actor = caller(app, *who, &own, other);
             let reply = match (&request.if_match, actor) {
                 (Some(tag), Some(actor)) => {
                     app.send_with_headers(
@@ -885,6 +1174,17 @@ async fn every_caller_gets_what_the_matrix_says() {
                         actor,
                         request.body.clone().unwrap_or_default(),
                         &[("If-Match", tag)],
+                    )
+                    .await
+                }
+                (None, Some(actor)) if *path == "/rollout/cohorts/{cohort}/uploads" => {
+                    let csv = request.body.as_ref().and_then(Value::as_str).unwrap_or("");
+                    app.send_raw(
+                        request.method.clone(),
+                        &request.path,
+                        actor,
+                        "text/csv",
+                        csv,
                     )
                     .await
                 }
@@ -909,6 +1209,18 @@ async fn every_caller_gets_what_the_matrix_says() {
                     .await
                 }
             };
+            if path.ends_with("/kill") && reply.status == 200 {
+                let back_on = app
+                    .send_with_headers(
+                        Method::PUT,
+                        &format!("/rollout/features/{MATRIX_FEATURE}"),
+                        &app.portal_lead,
+                        everyone_on("Matrix: back on"),
+                        &[("If-Match", &format!("\"{}\"", switch_version(app).await))],
+                    )
+                    .await;
+                assert_eq!(back_on.status, 200, "switching back on: {back_on:#?}");
+            }
             if reply.status != *status {
                 failures.push(format!(
                     "{method} {path} as {who:?}: expected {status}, got {} {}",

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use portal_local::Template;
 use portal_shared::platform::config::Settings;
 use portal_shared::platform::http::Route;
-use portal_tests::{spawn_app, template_routes, workspace_root};
+use portal_tests::{spawn_app, spawn_switchboard, template_routes, workspace_root};
 use serde_json::Value;
 
 type Routes = BTreeSet<(String, String)>;
@@ -25,9 +25,11 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("records", portal_records::ROUTES),
         ("appointments", portal_appointments::ROUTES),
         ("notifications", portal_notifications::ROUTES),
+        ("rollout", portal_rollout::ROUTES),
         // Scheduled, streamed, subscribed or a user pool trigger, no routes (their jobs,
         // consumers and triggers are checked in infra/local's template tests).
         ("waitlist-sweeper", &[]),
+        ("invitation-waves", &[]),
         ("notification-sender", &[]),
         ("notification-release", &[]),
         ("notification-bounces", &[]),
@@ -168,6 +170,43 @@ fn openapi_documents_exactly_the_template_routes() {
     );
 }
 
+/// Events whose routes change what is practice-wide.
+const PRACTICE_WIDE_EVENTS: &[&str] = &[
+    "change-feature-switch.json",
+    "kill-feature.json",
+    "publish-agreement.json",
+    "accept-agreement.json",
+];
+
+/// Runs each `(file, function, event)` through the function's real handler on `app`'s stack;
+/// the status each answered.
+async fn run_events(
+    app: &'static portal_tests::TestApp,
+    events: Vec<(String, String, String)>,
+    binaries: std::collections::HashMap<String, String>,
+) -> Vec<(String, u16)> {
+    app.on_stack(move |stack| async move {
+        let mut outcomes = Vec::new();
+        for (path, function, text) in events {
+            let env = stack.env_for(&function)?;
+            let settings = Settings::from_lookup(|name| env.get(name).cloned())?;
+            let handler = portal_local::registry::handler_for(
+                &binaries[&function],
+                &settings,
+                &stack.sdk,
+                &env,
+            )
+            .ok_or_else(|| anyhow::anyhow!("no handler for {function}"))?;
+            let request = lambda_http::request::from_str(&text)?;
+            let response = handler.call(request).await;
+            outcomes.push((path, response.status().as_u16()));
+        }
+        Ok(outcomes)
+    })
+    .await
+    .expect("events ran")
+}
+
 /// Each event is one `cargo lambda invoke` / `sam local invoke -e` would deliver: run it
 /// through the real handler of the function whose route it is, as Lambda would, against the
 /// test stack.
@@ -201,27 +240,13 @@ async fn every_event_runs_through_its_handler() {
         .iter()
         .map(|f| (f.logical_id.clone(), f.binary.clone().unwrap_or_default()))
         .collect();
-    let outcomes = app
-        .on_stack(move |stack| async move {
-            let mut outcomes = Vec::new();
-            for (path, function, text) in events {
-                let env = stack.env_for(&function)?;
-                let settings = Settings::from_lookup(|name| env.get(name).cloned())?;
-                let handler = portal_local::registry::handler_for(
-                    &binaries[&function],
-                    &settings,
-                    &stack.sdk,
-                    &env,
-                )
-                .ok_or_else(|| anyhow::anyhow!("no handler for {function}"))?;
-                let request = lambda_http::request::from_str(&text)?;
-                let response = handler.call(request).await;
-                outcomes.push((path, response.status().as_u16()));
-            }
-            Ok(outcomes)
-        })
-        .await
-        .expect("events ran");
+    // Events that change what is practice-wide (a feature's switch, the published terms) run on
+    // the switchboard stack: on the shared one they would reach every test running meanwhile.
+    let (practice_wide, ordinary): (Vec<_>, Vec<_>) = events
+        .into_iter()
+        .partition(|(path, _, _)| PRACTICE_WIDE_EVENTS.iter().any(|name| path.ends_with(name)));
+    let mut outcomes = run_events(app, ordinary, binaries.clone()).await;
+    outcomes.extend(run_events(spawn_switchboard().await, practice_wide, binaries).await);
     for (path, status) in outcomes {
         // Placeholder ids name no one in a fresh stack (404); anything else must be a real
         // answer, not an authentication or server failure. The sign-in and refresh events carry

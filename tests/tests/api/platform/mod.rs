@@ -1,8 +1,10 @@
 //! What holds across features: the authorisation matrix, the agreement of template, routers,
-//! events and API description, the local gateway, the template's security settings.
+//! events and API description, the local gateway, the template's security settings, and the
+//! feature switches' gate (on a stack of its own).
 
 mod authz_matrix;
 mod consistency;
+mod feature_switches;
 mod gateway;
 mod health;
 mod layout;

@@ -257,7 +257,8 @@ fn only_the_import_route_takes_bodies_over_8_kb_past_waf() {
     );
     assert_eq!(
         statements[1]["NotStatement"]["Statement"]["RegexMatchStatement"]["RegexString"],
-        "^(/[^/]+)?/patients/[^/]+/imports$"
+        "^(/[^/]+)?(/patients/[^/]+/imports|/rollout/cohorts/[^/]+/uploads|/rollout/agreements/[^/]+)$",
+        "only record imports, a cohort's CSV list and published terms may be larger than 8 KB"
     );
 }
 

@@ -6,7 +6,7 @@ import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
 
-const ROLES: Schemas["StaffRole"][] = ["clinicians", "front-desk", "response-team", "admins"];
+const ROLES: Schemas["StaffRole"][] = ["clinicians", "front-desk", "response-team", "portal-leads", "admins"];
 
 export default function Staff() {
   const { api } = useApp();

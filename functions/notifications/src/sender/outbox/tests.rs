@@ -78,6 +78,8 @@ fn what_a_producer_writes_reads_back_and_extra_fields_never_reach_a_template() {
             code: "AB12-CD34".into(),
             code_expires: at,
             channel: Channel::Sms,
+            code_id: None,
+            wave_id: None,
         },
         at,
         at,

@@ -1,0 +1,7 @@
+//! The rollout: cohorts, invitation waves, feature switches, agreements and adoption.
+
+mod adoption;
+mod agreements;
+mod cohorts;
+mod switches;
+mod waves;
