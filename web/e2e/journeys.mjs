@@ -652,6 +652,56 @@ export const journeys = [
     },
   },
   {
+    slug: "rollout-kill-switch",
+    name: "a portal lead kills online booking: a patient no longer sees booking; the lead turns it back on",
+    async run(h) {
+      const { page } = h;
+      const switches = async () => {
+        await h.signIn("portallead");
+        await page.getByRole("heading", { name: "Cohorts", level: 1 }).waitFor();
+        await nav(h, "Feature switches");
+        const card = page.getByRole("region", { name: "Online booking" });
+        await card.getByText(/^Version \d+$/).waitFor();
+        return card;
+      };
+      const card = await switches();
+      let signedInAs = "portallead";
+      try {
+        await card.getByRole("button", { name: "Kill switch: turn off for everyone: Online booking" }).click();
+        const confirm = card.getByRole("form", { name: "Kill switch: turn off for everyone" });
+        await confirm.getByLabel("Reason for the change").fill("Double bookings reported: off while we look");
+        await h.check("kill-confirm");
+        await confirm.getByRole("button", { name: "Turn it off for everyone" }).click();
+        await card.getByText("Off for everyone (kill switch)", { exact: true }).waitFor();
+        await h.signOut();
+
+        // The functions read the switches at most a second old here (run.mjs): the patient's
+        // appointments offer no booking, and the app does not show the way to it.
+        await h.signIn("patient2");
+        signedInAs = "patient2";
+        await nav(h, "Appointments");
+        await page.getByRole("heading", { name: "Appointments", level: 1 }).waitFor();
+        const until = Date.now() + 30_000;
+        while ((await page.getByRole("link", { name: "Book a visit" }).count()) > 0) {
+          if (Date.now() > until) throw new Error("booking is still offered after the kill switch");
+          await page.waitForTimeout(1000);
+          await page.reload();
+          await page.getByRole("heading", { name: "Appointments", level: 1 }).waitFor();
+        }
+        await h.check("booking-killed");
+        await h.signOut();
+        signedInAs = null;
+      } finally {
+        if (signedInAs !== "portallead") {
+          if (signedInAs) await h.signOut();
+          await switches();
+        }
+        await setSwitchBack(h, "Online booking", "Everyone", "Back on: the browser test is done");
+      }
+      await h.check("kill-restored");
+    },
+  },
+  {
     slug: "rollout-upload-wave",
     name: "a portal lead uploads the practice's list (a bad row is refused with its reason), then sends the cohort a wave of invitations",
     async run(h) {

@@ -59,7 +59,9 @@ async function startStack() {
   const child = spawn(
     binary,
     ["up", "--seed", "demo", "--port", String(apiPort), "--web-port", String(webPort), "--web-dir", join(web, "dist"),
-      "--stack-file", stackFile, "--prefix", `e2e${Date.now().toString(36)}`],
+      "--stack-file", stackFile, "--prefix", `e2e${Date.now().toString(36)}`,
+      // A switch change (the kill switch journey) shows within a second, not a minute.
+      "--parameter", "FeatureSwitchRefreshSeconds=1"],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" } },
   );
   for (const stream of [child.stdout, child.stderr]) stream.on("data", (d) => log.push(String(d)));

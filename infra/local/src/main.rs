@@ -63,6 +63,10 @@ enum Command {
         /// index.html.
         #[arg(long)]
         web_dir: Option<PathBuf>,
+        /// A template parameter for this stack, `Name=Value` (repeatable), e.g.
+        /// `FeatureSwitchRefreshSeconds=1` so a switch change shows within a second.
+        #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = parse_parameter)]
+        parameters: Vec<(String, String)>,
     },
     /// Print an ID token of a demo user (by role, email or group) of the running stack.
     Token {
@@ -107,6 +111,7 @@ async fn main() -> Result<()> {
             endpoint,
             web_port,
             web_dir,
+            parameters,
         } => {
             init_tracing();
             let mut options = StartOptions {
@@ -118,6 +123,8 @@ async fn main() -> Result<()> {
                 },
                 ..StartOptions::default()
             };
+            // After the demo practice's: a later value for the same parameter wins.
+            options.parameter_overrides.extend(parameters);
             let path = stack_file.unwrap_or_else(StackFile::default_path);
             let web_dir = web_dir.unwrap_or_else(|| workspace_root().join("web/dist"));
             let web = if web_dir.join("index.html").is_file() {
@@ -334,5 +341,15 @@ async fn shutdown_signal() -> Result<()> {
         tokio::signal::ctrl_c()
             .await
             .context("cannot listen for Ctrl-C")
+    }
+}
+
+/// `Name=Value` of `--parameter`.
+fn parse_parameter(raw: &str) -> Result<(String, String), String> {
+    match raw.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("{raw:?} is not NAME=VALUE")),
     }
 }
