@@ -56,7 +56,9 @@ impl Reply {
 }
 
 static APP: OnceCell<TestApp> = OnceCell::const_new();
-static SWITCHBOARD: OnceCell<TestApp> = OnceCell::const_new();
+/// The stacks started by [`spawn_own_stack`], by name.
+static OWN_STACKS: std::sync::Mutex<Vec<(&'static str, &'static OnceCell<TestApp>)>> =
+    std::sync::Mutex::new(Vec::new());
 
 /// The shared test stack, started by the first test that asks for it.
 pub async fn spawn_app() -> &'static TestApp {
@@ -68,17 +70,34 @@ pub async fn spawn_app() -> &'static TestApp {
     .await
 }
 
-/// A second stack (its own emulator, tables and user pool) for the tests that change what is
-/// practice-wide: feature switches (a feature turned off or killed), the published terms. On
-/// the shared stack such a change would reach every test running at the same moment.
+/// A stack of its own (its own emulator, tables and user pool), one per `name`, for tests that
+/// change what is practice-wide: feature switches (a feature turned off or killed), the
+/// published terms. On the shared stack such a change would reach every test running at the
+/// same moment.
+pub async fn spawn_own_stack(name: &'static str) -> &'static TestApp {
+    let cell = {
+        let mut stacks = OWN_STACKS.lock().expect("the stacks' registry");
+        match stacks.iter().find(|(known, _)| *known == name) {
+            Some((_, cell)) => *cell,
+            None => {
+                let cell: &'static OnceCell<TestApp> = Box::leak(Box::new(OnceCell::new()));
+                stacks.push((name, cell));
+                cell
+            }
+        }
+    };
+    cell.get_or_init(|| async move {
+        TestApp::start(name)
+            .await
+            .unwrap_or_else(|error| panic!("cannot start the {name} stack: {error:#}"))
+    })
+    .await
+}
+
+/// The stack the authorisation matrix and the route events use for their practice-wide
+/// changes (a switch changed and killed, terms published).
 pub async fn spawn_switchboard() -> &'static TestApp {
-    SWITCHBOARD
-        .get_or_init(|| async {
-            TestApp::start("switchboard")
-                .await
-                .unwrap_or_else(|error| panic!("cannot start the switchboard stack: {error:#}"))
-        })
-        .await
+    spawn_own_stack("switchboard").await
 }
 
 impl TestApp {

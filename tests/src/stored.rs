@@ -85,6 +85,11 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The provisioned stack (its resources' names, each function's environment).
+    pub fn stack(&self) -> &portal_local::Stack {
+        &self.background.stack
+    }
+
     /// Runs AWS work on the stack's own runtime (see `BackgroundStack::run`).
     pub async fn on_stack<F, Fut, T>(&self, work: F) -> anyhow::Result<T>
     where

@@ -106,17 +106,7 @@ impl CodeStore<'_> {
         condition: &str,
         values: &[(&str, aws_sdk_dynamodb::types::AttributeValue)],
     ) -> Result<TransactWriteItem, ApiError> {
-        let mut update = Update::builder()
-            .table_name(self.table)
-            .set_key(Some(key.attributes()))
-            .update_expression(expression)
-            .condition_expression(condition)
-            .expression_attribute_names("#status", "status");
-        for (name, value) in values {
-            update = update.expression_attribute_values(*name, value.clone());
-        }
-        let update = update.build().map_err(ApiError::internal)?;
-        Ok(TransactWriteItem::builder().update(update).build())
+        activation::status_update(self.table, key, expression, condition, values)
     }
 
     /// Runs one transaction: it happened, or lost ([`LostWrite::Changed`]: a status or count

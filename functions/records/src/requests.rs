@@ -44,7 +44,9 @@ impl Upload {
         if !(essence.eq_ignore_ascii_case("application/json")
             || essence.eq_ignore_ascii_case("application/fhir+json"))
         {
-            return Err(ApiError::UnsupportedMediaType);
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "application/json or application/fhir+json",
+            });
         }
         let bytes = call.body_bytes();
         if bytes.len() > MAX_IMPORT_BYTES {

@@ -323,7 +323,9 @@ fn status_value(status: Status) -> Result<AttributeValue, ApiError> {
     Ok(serde_dynamo::to_attribute_value(status)?)
 }
 
-fn update(
+/// A conditional update of a code's item (its lookup or its record) for a transaction: `#status`
+/// names the status attribute; `values` fill the expression and the condition.
+pub fn status_update(
     table: &str,
     key: &Key,
     expression: &str,
@@ -358,14 +360,14 @@ pub fn revoke_writes(
         (":by", store::string(by.as_str())),
     ];
     Ok(vec![
-        update(
+        status_update(
             table,
             &keys::activation_code(code.patient_id, code.code_id),
             "SET #status = :revoked, revokedAt = :at, revokedBy = :by",
             "#status = :issued",
             &values,
         )?,
-        update(
+        status_update(
             table,
             &keys::activation_lookup(&code.code_sha256),
             "SET #status = :revoked",

@@ -56,7 +56,8 @@ pub enum ApiError {
     #[error("payload too large")]
     PayloadTooLarge { limit_bytes: usize },
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    /// The body is not of the one media type the route reads (named in the answer).
+    UnsupportedMediaType { expected: &'static str },
     /// A client (or an account) went over an attempt limit; it may try again later.
     #[error("too many requests")]
     TooManyRequests {
@@ -120,7 +121,7 @@ impl ApiError {
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -143,7 +144,7 @@ impl ApiError {
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
-            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::UnsupportedMediaType { .. } => "unsupported-media-type",
             ApiError::TooManyRequests { .. } => "too-many-attempts",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -165,7 +166,7 @@ impl ApiError {
             ApiError::PreconditionRequired => "If-Match is required",
             ApiError::IdempotencyKeyReused => "Idempotency-Key already used for another request",
             ApiError::PayloadTooLarge { .. } => "Request body too large",
-            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::UnsupportedMediaType { .. } => "Unsupported media type",
             ApiError::TooManyRequests { .. } => "Too many attempts",
             ApiError::Unavailable(_) => "Temporarily unavailable",
             ApiError::Internal(_) => "Something went wrong on our side",
@@ -197,7 +198,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { limit_bytes } => {
                 Some(format!("The limit is {limit_bytes} bytes."))
             }
-            ApiError::UnsupportedMediaType => Some("Send application/json.".into()),
+            ApiError::UnsupportedMediaType { expected } => Some(format!("Send {expected}.")),
             ApiError::InvalidCredentials => Some(
                 "Check both and try again. After several failed attempts, sign-in pauses for a while."
                     .into(),

@@ -299,7 +299,9 @@ impl Incoming {
         let is_json = essence.eq_ignore_ascii_case("application/json")
             || (essence.starts_with("application/") && essence.ends_with("+json"));
         if !is_json {
-            return Err(ApiError::UnsupportedMediaType);
+            return Err(ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            });
         }
         parse_json(self.body_bytes())
     }

@@ -142,7 +142,9 @@ pub fn read(content_type: Option<&str>, bytes: &[u8]) -> Result<Vec<Row>, ApiErr
         .unwrap_or("")
         .trim();
     if !essence.eq_ignore_ascii_case("text/csv") {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(ApiError::UnsupportedMediaType {
+            expected: "text/csv",
+        });
     }
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(ApiError::PayloadTooLarge {
@@ -397,11 +399,15 @@ mod tests {
         let csv = |text: &str| read(Some("text/csv"), text.as_bytes());
         assert!(matches!(
             read(Some("application/json"), b"{}"),
-            Err(ApiError::UnsupportedMediaType)
+            Err(ApiError::UnsupportedMediaType {
+                expected: "text/csv",
+            })
         ));
         assert!(matches!(
             read(None, b"a,b"),
-            Err(ApiError::UnsupportedMediaType)
+            Err(ApiError::UnsupportedMediaType {
+                expected: "text/csv",
+            })
         ));
         assert!(matches!(
             read(Some("text/csv"), &[0xff, 0xfe, 0x00, 0x41]),

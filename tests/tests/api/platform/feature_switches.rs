@@ -8,9 +8,10 @@
 //! answers other suites get (mode `off` and the kill switch for everyone, a rules switch for
 //! everyone outside its cohort), and the rules cannot turn a feature off for a single test
 //! patient only: a percentage below 100 leaves some of the other suites' random patients out.
-//! So this module starts a second local stack (its own emulator, tables, user pool and
-//! gateway, like `spawn_app`'s, with `FeatureSwitchRefreshSeconds` 0 so a written switch is seen
-//! by the next request), reached only from here. Its tests take turns ([`SwitchStack::turn`]),
+//! So this module runs on a stack of its own (`spawn_own_stack("switches")`: its own emulator,
+//! tables, user pool and gateway, with `FeatureSwitchRefreshSeconds` 0 so a written switch is
+//! seen by the next request), reached only from here (the matrix and the route events change
+//! switches on `spawn_switchboard`'s). Its tests take turns ([`SwitchStack::turn`]),
 //! and each writes the switch state it needs before it looks. The shared stack never holds a
 //! switch item, so no other suite can see a feature off. A few seconds of start-up, once.
 //!
@@ -19,12 +20,9 @@
 //! crate (`features::switches`, `platform::feature_gate`).
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
-use portal_local::identity::{self, DEMO_PASSWORD};
-use portal_local::{BackgroundStack, StartOptions};
 use portal_shared::domain::ids::PatientId;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::cohort::CohortName;
@@ -33,82 +31,27 @@ use portal_shared::platform::feature_gate::day_in;
 use portal_shared::platform::http::Route;
 use portal_shared::platform::keys;
 use portal_shared::policy::caller::{Role, UserSub};
-use portal_tests::{Actor, Method, Reply, registration, unique_family_name};
+use portal_tests::{Actor, Method, Patient, Reply, TestApp, spawn_own_stack};
 use serde_json::{Value, json};
-use tokio::sync::{Mutex, MutexGuard, OnceCell};
+use tokio::sync::{Mutex, MutexGuard};
 
-/// The second stack and the staff who act on it.
+/// The switch tests' own stack and the clinician who answers on it.
 struct SwitchStack {
-    background: BackgroundStack,
-    front_desk: Actor,
+    app: &'static TestApp,
     clinician: Actor,
 }
 
-/// A patient of the switch stack, with their own sign-in.
-struct Patient {
-    id: String,
-    actor: Actor,
-}
-
-static STACK: OnceCell<SwitchStack> = OnceCell::const_new();
 static TURN: Mutex<()> = Mutex::const_new(());
 
-async fn switch_stack() -> &'static SwitchStack {
-    STACK
-        .get_or_init(|| async {
-            SwitchStack::start()
-                .await
-                .unwrap_or_else(|error| panic!("cannot start the switch stack: {error:#}"))
-        })
-        .await
+async fn switch_stack() -> SwitchStack {
+    let app = spawn_own_stack("switches").await;
+    SwitchStack {
+        app,
+        clinician: app.clinician.clone(),
+    }
 }
 
 impl SwitchStack {
-    async fn start() -> anyhow::Result<SwitchStack> {
-        let background = tokio::task::spawn_blocking(|| {
-            let addr: SocketAddr = "127.0.0.1:0".parse().context("address")?;
-            let mut options = StartOptions::unique("switches");
-            options.parameter_overrides.extend([
-                ("TextQuietHours".to_owned(), "00:00-00:00".to_owned()),
-                ("FeatureSwitchRefreshSeconds".to_owned(), "0".to_owned()),
-            ]);
-            BackgroundStack::start(
-                StartOptions {
-                    timeout_floor: Some(std::time::Duration::from_secs(120)),
-                    run_schedules: false,
-                    ..options
-                },
-                addr,
-            )
-        })
-        .await
-        .context("start-up panicked")??;
-        let staff = |name: &'static str, group: &'static str| {
-            let email =
-                format!("{name}-{}@staff.portal.test", ulid::Ulid::generate()).to_lowercase();
-            background.run(move |stack| async move {
-                let sub = identity::create_staff_user(
-                    &stack,
-                    &email,
-                    "Test",
-                    name,
-                    &[group],
-                    DEMO_PASSWORD,
-                )
-                .await?;
-                let token = identity::sign_in(&stack, &email, DEMO_PASSWORD).await?;
-                Ok(Actor { email, sub, token })
-            })
-        };
-        let front_desk = staff("frontdesk", "front-desk").await?;
-        let clinician = staff("clinician", "clinicians").await?;
-        Ok(SwitchStack {
-            background,
-            front_desk,
-            clinician,
-        })
-    }
-
     /// One test at a time: each sets the switches it needs and looks at the answers.
     async fn turn(&self) -> MutexGuard<'static, ()> {
         TURN.lock().await
@@ -122,87 +65,29 @@ impl SwitchStack {
         body: Option<Value>,
         if_match: Option<&str>,
     ) -> Reply {
-        let mut request = reqwest::Client::new()
-            .request(method, format!("{}{path}", self.background.api_url))
-            .bearer_auth(&who.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        if let Some(etag) = if_match {
-            request = request.header("If-Match", etag);
-        }
-        let response = request.send().await.expect("request sent");
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    value.to_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        let text = response.text().await.expect("response body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Reply {
-            status,
-            headers,
-            body,
+        match if_match {
+            Some(tag) => {
+                self.app
+                    .send_with_headers(
+                        method,
+                        path,
+                        who,
+                        body.unwrap_or_default(),
+                        &[("If-Match", tag)],
+                    )
+                    .await
+            }
+            None => self.app.send(method, path, Some(who), body).await,
         }
     }
 
     async fn get(&self, path: &str, who: &Actor) -> Reply {
-        self.send(Method::GET, path, who, None, None).await
+        self.app.get(path, who).await
     }
 
     /// Registers a patient (as front desk) and gives them a sign-in.
     async fn new_patient(&self) -> Patient {
-        let family = unique_family_name();
-        let body = registration(&family);
-        let registered = self
-            .send(
-                Method::POST,
-                "/staff/patients",
-                &self.front_desk,
-                Some(body.clone()),
-                None,
-            )
-            .await;
-        assert_eq!(registered.status, 201, "{registered:#?}");
-        let id = registered.body["patientId"]
-            .as_str()
-            .expect("patientId")
-            .to_owned();
-        let email = body["contact"]["email"].as_str().expect("email").to_owned();
-        let patient_id = id.clone();
-        let actor = self
-            .background
-            .run(move |stack| async move {
-                let sub = identity::create_user(
-                    &stack,
-                    &identity::NewUser {
-                        email: &email,
-                        password: DEMO_PASSWORD,
-                        attributes: vec![("custom:patient_id", &patient_id)],
-                        groups: vec![identity::PATIENTS_GROUP],
-                    },
-                )
-                .await?;
-                let token = identity::sign_in(&stack, &email, DEMO_PASSWORD).await?;
-                Ok(Actor { email, sub, token })
-            })
-            .await
-            .expect("the patient's sign-in");
-        Patient { id, actor }
-    }
-
-    fn app_table(&self) -> String {
-        self.background
-            .stack
-            .table("AppTable")
-            .expect("app table")
-            .to_owned()
+        self.app.new_patient().await
     }
 
     /// Writes `feature`'s switch as the rollout function stores it.
@@ -214,30 +99,17 @@ impl SwitchStack {
             updated_at: Timestamp::now(),
             updated_by: UserSub::parse("switch-tests").expect("sub"),
         };
-        let mut item: std::collections::HashMap<String, AttributeValue> =
+        let mut item: portal_shared::platform::store::Item =
             serde_dynamo::to_item(&switch).expect("switch item");
         item.extend(keys::feature_switch(feature).attributes());
-        let table = self.app_table();
-        self.background
-            .run(move |stack| async move {
-                stack
-                    .dynamodb()
-                    .put_item()
-                    .table_name(table)
-                    .set_item(Some(item))
-                    .send()
-                    .await?;
-                Ok(())
-            })
-            .await
-            .expect("writing a switch");
+        self.app.put_app_item(item).await;
     }
 
     /// Removes `feature`'s switch: on for everyone again.
     async fn remove_switch(&self, feature: Feature) {
-        let table = self.app_table();
-        self.background
-            .run(move |stack| async move {
+        self.app
+            .on_stack(move |stack| async move {
+                let table = stack.table("AppTable").context("app table")?.to_owned();
                 stack
                     .dynamodb()
                     .delete_item()
@@ -254,38 +126,29 @@ impl SwitchStack {
     /// Puts `patient` in `cohort` as the rollout function does: both halves of the membership.
     async fn add_to_cohort(&self, cohort: &CohortName, patient: &Patient) {
         let id = PatientId::parse(&patient.id).expect("patient id");
-        let member = keys::cohort_member(cohort, id);
-        let own = keys::patient_cohort(id, cohort);
-        let (table, cohort) = (self.app_table(), cohort.to_string());
-        self.background
-            .run(move |stack| async move {
-                let dynamo = stack.dynamodb();
-                let now = AttributeValue::S(Timestamp::now().to_string());
-                for (key, extra) in [
-                    (member, ("patientId", AttributeValue::S(id.to_string()))),
-                    (own, ("cohort", AttributeValue::S(cohort.clone()))),
-                ] {
-                    let mut item = key.attributes();
-                    item.insert("addedAt".into(), now.clone());
-                    item.insert(extra.0.into(), extra.1);
-                    dynamo
-                        .put_item()
-                        .table_name(&table)
-                        .set_item(Some(item))
-                        .send()
-                        .await?;
-                }
-                Ok(())
-            })
-            .await
-            .expect("adding to a cohort");
+        let now = AttributeValue::S(Timestamp::now().to_string());
+        for (key, extra) in [
+            (
+                keys::cohort_member(cohort, id),
+                ("patientId", AttributeValue::S(id.to_string())),
+            ),
+            (
+                keys::patient_cohort(id, cohort),
+                ("cohort", AttributeValue::S(cohort.to_string())),
+            ),
+        ] {
+            let mut item = key.attributes();
+            item.insert("addedAt".into(), now.clone());
+            item.insert(extra.0.into(), extra.1);
+            self.app.put_app_item(item).await;
+        }
     }
 
     /// Today in the zone the messages function counts its days in.
     fn messages_day(&self) -> String {
         let env = self
-            .background
-            .stack
+            .app
+            .stack()
             .env_for("MessagesFunction")
             .expect("the messages function's environment");
         let zone = env
@@ -297,57 +160,17 @@ impl SwitchStack {
 
     /// An adoption counter's value (0 when it was never added to).
     async fn counter(&self, day: &str, cohort: Option<&CohortName>, metric: &str) -> i64 {
-        let key = keys::adoption_counter(day, cohort, metric);
-        let table = self.app_table();
-        self.background
-            .run(move |stack| async move {
-                let item = stack
-                    .dynamodb()
-                    .get_item()
-                    .table_name(table)
-                    .set_key(Some(key.attributes()))
-                    .consistent_read(true)
-                    .send()
-                    .await?
-                    .item;
-                Ok(item
-                    .and_then(|item| item.get("n").cloned())
-                    .and_then(|n| n.as_n().ok().and_then(|n| n.parse().ok()))
-                    .unwrap_or(0))
-            })
+        self.app
+            .app_item(keys::adoption_counter(day, cohort, metric))
             .await
-            .expect("reading a counter")
+            .and_then(|item| item.get("n").cloned())
+            .and_then(|n| n.as_n().ok().and_then(|n| n.parse().ok()))
+            .unwrap_or(0)
     }
 
     /// The audit events in a patient's partition.
     async fn audit_events(&self, patient: &Patient) -> Vec<Value> {
-        let partition = keys::patient_partition(PatientId::parse(&patient.id).expect("patient id"));
-        let table = self
-            .background
-            .stack
-            .table("AuditTable")
-            .expect("audit table")
-            .to_owned();
-        self.background
-            .run(move |stack| async move {
-                let output = stack
-                    .dynamodb()
-                    .query()
-                    .table_name(table)
-                    .key_condition_expression("PK = :pk")
-                    .expression_attribute_values(":pk", AttributeValue::S(partition))
-                    .consistent_read(true)
-                    .send()
-                    .await?;
-                Ok(output
-                    .items
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(serde_dynamo::from_item)
-                    .collect::<Result<Vec<Value>, _>>()?)
-            })
-            .await
-            .expect("reading the audit table")
+        self.app.audit_events(&patient.id).await
     }
 }
 
@@ -630,7 +453,7 @@ async fn messaging_switched_off_answers_feature_off_for_its_own_patient_and_404_
     stack.set_switch(Feature::Messaging, off()).await;
     let mut problems = Vec::new();
     for call in &calls {
-        let reply = call.send(stack, &patient, &thread).await;
+        let reply = call.send(&stack, &patient, &thread).await;
         problems.push(assert_feature_off(
             &reply,
             Feature::Messaging,
@@ -700,7 +523,7 @@ async fn messaging_switched_off_answers_feature_off_for_its_own_patient_and_404_
     // Without the item, every route works again; and with mode `everyone`.
     stack.remove_switch(Feature::Messaging).await;
     for call in &calls {
-        let reply = call.send(stack, &patient, &thread).await;
+        let reply = call.send(&stack, &patient, &thread).await;
         assert!(
             (200..300).contains(&reply.status),
             "{} {}: {reply:#?}",

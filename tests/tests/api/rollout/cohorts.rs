@@ -813,6 +813,7 @@ async fn a_file_that_is_not_a_readable_list_writes_nothing() {
 
     let json_type = send("application/json", format!("{HEADER}{good_row}")).await;
     assert_problem(&json_type, 415, None);
+    assert_eq!(json_type.body["detail"], "Send text/csv.", "{json_type:#?}");
     let json_body = send("text/csv", json!({"patients": [family]}).to_string()).await;
     assert_problem(&json_body, 422, Some("family_name"));
     assert_problem(&json_body, 422, Some("date_of_birth"));
