@@ -63,9 +63,9 @@ PHASES = "examples,fuzzing,stateful"
 # before its input is read. So it runs once per operation, as a role that may call it, which
 # keeps the whole test within a few minutes.
 COVERAGE = {
-    "patient": "^/(?!staff/|admin/|rollout/)",  # own compartment, /account, the public /auth routes
+    "patient": "^/(?!staff/|admin/|rollout/|feedback/)",  # own compartment, /account, public routes
     "frontdesk": "^/staff/",
-    "portallead": "^/rollout/",
+    "portallead": "^/(rollout|feedback)/",
     "admin": "^/admin/",
 }
 
@@ -162,10 +162,12 @@ def call(api: str, path: str, bearer: str, body=None) -> dict:
 def demo_ids(stack_file: Path, api: str) -> dict:
     """Ids of objects that exist in the demo practice, so that the tester's requests reach them
     instead of being answered 404 at the door: the first patient (whom the caregiver acts for),
-    one of her conversations and records, a provider, and a visit she books with them now."""
+    one of her conversations and records, a provider, a visit she books with them now, and the
+    portal lead's first idea and poll."""
     users = json.loads(stack_file.read_text())["users"]
     patient = next(u for u in users if u["role"] == "patient1")
     bearer = token("patient1", stack_file)
+    lead = token("portallead", stack_file)
     provider = call(api, "/providers", bearer)["items"][0]["providerId"]
     slot = call(api, f"/providers/{provider}/slots?visitType=follow-up", bearer)["items"][0]
     booking = {"providerId": provider, "visitType": "follow-up", "start": slot["start"],
@@ -177,6 +179,9 @@ def demo_ids(stack_file: Path, api: str) -> dict:
             "conversationId"],
         "RECORD_ID": call(api, "/patients/me/records", bearer)["items"][0]["recordId"],
         "APPOINTMENT_ID": call(api, "/patients/me/appointments", bearer, booking)["appointmentId"],
+        # The demo's feature ideas and its open poll of staff and other practices.
+        "IDEA_ID": call(api, "/feedback/ideas", lead)["items"][0]["ideaId"],
+        "POLL_ID": call(api, "/feedback/polls", lead)["items"][0]["pollId"],
     }
 
 

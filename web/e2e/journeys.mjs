@@ -7,6 +7,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { journeys as feedbackStaff } from "./journeys-feedback-staff.mjs";
+import { journeys as feedbackPatient } from "./journeys-feedback-patient.mjs";
+
 const demoBundle = (name) => join(dirname(fileURLToPath(import.meta.url)), "../../infra/local/demo", name);
 const subject = (size) => `Dizzy in the mornings (${size})`;
 const answeredSubject = (size) => `Dizzy since the new tablets (${size})`;
@@ -14,21 +17,21 @@ const answeredSubject = (size) => `Dizzy since the new tablets (${size})`;
 const newGiven = (size) => (size === "phone" ? "Ana Sofia" : "Ana Maria");
 
 /** A date (YYYY-MM-DD) some days from today, for the date fields. */
-const daysAhead = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+export const daysAhead = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-async function nav(h, name) {
+export async function nav(h, name) {
   await h.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
 }
 
 
 /** A cohort name of its own for each run and screen size: lower-case letters, digits, hyphens. */
-const cohortName = (prefix, size) => `${prefix}-${size}-${Date.now().toString(36)}`;
+export const cohortName = (prefix, size) => `${prefix}-${size}-${Date.now().toString(36)}`;
 /** Letters only (names in a patient list are names): a tag that differs on every run. */
-const letterTag = () => Date.now().toString(36).replace(/\d/g, (d) => "abcdefghij"[Number(d)]);
+export const letterTag = () => Date.now().toString(36).replace(/\d/g, (d) => "abcdefghij"[Number(d)]);
 const capital = (s) => s[0].toUpperCase() + s.slice(1);
 
 /** The portal lead creates a cohort from the cohorts page and lands on it. */
-async function createCohort(h, name, description, { beta = false } = {}) {
+export async function createCohort(h, name, description, { beta = false } = {}) {
   const { page } = h;
   await nav(h, "Cohorts");
   const form = page.getByRole("form", { name: "New cohort" });
@@ -132,7 +135,7 @@ export const journeys = [
       await page.locator("main li", { hasText: "Lakeside Endocrinology Clinic" }).waitFor();
       await page.locator("main li", { hasText: "Maple Street Family Practice" }).waitFor();
       await h.check("record-detail");
-      await page.getByRole("link", { name: "Back" }).click();
+      await page.getByRole("link", { name: "Back", exact: true }).click();
 
       // The whole record as a FHIR bundle; a file from another portal imported again updates.
       const [download] = await Promise.all([
@@ -361,7 +364,7 @@ export const journeys = [
       await page.getByLabel("Acting for").waitFor();
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Health record", exact: true }).waitFor();
       const granted = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
-      if (granted.join(",") !== "Home,Health record,Notifications") throw new Error(`a records-only caregiver sees ${granted}`);
+      if (granted.join(",") !== "Home,Health record,Feedback,Notifications") throw new Error(`a records-only caregiver sees ${granted}`);
       await h.check("records-only-caregiver");
       await h.signOut();
 
@@ -534,7 +537,7 @@ export const journeys = [
       await actingFor.selectOption(withMessages);
       await page.waitForURL(`**/p/${withMessages}`);
       await page.getByRole("heading", { name: "Welcome" }).waitFor();
-      await expectNav("Home,Health record,Messages,Notifications");
+      await expectNav("Home,Health record,Messages,Feedback,Notifications");
       await nav(h, "Messages");
       await page.getByRole("heading", { name: "Messages" }).waitFor();
       await h.check("caregiver-two-first");
@@ -542,7 +545,7 @@ export const journeys = [
       await actingFor.selectOption(recordsOnly);
       await page.waitForURL(`**/p/${recordsOnly}`);
       await page.getByRole("heading", { name: "Welcome" }).waitFor();
-      await expectNav("Home,Health record,Notifications");
+      await expectNav("Home,Health record,Feedback,Notifications");
       await nav(h, "Health record");
       await page.locator("ul.records li").first().waitFor();
       await h.check("caregiver-two-second");
@@ -555,7 +558,7 @@ export const journeys = [
 
       // And back: the first patient's messages open again.
       await actingFor.selectOption(withMessages);
-      await expectNav("Home,Health record,Messages,Notifications");
+      await expectNav("Home,Health record,Messages,Feedback,Notifications");
     },
   },
   {
@@ -764,7 +767,7 @@ export const journeys = [
       await nav(h, "Adoption");
       await page.getByRole("table", { name: "Adoption per day and cohort" }).getByRole("cell", { name: "All patients" }).first().waitFor();
       const rollout = await page.getByRole("list", { name: "Rollout" }).getByRole("link").allTextContents();
-      if (rollout.join(",") !== "Adoption") throw new Error(`an administrator is offered ${rollout}`);
+      if (rollout.join(",") !== "Adoption,Polls,Feedback") throw new Error(`an administrator is offered ${rollout}`);
     },
   },
   {
@@ -834,3 +837,5 @@ export const journeys = [
     },
   },
 ];
+
+journeys.push(...feedbackStaff, ...feedbackPatient);

@@ -38,6 +38,13 @@ const ProfileChanges = lazy(() => import("./pages/staff/ProfileChanges"));
 const StaffPatient = lazy(() => import("./pages/staff/Patient"));
 const NotificationSettings = lazy(() => import("./pages/NotificationSettings"));
 const Unsubscribe = lazy(() => import("./pages/Unsubscribe"));
+// Feedback, the respondents' side (issue 17): patients and caregivers, staff as voters, other practices.
+const PatientFeedback = lazy(() => import("./pages/feedback/Feedback"));
+const PatientPoll = lazy(() => import("./pages/feedback/PatientPoll"));
+const PatientSurvey = lazy(() => import("./pages/feedback/Survey"));
+const StaffPolls = lazy(() => import("./pages/feedback/StaffPolls"));
+const StaffPoll = lazy(() => import("./pages/feedback/StaffPoll"));
+const Vote = lazy(() => import("./pages/feedback/Vote"));
 const Cohorts = lazy(() => import("./pages/rollout/Cohorts"));
 const Cohort = lazy(() => import("./pages/rollout/Cohort"));
 const Waves = lazy(() => import("./pages/rollout/Waves"));
@@ -46,6 +53,10 @@ const Switches = lazy(() => import("./pages/rollout/Switches"));
 const Agreements = lazy(() => import("./pages/rollout/Agreements"));
 const Adoption = lazy(() => import("./pages/rollout/Adoption"));
 const AcceptTerms = lazy(() => import("./pages/rollout/AcceptTerms"));
+const FeedbackIdeas = lazy(() => import("./pages/feedback/staff/Ideas"));
+const FeedbackPolls = lazy(() => import("./pages/feedback/staff/Polls"));
+const FeedbackPoll = lazy(() => import("./pages/feedback/staff/Poll"));
+const FeedbackInsights = lazy(() => import("./pages/feedback/staff/Feedback"));
 
 /** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
 export function makeQueryClient(): QueryClient {
@@ -254,6 +265,8 @@ const PATIENT_SECTIONS = [
   { key: "nav.messages", slug: "messages", scope: "messages" },
   { key: "nav.appointments", slug: "appointments", scope: "appointments" },
   { key: "nav.profile", slug: "profile", scope: "profile" },
+  // Polls, ratings and suggestions: any caregiver may answer for the patient, whatever their scopes.
+  { key: "nav.feedback", slug: "feedback", scope: null },
   // Every caregiver sets how they themselves hear about the patient, whatever their scopes.
   { key: "nav.notifications", slug: "notifications", scope: null },
 ] as const;
@@ -271,6 +284,12 @@ function rolloutLinks(groups: string[]): { to: string; key: MessageKey }[] {
         ] as const)
       : []),
     ...(lead || groups.includes("admins") ? ([{ to: "/rollout/adoption", key: "nav.adoption" }] as const) : []),
+    // Feedback (issue 17): leads run ideas and polls; admins read polls and ratings; the response team answers comments.
+    ...(lead ? ([{ to: "/rollout/ideas", key: "nav.ideas" }] as const) : []),
+    ...(lead || groups.includes("admins") ? ([{ to: "/rollout/polls", key: "nav.polls" }] as const) : []),
+    ...(lead || groups.includes("admins") || groups.includes("response-team")
+      ? ([{ to: "/rollout/feedback", key: "nav.feedbackInsights" }] as const)
+      : []),
   ];
 }
 
@@ -297,6 +316,8 @@ function Nav({ session, path }: { session: Session; path: string }) {
       links.push({ to: "/admin/staff", label: t("nav.staffAccounts") });
       links.push({ to: "/admin/audit", label: t("nav.audit") });
     }
+    // Every staff role may be asked in a poll of the practice's ideas.
+    links.push({ to: "/staff/polls", label: t("nav.staffPolls") });
   } else {
     const grant = actedFor.data?.find((p) => p.patientId === pid);
     // The whole list at once, when the patient's switches are known: no section comes and goes.
@@ -364,13 +385,14 @@ function ActingFor({ options, current }: { options: ActedFor[]; current: string 
   );
 }
 
-const PUBLIC_PAGES = ["/sign-in", "/activate", "/forgot-password", "/accept-invitation", "/unsubscribe"];
+const PUBLIC_PAGES = ["/sign-in", "/activate", "/forgot-password", "/accept-invitation", "/unsubscribe", "/vote"];
 
 function PublicRoutes({ path }: { path: string }) {
   if (path === "/activate") return <Activate />;
   if (path === "/forgot-password") return <Forgot />;
   if (path === "/accept-invitation") return <AcceptInvitation />;
   if (path === "/unsubscribe") return <Unsubscribe />;
+  if (path === "/vote") return <Vote />;
   return <SignIn />;
 }
 
@@ -396,6 +418,8 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if ((m = match("/staff/inbox/:pid/:cid", path))) return <Thread patientId={m.pid!} conversationId={m.cid!} staff />;
   if (path === "/staff/day") return <DayView />;
   if (path === "/staff/profile-changes") return <ProfileChanges />;
+  if (path === "/staff/polls") return <StaffPolls />;
+  if ((m = match("/staff/polls/:pollId", path))) return <StaffPoll pollId={m.pollId!} />;
   if (path === "/rollout/cohorts") return <Cohorts />;
   if ((m = match("/rollout/cohorts/:name", path))) return <Cohort name={m.name!} />;
   if (path === "/rollout/waves") return <Waves />;
@@ -403,6 +427,10 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if (path === "/rollout/features") return <Switches />;
   if (path === "/rollout/agreements") return <Agreements />;
   if (path === "/rollout/adoption") return <Adoption />;
+  if (path === "/rollout/ideas") return <FeedbackIdeas />;
+  if (path === "/rollout/polls") return <FeedbackPolls />;
+  if ((m = match("/rollout/polls/:pollId", path))) return <FeedbackPoll pollId={m.pollId!} />;
+  if (path === "/rollout/feedback") return <FeedbackInsights />;
   return <NotFound />;
 }
 
@@ -423,6 +451,9 @@ function patientRoute(path: string): ReactNode | null {
   if ((m = match("/p/:pid/access-log", path))) return <AccessLog patientId={m.pid!} />;
   if ((m = match("/p/:pid/care-circle", path))) return <CareCircle patientId={m.pid!} />;
   if ((m = match("/p/:pid/notifications", path))) return <NotificationSettings patientId={m.pid!} />;
+  if ((m = match("/p/:pid/feedback", path))) return <PatientFeedback patientId={m.pid!} />;
+  if ((m = match("/p/:pid/polls/:pollId", path))) return <PatientPoll patientId={m.pid!} pollId={m.pollId!} />;
+  if ((m = match("/p/:pid/surveys/:surveyId", path))) return <PatientSurvey patientId={m.pid!} surveyId={m.surveyId!} />;
   return null;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./api/client";
 import { gateState, pendingAgreements } from "./agreements";
-import { featureOfPath, featureOfSection, featureSet, isFeatureOff } from "./features";
+import { FEATURES, featureOfPath, featureOfSection, featureSet, isFeatureOff } from "./features";
 
 describe("feature hiding", () => {
   const answer = {
@@ -41,6 +41,20 @@ describe("feature hiding", () => {
     expect(featureOfPath("/staff/inbox/01P/01C")).toBeNull();
     expect(featureOfSection("messages")).toBe("messaging");
     expect(featureOfSection("records")).toBeNull();
+  });
+
+  it("knows the feedback screens and section are the feedback feature", () => {
+    expect(featureOfPath("/p/me/feedback")).toBe("feedback");
+    expect(featureOfPath("/p/01P/polls/01POLL")).toBe("feedback");
+    expect(featureOfPath("/p/01P/surveys/01S")).toBe("feedback");
+    expect(featureOfPath("/staff/polls")).toBeNull();
+    expect(featureOfPath("/staff/polls/01POLL")).toBeNull();
+    expect(featureOfPath("/vote")).toBeNull();
+    expect(featureOfSection("feedback")).toBe("feedback");
+    expect(FEATURES).toContain("feedback");
+    const off = featureSet({ features: [{ feature: "feedback", on: false }] }, { pending: false, failed: false });
+    expect(off.on("feedback")).toBe(false);
+    expect(off.on("messaging")).toBe(true);
   });
 
   it("tells the feature-off problem from other refusals", () => {

@@ -10,7 +10,7 @@ import type { MessageKey } from "./i18n/en";
 export type Feature = Schemas["FeatureName"];
 
 /** Every switchable patient-facing feature, in the order the switches page lists them. */
-export const FEATURES: readonly Feature[] = ["record-import", "messaging", "online-booking", "waitlist", "check-in", "care-circle"];
+export const FEATURES: readonly Feature[] = ["record-import", "messaging", "online-booking", "waitlist", "check-in", "care-circle", "feedback"];
 
 /** The catalogue key of a feature's name. */
 export const featureKey = (feature: string) => `feature.${feature}` as MessageKey;
@@ -45,12 +45,15 @@ export function featureOfPath(path: string): Feature | null {
   const [, , section, sub, leaf] = parts;
   if (section === "messages") return "messaging";
   if (section === "care-circle") return "care-circle";
+  // The feedback pages: ratings, suggestions, polls and usability surveys.
+  if (section === "feedback" || section === "polls" || section === "surveys") return "feedback";
   if (section === "appointments" && (sub === "book" || leaf === "reschedule")) return "online-booking";
   return null;
 }
 
 /** The feature a main-navigation section stands for (hidden when off). */
 export function featureOfSection(slug: string): Feature | null {
+  if (slug === "feedback") return "feedback";
   return slug === "messages" ? "messaging" : null;
 }
 

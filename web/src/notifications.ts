@@ -16,6 +16,10 @@ export const KINDS: Kind[] = [
   "appointment-cancelled",
   "appointment-reminder",
   "waitlist-offer",
+  // What the practice did with the person's feedback (issue 17).
+  "idea-status-changed",
+  "suggestion-decided",
+  "feedback-answered",
 ];
 export const CHOICES: Choice[] = ["email", "sms", "none"];
 

@@ -151,6 +151,42 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::IssueWaveInvitation.name(),
         "Sent a portal invitation",
     ),
+    (Action::ReadIdeas.name(), "Read the portal's feature ideas"),
+    (
+        Action::ManageIdeas.name(),
+        "Changed a feature idea or decided on a suggestion",
+    ),
+    (Action::SuggestIdea.name(), "Suggested a portal feature"),
+    (Action::ManagePolls.name(), "Set up a feature poll"),
+    (
+        Action::ReadPollResults.name(),
+        "Read a feature poll's results",
+    ),
+    (
+        Action::RespondToPolls.name(),
+        "Looked at or answered a feature poll",
+    ),
+    (
+        Action::RespondToStaffPolls.name(),
+        "Looked at or answered a staff feature poll",
+    ),
+    (
+        Action::GiveFeedback.name(),
+        "Gave or read feedback on the portal",
+    ),
+    (
+        Action::ReadFeedbackSummary.name(),
+        "Read the portal's feedback figures",
+    ),
+    (
+        Action::ReadFeedbackComments.name(),
+        "Read comments on the portal",
+    ),
+    (
+        Action::AnswerFeedback.name(),
+        "Answered a comment on the portal",
+    ),
+    (Action::ManageSurveys.name(), "Opened a usability survey"),
 ];
 
 pub fn description(action: &str) -> String {

@@ -68,7 +68,10 @@ impl Preferences {
     }
 }
 
-/// The kinds a person may choose a channel for (the `NotificationKind` schema).
+/// The kinds a person may choose a channel for (the `NotificationKind` schema): every kind but
+/// the security notices, so the portal's news about a patient's own feedback (an idea they
+/// supported changed status, their suggestion was decided, their comment answered) can be
+/// turned off like any other, and its unsubscribe link works.
 pub fn choosable_kinds() -> impl Iterator<Item = Kind> {
     Kind::ALL
         .iter()
@@ -409,7 +412,7 @@ mod tests {
     }
 
     #[test]
-    fn six_kinds_are_choosable() {
+    fn every_kind_but_the_security_notices_is_choosable() {
         let kinds: Vec<&str> = choosable_kinds().map(Kind::template).collect();
         assert_eq!(
             kinds,
@@ -419,7 +422,10 @@ mod tests {
                 "appointment-moved",
                 "appointment-cancelled",
                 "appointment-reminder",
-                "waitlist-offer"
+                "waitlist-offer",
+                "idea-status-changed",
+                "suggestion-decided",
+                "feedback-answered"
             ]
         );
     }

@@ -58,6 +58,8 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
             portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
                 .map(|_| ())
         }
+        "feedback" => portal_feedback::FeedbackSettings::from_lookup(|name| env.get(name).cloned())
+            .map(|_| ()),
         _ => Ok(()),
     }
 }
@@ -83,6 +85,14 @@ pub fn handler_for(
         }
         "profile" => Some(Arc::new(Profile(portal_profile::Deps::new(settings, sdk)))),
         "rollout" => Some(Arc::new(Rollout(portal_rollout::Deps::new(settings, sdk)))),
+        "feedback" => {
+            let feedback =
+                portal_feedback::FeedbackSettings::from_lookup(|name| env.get(name).cloned())
+                    .ok()?;
+            Some(Arc::new(Feedback(portal_feedback::Deps::new(
+                settings, &feedback, sdk,
+            ))))
+        }
         "audit" => Some(Arc::new(Audit(portal_audit::Deps::new(settings, sdk)))),
         "care-circle" => Some(Arc::new(CareCircle(portal_care_circle::Deps::new(
             settings, sdk,
@@ -341,6 +351,14 @@ struct Rollout(portal_rollout::Deps);
 impl Handler for Rollout {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_rollout::handle(&self.0, request))
+    }
+}
+
+struct Feedback(portal_feedback::Deps);
+
+impl Handler for Feedback {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_feedback::handle(&self.0, request))
     }
 }
 

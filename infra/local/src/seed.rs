@@ -175,6 +175,8 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
         .and_then(|user| user.patient_id.clone());
     crate::seed_schedule::seed_schedule(&http, api_url, &front_desk, patient2.as_deref()).await?;
     users.push(seed_caregiver(stack, &http, api_url).await?);
+    let lead = identity::sign_in(stack, "portallead@demo.portal.test", DEMO_PASSWORD).await?;
+    crate::seed_feedback::seed_feedback(&http, api_url, &lead).await?;
     for (n, registration) in demo_patients().iter().enumerate() {
         let role = format!("patient{}", n + 1);
         let user = users

@@ -38,7 +38,12 @@ const PROVIDERS: &[DemoProvider] = &[
     },
 ];
 
-async fn call(request: reqwest::RequestBuilder, token: &str, what: &str) -> Result<Value> {
+/// Sends `request` with `token`; the answer's JSON, or an error naming `what` failed.
+pub(crate) async fn call(
+    request: reqwest::RequestBuilder,
+    token: &str,
+    what: &str,
+) -> Result<Value> {
     let response = request
         .bearer_auth(token)
         .send()

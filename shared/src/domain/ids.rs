@@ -103,6 +103,30 @@ ulid_id!(
     /// One invitation wave: a cohort's members sent activation codes at a rate.
     WaveId
 );
+ulid_id!(
+    /// A feature idea the practice could build (staff's, or a patient's accepted suggestion).
+    IdeaId
+);
+ulid_id!(
+    /// A patient's suggestion of a feature idea, until staff accept or decline it.
+    SuggestionId
+);
+ulid_id!(
+    /// A feature-priority poll of staff, patients and other practices.
+    PollId
+);
+ulid_id!(
+    /// A link through which another practice casts its one ballot in a poll.
+    BallotLinkId
+);
+ulid_id!(
+    /// One rating (1 to 5, with an optional comment) of a portal feature by a patient.
+    FeedbackId
+);
+ulid_id!(
+    /// A System Usability Scale survey of a cohort (at the end of its beta wave).
+    SurveyId
+);
 
 #[cfg(test)]
 mod tests {

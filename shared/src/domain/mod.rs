@@ -1,11 +1,12 @@
 //! Domain values: validated newtypes that, once parsed, are valid everywhere. Ids, instants,
-//! people and how to reach them, plain text, the practice's calendar, one-time codes. Nothing
-//! here touches AWS or HTTP.
+//! people and how to reach them, plain text, the practice's calendar and its days, one-time
+//! codes. Nothing here touches AWS or HTTP.
 
 pub mod cohort_name;
 pub mod ids;
 pub mod one_time_code;
 pub mod person;
 pub mod practice;
+pub mod practice_day;
 pub mod text;
 pub mod timestamp;

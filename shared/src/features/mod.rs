@@ -7,6 +7,7 @@ pub mod activation;
 pub mod care_circle;
 pub mod cohort;
 pub mod directory;
+pub mod idea_status;
 pub mod invitation_wave;
 pub mod notification;
 pub mod patient_match;

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
 use crate::domain::ids::{
-    ActivationCodeId, AppointmentId, ConversationId, InvitationId, NotificationId, PatientId,
-    WaveId,
+    ActivationCodeId, AppointmentId, ConversationId, FeedbackId, IdeaId, InvitationId,
+    NotificationId, PatientId, SuggestionId, WaveId,
 };
 use crate::domain::person::Email;
 use crate::domain::timestamp::Timestamp;
@@ -64,6 +64,13 @@ pub enum Kind {
     /// The account signed in from a client it has not used lately ([`AboutSignIn`]), to the
     /// account holder alone.
     NewSignIn,
+    /// An idea the recipient supported (ranked or approved it in a poll, or rated its feature)
+    /// changed status ([`AboutIdea`]): to a patient, or to a staff member who voted.
+    IdeaStatusChanged,
+    /// Staff accepted or declined the patient's suggestion of an idea ([`AboutSuggestion`]).
+    SuggestionDecided,
+    /// Staff answered the patient's comment on a feature ([`AboutFeedback`]).
+    FeedbackAnswered,
 }
 
 impl Kind {
@@ -83,6 +90,9 @@ impl Kind {
             Kind::StaffInvitation => "staff-invitation",
             Kind::PasswordReset => "password-reset",
             Kind::NewSignIn => "new-sign-in",
+            Kind::IdeaStatusChanged => "idea-status-changed",
+            Kind::SuggestionDecided => "suggestion-decided",
+            Kind::FeedbackAnswered => "feedback-answered",
         }
     }
 
@@ -171,6 +181,38 @@ pub struct AboutActivation {
 #[serde(rename_all = "camelCase")]
 pub struct AboutSignIn {
     pub at: Timestamp,
+}
+
+/// An idea's new status, for the people who supported it: the idea's id and the status's slug
+/// ([`IdeaStatus::as_str`]; a string, so a sender that does not know a newer status still sends
+/// the notice). Never the idea's title, description or decline reason: the app shows them after
+/// sign-in. Stored as `ideaStatus`, since the record's own `status` is the sender's (`pending`,
+/// `sent`, ...).
+///
+/// [`IdeaStatus::as_str`]: super::idea_status::IdeaStatus::as_str
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutIdea {
+    pub idea_id: IdeaId,
+    #[serde(rename = "ideaStatus")]
+    pub status: String,
+}
+
+/// A decision on a patient's suggestion: which one, and whether it was accepted. Never its
+/// title, text or the reason given.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutSuggestion {
+    pub suggestion_id: SuggestionId,
+    pub accepted: bool,
+}
+
+/// An answer to a patient's comment on a feature: which rating it answers. Never the comment
+/// or the answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutFeedback {
+    pub feedback_id: FeedbackId,
 }
 
 /// Who is to be told.
@@ -298,6 +340,107 @@ mod tests {
         let back: Notification<AboutThing> = serde_json::from_value(json).expect("back");
         assert_eq!(back.about.thing_id, "T1");
         assert!(note.key().pk.starts_with("NOTIFICATIONS#"));
+    }
+
+    #[test]
+    fn the_feedback_kinds_are_not_security_notices() {
+        for (kind, template) in [
+            (Kind::IdeaStatusChanged, "idea-status-changed"),
+            (Kind::SuggestionDecided, "suggestion-decided"),
+            (Kind::FeedbackAnswered, "feedback-answered"),
+        ] {
+            assert_eq!(kind.template(), template);
+            assert!(!kind.is_security_notice(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn an_idea_notice_keeps_its_status_apart_from_the_records() {
+        let at = Timestamp::now();
+        let idea = IdeaId::generate();
+        let note = Notification::pending(
+            Kind::IdeaStatusChanged,
+            Recipient::StaffMember {
+                sub: UserSub::parse("staff-1").expect("sub"),
+            },
+            AboutIdea {
+                idea_id: idea,
+                status: "planned".into(),
+            },
+            at,
+            at,
+        );
+        let json = serde_json::to_value(&note).expect("json");
+        assert_eq!(json["template"], "idea-status-changed");
+        assert_eq!(json["ideaId"], idea.to_string());
+        assert_eq!(json["ideaStatus"], "planned");
+        // The sender's own field is not overwritten by the idea's.
+        assert_eq!(json["status"], "pending");
+        assert_eq!(json["recipient"]["kind"], "staff-member");
+        let back: Notification<AboutIdea> = serde_json::from_value(json).expect("back");
+        assert_eq!(back.about.idea_id, idea);
+        assert_eq!(back.about.status, "planned");
+        assert_eq!(back.status, "pending");
+        // And through the table's item, as the sender reads it.
+        let item = store::to_item(&note.key(), &note).expect("item");
+        assert_eq!(
+            item["ideaStatus"].as_s().ok().map(String::as_str),
+            Some("planned")
+        );
+        assert_eq!(
+            item["status"].as_s().ok().map(String::as_str),
+            Some("pending")
+        );
+    }
+
+    #[test]
+    fn suggestion_and_answer_notices_round_trip() {
+        let at = Timestamp::now();
+        let patient = PatientId::generate();
+        let suggestion = SuggestionId::generate();
+        let note = Notification::pending(
+            Kind::SuggestionDecided,
+            Recipient::Patient {
+                patient_id: patient,
+            },
+            AboutSuggestion {
+                suggestion_id: suggestion,
+                accepted: true,
+            },
+            at,
+            at,
+        );
+        let json = serde_json::to_value(&note).expect("json");
+        assert_eq!(json["template"], "suggestion-decided");
+        assert_eq!(json["suggestionId"], suggestion.to_string());
+        assert_eq!(json["accepted"], true);
+        let back: Notification<AboutSuggestion> = serde_json::from_value(json).expect("back");
+        assert_eq!(back.about.suggestion_id, suggestion);
+        assert!(back.about.accepted);
+
+        let feedback = FeedbackId::generate();
+        let note = Notification::pending(
+            Kind::FeedbackAnswered,
+            Recipient::Patient {
+                patient_id: patient,
+            },
+            AboutFeedback {
+                feedback_id: feedback,
+            },
+            at,
+            at,
+        );
+        let json = serde_json::to_value(&note).expect("json");
+        assert_eq!(json["template"], "feedback-answered");
+        assert_eq!(json["feedbackId"], feedback.to_string());
+        let back: Notification<AboutFeedback> = serde_json::from_value(json).expect("back");
+        assert_eq!(back.about.feedback_id, feedback);
+        assert_eq!(
+            back.recipient,
+            Recipient::Patient {
+                patient_id: patient
+            }
+        );
     }
 
     #[test]

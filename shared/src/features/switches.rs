@@ -54,6 +54,8 @@ pub enum Feature {
     CheckIn,
     /// Inviting caregivers to act for the patient.
     CareCircle,
+    /// Telling the practice what they think: polls, ratings, suggestions, usability surveys.
+    Feedback,
 }
 
 impl Feature {
@@ -69,6 +71,7 @@ impl Feature {
             Feature::Waitlist => "waitlist",
             Feature::CheckIn => "check-in",
             Feature::CareCircle => "care-circle",
+            Feature::Feedback => "feedback",
         }
     }
 
@@ -114,7 +117,7 @@ pub struct SwitchRules {
     pub percentage: u8,
     /// In `rules` mode: staff holding one of these roles have the feature for every patient
     /// (Cognito group names: `front-desk`, `clinicians`...).
-    #[serde(default, with = "role_groups")]
+    #[serde(default, with = "crate::policy::caller::staff_groups")]
     pub staff_roles: Vec<Role>,
     /// The kill switch: off for everyone whatever the mode, until a change clears it.
     #[serde(default)]
@@ -282,7 +285,7 @@ pub enum Reason {
     Everyone,
     /// Rules: the caller holds this listed staff role.
     StaffRole {
-        #[serde(with = "role_group")]
+        #[serde(with = "crate::policy::caller::staff_group")]
         role: Role,
     },
     /// Rules: the patient is a member of this listed cohort.
@@ -340,60 +343,6 @@ pub fn evaluate(switch: Option<&Switch>, members: &CohortMembers, subject: &Subj
             on: true,
             reason: Reason::Everyone,
         },
-    }
-}
-
-/// A staff role as its Cognito group name (`front-desk`); patients and caregivers are refused.
-mod role_group {
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::policy::caller::Role;
-
-    pub fn serialize<S: Serializer>(role: &Role, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(role.group())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Role, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        parse(&raw).map_err(D::Error::custom)
-    }
-
-    pub fn parse(raw: &str) -> Result<Role, String> {
-        Role::from_group(raw)
-            .filter(|role| role.is_staff())
-            .ok_or_else(|| {
-                let staff: Vec<&str> = Role::ALL
-                    .iter()
-                    .filter(|role| role.is_staff())
-                    .map(|role| role.group())
-                    .collect();
-                format!("a staff role must be one of {}", staff.join(", "))
-            })
-    }
-}
-
-/// Staff roles as a list of Cognito group names.
-mod role_groups {
-    use serde::de::Error as _;
-    use serde::ser::SerializeSeq;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::policy::caller::Role;
-
-    pub fn serialize<S: Serializer>(roles: &[Role], serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(roles.len()))?;
-        for role in roles {
-            seq.serialize_element(role.group())?;
-        }
-        seq.end()
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Role>, D::Error> {
-        Vec::<String>::deserialize(deserializer)?
-            .iter()
-            .map(|raw| super::role_group::parse(raw).map_err(D::Error::custom))
-            .collect()
     }
 }
 
@@ -675,7 +624,7 @@ mod tests {
         }
         assert_eq!(Feature::parse("Messaging"), None);
         assert_eq!(Feature::parse("online_booking"), None);
-        assert_eq!(Feature::ALL.len(), 6);
+        assert_eq!(Feature::ALL.len(), 7);
     }
 
     #[test]

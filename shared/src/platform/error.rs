@@ -44,6 +44,9 @@ pub enum ApiError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A ballot for a poll that is not open (not yet, or no longer): what the poll's dates are.
+    #[error("poll closed: {0}")]
+    PollClosed(String),
     /// If-Match named a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -117,7 +120,7 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::FeatureOff(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::PollClosed(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -140,6 +143,7 @@ impl ApiError {
             ApiError::FeatureOff(_) => "feature-off",
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::PollClosed(_) => "poll-closed",
             ApiError::PreconditionFailed => "stale-etag",
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
@@ -162,6 +166,7 @@ impl ApiError {
             ApiError::FeatureOff(_) => "This feature is not available",
             ApiError::NotFound => "Not found",
             ApiError::Conflict(_) => "Conflict with the current state",
+            ApiError::PollClosed(_) => "This poll is not open",
             ApiError::PreconditionFailed => "The resource changed since you read it",
             ApiError::PreconditionRequired => "If-Match is required",
             ApiError::IdempotencyKeyReused => "Idempotency-Key already used for another request",
@@ -184,7 +189,7 @@ impl ApiError {
             ApiError::FeatureOff(feature) => Some(format!(
                 "The {feature} feature is not available here at the moment."
             )),
-            ApiError::Conflict(why) => Some(why.clone()),
+            ApiError::Conflict(why) | ApiError::PollClosed(why) => Some(why.clone()),
             ApiError::PreconditionFailed => {
                 Some("Read the resource again and apply your change to the current version.".into())
             }

@@ -13,8 +13,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::domain::cohort_name::CohortName;
 use crate::domain::ids::{
-    ActivationCodeId, AppointmentId, ChangeId, ConversationId, EventId, ImportId, InvitationId,
-    NotificationId, PatientId, ProviderId, RecordId, WaveId,
+    ActivationCodeId, AppointmentId, BallotLinkId, ChangeId, ConversationId, EventId, FeedbackId,
+    IdeaId, ImportId, InvitationId, NotificationId, PatientId, PollId, ProviderId, RecordId,
+    SuggestionId, SurveyId, WaveId,
 };
 use crate::domain::timestamp::Timestamp;
 use crate::features::switches::Feature;
@@ -740,6 +741,159 @@ pub fn adoption_counter(local_date: &str, cohort: Option<&CohortName>, metric: &
 /// feature owns that the gate let through, for a patient or caregiver.
 pub fn adoption_use_metric(feature: Feature) -> String {
     format!("use:{feature}")
+}
+
+// ---- feedback: ideas, suggestions, polls, ratings, surveys ----------------------------------
+
+/// The practice's feature ideas: one item each in one partition (tens, not thousands).
+pub const IDEAS_PARTITION: &str = "IDEAS";
+
+/// The sort key prefix of the ideas in [`IDEAS_PARTITION`].
+pub const IDEA_PREFIX: &str = "IDEA#";
+
+/// One feature idea (title, description, benefit, status, linked feature).
+pub fn idea(idea: IdeaId) -> Key {
+    Key::new(IDEAS_PARTITION, format!("{IDEA_PREFIX}{idea}"))
+}
+
+/// The sort key prefix of a patient's suggestions.
+pub const SUGGESTION_PREFIX: &str = "SUGGESTION#";
+
+/// A patient's suggestion of an idea, in their partition (their own list; and on GSI1 the staff
+/// queue of its status, [`suggestions_queue`]).
+pub fn suggestion(patient: PatientId, suggestion: SuggestionId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{SUGGESTION_PREFIX}{suggestion}"),
+    )
+}
+
+/// GSI1 partition of the suggestions in one status (`pending`, `accepted`, `declined`); the
+/// GSI1 sort key is `<createdAt>#<suggestionId>`.
+pub fn suggestions_queue(status: &str) -> String {
+    format!("SUGGESTIONS#{status}")
+}
+
+/// The sort key prefix of a patient's in-app feedback updates.
+pub const FEEDBACK_UPDATE_PREFIX: &str = "FEEDBACK_UPDATE#";
+
+/// One in-app update for a patient ("an idea you supported is planned", "we answered your
+/// comment"). `dedupe` is deterministic for the event told (`idea:<id>:v<version>`), so a
+/// retried fan-out, written with `attribute_not_exists`, never tells anyone twice.
+pub fn feedback_update(patient: PatientId, dedupe: &str) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{FEEDBACK_UPDATE_PREFIX}{dedupe}"),
+    )
+}
+
+/// The marker that a staff member was told `news` (an idea they voted for changed status):
+/// staff have no in-app updates, so this item, written with `attribute_not_exists` beside the
+/// outbox record, is what makes their telling exactly-once.
+pub fn staff_told_marker(staff: &UserSub, news: &str) -> Key {
+    Key::new(account_partition(staff), format!("FEEDBACK_TOLD#{news}"))
+}
+
+/// The practice's polls: one item each in one partition.
+pub const POLLS_PARTITION: &str = "POLLS";
+
+/// The sort key prefix of the polls in [`POLLS_PARTITION`].
+pub const POLL_PREFIX: &str = "POLL#";
+
+/// One poll's definition (ideas, method, audience, weights, dates).
+pub fn poll(poll: PollId) -> Key {
+    Key::new(POLLS_PARTITION, format!("{POLL_PREFIX}{poll}"))
+}
+
+/// The partition of one poll's ballots and practice links.
+pub fn poll_partition(poll: PollId) -> String {
+    format!("POLL#{poll}")
+}
+
+/// The sort key prefix of a poll's ballots (the results Query).
+pub const BALLOT_PREFIX: &str = "BALLOT#";
+
+/// One respondent's ballot: `stratum` is `staff`, `patients` or `practices`, `respondent` the
+/// staff member's sub, the patient's id or the practice link's id. One key per respondent, so
+/// concurrent submissions leave exactly one ballot.
+pub fn ballot(poll: PollId, stratum: &str, respondent: &str) -> Key {
+    Key::new(
+        poll_partition(poll),
+        format!("{BALLOT_PREFIX}{stratum}#{respondent}"),
+    )
+}
+
+/// The sort key prefix of a poll's practice links.
+pub const POLL_LINK_PREFIX: &str = "LINK#";
+
+/// A link another practice votes through (its name and the token's hash).
+pub fn poll_link(poll: PollId, link: BallotLinkId) -> Key {
+    Key::new(poll_partition(poll), format!("{POLL_LINK_PREFIX}{link}"))
+}
+
+/// The lookup of a practice link by the SHA-256 of its token (hex): the public routes hold
+/// only the token.
+pub fn poll_link_token(token_sha256_hex: &str) -> Key {
+    Key::new(format!("POLL_LINK#{token_sha256_hex}"), "POLL_LINK")
+}
+
+/// The sort key prefix of a patient's ratings of features.
+pub const FEEDBACK_PREFIX: &str = "FEEDBACK#";
+
+/// One rating of a feature by a patient (with its comment and the practice's answer), in the
+/// patient's partition; on GSI1 under [`feature_feedback`].
+pub fn feedback(patient: PatientId, feedback: FeedbackId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{FEEDBACK_PREFIX}{feedback}"),
+    )
+}
+
+/// GSI1 partition of one feature's ratings (the comments list, and who rated a feature); the
+/// GSI1 sort key is `<at>#<feedbackId>`.
+pub fn feature_feedback(feature: Feature) -> String {
+    format!("FEATURE_FEEDBACK#{feature}")
+}
+
+/// One day's rating totals of a feature for one cohort (or `all`): `count` and `sum`, added to
+/// in each rating's transaction. `day` is the practice's date (YYYY-MM-DD).
+pub fn feedback_stats(feature: Feature, cohort: &str, day: &str) -> Key {
+    Key::new(
+        format!("FEEDBACK_STATS#{feature}"),
+        format!("{cohort}#{day}"),
+    )
+}
+
+/// When a patient was last prompted for feedback (the over-asking guard).
+pub fn feedback_prompt(patient: PatientId) -> Key {
+    Key::new(patient_partition(patient), "FEEDBACK_PROMPT")
+}
+
+/// The practice's usability surveys: one item each in one partition.
+pub const SURVEYS_PARTITION: &str = "SURVEYS";
+
+/// The sort key prefix of the surveys in [`SURVEYS_PARTITION`].
+pub const SURVEY_PREFIX: &str = "SURVEY#";
+
+/// One System Usability Scale survey of a cohort (with its response count and score sum).
+pub fn survey(survey: SurveyId) -> Key {
+    Key::new(SURVEYS_PARTITION, format!("{SURVEY_PREFIX}{survey}"))
+}
+
+/// The sort key prefix of a survey's responses.
+pub const SURVEY_RESPONSE_PREFIX: &str = "RESPONSE#";
+
+/// The partition of one survey's responses.
+pub fn survey_partition(survey: SurveyId) -> String {
+    format!("SURVEY#{survey}")
+}
+
+/// One patient's answers to a survey: one per patient.
+pub fn survey_response(survey: SurveyId, patient: PatientId) -> Key {
+    Key::new(
+        survey_partition(survey),
+        format!("{SURVEY_RESPONSE_PREFIX}{patient}"),
+    )
 }
 
 // ---- audit table -------------------------------------------------------------------------

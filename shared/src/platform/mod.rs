@@ -6,6 +6,7 @@
 //! It knows nothing of who may do what (that is [`crate::policy`]); [`http`] only builds the
 //! caller from the authorizer's claims.
 
+pub mod attempt_limit;
 pub mod aws;
 pub mod config;
 pub mod cors;

@@ -196,15 +196,26 @@ pub async fn get_item(
 pub fn create_puts(table: &str, items: Vec<Item>) -> Result<Vec<TransactWriteItem>, ApiError> {
     items
         .into_iter()
-        .map(|item| {
-            transact_put(
-                Put::builder()
-                    .table_name(table)
-                    .set_item(Some(item))
-                    .condition_expression("attribute_not_exists(PK)"),
-            )
-        })
+        .map(|item| create_item_put(table, item))
         .collect()
+}
+
+/// The Put (for a transaction) that creates `record` under `key`, never over an item.
+pub fn create_put(
+    table: &str,
+    key: &Key,
+    record: &impl Serialize,
+) -> Result<TransactWriteItem, ApiError> {
+    create_item_put(table, to_item(key, record)?)
+}
+
+fn create_item_put(table: &str, item: Item) -> Result<TransactWriteItem, ApiError> {
+    transact_put(
+        Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)"),
+    )
 }
 
 /// How a transaction ended, when DynamoDB answered at all.

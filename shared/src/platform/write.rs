@@ -140,7 +140,17 @@ pub async fn transact_retrying(
     dynamo: &aws_sdk_dynamodb::Client,
     items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
 ) -> Result<Transacted, ApiError> {
-    let outcome = retry_on_contention(|| async {
+    transact_retrying_up_to(CONTENTION_ATTEMPTS, dynamo, items).await
+}
+
+/// [`transact_retrying`] with another number of attempts in all, for transactions that
+/// concurrent requests make on one item by design (a day's rating totals, a cohort's count).
+pub async fn transact_retrying_up_to(
+    attempts: usize,
+    dynamo: &aws_sdk_dynamodb::Client,
+    items: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+) -> Result<Transacted, ApiError> {
+    let outcome = retry_on_contention_up_to(attempts, || async {
         Ok(match store::transact(dynamo, items.clone()).await? {
             Transacted::Done => Ok(()),
             lost => Err(lost),

@@ -87,6 +87,14 @@ pub enum AuditResource {
     NotificationDeliveries,
     /// A patient's contact details (read by the sender to reach them).
     Contacts,
+    /// A patient's suggestions of feature ideas (suggesting one; the staff queue).
+    Suggestions,
+    /// One suggestion of a patient (deciding it).
+    Suggestion(String),
+    /// The polls a patient is asked to answer (listing them, with their own ballots).
+    Polls,
+    /// A patient's ballot in one poll (casting or replacing it).
+    PollBallot(String),
     /// A staff route refused to a caller without the role: the route, since no object was
     /// reached.
     Route(String),
@@ -140,6 +148,10 @@ impl fmt::Display for AuditResource {
             AuditResource::NotificationPreferences => f.write_str("notification-preferences"),
             AuditResource::NotificationDeliveries => f.write_str("notification-deliveries"),
             AuditResource::Contacts => f.write_str("contacts"),
+            AuditResource::Suggestions => f.write_str("suggestions"),
+            AuditResource::Suggestion(id) => write!(f, "suggestions/{id}"),
+            AuditResource::Polls => f.write_str("polls"),
+            AuditResource::PollBallot(id) => write!(f, "polls/{id}/ballot"),
             AuditResource::Route(path) => f.write_str(path),
         }
     }

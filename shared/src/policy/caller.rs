@@ -195,6 +195,60 @@ fn parse_groups(value: &Value) -> Vec<String> {
     }
 }
 
+/// One staff role as its Cognito group name (`front-desk`); only staff roles are accepted.
+pub mod staff_group {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Role;
+
+    pub fn serialize<S: Serializer>(role: &Role, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(role.group())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Role, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        parse(&raw).map_err(D::Error::custom)
+    }
+
+    pub fn parse(raw: &str) -> Result<Role, String> {
+        Role::from_group(raw)
+            .filter(|role| role.is_staff())
+            .ok_or_else(|| {
+                let staff: Vec<&str> = Role::ALL
+                    .iter()
+                    .filter(|role| role.is_staff())
+                    .map(|role| role.group())
+                    .collect();
+                format!("a staff role must be one of {}", staff.join(", "))
+            })
+    }
+}
+
+/// Staff roles as a list of Cognito group names (`["clinicians", "front-desk"]`).
+pub mod staff_groups {
+    use serde::de::Error as _;
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Role;
+
+    pub fn serialize<S: Serializer>(roles: &[Role], serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(roles.len()))?;
+        for role in roles {
+            seq.serialize_element(role.group())?;
+        }
+        seq.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Role>, D::Error> {
+        Vec::<String>::deserialize(deserializer)?
+            .iter()
+            .map(|raw| super::staff_group::parse(raw).map_err(D::Error::custom))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,6 +110,31 @@ pub enum Action {
     /// Issue a wave's activation code to one of its members and hand it to the outbox (the
     /// invitation waves' job: reads the patient's portal account and contact on file).
     IssueWaveInvitation,
+    /// See the practice's feature ideas and their status.
+    ReadIdeas,
+    /// Add and edit feature ideas, change their status, accept or decline patients'
+    /// suggestions.
+    ManageIdeas,
+    /// Suggest a feature idea to the practice (a patient, or a caregiver for them).
+    SuggestIdea,
+    /// Create feature-priority polls, close them, make links for other practices.
+    ManagePolls,
+    /// List the polls and read their results (counts and ranks, never a ballot's author).
+    ReadPollResults,
+    /// See the polls a patient is asked to answer and cast or replace their ballot.
+    RespondToPolls,
+    /// See the polls a staff member is asked to answer and cast or replace their ballot.
+    RespondToStaffPolls,
+    /// Rate a portal feature, answer a usability survey, read one's own feedback and updates.
+    GiveFeedback,
+    /// Read the averages of the ratings and the usability surveys' scores (no one's words).
+    ReadFeedbackSummary,
+    /// Read patients' comments on features (their own words: audited per patient).
+    ReadFeedbackComments,
+    /// Answer a patient's comment ("we changed this"), which tells its author.
+    AnswerFeedback,
+    /// Open a System Usability Scale survey of a cohort.
+    ManageSurveys,
 }
 
 /// The practice's own work, done on its schedule (or right after a request frees a slot) for
@@ -370,6 +395,43 @@ impl Action {
             Action::IssueWaveInvitation => {
                 job_rule("invitation-wave.issue", &[PracticeJob::InvitationWaves])
             }
+            // Ideas and polls are about the portal, not a patient; the portal lead runs them.
+            Action::ReadIdeas => rule(
+                "feature-idea.read",
+                NO,
+                Never,
+                &[PortalLead, Admin, ResponseTeam],
+            ),
+            Action::ManageIdeas => rule("feature-idea.manage", NO, Never, &[PortalLead]),
+            Action::SuggestIdea => rule("feature-idea.suggest", YES, AnyScope, &[]),
+            Action::ManagePolls => rule("poll.manage", NO, Never, &[PortalLead]),
+            Action::ReadPollResults => rule("poll-results.read", NO, Never, &[PortalLead, Admin]),
+            // A ballot is the patient's own voice: staff never cast it for them.
+            Action::RespondToPolls => rule("poll.respond", YES, AnyScope, &[]),
+            Action::RespondToStaffPolls => rule(
+                "staff-poll.respond",
+                NO,
+                Never,
+                &[Clinician, FrontDesk, ResponseTeam, Admin, PortalLead],
+            ),
+            Action::GiveFeedback => rule("feedback.give", YES, AnyScope, &[]),
+            Action::ReadFeedbackSummary => rule(
+                "feedback-summary.read",
+                NO,
+                Never,
+                &[PortalLead, Admin, ResponseTeam],
+            ),
+            // Patients' own words: those who act on them, not every administrator.
+            Action::ReadFeedbackComments => rule(
+                "feedback-comment.read",
+                NO,
+                Never,
+                &[PortalLead, ResponseTeam],
+            ),
+            Action::AnswerFeedback => {
+                rule("feedback.answer", NO, Never, &[PortalLead, ResponseTeam])
+            }
+            Action::ManageSurveys => rule("usability-survey.manage", NO, Never, &[PortalLead]),
         }
     }
 

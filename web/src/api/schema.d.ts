@@ -2760,6 +2760,826 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/feedback/ideas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every feature idea
+         * @description All the practice's feature ideas, newest first, with where each stands (`proposed`,
+         *     `planned`, `in-beta`, `live` or `declined`). A practice has tens of ideas, so the list
+         *     is not paged. No patient's data.
+         *
+         *     **Who may call:** staff in the `portal-leads`, `admins` or `response-team` groups
+         *     (others get 403, audited in the caller's own log).
+         */
+        get: operations["listIdeas"];
+        put?: never;
+        /**
+         * Add a feature idea
+         * @description A new idea the practice could build: a short title, a plain-language description, the
+         *     benefit to patients or staff, and optionally the feature switch it would come under
+         *     (`feature`). It starts as `proposed` at version 1. Plain text only (line breaks allowed
+         *     in the description and benefit).
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout answers the first response
+         *     (with `Idempotent-Replayed: true`) rather than adding the idea twice.
+         */
+        post: operations["createIdea"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/ideas/{ideaId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An idea's id (a ULID in canonical form). Anything else, or an id no idea has, is answered 404. */
+                ideaId: components["parameters"]["IdeaId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One feature idea
+         * @description The idea as it stands; its `version` is the `ETag` an update sends back in `If-Match`.
+         *
+         *     **Who may call:** staff in the `portal-leads`, `admins` or `response-team` groups
+         *     (others get 403, audited).
+         */
+        get: operations["getIdea"];
+        /**
+         * Change a feature idea, or where it stands
+         * @description Replaces the idea's title, description, benefit, linked `feature` (leave it out to
+         *     unlink) and `status`, only if the idea is still at the `If-Match` version.
+         *     `declineReason` is required when `status` is `declined` and refused otherwise.
+         *
+         *     **Closing the loop.** When the status changes, everyone who supported the idea is told,
+         *     once per change: each respondent whose ballot ranked or approved it in any poll that
+         *     listed it (patients and staff; another practice sees the outcome through its link), and
+         *     each patient who rated the feature it is linked to. Patients get an update in the app
+         *     (`GET /patients/{patientId}/feedback`) and a notification; staff a notification only.
+         *     Notifications name no idea and quote nothing: the app shows the details after sign-in.
+         *     `told` in the answer is how many people this change told; a retry never tells anyone
+         *     twice.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        put: operations["updateIdea"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suggest a feature idea
+         * @description A patient (or a caregiver for them) suggests something the portal could do. The
+         *     suggestion waits as `pending` until a portal lead accepts it (it becomes an idea,
+         *     `proposed`) or declines it with a reason; either way its author is told, in the app
+         *     and by a notification. Plain text only. Audited (`feature-idea.suggest`).
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver acting for them (any scope). Staff
+         *     get 403. Answers 403 `feature-off` while the `feedback` feature is off for the patient.
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout does not suggest twice.
+         */
+        post: operations["suggestIdea"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Patients' suggestions, by status
+         * @description The suggestions with one status (`pending` by default), with the patient who made
+         *     each. Each patient listed is recorded in their access log
+         *     (`feature-idea.manage`): the list is read first, then the events are written, then the
+         *     list is answered (5xx if an event cannot be written).
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        get: operations["listSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/suggestions/{suggestionId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+                /** @description A suggestion's id (a ULID in canonical form). Anything else, or a suggestion that is not this patient's, is answered 404. */
+                suggestionId: components["parameters"]["SuggestionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept or decline a patient's suggestion
+         * @description `accept` turns the suggestion into a new idea (`proposed`, its `suggestionId` naming the
+         *     suggestion) in the same transaction, and the answer names it in `ideaId`; `decline`
+         *     needs a `reason`, which the patient sees. Only a `pending` suggestion can be decided
+         *     (409 otherwise: someone decided it first). The author is told, in the app and by a
+         *     notification. Audited in the patient's log (`feature-idea.manage`).
+         *
+         *     **Who may call:** staff in the `portal-leads` group (other staff get 403; a patient or
+         *     caregiver 403 or 404 as on any patient's data).
+         */
+        post: operations["decideSuggestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/polls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every priority poll
+         * @description The practice's feature-priority polls, newest first, each with its state (`scheduled`,
+         *     `open`, `closed`) and how many ballots each group has cast. Not paged (a practice runs a
+         *     few polls a year). No patient's data.
+         *
+         *     **Who may call:** staff in the `portal-leads` or `admins` group (others get 403,
+         *     audited).
+         */
+        get: operations["listPolls"];
+        put?: never;
+        /**
+         * Start a feature-priority poll
+         * @description Asks an audience to put 2 to 20 ideas in order of priority, between `opensAt` and
+         *     `closesAt` (`closesAt` after `opensAt` and in the future). The audience is any of: staff
+         *     holding one of `staffRoles`; patients in one of `cohorts` (each must exist); and other
+         *     practices (`practices: true`), each invited through a link of its own
+         *     (`POST /feedback/polls/{pollId}/links`). At least one audience, and at least one group
+         *     with a weight above 0.
+         *
+         *     `method`: `rank` (each respondent ranks their top `topK` ideas, by default 3 or fewer
+         *     when the poll has fewer ideas; rank r of k earns k − r + 1 points) or `approval` (each
+         *     respondent approves any number of ideas, one point each). `weights` (0–100 each) say how
+         *     much each group's view counts in the overall order.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout answers the first response
+         *     rather than starting a second poll.
+         */
+        post: operations["createPoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/polls/{pollId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One poll, with its practice links
+         * @description The poll, the number of ballots each group has cast so far, and its practice links
+         *     (`links`: which practice, when invited, whether it has voted; never the token). Its
+         *     `version` is the `ETag` that closing it sends back in `If-Match`.
+         *
+         *     **Who may call:** staff in the `portal-leads` or `admins` group (others get 403,
+         *     audited).
+         */
+        get: operations["getPoll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/polls/{pollId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a poll now
+         * @description Ends the poll early: `closesAt` becomes now and no more ballots are taken (ballots cast
+         *     before stay counted). Respondents then see its outcome. Only if the poll is still at the
+         *     `If-Match` version; a closed poll cannot be closed again (409).
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        post: operations["closePoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/polls/{pollId}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A poll's results per group and overall (JSON or CSV)
+         * @description Counted from the ballots at the moment of reading, so the counts are exact (while the
+         *     poll is open they can still change). For each group (`staff`, `patients`, `practices`):
+         *     its weight, the number of ballots, and the ideas ranked by points. A `rank` ballot gives
+         *     the idea it ranks r-th of k (`topK`) k − r + 1 points and unranked ideas 0 (a Borda
+         *     count); an `approval` ballot gives each approved idea 1 point. Ideas with equal points
+         *     share a rank (1, 2, 2, 4), listed by title.
+         *
+         *     `overall`: each idea's score is the sum, over the groups that cast ballots, of the
+         *     group's weight times its points per ballot (so a large group does not outvote a small
+         *     one by its size alone), rounded to 3 decimals, and ranked the same way.
+         *
+         *     As CSV (`stratum,rank,ideaId,title,points,ballots`, a header row, CRLF: each group's
+         *     rows, then rows of stratum `overall` with the weighted score) with `Accept: text/csv`
+         *     or `?format=csv` (which wins over `Accept`): `Content-Type: text/csv; charset=utf-8`
+         *     and `Content-Disposition: attachment`.
+         *
+         *     **Who may call:** staff in the `portal-leads` or `admins` group (others get 403,
+         *     audited). Counts only: never who voted.
+         */
+        get: operations["pollResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/polls/{pollId}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite another practice to a poll
+         * @description A link for one other practice, which needs no account: whoever holds it may look at the
+         *     poll and cast that practice's one ballot (a second ballot replaces the first) until the
+         *     poll closes. The answer carries the `token` (and, when the portal knows its web
+         *     address, the whole `url` to send): it is shown this once and stored only as a hash, so
+         *     keep it now. Only for a poll whose audience includes practices (else 422).
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         */
+        post: operations["createPollLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/polls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The polls the signed-in staff member is asked to answer
+         * @description Polls whose audience includes one of the caller's staff roles, open, scheduled or
+         *     closed, each with the ideas, the caller's own ballot if they cast one, and, once the
+         *     poll has closed, its outcome (the overall order).
+         *
+         *     **Who may call:** staff in the `clinicians`, `front-desk`, `response-team`, `admins`
+         *     or `portal-leads` group (patients and caregivers get 403).
+         */
+        get: operations["listStaffPolls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/polls/{pollId}/ballot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cast or replace the signed-in staff member's ballot
+         * @description The caller's one ballot in the poll (counted with the `staff` group). `choices`: for a
+         *     `rank` poll, 1 to `topK` of the poll's ideas in order, best first; for an `approval`
+         *     poll, the ideas approved (at least one). No idea twice. Casting again replaces the
+         *     earlier ballot (200); the first ballot answers 201. Only while the poll is open
+         *     (409 `poll-closed` before `opensAt` and once closed). Two ballots sent at the same
+         *     moment leave exactly one.
+         *
+         *     **Who may call:** staff holding one of the poll's `staffRoles` (a poll not addressed
+         *     to the caller's roles is answered like an unknown one, 404; patients and caregivers get
+         *     403).
+         */
+        put: operations["castStaffBallot"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/polls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The polls a patient is asked to answer
+         * @description Polls whose audience includes one of the patient's cohorts, open, scheduled or closed,
+         *     each with the ideas, the patient's ballot if one was cast, and, once the poll has
+         *     closed, its outcome. Audited (`poll.respond`).
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver acting for them (any scope). Staff
+         *     get 403. Answers 403 `feature-off` while the `feedback` feature is off for the patient.
+         */
+        get: operations["listPatientPolls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/polls/{pollId}/ballot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cast or replace a patient's ballot
+         * @description The patient's one ballot in the poll (counted with the `patients` group); a caregiver
+         *     casts it for the patient. Same rules as the staff ballot: `choices` of the poll's
+         *     ideas, best first for a `rank` poll (1 to `topK`), the approved ones for an `approval`
+         *     poll; no idea twice; 201 for the first ballot, 200 when it replaces the earlier one;
+         *     409 `poll-closed` outside the voting period. Audited (`poll.respond`).
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver acting for them (any scope). A poll
+         *     not addressed to one of the patient's cohorts is 404. Staff get 403. Answers 403
+         *     `feature-off` while the `feedback` feature is off for the patient.
+         */
+        put: operations["castPatientBallot"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/polls/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The poll behind another practice's link
+         * @description **Public** (no token): the ballot page for another practice (the web app's `/vote`,
+         *     with the token in the address's fragment, which browsers never send) calls this with the
+         *     link's token. The answer is the poll, its ideas, the ballot this link has cast (as
+         *     `myBallot`) and, once the poll has closed, its outcome. Nothing about any patient.
+         *
+         *     The token travels in the body, never in the path, so it does not reach access logs. An
+         *     unknown token is 404 and counts as a failed attempt; after too many failed attempts from
+         *     one client address in a window, 429 with `Retry-After` until the window ends (the body
+         *     states the limit and the window).
+         */
+        post: operations["lookUpPublicPoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/polls/ballots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cast or replace another practice's ballot through its link
+         * @description **Public** (no token). The practice's one ballot in the poll (counted with the
+         *     `practices` group), under the same rules as the other ballots: `choices` of the poll's
+         *     ideas, best first for a `rank` poll (1 to `topK`), the approved ones for an `approval`
+         *     poll; no idea twice; 201 for the link's first ballot, 200 when it replaces the earlier
+         *     one; 409 `poll-closed` outside the voting period.
+         *
+         *     The token travels in the body, never in the path. An unknown token is 404 and counts as
+         *     a failed attempt; after too many failed attempts from one client address in a window,
+         *     429 with `Retry-After` until the window ends (the body states the limit and the window).
+         */
+        post: operations["castPublicBallot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/feedback/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rate a feature, with an optional comment
+         * @description A rating of one portal feature from 1 (poor) to 5 (very good), with an optional comment
+         *     (plain text, at most 2,000 characters). It is recorded with the patient's cohorts and
+         *     whether the feature was on for them, and why, at that moment; `prompted` says whether
+         *     the app asked for it (`POST .../feedback/prompt`). The day's averages per feature and
+         *     cohort are updated in the same transaction. Comments are health information to the
+         *     practice: staff who read them are recorded in the patient's access log. Audited
+         *     (`feedback.give`).
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver acting for them (any scope). Staff
+         *     get 403. Answers 403 `feature-off` while the `feedback` feature is off for the patient.
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout does not count the rating
+         *     twice.
+         */
+        post: operations["rateFeature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A patient's feedback, the answers to it, and news of their ideas
+         * @description What the patient has told the practice and what came of it: their ratings (with the
+         *     practice's answer to a comment, when there is one), the updates the practice sent them
+         *     (an idea they voted for or whose feature they rated changed status, their suggestion
+         *     was decided, their comment was answered), newest first, and the usability surveys of
+         *     their cohorts with whether they have answered each. Audited (`feedback.give`).
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver acting for them (any scope). Staff
+         *     get 403. Answers 403 `feature-off` while the `feedback` feature is off for the patient.
+         */
+        get: operations["myFeedback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/feedback/prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Whether to ask the patient for feedback now
+         * @description The app asks this before showing a feedback prompt (optionally naming the `feature` the
+         *     patient just used). The answer is `prompt: null` (ask nothing), a usability survey
+         *     (`{kind: sus, surveyId}`: an open survey of one of the patient's cohorts they have not
+         *     answered; it comes first), or a rating (`{kind: rating, feature}`: the feature named,
+         *     when the patient has not rated it recently).
+         *
+         *     A guard against over-asking: a patient is prompted at most once per interval (the stack
+         *     parameter `FeedbackPromptIntervalDays`, 30 days by default), and only while they are in
+         *     a beta cohort (whose members agreed to be asked). Answering with a prompt starts the
+         *     interval; `prompt: null` changes nothing. Two requests at the same moment prompt once.
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver acting for them (any scope). Staff
+         *     get 403. Answers 403 `feature-off` while the `feedback` feature is off for the patient.
+         */
+        post: operations["feedbackPrompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The usability surveys
+         * @description Every System Usability Scale survey, with its cohort, when it opened and closes, how
+         *     many have answered, and the mean score so far. No patient's data.
+         *
+         *     **Who may call:** staff in the `portal-leads`, `admins` or `response-team` groups
+         *     (others get 403, audited).
+         */
+        get: operations["listSurveys"];
+        put?: never;
+        /**
+         * Open a usability survey for a cohort
+         * @description At the end of a beta wave, asks the cohort's members the ten questions of the System
+         *     Usability Scale, from now until `closesAt` (in the future). The cohort must exist.
+         *     Members are offered it through the feedback prompt and see it on their feedback page.
+         *
+         *     **Who may call:** staff in the `portal-leads` group only (others get 403, audited).
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout answers the first response
+         *     rather than opening a second survey.
+         */
+        post: operations["openSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/surveys/{surveyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A usability survey's id (a ULID in canonical form). Anything else, or an id no survey has, is answered 404. */
+                surveyId: components["parameters"]["SurveyId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A usability survey's results
+         * @description The survey with its number of responses, the mean score (0–100) and how many scores
+         *     fall in each band: `0-50` (poor), `51-67` (below average), `68-80` (above average),
+         *     `81-100` (excellent). Counts only: never who answered.
+         *
+         *     **Who may call:** staff in the `portal-leads`, `admins` or `response-team` groups
+         *     (others get 403, audited).
+         */
+        get: operations["getSurvey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/feedback/surveys/{surveyId}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A usability survey's id (a ULID in canonical form). Anything else, or an id no survey has, is answered 404. */
+                surveyId: components["parameters"]["SurveyId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a usability survey
+         * @description The patient's answers to the ten statements of the System Usability Scale, in order,
+         *     each from 1 (strongly disagree) to 5 (strongly agree). The score: odd-numbered
+         *     statements count answer − 1, even-numbered ones 5 − answer; the sum times 2.5 gives
+         *     0–100. Once per patient (409 `conflict`), while the survey is open (409 once it
+         *     has closed), and only for a member of the survey's cohort (404 otherwise). The response
+         *     and the survey's totals are written in one transaction. Audited (`feedback.give`).
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver acting for them (any scope). Staff
+         *     get 403. Answers 403 `feature-off` while the `feedback` feature is off for the patient.
+         */
+        post: operations["answerSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Average ratings per feature, cohort and day
+         * @description For each day of `from`..`to` (the practice's dates, both included, at most 92; by
+         *     default the last 30 days, ending today) that has ratings: the number of ratings and
+         *     their average (1–5), per feature (all features, or the one asked for) and for one
+         *     cohort (`all` by default: every patient). Counts only: never a name, an id or a
+         *     comment.
+         *
+         *     **Who may call:** staff in the `portal-leads`, `admins` or `response-team` groups
+         *     (others get 403, audited).
+         */
+        get: operations["ratingSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Patients' comments on features, newest first
+         * @description One page of the ratings that came with a comment (all features, or the one asked for),
+         *     newest first, each with its patient, the patient's cohorts and the feature's switch
+         *     state at the time, and the practice's answer if it has one. Comments are treated as
+         *     health information: each patient a page reaches is recorded in their access log
+         *     (`feedback-comment.read`), after the page is read and before it is answered (5xx if an
+         *     event cannot be written).
+         *
+         *     **Who may call:** staff in the `portal-leads` or `response-team` group (others get
+         *     403, audited).
+         */
+        get: operations["listFeedbackComments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/feedback/{feedbackId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+                /** @description A rating's id (a ULID in canonical form). Anything else, or a rating that is not this patient's, is answered 404. */
+                feedbackId: components["parameters"]["FeedbackId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a patient's comment
+         * @description The practice's answer to a rating's comment ("we changed this"), plain text of 1 to
+         *     2,000 characters, shown to the patient with their rating. Answering again replaces the
+         *     answer. The author is told, in the app and by a notification that quotes neither the
+         *     comment nor the answer. Audited in the patient's log (`feedback.answer`).
+         *
+         *     **Who may call:** staff in the `portal-leads` or `response-team` group (other staff get
+         *     403; a patient or caregiver 403 or 404 as on any patient's data).
+         */
+        post: operations["answerFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2768,7 +3588,7 @@ export interface components {
          * @description A patient-facing feature that a switch turns on and off.
          * @enum {string}
          */
-        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle";
+        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle" | "feedback";
         /**
          * @description `everyone`: on for everyone; `off`: off for everyone; `rules`: on for the listed staff
          *     roles, cohorts and percentage of patients (and staff on work lists about no patient).
@@ -3037,7 +3857,7 @@ export interface components {
          * @description A kind of notification a person can choose a channel for.
          * @enum {string}
          */
-        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer";
+        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer" | "idea-status-changed" | "suggestion-decided" | "feedback-answered";
         /** @enum {string} */
         NotificationChannelChoice: "email" | "sms" | "none";
         /** @description A channel per kind. */
@@ -3048,6 +3868,9 @@ export interface components {
             "appointment-cancelled"?: components["schemas"]["NotificationChannelChoice"];
             "appointment-reminder"?: components["schemas"]["NotificationChannelChoice"];
             "waitlist-offer"?: components["schemas"]["NotificationChannelChoice"];
+            "idea-status-changed"?: components["schemas"]["NotificationChannelChoice"];
+            "suggestion-decided"?: components["schemas"]["NotificationChannelChoice"];
+            "feedback-answered"?: components["schemas"]["NotificationChannelChoice"];
         };
         ContactReachability: {
             /**
@@ -4306,6 +5129,481 @@ export interface components {
                 until: components["schemas"]["Timestamp"];
             } | null;
         };
+        /**
+         * @description Where an idea stands: `proposed` (not decided yet), `planned` (it will be built),
+         *     `in-beta` (beta cohorts have it), `live` (everyone can have it), `declined` (it will not
+         *     be built; `declineReason` says why).
+         * @enum {string}
+         */
+        IdeaStatus: "proposed" | "planned" | "in-beta" | "live" | "declined";
+        /** @description One line of plain text, 1–120 characters after trimming. */
+        IdeaTitle: string;
+        /** @description What it would do, in plain language; plain text (line breaks allowed), 1–2,000 characters after trimming. */
+        IdeaDescription: string;
+        /** @description Whom it would help, and how; plain text (line breaks allowed), 1–500 characters after trimming. */
+        IdeaBenefit: string;
+        /** @description A feature the practice could build; `version` is its ETag. */
+        Idea: {
+            ideaId: components["schemas"]["Ulid"];
+            title: string;
+            description: string;
+            benefit: string;
+            status: components["schemas"]["IdeaStatus"];
+            /** @description Why it was declined (only with `declined`). */
+            declineReason?: string;
+            /** @description The feature switch it comes under, when linked to one (its raters are told when its status changes). */
+            feature?: components["schemas"]["FeatureName"];
+            /** @description The patient's suggestion it came from, when it was one. */
+            suggestionId?: components["schemas"]["Ulid"];
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The Cognito user id (`sub`) of the portal lead who added it (or accepted the suggestion). */
+            createdBy: string;
+            updatedAt: components["schemas"]["Timestamp"];
+            version: number;
+            /** @description How many ballots, in all polls that listed it, ranked or approved it. */
+            votes?: number;
+            /** @description Only in the answer to `PUT /feedback/ideas/{ideaId}`, how many people this change told (0 when the status did not change). */
+            told?: number;
+        };
+        Ideas: {
+            /** @description Every idea, newest first. */
+            items: components["schemas"]["Idea"][];
+        };
+        NewIdea: {
+            title: components["schemas"]["IdeaTitle"];
+            description: components["schemas"]["IdeaDescription"];
+            benefit: components["schemas"]["IdeaBenefit"];
+            feature?: components["schemas"]["FeatureName"];
+        };
+        /** @description The whole idea (a `PUT` replaces it; leaving `feature` out unlinks it). */
+        IdeaUpdate: {
+            title: components["schemas"]["IdeaTitle"];
+            description: components["schemas"]["IdeaDescription"];
+            benefit: components["schemas"]["IdeaBenefit"];
+            feature?: components["schemas"]["FeatureName"];
+            status: components["schemas"]["IdeaStatus"];
+            /** @description Required with `declined` (and refused with any other status); plain text, 1–500 characters. Everyone who supported the idea can read it. */
+            declineReason?: string;
+        };
+        /**
+         * @description `pending` until a portal lead decides; then `accepted` (it became an idea) or `declined`.
+         * @enum {string}
+         */
+        SuggestionStatus: "pending" | "accepted" | "declined";
+        /** @description A patient's suggestion of an idea. */
+        Suggestion: {
+            suggestionId: components["schemas"]["Ulid"];
+            patientId: components["schemas"]["Ulid"];
+            title: string;
+            description: string;
+            status: components["schemas"]["SuggestionStatus"];
+            /** @description Why it was declined (only with `declined`). */
+            reason?: string;
+            /** @description The idea it became (only with `accepted`). */
+            ideaId?: components["schemas"]["Ulid"];
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description When it was accepted or declined. */
+            decidedAt?: components["schemas"]["Timestamp"];
+        };
+        Suggestions: {
+            items: components["schemas"]["Suggestion"][];
+        };
+        NewSuggestion: {
+            title: components["schemas"]["IdeaTitle"];
+            description: components["schemas"]["IdeaDescription"];
+        };
+        SuggestionDecision: {
+            /**
+             * @description `accept` makes it an idea; `decline` needs a `reason`.
+             * @enum {string}
+             */
+            decision: "accept" | "decline";
+            /** @description Required to decline (the patient reads it); plain text, 1–500 characters. */
+            reason?: string;
+        };
+        /**
+         * @description News the practice sent the patient about their feedback: `idea-status` (an idea they
+         *     voted for, or whose feature they rated, changed status: `ideaId`, `title`, `status`),
+         *     `suggestion-decided` (`suggestionId`, `status` `accepted` or `declined`, and `ideaId`
+         *     when accepted), `feedback-answered` (`feedbackId`).
+         */
+        FeedbackUpdate: {
+            at: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            kind: "idea-status" | "suggestion-decided" | "feedback-answered";
+            ideaId?: components["schemas"]["Ulid"];
+            /** @description The idea's title. */
+            title?: string;
+            /** @description The idea's new status (`idea-status`), or the suggestion's (`suggestion-decided`). */
+            status?: string;
+            /** @description Why the idea was declined, or the suggestion not taken up. */
+            reason?: string;
+            suggestionId?: components["schemas"]["Ulid"];
+            feedbackId?: components["schemas"]["Ulid"];
+        };
+        /**
+         * @description `rank`: each respondent ranks their top `topK` ideas (Borda count); `approval`: each approves any number of ideas.
+         * @enum {string}
+         */
+        PollMethod: "rank" | "approval";
+        /**
+         * @description `scheduled` before `opensAt`, `open` until it closes, then `closed`.
+         * @enum {string}
+         */
+        PollState: "scheduled" | "open" | "closed";
+        /**
+         * @description A group of respondents, counted apart.
+         * @enum {string}
+         */
+        PollStratum: "staff" | "patients" | "practices";
+        /** @description Who is asked (at least one of the three). */
+        PollAudience: {
+            /** @description Staff holding one of these roles (counted as `staff`). */
+            staffRoles: components["schemas"]["StaffRole"][];
+            /** @description Patients in one of these cohorts, which must exist (counted as `patients`). */
+            cohorts: components["schemas"]["CohortName"][];
+            /** @description Other practices, each through a link of its own (counted as `practices`). */
+            practices: boolean;
+        };
+        /** @description How much each group's view counts in the overall order (0–100 each; at least one above 0). */
+        PollWeights: {
+            staff: number;
+            patients: number;
+            practices: number;
+        };
+        /** @description The ballots each group has cast. */
+        PollBallotCounts: {
+            staff: number;
+            patients: number;
+            practices: number;
+        };
+        /** @description Another practice's link to a poll (never its token). */
+        PollLink: {
+            linkId: components["schemas"]["Ulid"];
+            practiceName: string;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description Whether the practice has cast its ballot. */
+            voted: boolean;
+        };
+        NewPollLink: {
+            /** @description The practice invited; one line of plain text, 1–120 characters. */
+            practiceName: string;
+        };
+        /** @description A new practice link; `token` is shown this once. */
+        CreatedPollLink: {
+            linkId: components["schemas"]["Ulid"];
+            practiceName: string;
+            /** @description The link's secret. Send it to the practice (in `url`, or as the fragment of the web app's `/vote#<token>`); it cannot be shown again. */
+            token: string;
+            /** @description The ballot page with the token, when the portal knows its web address. */
+            url?: string;
+        };
+        /** @description A feature-priority poll; `version` is its ETag. */
+        Poll: {
+            pollId: components["schemas"]["Ulid"];
+            title: string;
+            question: string;
+            /** @description The ideas to put in order (2–20). */
+            ideaIds: components["schemas"]["Ulid"][];
+            method: components["schemas"]["PollMethod"];
+            /** @description With `rank`, how many ideas a ballot ranks (not used with `approval`). */
+            topK: number;
+            audience: components["schemas"]["PollAudience"];
+            weights: components["schemas"]["PollWeights"];
+            opensAt: components["schemas"]["Timestamp"];
+            closesAt: components["schemas"]["Timestamp"];
+            /** @description When a portal lead closed it early. */
+            closedAt?: components["schemas"]["Timestamp"];
+            state: components["schemas"]["PollState"];
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The Cognito user id (`sub`) of the portal lead who started it. */
+            createdBy: string;
+            version: number;
+            ballots?: components["schemas"]["PollBallotCounts"];
+            /** @description Only in `GET /feedback/polls/{pollId}`, the practice links. */
+            links?: components["schemas"]["PollLink"][];
+        };
+        Polls: {
+            /** @description Every poll, newest first. */
+            items: components["schemas"]["Poll"][];
+        };
+        NewPoll: {
+            /** @description One line of plain text, 1–120 characters. */
+            title: string;
+            /** @description What respondents are asked; plain text, 1–500 characters. */
+            question: string;
+            /** @description 2–20 different ideas. */
+            ideaIds: components["schemas"]["Ulid"][];
+            method: components["schemas"]["PollMethod"];
+            /** @description With `rank`, how many ideas a ballot ranks (1 to the number of ideas; default 3, or the number of ideas when fewer). */
+            topK?: number;
+            audience: components["schemas"]["PollAudience"];
+            weights: components["schemas"]["PollWeights"];
+            /**
+             * Format: date-time
+             * @description When ballots are first taken (RFC 3339).
+             */
+            opensAt: string;
+            /**
+             * Format: date-time
+             * @description When ballots are no longer taken (RFC 3339; after `opensAt`, in the future).
+             */
+            closesAt: string;
+        };
+        /** @description An idea as respondents see it. */
+        PollIdea: {
+            ideaId: components["schemas"]["Ulid"];
+            title: string;
+            description: string;
+            benefit: string;
+            status: components["schemas"]["IdeaStatus"];
+        };
+        /** @description A respondent's ballot. */
+        Ballot: {
+            /** @description With `rank`, the ideas in order, best first; with `approval`, the ideas approved. */
+            choices: components["schemas"]["Ulid"][];
+            castAt: components["schemas"]["Timestamp"];
+        };
+        BallotRequest: {
+            /**
+             * @description Ideas of the poll, each once: with `rank`, 1 to `topK` of them in order, best first;
+             *     with `approval`, the ones approved (at least one).
+             */
+            choices: components["schemas"]["Ulid"][];
+        };
+        /** @description The ballot as recorded. */
+        CastBallot: {
+            ballot: components["schemas"]["Ballot"];
+        };
+        /** @description A poll as a respondent sees it (a staff member, a patient, or another practice through its link). */
+        PollForRespondent: {
+            pollId: components["schemas"]["Ulid"];
+            title: string;
+            question: string;
+            method: components["schemas"]["PollMethod"];
+            /** @description With `rank`, how many ideas a ballot ranks. */
+            topK: number;
+            opensAt: components["schemas"]["Timestamp"];
+            closesAt: components["schemas"]["Timestamp"];
+            state: components["schemas"]["PollState"];
+            ideas: components["schemas"]["PollIdea"][];
+            /** @description The respondent's ballot, once cast. */
+            myBallot?: components["schemas"]["Ballot"];
+            /** @description Once the poll has closed, the overall order. */
+            outcome?: components["schemas"]["PollOverallRow"][];
+        };
+        PollsForRespondent: {
+            items: components["schemas"]["PollForRespondent"][];
+        };
+        PublicLookup: {
+            /** @description The practice link's token. */
+            token: string;
+        };
+        PublicBallotRequest: {
+            /** @description The practice link's token. */
+            token: string;
+            /** @description As in `BallotRequest`. */
+            choices: components["schemas"]["Ulid"][];
+        };
+        PollRankingRow: {
+            ideaId: components["schemas"]["Ulid"];
+            title: string;
+            /** @description Borda points (`rank`) or approvals (`approval`) from this group's ballots. */
+            points: number;
+            /** @description 1 for the most points; equal points share a rank (1, 2, 2, 4). */
+            rank: number;
+        };
+        /** @description One group's results. */
+        PollStratumResult: {
+            stratum: components["schemas"]["PollStratum"];
+            weight: number;
+            ballots: number;
+            /** @description The poll's ideas by points, most first (ties by title). */
+            ranking: components["schemas"]["PollRankingRow"][];
+        };
+        PollOverallRow: {
+            ideaId: components["schemas"]["Ulid"];
+            title: string;
+            /** @description Σ over the groups with ballots of weight × points per ballot, rounded to 3 decimals. */
+            score: number;
+            /** @description 1 for the highest score; equal scores share a rank. */
+            rank: number;
+        };
+        PollResults: {
+            pollId: components["schemas"]["Ulid"];
+            state: components["schemas"]["PollState"];
+            method: components["schemas"]["PollMethod"];
+            strata: components["schemas"]["PollStratumResult"][];
+            /** @description The weighted order, highest score first (ties by title). */
+            overall: components["schemas"]["PollOverallRow"][];
+        };
+        /**
+         * @description Whether the feature was on for the patient when they rated it, and the rule that decided
+         *     (as `GET /rollout/features/{feature}/explain` names it, with its details when it has
+         *     any).
+         */
+        FeedbackSwitchState: {
+            on: boolean;
+            /** @enum {string} */
+            reason: "killed" | "off" | "everyone" | "staff-role" | "cohort" | "percentage" | "staff-route" | "not-in-rollout";
+            cohort?: components["schemas"]["FeatureCohortName"];
+            role?: string;
+            bucket?: number;
+            percentage?: number;
+        };
+        /** @description The practice's answer to a comment. */
+        FeedbackAnswer: {
+            text: string;
+            at: components["schemas"]["Timestamp"];
+            /** @description The Cognito user id (`sub`) of the staff member who answered. */
+            by: string;
+        };
+        /** @description A patient's rating of a feature. */
+        Feedback: {
+            feedbackId: components["schemas"]["Ulid"];
+            patientId: components["schemas"]["Ulid"];
+            feature: components["schemas"]["FeatureName"];
+            rating: number;
+            comment?: string;
+            /** @description The patient's cohorts when they rated. */
+            cohorts: components["schemas"]["CohortName"][];
+            switchState: components["schemas"]["FeedbackSwitchState"];
+            at: components["schemas"]["Timestamp"];
+            /** @description Whether the app asked for it. */
+            prompted: boolean;
+            answer?: components["schemas"]["FeedbackAnswer"];
+        };
+        NewRating: {
+            feature: components["schemas"]["FeatureName"];
+            /** @description 1 (poor) to 5 (very good). */
+            rating: number;
+            /** @description Plain text (line breaks allowed), at most 2,000 characters. */
+            comment?: string;
+            /** @description The app asked for this rating (default `false`). */
+            prompted?: boolean;
+        };
+        /** @description A usability survey of one of the patient's cohorts. */
+        MySurvey: {
+            surveyId: components["schemas"]["Ulid"];
+            cohort: components["schemas"]["CohortName"];
+            closesAt: components["schemas"]["Timestamp"];
+            answered: boolean;
+        };
+        MyFeedback: {
+            /** @description The patient's ratings, with the practice's answers. */
+            ratings: components["schemas"]["Feedback"][];
+            /** @description The news the practice sent them, newest first (the latest 50). */
+            updates: components["schemas"]["FeedbackUpdate"][];
+            surveys: components["schemas"]["MySurvey"][];
+        };
+        FeedbackPromptRequest: {
+            /** @description The feature the patient just used, to ask about. */
+            feature?: components["schemas"]["FeatureName"];
+        };
+        /** @description Ask the patient to answer this usability survey. */
+        SusPrompt: {
+            /** @constant */
+            kind: "sus";
+            surveyId: components["schemas"]["Ulid"];
+        };
+        /** @description Ask the patient to rate this feature. */
+        RatingPrompt: {
+            /** @constant */
+            kind: "rating";
+            feature: components["schemas"]["FeatureName"];
+        };
+        FeedbackPrompt: {
+            /** @description What to ask, or `null` for nothing. */
+            prompt: null | components["schemas"]["SusPrompt"] | components["schemas"]["RatingPrompt"];
+        };
+        /** @description A System Usability Scale survey of one cohort. */
+        Survey: {
+            surveyId: components["schemas"]["Ulid"];
+            cohort: components["schemas"]["CohortName"];
+            opensAt: components["schemas"]["Timestamp"];
+            closesAt: components["schemas"]["Timestamp"];
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The Cognito user id (`sub`) of the portal lead who opened it. */
+            createdBy: string;
+            responses: number;
+            /** @description The mean score (0–100), once someone has answered. */
+            meanScore?: number;
+        };
+        Surveys: {
+            items: components["schemas"]["Survey"][];
+        };
+        NewSurvey: {
+            /** @description The cohort asked (it must exist). */
+            cohort: components["schemas"]["CohortName"];
+            /**
+             * Format: date-time
+             * @description When answers are no longer taken (RFC 3339, in the future).
+             */
+            closesAt: string;
+        };
+        /** @description How many scores fall in each band. */
+        SusScoreBands: {
+            "0-50": number;
+            "51-67": number;
+            "68-80": number;
+            "81-100": number;
+        };
+        /** @description A survey with its results. */
+        SurveyResults: {
+            surveyId: components["schemas"]["Ulid"];
+            cohort: components["schemas"]["CohortName"];
+            opensAt: components["schemas"]["Timestamp"];
+            closesAt: components["schemas"]["Timestamp"];
+            createdAt: components["schemas"]["Timestamp"];
+            createdBy: string;
+            responses: number;
+            /** @description The mean score (0–100), once someone has answered. */
+            meanScore?: number;
+            scores: components["schemas"]["SusScoreBands"];
+        };
+        SurveyResponseRequest: {
+            /** @description The ten statements' answers in order, each 1 (strongly disagree) to 5 (strongly agree). */
+            answers: number[];
+        };
+        SurveyScore: {
+            surveyId: components["schemas"]["Ulid"];
+            /** @description The patient's System Usability Scale score, 0–100 (a multiple of 2.5). */
+            score: number;
+        };
+        RatingSummaryRow: {
+            feature: components["schemas"]["FeatureName"];
+            /** @description A cohort's name, or `all`. */
+            cohort: string;
+            /** Format: date */
+            day: string;
+            count: number;
+            average: number;
+        };
+        RatingSummary: {
+            items: components["schemas"]["RatingSummaryRow"][];
+        };
+        /** @description A rating with a comment, as staff read it. */
+        FeedbackComment: {
+            feedbackId: components["schemas"]["Ulid"];
+            patientId: components["schemas"]["Ulid"];
+            feature: components["schemas"]["FeatureName"];
+            rating: number;
+            comment: string;
+            cohorts: components["schemas"]["CohortName"][];
+            switchState: components["schemas"]["FeedbackSwitchState"];
+            at: components["schemas"]["Timestamp"];
+            answer?: components["schemas"]["FeedbackAnswer"];
+        };
+        /** @description One page of comments, newest first. */
+        PageOfFeedbackComments: {
+            items: components["schemas"]["FeedbackComment"][];
+            /** @description Pass as `cursor` to get the next page; `null` when there is no more. */
+            nextCursor: string | null;
+        };
+        AnswerRequest: {
+            /** @description The answer; plain text (line breaks allowed), 1–2,000 characters after trimming. */
+            text: string;
+        };
     };
     responses: {
         /** @description (`forbidden`) The caller is not in the `portal-leads` group. Audited in the caller's own log. */
@@ -4680,6 +5978,156 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description (`forbidden`) The caller's role may not do this (see **Who may call**). Audited in the caller's own log. */
+        FeedbackForbidden: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`forbidden`) The caller may see this patient but their role may not do this (staff on
+         *     the routes only the patient and their caregivers use). (`feature-off`) The `feedback`
+         *     feature is switched off for this patient (or killed). Audited as a denied access.
+         */
+        FeedbackPatientForbidden: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No idea has this id. */
+        UnknownIdea: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No poll has this id (or, on a ballot, none is addressed to the caller). */
+        UnknownPoll: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No usability survey has this id. */
+        UnknownSurvey: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`not-found`) No practice link has this token (or its poll is gone). Counts as a failed
+         *     attempt against the client address.
+         */
+        UnknownPollLink: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`poll-closed`) The poll is not open: it opens at `opensAt`, or it has closed. Nothing
+         *     was written. (`conflict`) Other ballots kept being saved at the same moment; send it
+         *     again.
+         */
+        PollClosed: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`invalid-fields`, nothing written) `choices` is empty, names an idea twice or an idea
+         *     the poll does not list (`choices[i]`), or has more than `topK` ideas in a `rank` poll;
+         *     or a field is missing, unknown or mistyped.
+         */
+        InvalidBallot: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`conflict`) Another request with the same `Idempotency-Key` was being saved at the
+         *     same moment: retry with the same key.
+         */
+        IdempotencyConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`conflict`) Another change was being saved at the same moment; nothing was written. Read again and retry. */
+        FeedbackConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`stale-etag`) It changed since it was read (or `If-Match` is weak, a list or `*`). Nothing was written; read it again and re-apply the change. */
+        StaleETag: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`if-match-required`) `If-Match` is missing. */
+        IfMatchRequired: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
@@ -4744,6 +6192,28 @@ export interface components {
         ProviderId: components["schemas"]["Ulid"];
         /** @description An appointment's id (ULID) in the patient's compartment; anything else is 404. */
         AppointmentId: components["schemas"]["Ulid"];
+        /** @description An idea's id (a ULID in canonical form). Anything else, or an id no idea has, is answered 404. */
+        IdeaId: components["schemas"]["Ulid"];
+        /** @description A suggestion's id (a ULID in canonical form). Anything else, or a suggestion that is not this patient's, is answered 404. */
+        SuggestionId: components["schemas"]["Ulid"];
+        /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+        PollId: components["schemas"]["Ulid"];
+        /** @description A rating's id (a ULID in canonical form). Anything else, or a rating that is not this patient's, is answered 404. */
+        FeedbackId: components["schemas"]["Ulid"];
+        /** @description A usability survey's id (a ULID in canonical form). Anything else, or an id no survey has, is answered 404. */
+        SurveyId: components["schemas"]["Ulid"];
+        /**
+         * @description The idea's `version` as last read, as a strong ETag (`"3"`). Missing → 428; stale, weak,
+         *     a list or `*` → 412.
+         * @example "1"
+         */
+        IdeaIfMatch: string;
+        /**
+         * @description The poll's `version` as last read, as a strong ETag (`"1"`). Missing → 428; stale, weak,
+         *     a list or `*` → 412.
+         * @example "1"
+         */
+        PollIfMatch: string;
     };
     requestBodies: never;
     headers: {
@@ -4782,6 +6252,17 @@ export interface components {
         ProviderLocation: string;
         /** @description The new appointment's path (`/patients/{patientId}/appointments/{appointmentId}`, under the base path the request came through). */
         AppointmentLocation: string;
+        /**
+         * @description The resource's new version as a strong entity tag; send it back in `If-Match`.
+         * @example "2"
+         */
+        VersionETag: string;
+        /** @description The new idea's path (`/feedback/ideas/{ideaId}`, under the base path the request came through). */
+        IdeaLocation: string;
+        /** @description The new poll's path (`/feedback/polls/{pollId}`, under the base path the request came through). */
+        PollLocation: string;
+        /** @description The new survey's path (`/feedback/surveys/{surveyId}`, under the base path the request came through). */
+        SurveyLocation: string;
     };
     pathItems: never;
 }
@@ -9067,6 +10548,1428 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listIdeas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every idea, newest first. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ideas"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createIdea: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Pay a bill online",
+                 *       "description": "See your statements and pay them with a card from the portal.",
+                 *       "benefit": "No phone call or cheque to settle a bill."
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewIdea"];
+            };
+        };
+        responses: {
+            /**
+             * @description Created. `Location` is the idea's path and `ETag` its version. A replay of an earlier
+             *     request with the same `Idempotency-Key` answers exactly what the first request
+             *     answered, plus `Idempotent-Replayed: true`.
+             */
+            201: {
+                headers: {
+                    Location: components["headers"]["IdeaLocation"];
+                    ETag: components["headers"]["VersionETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Idea"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIdea: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An idea's id (a ULID in canonical form). Anything else, or an id no idea has, is answered 404. */
+                ideaId: components["parameters"]["IdeaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The idea. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Idea"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            404: components["responses"]["UnknownIdea"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateIdea: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The idea's `version` as last read, as a strong ETag (`"3"`). Missing → 428; stale, weak,
+                 *     a list or `*` → 412.
+                 * @example "1"
+                 */
+                "If-Match": components["parameters"]["IdeaIfMatch"];
+            };
+            path: {
+                /** @description An idea's id (a ULID in canonical form). Anything else, or an id no idea has, is answered 404. */
+                ideaId: components["parameters"]["IdeaId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Pay a bill online",
+                 *       "description": "See your statements and pay them with a card from the portal.",
+                 *       "benefit": "No phone call or cheque to settle a bill.",
+                 *       "status": "planned"
+                 *     }
+                 */
+                "application/json": components["schemas"]["IdeaUpdate"];
+            };
+        };
+        responses: {
+            /** @description The idea as it now is, with `told`; its new version is the ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Idea"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownIdea"];
+            409: components["responses"]["FeedbackConflict"];
+            412: components["responses"]["StaleETag"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            428: components["responses"]["IfMatchRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    suggestIdea: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Reminders for my prescriptions",
+                 *       "description": "A message a week before my medicine runs out."
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewSuggestion"];
+            };
+        };
+        responses: {
+            /** @description Suggested (or, with a reused key, the first response again). */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSuggestions: {
+        parameters: {
+            query?: {
+                /** @description Which suggestions (default `pending`); anything else is 422 naming `status`. */
+                status?: components["schemas"]["SuggestionStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions with this status. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestions"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    decideSuggestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+                /** @description A suggestion's id (a ULID in canonical form). Anything else, or a suggestion that is not this patient's, is answered 404. */
+                suggestionId: components["parameters"]["SuggestionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuggestionDecision"];
+            };
+        };
+        responses: {
+            /** @description The suggestion, decided. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            /**
+             * @description (`not-found`) No such patient, or not the caller's to see; or the patient has no
+             *     suggestion with this id.
+             */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description (`conflict`) The suggestion is no longer pending (it was decided already). Nothing was written. */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPolls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every poll, newest first. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Polls"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createPoll: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "What should we build next?",
+                 *       "question": "Which of these would help you most? Put your top three in order.",
+                 *       "ideaIds": [
+                 *         "01JD3Z6T7XK8Q2M4N5P6R7S8T9",
+                 *         "01JD3Z6T7XK8Q2M4N5P6R7S8TA",
+                 *         "01JD3Z6T7XK8Q2M4N5P6R7S8TB"
+                 *       ],
+                 *       "method": "rank",
+                 *       "topK": 3,
+                 *       "audience": {
+                 *         "staffRoles": [
+                 *           "clinicians",
+                 *           "front-desk"
+                 *         ],
+                 *         "cohorts": [
+                 *           "beta-1"
+                 *         ],
+                 *         "practices": true
+                 *       },
+                 *       "weights": {
+                 *         "staff": 30,
+                 *         "patients": 50,
+                 *         "practices": 20
+                 *       },
+                 *       "opensAt": "2026-03-02T08:00:00.000Z",
+                 *       "closesAt": "2026-03-16T18:00:00.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewPoll"];
+            };
+        };
+        responses: {
+            /**
+             * @description Created. A replay of an earlier request with the same `Idempotency-Key` answers
+             *     exactly what the first request answered, plus `Idempotent-Replayed: true`.
+             */
+            201: {
+                headers: {
+                    Location: components["headers"]["PollLocation"];
+                    ETag: components["headers"]["VersionETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Poll"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /**
+             * @description (`invalid-fields`, nothing written) A field is missing, unknown or invalid: fewer than
+             *     2 or more than 20 `ideaIds`, a repeated one or one no idea has (`ideaIds[i]`); `topK`
+             *     outside 1 to the number of ideas; a cohort that does not exist
+             *     (`audience.cohorts[i]`); no audience, or no group with a weight above 0;
+             *     `closesAt` not after `opensAt` or in the past. Or (`idempotency-key-reused`) the
+             *     `Idempotency-Key` was used with a different body.
+             */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The poll. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Poll"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            404: components["responses"]["UnknownPoll"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    closePoll: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The poll's `version` as last read, as a strong ETag (`"1"`). Missing → 428; stale, weak,
+                 *     a list or `*` → 412.
+                 * @example "1"
+                 */
+                "If-Match": components["parameters"]["PollIfMatch"];
+            };
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The poll, closed; its new version is the ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Poll"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownPoll"];
+            /** @description (`conflict`) The poll is closed already, or changed at the same moment. Nothing was written. */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: components["responses"]["StaleETag"];
+            428: components["responses"]["IfMatchRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    pollResults: {
+        parameters: {
+            query?: {
+                /** @description `json` or `csv`; without it, CSV when `Accept` names `text/csv`. */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The results. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description With CSV, `attachment; filename="poll-<pollId>.csv"`. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollResults"];
+                    /**
+                     * @example stratum,rank,ideaId,title,points,ballots
+                     *     staff,1,01JD3Z6T7XK8Q2M4N5P6R7S8T9,Pay a bill online,14,6
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            404: components["responses"]["UnknownPoll"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createPollLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "practiceName": "Riverside Family Practice"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewPollLink"];
+            };
+        };
+        responses: {
+            /** @description The link, with its token (shown once). */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPollLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            404: components["responses"]["UnknownPoll"];
+            409: components["responses"]["FeedbackConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /**
+             * @description (`invalid-fields`) `practiceName` is missing, empty, longer than 120 characters or
+             *     not one line of plain text, or an unknown field; or the poll's audience does not
+             *     include practices.
+             */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listStaffPolls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's polls. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollsForRespondent"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    castStaffBallot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "choices": [
+                 *         "01JD3Z6T7XK8Q2M4N5P6R7S8TA",
+                 *         "01JD3Z6T7XK8Q2M4N5P6R7S8T9"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BallotRequest"];
+            };
+        };
+        responses: {
+            /** @description The earlier ballot is replaced. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CastBallot"];
+                };
+            };
+            /** @description The caller's first ballot in this poll. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CastBallot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            404: components["responses"]["UnknownPoll"];
+            409: components["responses"]["PollClosed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBallot"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPatientPolls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patient's polls. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollsForRespondent"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    castPatientBallot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A poll's id (a ULID in canonical form). Anything else, or an id no poll has, is answered 404. */
+                pollId: components["parameters"]["PollId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "choices": [
+                 *         "01JD3Z6T7XK8Q2M4N5P6R7S8TA",
+                 *         "01JD3Z6T7XK8Q2M4N5P6R7S8T9"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BallotRequest"];
+            };
+        };
+        responses: {
+            /** @description The earlier ballot is replaced. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CastBallot"];
+                };
+            };
+            /** @description The patient's first ballot in this poll. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CastBallot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackPatientForbidden"];
+            /**
+             * @description (`not-found`) No such patient, or not the caller's to see; or no poll with this id
+             *     is addressed to the patient's cohorts.
+             */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["PollClosed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBallot"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    lookUpPublicPoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "q3ZxV0kT7mR2wY5bN8cH4dJ6fL1sA9pQeGiK7gZkw"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PublicLookup"];
+            };
+        };
+        responses: {
+            /** @description The poll, as this link's respondent sees it. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollForRespondent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["UnknownPollLink"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyAttempts"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    castPublicBallot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "q3ZxV0kT7mR2wY5bN8cH4dJ6fL1sA9pQeGiK7gZkw",
+                 *       "choices": [
+                 *         "01JD3Z6T7XK8Q2M4N5P6R7S8TA",
+                 *         "01JD3Z6T7XK8Q2M4N5P6R7S8T9"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PublicBallotRequest"];
+            };
+        };
+        responses: {
+            /** @description The link's earlier ballot is replaced. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CastBallot"];
+                };
+            };
+            /** @description The link's first ballot. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CastBallot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["UnknownPollLink"];
+            409: components["responses"]["PollClosed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidBallot"];
+            429: components["responses"]["TooManyAttempts"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rateFeature: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "feature": "online-booking",
+                 *       "rating": 4,
+                 *       "comment": "Easy to book, but I could not see which doctor has the earliest slot.",
+                 *       "prompted": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewRating"];
+            };
+        };
+        responses: {
+            /** @description Recorded (or, with a reused key, the first response again). */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    myFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patient's feedback. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyFeedback"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    feedbackPrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "feature": "online-booking"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FeedbackPromptRequest"];
+            };
+        };
+        responses: {
+            /** @description What to ask, if anything. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackPrompt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSurveys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every survey. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Surveys"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    openSurvey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cohort": "beta-1",
+                 *       "closesAt": "2026-04-30T22:00:00.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewSurvey"];
+            };
+        };
+        responses: {
+            /**
+             * @description Opened. A replay of an earlier request with the same `Idempotency-Key` answers
+             *     exactly what the first request answered, plus `Idempotent-Replayed: true`.
+             */
+            201: {
+                headers: {
+                    Location: components["headers"]["SurveyLocation"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PortalLeadsOnly"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A usability survey's id (a ULID in canonical form). Anything else, or an id no survey has, is answered 404. */
+                surveyId: components["parameters"]["SurveyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The survey's results. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResults"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            404: components["responses"]["UnknownSurvey"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    answerSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A usability survey's id (a ULID in canonical form). Anything else, or an id no survey has, is answered 404. */
+                surveyId: components["parameters"]["SurveyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "answers": [
+                 *         4,
+                 *         2,
+                 *         5,
+                 *         1,
+                 *         4,
+                 *         2,
+                 *         5,
+                 *         1,
+                 *         4,
+                 *         2
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SurveyResponseRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded, with the patient's score. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyScore"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackPatientForbidden"];
+            /**
+             * @description (`not-found`) No such patient, or not the caller's to see; or no survey with this id
+             *     is addressed to one of the patient's cohorts.
+             */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description (`conflict`) The patient has answered this survey already, or the survey has closed
+             *     (the detail says which). Nothing was written.
+             */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ratingSummary: {
+        parameters: {
+            query?: {
+                /** @description The first day, `YYYY-MM-DD` (default 29 days before `to`). */
+                from?: string;
+                /** @description The last day, `YYYY-MM-DD` (default today). */
+                to?: string;
+                /** @description One feature (default every feature). */
+                feature?: components["schemas"]["FeatureName"];
+                /** @description A cohort's name, or `all` (the default) for every patient. */
+                cohort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The averages, by day. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingSummary"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listFeedbackComments: {
+        parameters: {
+            query?: {
+                /** @description One feature's comments (default every feature's). */
+                feature?: components["schemas"]["FeatureName"];
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of comments. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfFeedbackComments"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["FeedbackForbidden"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    answerFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+                /** @description A rating's id (a ULID in canonical form). Anything else, or a rating that is not this patient's, is answered 404. */
+                feedbackId: components["parameters"]["FeedbackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Thank you. The booking page now shows the earliest slot of each doctor first."
+                 *     }
+                 */
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description The rating, with the answer. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            /**
+             * @description (`not-found`) No such patient, or not the caller's to see; or the patient has no
+             *     rating with this id.
+             */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["FeedbackConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidFields"];

@@ -7,6 +7,7 @@ import { useAppointments } from "../hooks";
 import { usePatientFeatures } from "../features";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
+import { FeedbackPrompt } from "../components/FeedbackPrompt";
 
 export default function Appointments({ patientId }: { patientId: string }) {
   const { t } = useI18n();
@@ -24,6 +25,7 @@ export default function Appointments({ patientId }: { patientId: string }) {
         )
       }
     >
+      <FeedbackPrompt patientId={patientId} feature="online-booking" />
       <h2>{t("appointments.upcoming")}</h2>
       <Loaded query={upcoming}>
         {(page) =>

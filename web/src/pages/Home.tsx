@@ -4,6 +4,7 @@ import { allows, useAppointments, useConversations, useScopes, useSummary } from
 import { usePatientFeatures } from "../features";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
+import { FeedbackPrompt } from "../components/FeedbackPrompt";
 
 type Rec = Schemas["Record"];
 
@@ -74,6 +75,7 @@ export default function Home({ patientId }: { patientId: string }) {
 
   return (
     <Page title={t("home.title")}>
+      <FeedbackPrompt patientId={patientId} />
       <div className="grid">
         {records && (
           <Loaded query={summary}>

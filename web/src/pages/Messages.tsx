@@ -3,6 +3,7 @@ import { useConversations } from "../hooks";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
 import { Link } from "../router";
+import { FeedbackPrompt } from "../components/FeedbackPrompt";
 
 export default function Messages({ patientId }: { patientId: string }) {
   const { t, dateTime } = useI18n();
@@ -17,6 +18,7 @@ export default function Messages({ patientId }: { patientId: string }) {
         </Link>
       }
     >
+      <FeedbackPrompt patientId={patientId} feature="messaging" />
       <Loaded query={conversations}>
         {(page) =>
           page.items.length ? (

@@ -66,7 +66,7 @@ describe("notification settings", () => {
     });
     signedIn(["patients"], "/p/me/notifications", ANA);
     const reminders = await screen.findByRole("group", { name: "Appointment reminders" });
-    expect(screen.getAllByRole("group")).toHaveLength(6);
+    expect(screen.getAllByRole("group")).toHaveLength(9);
     expect(within(reminders).getByRole("radio", { name: "Email" })).toHaveProperty("checked", true);
     // No mobile number: texts cannot be chosen, and the page says why.
     expect(within(reminders).getByRole("radio", { name: "Text message" })).toHaveProperty("disabled", true);
@@ -88,6 +88,27 @@ describe("notification settings", () => {
         true,
       ),
     );
+  });
+
+  it("lists the feedback kinds (an idea's status, a suggestion decided, an answer), by email when the API leaves one out", async () => {
+    let put: unknown;
+    handlers.push((r, body) => {
+      if (!r.url.endsWith("/patients/me/notification-preferences")) return undefined;
+      if (r.method === "PUT") put = body;
+      const p = prefs({ contacts: { email: { status: "ok" }, phone: { status: "ok" } } });
+      return json(200, { ...p, channels: { ...p.channels, "idea-status-changed": "none", "suggestion-decided": "sms" } });
+    });
+    signedIn(["patients"], "/p/me/notifications", ANA);
+    const idea = await screen.findByRole("group", { name: "An idea you supported changes status" });
+    expect(within(idea).getByRole("radio", { name: "Off" })).toHaveProperty("checked", true);
+    const suggestion = screen.getByRole("group", { name: "The practice decides on your suggestion" });
+    expect(within(suggestion).getByRole("radio", { name: "Text message" })).toHaveProperty("checked", true);
+    const answered = screen.getByRole("group", { name: "The practice answers your feedback" });
+    expect(within(answered).getByRole("radio", { name: "Email" })).toHaveProperty("checked", true);
+    fireEvent.click(within(answered).getByRole("radio", { name: "Off" }));
+    fireEvent.click(screen.getByRole("button", { name: "Save settings" }));
+    expect(await screen.findByText("Your notification settings are saved.")).toBeTruthy();
+    expect(put).toEqual({ channels: { "feedback-answered": "none" } });
   });
 
   it("puts a 422 next to the kind it names", async () => {

@@ -1,6 +1,6 @@
 //! The English wording of every kind.
 
-use super::{Content, Wording};
+use super::{Content, IdeaStatus, Wording};
 
 pub fn wording(
     content: &Content,
@@ -145,6 +145,65 @@ pub fn wording(
                 when(at)
             ),
         },
+        Content::IdeaStatusChanged { status } => {
+            let news = match status {
+                Some(status) => format!(
+                    "The practice changed the status of an idea you voted for or gave feedback on: {}.",
+                    idea_status(*status)
+                ),
+                None => "The practice changed the status of an idea you voted for or gave feedback on.".into(),
+            };
+            Wording {
+                subject: "An idea you supported has news".into(),
+                body: vec![
+                    news,
+                    "Thank you for helping decide what the portal does next. Sign in to see the idea.".into(),
+                ],
+                action: "See what changed",
+                sms: match status {
+                    Some(status) => format!("News about an idea you supported: {}.", idea_status(*status)),
+                    None => "News about an idea you supported in your patient portal.".into(),
+                },
+            }
+        }
+        Content::SuggestionDecided { accepted: true } => Wording {
+            subject: "Thank you: your suggestion was accepted".into(),
+            body: vec![
+                "The practice read your suggestion for the patient portal and accepted it: it is now one of the ideas the practice is considering.".into(),
+                "Sign in to see it and follow its progress.".into(),
+            ],
+            action: "See your suggestion",
+            sms: "Your suggestion for the patient portal was accepted. Thank you!".into(),
+        },
+        Content::SuggestionDecided { accepted: false } => Wording {
+            subject: "The practice answered your suggestion".into(),
+            body: vec![
+                "The practice read your suggestion for the patient portal and decided not to take it forward this time. Thank you for sharing it.".into(),
+                "Sign in to see the practice's answer.".into(),
+            ],
+            action: "See your suggestion",
+            sms: "The practice answered your suggestion for the patient portal.".into(),
+        },
+        Content::FeedbackAnswered => Wording {
+            subject: "The practice answered your feedback".into(),
+            body: vec![
+                "Thank you for your feedback on the patient portal. The practice has answered your comment.".into(),
+                "Sign in to read the answer.".into(),
+            ],
+            action: "Read the answer",
+            sms: "The practice answered your feedback on the patient portal.".into(),
+        },
+    }
+}
+
+/// What an idea's status means, as the end of a sentence.
+fn idea_status(status: IdeaStatus) -> &'static str {
+    match status {
+        IdeaStatus::Proposed => "it is now under consideration",
+        IdeaStatus::Planned => "it is now planned",
+        IdeaStatus::InBeta => "it is now being tried out in a beta",
+        IdeaStatus::Live => "it is now live in the portal",
+        IdeaStatus::Declined => "it will not go ahead for now",
     }
 }
 

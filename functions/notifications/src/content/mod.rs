@@ -12,6 +12,7 @@ pub mod when;
 use jiff::tz::TimeZone;
 use portal_shared::domain::ids::{ConversationId, PatientId};
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::idea_status::IdeaStatus;
 use portal_shared::features::notification::Kind;
 
 pub use language::Language;
@@ -82,6 +83,18 @@ pub enum Content {
     NewSignIn {
         at: Timestamp,
     },
+    /// An idea the reader supported has a new status (not its title: the app shows it). The
+    /// status is named in the templates' own words, so no producer's text reaches the reader;
+    /// `None` for a slug the sender does not know: the notice says only that it changed.
+    IdeaStatusChanged {
+        status: Option<IdeaStatus>,
+    },
+    /// The practice decided on the reader's suggestion (not its text, nor the reason).
+    SuggestionDecided {
+        accepted: bool,
+    },
+    /// The practice answered the reader's comment (neither the comment nor the answer).
+    FeedbackAnswered,
 }
 
 impl Content {
@@ -98,6 +111,9 @@ impl Content {
             Content::StaffInvitation { .. } => Kind::StaffInvitation,
             Content::PasswordReset { .. } => Kind::PasswordReset,
             Content::NewSignIn { .. } => Kind::NewSignIn,
+            Content::IdeaStatusChanged { .. } => Kind::IdeaStatusChanged,
+            Content::SuggestionDecided { .. } => Kind::SuggestionDecided,
+            Content::FeedbackAnswered => Kind::FeedbackAnswered,
         }
     }
 
@@ -117,6 +133,14 @@ impl Content {
                 | Content::WaitlistOffer { .. },
                 Some(patient),
             ) => format!("/p/{patient}/appointments"),
+            (
+                Content::IdeaStatusChanged { .. }
+                | Content::SuggestionDecided { .. }
+                | Content::FeedbackAnswered,
+                Some(patient),
+            ) => format!("/p/{patient}/feedback"),
+            // A staff member who voted in a poll: their polls, with each one's outcome.
+            (Content::IdeaStatusChanged { .. }, None) => "/staff/polls".into(),
             (Content::CareCircleInvitation { .. }, _) => "/accept-invitation".into(),
             (Content::ActivationInvitation { .. }, _) => "/activate".into(),
             // "If this was not you, reset your password."

@@ -1,6 +1,6 @@
 //! The Spanish wording of every kind.
 
-use super::{Content, Wording};
+use super::{Content, IdeaStatus, Wording};
 
 pub fn wording(
     content: &Content,
@@ -116,6 +116,65 @@ pub fn wording(
                 when(at)
             ),
         },
+        Content::IdeaStatusChanged { status } => {
+            let news = match status {
+                Some(status) => format!(
+                    "El consultorio cambió el estado de una idea por la que usted votó o sobre la que dio su opinión: {}.",
+                    idea_status(*status)
+                ),
+                None => "El consultorio cambió el estado de una idea por la que usted votó o sobre la que dio su opinión.".into(),
+            };
+            Wording {
+                subject: "Hay novedades sobre una idea que usted apoyó".into(),
+                body: vec![
+                    news,
+                    "Gracias por ayudarnos a decidir qué hará el portal. Inicie sesión para ver la idea.".into(),
+                ],
+                action: "Ver qué cambió",
+                sms: match status {
+                    Some(status) => format!("Novedades sobre una idea que usted apoyó: {}.", idea_status(*status)),
+                    None => "Hay novedades sobre una idea que usted apoyó en su portal del paciente.".into(),
+                },
+            }
+        }
+        Content::SuggestionDecided { accepted: true } => Wording {
+            subject: "Gracias: su sugerencia fue aceptada".into(),
+            body: vec![
+                "El consultorio leyó su sugerencia para el portal del paciente y la aceptó: ahora es una de las ideas que el consultorio está considerando.".into(),
+                "Inicie sesión para verla y seguir su avance.".into(),
+            ],
+            action: "Ver su sugerencia",
+            sms: "Su sugerencia para el portal del paciente fue aceptada. ¡Gracias!".into(),
+        },
+        Content::SuggestionDecided { accepted: false } => Wording {
+            subject: "El consultorio respondió a su sugerencia".into(),
+            body: vec![
+                "El consultorio leyó su sugerencia para el portal del paciente y decidió no llevarla adelante por ahora. Gracias por compartirla.".into(),
+                "Inicie sesión para ver la respuesta del consultorio.".into(),
+            ],
+            action: "Ver su sugerencia",
+            sms: "El consultorio respondió a su sugerencia para el portal del paciente.".into(),
+        },
+        Content::FeedbackAnswered => Wording {
+            subject: "El consultorio respondió a su opinión".into(),
+            body: vec![
+                "Gracias por su opinión sobre el portal del paciente. El consultorio respondió a su comentario.".into(),
+                "Inicie sesión para leer la respuesta.".into(),
+            ],
+            action: "Leer la respuesta",
+            sms: "El consultorio respondió a su opinión sobre el portal del paciente.".into(),
+        },
+    }
+}
+
+/// What an idea's status means, as the end of a Spanish sentence.
+fn idea_status(status: IdeaStatus) -> &'static str {
+    match status {
+        IdeaStatus::Proposed => "ahora está en consideración",
+        IdeaStatus::Planned => "ahora está planificada",
+        IdeaStatus::InBeta => "ahora se está probando en una versión beta",
+        IdeaStatus::Live => "ya está disponible en el portal",
+        IdeaStatus::Declined => "por ahora no se llevará a cabo",
     }
 }
 

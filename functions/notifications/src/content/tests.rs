@@ -42,7 +42,27 @@ pub(crate) fn every_kind() -> Vec<Content> {
             code: code("{####}"),
         },
         Content::NewSignIn { at: start },
+        Content::IdeaStatusChanged {
+            status: Some(IdeaStatus::Planned),
+        },
+        Content::SuggestionDecided { accepted: true },
+        Content::FeedbackAnswered,
     ]
+}
+
+/// Every wording of the feedback kinds: each status, an unknown one, both decisions.
+fn feedback_kinds() -> Vec<Content> {
+    let mut all: Vec<Content> = IdeaStatus::ALL
+        .into_iter()
+        .map(|status| Content::IdeaStatusChanged {
+            status: Some(status),
+        })
+        .collect();
+    all.push(Content::IdeaStatusChanged { status: None });
+    all.push(Content::SuggestionDecided { accepted: true });
+    all.push(Content::SuggestionDecided { accepted: false });
+    all.push(Content::FeedbackAnswered);
+    all
 }
 
 fn zone() -> TimeZone {
@@ -207,4 +227,134 @@ fn a_new_sign_in_says_when_in_the_practices_zone_and_where_to_reset() {
     assert!(spanish.text.contains("restablezca su contraseña"));
     let text = sms(&content, Language::En, &zone(), &links(None));
     assert!(text.contains("3:30 PM EST") && text.ends_with("/forgot-password"));
+}
+
+#[test]
+fn feedback_news_links_the_patient_to_their_feedback_page_and_staff_to_their_polls() {
+    let patient = PatientId::generate();
+    for content in feedback_kinds() {
+        assert_eq!(
+            content.path(Some(patient)),
+            format!("/p/{patient}/feedback"),
+            "{content:?}"
+        );
+        for language in Language::ALL {
+            let mail = email(&content, language, &zone(), &links(Some(patient)));
+            let link = format!("{ORIGIN}/p/{patient}/feedback");
+            assert!(mail.text.contains(&link), "{content:?} {language:?}");
+            assert!(mail.html.contains(&html::escape(&link)));
+            assert!(mail.unsubscribe.is_some(), "it can be turned off");
+            let text = sms(&content, language, &zone(), &links(Some(patient)));
+            assert!(text.ends_with(&link), "{text}");
+            assert!(text.chars().count() < 320, "{text}");
+        }
+    }
+    // A staff member who voted: no patient's portal, their own polls.
+    let staff = Links {
+        web_origin: ORIGIN,
+        patient: None,
+        unsubscribe: None,
+    };
+    let idea = Content::IdeaStatusChanged {
+        status: Some(IdeaStatus::Live),
+    };
+    assert_eq!(idea.path(None), "/staff/polls");
+    let mail = email(&idea, Language::En, &zone(), &staff);
+    assert!(mail.text.contains(&format!("{ORIGIN}/staff/polls")));
+    assert!(mail.html.contains(&format!("{ORIGIN}/staff/polls")));
+    assert!(mail.unsubscribe.is_none() && !mail.text.contains("unsubscribe"));
+}
+
+#[test]
+fn an_ideas_new_status_is_named_in_words_in_both_languages() {
+    let words = [
+        (
+            IdeaStatus::Proposed,
+            "under consideration",
+            "en consideración",
+        ),
+        (
+            IdeaStatus::Planned,
+            "it is now planned",
+            "ahora está planificada",
+        ),
+        (IdeaStatus::InBeta, "tried out in a beta", "versión beta"),
+        (
+            IdeaStatus::Live,
+            "live in the portal",
+            "disponible en el portal",
+        ),
+        (
+            IdeaStatus::Declined,
+            "will not go ahead",
+            "no se llevará a cabo",
+        ),
+    ];
+    let patient = Some(PatientId::generate());
+    for (status, english, spanish) in words {
+        assert_eq!(IdeaStatus::parse(status.as_str()), Some(status));
+        let content = Content::IdeaStatusChanged {
+            status: Some(status),
+        };
+        let en = email(&content, Language::En, &zone(), &links(patient));
+        assert_eq!(en.subject, "An idea you supported has news");
+        assert!(en.text.contains(english), "{status:?}: {}", en.text);
+        assert!(sms(&content, Language::En, &zone(), &links(patient)).contains(english));
+        let es = email(&content, Language::Es, &zone(), &links(patient));
+        assert_eq!(es.subject, "Hay novedades sobre una idea que usted apoyó");
+        assert!(es.text.contains(spanish), "{status:?}: {}", es.text);
+        assert!(es.html.contains(spanish));
+        assert!(sms(&content, Language::Es, &zone(), &links(patient)).contains(spanish));
+        // The slug itself is not what the reader sees.
+        assert!(!en.text.contains(&format!(": {}.", status.as_str())));
+    }
+    // A status the sender does not know is not shown: the notice says only that it changed.
+    assert_eq!(IdeaStatus::parse("Our new diabetes tracker"), None);
+    assert_eq!(IdeaStatus::parse("Planned"), None);
+    let unknown = email(
+        &Content::IdeaStatusChanged { status: None },
+        Language::En,
+        &zone(),
+        &links(patient),
+    );
+    assert!(
+        unknown
+            .text
+            .contains("changed the status of an idea you voted for or gave feedback on.")
+    );
+}
+
+#[test]
+fn a_suggestion_decision_says_which_way_it_went_and_an_answer_says_there_is_one() {
+    let patient = Some(PatientId::generate());
+    let accepted = Content::SuggestionDecided { accepted: true };
+    let declined = Content::SuggestionDecided { accepted: false };
+    for language in Language::ALL {
+        let yes = email(&accepted, language, &zone(), &links(patient));
+        let no = email(&declined, language, &zone(), &links(patient));
+        assert_ne!(yes.subject, no.subject, "{language:?}");
+        assert_ne!(
+            sms(&accepted, language, &zone(), &links(patient)),
+            sms(&declined, language, &zone(), &links(patient))
+        );
+    }
+    let yes = email(&accepted, Language::En, &zone(), &links(patient));
+    assert!(yes.text.contains("accepted it"));
+    let no = email(&declined, Language::Es, &zone(), &links(patient));
+    assert!(no.text.contains("decidió no llevarla adelante"));
+    let answered = email(
+        &Content::FeedbackAnswered,
+        Language::En,
+        &zone(),
+        &links(patient),
+    );
+    assert_eq!(answered.subject, "The practice answered your feedback");
+    assert!(answered.text.contains("Sign in to read the answer."));
+    let respuesta = sms(
+        &Content::FeedbackAnswered,
+        Language::Es,
+        &zone(),
+        &links(patient),
+    );
+    assert!(respuesta.starts_with("El consultorio respondió a su opinión"));
 }

@@ -4,9 +4,10 @@
 
 use portal_shared::domain::ids::{ActivationCodeId, NotificationId, WaveId};
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::idea_status::IdeaStatus;
 use portal_shared::features::notification::{
-    AboutActivation, AboutAppointment, AboutConversation, AboutInvitation, AboutOffer, AboutSignIn,
-    Channel, Kind, Recipient,
+    AboutActivation, AboutAppointment, AboutConversation, AboutFeedback, AboutIdea,
+    AboutInvitation, AboutOffer, AboutSignIn, AboutSuggestion, Channel, Kind, Recipient,
 };
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::store::Item;
@@ -36,6 +37,9 @@ pub enum About {
     Invitation(AboutInvitation),
     Activation(AboutActivation),
     SignIn(AboutSignIn),
+    Idea(AboutIdea),
+    Suggestion(AboutSuggestion),
+    Feedback(AboutFeedback),
 }
 
 /// One outbox record, parsed.
@@ -90,6 +94,9 @@ impl Outbox {
             Kind::CareCircleInvitation => About::Invitation(about(item)?),
             Kind::ActivationInvitation => About::Activation(about(item)?),
             Kind::NewSignIn => About::SignIn(about(item)?),
+            Kind::IdeaStatusChanged => About::Idea(about(item)?),
+            Kind::SuggestionDecided => About::Suggestion(about(item)?),
+            Kind::FeedbackAnswered => About::Feedback(about(item)?),
             Kind::StaffInvitation | Kind::PasswordReset => {
                 return Err(Malformed::NotSentFromTheOutbox);
             }
@@ -136,6 +143,14 @@ impl Outbox {
                 expires: about.code_expires,
             },
             (About::SignIn(about), _) => Content::NewSignIn { at: about.at },
+            // The status's slug is read into a fixed set: no other text can ride on it.
+            (About::Idea(about), _) => Content::IdeaStatusChanged {
+                status: IdeaStatus::parse(&about.status),
+            },
+            (About::Suggestion(about), _) => Content::SuggestionDecided {
+                accepted: about.accepted,
+            },
+            (About::Feedback(_), _) => Content::FeedbackAnswered,
         })
     }
 

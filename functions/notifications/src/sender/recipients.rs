@@ -55,6 +55,10 @@ pub fn caregiver_scope(kind: Kind) -> Option<Scope> {
         | Kind::StaffInvitation
         | Kind::PasswordReset
         | Kind::NewSignIn => None,
+        // What the patient themself voted, suggested or wrote: no caregiver scope covers their
+        // own feedback, so the patient alone is told (a caregiver who acts for them sees the
+        // same news in the app, on the patient's feedback page).
+        Kind::IdeaStatusChanged | Kind::SuggestionDecided | Kind::FeedbackAnswered => None,
     }
 }
 
@@ -277,6 +281,24 @@ mod tests {
         );
         assert!(!caregiver_is_told(&all, Kind::ActivationInvitation, now));
         assert!(!caregiver_is_told(&all, Kind::NewSignIn, now));
+        // The patient's own feedback is theirs alone, whatever the caregiver's scopes.
+        let every_scope = member(
+            MemberStatus::Active,
+            &[
+                Scope::Records,
+                Scope::Messages,
+                Scope::Appointments,
+                Scope::Billing,
+                Scope::Profile,
+            ],
+        );
+        for kind in [
+            Kind::IdeaStatusChanged,
+            Kind::SuggestionDecided,
+            Kind::FeedbackAnswered,
+        ] {
+            assert!(!caregiver_is_told(&every_scope, kind, now), "{kind:?}");
+        }
         assert!(!caregiver_is_told(
             &member(MemberStatus::Revoked, &[Scope::Messages]),
             Kind::NewMessage,

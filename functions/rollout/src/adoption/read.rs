@@ -4,6 +4,7 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
+use portal_shared::domain::practice_day::{self, DayRange, RangeRule};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::sign_ins;
 use portal_shared::platform::http::{Call, json};
@@ -20,6 +21,10 @@ use crate::adoption::report::{self, Row};
 pub const MAX_DAYS: i64 = 92;
 /// The range when none is asked for, ending today.
 pub const DEFAULT_DAYS: i64 = 30;
+const RANGE: RangeRule = RangeRule {
+    default_days: DEFAULT_DAYS,
+    max_days: MAX_DAYS,
+};
 /// The longest window a figure looks back over (`signedIn30d`).
 const WINDOW_DAYS: i64 = 30;
 
@@ -39,35 +44,10 @@ enum Format {
     Csv,
 }
 
-fn date(raw: &str) -> Option<Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    (raw.len() == 10)
-        .then(|| Date::parse(raw, &format).ok())
-        .flatten()
-}
-
-fn day_text(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
-}
-
 /// The range asked for (422 naming `from`, `to` or `format`), and the answer's format.
-fn asked(call: &Call, today: Date) -> Result<(Date, Date, Format), ApiError> {
+fn asked(call: &Call, today: Date) -> Result<(DayRange, Format), ApiError> {
     let mut errors = FieldErrors::new();
-    let mut read = |name: &str| -> Option<Date> {
-        let raw = call.query(name)?;
-        let parsed = date(&raw);
-        if parsed.is_none() {
-            errors.add(name, "must be a date, YYYY-MM-DD");
-        }
-        parsed
-    };
-    let from = read("from");
-    let to = read("to");
+    let range = DayRange::from_query(|name| call.query(name), RANGE, today, &mut errors);
     let format = match call.query("format").as_deref() {
         None => {
             let accept = call
@@ -88,25 +68,8 @@ fn asked(call: &Call, today: Date) -> Result<(Date, Date, Format), ApiError> {
         }
     };
     errors.finish()?;
-    let to = to.unwrap_or(today);
-    let from = from.unwrap_or(to - Duration::days(DEFAULT_DAYS - 1));
-    let mut errors = FieldErrors::new();
-    if to > today {
-        errors.add(
-            "to",
-            format!("must not be after today ({})", day_text(today)),
-        );
-    }
-    if from > to {
-        errors.add("from", "must not be after `to`");
-    } else if (to - from).whole_days() + 1 > MAX_DAYS {
-        errors.add(
-            "from",
-            format!("the range is at most {MAX_DAYS} days, `from` and `to` included"),
-        );
-    }
-    errors.finish()?;
-    Ok((from, to, format))
+    let range = range.ok_or_else(|| ApiError::internal("validated range is missing"))?;
+    Ok((range, format))
 }
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
@@ -116,24 +79,18 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .staff(call, Action::ReadAdoption)
         .await?;
     let zone = deps.practice_zone.as_ref();
-    let today = date(&sign_ins::day_of(zone, Timestamp::now()))
+    let today = practice_day::parse(&sign_ins::day_of(zone, Timestamp::now()))
         .ok_or_else(|| ApiError::internal("today is not a date"))?;
-    let (from, to, format) = asked(call, today)?;
-    let first_read = from - Duration::days(WINDOW_DAYS - 1);
-    let mut calendar = Vec::new();
-    let mut day = first_read;
-    while day <= to {
-        calendar.push(day_text(day));
-        day = day.next_day().unwrap_or(to + Duration::days(1));
+    let (asked, format) = asked(call, today)?;
+    let calendar = DayRange {
+        from: asked.from - Duration::days(WINDOW_DAYS - 1),
+        to: asked.to,
     }
-    let range: Vec<String> = calendar
-        .iter()
-        .filter(|day| day.as_str() >= day_text(from).as_str())
-        .cloned()
-        .collect();
+    .days();
+    let range = asked.days();
     let read = read_days(deps, &access, &calendar).await?;
     let rows = report::rows(&range, &calendar, &read);
-    let (from, to) = (day_text(from), day_text(to));
+    let (from, to) = (practice_day::text(asked.from), practice_day::text(asked.to));
     match format {
         Format::Json => json(
             StatusCode::OK,

@@ -7,6 +7,7 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{PatientId, ProviderId};
+use portal_shared::domain::practice_day::{self, DayRange};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::keys::{self, GSI1};
@@ -15,7 +16,6 @@ use portal_shared::platform::validation::FieldErrors;
 use portal_shared::policy::authz::{Action, StaffAccess};
 use serde::{Deserialize, Serialize};
 use time::Date;
-use time::macros::format_description;
 
 use crate::Deps;
 use crate::cohorts::joining::members_of;
@@ -178,29 +178,15 @@ fn checked(request: AddMembers) -> Result<Wanted, ApiError> {
                     ),
                 ));
             }
-            let mut days = Vec::new();
-            let mut day = Some(from);
-            while let Some(date) = day.filter(|date| *date <= to) {
-                days.push(iso(date));
-                day = date.next_day();
-            }
+            let days = DayRange { from, to }.days();
             Ok(Wanted::Visiting { provider, days })
         }
     }
 }
 
 fn practice_date(raw: &str) -> Result<Date, String> {
-    Date::parse(raw, format_description!("[year]-[month]-[day]"))
-        .map_err(|_| "must be a date written YYYY-MM-DD (the practice's calendar)".to_owned())
-}
-
-fn iso(date: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
+    practice_day::parse(raw)
+        .ok_or_else(|| "must be a date written YYYY-MM-DD (the practice's calendar)".to_owned())
 }
 
 /// The patients with a visit with `provider` on the practice days `days` (in the order of

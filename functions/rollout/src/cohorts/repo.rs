@@ -4,7 +4,7 @@
 //! entry, so the halves, the count and the history never disagree.
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::PatientId;
 use portal_shared::domain::timestamp::Timestamp;
@@ -14,7 +14,7 @@ use portal_shared::features::profile_record::Profile;
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::pagination::PageRequest;
 use portal_shared::platform::store::{self, Item, Transacted, string};
-use portal_shared::platform::write::retry_on_contention_up_to;
+use portal_shared::platform::write::transact_retrying_up_to;
 use portal_shared::policy::authz::StaffAccess;
 use portal_shared::policy::caller::UserSub;
 use serde::de::DeserializeOwned;
@@ -76,26 +76,17 @@ impl<'a> CohortStore<'a> {
         CohortStore { dynamo, table }
     }
 
-    fn create_put(
-        &self,
-        key: &Key,
-        record: &impl serde::Serialize,
-    ) -> Result<TransactWriteItem, ApiError> {
-        store::transact_put(
-            Put::builder()
-                .table_name(self.table)
-                .set_item(Some(store::to_item(key, record)?))
-                .condition_expression("attribute_not_exists(PK)"),
-        )
-    }
-
     fn history_put(
         &self,
         name: &CohortName,
         entry: &HistoryEntry,
     ) -> Result<TransactWriteItem, ApiError> {
         let id = ulid::Ulid::generate().to_string();
-        self.create_put(&keys::cohort_history(name, entry.at, &id), entry)
+        store::create_put(
+            self.table,
+            &keys::cohort_history(name, entry.at, &id),
+            entry,
+        )
     }
 
     /// The writes that create a cohort (never over one of the same name) with its first
@@ -114,7 +105,7 @@ impl<'a> CohortStore<'a> {
             upload_id: None,
         };
         Ok(vec![
-            self.create_put(&keys::cohort(&cohort.name), cohort)?,
+            store::create_put(self.table, &keys::cohort(&cohort.name), cohort)?,
             self.history_put(&cohort.name, &entry)?,
         ])
     }
@@ -240,22 +231,16 @@ impl<'a> CohortStore<'a> {
     ) -> Result<(), ApiError> {
         while !batch.is_empty() {
             let (items, parts) = self.membership_writes(cohort, joiners, &batch, upload)?;
-            let sent = retry_on_contention_up_to(CONTENTION_ATTEMPTS, || async {
-                Ok(match store::transact(self.dynamo, items.clone()).await? {
-                    Transacted::Done => Ok(()),
-                    lost => Err(lost),
-                })
-            })
-            .await?;
+            let sent = transact_retrying_up_to(CONTENTION_ATTEMPTS, self.dynamo, items).await?;
             let failed = match sent {
-                Ok(()) => {
+                Transacted::Done => {
                     for joiner in batch {
                         outcomes[joiner] = Some(Joined::Added);
                     }
                     return Ok(());
                 }
-                Err(Transacted::ConditionsFailed(failed)) => failed,
-                Err(_) => return Err(busy()),
+                Transacted::ConditionsFailed(failed) => failed,
+                Transacted::Contention => return Err(busy()),
             };
             for index in failed {
                 let (joiner, outcome) = match parts.get(index) {
@@ -296,9 +281,14 @@ impl<'a> CohortStore<'a> {
                 beta: cohort.beta,
                 added_at: member.added_at,
             };
-            items.push(self.create_put(&keys::cohort_member(name, member.patient_id), member)?);
+            items.push(store::create_put(
+                self.table,
+                &keys::cohort_member(name, member.patient_id),
+                member,
+            )?);
             parts.push(Part::Member(index));
-            items.push(self.create_put(
+            items.push(store::create_put(
+                self.table,
                 &keys::patient_cohort(member.patient_id, name),
                 &patient_half,
             )?);
@@ -377,18 +367,11 @@ impl<'a> CohortStore<'a> {
             self.count_update(cohort, -1)?,
             self.history_put(cohort, &entry)?,
         ];
-        let sent = retry_on_contention_up_to(CONTENTION_ATTEMPTS, || async {
-            Ok(match store::transact(self.dynamo, items.clone()).await? {
-                Transacted::Done => Ok(()),
-                lost => Err(lost),
-            })
-        })
-        .await?;
-        match sent {
-            Ok(()) => Ok(true),
-            Err(Transacted::ConditionsFailed(failed)) if failed.contains(&0) => Ok(false),
-            Err(Transacted::ConditionsFailed(_)) => Err(ApiError::NotFound),
-            Err(_) => Err(busy()),
+        match transact_retrying_up_to(CONTENTION_ATTEMPTS, self.dynamo, items).await? {
+            Transacted::Done => Ok(true),
+            Transacted::ConditionsFailed(failed) if failed.contains(&0) => Ok(false),
+            Transacted::ConditionsFailed(_) => Err(ApiError::NotFound),
+            Transacted::Contention => Err(busy()),
         }
     }
 

@@ -2,6 +2,7 @@
 //! unsubscribe link that works without signing in.
 
 mod deliveries;
+mod feedback_kinds;
 mod preferences;
 mod sending;
 mod sign_in_notice;

@@ -9,7 +9,7 @@ use portal_tests::{Method, Patient, TestApp, assert_problem, fresh_client_addres
 use serde_json::{Value, json};
 
 use crate::appointments::support::{booked, offered};
-use crate::notifications::support::{put_preferences, read_preferences};
+use crate::notifications::support::{put_preferences, read_preferences, settled_delivery};
 
 fn conversations(patient: &Patient) -> String {
     format!("/patients/{}/conversations", patient.id)
@@ -54,37 +54,6 @@ fn assert_no_phi(sent: &str, patient: &Patient, secrets: &[&str]) {
             !sent.to_lowercase().contains(&secret.to_lowercase()),
             "a notification holds {secret:?}: {sent}"
         );
-    }
-}
-
-async fn deliveries(app: &TestApp, patient: &Patient) -> Vec<Value> {
-    let reply = app
-        .get(
-            &format!("/staff/patients/{}/notification-deliveries", patient.id),
-            &app.front_desk,
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{reply:#?}");
-    reply.body["items"].as_array().expect("items").clone()
-}
-
-/// Waits until the patient's delivery history holds a `kind` delivery that is no longer
-/// pending, and returns it.
-async fn settled_delivery(app: &TestApp, patient: &Patient, kind: &str) -> Value {
-    let deadline = tokio::time::Instant::now() + portal_tests::DELIVERY_WAIT;
-    loop {
-        let found = deliveries(app, patient)
-            .await
-            .into_iter()
-            .find(|d| d["kind"] == kind && d["status"] != "pending");
-        if let Some(found) = found {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no settled {kind} delivery for the patient"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 

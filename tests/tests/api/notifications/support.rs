@@ -1,16 +1,21 @@
 //! What the notification suites share.
 
-use portal_tests::{Actor, Method, Reply, TestApp};
+use std::time::Duration;
+
+use portal_tests::{Actor, Method, Patient, Reply, TestApp};
 use serde_json::Value;
 
 /// The choosable kinds, as the API names them.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 9] = [
     "new-portal-message",
     "appointment-booked",
     "appointment-moved",
     "appointment-cancelled",
     "appointment-reminder",
     "waitlist-offer",
+    "idea-status-changed",
+    "suggestion-decided",
+    "feedback-answered",
 ];
 
 pub fn preferences_path(patient_id: &str) -> String {
@@ -58,4 +63,35 @@ pub async fn audited(app: &TestApp, patient_id: &str, action: &str) -> Vec<Value
         .into_iter()
         .filter(|event| event["action"] == action)
         .collect()
+}
+
+async fn deliveries(app: &TestApp, patient: &Patient) -> Vec<Value> {
+    let reply = app
+        .get(
+            &format!("/staff/patients/{}/notification-deliveries", patient.id),
+            &app.front_desk,
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{reply:#?}");
+    reply.body["items"].as_array().expect("items").clone()
+}
+
+/// Waits until the patient's delivery history holds a `kind` delivery that is no longer
+/// pending, and returns it.
+pub async fn settled_delivery(app: &TestApp, patient: &Patient, kind: &str) -> Value {
+    let deadline = tokio::time::Instant::now() + portal_tests::DELIVERY_WAIT;
+    loop {
+        let found = deliveries(app, patient)
+            .await
+            .into_iter()
+            .find(|d| d["kind"] == kind && d["status"] != "pending");
+        if let Some(found) = found {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no settled {kind} delivery for the patient"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }

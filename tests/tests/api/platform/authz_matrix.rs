@@ -210,6 +210,45 @@ const MATRIX: &[(&str, &str, Scope, [u16; 13])] = &[
     ("POST", "/account/agreements/{kind}/acceptance", Scope::Profile,
                                                                    [401, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
     ("GET", "/rollout/adoption", Scope::Profile,                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    // Feedback: ideas and polls are the portal lead's; a patient's voice (suggestion, ballot,
+    // rating, survey) is theirs or their caregiver's under any grant, never staff's.
+    ("GET", "/feedback/ideas", Scope::Profile,                     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200]),
+    ("POST", "/feedback/ideas", Scope::Profile,                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
+    ("GET", "/feedback/ideas/{ideaId}", Scope::Profile,            [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200]),
+    ("PUT", "/feedback/ideas/{ideaId}", Scope::Profile,            [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/patients/{patientId}/suggestions", Scope::Profile,  [401, 201, 404, 404, 201, 201, 404, 404, 403, 403, 403, 403, 403]),
+    ("GET", "/feedback/suggestions", Scope::Profile,               [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("POST", "/patients/{patientId}/suggestions/{suggestionId}/decision", Scope::Profile,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 403, 403, 403, 200]),
+    ("GET", "/feedback/polls", Scope::Profile,                     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    ("POST", "/feedback/polls", Scope::Profile,                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
+    ("GET", "/feedback/polls/{pollId}", Scope::Profile,            [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    ("POST", "/feedback/polls/{pollId}/close", Scope::Profile,     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+    ("GET", "/feedback/polls/{pollId}/results", Scope::Profile,    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    ("POST", "/feedback/polls/{pollId}/links", Scope::Profile,     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
+    ("GET", "/account/polls", Scope::Profile,                      [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+    ("PUT", "/account/polls/{pollId}/ballot", Scope::Profile,      [401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 201, 201, 201]),
+    ("GET", "/patients/{patientId}/polls", Scope::Profile,         [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403, 403]),
+    ("PUT", "/patients/{patientId}/polls/{pollId}/ballot", Scope::Profile,
+                                                                   [401, 201, 404, 404, 201, 201, 404, 404, 403, 403, 403, 403, 403]),
+    // Another practice's link is the proof: any caller, or none, gets the same.
+    ("POST", "/public/polls/lookup", Scope::Profile,               [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST", "/public/polls/ballots", Scope::Profile,              [201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201, 201]),
+    ("POST", "/patients/{patientId}/feedback/ratings", Scope::Profile,
+                                                                   [401, 201, 404, 404, 201, 201, 404, 404, 403, 403, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/feedback", Scope::Profile,      [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403, 403]),
+    ("POST", "/patients/{patientId}/feedback/prompt", Scope::Profile,
+                                                                   [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403, 403]),
+    ("POST", "/patients/{patientId}/feedback/surveys/{surveyId}/response", Scope::Profile,
+                                                                   [401, 201, 404, 404, 201, 201, 404, 404, 403, 403, 403, 403, 403]),
+    ("POST", "/feedback/surveys", Scope::Profile,                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
+    ("GET", "/feedback/surveys", Scope::Profile,                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200]),
+    ("GET", "/feedback/surveys/{surveyId}", Scope::Profile,        [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200]),
+    ("GET", "/feedback/ratings", Scope::Profile,                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200]),
+    // Patients' own words: those who act on them.
+    ("GET", "/feedback/comments", Scope::Profile,                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("POST", "/patients/{patientId}/feedback/{feedbackId}/answer", Scope::Profile,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 403, 403, 200, 403, 200]),
 ];
 
 struct Request {
@@ -933,7 +972,10 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             body: None,
             if_match: None,
         },
-        other => panic!("no request for {other:?}: add one to request_for"),
+        other => match feedback_request(app, other, patient).await {
+            Some(request) => request,
+            None => panic!("no request for {other:?}: add one to request_for"),
+        },
     }
 }
 
@@ -942,6 +984,27 @@ const MATRIX_FEATURE: &str = "check-in";
 
 /// Routes that change what is practice-wide (a feature's switch, the published terms): they
 /// run on the switchboard stack, never where the other tests run.
+/// The feedback function's requests, built by its test modules (each knows its fixtures).
+async fn feedback_request(
+    app: &TestApp,
+    route: (&str, &str),
+    patient: &Patient,
+) -> Option<Request> {
+    let built = match crate::feedback::ideas::matrix_request(app, route, patient).await {
+        Some(built) => Some(built),
+        None => match crate::feedback::polls::matrix_request(app, route, patient).await {
+            Some(built) => Some(built),
+            None => crate::feedback::ratings::matrix_request(app, route, patient).await,
+        },
+    };
+    built.map(|(method, path, body, if_match)| Request {
+        method,
+        path,
+        body,
+        if_match,
+    })
+}
+
 fn changes_the_practice(method: &str, path: &str) -> bool {
     matches!(
         (method, path),
@@ -1190,7 +1253,7 @@ async fn every_caller_gets_what_the_matrix_says() {
                 }
                 // Public routes limit attempts per client address: each case comes from its own,
                 // with the caller's token if they have one (it changes nothing).
-                _ if path.starts_with("/auth/") => {
+                _ if path.starts_with("/auth/") || path.starts_with("/public/") => {
                     app.send_public(
                         fresh_client_address(),
                         &request.path,

@@ -26,6 +26,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("appointments", portal_appointments::ROUTES),
         ("notifications", portal_notifications::ROUTES),
         ("rollout", portal_rollout::ROUTES),
+        ("feedback", portal_feedback::ROUTES),
         // Scheduled, streamed, subscribed or a user pool trigger, no routes (their jobs,
         // consumers and triggers are checked in infra/local's template tests).
         ("waitlist-sweeper", &[]),

@@ -248,6 +248,7 @@ fn feature_routes() -> Vec<(&'static str, &'static [(Route, Feature)])> {
         ("records", portal_records::FEATURE_ROUTES),
         ("appointments", portal_appointments::FEATURE_ROUTES),
         ("care-circle", portal_care_circle::FEATURE_ROUTES),
+        ("feedback", portal_feedback::FEATURE_ROUTES),
     ]
 }
 

@@ -66,7 +66,7 @@ fn every_role_is_a_group_of_the_pool() {
 /// Only `/auth/*`, `GET /health` and the unsubscribe link are reachable without a token (the local gateway honours the same setting, but
 /// a route made public by mistake would still pass every end-to-end test of an allowed caller).
 #[test]
-fn only_the_auth_routes_are_public() {
+fn only_the_known_routes_are_public() {
     let public: BTreeSet<String> = template()
         .functions
         .iter()
@@ -88,6 +88,9 @@ fn only_the_auth_routes_are_public() {
         "GET /health",
         // The link in an email: its signed token is the proof (see notifications::unsubscribe).
         "POST /notifications/unsubscribe",
+        // Another practice's poll link: the token in the body is the proof (see feedback::polls).
+        "POST /public/polls/lookup",
+        "POST /public/polls/ballots",
     ]
     .into_iter()
     .map(str::to_owned)

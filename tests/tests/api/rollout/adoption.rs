@@ -7,6 +7,7 @@ use portal_shared::domain::timestamp::Timestamp;
 use portal_tests::{Method, TestApp, assert_problem, spawn_app};
 use serde_json::{Value, json};
 
+use super::cohorts::new_cohort_of;
 use super::waves::{activate, cohort_of_new_patients, job_lock, mailed_code, run_job, started};
 
 /// A cohort of `count` patients who can sign in (created through the API).
@@ -14,30 +15,12 @@ async fn cohort_of_patients_with_sign_ins(
     app: &TestApp,
     count: usize,
 ) -> (String, Vec<portal_tests::Patient>) {
-    let name = format!("a-{}", ulid::Ulid::generate().to_string().to_lowercase());
-    let created = app
-        .send(
-            Method::POST,
-            "/rollout/cohorts",
-            Some(&app.portal_lead),
-            Some(json!({"name": name, "description": "Adoption test", "beta": false})),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{created:#?}");
     let mut patients = Vec::new();
     for _ in 0..count {
         patients.push(app.new_patient().await);
     }
     let ids: Vec<&str> = patients.iter().map(|p| p.id.as_str()).collect();
-    let added = app
-        .send(
-            Method::POST,
-            &format!("/rollout/cohorts/{name}/members"),
-            Some(&app.portal_lead),
-            Some(json!({ "patientIds": ids })),
-        )
-        .await;
-    assert!(added.status < 300, "{added:#?}");
+    let name = new_cohort_of(app, false, &ids).await;
     (name, patients)
 }
 

@@ -10,7 +10,7 @@ use portal_shared::domain::ids::PatientId;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::cohort::{CohortName, PatientCohort};
 use portal_shared::platform::keys;
-use portal_shared::platform::store::Item;
+use portal_shared::platform::store::{self, Item};
 use portal_tests::{
     Actor, Method, Patient, Reply, TestApp, assert_problem, single_winner, spawn_app,
 };
@@ -84,9 +84,7 @@ async fn accept(app: &TestApp, who: &Actor, kind: &str, version: Value) -> Reply
 }
 
 fn item(key: keys::Key, attributes: Value) -> Item {
-    let mut item: Item = serde_dynamo::to_item(attributes).expect("item");
-    item.extend(key.attributes());
-    item
+    store::to_item(&key, &attributes).expect("item")
 }
 
 /// Puts `patient` in a new cohort (beta or not), as the cohorts feature writes a membership:

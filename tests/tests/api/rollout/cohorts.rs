@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::appointments::support::{booked, local_date, practice_zone};
 
 /// A cohort name no other test uses.
-fn unique_cohort_name() -> String {
+pub(crate) fn unique_cohort_name() -> String {
     format!("t-{}", ulid::Ulid::generate().to_string().to_lowercase())
 }
 
@@ -51,6 +51,17 @@ async fn add(app: &TestApp, cohort: &str, body: Value) -> Reply {
         Some(body),
     )
     .await
+}
+
+/// A new cohort holding the patients `patient_ids` (none: empty), created and filled through
+/// the API by the portal lead.
+pub(crate) async fn new_cohort_of(app: &TestApp, beta: bool, patient_ids: &[&str]) -> String {
+    let name = new_cohort(app, beta).await;
+    if !patient_ids.is_empty() {
+        let added = add(app, &name, json!({ "patientIds": patient_ids })).await;
+        assert_eq!(added.status, 200, "adding members: {added:#?}");
+    }
+    name
 }
 
 async fn upload(app: &TestApp, cohort: &str, csv: &str) -> Reply {

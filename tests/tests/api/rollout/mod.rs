@@ -2,6 +2,6 @@
 
 mod adoption;
 mod agreements;
-mod cohorts;
+pub(crate) mod cohorts;
 mod switches;
 mod waves;

@@ -16,13 +16,14 @@ use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app, spa
 use super::agreements::put_in_new_cohort;
 use serde_json::{Value, json};
 
-const FEATURES: [&str; 6] = [
+const FEATURES: [&str; 7] = [
     "record-import",
     "messaging",
     "online-booking",
     "waitlist",
     "check-in",
     "care-circle",
+    "feedback",
 ];
 
 fn rules(mode: &str, cohorts: &[&str], percentage: u8, reason: &str) -> Value {

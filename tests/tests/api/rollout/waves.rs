@@ -15,10 +15,7 @@ use portal_tests::{
 };
 use serde_json::{Value, json};
 
-/// A cohort name no other test uses.
-fn unique_cohort_name() -> String {
-    format!("w-{}", ulid::Ulid::generate().to_string().to_lowercase())
-}
+use super::cohorts::new_cohort_of;
 
 /// A patient registered for a wave: their id and the email address on their profile.
 pub struct Invitee {
@@ -29,16 +26,6 @@ pub struct Invitee {
 /// A new cohort with `count` newly registered patients (no portal account yet), through the
 /// API as the portal lead.
 pub async fn cohort_of_new_patients(app: &TestApp, count: usize) -> (String, Vec<Invitee>) {
-    let name = unique_cohort_name();
-    let created = app
-        .send(
-            Method::POST,
-            "/rollout/cohorts",
-            Some(&app.portal_lead),
-            Some(json!({"name": name, "description": "A wave's test cohort", "beta": false})),
-        )
-        .await;
-    assert_eq!(created.status, 201, "creating a cohort: {created:#?}");
     let mut invitees = Vec::new();
     for _ in 0..count {
         let (id, family) = app.register_patient().await;
@@ -47,19 +34,8 @@ pub async fn cohort_of_new_patients(app: &TestApp, count: usize) -> (String, Vec
             email: format!("{}@patients.portal.test", family.to_lowercase()),
         });
     }
-    if invitees.is_empty() {
-        return (name, invitees);
-    }
     let ids: Vec<&str> = invitees.iter().map(|i| i.id.as_str()).collect();
-    let added = app
-        .send(
-            Method::POST,
-            &format!("/rollout/cohorts/{name}/members"),
-            Some(&app.portal_lead),
-            Some(json!({ "patientIds": ids })),
-        )
-        .await;
-    assert!(added.status < 300, "adding the members: {added:#?}");
+    let name = new_cohort_of(app, false, &ids).await;
     (name, invitees)
 }
 

@@ -139,6 +139,7 @@ describe("features switched off for the patient", () => {
       { feature: "online-booking", on: false },
       { feature: "care-circle", on: false },
       { feature: "check-in", on: true },
+      { feature: "feedback", on: false },
     ];
     signedIn("/p/me");
     expect(await screen.findByRole("heading", { name: "Welcome" })).toBeTruthy();
@@ -148,6 +149,8 @@ describe("features switched off for the patient", () => {
     // No unread-messages card, and the conversations were never asked for.
     expect(screen.queryByRole("heading", { name: "Unread messages" })).toBeNull();
     expect(calls.some((c) => c.url.includes("/conversations"))).toBe(false);
+    // Feedback off: no Feedback entry, and the app never asks whether to prompt.
+    expect(calls.some((c) => c.url.includes("/feedback"))).toBe(false);
 
     fireEvent.click(within(nav).getByRole("link", { name: "Appointments" }));
     expect(await screen.findByRole("heading", { name: "Appointments" })).toBeTruthy();
@@ -187,7 +190,7 @@ describe("features switched off for the patient", () => {
 });
 
 describe("the rollout section of the navigation", () => {
-  it("is shown to portal leads, and to admins for adoption only", async () => {
+  it("is shown to portal leads, and to admins for adoption, polls and feedback", async () => {
     signedIn("/rollout/adoption", ["portal-leads"]);
     const section = await screen.findByRole("list", { name: "Rollout" });
     expect(within(section).getAllByRole("link").map((a) => a.textContent)).toEqual([
@@ -196,13 +199,16 @@ describe("the rollout section of the navigation", () => {
       "Feature switches",
       "Terms",
       "Adoption",
+      "Ideas",
+      "Polls",
+      "Feedback",
     ]);
     expect(within(section).getByRole("link", { name: "Adoption" }).getAttribute("aria-current")).toBe("page");
   });
 
-  it("offers admins adoption only, and patients nothing of it", async () => {
+  it("offers admins what they read (adoption, polls, feedback), and patients nothing of it", async () => {
     signedIn("/admin/audit", ["admins"]);
     const section = await screen.findByRole("list", { name: "Rollout" });
-    expect(within(section).getAllByRole("link").map((a) => a.textContent)).toEqual(["Adoption"]);
+    expect(within(section).getAllByRole("link").map((a) => a.textContent)).toEqual(["Adoption", "Polls", "Feedback"]);
   });
 });

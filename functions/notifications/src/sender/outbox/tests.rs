@@ -161,6 +161,10 @@ fn no_phi_reaches_a_notification_whatever_the_record_holds() {
             "start": at.to_string(), "slotStart": at.to_string(), "offerUntil": at.to_string(),
             "code": "AB12-CD34", "codeExpires": at.to_string(), "channel": "email",
             "at": at.to_string(),
+            "ideaId": "01JD3Z6T7XK8Q2M4N5P6R7S8TE", "ideaStatus": "planned",
+            "suggestionId": "01JD3Z6T7XK8Q2M4N5P6R7S8TF", "accepted": true,
+            "feedbackId": "01JD3Z6T7XK8Q2M4N5P6R7S8TG",
+            "title": phi[5], "comment": phi[2], "answer": phi[4], "declineReason": phi[3],
             "patientName": phi[0], "familyName": phi[1], "reason": phi[2],
             "specialty": phi[3], "provider": phi[4], "body": phi[5], "subject": phi[5]
         });
@@ -197,4 +201,106 @@ fn no_phi_reaches_a_notification_whatever_the_record_holds() {
             }
         }
     }
+}
+
+/// An outbox item as a producer of `kind` writes it, with `about`.
+fn record_of<About: serde::Serialize>(kind: Kind, recipient: Recipient, about: About) -> Item {
+    let at = Timestamp::parse("2027-01-01T00:00:00Z").expect("at");
+    let record = Notification::pending(kind, recipient, about, at, at);
+    store::to_item(&record.key(), &record).expect("item")
+}
+
+#[test]
+fn the_feedback_kinds_read_back_as_their_content() {
+    use portal_shared::domain::ids::{FeedbackId, IdeaId, SuggestionId};
+    use portal_shared::features::idea_status::IdeaStatus;
+    use portal_shared::features::notification::{AboutFeedback, AboutIdea, AboutSuggestion};
+    use portal_shared::policy::caller::UserSub;
+
+    let patient = Recipient::Patient {
+        patient_id: PatientId::generate(),
+    };
+    let staff = Recipient::StaffMember {
+        sub: UserSub::parse("staff-1").expect("sub"),
+    };
+    for (recipient, slug, status) in [
+        (&patient, "in-beta", Some(IdeaStatus::InBeta)),
+        (&staff, "declined", Some(IdeaStatus::Declined)),
+        // A slug the sender does not know: sent, without naming it.
+        (&patient, "Our new diabetes tracker", None),
+    ] {
+        let item = record_of(
+            Kind::IdeaStatusChanged,
+            recipient.clone(),
+            AboutIdea {
+                idea_id: IdeaId::generate(),
+                status: slug.into(),
+            },
+        );
+        let outbox = Outbox::parse(item).expect("parsed");
+        assert_eq!(outbox.kind, Kind::IdeaStatusChanged);
+        assert_eq!(&outbox.recipient, recipient);
+        assert!(!outbox.has_secret() && outbox.named_channel().is_none());
+        let content = outbox.content().expect("content");
+        assert!(
+            matches!(content, Content::IdeaStatusChanged { status: s } if s == status),
+            "{content:?}"
+        );
+        assert!(!format!("{content:?}").contains("diabetes"));
+    }
+
+    for accepted in [true, false] {
+        let item = record_of(
+            Kind::SuggestionDecided,
+            patient.clone(),
+            AboutSuggestion {
+                suggestion_id: SuggestionId::generate(),
+                accepted,
+            },
+        );
+        let outbox = Outbox::parse(item).expect("parsed");
+        assert!(matches!(
+            outbox.content(),
+            Some(Content::SuggestionDecided { accepted: a }) if a == accepted
+        ));
+    }
+
+    let item = record_of(
+        Kind::FeedbackAnswered,
+        patient.clone(),
+        AboutFeedback {
+            feedback_id: FeedbackId::generate(),
+        },
+    );
+    let outbox = Outbox::parse(item).expect("parsed");
+    assert_eq!(outbox.kind, Kind::FeedbackAnswered);
+    assert!(matches!(outbox.content(), Some(Content::FeedbackAnswered)));
+}
+
+#[test]
+fn a_feedback_record_without_its_ids_is_malformed() {
+    let base = |template: &str| {
+        json!({
+            "PK": {"S": "NOTIFICATIONS#0"}, "SK": {"S": "x"},
+            "notificationId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"},
+            "template": {"S": template},
+            "recipient": {"M": {"kind": {"S": "patient"}, "patientId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TA"}}},
+            "createdAt": {"S": "2027-01-01T00:00:00.000Z"},
+            "status": {"S": "pending"}
+        })
+    };
+    let parse = |image: serde_json::Value| {
+        Outbox::parse(image_of(stream_insert("NOTIFICATIONS#0", image))).map(|_| ())
+    };
+    for template in [
+        "idea-status-changed",
+        "suggestion-decided",
+        "feedback-answered",
+    ] {
+        assert_eq!(parse(base(template)), Err(Malformed::About), "{template}");
+    }
+    // The record's own `status` is the sender's, never taken for the idea's.
+    let mut idea = base("idea-status-changed");
+    idea["ideaId"] = json!({"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TB"});
+    assert_eq!(parse(idea), Err(Malformed::About));
 }

@@ -1,0 +1,159 @@
+//! `POST /patients/{patientId}/feedback/ratings`: a patient rates a feature
+//! (`{feature, rating, comment?, prompted?}`) → 201 Feedback. Idempotency-Key accepted.
+//!
+//! The rating keeps the patient's cohorts and the feature's switch state as they are now, and
+//! adds 1 to `count` and the rating to `sum` of the day's totals (the practice's date) for
+//! each of those cohorts and for `all`, in the rating's own transaction: the averages never
+//! disagree with the ratings.
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::domain::ids::FeedbackId;
+use portal_shared::domain::text::plain_text;
+use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::cohort::{CohortName, cohorts_of};
+use portal_shared::features::sign_ins;
+use portal_shared::platform::http::Call;
+use portal_shared::platform::idempotency::{Idempotency, StoredResponse};
+use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::authz::Action;
+use serde::Deserialize;
+
+use crate::Deps;
+use crate::ratings::model::{Feedback, MAX_TEXT_CHARS, SwitchState};
+use crate::ratings::repo::Rated;
+use crate::ratings::{feature_named, feedback_resource, store};
+
+/// The totals one rating adds to in its transaction: `all` and at most this many of the
+/// patient's cohorts (the first by name). With the rating and the idempotency record that is
+/// well inside DynamoDB's 100 items per transaction; a patient is in a handful of cohorts.
+pub const MAX_COHORT_TOTALS: usize = 90;
+/// The name of the totals of every rating, whatever the cohort (no cohort may take it).
+pub const ALL: &str = "all";
+/// The ratings' range.
+pub const RATINGS: std::ops::RangeInclusive<i64> = 1..=5;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct NewRating {
+    feature: String,
+    rating: i64,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    prompted: Option<bool>,
+}
+
+struct Valid {
+    feature: portal_shared::features::switches::Feature,
+    rating: u8,
+    comment: Option<String>,
+    prompted: bool,
+}
+
+fn validate(request: NewRating) -> Result<Valid, ApiError> {
+    let mut errors = FieldErrors::new();
+    let feature = errors.check("feature", feature_named(&request.feature));
+    let rating = errors.check(
+        "rating",
+        u8::try_from(request.rating)
+            .ok()
+            .filter(|_| RATINGS.contains(&request.rating))
+            .ok_or_else(|| "must be a whole number from 1 to 5".to_owned()),
+    );
+    let comment = match &request.comment {
+        None => None,
+        Some(raw) => errors.check("comment", plain_text(raw, MAX_TEXT_CHARS, true)),
+    };
+    errors.finish()?;
+    match (feature, rating) {
+        (Some(feature), Some(rating)) => Ok(Valid {
+            feature,
+            rating,
+            comment,
+            prompted: request.prompted.unwrap_or(false),
+        }),
+        _ => Err(ApiError::internal("validated fields are missing")),
+    }
+}
+
+pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let access = deps
+        .platform
+        .authorize_patient_in_path(call, Action::GiveFeedback, feedback_resource())
+        .await?;
+    let idempotency = Idempotency::from_call(call)?;
+    let valid = validate(call.json_body()?)?;
+    let dynamo = &deps.platform.dynamo;
+    let table = &deps.platform.app_table;
+    if let Some(idempotency) = &idempotency
+        && let Some(first) = idempotency.lookup(dynamo, table).await?
+    {
+        return first.render(true);
+    }
+
+    let patient = access.patient();
+    let (cohorts, states) = futures::try_join!(
+        cohorts_of(dynamo, table, patient),
+        deps.platform.feature_states(patient, call.caller()),
+    )?;
+    let switch_state = states
+        .iter()
+        .find(|(feature, _)| *feature == valid.feature)
+        .map(|(_, evaluation)| SwitchState::from(evaluation))
+        .ok_or_else(|| ApiError::internal("the feature has no evaluation"))?;
+    let mut cohorts: Vec<CohortName> = cohorts.into_iter().map(|c| c.cohort).collect();
+    cohorts.sort();
+    let at = Timestamp::now();
+    let feedback = Feedback {
+        feedback_id: FeedbackId::generate(),
+        patient_id: patient,
+        feature: valid.feature,
+        rating: valid.rating,
+        comment: valid.comment,
+        cohorts,
+        switch_state,
+        at,
+        prompted: valid.prompted,
+        answer: None,
+    };
+    let day = sign_ins::day_of(deps.practice_zone.as_ref(), at);
+    let ratings = store(deps);
+    let mut items = ratings.rating_creation(&feedback)?;
+    for cohort in std::iter::once(ALL).chain(
+        feedback
+            .cohorts
+            .iter()
+            .take(MAX_COHORT_TOTALS)
+            .map(CohortName::as_str),
+    ) {
+        items.push(ratings.stats_add(feedback.feature, cohort, &day, feedback.rating)?);
+    }
+    let response = StoredResponse {
+        status: StatusCode::CREATED.as_u16(),
+        body: serde_json::to_string(&feedback).map_err(ApiError::internal)?,
+        location: None,
+        etag: None,
+        patient_id: Some(patient),
+    };
+    let record_index = items.len();
+    if let Some(idempotency) = &idempotency {
+        items.push(idempotency.record(table, &response)?);
+    }
+    match ratings.record_rating(&access, items).await? {
+        Rated::Recorded => response.render(false),
+        Rated::Refused(failed) => match &idempotency {
+            // A concurrent request with the same key won: its response.
+            Some(idempotency) if failed.contains(&record_index) => {
+                match idempotency.lookup(dynamo, table).await? {
+                    Some(first) => first.render(true),
+                    None => Err(ApiError::Conflict("please retry".into())),
+                }
+            }
+            _ => Err(ApiError::internal(
+                "a new rating collided with an existing item",
+            )),
+        },
+    }
+}
