@@ -7,6 +7,5 @@ pub mod ids;
 pub mod one_time_code;
 pub mod person;
 pub mod practice;
-pub mod practice_day;
 pub mod text;
 pub mod timestamp;

@@ -11,6 +11,7 @@ pub mod aws;
 pub mod config;
 pub mod cors;
 pub mod cursor;
+pub mod day_range;
 pub mod error;
 pub mod etag;
 pub mod feature_gate;

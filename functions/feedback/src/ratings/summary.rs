@@ -11,11 +11,11 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::domain::practice_day::{self, DayRange, RangeRule};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::cohort::CohortName;
 use portal_shared::features::sign_ins;
 use portal_shared::features::switches::Feature;
+use portal_shared::platform::day_range::{self, DayRange, RangeRule};
 use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::validation::FieldErrors;
 use portal_shared::policy::authz::Action;
@@ -84,15 +84,15 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .authorizer()
         .staff(call, Action::ReadFeedbackSummary)
         .await?;
-    let today = practice_day::parse(&sign_ins::day_of(
+    let today = day_range::parse(&sign_ins::day_of(
         deps.practice_zone.as_ref(),
         Timestamp::now(),
     ))
     .ok_or_else(|| ApiError::internal("today is not a date"))?;
     let asked = asked(call, today)?;
     let (from, to) = (
-        practice_day::text(asked.range.from),
-        practice_day::text(asked.range.to),
+        day_range::text(asked.range.from),
+        day_range::text(asked.range.to),
     );
     let ratings = store(deps);
     let read = futures::future::try_join_all(

@@ -4,9 +4,9 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::domain::practice_day::{self, DayRange, RangeRule};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::sign_ins;
+use portal_shared::platform::day_range::{self, DayRange, RangeRule};
 use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::validation::FieldErrors;
 use portal_shared::policy::authz::Action;
@@ -79,7 +79,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .staff(call, Action::ReadAdoption)
         .await?;
     let zone = deps.practice_zone.as_ref();
-    let today = practice_day::parse(&sign_ins::day_of(zone, Timestamp::now()))
+    let today = day_range::parse(&sign_ins::day_of(zone, Timestamp::now()))
         .ok_or_else(|| ApiError::internal("today is not a date"))?;
     let (asked, format) = asked(call, today)?;
     let calendar = DayRange {
@@ -90,7 +90,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let range = asked.days();
     let read = read_days(deps, &access, &calendar).await?;
     let rows = report::rows(&range, &calendar, &read);
-    let (from, to) = (practice_day::text(asked.from), practice_day::text(asked.to));
+    let (from, to) = (day_range::text(asked.from), day_range::text(asked.to));
     match format {
         Format::Json => json(
             StatusCode::OK,

@@ -7,8 +7,8 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{PatientId, ProviderId};
-use portal_shared::domain::practice_day::{self, DayRange};
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::day_range::{self, DayRange};
 use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::keys::{self, GSI1};
 use portal_shared::platform::store::{self, string};
@@ -185,7 +185,7 @@ fn checked(request: AddMembers) -> Result<Wanted, ApiError> {
 }
 
 fn practice_date(raw: &str) -> Result<Date, String> {
-    practice_day::parse(raw)
+    day_range::parse(raw)
         .ok_or_else(|| "must be a date written YYYY-MM-DD (the practice's calendar)".to_owned())
 }
 

@@ -6,9 +6,9 @@
 
 use futures::future::join_all;
 use portal_shared::domain::ids::{PatientId, SurveyId};
-use portal_shared::domain::practice_day;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::switches::Feature;
+use portal_shared::platform::day_range;
 use portal_shared::platform::keys;
 use portal_shared::platform::store::{self, Item};
 use portal_tests::{Method, Patient, Reply, TestApp, assert_problem, spawn_app};
@@ -309,7 +309,7 @@ async fn averages_per_feature_and_cohort_over_days() {
 
     // An earlier day of the same cohort (as the ratings of that day left it).
     let earlier =
-        practice_day::text(practice_day::parse(&today).expect("a date") - time::Duration::days(3));
+        day_range::text(day_range::parse(&today).expect("a date") - time::Duration::days(3));
     app.put_app_item(item(
         keys::feedback_stats(Feature::OnlineBooking, &cohort, &earlier),
         json!({"feature": COUNTED_FEATURE, "cohort": cohort, "day": earlier, "count": 3, "sum": 4}),
