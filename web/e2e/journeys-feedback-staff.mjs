@@ -103,7 +103,7 @@ export const journeys = [
       await confirm.getByRole("button", { name: "Close it now" }).click();
       await definition.getByText("Closed", { exact: true }).first().waitFor();
       await page.getByRole("heading", { name: "Results", level: 2 }).waitFor();
-      const practices = page.getByRole("table", { name: "Other practices: 1 ballots, weight 20" });
+      const practices = page.getByRole("table", { name: "Other practices: 1 ballot, weight 20" });
       await practices.getByRole("row", { name: `1 ${ideas[0].title} 2` }).waitFor();
       await practices.getByRole("row", { name: `2 ${ideas[1].title} 1` }).waitFor();
       await page.getByRole("table", { name: "Staff: 0 ballots, weight 40" }).waitFor();

@@ -798,6 +798,7 @@ export const en = {
   "feedbackStaff.results.download": "Download as CSV",
   "feedbackStaff.results.howRank": "Each ballot gives its first choice {k} points, the next one less, and so on; ideas it leaves out get 0.",
   "feedbackStaff.results.howApproval": "Each ballot gives 1 point to each idea it approves.",
+  "feedbackStaff.results.stratumCaptionOne": "{group}: 1 ballot, weight {weight}",
   "feedbackStaff.results.stratumCaption": "{group}: {ballots} ballots, weight {weight}",
   "feedbackStaff.results.rank": "Rank",
   "feedbackStaff.results.idea": "Idea",

@@ -799,6 +799,7 @@ export const es: Record<MessageKey, string> = {
   "feedbackStaff.results.download": "Descargar en CSV",
   "feedbackStaff.results.howRank": "Cada voto da {k} puntos a su primera opción, uno menos a la siguiente, y así sucesivamente; las ideas que deja fuera reciben 0.",
   "feedbackStaff.results.howApproval": "Cada voto da 1 punto a cada idea que aprueba.",
+  "feedbackStaff.results.stratumCaptionOne": "{group}: 1 voto, peso {weight}",
   "feedbackStaff.results.stratumCaption": "{group}: {ballots} votos, peso {weight}",
   "feedbackStaff.results.rank": "Puesto",
   "feedbackStaff.results.idea": "Idea",

@@ -327,7 +327,10 @@ function PollResults({ poll, manage }: { poll: Poll; manage: boolean }) {
 function StratumTable({ stratum: s }: { stratum: Schemas["PollStratumResult"] }) {
   const { t, number } = useI18n();
   const group = t(`feedbackStaff.stratum.${s.stratum as Stratum}` as MessageKey);
-  const caption = t("feedbackStaff.results.stratumCaption", { group, ballots: number(s.ballots), weight: number(s.weight) });
+  const caption =
+    s.ballots === 1
+      ? t("feedbackStaff.results.stratumCaptionOne", { group, weight: number(s.weight) })
+      : t("feedbackStaff.results.stratumCaption", { group, ballots: number(s.ballots), weight: number(s.weight) });
   return (
     <TableWrap label={caption}>
       <table>

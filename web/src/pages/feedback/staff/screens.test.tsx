@@ -387,7 +387,7 @@ describe("a poll", () => {
       ["3", "Share a letter", "0"],
     ]);
     expect(cells(screen.getByRole("table", { name: "Patients: 3 ballots, weight 40" }))[0]).toEqual(["1", "Book a nurse", "5"]);
-    expect(cells(screen.getByRole("table", { name: "Other practices: 1 ballots, weight 20" }))[0]).toEqual(["1", "Pay online", "2"]);
+    expect(cells(screen.getByRole("table", { name: "Other practices: 1 ballot, weight 20" }))[0]).toEqual(["1", "Pay online", "2"]);
     const overall = screen.getByRole("table", { name: "Overall order, weighted" });
     expect(cells(overall).map((r) => r.slice(0, 3))).toEqual([
       ["1", "Pay online", "160"],
