@@ -20,7 +20,8 @@ import {
   type PollForRespondent,
 } from "./feedback";
 
-const conflict = (detail: string) => new ApiError(409, { type: "https://patient-portal.dev/problems/conflict", title: "Conflict", status: 409, detail });
+const conflict = (detail: string, kind = "conflict") =>
+  new ApiError(409, { type: `https://patient-portal.dev/problems/${kind}`, title: "Conflict", status: 409, detail });
 
 describe("the ballot", () => {
   it("moves a choice one place, and nothing past either end", () => {
@@ -37,8 +38,8 @@ describe("the ballot", () => {
   });
 
   it("tells a closed poll's 409 from the one that asks to send again", () => {
-    expect(isPollClosed(conflict("This poll has closed: ballots are no longer taken."))).toBe(true);
-    expect(isPollClosed(conflict("This poll is not open yet: it takes ballots from 2026-04-01T00:00:00Z until 2026-05-01T00:00:00Z."))).toBe(true);
+    expect(isPollClosed(conflict("This poll has closed: ballots are no longer taken.", "poll-closed"))).toBe(true);
+    expect(isPollClosed(conflict("This poll is not open yet: it takes ballots from 2026-04-01T00:00:00Z until 2026-05-01T00:00:00Z.", "poll-closed"))).toBe(true);
     expect(isPollClosed(new ApiError(409, { type: "https://patient-portal.dev/problems/poll-closed", title: "Closed", status: 409 }))).toBe(true);
     expect(isPollClosed(conflict("Other ballots kept being saved at the same moment; nothing was written. Send it again."))).toBe(false);
     expect(isPollClosed(new ApiError(404, { type: "x", title: "Not found", status: 404 }))).toBe(false);
@@ -90,8 +91,8 @@ describe("the usability survey", () => {
   });
 
   it("tells an answered survey's 409 from a closed one's", () => {
-    const answered = conflict("already-answered: this survey was answered for this patient already; each patient answers it once.");
-    const closed = conflict("survey-closed: this survey is not open for answers.");
+    const answered = conflict("This survey has been answered for this patient already.", "already-answered");
+    const closed = conflict("This survey is closed: it no longer takes answers.");
     expect([isAlreadyAnswered(answered), isSurveyClosed(answered)]).toEqual([true, false]);
     expect([isAlreadyAnswered(closed), isSurveyClosed(closed)]).toEqual([false, true]);
   });

@@ -50,12 +50,9 @@ export function ballotChoices(poll: Pick<PollForRespondent, "method" | "topK" | 
   return poll.method === "rank" ? out.slice(0, poll.topK) : out;
 }
 
-/** The problem's kind: the last segment of its type, or the `kind:` a conflict's detail starts with. */
+/** The problem's kind: the last segment of its type (`poll-closed`, `already-answered`, `conflict`). */
 function problemKind(error: ApiError): string {
-  const slug = error.problem.type.split("/").pop() ?? "";
-  if (slug !== "conflict") return slug;
-  const lead = /^([a-z-]+):/.exec(error.problem.detail ?? "");
-  return lead?.[1] ?? slug;
+  return error.problem.type.split("/").pop() ?? "";
 }
 
 /**
@@ -63,10 +60,7 @@ function problemKind(error: ApiError): string {
  * answers 409; the other 409 (ballots saved at the same moment) says to send it again.
  */
 export function isPollClosed(error: unknown): boolean {
-  if (!(error instanceof ApiError) || error.status !== 409) return false;
-  const kind = problemKind(error);
-  if (kind === "poll-closed") return true;
-  return !/again/i.test(error.problem.detail ?? "");
+  return error instanceof ApiError && error.status === 409 && problemKind(error) === "poll-closed";
 }
 
 /** A survey the patient has answered already (409 `already-answered`). */

@@ -47,6 +47,9 @@ pub enum ApiError {
     /// A ballot for a poll that is not open (not yet, or no longer): what the poll's dates are.
     #[error("poll closed: {0}")]
     PollClosed(String),
+    /// Something answered once only (a usability survey) was answered already.
+    #[error("already answered: {0}")]
+    AlreadyAnswered(String),
     /// If-Match named a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -120,7 +123,9 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::FeatureOff(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) | ApiError::PollClosed(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::PollClosed(_) | ApiError::AlreadyAnswered(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -144,6 +149,7 @@ impl ApiError {
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
             ApiError::PollClosed(_) => "poll-closed",
+            ApiError::AlreadyAnswered(_) => "already-answered",
             ApiError::PreconditionFailed => "stale-etag",
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
@@ -167,6 +173,7 @@ impl ApiError {
             ApiError::NotFound => "Not found",
             ApiError::Conflict(_) => "Conflict with the current state",
             ApiError::PollClosed(_) => "This poll is not open",
+            ApiError::AlreadyAnswered(_) => "This was answered already",
             ApiError::PreconditionFailed => "The resource changed since you read it",
             ApiError::PreconditionRequired => "If-Match is required",
             ApiError::IdempotencyKeyReused => "Idempotency-Key already used for another request",
@@ -189,7 +196,9 @@ impl ApiError {
             ApiError::FeatureOff(feature) => Some(format!(
                 "The {feature} feature is not available here at the moment."
             )),
-            ApiError::Conflict(why) | ApiError::PollClosed(why) => Some(why.clone()),
+            ApiError::Conflict(why) | ApiError::PollClosed(why) | ApiError::AlreadyAnswered(why) => {
+                Some(why.clone())
+            }
             ApiError::PreconditionFailed => {
                 Some("Read the resource again and apply your change to the current version.".into())
             }

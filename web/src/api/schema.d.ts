@@ -3480,7 +3480,7 @@ export interface paths {
          * @description The patient's answers to the ten statements of the System Usability Scale, in order,
          *     each from 1 (strongly disagree) to 5 (strongly agree). The score: odd-numbered
          *     statements count answer − 1, even-numbered ones 5 − answer; the sum times 2.5 gives
-         *     0–100. Once per patient (409 `conflict`), while the survey is open (409 once it
+         *     0–100. Once per patient (409 `already-answered`), while the survey is open (409 once it
          *     has closed), and only for a member of the survey's cohort (404 otherwise). The response
          *     and the survey's totals are written in one transaction. Audited (`feedback.give`).
          *
@@ -11822,8 +11822,8 @@ export interface operations {
                 };
             };
             /**
-             * @description (`conflict`) The patient has answered this survey already, or the survey has closed
-             *     (the detail says which). Nothing was written.
+             * @description (`already-answered`) The patient has answered this survey already; (`conflict`) the
+             *     survey has closed. Nothing was written.
              */
             409: {
                 headers: {

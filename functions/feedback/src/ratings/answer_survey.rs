@@ -94,7 +94,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
                 score: response.score,
             },
         ),
-        Responded::AlreadyAnswered => Err(ApiError::Conflict(
+        Responded::AlreadyAnswered => Err(ApiError::AlreadyAnswered(
             "This survey has been answered for this patient already: each patient answers it \
              once."
                 .into(),

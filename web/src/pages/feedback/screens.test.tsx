@@ -307,8 +307,8 @@ describe("a patient's ballot", () => {
       (r) => {
         if (r.method !== "PUT") return undefined;
         closed = true;
-        return problem(409, "Conflict with the current state", {
-          type: "https://patient-portal.dev/problems/conflict",
+        return problem(409, "This poll is not open", {
+          type: "https://patient-portal.dev/problems/poll-closed",
           detail: "This poll has closed: ballots are no longer taken.",
         });
       },
@@ -381,8 +381,8 @@ describe("the usability survey", () => {
     handlers.unshift((r) =>
       r.method === "POST" && path(r).endsWith("/response")
         ? problem(409, "Conflict with the current state", {
-            type: "https://patient-portal.dev/problems/conflict",
-            detail: "already-answered: this survey was answered for this patient already; each patient answers it once.",
+            type: "https://patient-portal.dev/problems/already-answered",
+            detail: "This survey has been answered for this patient already: each patient answers it once.",
           })
         : undefined,
     );
