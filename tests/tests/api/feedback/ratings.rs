@@ -688,8 +688,7 @@ async fn the_sus_score_of_the_worked_example_and_the_survey_mean() {
     let twice = answer_survey(app, &a, &survey, json!([5, 1, 5, 1, 5, 1, 5, 1, 5, 1])).await;
     assert_problem(&twice, 409, None);
     assert_eq!(
-        twice.body["type"],
-        "https://patient-portal.dev/problems/already-answered",
+        twice.body["type"], "https://patient-portal.dev/problems/already-answered",
         "{twice:#?}"
     );
     let outside = answer_survey(app, &outsider, &survey, json!(WORKED_EXAMPLE)).await;
@@ -780,8 +779,7 @@ async fn bad_survey_answers_are_named_and_a_closed_survey_refuses() {
     let late = answer_survey(app, &patient, &closed.to_string(), json!(WORKED_EXAMPLE)).await;
     assert_problem(&late, 409, None);
     assert_eq!(
-        late.body["type"],
-        "https://patient-portal.dev/problems/conflict",
+        late.body["type"], "https://patient-portal.dev/problems/conflict",
         "{late:#?}"
     );
     let read = app
