@@ -1,11 +1,14 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import pkg from "./package.json";
 
 // Static files only (served from S3 behind CloudFront, or by the local stack): no inline scripts,
 // so the Content-Security-Policy can stay `script-src 'self'`.
 export default defineConfig({
   plugins: [react()],
+  // The app's version, sent with every problem report (issue 18).
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   build: {
     outDir: "dist",
     sourcemap: false,

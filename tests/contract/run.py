@@ -63,9 +63,10 @@ PHASES = "examples,fuzzing,stateful"
 # before its input is read. So it runs once per operation, as a role that may call it, which
 # keeps the whole test within a few minutes.
 COVERAGE = {
-    "patient": "^/(?!staff/|admin/|rollout/|feedback/)",  # own compartment, /account, public routes
+    "patient": "^/(?!staff/|admin/|rollout/|feedback/|support/)",  # own compartment, /account, public routes
     "frontdesk": "^/staff/",
     "portallead": "^/(rollout|feedback)/",
+    "response": "^/support/",
     "admin": "^/admin/",
 }
 
@@ -163,11 +164,12 @@ def demo_ids(stack_file: Path, api: str) -> dict:
     """Ids of objects that exist in the demo practice, so that the tester's requests reach them
     instead of being answered 404 at the door: the first patient (whom the caregiver acts for),
     one of her conversations and records, a provider, a visit she books with them now, and the
-    portal lead's first idea and poll."""
+    portal lead's first idea and poll, and the response team's demo report and incident."""
     users = json.loads(stack_file.read_text())["users"]
     patient = next(u for u in users if u["role"] == "patient1")
     bearer = token("patient1", stack_file)
     lead = token("portallead", stack_file)
+    team = token("response", stack_file)
     provider = call(api, "/providers", bearer)["items"][0]["providerId"]
     slot = call(api, f"/providers/{provider}/slots?visitType=follow-up", bearer)["items"][0]
     booking = {"providerId": provider, "visitType": "follow-up", "start": slot["start"],
@@ -182,6 +184,9 @@ def demo_ids(stack_file: Path, api: str) -> dict:
         # The demo's feature ideas and its open poll of staff and other practices.
         "IDEA_ID": call(api, "/feedback/ideas", lead)["items"][0]["ideaId"],
         "POLL_ID": call(api, "/feedback/polls", lead)["items"][0]["pollId"],
+        # The demo's problem report (the first patient's) and its resolved incident.
+        "REPORT_ID": call(api, "/support/reports", team)["items"][0]["reportId"],
+        "INCIDENT_ID": call(api, "/support/incidents", team)["items"][0]["incidentId"],
     }
 
 

@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 
 import { journeys as feedbackStaff } from "./journeys-feedback-staff.mjs";
 import { journeys as feedbackPatient } from "./journeys-feedback-patient.mjs";
+import { journeys as supportTeam } from "./journeys-support-team.mjs";
+import { journeys as supportReporter } from "./journeys-support-reporter.mjs";
 
 const demoBundle = (name) => join(dirname(fileURLToPath(import.meta.url)), "../../infra/local/demo", name);
 const subject = (size) => `Dizzy in the mornings (${size})`;
@@ -839,3 +841,5 @@ export const journeys = [
 ];
 
 journeys.push(...feedbackStaff, ...feedbackPatient);
+journeys.push(...supportTeam);
+journeys.push(...supportReporter);

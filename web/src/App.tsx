@@ -8,6 +8,9 @@ import { AppContext, useApp } from "./context";
 import { I18nProvider, localeNames, useI18n, type Locale } from "./i18n";
 import { Link, match, navigate, useLocation } from "./router";
 import { FeatureOff, NotFound } from "./components/ui";
+import { ReportProblemButton } from "./components/ReportProblem";
+import { StatusBanner } from "./components/StatusBanner";
+import type { Reporter } from "./pages/support/reporting";
 import { gateState, useMyAgreements } from "./agreements";
 import { featureOfPath, featureOfSection, usePatientFeatures, type Feature } from "./features";
 import type { MessageKey } from "./i18n/en";
@@ -57,6 +60,13 @@ const FeedbackIdeas = lazy(() => import("./pages/feedback/staff/Ideas"));
 const FeedbackPolls = lazy(() => import("./pages/feedback/staff/Polls"));
 const FeedbackPoll = lazy(() => import("./pages/feedback/staff/Poll"));
 const FeedbackInsights = lazy(() => import("./pages/feedback/staff/Feedback"));
+// Support (issue 18): the reporter's side (patients, caregivers, staff), then the quick-response team's.
+const MyReports = lazy(() => import("./pages/support/MyReports"));
+const MyReport = lazy(() => import("./pages/support/MyReport"));
+const SupportQueue = lazy(() => import("./pages/support/team/Queue"));
+const SupportReport = lazy(() => import("./pages/support/team/Report"));
+const SupportIncidents = lazy(() => import("./pages/support/team/Incidents"));
+const SupportIncident = lazy(() => import("./pages/support/team/Incident"));
 
 /** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
 export function makeQueryClient(): QueryClient {
@@ -151,6 +161,7 @@ function Shell() {
           {t("app.name")}
         </Link>
         <LanguageSwitch />
+        {session && !publicPage && <ReportProblemSlot session={session} path={path} />}
         {session && <SignOutButton />}
       </header>
       {publicPage || !session ? (
@@ -180,6 +191,7 @@ function AgreementGate({ session, path }: { session: Session; path: string }) {
     <>
       {gate.state === "open" && <Nav session={session} path={path} />}
       <main id="main" tabIndex={-1}>
+        {gate.state === "open" && <Banner session={session} path={path} />}
         <Suspense fallback={loading}>
           {gate.state === "checking" ? (
             loading
@@ -217,6 +229,46 @@ function SignOutButton() {
     <button type="button" className="link-button" onClick={() => void signOut()}>
       {t("app.signOut")}
     </button>
+  );
+}
+
+/** The patient whose pages are being viewed: the one in the path, else the caller's own or first. */
+function viewedPatient(session: Session, path: string, actedFor: ActedFor[] | undefined): string | undefined {
+  if (isStaff(session.claims)) return undefined;
+  const current = path.match(/^\/p\/([^/]+)/)?.[1];
+  return current ?? (isPatient(session.claims) ? "me" : actedFor?.[0]?.patientId);
+}
+
+/** Where a report from this page is filed: staff's own account, or the patient being viewed. */
+function useReporter(session: Session, path: string): Reporter | null {
+  const actedFor = useActedFor(session);
+  if (isStaff(session.claims)) return { kind: "staff" };
+  const patientId = viewedPatient(session, path, actedFor.data);
+  return patientId ? { kind: "patient", patientId } : null;
+}
+
+/**
+ * "Report a problem" in the header of every signed-in page. Patients and caregivers have it
+ * while the `problem-reports` feature is on for the patient; staff always.
+ */
+function ReportProblemSlot({ session, path }: { session: Session; path: string }) {
+  const reporter = useReporter(session, path);
+  // Like the navigation, only once the pending terms are accepted (the same cached answer).
+  const open = gateState(useMyAgreements(session.claims.sub)).state === "open";
+  const features = usePatientFeatures(open && reporter?.kind === "patient" ? reporter.patientId : undefined);
+  if (!open || !reporter || features.pending || !features.on("problem-reports")) return null;
+  return <ReportProblemButton key={reporter.kind === "patient" ? reporter.patientId : "staff"} reporter={reporter} />;
+}
+
+function Banner({ session, path }: { session: Session; path: string }) {
+  const actedFor = useActedFor(session);
+  return (
+    <StatusBanner
+      key={session.claims.sub}
+      sub={session.claims.sub}
+      staff={isStaff(session.claims)}
+      patientId={viewedPatient(session, path, actedFor.data)}
+    />
   );
 }
 
@@ -269,6 +321,8 @@ const PATIENT_SECTIONS = [
   { key: "nav.feedback", slug: "feedback", scope: null },
   // Every caregiver sets how they themselves hear about the patient, whatever their scopes.
   { key: "nav.notifications", slug: "notifications", scope: null },
+  // The problems reported for the patient (each person sees their own), whatever the scopes.
+  { key: "nav.reports", slug: "reports", scope: null },
 ] as const;
 
 /** The rollout screens: portal leads run the rollout; admins read adoption too. */
@@ -293,17 +347,47 @@ function rolloutLinks(groups: string[]): { to: string; key: MessageKey }[] {
   ];
 }
 
+/** The quick-response team's screens: the report queue and incidents. */
+function supportLinks(groups: string[]): { to: string; key: MessageKey }[] {
+  if (!groups.includes("response-team") && !groups.includes("portal-leads")) return [];
+  return [
+    { to: "/support/reports", key: "nav.supportQueue" },
+    { to: "/support/incidents", key: "nav.supportIncidents" },
+  ];
+}
+
+/** A titled group of links in the main navigation (rollout, support). */
+function NavSection({ id, title, links, path }: { id: string; title: string; links: { to: string; key: MessageKey }[]; path: string }) {
+  const { t } = useI18n();
+  if (!links.length) return null;
+  return (
+    <div className="nav-section">
+      <span id={id} className="nav-section-title">
+        {title}
+      </span>
+      <ul aria-labelledby={id}>
+        {links.map((l) => (
+          <li key={l.to}>
+            <Link to={l.to} aria-current={path === l.to || path.startsWith(`${l.to}/`) ? "page" : undefined}>
+              {t(l.key)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function Nav({ session, path }: { session: Session; path: string }) {
   const { t } = useI18n();
   const actedFor = useActedFor(session);
   const patientMatch = path.match(/^\/p\/([^/]+)/);
   const current = patientMatch?.[1];
   const links: { to: string; label: string }[] = [];
-  const pid = isStaff(session.claims)
-    ? undefined
-    : (current ?? (isPatient(session.claims) ? "me" : actedFor.data?.[0]?.patientId));
+  const pid = viewedPatient(session, path, actedFor.data);
   const features = usePatientFeatures(pid);
   const rollout = isStaff(session.claims) ? rolloutLinks(session.claims.groups) : [];
+  const support = isStaff(session.claims) ? supportLinks(session.claims.groups) : [];
   if (isStaff(session.claims)) {
     const groups = session.claims.groups;
     if (categoriesFor(groups).length) links.push({ to: "/staff/inbox", label: t("nav.inbox") });
@@ -318,6 +402,8 @@ function Nav({ session, path }: { session: Session; path: string }) {
     }
     // Every staff role may be asked in a poll of the practice's ideas.
     links.push({ to: "/staff/polls", label: t("nav.staffPolls") });
+    // Every staff role may report a problem and follow it.
+    links.push({ to: "/account/reports", label: t("nav.myReports") });
   } else {
     const grant = actedFor.data?.find((p) => p.patientId === pid);
     // The whole list at once, when the patient's switches are known: no section comes and goes.
@@ -349,22 +435,8 @@ function Nav({ session, path }: { session: Session; path: string }) {
           );
         })}
       </ul>
-      {rollout.length > 0 && (
-        <div className="nav-section">
-          <span id="nav-rollout" className="nav-section-title">
-            {t("nav.rollout")}
-          </span>
-          <ul aria-labelledby="nav-rollout">
-            {rollout.map((l) => (
-              <li key={l.to}>
-                <Link to={l.to} aria-current={path === l.to || path.startsWith(`${l.to}/`) ? "page" : undefined}>
-                  {t(l.key)}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <NavSection id="nav-rollout" title={t("nav.rollout")} links={rollout} path={path} />
+      <NavSection id="nav-support" title={t("nav.support")} links={support} path={path} />
     </nav>
   );
 }
@@ -431,6 +503,14 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if (path === "/rollout/polls") return <FeedbackPolls />;
   if ((m = match("/rollout/polls/:pollId", path))) return <FeedbackPoll pollId={m.pollId!} />;
   if (path === "/rollout/feedback") return <FeedbackInsights />;
+  if (path === "/support/reports") return <SupportQueue />;
+  if ((m = match("/support/reports/:reportId", path))) return <SupportReport key={m.reportId} reportId={m.reportId!} />;
+  if (path === "/support/incidents") return <SupportIncidents />;
+  if ((m = match("/support/incidents/:incidentId", path))) return <SupportIncident key={m.incidentId} incidentId={m.incidentId!} />;
+  if (isStaff(session.claims)) {
+    if (path === "/account/reports") return <MyReports reporter={{ kind: "staff" }} />;
+    if ((m = match("/account/reports/:reportId", path))) return <MyReport key={m.reportId} reporter={{ kind: "staff" }} reportId={m.reportId!} />;
+  }
   return <NotFound />;
 }
 
@@ -454,6 +534,10 @@ function patientRoute(path: string): ReactNode | null {
   if ((m = match("/p/:pid/feedback", path))) return <PatientFeedback patientId={m.pid!} />;
   if ((m = match("/p/:pid/polls/:pollId", path))) return <PatientPoll patientId={m.pid!} pollId={m.pollId!} />;
   if ((m = match("/p/:pid/surveys/:surveyId", path))) return <PatientSurvey patientId={m.pid!} surveyId={m.surveyId!} />;
+  if ((m = match("/p/:pid/reports", path))) return <MyReports key={m.pid} reporter={{ kind: "patient", patientId: m.pid! }} />;
+  if ((m = match("/p/:pid/reports/:reportId", path))) {
+    return <MyReport key={`${m.pid}/${m.reportId}`} reporter={{ kind: "patient", patientId: m.pid! }} reportId={m.reportId!} />;
+  }
   return null;
 }
 

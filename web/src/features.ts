@@ -10,7 +10,16 @@ import type { MessageKey } from "./i18n/en";
 export type Feature = Schemas["FeatureName"];
 
 /** Every switchable patient-facing feature, in the order the switches page lists them. */
-export const FEATURES: readonly Feature[] = ["record-import", "messaging", "online-booking", "waitlist", "check-in", "care-circle", "feedback"];
+export const FEATURES: readonly Feature[] = [
+  "record-import",
+  "messaging",
+  "online-booking",
+  "waitlist",
+  "check-in",
+  "care-circle",
+  "feedback",
+  "problem-reports",
+];
 
 /** The catalogue key of a feature's name. */
 export const featureKey = (feature: string) => `feature.${feature}` as MessageKey;
@@ -47,6 +56,8 @@ export function featureOfPath(path: string): Feature | null {
   if (section === "care-circle") return "care-circle";
   // The feedback pages: ratings, suggestions, polls and usability surveys.
   if (section === "feedback" || section === "polls" || section === "surveys") return "feedback";
+  // The problems the patient (or their caregiver) reported, and the team's answers.
+  if (section === "reports") return "problem-reports";
   if (section === "appointments" && (sub === "book" || leaf === "reschedule")) return "online-booking";
   return null;
 }
@@ -54,6 +65,7 @@ export function featureOfPath(path: string): Feature | null {
 /** The feature a main-navigation section stands for (hidden when off). */
 export function featureOfSection(slug: string): Feature | null {
   if (slug === "feedback") return "feedback";
+  if (slug === "reports") return "problem-reports";
   return slug === "messages" ? "messaging" : null;
 }
 

@@ -20,6 +20,8 @@ export const KINDS: Kind[] = [
   "idea-status-changed",
   "suggestion-decided",
   "feedback-answered",
+  // News of a problem the person reported (issue 18).
+  "problem-report-updated",
 ];
 export const CHOICES: Choice[] = ["email", "sms", "none"];
 

@@ -187,6 +187,22 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         "Answered a comment on the portal",
     ),
     (Action::ManageSurveys.name(), "Opened a usability survey"),
+    (
+        Action::ReportProblem.name(),
+        "Reported or followed a problem with the portal",
+    ),
+    (
+        Action::WorkProblemReports.name(),
+        "Worked on a problem report about the portal",
+    ),
+    (
+        Action::SwitchOffFromReport.name(),
+        "Turned a portal feature off from a problem report",
+    ),
+    (
+        Action::ManageIncidents.name(),
+        "Opened or updated a portal incident",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

@@ -70,8 +70,8 @@ impl Preferences {
 
 /// The kinds a person may choose a channel for (the `NotificationKind` schema): every kind but
 /// the security notices, so the portal's news about a patient's own feedback (an idea they
-/// supported changed status, their suggestion was decided, their comment answered) can be
-/// turned off like any other, and its unsubscribe link works.
+/// supported changed status, their suggestion was decided, their comment answered) and about
+/// a problem they reported can be turned off like any other, and its unsubscribe link works.
 pub fn choosable_kinds() -> impl Iterator<Item = Kind> {
     Kind::ALL
         .iter()
@@ -425,7 +425,8 @@ mod tests {
                 "waitlist-offer",
                 "idea-status-changed",
                 "suggestion-decided",
-                "feedback-answered"
+                "feedback-answered",
+                "problem-report-updated"
             ]
         );
     }

@@ -45,6 +45,7 @@ pub mod secret;
 pub mod seed;
 pub mod seed_feedback;
 pub mod seed_schedule;
+pub mod seed_support;
 pub mod sent;
 pub mod stack;
 pub mod stack_file;

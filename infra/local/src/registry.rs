@@ -60,6 +60,9 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
         }
         "feedback" => portal_feedback::FeedbackSettings::from_lookup(|name| env.get(name).cloned())
             .map(|_| ()),
+        "support" => {
+            portal_support::SupportSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
+        }
         _ => Ok(()),
     }
 }
@@ -91,6 +94,13 @@ pub fn handler_for(
                     .ok()?;
             Some(Arc::new(Feedback(portal_feedback::Deps::new(
                 settings, &feedback, sdk,
+            ))))
+        }
+        "support" => {
+            let support =
+                portal_support::SupportSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+            Some(Arc::new(Support(portal_support::Deps::new(
+                settings, &support, sdk,
             ))))
         }
         "audit" => Some(Arc::new(Audit(portal_audit::Deps::new(settings, sdk)))),
@@ -359,6 +369,14 @@ struct Feedback(portal_feedback::Deps);
 impl Handler for Feedback {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_feedback::handle(&self.0, request))
+    }
+}
+
+struct Support(portal_support::Deps);
+
+impl Handler for Support {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_support::handle(&self.0, request))
     }
 }
 

@@ -177,6 +177,8 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
     users.push(seed_caregiver(stack, &http, api_url).await?);
     let lead = identity::sign_in(stack, "portallead@demo.portal.test", DEMO_PASSWORD).await?;
     crate::seed_feedback::seed_feedback(&http, api_url, &lead).await?;
+    let team = identity::sign_in(stack, "response@demo.portal.test", DEMO_PASSWORD).await?;
+    crate::seed_support::seed_support(&http, api_url, &patient_token, &team).await?;
     for (n, registration) in demo_patients().iter().enumerate() {
         let role = format!("patient{}", n + 1);
         let user = users

@@ -127,6 +127,14 @@ ulid_id!(
     /// A System Usability Scale survey of a cohort (at the end of its beta wave).
     SurveyId
 );
+ulid_id!(
+    /// A problem report to the quick-response team (from a patient, a caregiver or staff).
+    ReportId
+);
+ulid_id!(
+    /// An incident the quick-response team opened on one or more features.
+    IncidentId
+);
 
 #[cfg(test)]
 mod tests {

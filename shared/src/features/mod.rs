@@ -15,4 +15,5 @@ pub mod profile_facts;
 pub mod profile_record;
 pub mod sign_ins;
 pub mod suppression;
+pub mod switch_change;
 pub mod switches;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::ApiError;
 use crate::domain::ids::{
     ActivationCodeId, AppointmentId, ConversationId, FeedbackId, IdeaId, InvitationId,
-    NotificationId, PatientId, SuggestionId, WaveId,
+    NotificationId, PatientId, ReportId, SuggestionId, WaveId,
 };
 use crate::domain::person::Email;
 use crate::domain::timestamp::Timestamp;
@@ -71,6 +71,9 @@ pub enum Kind {
     SuggestionDecided,
     /// Staff answered the patient's comment on a feature ([`AboutFeedback`]).
     FeedbackAnswered,
+    /// The quick-response team answered a problem report, or its status changed
+    /// ([`AboutReport`]): to its reporter, and to the reporters of every duplicate merged into it.
+    ProblemReportUpdated,
 }
 
 impl Kind {
@@ -93,6 +96,7 @@ impl Kind {
             Kind::IdeaStatusChanged => "idea-status-changed",
             Kind::SuggestionDecided => "suggestion-decided",
             Kind::FeedbackAnswered => "feedback-answered",
+            Kind::ProblemReportUpdated => "problem-report-updated",
         }
     }
 
@@ -213,6 +217,20 @@ pub struct AboutSuggestion {
 #[serde(rename_all = "camelCase")]
 pub struct AboutFeedback {
     pub feedback_id: FeedbackId,
+}
+
+/// News of a problem report: which report (the one the recipient filed) and its status now
+/// (`triaged`, `resolved`, ...). Never what the reporter wrote or the team's answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutReport {
+    pub report_id: ReportId,
+    /// The patient the report was filed for (by them or a caregiver acting for them), so the
+    /// link opens it in that patient's portal; none for a staff member's own report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient_id: Option<PatientId>,
+    #[serde(rename = "reportStatus")]
+    pub status: String,
 }
 
 /// Who is to be told.

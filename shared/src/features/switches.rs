@@ -56,6 +56,8 @@ pub enum Feature {
     CareCircle,
     /// Telling the practice what they think: polls, ratings, suggestions, usability surveys.
     Feedback,
+    /// Reporting a problem with the portal to the quick-response team, and following it.
+    ProblemReports,
 }
 
 impl Feature {
@@ -72,6 +74,7 @@ impl Feature {
             Feature::CheckIn => "check-in",
             Feature::CareCircle => "care-circle",
             Feature::Feedback => "feedback",
+            Feature::ProblemReports => "problem-reports",
         }
     }
 
@@ -624,7 +627,7 @@ mod tests {
         }
         assert_eq!(Feature::parse("Messaging"), None);
         assert_eq!(Feature::parse("online_booking"), None);
-        assert_eq!(Feature::ALL.len(), 7);
+        assert_eq!(Feature::ALL.len(), 8);
     }
 
     #[test]

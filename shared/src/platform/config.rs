@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::domain::practice::{BusinessCalendar, Holidays, PracticeZone};
+use crate::domain::practice::{BusinessCalendar, Holidays, OpeningHours, PracticeZone};
 use crate::platform::cursor::CursorKey;
 
 /// Audit events must be kept at least six years (HIPAA); a shorter setting is refused.
@@ -199,14 +199,25 @@ impl UserPoolSettings {
 }
 
 impl BusinessCalendar {
-    /// Reads `PRACTICE_TIME_ZONE` and `PRACTICE_HOLIDAYS`, naming every bad one.
+    /// Reads `PRACTICE_TIME_ZONE`, `PRACTICE_HOLIDAYS` and `PRACTICE_HOURS` (optional,
+    /// 08:00-18:00 by default; only targets in business hours use it), naming every bad one.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let zone = PracticeZone::from_lookup(&lookup);
         let holidays = Holidays::from_lookup(&lookup);
-        match (zone, holidays) {
-            (Ok(zone), Ok(holidays)) => Ok(BusinessCalendar { zone, holidays }),
-            (zone, holidays) => Err(ConfigError {
-                problems: zone.err().into_iter().chain(holidays.err()).collect(),
+        let hours = OpeningHours::from_lookup(&lookup);
+        match (zone, holidays, hours) {
+            (Ok(zone), Ok(holidays), Ok(hours)) => Ok(BusinessCalendar {
+                zone,
+                holidays,
+                hours,
+            }),
+            (zone, holidays, hours) => Err(ConfigError {
+                problems: zone
+                    .err()
+                    .into_iter()
+                    .chain(holidays.err())
+                    .chain(hours.err())
+                    .collect(),
             }),
         }
     }

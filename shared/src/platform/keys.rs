@@ -14,8 +14,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use crate::domain::cohort_name::CohortName;
 use crate::domain::ids::{
     ActivationCodeId, AppointmentId, BallotLinkId, ChangeId, ConversationId, EventId, FeedbackId,
-    IdeaId, ImportId, InvitationId, NotificationId, PatientId, PollId, ProviderId, RecordId,
-    SuggestionId, SurveyId, WaveId,
+    IdeaId, ImportId, IncidentId, InvitationId, NotificationId, PatientId, PollId, ProviderId,
+    RecordId, ReportId, SuggestionId, SurveyId, WaveId,
 };
 use crate::domain::timestamp::Timestamp;
 use crate::features::switches::Feature;
@@ -894,6 +894,71 @@ pub fn survey_response(survey: SurveyId, patient: PatientId) -> Key {
         survey_partition(survey),
         format!("{SURVEY_RESPONSE_PREFIX}{patient}"),
     )
+}
+
+// ---- support: problem reports and incidents --------------------------------------------------
+
+/// The partition of one problem report: the report itself ([`report`]) and its timeline
+/// ([`report_event`]), so one Query reads a report with everything said about it.
+pub fn report_partition(report: ReportId) -> String {
+    format!("REPORT#{report}")
+}
+
+/// One problem report (what happened, where, who, status, severity, targets, version). On GSI1
+/// in the team's queue ([`report_queue`]) until merged into another; on GSI2 in its reporter's
+/// list ([`reporter_reports`]); on GSI3 in its assignee's list while open
+/// ([`assigned_reports`]).
+pub fn report(report: ReportId) -> Key {
+    Key::new(report_partition(report), "REPORT")
+}
+
+/// The sort key prefix of a report's timeline.
+pub const REPORT_EVENT_PREFIX: &str = "EVENT#";
+
+/// One entry of a report's timeline (a reply either way, an internal note, a change of
+/// status, severity or assignee, a merge, a switch turned off), in order: `<at>#<id>`.
+pub fn report_event(report: ReportId, at: Timestamp, id: EventId) -> Key {
+    Key::new(
+        report_partition(report),
+        format!("{REPORT_EVENT_PREFIX}{at}#{id}"),
+    )
+}
+
+/// GSI1 partition of the team's queue in one state: `open` (sorted by the next target due,
+/// soonest first) or `resolved` (sorted by when it was resolved). Merged duplicates are in
+/// neither (sparse). Tens of open reports at a practice, so no sharding.
+pub fn report_queue(state: &str) -> String {
+    format!("REPORT_QUEUE#{state}")
+}
+
+/// GSI1 and GSI3 sort key of a report: `<instant>#<reportId>` (the next target due while open,
+/// the resolution time once resolved).
+pub fn report_queue_sort(at: Timestamp, report: ReportId) -> String {
+    format!("{at}#{report}")
+}
+
+/// GSI2 partition of the reports one person filed (patient, caregiver or staff member), sorted
+/// by `createdAt#reportId`, newest first when read backwards.
+pub fn reporter_reports(reporter: &UserSub) -> String {
+    format!("REPORTS_BY#{reporter}")
+}
+
+/// GSI3 partition of the open reports assigned to one team member, sorted by
+/// [`report_queue_sort`] (sparse: resolved and merged reports leave it).
+pub fn assigned_reports(assignee: &UserSub) -> String {
+    format!("REPORTS_ASSIGNED#{assignee}")
+}
+
+/// The practice's incidents: one item each in one partition (a few a year), newest first by
+/// their ULIDs.
+pub const INCIDENTS_PARTITION: &str = "INCIDENTS";
+
+/// The sort key prefix of the incidents in [`INCIDENTS_PARTITION`].
+pub const INCIDENT_PREFIX: &str = "INCIDENT#";
+
+/// One incident (title, features, status, its updates inline, version).
+pub fn incident(incident: IncidentId) -> Key {
+    Key::new(INCIDENTS_PARTITION, format!("{INCIDENT_PREFIX}{incident}"))
 }
 
 // ---- audit table -------------------------------------------------------------------------

@@ -135,6 +135,14 @@ pub enum Action {
     AnswerFeedback,
     /// Open a System Usability Scale survey of a cohort.
     ManageSurveys,
+    /// Report a problem with the portal, follow one's own reports and reply to the team.
+    ReportProblem,
+    /// Work the quick-response team's queue: read reports, triage, assign, note, reply, merge.
+    WorkProblemReports,
+    /// Turn a feature off (for everyone, or for a cohort) from a problem report.
+    SwitchOffFromReport,
+    /// Open incidents on features and post their updates.
+    ManageIncidents,
 }
 
 /// The practice's own work, done on its schedule (or right after a request frees a slot) for
@@ -432,6 +440,31 @@ impl Action {
                 rule("feedback.answer", NO, Never, &[PortalLead, ResponseTeam])
             }
             Action::ManageSurveys => rule("usability-survey.manage", NO, Never, &[PortalLead]),
+            // Anyone who uses the portal may tell the team it went wrong: patients, the
+            // caregivers who act for them (any grant), and every staff role for themselves.
+            Action::ReportProblem => rule(
+                "problem-report.report",
+                YES,
+                AnyScope,
+                &[Clinician, FrontDesk, ResponseTeam, Admin, PortalLead],
+            ),
+            // The quick-response team, and the portal lead who appoints it.
+            Action::WorkProblemReports => rule(
+                "problem-report.work",
+                NO,
+                Never,
+                &[ResponseTeam, PortalLead],
+            ),
+            // The team stops the harm first and explains after: the switch's history says why.
+            Action::SwitchOffFromReport => rule(
+                "problem-report.switch-off",
+                NO,
+                Never,
+                &[ResponseTeam, PortalLead],
+            ),
+            Action::ManageIncidents => {
+                rule("incident.manage", NO, Never, &[ResponseTeam, PortalLead])
+            }
         }
     }
 

@@ -14,3 +14,4 @@ mod profile;
 mod records;
 mod rollout;
 mod staff;
+mod support;

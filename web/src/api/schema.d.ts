@@ -3580,6 +3580,537 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patients/{patientId}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The problems I reported for this patient
+         * @description The reports the caller filed in this patient's context, newest first, one page at a time
+         *     (without their timelines: read one report for that). A caregiver does not see the
+         *     patient's own reports, nor the patient a caregiver's.
+         *
+         *     **Who may call:** as for reporting.
+         */
+        get: operations["listMyProblemReports"];
+        put?: never;
+        /**
+         * Report a problem with the portal
+         * @description A patient (or a caregiver acting for them) tells the quick-response team that something
+         *     went wrong: what happened (plain text, 1–4,000 characters after trimming), the app page
+         *     it happened on (a path starting with `/`, ids replaced by `:id`, no query or fragment),
+         *     optionally the feature it concerns, and the web app's version. The server records, with
+         *     the report, which features were on and off for the caller at that moment (`switches`,
+         *     seen only by the team); never anything the pages showed. The report starts as `new`, and
+         *     the team's response-time targets start now. Audited (`problem-report.report`).
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver acting for them (any scope). Staff
+         *     report through `POST /account/reports` (here they get 403). Answers 403 `feature-off`
+         *     while the `problem-reports` feature is off for the patient.
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout does not report twice.
+         */
+        post: operations["fileProblemReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One problem I reported
+         * @description The report as its reporter sees it.
+         *
+         *     What the reporter sees (`ProblemReport`): their words, the page and feature they named, the
+         *     app version, the status and a timeline of their own replies, the team's public replies and
+         *     status changes. Never the team's internal notes, who in the team wrote, the severity or the
+         *     assignee. A report the team merged into another (a duplicate) shows the other report's
+         *     status, and its timeline includes that report's team replies and status changes.
+         *
+         *     **Who may call:** the one who reported it, in this patient's context (anyone else, or
+         *     another patient's path, gets 404).
+         */
+        get: operations["getMyProblemReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/reports/{reportId}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add to a problem I reported
+         * @description The reporter's reply (plain text, 1–4,000 characters after trimming), e.g. the answer to a
+         *     question from the team. On a report `waiting-on-reporter` it moves the report back to
+         *     `in-progress` and restarts the team's next-update clock. On a report the team merged into
+         *     another, the reply reaches the team on that other report. Replies sent at the same moment
+         *     all land (no `If-Match`).
+         *
+         *     **Who may call:** the one who reported it, in this patient's context (others get 404).
+         */
+        post: operations["replyToMyProblemReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The problems I reported (staff)
+         * @description The reports the caller filed under `/account/reports`, newest first, one page at a time
+         *     (without their timelines).
+         *
+         *     **Who may call:** any staff member (others get 403).
+         */
+        get: operations["listMyStaffProblemReports"];
+        put?: never;
+        /**
+         * Report a problem with the portal (staff)
+         * @description As `POST /patients/{patientId}/reports`, for a member of staff reporting a problem they met
+         *     in their own work. The report belongs to no patient. Audited (`problem-report.report`).
+         *
+         *     **Who may call:** any staff member (patients and caregivers get 403: they report under
+         *     `/patients/{patientId}/reports`). Not gated by the `problem-reports` switch.
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout does not report twice.
+         */
+        post: operations["fileStaffProblemReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One problem I reported (staff)
+         * @description The report as its reporter sees it.
+         *
+         *     What the reporter sees (`ProblemReport`): their words, the page and feature they named, the
+         *     app version, the status and a timeline of their own replies, the team's public replies and
+         *     status changes. Never the team's internal notes, who in the team wrote, the severity or the
+         *     assignee. A report the team merged into another (a duplicate) shows the other report's
+         *     status, and its timeline includes that report's team replies and status changes.
+         *
+         *     **Who may call:** the staff member who reported it (anyone else gets 404; patients and
+         *     caregivers 403).
+         */
+        get: operations["getMyStaffProblemReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/reports/{reportId}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add to a problem I reported (staff)
+         * @description As `POST /patients/{patientId}/reports/{reportId}/replies`, for the staff member who
+         *     reported it.
+         *
+         *     **Who may call:** the staff member who reported it (others get 404; patients and
+         *     caregivers 403).
+         */
+        post: operations["replyToMyStaffProblemReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The quick-response queue
+         * @description One page of reports. `state=open` (the default): every report not `resolved` and not
+         *     merged into another, the soonest due first (the due that applies: the first response's
+         *     until the team first replied, then the next update's; reports waiting on their reporter
+         *     have no due and come last). `state=resolved`: resolved reports, newest first.
+         *     `assignee=me`: only the open reports assigned to the caller. Each item says whether its
+         *     target is breached.
+         *
+         *     Reporters' words may hold health information: every read is audited
+         *     (`problem-report.work`, resource `problem-report/<reportId>`), against the patient for a
+         *     report filed in a patient's context.
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        get: operations["listProblemReportQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A report, as the team works it
+         * @description Everything about the report: the reporter (kind, user id and, in a patient's context, the
+         *     patient), the feature switches as they were for the reporter when they filed, severity,
+         *     assignee, merged duplicates, the response-time targets and the full timeline with internal
+         *     notes and who wrote each entry. `version` is the `ETag` a triage sends in `If-Match`.
+         *
+         *     Reporters' words may hold health information: every read is audited
+         *     (`problem-report.work`, resource `problem-report/<reportId>`), against the patient for a
+         *     report filed in a patient's context.
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        get: operations["getTeamProblemReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Triage a report (severity, status, assignee, feature)
+         * @description Changes any of `severity`, `status`, `assignee` (a staff member in `response-team` or
+         *     `portal-leads`, or `null` to unassign) and `feature` (or `null`); at least one (422 naming
+         *     `body` otherwise). Setting a severity on a `new` report without a status makes it
+         *     `triaged`. The severity sets the response-time targets. Each change is a timeline entry;
+         *     a status change tells the reporters (in the app and through the outbox), the others tell
+         *     nobody. A merged duplicate cannot be triaged (409): work the report it was merged into.
+         *
+         *     Send the `ETag` last read in `If-Match`: two triages at the same moment, one wins and
+         *     the other gets 412.
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        patch: operations["triageProblemReport"];
+        trace?: never;
+    };
+    "/support/reports/{reportId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An internal note
+         * @description A note for the team only (plain text, 1–4,000 characters after trimming); reporters never
+         *     see it and nobody is told. Notes added at the same moment all land (no `If-Match`).
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        post: operations["noteProblemReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/reports/{reportId}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the reporters
+         * @description A public reply (plain text, 1–4,000 characters after trimming) to the reporter and to the
+         *     reporters of every duplicate merged into this report, optionally setting the status in the
+         *     same write (`waiting-on-reporter` to ask them something, `resolved` when it is fixed). The
+         *     first team reply meets the first-response target; every reply restarts the next-update
+         *     clock. Each reporter is told once, in the app and through the outbox (the notification
+         *     quotes nothing). Replies sent at the same moment all land (no `If-Match`).
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout does not answer twice.
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        post: operations["answerProblemReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/reports/{reportId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a duplicate into another report
+         * @description This report (the duplicate) is the same problem as `into`. One transaction, conditional on
+         *     both reports' versions as read: the duplicate leaves the queue and its assignee's list and
+         *     gains `mergedInto`; `into` lists it in `duplicates` (at most 100) with a timeline entry.
+         *     From then on, the team's replies and status changes on `into` reach the duplicate's
+         *     reporter too. 422 naming `into` for this report itself, an unknown report, or one merged
+         *     already (this report too: 409); 409 when either report changed meanwhile (read and retry).
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        post: operations["mergeProblemReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/reports/{reportId}/switch-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch a feature off from a report
+         * @description Turns the report's feature (or `feature`, when given; 422 if neither names one) off:
+         *     `scope: everyone` kills the switch (as `POST /rollout/features/{feature}/kill`);
+         *     `scope: cohort` takes `cohort` out of the switch's cohorts (422 naming `cohort` when the
+         *     switch is not in `rules` mode or does not list it). The switch's history records it as
+         *     any change, with the reason `Problem report <reportId>: <reason>` and the report's id;
+         *     the report gains an internal `switch-off` timeline entry. Audited on the report and on
+         *     the switch (`feature-switch/<feature>`).
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited).
+         */
+        post: operations["switchOffFromProblemReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incidents
+         * @description The practice's incidents, newest first: the active ones (`state=active`: not `resolved`)
+         *     or all (the default). At most the 100 newest; not paged (a practice has a few incidents a
+         *     year). No patient's data.
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        get: operations["listIncidents"];
+        put?: never;
+        /**
+         * Open an incident
+         * @description Something is wrong with one or more features for many people: a title, the features
+         *     (1 to 10, each once), the status (default `investigating`; not `resolved`) and a first
+         *     update's text, all shown without sign-in on `GET /public/status` and to the people using
+         *     those features in the app. Plain text only; never a patient's details.
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout does not open it twice.
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        post: operations["openIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/incidents/{incidentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An incident's id (a ULID in canonical form). Anything else, or an id no incident has, is answered 404. */
+                incidentId: components["parameters"]["IncidentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One incident
+         * @description The incident with every update, oldest first; `version` is the `ETag` an update sends in
+         *     `If-Match`.
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/incidents/{incidentId}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An incident's id (a ULID in canonical form). Anything else, or an id no incident has, is answered 404. */
+                incidentId: components["parameters"]["IncidentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post an incident update
+         * @description Appends an update (its status and text) and sets the incident's status; `resolved` sets
+         *     `resolvedAt` (a later update that moves it back clears it). At most 200 updates per
+         *     incident (409 beyond). Send the `ETag` last read in `If-Match` (428 without; 412 when
+         *     someone posted an update meanwhile).
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        post: operations["updateIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The portal's status (incidents)
+         * @description **Public** (no token): the active incidents and those resolved in the last 7 days, newest
+         *     first, each with its features, status, times and updates. Nothing else: no one's
+         *     identity, nothing about any patient. Cached for 30 seconds (`Cache-Control: public,
+         *     max-age=30`). The web app shows the active ones to the people whose features they touch.
+         */
+        get: operations["getPublicStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3588,7 +4119,7 @@ export interface components {
          * @description A patient-facing feature that a switch turns on and off.
          * @enum {string}
          */
-        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle" | "feedback";
+        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle" | "feedback" | "problem-reports";
         /**
          * @description `everyone`: on for everyone; `off`: off for everyone; `rules`: on for the listed staff
          *     roles, cohorts and percentage of patients (and staff on work lists about no patient).
@@ -3642,18 +4173,21 @@ export interface components {
         FeatureSwitchHistoryEntry: {
             feature: components["schemas"]["FeatureName"];
             /**
-             * @description `change`: a `PUT`; `kill`: the kill switch.
+             * @description `change`: a `PUT` (or a cohort taken out from a problem report); `kill`: the kill switch.
              * @enum {string}
              */
             change: "change" | "kill";
             at: components["schemas"]["Timestamp"];
-            /** @description The Cognito user id (`sub`) of the portal lead. */
+            /** @description The Cognito user id (`sub`) of the portal lead (or of the response-team member who switched the feature off from a problem report). */
             by: string;
+            /** @description Why; from a problem report, `Problem report <reportId>: <reason>`. */
             reason: string;
             /** @description The switch's version after the change. */
             version: number;
             before: components["schemas"]["FeatureSwitchRules"];
             after: components["schemas"]["FeatureSwitchRules"];
+            /** @description The problem report the change was made from (`POST /support/reports/{reportId}/switch-off`); absent otherwise. */
+            reportId?: components["schemas"]["Ulid"];
         };
         /** @description One page of a switch's history, newest first. */
         PageOfFeatureSwitchHistory: {
@@ -3857,7 +4391,7 @@ export interface components {
          * @description A kind of notification a person can choose a channel for.
          * @enum {string}
          */
-        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer" | "idea-status-changed" | "suggestion-decided" | "feedback-answered";
+        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer" | "idea-status-changed" | "suggestion-decided" | "feedback-answered" | "problem-report-updated";
         /** @enum {string} */
         NotificationChannelChoice: "email" | "sms" | "none";
         /** @description A channel per kind. */
@@ -3871,6 +4405,7 @@ export interface components {
             "idea-status-changed"?: components["schemas"]["NotificationChannelChoice"];
             "suggestion-decided"?: components["schemas"]["NotificationChannelChoice"];
             "feedback-answered"?: components["schemas"]["NotificationChannelChoice"];
+            "problem-report-updated"?: components["schemas"]["NotificationChannelChoice"];
         };
         ContactReachability: {
             /**
@@ -4360,6 +4895,8 @@ export interface components {
             windowSeconds?: number;
             /** @description (`too-many-attempts`) When to try again, as in `Retry-After`. */
             retryAfterSeconds?: number;
+            /** @description (`feature-off`) The feature that is switched off for this caller. */
+            feature?: components["schemas"]["FeatureName"];
         };
         /**
          * @description What a caregiver may do for the patient.
@@ -5604,6 +6141,312 @@ export interface components {
             /** @description The answer; plain text (line breaks allowed), 1–2,000 characters after trimming. */
             text: string;
         };
+        /**
+         * @description `new` (not yet triaged), `triaged`, `in-progress`, `waiting-on-reporter` (the team asked
+         *     the reporter something), `resolved`.
+         * @enum {string}
+         */
+        ProblemReportStatus: "new" | "triaged" | "in-progress" | "waiting-on-reporter" | "resolved";
+        /**
+         * @description Set at triage; the response-time targets depend on it (`normal` until it is set).
+         * @enum {string}
+         */
+        ProblemReportSeverity: "critical" | "high" | "normal" | "low";
+        /** @description Plain text (line breaks allowed), 1–4,000 characters after trimming. */
+        ReportText: string;
+        NewReport: {
+            whatHappened: components["schemas"]["ReportText"];
+            /**
+             * @description The app page it happened on: a path starting with `/` (the web app replaces ids with
+             *     `:id`), 1–200 characters, without `?` or `#`.
+             */
+            page: string;
+            /** @description The feature it concerns, when the reporter names one. */
+            feature?: components["schemas"]["FeatureName"];
+            /** @description The web app's version. */
+            appVersion: string;
+        };
+        ReportReply: {
+            text: components["schemas"]["ReportText"];
+        };
+        /**
+         * @description One entry of a reporter's timeline: `filed` (their report), `reply` (`from` `you`: theirs;
+         *     `team`: the team's public reply, `text`) or `status` (the new `status`).
+         */
+        ProblemReportTimelineEntry: {
+            at: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            kind: "filed" | "reply" | "status";
+            /** @enum {string} */
+            from: "you" | "team";
+            text?: string;
+            status?: components["schemas"]["ProblemReportStatus"];
+        };
+        /** @description A report in its reporter's list (without the timeline). */
+        ProblemReportSummary: {
+            reportId: components["schemas"]["Ulid"];
+            whatHappened: string;
+            page: string;
+            feature: components["schemas"]["FeatureName"] | null;
+            appVersion: string;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            /** @description For a report merged into another, that report's status. */
+            status: components["schemas"]["ProblemReportStatus"];
+        };
+        /**
+         * @description A report as its reporter sees it: no internal notes, no team member's id, no severity or
+         *     assignee. The timeline is oldest first; for a report merged into another, it includes
+         *     that report's team replies and status changes.
+         */
+        ProblemReport: {
+            reportId: components["schemas"]["Ulid"];
+            whatHappened: string;
+            page: string;
+            feature: components["schemas"]["FeatureName"] | null;
+            appVersion: string;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            /** @description For a report merged into another, that report's status. */
+            status: components["schemas"]["ProblemReportStatus"];
+            timeline: components["schemas"]["ProblemReportTimelineEntry"][];
+        };
+        /** @description One page of the caller's reports, newest first. */
+        PageOfProblemReports: {
+            items: components["schemas"]["ProblemReportSummary"][];
+            /** @description Pass as `cursor` to get the next page; `null` when there is no more. */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        ReportReporterKind: "patient" | "caregiver" | "staff";
+        /** @description Who filed it; `patientId` for a report in a patient's context. */
+        ReportReporter: {
+            kind: components["schemas"]["ReportReporterKind"];
+            /** @description The reporter's Cognito user id. */
+            sub: string;
+            patientId?: components["schemas"]["Ulid"];
+        };
+        /** @description Whether a feature was on for the reporter when they filed. */
+        ReportSwitchState: {
+            feature: components["schemas"]["FeatureName"];
+            on: boolean;
+        };
+        /**
+         * @description Response-time targets in business hours on the practice's calendar. `nextUpdateDue` is
+         *     `null` before the first team reply and while the report waits on its reporter or is
+         *     resolved. `breached`: now is past the due that applies (the first response's until it
+         *     is met, then the next update's).
+         */
+        ReportTargets: {
+            firstResponseDue: components["schemas"]["Timestamp"];
+            firstRespondedAt: components["schemas"]["Timestamp"] | null;
+            nextUpdateDue: components["schemas"]["Timestamp"] | null;
+            breached: boolean;
+        };
+        /**
+         * @description `filed`, `reply` (public; `from` says whose, and a reply may carry the `status` it set),
+         *     `note` (internal), `status`, `severity`, `assignee`, `feature` (the new value in the field
+         *     of that name; absent when unassigned or cleared), `merged` (`duplicateId` on the report
+         *     merged into, `mergedInto` on the duplicate), `switch-off` (`feature`, `scope`, `cohort`,
+         *     and the reason in `text`).
+         * @enum {string}
+         */
+        TeamTimelineEntryKind: "filed" | "reply" | "note" | "status" | "severity" | "assignee" | "feature" | "merged" | "switch-off";
+        TeamTimelineEntry: {
+            /** @description The entry's own id. */
+            eventId: string;
+            at: components["schemas"]["Timestamp"];
+            kind: components["schemas"]["TeamTimelineEntryKind"];
+            /**
+             * @description Whether the reporter or the team wrote it.
+             * @enum {string}
+             */
+            from: "reporter" | "team";
+            /** @description The Cognito user id of who wrote it (the reporter, or a team member). */
+            by: string;
+            text?: string;
+            status?: components["schemas"]["ProblemReportStatus"];
+            severity?: components["schemas"]["ProblemReportSeverity"];
+            /** @description On `assignee`, the new assignee (absent when unassigned). */
+            assignee?: string;
+            /** @description On `feature` and `switch-off`, the feature (absent when cleared). */
+            feature?: components["schemas"]["FeatureName"];
+            /** @description On `merged` (on the report merged into), the duplicate; on a reporter's reply that came through a merged duplicate, that duplicate. */
+            duplicateId?: components["schemas"]["Ulid"];
+            /** @description On `merged` (on the duplicate), the report it was merged into. */
+            mergedInto?: components["schemas"]["Ulid"];
+            /**
+             * @description On `switch-off`, `everyone` (the kill switch) or `cohort`.
+             * @enum {string}
+             */
+            scope?: "everyone" | "cohort";
+            /** @description On `switch-off` with `cohort`, the cohort taken out. */
+            cohort?: components["schemas"]["FeatureCohortName"];
+        };
+        /** @description A report as the team works it; `version` is its ETag. */
+        TeamReport: {
+            reportId: components["schemas"]["Ulid"];
+            whatHappened: string;
+            page: string;
+            feature: components["schemas"]["FeatureName"] | null;
+            appVersion: string;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            status: components["schemas"]["ProblemReportStatus"];
+            /** @description When it was last resolved; `null` while it is not. */
+            resolvedAt: components["schemas"]["Timestamp"] | null;
+            reporter: components["schemas"]["ReportReporter"];
+            /** @description The reporter's feature switches when they filed. */
+            switches: components["schemas"]["ReportSwitchState"][];
+            severity: components["schemas"]["ProblemReportSeverity"] | null;
+            /** @description The assigned team member's Cognito user id, or `null`. */
+            assignee: string | null;
+            /** @description The report this one was merged into (it is a duplicate), or `null`. */
+            mergedInto: components["schemas"]["Ulid"] | null;
+            /** @description The reports merged into this one. */
+            duplicates: components["schemas"]["Ulid"][];
+            targets: components["schemas"]["ReportTargets"];
+            version: number;
+            /** @description Every entry, oldest first, internal notes included. */
+            timeline: components["schemas"]["TeamTimelineEntry"][];
+        };
+        ReportQueueItem: {
+            reportId: components["schemas"]["Ulid"];
+            /** @description The first 120 characters of what happened. */
+            summary: string;
+            feature: components["schemas"]["FeatureName"] | null;
+            status: components["schemas"]["ProblemReportStatus"];
+            severity: components["schemas"]["ProblemReportSeverity"] | null;
+            assignee: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The due that applies (`null` while waiting on the reporter or resolved). */
+            due: components["schemas"]["Timestamp"] | null;
+            breached: boolean;
+            /** @description How many reports were merged into this one. */
+            duplicates: number;
+            reporterKind: components["schemas"]["ReportReporterKind"];
+        };
+        /** @description One page of the queue (open, soonest due first; resolved, newest first). */
+        PageOfReportQueue: {
+            items: components["schemas"]["ReportQueueItem"][];
+            /** @description Pass as `cursor` to get the next page; `null` when there is no more. */
+            nextCursor: string | null;
+        };
+        /** @description At least one field (422 naming `body` otherwise). */
+        ReportTriage: {
+            severity?: components["schemas"]["ProblemReportSeverity"];
+            status?: components["schemas"]["ProblemReportStatus"];
+            /** @description A staff member in `response-team` or `portal-leads` (422 naming `assignee` otherwise), or `null` to unassign. */
+            assignee?: string | null;
+            /** @description The feature it concerns, or `null` for none. */
+            feature?: components["schemas"]["FeatureName"] | null;
+        };
+        ReportNote: {
+            text: components["schemas"]["ReportText"];
+        };
+        ReportAnswer: {
+            text: components["schemas"]["ReportText"];
+            /** @description The status to set in the same write (e.g. `waiting-on-reporter`, `resolved`). */
+            status?: components["schemas"]["ProblemReportStatus"];
+        };
+        ReportMerge: {
+            /** @description The report this one duplicates (not this one; not merged itself). */
+            into: components["schemas"]["Ulid"];
+        };
+        ReportSwitchOff: {
+            /** @description The feature to switch off (default the report's). */
+            feature?: components["schemas"]["FeatureName"];
+            /**
+             * @description `everyone`: the kill switch; `cohort`: take `cohort` out of the switch's cohorts.
+             * @enum {string}
+             */
+            scope: "everyone" | "cohort";
+            /** @description Required with `cohort` (and refused with `everyone`). */
+            cohort?: components["schemas"]["FeatureCohortName"];
+            /** @description Why, kept in the switch's history after "Problem report <reportId>" and a colon; plain text, 3–500 characters. */
+            reason: string;
+        };
+        ReportSwitchOffResult: {
+            feature: components["schemas"]["FeatureName"];
+            switch: {
+                mode: components["schemas"]["FeatureSwitchMode"];
+                cohorts: components["schemas"]["FeatureCohortName"][];
+                percentage: number;
+                staffRoles: components["schemas"]["StaffRole"][];
+                killed: boolean;
+                version: number;
+            };
+        };
+        /**
+         * @description `investigating`, `identified` (the cause is known), `monitoring` (a fix is out), `resolved`.
+         * @enum {string}
+         */
+        IncidentStatus: "investigating" | "identified" | "monitoring" | "resolved";
+        /** @description One line of plain text, 1–120 characters after trimming. */
+        IncidentTitle: string;
+        /** @description Plain text (line breaks allowed), 1–2,000 characters after trimming; never a patient's details. */
+        IncidentText: string;
+        /** @description The features it touches, 1 to 10, each once. */
+        IncidentFeatures: components["schemas"]["FeatureName"][];
+        NewIncident: {
+            title: components["schemas"]["IncidentTitle"];
+            features: components["schemas"]["IncidentFeatures"];
+            /**
+             * @description Default `investigating`; `resolved` is refused (422 naming `status`).
+             * @enum {string}
+             */
+            status?: "investigating" | "identified" | "monitoring";
+            text: components["schemas"]["IncidentText"];
+        };
+        IncidentUpdateRequest: {
+            status: components["schemas"]["IncidentStatus"];
+            text: components["schemas"]["IncidentText"];
+        };
+        IncidentUpdate: {
+            at: components["schemas"]["Timestamp"];
+            status: components["schemas"]["IncidentStatus"];
+            text: string;
+        };
+        /** @description An incident as the team sees it; `version` is its ETag. */
+        Incident: {
+            incidentId: components["schemas"]["Ulid"];
+            title: string;
+            features: components["schemas"]["FeatureName"][];
+            status: components["schemas"]["IncidentStatus"];
+            startedAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            resolvedAt: components["schemas"]["Timestamp"] | null;
+            /** @description The Cognito user id of the team member who opened it. */
+            createdBy: string;
+            version: number;
+            /** @description Every update, oldest first (the first is the opening text). */
+            updates: components["schemas"]["IncidentUpdate"][];
+        };
+        Incidents: {
+            /** @description Newest first; at most 100. */
+            items: components["schemas"]["Incident"][];
+        };
+        PublicIncidentUpdate: {
+            at: components["schemas"]["Timestamp"];
+            status: components["schemas"]["IncidentStatus"];
+            text: string;
+        };
+        PublicIncident: {
+            incidentId: components["schemas"]["Ulid"];
+            title: string;
+            features: components["schemas"]["FeatureName"][];
+            status: components["schemas"]["IncidentStatus"];
+            startedAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            resolvedAt: components["schemas"]["Timestamp"] | null;
+            /** @description Every update, oldest first. */
+            updates: components["schemas"]["PublicIncidentUpdate"][];
+        };
+        /** @description The active incidents and those resolved in the last 7 days, newest first. */
+        PublicStatus: {
+            generatedAt: components["schemas"]["Timestamp"];
+            incidents: components["schemas"]["PublicIncident"][];
+        };
     };
     responses: {
         /** @description (`forbidden`) The caller is not in the `portal-leads` group. Audited in the caller's own log. */
@@ -6128,6 +6971,87 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description (`forbidden`) The caller may see this patient but may not report for them (staff report
+         *     under `/account/reports`). (`feature-off`) The `problem-reports` feature is switched off
+         *     for this patient (or killed). Audited as a denied access.
+         */
+        ProblemReportsPatientForbidden: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`forbidden`) The caller is not staff (patients and caregivers report under `/patients/{patientId}/reports`). Audited in the caller's own log. */
+        StaffOnlyReporter: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`forbidden`) The caller is not in the `response-team` or `portal-leads` group. Audited in the caller's own log. */
+        SupportTeamOnly: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`not-found`) No report has this id, or it is not the caller's to see here (a reporter
+         *     sees only the reports they filed, in the context they filed them in; the two are
+         *     answered alike on purpose). On the patient routes also: no such patient, or not the
+         *     caller's to see.
+         */
+        UnknownReport: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No incident has this id. */
+        UnknownIncident: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`conflict`) The report or incident does not allow it, or kept changing at the same
+         *     moment; nothing was written. On a merge: either report changed since it was read, or
+         *     this report is merged already. On a triage: the report is a merged duplicate. On an
+         *     incident update: it has 200 updates already. With an `Idempotency-Key`: another request
+         *     with the same key was being saved at the same moment (retry with the same key).
+         */
+        SupportConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
@@ -6214,6 +7138,28 @@ export interface components {
          * @example "1"
          */
         PollIfMatch: string;
+        /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+        ReportId: components["schemas"]["Ulid"];
+        /** @description An incident's id (a ULID in canonical form). Anything else, or an id no incident has, is answered 404. */
+        IncidentId: components["schemas"]["Ulid"];
+        /**
+         * @description The report's `version` as last read, as a strong ETag (`"3"`). Missing → 428; stale, weak,
+         *     a list or `*` → 412.
+         * @example "1"
+         */
+        ReportIfMatch: string;
+        /**
+         * @description The incident's `version` as last read, as a strong ETag (`"1"`). Missing → 428; stale, weak,
+         *     a list or `*` → 412.
+         * @example "1"
+         */
+        IncidentIfMatch: string;
+        /** @description `open` (the default: not resolved, not merged) or `resolved`; anything else is 422 naming `state`. */
+        ReportQueueState: "open" | "resolved";
+        /** @description `me`: only the open reports assigned to the caller (with `state=resolved`, or any other value, 422 naming `assignee`). */
+        ReportAssignee: "me";
+        /** @description `active` (not resolved) or `all` (the default); anything else is 422 naming `state`. */
+        IncidentState: "active" | "all";
     };
     requestBodies: never;
     headers: {
@@ -6263,6 +7209,14 @@ export interface components {
         PollLocation: string;
         /** @description The new survey's path (`/feedback/surveys/{surveyId}`, under the base path the request came through). */
         SurveyLocation: string;
+        /** @description The new report's path (`/patients/{patientId}/reports/{reportId}`, under the base path the request came through; the patient's id, never `me`). */
+        PatientReportLocation: string;
+        /** @description The new report's path (`/account/reports/{reportId}`, under the base path the request came through). */
+        StaffReportLocation: string;
+        /** @description The new incident's path (`/support/incidents/{incidentId}`, under the base path the request came through). */
+        IncidentLocation: string;
+        /** @description `public, max-age=30` on the status page (nothing in it is anyone's); problems are `no-store`. */
+        PublicCacheControl: "public, max-age=30";
     };
     pathItems: never;
 }
@@ -11973,6 +12927,906 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMyProblemReports: {
+        parameters: {
+            query?: {
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the caller's reports. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfProblemReports"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ProblemReportsPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            422: components["responses"]["InvalidPage"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    fileProblemReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "whatHappened": "The booking page kept spinning after I chose a time.",
+                 *       "page": "/p/:id/book",
+                 *       "feature": "online-booking",
+                 *       "appVersion": "0.1.0"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewReport"];
+            };
+        };
+        responses: {
+            /** @description Reported. `Location` is the report's path; `ETag` its version. */
+            201: {
+                headers: {
+                    Location: components["headers"]["PatientReportLocation"];
+                    ETag: components["headers"]["VersionETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ProblemReportsPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMyProblemReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ProblemReportsPatientForbidden"];
+            404: components["responses"]["UnknownReport"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replyToMyProblemReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "It happens on my phone too, since yesterday."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportReply"];
+            };
+        };
+        responses: {
+            /** @description The reply landed; the report as its reporter now sees it. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ProblemReportsPatientForbidden"];
+            404: components["responses"]["UnknownReport"];
+            409: components["responses"]["SupportConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listMyStaffProblemReports: {
+        parameters: {
+            query?: {
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the caller's reports. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfProblemReports"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyReporter"];
+            422: components["responses"]["InvalidPage"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    fileStaffProblemReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "whatHappened": "The booking page kept spinning after I chose a time.",
+                 *       "page": "/staff/day",
+                 *       "feature": "check-in",
+                 *       "appVersion": "0.1.0"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewReport"];
+            };
+        };
+        responses: {
+            /** @description Reported. `Location` is the report's path; `ETag` its version. */
+            201: {
+                headers: {
+                    Location: components["headers"]["StaffReportLocation"];
+                    ETag: components["headers"]["VersionETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyReporter"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMyStaffProblemReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyReporter"];
+            404: components["responses"]["UnknownReport"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replyToMyStaffProblemReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "It happens at the front desk's second computer too."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportReply"];
+            };
+        };
+        responses: {
+            /** @description The reply landed; the report as its reporter now sees it. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyReporter"];
+            404: components["responses"]["UnknownReport"];
+            409: components["responses"]["SupportConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listProblemReportQueue: {
+        parameters: {
+            query?: {
+                /** @description `open` (the default: not resolved, not merged) or `resolved`; anything else is 422 naming `state`. */
+                state?: components["parameters"]["ReportQueueState"];
+                /** @description `me`: only the open reports assigned to the caller (with `state=resolved`, or any other value, 422 naming `assignee`). */
+                assignee?: components["parameters"]["ReportAssignee"];
+                /** @description The most items to return in this page. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the queue. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfReportQueue"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTeamProblemReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownReport"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    triageProblemReport: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The report's `version` as last read, as a strong ETag (`"3"`). Missing → 428; stale, weak,
+                 *     a list or `*` → 412.
+                 * @example "1"
+                 */
+                "If-Match": components["parameters"]["ReportIfMatch"];
+            };
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "severity": "high",
+                 *       "assignee": "8a7b6c5d-1111-2222-3333-444455556666"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportTriage"];
+            };
+        };
+        responses: {
+            /** @description The report, triaged. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownReport"];
+            409: components["responses"]["SupportConflict"];
+            412: components["responses"]["StaleETag"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            428: components["responses"]["IfMatchRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    noteProblemReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Same as last week's release; see the booking logs."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportNote"];
+            };
+        };
+        responses: {
+            /** @description The report, with the note. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownReport"];
+            409: components["responses"]["SupportConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    answerProblemReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Thank you. We found it and a fix is on its way; try again tomorrow.",
+                 *       "status": "in-progress"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportAnswer"];
+            };
+        };
+        responses: {
+            /** @description The report, answered. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownReport"];
+            409: components["responses"]["SupportConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    mergeProblemReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "into": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportMerge"];
+            };
+        };
+        responses: {
+            /** @description The duplicate, merged (its `mergedInto` names `into`). */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownReport"];
+            409: components["responses"]["SupportConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    switchOffFromProblemReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A problem report's id (a ULID in canonical form). Anything else, or a report that is not the caller's to see here, is answered 404. */
+                reportId: components["parameters"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "scope": "everyone",
+                 *       "reason": "Bookings land on the wrong day since this morning."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReportSwitchOff"];
+            };
+        };
+        responses: {
+            /** @description The switch as it now is. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSwitchOffResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownReport"];
+            409: components["responses"]["SupportConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                /** @description `active` (not resolved) or `all` (the default); anything else is 422 naming `state`. */
+                state?: components["parameters"]["IncidentState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incidents, newest first. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incidents"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    openIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Booking is slow",
+                 *       "features": [
+                 *         "online-booking"
+                 *       ],
+                 *       "text": "Booking an appointment takes minutes; we are looking into it."
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewIncident"];
+            };
+        };
+        responses: {
+            /** @description Opened. `Location` is its path; `ETag` its version. */
+            201: {
+                headers: {
+                    Location: components["headers"]["IncidentLocation"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An incident's id (a ULID in canonical form). Anything else, or an id no incident has, is answered 404. */
+                incidentId: components["parameters"]["IncidentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incident. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownIncident"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateIncident: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The incident's `version` as last read, as a strong ETag (`"1"`). Missing → 428; stale, weak,
+                 *     a list or `*` → 412.
+                 * @example "1"
+                 */
+                "If-Match": components["parameters"]["IncidentIfMatch"];
+            };
+            path: {
+                /** @description An incident's id (a ULID in canonical form). Anything else, or an id no incident has, is answered 404. */
+                incidentId: components["parameters"]["IncidentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "resolved",
+                 *       "text": "Booking is back to normal."
+                 *     }
+                 */
+                "application/json": components["schemas"]["IncidentUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The incident with the new update. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownIncident"];
+            409: components["responses"]["SupportConflict"];
+            412: components["responses"]["StaleETag"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            428: components["responses"]["IfMatchRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPublicStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status page. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["PublicCacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicStatus"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

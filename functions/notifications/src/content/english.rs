@@ -1,6 +1,6 @@
 //! The English wording of every kind.
 
-use super::{Content, IdeaStatus, Wording};
+use super::{Content, IdeaStatus, ReportStatus, Wording};
 
 pub fn wording(
     content: &Content,
@@ -193,6 +193,41 @@ pub fn wording(
             action: "Read the answer",
             sms: "The practice answered your feedback on the patient portal.".into(),
         },
+        Content::ProblemReportUpdated { status, .. } => {
+            let news = match status {
+                Some(status) => format!(
+                    "There is news about the problem you reported in the patient portal: {}.",
+                    report_status(*status)
+                ),
+                None => "There is news about the problem you reported in the patient portal.".into(),
+            };
+            Wording {
+                subject: "There is news about the problem you reported".into(),
+                body: vec![
+                    news,
+                    "Thank you for telling us. Sign in to see your report and any answer from the team.".into(),
+                ],
+                action: "See your report",
+                sms: match status {
+                    Some(status) => format!(
+                        "News about the problem you reported in the patient portal: {}.",
+                        report_status(*status)
+                    ),
+                    None => "There is news about the problem you reported in the patient portal.".into(),
+                },
+            }
+        }
+    }
+}
+
+/// What a report's status means, as the end of a sentence.
+fn report_status(status: ReportStatus) -> &'static str {
+    match status {
+        ReportStatus::New => "the team has received it and will look at it soon",
+        ReportStatus::Triaged => "the team has looked at it and will work on it",
+        ReportStatus::InProgress => "the team is working on it",
+        ReportStatus::WaitingOnReporter => "the team needs more information from you",
+        ReportStatus::Resolved => "the team has resolved it",
     }
 }
 

@@ -6,16 +6,18 @@
 mod english;
 mod html;
 pub mod language;
+pub mod report_status;
 mod spanish;
 pub mod when;
 
 use jiff::tz::TimeZone;
-use portal_shared::domain::ids::{ConversationId, PatientId};
+use portal_shared::domain::ids::{ConversationId, PatientId, ReportId};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::idea_status::IdeaStatus;
 use portal_shared::features::notification::Kind;
 
 pub use language::Language;
+pub use report_status::ReportStatus;
 
 /// A one-time code to show, or a Cognito placeholder (`{####}`, `{username}`) for the
 /// messages Cognito fills in itself: letters, digits and `-{}#@.+_` only, up to 64.
@@ -95,6 +97,16 @@ pub enum Content {
     },
     /// The practice answered the reader's comment (neither the comment nor the answer).
     FeedbackAnswered,
+    /// The quick-response team answered the problem the reader reported, or its status changed
+    /// (neither what they wrote nor the team's answer: the app shows both). `report` is the
+    /// reader's own report (for a merged duplicate, theirs, not the primary); `status` is
+    /// named in the templates' own words, `None` for a slug the sender does not know.
+    ProblemReportUpdated {
+        report: ReportId,
+        /// The patient it was filed for (a caregiver's report opens in that patient's portal).
+        patient: Option<PatientId>,
+        status: Option<ReportStatus>,
+    },
 }
 
 impl Content {
@@ -114,6 +126,7 @@ impl Content {
             Content::IdeaStatusChanged { .. } => Kind::IdeaStatusChanged,
             Content::SuggestionDecided { .. } => Kind::SuggestionDecided,
             Content::FeedbackAnswered => Kind::FeedbackAnswered,
+            Content::ProblemReportUpdated { .. } => Kind::ProblemReportUpdated,
         }
     }
 
@@ -141,6 +154,23 @@ impl Content {
             ) => format!("/p/{patient}/feedback"),
             // A staff member who voted in a poll: their polls, with each one's outcome.
             (Content::IdeaStatusChanged { .. }, None) => "/staff/polls".into(),
+            // The report in the portal of the patient it was filed for (a caregiver told at
+            // their own address included).
+            (
+                Content::ProblemReportUpdated {
+                    report,
+                    patient: Some(filed_for),
+                    ..
+                },
+                _,
+            ) => format!("/p/{filed_for}/reports/{report}"),
+            (Content::ProblemReportUpdated { report, .. }, Some(patient)) => {
+                format!("/p/{patient}/reports/{report}")
+            }
+            // No patient: a staff member's own report (the web app's `/account/reports`).
+            (Content::ProblemReportUpdated { report, .. }, None) => {
+                format!("/account/reports/{report}")
+            }
             (Content::CareCircleInvitation { .. }, _) => "/accept-invitation".into(),
             (Content::ActivationInvitation { .. }, _) => "/activate".into(),
             // "If this was not you, reset your password."

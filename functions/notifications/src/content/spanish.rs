@@ -1,6 +1,6 @@
 //! The Spanish wording of every kind.
 
-use super::{Content, IdeaStatus, Wording};
+use super::{Content, IdeaStatus, ReportStatus, Wording};
 
 pub fn wording(
     content: &Content,
@@ -164,6 +164,41 @@ pub fn wording(
             action: "Leer la respuesta",
             sms: "El consultorio respondió a su opinión sobre el portal del paciente.".into(),
         },
+        Content::ProblemReportUpdated { status, .. } => {
+            let news = match status {
+                Some(status) => format!(
+                    "Hay novedades sobre el problema que usted informó en el portal del paciente: {}.",
+                    report_status(*status)
+                ),
+                None => "Hay novedades sobre el problema que usted informó en el portal del paciente.".into(),
+            };
+            Wording {
+                subject: "Hay novedades sobre el problema que usted informó".into(),
+                body: vec![
+                    news,
+                    "Gracias por avisarnos. Inicie sesión para ver su informe y cualquier respuesta del equipo.".into(),
+                ],
+                action: "Ver su informe",
+                sms: match status {
+                    Some(status) => format!(
+                        "Novedades sobre el problema que usted informó en el portal del paciente: {}.",
+                        report_status(*status)
+                    ),
+                    None => "Hay novedades sobre el problema que usted informó en el portal del paciente.".into(),
+                },
+            }
+        }
+    }
+}
+
+/// What a report's status means, as the end of a Spanish sentence (el problema: masculine).
+fn report_status(status: ReportStatus) -> &'static str {
+    match status {
+        ReportStatus::New => "el equipo lo recibió y lo revisará pronto",
+        ReportStatus::Triaged => "el equipo lo revisó y se ocupará de él",
+        ReportStatus::InProgress => "el equipo está trabajando en él",
+        ReportStatus::WaitingOnReporter => "el equipo necesita más información de usted",
+        ReportStatus::Resolved => "el equipo lo resolvió",
     }
 }
 

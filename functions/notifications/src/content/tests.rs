@@ -47,7 +47,30 @@ pub(crate) fn every_kind() -> Vec<Content> {
         },
         Content::SuggestionDecided { accepted: true },
         Content::FeedbackAnswered,
+        Content::ProblemReportUpdated {
+            report: ReportId::generate(),
+            patient: None,
+            status: Some(ReportStatus::InProgress),
+        },
     ]
+}
+
+/// Every wording of a problem report's news: each status and an unknown one.
+fn report_kinds(report: ReportId) -> Vec<Content> {
+    let mut all: Vec<Content> = ReportStatus::ALL
+        .into_iter()
+        .map(|status| Content::ProblemReportUpdated {
+            report,
+            patient: None,
+            status: Some(status),
+        })
+        .collect();
+    all.push(Content::ProblemReportUpdated {
+        report,
+        patient: None,
+        status: None,
+    });
+    all
 }
 
 /// Every wording of the feedback kinds: each status, an unknown one, both decisions.
@@ -357,4 +380,126 @@ fn a_suggestion_decision_says_which_way_it_went_and_an_answer_says_there_is_one(
         &links(patient),
     );
     assert!(respuesta.starts_with("El consultorio respondió a su opinión"));
+}
+
+#[test]
+fn report_news_links_to_the_report_in_the_patients_portal_or_the_readers_own() {
+    let patient = PatientId::generate();
+    let report = ReportId::generate();
+    for content in report_kinds(report) {
+        assert_eq!(
+            content.path(Some(patient)),
+            format!("/p/{patient}/reports/{report}"),
+            "{content:?}"
+        );
+        for language in Language::ALL {
+            let mail = email(&content, language, &zone(), &links(Some(patient)));
+            let link = format!("{ORIGIN}/p/{patient}/reports/{report}");
+            assert!(mail.text.contains(&link), "{content:?} {language:?}");
+            assert!(mail.html.contains(&html::escape(&link)));
+            assert!(mail.unsubscribe.is_some(), "it can be turned off");
+            let text = sms(&content, language, &zone(), &links(Some(patient)));
+            assert!(text.ends_with(&link), "{text}");
+            assert!(text.chars().count() < 320, "{text}");
+        }
+    }
+    // A caregiver told at their account's address: the report opens in the portal of the
+    // patient it was filed for, which the record names.
+    let filed_for = PatientId::generate();
+    let caregivers = Content::ProblemReportUpdated {
+        report,
+        patient: Some(filed_for),
+        status: Some(ReportStatus::Resolved),
+    };
+    assert_eq!(
+        caregivers.path(None),
+        format!("/p/{filed_for}/reports/{report}")
+    );
+    // A staff member's own report: no patient.
+    let account = Links {
+        web_origin: ORIGIN,
+        patient: None,
+        unsubscribe: None,
+    };
+    let resolved = Content::ProblemReportUpdated {
+        report,
+        patient: None,
+        status: Some(ReportStatus::Resolved),
+    };
+    assert_eq!(resolved.path(None), format!("/account/reports/{report}"));
+    let mail = email(&resolved, Language::En, &zone(), &account);
+    assert!(
+        mail.text
+            .contains(&format!("{ORIGIN}/account/reports/{report}"))
+    );
+    assert!(
+        mail.html
+            .contains(&format!("{ORIGIN}/account/reports/{report}"))
+    );
+    assert!(mail.unsubscribe.is_none() && !mail.text.contains("unsubscribe"));
+}
+
+#[test]
+fn a_reports_status_is_named_in_words_in_both_languages() {
+    let words = [
+        (ReportStatus::New, "received it", "lo recibió"),
+        (ReportStatus::Triaged, "looked at it", "lo revisó"),
+        (
+            ReportStatus::InProgress,
+            "the team is working on it",
+            "está trabajando en él",
+        ),
+        (
+            ReportStatus::WaitingOnReporter,
+            "needs more information from you",
+            "necesita más información de usted",
+        ),
+        (
+            ReportStatus::Resolved,
+            "the team has resolved it",
+            "el equipo lo resolvió",
+        ),
+    ];
+    let patient = Some(PatientId::generate());
+    for (status, english, spanish) in words {
+        assert_eq!(ReportStatus::parse(status.as_str()), Some(status));
+        let content = Content::ProblemReportUpdated {
+            report: ReportId::generate(),
+            patient: None,
+            status: Some(status),
+        };
+        let en = email(&content, Language::En, &zone(), &links(patient));
+        assert_eq!(en.subject, "There is news about the problem you reported");
+        assert!(en.text.contains(english), "{status:?}: {}", en.text);
+        assert!(en.html.contains(english));
+        assert!(sms(&content, Language::En, &zone(), &links(patient)).contains(english));
+        let es = email(&content, Language::Es, &zone(), &links(patient));
+        assert_eq!(
+            es.subject,
+            "Hay novedades sobre el problema que usted informó"
+        );
+        assert!(es.text.contains(spanish), "{status:?}: {}", es.text);
+        assert!(es.html.contains(spanish));
+        assert!(sms(&content, Language::Es, &zone(), &links(patient)).contains(spanish));
+        // The slug itself is not what the reader sees.
+        assert!(!en.text.contains(&format!(": {}.", status.as_str())));
+    }
+    // A status the sender does not know is not shown: the notice says only that there is news.
+    assert_eq!(ReportStatus::parse("Booking fails for my mother"), None);
+    assert_eq!(ReportStatus::parse("Resolved"), None);
+    let unknown = email(
+        &Content::ProblemReportUpdated {
+            report: ReportId::generate(),
+            patient: None,
+            status: None,
+        },
+        Language::En,
+        &zone(),
+        &links(patient),
+    );
+    assert!(
+        unknown
+            .text
+            .starts_with("There is news about the problem you reported in the patient portal.\n")
+    );
 }

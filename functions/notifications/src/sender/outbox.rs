@@ -7,14 +7,15 @@ use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::idea_status::IdeaStatus;
 use portal_shared::features::notification::{
     AboutActivation, AboutAppointment, AboutConversation, AboutFeedback, AboutIdea,
-    AboutInvitation, AboutOffer, AboutSignIn, AboutSuggestion, Channel, Kind, Recipient,
+    AboutInvitation, AboutOffer, AboutReport, AboutSignIn, AboutSuggestion, Channel, Kind,
+    Recipient,
 };
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::store::Item;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::content::{Code, Content};
+use crate::content::{Code, Content, ReportStatus};
 
 /// The attributes every outbox record has.
 #[derive(Deserialize)]
@@ -40,6 +41,7 @@ pub enum About {
     Idea(AboutIdea),
     Suggestion(AboutSuggestion),
     Feedback(AboutFeedback),
+    Report(AboutReport),
 }
 
 /// One outbox record, parsed.
@@ -97,6 +99,7 @@ impl Outbox {
             Kind::IdeaStatusChanged => About::Idea(about(item)?),
             Kind::SuggestionDecided => About::Suggestion(about(item)?),
             Kind::FeedbackAnswered => About::Feedback(about(item)?),
+            Kind::ProblemReportUpdated => About::Report(about(item)?),
             Kind::StaffInvitation | Kind::PasswordReset => {
                 return Err(Malformed::NotSentFromTheOutbox);
             }
@@ -151,6 +154,12 @@ impl Outbox {
                 accepted: about.accepted,
             },
             (About::Feedback(_), _) => Content::FeedbackAnswered,
+            // Like an idea's: the status's slug is read into a fixed set.
+            (About::Report(about), _) => Content::ProblemReportUpdated {
+                report: about.report_id,
+                patient: about.patient_id,
+                status: ReportStatus::parse(&about.status),
+            },
         })
     }
 

@@ -59,6 +59,10 @@ pub fn caregiver_scope(kind: Kind) -> Option<Scope> {
         // own feedback, so the patient alone is told (a caregiver who acts for them sees the
         // same news in the app, on the patient's feedback page).
         Kind::IdeaStatusChanged | Kind::SuggestionDecided | Kind::FeedbackAnswered => None,
+        // A problem report is its reporter's: the support service names whoever filed it (the
+        // patient, a caregiver at their account's address, a staff member), so no caregiver
+        // scope widens it to everyone acting for the patient.
+        Kind::ProblemReportUpdated => None,
     }
 }
 
@@ -296,6 +300,8 @@ mod tests {
             Kind::IdeaStatusChanged,
             Kind::SuggestionDecided,
             Kind::FeedbackAnswered,
+            // A report is told to its reporter alone: the support service names them.
+            Kind::ProblemReportUpdated,
         ] {
             assert!(!caregiver_is_told(&every_scope, kind, now), "{kind:?}");
         }

@@ -6,13 +6,14 @@
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::switch_change::{ChangeKind, ChangeNote};
 use portal_shared::platform::etag::required_if_match;
 use portal_shared::platform::http::Call;
 use portal_shared::platform::write::LostWrite;
 use portal_shared::policy::audit::Outcome;
 use portal_shared::policy::authz::Action;
 
-use super::model::{ChangeKind, HistoryEntry, SwitchChange, SwitchView, next_switch};
+use super::model::{SwitchChange, SwitchView};
 use crate::Deps;
 
 pub async fn change(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
@@ -37,7 +38,8 @@ pub async fn change(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         ));
     }
 
-    let current = store.load(feature).await?;
+    let changes = store.changes();
+    let current = changes.load(feature).await?;
     let current_version = current.as_ref().map_or(0, |switch| switch.version);
     if expected.0 != current_version {
         return Err(ApiError::PreconditionFailed);
@@ -49,20 +51,14 @@ pub async fn change(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     if current.is_some() && before == rules {
         return super::switch_response(&SwitchView::new(feature, current.as_ref()));
     }
-    let now = Timestamp::now();
-    let by = &call.caller().sub;
-    let switch = next_switch(feature, current.as_ref(), rules, now, by);
-    let entry = HistoryEntry {
-        feature,
-        change: ChangeKind::Change,
-        at: now,
-        by: by.clone(),
+    let note = ChangeNote {
+        kind: ChangeKind::Change,
+        by: call.caller().sub.clone(),
         reason,
-        version: switch.version,
-        before,
-        after: switch.rules.clone(),
+        report: None,
     };
-    match store
+    let (switch, entry) = note.apply(feature, current.as_ref(), rules, Timestamp::now());
+    match changes
         .save(&access, current_version, &switch, &entry)
         .await?
     {

@@ -6,16 +6,15 @@
 
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::switch_change::{
+    Applied, ChangeKind, ChangeNote, checked_reason, killed,
+};
 use portal_shared::platform::http::Call;
 use portal_shared::platform::validation::FieldErrors;
-use portal_shared::platform::write::{LostWrite, retry_on_contention};
 use portal_shared::policy::audit::Outcome;
 use portal_shared::policy::authz::Action;
 
-use super::model::{
-    ChangeKind, HistoryEntry, KillRequest, SwitchView, checked_reason, killed, next_switch,
-};
+use super::model::{KillRequest, SwitchView};
 use crate::Deps;
 
 pub async fn kill(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
@@ -30,43 +29,26 @@ pub async fn kill(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     errors.finish()?;
     let reason = reason.unwrap_or_default();
 
-    let store = super::store(deps);
-    let by = &call.caller().sub;
+    let note = ChangeNote {
+        kind: ChangeKind::Kill,
+        by: call.caller().sub.clone(),
+        reason,
+        report: None,
+    };
     // Whatever the version: a change that lands between the read and the write is read again
-    // and killed too (a lost condition is retried like a collision).
-    let outcome = retry_on_contention(|| async {
-        let current = store.load(feature).await?;
-        let Some(after) = killed(current.as_ref()) else {
-            return Ok(Ok((current, false)));
-        };
-        let now = Timestamp::now();
-        let switch = next_switch(feature, current.as_ref(), after, now, by);
-        let entry = HistoryEntry {
-            feature,
-            change: ChangeKind::Kill,
-            at: now,
-            by: by.clone(),
-            reason: reason.clone(),
-            version: switch.version,
-            before: current
-                .as_ref()
-                .map(|switch| switch.rules.clone())
-                .unwrap_or_default(),
-            after: switch.rules.clone(),
-        };
-        let expected = current.as_ref().map_or(0, |switch| switch.version);
-        Ok(
-            match store.save(&access, expected, &switch, &entry).await? {
-                Ok(()) => Ok((Some(switch), true)),
-                Err(_) => Err(LostWrite::Contention),
-            },
-        )
-    })
-    .await?;
-    let Ok((switch, written)) = outcome else {
-        return Err(ApiError::Conflict(
-            "The switch kept changing while it was being killed; send the kill again.".into(),
-        ));
+    // and killed too.
+    let outcome = super::store(deps)
+        .changes()
+        .update(&access, feature, &note, |current| Ok(killed(current)))
+        .await?;
+    let (switch, written) = match outcome {
+        Ok(Applied::Changed(switch)) => (Some(switch), true),
+        Ok(Applied::Unchanged(current)) => (current, false),
+        Err(_) => {
+            return Err(ApiError::Conflict(
+                "The switch kept changing while it was being killed; send the kill again.".into(),
+            ));
+        }
     };
     if written {
         authorizer

@@ -1,18 +1,18 @@
-//! The switch routes' bodies and views, and a change's history entry. The rules themselves
-//! (modes, cohorts, percentage, staff roles, the kill switch) and their evaluation are the
-//! shared crate's (`portal_shared::features::switches`): every function evaluates them.
+//! The switch routes' bodies and views. The rules themselves (modes, cohorts, percentage, staff
+//! roles, the kill switch) and their evaluation are the shared crate's
+//! (`portal_shared::features::switches`): every function evaluates them. How a change is
+//! written (the next switch, its history entry, the reason's rules) is shared too
+//! (`portal_shared::features::switch_change`): the support function switches features off
+//! from problem reports the same way.
 
 use portal_shared::ApiError;
-use portal_shared::domain::text::plain_text;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::cohort::CohortName;
+use portal_shared::features::switch_change::checked_reason;
 use portal_shared::features::switches::{Feature, Mode, Switch, SwitchRules};
 use portal_shared::platform::validation::{FieldError, FieldErrors};
 use portal_shared::policy::caller::{Role, UserSub};
 use serde::{Deserialize, Serialize};
-
-pub const MIN_REASON_CHARS: usize = 3;
-pub const MAX_REASON_CHARS: usize = 500;
 
 /// A staff role as its Cognito group name (`front-desk`); patients and caregivers are not
 /// staff roles and are refused.
@@ -55,15 +55,6 @@ pub struct SwitchChange {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct KillRequest {
     pub reason: String,
-}
-
-/// Why a switch changed: plain text, 3–500 characters, line breaks allowed.
-pub fn checked_reason(raw: &str) -> Result<String, String> {
-    let reason = plain_text(raw, MAX_REASON_CHARS, true)?;
-    if reason.chars().count() < MIN_REASON_CHARS {
-        return Err(format!("must be at least {MIN_REASON_CHARS} characters"));
-    }
-    Ok(reason)
 }
 
 impl SwitchChange {
@@ -128,64 +119,6 @@ impl SwitchView {
     }
 }
 
-/// What a history entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChangeKind {
-    /// `PUT`: the rules as the lead set them.
-    Change,
-    /// The kill switch.
-    Kill,
-}
-
-/// One change of a switch, as stored and as listed: who, when, why, before and after.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryEntry {
-    pub feature: Feature,
-    pub change: ChangeKind,
-    pub at: Timestamp,
-    pub by: UserSub,
-    pub reason: String,
-    /// The switch's version after the change.
-    pub version: u64,
-    pub before: SwitchRules,
-    pub after: SwitchRules,
-}
-
-/// The next state of `feature`'s switch: `rules` at the version after `current`'s (a feature
-/// without a switch is at version 0 and on for everyone).
-pub fn next_switch(
-    feature: Feature,
-    current: Option<&Switch>,
-    rules: SwitchRules,
-    at: Timestamp,
-    by: &UserSub,
-) -> Switch {
-    Switch {
-        feature,
-        rules,
-        version: current.map_or(0, |switch| switch.version) + 1,
-        updated_at: at,
-        updated_by: by.clone(),
-    }
-}
-
-/// The rules of `current` with the kill switch on, or `None` when it is on already (a second
-/// kill changes nothing and records nothing).
-pub fn killed(current: Option<&Switch>) -> Option<SwitchRules> {
-    let rules = current
-        .map(|switch| switch.rules.clone())
-        .unwrap_or_default();
-    if rules.killed {
-        return None;
-    }
-    Some(SwitchRules {
-        killed: true,
-        ..rules
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,10 +133,6 @@ mod tests {
 
     fn change(json: serde_json::Value) -> Result<SwitchChange, ApiError> {
         parse_json(json.to_string().as_bytes())
-    }
-
-    fn lead() -> UserSub {
-        UserSub::parse("lead-1").expect("sub")
     }
 
     #[test]
@@ -258,35 +187,7 @@ mod tests {
     }
 
     #[test]
-    fn reasons_are_plain_text_of_three_to_five_hundred_characters() {
-        assert!(checked_reason("ok").is_err());
-        assert!(checked_reason("   ok   ").is_err());
-        assert_eq!(checked_reason(" Bug 12 ").as_deref(), Ok("Bug 12"));
-        assert!(checked_reason(&"x".repeat(500)).is_ok());
-        assert!(checked_reason(&"x".repeat(501)).is_err());
-        assert!(checked_reason("line one\nline two").is_ok());
-        assert!(checked_reason("bad\u{202E}text").is_err());
-    }
-
-    #[test]
-    fn versions_count_from_the_absent_switch() {
-        let at = Timestamp::now();
-        let first = next_switch(
-            Feature::Messaging,
-            None,
-            SwitchRules::default(),
-            at,
-            &lead(),
-        );
-        assert_eq!(first.version, 1);
-        let second = next_switch(
-            Feature::Messaging,
-            Some(&first),
-            first.rules.clone(),
-            at,
-            &lead(),
-        );
-        assert_eq!(second.version, 2);
+    fn a_switch_never_set_is_on_for_everyone_at_version_zero() {
         let view = SwitchView::new(Feature::Waitlist, None);
         assert_eq!(view.version, 0);
         assert_eq!(view.rules.mode, Mode::Everyone);
@@ -298,35 +199,5 @@ mod tests {
                 "staffRoles": [], "killed": false, "version": 0,
             })
         );
-    }
-
-    #[test]
-    fn a_kill_keeps_the_rules_and_a_second_kill_changes_nothing() {
-        let at = Timestamp::now();
-        assert_eq!(
-            killed(None),
-            Some(SwitchRules {
-                killed: true,
-                ..SwitchRules::default()
-            })
-        );
-        let rules = SwitchRules {
-            mode: Mode::Rules,
-            cohorts: vec![CohortName::parse("beta-1").expect("name")],
-            percentage: 20,
-            staff_roles: vec![Role::Clinician],
-            killed: false,
-        };
-        let on = next_switch(Feature::CheckIn, None, rules.clone(), at, &lead());
-        let after = killed(Some(&on)).expect("kills");
-        assert_eq!(
-            after,
-            SwitchRules {
-                killed: true,
-                ..rules
-            }
-        );
-        let dead = next_switch(Feature::CheckIn, Some(&on), after, at, &lead());
-        assert_eq!(killed(Some(&dead)), None);
     }
 }

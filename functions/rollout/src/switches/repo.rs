@@ -1,19 +1,16 @@
-//! The switches' reads and writes: the switch items (one partition, `FEATURE_SWITCHES`), each
-//! feature's history (written in the transaction of the change it records), and the cohort
-//! definitions a change names.
+//! The switches' reads: every switch item (one partition, `FEATURE_SWITCHES`), each feature's
+//! history, and the cohort definitions a change names. A change is written (and one switch
+//! read for it) by the shared [`SwitchChanges`], which the support function writes with too.
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::Put;
 use portal_shared::ApiError;
 use portal_shared::features::cohort::CohortName;
+use portal_shared::features::switch_change::{HistoryEntry, SwitchChanges};
 use portal_shared::features::switches::{Feature, Switch};
 use portal_shared::platform::keys;
 use portal_shared::platform::pagination::PageRequest;
-use portal_shared::platform::store::{self, Item, Transacted};
-use portal_shared::platform::write::{LostWrite, transact_retrying};
+use portal_shared::platform::store::{self, Item};
 use portal_shared::policy::authz::StaffAccess;
-
-use super::model::HistoryEntry;
 
 pub struct SwitchStore<'a> {
     dynamo: &'a Client,
@@ -39,16 +36,9 @@ impl<'a> SwitchStore<'a> {
         .await
     }
 
-    /// One feature's switch; `None` when it was never set (on for everyone, version 0).
-    pub async fn load(&self, feature: Feature) -> Result<Option<Switch>, ApiError> {
-        let item = store::get_item(
-            self.dynamo,
-            self.table,
-            &keys::feature_switch(feature),
-            None,
-        )
-        .await?;
-        item.map(store::from_item).transpose()
+    /// How a change is written: read the switch, write it with its history entry.
+    pub fn changes(&self) -> SwitchChanges<'a> {
+        SwitchChanges::new(self.dynamo, self.table)
     }
 
     /// The positions (in `names`) of the cohorts that have no definition.
@@ -62,47 +52,6 @@ impl<'a> SwitchStore<'a> {
             }
         }
         Ok(missing)
-    }
-
-    /// Writes `switch` and its history `entry` together, only if the stored switch is still at
-    /// version `expected` (0: no switch yet). A condition that failed is
-    /// [`LostWrite::Changed`]; a transaction that kept colliding with another is
-    /// [`LostWrite::Contention`].
-    pub async fn save(
-        &self,
-        _access: &StaffAccess,
-        expected: u64,
-        switch: &Switch,
-        entry: &HistoryEntry,
-    ) -> Result<Result<(), LostWrite>, ApiError> {
-        debug_assert_eq!(switch.feature, entry.feature);
-        let item = store::to_item(&keys::feature_switch(switch.feature), switch)?;
-        let put = Put::builder().table_name(self.table).set_item(Some(item));
-        let put = if expected == 0 {
-            put.condition_expression("attribute_not_exists(PK)")
-        } else {
-            put.condition_expression("#version = :expected")
-                .expression_attribute_names("#version", "version")
-                .expression_attribute_values(":expected", store::number(expected))
-        };
-        let history = store::to_item(
-            &keys::feature_switch_history(entry.feature, entry.at, ulid::Ulid::generate()),
-            entry,
-        )?;
-        let items = vec![
-            store::transact_put(put)?,
-            store::transact_put(
-                Put::builder()
-                    .table_name(self.table)
-                    .set_item(Some(history))
-                    .condition_expression("attribute_not_exists(PK)"),
-            )?,
-        ];
-        Ok(match transact_retrying(self.dynamo, items).await? {
-            Transacted::Done => Ok(()),
-            Transacted::ConditionsFailed(_) => Err(LostWrite::Changed),
-            Transacted::Contention => Err(LostWrite::Contention),
-        })
     }
 
     /// One page of a feature's history, newest first.

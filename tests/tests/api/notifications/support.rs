@@ -6,7 +6,7 @@ use portal_tests::{Actor, Method, Patient, Reply, TestApp};
 use serde_json::Value;
 
 /// The choosable kinds, as the API names them.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "new-portal-message",
     "appointment-booked",
     "appointment-moved",
@@ -16,6 +16,7 @@ pub const KINDS: [&str; 9] = [
     "idea-status-changed",
     "suggestion-decided",
     "feedback-answered",
+    "problem-report-updated",
 ];
 
 pub fn preferences_path(patient_id: &str) -> String {

@@ -249,6 +249,37 @@ const MATRIX: &[(&str, &str, Scope, [u16; 13])] = &[
     ("GET", "/feedback/comments", Scope::Profile,                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
     ("POST", "/patients/{patientId}/feedback/{feedbackId}/answer", Scope::Profile,
                                                                    [401, 403, 404, 404, 403, 403, 404, 404, 403, 403, 200, 403, 200]),
+    // Problem reports: a patient, or a caregiver under any grant, in the patient's context;
+    // staff for themselves (`/account/*`). Each reporter sees only what they filed (a report
+    // the patient filed is 404 to their caregivers; one the portal lead filed, to other staff).
+    ("POST", "/patients/{patientId}/reports", Scope::Profile,     [401, 201, 404, 404, 201, 201, 404, 404, 403, 403, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/reports", Scope::Profile,      [401, 200, 404, 404, 200, 200, 404, 404, 403, 403, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/reports/{reportId}", Scope::Profile,
+                                                                   [401, 200, 404, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403]),
+    ("POST", "/patients/{patientId}/reports/{reportId}/replies", Scope::Profile,
+                                                                   [401, 201, 404, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403]),
+    ("POST", "/account/reports", Scope::Profile,                   [401, 403, 403, 403, 403, 403, 403, 403, 201, 201, 201, 201, 201]),
+    ("GET", "/account/reports", Scope::Profile,                    [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+    ("GET", "/account/reports/{reportId}", Scope::Profile,         [401, 403, 403, 403, 403, 403, 403, 403, 404, 404, 404, 404, 200]),
+    ("POST", "/account/reports/{reportId}/replies", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 404, 404, 404, 404, 201]),
+    // The quick-response team's work (and the portal lead's, who appoints it).
+    ("GET", "/support/reports", Scope::Profile,                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("GET", "/support/reports/{reportId}", Scope::Profile,         [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("PATCH", "/support/reports/{reportId}", Scope::Profile,       [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("POST", "/support/reports/{reportId}/notes", Scope::Profile,  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 201]),
+    ("POST", "/support/reports/{reportId}/replies", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 201]),
+    ("POST", "/support/reports/{reportId}/merge", Scope::Profile,  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("POST", "/support/reports/{reportId}/switch-off", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("GET", "/support/incidents", Scope::Profile,                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("POST", "/support/incidents", Scope::Profile,                 [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 201]),
+    ("GET", "/support/incidents/{incidentId}", Scope::Profile,     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("POST", "/support/incidents/{incidentId}/updates", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    // The status page: no sign-in, the same for everyone.
+    ("GET", "/public/status", Scope::Profile,                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 ];
 
 struct Request {
@@ -974,7 +1005,10 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
         },
         other => match feedback_request(app, other, patient).await {
             Some(request) => request,
-            None => panic!("no request for {other:?}: add one to request_for"),
+            None => match support_request(app, other, patient).await {
+                Some(request) => request,
+                None => panic!("no request for {other:?}: add one to request_for"),
+            },
         },
     }
 }
@@ -1005,6 +1039,30 @@ async fn feedback_request(
     })
 }
 
+/// The support function's requests, built by its test modules (switch-off kills the matrix
+/// feature, on the switchboard stack).
+async fn support_request(app: &TestApp, route: (&str, &str), patient: &Patient) -> Option<Request> {
+    let built = match crate::support::reports::matrix_request(app, route, patient).await {
+        Some(built) => Some(built),
+        None => match crate::support::team::matrix_request(app, route, patient).await {
+            Some(built) => Some(built),
+            None => match crate::support::incidents::matrix_request(app, route, patient).await {
+                Some(built) => Some(built),
+                None => {
+                    crate::support::switch_off::matrix_request(app, route, patient, MATRIX_FEATURE)
+                        .await
+                }
+            },
+        },
+    };
+    built.map(|(method, path, body, if_match)| Request {
+        method,
+        path,
+        body,
+        if_match,
+    })
+}
+
 fn changes_the_practice(method: &str, path: &str) -> bool {
     matches!(
         (method, path),
@@ -1012,6 +1070,7 @@ fn changes_the_practice(method: &str, path: &str) -> bool {
             | ("POST", "/rollout/features/{feature}/kill")
             | ("PUT", "/rollout/agreements/{kind}")
             | ("POST", "/account/agreements/{kind}/acceptance")
+            | ("POST", "/support/reports/{reportId}/switch-off")
     )
 }
 
@@ -1251,6 +1310,12 @@ async fn every_caller_gets_what_the_matrix_says() {
                     )
                     .await
                 }
+                // The status page is read with a GET, with the caller's token if any (it
+                // changes nothing).
+                _ if path.starts_with("/public/") && *method == "GET" => {
+                    app.send(request.method.clone(), &request.path, actor, None)
+                        .await
+                }
                 // Public routes limit attempts per client address: each case comes from its own,
                 // with the caller's token if they have one (it changes nothing).
                 _ if path.starts_with("/auth/") || path.starts_with("/public/") => {
@@ -1272,7 +1337,8 @@ async fn every_caller_gets_what_the_matrix_says() {
                     .await
                 }
             };
-            if path.ends_with("/kill") && reply.status == 200 {
+            // A kill (from the rollout, or a switch-off from a report) is undone at once.
+            if (path.ends_with("/kill") || path.ends_with("/switch-off")) && reply.status == 200 {
                 let back_on = app
                     .send_with_headers(
                         Method::PUT,

@@ -27,6 +27,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("notifications", portal_notifications::ROUTES),
         ("rollout", portal_rollout::ROUTES),
         ("feedback", portal_feedback::ROUTES),
+        ("support", portal_support::ROUTES),
         // Scheduled, streamed, subscribed or a user pool trigger, no routes (their jobs,
         // consumers and triggers are checked in infra/local's template tests).
         ("waitlist-sweeper", &[]),
@@ -177,6 +178,10 @@ const PRACTICE_WIDE_EVENTS: &[&str] = &[
     "kill-feature.json",
     "publish-agreement.json",
     "accept-agreement.json",
+    // A feature off for a cohort (its placeholder report answers 404 first), and an incident
+    // on the public status page.
+    "switch-off-from-report.json",
+    "open-incident.json",
 ];
 
 /// Runs each `(file, function, event)` through the function's real handler on `app`'s stack;

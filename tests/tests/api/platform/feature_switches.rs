@@ -249,6 +249,7 @@ fn feature_routes() -> Vec<(&'static str, &'static [(Route, Feature)])> {
         ("appointments", portal_appointments::FEATURE_ROUTES),
         ("care-circle", portal_care_circle::FEATURE_ROUTES),
         ("feedback", portal_feedback::FEATURE_ROUTES),
+        ("support", portal_support::FEATURE_ROUTES),
     ]
 }
 

@@ -91,6 +91,9 @@ fn only_the_known_routes_are_public() {
         // Another practice's poll link: the token in the body is the proof (see feedback::polls).
         "POST /public/polls/lookup",
         "POST /public/polls/ballots",
+        // The portal's status page: incidents on features, nothing about any patient (see
+        // support::incidents).
+        "GET /public/status",
     ]
     .into_iter()
     .map(str::to_owned)

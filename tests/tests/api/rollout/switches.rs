@@ -16,7 +16,7 @@ use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app, spa
 use super::agreements::put_in_new_cohort;
 use serde_json::{Value, json};
 
-const FEATURES: [&str; 7] = [
+const FEATURES: [&str; 8] = [
     "record-import",
     "messaging",
     "online-booking",
@@ -24,6 +24,7 @@ const FEATURES: [&str; 7] = [
     "check-in",
     "care-circle",
     "feedback",
+    "problem-reports",
 ];
 
 fn rules(mode: &str, cohorts: &[&str], percentage: u8, reason: &str) -> Value {

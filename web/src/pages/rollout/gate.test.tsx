@@ -140,6 +140,7 @@ describe("features switched off for the patient", () => {
       { feature: "care-circle", on: false },
       { feature: "check-in", on: true },
       { feature: "feedback", on: false },
+      { feature: "problem-reports", on: false },
     ];
     signedIn("/p/me");
     expect(await screen.findByRole("heading", { name: "Welcome" })).toBeTruthy();

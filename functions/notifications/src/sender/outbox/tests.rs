@@ -164,6 +164,8 @@ fn no_phi_reaches_a_notification_whatever_the_record_holds() {
             "ideaId": "01JD3Z6T7XK8Q2M4N5P6R7S8TE", "ideaStatus": "planned",
             "suggestionId": "01JD3Z6T7XK8Q2M4N5P6R7S8TF", "accepted": true,
             "feedbackId": "01JD3Z6T7XK8Q2M4N5P6R7S8TG",
+            "reportId": "01JD3Z6T7XK8Q2M4N5P6R7S8TH", "reportStatus": "resolved",
+            "whatHappened": phi[2], "page": phi[5], "text": phi[4],
             "title": phi[5], "comment": phi[2], "answer": phi[4], "declineReason": phi[3],
             "patientName": phi[0], "familyName": phi[1], "reason": phi[2],
             "specialty": phi[3], "provider": phi[4], "body": phi[5], "subject": phi[5]
@@ -303,4 +305,91 @@ fn a_feedback_record_without_its_ids_is_malformed() {
     let mut idea = base("idea-status-changed");
     idea["ideaId"] = json!({"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TB"});
     assert_eq!(parse(idea), Err(Malformed::About));
+}
+
+#[test]
+fn a_problem_report_update_reads_back_as_its_content_for_every_reporter() {
+    use portal_shared::domain::ids::ReportId;
+    use portal_shared::domain::person::Email;
+    use portal_shared::features::notification::AboutReport;
+    use portal_shared::policy::caller::UserSub;
+
+    use crate::content::ReportStatus;
+
+    let patient = Recipient::Patient {
+        patient_id: PatientId::generate(),
+    };
+    let staff = Recipient::StaffMember {
+        sub: UserSub::parse("staff-1").expect("sub"),
+    };
+    // A caregiver who filed in a patient's context, told at their account's address.
+    let caregiver = Recipient::Account {
+        sub: UserSub::parse("carer-1").expect("sub"),
+        email: Email::parse("carer@example.org").expect("email"),
+        language: Some("es".into()),
+    };
+    for (recipient, slug, status) in [
+        (
+            &patient,
+            "waiting-on-reporter",
+            Some(ReportStatus::WaitingOnReporter),
+        ),
+        (&staff, "in-progress", Some(ReportStatus::InProgress)),
+        (&caregiver, "resolved", Some(ReportStatus::Resolved)),
+        // A slug the sender does not know: sent, without naming it.
+        (&patient, "Booking fails for my mother", None),
+    ] {
+        let report = ReportId::generate();
+        let item = record_of(
+            Kind::ProblemReportUpdated,
+            recipient.clone(),
+            AboutReport {
+                report_id: report,
+                patient_id: None,
+                status: slug.into(),
+            },
+        );
+        // Stored as `reportStatus`: the record's own `status` is the sender's.
+        assert_eq!(
+            item.get("reportStatus").and_then(|v| v.as_s().ok()),
+            Some(&slug.to_owned())
+        );
+        let outbox = Outbox::parse(item).expect("parsed");
+        assert_eq!(outbox.kind, Kind::ProblemReportUpdated);
+        assert_eq!(&outbox.recipient, recipient);
+        assert!(!outbox.has_secret() && outbox.named_channel().is_none());
+        let content = outbox.content().expect("content");
+        assert!(
+            matches!(content, Content::ProblemReportUpdated { report: r, status: s, .. } if r == report && s == status),
+            "{content:?}"
+        );
+        assert!(!format!("{content:?}").contains("mother"));
+    }
+}
+
+#[test]
+fn a_problem_report_record_without_its_report_or_status_is_malformed() {
+    let base = json!({
+        "PK": {"S": "NOTIFICATIONS#0"}, "SK": {"S": "x"},
+        "notificationId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"},
+        "template": {"S": "problem-report-updated"},
+        "recipient": {"M": {"kind": {"S": "patient"}, "patientId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TA"}}},
+        "createdAt": {"S": "2027-01-01T00:00:00.000Z"},
+        "status": {"S": "pending"}
+    });
+    let parse = |image: serde_json::Value| {
+        Outbox::parse(image_of(stream_insert("NOTIFICATIONS#0", image))).map(|_| ())
+    };
+    assert_eq!(parse(base.clone()), Err(Malformed::About));
+    // The record's own `status` is never taken for the report's.
+    let mut report = base.clone();
+    report["reportId"] = json!({"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TB"});
+    assert_eq!(parse(report.clone()), Err(Malformed::About));
+    report["reportStatus"] = json!({"S": "triaged"});
+    assert_eq!(parse(report), Ok(()));
+    // Nor is a report id that is not one.
+    let mut bad = base;
+    bad["reportId"] = json!({"S": "REPORT#1"});
+    bad["reportStatus"] = json!({"S": "triaged"});
+    assert_eq!(parse(bad), Err(Malformed::About));
 }

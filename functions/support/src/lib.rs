@@ -1,0 +1,177 @@
+//! The support function: the quick-response team's workplace. Patients, caregivers and staff
+//! report problems with the portal (where they were is captured with the report); the team
+//! triages them against response-time targets on the practice's business calendar, answers,
+//! merges duplicates and can turn a feature off from a report; incidents on features are
+//! published on a status route that needs no sign-in.
+//!
+//! Routes (kept in step with `template.yaml` by the consistency test):
+//! - reporters: `/patients/{patientId}/reports*` (a patient, or a caregiver acting for them)
+//!   and `/account/reports*` (staff);
+//! - the team: `/support/reports*` (queue, report, triage, notes, replies, merge, switch-off);
+//! - incidents: `/support/incidents*`, and `GET /public/status` (no sign-in).
+//!
+//! Feature switch ([`FEATURE_ROUTES`]): the patient reporter routes belong to `problem-reports`.
+
+mod config;
+mod incidents;
+mod reports;
+mod switch_off;
+
+pub use config::SupportSettings;
+pub use reports::targets::SupportTargets;
+
+use aws_config::SdkConfig;
+use lambda_http::RequestExt;
+use lambda_http::{Body, Request, Response};
+use portal_shared::ApiError;
+use portal_shared::Platform;
+use portal_shared::features::switches::Feature;
+use portal_shared::platform::config::Settings;
+use portal_shared::platform::http::{Route, dispatch, dispatch_public};
+
+pub const FILE_PATIENT_REPORT: Route = Route::new("POST", "/patients/{patientId}/reports");
+pub const PATIENT_REPORTS: Route = Route::new("GET", "/patients/{patientId}/reports");
+pub const PATIENT_REPORT: Route = Route::new("GET", "/patients/{patientId}/reports/{reportId}");
+pub const PATIENT_REPORT_REPLY: Route =
+    Route::new("POST", "/patients/{patientId}/reports/{reportId}/replies");
+
+pub const FILE_STAFF_REPORT: Route = Route::new("POST", "/account/reports");
+pub const STAFF_REPORTS: Route = Route::new("GET", "/account/reports");
+pub const STAFF_REPORT: Route = Route::new("GET", "/account/reports/{reportId}");
+pub const STAFF_REPORT_REPLY: Route = Route::new("POST", "/account/reports/{reportId}/replies");
+
+pub const REPORT_QUEUE: Route = Route::new("GET", "/support/reports");
+pub const GET_REPORT: Route = Route::new("GET", "/support/reports/{reportId}");
+pub const TRIAGE_REPORT: Route = Route::new("PATCH", "/support/reports/{reportId}");
+pub const NOTE_REPORT: Route = Route::new("POST", "/support/reports/{reportId}/notes");
+pub const ANSWER_REPORT: Route = Route::new("POST", "/support/reports/{reportId}/replies");
+pub const MERGE_REPORT: Route = Route::new("POST", "/support/reports/{reportId}/merge");
+pub const SWITCH_OFF: Route = Route::new("POST", "/support/reports/{reportId}/switch-off");
+
+pub const LIST_INCIDENTS: Route = Route::new("GET", "/support/incidents");
+pub const OPEN_INCIDENT: Route = Route::new("POST", "/support/incidents");
+pub const GET_INCIDENT: Route = Route::new("GET", "/support/incidents/{incidentId}");
+pub const UPDATE_INCIDENT: Route = Route::new("POST", "/support/incidents/{incidentId}/updates");
+pub const PUBLIC_STATUS: Route = Route::new("GET", "/public/status");
+
+/// Every route this function serves.
+pub const ROUTES: &[Route] = &[
+    FILE_PATIENT_REPORT,
+    PATIENT_REPORTS,
+    PATIENT_REPORT,
+    PATIENT_REPORT_REPLY,
+    FILE_STAFF_REPORT,
+    STAFF_REPORTS,
+    STAFF_REPORT,
+    STAFF_REPORT_REPLY,
+    REPORT_QUEUE,
+    GET_REPORT,
+    TRIAGE_REPORT,
+    NOTE_REPORT,
+    ANSWER_REPORT,
+    MERGE_REPORT,
+    SWITCH_OFF,
+    LIST_INCIDENTS,
+    OPEN_INCIDENT,
+    GET_INCIDENT,
+    UPDATE_INCIDENT,
+    PUBLIC_STATUS,
+];
+
+/// The route anyone reaches without signing in: the status page (nothing about any patient).
+pub const PUBLIC_ROUTES: &[Route] = &[PUBLIC_STATUS];
+
+/// The patient reporter routes belong to the `problem-reports` switch; staff's do not (the
+/// team keeps working what was reported while the feature is off for patients).
+pub const FEATURE_ROUTES: &[(Route, Feature)] = &[
+    (FILE_PATIENT_REPORT, Feature::ProblemReports),
+    (PATIENT_REPORTS, Feature::ProblemReports),
+    (PATIENT_REPORT, Feature::ProblemReports),
+    (PATIENT_REPORT_REPLY, Feature::ProblemReports),
+];
+
+/// Built once per process (in `main`, or by the local gateway) and shared by every request.
+pub struct Deps {
+    pub platform: Platform,
+    /// Business hours to a first response and to each next update, per severity, on the
+    /// practice's calendar (`SUPPORT_RESPONSE_TARGETS`, `PRACTICE_HOURS`, ...).
+    pub targets: SupportTargets,
+}
+
+impl Deps {
+    pub fn new(settings: &Settings, support: &SupportSettings, sdk: &SdkConfig) -> Self {
+        Deps {
+            platform: Platform::new(settings, sdk).with_feature_routes(FEATURE_ROUTES),
+            targets: support.targets.clone(),
+        }
+    }
+}
+
+fn is_public(request: &Request) -> bool {
+    use lambda_http::request::RequestContext;
+    let resource = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(context)) => context.resource_path.clone(),
+        _ => None,
+    };
+    PUBLIC_ROUTES.iter().any(|route| {
+        resource.as_deref() == Some(route.path) && request.method().as_str() == route.method
+    })
+}
+
+/// The function's router: one API Gateway event in, one response out.
+pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
+    if is_public(&request) {
+        return dispatch_public(request, |incoming| async move {
+            if incoming.is(PUBLIC_STATUS) {
+                incidents::public_status(deps, &incoming).await
+            } else {
+                Err(ApiError::NotFound)
+            }
+        })
+        .await;
+    }
+    dispatch(request, |call| async move {
+        if call.is(FILE_PATIENT_REPORT) {
+            reports::file_for_patient(deps, &call).await
+        } else if call.is(PATIENT_REPORTS) {
+            reports::patient_list(deps, &call).await
+        } else if call.is(PATIENT_REPORT) {
+            reports::patient_get(deps, &call).await
+        } else if call.is(PATIENT_REPORT_REPLY) {
+            reports::patient_reply(deps, &call).await
+        } else if call.is(FILE_STAFF_REPORT) {
+            reports::file_for_staff(deps, &call).await
+        } else if call.is(STAFF_REPORTS) {
+            reports::staff_list(deps, &call).await
+        } else if call.is(STAFF_REPORT) {
+            reports::staff_get(deps, &call).await
+        } else if call.is(STAFF_REPORT_REPLY) {
+            reports::staff_reply(deps, &call).await
+        } else if call.is(REPORT_QUEUE) {
+            reports::queue(deps, &call).await
+        } else if call.is(GET_REPORT) {
+            reports::get(deps, &call).await
+        } else if call.is(TRIAGE_REPORT) {
+            reports::triage(deps, &call).await
+        } else if call.is(NOTE_REPORT) {
+            reports::note(deps, &call).await
+        } else if call.is(ANSWER_REPORT) {
+            reports::answer(deps, &call).await
+        } else if call.is(MERGE_REPORT) {
+            reports::merge(deps, &call).await
+        } else if call.is(SWITCH_OFF) {
+            switch_off::handle(deps, &call).await
+        } else if call.is(LIST_INCIDENTS) {
+            incidents::list(deps, &call).await
+        } else if call.is(OPEN_INCIDENT) {
+            incidents::open(deps, &call).await
+        } else if call.is(GET_INCIDENT) {
+            incidents::get(deps, &call).await
+        } else if call.is(UPDATE_INCIDENT) {
+            incidents::post_update(deps, &call).await
+        } else {
+            Err(ApiError::NotFound)
+        }
+    })
+    .await
+}

@@ -1,0 +1,64 @@
+//! The quick-response team's demo: one problem report from the first patient in its queue, and
+//! one incident that has already been resolved (so the status page has history, and no banner
+//! covers the demo). Written through the running gateway with the patient's and the team's
+//! tokens, so the support function's own code writes every item. The walk-through in the README
+//! (a beta patient's booking problem, a switch turned off, an incident the patients see) is
+//! done live.
+
+use anyhow::{Context, Result};
+use serde_json::{Value, json};
+
+use crate::seed_schedule::call;
+
+/// Files the demo report as the patient and opens and resolves the demo incident as the
+/// response team.
+pub async fn seed_support(
+    http: &reqwest::Client,
+    api_url: &str,
+    patient: &str,
+    team: &str,
+) -> Result<()> {
+    let api = api_url.trim_end_matches('/');
+    call(
+        http.post(format!("{api}/patients/me/reports")).json(&json!({
+            "whatHappened": "The messages page kept spinning this morning, then it worked after a reload.",
+            "page": "/p/:id/messages",
+            "feature": "messaging",
+            "appVersion": "0.1.0",
+        })),
+        patient,
+        "filing the demo problem report",
+    )
+    .await?;
+    let incident = call(
+        http.post(format!("{api}/support/incidents")).json(&json!({
+            "title": "Slow sign-in for some patients",
+            "features": ["messaging"],
+            "status": "identified",
+            "text": "Signing in took up to a minute for some patients. We found the cause.",
+        })),
+        team,
+        "opening the demo incident",
+    )
+    .await?;
+    let id = incident
+        .get("incidentId")
+        .and_then(Value::as_str)
+        .context("the demo incident has no id")?;
+    let version = incident
+        .get("version")
+        .and_then(Value::as_u64)
+        .context("the demo incident has no version")?;
+    call(
+        http.post(format!("{api}/support/incidents/{id}/updates"))
+            .header("If-Match", format!("\"{version}\""))
+            .json(&json!({
+                "status": "resolved",
+                "text": "Sign-in is fast again for everyone.",
+            })),
+        team,
+        "resolving the demo incident",
+    )
+    .await?;
+    Ok(())
+}
