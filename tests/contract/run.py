@@ -164,7 +164,8 @@ def demo_ids(stack_file: Path, api: str) -> dict:
     """Ids of objects that exist in the demo practice, so that the tester's requests reach them
     instead of being answered 404 at the door: the first patient (whom the caregiver acts for),
     one of her conversations and records, a provider, a visit she books with them now, and the
-    portal lead's first idea and poll, and the response team's demo report and incident."""
+    portal lead's first idea and poll, and the response team's demo report, incident and
+    announcement."""
     users = json.loads(stack_file.read_text())["users"]
     patient = next(u for u in users if u["role"] == "patient1")
     bearer = token("patient1", stack_file)
@@ -187,6 +188,8 @@ def demo_ids(stack_file: Path, api: str) -> dict:
         # The demo's problem report (the first patient's) and its resolved incident.
         "REPORT_ID": call(api, "/support/reports", team)["items"][0]["reportId"],
         "INCIDENT_ID": call(api, "/support/incidents", team)["items"][0]["incidentId"],
+        # The demo's announcement to every patient (published, so patients may read it).
+        "ANNOUNCEMENT_ID": call(api, "/support/announcements", team)["items"][0]["announcementId"],
     }
 
 

@@ -11,6 +11,7 @@ import { journeys as feedbackStaff } from "./journeys-feedback-staff.mjs";
 import { journeys as feedbackPatient } from "./journeys-feedback-patient.mjs";
 import { journeys as supportTeam } from "./journeys-support-team.mjs";
 import { journeys as supportReporter } from "./journeys-support-reporter.mjs";
+import { journeys as supportAnnouncements } from "./journeys-support-announcements.mjs";
 
 const demoBundle = (name) => join(dirname(fileURLToPath(import.meta.url)), "../../infra/local/demo", name);
 const subject = (size) => `Dizzy in the mornings (${size})`;
@@ -843,3 +844,4 @@ export const journeys = [
 journeys.push(...feedbackStaff, ...feedbackPatient);
 journeys.push(...supportTeam);
 journeys.push(...supportReporter);
+journeys.push(...supportAnnouncements);

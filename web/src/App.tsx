@@ -11,6 +11,7 @@ import { FeatureOff, NotFound } from "./components/ui";
 import { ReportProblemButton } from "./components/ReportProblem";
 import { StatusBanner } from "./components/StatusBanner";
 import type { Reporter } from "./pages/support/reporting";
+import { unreadCount, useWhatsNew, type Reader } from "./pages/support/whats-new";
 import { gateState, useMyAgreements } from "./agreements";
 import { featureOfPath, featureOfSection, usePatientFeatures, type Feature } from "./features";
 import type { MessageKey } from "./i18n/en";
@@ -67,6 +68,10 @@ const SupportQueue = lazy(() => import("./pages/support/team/Queue"));
 const SupportReport = lazy(() => import("./pages/support/team/Report"));
 const SupportIncidents = lazy(() => import("./pages/support/team/Incidents"));
 const SupportIncident = lazy(() => import("./pages/support/team/Incident"));
+// Announcements (issue 18, part 2): the team's, and what's new for everyone they are for.
+const SupportAnnouncements = lazy(() => import("./pages/support/team/Announcements"));
+const SupportAnnouncement = lazy(() => import("./pages/support/team/Announcement"));
+const WhatsNew = lazy(() => import("./pages/support/WhatsNew"));
 
 /** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
 export function makeQueryClient(): QueryClient {
@@ -313,6 +318,8 @@ export function useActedFor(session: Session) {
 
 const PATIENT_SECTIONS = [
   { key: "nav.home", slug: "", scope: null },
+  // The practice's news (feature `announcements`): every caregiver reads it, whatever their scopes.
+  { key: "nav.whatsNew", slug: "whats-new", scope: null },
   { key: "nav.records", slug: "records", scope: "records" },
   { key: "nav.messages", slug: "messages", scope: "messages" },
   { key: "nav.appointments", slug: "appointments", scope: "appointments" },
@@ -347,12 +354,13 @@ function rolloutLinks(groups: string[]): { to: string; key: MessageKey }[] {
   ];
 }
 
-/** The quick-response team's screens: the report queue and incidents. */
+/** The quick-response team's screens: the report queue, incidents and announcements. */
 function supportLinks(groups: string[]): { to: string; key: MessageKey }[] {
   if (!groups.includes("response-team") && !groups.includes("portal-leads")) return [];
   return [
     { to: "/support/reports", key: "nav.supportQueue" },
     { to: "/support/incidents", key: "nav.supportIncidents" },
+    { to: "/support/announcements", key: "nav.supportAnnouncements" },
   ];
 }
 
@@ -383,9 +391,10 @@ function Nav({ session, path }: { session: Session; path: string }) {
   const actedFor = useActedFor(session);
   const patientMatch = path.match(/^\/p\/([^/]+)/);
   const current = patientMatch?.[1];
-  const links: { to: string; label: string }[] = [];
+  const links: { to: string; label: string; unread?: number }[] = [];
   const pid = viewedPatient(session, path, actedFor.data);
   const features = usePatientFeatures(pid);
+  const unread = useUnread(session, pid, !features.pending && features.on("announcements"));
   const rollout = isStaff(session.claims) ? rolloutLinks(session.claims.groups) : [];
   const support = isStaff(session.claims) ? supportLinks(session.claims.groups) : [];
   if (isStaff(session.claims)) {
@@ -404,6 +413,8 @@ function Nav({ session, path }: { session: Session; path: string }) {
     links.push({ to: "/staff/polls", label: t("nav.staffPolls") });
     // Every staff role may report a problem and follow it.
     links.push({ to: "/account/reports", label: t("nav.myReports") });
+    // Every staff role reads the practice's news to staff (and acknowledges what asks for it).
+    links.push({ to: "/account/whats-new", label: t("nav.whatsNew"), unread });
   } else {
     const grant = actedFor.data?.find((p) => p.patientId === pid);
     // The whole list at once, when the patient's switches are known: no section comes and goes.
@@ -414,7 +425,11 @@ function Nav({ session, path }: { session: Session; path: string }) {
         // A feature switched off for this patient is not offered.
         const feature = featureOfSection(section.slug);
         if (feature && !features.on(feature)) continue;
-        links.push({ to: `/p/${pid}${section.slug ? `/${section.slug}` : ""}`, label: t(section.key) });
+        links.push({
+          to: `/p/${pid}${section.slug ? `/${section.slug}` : ""}`,
+          label: t(section.key),
+          ...(section.slug === "whats-new" ? { unread } : {}),
+        });
       }
     }
   }
@@ -430,6 +445,7 @@ function Nav({ session, path }: { session: Session; path: string }) {
             <li key={l.to}>
               <Link to={l.to} aria-current={active ? "page" : undefined}>
                 {l.label}
+                {l.unread ? <UnreadBadge count={l.unread} /> : null}
               </Link>
             </li>
           );
@@ -438,6 +454,27 @@ function Nav({ session, path }: { session: Session; path: string }) {
       <NavSection id="nav-rollout" title={t("nav.rollout")} links={rollout} path={path} />
       <NavSection id="nav-support" title={t("nav.support")} links={support} path={path} />
     </nav>
+  );
+}
+
+/** What's new's unread count: staff's own, or the caller's in the viewed patient's context (feature on). */
+function useUnread(session: Session, pid: string | undefined, featureOn: boolean): number {
+  const staff = isStaff(session.claims);
+  const reader: Reader | null = staff ? { kind: "staff" } : pid ? { kind: "patient", patientId: pid } : null;
+  const news = useWhatsNew(reader, staff || featureOn);
+  return unreadCount(news.data);
+}
+
+/** A count beside a navigation entry: the number is seen, and heard in words. */
+function UnreadBadge({ count }: { count: number }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <span className="badge" aria-hidden="true" style={{ marginInlineStart: "0.35rem" }}>
+        {count}
+      </span>
+      <span className="visually-hidden"> ({t("nav.whatsNewUnread", { count })})</span>
+    </>
   );
 }
 
@@ -507,9 +544,14 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if ((m = match("/support/reports/:reportId", path))) return <SupportReport key={m.reportId} reportId={m.reportId!} />;
   if (path === "/support/incidents") return <SupportIncidents />;
   if ((m = match("/support/incidents/:incidentId", path))) return <SupportIncident key={m.incidentId} incidentId={m.incidentId!} />;
+  if (path === "/support/announcements") return <SupportAnnouncements />;
+  if ((m = match("/support/announcements/:announcementId", path))) {
+    return <SupportAnnouncement key={m.announcementId} announcementId={m.announcementId!} />;
+  }
   if (isStaff(session.claims)) {
     if (path === "/account/reports") return <MyReports reporter={{ kind: "staff" }} />;
     if ((m = match("/account/reports/:reportId", path))) return <MyReport key={m.reportId} reporter={{ kind: "staff" }} reportId={m.reportId!} />;
+    if (path === "/account/whats-new") return <WhatsNew reader={{ kind: "staff" }} />;
   }
   return <NotFound />;
 }
@@ -534,6 +576,7 @@ function patientRoute(path: string): ReactNode | null {
   if ((m = match("/p/:pid/feedback", path))) return <PatientFeedback patientId={m.pid!} />;
   if ((m = match("/p/:pid/polls/:pollId", path))) return <PatientPoll patientId={m.pid!} pollId={m.pollId!} />;
   if ((m = match("/p/:pid/surveys/:surveyId", path))) return <PatientSurvey patientId={m.pid!} surveyId={m.surveyId!} />;
+  if ((m = match("/p/:pid/whats-new", path))) return <WhatsNew key={m.pid} reader={{ kind: "patient", patientId: m.pid! }} />;
   if ((m = match("/p/:pid/reports", path))) return <MyReports key={m.pid} reporter={{ kind: "patient", patientId: m.pid! }} />;
   if ((m = match("/p/:pid/reports/:reportId", path))) {
     return <MyReport key={`${m.pid}/${m.reportId}`} reporter={{ kind: "patient", patientId: m.pid! }} reportId={m.reportId!} />;

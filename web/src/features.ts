@@ -19,6 +19,7 @@ export const FEATURES: readonly Feature[] = [
   "care-circle",
   "feedback",
   "problem-reports",
+  "announcements",
 ];
 
 /** The catalogue key of a feature's name. */
@@ -58,6 +59,8 @@ export function featureOfPath(path: string): Feature | null {
   if (section === "feedback" || section === "polls" || section === "surveys") return "feedback";
   // The problems the patient (or their caregiver) reported, and the team's answers.
   if (section === "reports") return "problem-reports";
+  // What's new: the practice's announcements.
+  if (section === "whats-new") return "announcements";
   if (section === "appointments" && (sub === "book" || leaf === "reschedule")) return "online-booking";
   return null;
 }
@@ -66,6 +69,7 @@ export function featureOfPath(path: string): Feature | null {
 export function featureOfSection(slug: string): Feature | null {
   if (slug === "feedback") return "feedback";
   if (slug === "reports") return "problem-reports";
+  if (slug === "whats-new") return "announcements";
   return slug === "messages" ? "messaging" : null;
 }
 

@@ -22,6 +22,8 @@ export const KINDS: Kind[] = [
   "feedback-answered",
   // News of a problem the person reported (issue 18).
   "problem-report-updated",
+  // The practice's news to a group the person is in (issue 18).
+  "announcement",
 ];
 export const CHOICES: Choice[] = ["email", "sms", "none"];
 

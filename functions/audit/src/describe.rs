@@ -203,6 +203,14 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::ManageIncidents.name(),
         "Opened or updated a portal incident",
     ),
+    (
+        Action::ManageAnnouncements.name(),
+        "Announced news about the portal",
+    ),
+    (
+        Action::ReadAnnouncements.name(),
+        "Read or acknowledged the portal's news",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

@@ -29,14 +29,13 @@ pub use config::FeedbackSettings;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
-use lambda_http::RequestExt;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
 use portal_shared::Platform;
 use portal_shared::domain::practice::PracticeZone;
 use portal_shared::features::switches::Feature;
 use portal_shared::platform::config::Settings;
-use portal_shared::platform::http::{Route, dispatch, dispatch_public};
+use portal_shared::platform::http::{Route, dispatch, dispatch_public, is_public_route};
 
 pub const LIST_IDEAS: Route = Route::new("GET", "/feedback/ideas");
 pub const CREATE_IDEA: Route = Route::new("POST", "/feedback/ideas");
@@ -148,20 +147,9 @@ impl Deps {
     }
 }
 
-fn is_public(request: &Request) -> bool {
-    use lambda_http::request::RequestContext;
-    let resource = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV1(context)) => context.resource_path.clone(),
-        _ => None,
-    };
-    PUBLIC_ROUTES.iter().any(|route| {
-        resource.as_deref() == Some(route.path) && request.method().as_str() == route.method
-    })
-}
-
 /// The function's router: one API Gateway event in, one response out.
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
-    if is_public(&request) {
+    if is_public_route(&request, PUBLIC_ROUTES) {
         return dispatch_public(request, |incoming| async move {
             if incoming.is(PUBLIC_POLL_LOOKUP) {
                 polls::public_lookup(deps, &incoming).await

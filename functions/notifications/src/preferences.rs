@@ -70,8 +70,9 @@ impl Preferences {
 
 /// The kinds a person may choose a channel for (the `NotificationKind` schema): every kind but
 /// the security notices, so the portal's news about a patient's own feedback (an idea they
-/// supported changed status, their suggestion was decided, their comment answered) and about
-/// a problem they reported can be turned off like any other, and its unsubscribe link works.
+/// supported changed status, their suggestion was decided, their comment answered), about
+/// a problem they reported, and the practice's announcements can be turned off like any
+/// other, and its unsubscribe link works.
 pub fn choosable_kinds() -> impl Iterator<Item = Kind> {
     Kind::ALL
         .iter()
@@ -426,7 +427,8 @@ mod tests {
                 "idea-status-changed",
                 "suggestion-decided",
                 "feedback-answered",
-                "problem-report-updated"
+                "problem-report-updated",
+                "announcement"
             ]
         );
     }

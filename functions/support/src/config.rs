@@ -1,6 +1,6 @@
 //! The support function's own settings, beyond the shared ones.
 
-use portal_shared::platform::config::ConfigError;
+use portal_shared::platform::config::{ConfigError, UserPoolSettings};
 
 use crate::reports::targets::SupportTargets;
 
@@ -8,6 +8,9 @@ use crate::reports::targets::SupportTargets;
 pub struct SupportSettings {
     /// Response-time targets and the calendar they are counted on.
     pub targets: SupportTargets,
+    /// The user pool whose groups are an announcement's staff, patients and caregivers
+    /// (`USER_POOL_ID`; read only).
+    pub user_pool_id: String,
 }
 
 impl SupportSettings {
@@ -15,10 +18,24 @@ impl SupportSettings {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Names every bad variable (see [`SupportTargets::from_lookup`]).
+    /// Names every bad variable (see [`SupportTargets::from_lookup`]; `USER_POOL_ID` and
+    /// `USER_POOL_CLIENT_ID` must be set).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        Ok(SupportSettings {
-            targets: SupportTargets::from_lookup(lookup)?,
-        })
+        let targets = SupportTargets::from_lookup(&lookup);
+        let pool = UserPoolSettings::from_lookup(&lookup);
+        match (targets, pool) {
+            (Ok(targets), Ok(pool)) => Ok(SupportSettings {
+                targets,
+                user_pool_id: pool.user_pool_id,
+            }),
+            (targets, pool) => Err(ConfigError {
+                problems: targets
+                    .err()
+                    .into_iter()
+                    .chain(pool.err())
+                    .flat_map(|error| error.problems)
+                    .collect(),
+            }),
+        }
     }
 }

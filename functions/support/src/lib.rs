@@ -12,22 +12,23 @@
 //!
 //! Feature switch ([`FEATURE_ROUTES`]): the patient reporter routes belong to `problem-reports`.
 
+mod announcements;
 mod config;
 mod incidents;
 mod reports;
 mod switch_off;
 
+pub use announcements::{PublishSummary, publish_due};
 pub use config::SupportSettings;
 pub use reports::targets::SupportTargets;
 
 use aws_config::SdkConfig;
-use lambda_http::RequestExt;
 use lambda_http::{Body, Request, Response};
 use portal_shared::ApiError;
 use portal_shared::Platform;
 use portal_shared::features::switches::Feature;
 use portal_shared::platform::config::Settings;
-use portal_shared::platform::http::{Route, dispatch, dispatch_public};
+use portal_shared::platform::http::{Route, dispatch, dispatch_public, is_public_route};
 
 pub const FILE_PATIENT_REPORT: Route = Route::new("POST", "/patients/{patientId}/reports");
 pub const PATIENT_REPORTS: Route = Route::new("GET", "/patients/{patientId}/reports");
@@ -54,6 +55,28 @@ pub const GET_INCIDENT: Route = Route::new("GET", "/support/incidents/{incidentI
 pub const UPDATE_INCIDENT: Route = Route::new("POST", "/support/incidents/{incidentId}/updates");
 pub const PUBLIC_STATUS: Route = Route::new("GET", "/public/status");
 
+pub const LIST_ANNOUNCEMENTS: Route = Route::new("GET", "/support/announcements");
+pub const ANNOUNCE: Route = Route::new("POST", "/support/announcements");
+pub const GET_ANNOUNCEMENT: Route = Route::new("GET", "/support/announcements/{announcementId}");
+pub const EXPIRE_ANNOUNCEMENT: Route =
+    Route::new("POST", "/support/announcements/{announcementId}/expire");
+pub const ANNOUNCEMENT_ACKNOWLEDGEMENTS: Route = Route::new(
+    "GET",
+    "/support/announcements/{announcementId}/acknowledgements",
+);
+pub const PATIENT_ANNOUNCEMENTS: Route = Route::new("GET", "/patients/{patientId}/announcements");
+pub const PATIENT_READ_ANNOUNCEMENT: Route = Route::new(
+    "POST",
+    "/patients/{patientId}/announcements/{announcementId}/read",
+);
+pub const STAFF_ANNOUNCEMENTS: Route = Route::new("GET", "/account/announcements");
+pub const STAFF_READ_ANNOUNCEMENT: Route =
+    Route::new("POST", "/account/announcements/{announcementId}/read");
+pub const ACKNOWLEDGE_ANNOUNCEMENT: Route = Route::new(
+    "POST",
+    "/account/announcements/{announcementId}/acknowledgement",
+);
+
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
     FILE_PATIENT_REPORT,
@@ -76,6 +99,16 @@ pub const ROUTES: &[Route] = &[
     GET_INCIDENT,
     UPDATE_INCIDENT,
     PUBLIC_STATUS,
+    LIST_ANNOUNCEMENTS,
+    ANNOUNCE,
+    GET_ANNOUNCEMENT,
+    EXPIRE_ANNOUNCEMENT,
+    ANNOUNCEMENT_ACKNOWLEDGEMENTS,
+    PATIENT_ANNOUNCEMENTS,
+    PATIENT_READ_ANNOUNCEMENT,
+    STAFF_ANNOUNCEMENTS,
+    STAFF_READ_ANNOUNCEMENT,
+    ACKNOWLEDGE_ANNOUNCEMENT,
 ];
 
 /// The route anyone reaches without signing in: the status page (nothing about any patient).
@@ -88,6 +121,8 @@ pub const FEATURE_ROUTES: &[(Route, Feature)] = &[
     (PATIENT_REPORTS, Feature::ProblemReports),
     (PATIENT_REPORT, Feature::ProblemReports),
     (PATIENT_REPORT_REPLY, Feature::ProblemReports),
+    (PATIENT_ANNOUNCEMENTS, Feature::Announcements),
+    (PATIENT_READ_ANNOUNCEMENT, Feature::Announcements),
 ];
 
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
@@ -96,6 +131,9 @@ pub struct Deps {
     /// Business hours to a first response and to each next update, per severity, on the
     /// practice's calendar (`SUPPORT_RESPONSE_TARGETS`, `PRACTICE_HOURS`, ...).
     pub targets: SupportTargets,
+    /// Reads the user pool's groups (an announcement's audience); never writes to it.
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
+    pub user_pool_id: String,
 }
 
 impl Deps {
@@ -103,24 +141,15 @@ impl Deps {
         Deps {
             platform: Platform::new(settings, sdk).with_feature_routes(FEATURE_ROUTES),
             targets: support.targets.clone(),
+            cognito: aws_sdk_cognitoidentityprovider::Client::new(sdk),
+            user_pool_id: support.user_pool_id.clone(),
         }
     }
 }
 
-fn is_public(request: &Request) -> bool {
-    use lambda_http::request::RequestContext;
-    let resource = match request.request_context_ref() {
-        Some(RequestContext::ApiGatewayV1(context)) => context.resource_path.clone(),
-        _ => None,
-    };
-    PUBLIC_ROUTES.iter().any(|route| {
-        resource.as_deref() == Some(route.path) && request.method().as_str() == route.method
-    })
-}
-
 /// The function's router: one API Gateway event in, one response out.
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
-    if is_public(&request) {
+    if is_public_route(&request, PUBLIC_ROUTES) {
         return dispatch_public(request, |incoming| async move {
             if incoming.is(PUBLIC_STATUS) {
                 incidents::public_status(deps, &incoming).await
@@ -169,6 +198,26 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             incidents::get(deps, &call).await
         } else if call.is(UPDATE_INCIDENT) {
             incidents::post_update(deps, &call).await
+        } else if call.is(LIST_ANNOUNCEMENTS) {
+            announcements::list(deps, &call).await
+        } else if call.is(ANNOUNCE) {
+            announcements::announce(deps, &call).await
+        } else if call.is(GET_ANNOUNCEMENT) {
+            announcements::get(deps, &call).await
+        } else if call.is(EXPIRE_ANNOUNCEMENT) {
+            announcements::expire(deps, &call).await
+        } else if call.is(ANNOUNCEMENT_ACKNOWLEDGEMENTS) {
+            announcements::acknowledgements(deps, &call).await
+        } else if call.is(PATIENT_ANNOUNCEMENTS) {
+            announcements::patient_list(deps, &call).await
+        } else if call.is(PATIENT_READ_ANNOUNCEMENT) {
+            announcements::patient_read(deps, &call).await
+        } else if call.is(STAFF_ANNOUNCEMENTS) {
+            announcements::staff_list(deps, &call).await
+        } else if call.is(STAFF_READ_ANNOUNCEMENT) {
+            announcements::staff_read(deps, &call).await
+        } else if call.is(ACKNOWLEDGE_ANNOUNCEMENT) {
+            announcements::acknowledge(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

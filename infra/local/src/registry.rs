@@ -60,7 +60,7 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
         }
         "feedback" => portal_feedback::FeedbackSettings::from_lookup(|name| env.get(name).cloned())
             .map(|_| ()),
-        "support" => {
+        "support" | "announcements" => {
             portal_support::SupportSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
         }
         _ => Ok(()),
@@ -158,6 +158,13 @@ pub fn job_for(
         "invitation-waves" => Some(Arc::new(InvitationWaves(portal_rollout::Deps::new(
             settings, sdk,
         )))),
+        "announcements" => {
+            let support =
+                portal_support::SupportSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+            Some(Arc::new(Announcements(portal_support::Deps::new(
+                settings, &support, sdk,
+            ))))
+        }
         "waitlist-sweeper" => {
             let practice =
                 portal_appointments::PracticeSettings::from_lookup(|name| env.get(name).cloned())
@@ -343,6 +350,20 @@ impl Job for InvitationWaves {
             let summary = portal_rollout::run_waves(&self.0, now)
                 .await
                 .map_err(|error| anyhow::anyhow!("invitation waves failed: {}", error.slug()))?;
+            Ok(serde_json::to_string(&summary)?)
+        })
+    }
+}
+
+struct Announcements(portal_support::Deps);
+
+impl Job for Announcements {
+    fn run(&self) -> BoxFuture<'_, anyhow::Result<String>> {
+        Box::pin(async move {
+            let now = portal_shared::domain::timestamp::Timestamp::now();
+            let summary = portal_support::publish_due(&self.0, now)
+                .await
+                .map_err(|error| anyhow::anyhow!("announcements failed: {}", error.slug()))?;
             Ok(serde_json::to_string(&summary)?)
         })
     }

@@ -1,17 +1,18 @@
-//! The quick-response team's demo: one problem report from the first patient in its queue, and
-//! one incident that has already been resolved (so the status page has history, and no banner
-//! covers the demo). Written through the running gateway with the patient's and the team's
-//! tokens, so the support function's own code writes every item. The walk-through in the README
-//! (a beta patient's booking problem, a switch turned off, an incident the patients see) is
-//! done live.
+//! The quick-response team's demo: one problem report from the first patient in its queue, one
+//! incident that has already been resolved (so the status page has history, and no banner
+//! covers the demo), and one announcement to every patient, published now (the patients' what's
+//! new has news, and the contract test an announcement id). Written through the running gateway
+//! with the patient's and the team's tokens, so the support function's own code writes every
+//! item. The walk-through in the README (a beta patient's booking problem, a switch turned off,
+//! an incident the patients see, the fix announced) is done live.
 
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
 use crate::seed_schedule::call;
 
-/// Files the demo report as the patient and opens and resolves the demo incident as the
-/// response team.
+/// Files the demo report as the patient; opens and resolves the demo incident and announces the
+/// status page to every patient as the response team.
 pub async fn seed_support(
     http: &reqwest::Client,
     api_url: &str,
@@ -58,6 +59,18 @@ pub async fn seed_support(
             })),
         team,
         "resolving the demo incident",
+    )
+    .await?;
+    // Published at once (no `publishAt`): the support function tells the patients right away
+    // (best effort; the publisher job sends what it left), and it never expires.
+    call(
+        http.post(format!("{api}/support/announcements")).json(&json!({
+            "title": "The portal now has a status page",
+            "body": "When something in the portal is not working, the status page says what is wrong and what we are doing about it. You can read it without signing in.",
+            "audience": {"kind": "patients"},
+        })),
+        team,
+        "announcing the status page",
     )
     .await?;
     Ok(())

@@ -135,6 +135,10 @@ ulid_id!(
     /// An incident the quick-response team opened on one or more features.
     IncidentId
 );
+ulid_id!(
+    /// An announcement to a stakeholder group (patients, a cohort, caregivers, staff, practices).
+    AnnouncementId
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,6 @@
 //! Reading accounts of the Cognito user pool: one account by its `sub` or email, with its
-//! groups (AdminGetUser + AdminListGroupsForUser). The staff function administers staff
+//! groups (AdminGetUser + AdminListGroupsForUser), and the members of a group
+//! (ListUsersInGroup: an announcement's audience). The staff function administers staff
 //! accounts on top of this; the messages function checks the colleague a conversation is
 //! assigned to. Nothing here writes to the pool.
 
@@ -123,6 +124,47 @@ impl UserDirectory<'_> {
             .build();
         let groups = self.groups_of(output.username()).await?;
         Ok(Some(account_of(&user, groups)))
+    }
+
+    /// One page of the accounts in `group` (ListUsersInGroup, up to 60), from `next` (the
+    /// token of the page before; `None` for the first), and the token of the page after
+    /// (`None` after the last). Each account's groups hold `group` alone (the others are not
+    /// read); disabled accounts are included (`enabled` says).
+    pub async fn group_page(
+        &self,
+        group: &str,
+        next: Option<String>,
+    ) -> Result<(Vec<UserAccount>, Option<String>), ApiError> {
+        let output = self
+            .cognito
+            .list_users_in_group()
+            .user_pool_id(self.pool_id)
+            .group_name(group)
+            .limit(60)
+            .set_next_token(next)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let accounts = output
+            .users()
+            .iter()
+            .map(|user| account_of(user, BTreeSet::from([group.to_owned()])))
+            .collect();
+        Ok((accounts, output.next_token().map(str::to_owned)))
+    }
+
+    /// Every account in `group`, following `NextToken` (see [`UserDirectory::group_page`]).
+    pub async fn group_members(&self, group: &str) -> Result<Vec<UserAccount>, ApiError> {
+        let mut members = Vec::new();
+        let mut next = None;
+        loop {
+            let (page, after) = self.group_page(group, next).await?;
+            members.extend(page);
+            match after {
+                Some(token) if !token.is_empty() => next = Some(token),
+                _ => return Ok(members),
+            }
+        }
     }
 
     /// Every group of the account, following `NextToken`.

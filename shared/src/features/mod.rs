@@ -13,6 +13,7 @@ pub mod notification;
 pub mod patient_match;
 pub mod profile_facts;
 pub mod profile_record;
+pub mod report_status;
 pub mod sign_ins;
 pub mod suppression;
 pub mod switch_change;

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
 use crate::domain::ids::{
-    ActivationCodeId, AppointmentId, ConversationId, FeedbackId, IdeaId, InvitationId,
-    NotificationId, PatientId, ReportId, SuggestionId, WaveId,
+    ActivationCodeId, AnnouncementId, AppointmentId, ConversationId, FeedbackId, IdeaId,
+    InvitationId, NotificationId, PatientId, ReportId, SuggestionId, WaveId,
 };
 use crate::domain::person::Email;
 use crate::domain::timestamp::Timestamp;
@@ -74,6 +74,8 @@ pub enum Kind {
     /// The quick-response team answered a problem report, or its status changed
     /// ([`AboutReport`]): to its reporter, and to the reporters of every duplicate merged into it.
     ProblemReportUpdated,
+    /// The practice announced news to a group the recipient is in ([`AboutAnnouncement`]).
+    Announcement,
 }
 
 impl Kind {
@@ -97,6 +99,7 @@ impl Kind {
             Kind::SuggestionDecided => "suggestion-decided",
             Kind::FeedbackAnswered => "feedback-answered",
             Kind::ProblemReportUpdated => "problem-report-updated",
+            Kind::Announcement => "announcement",
         }
     }
 
@@ -219,6 +222,19 @@ pub struct AboutFeedback {
     pub feedback_id: FeedbackId,
 }
 
+/// The practice's news to a stakeholder group: about the portal, never about a patient, so its
+/// title, text and link travel in the record (another practice, told by email, has no portal to
+/// read it in).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutAnnouncement {
+    pub announcement_id: AnnouncementId,
+    pub title: String,
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
 /// News of a problem report: which report (the one the recipient filed) and its status now
 /// (`triaged`, `resolved`, ...). Never what the reporter wrote or the team's answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -251,6 +267,13 @@ pub enum Recipient {
     #[serde(rename_all = "camelCase")]
     Invitee {
         patient_id: PatientId,
+        email: Email,
+        language: Option<String>,
+    },
+    /// Someone with no portal account at all (another practice told of an announcement), at
+    /// the address the practice gave.
+    #[serde(rename_all = "camelCase")]
+    Address {
         email: Email,
         language: Option<String>,
     },

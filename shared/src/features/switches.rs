@@ -58,6 +58,8 @@ pub enum Feature {
     Feedback,
     /// Reporting a problem with the portal to the quick-response team, and following it.
     ProblemReports,
+    /// What's new: the practice's announcements in the app.
+    Announcements,
 }
 
 impl Feature {
@@ -75,6 +77,7 @@ impl Feature {
             Feature::CareCircle => "care-circle",
             Feature::Feedback => "feedback",
             Feature::ProblemReports => "problem-reports",
+            Feature::Announcements => "announcements",
         }
     }
 
@@ -627,7 +630,7 @@ mod tests {
         }
         assert_eq!(Feature::parse("Messaging"), None);
         assert_eq!(Feature::parse("online_booking"), None);
-        assert_eq!(Feature::ALL.len(), 8);
+        assert_eq!(Feature::ALL.len(), 9);
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub enum ApiError {
     /// Something answered once only (a usability survey) was answered already.
     #[error("already answered: {0}")]
     AlreadyAnswered(String),
+    /// An acknowledgement of an announcement that asks for none.
+    #[error("no acknowledgement asked")]
+    NoAcknowledgement,
     /// If-Match named a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -123,9 +126,10 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::FeatureOff(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) | ApiError::PollClosed(_) | ApiError::AlreadyAnswered(_) => {
-                StatusCode::CONFLICT
-            }
+            ApiError::Conflict(_)
+            | ApiError::PollClosed(_)
+            | ApiError::AlreadyAnswered(_)
+            | ApiError::NoAcknowledgement => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -150,6 +154,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::PollClosed(_) => "poll-closed",
             ApiError::AlreadyAnswered(_) => "already-answered",
+            ApiError::NoAcknowledgement => "no-acknowledgement",
             ApiError::PreconditionFailed => "stale-etag",
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
@@ -174,6 +179,7 @@ impl ApiError {
             ApiError::Conflict(_) => "Conflict with the current state",
             ApiError::PollClosed(_) => "This poll is not open",
             ApiError::AlreadyAnswered(_) => "This was answered already",
+            ApiError::NoAcknowledgement => "This announcement asks for no acknowledgement",
             ApiError::PreconditionFailed => "The resource changed since you read it",
             ApiError::PreconditionRequired => "If-Match is required",
             ApiError::IdempotencyKeyReused => "Idempotency-Key already used for another request",
@@ -229,6 +235,9 @@ impl ApiError {
             ApiError::Unavailable(_) => Some("Try again in a few seconds.".into()),
             ApiError::Internal(_) => {
                 Some("The error was logged with this request id; try again later.".into())
+            }
+            ApiError::NoAcknowledgement => {
+                Some("Mark it read instead: only some announcements ask to be acknowledged.".into())
             }
             ApiError::Invalid(_) | ApiError::Unauthenticated | ApiError::NotFound => None,
         }

@@ -78,6 +78,18 @@ where
     .await
 }
 
+/// Whether `request` came in on one of `routes`, the function's public ones (API Gateway ran no
+/// authorizer on them, so they must be dispatched with [`dispatch_public`]).
+pub fn is_public_route(request: &Request, routes: &[Route]) -> bool {
+    let resource = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(context)) => context.resource_path.as_deref(),
+        _ => None,
+    };
+    routes
+        .iter()
+        .any(|route| resource == Some(route.path) && request.method().as_str() == route.method)
+}
+
 /// Runs `handler` for a public route (no authorizer: sign-in, activation).
 pub async fn dispatch_public<F, Fut>(request: Request, handler: F) -> Response<Body>
 where

@@ -13,9 +13,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::domain::cohort_name::CohortName;
 use crate::domain::ids::{
-    ActivationCodeId, AppointmentId, BallotLinkId, ChangeId, ConversationId, EventId, FeedbackId,
-    IdeaId, ImportId, IncidentId, InvitationId, NotificationId, PatientId, PollId, ProviderId,
-    RecordId, ReportId, SuggestionId, SurveyId, WaveId,
+    ActivationCodeId, AnnouncementId, AppointmentId, BallotLinkId, ChangeId, ConversationId,
+    EventId, FeedbackId, IdeaId, ImportId, IncidentId, InvitationId, NotificationId, PatientId,
+    PollId, ProviderId, RecordId, ReportId, SuggestionId, SurveyId, WaveId,
 };
 use crate::domain::timestamp::Timestamp;
 use crate::features::switches::Feature;
@@ -959,6 +959,70 @@ pub const INCIDENT_PREFIX: &str = "INCIDENT#";
 /// One incident (title, features, status, its updates inline, version).
 pub fn incident(incident: IncidentId) -> Key {
     Key::new(INCIDENTS_PARTITION, format!("{INCIDENT_PREFIX}{incident}"))
+}
+
+// ---- announcements: news to stakeholder groups ----------------------------------------------
+
+/// The practice's announcements: one item each in one partition (a few a month), newest first
+/// by their ULIDs.
+pub const ANNOUNCEMENTS_PARTITION: &str = "ANNOUNCEMENTS";
+
+/// The sort key prefix of the announcements in [`ANNOUNCEMENTS_PARTITION`].
+pub const ANNOUNCEMENT_PREFIX: &str = "ANNOUNCEMENT#";
+
+/// One announcement (text, audience, dates, read and acknowledged counts, version). On GSI1 in
+/// [`ANNOUNCEMENTS_TO_SEND`] until the publisher has told its audience.
+pub fn announcement(announcement: AnnouncementId) -> Key {
+    Key::new(
+        ANNOUNCEMENTS_PARTITION,
+        format!("{ANNOUNCEMENT_PREFIX}{announcement}"),
+    )
+}
+
+/// GSI1 partition of the announcements not yet sent, sorted by [`announcement_send_sort`]
+/// (sparse: an announcement leaves it once its whole audience was told).
+pub const ANNOUNCEMENTS_TO_SEND: &str = "ANNOUNCEMENTS_TO_SEND";
+
+/// GSI1 sort key in [`ANNOUNCEMENTS_TO_SEND`]: `<publishAt>#<id>`, the earliest due first.
+pub fn announcement_send_sort(publish_at: Timestamp, announcement: AnnouncementId) -> String {
+    format!("{publish_at}#{announcement}")
+}
+
+/// The partition of one announcement's people: who read it, who acknowledged it, who was told.
+pub fn announcement_partition(announcement: AnnouncementId) -> String {
+    format!("{ANNOUNCEMENT_PREFIX}{announcement}")
+}
+
+/// The sort key prefix of the people who read an announcement.
+pub const ANNOUNCEMENT_READ_PREFIX: &str = "READ#";
+/// The sort key prefix of the staff who acknowledged an announcement.
+pub const ANNOUNCEMENT_ACK_PREFIX: &str = "ACK#";
+/// The sort key prefix of the recipients the publisher told (one marker each).
+pub const ANNOUNCEMENT_SENT_PREFIX: &str = "SENT#";
+
+/// That `reader` read the announcement (created once: the read count's guard).
+pub fn announcement_read(announcement: AnnouncementId, reader: &UserSub) -> Key {
+    Key::new(
+        announcement_partition(announcement),
+        format!("{ANNOUNCEMENT_READ_PREFIX}{reader}"),
+    )
+}
+
+/// That staff member `member` acknowledged the announcement (created once).
+pub fn announcement_ack(announcement: AnnouncementId, member: &UserSub) -> Key {
+    Key::new(
+        announcement_partition(announcement),
+        format!("{ANNOUNCEMENT_ACK_PREFIX}{member}"),
+    )
+}
+
+/// That the publisher told `recipient` (a stable key of the recipient: `patient:<id>`,
+/// `group:<name>`, `account:<sub>`, `address:<sha256 of the address>`), created once.
+pub fn announcement_sent(announcement: AnnouncementId, recipient: &str) -> Key {
+    Key::new(
+        announcement_partition(announcement),
+        format!("{ANNOUNCEMENT_SENT_PREFIX}{recipient}"),
+    )
 }
 
 // ---- audit table -------------------------------------------------------------------------

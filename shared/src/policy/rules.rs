@@ -143,6 +143,10 @@ pub enum Action {
     SwitchOffFromReport,
     /// Open incidents on features and post their updates.
     ManageIncidents,
+    /// Announce news to stakeholder groups and see who read and acknowledged it.
+    ManageAnnouncements,
+    /// Read the announcements meant for one (what's new), mark them read, acknowledge them.
+    ReadAnnouncements,
 }
 
 /// The practice's own work, done on its schedule (or right after a request frees a slot) for
@@ -465,6 +469,19 @@ impl Action {
             Action::ManageIncidents => {
                 rule("incident.manage", NO, Never, &[ResponseTeam, PortalLead])
             }
+            // Telling every group what changed is the quick-response team's job.
+            Action::ManageAnnouncements => rule(
+                "announcement.manage",
+                NO,
+                Never,
+                &[ResponseTeam, PortalLead],
+            ),
+            Action::ReadAnnouncements => rule(
+                "announcement.read",
+                YES,
+                AnyScope,
+                &[Clinician, FrontDesk, ResponseTeam, Admin, PortalLead],
+            ),
         }
     }
 

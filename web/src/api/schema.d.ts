@@ -4111,6 +4111,291 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/support/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Announcements
+         * @description The practice's announcements, newest first, each with its state (derived when read:
+         *     `scheduled` before `publishAt`, `published` until `expiresAt`, then `expired`) and its
+         *     read and acknowledged counts. At most the 100 newest; not paged (a practice announces a
+         *     few things a month). No patient's data.
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        get: operations["listAnnouncements"];
+        put?: never;
+        /**
+         * Announce news to a group
+         * @description News about the portal (a fix, a change, planned downtime) to one group: every patient, the
+         *     patients of a cohort (which must exist: 422 naming `audience.cohort`), every caregiver,
+         *     the staff holding some roles, or other practices by email address. Plain text only; never
+         *     a patient's details (the text travels in the notifications).
+         *
+         *     `publishAt` defaults to now and may be at most a year ahead; `expiresAt`, when given, is
+         *     after `publishAt`. `acknowledgeBy` asks each member of staff to confirm they read and
+         *     understood it by then: only with a `staff` audience (422 naming `acknowledgeBy`
+         *     otherwise), and not before `publishAt`.
+         *
+         *     Once `publishAt` has come, the audience is told through the outbox, each person once (in
+         *     this request, best effort, when `publishAt` is now or past; otherwise by the publisher
+         *     job, which runs every 5 minutes); `sent` says when everyone was. Patients and caregivers
+         *     see it under what's new (`GET /patients/{patientId}/announcements`), staff under
+         *     `GET /account/announcements`. Audited (`announcement.manage`, resource
+         *     `announcement/<announcementId>`).
+         *
+         *     Send an `Idempotency-Key` so that a retry after a timeout does not announce twice.
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        post: operations["announce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/announcements/{announcementId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One announcement
+         * @description The announcement with its state, counts and whether its audience was told (`sent`).
+         *     Audited (`announcement.manage`, resource `announcement/<announcementId>`).
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        get: operations["getAnnouncement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/announcements/{announcementId}/expire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End an announcement now
+         * @description Sets `expiresAt` to now: it leaves everyone's what's new, and a scheduled one is never
+         *     told to anyone. Idempotent: an announcement expired already is answered as it is. No
+         *     body. Audited (`announcement.manage`, resource `announcement/<announcementId>`).
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        post: operations["expireAnnouncement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/announcements/{announcementId}/acknowledgements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Who acknowledged an announcement
+         * @description For an announcement to staff that asks for acknowledgement: the staff who acknowledged
+         *     it (with when, and whether after `acknowledgeBy`) and those who have not yet (every
+         *     enabled account in the audience's roles, read from the user pool when asked; someone who
+         *     joined a role later is listed too). `overdue` is true once `acknowledgeBy` has passed
+         *     with someone still to acknowledge. Any other announcement answers `required: false` with
+         *     empty lists. Audited (`announcement.manage`, resource `announcement/<announcementId>`).
+         *
+         *     **Who may call:** staff in the `response-team` or `portal-leads` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        get: operations["getAnnouncementAcknowledgements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What's new (patients and caregivers)
+         * @description The published, unexpired announcements meant for the caller in this patient's context,
+         *     newest first: those to every patient, to a cohort the patient is in, and (for a caregiver
+         *     acting for the patient) to every caregiver. `read` is the caller's own mark: a caregiver
+         *     and the patient each read for themselves.
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver acting for them (any scope). Staff
+         *     read theirs under `GET /account/announcements` (here they get 403). Answers 403
+         *     `feature-off` while the `announcements` feature is off for the patient.
+         */
+        get: operations["listPatientAnnouncements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/announcements/{announcementId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an announcement read (patients and caregivers)
+         * @description The caller has seen it (the web app marks what it shows). Idempotent: the first mark
+         *     counts once in the announcement's `counts.read`, later ones change nothing. No body.
+         *
+         *     **Who may call:** as for the list. An announcement that is not in the caller's what's new
+         *     in this context (unknown, scheduled, expired, or meant for others) is answered 404.
+         */
+        post: operations["markPatientAnnouncementRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What's new (staff)
+         * @description The published, unexpired announcements to staff holding any of the caller's roles, newest
+         *     first, with the caller's own `read` and, for those asking for it, `acknowledgeBy` and the
+         *     caller's `acknowledgedAt`. Not gated by a feature switch.
+         *
+         *     **Who may call:** any staff member (patients and caregivers get 403: theirs are under
+         *     `/patients/{patientId}/announcements`).
+         */
+        get: operations["listStaffAnnouncements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/announcements/{announcementId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an announcement read (staff)
+         * @description As `POST /patients/{patientId}/announcements/{announcementId}/read`, for a member of staff.
+         *     Idempotent. No body.
+         *
+         *     **Who may call:** any staff member in the announcement's audience (an announcement not in
+         *     the caller's what's new is answered 404; patients and caregivers get 403).
+         */
+        post: operations["markStaffAnnouncementRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/account/announcements/{announcementId}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * I have read and understood (staff)
+         * @description The caller confirms they read and understood an announcement that asks for it. It also
+         *     marks it read. Idempotent: acknowledging again answers the first acknowledgement, and
+         *     counts once in `counts.acknowledged`. After `acknowledgeBy` it is still accepted, with
+         *     `late: true`. 409 `no-acknowledgement` when the announcement asks for none. No body.
+         *     Audited (`announcement.read`, resource `announcement/<announcementId>`).
+         *
+         *     **Who may call:** any staff member in the announcement's audience (an announcement not in
+         *     the caller's what's new is answered 404; patients and caregivers get 403).
+         */
+        post: operations["acknowledgeAnnouncement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4119,7 +4404,7 @@ export interface components {
          * @description A patient-facing feature that a switch turns on and off.
          * @enum {string}
          */
-        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle" | "feedback" | "problem-reports";
+        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle" | "feedback" | "problem-reports" | "announcements";
         /**
          * @description `everyone`: on for everyone; `off`: off for everyone; `rules`: on for the listed staff
          *     roles, cohorts and percentage of patients (and staff on work lists about no patient).
@@ -4391,7 +4676,7 @@ export interface components {
          * @description A kind of notification a person can choose a channel for.
          * @enum {string}
          */
-        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer" | "idea-status-changed" | "suggestion-decided" | "feedback-answered" | "problem-report-updated";
+        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer" | "idea-status-changed" | "suggestion-decided" | "feedback-answered" | "problem-report-updated" | "announcement";
         /** @enum {string} */
         NotificationChannelChoice: "email" | "sms" | "none";
         /** @description A channel per kind. */
@@ -4406,6 +4691,7 @@ export interface components {
             "suggestion-decided"?: components["schemas"]["NotificationChannelChoice"];
             "feedback-answered"?: components["schemas"]["NotificationChannelChoice"];
             "problem-report-updated"?: components["schemas"]["NotificationChannelChoice"];
+            announcement?: components["schemas"]["NotificationChannelChoice"];
         };
         ContactReachability: {
             /**
@@ -5779,6 +6065,165 @@ export interface components {
             feedbackId?: components["schemas"]["Ulid"];
         };
         /**
+         * @description Derived when read: `scheduled` before `publishAt`, `published` until `expiresAt` (if any), then `expired`.
+         * @enum {string}
+         */
+        AnnouncementState: "scheduled" | "published" | "expired";
+        /**
+         * @description Who it is for, by `kind`: `patients` (every patient), `cohort` (the patients of one
+         *     cohort, which must exist), `caregivers` (every caregiver, in the context of each patient
+         *     they act for), `staff` (the staff holding any of 1–5 roles), `practices` (other
+         *     practices, told by email at 1–50 addresses; they have no what's new).
+         */
+        AnnouncementAudience: {
+            /** @constant */
+            kind: "patients";
+        } | {
+            /** @constant */
+            kind: "cohort";
+            cohort: components["schemas"]["CohortName"];
+        } | {
+            /** @constant */
+            kind: "caregivers";
+        } | {
+            /** @constant */
+            kind: "staff";
+            /** @description 1–5 staff roles (Cognito groups), each once. */
+            roles: components["schemas"]["StaffRole"][];
+        } | {
+            /** @constant */
+            kind: "practices";
+            /** @description 1–50 addresses, each once. */
+            emails: components["schemas"]["Email"][];
+        };
+        /** @description One line of plain text, 1–120 characters after trimming. */
+        AnnouncementTitle: string;
+        /** @description Plain text (line breaks allowed), 1–2,000 characters after trimming; never a patient's details. */
+        AnnouncementBody: string;
+        /**
+         * Format: uri
+         * @description Where to read more; an `https://` URL of at most 500 characters.
+         */
+        AnnouncementLink: string;
+        NewAnnouncement: {
+            title: components["schemas"]["AnnouncementTitle"];
+            body: components["schemas"]["AnnouncementBody"];
+            link?: components["schemas"]["AnnouncementLink"];
+            audience: components["schemas"]["AnnouncementAudience"];
+            /**
+             * Format: date-time
+             * @description When it is published (RFC 3339); default now; at most a year ahead.
+             */
+            publishAt?: string;
+            /**
+             * Format: date-time
+             * @description When it leaves what's new (RFC 3339; after `publishAt`); default never.
+             */
+            expiresAt?: string;
+            /**
+             * Format: date-time
+             * @description Only with a `staff` audience (422 naming `acknowledgeBy` otherwise): each member of
+             *     staff is asked to confirm they read and understood it by then (RFC 3339; not before
+             *     `publishAt`).
+             */
+            acknowledgeBy?: string;
+        };
+        /** @description How many people marked it read, and (staff) acknowledged it; each person counts once. */
+        AnnouncementCounts: {
+            read: number;
+            acknowledged: number;
+        };
+        /** @description An announcement as the team sees it; `version` is its ETag. */
+        Announcement: {
+            announcementId: components["schemas"]["Ulid"];
+            title: string;
+            body: string;
+            link: string | null;
+            audience: components["schemas"]["AnnouncementAudience"];
+            publishAt: components["schemas"]["Timestamp"];
+            expiresAt: components["schemas"]["Timestamp"] | null;
+            acknowledgeBy: components["schemas"]["Timestamp"] | null;
+            state: components["schemas"]["AnnouncementState"];
+            counts: components["schemas"]["AnnouncementCounts"];
+            /** @description Whether its whole audience has been told (through the outbox). */
+            sent: boolean;
+            /** @description The Cognito user id of the team member who announced it. */
+            createdBy: string;
+            createdAt: components["schemas"]["Timestamp"];
+            version: number;
+        };
+        Announcements: {
+            /** @description Newest first; at most 100. */
+            items: components["schemas"]["Announcement"][];
+        };
+        AnnouncementAcknowledgement: {
+            /** @description The staff member's Cognito user id. */
+            sub: string;
+            /** @description Their name (null when their account has none). */
+            name: string | null;
+            at: components["schemas"]["Timestamp"];
+            /** @description Acknowledged after `acknowledgeBy`. */
+            late: boolean;
+        };
+        AnnouncementPendingAcknowledgement: {
+            /** @description The staff member's Cognito user id. */
+            sub: string;
+            /** @description Their name (null when their account has none). */
+            name: string | null;
+            email: components["schemas"]["Email"];
+        };
+        AnnouncementAcknowledgements: {
+            /** @description Whether the announcement asks for acknowledgement (false for every audience but staff, and staff ones without `acknowledgeBy`). */
+            required: boolean;
+            acknowledgeBy: components["schemas"]["Timestamp"] | null;
+            /** @description `acknowledgeBy` has passed and someone in `notAcknowledged` is still to acknowledge. */
+            overdue: boolean;
+            /** @description Who acknowledged it, earliest first. */
+            acknowledged: components["schemas"]["AnnouncementAcknowledgement"][];
+            /** @description Every enabled account in the audience's roles that has not acknowledged it, by name. */
+            notAcknowledged: components["schemas"]["AnnouncementPendingAcknowledgement"][];
+        };
+        /** @description An announcement in a patient's (or caregiver's) what's new. */
+        PatientAnnouncement: {
+            announcementId: components["schemas"]["Ulid"];
+            title: string;
+            body: string;
+            link: string | null;
+            publishAt: components["schemas"]["Timestamp"];
+            expiresAt: components["schemas"]["Timestamp"] | null;
+            /** @description Whether the caller marked it read. */
+            read: boolean;
+        };
+        PatientAnnouncements: {
+            /** @description Newest first. */
+            items: components["schemas"]["PatientAnnouncement"][];
+        };
+        /** @description An announcement in a member of staff's what's new. */
+        StaffAnnouncement: {
+            announcementId: components["schemas"]["Ulid"];
+            title: string;
+            body: string;
+            link: string | null;
+            publishAt: components["schemas"]["Timestamp"];
+            expiresAt: components["schemas"]["Timestamp"] | null;
+            /** @description Whether the caller marked it read. */
+            read: boolean;
+            /** @description When it asks for acknowledgement, the date it is due by; null when it asks none. */
+            acknowledgeBy: components["schemas"]["Timestamp"] | null;
+            /** @description When the caller acknowledged it; null when they have not (or it asks none). */
+            acknowledgedAt: components["schemas"]["Timestamp"] | null;
+        };
+        StaffAnnouncements: {
+            /** @description Newest first. */
+            items: components["schemas"]["StaffAnnouncement"][];
+        };
+        AnnouncementAcknowledged: {
+            /** @description When the caller first acknowledged it. */
+            acknowledgedAt: components["schemas"]["Timestamp"];
+            /** @description Acknowledged after `acknowledgeBy`. */
+            late: boolean;
+        };
+        /**
          * @description `rank`: each respondent ranks their top `topK` ideas (Borda count); `approval`: each approves any number of ideas.
          * @enum {string}
          */
@@ -7052,6 +7497,62 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description (`not-found`) No announcement has this id, or (on the what's new routes) it is not in the
+         *     caller's what's new: scheduled, expired, or meant for others (answered alike on
+         *     purpose). On the patient routes also: no such patient, or not the caller's to see.
+         */
+        UnknownAnnouncement: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`forbidden`) The caller may not read this patient's what's new (staff read theirs under
+         *     `/account/announcements`). (`feature-off`) The `announcements` feature is switched off
+         *     for this patient (or killed). Audited as a denied access.
+         */
+        AnnouncementsPatientForbidden: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`forbidden`) The caller is not staff (patients and caregivers read what's new under `/patients/{patientId}/announcements`). Audited in the caller's own log. */
+        StaffOnlyAnnouncements: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`no-acknowledgement`) The announcement asks for no acknowledgement (on
+         *     `POST /account/announcements/{announcementId}/acknowledgement`). (`conflict`) It kept
+         *     changing at the same moment; nothing was written: retry.
+         */
+        AnnouncementConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
@@ -7142,6 +7643,8 @@ export interface components {
         ReportId: components["schemas"]["Ulid"];
         /** @description An incident's id (a ULID in canonical form). Anything else, or an id no incident has, is answered 404. */
         IncidentId: components["schemas"]["Ulid"];
+        /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+        AnnouncementId: components["schemas"]["Ulid"];
         /**
          * @description The report's `version` as last read, as a strong ETag (`"3"`). Missing → 428; stale, weak,
          *     a list or `*` → 412.
@@ -7215,6 +7718,8 @@ export interface components {
         StaffReportLocation: string;
         /** @description The new incident's path (`/support/incidents/{incidentId}`, under the base path the request came through). */
         IncidentLocation: string;
+        /** @description The new announcement's path (`/support/announcements/{announcementId}`, under the base path the request came through). */
+        AnnouncementLocation: string;
         /** @description `public, max-age=30` on the status page (nothing in it is anyone's); problems are `no-store`. */
         PublicCacheControl: "public, max-age=30";
     };
@@ -13827,6 +14332,351 @@ export interface operations {
                     "application/json": components["schemas"]["PublicStatus"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAnnouncements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The announcements, newest first. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcements"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    announce: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Check-in works again",
+                 *       "body": "The check-in screen froze on Monday morning; it is fixed. Please check patients in as usual.",
+                 *       "audience": {
+                 *         "kind": "staff",
+                 *         "roles": [
+                 *           "front-desk"
+                 *         ]
+                 *       },
+                 *       "acknowledgeBy": "2025-03-14T17:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewAnnouncement"];
+            };
+        };
+        responses: {
+            /** @description Announced. `Location` is its path; `ETag` its version. */
+            201: {
+                headers: {
+                    Location: components["headers"]["AnnouncementLocation"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The announcement. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownAnnouncement"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    expireAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The announcement, expired. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownAnnouncement"];
+            409: components["responses"]["AnnouncementConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnnouncementAcknowledgements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who acknowledged it and who has not. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementAcknowledgements"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["SupportTeamOnly"];
+            404: components["responses"]["UnknownAnnouncement"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPatientAnnouncements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What's new, newest first. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientAnnouncements"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AnnouncementsPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    markPatientAnnouncementRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Marked read (or it was already). */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AnnouncementsPatientForbidden"];
+            404: components["responses"]["UnknownAnnouncement"];
+            409: components["responses"]["AnnouncementConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listStaffAnnouncements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What's new, newest first. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAnnouncements"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyAnnouncements"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    markStaffAnnouncementRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Marked read (or it was already). */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyAnnouncements"];
+            404: components["responses"]["UnknownAnnouncement"];
+            409: components["responses"]["AnnouncementConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    acknowledgeAnnouncement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An announcement's id (a ULID in canonical form). Anything else, or an announcement that is not the caller's to see here, is answered 404. */
+                announcementId: components["parameters"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Acknowledged (now, or earlier: the first time counts). */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementAcknowledged"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyAnnouncements"];
+            404: components["responses"]["UnknownAnnouncement"];
+            409: components["responses"]["AnnouncementConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -1,6 +1,7 @@
 // The English catalogue: the source of every key. `es.ts` must have the same keys (the type
 // checker enforces it) and a unit test checks that every value is filled in.
 import { en as supportTeamEn } from "./support-team";
+import { en as announcementsEn } from "./announcements";
 
 export const en = {
   "app.name": "Patient portal",
@@ -104,6 +105,8 @@ export const en = {
   "messages.cat.prescription": "Prescription",
   "messages.cat.billing": "Billing",
   "messages.cat.portal-help": "Help with the portal",
+  "messages.portalHelpMoved": "Something not working in the portal itself? Use “Report a problem” at the top of any page: the quick-response team follows it up and tells you when it is fixed.",
+  "messages.portalHelpLink": "Your problem reports",
   "appointments.title": "Appointments",
   "appointments.upcoming": "Upcoming",
   "appointments.book": "Book a visit",
@@ -253,6 +256,7 @@ export const en = {
   "notifications.kind.suggestion-decided": "The practice decides on your suggestion",
   "notifications.kind.feedback-answered": "The practice answers your feedback",
   "notifications.kind.problem-report-updated": "News of a problem you reported",
+  "notifications.kind.announcement": "News from the practice",
   "notifications.kind.care-circle-invitation": "Care circle invitation",
   "notifications.kind.activation-invitation": "Activation code",
   "notifications.kind.staff-invitation": "Staff account invitation",
@@ -936,6 +940,7 @@ export const en = {
   "statusBanner.status.resolved": "Resolved",
   // The quick-response team's screens (issue 18), kept in their own file.
   ...supportTeamEn,
+  ...announcementsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 import type { MessageKey } from "./en";
 import { es as supportTeamEs } from "./support-team";
+import { es as announcementsEs } from "./announcements";
 
 // Spanish. Typed against the English keys: a missing or extra key fails the type check.
 export const es: Record<MessageKey, string> = {
@@ -104,6 +105,8 @@ export const es: Record<MessageKey, string> = {
   "messages.cat.prescription": "Receta",
   "messages.cat.billing": "Facturación",
   "messages.cat.portal-help": "Ayuda con el portal",
+  "messages.portalHelpMoved": "¿Algo no funciona en el propio portal? Use «Informar un problema» en la parte superior de cualquier página: el equipo de respuesta rápida lo sigue y le avisa cuando esté resuelto.",
+  "messages.portalHelpLink": "Sus informes de problemas",
   "appointments.title": "Citas",
   "appointments.upcoming": "Próximas",
   "appointments.book": "Pedir una cita",
@@ -253,6 +256,7 @@ export const es: Record<MessageKey, string> = {
   "notifications.kind.suggestion-decided": "La consulta decide sobre su propuesta",
   "notifications.kind.feedback-answered": "La consulta responde a su opinión",
   "notifications.kind.problem-report-updated": "Novedades de un problema que usted informó",
+  "notifications.kind.announcement": "Noticias del consultorio",
   "notifications.kind.care-circle-invitation": "Invitación al círculo de cuidado",
   "notifications.kind.activation-invitation": "Código de activación",
   "notifications.kind.staff-invitation": "Invitación a una cuenta del personal",
@@ -936,4 +940,5 @@ export const es: Record<MessageKey, string> = {
   "statusBanner.status.resolved": "Resuelto",
   // The quick-response team's screens (issue 18), kept in their own file.
   ...supportTeamEs,
+  ...announcementsEs,
 };

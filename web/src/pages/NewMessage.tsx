@@ -5,9 +5,11 @@ import { ErrorNotice, Field, Page, fieldErrors } from "../components/ui";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
-import { navigate } from "../router";
+import { Link, navigate } from "../router";
 
-const CATEGORIES: Schemas["MessageCategory"][] = ["medical-question", "appointment", "prescription", "billing", "portal-help"];
+// Help with the portal itself is a problem report now (the quick-response team follows it up and
+// says when it is fixed); `portal-help` conversations from before stay readable and answerable.
+const CATEGORIES: Schemas["MessageCategory"][] = ["medical-question", "appointment", "prescription", "billing"];
 
 export default function NewMessage({ patientId }: { patientId: string }) {
   const { api } = useApp();
@@ -43,6 +45,9 @@ export default function NewMessage({ patientId }: { patientId: string }) {
   const errors = fieldErrors(error);
   return (
     <Page title={t("messages.new")}>
+      <p>
+        {t("messages.portalHelpMoved")} <Link to={`/p/${patientId}/reports`}>{t("messages.portalHelpLink")}</Link>
+      </p>
       <form onSubmit={submit} className="card form" noValidate>
         <div className="field">
           <label htmlFor="category">{t("messages.category")}</label>

@@ -1,6 +1,6 @@
 //! The English wording of every kind.
 
-use super::{Content, IdeaStatus, ReportStatus, Wording};
+use super::{Content, IdeaStatus, ReportStatus, Wording, announcement};
 
 pub fn wording(
     content: &Content,
@@ -217,6 +217,28 @@ pub fn wording(
                 },
             }
         }
+        // The practice's own words, as it wrote them: the title, the text, the link.
+        Content::Announcement {
+            title,
+            body,
+            link,
+            portal,
+        } => {
+            let mut paragraphs = vec![title.clone()];
+            paragraphs.extend(announcement::paragraphs(body));
+            if let Some(link) = link {
+                paragraphs.push(format!("Read more: {link}"));
+            }
+            if *portal {
+                paragraphs.push("Sign in to your patient portal to see all of the practice's news.".into());
+            }
+            Wording {
+                subject: format!("News from the practice: {title}"),
+                body: paragraphs,
+                action: "See what's new",
+                sms: format!("News from the practice: {title}"),
+            }
+        }
     }
 }
 
@@ -244,4 +266,6 @@ fn idea_status(status: IdeaStatus) -> &'static str {
 
 pub const UNSUBSCRIBE: &str = "Stop these emails";
 pub const SECURITY_NOTE: &str = "This is a security notice from your patient portal; it is sent whatever your notification preferences.";
+pub const FOOTER_NO_ACCOUNT: &str =
+    "This email is from the practice's patient portal. It holds no health information.";
 pub const FOOTER: &str = "This email is from your patient portal. It holds no health information: sign in to see the details.";

@@ -16,12 +16,13 @@ pub fn escape(raw: &str) -> String {
     out
 }
 
-/// A title, paragraphs, one button, small print, and an unsubscribe link if there is one.
+/// A title, paragraphs, one button (if there is one), small print, and an unsubscribe link if
+/// there is one.
 pub fn layout(
     lang: &str,
     title: &str,
     paragraphs: &[String],
-    (action, link): (&str, &str),
+    button: Option<(&str, &str)>,
     notes: &[&str],
     unsubscribe: Option<(&str, &str)>,
 ) -> String {
@@ -34,12 +35,14 @@ pub fn layout(
     for paragraph in paragraphs {
         html.push_str(&format!("<p>{}</p>", escape(paragraph)));
     }
-    html.push_str(&format!(
-        "<p><a href=\"{}\" style=\"display:inline-block;padding:.6em 1.2em;background:#1d4ed8;\
-         color:#fff;text-decoration:none;border-radius:4px\">{}</a></p>",
-        escape(link),
-        escape(action)
-    ));
+    if let Some((action, link)) = button {
+        html.push_str(&format!(
+            "<p><a href=\"{}\" style=\"display:inline-block;padding:.6em 1.2em;background:#1d4ed8;\
+             color:#fff;text-decoration:none;border-radius:4px\">{}</a></p>",
+            escape(link),
+            escape(action)
+        ));
+    }
     html.push_str("<hr><p style=\"font-size:small;color:#555\">");
     let notes: Vec<String> = notes.iter().map(|note| escape(note)).collect();
     html.push_str(&notes.join("<br>"));

@@ -1,12 +1,14 @@
 //! What a notification says: one fixed template per kind, in English and Spanish, as a subject,
 //! plain text and HTML for email and a short text for SMS. Templates receive only what the
 //! outbox record holds (ids, times, codes) and links into the web app: they cannot be given a
-//! name, a message or a visit reason, because no type here carries one.
+//! name, a message or a visit reason, because no type here carries one. The one text a
+//! template shows is an announcement's: the practice's own news to a group, never about a
+//! patient (see [`announcement`]).
 
+pub mod announcement;
 mod english;
 mod html;
 pub mod language;
-pub mod report_status;
 mod spanish;
 pub mod when;
 
@@ -17,7 +19,7 @@ use portal_shared::features::idea_status::IdeaStatus;
 use portal_shared::features::notification::Kind;
 
 pub use language::Language;
-pub use report_status::ReportStatus;
+pub use portal_shared::features::report_status::ReportStatus;
 
 /// A one-time code to show, or a Cognito placeholder (`{####}`, `{username}`) for the
 /// messages Cognito fills in itself: letters, digits and `-{}#@.+_` only, up to 64.
@@ -107,6 +109,16 @@ pub enum Content {
         patient: Option<PatientId>,
         status: Option<ReportStatus>,
     },
+    /// The practice's news to a group the reader is in: its own title, text (plain, lines
+    /// kept) and optional https link, read through [`announcement`]. `portal`: the reader has
+    /// a portal account (a patient, caregiver or staff member), so the notice also points to
+    /// what's new in the app; another practice, told at an address, has none.
+    Announcement {
+        title: String,
+        body: String,
+        link: Option<String>,
+        portal: bool,
+    },
 }
 
 impl Content {
@@ -127,6 +139,7 @@ impl Content {
             Content::SuggestionDecided { .. } => Kind::SuggestionDecided,
             Content::FeedbackAnswered => Kind::FeedbackAnswered,
             Content::ProblemReportUpdated { .. } => Kind::ProblemReportUpdated,
+            Content::Announcement { .. } => Kind::Announcement,
         }
     }
 
@@ -171,6 +184,9 @@ impl Content {
             (Content::ProblemReportUpdated { report, .. }, None) => {
                 format!("/account/reports/{report}")
             }
+            // What's new: in the patient's portal, or the account's own (staff and caregivers).
+            (Content::Announcement { .. }, Some(patient)) => format!("/p/{patient}/whats-new"),
+            (Content::Announcement { .. }, None) => "/account/whats-new".into(),
             (Content::CareCircleInvitation { .. }, _) => "/accept-invitation".into(),
             (Content::ActivationInvitation { .. }, _) => "/activate".into(),
             // "If this was not you, reset your password."
@@ -179,6 +195,11 @@ impl Content {
             }
             _ => "/sign-in".into(),
         }
+    }
+
+    /// Whether the notice has a button into the web app: not for someone with no account.
+    fn links_into_the_portal(&self) -> bool {
+        !matches!(self, Content::Announcement { portal: false, .. })
     }
 }
 
@@ -217,7 +238,9 @@ pub fn email(
     links: &Links<'_>,
 ) -> EmailContent {
     let words = wording(content, language, zone);
-    let link = format!("{}{}", links.web_origin, content.path(links.patient));
+    let link = content
+        .links_into_the_portal()
+        .then(|| format!("{}{}", links.web_origin, content.path(links.patient)));
     let unsubscribe = if content.kind().is_security_notice() {
         None
     } else {
@@ -235,16 +258,21 @@ pub fn email(
             spanish::UNSUBSCRIBE,
         ),
     };
+    // Someone with no account has nothing to sign in to.
+    let footer = match (link.is_some(), language) {
+        (true, _) => footer,
+        (false, Language::En) => english::FOOTER_NO_ACCOUNT,
+        (false, Language::Es) => spanish::FOOTER_NO_ACCOUNT,
+    };
     let mut notes = vec![footer];
     if content.kind().is_security_notice() {
         notes.push(security);
     }
     let mut text = words.body.join("\n\n");
-    text.push_str(&format!(
-        "\n\n{}: {link}\n\n-- \n{}",
-        words.action,
-        notes.join("\n")
-    ));
+    if let Some(link) = &link {
+        text.push_str(&format!("\n\n{}: {link}", words.action));
+    }
+    text.push_str(&format!("\n\n-- \n{}", notes.join("\n")));
     if let Some(unsubscribe) = &unsubscribe {
         text.push_str(&format!("\n{stop}: {unsubscribe}"));
     }
@@ -252,7 +280,7 @@ pub fn email(
         language.tag(),
         &words.subject,
         &words.body,
-        (words.action, &link),
+        link.as_deref().map(|link| (words.action, link)),
         &notes,
         unsubscribe.as_deref().map(|u| (stop, u)),
     );

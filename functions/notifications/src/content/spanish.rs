@@ -1,6 +1,6 @@
 //! The Spanish wording of every kind.
 
-use super::{Content, IdeaStatus, ReportStatus, Wording};
+use super::{Content, IdeaStatus, ReportStatus, Wording, announcement};
 
 pub fn wording(
     content: &Content,
@@ -188,6 +188,28 @@ pub fn wording(
                 },
             }
         }
+        // Las palabras del propio consultorio, tal como las escribió.
+        Content::Announcement {
+            title,
+            body,
+            link,
+            portal,
+        } => {
+            let mut paragraphs = vec![title.clone()];
+            paragraphs.extend(announcement::paragraphs(body));
+            if let Some(link) = link {
+                paragraphs.push(format!("Más información: {link}"));
+            }
+            if *portal {
+                paragraphs.push("Inicie sesión en su portal del paciente para ver todas las noticias del consultorio.".into());
+            }
+            Wording {
+                subject: format!("Noticias del consultorio: {title}"),
+                body: paragraphs,
+                action: "Ver las novedades",
+                sms: format!("Noticias del consultorio: {title}"),
+            }
+        }
     }
 }
 
@@ -215,4 +237,6 @@ fn idea_status(status: IdeaStatus) -> &'static str {
 
 pub const UNSUBSCRIBE: &str = "Dejar de recibir estos correos";
 pub const SECURITY_NOTE: &str = "Este es un aviso de seguridad de su portal del paciente; se envía sean cuales sean sus preferencias de notificación.";
+pub const FOOTER_NO_ACCOUNT: &str =
+    "Este correo es del portal del paciente del consultorio. No contiene información de salud.";
 pub const FOOTER: &str = "Este correo es de su portal del paciente. No contiene información de salud: inicie sesión para ver los detalles.";

@@ -52,7 +52,19 @@ pub(crate) fn every_kind() -> Vec<Content> {
             patient: None,
             status: Some(ReportStatus::InProgress),
         },
+        news(true),
     ]
+}
+
+/// An announcement as the sender reads it: to a portal user, or to an address.
+fn news(portal: bool) -> Content {
+    Content::Announcement {
+        title: "Online check-in <now> open".into(),
+        body: "From Monday you can check in online.\n\nAsk the front desk if you need help & more."
+            .into(),
+        link: Some("https://practice.example/news?a=1&b=2".into()),
+        portal,
+    }
 }
 
 /// Every wording of a problem report's news: each status and an unknown one.
@@ -502,4 +514,102 @@ fn a_reports_status_is_named_in_words_in_both_languages() {
             .text
             .starts_with("There is news about the problem you reported in the patient portal.\n")
     );
+}
+
+#[test]
+fn an_announcement_says_the_practices_own_words_and_points_to_whats_new() {
+    let patient = PatientId::generate();
+    let content = news(true);
+    assert_eq!(
+        content.path(Some(patient)),
+        format!("/p/{patient}/whats-new")
+    );
+    for (language, subject, more, sign_in) in [
+        (
+            Language::En,
+            "News from the practice: Online check-in <now> open",
+            "Read more: https://practice.example/news?a=1&b=2",
+            "Sign in to your patient portal",
+        ),
+        (
+            Language::Es,
+            "Noticias del consultorio: Online check-in <now> open",
+            "Más información: https://practice.example/news?a=1&b=2",
+            "Inicie sesión en su portal del paciente",
+        ),
+    ] {
+        let mail = email(&content, language, &zone(), &links(Some(patient)));
+        assert_eq!(mail.subject, subject);
+        // Title, each paragraph of the text, the link, then what's new in the portal.
+        assert!(
+            mail.text.starts_with(
+                "Online check-in <now> open\n\nFrom Monday you can check in online.\n\n\
+                 Ask the front desk if you need help & more.\n\n"
+            ),
+            "{}",
+            mail.text
+        );
+        assert!(mail.text.contains(more) && mail.text.contains(sign_in));
+        let whats_new = format!("{ORIGIN}/p/{patient}/whats-new");
+        assert!(mail.text.contains(&whats_new));
+        assert!(mail.html.contains(&html::escape(&whats_new)));
+        // The practice's words reach the HTML escaped, each paragraph its own.
+        assert!(
+            mail.html
+                .contains("<p>Online check-in &lt;now&gt; open</p>")
+        );
+        assert!(
+            mail.html
+                .contains("<p>Ask the front desk if you need help &amp; more.</p>")
+        );
+        assert!(mail.html.contains("news?a=1&amp;b=2"));
+        assert!(!mail.html.contains("<now>"));
+        assert!(mail.unsubscribe.is_some(), "it can be turned off");
+        let text = sms(&content, language, &zone(), &links(Some(patient)));
+        assert!(text.contains("Online check-in <now> open"), "{text}");
+        assert!(text.ends_with(&whats_new), "{text}");
+    }
+    // Staff and caregivers: what's new in their account.
+    let account = Links {
+        web_origin: ORIGIN,
+        patient: None,
+        unsubscribe: None,
+    };
+    assert_eq!(content.path(None), "/account/whats-new");
+    let mail = email(&content, Language::En, &zone(), &account);
+    assert!(mail.text.contains(&format!("{ORIGIN}/account/whats-new")));
+    assert!(mail.html.contains(&format!("{ORIGIN}/account/whats-new")));
+    assert!(mail.unsubscribe.is_none() && !mail.text.contains("unsubscribe"));
+}
+
+#[test]
+fn another_practice_gets_the_news_without_a_portal_to_sign_in_to() {
+    let content = news(false);
+    let address = Links {
+        web_origin: ORIGIN,
+        patient: None,
+        unsubscribe: None,
+    };
+    for language in Language::ALL {
+        let mail = email(&content, language, &zone(), &address);
+        assert!(mail.text.contains("https://practice.example/news?a=1&b=2"));
+        assert!(!mail.text.contains(ORIGIN) && !mail.html.contains(ORIGIN));
+        assert!(!mail.html.contains("background:#1d4ed8"), "no button");
+        for sign_in in ["Sign in", "sign in", "Inicie sesión", "inicie sesión"] {
+            assert!(!mail.text.contains(sign_in), "{language:?}: {}", mail.text);
+        }
+        assert!(mail.unsubscribe.is_none());
+    }
+    // Without a link of its own: the title and the text alone.
+    let Content::Announcement { title, body, .. } = content else {
+        panic!("sample");
+    };
+    let bare = Content::Announcement {
+        title,
+        body,
+        link: None,
+        portal: false,
+    };
+    let mail = email(&bare, Language::En, &zone(), &address);
+    assert!(!mail.text.contains("https://") && !mail.html.contains("href"));
 }

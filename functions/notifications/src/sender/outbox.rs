@@ -6,16 +6,16 @@ use portal_shared::domain::ids::{ActivationCodeId, NotificationId, WaveId};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::idea_status::IdeaStatus;
 use portal_shared::features::notification::{
-    AboutActivation, AboutAppointment, AboutConversation, AboutFeedback, AboutIdea,
-    AboutInvitation, AboutOffer, AboutReport, AboutSignIn, AboutSuggestion, Channel, Kind,
-    Recipient,
+    AboutActivation, AboutAnnouncement, AboutAppointment, AboutConversation, AboutFeedback,
+    AboutIdea, AboutInvitation, AboutOffer, AboutReport, AboutSignIn, AboutSuggestion, Channel,
+    Kind, Recipient,
 };
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::store::Item;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::content::{Code, Content, ReportStatus};
+use crate::content::{Code, Content, ReportStatus, announcement};
 
 /// The attributes every outbox record has.
 #[derive(Deserialize)]
@@ -42,6 +42,7 @@ pub enum About {
     Suggestion(AboutSuggestion),
     Feedback(AboutFeedback),
     Report(AboutReport),
+    Announcement(AboutAnnouncement),
 }
 
 /// One outbox record, parsed.
@@ -100,6 +101,7 @@ impl Outbox {
             Kind::SuggestionDecided => About::Suggestion(about(item)?),
             Kind::FeedbackAnswered => About::Feedback(about(item)?),
             Kind::ProblemReportUpdated => About::Report(about(item)?),
+            Kind::Announcement => About::Announcement(news(item)?),
             Kind::StaffInvitation | Kind::PasswordReset => {
                 return Err(Malformed::NotSentFromTheOutbox);
             }
@@ -160,6 +162,14 @@ impl Outbox {
                 patient: about.patient_id,
                 status: ReportStatus::parse(&about.status),
             },
+            // The practice's own words, read as `news` checked them; someone told at an
+            // address has no portal to be pointed to.
+            (About::Announcement(about), _) => Content::Announcement {
+                title: announcement::title(&about.title)?,
+                body: announcement::body(&about.body)?,
+                link: announcement::link(about.link.as_deref()),
+                portal: !matches!(self.recipient, Recipient::Address { .. }),
+            },
         })
     }
 
@@ -200,6 +210,15 @@ fn text(item: &Item, name: &str) -> Option<String> {
 
 fn about<T: DeserializeOwned>(item: &Item) -> Result<T, Malformed> {
     serde_dynamo::from_item(item.clone()).map_err(|_| Malformed::About)
+}
+
+/// An announcement's words, refused when no title or text is left once read as one line and
+/// plain text (so `content` always has them).
+fn news(item: &Item) -> Result<AboutAnnouncement, Malformed> {
+    let news: AboutAnnouncement = about(item)?;
+    let complete =
+        announcement::title(&news.title).is_some() && announcement::body(&news.body).is_some();
+    complete.then_some(news).ok_or(Malformed::About)
 }
 
 #[cfg(test)]

@@ -63,6 +63,10 @@ pub fn caregiver_scope(kind: Kind) -> Option<Scope> {
         // patient, a caregiver at their account's address, a staff member), so no caregiver
         // scope widens it to everyone acting for the patient.
         Kind::ProblemReportUpdated => None,
+        // The practice's news to a group: the support service names each person in it (a
+        // caregiver audience is told at each caregiver's account), so a patient's caregivers
+        // are not told again through the patient.
+        Kind::Announcement => None,
     }
 }
 
@@ -90,6 +94,17 @@ pub async fn resolve(
         } => Ok(vec![Target {
             slot: "invitee".into(),
             history: Some((*patient_id, RecipientRole::Invitee)),
+            person: None,
+            email: Some(email.clone()),
+            phone: None,
+            language: Language::of_tag(language.as_deref()),
+            reminders_off: false,
+        }]),
+        // Someone with no account (another practice): to the address the practice gave, in no
+        // patient's history and under no one's preferences.
+        Recipient::Address { email, language } => Ok(vec![Target {
+            slot: "address".into(),
+            history: None,
             person: None,
             email: Some(email.clone()),
             phone: None,
@@ -302,6 +317,8 @@ mod tests {
             Kind::FeedbackAnswered,
             // A report is told to its reporter alone: the support service names them.
             Kind::ProblemReportUpdated,
+            // Caregivers hear of announcements as an audience of their own.
+            Kind::Announcement,
         ] {
             assert!(!caregiver_is_told(&every_scope, kind, now), "{kind:?}");
         }

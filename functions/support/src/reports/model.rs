@@ -178,55 +178,7 @@ impl NewReply {
 
 // ---- states -------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReportStatus {
-    New,
-    Triaged,
-    InProgress,
-    WaitingOnReporter,
-    Resolved,
-}
-
-impl ReportStatus {
-    pub const ALL: [ReportStatus; 5] = [
-        ReportStatus::New,
-        ReportStatus::Triaged,
-        ReportStatus::InProgress,
-        ReportStatus::WaitingOnReporter,
-        ReportStatus::Resolved,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ReportStatus::New => "new",
-            ReportStatus::Triaged => "triaged",
-            ReportStatus::InProgress => "in-progress",
-            ReportStatus::WaitingOnReporter => "waiting-on-reporter",
-            ReportStatus::Resolved => "resolved",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<ReportStatus> {
-        Self::ALL.into_iter().find(|status| status.as_str() == raw)
-    }
-
-    /// The team's clock stops while the reporter is to answer, and once resolved.
-    pub const fn is_paused(self) -> bool {
-        matches!(
-            self,
-            ReportStatus::WaitingOnReporter | ReportStatus::Resolved
-        )
-    }
-
-    /// The team queue (`keys::report_queue`) a report in this status is in.
-    pub const fn queue(self) -> QueueState {
-        match self {
-            ReportStatus::Resolved => QueueState::Resolved,
-            _ => QueueState::Open,
-        }
-    }
-}
+pub use portal_shared::features::report_status::ReportStatus;
 
 /// The two team queues on GSI1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -237,6 +189,14 @@ pub enum QueueState {
 }
 
 impl QueueState {
+    /// The team queue (`keys::report_queue`) a report in `status` is in.
+    pub const fn of(status: ReportStatus) -> QueueState {
+        match status {
+            ReportStatus::Resolved => QueueState::Resolved,
+            _ => QueueState::Open,
+        }
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             QueueState::Open => "open",
@@ -938,8 +898,11 @@ pub(crate) mod tests {
                 severity.as_str()
             );
         }
-        assert_eq!(ReportStatus::Resolved.queue(), QueueState::Resolved);
-        assert_eq!(ReportStatus::WaitingOnReporter.queue(), QueueState::Open);
+        assert_eq!(QueueState::of(ReportStatus::Resolved), QueueState::Resolved);
+        assert_eq!(
+            QueueState::of(ReportStatus::WaitingOnReporter),
+            QueueState::Open
+        );
         assert_eq!(QueueState::parse("open"), Some(QueueState::Open));
         assert_eq!(QueueState::parse("all"), None);
     }

@@ -72,7 +72,7 @@ pub fn queue_position(report: &Report) -> Option<(QueueState, String)> {
         return None;
     }
     let id = report.report_id;
-    Some(match report.status.queue() {
+    Some(match QueueState::of(report.status) {
         QueueState::Resolved => (
             QueueState::Resolved,
             keys::report_queue_sort(report.resolved_at.unwrap_or(report.updated_at), id),

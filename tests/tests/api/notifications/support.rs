@@ -6,7 +6,7 @@ use portal_tests::{Actor, Method, Patient, Reply, TestApp};
 use serde_json::Value;
 
 /// The choosable kinds, as the API names them.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     "new-portal-message",
     "appointment-booked",
     "appointment-moved",
@@ -17,6 +17,7 @@ pub const KINDS: [&str; 10] = [
     "suggestion-decided",
     "feedback-answered",
     "problem-report-updated",
+    "announcement",
 ];
 
 pub fn preferences_path(patient_id: &str) -> String {

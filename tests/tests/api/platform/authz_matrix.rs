@@ -278,6 +278,25 @@ const MATRIX: &[(&str, &str, Scope, [u16; 13])] = &[
     ("GET", "/support/incidents/{incidentId}", Scope::Profile,     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
     ("POST", "/support/incidents/{incidentId}/updates", Scope::Profile,
                                                                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    // Announcements: the team makes them; patients (and caregivers acting for them) read
+    // what is meant for their context, staff what is meant for their roles.
+    ("GET", "/support/announcements", Scope::Profile,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("POST", "/support/announcements", Scope::Profile,             [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 201]),
+    ("GET", "/support/announcements/{announcementId}", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("POST", "/support/announcements/{announcementId}/expire", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    ("GET", "/support/announcements/{announcementId}/acknowledgements", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    // Staff may look at what a patient's context shows; they mark read from their account.
+    ("GET", "/patients/{patientId}/announcements", Scope::Profile, [401, 200, 404, 404, 200, 200, 404, 404, 200, 200, 200, 200, 200]),
+    ("POST", "/patients/{patientId}/announcements/{announcementId}/read", Scope::Profile,
+                                                                   [401, 204, 404, 404, 204, 204, 404, 404, 403, 403, 403, 403, 403]),
+    ("GET", "/account/announcements", Scope::Profile,              [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+    ("POST", "/account/announcements/{announcementId}/read", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 204, 204, 204, 204, 204]),
+    ("POST", "/account/announcements/{announcementId}/acknowledgement", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
     // The status page: no sign-in, the same for everyone.
     ("GET", "/public/status", Scope::Profile,                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 ];
@@ -1049,8 +1068,18 @@ async fn support_request(app: &TestApp, route: (&str, &str), patient: &Patient) 
             None => match crate::support::incidents::matrix_request(app, route, patient).await {
                 Some(built) => Some(built),
                 None => {
-                    crate::support::switch_off::matrix_request(app, route, patient, MATRIX_FEATURE)
-                        .await
+                    match crate::support::announcements::matrix_request(app, route, patient).await {
+                        Some(built) => Some(built),
+                        None => {
+                            crate::support::switch_off::matrix_request(
+                                app,
+                                route,
+                                patient,
+                                MATRIX_FEATURE,
+                            )
+                            .await
+                        }
+                    }
                 }
             },
         },

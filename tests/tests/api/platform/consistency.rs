@@ -32,6 +32,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         // consumers and triggers are checked in infra/local's template tests).
         ("waitlist-sweeper", &[]),
         ("invitation-waves", &[]),
+        ("announcements", &[]),
         ("notification-sender", &[]),
         ("notification-release", &[]),
         ("notification-bounces", &[]),
@@ -182,6 +183,10 @@ const PRACTICE_WIDE_EVENTS: &[&str] = &[
     // on the public status page.
     "switch-off-from-report.json",
     "open-incident.json",
+    // An announcement to every patient (in everyone's what's new), and ending one (its
+    // placeholder answers 404 first).
+    "announce.json",
+    "expire-announcement.json",
 ];
 
 /// Runs each `(file, function, event)` through the function's real handler on `app`'s stack;

@@ -16,7 +16,7 @@ use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app, spa
 use super::agreements::put_in_new_cohort;
 use serde_json::{Value, json};
 
-const FEATURES: [&str; 8] = [
+const FEATURES: [&str; 9] = [
     "record-import",
     "messaging",
     "online-booking",
@@ -25,6 +25,7 @@ const FEATURES: [&str; 8] = [
     "care-circle",
     "feedback",
     "problem-reports",
+    "announcements",
 ];
 
 fn rules(mode: &str, cohorts: &[&str], percentage: u8, reason: &str) -> Value {

@@ -141,6 +141,7 @@ describe("features switched off for the patient", () => {
       { feature: "check-in", on: true },
       { feature: "feedback", on: false },
       { feature: "problem-reports", on: false },
+      { feature: "announcements", on: false },
     ];
     signedIn("/p/me");
     expect(await screen.findByRole("heading", { name: "Welcome" })).toBeTruthy();

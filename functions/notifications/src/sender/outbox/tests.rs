@@ -154,6 +154,11 @@ fn no_phi_reaches_a_notification_whatever_the_record_holds() {
     let patient = PatientId::generate();
     let zone = jiff::tz::TimeZone::get("America/New_York").expect("zone");
     for kind in Kind::ALL {
+        // An announcement shows its own title and text (the practice's news, never about a
+        // patient): what else it shows is `an_announcement_shows_its_words_and_nothing_else`.
+        if *kind == Kind::Announcement {
+            continue;
+        }
         let about = json!({
             "conversationId": "01JD3Z6T7XK8Q2M4N5P6R7S8TB",
             "appointmentId": "01JD3Z6T7XK8Q2M4N5P6R7S8TC",
@@ -392,4 +397,125 @@ fn a_problem_report_record_without_its_report_or_status_is_malformed() {
     bad["reportId"] = json!({"S": "REPORT#1"});
     bad["reportStatus"] = json!({"S": "triaged"});
     assert_eq!(parse(bad), Err(Malformed::About));
+}
+
+#[test]
+fn an_announcement_shows_its_words_and_nothing_else() {
+    use portal_shared::domain::ids::AnnouncementId;
+    use portal_shared::domain::person::Email;
+    use portal_shared::features::notification::AboutAnnouncement;
+    use portal_shared::policy::caller::UserSub;
+
+    let patient = PatientId::generate();
+    let practice = Recipient::Address {
+        email: Email::parse("office@other-practice.example").expect("email"),
+        language: None,
+    };
+    for (recipient, portal) in [
+        (
+            Recipient::Patient {
+                patient_id: patient,
+            },
+            true,
+        ),
+        (
+            Recipient::StaffMember {
+                sub: UserSub::parse("staff-1").expect("sub"),
+            },
+            true,
+        ),
+        (
+            Recipient::Account {
+                sub: UserSub::parse("carer-1").expect("sub"),
+                email: Email::parse("carer@example.org").expect("email"),
+                language: Some("es".into()),
+            },
+            true,
+        ),
+        (practice.clone(), false),
+    ] {
+        let id = AnnouncementId::generate();
+        let mut item = record_of(
+            Kind::Announcement,
+            recipient.clone(),
+            AboutAnnouncement {
+                announcement_id: id,
+                title: "New:\r\nonline check-in".into(),
+                body: "From Monday you can check in online.\n\nAsk us if you need help.".into(),
+                link: Some("https://practice.example/news".into()),
+            },
+        );
+        // A field no producer may write: ignored.
+        item.insert("visitReason".into(), store::string("chest pain"));
+        let outbox = Outbox::parse(item).expect("parsed");
+        assert_eq!(outbox.kind, Kind::Announcement);
+        assert_eq!(outbox.recipient, recipient);
+        assert!(!outbox.has_secret() && outbox.named_channel().is_none());
+        let Some(Content::Announcement {
+            title,
+            body,
+            link,
+            portal: shown_portal,
+        }) = outbox.content()
+        else {
+            panic!("announcement content");
+        };
+        // The title is one line (it becomes the subject).
+        assert_eq!(title, "New: online check-in");
+        assert!(body.starts_with("From Monday") && body.ends_with("need help."));
+        assert_eq!(link.as_deref(), Some("https://practice.example/news"));
+        assert_eq!(shown_portal, portal, "{recipient:?}");
+        assert!(!format!("{:?}", outbox.content()).contains("chest pain"));
+    }
+    // A link that is not https is left out; the announcement is still sent.
+    let item = record_of(
+        Kind::Announcement,
+        practice,
+        AboutAnnouncement {
+            announcement_id: AnnouncementId::generate(),
+            title: "News".into(),
+            body: "Text".into(),
+            link: Some("javascript:alert(1)".into()),
+        },
+    );
+    let outbox = Outbox::parse(item).expect("parsed");
+    assert!(matches!(
+        outbox.content(),
+        Some(Content::Announcement {
+            link: None,
+            portal: false,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn an_announcement_without_its_words_is_malformed() {
+    let base = json!({
+        "PK": {"S": "NOTIFICATIONS#0"}, "SK": {"S": "x"},
+        "notificationId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"},
+        "template": {"S": "announcement"},
+        "recipient": {"M": {"kind": {"S": "address"}, "email": {"S": "office@example.org"}}},
+        "createdAt": {"S": "2027-01-01T00:00:00.000Z"},
+        "status": {"S": "pending"}
+    });
+    let parse = |image: serde_json::Value| {
+        Outbox::parse(image_of(stream_insert("NOTIFICATIONS#0", image))).map(|_| ())
+    };
+    assert_eq!(parse(base.clone()), Err(Malformed::About));
+    let mut news = base;
+    news["announcementId"] = json!({"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TB"});
+    news["title"] = json!({"S": "Practice news"});
+    assert_eq!(parse(news.clone()), Err(Malformed::About));
+    // Text that is nothing once read as plain text is no text.
+    news["body"] = json!({"S": " \r\n\u{7} "});
+    assert_eq!(parse(news.clone()), Err(Malformed::About));
+    news["body"] = json!({"S": "We open at 9 on Saturdays."});
+    assert_eq!(parse(news.clone()), Ok(()));
+    news["title"] = json!({"S": "\n"});
+    assert_eq!(parse(news.clone()), Err(Malformed::About));
+    // The record's id must be an announcement's.
+    news["title"] = json!({"S": "Practice news"});
+    news["announcementId"] = json!({"S": "ANNOUNCEMENT#1"});
+    assert_eq!(parse(news), Err(Malformed::About));
 }

@@ -57,6 +57,11 @@ export default function Queue() {
   return (
     <Page title={t("supportTeam.queue.title")} actions={<Link to="/support/incidents">{t("supportTeam.incidents.title")}</Link>}>
       <p>{t("supportTeam.queue.intro")}</p>
+      {/* The bridge from before problem reports: help asked for as a message stays in the team's inbox. */}
+      <p>
+        {t("supportTeam.queue.portalHelp")}{" "}
+        <Link to="/staff/inbox?category=portal-help">{t("supportTeam.queue.portalHelpLink")}</Link>
+      </p>
       <nav className="chips" aria-label={t("supportTeam.queue.filter")}>
         <ul>
           <li>
