@@ -18,6 +18,7 @@ use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::policy::authz::Scope;
 use portal_tests::{
     Actor, Exclusive, GrantState, Method, Patient, Reply, TestApp, assert_problem, spawn_app,
+    spawn_own_stack,
 };
 use serde_json::{Value, json};
 
@@ -949,7 +950,9 @@ async fn acknowledgements_name_who_has_not_acknowledged() {
 
 #[tokio::test]
 async fn whats_new_shows_each_caller_what_is_meant_for_them_while_it_is_published() {
-    let app = spawn_app().await;
+    // Announcements to every patient or caregiver fan out to the whole pool: on the shared
+    // stack, their notices would crowd the outbox other tests wait on for their emails.
+    let app = spawn_own_stack("announcements").await;
     let _job = job_lock(app).await;
     let patient = app.new_patient().await;
     let member = app.new_patient().await;
@@ -1118,7 +1121,9 @@ async fn whats_new_shows_each_caller_what_is_meant_for_them_while_it_is_publishe
 
 #[tokio::test]
 async fn the_publisher_tells_each_recipient_once() {
-    let app = spawn_app().await;
+    // Announcements to every patient or caregiver fan out to the whole pool: on the shared
+    // stack, their notices would crowd the outbox other tests wait on for their emails.
+    let app = spawn_own_stack("announcements").await;
     let _job = job_lock(app).await;
     let first = app.new_patient().await;
     let second = app.new_patient().await;
@@ -1240,7 +1245,9 @@ async fn the_publisher_tells_each_recipient_once() {
 
 #[tokio::test]
 async fn the_publisher_tells_every_patient_and_caregiver_once() {
-    let app = spawn_app().await;
+    // Announcements to every patient or caregiver fan out to the whole pool: on the shared
+    // stack, their notices would crowd the outbox other tests wait on for their emails.
+    let app = spawn_own_stack("announcements").await;
     let _job = job_lock(app).await;
     let patient = app.new_patient().await;
     let carer = app.new_staff("toldcarer", &["caregivers"]).await;
