@@ -61,13 +61,14 @@ pub async fn seed_support(
         "resolving the demo incident",
     )
     .await?;
-    // Published at once (no `publishAt`): the support function tells the patients right away
-    // (best effort; the publisher job sends what it left), and it never expires.
+    // To the portal leads, published at once, never expiring. Not to every patient: the test
+    // suite seeds its shared stack, whose pool holds hundreds of test patients, and telling them
+    // all would crowd the outbox other tests wait on for their emails.
     call(
         http.post(format!("{api}/support/announcements")).json(&json!({
             "title": "The portal now has a status page",
             "body": "When something in the portal is not working, the status page says what is wrong and what we are doing about it. You can read it without signing in.",
-            "audience": {"kind": "patients"},
+            "audience": {"kind": "staff", "roles": ["portal-leads"]},
         })),
         team,
         "announcing the status page",
