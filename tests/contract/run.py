@@ -164,13 +164,14 @@ def demo_ids(stack_file: Path, api: str) -> dict:
     """Ids of objects that exist in the demo practice, so that the tester's requests reach them
     instead of being answered 404 at the door: the first patient (whom the caregiver acts for),
     one of her conversations and records, a provider, a visit she books with them now, and the
-    portal lead's first idea and poll, and the response team's demo report, incident and
-    announcement."""
+    portal lead's first idea, poll and weekly digest, the response team's demo report, incident
+    and announcement, and the demo refill request (the second patient's, in the clinicians' queue)."""
     users = json.loads(stack_file.read_text())["users"]
     patient = next(u for u in users if u["role"] == "patient1")
     bearer = token("patient1", stack_file)
     lead = token("portallead", stack_file)
     team = token("response", stack_file)
+    clinician = token("clinician", stack_file)
     provider = call(api, "/providers", bearer)["items"][0]["providerId"]
     slot = call(api, f"/providers/{provider}/slots?visitType=follow-up", bearer)["items"][0]
     booking = {"providerId": provider, "visitType": "follow-up", "start": slot["start"],
@@ -190,6 +191,13 @@ def demo_ids(stack_file: Path, api: str) -> dict:
         "INCIDENT_ID": call(api, "/support/incidents", team)["items"][0]["incidentId"],
         # The demo's announcement to every patient (published, so patients may read it).
         "ANNOUNCEMENT_ID": call(api, "/support/announcements", team)["items"][0]["announcementId"],
+        # The demo's weekly digest (the week due when the stack was seeded), the portal lead's.
+        "DIGEST_ID": call(api, "/support/digests", lead)["items"][0]["digestId"],
+        # The demo's refill request (the second patient's: the first patient's own routes answer
+        # 404 for it, as for any other patient's request).
+        "REFILL_ID": call(api, "/staff/refills?state=all", clinician)["items"][0]["refillId"],
+        # The directory's first demo pharmacy (anyone signed in lists them).
+        "PHARMACY_ID": call(api, "/pharmacies", bearer)["items"][0]["pharmacyId"],
     }
 
 

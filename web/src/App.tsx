@@ -16,6 +16,7 @@ import { gateState, useMyAgreements } from "./agreements";
 import { featureOfPath, featureOfSection, usePatientFeatures, type Feature } from "./features";
 import type { MessageKey } from "./i18n/en";
 import { categoriesFor } from "./pages/staff/categories";
+import { readsDigests } from "./pages/support/digests/digest";
 import SignIn from "./pages/SignIn";
 import Home from "./pages/Home";
 
@@ -72,6 +73,15 @@ const SupportIncident = lazy(() => import("./pages/support/team/Incident"));
 const SupportAnnouncements = lazy(() => import("./pages/support/team/Announcements"));
 const SupportAnnouncement = lazy(() => import("./pages/support/team/Announcement"));
 const WhatsNew = lazy(() => import("./pages/support/WhatsNew"));
+// The portal lead's weekly digest (issue 18, item 4): leads and administrators.
+const Digests = lazy(() => import("./pages/support/digests/Digests"));
+const Digest = lazy(() => import("./pages/support/digests/Digest"));
+// Prescription refill requests (issue 20): the patient's prescriptions, the practice's queue and pharmacies.
+const Prescriptions = lazy(() => import("./pages/refills/Prescriptions"));
+const RefillDetail = lazy(() => import("./pages/refills/RefillDetail"));
+const RefillQueue = lazy(() => import("./pages/refills/staff/Queue"));
+const StaffRefill = lazy(() => import("./pages/refills/staff/Request"));
+const Pharmacies = lazy(() => import("./pages/refills/staff/Pharmacies"));
 
 /** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
 export function makeQueryClient(): QueryClient {
@@ -321,6 +331,8 @@ const PATIENT_SECTIONS = [
   // The practice's news (feature `announcements`): every caregiver reads it, whatever their scopes.
   { key: "nav.whatsNew", slug: "whats-new", scope: null },
   { key: "nav.records", slug: "records", scope: "records" },
+  // Renewing a medication of the record (feature `refills`): the record's scope.
+  { key: "nav.prescriptions", slug: "refills", scope: "records" },
   { key: "nav.messages", slug: "messages", scope: "messages" },
   { key: "nav.appointments", slug: "appointments", scope: "appointments" },
   { key: "nav.profile", slug: "profile", scope: "profile" },
@@ -354,13 +366,19 @@ function rolloutLinks(groups: string[]): { to: string; key: MessageKey }[] {
   ];
 }
 
-/** The quick-response team's screens: the report queue, incidents and announcements. */
+/** The quick-response team's screens (the report queue, incidents and announcements), and the weekly digests. */
 function supportLinks(groups: string[]): { to: string; key: MessageKey }[] {
-  if (!groups.includes("response-team") && !groups.includes("portal-leads")) return [];
+  const team = groups.includes("response-team") || groups.includes("portal-leads");
   return [
-    { to: "/support/reports", key: "nav.supportQueue" },
-    { to: "/support/incidents", key: "nav.supportIncidents" },
-    { to: "/support/announcements", key: "nav.supportAnnouncements" },
+    ...(team
+      ? ([
+          { to: "/support/reports", key: "nav.supportQueue" },
+          { to: "/support/incidents", key: "nav.supportIncidents" },
+          { to: "/support/announcements", key: "nav.supportAnnouncements" },
+        ] as const)
+      : []),
+    // The weekly digest is for portal leads (and administrators), not the whole response team.
+    ...(readsDigests(groups) ? ([{ to: "/staff/digests", key: "nav.digests" }] as const) : []),
   ];
 }
 
@@ -401,6 +419,9 @@ function Nav({ session, path }: { session: Session; path: string }) {
     const groups = session.claims.groups;
     if (categoriesFor(groups).length) links.push({ to: "/staff/inbox", label: t("nav.inbox") });
     if (groups.includes("front-desk") || groups.includes("clinicians")) links.push({ to: "/staff/day", label: t("nav.day") });
+    // Refill requests: clinicians decide, the front desk marks them sent; the directory is the front desk's and admins'.
+    if (groups.includes("front-desk") || groups.includes("clinicians")) links.push({ to: "/staff/refills", label: t("nav.refillQueue") });
+    if (groups.includes("front-desk") || groups.includes("admins")) links.push({ to: "/staff/pharmacies", label: t("nav.pharmacies") });
     if (groups.includes("front-desk")) {
       links.push({ to: "/staff/profile-changes", label: t("nav.profileChanges") });
       links.push({ to: "/staff/patients/new", label: t("staff.register") });
@@ -519,6 +540,15 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
     // Where the unsubscribe page sends people: their own settings, or the first patient they act for.
     return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} section="notifications" />;
   }
+  // The link of a refill's notification: the request in the patient's own (or first acted-for) pages.
+  const refillLink = path === "/refills" ? {} : match("/refills/:refillId", path);
+  if (!isStaff(session.claims) && refillLink) {
+    const tail = refillLink.refillId ? `refills/${encodeURIComponent(refillLink.refillId)}` : "refills";
+    return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} section={tail} />;
+  }
+  if (path === "/staff/refills") return <RefillQueue />;
+  if ((m = match("/staff/refills/:refillId", path))) return <StaffRefill key={m.refillId} refillId={m.refillId!} />;
+  if (path === "/staff/pharmacies") return <Pharmacies />;
   if (path === "/staff/patients/new") return <RegisterPatient />;
   if ((m = match("/staff/patients/:pid", path))) return <StaffPatient patientId={m.pid!} />;
   if (path === "/admin/staff") return <AdminStaff />;
@@ -528,6 +558,8 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if (path === "/staff/day") return <DayView />;
   if (path === "/staff/profile-changes") return <ProfileChanges />;
   if (path === "/staff/polls") return <StaffPolls />;
+  if (path === "/staff/digests") return <Digests />;
+  if ((m = match("/staff/digests/:digestId", path))) return <Digest key={m.digestId} digestId={m.digestId!} />;
   if ((m = match("/staff/polls/:pollId", path))) return <StaffPoll pollId={m.pollId!} />;
   if (path === "/rollout/cohorts") return <Cohorts />;
   if ((m = match("/rollout/cohorts/:name", path))) return <Cohort name={m.name!} />;
@@ -577,6 +609,8 @@ function patientRoute(path: string): ReactNode | null {
   if ((m = match("/p/:pid/polls/:pollId", path))) return <PatientPoll patientId={m.pid!} pollId={m.pollId!} />;
   if ((m = match("/p/:pid/surveys/:surveyId", path))) return <PatientSurvey patientId={m.pid!} surveyId={m.surveyId!} />;
   if ((m = match("/p/:pid/whats-new", path))) return <WhatsNew key={m.pid} reader={{ kind: "patient", patientId: m.pid! }} />;
+  if ((m = match("/p/:pid/refills", path))) return <Prescriptions key={m.pid} patientId={m.pid!} />;
+  if ((m = match("/p/:pid/refills/:refillId", path))) return <RefillDetail key={`${m.pid}/${m.refillId}`} patientId={m.pid!} refillId={m.refillId!} />;
   if ((m = match("/p/:pid/reports", path))) return <MyReports key={m.pid} reporter={{ kind: "patient", patientId: m.pid! }} />;
   if ((m = match("/p/:pid/reports/:reportId", path))) {
     return <MyReport key={`${m.pid}/${m.reportId}`} reporter={{ kind: "patient", patientId: m.pid! }} reportId={m.reportId!} />;

@@ -20,6 +20,7 @@ export const FEATURES: readonly Feature[] = [
   "feedback",
   "problem-reports",
   "announcements",
+  "refills",
 ];
 
 /** The catalogue key of a feature's name. */
@@ -61,6 +62,8 @@ export function featureOfPath(path: string): Feature | null {
   if (section === "reports") return "problem-reports";
   // What's new: the practice's announcements.
   if (section === "whats-new") return "announcements";
+  // Prescriptions: renewing a medication (refill requests).
+  if (section === "refills") return "refills";
   if (section === "appointments" && (sub === "book" || leaf === "reschedule")) return "online-booking";
   return null;
 }
@@ -70,6 +73,7 @@ export function featureOfSection(slug: string): Feature | null {
   if (slug === "feedback") return "feedback";
   if (slug === "reports") return "problem-reports";
   if (slug === "whats-new") return "announcements";
+  if (slug === "refills") return "refills";
   return slug === "messages" ? "messaging" : null;
 }
 

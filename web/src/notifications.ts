@@ -24,6 +24,8 @@ export const KINDS: Kind[] = [
   "problem-report-updated",
   // The practice's news to a group the person is in (issue 18).
   "announcement",
+  // A decision on a prescription renewal request (issue 20).
+  "refill-decided",
 ];
 export const CHOICES: Choice[] = ["email", "sms", "none"];
 

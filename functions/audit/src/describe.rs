@@ -211,6 +211,34 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::ReadAnnouncements.name(),
         "Read or acknowledged the portal's news",
     ),
+    (
+        Action::ReadDigests.name(),
+        "Read the portal's weekly digest",
+    ),
+    (
+        Action::RequestRefill.name(),
+        "Asked for or withdrew a prescription refill",
+    ),
+    (
+        Action::ReadRefills.name(),
+        "Viewed prescription refill requests",
+    ),
+    (
+        Action::WorkRefillQueue.name(),
+        "Worked on a prescription refill request",
+    ),
+    (
+        Action::DecideRefill.name(),
+        "Decided on a prescription refill request",
+    ),
+    (
+        Action::ManagePharmacies.name(),
+        "Changed the practice's pharmacy directory",
+    ),
+    (
+        Action::ReadPharmacies.name(),
+        "Searched the pharmacy directory",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

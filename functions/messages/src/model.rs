@@ -56,13 +56,10 @@ impl Category {
         caller.has(self.team())
     }
 
-    /// Business days to a first answer unless `RESPONSE_TARGET_BUSINESS_DAYS` says otherwise.
+    /// Business days to a first answer unless `RESPONSE_TARGET_BUSINESS_DAYS` says otherwise
+    /// (the shared targets' default for the target of the category's name).
     pub fn default_target_days(self) -> u32 {
-        match self {
-            Category::MedicalQuestion | Category::Prescription => 2,
-            Category::Appointment | Category::PortalHelp => 1,
-            Category::Billing => 3,
-        }
+        portal_shared::platform::response_targets::TargetName::from(self).default_days()
     }
 }
 

@@ -69,15 +69,13 @@ impl Preferences {
 }
 
 /// The kinds a person may choose a channel for (the `NotificationKind` schema): every kind but
-/// the security notices, so the portal's news about a patient's own feedback (an idea they
+/// the security notices and staff's own news (a portal lead's weekly digest: staff have no
+/// preferences), so the portal's news about a patient's own feedback (an idea they
 /// supported changed status, their suggestion was decided, their comment answered), about
 /// a problem they reported, and the practice's announcements can be turned off like any
 /// other, and its unsubscribe link works.
 pub fn choosable_kinds() -> impl Iterator<Item = Kind> {
-    Kind::ALL
-        .iter()
-        .copied()
-        .filter(|kind| !kind.is_security_notice())
+    Kind::ALL.iter().copied().filter(|kind| kind.is_choosable())
 }
 
 /// How `kind` reaches a person with these preferences: their choice, else email; a waitlist
@@ -413,7 +411,7 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_but_the_security_notices_is_choosable() {
+    fn every_kind_but_the_security_notices_and_staffs_news_is_choosable() {
         let kinds: Vec<&str> = choosable_kinds().map(Kind::template).collect();
         assert_eq!(
             kinds,
@@ -428,7 +426,8 @@ mod tests {
                 "suggestion-decided",
                 "feedback-answered",
                 "problem-report-updated",
-                "announcement"
+                "announcement",
+                "refill-decided"
             ]
         );
     }

@@ -76,7 +76,7 @@ impl UnsubscribeToken {
         let kind = parts
             .next()
             .and_then(Kind::from_template)
-            .filter(|kind| !kind.is_security_notice())
+            .filter(|kind| kind.is_choosable())
             .ok_or(ApiError::InvalidToken)?;
         let person = match parts.next() {
             None => Person::Patient,

@@ -37,6 +37,7 @@ mod fhir_export;
 pub mod model;
 mod plan;
 mod practice;
+pub mod prescription;
 mod repo;
 mod requests;
 pub mod sources;
@@ -52,7 +53,7 @@ use portal_shared::features::switches::Feature;
 use portal_shared::platform::config::{ConfigError, Settings};
 use portal_shared::platform::http::{Route, dispatch};
 
-use crate::repo::RecordStore;
+pub use crate::repo::RecordStore;
 
 pub use requests::MAX_IMPORT_BYTES;
 

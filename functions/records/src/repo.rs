@@ -175,8 +175,20 @@ impl<'a> RecordStore<'a> {
         idempotency: Option<&Idempotency>,
         response: StoredResponse,
     ) -> Result<Outcome, ApiError> {
-        let create = self.create(item_of(access, record)?)?;
+        let create = self.create_record(access, record)?;
         create_once(self.dynamo, self.table, idempotency, vec![create], response).await
+    }
+
+    /// The write that creates `record` (never over an existing one) exactly as an import or
+    /// an added result writes it (the record and its index entry), for a caller's own
+    /// transaction: the refills function puts a renewed prescription with the request's
+    /// decision (see `prescription`).
+    pub fn create_record(
+        &self,
+        access: &PatientAccess,
+        record: &StoredRecord,
+    ) -> Result<TransactWriteItem, ApiError> {
+        self.create(item_of(access, record)?)
     }
 
     /// Keeps an import's report (the records are written before), once per Idempotency-Key.

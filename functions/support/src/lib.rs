@@ -8,18 +8,21 @@
 //! - reporters: `/patients/{patientId}/reports*` (a patient, or a caregiver acting for them)
 //!   and `/account/reports*` (staff);
 //! - the team: `/support/reports*` (queue, report, triage, notes, replies, merge, switch-off);
-//! - incidents: `/support/incidents*`, and `GET /public/status` (no sign-in).
+//! - incidents: `/support/incidents*`, and `GET /public/status` (no sign-in);
+//! - the portal leads' weekly digests: `/support/digests*` (composed by the `digest` job).
 //!
 //! Feature switch ([`FEATURE_ROUTES`]): the patient reporter routes belong to `problem-reports`.
 
 mod announcements;
 mod config;
+mod digests;
 mod incidents;
 mod reports;
 mod switch_off;
 
 pub use announcements::{PublishSummary, publish_due};
-pub use config::SupportSettings;
+pub use config::{SupportSettings, WeeklyDigestAt};
+pub use digests::{DigestSummary, compose_digest};
 pub use reports::targets::SupportTargets;
 
 use aws_config::SdkConfig;
@@ -77,6 +80,9 @@ pub const ACKNOWLEDGE_ANNOUNCEMENT: Route = Route::new(
     "/account/announcements/{announcementId}/acknowledgement",
 );
 
+pub const LIST_DIGESTS: Route = Route::new("GET", "/support/digests");
+pub const GET_DIGEST: Route = Route::new("GET", "/support/digests/{digestId}");
+
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
     FILE_PATIENT_REPORT,
@@ -109,6 +115,8 @@ pub const ROUTES: &[Route] = &[
     STAFF_ANNOUNCEMENTS,
     STAFF_READ_ANNOUNCEMENT,
     ACKNOWLEDGE_ANNOUNCEMENT,
+    LIST_DIGESTS,
+    GET_DIGEST,
 ];
 
 /// The route anyone reaches without signing in: the status page (nothing about any patient).
@@ -134,6 +142,8 @@ pub struct Deps {
     /// Reads the user pool's groups (an announcement's audience); never writes to it.
     pub cognito: aws_sdk_cognitoidentityprovider::Client,
     pub user_pool_id: String,
+    /// When last week's digest is due on Mondays (practice time).
+    pub weekly_digest_at: WeeklyDigestAt,
 }
 
 impl Deps {
@@ -143,6 +153,7 @@ impl Deps {
             targets: support.targets.clone(),
             cognito: aws_sdk_cognitoidentityprovider::Client::new(sdk),
             user_pool_id: support.user_pool_id.clone(),
+            weekly_digest_at: support.weekly_digest_at,
         }
     }
 }
@@ -218,6 +229,10 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             announcements::staff_read(deps, &call).await
         } else if call.is(ACKNOWLEDGE_ANNOUNCEMENT) {
             announcements::acknowledge(deps, &call).await
+        } else if call.is(LIST_DIGESTS) {
+            digests::list(deps, &call).await
+        } else if call.is(GET_DIGEST) {
+            digests::get(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

@@ -44,6 +44,7 @@ pub mod scheduler;
 pub mod secret;
 pub mod seed;
 pub mod seed_feedback;
+pub mod seed_refills;
 pub mod seed_schedule;
 pub mod seed_support;
 pub mod sent;

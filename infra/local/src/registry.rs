@@ -60,8 +60,11 @@ pub fn check_config(binary: &str, env: &HashMap<String, String>) -> Result<(), C
         }
         "feedback" => portal_feedback::FeedbackSettings::from_lookup(|name| env.get(name).cloned())
             .map(|_| ()),
-        "support" | "announcements" => {
+        "support" | "announcements" | "digest" => {
             portal_support::SupportSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
+        }
+        "refills" => {
+            portal_refills::RefillSettings::from_lookup(|name| env.get(name).cloned()).map(|_| ())
         }
         _ => Ok(()),
     }
@@ -101,6 +104,13 @@ pub fn handler_for(
                 portal_support::SupportSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
             Some(Arc::new(Support(portal_support::Deps::new(
                 settings, &support, sdk,
+            ))))
+        }
+        "refills" => {
+            let refills =
+                portal_refills::RefillSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+            Some(Arc::new(Refills(portal_refills::Deps::new(
+                settings, &refills, sdk,
             ))))
         }
         "audit" => Some(Arc::new(Audit(portal_audit::Deps::new(settings, sdk)))),
@@ -162,6 +172,13 @@ pub fn job_for(
             let support =
                 portal_support::SupportSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
             Some(Arc::new(Announcements(portal_support::Deps::new(
+                settings, &support, sdk,
+            ))))
+        }
+        "digest" => {
+            let support =
+                portal_support::SupportSettings::from_lookup(|name| env.get(name).cloned()).ok()?;
+            Some(Arc::new(Digest(portal_support::Deps::new(
                 settings, &support, sdk,
             ))))
         }
@@ -369,6 +386,20 @@ impl Job for Announcements {
     }
 }
 
+struct Digest(portal_support::Deps);
+
+impl Job for Digest {
+    fn run(&self) -> BoxFuture<'_, anyhow::Result<String>> {
+        Box::pin(async move {
+            let now = portal_shared::domain::timestamp::Timestamp::now();
+            let summary = portal_support::compose_digest(&self.0, now)
+                .await
+                .map_err(|error| anyhow::anyhow!("weekly digest failed: {}", error.slug()))?;
+            Ok(serde_json::to_string(&summary)?)
+        })
+    }
+}
+
 struct Profile(portal_profile::Deps);
 
 impl Handler for Profile {
@@ -398,6 +429,14 @@ struct Support(portal_support::Deps);
 impl Handler for Support {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_support::handle(&self.0, request))
+    }
+}
+
+struct Refills(portal_refills::Deps);
+
+impl Handler for Refills {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_refills::handle(&self.0, request))
     }
 }
 

@@ -6,7 +6,8 @@
 //! desk's real token), so the portal's own code writes their records; then each gets a sign-in
 //! in the `patients` group carrying their patient id. The first patient has written to the care
 //! team (a medical question, through the API with her own token), so the clinicians' inbox has
-//! something in it.
+//! something in it. The pharmacy directory and one refill request (`seed_refills`) follow the
+//! health records.
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -179,6 +180,7 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
     crate::seed_feedback::seed_feedback(&http, api_url, &lead).await?;
     let team = identity::sign_in(stack, "response@demo.portal.test", DEMO_PASSWORD).await?;
     crate::seed_support::seed_support(&http, api_url, &patient_token, &team).await?;
+    crate::seed_support::seed_digest(stack).await?;
     for (n, registration) in demo_patients().iter().enumerate() {
         let role = format!("patient{}", n + 1);
         let user = users
@@ -188,6 +190,14 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
         let patient_id = user.patient_id.as_deref().context("no patient id")?;
         seed_health_record(stack, &http, api_url, patient_id, &user.email, registration).await?;
     }
+    // After the records: the demo refill request names one of the second patient's medications.
+    let patient2_email = users
+        .iter()
+        .find(|user| user.role == "patient2")
+        .map(|user| user.email.clone())
+        .context("no patient2")?;
+    let patient2_token = identity::sign_in(stack, &patient2_email, DEMO_PASSWORD).await?;
+    crate::seed_refills::seed_refills(&http, api_url, &front_desk, &patient2_token).await?;
     Ok(users)
 }
 

@@ -3,13 +3,19 @@
 //! covers the demo), and one announcement to every patient, published now (the patients' what's
 //! new has news, and the contract test an announcement id). Written through the running gateway
 //! with the patient's and the team's tokens, so the support function's own code writes every
-//! item. The walk-through in the README (a beta patient's booking problem, a switch turned off,
+//! item. Then the weekly digest due now (last week's, from Monday at `WEEKLY_DIGEST_AT`) is
+//! composed as the `digest` job would ([`seed_digest`]), so the portal lead's digests page has
+//! one and the contract test a digest id. The walk-through in the README (a beta patient's booking problem, a switch turned off,
 //! an incident the patients see, the fix announced) is done live.
 
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
 use crate::seed_schedule::call;
+use crate::stack::Stack;
+
+/// The template's function whose job composes the weekly digest.
+const DIGEST_FUNCTION: &str = "DigestFunction";
 
 /// Files the demo report as the patient; opens and resolves the demo incident and announces the
 /// status page to every patient as the response team.
@@ -75,4 +81,24 @@ pub async fn seed_support(
     )
     .await?;
     Ok(())
+}
+
+/// Composes the weekly digest due now with the `digest` job's own code and settings (the
+/// template's `DigestFunction`); answers the digest's id (the week's Monday). Nothing is written
+/// when the stack has that week's digest already.
+pub async fn seed_digest(stack: &Stack) -> Result<String> {
+    let function = stack
+        .template
+        .function(DIGEST_FUNCTION)
+        .with_context(|| format!("the template has no {DIGEST_FUNCTION}"))?;
+    let config = stack.function_config(function)?;
+    let support =
+        portal_support::SupportSettings::from_lookup(|name| config.env.get(name).cloned())
+            .with_context(|| format!("function {DIGEST_FUNCTION}"))?;
+    let deps = portal_support::Deps::new(&config.settings, &support, &stack.sdk);
+    let now = portal_shared::domain::timestamp::Timestamp::now();
+    let summary = portal_support::compose_digest(&deps, now)
+        .await
+        .map_err(|error| anyhow::anyhow!("composing the demo digest: {}", error.slug()))?;
+    summary.week.context("the demo digest has no week")
 }

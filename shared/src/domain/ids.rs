@@ -139,6 +139,14 @@ ulid_id!(
     /// An announcement to a stakeholder group (patients, a cohort, caregivers, staff, practices).
     AnnouncementId
 );
+ulid_id!(
+    /// A patient's request to renew one current medication of their record.
+    RefillId
+);
+ulid_id!(
+    /// A pharmacy of the practice's directory (refill requests name one).
+    PharmacyId
+);
 
 #[cfg(test)]
 mod tests {

@@ -4,9 +4,11 @@
 
 pub mod account;
 pub mod activation;
+pub mod adoption;
 pub mod care_circle;
 pub mod cohort;
 pub mod directory;
+pub mod feedback_stats;
 pub mod idea_status;
 pub mod invitation_wave;
 pub mod notification;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::ApiError;
 use crate::domain::ids::{
     ActivationCodeId, AnnouncementId, AppointmentId, ConversationId, FeedbackId, IdeaId,
-    InvitationId, NotificationId, PatientId, ReportId, SuggestionId, WaveId,
+    InvitationId, NotificationId, PatientId, RefillId, ReportId, SuggestionId, WaveId,
 };
 use crate::domain::person::Email;
 use crate::domain::timestamp::Timestamp;
@@ -76,6 +76,11 @@ pub enum Kind {
     ProblemReportUpdated,
     /// The practice announced news to a group the recipient is in ([`AboutAnnouncement`]).
     Announcement,
+    /// Last week's digest of the portal is ready ([`AboutDigest`]): to each portal lead.
+    WeeklyDigest,
+    /// A clinician decided on a prescription refill request, or it was sent to the pharmacy
+    /// ([`AboutRefill`]): to the patient and caregivers with the `records` scope.
+    RefillDecided,
 }
 
 impl Kind {
@@ -100,6 +105,8 @@ impl Kind {
             Kind::FeedbackAnswered => "feedback-answered",
             Kind::ProblemReportUpdated => "problem-report-updated",
             Kind::Announcement => "announcement",
+            Kind::WeeklyDigest => "weekly-digest",
+            Kind::RefillDecided => "refill-decided",
         }
     }
 
@@ -120,6 +127,19 @@ impl Kind {
                 | Kind::PasswordReset
                 | Kind::NewSignIn
         )
+    }
+
+    /// News for staff alone (a portal lead's weekly digest). Staff have no notification
+    /// preferences (they are told by email at their account's address), so no one chooses a
+    /// channel for such a kind or unsubscribes from it.
+    pub fn is_for_staff_only(self) -> bool {
+        matches!(self, Kind::WeeklyDigest)
+    }
+
+    /// Whether a patient or caregiver chooses a channel for the kind, and can turn it off:
+    /// neither a security notice nor staff-only news.
+    pub fn is_choosable(self) -> bool {
+        !self.is_security_notice() && !self.is_for_staff_only()
     }
 }
 
@@ -246,6 +266,38 @@ pub struct AboutReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patient_id: Option<PatientId>,
     #[serde(rename = "reportStatus")]
+    pub status: String,
+}
+
+/// A practice week's digest, for a portal lead: which week (its Monday's date, the digest's id,
+/// and its first and last days, `yyyy-mm-dd`) and a few counts. Counts only: never a report's,
+/// incident's or patient's words, nor who anyone is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutDigest {
+    pub digest_id: String,
+    pub from: String,
+    pub to: String,
+    /// Problem reports open when the digest was composed.
+    pub open_reports: u32,
+    /// Open reports past their first-response or next-update target.
+    pub breached: u32,
+    /// Incidents opened in the week.
+    pub incidents_opened: u32,
+    /// Patients who activated their portal account in the week.
+    pub activated: u32,
+}
+
+/// News of a refill request: which request, whose, and its status's slug (`approved`,
+/// `denied`, `visit-needed`, `sent`). Never the medication, the pharmacy or the clinician's
+/// message: the app shows them after sign-in. Stored as `refillStatus`, since the record's own
+/// `status` is the sender's (`pending`, `sent`, ...).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutRefill {
+    pub refill_id: RefillId,
+    pub patient_id: PatientId,
+    #[serde(rename = "refillStatus")]
     pub status: String,
 }
 
@@ -482,6 +534,69 @@ mod tests {
                 patient_id: patient
             }
         );
+    }
+
+    #[test]
+    fn a_digest_notice_holds_the_week_and_counts_only() {
+        let at = Timestamp::now();
+        let note = Notification::pending(
+            Kind::WeeklyDigest,
+            Recipient::StaffMember {
+                sub: UserSub::parse("lead-1").expect("sub"),
+            },
+            AboutDigest {
+                digest_id: "2026-11-30".into(),
+                from: "2026-11-30".into(),
+                to: "2026-12-06".into(),
+                open_reports: 7,
+                breached: 1,
+                incidents_opened: 2,
+                activated: 12,
+            },
+            at,
+            at,
+        );
+        assert!(!Kind::WeeklyDigest.is_security_notice());
+        assert!(Kind::WeeklyDigest.is_for_staff_only() && !Kind::WeeklyDigest.is_choosable());
+        assert!(Kind::Announcement.is_choosable() && !Kind::NewSignIn.is_choosable());
+        let json = serde_json::to_value(&note).expect("json");
+        assert_eq!(json["template"], "weekly-digest");
+        assert_eq!(json["digestId"], "2026-11-30");
+        assert_eq!(json["openReports"], 7);
+        assert_eq!(json["incidentsOpened"], 2);
+        assert_eq!(json["status"], "pending");
+        let back: Notification<AboutDigest> = serde_json::from_value(json).expect("back");
+        assert_eq!(back.about.to, "2026-12-06");
+        assert_eq!(back.about.activated, 12);
+    }
+
+    #[test]
+    fn a_refill_notice_keeps_its_status_apart_from_the_records() {
+        let at = Timestamp::now();
+        let (refill, patient) = (RefillId::generate(), PatientId::generate());
+        let note = Notification::pending(
+            Kind::RefillDecided,
+            Recipient::Patient {
+                patient_id: patient,
+            },
+            AboutRefill {
+                refill_id: refill,
+                patient_id: patient,
+                status: "visit-needed".into(),
+            },
+            at,
+            at,
+        );
+        assert!(!Kind::RefillDecided.is_security_notice() && Kind::RefillDecided.is_choosable());
+        let json = serde_json::to_value(&note).expect("json");
+        assert_eq!(json["template"], "refill-decided");
+        assert_eq!(json["refillId"], refill.to_string());
+        assert_eq!(json["patientId"], patient.to_string());
+        assert_eq!(json["refillStatus"], "visit-needed");
+        assert_eq!(json["status"], "pending");
+        let back: Notification<AboutRefill> = serde_json::from_value(json).expect("back");
+        assert_eq!(back.about.refill_id, refill);
+        assert_eq!(back.about.status, "visit-needed");
     }
 
     #[test]

@@ -60,6 +60,8 @@ pub enum Feature {
     ProblemReports,
     /// What's new: the practice's announcements in the app.
     Announcements,
+    /// Asking the practice to renew a current medication (prescription refill requests).
+    Refills,
 }
 
 impl Feature {
@@ -78,6 +80,7 @@ impl Feature {
             Feature::Feedback => "feedback",
             Feature::ProblemReports => "problem-reports",
             Feature::Announcements => "announcements",
+            Feature::Refills => "refills",
         }
     }
 
@@ -630,7 +633,7 @@ mod tests {
         }
         assert_eq!(Feature::parse("Messaging"), None);
         assert_eq!(Feature::parse("online_booking"), None);
-        assert_eq!(Feature::ALL.len(), 9);
+        assert_eq!(Feature::ALL.len(), 10);
     }
 
     #[test]

@@ -53,6 +53,17 @@ pub enum ApiError {
     /// An acknowledgement of an announcement that asks for none.
     #[error("no acknowledgement asked")]
     NoAcknowledgement,
+    /// A refill asked for a medication that may not be renewed online: the reasons (kebab-case
+    /// codes: `inactive`, `controlled-substance`, `no-recent-visit`, `request-open`,
+    /// `not-prescribable`), answered as `reasons`.
+    #[error("refill not eligible")]
+    RefillNotEligible(Vec<String>),
+    /// A refill asked for a medication that has an open request already (one open per record).
+    #[error("refill already open")]
+    RefillAlreadyOpen,
+    /// A change to a refill request that is no longer open (decided, sent or withdrawn).
+    #[error("refill closed: {0}")]
+    RefillClosed(String),
     /// If-Match named a version that is no longer current.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -98,6 +109,8 @@ struct Problem<'a> {
     request_id: Option<&'a str>,
     /// For `feature-off`: the feature that is off (`messaging`).
     feature: Option<&'static str>,
+    /// For `refill-not-eligible`: why the medication may not be renewed online.
+    reasons: Option<&'a [String]>,
     /// For `too-many-attempts`: the limit and when to try again.
     limit: Option<u32>,
     window_seconds: Option<u64>,
@@ -129,7 +142,10 @@ impl ApiError {
             ApiError::Conflict(_)
             | ApiError::PollClosed(_)
             | ApiError::AlreadyAnswered(_)
-            | ApiError::NoAcknowledgement => StatusCode::CONFLICT,
+            | ApiError::NoAcknowledgement
+            | ApiError::RefillNotEligible(_)
+            | ApiError::RefillAlreadyOpen
+            | ApiError::RefillClosed(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -155,6 +171,9 @@ impl ApiError {
             ApiError::PollClosed(_) => "poll-closed",
             ApiError::AlreadyAnswered(_) => "already-answered",
             ApiError::NoAcknowledgement => "no-acknowledgement",
+            ApiError::RefillNotEligible(_) => "refill-not-eligible",
+            ApiError::RefillAlreadyOpen => "refill-already-open",
+            ApiError::RefillClosed(_) => "refill-closed",
             ApiError::PreconditionFailed => "stale-etag",
             ApiError::PreconditionRequired => "if-match-required",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
@@ -180,6 +199,9 @@ impl ApiError {
             ApiError::PollClosed(_) => "This poll is not open",
             ApiError::AlreadyAnswered(_) => "This was answered already",
             ApiError::NoAcknowledgement => "This announcement asks for no acknowledgement",
+            ApiError::RefillNotEligible(_) => "This medication cannot be renewed online",
+            ApiError::RefillAlreadyOpen => "A refill of this medication is already requested",
+            ApiError::RefillClosed(_) => "This refill request is no longer open",
             ApiError::PreconditionFailed => "The resource changed since you read it",
             ApiError::PreconditionRequired => "If-Match is required",
             ApiError::IdempotencyKeyReused => "Idempotency-Key already used for another request",
@@ -202,9 +224,17 @@ impl ApiError {
             ApiError::FeatureOff(feature) => Some(format!(
                 "The {feature} feature is not available here at the moment."
             )),
-            ApiError::Conflict(why) | ApiError::PollClosed(why) | ApiError::AlreadyAnswered(why) => {
-                Some(why.clone())
-            }
+            ApiError::Conflict(why)
+            | ApiError::PollClosed(why)
+            | ApiError::AlreadyAnswered(why)
+            | ApiError::RefillClosed(why) => Some(why.clone()),
+            ApiError::RefillNotEligible(reasons) => Some(format!(
+                "The practice renews it at a visit or on the phone ({}).",
+                reasons.join(", ")
+            )),
+            ApiError::RefillAlreadyOpen => Some(
+                "Follow the open request; ask again once it is decided or withdrawn.".into(),
+            ),
             ApiError::PreconditionFailed => {
                 Some("Read the resource again and apply your change to the current version.".into())
             }
@@ -267,6 +297,10 @@ impl ApiError {
             request_id,
             feature: match self {
                 ApiError::FeatureOff(feature) => Some(feature.as_str()),
+                _ => None,
+            },
+            reasons: match self {
+                ApiError::RefillNotEligible(reasons) => Some(reasons),
                 _ => None,
             },
             limit: None,
@@ -457,6 +491,37 @@ mod tests {
             body_json(&ApiError::NotFound.to_response(None))
                 .get("feature")
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn refill_problems_are_conflicts_with_their_own_types() {
+        let response = ApiError::RefillNotEligible(vec![
+            "controlled-substance".into(),
+            "no-recent-visit".into(),
+        ])
+        .to_response(None);
+        assert_eq!(response.status(), 409);
+        let json = body_json(&response);
+        assert_eq!(
+            json["type"],
+            "https://patient-portal.dev/problems/refill-not-eligible"
+        );
+        assert_eq!(
+            json["reasons"],
+            serde_json::json!(["controlled-substance", "no-recent-visit"])
+        );
+        let open = body_json(&ApiError::RefillAlreadyOpen.to_response(None));
+        assert_eq!(
+            open["type"],
+            "https://patient-portal.dev/problems/refill-already-open"
+        );
+        assert!(open.get("reasons").is_none());
+        let closed = ApiError::RefillClosed("it was denied".into()).to_response(None);
+        assert_eq!(closed.status(), 409);
+        assert_eq!(
+            body_json(&closed)["type"],
+            "https://patient-portal.dev/problems/refill-closed"
         );
     }
 

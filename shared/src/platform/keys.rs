@@ -15,7 +15,7 @@ use crate::domain::cohort_name::CohortName;
 use crate::domain::ids::{
     ActivationCodeId, AnnouncementId, AppointmentId, BallotLinkId, ChangeId, ConversationId,
     EventId, FeedbackId, IdeaId, ImportId, IncidentId, InvitationId, NotificationId, PatientId,
-    PollId, ProviderId, RecordId, ReportId, SuggestionId, SurveyId, WaveId,
+    PharmacyId, PollId, ProviderId, RecordId, RefillId, ReportId, SuggestionId, SurveyId, WaveId,
 };
 use crate::domain::timestamp::Timestamp;
 use crate::features::switches::Feature;
@@ -1023,6 +1023,83 @@ pub fn announcement_sent(announcement: AnnouncementId, recipient: &str) -> Key {
         announcement_partition(announcement),
         format!("{ANNOUNCEMENT_SENT_PREFIX}{recipient}"),
     )
+}
+
+// ---- weekly digests: the portal lead's week ---------------------------------------------------
+
+/// The weekly digests: one item per practice week (52 a year), newest first by reading
+/// backwards.
+pub const DIGESTS_PARTITION: &str = "DIGESTS";
+
+/// The sort key prefix of the digests in [`DIGESTS_PARTITION`].
+pub const DIGEST_PREFIX: &str = "DIGEST#";
+
+/// The digest of the practice week that starts on `week_monday` (`yyyy-mm-dd`): ISO dates sort
+/// as text, so the sort keys are in week order.
+pub fn digest(week_monday: &str) -> Key {
+    Key::new(DIGESTS_PARTITION, format!("{DIGEST_PREFIX}{week_monday}"))
+}
+
+// ---- refills: prescription refill requests and the pharmacy directory -----------------------
+
+/// The sort key prefix of a patient's refill requests: the patient's list is one Query
+/// `begins_with(SK, REFILL_PREFIX)`, newest first when read backwards (ULIDs sort by time).
+pub const REFILL_PREFIX: &str = "REFILL#";
+
+/// One refill request, in the patient's partition (medication, pharmacy, status, history,
+/// decision, version). On GSI1 in [`REFILLS_OPEN`] while open, on GSI2 in [`REFILLS_DECIDED`]
+/// once decided.
+pub fn refill(patient: PatientId, refill: RefillId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{REFILL_PREFIX}{refill}"),
+    )
+}
+
+/// The sort key prefix of the one-open guards.
+pub const OPEN_REFILL_PREFIX: &str = "OPEN_REFILL#";
+
+/// The guard that at most one request per medication record is open: put (on the condition
+/// that it does not exist) with the request, deleted in the transaction that closes it.
+pub fn open_refill(patient: PatientId, record: &RecordId) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{OPEN_REFILL_PREFIX}{record}"),
+    )
+}
+
+/// GSI1 partition of the open refill requests (`requested`, `in-review`), sorted by
+/// [`refill_queue_sort`] of the due time, soonest due first (sparse: a request leaves it when
+/// it is decided or withdrawn). Tens open at a practice, so no sharding.
+pub const REFILLS_OPEN: &str = "REFILLS_OPEN";
+
+/// GSI2 partition of the decided refill requests, sorted by [`refill_queue_sort`] of the
+/// decision time (newest first read backwards).
+pub const REFILLS_DECIDED: &str = "REFILLS_DECIDED";
+
+/// GSI1/GSI2 sort key of a refill request: `<instant>#<refillId>`.
+pub fn refill_queue_sort(at: Timestamp, refill: RefillId) -> String {
+    format!("{at}#{refill}")
+}
+
+/// GSI3 partition that finds one refill request by its id alone (the staff routes name no
+/// patient): every request carries `GSI3PK = refill_by_id(id)`, `GSI3SK = REFILL_BY_ID_SK`.
+pub fn refill_by_id(refill: RefillId) -> String {
+    format!("{REFILL_PREFIX}{refill}")
+}
+
+/// GSI3 sort key of a refill request (one item per [`refill_by_id`] partition).
+pub const REFILL_BY_ID_SK: &str = "REFILL";
+
+/// The practice's pharmacy directory: one partition (a few hundred pharmacies at most).
+pub const PHARMACIES_PARTITION: &str = "PHARMACIES";
+
+/// The sort key prefix of the pharmacies in [`PHARMACIES_PARTITION`].
+pub const PHARMACY_PREFIX: &str = "PHARMACY#";
+
+/// One pharmacy of the directory (name, address, phone, NCPDP id, NPI, retired).
+pub fn pharmacy(pharmacy: PharmacyId) -> Key {
+    Key::new(PHARMACIES_PARTITION, format!("{PHARMACY_PREFIX}{pharmacy}"))
 }
 
 // ---- audit table -------------------------------------------------------------------------

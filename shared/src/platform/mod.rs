@@ -19,6 +19,7 @@ pub mod http;
 pub mod idempotency;
 pub mod keys;
 pub mod pagination;
+pub mod response_targets;
 pub mod store;
 pub mod telemetry;
 pub mod validation;

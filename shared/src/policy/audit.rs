@@ -95,6 +95,16 @@ pub enum AuditResource {
     Polls,
     /// A patient's ballot in one poll (casting or replacing it).
     PollBallot(String),
+    /// A patient's refill requests (listing them, asking for one, the staff queue).
+    Refills,
+    /// One refill request (reading, withdrawing, reviewing, deciding, marking sent).
+    Refill(String),
+    /// A patient's medications as refill candidates (which may be renewed, and why not).
+    RefillMedications,
+    /// The practice's pharmacy directory (searching it, adding to it).
+    Pharmacies,
+    /// One pharmacy of the directory (retiring it).
+    Pharmacy(String),
     /// A staff route refused to a caller without the role: the route, since no object was
     /// reached.
     Route(String),
@@ -152,6 +162,11 @@ impl fmt::Display for AuditResource {
             AuditResource::Suggestion(id) => write!(f, "suggestions/{id}"),
             AuditResource::Polls => f.write_str("polls"),
             AuditResource::PollBallot(id) => write!(f, "polls/{id}/ballot"),
+            AuditResource::Refills => f.write_str("refills"),
+            AuditResource::Refill(id) => write!(f, "refills/{id}"),
+            AuditResource::RefillMedications => f.write_str("refills/medications"),
+            AuditResource::Pharmacies => f.write_str("pharmacies"),
+            AuditResource::Pharmacy(id) => write!(f, "pharmacies/{id}"),
             AuditResource::Route(path) => f.write_str(path),
         }
     }

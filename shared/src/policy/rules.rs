@@ -147,6 +147,21 @@ pub enum Action {
     ManageAnnouncements,
     /// Read the announcements meant for one (what's new), mark them read, acknowledge them.
     ReadAnnouncements,
+    /// Read the weekly digests of the portal's week (counts, report ids, incident titles; no
+    /// patient's words or identity).
+    ReadDigests,
+    /// Ask the practice to renew a current medication (a refill request), withdraw one.
+    RequestRefill,
+    /// Read a patient's refill requests and which of their medications may be renewed.
+    ReadRefills,
+    /// Work the refill queue: read the requests, claim one for review, mark approved ones sent.
+    WorkRefillQueue,
+    /// Approve, deny or ask for a visit on a refill request (a prescribing decision).
+    DecideRefill,
+    /// Add pharmacies to the practice's directory and retire them.
+    ManagePharmacies,
+    /// Search the practice's pharmacy directory.
+    ReadPharmacies,
 }
 
 /// The practice's own work, done on its schedule (or right after a request frees a slot) for
@@ -478,6 +493,27 @@ impl Action {
             ),
             Action::ReadAnnouncements => rule(
                 "announcement.read",
+                YES,
+                AnyScope,
+                &[Clinician, FrontDesk, ResponseTeam, Admin, PortalLead],
+            ),
+            // Counts about the portal's week, like the adoption figures.
+            Action::ReadDigests => rule("digest.read", NO, Never, &[PortalLead, Admin]),
+            Action::RequestRefill => rule("refill.request", YES, Needs(Scope::Records), &[]),
+            Action::ReadRefills => rule(
+                "refill.read",
+                YES,
+                Needs(Scope::Records),
+                &[Clinician, FrontDesk],
+            ),
+            // Front desk claims nothing clinical: it reads the queue and sends approved ones.
+            Action::WorkRefillQueue => rule("refill.work", NO, Never, &[Clinician, FrontDesk]),
+            // Renewing a prescription is a clinician's decision alone.
+            Action::DecideRefill => rule("refill.decide", NO, Never, &[Clinician]),
+            Action::ManagePharmacies => rule("pharmacy.manage", NO, Never, &[Admin, FrontDesk]),
+            // The directory is no one's data: anyone signed in may search it.
+            Action::ReadPharmacies => rule(
+                "pharmacy.read",
                 YES,
                 AnyScope,
                 &[Clinician, FrontDesk, ResponseTeam, Admin, PortalLead],

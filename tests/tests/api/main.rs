@@ -12,6 +12,7 @@ mod notifications;
 mod platform;
 mod profile;
 mod records;
+mod refills;
 mod rollout;
 mod staff;
 mod support;

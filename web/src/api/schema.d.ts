@@ -4247,6 +4247,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/support/digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The weekly digests
+         * @description The portal lead's weekly digests, newest first, one per practice week (Monday to Sunday
+         *     in the practice's time zone), each with its headline figures. A digest is written once,
+         *     from the Monday after its week at `WEEKLY_DIGEST_AT` (practice time, `07:00` by default),
+         *     and never changed. Counts only: no patient's data.
+         *
+         *     `limit` is 1–52 (default 12); anything else is 422 naming `limit`. A `cursor` not
+         *     issued by this list is 422 naming `cursor`.
+         *
+         *     Audited (`digest.read`, resource `digests`, in the caller's own log: no patient).
+         *
+         *     **Who may call:** staff in the `portal-leads` or `admins` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        get: operations["listDigests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/support/digests/{digestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The week's Monday (`YYYY-MM-DD`, the practice's date). Anything else (not a date, or a date that is not a Monday) is 422 naming `digestId`. */
+                digestId: components["parameters"]["DigestId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One weekly digest
+         * @description The digest of one practice week: problem reports (open by status, opened and resolved in
+         *     the week, the open reports whose response target has passed), incidents (opened in the
+         *     week, still ongoing), adoption (this week and the week before) and feedback (ratings per
+         *     feature this week and the week before, suggestions). Counts, ids and the team's own
+         *     incident titles only: never a reporter's or a patient's words.
+         *
+         *     `digestId` is the week's Monday (`YYYY-MM-DD`): a date that is not a Monday, or not a
+         *     date, is 422 naming `digestId`; a Monday with no digest is 404.
+         *
+         *     Audited (`digest.read`, resource `digest/<digestId>`, in the caller's own log: no patient).
+         *
+         *     **Who may call:** staff in the `portal-leads` or `admins` group (others get 403,
+         *     audited in the caller's own log).
+         */
+        get: operations["getDigest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/patients/{patientId}/announcements": {
         parameters: {
             query?: never;
@@ -4396,6 +4462,407 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patients/{patientId}/refills/medications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The patient's medications, and whether each can be renewed
+         * @description Every medication record of the patient's consolidated record (category `medications`,
+         *     from every source), each with `eligible` and, when it is not, every reason that applies
+         *     (`reasons`, codes; the app words them):
+         *
+         *     - `inactive`: the resource's status is not `active` (a missing status counts as inactive);
+         *     - `controlled-substance`: an RxNorm coding is a listed controlled-substance ingredient,
+         *       or the medication's text names one (US DEA schedules II–V; product-level codes are
+         *       matched by ingredient name, since RxNorm relations are not resolved offline);
+         *     - `no-recent-visit`: no visit with the practice within `REFILL_VISIT_MONTHS` months
+         *       (stack parameter `RefillVisitMonths`, default 12): a finished or in-progress
+         *       `Encounter` from the practice's own source, or a booked portal appointment that has
+         *       started; `lastVisit` is the latest one found;
+         *     - `request-open`: a refill request for this record is open (`openRefillId`);
+         *     - `not-prescribable`: the record has neither a code nor a text.
+         *
+         *     Audited (`refill.read`).
+         *
+         *     **Who may call:** the patient (`me`), a caregiver with the `records` scope, or staff in
+         *     `clinicians` or `front-desk` (other staff get 403). Answers 403 `feature-off` while the
+         *     `refills` feature is off for the patient.
+         */
+        get: operations["listRefillMedications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/refills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The patient's refill requests
+         * @description Every refill request of the patient, newest first, each with its history. Audited
+         *     (`refill.read`).
+         *
+         *     **Who may call:** the patient (`me`), a caregiver with the `records` scope, or staff in
+         *     `clinicians` or `front-desk` (who work the requests under `/staff/refills`; other staff
+         *     get 403). Answers 403 `feature-off` while the `refills` feature is off for the patient.
+         */
+        get: operations["listRefillRequests"];
+        put?: never;
+        /**
+         * Ask the practice to renew a medication
+         * @description Asks the practice to renew one current medication of the record (`recordId`, a record in
+         *     category `medications`), to be sent to a pharmacy: one of the practice's directory
+         *     (`{"pharmacyId": "..."}`, an active one) or one the caller enters (name, address, phone,
+         *     and at least one of its NCPDP id (7 digits) and NPI (10 digits, Luhn check with the
+         *     `80840` prefix): the directory's rules). The pharmacy is kept on the request as it was
+         *     then. `note` is optional plain
+         *     text, at most 1,000 characters.
+         *
+         *     The request starts `requested`; it is due at the end of the `refill` response target's
+         *     business days (`MessageResponseTargets`, `refill=2` by default) after now. `Location`
+         *     is the new request.
+         *
+         *     - 422 naming `recordId` (no such record of this patient, or not a medication),
+         *       `pharmacy` / `pharmacy.<field>` (unknown or retired `pharmacyId`, invalid entered
+         *       pharmacy), or `note`;
+         *     - 409 `refill-not-eligible` when the medication cannot be renewed (the reasons in
+         *       `reasons`, as `GET .../refills/medications` gives them);
+         *     - 409 `refill-already-open` when a request for this record is open (of simultaneous
+         *       requests for one record exactly one is created).
+         *
+         *     Audited (`refill.request`). Send an `Idempotency-Key` so that a retry after a timeout
+         *     does not ask twice.
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver with the `records` scope. Staff
+         *     get 403. Answers 403 `feature-off` while the `refills` feature is off for the patient.
+         */
+        post: operations["requestRefill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/refills/{refillId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One refill request of the patient
+         * @description The request with its history and, once decided, the decision (for `visit-needed` the app
+         *     offers booking a visit). Audited (`refill.read`).
+         *
+         *     **Who may call:** as for the list. Another patient's request is 404.
+         */
+        get: operations["getRefillRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/refills/{refillId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw an open refill request
+         * @description The request becomes `withdrawn` (history `cancelled`), and the medication can be asked
+         *     for again. Only an open request (`requested` or `in-review`) can be withdrawn: else 409
+         *     `refill-closed`. No body. Audited (`refill.request`).
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver with the `records` scope. Answers
+         *     403 `feature-off` while the `refills` feature is off for the patient.
+         */
+        post: operations["withdrawRefillRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/refills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The practice's refill requests
+         * @description `state=open` (the default): open requests (`requested`, `in-review`), soonest due first
+         *     (then oldest), each with `dueAt` and `overdue` (due time passed). `state=decided`:
+         *     decided ones (approved, denied, visit-needed, sent), most recently decided first (the
+         *     newest 200).
+         *     `state=all`: both, open first. Anything else is 422 naming `state`. Each request carries
+         *     its patient's summary (id, name, date of birth). One audit event per listed request
+         *     (`refill.read`, in that patient's log).
+         *
+         *     **Who may call:** staff in `clinicians` or `front-desk` (others get 403, audited in the
+         *     caller's own log). No feature switch.
+         */
+        get: operations["listRefillQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/refills/{refillId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One refill request, with its patient
+         * @description The request, its history and decision, and the patient's summary. Audited
+         *     (`refill.read`, in the patient's log).
+         *
+         *     **Who may call:** staff in `clinicians` or `front-desk` (others get 403).
+         */
+        get: operations["getStaffRefillRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/refills/{refillId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start reviewing a refill request
+         * @description The clinician claims an open request: `requested` becomes `in-review` (history
+         *     `in-progress`), the caller its `reviewer`. Claiming one another clinician claimed takes
+         *     it over (a new history entry names who); claiming one's own claim again changes nothing.
+         *     A request that is not open is 409 `refill-closed`; one that changed meanwhile is 409
+         *     `conflict`. No body. Audited (`refill.decide`).
+         *
+         *     **Who may call:** staff in `clinicians` (front desk and others get 403).
+         */
+        post: operations["startRefillReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/refills/{refillId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve, deny, or ask for a visit
+         * @description Decides an open request:
+         *
+         *     - `approve`: `quantity` (`value` > 0 and `unit`) and `refills` (0–11) required,
+         *       `message` optional. The renewed prescription is written to the patient's record in
+         *       the same transaction, from the practice's source: a FHIR R4 `MedicationRequest`
+         *       (`active`, `order`, the original medication's coding, `dispenseRequest` with the
+         *       quantity and repeats, `priorPrescription` naming the original, an `identifier` with
+         *       system `https://patient-portal.dev/fhir/refill-requests` and the refill id); its record
+         *       id is `decision.prescriptionRecordId`.
+         *     - `deny`: `reasonCode` (`not-appropriate`, `needs-labs`, `changed-therapy`, `duplicate`,
+         *       `other`) and `message` required.
+         *     - `visit-needed`: `message` required; the patient is offered booking a visit.
+         *
+         *     `message` is plain text, at most 2,000 characters. Fields that do not belong to the
+         *     outcome are 422 naming them. A request that is not open is 409 `refill-closed`; one that
+         *     changed at the same moment is 409 `conflict` (read again). The patient and the caregivers
+         *     with the `records` scope are told (`refill-decided`) through the outbox, in the same
+         *     transaction. Audited (`refill.decide`).
+         *
+         *     **Who may call:** staff in `clinicians` (front desk and others get 403).
+         */
+        post: operations["decideRefillRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/refills/{refillId}/sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an approved refill as sent to the pharmacy
+         * @description An `approved` request becomes `sent` (history `completed`); any other status is 409
+         *     `refill-closed`. The patient and the caregivers with the `records` scope are told
+         *     (`refill-decided`). No body. Audited (`refill.work`).
+         *
+         *     **Who may call:** staff in `clinicians` or `front-desk` (others get 403).
+         */
+        post: operations["markRefillSent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pharmacies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The practice's pharmacy directory
+         * @description The active pharmacies of the directory (retired ones are left out), by name; `q` keeps
+         *     those whose name contains it (case-insensitive). At most 50. `q` longer than 100
+         *     characters is 422 naming `q`.
+         *
+         *     **Who may call:** anyone signed in: patients, caregivers and every staff role.
+         */
+        get: operations["listPharmacies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/pharmacies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a pharmacy to the directory
+         * @description Name, address (`line`, `city`, `state`, `postalCode`), phone, and at least one of
+         *     `ncpdpId` (7 digits) and `npi` (10 digits, valid Luhn check digit with the `80840`
+         *     prefix); 422 names the offending field (`ncpdpId` when neither is given). Audited in the
+         *     caller's own log (`pharmacy.manage`).
+         *
+         *     **Who may call:** staff in `admins` or `front-desk` (others get 403).
+         */
+        post: operations["addPharmacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/pharmacies/{pharmacyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A pharmacy's id (a ULID in canonical form). Anything else, or an id no pharmacy has, is answered 404. */
+                pharmacyId: components["parameters"]["PharmacyId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Retire a pharmacy
+         * @description Takes the pharmacy out of the directory: no longer listed nor choosable, but kept on the
+         *     requests that named it. Retiring a retired pharmacy answers 204 again. Audited in the
+         *     caller's own log (`pharmacy.manage`).
+         *
+         *     **Who may call:** staff in `admins` or `front-desk` (others get 403).
+         */
+        delete: operations["retirePharmacy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4404,7 +4871,7 @@ export interface components {
          * @description A patient-facing feature that a switch turns on and off.
          * @enum {string}
          */
-        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle" | "feedback" | "problem-reports" | "announcements";
+        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle" | "feedback" | "problem-reports" | "announcements" | "refills";
         /**
          * @description `everyone`: on for everyone; `off`: off for everyone; `rules`: on for the listed staff
          *     roles, cohorts and percentage of patients (and staff on work lists about no patient).
@@ -4676,7 +5143,7 @@ export interface components {
          * @description A kind of notification a person can choose a channel for.
          * @enum {string}
          */
-        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer" | "idea-status-changed" | "suggestion-decided" | "feedback-answered" | "problem-report-updated" | "announcement";
+        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer" | "idea-status-changed" | "suggestion-decided" | "feedback-answered" | "problem-report-updated" | "announcement" | "refill-decided";
         /** @enum {string} */
         NotificationChannelChoice: "email" | "sms" | "none";
         /** @description A channel per kind. */
@@ -4692,6 +5159,7 @@ export interface components {
             "feedback-answered"?: components["schemas"]["NotificationChannelChoice"];
             "problem-report-updated"?: components["schemas"]["NotificationChannelChoice"];
             announcement?: components["schemas"]["NotificationChannelChoice"];
+            "refill-decided"?: components["schemas"]["NotificationChannelChoice"];
         };
         ContactReachability: {
             /**
@@ -5183,6 +5651,8 @@ export interface components {
             retryAfterSeconds?: number;
             /** @description (`feature-off`) The feature that is switched off for this caller. */
             feature?: components["schemas"]["FeatureName"];
+            /** @description (`refill-not-eligible`) Why the medication cannot be renewed. */
+            reasons?: components["schemas"]["RefillReason"][];
         };
         /**
          * @description What a caregiver may do for the patient.
@@ -6892,6 +7362,361 @@ export interface components {
             generatedAt: components["schemas"]["Timestamp"];
             incidents: components["schemas"]["PublicIncident"][];
         };
+        /**
+         * Format: date
+         * @description A weekly digest's id, the week's Monday (`YYYY-MM-DD`, the practice's date).
+         * @example 2026-11-30
+         */
+        DigestId: string;
+        DigestCount: number;
+        /** @description A digest's headline figures, as the list shows them. */
+        DigestSummaryItem: {
+            digestId: components["schemas"]["DigestId"];
+            /**
+             * Format: date
+             * @description The week's Monday (the practice's date).
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description The week's Sunday (the practice's date).
+             */
+            to: string;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description Problem reports open when the digest was written (`reports.open`). */
+            openReports: components["schemas"]["DigestCount"];
+            /** @description Open reports past their response target then (`reports.breachedCount`). */
+            breachedCount: components["schemas"]["DigestCount"];
+            /** @description Incidents opened in the week. */
+            incidentsOpened: components["schemas"]["DigestCount"];
+            /** @description Portal accounts activated in the week (`adoption.week.activated`). */
+            activated: components["schemas"]["DigestCount"];
+            /** @description Distinct patients who signed in during the week (`adoption.week.signedIn7d`). */
+            signedIn7d: components["schemas"]["DigestCount"];
+        };
+        /** @description One page of digests, newest first. */
+        DigestList: {
+            items: components["schemas"]["DigestSummaryItem"][];
+            /** @description Pass as `cursor` to get the next page; `null` when there is no more. */
+            nextCursor: string | null;
+        };
+        /** @description An open report whose response target had passed when the digest was written (its words are not copied; the team's page has them). */
+        DigestBreachedReport: {
+            reportId: components["schemas"]["Ulid"];
+            status: components["schemas"]["ProblemReportStatus"];
+            severity: components["schemas"]["ProblemReportSeverity"] | null;
+            /**
+             * @description Which target was missed (the first response's, or the next update's).
+             * @enum {string}
+             */
+            target: "first-response" | "next-update";
+            dueAt: components["schemas"]["Timestamp"];
+        };
+        DigestReports: {
+            /** @description Reports neither resolved nor merged when the digest was written. */
+            open: components["schemas"]["DigestCount"];
+            /** @description The open reports by status (statuses with none may be left out). */
+            openByStatus: {
+                [key: string]: components["schemas"]["DigestCount"];
+            };
+            openedInWeek: components["schemas"]["DigestCount"];
+            resolvedInWeek: components["schemas"]["DigestCount"];
+            /** @description At most 50, the most overdue first; `breachedCount` is the total. */
+            breached: components["schemas"]["DigestBreachedReport"][];
+            breachedCount: components["schemas"]["DigestCount"];
+        };
+        DigestIncident: {
+            incidentId: components["schemas"]["Ulid"];
+            /** @description The team's own title (public words). */
+            title: string;
+            status: components["schemas"]["IncidentStatus"];
+            startedAt: components["schemas"]["Timestamp"];
+            resolvedAt: components["schemas"]["Timestamp"] | null;
+        };
+        DigestIncidents: {
+            /** @description The incidents opened in the week, as they were when the digest was written. */
+            openedInWeek: components["schemas"]["DigestIncident"][];
+            /** @description Incidents not resolved when the digest was written. */
+            ongoing: components["schemas"]["DigestCount"];
+        };
+        /** @description One week of adoption for all patients (cohort `all`). */
+        DigestAdoptionCounts: {
+            invited: components["schemas"]["DigestCount"];
+            delivered: components["schemas"]["DigestCount"];
+            activated: components["schemas"]["DigestCount"];
+            /** @description Distinct patients who signed in during the seven days. */
+            signedIn7d: components["schemas"]["DigestCount"];
+        };
+        DigestFeatureUse: {
+            feature: components["schemas"]["FeatureName"];
+            week: components["schemas"]["DigestCount"];
+            previous: components["schemas"]["DigestCount"];
+        };
+        DigestAdoption: {
+            week: components["schemas"]["DigestAdoptionCounts"];
+            previous: components["schemas"]["DigestAdoptionCounts"];
+            /** @description Requests to each feature's routes, for every feature used in either week. */
+            featureUse: components["schemas"]["DigestFeatureUse"][];
+        };
+        DigestRatingFigures: {
+            count: components["schemas"]["DigestCount"];
+            /** @description The average rating (1–5); `null` with no ratings. */
+            average: number | null;
+        };
+        DigestRating: {
+            feature: components["schemas"]["FeatureName"];
+            week: components["schemas"]["DigestRatingFigures"];
+            previous: components["schemas"]["DigestRatingFigures"];
+        };
+        DigestFeedback: {
+            /** @description Ratings per feature (all patients), for every feature rated in either week. */
+            ratings: components["schemas"]["DigestRating"][];
+            /** @description Suggestions made in the week. */
+            newSuggestions: components["schemas"]["DigestCount"];
+            /** @description Suggestions waiting for a decision when the digest was written. */
+            suggestionsWaiting: components["schemas"]["DigestCount"];
+        };
+        /**
+         * @description A practice week's digest, written once from the Monday after the week. Counts, ids and
+         *     the team's own incident titles only: never a reporter's or a patient's words.
+         */
+        Digest: {
+            digestId: components["schemas"]["DigestId"];
+            /**
+             * Format: date
+             * @description The week's Monday (the practice's date).
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description The week's Sunday (the practice's date).
+             */
+            to: string;
+            createdAt: components["schemas"]["Timestamp"];
+            reports: components["schemas"]["DigestReports"];
+            incidents: components["schemas"]["DigestIncidents"];
+            adoption: components["schemas"]["DigestAdoption"];
+            feedback: components["schemas"]["DigestFeedback"];
+        };
+        /**
+         * @description `requested` → `in-review` → `approved` | `denied` | `visit-needed`; `approved` → `sent`
+         *     (sent to the pharmacy); `requested` / `in-review` → `withdrawn` (by the patient or their
+         *     caregiver). Open: `requested`, `in-review`.
+         * @enum {string}
+         */
+        RefillStatus: "requested" | "in-review" | "approved" | "denied" | "visit-needed" | "sent" | "withdrawn";
+        /**
+         * @description The FHIR `Task.status` of a history entry (`requested`, `in-progress`, `completed`, `rejected`, `cancelled`), so a request maps 1:1 to a Task.
+         * @enum {string}
+         */
+        RefillTaskStatus: "requested" | "in-progress" | "completed" | "rejected" | "cancelled";
+        /**
+         * @description Why a medication cannot be renewed (see `GET /patients/{patientId}/refills/medications`).
+         * @enum {string}
+         */
+        RefillReason: "inactive" | "controlled-substance" | "no-recent-visit" | "request-open" | "not-prescribable";
+        /**
+         * @description Why a clinician denied a request.
+         * @enum {string}
+         */
+        RefillDenyReason: "not-appropriate" | "needs-labs" | "changed-therapy" | "duplicate" | "other";
+        /** @enum {string} */
+        RefillOutcome: "approve" | "deny" | "visit-needed";
+        /** @description A medication record of the patient and whether it can be renewed. */
+        RefillMedication: {
+            recordId: components["schemas"]["RecordId"];
+            title: string;
+            codes: components["schemas"]["Coded"][];
+            /** @description The resource's status (`active`, `completed`, `stopped`...); absent when it has none. */
+            status?: string;
+            /** @description The organisation the record came from. */
+            sourceName: string;
+            /**
+             * Format: date
+             * @description The patient's latest visit with the practice within the window (the same on every item; absent when there is none).
+             */
+            lastVisit?: string;
+            eligible: boolean;
+            /** @description Every reason that applies (empty when eligible). */
+            reasons: components["schemas"]["RefillReason"][];
+            /** @description The open request for this record (present when there is one). */
+            openRefillId?: components["schemas"]["Ulid"];
+        };
+        RefillMedications: {
+            items: components["schemas"]["RefillMedication"][];
+        };
+        /** @description A US address. Text is one line of plain text, trimmed. */
+        PharmacyAddress: {
+            /** @description The street line, 1–200 characters. */
+            line: string;
+            /** @description 1–100 characters. */
+            city: string;
+            /** @description The two-letter state or territory code (`IL`); lower case is accepted and answered in upper case. */
+            state: string;
+            /** @description A ZIP code, `62701` or `62701-1234`. */
+            postalCode: string;
+        };
+        /**
+         * @description A phone number as people write it (kept as written, trimmed), 7–15 digits with spaces, `+`, `-`, `.`, `(` and `)`; at most 30 characters.
+         * @example (217) 555-0100
+         */
+        PharmacyPhone: string;
+        /** @description The pharmacy's NCPDP id (7 digits). */
+        NcpdpId: string;
+        /** @description A National Provider Identifier (10 digits whose last is the Luhn check digit computed with the `80840` prefix). */
+        Npi: string;
+        /**
+         * @description A pharmacy as entered: name (1–200 characters of plain text), address, phone, and its
+         *     NCPDP id and/or NPI: at least one of the two (422 naming `ncpdpId` when neither is
+         *     given), in the directory and on a refill request alike. A blank or `null` id counts as
+         *     not given.
+         */
+        PharmacyInput: {
+            name: string;
+            address: components["schemas"]["PharmacyAddress"];
+            phone: components["schemas"]["PharmacyPhone"];
+            ncpdpId?: components["schemas"]["NcpdpId"] | null;
+            npi?: components["schemas"]["Npi"] | null;
+        };
+        /** @description A pharmacy of the practice's directory. */
+        Pharmacy: {
+            pharmacyId: components["schemas"]["Ulid"];
+            name: string;
+            address: components["schemas"]["PharmacyAddress"];
+            phone: components["schemas"]["PharmacyPhone"];
+            ncpdpId?: components["schemas"]["NcpdpId"];
+            npi?: components["schemas"]["Npi"];
+        };
+        Pharmacies: {
+            items: components["schemas"]["Pharmacy"][];
+        };
+        /** @description A pharmacy of the directory, by id. */
+        PharmacyChoice: {
+            pharmacyId: components["schemas"]["Ulid"];
+        };
+        NewRefillRequest: {
+            /** @description A medication record of the patient. */
+            recordId: components["schemas"]["RecordId"];
+            /** @description One of the directory (`pharmacyId`), or one entered. */
+            pharmacy: components["schemas"]["PharmacyChoice"] | components["schemas"]["PharmacyInput"];
+            /** @description For the practice; plain text, at most 1,000 characters. */
+            note?: string;
+        };
+        /** @description The pharmacy as it was when the request was made (`pharmacyId` when it came from the directory). */
+        RefillPharmacy: {
+            pharmacyId?: components["schemas"]["Ulid"];
+            name: string;
+            address: components["schemas"]["PharmacyAddress"];
+            phone: string;
+            ncpdpId?: string;
+            npi?: string;
+        };
+        /** @description Who did it, in which capacity, and their name when their sign-in carries one. */
+        RefillActor: {
+            /** @enum {string} */
+            role: "patient" | "caregiver" | "clinician" | "front-desk";
+            name?: string;
+        };
+        /** @description A staff member named on a request (the reviewer, the decider); the name when their sign-in carries one. */
+        RefillStaffName: {
+            name?: string;
+        };
+        /** @description One step of the request, oldest first (Task-shaped). */
+        RefillHistoryEntry: {
+            status: components["schemas"]["RefillStatus"];
+            taskStatus: components["schemas"]["RefillTaskStatus"];
+            businessStatus?: string;
+            at: components["schemas"]["Timestamp"];
+            by: components["schemas"]["RefillActor"];
+            note?: string;
+        };
+        RefillQuantity: {
+            /** @description Greater than 0, at most 10,000 (no real dispense reaches it, so a typo is caught). */
+            value: number;
+            /** @description The unit dispensed (`tablet`, `mL`...), 1–40 characters. */
+            unit: string;
+        };
+        RefillDecision: {
+            outcome: components["schemas"]["RefillOutcome"];
+            quantity?: components["schemas"]["RefillQuantity"];
+            refills?: number;
+            reasonCode?: components["schemas"]["RefillDenyReason"];
+            message?: string;
+            decidedBy: components["schemas"]["RefillStaffName"];
+            decidedAt: components["schemas"]["Timestamp"];
+            /** @description (approve) The renewed prescription's record in the patient's record. */
+            prescriptionRecordId?: components["schemas"]["RecordId"];
+        };
+        RefillDecisionInput: {
+            outcome: components["schemas"]["RefillOutcome"];
+            /** @description (approve, required) What to dispense each time. */
+            quantity?: components["schemas"]["RefillQuantity"];
+            /** @description (approve, required) Repeats allowed after the first fill. */
+            refills?: number;
+            /** @description (deny, required) */
+            reasonCode?: components["schemas"]["RefillDenyReason"];
+            /** @description To the patient; required for `deny` and `visit-needed`. Plain text, at most 2,000 characters. */
+            message?: string;
+        };
+        RefillRequestMedication: {
+            title: string;
+            codes: components["schemas"]["Coded"][];
+        };
+        /** @description A refill request as the patient and their caregivers see it. */
+        RefillRequest: {
+            refillId: components["schemas"]["Ulid"];
+            patientId: components["schemas"]["Ulid"];
+            recordId: components["schemas"]["RecordId"];
+            medication: components["schemas"]["RefillRequestMedication"];
+            pharmacy: components["schemas"]["RefillPharmacy"];
+            note?: string;
+            status: components["schemas"]["RefillStatus"];
+            requestedBy: components["schemas"]["RefillActor"];
+            /** @description The clinician who started the review (once one has). */
+            reviewer?: components["schemas"]["RefillStaffName"];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            /** @description When the practice aims to have decided (the `refill` response target). */
+            dueAt: components["schemas"]["Timestamp"];
+            decision?: components["schemas"]["RefillDecision"];
+            history: components["schemas"]["RefillHistoryEntry"][];
+            version: number;
+        };
+        RefillRequests: {
+            items: components["schemas"]["RefillRequest"][];
+        };
+        /** @description Who the request is for; the legal name and birth date are absent only when the profile is gone. */
+        RefillPatient: {
+            patientId: components["schemas"]["Ulid"];
+            name?: string;
+            /** Format: date */
+            birthDate?: string;
+        };
+        /** @description A refill request as the practice sees it (a `RefillRequest`, the patient's summary, and whether it is overdue). */
+        StaffRefillRequest: {
+            refillId: components["schemas"]["Ulid"];
+            patientId: components["schemas"]["Ulid"];
+            recordId: components["schemas"]["RecordId"];
+            medication: components["schemas"]["RefillRequestMedication"];
+            pharmacy: components["schemas"]["RefillPharmacy"];
+            note?: string;
+            status: components["schemas"]["RefillStatus"];
+            requestedBy: components["schemas"]["RefillActor"];
+            /** @description The clinician who started the review (once one has). */
+            reviewer?: components["schemas"]["RefillStaffName"];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            dueAt: components["schemas"]["Timestamp"];
+            decision?: components["schemas"]["RefillDecision"];
+            history: components["schemas"]["RefillHistoryEntry"][];
+            version: number;
+            patient: components["schemas"]["RefillPatient"];
+            /** @description An open request whose due time has passed. */
+            overdue: boolean;
+        };
+        StaffRefillRequests: {
+            items: components["schemas"]["StaffRefillRequest"][];
+        };
     };
     responses: {
         /** @description (`forbidden`) The caller is not in the `portal-leads` group. Audited in the caller's own log. */
@@ -7553,6 +8378,146 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description (`forbidden`) The caller is in neither `portal-leads` nor `admins`. Audited in the caller's own log. */
+        DigestReadersOnly: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No digest was written for this week (not due yet, or before the first one). */
+        UnknownDigest: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`forbidden`) The caller may see this patient but may not do this: a caregiver whose
+         *     grant lacks the `records` scope, or staff (who may only read here, and only in
+         *     `clinicians` or `front-desk`: they work requests under `/staff/refills`).
+         *     (`feature-off`) The `refills` feature is switched off for this patient (or killed).
+         *     Audited as a denied access.
+         */
+        RefillsPatientForbidden: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`refill-not-eligible`) The medication cannot be renewed: `reasons` lists why (the codes
+         *     of `RefillReason`). (`refill-already-open`) A request for this record is open already.
+         *     (`conflict`) Another request with the same `Idempotency-Key` was being saved at the
+         *     same moment: retry with the same key.
+         */
+        RefillNotPossible: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`not-found`) No refill request has this id, or it is not the caller's to see here (another
+         *     patient's; the two are answered alike on purpose). On the patient routes also: no such
+         *     patient, or not the caller's to see.
+         */
+        UnknownRefill: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`refill-closed`) The request's status does not allow it (withdraw, review or decide a
+         *     request that is no longer open; mark sent one that is not approved). (`conflict`) It
+         *     changed at the same moment; nothing was written: read it again and retry.
+         */
+        RefillConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`forbidden`) The caller is in neither `clinicians` nor `front-desk`. Audited in the caller's own log. */
+        RefillWorkersOnly: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`forbidden`) The caller is not in `clinicians` (the front desk may mark approved requests sent, not decide). Audited in the caller's own log. */
+        RefillCliniciansOnly: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`forbidden`) The caller is in neither `admins` nor `front-desk`. Audited in the caller's own log. */
+        PharmacyManagersOnly: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`forbidden`) The caller holds no role that reads the pharmacy directory. Audited in the caller's own log. */
+        PharmacyReadersOnly: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No pharmacy has this id. */
+        UnknownPharmacy: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
@@ -7663,6 +8628,18 @@ export interface components {
         ReportAssignee: "me";
         /** @description `active` (not resolved) or `all` (the default); anything else is 422 naming `state`. */
         IncidentState: "active" | "all";
+        /** @description The week's Monday (`YYYY-MM-DD`, the practice's date). Anything else (not a date, or a date that is not a Monday) is 422 naming `digestId`. */
+        DigestId: components["schemas"]["DigestId"];
+        /** @description The most digests in this page (1–52; anything else is 422 naming `limit`). */
+        DigestLimit: number;
+        /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+        RefillId: components["schemas"]["Ulid"];
+        /** @description A pharmacy's id (a ULID in canonical form). Anything else, or an id no pharmacy has, is answered 404. */
+        PharmacyId: components["schemas"]["Ulid"];
+        /** @description `open` (the default: requested or in review), `decided` or `all`; anything else is 422 naming `state`. */
+        RefillQueueState: "open" | "decided" | "all";
+        /** @description Keeps the pharmacies whose name contains this text (case-insensitive; at most 100 characters, else 422 naming `q`). */
+        PharmacyQuery: string;
     };
     requestBodies: never;
     headers: {
@@ -7722,6 +8699,8 @@ export interface components {
         AnnouncementLocation: string;
         /** @description `public, max-age=30` on the status page (nothing in it is anyone's); problems are `no-store`. */
         PublicCacheControl: "public, max-age=30";
+        /** @description The new request's path (`/patients/{patientId}/refills/{refillId}`, under the base path the request came through; the patient's id, never `me`). */
+        RefillLocation: string;
     };
     pathItems: never;
 }
@@ -14522,6 +15501,74 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listDigests: {
+        parameters: {
+            query?: {
+                /** @description The most digests in this page (1–52; anything else is 422 naming `limit`). */
+                limit?: components["parameters"]["DigestLimit"];
+                /**
+                 * @description `nextCursor` of the previous page of the same list. Opaque and signed: it cannot be
+                 *     forged, altered or used with another list (422).
+                 */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of digests, newest first. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["DigestReadersOnly"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getDigest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The week's Monday (`YYYY-MM-DD`, the practice's date). Anything else (not a date, or a date that is not a Monday) is 422 naming `digestId`. */
+                digestId: components["parameters"]["DigestId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The digest. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Digest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["DigestReadersOnly"];
+            404: components["responses"]["UnknownDigest"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listPatientAnnouncements: {
         parameters: {
             query?: never;
@@ -14677,6 +15724,505 @@ export interface operations {
             403: components["responses"]["StaffOnlyAnnouncements"];
             404: components["responses"]["UnknownAnnouncement"];
             409: components["responses"]["AnnouncementConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRefillMedications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patient's medications. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefillMedications"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillsPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRefillRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patient's requests, newest first. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefillRequests"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillsPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    requestRefill: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "recordId": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                 *       "pharmacy": {
+                 *         "pharmacyId": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"
+                 *       },
+                 *       "note": "I have about a week of tablets left."
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewRefillRequest"];
+            };
+        };
+        responses: {
+            /** @description Requested. `Location` is the request's path; `ETag` its version. */
+            201: {
+                headers: {
+                    Location: components["headers"]["RefillLocation"];
+                    ETag: components["headers"]["VersionETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefillRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillsPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            409: components["responses"]["RefillNotPossible"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getRefillRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request; `ETag` is its version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefillRequest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillsPatientForbidden"];
+            404: components["responses"]["UnknownRefill"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    withdrawRefillRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn; the request as it now is (`ETag` its version). */
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefillRequest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillsPatientForbidden"];
+            404: components["responses"]["UnknownRefill"];
+            409: components["responses"]["RefillConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRefillQueue: {
+        parameters: {
+            query?: {
+                /** @description `open` (the default: requested or in review), `decided` or `all`; anything else is 422 naming `state`. */
+                state?: components["parameters"]["RefillQueueState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRefillRequests"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillWorkersOnly"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getStaffRefillRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRefillRequest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillWorkersOnly"];
+            404: components["responses"]["UnknownRefill"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    startRefillReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description In review; the request as it now is. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRefillRequest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillCliniciansOnly"];
+            404: components["responses"]["UnknownRefill"];
+            409: components["responses"]["RefillConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    decideRefillRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefillDecisionInput"];
+            };
+        };
+        responses: {
+            /** @description Decided; the request as it now is. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRefillRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillCliniciansOnly"];
+            404: components["responses"]["UnknownRefill"];
+            409: components["responses"]["RefillConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    markRefillSent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A refill request's id (a ULID in canonical form). Anything else, or a request that is not the caller's to see here, is answered 404. */
+                refillId: components["parameters"]["RefillId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent; the request as it now is. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRefillRequest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["RefillWorkersOnly"];
+            404: components["responses"]["UnknownRefill"];
+            409: components["responses"]["RefillConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPharmacies: {
+        parameters: {
+            query?: {
+                /** @description Keeps the pharmacies whose name contains this text (case-insensitive; at most 100 characters, else 422 naming `q`). */
+                q?: components["parameters"]["PharmacyQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching pharmacies. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pharmacies"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PharmacyReadersOnly"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addPharmacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Maple Street Pharmacy",
+                 *       "address": {
+                 *         "line": "12 Maple Street",
+                 *         "city": "Springfield",
+                 *         "state": "IL",
+                 *         "postalCode": "62701"
+                 *       },
+                 *       "phone": "+12175550123",
+                 *       "ncpdpId": "1234567"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PharmacyInput"];
+            };
+        };
+        responses: {
+            /** @description Added (the directory has no route of its own per pharmacy, so no `Location`). */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pharmacy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PharmacyManagersOnly"];
+            409: components["responses"]["IdempotencyConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retirePharmacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A pharmacy's id (a ULID in canonical form). Anything else, or an id no pharmacy has, is answered 404. */
+                pharmacyId: components["parameters"]["PharmacyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Retired. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PharmacyManagersOnly"];
+            404: components["responses"]["UnknownPharmacy"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

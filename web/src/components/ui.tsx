@@ -117,7 +117,9 @@ export function Field({
   hint?: string;
   multiline?: boolean;
 } & InputHTMLAttributes<HTMLInputElement & HTMLTextAreaElement>) {
-  const id = useId();
+  // A caller's own id (an error summary links to the field) wins over a generated one.
+  const generated = useId();
+  const id = input.id ?? generated;
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;

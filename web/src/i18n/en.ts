@@ -2,6 +2,8 @@
 // checker enforces it) and a unit test checks that every value is filled in.
 import { en as supportTeamEn } from "./support-team";
 import { en as announcementsEn } from "./announcements";
+import { en as digestsEn } from "./digests";
+import { en as refillsEn } from "./refills";
 
 export const en = {
   "app.name": "Patient portal",
@@ -257,6 +259,7 @@ export const en = {
   "notifications.kind.feedback-answered": "The practice answers your feedback",
   "notifications.kind.problem-report-updated": "News of a problem you reported",
   "notifications.kind.announcement": "News from the practice",
+  "notifications.kind.refill-decided": "A decision on a prescription renewal request",
   "notifications.kind.care-circle-invitation": "Care circle invitation",
   "notifications.kind.activation-invitation": "Activation code",
   "notifications.kind.staff-invitation": "Staff account invitation",
@@ -941,6 +944,10 @@ export const en = {
   // The quick-response team's screens (issue 18), kept in their own file.
   ...supportTeamEn,
   ...announcementsEn,
+  // The portal lead's weekly digest (issue 18, item 4).
+  ...digestsEn,
+  // Prescription refill requests (issue 20).
+  ...refillsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,8 @@
 import type { MessageKey } from "./en";
 import { es as supportTeamEs } from "./support-team";
 import { es as announcementsEs } from "./announcements";
+import { es as digestsEs } from "./digests";
+import { es as refillsEs } from "./refills";
 
 // Spanish. Typed against the English keys: a missing or extra key fails the type check.
 export const es: Record<MessageKey, string> = {
@@ -257,6 +259,7 @@ export const es: Record<MessageKey, string> = {
   "notifications.kind.feedback-answered": "La consulta responde a su opinión",
   "notifications.kind.problem-report-updated": "Novedades de un problema que usted informó",
   "notifications.kind.announcement": "Noticias del consultorio",
+  "notifications.kind.refill-decided": "Una decisión sobre una solicitud de renovación de receta",
   "notifications.kind.care-circle-invitation": "Invitación al círculo de cuidado",
   "notifications.kind.activation-invitation": "Código de activación",
   "notifications.kind.staff-invitation": "Invitación a una cuenta del personal",
@@ -941,4 +944,8 @@ export const es: Record<MessageKey, string> = {
   // The quick-response team's screens (issue 18), kept in their own file.
   ...supportTeamEs,
   ...announcementsEs,
+  // The portal lead's weekly digest (issue 18, item 4).
+  ...digestsEs,
+  // Prescription refill requests (issue 20).
+  ...refillsEs,
 };

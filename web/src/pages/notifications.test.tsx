@@ -66,7 +66,7 @@ describe("notification settings", () => {
     });
     signedIn(["patients"], "/p/me/notifications", ANA);
     const reminders = await screen.findByRole("group", { name: "Appointment reminders" });
-    expect(screen.getAllByRole("group")).toHaveLength(11);
+    expect(screen.getAllByRole("group")).toHaveLength(12);
     expect(within(reminders).getByRole("radio", { name: "Email" })).toHaveProperty("checked", true);
     // No mobile number: texts cannot be chosen, and the page says why.
     expect(within(reminders).getByRole("radio", { name: "Text message" })).toHaveProperty("disabled", true);

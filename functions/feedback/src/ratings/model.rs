@@ -105,16 +105,9 @@ impl<'a> CommentView<'a> {
     }
 }
 
-/// One day's totals of a feature's ratings for one cohort or `all` (`keys::feedback_stats`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DayStats {
-    pub feature: Feature,
-    pub cohort: String,
-    pub day: String,
-    pub count: u64,
-    pub sum: u64,
-}
+/// One day's totals of a feature's ratings for one cohort or `all` (`keys::feedback_stats`;
+/// shared with the support function's weekly digest).
+pub use portal_shared::features::feedback_stats::DayStats;
 
 /// A row of the averages: the day's count and mean rating (two decimals).
 #[derive(Debug, Clone, Serialize)]

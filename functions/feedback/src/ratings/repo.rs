@@ -9,6 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{FeedbackId, PatientId, SurveyId};
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::feedback_stats;
 use portal_shared::features::switches::Feature;
 use portal_shared::platform::keys::{self, GSI1, GSI1PK, GSI1SK};
 use portal_shared::platform::store::{self, Item, Transacted, string};
@@ -329,20 +330,7 @@ impl<'a> RatingStore<'a> {
         from: &str,
         to: &str,
     ) -> Result<Vec<DayStats>, ApiError> {
-        let first = keys::feedback_stats(feature, cohort, from);
-        let last = keys::feedback_stats(feature, cohort, to);
-        store::query_all(|start_after| {
-            self.dynamo
-                .query()
-                .table_name(self.table)
-                .key_condition_expression("PK = :pk AND SK BETWEEN :from AND :to")
-                .expression_attribute_values(":pk", string(first.pk.clone()))
-                .expression_attribute_values(":from", string(first.sk.clone()))
-                .expression_attribute_values(":to", string(last.sk.clone()))
-                .consistent_read(true)
-                .set_exclusive_start_key(start_after)
-        })
-        .await
+        feedback_stats::read_stats(self.dynamo, self.table, feature, cohort, from, to).await
     }
 
     // ---- the prompt guard -----------------------------------------------------------------

@@ -1,6 +1,6 @@
 //! The English wording of every kind.
 
-use super::{Content, IdeaStatus, ReportStatus, Wording, announcement};
+use super::{Content, IdeaStatus, Language, RefillNews, ReportStatus, Wording, announcement, when};
 
 pub fn wording(
     content: &Content,
@@ -239,6 +239,77 @@ pub fn wording(
                 sms: format!("News from the practice: {title}"),
             }
         }
+        // Dates and counts only: the digest itself is read after sign-in.
+        Content::WeeklyDigest {
+            from,
+            to,
+            open_reports,
+            breached,
+            incidents_opened,
+            activated,
+            ..
+        } => {
+            let (from, to) = (
+                when::date(*from, Language::En),
+                when::date(*to, Language::En),
+            );
+            Wording {
+                subject: format!("The portal's weekly digest: week of {from}"),
+                body: vec![
+                    format!("The digest of the patient portal's week from {from} to {to} is ready."),
+                    format!("Open problem reports: {open_reports}"),
+                    format!("Reports past their response target: {breached}"),
+                    format!("Incidents opened in the week: {incidents_opened}"),
+                    format!("Patients who activated their portal account in the week: {activated}"),
+                    "Sign in to read the whole digest.".into(),
+                ],
+                action: "Read the digest",
+                sms: format!(
+                    "The portal's weekly digest is ready: {open_reports} open reports, {breached} past target."
+                ),
+            }
+        }
+        // What became of the request, never which medication or what the clinician wrote.
+        Content::RefillDecided { status, .. } => {
+            let (subject, news, sms) = refill_news(*status);
+            Wording {
+                subject: subject.into(),
+                body: vec![news.into(), "Thank you for using your patient portal.".into()],
+                action: "See your request",
+                sms: sms.into(),
+            }
+        }
+    }
+}
+
+/// A refill request's news: subject, first paragraph, and the text message's words.
+fn refill_news(status: Option<RefillNews>) -> (&'static str, &'static str, &'static str) {
+    match status {
+        Some(RefillNews::Approved) => (
+            "Your prescription renewal request was approved",
+            "The practice approved your request to renew a prescription. Sign in to see the details.",
+            "Your prescription renewal request was approved.",
+        ),
+        Some(RefillNews::Denied) => (
+            "Your prescription renewal request was not approved",
+            "The practice reviewed your request to renew a prescription and did not approve it. Sign in to read the practice's message.",
+            "Your prescription renewal request was not approved. Sign in to read why.",
+        ),
+        Some(RefillNews::VisitNeeded) => (
+            "Your prescription renewal request needs a visit",
+            "The practice needs to see you before renewing your prescription. Sign in to read the practice's message and book a visit.",
+            "Your prescription renewal request needs a visit. Sign in to book one.",
+        ),
+        Some(RefillNews::Sent) => (
+            "Your renewed prescription was sent to your pharmacy",
+            "The practice sent your renewed prescription to the pharmacy you chose.",
+            "Your renewed prescription was sent to your pharmacy.",
+        ),
+        None => (
+            "There is news about your prescription renewal request",
+            "There is news about your request to renew a prescription. Sign in to see it.",
+            "There is news about your prescription renewal request.",
+        ),
     }
 }
 

@@ -3,23 +3,26 @@
 //! outbox record holds (ids, times, codes) and links into the web app: they cannot be given a
 //! name, a message or a visit reason, because no type here carries one. The one text a
 //! template shows is an announcement's: the practice's own news to a group, never about a
-//! patient (see [`announcement`]).
+//! patient (see [`announcement`]). A portal lead's weekly digest is dates and counts only.
 
 pub mod announcement;
 mod english;
 mod html;
 pub mod language;
+mod refill_news;
 mod spanish;
 pub mod when;
 
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use portal_shared::domain::ids::{ConversationId, PatientId, ReportId};
+use portal_shared::domain::ids::{ConversationId, PatientId, RefillId, ReportId};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::idea_status::IdeaStatus;
 use portal_shared::features::notification::Kind;
 
 pub use language::Language;
 pub use portal_shared::features::report_status::ReportStatus;
+pub use refill_news::RefillNews;
 
 /// A one-time code to show, or a Cognito placeholder (`{####}`, `{username}`) for the
 /// messages Cognito fills in itself: letters, digits and `-{}#@.+_` only, up to 64.
@@ -119,6 +122,28 @@ pub enum Content {
         link: Option<String>,
         portal: bool,
     },
+    /// A practice week's digest is ready, for a portal lead: the week (`digest`, its Monday,
+    /// is the digest's id; `from` to `to`) and four counts. Never a report's, incident's or
+    /// patient's words: the app shows the digest after sign-in.
+    WeeklyDigest {
+        digest: Date,
+        from: Date,
+        to: Date,
+        open_reports: u32,
+        breached: u32,
+        incidents_opened: u32,
+        activated: u32,
+    },
+    /// A clinician decided on the reader's prescription renewal request (approved, denied,
+    /// asked for a visit), or it was sent to the pharmacy. Neither the medication, the pharmacy
+    /// nor the clinician's message: the app shows them. `patient`: whose request (the link
+    /// opens it in their portal); `status` named in the templates' own words, `None` for a
+    /// slug the sender does not know.
+    RefillDecided {
+        refill: RefillId,
+        patient: PatientId,
+        status: Option<RefillNews>,
+    },
 }
 
 impl Content {
@@ -140,6 +165,8 @@ impl Content {
             Content::FeedbackAnswered => Kind::FeedbackAnswered,
             Content::ProblemReportUpdated { .. } => Kind::ProblemReportUpdated,
             Content::Announcement { .. } => Kind::Announcement,
+            Content::WeeklyDigest { .. } => Kind::WeeklyDigest,
+            Content::RefillDecided { .. } => Kind::RefillDecided,
         }
     }
 
@@ -187,6 +214,17 @@ impl Content {
             // What's new: in the patient's portal, or the account's own (staff and caregivers).
             (Content::Announcement { .. }, Some(patient)) => format!("/p/{patient}/whats-new"),
             (Content::Announcement { .. }, None) => "/account/whats-new".into(),
+            // Staff only: the digest's own page (its id is the week's Monday, yyyy-mm-dd).
+            (Content::WeeklyDigest { digest, .. }, _) => format!("/staff/digests/{digest}"),
+            // The request in the portal of the patient it is for (caregivers included).
+            (
+                Content::RefillDecided {
+                    refill, patient, ..
+                },
+                _,
+            ) => {
+                format!("/p/{patient}/refills/{refill}")
+            }
             (Content::CareCircleInvitation { .. }, _) => "/accept-invitation".into(),
             (Content::ActivationInvitation { .. }, _) => "/activate".into(),
             // "If this was not you, reset your password."
@@ -241,10 +279,12 @@ pub fn email(
     let link = content
         .links_into_the_portal()
         .then(|| format!("{}{}", links.web_origin, content.path(links.patient)));
-    let unsubscribe = if content.kind().is_security_notice() {
-        None
-    } else {
+    // Only what a person chose to receive can be turned off (not security notices, nor staff's
+    // news: staff have no preferences).
+    let unsubscribe = if content.kind().is_choosable() {
         links.unsubscribe.clone()
+    } else {
+        None
     };
     let (footer, security, stop) = match language {
         Language::En => (

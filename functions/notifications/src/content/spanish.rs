@@ -1,6 +1,6 @@
 //! The Spanish wording of every kind.
 
-use super::{Content, IdeaStatus, ReportStatus, Wording, announcement};
+use super::{Content, IdeaStatus, Language, RefillNews, ReportStatus, Wording, announcement, when};
 
 pub fn wording(
     content: &Content,
@@ -210,6 +210,77 @@ pub fn wording(
                 sms: format!("Noticias del consultorio: {title}"),
             }
         }
+        // Solo fechas y cifras: el resumen se lee después de iniciar sesión.
+        Content::WeeklyDigest {
+            from,
+            to,
+            open_reports,
+            breached,
+            incidents_opened,
+            activated,
+            ..
+        } => {
+            let (from, to) = (
+                when::date(*from, Language::Es),
+                when::date(*to, Language::Es),
+            );
+            Wording {
+                subject: format!("Resumen semanal del portal: semana del {from}"),
+                body: vec![
+                    format!("El resumen de la semana del portal del paciente, del {from} al {to}, está listo."),
+                    format!("Informes de problemas abiertos: {open_reports}"),
+                    format!("Informes que pasaron su plazo de respuesta: {breached}"),
+                    format!("Incidentes abiertos en la semana: {incidents_opened}"),
+                    format!("Pacientes que activaron su cuenta del portal en la semana: {activated}"),
+                    "Inicie sesión para leer el resumen completo.".into(),
+                ],
+                action: "Leer el resumen",
+                sms: format!(
+                    "El resumen semanal del portal está listo: {open_reports} informes abiertos, {breached} fuera de plazo."
+                ),
+            }
+        }
+        // Qué pasó con la solicitud, nunca qué medicamento ni qué escribió el clínico.
+        Content::RefillDecided { status, .. } => {
+            let (subject, news, sms) = refill_news(*status);
+            Wording {
+                subject: subject.into(),
+                body: vec![news.into(), "Gracias por usar su portal del paciente.".into()],
+                action: "Ver su solicitud",
+                sms: sms.into(),
+            }
+        }
+    }
+}
+
+/// Las novedades de una solicitud de renovación: asunto, primer párrafo y texto del SMS.
+fn refill_news(status: Option<RefillNews>) -> (&'static str, &'static str, &'static str) {
+    match status {
+        Some(RefillNews::Approved) => (
+            "Se aprobó su solicitud de renovación de receta",
+            "El consultorio aprobó su solicitud para renovar una receta. Inicie sesión para ver los detalles.",
+            "Se aprobó su solicitud de renovación de receta.",
+        ),
+        Some(RefillNews::Denied) => (
+            "Su solicitud de renovación de receta no fue aprobada",
+            "El consultorio revisó su solicitud para renovar una receta y no la aprobó. Inicie sesión para leer el mensaje del consultorio.",
+            "Su solicitud de renovación de receta no fue aprobada. Inicie sesión para ver por qué.",
+        ),
+        Some(RefillNews::VisitNeeded) => (
+            "Su solicitud de renovación de receta necesita una consulta",
+            "El consultorio necesita verle antes de renovar su receta. Inicie sesión para leer el mensaje del consultorio y reservar una cita.",
+            "Su solicitud de renovación de receta necesita una consulta. Inicie sesión para reservarla.",
+        ),
+        Some(RefillNews::Sent) => (
+            "Su receta renovada se envió a su farmacia",
+            "El consultorio envió su receta renovada a la farmacia que usted eligió.",
+            "Su receta renovada se envió a su farmacia.",
+        ),
+        None => (
+            "Hay novedades sobre su solicitud de renovación de receta",
+            "Hay novedades sobre su solicitud para renovar una receta. Inicie sesión para verlas.",
+            "Hay novedades sobre su solicitud de renovación de receta.",
+        ),
     }
 }
 

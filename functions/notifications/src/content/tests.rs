@@ -53,7 +53,40 @@ pub(crate) fn every_kind() -> Vec<Content> {
             status: Some(ReportStatus::InProgress),
         },
         news(true),
+        digest(),
+        Content::RefillDecided {
+            refill: RefillId::generate(),
+            patient: PatientId::generate(),
+            status: Some(RefillNews::Approved),
+        },
     ]
+}
+
+/// Every wording of a refill request's news: each status and an unknown one.
+fn refill_kinds(refill: RefillId, patient: PatientId) -> Vec<Content> {
+    RefillNews::ALL
+        .into_iter()
+        .map(Some)
+        .chain([None])
+        .map(|status| Content::RefillDecided {
+            refill,
+            patient,
+            status,
+        })
+        .collect()
+}
+
+/// A week's digest, for a portal lead.
+fn digest() -> Content {
+    Content::WeeklyDigest {
+        digest: jiff::civil::date(2026, 11, 30),
+        from: jiff::civil::date(2026, 11, 30),
+        to: jiff::civil::date(2026, 12, 6),
+        open_reports: 7,
+        breached: 1,
+        incidents_opened: 2,
+        activated: 12,
+    }
 }
 
 /// An announcement as the sender reads it: to a portal user, or to an address.
@@ -159,7 +192,8 @@ fn only_notices_that_can_be_turned_off_carry_the_unsubscribe_link() {
                 &links(Some(PatientId::generate())),
             );
             let escaped = "unsubscribe?token=a.b&amp;x=&lt;y&gt;";
-            if content.kind().is_security_notice() {
+            // Security notices, and staff's news (staff have no preferences to turn it off).
+            if !content.kind().is_choosable() {
                 assert!(email.unsubscribe.is_none());
                 assert!(!email.html.contains("unsubscribe") && !email.text.contains("unsubscribe"));
             } else {
@@ -612,4 +646,144 @@ fn another_practice_gets_the_news_without_a_portal_to_sign_in_to() {
     };
     let mail = email(&bare, Language::En, &zone(), &address);
     assert!(!mail.text.contains("https://") && !mail.html.contains("href"));
+}
+
+#[test]
+fn a_weekly_digest_gives_the_week_and_counts_and_links_to_the_digest() {
+    let content = digest();
+    assert_eq!(content.path(None), "/staff/digests/2026-11-30");
+    // Staff: no patient, no unsubscribe link (the sender gives none; the template adds none).
+    let staff = Links {
+        web_origin: ORIGIN,
+        patient: None,
+        unsubscribe: None,
+    };
+    let link = format!("{ORIGIN}/staff/digests/2026-11-30");
+    for (language, subject, week, counts) in [
+        (
+            Language::En,
+            "The portal's weekly digest: week of Monday, November 30, 2026",
+            "from Monday, November 30, 2026 to Sunday, December 6, 2026",
+            [
+                "Open problem reports: 7",
+                "Reports past their response target: 1",
+                "Incidents opened in the week: 2",
+                "Patients who activated their portal account in the week: 12",
+            ],
+        ),
+        (
+            Language::Es,
+            "Resumen semanal del portal: semana del lunes, 30 de noviembre de 2026",
+            "del lunes, 30 de noviembre de 2026 al domingo, 6 de diciembre de 2026",
+            [
+                "Informes de problemas abiertos: 7",
+                "Informes que pasaron su plazo de respuesta: 1",
+                "Incidentes abiertos en la semana: 2",
+                "Pacientes que activaron su cuenta del portal en la semana: 12",
+            ],
+        ),
+    ] {
+        let mail = email(&content, language, &zone(), &staff);
+        assert_eq!(mail.subject, subject);
+        assert!(mail.text.contains(week), "{language:?}: {}", mail.text);
+        for count in counts {
+            assert!(mail.text.contains(count), "{language:?}: {count}");
+            assert!(mail.html.contains(&format!("<p>{count}</p>")), "{count}");
+        }
+        assert!(mail.text.contains(&link) && mail.html.contains(&link));
+        assert!(mail.unsubscribe.is_none() && !mail.text.contains("unsubscribe"));
+        let text = sms(&content, language, &zone(), &staff);
+        assert!(text.ends_with(&link), "{text}");
+    }
+    // Even given an unsubscribe link (staff are never given one), the digest carries none:
+    // nobody chooses a channel for it.
+    let mail = email(&content, Language::En, &zone(), &links(None));
+    assert!(mail.unsubscribe.is_none() && !mail.text.contains("unsubscribe"));
+}
+
+#[test]
+fn refill_news_links_to_the_request_in_the_patients_portal() {
+    let (refill, patient) = (RefillId::generate(), PatientId::generate());
+    let link = format!("{ORIGIN}/p/{patient}/refills/{refill}");
+    for content in refill_kinds(refill, patient) {
+        assert_eq!(content.kind(), Kind::RefillDecided);
+        // The request's own patient, whoever reads it (a caregiver, or no portal named).
+        assert_eq!(
+            content.path(Some(PatientId::generate())),
+            format!("/p/{patient}/refills/{refill}")
+        );
+        assert_eq!(content.path(None), format!("/p/{patient}/refills/{refill}"));
+        for language in Language::ALL {
+            let mail = email(&content, language, &zone(), &links(Some(patient)));
+            assert!(mail.text.contains(&link), "{content:?} {language:?}");
+            assert!(mail.html.contains(&html::escape(&link)));
+            assert!(mail.unsubscribe.is_some(), "it can be turned off");
+            let text = sms(&content, language, &zone(), &links(Some(patient)));
+            assert!(text.ends_with(&link), "{text}");
+            assert!(text.chars().count() < 320, "{text}");
+        }
+    }
+}
+
+#[test]
+fn a_refill_decision_is_named_in_words_in_both_languages() {
+    let words = [
+        (
+            RefillNews::Approved,
+            "Your prescription renewal request was approved",
+            "Se aprobó su solicitud de renovación de receta",
+        ),
+        (
+            RefillNews::Denied,
+            "Your prescription renewal request was not approved",
+            "Su solicitud de renovación de receta no fue aprobada",
+        ),
+        (
+            RefillNews::VisitNeeded,
+            "Your prescription renewal request needs a visit",
+            "Su solicitud de renovación de receta necesita una consulta",
+        ),
+        (
+            RefillNews::Sent,
+            "Your renewed prescription was sent to your pharmacy",
+            "Su receta renovada se envió a su farmacia",
+        ),
+    ];
+    let patient = PatientId::generate();
+    let mut seen = Vec::new();
+    for (status, english, spanish) in words {
+        assert_eq!(RefillNews::parse(status.as_str()), Some(status));
+        let content = Content::RefillDecided {
+            refill: RefillId::generate(),
+            patient,
+            status: Some(status),
+        };
+        let en = email(&content, Language::En, &zone(), &links(Some(patient)));
+        assert_eq!(en.subject, english);
+        assert!(en.html.contains(&html::escape(english)));
+        assert!(sms(&content, Language::En, &zone(), &links(Some(patient))).starts_with(english));
+        let es = email(&content, Language::Es, &zone(), &links(Some(patient)));
+        assert_eq!(es.subject, spanish);
+        assert!(sms(&content, Language::Es, &zone(), &links(Some(patient))).starts_with(spanish));
+        seen.push(en.text);
+    }
+    assert!(seen[2].contains("book a visit"), "{}", seen[2]);
+    // A status the sender does not know is not shown: the notice says only that there is news.
+    assert_eq!(RefillNews::parse("Metformin 500 mg"), None);
+    assert_eq!(RefillNews::parse("Approved"), None);
+    assert_eq!(RefillNews::parse("requested"), None);
+    let unknown = email(
+        &Content::RefillDecided {
+            refill: RefillId::generate(),
+            patient,
+            status: None,
+        },
+        Language::En,
+        &zone(),
+        &links(Some(patient)),
+    );
+    assert_eq!(
+        unknown.subject,
+        "There is news about your prescription renewal request"
+    );
 }

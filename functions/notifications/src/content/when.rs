@@ -87,9 +87,39 @@ pub fn date_time(at: Timestamp, zone: &TimeZone, language: Language) -> String {
     }
 }
 
+/// A day, written out in full for `language` ("Monday, November 30, 2026"; "lunes, 30 de
+/// noviembre de 2026").
+pub fn date(day: jiff::civil::Date, language: Language) -> String {
+    let weekday = usize::try_from(day.weekday().to_monday_zero_offset()).unwrap_or(0);
+    let month = usize::try_from(day.month() - 1).unwrap_or(0);
+    match language {
+        Language::En => format!(
+            "{}, {} {}, {}",
+            EN_DAYS[weekday % 7],
+            EN_MONTHS[month % 12],
+            day.day(),
+            day.year()
+        ),
+        Language::Es => format!(
+            "{}, {} de {} de {}",
+            ES_DAYS[weekday % 7],
+            day.day(),
+            ES_MONTHS[month % 12],
+            day.year()
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_written_out_in_the_readers_language() {
+        let day = jiff::civil::date(2026, 11, 30);
+        assert_eq!(date(day, Language::En), "Monday, November 30, 2026");
+        assert_eq!(date(day, Language::Es), "lunes, 30 de noviembre de 2026");
+    }
 
     #[test]
     fn times_are_local_and_in_the_readers_language() {

@@ -95,7 +95,7 @@ fn parse_channels(
     let mut channels = BTreeMap::new();
     for (name, value) in raw {
         let field = format!("channels.{name}");
-        let kind = Kind::from_template(name).filter(|kind| !kind.is_security_notice());
+        let kind = Kind::from_template(name).filter(|kind| kind.is_choosable());
         let Some(kind) = kind else {
             errors.add(
                 field,

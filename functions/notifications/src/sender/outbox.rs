@@ -6,16 +6,16 @@ use portal_shared::domain::ids::{ActivationCodeId, NotificationId, WaveId};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::idea_status::IdeaStatus;
 use portal_shared::features::notification::{
-    AboutActivation, AboutAnnouncement, AboutAppointment, AboutConversation, AboutFeedback,
-    AboutIdea, AboutInvitation, AboutOffer, AboutReport, AboutSignIn, AboutSuggestion, Channel,
-    Kind, Recipient,
+    AboutActivation, AboutAnnouncement, AboutAppointment, AboutConversation, AboutDigest,
+    AboutFeedback, AboutIdea, AboutInvitation, AboutOffer, AboutRefill, AboutReport, AboutSignIn,
+    AboutSuggestion, Channel, Kind, Recipient,
 };
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::store::Item;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::content::{Code, Content, ReportStatus, announcement};
+use crate::content::{Code, Content, RefillNews, ReportStatus, announcement};
 
 /// The attributes every outbox record has.
 #[derive(Deserialize)]
@@ -43,6 +43,8 @@ pub enum About {
     Feedback(AboutFeedback),
     Report(AboutReport),
     Announcement(AboutAnnouncement),
+    Digest(AboutDigest),
+    Refill(AboutRefill),
 }
 
 /// One outbox record, parsed.
@@ -102,6 +104,8 @@ impl Outbox {
             Kind::FeedbackAnswered => About::Feedback(about(item)?),
             Kind::ProblemReportUpdated => About::Report(about(item)?),
             Kind::Announcement => About::Announcement(news(item)?),
+            Kind::WeeklyDigest => About::Digest(digest(item)?),
+            Kind::RefillDecided => About::Refill(about(item)?),
             Kind::StaffInvitation | Kind::PasswordReset => {
                 return Err(Malformed::NotSentFromTheOutbox);
             }
@@ -170,6 +174,23 @@ impl Outbox {
                 link: announcement::link(about.link.as_deref()),
                 portal: !matches!(self.recipient, Recipient::Address { .. }),
             },
+            // The week's days are read as dates, as `digest` checked them: no other text rides
+            // on them.
+            (About::Digest(about), _) => Content::WeeklyDigest {
+                digest: day(&about.digest_id)?,
+                from: day(&about.from)?,
+                to: day(&about.to)?,
+                open_reports: about.open_reports,
+                breached: about.breached,
+                incidents_opened: about.incidents_opened,
+                activated: about.activated,
+            },
+            // Like a report's: the status's slug is read into a fixed set.
+            (About::Refill(about), _) => Content::RefillDecided {
+                refill: about.refill_id,
+                patient: about.patient_id,
+                status: RefillNews::parse(&about.status),
+            },
         })
     }
 
@@ -210,6 +231,22 @@ fn text(item: &Item, name: &str) -> Option<String> {
 
 fn about<T: DeserializeOwned>(item: &Item) -> Result<T, Malformed> {
     serde_dynamo::from_item(item.clone()).map_err(|_| Malformed::About)
+}
+
+/// A `yyyy-mm-dd` date, exactly (a digest's week).
+fn day(raw: &str) -> Option<jiff::civil::Date> {
+    let date: jiff::civil::Date = raw.parse().ok()?;
+    (date.to_string() == raw).then_some(date)
+}
+
+/// A digest's week, refused when its days are not `yyyy-mm-dd` dates (so `content` always
+/// has them).
+fn digest(item: &Item) -> Result<AboutDigest, Malformed> {
+    let digest: AboutDigest = about(item)?;
+    let dates = [&digest.digest_id, &digest.from, &digest.to]
+        .iter()
+        .all(|raw| day(raw).is_some());
+    dates.then_some(digest).ok_or(Malformed::About)
 }
 
 /// An announcement's words, refused when no title or text is left once read as one line and

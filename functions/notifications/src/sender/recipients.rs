@@ -67,6 +67,11 @@ pub fn caregiver_scope(kind: Kind) -> Option<Scope> {
         // caregiver audience is told at each caregiver's account), so a patient's caregivers
         // are not told again through the patient.
         Kind::Announcement => None,
+        // A portal lead's digest is staff's alone (the support service names each lead).
+        Kind::WeeklyDigest => None,
+        // A decision on a prescription renewal is news of the patient's record: caregivers who
+        // may read (and ask for renewals on) the record hear of it.
+        Kind::RefillDecided => Some(Scope::Records),
     }
 }
 
@@ -319,9 +324,25 @@ mod tests {
             Kind::ProblemReportUpdated,
             // Caregivers hear of announcements as an audience of their own.
             Kind::Announcement,
+            // Staff's news.
+            Kind::WeeklyDigest,
         ] {
             assert!(!caregiver_is_told(&every_scope, kind, now), "{kind:?}");
         }
+        // Refill decisions: the record's scope, and no other.
+        assert!(caregiver_is_told(
+            &member(MemberStatus::Active, &[Scope::Records]),
+            Kind::RefillDecided,
+            now
+        ));
+        assert!(!caregiver_is_told(
+            &member(
+                MemberStatus::Active,
+                &[Scope::Messages, Scope::Appointments, Scope::Billing]
+            ),
+            Kind::RefillDecided,
+            now
+        ));
         assert!(!caregiver_is_told(
             &member(MemberStatus::Revoked, &[Scope::Messages]),
             Kind::NewMessage,

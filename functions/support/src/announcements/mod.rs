@@ -32,7 +32,7 @@ pub use expire::handle as expire;
 pub use get::handle as get;
 pub use list::handle as list;
 pub use patient::{list as patient_list, read as patient_read};
-pub use publish::{PublishSummary, publish_due};
+pub use publish::{PublishSummary, publish_due, staff_members};
 pub use staff::{acknowledge, list as staff_list, read as staff_read};
 
 use http::{StatusCode, header};

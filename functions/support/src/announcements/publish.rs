@@ -37,6 +37,8 @@ use self::budget::Budget;
 use self::cursor::Cursor;
 use self::telling::Told;
 
+pub use self::audience::staff_members;
+
 /// How many recipients' transactions are in flight at once.
 pub const CONCURRENCY: usize = 8;
 

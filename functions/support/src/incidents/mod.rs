@@ -13,7 +13,7 @@ mod list;
 pub mod model;
 mod open;
 mod public;
-mod repo;
+pub mod repo;
 mod update;
 
 pub use get::handle as get;
@@ -34,7 +34,7 @@ use crate::Deps;
 use crate::incidents::model::Incident;
 use crate::incidents::repo::IncidentStore;
 
-fn store(deps: &Deps) -> IncidentStore<'_> {
+pub fn store(deps: &Deps) -> IncidentStore<'_> {
     IncidentStore::new(&deps.platform.dynamo, &deps.platform.app_table)
 }
 

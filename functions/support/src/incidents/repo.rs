@@ -91,6 +91,12 @@ impl<'a> IncidentStore<'a> {
         Ok(incidents)
     }
 
+    /// Every incident (eventually consistent; a practice opens a few a year), for the weekly
+    /// digest, a job with no caller: nothing in an incident is about a patient.
+    pub async fn all(&self) -> Result<Vec<Incident>, ApiError> {
+        store::query_all(|start_after| self.query(false).set_exclusive_start_key(start_after)).await
+    }
+
     /// Replaces the incident's attributes with `next` (one more update), only if it is still
     /// at version `expected` and has room for it. [`LostWrite::Changed`] when it is not (or it
     /// is gone).

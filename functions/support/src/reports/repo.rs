@@ -478,6 +478,33 @@ impl<'a> ReportStore<'a> {
         store::query_page(query).await
     }
 
+    /// Every report in the team queue `state` (GSI1, all pages, eventually consistent) whose
+    /// sort key (due or resolution time) is at or after `since`, or all of them. For the weekly
+    /// digest, a job with no caller: only counts, ids and statuses leave it.
+    pub async fn whole_queue(
+        &self,
+        state: QueueState,
+        since: Option<Timestamp>,
+    ) -> Result<Vec<Report>, ApiError> {
+        let queue = keys::report_queue(state.as_str());
+        store::query_all(|start_after| {
+            let query = self
+                .dynamo
+                .query()
+                .table_name(self.table)
+                .index_name(keys::GSI1)
+                .expression_attribute_values(":queue", string(queue.clone()))
+                .set_exclusive_start_key(start_after);
+            match since {
+                Some(since) => query
+                    .key_condition_expression("GSI1PK = :queue AND GSI1SK >= :since")
+                    .expression_attribute_values(":since", string(since.to_string())),
+                None => query.key_condition_expression("GSI1PK = :queue"),
+            }
+        })
+        .await
+    }
+
     /// One page of the open reports assigned to `assignee` (GSI3), soonest due first.
     pub async fn assigned_page(
         &self,

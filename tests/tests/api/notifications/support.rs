@@ -6,7 +6,7 @@ use portal_tests::{Actor, Method, Patient, Reply, TestApp};
 use serde_json::Value;
 
 /// The choosable kinds, as the API names them.
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 12] = [
     "new-portal-message",
     "appointment-booked",
     "appointment-moved",
@@ -18,6 +18,7 @@ pub const KINDS: [&str; 11] = [
     "feedback-answered",
     "problem-report-updated",
     "announcement",
+    "refill-decided",
 ];
 
 pub fn preferences_path(patient_id: &str) -> String {

@@ -288,6 +288,9 @@ const MATRIX: &[(&str, &str, Scope, [u16; 13])] = &[
                                                                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
     ("GET", "/support/announcements/{announcementId}/acknowledgements", Scope::Profile,
                                                                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+    // The weekly digest: the portal lead's (and an admin's); counts only, no patient in it.
+    ("GET", "/support/digests", Scope::Profile,                    [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
+    ("GET", "/support/digests/{digestId}", Scope::Profile,         [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200]),
     // Staff may look at what a patient's context shows; they mark read from their account.
     ("GET", "/patients/{patientId}/announcements", Scope::Profile, [401, 200, 404, 404, 200, 200, 404, 404, 200, 200, 200, 200, 200]),
     ("POST", "/patients/{patientId}/announcements/{announcementId}/read", Scope::Profile,
@@ -299,6 +302,26 @@ const MATRIX: &[(&str, &str, Scope, [u16; 13])] = &[
                                                                    [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
     // The status page: no sign-in, the same for everyone.
     ("GET", "/public/status", Scope::Profile,                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // Refill requests: the patient, or a caregiver trusted with the records, asks and withdraws;
+    // clinicians and front desk read them and work the queue; only clinicians review and decide;
+    // both mark approved ones sent. The pharmacy directory is the front desk's and the
+    // administrators'; anyone signed in searches it.
+    ("GET", "/patients/{patientId}/refills/medications", Scope::Records,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 403, 403, 403]),
+    ("POST", "/patients/{patientId}/refills", Scope::Records,      [401, 201, 404, 404, 201, 403, 404, 404, 403, 403, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/refills", Scope::Records,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/refills/{refillId}", Scope::Records,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 403, 403, 403]),
+    ("POST", "/patients/{patientId}/refills/{refillId}/withdraw", Scope::Records,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 403, 403, 403, 403]),
+    ("GET", "/staff/refills", Scope::Records,                      [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403]),
+    ("GET", "/staff/refills/{refillId}", Scope::Records,           [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403]),
+    ("POST", "/staff/refills/{refillId}/review", Scope::Records,   [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("POST", "/staff/refills/{refillId}/decision", Scope::Records, [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+    ("POST", "/staff/refills/{refillId}/sent", Scope::Records,     [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403]),
+    ("POST", "/staff/pharmacies", Scope::Records,                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 201, 403]),
+    ("DELETE", "/staff/pharmacies/{pharmacyId}", Scope::Records,   [401, 403, 403, 403, 403, 403, 403, 403, 403, 204, 403, 204, 403]),
+    ("GET", "/pharmacies", Scope::Records,                         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 ];
 
 struct Request {
@@ -1026,7 +1049,15 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             Some(request) => request,
             None => match support_request(app, other, patient).await {
                 Some(request) => request,
-                None => panic!("no request for {other:?}: add one to request_for"),
+                None => match crate::refills::fixtures::matrix_request(app, other, patient).await {
+                    Some((method, path, body, if_match)) => Request {
+                        method,
+                        path,
+                        body,
+                        if_match,
+                    },
+                    None => panic!("no request for {other:?}: add one to request_for"),
+                },
             },
         },
     }
@@ -1070,15 +1101,20 @@ async fn support_request(app: &TestApp, route: (&str, &str), patient: &Patient) 
                 None => {
                     match crate::support::announcements::matrix_request(app, route, patient).await {
                         Some(built) => Some(built),
-                        None => {
-                            crate::support::switch_off::matrix_request(
-                                app,
-                                route,
-                                patient,
-                                MATRIX_FEATURE,
-                            )
+                        None => match crate::support::digests::matrix_request(app, route, patient)
                             .await
-                        }
+                        {
+                            Some(built) => Some(built),
+                            None => {
+                                crate::support::switch_off::matrix_request(
+                                    app,
+                                    route,
+                                    patient,
+                                    MATRIX_FEATURE,
+                                )
+                                .await
+                            }
+                        },
                     }
                 }
             },

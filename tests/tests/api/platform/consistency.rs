@@ -28,11 +28,13 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("rollout", portal_rollout::ROUTES),
         ("feedback", portal_feedback::ROUTES),
         ("support", portal_support::ROUTES),
+        ("refills", portal_refills::ROUTES),
         // Scheduled, streamed, subscribed or a user pool trigger, no routes (their jobs,
         // consumers and triggers are checked in infra/local's template tests).
         ("waitlist-sweeper", &[]),
         ("invitation-waves", &[]),
         ("announcements", &[]),
+        ("digest", &[]),
         ("notification-sender", &[]),
         ("notification-release", &[]),
         ("notification-bounces", &[]),
@@ -187,6 +189,8 @@ const PRACTICE_WIDE_EVENTS: &[&str] = &[
     // placeholder answers 404 first).
     "announce.json",
     "expire-announcement.json",
+    // A pharmacy in the practice's directory (every patient's pharmacy search lists it).
+    "add-pharmacy.json",
 ];
 
 /// Runs each `(file, function, event)` through the function's real handler on `app`'s stack;

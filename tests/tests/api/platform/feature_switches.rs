@@ -250,6 +250,7 @@ fn feature_routes() -> Vec<(&'static str, &'static [(Route, Feature)])> {
         ("care-circle", portal_care_circle::FEATURE_ROUTES),
         ("feedback", portal_feedback::FEATURE_ROUTES),
         ("support", portal_support::FEATURE_ROUTES),
+        ("refills", portal_refills::FEATURE_ROUTES),
     ]
 }
 
@@ -609,4 +610,72 @@ async fn a_rules_switch_opens_a_feature_to_its_cohort_staff_roles_and_percentage
     let everyone = stack.get(&list(&outsider), &outsider.actor).await;
     assert_eq!(everyone.status, 200, "{everyone:#?}");
     stack.remove_switch(Feature::Messaging).await;
+}
+
+#[tokio::test]
+async fn refills_switched_off_answers_feature_off_for_its_own_patient_and_404_for_others() {
+    use crate::refills::fixtures::{METFORMIN, ask_body, asked, eligible_patient, record_of};
+    let stack = switch_stack().await;
+    let _turn = stack.turn().await;
+    stack.remove_switch(Feature::Refills).await;
+    let patient = eligible_patient(stack.app).await;
+    let stranger = stack.new_patient().await;
+    let refill = asked(stack.app, &patient, METFORMIN).await["refillId"]
+        .as_str()
+        .expect("refillId")
+        .to_owned();
+    let record = record_of(stack.app, &patient, METFORMIN).await;
+    let base = format!("/patients/{}/refills", patient.id);
+    let calls = [
+        (Method::GET, format!("{base}/medications"), None),
+        (Method::GET, base.clone(), None),
+        (Method::GET, format!("{base}/{refill}"), None),
+        (Method::POST, base.clone(), Some(ask_body(&record))),
+        (Method::POST, format!("{base}/{refill}/withdraw"), None),
+    ];
+    assert_eq!(
+        calls.len(),
+        portal_refills::FEATURE_ROUTES.len(),
+        "every patient route is tried"
+    );
+
+    stack.set_switch(Feature::Refills, off()).await;
+    let mut problems = Vec::new();
+    for (method, path, body) in &calls {
+        let reply = stack
+            .send(method.clone(), path, &patient.actor, body.clone(), None)
+            .await;
+        problems.push(assert_feature_off(
+            &reply,
+            Feature::Refills,
+            &format!("{method} {path}"),
+        ));
+        // Another patient learns nothing: 404, never feature-off.
+        let foreign = stack
+            .send(method.clone(), path, &stranger.actor, body.clone(), None)
+            .await;
+        assert_eq!(foreign.status, 404, "{path}: {foreign:#?}");
+        assert_eq!(
+            foreign.body["type"],
+            "https://patient-portal.dev/problems/not-found"
+        );
+    }
+    problems.dedup();
+    assert_eq!(problems.len(), 1, "one problem: {problems:#?}");
+
+    // The practice keeps working the requests it has, and the directory stays open.
+    let queue = stack.get("/staff/refills", &stack.clinician).await;
+    assert_eq!(queue.status, 200, "{queue:#?}");
+    let detail = stack
+        .get(&format!("/staff/refills/{refill}"), &stack.clinician)
+        .await;
+    assert_eq!(detail.status, 200, "{detail:#?}");
+    let pharmacies = stack.get("/pharmacies", &patient.actor).await;
+    assert_eq!(pharmacies.status, 200, "{pharmacies:#?}");
+
+    // Switched on again: the request is there, unchanged.
+    stack.remove_switch(Feature::Refills).await;
+    let back = stack.get(&format!("{base}/{refill}"), &patient.actor).await;
+    assert_eq!(back.status, 200, "{back:#?}");
+    assert_eq!(back.body["status"], "requested");
 }

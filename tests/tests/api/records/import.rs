@@ -20,12 +20,12 @@ async fn a_practice_bundle_imports_with_a_report_and_skips_finance() {
     assert_eq!(reply.status, 201, "{reply:#?}");
     let report = &reply.body;
     assert_eq!(report["bundleType"], "transaction");
-    assert_eq!(report["entries"], 21);
+    assert_eq!(report["entries"], 22);
     assert_eq!(report["patientCheck"], "matched");
     assert_eq!(report["imported"]["Observation"], 9);
     assert_eq!(report["imported"]["Condition"], 2);
-    assert_eq!(report["imported"]["Encounter"], 3);
-    assert_eq!(report["importedTotal"], 18);
+    assert_eq!(report["imported"]["Encounter"], 4);
+    assert_eq!(report["importedTotal"], 19);
     let skipped = report["skipped"].as_array().expect("skipped");
     let claim = skipped
         .iter()
@@ -40,7 +40,7 @@ async fn a_practice_bundle_imports_with_a_report_and_skips_finance() {
     assert_eq!(report["skippedTotal"], 3, "{report:#}");
     assert_eq!(report["errors"], json!([]));
     assert_eq!(report["sources"][0]["name"], "Maple Street Family Practice");
-    assert_eq!(report["sources"][0]["imported"], 18);
+    assert_eq!(report["sources"][0]["imported"], 19);
     // The import is an access to the patient's record.
     let audited = app.audit_events(&patient.id).await;
     assert!(

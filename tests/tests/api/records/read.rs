@@ -124,7 +124,8 @@ async fn sources_list_counts_and_filter_the_record() {
         counts,
         [
             (SPECIALIST.to_owned(), 7),
-            (PRACTICE.to_owned(), 18),
+            // Four visits (the last, 2026-11-02, makes the demo's metformin renewable online).
+            (PRACTICE.to_owned(), 19),
             (URGENT_CARE.to_owned(), 9)
         ]
     );

@@ -16,7 +16,7 @@ use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app, spa
 use super::agreements::put_in_new_cohort;
 use serde_json::{Value, json};
 
-const FEATURES: [&str; 9] = [
+const FEATURES: [&str; 10] = [
     "record-import",
     "messaging",
     "online-booking",
@@ -26,6 +26,7 @@ const FEATURES: [&str; 9] = [
     "feedback",
     "problem-reports",
     "announcements",
+    "refills",
 ];
 
 fn rules(mode: &str, cohorts: &[&str], percentage: u8, reason: &str) -> Value {

@@ -142,6 +142,7 @@ describe("features switched off for the patient", () => {
       { feature: "feedback", on: false },
       { feature: "problem-reports", on: false },
       { feature: "announcements", on: false },
+      { feature: "refills", on: false },
     ];
     signedIn("/p/me");
     expect(await screen.findByRole("heading", { name: "Welcome" })).toBeTruthy();

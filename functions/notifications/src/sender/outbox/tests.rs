@@ -159,7 +159,7 @@ fn no_phi_reaches_a_notification_whatever_the_record_holds() {
         if *kind == Kind::Announcement {
             continue;
         }
-        let about = json!({
+        let mut about = json!({
             "conversationId": "01JD3Z6T7XK8Q2M4N5P6R7S8TB",
             "appointmentId": "01JD3Z6T7XK8Q2M4N5P6R7S8TC",
             "invitationId": "01JD3Z6T7XK8Q2M4N5P6R7S8TD",
@@ -170,11 +170,25 @@ fn no_phi_reaches_a_notification_whatever_the_record_holds() {
             "suggestionId": "01JD3Z6T7XK8Q2M4N5P6R7S8TF", "accepted": true,
             "feedbackId": "01JD3Z6T7XK8Q2M4N5P6R7S8TG",
             "reportId": "01JD3Z6T7XK8Q2M4N5P6R7S8TH", "reportStatus": "resolved",
+            "digestId": "2026-11-30", "from": "2026-11-30", "to": "2026-12-06",
+            "openReports": 7, "breached": 1, "incidentsOpened": 2, "activated": 12,
             "whatHappened": phi[2], "page": phi[5], "text": phi[4],
             "title": phi[5], "comment": phi[2], "answer": phi[4], "declineReason": phi[3],
             "patientName": phi[0], "familyName": phi[1], "reason": phi[2],
             "specialty": phi[3], "provider": phi[4], "body": phi[5], "subject": phi[5]
         });
+        // A refill decision's ids and status, beside what it must never show (apart: the
+        // macro's recursion limit).
+        for (field, value) in [
+            ("refillId", json!("01JD3Z6T7XK8Q2M4N5P6R7S8TJ")),
+            ("patientId", json!(patient.to_string())),
+            ("refillStatus", json!("approved")),
+            ("medication", json!(phi[2])),
+            ("pharmacy", json!(phi[3])),
+            ("message", json!(phi[5])),
+        ] {
+            about[field] = value;
+        }
         let record = Notification::pending(
             *kind,
             Recipient::Patient {
@@ -518,4 +532,166 @@ fn an_announcement_without_its_words_is_malformed() {
     news["title"] = json!({"S": "Practice news"});
     news["announcementId"] = json!({"S": "ANNOUNCEMENT#1"});
     assert_eq!(parse(news), Err(Malformed::About));
+}
+
+#[test]
+fn a_weekly_digest_reads_back_as_its_week_and_counts() {
+    use portal_shared::features::notification::AboutDigest;
+    use portal_shared::policy::caller::UserSub;
+
+    let lead = Recipient::StaffMember {
+        sub: UserSub::parse("lead-1").expect("sub"),
+    };
+    let item = record_of(
+        Kind::WeeklyDigest,
+        lead.clone(),
+        AboutDigest {
+            digest_id: "2026-11-30".into(),
+            from: "2026-11-30".into(),
+            to: "2026-12-06".into(),
+            open_reports: 7,
+            breached: 1,
+            incidents_opened: 2,
+            activated: 12,
+        },
+    );
+    let outbox = Outbox::parse(item).expect("parsed");
+    assert_eq!(outbox.kind, Kind::WeeklyDigest);
+    assert_eq!(outbox.recipient, lead);
+    assert!(!outbox.has_secret() && outbox.named_channel().is_none());
+    let Some(Content::WeeklyDigest {
+        digest,
+        from,
+        to,
+        open_reports,
+        breached,
+        incidents_opened,
+        activated,
+    }) = outbox.content()
+    else {
+        panic!("a digest");
+    };
+    assert_eq!(digest, jiff::civil::date(2026, 11, 30));
+    assert_eq!(from, digest);
+    assert_eq!(to, jiff::civil::date(2026, 12, 6));
+    assert_eq!(
+        (open_reports, breached, incidents_opened, activated),
+        (7, 1, 2, 12)
+    );
+}
+
+#[test]
+fn a_digest_whose_days_are_not_dates_is_malformed() {
+    let base = json!({
+        "PK": {"S": "NOTIFICATIONS#0"}, "SK": {"S": "x"},
+        "notificationId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"},
+        "template": {"S": "weekly-digest"},
+        "recipient": {"M": {"kind": {"S": "staff-member"}, "sub": {"S": "lead-1"}}},
+        "createdAt": {"S": "2027-01-01T00:00:00.000Z"},
+        "status": {"S": "pending"},
+        "digestId": {"S": "2026-11-30"}, "from": {"S": "2026-11-30"}, "to": {"S": "2026-12-06"},
+        "openReports": {"N": "7"}, "breached": {"N": "1"},
+        "incidentsOpened": {"N": "2"}, "activated": {"N": "12"}
+    });
+    let parse = |image: serde_json::Value| {
+        Outbox::parse(image_of(stream_insert("NOTIFICATIONS#0", image))).map(|_| ())
+    };
+    assert_eq!(parse(base.clone()), Ok(()));
+    for (field, value) in [
+        ("digestId", json!({"S": "Booking fails for my mother"})),
+        ("from", json!({"S": "2026-11-30T07:00"})),
+        ("to", json!({"S": "2026-13-01"})),
+        ("openReports", json!({"N": "-1"})),
+        ("activated", json!({"S": "twelve"})),
+    ] {
+        let mut bad = base.clone();
+        bad[field] = value;
+        assert_eq!(parse(bad), Err(Malformed::About), "{field}");
+    }
+    let mut missing = base;
+    missing
+        .as_object_mut()
+        .expect("object")
+        .remove("incidentsOpened");
+    assert_eq!(parse(missing), Err(Malformed::About));
+}
+
+#[test]
+fn a_refill_decision_reads_back_as_its_content() {
+    use portal_shared::domain::ids::RefillId;
+    use portal_shared::features::notification::AboutRefill;
+
+    use crate::content::RefillNews;
+
+    let patient = PatientId::generate();
+    let to_patient = Recipient::Patient {
+        patient_id: patient,
+    };
+    for (slug, status) in [
+        ("approved", Some(RefillNews::Approved)),
+        ("denied", Some(RefillNews::Denied)),
+        ("visit-needed", Some(RefillNews::VisitNeeded)),
+        ("sent", Some(RefillNews::Sent)),
+        // A slug the sender does not know: sent, without naming it.
+        ("Metformin 500 mg for my mother", None),
+    ] {
+        let refill = RefillId::generate();
+        let item = record_of(
+            Kind::RefillDecided,
+            to_patient.clone(),
+            AboutRefill {
+                refill_id: refill,
+                patient_id: patient,
+                status: slug.into(),
+            },
+        );
+        // Stored as `refillStatus`: the record's own `status` is the sender's.
+        assert_eq!(
+            item.get("refillStatus").and_then(|v| v.as_s().ok()),
+            Some(&slug.to_owned())
+        );
+        let outbox = Outbox::parse(item).expect("parsed");
+        assert_eq!(outbox.kind, Kind::RefillDecided);
+        assert_eq!(outbox.recipient, to_patient);
+        assert!(!outbox.has_secret() && outbox.named_channel().is_none());
+        let content = outbox.content().expect("content");
+        assert!(
+            matches!(content, Content::RefillDecided { refill: r, patient: p, status: s }
+                if r == refill && p == patient && s == status),
+            "{content:?}"
+        );
+        assert!(!format!("{content:?}").contains("Metformin"));
+    }
+}
+
+#[test]
+fn a_refill_record_without_its_request_patient_or_status_is_malformed() {
+    let base = json!({
+        "PK": {"S": "NOTIFICATIONS#0"}, "SK": {"S": "x"},
+        "notificationId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"},
+        "template": {"S": "refill-decided"},
+        "recipient": {"M": {"kind": {"S": "patient"}, "patientId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TA"}}},
+        "createdAt": {"S": "2027-01-01T00:00:00.000Z"},
+        "status": {"S": "pending"}
+    });
+    let parse = |image: serde_json::Value| {
+        Outbox::parse(image_of(stream_insert("NOTIFICATIONS#0", image))).map(|_| ())
+    };
+    assert_eq!(parse(base.clone()), Err(Malformed::About));
+    let mut refill = base.clone();
+    refill["refillId"] = json!({"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TB"});
+    refill["patientId"] = json!({"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TA"});
+    // The record's own `status` is never taken for the request's.
+    assert_eq!(parse(refill.clone()), Err(Malformed::About));
+    refill["refillStatus"] = json!({"S": "approved"});
+    assert_eq!(parse(refill.clone()), Ok(()));
+    let mut no_patient = refill.clone();
+    no_patient
+        .as_object_mut()
+        .expect("object")
+        .remove("patientId");
+    assert_eq!(parse(no_patient), Err(Malformed::About));
+    let mut bad = refill;
+    bad["refillId"] = json!({"S": "REFILL#1"});
+    assert_eq!(parse(bad), Err(Malformed::About));
 }

@@ -53,6 +53,21 @@ pub async fn page(deps: &Deps, audience: &Audience, at: &Cursor) -> Result<Page,
     }
 }
 
+/// Every enabled member of `role`'s group, as staff recipients (all pages): for telling a
+/// role's handful of people at once (the weekly digest's portal leads).
+pub async fn staff_members(deps: &Deps, role: Role) -> Result<Vec<Recipient>, ApiError> {
+    let mut at = Cursor::default();
+    let mut members = Vec::new();
+    loop {
+        let page = group_page(deps, role.group(), &at, 1, staff_of).await?;
+        members.extend(page.recipients);
+        match page.next {
+            Some(next) => at = next,
+            None => return Ok(members),
+        }
+    }
+}
+
 /// One ListUsersInGroup page of `group` (part `at.part` of `parts`), read by `recipient`. A
 /// saved token Cognito no longer accepts starts the group over (the markers skip who was
 /// told).

@@ -1,0 +1,78 @@
+//! `GET /pharmacies?q=`: the active pharmacies whose name contains `q` (any case; all when it is
+//! absent or blank), by name, at most 50: `{items: [{pharmacyId, name, address, phone,
+//! ncpdpId?, npi?}]}`. For anyone signed in (`Action::ReadPharmacies`): a patient, any
+//! caregiver, every staff role. The directory is no one's health data: no audit event.
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::platform::http::{Call, json};
+use portal_shared::policy::authz::{Action, CaregiverNeeds};
+use portal_shared::policy::caller::{Caller, Role};
+
+use crate::Deps;
+use crate::pharmacies::model::{MAX_QUERY_CHARS, Pharmacies, search};
+use crate::pharmacies::store;
+
+/// Whether `caller` may search the directory: `Action::ReadPharmacies` for someone with no
+/// patient in question (a patient, by the rule's own compartment; a caregiver, when the rule
+/// admits any grant; its staff roles).
+pub fn may_read(caller: &Caller) -> bool {
+    let rule = Action::ReadPharmacies.rule();
+    Action::ReadPharmacies.staff_role_of(caller).is_some()
+        || (rule.own && caller.has(Role::Patient))
+        || (rule.caregiver != CaregiverNeeds::Never && caller.has(Role::Caregiver))
+}
+
+pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    if !may_read(call.caller()) {
+        return Err(ApiError::Forbidden(
+            "The pharmacy directory is for patients, caregivers and practice staff.",
+        ));
+    }
+    let q = call.query("q").unwrap_or_default();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::invalid(
+            "q",
+            format!("must be at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    let found = search(store(deps).all().await?, &q);
+    json(
+        StatusCode::OK,
+        &Pharmacies {
+            items: found.iter().map(|p| p.view()).collect(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_shared::policy::caller::UserSub;
+
+    fn caller(roles: &[Role]) -> Caller {
+        Caller {
+            sub: UserSub::parse("user-1").expect("sub"),
+            roles: roles.iter().copied().collect(),
+            patient_id: None,
+            display_name: None,
+        }
+    }
+
+    #[test]
+    fn patients_caregivers_and_every_staff_role_may_search() {
+        for role in [
+            Role::Patient,
+            Role::Caregiver,
+            Role::Clinician,
+            Role::FrontDesk,
+            Role::ResponseTeam,
+            Role::Admin,
+            Role::PortalLead,
+        ] {
+            assert!(may_read(&caller(&[role])), "{role:?}");
+        }
+        assert!(!may_read(&caller(&[])));
+    }
+}
