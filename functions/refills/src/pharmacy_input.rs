@@ -1,7 +1,8 @@
 //! A pharmacy as sent: the directory's new entry (`POST /staff/pharmacies`) and the one a
-//! patient enters on a request have the same fields and the same rules. At least one of the
-//! NCPDP id (7 digits) and the NPI (10 digits, Luhn check digit with the `80840` prefix) names
-//! it to the pharmacy networks.
+//! patient enters on a request have the same fields and the same rules, but for the ids: the
+//! directory's entries carry at least one of the NCPDP id (7 digits) and the NPI (10 digits,
+//! Luhn check digit with the `80840` prefix), which name it to the pharmacy networks; a patient
+//! may give either, both or neither ([`Ids`]).
 
 use std::fmt;
 
@@ -109,6 +110,15 @@ pub struct PharmacyInput {
     pub npi: Option<String>,
 }
 
+/// Whether a pharmacy must carry an NCPDP id or an NPI. The practice's directory must (staff
+/// look them up once, and a prescription is routed by them); a patient entering their own
+/// pharmacy rarely knows either, and staff can find it by name, address and phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ids {
+    Required,
+    Optional,
+}
+
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_LINE_CHARS: usize = 200;
 pub const MAX_CITY_CHARS: usize = 100;
@@ -116,15 +126,20 @@ pub const MAX_CITY_CHARS: usize = 100;
 impl PharmacyInput {
     /// The pharmacy as a snapshot without a directory id, or 422 naming every field under
     /// `prefix` (`pharmacy.` on a request, empty for the directory).
-    pub fn validate(self, prefix: &str) -> Result<PharmacySnapshot, ApiError> {
+    pub fn validate(self, prefix: &str, ids: Ids) -> Result<PharmacySnapshot, ApiError> {
         let mut errors = FieldErrors::new();
-        self.check(prefix, &mut errors)
+        self.check(prefix, ids, &mut errors)
             .filter(|_| errors.is_empty())
             .ok_or_else(|| ApiError::Invalid(errors.into_vec()))
     }
 
     /// As [`Self::validate`], recording problems in `errors` (for a body with other fields).
-    pub fn check(self, prefix: &str, errors: &mut FieldErrors) -> Option<PharmacySnapshot> {
+    pub fn check(
+        self,
+        prefix: &str,
+        ids: Ids,
+        errors: &mut FieldErrors,
+    ) -> Option<PharmacySnapshot> {
         let field = |name: &str| format!("{prefix}{name}");
         let name = errors.check(
             &field("name"),
@@ -148,7 +163,7 @@ impl PharmacyInput {
             .map(|raw| errors.check(&field("ncpdpId"), NcpdpId::parse(raw)));
         let npi =
             optional(self.npi.as_deref()).map(|raw| errors.check(&field("npi"), Npi::parse(raw)));
-        if ncpdp_id.is_none() && npi.is_none() {
+        if ids == Ids::Required && ncpdp_id.is_none() && npi.is_none() {
             errors.add(
                 field("ncpdpId"),
                 "an NCPDP id or an NPI is required (at least one)",
@@ -263,7 +278,9 @@ mod tests {
 
     #[test]
     fn a_valid_pharmacy_becomes_a_snapshot() {
-        let snapshot = input(good()).validate("pharmacy.").expect("valid");
+        let snapshot = input(good())
+            .validate("pharmacy.", Ids::Required)
+            .expect("valid");
         assert_eq!(snapshot.address.state, "IL");
         assert_eq!(snapshot.ncpdp_id.as_deref(), Some("1234567"));
         assert_eq!(snapshot.npi, None);
@@ -271,7 +288,7 @@ mod tests {
         let mut with_npi = good();
         with_npi["ncpdpId"] = json!(null);
         with_npi["npi"] = json!("1234567893");
-        assert!(input(with_npi).validate("").is_ok());
+        assert!(input(with_npi).validate("", Ids::Required).is_ok());
     }
 
     #[test]
@@ -282,7 +299,11 @@ mod tests {
             "phone": "call me",
             "npi": "1234567890",
         });
-        let named = fields(input(bad).validate("pharmacy.").expect_err("invalid"));
+        let named = fields(
+            input(bad)
+                .validate("pharmacy.", Ids::Required)
+                .expect_err("invalid"),
+        );
         for field in [
             "pharmacy.name",
             "pharmacy.address.line",
@@ -296,8 +317,17 @@ mod tests {
         let mut neither = good();
         neither["ncpdpId"] = json!(" ");
         assert_eq!(
-            fields(input(neither).validate("").expect_err("no id")),
+            fields(
+                input(neither.clone())
+                    .validate("", Ids::Required)
+                    .expect_err("no id")
+            ),
             ["ncpdpId"]
         );
+        // A pharmacy the patient enters needs neither.
+        let entered = input(neither)
+            .validate("pharmacy.", Ids::Optional)
+            .expect("valid without ids");
+        assert_eq!((entered.ncpdp_id, entered.npi), (None, None));
     }
 }

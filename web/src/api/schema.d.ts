@@ -4538,10 +4538,9 @@ export interface paths {
          * @description Asks the practice to renew one current medication of the record (`recordId`, a record in
          *     category `medications`), to be sent to a pharmacy: one of the practice's directory
          *     (`{"pharmacyId": "..."}`, an active one) or one the caller enters (name, address, phone,
-         *     and at least one of its NCPDP id (7 digits) and NPI (10 digits, Luhn check with the
-         *     `80840` prefix): the directory's rules). The pharmacy is kept on the request as it was
-         *     then. `note` is optional plain
-         *     text, at most 1,000 characters.
+         *     and, if they know them, its NCPDP id (7 digits) and NPI (10 digits, Luhn check with the
+         *     `80840` prefix)). The pharmacy is kept on the request as it was then. `note` is optional
+         *     plain text, at most 1,000 characters.
          *
          *     The request starts `requested`; it is due at the end of the `refill` response target's
          *     business days (`MessageResponseTargets`, `refill=2` by default) after now. `Location`

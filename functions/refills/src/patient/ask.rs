@@ -33,7 +33,7 @@ use crate::model::{
     patient_link,
 };
 use crate::patient::store;
-use crate::pharmacy_input::{AddressInput, PharmacyInput};
+use crate::pharmacy_input::{AddressInput, Ids, PharmacyInput};
 use crate::repo::Created;
 use crate::{medications, visits};
 
@@ -158,7 +158,7 @@ impl PharmacyChoice {
             ncpdp_id: self.ncpdp_id,
             npi: self.npi,
         }
-        .check("pharmacy.", errors)
+        .check("pharmacy.", Ids::Optional, errors)
         .map(|snapshot| Pharmacy::Entered(Box::new(snapshot)))
     }
 }

@@ -16,7 +16,7 @@ use portal_shared::policy::authz::Action;
 use crate::Deps;
 use crate::pharmacies::model::Pharmacy;
 use crate::pharmacies::{audit_resource, store};
-use crate::pharmacy_input::PharmacyInput;
+use crate::pharmacy_input::{Ids, PharmacyInput};
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let authorizer = deps.platform.authorizer();
@@ -26,7 +26,9 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     if let Some(first) = store.earlier_response(idempotency.as_ref()).await? {
         return first.render(true);
     }
-    let checked = call.json_body::<PharmacyInput>()?.validate("")?;
+    let checked = call
+        .json_body::<PharmacyInput>()?
+        .validate("", Ids::Required)?;
     let pharmacy = Pharmacy::new(checked, Timestamp::now());
     let response = StoredResponse {
         status: StatusCode::CREATED.as_u16(),

@@ -183,10 +183,10 @@ export function phoneValid(phone: string): boolean {
 }
 
 /**
- * A pharmacy entered on a request needs an NCPDP id or an NPI as in the directory: the refills
- * function applies the directory's rules to both (see the report of issue 20 on this).
+ * A pharmacy entered on a request may leave out the NCPDP id and the NPI (patients rarely know
+ * them); the practice's directory entries need one of them.
  */
-export const REQUEST_NEEDS_PHARMACY_ID = true;
+export const REQUEST_NEEDS_PHARMACY_ID = false;
 
 /**
  * Checks a typed pharmacy and makes the API's body of it, or names what is wrong (the same rules
