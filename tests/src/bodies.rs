@@ -4,6 +4,19 @@ use crate::*;
 use portal_local::identity::DEMO_PASSWORD;
 use serde_json::{Value, json};
 
+/// A text no other test uses (`label` and a ULID).
+pub fn unique(label: &str) -> String {
+    format!("{label} {}", ulid::Ulid::generate())
+}
+
+/// The string `field` of an answer's body (a created thing's id), or a panic naming it.
+pub fn id_of(value: &Value, field: &str) -> String {
+    value[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} in {value:#?}"))
+        .to_owned()
+}
+
 /// A family name no other test uses, so tests can count what they wrote.
 pub fn unique_family_name() -> String {
     format!("Tester{}", ulid::Ulid::generate())

@@ -9,18 +9,8 @@ use crate::rollout::cohorts::new_cohort_of;
 
 pub const IDEAS: &str = "/feedback/ideas";
 
-/// A title no other test uses.
-pub fn unique(label: &str) -> String {
-    format!("{label} {}", ulid::Ulid::generate())
-}
-
-/// The string `field` of an answer's body.
-pub fn id_of(value: &Value, field: &str) -> String {
-    value[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{field} in {value:#?}"))
-        .to_owned()
-}
+// Shared by every suite (the harness).
+pub use portal_tests::{id_of, unique};
 
 pub fn new_idea_body(title: &str) -> Value {
     json!({

@@ -28,18 +28,8 @@ pub const QUEUE: &str = "/staff/refills";
 pub const PHARMACIES: &str = "/pharmacies";
 pub const STAFF_PHARMACIES: &str = "/staff/pharmacies";
 
-/// A text no other test uses.
-pub fn unique(label: &str) -> String {
-    format!("{label} {}", ulid::Ulid::generate())
-}
-
-/// The string `field` of an answer's body.
-pub fn id_of(value: &Value, field: &str) -> String {
-    value[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{field} in {value:#?}"))
-        .to_owned()
-}
+// Shared by every suite (the harness).
+pub use portal_tests::{id_of, unique};
 
 /// `days` days ago, as a FHIR dateTime.
 pub fn days_ago(days: u64) -> String {

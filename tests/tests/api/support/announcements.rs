@@ -22,7 +22,7 @@ use portal_tests::{
 };
 use serde_json::{Value, json};
 
-use super::fixtures::{assert_invalid, etag, id_of, unique};
+use super::fixtures::{assert_invalid, etag, id_of, run_support_job, unique};
 use crate::rollout::cohorts::new_cohort_of;
 
 const TEAM: &str = "/support/announcements";
@@ -244,22 +244,11 @@ async fn job_lock(app: &TestApp) -> Exclusive {
 
 /// Runs the `announcements` job once, as if at `now`: its summary.
 async fn run_job(app: &TestApp, now: Timestamp) -> Value {
-    app.on_stack(move |stack| async move {
-        let function = stack
-            .template
-            .function("AnnouncementsFunction")
-            .ok_or_else(|| anyhow::anyhow!("AnnouncementsFunction"))?;
-        let config = stack.function_config(function)?;
-        let support =
-            portal_support::SupportSettings::from_lookup(|name| config.env.get(name).cloned())?;
-        let deps = portal_support::Deps::new(&config.settings, &support, &stack.sdk);
-        let summary = portal_support::publish_due(&deps, now)
-            .await
-            .map_err(|error| anyhow::anyhow!("the job failed: {}", error.slug()))?;
-        Ok(serde_json::to_value(summary)?)
+    run_support_job(app, "AnnouncementsFunction", move |deps| async move {
+        let summary = portal_support::publish_due(&deps, now).await?;
+        serde_json::to_value(summary).map_err(portal_shared::ApiError::internal)
     })
     .await
-    .expect("running the announcements job")
 }
 
 /// Runs the job as if at `now` until every one of `ids` is sent (a run stops after ~40 s and

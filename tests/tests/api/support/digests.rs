@@ -22,7 +22,9 @@ use portal_shared::platform::store;
 use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app, spawn_own_stack};
 use serde_json::{Value, json};
 
-use super::fixtures::{filed, id_of, make_overdue, new_report, opened, staff_filed, unique};
+use super::fixtures::{
+    filed, id_of, make_overdue, new_report, opened, run_support_job, staff_filed, unique,
+};
 
 const DIGESTS: &str = "/support/digests";
 const TEMPLATE: &str = "weekly-digest";
@@ -75,22 +77,11 @@ fn at(zone: &TimeZone, day: &str, hh: i8, mm: i8) -> Timestamp {
 
 /// Runs the `digest` job once, as if at `now`: its summary (`{week, written, told}`).
 async fn compose(app: &TestApp, now: Timestamp) -> Value {
-    app.on_stack(move |stack| async move {
-        let function = stack
-            .template
-            .function("DigestFunction")
-            .ok_or_else(|| anyhow::anyhow!("DigestFunction"))?;
-        let config = stack.function_config(function)?;
-        let support =
-            portal_support::SupportSettings::from_lookup(|name| config.env.get(name).cloned())?;
-        let deps = portal_support::Deps::new(&config.settings, &support, &stack.sdk);
-        let summary = portal_support::compose_digest(&deps, now)
-            .await
-            .map_err(|error| anyhow::anyhow!("the job failed: {}", error.slug()))?;
-        Ok(serde_json::to_value(summary)?)
+    run_support_job(app, "DigestFunction", move |deps| async move {
+        let summary = portal_support::compose_digest(&deps, now).await?;
+        serde_json::to_value(summary).map_err(portal_shared::ApiError::internal)
     })
     .await
-    .expect("running the digest job")
 }
 
 /// Composes as if at `now`, which must write `week`'s digest.

@@ -12,18 +12,8 @@ pub const QUEUE: &str = "/support/reports";
 pub const INCIDENTS: &str = "/support/incidents";
 pub const TEMPLATE: &str = "problem-report-updated";
 
-/// A text no other test uses.
-pub fn unique(label: &str) -> String {
-    format!("{label} {}", ulid::Ulid::generate())
-}
-
-/// The string `field` of an answer's body.
-pub fn id_of(value: &Value, field: &str) -> String {
-    value[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{field} in {value:#?}"))
-        .to_owned()
-}
+// Shared by every suite (the harness).
+pub use portal_tests::{id_of, unique};
 
 pub fn etag(version: u64) -> String {
     format!("\"{version}\"")
@@ -280,4 +270,28 @@ pub fn assert_invalid(reply: &Reply, field: &str) {
         })
     });
     assert!(named, "expected the problem to name {field}: {reply:#?}");
+}
+
+/// Runs one of the support crate's scheduled jobs once, on the stack's own configuration of
+/// `function` (its template resource): `job` gets the dependencies the job's binary builds.
+pub async fn run_support_job<F, Fut>(app: &TestApp, function: &'static str, job: F) -> Value
+where
+    F: FnOnce(portal_support::Deps) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<Value, portal_shared::ApiError>> + Send + 'static,
+{
+    app.on_stack(move |stack| async move {
+        let resource = stack
+            .template
+            .function(function)
+            .ok_or_else(|| anyhow::anyhow!("{function} is not in the template"))?;
+        let config = stack.function_config(resource)?;
+        let support =
+            portal_support::SupportSettings::from_lookup(|name| config.env.get(name).cloned())?;
+        let deps = portal_support::Deps::new(&config.settings, &support, &stack.sdk);
+        job(deps)
+            .await
+            .map_err(|error| anyhow::anyhow!("the job failed: {}", error.slug()))
+    })
+    .await
+    .unwrap_or_else(|error| panic!("running {function}: {error:#}"))
 }
