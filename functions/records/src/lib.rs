@@ -38,6 +38,7 @@ pub mod model;
 mod plan;
 mod practice;
 pub mod prescription;
+mod r4_elements;
 mod repo;
 mod requests;
 pub mod sources;

@@ -406,9 +406,9 @@ async fn a_documents_binary_content_comes_back_in_the_export() {
     );
 }
 
-/// An element R4 does not define (an extra property inside an attachment, a coding, a meta) is
-/// dropped on import and named in the report by entry and path; the rest imports, and the
-/// export is valid R4.
+/// An element R4 does not define (an extra property of the resource itself, of one of its
+/// backbone elements, inside an attachment, a coding, a meta) is dropped on import and named
+/// in the report by entry and path; the rest imports, and the export is valid R4.
 #[tokio::test]
 async fn an_element_r4_does_not_define_is_dropped_named_and_never_exported() {
     let app = spawn_app().await;
@@ -416,6 +416,7 @@ async fn an_element_r4_does_not_define_is_dropped_named_and_never_exported() {
     let mut bundle = small_bundle(&patient.family);
     let entries = bundle["entry"].as_array_mut().expect("entries");
     entries[2]["resource"]["code"]["coding"][0]["colour"] = json!("red");
+    entries[2]["resource"]["priorityScore"] = json!(7);
     entries.push(json!({
         "fullUrl": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000004",
         "resource": {"resourceType": "DocumentReference", "id": "letter", "status": "current",
@@ -423,7 +424,8 @@ async fn an_element_r4_does_not_define_is_dropped_named_and_never_exported() {
             "subject": {"reference": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000002"},
             "custodian": {"reference": "urn:uuid:0b5c6f1e-0000-4000-8000-000000000001"},
             "content": [{"attachment": {"contentType": "text/plain", "data": "SGk=",
-                                         "pages": 1}}]}
+                                         "pages": 1},
+                         "checksum": "abc"}]}
     }));
     // The independent validator refuses such a bundle: the test can fail.
     assert!(validate_r4_bundle(&bundle).is_err());
@@ -444,7 +446,9 @@ async fn an_element_r4_does_not_define_is_dropped_named_and_never_exported() {
         .collect();
     for (entry, path) in [
         (2, "code.coding[0].colour"),
+        (2, "priorityScore"),
         (3, "content[0].attachment.pages"),
+        (3, "content[0].checksum"),
         (3, "meta.importedBy"),
     ] {
         assert!(
@@ -457,7 +461,7 @@ async fn an_element_r4_does_not_define_is_dropped_named_and_never_exported() {
     assert_eq!(reply.body["imported"]["DocumentReference"], 1);
     let exported = export_and_check(app, &patient).await;
     let text = exported.to_string();
-    for undefined in ["colour", "pages", "importedBy"] {
+    for undefined in ["colour", "priorityScore", "pages", "checksum", "importedBy"] {
         assert!(!text.contains(undefined), "{undefined} exported");
     }
     let letter = exported["entry"]
