@@ -14,6 +14,8 @@ import { journeys as supportReporter } from "./journeys-support-reporter.mjs";
 import { journeys as supportAnnouncements } from "./journeys-support-announcements.mjs";
 import { journeys as supportDigest } from "./journeys-support-digest.mjs";
 import { journeys as refills } from "./journeys-refills.mjs";
+import { journeys as education } from "./journeys-education.mjs";
+import { journeys as training } from "./journeys-training.mjs";
 
 /** A nav link's name without its unread badge ("What's new2 (2 unread)" → "What's new"), whose count depends on what other journeys announced. */
 const withoutBadges = (texts) => texts.map((text) => text.replace(/\d+ \(\d+ unread\)$/, ""));
@@ -372,7 +374,7 @@ export const journeys = [
       await page.getByLabel("Acting for").waitFor();
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Health record", exact: true }).waitFor();
       const granted = withoutBadges(await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents());
-      if (granted.join(",") !== "Home,What's new,Health record,Prescriptions,Feedback,Notifications,Problem reports") {
+      if (granted.join(",") !== "Home,What's new,Health record,Prescriptions,Health education,Feedback,Notifications,Problem reports,Learn the portal") {
         throw new Error(`a records-only caregiver sees ${granted}`);
       }
       await h.check("records-only-caregiver");
@@ -547,7 +549,7 @@ export const journeys = [
       await actingFor.selectOption(withMessages);
       await page.waitForURL(`**/p/${withMessages}`);
       await page.getByRole("heading", { name: "Welcome" }).waitFor();
-      await expectNav("Home,What's new,Health record,Prescriptions,Messages,Feedback,Notifications,Problem reports");
+      await expectNav("Home,What's new,Health record,Prescriptions,Health education,Messages,Feedback,Notifications,Problem reports,Learn the portal");
       await nav(h, "Messages");
       await page.getByRole("heading", { name: "Messages" }).waitFor();
       await h.check("caregiver-two-first");
@@ -555,7 +557,7 @@ export const journeys = [
       await actingFor.selectOption(recordsOnly);
       await page.waitForURL(`**/p/${recordsOnly}`);
       await page.getByRole("heading", { name: "Welcome" }).waitFor();
-      await expectNav("Home,What's new,Health record,Prescriptions,Feedback,Notifications,Problem reports");
+      await expectNav("Home,What's new,Health record,Prescriptions,Health education,Feedback,Notifications,Problem reports,Learn the portal");
       await nav(h, "Health record");
       await page.locator("ul.records li").first().waitFor();
       await h.check("caregiver-two-second");
@@ -568,7 +570,7 @@ export const journeys = [
 
       // And back: the first patient's messages open again.
       await actingFor.selectOption(withMessages);
-      await expectNav("Home,What's new,Health record,Prescriptions,Messages,Feedback,Notifications,Problem reports");
+      await expectNav("Home,What's new,Health record,Prescriptions,Health education,Messages,Feedback,Notifications,Problem reports,Learn the portal");
     },
   },
   {
@@ -854,3 +856,5 @@ journeys.push(...supportReporter);
 journeys.push(...supportAnnouncements);
 journeys.push(...supportDigest);
 journeys.push(...refills);
+journeys.push(...education);
+journeys.push(...training);

@@ -82,6 +82,18 @@ const RefillDetail = lazy(() => import("./pages/refills/RefillDetail"));
 const RefillQueue = lazy(() => import("./pages/refills/staff/Queue"));
 const StaffRefill = lazy(() => import("./pages/refills/staff/Request"));
 const Pharmacies = lazy(() => import("./pages/refills/staff/Pharmacies"));
+// Staff training and onboarding, the education library's editor (issue 19, the staff side).
+const MyTraining = lazy(() => import("./pages/training/MyTraining"));
+const TrainingModule = lazy(() => import("./pages/training/Module"));
+const Onboarding = lazy(() => import("./pages/training/Onboarding"));
+const EducationLibrary = lazy(() => import("./pages/library/Library"));
+const TopicEditor = lazy(() => import("./pages/library/TopicEditor"));
+// Health education, the guides and the activation handout (issue 19, the patient side).
+const Education = lazy(() => import("./pages/education/Education"));
+const EducationTopic = lazy(() => import("./pages/education/Topic"));
+const Guides = lazy(() => import("./pages/guides/Guides"));
+const Guide = lazy(() => import("./pages/guides/Guides").then((m) => ({ default: m.Guide })));
+const Handout = lazy(() => import("./pages/staff/Handout"));
 
 /** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
 export function makeQueryClient(): QueryClient {
@@ -222,11 +234,12 @@ function AgreementGate({ session, path }: { session: Session; path: string }) {
 }
 
 function LanguageSwitch() {
-  const { locale, setLocale, t } = useI18n();
+  // `chosen`, not `locale`: the language picked stays picked while its catalogue is on its way.
+  const { chosen, setLocale, t } = useI18n();
   return (
     <div className="lang">
       <label htmlFor="lang">{t("app.language")}</label>
-      <select id="lang" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+      <select id="lang" value={chosen} onChange={(e) => setLocale(e.target.value as Locale)}>
         {(Object.keys(localeNames) as Locale[]).map((l) => (
           <option key={l} value={l} lang={l}>
             {localeNames[l]}
@@ -333,6 +346,8 @@ const PATIENT_SECTIONS = [
   { key: "nav.records", slug: "records", scope: "records" },
   // Renewing a medication of the record (feature `refills`): the record's scope.
   { key: "nav.prescriptions", slug: "refills", scope: "records" },
+  // Health topics matched to the record (feature `education`): the record's scope.
+  { key: "nav.education", slug: "education", scope: "records" },
   { key: "nav.messages", slug: "messages", scope: "messages" },
   { key: "nav.appointments", slug: "appointments", scope: "appointments" },
   { key: "nav.profile", slug: "profile", scope: "profile" },
@@ -342,6 +357,8 @@ const PATIENT_SECTIONS = [
   { key: "nav.notifications", slug: "notifications", scope: null },
   // The problems reported for the patient (each person sees their own), whatever the scopes.
   { key: "nav.reports", slug: "reports", scope: null },
+  // How to use the portal (and the tour again), for everyone.
+  { key: "nav.guides", slug: "guides", scope: null },
 ] as const;
 
 /** The rollout screens: portal leads run the rollout; admins read adoption too. */
@@ -430,6 +447,11 @@ function Nav({ session, path }: { session: Session; path: string }) {
       links.push({ to: "/admin/staff", label: t("nav.staffAccounts") });
       links.push({ to: "/admin/audit", label: t("nav.audit") });
     }
+    // Issue 19: admins follow onboarding; clinicians (and admins) keep the education library.
+    if (groups.includes("admins")) links.push({ to: "/admin/onboarding", label: t("onboarding.nav") });
+    if (groups.includes("clinicians") || groups.includes("admins")) links.push({ to: "/staff/education", label: t("library.nav") });
+    // Every staff role has training modules (some work opens once its module is done).
+    links.push({ to: "/staff/training", label: t("training.nav") });
     // Every staff role may be asked in a poll of the practice's ideas.
     links.push({ to: "/staff/polls", label: t("nav.staffPolls") });
     // Every staff role may report a problem and follow it.
@@ -546,9 +568,20 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
     const tail = refillLink.refillId ? `refills/${encodeURIComponent(refillLink.refillId)}` : "refills";
     return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} section={tail} />;
   }
+  // The link of an education notice: the topics in the patient's own (or first acted-for) pages.
+  if (!isStaff(session.claims) && path === "/education") {
+    return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} section="education" />;
+  }
   if (path === "/staff/refills") return <RefillQueue />;
   if ((m = match("/staff/refills/:refillId", path))) return <StaffRefill key={m.refillId} refillId={m.refillId!} />;
   if (path === "/staff/pharmacies") return <Pharmacies />;
+  if (path === "/staff/training") return <MyTraining />;
+  if ((m = match("/staff/training/:moduleId", path))) return <TrainingModule key={m.moduleId} moduleId={m.moduleId!} />;
+  if (path === "/admin/onboarding") return <Onboarding />;
+  if (path === "/staff/education") return <EducationLibrary />;
+  if (path === "/staff/education/new") return <TopicEditor key="new" />;
+  if ((m = match("/staff/education/:topicId", path))) return <TopicEditor key={m.topicId} topicId={m.topicId!} />;
+  if ((m = match("/staff/patients/:pid/handout", path))) return <Handout key={m.pid} patientId={m.pid!} />;
   if (path === "/staff/patients/new") return <RegisterPatient />;
   if ((m = match("/staff/patients/:pid", path))) return <StaffPatient patientId={m.pid!} />;
   if (path === "/admin/staff") return <AdminStaff />;
@@ -611,6 +644,10 @@ function patientRoute(path: string): ReactNode | null {
   if ((m = match("/p/:pid/whats-new", path))) return <WhatsNew key={m.pid} reader={{ kind: "patient", patientId: m.pid! }} />;
   if ((m = match("/p/:pid/refills", path))) return <Prescriptions key={m.pid} patientId={m.pid!} />;
   if ((m = match("/p/:pid/refills/:refillId", path))) return <RefillDetail key={`${m.pid}/${m.refillId}`} patientId={m.pid!} refillId={m.refillId!} />;
+  if ((m = match("/p/:pid/education", path))) return <Education key={m.pid} patientId={m.pid!} />;
+  if ((m = match("/p/:pid/education/:topicId", path))) return <EducationTopic key={`${m.pid}/${m.topicId}`} patientId={m.pid!} topicId={m.topicId!} />;
+  if ((m = match("/p/:pid/guides", path))) return <Guides key={m.pid} patientId={m.pid!} />;
+  if ((m = match("/p/:pid/guides/:guide", path))) return <Guide key={`${m.pid}/${m.guide}`} patientId={m.pid!} guide={m.guide!} />;
   if ((m = match("/p/:pid/reports", path))) return <MyReports key={m.pid} reporter={{ kind: "patient", patientId: m.pid! }} />;
   if ((m = match("/p/:pid/reports/:reportId", path))) {
     return <MyReport key={`${m.pid}/${m.reportId}`} reporter={{ kind: "patient", patientId: m.pid! }} reportId={m.reportId!} />;

@@ -21,6 +21,7 @@ export const FEATURES: readonly Feature[] = [
   "problem-reports",
   "announcements",
   "refills",
+  "education",
 ];
 
 /** The catalogue key of a feature's name. */
@@ -64,6 +65,8 @@ export function featureOfPath(path: string): Feature | null {
   if (section === "whats-new") return "announcements";
   // Prescriptions: renewing a medication (refill requests).
   if (section === "refills") return "refills";
+  // Health education: topics matched to the record.
+  if (section === "education") return "education";
   if (section === "appointments" && (sub === "book" || leaf === "reschedule")) return "online-booking";
   return null;
 }
@@ -74,6 +77,7 @@ export function featureOfSection(slug: string): Feature | null {
   if (slug === "reports") return "problem-reports";
   if (slug === "whats-new") return "announcements";
   if (slug === "refills") return "refills";
+  if (slug === "education") return "education";
   return slug === "messages" ? "messaging" : null;
 }
 

@@ -100,7 +100,7 @@ describe("the usability survey", () => {
 
 describe("feedback words", () => {
   it("offers the features on for the patient, never feedback itself", () => {
-    expect(ratableFeatures((f) => f !== "waitlist")).toEqual(["record-import", "messaging", "online-booking", "check-in", "care-circle", "problem-reports", "announcements", "refills"]);
+    expect(ratableFeatures((f) => f !== "waitlist")).toEqual(["record-import", "messaging", "online-booking", "check-in", "care-circle", "problem-reports", "announcements", "refills", "education"]);
   });
 
   it("puts each update in words", () => {

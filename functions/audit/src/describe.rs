@@ -239,6 +239,39 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::ReadPharmacies.name(),
         "Searched the pharmacy directory",
     ),
+    (
+        Action::ReadEducation.name(),
+        "Viewed health topics matched to the record",
+    ),
+    (
+        Action::RateEducation.name(),
+        "Said whether a health topic was helpful",
+    ),
+    (
+        Action::AssignEducation.name(),
+        "Shared a health topic with the patient",
+    ),
+    (
+        Action::ReadEducationLibrary.name(),
+        "Viewed the health education library",
+    ),
+    (
+        Action::ManageEducationLibrary.name(),
+        "Changed the health education library",
+    ),
+    (Action::TakeTraining.name(), "Took staff training"),
+    (
+        Action::ReadOnboarding.name(),
+        "Viewed the staff's onboarding progress",
+    ),
+    (
+        Action::WaiveTraining.name(),
+        "Waived a staff member's training module",
+    ),
+    (
+        Action::AssignTraining.name(),
+        "Assigned training to a staff member",
+    ),
 ];
 
 pub fn description(action: &str) -> String {

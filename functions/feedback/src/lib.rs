@@ -25,6 +25,7 @@ mod respondent;
 mod updates;
 
 pub use config::FeedbackSettings;
+pub use ratings::{Feedback, NewRating, rating_writes};
 
 use std::time::Duration;
 

@@ -5,6 +5,7 @@ use http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::onboarding::{self, Capability};
 use portal_shared::platform::etag::{Version, required_if_match};
 use portal_shared::platform::http::{Call, json_with_headers};
 use portal_shared::platform::write::LostWrite;
@@ -85,7 +86,8 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
 }
 
 /// The staff member `sub` as the assignee of a conversation of `category`: an enabled
-/// account of the user pool in the team that works the category (the rule the inboxes use).
+/// account of the user pool in the team that works the category (the rule the inboxes use),
+/// whose onboarding plan clears inbox work (the caller's was checked by the authorizer).
 /// The caller is taken from their token's claims; anyone else is looked up in the pool.
 /// `Err` says why they cannot be (for a 422 naming `assignee`).
 async fn assignee(
@@ -96,11 +98,20 @@ async fn assignee(
 ) -> Result<Result<Assignee, String>, ApiError> {
     let team = category.team();
     let caller = call.caller();
-    let (name, works_it) = if *sub == caller.sub {
-        (caller.display_name.clone(), caller.has(team))
+    let (name, works_it, trained) = if *sub == caller.sub {
+        (caller.display_name.clone(), caller.has(team), true)
     } else {
-        match deps.users().account(sub).await? {
-            Some(account) if account.enabled => (account.display_name(), account.has(team)),
+        let users = deps.users();
+        let (account, plan) = futures::try_join!(
+            users.account(sub),
+            onboarding::read_plan(&deps.platform.dynamo, &deps.platform.app_table, sub)
+        )?;
+        match account {
+            Some(account) if account.enabled => (
+                account.display_name(),
+                account.has(team),
+                onboarding::cleared(plan.as_ref(), Capability::MessageInbox),
+            ),
             _ => return Ok(Err("is not an enabled staff account".into())),
         }
     };
@@ -109,6 +120,9 @@ async fn assignee(
             "must be in {} to handle {category} conversations",
             team.group()
         )));
+    }
+    if !trained {
+        return Ok(Err("has not finished the message inbox training".into()));
     }
     Ok(Ok(Assignee {
         sub: sub.clone(),

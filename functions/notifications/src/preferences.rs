@@ -427,7 +427,8 @@ mod tests {
                 "feedback-answered",
                 "problem-report-updated",
                 "announcement",
-                "refill-decided"
+                "refill-decided",
+                "education-assigned"
             ]
         );
     }

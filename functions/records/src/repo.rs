@@ -434,6 +434,29 @@ impl<'a> RecordStore<'a> {
         }
     }
 
+    /// Every record of the patient in one category, with its FHIR resource, in the index's order
+    /// (the same thing from several sources side by side): what other functions read of the
+    /// record (refills' medications, education's matching). The index is eventually consistent.
+    pub async fn all_in_category(
+        &self,
+        access: &PatientAccess,
+        category: Category,
+    ) -> Result<Vec<StoredRecord>, ApiError> {
+        let index = string(keys::health_record_index(access.patient()));
+        let prefix = string(keys::health_record_category_prefix(category.as_str()));
+        store::query_all(|start_after| {
+            self.dynamo
+                .query()
+                .table_name(self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("GSI1PK = :pk AND begins_with(GSI1SK, :prefix)")
+                .expression_attribute_values(":pk", index.clone())
+                .expression_attribute_values(":prefix", prefix.clone())
+                .set_exclusive_start_key(start_after)
+        })
+        .await
+    }
+
     /// The Query of the patient's record items (sort keys `RECORD#...`) in key order, strongly
     /// consistent, after `start_after`.
     fn record_items(

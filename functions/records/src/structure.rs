@@ -177,7 +177,10 @@ mod tests {
             ]
         );
         assert_eq!(resource["contained"][0]["name"], json!([{"family": "Ng"}]));
-        assert_eq!(resource["contained"][1], json!({"resourceType": "NotAnR4Type", "whatever": 1}));
+        assert_eq!(
+            resource["contained"][1],
+            json!({"resourceType": "NotAnR4Type", "whatever": 1})
+        );
         assert_eq!(resource["_status"]["extension"][0]["valueString"], "s");
     }
 

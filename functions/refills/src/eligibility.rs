@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use time::{Date, Month};
+use time::Date;
 
 use crate::controlled::{self, RXNORM};
 use crate::model::MedicationCode;
@@ -139,7 +139,7 @@ fn text_of(value: Option<&Value>) -> Option<String> {
 pub struct Circumstances {
     /// The day of the last visit with the practice, if any.
     pub last_visit: Option<Date>,
-    /// The first day a visit counts (see [`window_start`]).
+    /// The first day a visit counts (see `day_range::months_before`).
     pub window_start: Date,
     /// A request for this record is open.
     pub open_request: bool,
@@ -182,17 +182,6 @@ pub fn assess(facts: &MedicationFacts, circumstances: &Circumstances) -> Assessm
         eligible: reasons.is_empty(),
         reasons,
     }
-}
-
-/// The first day of a window of `months` months ending `today`: the same day of the month
-/// `months` earlier, or that month's last day when it is shorter (31 March − 1 month → 28 or
-/// 29 February).
-pub fn window_start(today: Date, months: u32) -> Date {
-    let total = today.year() * 12 + i32::from(u8::from(today.month())) - 1 - months as i32;
-    let (year, month_index) = (total.div_euclid(12), total.rem_euclid(12));
-    let month = Month::try_from(month_index as u8 + 1).unwrap_or(Month::January);
-    let day = today.day().min(time::util::days_in_month(month, year));
-    Date::from_calendar_date(year, month, day).unwrap_or(today)
 }
 
 #[cfg(test)]
@@ -445,33 +434,5 @@ mod tests {
         assert_eq!(facts.codes.len(), 2);
         assert_eq!(facts.text, None);
         assert_eq!(facts.codes[1].display, None);
-    }
-
-    #[test]
-    fn the_window_counts_calendar_months_back() {
-        assert_eq!(
-            window_start(date!(2026 - 12 - 07), 12),
-            date!(2025 - 12 - 07)
-        );
-        assert_eq!(
-            window_start(date!(2026 - 03 - 31), 1),
-            date!(2026 - 02 - 28)
-        );
-        assert_eq!(
-            window_start(date!(2028 - 03 - 31), 1),
-            date!(2028 - 02 - 29)
-        );
-        assert_eq!(
-            window_start(date!(2026 - 01 - 15), 1),
-            date!(2025 - 12 - 15)
-        );
-        assert_eq!(
-            window_start(date!(2026 - 01 - 15), 60),
-            date!(2021 - 01 - 15)
-        );
-        assert_eq!(
-            window_start(date!(2026 - 05 - 31), 3),
-            date!(2026 - 02 - 28)
-        );
     }
 }

@@ -3,11 +3,12 @@
 //! `medications#...`), each item a `portal_records::model::StoredRecord` with the FHIR
 //! resource as JSON text and its source. Read only; the records function owns them.
 
+use portal_records::RecordStore;
 use portal_records::model::{Category, StoredRecord};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::RecordId;
 use portal_shared::platform::keys;
-use portal_shared::platform::store::{self, string};
+use portal_shared::platform::store;
 use portal_shared::policy::authz::PatientAccess;
 use serde_json::Value;
 
@@ -18,20 +19,9 @@ use crate::model::{MedicationCode, MedicationRef};
 /// Every medication record of the patient, in the index's order (the same medication from
 /// several sources side by side).
 pub async fn all(deps: &Deps, access: &PatientAccess) -> Result<Vec<StoredRecord>, ApiError> {
-    let (dynamo, table) = (&deps.platform.dynamo, &deps.platform.app_table);
-    let patient = access.patient();
-    let prefix = keys::health_record_category_prefix(Category::Medications.as_str());
-    store::query_all(|start_after| {
-        dynamo
-            .query()
-            .table_name(table)
-            .index_name(keys::GSI1)
-            .key_condition_expression("GSI1PK = :pk AND begins_with(GSI1SK, :prefix)")
-            .expression_attribute_values(":pk", string(keys::health_record_index(patient)))
-            .expression_attribute_values(":prefix", string(prefix.clone()))
-            .set_exclusive_start_key(start_after)
-    })
-    .await
+    RecordStore::new(&deps.platform.dynamo, &deps.platform.app_table)
+        .all_in_category(access, Category::Medications)
+        .await
 }
 
 /// One medication as the patient sees it: the records that say the same coded thing (the same

@@ -1,4 +1,5 @@
 //! `PUT /admin/staff/{staffId}/roles`, `POST /admin/staff/{staffId}/disable` and `/enable`.
+//! A role change assigns the training modules the new roles bring (`crate::onboarding`).
 //!
 //! Only staff accounts are reached: an id that names a patient, a caregiver or nobody is 404.
 //! Two refusals keep the practice administrable: nobody removes their own `admins` role or
@@ -19,6 +20,7 @@ use crate::Deps;
 use crate::audit::{self, account_resource};
 use crate::directory::Account;
 use crate::model::StaffRoles;
+use crate::onboarding;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -28,7 +30,11 @@ struct RoleChange {
 
 /// The staff member named by `{staffId}`, or 404 (audited as refused: probing these routes
 /// for patients' or caregivers' ids leaves a trace).
-async fn staff_member(deps: &Deps, call: &Call, access: &StaffAccess) -> Result<Account, ApiError> {
+pub async fn staff_member(
+    deps: &Deps,
+    call: &Call,
+    access: &StaffAccess,
+) -> Result<Account, ApiError> {
     let sub = call
         .path_param("staffId")
         .and_then(|raw| UserSub::parse(&raw));
@@ -96,6 +102,11 @@ pub async fn set_roles(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiEr
         keep_an_admin(deps, call, &access, &account, &resource).await?;
     }
     audit::allowed(deps, call, &access, &resource).await?;
+    // The training of new roles is assigned before the roles are given: their work is gated
+    // from the first moment it is theirs.
+    let current_roles: Vec<Role> = current.iter().copied().collect();
+    let wanted_roles: Vec<Role> = wanted.iter().copied().collect();
+    onboarding::for_role_change(deps, &account, &current_roles, &wanted_roles).await?;
     let directory = deps.directory();
     // New roles are given before old ones are taken: a change cut short leaves the old roles
     // plus some new ones (the retry completes it), never an account without a role.

@@ -1,4 +1,5 @@
-//! `POST /admin/staff`: a new staff member with one or more roles, invited by email.
+//! `POST /admin/staff`: a new staff member with one or more roles, invited by email, and the
+//! onboarding plan of those roles (`crate::onboarding`).
 //!
 //! Cognito's AdminCreateUser is atomic on the username (the lower-cased email), so of two
 //! concurrent creations of one email exactly one succeeds; the other is 409, as is an email
@@ -17,12 +18,14 @@ use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::http::{Call, json};
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::Action;
+use portal_shared::policy::caller::Role;
 use serde::Deserialize;
 
 use crate::Deps;
 use crate::audit::{self, account_resource};
 use crate::directory::{Account, NotCreated};
 use crate::model::{AccountStatus, StaffRoles};
+use crate::onboarding;
 
 /// Longer than any creation can take (the function's timeout is 10 s): an account this old
 /// without a group was left by a creation that died half-way, not one still running.
@@ -75,9 +78,13 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         },
         Err(NotCreated::Refused(message)) => return Err(ApiError::invalid("email", message)),
     };
-    // Audited before the account gets any power; without the event there is no account.
+    // Audited before the account gets any power; without the event there is no account. The
+    // onboarding plan is written before the roles too: their work is gated from the start,
+    // and a failed write undoes the account like a failed role.
     let given = async {
         audit::allowed(deps, call, &access, &account_resource(&account.sub, "")).await?;
+        let roles: Vec<Role> = request.roles.roles().iter().copied().collect();
+        onboarding::for_new_member(deps, &account, &roles).await?;
         for role in request.roles.roles() {
             directory.add_role(&account.sub, *role).await?;
         }

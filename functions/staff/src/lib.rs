@@ -8,6 +8,9 @@
 //! - `PUT  /admin/staff/{staffId}/roles` — the full new set of roles.
 //! - `POST /admin/staff/{staffId}/disable` — no more sign-ins, refresh tokens revoked everywhere.
 //! - `POST /admin/staff/{staffId}/enable` — undoes a disable.
+//! - `POST /admin/staff/{staffId}/onboarding` — give the member the onboarding plan of their
+//!   current roles, or complete it (progress kept); answers the plan. Creating a member and
+//!   changing their roles assign training too (`onboarding`).
 //!
 //! Why a function of its own rather than part of the auth function: the auth function serves
 //! the public `/auth/*` routes, so it must not hold the power to put anyone in `admins` (least
@@ -21,6 +24,7 @@ mod create;
 mod directory;
 mod list;
 mod model;
+mod onboarding;
 
 use aws_config::SdkConfig;
 use lambda_http::{Body, Request, Response};
@@ -36,6 +40,7 @@ pub const LIST_STAFF: Route = Route::new("GET", "/admin/staff");
 pub const SET_ROLES: Route = Route::new("PUT", "/admin/staff/{staffId}/roles");
 pub const DISABLE_STAFF: Route = Route::new("POST", "/admin/staff/{staffId}/disable");
 pub const ENABLE_STAFF: Route = Route::new("POST", "/admin/staff/{staffId}/enable");
+pub const ASSIGN_ONBOARDING: Route = Route::new("POST", "/admin/staff/{staffId}/onboarding");
 
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
@@ -44,6 +49,7 @@ pub const ROUTES: &[Route] = &[
     SET_ROLES,
     DISABLE_STAFF,
     ENABLE_STAFF,
+    ASSIGN_ONBOARDING,
 ];
 
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
@@ -83,6 +89,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             change::set_enabled(deps, &call, false).await
         } else if call.is(ENABLE_STAFF) {
             change::set_enabled(deps, &call, true).await
+        } else if call.is(ASSIGN_ONBOARDING) {
+            onboarding::assign(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

@@ -43,6 +43,7 @@ pub mod routes;
 pub mod scheduler;
 pub mod secret;
 pub mod seed;
+pub mod seed_education;
 pub mod seed_feedback;
 pub mod seed_refills;
 pub mod seed_schedule;

@@ -263,7 +263,7 @@ fn print_summary(
                 .map(|id| format!("  patient {id}"))
                 .unwrap_or_default();
             println!(
-                "  {:<10} {:<34} {}{patient}",
+                "  {:<12} {:<34} {}{patient}",
                 user.role,
                 user.email,
                 user.groups.join(",")

@@ -113,6 +113,9 @@ pub fn handler_for(
                 settings, &refills, sdk,
             ))))
         }
+        "education" => Some(Arc::new(Education(portal_education::Deps::new(
+            settings, sdk,
+        )))),
         "audit" => Some(Arc::new(Audit(portal_audit::Deps::new(settings, sdk)))),
         "care-circle" => Some(Arc::new(CareCircle(portal_care_circle::Deps::new(
             settings, sdk,
@@ -437,6 +440,14 @@ struct Refills(portal_refills::Deps);
 impl Handler for Refills {
     fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
         Box::pin(portal_refills::handle(&self.0, request))
+    }
+}
+
+struct Education(portal_education::Deps);
+
+impl Handler for Education {
+    fn call(&self, request: Request) -> BoxFuture<'_, Response<Body>> {
+        Box::pin(portal_education::handle(&self.0, request))
     }
 }
 

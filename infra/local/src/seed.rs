@@ -1,13 +1,15 @@
-//! The demo practice: one staff member per staff role, three patients, a caregiver in the
-//! first patient's care circle, every patient's health record from three sources, and two
-//! providers with weekly hours and one booked visit (`seed_schedule`).
+//! The demo practice: one staff member per staff role, a newly hired clinician still in
+//! onboarding (`seed_education`), three patients, a caregiver in the first patient's care circle,
+//! every patient's health record from three sources, and two providers with weekly hours and one
+//! booked visit (`seed_schedule`).
 //!
 //! Patients are registered through the running gateway (`POST /staff/patients` with the front
 //! desk's real token), so the portal's own code writes their records; then each gets a sign-in
 //! in the `patients` group carrying their patient id. The first patient has written to the care
 //! team (a medical question, through the API with her own token), so the clinicians' inbox has
-//! something in it. The pharmacy directory and one refill request (`seed_refills`) follow the
-//! health records.
+//! something in it. The pharmacy directory and one refill request (`seed_refills`), and a health
+//! topic the clinician shared with the first patient (`seed_education`), follow the health
+//! records.
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -140,6 +142,8 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
             sub: non_empty(sub),
         });
     }
+    // Hired after onboarding began: her plan gates the message inbox until she is trained.
+    users.push(crate::seed_education::seed_new_clinician(stack).await?);
 
     let front_desk = identity::sign_in(stack, "frontdesk@demo.portal.test", DEMO_PASSWORD).await?;
     let http = reqwest::Client::new();
@@ -198,6 +202,14 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
         .context("no patient2")?;
     let patient2_token = identity::sign_in(stack, &patient2_email, DEMO_PASSWORD).await?;
     crate::seed_refills::seed_refills(&http, api_url, &front_desk, &patient2_token).await?;
+    // The clinician shares the hypertension topic with Ana (her record matches the rest).
+    let patient1 = users
+        .iter()
+        .find(|user| user.role == "patient1")
+        .and_then(|user| user.patient_id.clone())
+        .context("no patient1")?;
+    let clinician = identity::sign_in(stack, "clinician@demo.portal.test", DEMO_PASSWORD).await?;
+    crate::seed_education::seed_education(&http, api_url, &clinician, &patient1).await?;
     Ok(users)
 }
 

@@ -12,6 +12,7 @@ pub mod feedback_stats;
 pub mod idea_status;
 pub mod invitation_wave;
 pub mod notification;
+pub mod onboarding;
 pub mod patient_match;
 pub mod profile_facts;
 pub mod profile_record;

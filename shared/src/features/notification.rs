@@ -81,6 +81,9 @@ pub enum Kind {
     /// A clinician decided on a prescription refill request, or it was sent to the pharmacy
     /// ([`AboutRefill`]): to the patient and caregivers with the `records` scope.
     RefillDecided,
+    /// A clinician shared a health topic with the patient ([`AboutEducation`]): to the patient
+    /// and caregivers with the `records` scope.
+    EducationAssigned,
 }
 
 impl Kind {
@@ -107,6 +110,7 @@ impl Kind {
             Kind::Announcement => "announcement",
             Kind::WeeklyDigest => "weekly-digest",
             Kind::RefillDecided => "refill-decided",
+            Kind::EducationAssigned => "education-assigned",
         }
     }
 
@@ -299,6 +303,15 @@ pub struct AboutRefill {
     pub patient_id: PatientId,
     #[serde(rename = "refillStatus")]
     pub status: String,
+}
+
+/// A health topic shared with a patient: whose portal, nothing else. Not even the topic's id,
+/// since a slug such as `high-blood-pressure` names a condition: the app lists what was shared
+/// after sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AboutEducation {
+    pub patient_id: PatientId,
 }
 
 /// Who is to be told.
@@ -597,6 +610,31 @@ mod tests {
         let back: Notification<AboutRefill> = serde_json::from_value(json).expect("back");
         assert_eq!(back.about.refill_id, refill);
         assert_eq!(back.about.status, "visit-needed");
+    }
+
+    #[test]
+    fn an_education_notice_names_the_patient_alone() {
+        let at = Timestamp::now();
+        let patient = PatientId::generate();
+        let note = Notification::pending(
+            Kind::EducationAssigned,
+            Recipient::Patient {
+                patient_id: patient,
+            },
+            AboutEducation {
+                patient_id: patient,
+            },
+            at,
+            at,
+        );
+        let kind = Kind::EducationAssigned;
+        assert!(!kind.is_security_notice() && !kind.is_for_staff_only() && kind.is_choosable());
+        let json = serde_json::to_value(&note).expect("json");
+        assert_eq!(json["template"], "education-assigned");
+        assert_eq!(json["patientId"], patient.to_string());
+        assert!(json.get("topicId").is_none());
+        let back: Notification<AboutEducation> = serde_json::from_value(json).expect("back");
+        assert_eq!(back.about.patient_id, patient);
     }
 
     #[test]

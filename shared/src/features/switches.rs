@@ -62,6 +62,8 @@ pub enum Feature {
     Announcements,
     /// Asking the practice to renew a current medication (prescription refill requests).
     Refills,
+    /// Health education matched to the record.
+    Education,
 }
 
 impl Feature {
@@ -81,6 +83,7 @@ impl Feature {
             Feature::ProblemReports => "problem-reports",
             Feature::Announcements => "announcements",
             Feature::Refills => "refills",
+            Feature::Education => "education",
         }
     }
 
@@ -633,7 +636,7 @@ mod tests {
         }
         assert_eq!(Feature::parse("Messaging"), None);
         assert_eq!(Feature::parse("online_booking"), None);
-        assert_eq!(Feature::ALL.len(), 10);
+        assert_eq!(Feature::ALL.len(), 11);
     }
 
     #[test]

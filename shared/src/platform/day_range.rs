@@ -27,6 +27,21 @@ pub fn text(day: Date) -> String {
     )
 }
 
+/// The same day of the month `months` calendar months before `day` (the month's last day when
+/// it is shorter: a month before 31 March is 28 or 29 February): where a window of months back
+/// from today starts.
+pub fn months_before(day: Date, months: u32) -> Date {
+    let months = i32::try_from(months).unwrap_or(i32::MAX / 12);
+    let total = day.year() * 12 + i32::from(u8::from(day.month())) - 1 - months;
+    let (year, month_index) = (total.div_euclid(12), total.rem_euclid(12));
+    let month = u8::try_from(month_index + 1)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())
+        .unwrap_or(time::Month::January);
+    let day_of_month = day.day().min(month.length(year));
+    Date::from_calendar_date(year, month, day_of_month).unwrap_or(day)
+}
+
 /// How long a range may be, and the range when none is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RangeRule {
@@ -107,6 +122,23 @@ impl DayRange {
 mod tests {
     use super::*;
     use crate::platform::validation::FieldError;
+
+    #[test]
+    fn months_before_counts_calendar_months_and_keeps_to_real_days() {
+        use time::macros::date;
+        for (day, months, start) in [
+            (date!(2026 - 12 - 07), 12, date!(2025 - 12 - 07)),
+            (date!(2026 - 12 - 07), 24, date!(2024 - 12 - 07)),
+            (date!(2026 - 03 - 31), 1, date!(2026 - 02 - 28)),
+            (date!(2028 - 03 - 31), 1, date!(2028 - 02 - 29)),
+            (date!(2024 - 02 - 29), 24, date!(2022 - 02 - 28)),
+            (date!(2026 - 01 - 15), 1, date!(2025 - 12 - 15)),
+            (date!(2026 - 01 - 15), 60, date!(2021 - 01 - 15)),
+            (date!(2026 - 05 - 31), 3, date!(2026 - 02 - 28)),
+        ] {
+            assert_eq!(months_before(day, months), start, "{day} - {months} months");
+        }
+    }
 
     const RULE: RangeRule = RangeRule {
         default_days: 30,

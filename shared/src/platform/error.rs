@@ -9,6 +9,7 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use serde::Serialize;
 
+use crate::features::onboarding::Capability;
 use crate::features::switches::Feature;
 use crate::platform::validation::FieldError;
 
@@ -39,6 +40,10 @@ pub enum ApiError {
     /// same problem on every route the feature owns, so the app can hide the feature.
     #[error("feature off: {0}")]
     FeatureOff(Feature),
+    /// The caller's onboarding plan holds the training module of this capability and they have
+    /// not finished it (nor was it waived): answered with the module to take, as `module`.
+    #[error("training required: {0}")]
+    TrainingRequired(Capability),
     /// Missing, or not the caller's to see: the two are indistinguishable on purpose.
     #[error("not found")]
     NotFound,
@@ -109,6 +114,8 @@ struct Problem<'a> {
     request_id: Option<&'a str>,
     /// For `feature-off`: the feature that is off (`messaging`).
     feature: Option<&'static str>,
+    /// For `training-required`: the training module to finish (`message-inbox`).
+    module: Option<&'static str>,
     /// For `refill-not-eligible`: why the medication may not be renewed online.
     reasons: Option<&'a [String]>,
     /// For `too-many-attempts`: the limit and when to try again.
@@ -137,7 +144,9 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::FeatureOff(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::FeatureOff(_) | ApiError::TrainingRequired(_) => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_)
             | ApiError::PollClosed(_)
@@ -166,6 +175,7 @@ impl ApiError {
             ApiError::InvalidCredentials => "invalid-credentials",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::FeatureOff(_) => "feature-off",
+            ApiError::TrainingRequired(_) => "training-required",
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
             ApiError::PollClosed(_) => "poll-closed",
@@ -194,6 +204,7 @@ impl ApiError {
             ApiError::InvalidCredentials => "The email address or password is wrong",
             ApiError::Forbidden(_) => "Your role may not do this",
             ApiError::FeatureOff(_) => "This feature is not available",
+            ApiError::TrainingRequired(_) => "Training required",
             ApiError::NotFound => "Not found",
             ApiError::Conflict(_) => "Conflict with the current state",
             ApiError::PollClosed(_) => "This poll is not open",
@@ -223,6 +234,10 @@ impl ApiError {
             ApiError::Forbidden(why) => Some((*why).to_owned()),
             ApiError::FeatureOff(feature) => Some(format!(
                 "The {feature} feature is not available here at the moment."
+            )),
+            ApiError::TrainingRequired(capability) => Some(format!(
+                "Finish the {} training module before doing this work.",
+                capability.module().as_str()
             )),
             ApiError::Conflict(why)
             | ApiError::PollClosed(why)
@@ -297,6 +312,10 @@ impl ApiError {
             request_id,
             feature: match self {
                 ApiError::FeatureOff(feature) => Some(feature.as_str()),
+                _ => None,
+            },
+            module: match self {
+                ApiError::TrainingRequired(capability) => Some(capability.module().as_str()),
                 _ => None,
             },
             reasons: match self {
@@ -490,6 +509,37 @@ mod tests {
         assert!(
             body_json(&ApiError::NotFound.to_response(None))
                 .get("feature")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn missing_training_names_the_module() {
+        let response = ApiError::TrainingRequired(Capability::MessageInbox).to_response(Some("r3"));
+        assert_eq!(response.status(), 403);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let json = body_json(&response);
+        assert_eq!(
+            json["type"],
+            "https://patient-portal.dev/problems/training-required"
+        );
+        assert_eq!(json["title"], "Training required");
+        assert_eq!(json["status"], 403);
+        assert_eq!(json["module"], "message-inbox");
+        assert_eq!(
+            json["detail"],
+            "Finish the message-inbox training module before doing this work."
+        );
+        assert!(json.get("feature").is_none());
+        let rollout = body_json(&ApiError::TrainingRequired(Capability::Rollout).to_response(None));
+        assert_eq!(rollout["module"], "portal-rollout");
+        // Other problems carry no `module`.
+        assert!(
+            body_json(&ApiError::FeatureOff(Feature::Messaging).to_response(None))
+                .get("module")
                 .is_none()
         );
     }

@@ -1102,6 +1102,87 @@ pub fn pharmacy(pharmacy: PharmacyId) -> Key {
     Key::new(PHARMACIES_PARTITION, format!("{PHARMACY_PREFIX}{pharmacy}"))
 }
 
+// ---- staff onboarding: training plans --------------------------------------------------------
+
+/// The staff members' onboarding plans: one item each in one partition (tens of members at a
+/// practice), so the admins' progress view is one Query.
+pub const ONBOARDING_PARTITION: &str = "ONBOARDING";
+
+/// The sort key prefix of the plans in [`ONBOARDING_PARTITION`].
+pub const ONBOARDING_PLAN_PREFIX: &str = "STAFF#";
+
+/// One staff member's onboarding plan (their modules and progress, version), which the
+/// authorizer reads to gate the work a module stands for.
+pub fn onboarding_plan(staff: &UserSub) -> Key {
+    Key::new(
+        ONBOARDING_PARTITION,
+        format!("{ONBOARDING_PLAN_PREFIX}{staff}"),
+    )
+}
+
+// ---- health education: the library, its tallies, patients' topics ---------------------------
+
+/// The practice's own health topics (clinicians' edits of starter topics and new ones): one
+/// partition, read whole (tens to a few hundred topics).
+pub const EDUCATION_TOPICS_PARTITION: &str = "EDUCATION#TOPICS";
+
+/// The sort key prefix of the topics in [`EDUCATION_TOPICS_PARTITION`] and of the tallies in
+/// [`EDUCATION_TALLIES_PARTITION`].
+pub const EDUCATION_TOPIC_PREFIX: &str = "TOPIC#";
+
+/// One stored health topic (content, codes, status, version), by its slug.
+pub fn education_topic(topic: &str) -> Key {
+    Key::new(
+        EDUCATION_TOPICS_PARTITION,
+        format!("{EDUCATION_TOPIC_PREFIX}{topic}"),
+    )
+}
+
+/// The "was this helpful?" tallies: one item per topic, in one partition (staff read them
+/// with the library).
+pub const EDUCATION_TALLIES_PARTITION: &str = "EDUCATION#TALLIES";
+
+/// One topic's tally of helpful and not helpful votes.
+pub fn education_tally(topic: &str) -> Key {
+    Key::new(
+        EDUCATION_TALLIES_PARTITION,
+        format!("{EDUCATION_TOPIC_PREFIX}{topic}"),
+    )
+}
+
+/// The sort key prefix of the topics assigned to a patient: one Query
+/// `begins_with(SK, EDUCATION_ASSIGNMENT_PREFIX)` of the patient's partition lists them.
+pub const EDUCATION_ASSIGNMENT_PREFIX: &str = "EDUCATION#ASSIGNED#";
+
+/// A topic a clinician assigned to the patient (note, who, when), in the patient's partition.
+pub fn education_assignment(patient: PatientId, topic: &str) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{EDUCATION_ASSIGNMENT_PREFIX}{topic}"),
+    )
+}
+
+/// The sort key prefix that lists a patient's assigned topics ([`education_assignment`]).
+pub fn education_assignment_prefix() -> &'static str {
+    EDUCATION_ASSIGNMENT_PREFIX
+}
+
+/// The sort key prefix of a patient's votes on topics.
+pub const EDUCATION_VOTE_PREFIX: &str = "EDUCATION#VOTE#";
+
+/// The patient's one vote on a topic (helpful or not), in the patient's partition.
+pub fn education_vote(patient: PatientId, topic: &str) -> Key {
+    Key::new(
+        patient_partition(patient),
+        format!("{EDUCATION_VOTE_PREFIX}{topic}"),
+    )
+}
+
+/// The sort key prefix that lists a patient's votes ([`education_vote`]).
+pub fn education_vote_prefix() -> &'static str {
+    EDUCATION_VOTE_PREFIX
+}
+
 // ---- audit table -------------------------------------------------------------------------
 
 pub fn audit_event(patient: Option<PatientId>, actor: &UserSub, at: Timestamp, id: EventId) -> Key {
@@ -1237,5 +1318,30 @@ mod tests {
             offer_expiry_shard(appointment),
             offer_expiry_shard(appointment)
         );
+    }
+
+    #[test]
+    fn onboarding_and_education_keys_keep_to_their_partitions() {
+        let sub = UserSub::parse("abc-123").expect("sub");
+        let plan = onboarding_plan(&sub);
+        assert_eq!(plan.pk, ONBOARDING_PARTITION);
+        assert_eq!(plan.sk, "STAFF#abc-123");
+        assert!(plan.sk.starts_with(ONBOARDING_PLAN_PREFIX));
+        let topic = education_topic("type-2-diabetes");
+        assert_eq!(topic.pk, "EDUCATION#TOPICS");
+        assert_eq!(topic.sk, "TOPIC#type-2-diabetes");
+        let tally = education_tally("type-2-diabetes");
+        assert_eq!(tally.pk, "EDUCATION#TALLIES");
+        assert_eq!(tally.sk, topic.sk);
+        let patient = PatientId::generate();
+        let assigned = education_assignment(patient, "hypertension");
+        assert_eq!(assigned.pk, profile(patient).pk);
+        assert_eq!(assigned.sk, "EDUCATION#ASSIGNED#hypertension");
+        assert!(assigned.sk.starts_with(education_assignment_prefix()));
+        let vote = education_vote(patient, "hypertension");
+        assert_eq!(vote.pk, profile(patient).pk);
+        assert_eq!(vote.sk, "EDUCATION#VOTE#hypertension");
+        assert!(vote.sk.starts_with(education_vote_prefix()));
+        assert!(!vote.sk.starts_with(education_assignment_prefix()));
     }
 }

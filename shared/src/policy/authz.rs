@@ -15,6 +15,11 @@
 //! for that patient with their roles ([`Authorizer::patient`]), staff work lists with no
 //! patient ([`Authorizer::staff`]). Practice jobs are never gated. An allowed use by a patient
 //! or caregiver is counted for adoption (see `platform::feature_gate`).
+//!
+//! Training gates staff work the same way: when staff are allowed an action that needs a
+//! capability ([`Action::training`]), their onboarding plan is read (beside the feature gate)
+//! and, unless it clears the capability ([`onboarding::cleared`]), they are refused with
+//! `training-required` (403), audited as denied. The patient's side is never gated.
 
 pub use crate::policy::access::{
     JobAccess, JobRun, PatientAccess, ProvenPatientAccess, StaffAccess,
@@ -29,6 +34,7 @@ use aws_sdk_dynamodb::Client;
 use crate::ApiError;
 use crate::domain::ids::PatientId;
 use crate::domain::timestamp::Timestamp;
+use crate::features::onboarding::{self, Capability};
 use crate::features::switches::Subject;
 use crate::platform::feature_gate::{FeatureGate, GateCheck};
 use crate::platform::keys;
@@ -78,6 +84,20 @@ impl<'a> Authorizer<'a> {
         }
     }
 
+    /// The capability the caller (allowed `action` as staff) has yet to train for, if any:
+    /// reads their plan only when the action needs training.
+    async fn untrained(
+        &self,
+        caller: &Caller,
+        action: Action,
+    ) -> Result<Option<Capability>, ApiError> {
+        let Some(capability) = action.training() else {
+            return Ok(None);
+        };
+        let plan = onboarding::read_plan(self.dynamo, self.app_table, &caller.sub).await?;
+        Ok((!onboarding::cleared(plan.as_ref(), capability)).then_some(capability))
+    }
+
     /// Decides whether the caller may do `action` on `patient`'s data, records the audit event
     /// either way, and returns the access or the error to answer (404 or 403).
     pub async fn patient(
@@ -94,17 +114,28 @@ impl<'a> Authorizer<'a> {
             None
         };
         let decision = decide(caller, patient, action, grant.as_ref(), Timestamp::now());
-        // Only after an allowed decision: a refused caller learns nothing of the switches.
-        let gated = match decision {
-            Decision::Allow(_) => self.gate(call, &Subject::of(caller, Some(patient))).await?,
-            Decision::Deny(_) => None,
+        // Only after an allowed decision: a refused caller learns nothing of the switches, nor
+        // of their training. Staff only are held to their training.
+        let (gated, untrained) = match decision {
+            Decision::Allow(relationship) => {
+                let subject = Subject::of(caller, Some(patient));
+                let training = async {
+                    match relationship {
+                        Relationship::Staff(_) => self.untrained(caller, action).await,
+                        Relationship::Own | Relationship::Caregiver => Ok(None),
+                    }
+                };
+                futures::try_join!(self.gate(call, &subject), training)?
+            }
+            Decision::Deny(_) => (None, None),
         };
-        let feature_off = gated
+        let refusal = gated
             .as_ref()
             .filter(|check| !check.evaluation.on)
-            .map(|check| check.feature);
+            .map(|check| ApiError::FeatureOff(check.feature))
+            .or(untrained.map(ApiError::TrainingRequired));
         let (outcome, relationship) = match decision {
-            Decision::Allow(_) if feature_off.is_some() => (Outcome::Denied, "none"),
+            Decision::Allow(_) if refusal.is_some() => (Outcome::Denied, "none"),
             Decision::Allow(relationship) => (Outcome::Allowed, relationship.as_str()),
             Decision::Deny(_) => (Outcome::Denied, "none"),
         };
@@ -118,7 +149,7 @@ impl<'a> Authorizer<'a> {
             call.request_id(),
         )
         .acting_as(match decision {
-            Decision::Allow(Relationship::Staff(role)) if feature_off.is_none() => Some(role),
+            Decision::Allow(Relationship::Staff(role)) if refusal.is_none() => Some(role),
             _ => None,
         });
         // A use of a feature by the patient's side counts for adoption, beside the audit write;
@@ -136,8 +167,8 @@ impl<'a> Authorizer<'a> {
         };
         let (recorded, ()) = futures::join!(self.audit.record(&event), counted);
         recorded?;
-        if let Some(feature) = feature_off {
-            return Err(ApiError::FeatureOff(feature));
+        if let Some(refusal) = refusal {
+            return Err(refusal);
         }
         match decision {
             Decision::Allow(relationship) => Ok(PatientAccess::new(patient, action, relationship)),
@@ -149,7 +180,8 @@ impl<'a> Authorizer<'a> {
     }
 
     /// For actions across patients (work lists, registration): the caller must hold one of the
-    /// action's staff roles. A refusal is audited as an event about no patient.
+    /// action's staff roles (and have trained for it, see [`Action::training`]). A refusal is
+    /// audited as an event about no patient.
     pub async fn staff(
         &self,
         call: &impl AuditContext,
@@ -157,10 +189,15 @@ impl<'a> Authorizer<'a> {
     ) -> Result<StaffAccess, ApiError> {
         let caller = call.caller();
         let refusal = match action.staff_role_of(caller) {
-            Some(role) => match self.gate(call, &Subject::of(caller, None)).await? {
-                Some(check) if !check.evaluation.on => ApiError::FeatureOff(check.feature),
-                _ => return Ok(StaffAccess::new(action, role)),
-            },
+            Some(role) => {
+                let subject = Subject::of(caller, None);
+                match futures::try_join!(self.gate(call, &subject), self.untrained(caller, action))?
+                {
+                    (Some(check), _) if !check.evaluation.on => ApiError::FeatureOff(check.feature),
+                    (_, Some(capability)) => ApiError::TrainingRequired(capability),
+                    _ => return Ok(StaffAccess::new(action, role)),
+                }
+            }
             None => ApiError::Forbidden("This is for practice staff with another role."),
         };
         let event = AuditEvent::new(

@@ -162,6 +162,24 @@ pub enum Action {
     ManagePharmacies,
     /// Search the practice's pharmacy directory.
     ReadPharmacies,
+    /// Read the health topics matched to a patient's record (and those assigned to them).
+    ReadEducation,
+    /// Say whether a health topic was helpful (the patient's side only).
+    RateEducation,
+    /// Assign a health topic to a patient with a note, or withdraw it.
+    AssignEducation,
+    /// Read the practice's health education library (every topic, retired ones and tallies).
+    ReadEducationLibrary,
+    /// Add, edit and retire the library's health topics.
+    ManageEducationLibrary,
+    /// Read one's own training modules and take their quizzes.
+    TakeTraining,
+    /// See every staff member's onboarding progress.
+    ReadOnboarding,
+    /// Waive a staff member's training module, with a reason.
+    WaiveTraining,
+    /// Create or extend a staff member's onboarding plan from their current roles.
+    AssignTraining,
 }
 
 /// The practice's own work, done on its schedule (or right after a request frees a slot) for
@@ -518,6 +536,33 @@ impl Action {
                 AnyScope,
                 &[Clinician, FrontDesk, ResponseTeam, Admin, PortalLead],
             ),
+            // Education matched to the record is part of the record (minimum necessary: the
+            // clinicians, like the record itself).
+            Action::ReadEducation => {
+                rule("education.read", YES, Needs(Scope::Records), &[Clinician])
+            }
+            // "Was this helpful?" is the patient's own voice.
+            Action::RateEducation => rule("education.rate", YES, Needs(Scope::Records), &[]),
+            // Choosing what a patient should read about their health is clinical.
+            Action::AssignEducation => rule("education.assign", NO, Never, &[Clinician]),
+            // The library is no one's data: clinicians write it, administrators look after it.
+            Action::ReadEducationLibrary => {
+                rule("education-library.read", NO, Never, &[Clinician, Admin])
+            }
+            Action::ManageEducationLibrary => {
+                rule("education-library.manage", NO, Never, &[Clinician, Admin])
+            }
+            // Every member of staff learns the portal for themselves.
+            Action::TakeTraining => rule(
+                "training.take",
+                NO,
+                Never,
+                &[Clinician, FrontDesk, ResponseTeam, PortalLead, Admin],
+            ),
+            // Who works here and whether they are ready for it: the administrators'.
+            Action::ReadOnboarding => rule("onboarding.read", NO, Never, &[Admin]),
+            Action::WaiveTraining => rule("training.waive", NO, Never, &[Admin]),
+            Action::AssignTraining => rule("training.assign", NO, Never, &[Admin]),
         }
     }
 

@@ -6,6 +6,7 @@ mod appointments;
 mod audit;
 mod auth;
 mod care_circle;
+mod education;
 mod feedback;
 mod messages;
 mod notifications;

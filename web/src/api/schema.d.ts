@@ -757,6 +757,9 @@ export interface paths {
          *     changes; of concurrent creations of one email exactly one succeeds. A retry of a
          *     creation that failed half-way finishes it (see the runbook).
          *
+         *     The new member's onboarding plan is written with the training modules of their roles
+         *     (see `GET /staff/training`).
+         *
          *     **Who may call:** staff in the `admins` group only (others get 403, audited in the
          *     caller's own log). Every creation is audited (`staff-account.manage`,
          *     resource `staff/<staffId>`).
@@ -781,6 +784,7 @@ export interface paths {
          * @description `roles` is the full new set: roles not in it are taken away, new ones given. Takes
          *     effect at the member's next sign-in or token refresh (ID tokens carry the groups and
          *     stay valid up to 60 minutes). Patients' and caregivers' groups are never touched.
+         *     The training modules of added roles join the member's onboarding plan as `assigned`.
          *
          *     Refused with 409 (audited): removing `admins` from yourself, and removing `admins` from
          *     the last enabled administrator.
@@ -835,6 +839,35 @@ export interface paths {
          *     revoked). **Who may call:** staff in the `admins` group only (others get 403, audited).
          */
         post: operations["enableStaffMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/staff/{staffId}/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an existing staff member an onboarding plan
+         * @description Creates the member's onboarding plan from their current roles, or adds the modules of
+         *     roles they gained since: every missing module is `assigned`; progress already made
+         *     (completed, waived, attempts) is never touched. New members get their plan when they are
+         *     created (`POST /admin/staff`) and when roles are added (`PUT .../roles`); this is for
+         *     accounts older than onboarding, which are not refused any work until they have a plan.
+         *     Once a gating module is assigned, the member is refused the work it gates (403
+         *     `training-required`) until they complete it or an administrator waives it. No body.
+         *     Audited (`training.assign`, resource `staff/<staffId>`).
+         *
+         *     **Who may call:** staff in the `admins` group only (others get 403, audited).
+         */
+        post: operations["assignStaffOnboarding"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4862,6 +4895,435 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patients/{patientId}/education": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Health topics matched to the patient's record
+         * @description Plain-language topics from the practice's library (the starter library and the topics the
+         *     clinicians added or edited; retired ones are left out) that match the patient's
+         *     consolidated record, each with every reason it is shown (`reasons`):
+         *
+         *     - `condition`: an active condition (clinical status `active` or absent, and not resolved or
+         *       inactive) coded ICD-10-CM (`http://hl7.org/fhir/sid/icd-10-cm` or
+         *       `http://hl7.org/fhir/sid/icd-10`; a topic's category code such as `E11` matches `E11.65`
+         *       and `E1165`) or SNOMED CT (`http://snomed.info/sct`);
+         *     - `medication`: a current medication (status `active`, or a MedicationStatement `active`
+         *       or `intended`) coded RxNorm (`http://www.nlm.nih.gov/research/umls/rxnorm`), or whose
+         *       text names one of the topic's `ingredients` as a word;
+         *     - `result`: a laboratory result of the last 24 months coded LOINC (`http://loinc.org`);
+         *     - `assigned`: a clinician shared the topic with the patient (with their note).
+         *
+         *     Assigned topics come first (newest first), then conditions, medications and tests, each by
+         *     title. `helpful` is the caller's patient's vote (`null` before any).
+         *
+         *     **Language.** `lang` (`en` or `es`) chooses the language; without it, the first of
+         *     `Accept-Language` the library has, else English. A topic with no text in that language is
+         *     served in English (`language` of the item says which). Audited (`education.read`).
+         *
+         *     **Who may call:** the patient (`me`), a caregiver with the `records` scope, or staff in
+         *     `clinicians` (other staff get 403). Answers 403 `feature-off` while the `education`
+         *     feature is off for the patient.
+         */
+        get: operations["listPatientEducation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/education/{topicId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /**
+                 * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+                 *     the staff library routes).
+                 * @example type-2-diabetes
+                 */
+                topicId: components["parameters"]["TopicId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One health topic, with why the patient sees it
+         * @description Any active topic of the library, in the chosen language (as for the list), with the
+         *     reasons it matches this patient's record or was assigned (empty when it neither matches
+         *     nor was assigned). A retired or unknown topic is 404; a `topicId` that no topic could
+         *     have (not `^[a-z0-9][a-z0-9-]{1,62}$`) is 422 naming `topicId`. Audited
+         *     (`education.read`).
+         *
+         *     **Who may call:** as for the list.
+         */
+        get: operations["getPatientTopic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}/education/{topicId}/helpful": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /**
+                 * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+                 *     the staff library routes).
+                 * @example type-2-diabetes
+                 */
+                topicId: components["parameters"]["TopicId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Say whether a topic was helpful
+         * @description One vote per patient and topic: a later vote replaces the earlier one (the topic's
+         *     tallies move with it, in the same transaction). The first vote on a topic also counts as
+         *     a rating of the `education` feature (5 when helpful, 1 when not), as
+         *     `POST /patients/{patientId}/feedback/ratings` would record it. The topic must be active
+         *     (else 404; a malformed `topicId` is 422). Audited (`education.rate`).
+         *
+         *     **Who may call:** the patient (`me`), or a caregiver with the `records` scope. Staff get
+         *     403. Answers 403 `feature-off` while the `education` feature is off for the patient.
+         */
+        put: operations["rateTopic"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/patients/{patientId}/education": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share a health topic with a patient
+         * @description A clinician shares an active topic of the library with the patient, with an optional
+         *     `note` (plain text, at most 1,000 characters). The first time: 201 with `Location`
+         *     (the patient's view of the topic); sharing it again replaces the note: 200. The topic
+         *     then leads the patient's list with the reason `assigned`. The patient and the
+         *     caregivers with the `records` scope are told (`education-assigned`, naming no topic)
+         *     through the outbox, in the same transaction. 422 naming `topicId` when no active topic
+         *     has it. Audited (`education.assign`). Send an `Idempotency-Key` so that a retry after a
+         *     timeout does not tell the patient twice.
+         *
+         *     **Who may call:** staff in `clinicians` (others get 403). The assignment is kept while
+         *     the `education` feature is off for the patient.
+         */
+        post: operations["assignTopic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/patients/{patientId}/education/{topicId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /**
+                 * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+                 *     the staff library routes).
+                 * @example type-2-diabetes
+                 */
+                topicId: components["parameters"]["TopicId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stop sharing a topic with a patient
+         * @description Removes the assignment (the topic may still show if it matches the record). 404 when the
+         *     topic is not assigned to this patient. Audited (`education.assign`).
+         *
+         *     **Who may call:** staff in `clinicians` (others get 403).
+         */
+        delete: operations["unassignTopic"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/education/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The practice's topic library
+         * @description Every topic of the library: the starter library (`origin: starter`, version 0 until a
+         *     clinician edits it) merged with the practice's own topics and edits (`origin: practice`;
+         *     an edit of a starter topic replaces it), retired ones included, each with the patients'
+         *     `helpful` tallies. Audited in the caller's own log (`education-library.read`).
+         *
+         *     **Who may call:** staff in `clinicians` or `admins` (others get 403).
+         */
+        get: operations["listEducationTopics"];
+        put?: never;
+        /**
+         * Add a topic to the library
+         * @description A new practice topic (`origin: practice`, `status: active`, version 1). English content
+         *     is required, Spanish optional; summaries are plain text; `url` is an `https` address.
+         *     422 names the offending field (`content.en.title`, `codes[2].code`, `content.es.url`...).
+         *     An id the library already has (starter or practice, retired included) is 409 `conflict`.
+         *     Audited in the caller's own log (`education-library.manage`).
+         *
+         *     **Who may call:** staff in `clinicians` or `admins` (others get 403).
+         */
+        post: operations["addEducationTopic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/education/topics/{topicId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+                 *     the staff library routes).
+                 * @example type-2-diabetes
+                 */
+                topicId: components["parameters"]["TopicId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edit a topic of the library
+         * @description Replaces the topic's kind, content, codes and ingredients (the id is the path's), only if
+         *     it is still at the `If-Match` version (a starter topic never edited is version `"0"`).
+         *     Editing a starter topic makes it the practice's (`origin: practice`); a retired topic
+         *     stays retired. Validation as for adding. Audited in the caller's own log
+         *     (`education-library.manage`).
+         *
+         *     **Who may call:** staff in `clinicians` or `admins` (others get 403).
+         */
+        put: operations["editEducationTopic"];
+        post?: never;
+        /**
+         * Retire a topic
+         * @description Patients no longer see the topic (nor can it be assigned); it stays in the library, with
+         *     its tallies, for history. Retiring a retired topic answers 204 again. Audited in the
+         *     caller's own log (`education-library.manage`).
+         *
+         *     **Who may call:** staff in `clinicians` or `admins` (others get 403).
+         */
+        delete: operations["retireEducationTopic"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's onboarding plan
+         * @description The caller's training modules and where each stands. A member with no plan (an account
+         *     older than onboarding) sees the modules of their roles as `not-assigned`, and `cleared`
+         *     true: nothing is refused to them until an administrator assigns a plan.
+         *
+         *     **Who may call:** every staff role (`clinicians`, `front-desk`, `response-team`,
+         *     `portal-leads`, `admins`); patients and caregivers get 403.
+         */
+        get: operations["getMyTraining"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/training/{moduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A training module (`portal-basics`, `message-inbox`, `identity-review`, `portal-rollout`); anything else is answered 404.
+                 * @example message-inbox
+                 */
+                moduleId: components["parameters"]["ModuleId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One training module, with its quiz
+         * @description The module's sections and quiz (questions and choices; the answers never leave the
+         *     server), and the caller's progress on it (`null` when the module is not in their plan).
+         *
+         *     **Who may call:** every staff role; patients and caregivers get 403.
+         */
+        get: operations["getTrainingModule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/training/{moduleId}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A training module (`portal-basics`, `message-inbox`, `identity-review`, `portal-rollout`); anything else is answered 404.
+                 * @example message-inbox
+                 */
+                moduleId: components["parameters"]["ModuleId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a module's quiz
+         * @description `answers` maps every question id of the quiz to a choice id; a missing question, an
+         *     unknown question or an unknown choice is 422 naming `answers.<questionId>`. The score is
+         *     the percentage of correct answers; at or above the module's `passMark` the module is
+         *     `completed` (added to the caller's plan if it had none). A failed attempt is counted;
+         *     a completed module stays completed whatever a later attempt scores. `review` says, per
+         *     question, whether the answer was right, with the explanation. Two attempts at the same
+         *     moment are 409 `conflict` for one of them (try again). Audited in the caller's own log
+         *     (`training.take`).
+         *
+         *     **Who may call:** every staff role; patients and caregivers get 403.
+         */
+        post: operations["attemptTrainingQuiz"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every staff member's onboarding progress
+         * @description The plan of every staff member who has one, by name (members with no plan are not
+         *     listed: `POST /admin/staff/{staffId}/onboarding` gives them one). Audited in the
+         *     caller's own log (`onboarding.read`).
+         *
+         *     **Who may call:** staff in the `admins` group only (others get 403, audited).
+         */
+        get: operations["listOnboardingProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/staff/{staffId}/training/{moduleId}/waiver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The staff member's Cognito user id (`sub`), as `GET /admin/staff` lists it. */
+                staffId: components["parameters"]["StaffId"];
+                /**
+                 * @description A training module (`portal-basics`, `message-inbox`, `identity-review`, `portal-rollout`); anything else is answered 404.
+                 * @example message-inbox
+                 */
+                moduleId: components["parameters"]["ModuleId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Waive a training module for a staff member
+         * @description Marks an `assigned` module of the member's plan `waived`, with the administrator's name
+         *     and `reason` (plain text, 5–500 characters; kept on the plan, never in logs): the member
+         *     is no longer refused the work it gates. 404 when the member has no plan or the module is
+         *     not in it; 409 `conflict` when the module is completed or waived already (or the plan
+         *     changed at the same moment). Audited (`training.waive`, resource `staff/<staffId>`).
+         *
+         *     **Who may call:** staff in the `admins` group only (others get 403, audited).
+         */
+        post: operations["waiveTraining"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4870,7 +5332,7 @@ export interface components {
          * @description A patient-facing feature that a switch turns on and off.
          * @enum {string}
          */
-        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle" | "feedback" | "problem-reports" | "announcements" | "refills";
+        FeatureName: "record-import" | "messaging" | "online-booking" | "waitlist" | "check-in" | "care-circle" | "feedback" | "problem-reports" | "announcements" | "refills" | "education";
         /**
          * @description `everyone`: on for everyone; `off`: off for everyone; `rules`: on for the listed staff
          *     roles, cohorts and percentage of patients (and staff on work lists about no patient).
@@ -5142,7 +5604,7 @@ export interface components {
          * @description A kind of notification a person can choose a channel for.
          * @enum {string}
          */
-        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer" | "idea-status-changed" | "suggestion-decided" | "feedback-answered" | "problem-report-updated" | "announcement" | "refill-decided";
+        NotificationKind: "new-portal-message" | "appointment-booked" | "appointment-moved" | "appointment-cancelled" | "appointment-reminder" | "waitlist-offer" | "idea-status-changed" | "suggestion-decided" | "feedback-answered" | "problem-report-updated" | "announcement" | "refill-decided" | "education-assigned";
         /** @enum {string} */
         NotificationChannelChoice: "email" | "sms" | "none";
         /** @description A channel per kind. */
@@ -5159,6 +5621,7 @@ export interface components {
             "problem-report-updated"?: components["schemas"]["NotificationChannelChoice"];
             announcement?: components["schemas"]["NotificationChannelChoice"];
             "refill-decided"?: components["schemas"]["NotificationChannelChoice"];
+            "education-assigned"?: components["schemas"]["NotificationChannelChoice"];
         };
         ContactReachability: {
             /**
@@ -5652,6 +6115,8 @@ export interface components {
             feature?: components["schemas"]["FeatureName"];
             /** @description (`refill-not-eligible`) Why the medication cannot be renewed. */
             reasons?: components["schemas"]["RefillReason"][];
+            /** @description (`training-required`) The training module to finish first. */
+            module?: components["schemas"]["TrainingModuleId"];
         };
         /**
          * @description What a caregiver may do for the patient.
@@ -7716,6 +8181,273 @@ export interface components {
         StaffRefillRequests: {
             items: components["schemas"]["StaffRefillRequest"][];
         };
+        /**
+         * @description A language the library is written in.
+         * @enum {string}
+         */
+        EducationLanguage: "en" | "es";
+        /** @enum {string} */
+        TopicKind: "condition" | "medication" | "test";
+        /**
+         * @description A topic's id.
+         * @example type-2-diabetes
+         */
+        TopicSlug: string;
+        /**
+         * @description Why a topic is shown: an active `condition`, a current `medication`, a lab `result` of the
+         *     last 24 months, or `assigned` by a clinician.
+         * @enum {string}
+         */
+        ReasonKind: "condition" | "medication" | "result" | "assigned";
+        EducationStaffName: {
+            name: string;
+        };
+        /**
+         * @description One reason a topic is shown. Record reasons (`condition`, `medication`, `result`) name the
+         *     record (`display`, its `recordId`, the matching `system` and `code` when matched by code,
+         *     and the organisation it came from, `sourceName`); `assigned` names the clinician
+         *     (`assignedBy`), when (`assignedAt`) and their `note` if they left one.
+         */
+        TopicReason: {
+            kind: components["schemas"]["ReasonKind"];
+            /** @description The record's name as it came (e.g. "Type 2 diabetes mellitus"). */
+            display?: string;
+            /** @description The code system that matched (`icd10cm`, `snomed`, `loinc`, `rxnorm`); absent when matched by an ingredient's name. */
+            system?: string;
+            /** @description The record's code that matched. */
+            code?: string;
+            recordId?: components["schemas"]["RecordId"];
+            sourceName?: string;
+            note?: string;
+            assignedBy?: components["schemas"]["EducationStaffName"];
+            assignedAt?: components["schemas"]["Timestamp"];
+        };
+        /** @description A health topic as a patient (or their caregiver) sees it. */
+        PatientTopic: {
+            topicId: components["schemas"]["TopicSlug"];
+            kind: components["schemas"]["TopicKind"];
+            title: string;
+            /** @description Plain language, 2–4 sentences. */
+            summary: string;
+            /**
+             * Format: uri
+             * @description The trusted page to read more (MedlinePlus and the like), `https`.
+             */
+            url: string;
+            /** @description The language served (English when the topic has no text in the one asked for). */
+            language: components["schemas"]["EducationLanguage"];
+            reasons: components["schemas"]["TopicReason"][];
+            /** @description The patient's vote; `null` before any. */
+            helpful: boolean | null;
+        };
+        PatientTopics: {
+            /** @description The language asked for (or chosen from `Accept-Language`). */
+            language: components["schemas"]["EducationLanguage"];
+            items: components["schemas"]["PatientTopic"][];
+        };
+        HelpfulVote: {
+            helpful: boolean;
+        };
+        HelpfulVoteResult: {
+            topicId: components["schemas"]["TopicSlug"];
+            helpful: boolean;
+            at: components["schemas"]["Timestamp"];
+        };
+        TopicAssignmentInput: {
+            topicId: components["schemas"]["TopicSlug"];
+            /** @description For the patient, plain text, at most 1,000 characters. */
+            note?: string;
+        };
+        TopicAssignment: {
+            topicId: components["schemas"]["TopicSlug"];
+            note?: string | null;
+            assignedBy: components["schemas"]["EducationStaffName"];
+            assignedAt: components["schemas"]["Timestamp"];
+        };
+        /** @description A topic in one language. */
+        TopicText: {
+            /** @description Plain text, at most 120 characters. */
+            title: string;
+            /** @description Plain language (about grade 6), 2–4 sentences; plain text, at most 1,200 characters. */
+            summary: string;
+            /**
+             * Format: uri
+             * @description An `https` address of a trusted page, at most 500 characters.
+             */
+            url: string;
+        };
+        /** @description English is required, Spanish optional. */
+        TopicContent: {
+            en: components["schemas"]["TopicText"];
+            es?: components["schemas"]["TopicText"];
+        };
+        TopicCode: {
+            /**
+             * @description ICD-10-CM (category codes roll up), SNOMED CT, LOINC or RxNorm.
+             * @enum {string}
+             */
+            system: "icd10cm" | "snomed" | "loinc" | "rxnorm";
+            code: string;
+        };
+        /** @description (medication topics) Ingredient names matched as words in a medication's text. */
+        TopicIngredients: string[];
+        /** @description A new practice topic. */
+        TopicInput: {
+            topicId: components["schemas"]["TopicSlug"];
+            kind: components["schemas"]["TopicKind"];
+            content: components["schemas"]["TopicContent"];
+            codes?: components["schemas"]["TopicCode"][];
+            ingredients?: components["schemas"]["TopicIngredients"];
+        };
+        /** @description A topic's new kind, content, codes and ingredients (the id is the path's). */
+        TopicChange: {
+            /** @description May repeat the path's id; another id is 422 naming `topicId`. */
+            topicId?: components["schemas"]["TopicSlug"];
+            kind: components["schemas"]["TopicKind"];
+            content: components["schemas"]["TopicContent"];
+            codes?: components["schemas"]["TopicCode"][];
+            ingredients?: components["schemas"]["TopicIngredients"];
+        };
+        /** @description How many patients found the topic helpful, and not. */
+        TopicTallies: {
+            yes: number;
+            no: number;
+        };
+        /** @description A topic of the library, as staff see it. */
+        Topic: {
+            topicId: components["schemas"]["TopicSlug"];
+            kind: components["schemas"]["TopicKind"];
+            content: components["schemas"]["TopicContent"];
+            codes: components["schemas"]["TopicCode"][];
+            ingredients: components["schemas"]["TopicIngredients"];
+            /**
+             * @description `starter`: the compiled-in library; `practice`: added or edited by the practice.
+             * @enum {string}
+             */
+            origin: "starter" | "practice";
+            /** @enum {string} */
+            status: "active" | "retired";
+            /** @description 0 for a starter topic no one edited; the ETag an edit sends back in `If-Match`. */
+            version: number;
+            updatedAt?: components["schemas"]["Timestamp"];
+            updatedBy?: components["schemas"]["EducationStaffName"];
+            helpful?: components["schemas"]["TopicTallies"];
+        };
+        Topics: {
+            items: components["schemas"]["Topic"][];
+        };
+        /** @enum {string} */
+        TrainingModuleId: "portal-basics" | "message-inbox" | "identity-review" | "portal-rollout";
+        /**
+         * @description Work a module gates (`portal-basics` gates none).
+         * @enum {string}
+         */
+        TrainingCapability: "message-inbox" | "identity-review" | "rollout";
+        /**
+         * @description `not-assigned` only in the plan of a member who has none (`GET /staff/training`).
+         * @enum {string}
+         */
+        TrainingStatus: "assigned" | "completed" | "waived" | "not-assigned";
+        /** @description Who waived the module, why and when. */
+        TrainingWaiver: {
+            /** @description The administrator's user id (`sub`). */
+            byId?: string;
+            byName: string;
+            reason: string;
+            at: components["schemas"]["Timestamp"];
+        };
+        /** @description Where a staff member stands on one module. */
+        ModuleProgress: {
+            /** @enum {string} */
+            status: "assigned" | "completed" | "waived";
+            assignedAt: components["schemas"]["Timestamp"];
+            completedAt?: components["schemas"]["Timestamp"];
+            /** @description The passing attempt's score (percent). */
+            score?: number;
+            attempts: number;
+            waiver?: components["schemas"]["TrainingWaiver"];
+        };
+        TrainingPlanModule: {
+            moduleId: components["schemas"]["TrainingModuleId"];
+            title: string;
+            /** @description The work it gates (`null` for `portal-basics`). */
+            capability: components["schemas"]["TrainingCapability"] | null;
+            status: components["schemas"]["TrainingStatus"];
+            assignedAt?: components["schemas"]["Timestamp"];
+            completedAt?: components["schemas"]["Timestamp"];
+            score?: number;
+            attempts: number;
+            waiver?: components["schemas"]["TrainingWaiver"];
+        };
+        /** @description A staff member's onboarding plan and where each module stands. */
+        TrainingPlan: {
+            /** @description The member's Cognito user id (`sub`). */
+            staffId: string;
+            name: string;
+            roles: components["schemas"]["StaffRole"][];
+            /** @description Every module that gates work is completed or waived (nothing is refused). */
+            cleared: boolean;
+            modules: components["schemas"]["TrainingPlanModule"][];
+        };
+        TrainingPlans: {
+            items: components["schemas"]["TrainingPlan"][];
+        };
+        TrainingSection: {
+            heading: string;
+            body: string;
+        };
+        TrainingChoice: {
+            choiceId: string;
+            text: string;
+        };
+        /** @description A quiz question (its answer never leaves the server). */
+        TrainingQuestion: {
+            questionId: string;
+            text: string;
+            choices: components["schemas"]["TrainingChoice"][];
+        };
+        TrainingQuiz: {
+            /** @description The score (percent) that passes. */
+            passMark: number;
+            questions: components["schemas"]["TrainingQuestion"][];
+        };
+        TrainingModuleView: {
+            moduleId: components["schemas"]["TrainingModuleId"];
+            title: string;
+            summary: string;
+            /** @description About how long it takes. */
+            minutes: number;
+            capability: components["schemas"]["TrainingCapability"] | null;
+            sections: components["schemas"]["TrainingSection"][];
+            quiz: components["schemas"]["TrainingQuiz"];
+            /** @description The caller's progress (`null` when the module is not in their plan). */
+            progress: components["schemas"]["ModuleProgress"] | null;
+        };
+        TrainingAttempt: {
+            /** @description A choice id per question id. */
+            answers: {
+                [key: string]: string;
+            };
+        };
+        TrainingReviewItem: {
+            questionId: string;
+            correct: boolean;
+            explanation: string;
+        };
+        TrainingAttemptResult: {
+            score: number;
+            passed: boolean;
+            /** @description How many answers were right. */
+            correct: number;
+            total: number;
+            review: components["schemas"]["TrainingReviewItem"][];
+            /** @description The caller's progress on the module as it now is; `null` after a failed attempt at a module that is not in their plan (nothing is recorded then). */
+            progress: components["schemas"]["ModuleProgress"] | null;
+        };
+        TrainingWaiverRequest: {
+            /** @description Why (plain text, 5–500 characters). */
+            reason: string;
+        };
     };
     responses: {
         /** @description (`forbidden`) The caller is not in the `portal-leads` group. Audited in the caller's own log. */
@@ -8517,6 +9249,140 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description (`forbidden`) The caller may see this patient but may not do this: a caregiver whose
+         *     grant lacks the `records` scope, or staff (who may only read here, and only in
+         *     `clinicians`; no staff may vote). (`feature-off`) The `education` feature is switched off
+         *     for this patient (or killed). Audited as a denied access.
+         */
+        EducationPatientForbidden: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`forbidden`) The caller is not in `clinicians` (audited). On a patient the caller may
+         *     not see at all, 404 instead.
+         */
+        EducationCliniciansOnly: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`forbidden`) The caller is in neither `clinicians` nor `admins`. Audited in the caller's own log. */
+        EducationLibraryForbidden: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`not-found`) No active topic has this id (unknown, or retired: patients no longer see
+         *     it). On the patient routes also: no such patient, or not the caller's to see.
+         */
+        UnknownTopic: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`not-found`) The topic is not assigned to this patient; or no such patient, or not the
+         *     caller's to see.
+         */
+        UnknownAssignment: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`conflict`) Adding: the library has a topic with this id already (starter or practice,
+         *     retired included). Otherwise: it changed at the same moment, or another request with the
+         *     same `Idempotency-Key` was being saved; nothing was written: read again and retry.
+         */
+        EducationConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`forbidden`) The caller is not staff (patients and caregivers take no training). Audited in the caller's own log. */
+        StaffOnlyTraining: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description (`not-found`) No training module has this id. */
+        UnknownModule: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`not-found`) No staff member has this id, the member has no onboarding plan, or the
+         *     module is not in it (or no module has this id).
+         */
+        UnknownPlanModule: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`conflict`) Waiver: the module is completed or waived already. Otherwise: the plan
+         *     changed at the same moment; nothing was written: read again and retry.
+         */
+        TrainingConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description A feature's name (`messaging`, `online-booking`...); an unknown name is answered 404. */
@@ -8639,6 +9505,34 @@ export interface components {
         RefillQueueState: "open" | "decided" | "all";
         /** @description Keeps the pharmacies whose name contains this text (case-insensitive; at most 100 characters, else 422 naming `q`). */
         PharmacyQuery: string;
+        /**
+         * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+         *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+         *     the staff library routes).
+         * @example type-2-diabetes
+         */
+        TopicId: string;
+        /**
+         * @description The topic's `version` as last read, as a strong ETag (`"0"` for a starter topic no one
+         *     edited). Missing → 428; stale, weak, a list or `*` → 412.
+         * @example "0"
+         */
+        TopicIfMatch: string;
+        /**
+         * @description The language to serve topics in, `en` or `es`; without it, the first of
+         *     `Accept-Language` the library has, else `en`. Anything else is 422 naming `lang`.
+         */
+        EducationLanguage: components["schemas"]["EducationLanguage"];
+        /**
+         * @description Used when `lang` is absent (RFC 9110 list; `es-MX,es;q=0.9,en;q=0.8`).
+         * @example es-MX,es;q=0.9,en;q=0.8
+         */
+        AcceptLanguage: string;
+        /**
+         * @description A training module (`portal-basics`, `message-inbox`, `identity-review`, `portal-rollout`); anything else is answered 404.
+         * @example message-inbox
+         */
+        ModuleId: string;
     };
     requestBodies: never;
     headers: {
@@ -8700,6 +9594,8 @@ export interface components {
         PublicCacheControl: "public, max-age=30";
         /** @description The new request's path (`/patients/{patientId}/refills/{refillId}`, under the base path the request came through; the patient's id, never `me`). */
         RefillLocation: string;
+        /** @description The topic as the patient sees it (`/patients/{patientId}/education/{topicId}`, under the base path the request came through; the patient's id, never `me`). */
+        TopicLocation: string;
     };
     pathItems: never;
 }
@@ -10124,6 +11020,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminsOnly"];
             404: components["responses"]["StaffNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    assignStaffOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The staff member's Cognito user id (`sub`), as `GET /admin/staff` lists it. */
+                staffId: components["parameters"]["StaffId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member's plan as it now is. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingPlan"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminsOnly"];
+            404: components["responses"]["StaffNotFound"];
+            409: components["responses"]["TrainingConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -16222,6 +17150,668 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["PharmacyManagersOnly"];
             404: components["responses"]["UnknownPharmacy"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPatientEducation: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language to serve topics in, `en` or `es`; without it, the first of
+                 *     `Accept-Language` the library has, else `en`. Anything else is 422 naming `lang`.
+                 */
+                lang?: components["parameters"]["EducationLanguage"];
+            };
+            header?: {
+                /**
+                 * @description Used when `lang` is absent (RFC 9110 list; `es-MX,es;q=0.9,en;q=0.8`).
+                 * @example es-MX,es;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matched topics. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientTopics"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["EducationPatientForbidden"];
+            404: components["responses"]["PatientNotFound"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPatientTopic: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The language to serve topics in, `en` or `es`; without it, the first of
+                 *     `Accept-Language` the library has, else `en`. Anything else is 422 naming `lang`.
+                 */
+                lang?: components["parameters"]["EducationLanguage"];
+            };
+            header?: {
+                /**
+                 * @description Used when `lang` is absent (RFC 9110 list; `es-MX,es;q=0.9,en;q=0.8`).
+                 * @example es-MX,es;q=0.9,en;q=0.8
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /**
+                 * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+                 *     the staff library routes).
+                 * @example type-2-diabetes
+                 */
+                topicId: components["parameters"]["TopicId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The topic. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientTopic"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["EducationPatientForbidden"];
+            404: components["responses"]["UnknownTopic"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rateTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /**
+                 * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+                 *     the staff library routes).
+                 * @example type-2-diabetes
+                 */
+                topicId: components["parameters"]["TopicId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "helpful": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["HelpfulVote"];
+            };
+        };
+        responses: {
+            /** @description The vote as recorded. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelpfulVoteResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["EducationPatientForbidden"];
+            404: components["responses"]["UnknownTopic"];
+            409: components["responses"]["EducationConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    assignTopic: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topicId": "high-blood-pressure",
+                 *       "note": "Have a look before your next visit; we will talk about home readings."
+                 *     }
+                 */
+                "application/json": components["schemas"]["TopicAssignmentInput"];
+            };
+        };
+        responses: {
+            /** @description Shared again; the note replaced. */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicAssignment"];
+                };
+            };
+            /** @description Shared. `Location` is the patient's view of the topic. */
+            201: {
+                headers: {
+                    Location: components["headers"]["TopicLocation"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicAssignment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["EducationCliniciansOnly"];
+            404: components["responses"]["PatientNotFound"];
+            409: components["responses"]["EducationConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unassignTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The patient's id (a ULID in canonical form), or `me` for the caller's own patient record.
+                 *     Anything else (a lower-case or otherwise non-canonical ULID, any other text), or `me` from
+                 *     a caller who is not a patient, is answered 404.
+                 */
+                patientId: components["parameters"]["PatientId"];
+                /**
+                 * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+                 *     the staff library routes).
+                 * @example type-2-diabetes
+                 */
+                topicId: components["parameters"]["TopicId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No longer shared. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["EducationCliniciansOnly"];
+            404: components["responses"]["UnknownAssignment"];
+            409: components["responses"]["EducationConflict"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listEducationTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The library, by title. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topics"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["EducationLibraryForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addEducationTopic: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key the client chooses per logical request (a UUID is a good choice), 1–255 visible
+                 *     ASCII characters. Keys are scoped to the signed-in user and the route. Within 24 hours of
+                 *     the first response, a retry with the same key, the same path and the byte-identical body
+                 *     replays that response (with `Idempotent-Replayed: true`); the same key with a different
+                 *     body or path is 422. After 24 hours the key is forgotten: a request with it creates anew.
+                 * @example 5f0c9a8e-2b1d-4c7e-9f3a-6d2e1b0c4a57
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topicId": "sleep-apnea",
+                 *       "kind": "condition",
+                 *       "content": {
+                 *         "en": {
+                 *           "title": "Sleep apnea",
+                 *           "summary": "Sleep apnea makes your breathing stop and start while you sleep. It can make you tired in the day. Treatment helps you sleep and feel better.",
+                 *           "url": "https://medlineplus.gov/sleepapnea.html"
+                 *         },
+                 *         "es": {
+                 *           "title": "Apnea del sueño",
+                 *           "summary": "La apnea del sueño hace que su respiración se detenga y vuelva a empezar mientras duerme. Puede causar cansancio durante el día. El tratamiento le ayuda a dormir y sentirse mejor.",
+                 *           "url": "https://medlineplus.gov/spanish/sleepapnea.html"
+                 *         }
+                 *       },
+                 *       "codes": [
+                 *         {
+                 *           "system": "icd10cm",
+                 *           "code": "G47.3"
+                 *         },
+                 *         {
+                 *           "system": "snomed",
+                 *           "code": "73430006"
+                 *         }
+                 *       ],
+                 *       "ingredients": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["TopicInput"];
+            };
+        };
+        responses: {
+            /** @description Added; `ETag` is its version. */
+            201: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topic"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["EducationLibraryForbidden"];
+            409: components["responses"]["EducationConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    editEducationTopic: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The topic's `version` as last read, as a strong ETag (`"0"` for a starter topic no one
+                 *     edited). Missing → 428; stale, weak, a list or `*` → 412.
+                 * @example "0"
+                 */
+                "If-Match": components["parameters"]["TopicIfMatch"];
+            };
+            path: {
+                /**
+                 * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+                 *     the staff library routes).
+                 * @example type-2-diabetes
+                 */
+                topicId: components["parameters"]["TopicId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicChange"];
+            };
+        };
+        responses: {
+            /** @description The topic as it now is; its new version is the ETag. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["VersionETag"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Topic"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["EducationLibraryForbidden"];
+            404: components["responses"]["UnknownTopic"];
+            409: components["responses"]["EducationConflict"];
+            412: components["responses"]["StaleETag"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            428: components["responses"]["IfMatchRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retireEducationTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
+                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
+                 *     the staff library routes).
+                 * @example type-2-diabetes
+                 */
+                topicId: components["parameters"]["TopicId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Retired. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["EducationLibraryForbidden"];
+            404: components["responses"]["UnknownTopic"];
+            409: components["responses"]["EducationConflict"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMyTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's plan. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingPlan"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyTraining"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTrainingModule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A training module (`portal-basics`, `message-inbox`, `identity-review`, `portal-rollout`); anything else is answered 404.
+                 * @example message-inbox
+                 */
+                moduleId: components["parameters"]["ModuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The module. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingModuleView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyTraining"];
+            404: components["responses"]["UnknownModule"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    attemptTrainingQuiz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A training module (`portal-basics`, `message-inbox`, `identity-review`, `portal-rollout`); anything else is answered 404.
+                 * @example message-inbox
+                 */
+                moduleId: components["parameters"]["ModuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "answers": {
+                 *         "q1": "b",
+                 *         "q2": "a",
+                 *         "q3": "d",
+                 *         "q4": "c",
+                 *         "q5": "a"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TrainingAttempt"];
+            };
+        };
+        responses: {
+            /** @description Scored; the caller's progress on the module as it now is. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingAttemptResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["StaffOnlyTraining"];
+            404: components["responses"]["UnknownModule"];
+            409: components["responses"]["TrainingConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listOnboardingProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plans, by name. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingPlans"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminsOnly"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    waiveTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The staff member's Cognito user id (`sub`), as `GET /admin/staff` lists it. */
+                staffId: components["parameters"]["StaffId"];
+                /**
+                 * @description A training module (`portal-basics`, `message-inbox`, `identity-review`, `portal-rollout`); anything else is answered 404.
+                 * @example message-inbox
+                 */
+                moduleId: components["parameters"]["ModuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Ran the message inbox at her previous practice on the same portal."
+                 *     }
+                 */
+                "application/json": components["schemas"]["TrainingWaiverRequest"];
+            };
+        };
+        responses: {
+            /** @description Waived; the member's plan as it now is. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingPlan"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminsOnly"];
+            404: components["responses"]["UnknownPlanModule"];
+            409: components["responses"]["TrainingConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -4,6 +4,8 @@ import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
 import { deliverable } from "../notifications";
+import { handoutPath, keepHandout } from "../pages/staff/handout";
+import { navigate } from "../router";
 import { ErrorNotice, fieldErrors } from "./ui";
 
 type How = "show" | "email" | "sms";
@@ -64,9 +66,25 @@ export function ActivationCodeIssuer({
             {t(`activation.sentBy.${issued.deliveredBy}` as MessageKey, { date: dateTime(issued.expires) })}
           </p>
         ) : issued.code ? (
-          <p role="status" className="notice">
-            <strong>{t("staff.code", { code: issued.code })}</strong>
-          </p>
+          <>
+            <p role="status" className="notice">
+              <strong>{t("staff.code", { code: issued.code })}</strong>
+            </p>
+            {/* The printable handout gets the code through memory, never the address bar. */}
+            <p>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => {
+                  if (!issued.code) return;
+                  keepHandout({ patientId, code: issued.code, expires: issued.expires });
+                  navigate(handoutPath(patientId));
+                }}
+              >
+                {t("handout.print")}
+              </button>
+            </p>
+          </>
         ) : null}
         <button type="button" onClick={again}>
           {t("activation.another")}

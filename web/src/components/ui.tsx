@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode } fr
 import { ApiError } from "../api/client";
 import { useI18n } from "../i18n";
 import { isFeatureOff } from "../features";
+import { isTrainingRequired, TrainingRequiredNotice } from "./TrainingRequired";
 
 /** A page: its heading takes focus when it appears, so screen readers announce the new page. */
 export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
@@ -37,6 +38,8 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => vo
       </div>
     );
   }
+  // Staff work refused until a training module is done: what to do, and the link to it.
+  if (isTrainingRequired(error)) return <TrainingRequiredNotice error={error} />;
   if (error instanceof ApiError) {
     if (error.status === 0) title = t("error.network");
     else {
@@ -57,9 +60,9 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => vo
   );
 }
 
-/** A 404, or a 403 other than a switched-off feature (which `ErrorNotice` explains instead). */
+/** A 404, or a 403 other than a switched-off feature or training to finish (which `ErrorNotice` explains instead). */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 404 || error.status === 403) && !isFeatureOff(error);
+  return error instanceof ApiError && (error.status === 404 || error.status === 403) && !isFeatureOff(error) && !isTrainingRequired(error);
 }
 
 /** The page for a screen whose feature is switched off for this patient. */

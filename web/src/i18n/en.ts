@@ -4,6 +4,8 @@ import { en as supportTeamEn } from "./support-team";
 import { en as announcementsEn } from "./announcements";
 import { en as digestsEn } from "./digests";
 import { en as refillsEn } from "./refills";
+import { en as trainingEn } from "./training";
+import { en as educationEn } from "./education";
 
 export const en = {
   "app.name": "Patient portal",
@@ -948,6 +950,10 @@ export const en = {
   ...digestsEn,
   // Prescription refill requests (issue 20).
   ...refillsEn,
+  // Staff training, onboarding, the education library and sharing a topic (issue 19).
+  ...trainingEn,
+  // Patient education, the guides, the tour and the activation handout (issue 19).
+  ...educationEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

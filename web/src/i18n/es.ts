@@ -1,8 +1,10 @@
 import type { MessageKey } from "./en";
-import { es as supportTeamEs } from "./support-team";
-import { es as announcementsEs } from "./announcements";
-import { es as digestsEs } from "./digests";
-import { es as refillsEs } from "./refills";
+import { es as supportTeamEs } from "./support-team.es";
+import { es as announcementsEs } from "./announcements.es";
+import { es as digestsEs } from "./digests.es";
+import { es as refillsEs } from "./refills.es";
+import { es as trainingEs } from "./training.es";
+import { es as educationEs } from "./education.es";
 
 // Spanish. Typed against the English keys: a missing or extra key fails the type check.
 export const es: Record<MessageKey, string> = {
@@ -948,4 +950,8 @@ export const es: Record<MessageKey, string> = {
   ...digestsEs,
   // Prescription refill requests (issue 20).
   ...refillsEs,
+  // Staff training, onboarding, the education library and sharing a topic (issue 19).
+  ...trainingEs,
+  // Patient education, the guides, the tour and the activation handout (issue 19).
+  ...educationEs,
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { en } from "./en";
 import { es } from "./es";
-import { format, initialLocale, translate } from "./index";
+import { format, initialLocale, loadCatalogue, translate } from "./index";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -14,9 +14,10 @@ describe("message catalogues", () => {
     expect(Object.keys(es).sort()).toEqual(Object.keys(en).sort());
   });
 
-  it("formats placeholders and keeps unknown ones visible", () => {
+  it("formats placeholders and keeps unknown ones visible", async () => {
     expect(format("{count} unread", { count: 3 })).toBe("3 unread");
     expect(format("Due {date}", {})).toBe("Due {date}");
+    expect(await loadCatalogue("es")).toBe(es);
     expect(translate("es", "home.unreadCount", { count: 2 })).toBe("2 sin leer");
   });
 

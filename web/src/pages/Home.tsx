@@ -5,6 +5,7 @@ import { usePatientFeatures } from "../features";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
 import { FeedbackPrompt } from "../components/FeedbackPrompt";
+import { FirstSignInTour } from "../components/Tour";
 
 type Rec = Schemas["Record"];
 
@@ -75,6 +76,7 @@ export default function Home({ patientId }: { patientId: string }) {
 
   return (
     <Page title={t("home.title")}>
+      <FirstSignInTour />
       <FeedbackPrompt patientId={patientId} />
       <div className="grid">
         {records && (

@@ -29,6 +29,7 @@ mod summary;
 mod survey;
 mod surveys;
 mod sus;
+mod writes;
 
 pub use answer::handle as answer;
 pub use answer_survey::handle as answer_survey;
@@ -40,6 +41,10 @@ pub use rate::handle as rate;
 pub use summary::handle as summary;
 pub use survey::handle as survey;
 pub use surveys::handle as surveys;
+
+// The one write path of a rating, for other features that record one (education's vote).
+pub use model::Feedback;
+pub use writes::{NewRating, rating_writes};
 
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{PatientId, SurveyId};

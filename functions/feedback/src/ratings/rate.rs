@@ -9,11 +9,8 @@
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
-use portal_shared::domain::ids::FeedbackId;
 use portal_shared::domain::text::plain_text;
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::features::cohort::{CohortName, cohorts_of};
-use portal_shared::features::sign_ins;
 use portal_shared::platform::http::Call;
 use portal_shared::platform::idempotency::{Idempotency, StoredResponse};
 use portal_shared::platform::validation::FieldErrors;
@@ -21,16 +18,12 @@ use portal_shared::policy::authz::Action;
 use serde::Deserialize;
 
 use crate::Deps;
-use crate::ratings::model::{Feedback, MAX_TEXT_CHARS, SwitchState};
+use crate::ratings::model::MAX_TEXT_CHARS;
 use crate::ratings::repo::Rated;
+pub use crate::ratings::writes::ALL;
+use crate::ratings::writes::{self, rating_writes};
 use crate::ratings::{feature_named, feedback_resource, store};
 
-/// The totals one rating adds to in its transaction: `all` and at most this many of the
-/// patient's cohorts (the first by name). With the rating and the idempotency record that is
-/// well inside DynamoDB's 100 items per transaction; a patient is in a handful of cohorts.
-pub const MAX_COHORT_TOTALS: usize = 90;
-/// The name of the totals of every rating, whatever the cohort (no cohort may take it).
-pub const ALL: &str = "all";
 /// The ratings' range.
 pub const RATINGS: std::ops::RangeInclusive<i64> = 1..=5;
 
@@ -94,42 +87,20 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     }
 
     let patient = access.patient();
-    let (cohorts, states) = futures::try_join!(
-        cohorts_of(dynamo, table, patient),
-        deps.platform.feature_states(patient, call.caller()),
-    )?;
-    let switch_state = states
-        .iter()
-        .find(|(feature, _)| *feature == valid.feature)
-        .map(|(_, evaluation)| SwitchState::from(evaluation))
-        .ok_or_else(|| ApiError::internal("the feature has no evaluation"))?;
-    let mut cohorts: Vec<CohortName> = cohorts.into_iter().map(|c| c.cohort).collect();
-    cohorts.sort();
-    let at = Timestamp::now();
-    let feedback = Feedback {
-        feedback_id: FeedbackId::generate(),
-        patient_id: patient,
-        feature: valid.feature,
-        rating: valid.rating,
-        comment: valid.comment,
-        cohorts,
-        switch_state,
-        at,
-        prompted: valid.prompted,
-        answer: None,
-    };
-    let day = sign_ins::day_of(deps.practice_zone.as_ref(), at);
-    let ratings = store(deps);
-    let mut items = ratings.rating_creation(&feedback)?;
-    for cohort in std::iter::once(ALL).chain(
-        feedback
-            .cohorts
-            .iter()
-            .take(MAX_COHORT_TOTALS)
-            .map(CohortName::as_str),
-    ) {
-        items.push(ratings.stats_add(feedback.feature, cohort, &day, feedback.rating)?);
-    }
+    let (feedback, mut items) = rating_writes(
+        &deps.platform,
+        deps.practice_zone.as_ref(),
+        &access,
+        call.caller(),
+        writes::NewRating {
+            feature: valid.feature,
+            rating: valid.rating,
+            comment: valid.comment,
+            prompted: valid.prompted,
+        },
+        Timestamp::now(),
+    )
+    .await?;
     let response = StoredResponse {
         status: StatusCode::CREATED.as_u16(),
         body: serde_json::to_string(&feedback).map_err(ApiError::internal)?,
@@ -141,7 +112,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     if let Some(idempotency) = &idempotency {
         items.push(idempotency.record(table, &response)?);
     }
-    match ratings.record_rating(&access, items).await? {
+    match store(deps).record_rating(&access, items).await? {
         Rated::Recorded => response.render(false),
         Rated::Refused(failed) => match &idempotency {
             // A concurrent request with the same key won: its response.

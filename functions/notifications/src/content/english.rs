@@ -269,6 +269,16 @@ pub fn wording(
                 ),
             }
         }
+        // That something was shared, never which topic or the clinician's note.
+        Content::EducationAssigned { .. } => Wording {
+            subject: "Your care team shared a health topic with you".into(),
+            body: vec![
+                "Your care team shared a health topic with you in your patient portal.".into(),
+                "Sign in to read it, along with any note from your care team.".into(),
+            ],
+            action: "See your health topics",
+            sms: "Your care team shared a health topic with you in your patient portal.".into(),
+        },
         // What became of the request, never which medication or what the clinician wrote.
         Content::RefillDecided { status, .. } => {
             let (subject, news, sms) = refill_news(*status);

@@ -144,6 +144,12 @@ pub enum Content {
         patient: PatientId,
         status: Option<RefillNews>,
     },
+    /// A clinician shared a health topic with the reader (or the patient they act for). Not
+    /// which topic nor the clinician's note: a title could reveal a condition, so the app shows
+    /// them after sign-in. `patient`: whose education page the link opens.
+    EducationAssigned {
+        patient: PatientId,
+    },
 }
 
 impl Content {
@@ -167,6 +173,7 @@ impl Content {
             Content::Announcement { .. } => Kind::Announcement,
             Content::WeeklyDigest { .. } => Kind::WeeklyDigest,
             Content::RefillDecided { .. } => Kind::RefillDecided,
+            Content::EducationAssigned { .. } => Kind::EducationAssigned,
         }
     }
 
@@ -225,6 +232,8 @@ impl Content {
             ) => {
                 format!("/p/{patient}/refills/{refill}")
             }
+            // The education page in the portal of the patient it was shared with.
+            (Content::EducationAssigned { patient }, _) => format!("/p/{patient}/education"),
             (Content::CareCircleInvitation { .. }, _) => "/accept-invitation".into(),
             (Content::ActivationInvitation { .. }, _) => "/activate".into(),
             // "If this was not you, reset your password."

@@ -240,6 +240,16 @@ pub fn wording(
                 ),
             }
         }
+        // Que se compartió algo, nunca qué tema ni la nota del clínico.
+        Content::EducationAssigned { .. } => Wording {
+            subject: "Su equipo de atención compartió un tema de salud con usted".into(),
+            body: vec![
+                "Su equipo de atención compartió un tema de salud con usted en su portal del paciente.".into(),
+                "Inicie sesión para leerlo, junto con cualquier nota de su equipo de atención.".into(),
+            ],
+            action: "Ver sus temas de salud",
+            sms: "Su equipo de atención compartió un tema de salud con usted en su portal del paciente.".into(),
+        },
         // Qué pasó con la solicitud, nunca qué medicamento ni qué escribió el clínico.
         Content::RefillDecided { status, .. } => {
             let (subject, news, sms) = refill_news(*status);

@@ -59,6 +59,9 @@ pub(crate) fn every_kind() -> Vec<Content> {
             patient: PatientId::generate(),
             status: Some(RefillNews::Approved),
         },
+        Content::EducationAssigned {
+            patient: PatientId::generate(),
+        },
     ]
 }
 
@@ -786,4 +789,36 @@ fn a_refill_decision_is_named_in_words_in_both_languages() {
         unknown.subject,
         "There is news about your prescription renewal request"
     );
+}
+
+#[test]
+fn a_shared_topic_says_so_without_naming_it_and_links_to_the_education_page() {
+    let patient = PatientId::generate();
+    let content = Content::EducationAssigned { patient };
+    assert_eq!(content.kind(), Kind::EducationAssigned);
+    // The patient's own education page, whoever reads it (a caregiver included).
+    assert_eq!(content.path(None), format!("/p/{patient}/education"));
+    assert_eq!(
+        content.path(Some(PatientId::generate())),
+        format!("/p/{patient}/education")
+    );
+    let link = format!("{ORIGIN}/p/{patient}/education");
+    for (language, subject) in [
+        (
+            Language::En,
+            "Your care team shared a health topic with you",
+        ),
+        (
+            Language::Es,
+            "Su equipo de atención compartió un tema de salud con usted",
+        ),
+    ] {
+        let mail = email(&content, language, &zone(), &links(Some(patient)));
+        assert_eq!(mail.subject, subject);
+        assert!(mail.text.contains(&link) && mail.html.contains(&html::escape(&link)));
+        assert!(mail.unsubscribe.is_some(), "it can be turned off");
+        let text = sms(&content, language, &zone(), &links(Some(patient)));
+        assert!(text.ends_with(&link), "{text}");
+        assert!(text.chars().count() < 320, "{text}");
+    }
 }

@@ -7,8 +7,8 @@ use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::idea_status::IdeaStatus;
 use portal_shared::features::notification::{
     AboutActivation, AboutAnnouncement, AboutAppointment, AboutConversation, AboutDigest,
-    AboutFeedback, AboutIdea, AboutInvitation, AboutOffer, AboutRefill, AboutReport, AboutSignIn,
-    AboutSuggestion, Channel, Kind, Recipient,
+    AboutEducation, AboutFeedback, AboutIdea, AboutInvitation, AboutOffer, AboutRefill,
+    AboutReport, AboutSignIn, AboutSuggestion, Channel, Kind, Recipient,
 };
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::store::Item;
@@ -45,6 +45,7 @@ pub enum About {
     Announcement(AboutAnnouncement),
     Digest(AboutDigest),
     Refill(AboutRefill),
+    Education(AboutEducation),
 }
 
 /// One outbox record, parsed.
@@ -106,6 +107,7 @@ impl Outbox {
             Kind::Announcement => About::Announcement(news(item)?),
             Kind::WeeklyDigest => About::Digest(digest(item)?),
             Kind::RefillDecided => About::Refill(about(item)?),
+            Kind::EducationAssigned => About::Education(about(item)?),
             Kind::StaffInvitation | Kind::PasswordReset => {
                 return Err(Malformed::NotSentFromTheOutbox);
             }
@@ -190,6 +192,9 @@ impl Outbox {
                 refill: about.refill_id,
                 patient: about.patient_id,
                 status: RefillNews::parse(&about.status),
+            },
+            (About::Education(about), _) => Content::EducationAssigned {
+                patient: about.patient_id,
             },
         })
     }

@@ -72,6 +72,9 @@ pub fn caregiver_scope(kind: Kind) -> Option<Scope> {
         // A decision on a prescription renewal is news of the patient's record: caregivers who
         // may read (and ask for renewals on) the record hear of it.
         Kind::RefillDecided => Some(Scope::Records),
+        // A topic shared from the record is news of the record: caregivers who may read it
+        // (and its education page) hear of it.
+        Kind::EducationAssigned => Some(Scope::Records),
     }
 }
 
@@ -329,20 +332,24 @@ mod tests {
         ] {
             assert!(!caregiver_is_told(&every_scope, kind, now), "{kind:?}");
         }
-        // Refill decisions: the record's scope, and no other.
-        assert!(caregiver_is_told(
-            &member(MemberStatus::Active, &[Scope::Records]),
-            Kind::RefillDecided,
-            now
-        ));
-        assert!(!caregiver_is_told(
-            &member(
-                MemberStatus::Active,
-                &[Scope::Messages, Scope::Appointments, Scope::Billing]
-            ),
-            Kind::RefillDecided,
-            now
-        ));
+        // Refill decisions and shared health topics: the record's scope, and no other.
+        for kind in [Kind::RefillDecided, Kind::EducationAssigned] {
+            assert!(
+                caregiver_is_told(&member(MemberStatus::Active, &[Scope::Records]), kind, now),
+                "{kind:?}"
+            );
+            assert!(
+                !caregiver_is_told(
+                    &member(
+                        MemberStatus::Active,
+                        &[Scope::Messages, Scope::Appointments, Scope::Billing]
+                    ),
+                    kind,
+                    now
+                ),
+                "{kind:?}"
+            );
+        }
         assert!(!caregiver_is_told(
             &member(MemberStatus::Revoked, &[Scope::Messages]),
             Kind::NewMessage,

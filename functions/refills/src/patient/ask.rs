@@ -15,6 +15,7 @@ use portal_shared::ApiError;
 use portal_shared::domain::ids::{PharmacyId, RecordId, RefillId};
 use portal_shared::domain::text::plain_text;
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::day_range;
 use portal_shared::platform::etag::Version;
 use portal_shared::platform::http::Call;
 use portal_shared::platform::idempotency::{Idempotency, StoredResponse};
@@ -27,7 +28,7 @@ use portal_shared::policy::authz::{Action, PatientAccess};
 use serde::Deserialize;
 
 use crate::Deps;
-use crate::eligibility::{Circumstances, Reason, assess, window_start};
+use crate::eligibility::{Circumstances, Reason, assess};
 use crate::model::{
     Actor, ActorRole, HistoryEntry, PharmacyAddress, PharmacySnapshot, RefillRequest, RefillStatus,
     patient_link,
@@ -185,7 +186,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     };
     let now = Timestamp::now();
     let facts = medications::facts(&record);
-    let from = window_start(now.date(), deps.visit_months);
+    let from = day_range::months_before(now.date(), deps.visit_months);
     let (last_visit, open) = futures::try_join!(
         visits::last_visit(deps, &access, from, now),
         open_guard(deps, &access, &ask.record_id),

@@ -10,6 +10,7 @@ use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{RecordId, RefillId};
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::day_range;
 use portal_shared::platform::http::{Call, json};
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::Action;
@@ -17,7 +18,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::Deps;
-use crate::eligibility::{Circumstances, Reason, assess, window_start};
+use crate::eligibility::{Circumstances, Reason, assess};
 use crate::medications::{self, Current};
 use crate::model::MedicationCode;
 use crate::patient::store;
@@ -50,7 +51,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .authorize_patient_in_path(call, Action::ReadRefills, AuditResource::RefillMedications)
         .await?;
     let now = Timestamp::now();
-    let from = window_start(now.date(), deps.visit_months);
+    let from = day_range::months_before(now.date(), deps.visit_months);
     let store = store(deps);
     let (records, markers, last_visit) = futures::try_join!(
         medications::all(deps, &access),

@@ -6,7 +6,7 @@ use portal_tests::{Actor, Method, Patient, Reply, TestApp};
 use serde_json::Value;
 
 /// The choosable kinds, as the API names them.
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 13] = [
     "new-portal-message",
     "appointment-booked",
     "appointment-moved",
@@ -19,6 +19,7 @@ pub const KINDS: [&str; 12] = [
     "problem-report-updated",
     "announcement",
     "refill-decided",
+    "education-assigned",
 ];
 
 pub fn preferences_path(patient_id: &str) -> String {

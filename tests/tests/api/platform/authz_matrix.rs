@@ -322,6 +322,32 @@ const MATRIX: &[(&str, &str, Scope, [u16; 13])] = &[
     ("POST", "/staff/pharmacies", Scope::Records,                  [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 201, 403]),
     ("DELETE", "/staff/pharmacies/{pharmacyId}", Scope::Records,   [401, 403, 403, 403, 403, 403, 403, 403, 403, 204, 403, 204, 403]),
     ("GET", "/pharmacies", Scope::Records,                         [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    // Health education is part of the record: the patient, a caregiver trusted with records and
+    // clinicians read it; only the patient's side votes; only clinicians share a topic. The
+    // library is the clinicians' and the administrators'.
+    ("GET", "/patients/{patientId}/education", Scope::Records,     [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403, 403]),
+    ("GET", "/patients/{patientId}/education/{topicId}", Scope::Records,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 200, 403, 403, 403, 403]),
+    ("PUT", "/patients/{patientId}/education/{topicId}/helpful", Scope::Records,
+                                                                   [401, 200, 404, 404, 200, 403, 404, 404, 403, 403, 403, 403, 403]),
+    ("POST", "/staff/patients/{patientId}/education", Scope::Records,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 201, 403, 403, 403, 403]),
+    ("DELETE", "/staff/patients/{patientId}/education/{topicId}", Scope::Records,
+                                                                   [401, 403, 404, 404, 403, 403, 404, 404, 204, 403, 403, 403, 403]),
+    ("GET", "/staff/education/topics", Scope::Records,             [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 200, 403]),
+    ("POST", "/staff/education/topics", Scope::Records,            [401, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403, 201, 403]),
+    ("PUT", "/staff/education/topics/{topicId}", Scope::Records,   [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 200, 403]),
+    ("DELETE", "/staff/education/topics/{topicId}", Scope::Records,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 204, 403, 403, 204, 403]),
+    // Every staff member trains; onboarding progress, plans and waivers are the administrators'.
+    ("GET", "/staff/training", Scope::Profile,                     [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+    ("GET", "/staff/training/{moduleId}", Scope::Profile,          [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+    ("POST", "/staff/training/{moduleId}/attempts", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200]),
+    ("GET", "/admin/training", Scope::Profile,                     [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
+    ("POST", "/admin/staff/{staffId}/training/{moduleId}/waiver", Scope::Profile,
+                                                                   [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
+    ("POST", "/admin/staff/{staffId}/onboarding", Scope::Profile,  [401, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
 ];
 
 struct Request {
@@ -1056,7 +1082,17 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
                         body,
                         if_match,
                     },
-                    None => panic!("no request for {other:?}: add one to request_for"),
+                    None => match crate::education::fixtures::matrix_request(app, other, patient)
+                        .await
+                    {
+                        Some((method, path, body, if_match)) => Request {
+                            method,
+                            path,
+                            body,
+                            if_match,
+                        },
+                        None => panic!("no request for {other:?}: add one to request_for"),
+                    },
                 },
             },
         },

@@ -29,6 +29,7 @@ fn routers() -> Vec<(&'static str, &'static [Route])> {
         ("feedback", portal_feedback::ROUTES),
         ("support", portal_support::ROUTES),
         ("refills", portal_refills::ROUTES),
+        ("education", portal_education::ROUTES),
         // Scheduled, streamed, subscribed or a user pool trigger, no routes (their jobs,
         // consumers and triggers are checked in infra/local's template tests).
         ("waitlist-sweeper", &[]),

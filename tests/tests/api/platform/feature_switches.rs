@@ -229,6 +229,8 @@ fn fill(route: Route, patient: &Patient) -> String {
         .split('/')
         .map(|segment| match segment {
             "{patientId}" => patient.id.clone(),
+            // A topic's id is a lowercase slug: a well-formed one, in no library.
+            "{topicId}" => ulid::Ulid::generate().to_string().to_lowercase(),
             s if s.starts_with('{') => ulid::Ulid::generate().to_string(),
             s => s.to_owned(),
         })
@@ -251,6 +253,7 @@ fn feature_routes() -> Vec<(&'static str, &'static [(Route, Feature)])> {
         ("feedback", portal_feedback::FEATURE_ROUTES),
         ("support", portal_support::FEATURE_ROUTES),
         ("refills", portal_refills::FEATURE_ROUTES),
+        ("education", portal_education::FEATURE_ROUTES),
     ]
 }
 
@@ -678,4 +681,81 @@ async fn refills_switched_off_answers_feature_off_for_its_own_patient_and_404_fo
     let back = stack.get(&format!("{base}/{refill}"), &patient.actor).await;
     assert_eq!(back.status, 200, "{back:#?}");
     assert_eq!(back.body["status"], "requested");
+}
+
+/// A starter-library topic (`functions/education/content/starter-library.json`).
+const EDUCATION_TOPIC: &str = "high-blood-pressure";
+
+#[tokio::test]
+async fn education_switched_off_answers_feature_off_for_its_own_patient_and_404_for_others() {
+    let stack = switch_stack().await;
+    let _turn = stack.turn().await;
+    stack.remove_switch(Feature::Education).await;
+    let patient = stack.new_patient().await;
+    let stranger = stack.new_patient().await;
+    let base = format!("/patients/{}/education", patient.id);
+    let calls = [
+        (Method::GET, base.clone(), None),
+        (Method::GET, format!("{base}/{EDUCATION_TOPIC}"), None),
+        (
+            Method::PUT,
+            format!("{base}/{EDUCATION_TOPIC}/helpful"),
+            Some(json!({"helpful": true})),
+        ),
+    ];
+    assert_eq!(
+        calls.len(),
+        portal_education::FEATURE_ROUTES.len(),
+        "every patient route is tried"
+    );
+
+    stack.set_switch(Feature::Education, off()).await;
+    let mut problems = Vec::new();
+    for (method, path, body) in &calls {
+        let reply = stack
+            .send(method.clone(), path, &patient.actor, body.clone(), None)
+            .await;
+        problems.push(assert_feature_off(
+            &reply,
+            Feature::Education,
+            &format!("{method} {path}"),
+        ));
+        // Another patient learns nothing: 404, never feature-off.
+        let foreign = stack
+            .send(method.clone(), path, &stranger.actor, body.clone(), None)
+            .await;
+        assert_eq!(foreign.status, 404, "{path}: {foreign:#?}");
+        assert_eq!(
+            foreign.body["type"],
+            "https://patient-portal.dev/problems/not-found"
+        );
+    }
+    problems.dedup();
+    assert_eq!(problems.len(), 1, "one problem: {problems:#?}");
+
+    // Clinicians keep the library and keep sharing topics while patients cannot see them.
+    let library = stack.get("/staff/education/topics", &stack.clinician).await;
+    assert_eq!(library.status, 200, "{library:#?}");
+    let shared = stack
+        .send(
+            Method::POST,
+            &format!("/staff/patients/{}/education", patient.id),
+            &stack.clinician,
+            Some(json!({"topicId": EDUCATION_TOPIC, "note": "Read this before your next visit."})),
+            None,
+        )
+        .await;
+    assert_eq!(shared.status, 201, "{shared:#?}");
+
+    // Switched on again: the shared topic comes first, with its note.
+    stack.remove_switch(Feature::Education).await;
+    let back = stack.get(&base, &patient.actor).await;
+    assert_eq!(back.status, 200, "{back:#?}");
+    let first = &back.body["items"][0];
+    assert_eq!(first["topicId"], EDUCATION_TOPIC, "{back:#?}");
+    assert_eq!(first["reasons"][0]["kind"], "assigned", "{back:#?}");
+    assert_eq!(
+        first["reasons"][0]["note"],
+        "Read this before your next visit."
+    );
 }

@@ -16,7 +16,7 @@ use portal_tests::{Actor, Method, Reply, TestApp, assert_problem, spawn_app, spa
 use super::agreements::put_in_new_cohort;
 use serde_json::{Value, json};
 
-const FEATURES: [&str; 10] = [
+const FEATURES: [&str; 11] = [
     "record-import",
     "messaging",
     "online-booking",
@@ -27,6 +27,7 @@ const FEATURES: [&str; 10] = [
     "problem-reports",
     "announcements",
     "refills",
+    "education",
 ];
 
 fn rules(mode: &str, cohorts: &[&str], percentage: u8, reason: &str) -> Value {

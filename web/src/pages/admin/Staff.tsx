@@ -5,6 +5,7 @@ import { ErrorNotice, Field, Loaded, Page, fieldErrors, TableWrap } from "../../
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
+import { Link } from "../../router";
 
 const ROLES: Schemas["StaffRole"][] = ["clinicians", "front-desk", "response-team", "portal-leads", "admins"];
 
@@ -34,6 +35,9 @@ export default function Staff() {
   const errors = fieldErrors(error);
   return (
     <Page title={t("admin.staff")}>
+      <p>
+        <Link to="/admin/onboarding">{t("onboarding.link")}</Link>
+      </p>
       <Loaded query={staff}>
         {(page) => (
           <TableWrap label={t("admin.staff")}>

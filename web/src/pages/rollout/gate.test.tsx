@@ -143,12 +143,13 @@ describe("features switched off for the patient", () => {
       { feature: "problem-reports", on: false },
       { feature: "announcements", on: false },
       { feature: "refills", on: false },
+      { feature: "education", on: false },
     ];
     signedIn("/p/me");
     expect(await screen.findByRole("heading", { name: "Welcome" })).toBeTruthy();
     const nav = screen.getByRole("navigation", { name: "Main" });
     await within(nav).findByRole("link", { name: "Health record" });
-    expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Home", "Health record", "Appointments", "Profile", "Notifications"]);
+    expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Home", "Health record", "Appointments", "Profile", "Notifications", "Learn the portal"]);
     // No unread-messages card, and the conversations were never asked for.
     expect(screen.queryByRole("heading", { name: "Unread messages" })).toBeNull();
     expect(calls.some((c) => c.url.includes("/conversations"))).toBe(false);

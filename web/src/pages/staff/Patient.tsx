@@ -9,6 +9,8 @@ import { useI18n } from "../../i18n";
 
 // The history is for the front desk and the response team only: its code loads with the section.
 const PatientNotifications = lazy(() => import("./PatientNotifications"));
+// Sharing a health topic is the clinicians' (issue 19): its code loads with the section too.
+const ShareTopic = lazy(() => import("../library/ShareTopic"));
 
 /** The staff view of one patient: who they are, their portal account's code, their notifications. */
 export default function StaffPatient({ patientId }: { patientId: string }) {
@@ -54,6 +56,17 @@ export default function StaffPatient({ patientId }: { patientId: string }) {
           <h2 id="h-activation">{t("staffPatient.activation")}</h2>
           <ActivationCodeIssuer patientId={patientId} contact={p.contact} contacts={contacts} />
         </section>
+      )}
+      {groups.includes("clinicians") && (
+        <Suspense
+          fallback={
+            <p role="status" className="muted">
+              {t("app.loading")}
+            </p>
+          }
+        >
+          <ShareTopic patientId={patientId} />
+        </Suspense>
       )}
       {seesNotifications && (
         <Suspense

@@ -695,3 +695,54 @@ fn a_refill_record_without_its_request_patient_or_status_is_malformed() {
     bad["refillId"] = json!({"S": "REFILL#1"});
     assert_eq!(parse(bad), Err(Malformed::About));
 }
+
+#[test]
+fn a_shared_topic_reads_back_as_its_patient_alone() {
+    use portal_shared::features::notification::AboutEducation;
+
+    let patient = PatientId::generate();
+    let to_patient = Recipient::Patient {
+        patient_id: patient,
+    };
+    let mut item = record_of(
+        Kind::EducationAssigned,
+        to_patient.clone(),
+        AboutEducation {
+            patient_id: patient,
+        },
+    );
+    // A field a producer should not have written never reaches the template.
+    item.insert("topicId".into(), store::string("high-blood-pressure"));
+    let outbox = Outbox::parse(item).expect("parsed");
+    assert_eq!(outbox.kind, Kind::EducationAssigned);
+    assert_eq!(outbox.recipient, to_patient);
+    assert!(!outbox.has_secret() && outbox.named_channel().is_none());
+    let content = outbox.content().expect("content");
+    assert!(
+        matches!(content, Content::EducationAssigned { patient: p } if p == patient),
+        "{content:?}"
+    );
+    assert!(!format!("{content:?}").contains("blood"));
+}
+
+#[test]
+fn a_shared_topic_without_its_patient_is_malformed() {
+    let base = json!({
+        "PK": {"S": "NOTIFICATIONS#0"}, "SK": {"S": "x"},
+        "notificationId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8T9"},
+        "template": {"S": "education-assigned"},
+        "recipient": {"M": {"kind": {"S": "patient"}, "patientId": {"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TA"}}},
+        "createdAt": {"S": "2027-01-01T00:00:00.000Z"},
+        "status": {"S": "pending"}
+    });
+    let parse = |image: serde_json::Value| {
+        Outbox::parse(image_of(stream_insert("NOTIFICATIONS#0", image))).map(|_| ())
+    };
+    assert_eq!(parse(base.clone()), Err(Malformed::About));
+    let mut good = base.clone();
+    good["patientId"] = json!({"S": "01JD3Z6T7XK8Q2M4N5P6R7S8TA"});
+    assert_eq!(parse(good), Ok(()));
+    let mut bad = base;
+    bad["patientId"] = json!({"S": "PATIENT#1"});
+    assert_eq!(parse(bad), Err(Malformed::About));
+}
