@@ -13,12 +13,13 @@ use portal_shared::ApiError;
 use portal_shared::platform::http::{Call, json};
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::{Action, StaffAccess};
-use portal_shared::policy::caller::{Role, UserSub};
+use portal_shared::policy::caller::Role;
 use serde::Deserialize;
 
 use crate::Deps;
 use crate::audit::{self, account_resource};
 use crate::directory::Account;
+use crate::member::staff_member;
 use crate::model::StaffRoles;
 use crate::onboarding;
 
@@ -26,32 +27,6 @@ use crate::onboarding;
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RoleChange {
     roles: StaffRoles,
-}
-
-/// The staff member named by `{staffId}`, or 404 (audited as refused: probing these routes
-/// for patients' or caregivers' ids leaves a trace).
-pub async fn staff_member(
-    deps: &Deps,
-    call: &Call,
-    access: &StaffAccess,
-) -> Result<Account, ApiError> {
-    let sub = call
-        .path_param("staffId")
-        .and_then(|raw| UserSub::parse(&raw));
-    let account = match &sub {
-        Some(sub) => deps.directory().account(sub).await?,
-        None => None,
-    };
-    match account {
-        Some(account) if account.is_staff() => Ok(account),
-        _ => {
-            let resource = match &sub {
-                Some(sub) => account_resource(sub.as_str(), ""),
-                None => AuditResource::StaffAccounts,
-            };
-            Err(audit::refused(deps, call, access, &resource, ApiError::NotFound).await)
-        }
-    }
 }
 
 /// Whether an enabled administrator other than `sub` is among `admins`.

@@ -23,6 +23,7 @@ mod change;
 mod create;
 mod directory;
 mod list;
+mod member;
 mod model;
 mod onboarding;
 

@@ -16,8 +16,8 @@ use portal_shared::policy::caller::{Role, UserSub};
 
 use crate::Deps;
 use crate::audit::{self, account_resource};
-use crate::change::staff_member;
 use crate::directory::Account;
+use crate::member::staff_member;
 
 /// The account's sub as the plan's key (Cognito's subs always parse; a bad one is a bug).
 fn sub_of(account: &Account) -> Result<UserSub, ApiError> {

@@ -12,6 +12,7 @@
 //! records.
 
 use anyhow::{Context, Result, bail};
+use portal_shared::policy::caller::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -143,7 +144,15 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
         });
     }
     // Hired after onboarding began: her plan gates the message inbox until she is trained.
-    users.push(crate::seed_education::seed_new_clinician(stack).await?);
+    let sub = crate::seed_education::seed_new_clinician(stack).await?;
+    users.push(DemoUser {
+        role: crate::seed_education::NEW_CLINICIAN_ROLE.to_owned(),
+        email: crate::seed_education::NEW_CLINICIAN_EMAIL.to_owned(),
+        password: DEMO_PASSWORD.to_owned(),
+        groups: vec![Role::Clinician.group().to_owned()],
+        patient_id: None,
+        sub: non_empty(sub),
+    });
 
     let front_desk = identity::sign_in(stack, "frontdesk@demo.portal.test", DEMO_PASSWORD).await?;
     let http = reqwest::Client::new();

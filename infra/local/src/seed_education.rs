@@ -16,7 +16,6 @@ use portal_shared::policy::caller::{Role, UserSub};
 use serde_json::{Value, json};
 
 use crate::identity::{self, DEMO_PASSWORD};
-use crate::seed::DemoUser;
 use crate::seed_schedule::call;
 use crate::stack::Stack;
 
@@ -39,8 +38,8 @@ pub fn demo_assignment() -> Value {
 }
 
 /// Creates Noor in `clinicians` and writes her onboarding plan: every module of her role
-/// assigned, none done.
-pub async fn seed_new_clinician(stack: &Stack) -> Result<DemoUser> {
+/// assigned, none done. Returns her Cognito `sub`.
+pub async fn seed_new_clinician(stack: &Stack) -> Result<String> {
     let role = Role::Clinician;
     let sub = identity::create_staff_user(
         stack,
@@ -69,14 +68,7 @@ pub async fn seed_new_clinician(stack: &Stack) -> Result<DemoUser> {
         !onboarding::cleared(Some(&plan), onboarding::Capability::MessageInbox),
         "Noor's plan does not gate the message inbox"
     );
-    Ok(DemoUser {
-        role: NEW_CLINICIAN_ROLE.to_owned(),
-        email: NEW_CLINICIAN_EMAIL.to_owned(),
-        password: DEMO_PASSWORD.to_owned(),
-        groups: vec![role.group().to_owned()],
-        patient_id: None,
-        sub: Some(sub).filter(|sub| !sub.is_empty()),
-    })
+    Ok(sub)
 }
 
 /// The demo clinician shares the hypertension topic with `patient_id` (Ana), with a note. A
