@@ -14,8 +14,13 @@ import { journeys as supportReporter } from "./journeys-support-reporter.mjs";
 import { journeys as supportAnnouncements } from "./journeys-support-announcements.mjs";
 import { journeys as supportDigest } from "./journeys-support-digest.mjs";
 import { journeys as refills } from "./journeys-refills.mjs";
+import { journeys as patientSearch } from "./journeys-patient-search.mjs";
 import { journeys as education } from "./journeys-education.mjs";
 import { journeys as training } from "./journeys-training.mjs";
+import { journeys as staffCare } from "./journeys-staff-care.mjs";
+import { journeys as schedule } from "./journeys-schedule.mjs";
+import { journeys as account } from "./journeys-account.mjs";
+import { journeys as records } from "./journeys-records.mjs";
 
 /** A nav link's name without its unread badge ("What's new2 (2 unread)" → "What's new"), whose count depends on what other journeys announced. */
 const withoutBadges = (texts) => texts.map((text) => text.replace(/\d+ \(\d+ unread\)$/, ""));
@@ -856,5 +861,9 @@ journeys.push(...supportReporter);
 journeys.push(...supportAnnouncements);
 journeys.push(...supportDigest);
 journeys.push(...refills);
+journeys.push(...patientSearch);
 journeys.push(...education);
 journeys.push(...training);
+journeys.push(...staffCare);
+journeys.push(...schedule);
+journeys.push(...account, ...records);

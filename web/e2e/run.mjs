@@ -165,6 +165,8 @@ function harness(page, local, size, problems) {
     user,
     url: (path) => `${local.webUrl}${path}`,
     apiUrl: local.stack.apiUrl,
+    /** The local stack's file (emulator endpoint, user pool...), for journeys that stand in for an email. */
+    stack: local.stack,
     async signIn(role, path = "/") {
       const u = user(role);
       await page.goto(h.url(path));

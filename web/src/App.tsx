@@ -31,6 +31,8 @@ const AdminAudit = lazy(() => import("./pages/admin/Audit"));
 const Records = lazy(() => import("./pages/Records"));
 const Series = lazy(() => import("./pages/Series"));
 const RecordDetail = lazy(() => import("./pages/RecordDetail"));
+const Imports = lazy(() => import("./pages/records/Imports"));
+const ImportReport = lazy(() => import("./pages/records/ImportReport"));
 const Messages = lazy(() => import("./pages/Messages"));
 const Thread = lazy(() => import("./pages/Thread"));
 const NewMessage = lazy(() => import("./pages/NewMessage"));
@@ -41,6 +43,7 @@ const Inbox = lazy(() => import("./pages/staff/Inbox"));
 const DayView = lazy(() => import("./pages/staff/DayView"));
 const ProfileChanges = lazy(() => import("./pages/staff/ProfileChanges"));
 const StaffPatient = lazy(() => import("./pages/staff/Patient"));
+const FindPatient = lazy(() => import("./pages/staff/FindPatient"));
 const NotificationSettings = lazy(() => import("./pages/NotificationSettings"));
 const Unsubscribe = lazy(() => import("./pages/Unsubscribe"));
 // Feedback, the respondents' side (issue 17): patients and caregivers, staff as voters, other practices.
@@ -94,6 +97,9 @@ const EducationTopic = lazy(() => import("./pages/education/Topic"));
 const Guides = lazy(() => import("./pages/guides/Guides"));
 const Guide = lazy(() => import("./pages/guides/Guides").then((m) => ({ default: m.Guide })));
 const Handout = lazy(() => import("./pages/staff/Handout"));
+// The provider schedule editor (issue 13): the front desk's providers, adding one, and their published hours.
+const ScheduleProviders = lazy(() => import("./pages/schedules/Providers"));
+const ScheduleEditor = lazy(() => import("./pages/schedules/ScheduleEditor"));
 
 /** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
 export function makeQueryClient(): QueryClient {
@@ -435,10 +441,13 @@ function Nav({ session, path }: { session: Session; path: string }) {
   if (isStaff(session.claims)) {
     const groups = session.claims.groups;
     if (categoriesFor(groups).length) links.push({ to: "/staff/inbox", label: t("nav.inbox") });
+    // Finding a patient to open their page (issue 13); administrators may search too, from the address.
+    if (groups.includes("front-desk") || groups.includes("clinicians")) links.push({ to: "/staff/patients", label: t("patientSearch.nav") });
     if (groups.includes("front-desk") || groups.includes("clinicians")) links.push({ to: "/staff/day", label: t("nav.day") });
     // Refill requests: clinicians decide, the front desk marks them sent; the directory is the front desk's and admins'.
     if (groups.includes("front-desk") || groups.includes("clinicians")) links.push({ to: "/staff/refills", label: t("nav.refillQueue") });
     if (groups.includes("front-desk") || groups.includes("admins")) links.push({ to: "/staff/pharmacies", label: t("nav.pharmacies") });
+    if (groups.includes("front-desk")) links.push({ to: "/staff/schedules", label: t("nav.schedules") });
     if (groups.includes("front-desk")) {
       links.push({ to: "/staff/profile-changes", label: t("nav.profileChanges") });
       links.push({ to: "/staff/patients/new", label: t("staff.register") });
@@ -582,6 +591,7 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if (path === "/staff/education/new") return <TopicEditor key="new" />;
   if ((m = match("/staff/education/:topicId", path))) return <TopicEditor key={m.topicId} topicId={m.topicId!} />;
   if ((m = match("/staff/patients/:pid/handout", path))) return <Handout key={m.pid} patientId={m.pid!} />;
+  if (path === "/staff/patients") return <FindPatient />;
   if (path === "/staff/patients/new") return <RegisterPatient />;
   if ((m = match("/staff/patients/:pid", path))) return <StaffPatient patientId={m.pid!} />;
   if (path === "/admin/staff") return <AdminStaff />;
@@ -589,6 +599,8 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if (path === "/staff/inbox") return <Inbox />;
   if ((m = match("/staff/inbox/:pid/:cid", path))) return <Thread patientId={m.pid!} conversationId={m.cid!} staff />;
   if (path === "/staff/day") return <DayView />;
+  if (path === "/staff/schedules") return <ScheduleProviders />;
+  if ((m = match("/staff/schedules/:providerId", path))) return <ScheduleEditor key={m.providerId} providerId={m.providerId!} />;
   if (path === "/staff/profile-changes") return <ProfileChanges />;
   if (path === "/staff/polls") return <StaffPolls />;
   if (path === "/staff/digests") return <Digests />;
@@ -628,6 +640,8 @@ function patientRoute(path: string): ReactNode | null {
   if ((m = match("/p/:pid/records", path))) return <Records patientId={m.pid!} />;
   if ((m = match("/p/:pid/records/series/:code", path))) return <Series patientId={m.pid!} code={m.code!} />;
   if ((m = match("/p/:pid/records/item/:rid", path))) return <RecordDetail patientId={m.pid!} recordId={m.rid!} />;
+  if ((m = match("/p/:pid/records/imports", path))) return <Imports patientId={m.pid!} />;
+  if ((m = match("/p/:pid/records/imports/:iid", path))) return <ImportReport key={m.iid} patientId={m.pid!} importId={m.iid!} />;
   if ((m = match("/p/:pid/messages", path))) return <Messages patientId={m.pid!} />;
   if ((m = match("/p/:pid/messages/new", path))) return <NewMessage patientId={m.pid!} />;
   if ((m = match("/p/:pid/messages/:cid", path))) return <Thread patientId={m.pid!} conversationId={m.cid!} />;

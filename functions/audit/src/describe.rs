@@ -15,6 +15,10 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         "Reviewed a change request",
     ),
     (Action::RegisterPatient.name(), "Registered the patient"),
+    (
+        Action::SearchPatients.name(),
+        "Found the patient in a staff search",
+    ),
     (Action::ReadAccessLog.name(), "Viewed the access log"),
     (
         Action::ReadAuditTrail.name(),

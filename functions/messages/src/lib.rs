@@ -14,12 +14,15 @@
 //! - `GET   /staff/inbox/counts` — open, overdue and waiting per category.
 //! - `GET   /staff/inbox/mine` — the conversations assigned to the caller that wait on
 //!   someone (open or waiting on the patient), oldest wait first.
+//! - `GET   /staff/colleagues` — the enabled members of the team that works a category, by
+//!   name: whom a conversation may be assigned to.
 //!
 //! Feature switch ([`FEATURE_ROUTES`]): every route here belongs to `messaging`. When its switch
 //! is off for the caller and patient, each answers the `feature-off` problem (403) after the
 //! usual authorisation (a foreign patient is still 404); the staff inboxes, about no patient,
 //! are off only when the switch is off for everyone (mode `off` or killed).
 
+mod colleagues;
 mod conversation;
 mod inbox;
 mod list;
@@ -66,6 +69,7 @@ pub const UPDATE_CONVERSATION: Route = Route::new(
 pub const INBOX: Route = Route::new("GET", "/staff/inbox");
 pub const INBOX_COUNTS: Route = Route::new("GET", "/staff/inbox/counts");
 pub const INBOX_MINE: Route = Route::new("GET", "/staff/inbox/mine");
+pub const COLLEAGUES: Route = Route::new("GET", "/staff/colleagues");
 
 /// The routes the `messaging` feature owns: all of them.
 pub const FEATURE_ROUTES: &[(Route, Feature)] = &[
@@ -78,6 +82,7 @@ pub const FEATURE_ROUTES: &[(Route, Feature)] = &[
     (INBOX, Feature::Messaging),
     (INBOX_COUNTS, Feature::Messaging),
     (INBOX_MINE, Feature::Messaging),
+    (COLLEAGUES, Feature::Messaging),
 ];
 
 /// How many times in all a message or a read mark is sent while it loses to another write on
@@ -96,6 +101,7 @@ pub const ROUTES: &[Route] = &[
     INBOX,
     INBOX_COUNTS,
     INBOX_MINE,
+    COLLEAGUES,
 ];
 
 /// The function's own settings: the response-time targets with the practice's calendar, and
@@ -183,6 +189,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             inbox::counts(deps, &call).await
         } else if call.is(INBOX_MINE) {
             inbox::mine(deps, &call).await
+        } else if call.is(COLLEAGUES) {
+            colleagues::handle(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

@@ -3,6 +3,7 @@
 //!
 //! Routes (kept in step with `template.yaml` by the consistency test):
 //! - `POST  /staff/patients` — front desk registers a patient.
+//! - `GET   /staff/patients` — staff find a patient by name and/or date of birth.
 //! - `GET   /patients/{patientId}/profile` — `me` for the caller's own.
 //! - `PATCH /patients/{patientId}/profile` — merge patch with If-Match.
 //! - `GET   /staff/profile-changes` — pending legal-identity changes, oldest first.
@@ -14,6 +15,7 @@ mod register;
 mod repo;
 mod requests;
 mod review;
+mod search;
 mod update;
 
 use aws_config::SdkConfig;
@@ -26,6 +28,7 @@ use portal_shared::platform::http::{Route, dispatch};
 use crate::repo::ProfileStore;
 
 pub const REGISTER_PATIENT: Route = Route::new("POST", "/staff/patients");
+pub const SEARCH_PATIENTS: Route = Route::new("GET", "/staff/patients");
 pub const GET_PROFILE: Route = Route::new("GET", "/patients/{patientId}/profile");
 pub const UPDATE_PROFILE: Route = Route::new("PATCH", "/patients/{patientId}/profile");
 pub const LIST_PROFILE_CHANGES: Route = Route::new("GET", "/staff/profile-changes");
@@ -35,6 +38,7 @@ pub const DECIDE_PROFILE_CHANGE: Route =
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
     REGISTER_PATIENT,
+    SEARCH_PATIENTS,
     GET_PROFILE,
     UPDATE_PROFILE,
     LIST_PROFILE_CHANGES,
@@ -63,6 +67,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
     dispatch(request, |call| async move {
         if call.is(REGISTER_PATIENT) {
             register::handle(deps, &call).await
+        } else if call.is(SEARCH_PATIENTS) {
+            search::handle(deps, &call).await
         } else if call.is(GET_PROFILE) {
             read::handle(deps, &call).await
         } else if call.is(UPDATE_PROFILE) {

@@ -6,6 +6,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{ChangeId, PatientId};
 use portal_shared::features::patient_match::{self, MatchKey, Registering};
+use portal_shared::features::patient_search::NameQuery;
 use portal_shared::platform::keys;
 use portal_shared::platform::pagination::PageRequest;
 use portal_shared::platform::store::{self, Item, Transacted};
@@ -14,6 +15,7 @@ use portal_shared::policy::authz::{PatientAccess, StaffAccess};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{ChangeRequest, ChangeStatus, Profile};
+use crate::search::{Found, Search};
 
 /// The profile's attributes that may be absent (and are removed when they become so).
 const OPTIONAL_PROFILE_ATTRIBUTES: &[&str] = &["preferredName", "language", "pendingChangeId"];
@@ -139,7 +141,7 @@ impl<'a> ProfileStore<'a> {
         condition_values: Vec<(&str, AttributeValue)>,
     ) -> Result<TransactWriteItem, ApiError> {
         debug_assert_eq!(profile.patient_id, access.patient());
-        let set = store::set_attributes(profile, OPTIONAL_PROFILE_ATTRIBUTES)?;
+        let set = store::set_attributes(&profile.stored(), OPTIONAL_PROFILE_ATTRIBUTES)?;
         let mut names = set.names;
         // DynamoDB refuses names an expression does not use.
         for (placeholder, attribute) in [("#version", "version"), ("#pending", "pendingChangeId")] {
@@ -275,6 +277,53 @@ impl<'a> ProfileStore<'a> {
             .limit(page.limit)
             .set_exclusive_start_key(page.start_after.clone());
         store::query_page::<ChangeRequest>(query).await
+    }
+
+    /// The first `limit` patients a staff search finds, in name order: one Query of the name
+    /// index (GSI1) or of the birth-date index (GSI2), by key alone (no filter, so `Limit` counts
+    /// matches), reading only what the answer shows. Eventually consistent, as every index read:
+    /// a patient registered a moment ago may show a moment later.
+    pub async fn search(
+        &self,
+        _access: &StaffAccess,
+        search: &Search,
+        limit: usize,
+    ) -> Result<Vec<Found>, ApiError> {
+        let (index, partition_attribute, sort_attribute, partition, prefix) = match search {
+            Search::Name(name) => (
+                keys::GSI1,
+                keys::GSI1PK,
+                keys::GSI1SK,
+                name.partition(),
+                Some(name.prefix()),
+            ),
+            Search::BirthDate(born, name) => (
+                keys::GSI2,
+                keys::GSI2PK,
+                keys::GSI2SK,
+                keys::patients_by_birth_date(&born.to_iso()),
+                name.as_ref().map(NameQuery::prefix),
+            ),
+        };
+        let mut query = self
+            .dynamo
+            .query()
+            .table_name(self.table)
+            .index_name(index)
+            .expression_attribute_names("#pk", partition_attribute)
+            .expression_attribute_values(":pk", store::string(partition))
+            .projection_expression("patientId, legalName, dateOfBirth, portalAccount")
+            .scan_index_forward(true)
+            .limit(i32::try_from(limit).map_err(ApiError::internal)?);
+        query = match prefix {
+            Some(prefix) => query
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#sk", sort_attribute)
+                .expression_attribute_values(":prefix", store::string(prefix)),
+            None => query.key_condition_expression("#pk = :pk"),
+        };
+        let (found, _) = store::query_page::<Found>(query).await?;
+        Ok(found)
     }
 
     /// Records staff's decision and the profile it results in, atomically: the profile must

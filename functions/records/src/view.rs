@@ -526,6 +526,16 @@ struct Totals {
     warning_count: usize,
     sources: Vec<Value>,
     patient_check: Value,
+    /// Read for `mergedTotal`; the list carries totals only.
+    #[serde(skip_serializing)]
+    per_type: BTreeMap<String, MergedCount>,
+}
+
+/// The part of a report's `perType` counts the list adds up.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct MergedCount {
+    merged: usize,
 }
 
 /// One import in the list: when, by whom, and its totals.
@@ -536,6 +546,9 @@ pub struct ImportLine {
     imported_at: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     imported_by: Option<ImportedBy>,
+    /// Entries kept as the same thing as an earlier entry of the bundle (within
+    /// `importedTotal`); 0 for a report older than `perType`.
+    merged_total: usize,
     #[serde(flatten)]
     totals: Totals,
 }
@@ -547,6 +560,7 @@ impl ImportLine {
             import_id: import.import_id,
             imported_at: import.imported_at,
             imported_by: import.imported_as,
+            merged_total: totals.per_type.values().map(|t| t.merged).sum(),
             totals,
         })
     }

@@ -14,6 +14,7 @@ pub mod invitation_wave;
 pub mod notification;
 pub mod onboarding;
 pub mod patient_match;
+pub mod patient_search;
 pub mod profile_facts;
 pub mod profile_record;
 pub mod report_status;

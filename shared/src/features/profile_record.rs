@@ -19,6 +19,7 @@ use crate::domain::person::{
 use crate::domain::timestamp::Timestamp;
 use crate::features::account::PortalAccount;
 use crate::features::patient_match::{self, MatchKey, Registering};
+use crate::features::patient_search::SearchKeys;
 use crate::platform::keys;
 use crate::platform::store;
 
@@ -81,6 +82,15 @@ pub struct Registration {
     pub language: Option<LanguageTag>,
     #[serde(default)]
     pub communication: Option<Communication>,
+}
+
+/// The profile item as written: [`Profile`] and its search keys ([`Profile::stored`]).
+#[derive(Debug, Serialize)]
+pub struct StoredProfile<'a> {
+    #[serde(flatten)]
+    profile: &'a Profile,
+    #[serde(flatten)]
+    search: SearchKeys,
 }
 
 /// The profile item (`keys::profile`).
@@ -158,6 +168,16 @@ impl Profile {
         MatchKey::of(&self.legal_name, self.date_of_birth)
     }
 
+    /// The profile as every write of its item sets it: its own attributes and the staff
+    /// search's index attributes (`features::patient_search`), derived from the name and birth
+    /// date in this very write, so a change of either moves the patient in the search with it.
+    pub fn stored(&self) -> StoredProfile<'_> {
+        StoredProfile {
+            profile: self,
+            search: SearchKeys::of(self.patient_id, &self.legal_name, self.date_of_birth),
+        }
+    }
+
     /// The writes that register this new patient, for one transaction: [0] the profile, never
     /// over an existing one (`attribute_not_exists(PK)`); [1] the patient in its match item
     /// (conditional under [`Registering::OnlyTheFirst`]).
@@ -166,7 +186,7 @@ impl Profile {
         table: &str,
         registering: Registering,
     ) -> Result<Vec<TransactWriteItem>, ApiError> {
-        let item = store::to_item(&keys::profile(self.patient_id), self)?;
+        let item = store::to_item(&keys::profile(self.patient_id), &self.stored())?;
         let profile = store::transact_put(
             Put::builder()
                 .table_name(table)

@@ -625,6 +625,27 @@ pub fn patient_match(name_and_birth_sha256_hex: &str) -> Key {
     )
 }
 
+/// GSI1 partition of the staff patient search by name (`features::patient_search`): the patients
+/// whose normalised family name starts with `family_start` (its first two characters, or the
+/// one it has). Sort key: [`patient_search_sort`]. Set on the profile item by every write of it,
+/// so a name change moves it; read by staff searches only, written at a registration's pace.
+pub fn patients_by_name(family_start: &str) -> String {
+    format!("PATIENTS_BY_NAME#{family_start}")
+}
+
+/// GSI2 partition of the staff patient search by date of birth (`YYYY-MM-DD`): the patients born
+/// that day. Sort key: [`patient_search_sort`].
+pub fn patients_by_birth_date(date_of_birth_iso: &str) -> String {
+    format!("PATIENTS_BY_BIRTH#{date_of_birth_iso}")
+}
+
+/// The sort key of a profile in both search partitions: `<family>#<given>#<patientId>`, with the
+/// names normalised (`patient_match::normalise`: letters and digits only, so never a `#`), so a
+/// prefix of it is "family name starts with" or "this family name, given names start with".
+pub fn patient_search_sort(family: &str, given: &str, patient: PatientId) -> String {
+    format!("{family}#{given}#{patient}")
+}
+
 // ---- rollout: feature switches ---------------------------------------------------------------
 
 /// Every feature switch in one partition: the switches' cache reads it with one Query.

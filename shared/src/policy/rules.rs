@@ -26,6 +26,9 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, VariantArray)]
 pub enum Action {
     RegisterPatient,
+    /// Find patients by name and/or date of birth (`GET /staff/patients`): the answer reveals
+    /// who is a patient, so every patient it names is audited.
+    SearchPatients,
     ReadProfile,
     UpdateProfile,
     ReviewProfileChanges,
@@ -283,6 +286,9 @@ impl Action {
         match self {
             // action                       audit name              own  caregiver                    staff
             Action::RegisterPatient => rule("patient.register", NO, Never, &[FrontDesk]),
+            Action::SearchPatients => {
+                rule("patient.search", NO, Never, &[FrontDesk, Clinician, Admin])
+            }
             Action::ReadProfile => rule(
                 "profile.read",
                 YES,

@@ -11,7 +11,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Find patients by name and/or date of birth
+         * @description Staff find a patient to open their page: by name (`q`), by date of birth (`birthDate`),
+         *     or both (the patients born that day whose name matches). At least one is required.
+         *     At most 25 patients are answered, in name order; `truncated` says more match (narrow the
+         *     search: add the date of birth, or the start of the given names after a comma).
+         *
+         *     Names match without regard to accents, case, spaces or punctuation (`lopez` finds
+         *     `López`, `garcia lo` finds `García-López`). `q` is the start of the family name
+         *     (`lop`), or the whole family name, a comma and the start of the given names
+         *     (`lopez, an`). The legal name is searched, not the preferred name.
+         *
+         *     The search reads indexes that lag writes by a moment: a patient registered or renamed a
+         *     second ago may not be found yet. Patients whose profile has not been written since
+         *     this search was released are not found until it is (see the runbook).
+         *
+         *     **Who may call:** staff in the `front-desk`, `clinicians` or `admins` groups. Anyone else
+         *     gets 403 (audited in the caller's own log). The answer reveals who is a patient: each
+         *     patient it names is recorded in their access log (`patient.search`, resource `profile`)
+         *     before it is answered.
+         */
+        get: operations["searchPatients"];
         put?: never;
         /**
          * Register a patient
@@ -1164,6 +1185,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/staff/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whom a conversation of a category may be assigned to
+         * @description The enabled staff accounts of the team that works `category` (`medical-question`,
+         *     `prescription`: `clinicians`; `appointment`, `billing`: `front-desk`; `portal-help`:
+         *     `response-team`), sorted by name, with the `sub` to send as the `assignee` of
+         *     `PATCH /patients/{patientId}/conversations/{conversationId}`. Names only: no email, no
+         *     other role. A listed colleague may still be refused by the assignment (422 naming
+         *     `assignee`), for instance while their message-inbox training is not finished. About no
+         *     patient: nothing is written to any access log. The caller is among them when they are in
+         *     the team.
+         *
+         *     **Who may call:** whoever may assign a conversation: staff in `clinicians`, `front-desk`
+         *     or `response-team` (any category); everyone else 403.
+         */
+        get: operations["listColleagues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/patients/{patientId}/imports": {
         parameters: {
             query?: never;
@@ -1180,7 +1231,8 @@ export interface paths {
         };
         /**
          * Past imports, newest first
-         * @description One line per import with its totals (entries, imported, skipped, errors, warnings, sources)
+         * @description One line per import with its totals (entries, imported and of them merged, skipped, errors
+         *     (the entries refused), warnings, sources)
          *     and who brought the records in (`own`, `caregiver` or `staff`, with their name when their
          *     sign-in carries one). The whole report of one: `GET .../imports/{importId}`.
          *
@@ -5737,6 +5789,24 @@ export interface components {
          * @enum {string}
          */
         Sex: "female" | "male" | "other" | "unknown";
+        /** @description What a staff search found (`GET /staff/patients`). */
+        PatientSearchResult: {
+            items: components["schemas"]["FoundPatient"][];
+            /** @description More patients match than `items` holds; narrow the search. */
+            truncated: boolean;
+        };
+        /** @description A patient a staff search found. */
+        FoundPatient: {
+            patientId: components["schemas"]["Ulid"];
+            /** @description The registered legal name, as the profile shows it. */
+            name: components["schemas"]["LegalName"];
+            birthDate: components["schemas"]["DateOfBirth"];
+            /**
+             * @description `active` once the patient has activated their portal account; absent before.
+             * @constant
+             */
+            portalStatus?: "active";
+        };
         /** @description The name on the patient's legal documents. */
         LegalName: {
             /** @description Given names, in order (first and middle), as one string. */
@@ -6477,6 +6547,17 @@ export interface components {
         PageOfInboxItems: {
             items: components["schemas"]["InboxItem"][];
             nextCursor: string | null;
+        };
+        /** @description The enabled members of the team that works a category (`GET /staff/colleagues`). */
+        Colleagues: {
+            category: components["schemas"]["MessageCategory"];
+            /** @description The staff group that works the category. */
+            team: string;
+            items: {
+                /** @description The colleague's user id, for `assignee`. */
+                sub: string;
+                name: string;
+            }[];
         };
         InboxCounts: {
             categories: {
@@ -9601,6 +9682,87 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    searchPatients: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The start of the family name, or `<family name>, <start of the given names>`: at
+                 *     least 2 letters or digits of the family name, at most 100 characters (else 422
+                 *     naming `q`).
+                 * @example lopez
+                 */
+                q?: string;
+                /**
+                 * @description The date of birth, `YYYY-MM-DD` (not in the future, not before 1900; else 422 naming `birthDate`).
+                 * @example 1984-03-12
+                 */
+                birthDate?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patients found, in name order (none is an empty list, not 404). */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "patientId": "01KAZ0DEM0PAT1ENT000000001",
+                     *           "name": {
+                     *             "given": "Ana",
+                     *             "family": "López"
+                     *           },
+                     *           "birthDate": "1984-03-12",
+                     *           "portalStatus": "active"
+                     *         }
+                     *       ],
+                     *       "truncated": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PatientSearchResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description (`forbidden`) The caller is not in the `front-desk`, `clinicians` or `admins` group. Audited in the caller's own log. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description (`invalid-fields`) Neither `q` nor `birthDate` was given (both are named), `q` has
+             *     fewer than 2 letters or digits of the family name or more than 100 characters, or
+             *     `birthDate` is not a date of birth.
+             */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     registerPatient: {
         parameters: {
             query?: never;
@@ -11466,6 +11628,33 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listColleagues: {
+        parameters: {
+            query: {
+                category: components["schemas"]["MessageCategory"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team's colleagues. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Colleagues"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["MessagingConflict"];
+            422: components["responses"]["InvalidFields"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listImports: {
         parameters: {
             query?: {
@@ -11506,6 +11695,8 @@ export interface operations {
                             bundleType: string;
                             entries: number;
                             importedTotal: number;
+                            /** @description Of `importedTotal`, the entries kept as the same thing as an earlier entry of the bundle (the report's `perType` merged, added up). */
+                            mergedTotal: number;
                             skippedTotal: number;
                             errorCount: number;
                             warningCount: number;

@@ -5,6 +5,8 @@ import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { ErrorNotice } from "./ui";
 import { usePatientFeatures } from "../features";
+import { Link } from "../router";
+import { fetchAllPages, type BundlePage } from "../pages/records/exportPages";
 
 /** Download the whole record as a FHIR bundle; import a bundle from another provider and read its report. */
 export function RecordFiles({ patientId }: { patientId: string }) {
@@ -16,19 +18,37 @@ export function RecordFiles({ patientId }: { patientId: string }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const importing = usePatientFeatures(patientId).on("record-import");
+  const [progress, setProgress] = useState<{ pages: number; entries: number } | null>(null);
+  const [exported, setExported] = useState<number | null>(null);
 
+  // The export comes in pages for a large record: every page is fetched, and saved as one bundle.
   const download = async () => {
     setError(null);
+    setExported(null);
+    setProgress({ pages: 0, entries: 0 });
     try {
-      const { data } = await unwrap(api.GET("/patients/{patientId}/export", { params: { path: { patientId } }, parseAs: "text" }));
-      const url = URL.createObjectURL(new Blob([data as unknown as string], { type: "application/fhir+json" }));
+      const bundle = await fetchAllPages(
+        async (next) =>
+          (
+            await unwrap(
+              api.GET("/patients/{patientId}/export", {
+                params: { path: { patientId }, query: next ? { cursor: next.cursor, ...(next.count ? { _count: next.count } : {}) } : {} },
+              }),
+            )
+          ).data as BundlePage,
+        (pages, entries) => setProgress({ pages, entries }),
+      );
+      const url = URL.createObjectURL(new Blob([JSON.stringify(bundle)], { type: "application/fhir+json" }));
       const a = document.createElement("a");
       a.href = url;
       a.download = "health-record.fhir.json";
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setExported(bundle.entry?.length ?? 0);
     } catch (e) {
       setError(e);
+    } finally {
+      setProgress(null);
     }
   };
   const upload = async (event: FormEvent) => {
@@ -65,10 +85,21 @@ export function RecordFiles({ patientId }: { patientId: string }) {
       <h2 id="h-files" className="visually-hidden">
         FHIR
       </h2>
-      <button type="button" onClick={() => void download()}>
+      <button type="button" onClick={() => void download()} disabled={progress !== null}>
         {t("records.export")}
       </button>
+      <p role="status" className="muted">
+        {progress && progress.pages > 0
+          ? t("export.progress", { page: progress.pages, count: progress.entries })
+          : exported !== null
+            ? t("export.done", { count: exported })
+            : ""}
+      </p>
       {importing && (
+      <>
+      <p>
+        <Link to={`/p/${patientId}/records/imports`}>{t("imports.link")}</Link>
+      </p>
       <form onSubmit={upload} className="form" noValidate>
         <div className="field">
           <label htmlFor="import-file">{t("records.import")}</label>
@@ -79,6 +110,7 @@ export function RecordFiles({ patientId }: { patientId: string }) {
           {t("records.importButton")}
         </button>
       </form>
+      </>
       )}
       {error !== null && <ErrorNotice error={error} />}
       {report && (
@@ -91,6 +123,7 @@ export function RecordFiles({ patientId }: { patientId: string }) {
               </li>
             ))}
           </ul>
+          <Link to={`/p/${patientId}/records/imports/${report.importId}`}>{t("imports.fullReport")}</Link>
         </div>
       )}
     </section>

@@ -4,8 +4,12 @@ import { en as supportTeamEn } from "./support-team";
 import { en as announcementsEn } from "./announcements";
 import { en as digestsEn } from "./digests";
 import { en as refillsEn } from "./refills";
+import { en as patientSearchEn } from "./patient-search";
 import { en as trainingEn } from "./training";
 import { en as educationEn } from "./education";
+import { en as schedulesEn } from "./schedules";
+import { en as staffCareEn } from "./staff-care";
+import { en as importsEn } from "./imports";
 
 export const en = {
   "app.name": "Patient portal",
@@ -950,10 +954,17 @@ export const en = {
   ...digestsEn,
   // Prescription refill requests (issue 20).
   ...refillsEn,
+  // Staff patient search (issue 13).
+  ...patientSearchEn,
+  ...staffCareEn,
   // Staff training, onboarding, the education library and sharing a topic (issue 19).
   ...trainingEn,
   // Patient education, the guides, the tour and the activation handout (issue 19).
   ...educationEn,
+  // The provider schedule editor (issue 13, staff).
+  ...schedulesEn,
+  // Past imports and their reports, the export in pages (issue 13).
+  ...importsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

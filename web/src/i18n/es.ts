@@ -3,8 +3,12 @@ import { es as supportTeamEs } from "./support-team.es";
 import { es as announcementsEs } from "./announcements.es";
 import { es as digestsEs } from "./digests.es";
 import { es as refillsEs } from "./refills.es";
+import { es as patientSearchEs } from "./patient-search.es";
 import { es as trainingEs } from "./training.es";
 import { es as educationEs } from "./education.es";
+import { es as schedulesEs } from "./schedules.es";
+import { es as staffCareEs } from "./staff-care.es";
+import { es as importsEs } from "./imports.es";
 
 // Spanish. Typed against the English keys: a missing or extra key fails the type check.
 export const es: Record<MessageKey, string> = {
@@ -950,8 +954,15 @@ export const es: Record<MessageKey, string> = {
   ...digestsEs,
   // Prescription refill requests (issue 20).
   ...refillsEs,
+  // Staff patient search (issue 13).
+  ...patientSearchEs,
+  ...staffCareEs,
   // Staff training, onboarding, the education library and sharing a topic (issue 19).
   ...trainingEs,
   // Patient education, the guides, the tour and the activation handout (issue 19).
   ...educationEs,
+  // The provider schedule editor (issue 13, staff).
+  ...schedulesEs,
+  // Past imports and their reports, the export in pages (issue 13).
+  ...importsEs,
 };

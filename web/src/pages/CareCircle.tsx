@@ -59,7 +59,8 @@ export default function CareCircle({ patientId }: { patientId: string }) {
               {page.items.map((m) => (
                 <li key={m.invitationId} className="card">
                   <h2>
-                    {m.name} <span className="muted">({m.relationship})</span>
+                    {m.name} <span className="muted">({m.relationship})</span>{" "}
+                    {m.guardian && <span className="tag">{t("guardians.tag")}</span>}
                   </h2>
                   <p className="record-meta">
                     <span>{t("careCircle.status", { status: m.status })}</span>

@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore, type FormEvent } from "react";
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore, type FormEvent } from "react";
 import { getSession, subscribe } from "../auth/session";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap, type Schemas } from "../api/client";
@@ -12,6 +12,9 @@ function authorName(author: Schemas["Author"], you: string): string {
   if (author.kind === "patient") return author.name ?? you;
   return [author.name, author.role].filter(Boolean).join(", ") || author.kind;
 }
+
+// Assigning to a colleague is staff work: its code loads only on the staff thread.
+const AssignColleague = lazy(() => import("./staff/AssignColleague"));
 
 const MESSAGE_CATEGORIES: Schemas["MessageCategory"][] = ["medical-question", "appointment", "prescription", "billing", "portal-help"];
 
@@ -158,6 +161,19 @@ export default function Thread({ patientId, conversationId, staff = false }: { p
             </button>
           </div>
         </div>
+      )}
+      {staff && thread.data && thread.data.conversation.status !== "closed" && (
+        <Suspense fallback={null}>
+          <AssignColleague
+            patientId={patientId}
+            conversationId={conversationId}
+            category={thread.data.conversation.category}
+            etag={thread.data.etag}
+            assignee={thread.data.conversation.assignee?.sub}
+            me={me}
+            onChanged={() => Promise.all([queryClient.invalidateQueries({ queryKey: key }), queryClient.invalidateQueries({ queryKey: ["inbox"] })])}
+          />
+        </Suspense>
       )}
     </Page>
   );

@@ -63,6 +63,8 @@ const WHO: [Who; 13] = [
 const MATRIX: &[(&str, &str, Scope, [u16; 13])] = &[
     //                                                               anon own other carer scoped unscoped revoked ended clin desk resp admin lead
     ("POST", "/staff/patients", Scope::Profile,                     [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403]),
+    // Finding a patient to open their page: the desk, clinicians and administrators.
+    ("GET", "/staff/patients", Scope::Profile,                      [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403]),
     ("GET", "/patients/{patientId}/profile", Scope::Profile,       [401, 200, 404, 404, 200, 403, 404, 404, 200, 200, 200, 403, 403]),
     ("PATCH", "/patients/{patientId}/profile", Scope::Profile,     [401, 200, 404, 404, 200, 403, 404, 404, 403, 200, 403, 403, 403]),
     ("GET", "/staff/profile-changes", Scope::Profile,              [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403]),
@@ -161,6 +163,8 @@ const MATRIX: &[(&str, &str, Scope, [u16; 13])] = &[
     ("GET", "/staff/inbox", Scope::Messages,                       [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ("GET", "/staff/inbox/counts", Scope::Messages,                [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 403]),
     ("GET", "/staff/inbox/mine", Scope::Messages,                  [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 403]),
+    // Whom to assign a conversation to: any team that may assign, for any category.
+    ("GET", "/staff/colleagues", Scope::Messages,                  [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 403]),
     // Invited staff choose their password (answering NEW_PASSWORD_REQUIRED): public as well.
     ("POST", "/auth/new-password", Scope::Profile,                 [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     // Staff accounts are the administrators' alone; no grant or patient role reaches them.
@@ -365,6 +369,12 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
             method: Method::POST,
             path: "/staff/patients".into(),
             body: Some(registration(&unique_family_name())),
+            if_match: None,
+        },
+        ("GET", "/staff/patients") => Request {
+            method: Method::GET,
+            path: "/staff/patients?q=lopez".into(),
+            body: None,
             if_match: None,
         },
         ("GET", "/patients/{patientId}/profile") => Request {
@@ -707,6 +717,12 @@ async fn request_for(app: &TestApp, route: (&str, &str), patient: &Patient) -> R
         ("GET", "/staff/inbox/mine") => Request {
             method: Method::GET,
             path: "/staff/inbox/mine?limit=5".into(),
+            body: None,
+            if_match: None,
+        },
+        ("GET", "/staff/colleagues") => Request {
+            method: Method::GET,
+            path: "/staff/colleagues?category=medical-question".into(),
             body: None,
             if_match: None,
         },

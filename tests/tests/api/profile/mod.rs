@@ -3,4 +3,5 @@
 mod read;
 mod register;
 mod review;
+mod search;
 mod update;

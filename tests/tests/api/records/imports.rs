@@ -48,6 +48,17 @@ async fn past_imports_are_listed_newest_first_with_their_reports() {
             assert_eq!(item[field], report[field], "{field}");
         }
         assert!(item.get("errors").is_none(), "the list carries totals only");
+        let merged: u64 = report["perType"]
+            .as_object()
+            .expect("perType")
+            .values()
+            .map(|t| t["merged"].as_u64().expect("merged"))
+            .sum();
+        assert_eq!(item["mergedTotal"], json!(merged), "mergedTotal");
+        assert!(
+            item.get("perType").is_none(),
+            "the list carries totals only"
+        );
     }
     let relationships: Vec<&str> = items
         .iter()

@@ -11,6 +11,8 @@ import { useI18n } from "../../i18n";
 const PatientNotifications = lazy(() => import("./PatientNotifications"));
 // Sharing a health topic is the clinicians' (issue 19): its code loads with the section too.
 const ShareTopic = lazy(() => import("../library/ShareTopic"));
+// Registering a minor's parent or legal guardian is the front desk's: its code loads with the section.
+const Guardians = lazy(() => import("./Guardians"));
 
 /** The staff view of one patient: who they are, their portal account's code, their notifications. */
 export default function StaffPatient({ patientId }: { patientId: string }) {
@@ -56,6 +58,17 @@ export default function StaffPatient({ patientId }: { patientId: string }) {
           <h2 id="h-activation">{t("staffPatient.activation")}</h2>
           <ActivationCodeIssuer patientId={patientId} contact={p.contact} contacts={contacts} />
         </section>
+      )}
+      {frontDesk && p && (
+        <Suspense
+          fallback={
+            <p role="status" className="muted">
+              {t("app.loading")}
+            </p>
+          }
+        >
+          <Guardians patientId={patientId} dateOfBirth={p.dateOfBirth} />
+        </Suspense>
       )}
       {groups.includes("clinicians") && (
         <Suspense

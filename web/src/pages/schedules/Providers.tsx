@@ -1,0 +1,160 @@
+import { useId, useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { ApiError, unwrap } from "../../api/client";
+import { ErrorNotice, Field, Page, fieldErrors } from "../../components/ui";
+import { useApp } from "../../context";
+import { useI18n } from "../../i18n";
+import { Link, navigate } from "../../router";
+import { keys, useProviders, useVisitTypes, type Provider } from "./api";
+import { ErrorSummary, useFieldMessage } from "./parts";
+import type { FieldPlace } from "./schedule";
+import "./schedules.css";
+
+// "Provider schedules" (front desk): the directory, each provider's hours to edit, and adding
+// a provider (`POST /staff/providers`), after which their (empty) schedule opens.
+
+export default function Providers() {
+  const { t } = useI18n();
+  const list = useProviders();
+  const visitTypes = useVisitTypes();
+  const typeName = (id: string) => {
+    const v = visitTypes.data?.items.find((x) => x.id === id);
+    return v ? t("schedules.visitType", { name: v.name, minutes: v.minutes }) : id;
+  };
+  return (
+    <Page title={t("schedules.title")}>
+      <p>{t("schedules.intro")}</p>
+      <section className="card" aria-labelledby="h-providers">
+        <h2 id="h-providers">{t("schedules.caption")}</h2>
+        {list.isPending ? (
+          <p role="status" className="muted">
+            {t("app.loading")}
+          </p>
+        ) : list.error ? (
+          <ErrorNotice error={list.error} retry={() => void list.refetch()} />
+        ) : list.data.length ? (
+          <ul className="schedule-providers">
+            {list.data.map((p) => (
+              <li key={p.providerId}>
+                <Link to={`/staff/schedules/${p.providerId}`} aria-label={t("schedules.editName", { name: p.name })}>
+                  {p.name}
+                </Link>
+                <p>
+                  {p.specialty} · {p.acceptingNewPatients ? t("schedules.acceptingNew") : t("schedules.notAcceptingNew")}
+                </p>
+                <p className="muted">{p.visitTypes.map(typeName).join(", ")}</p>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{t("schedules.none")}</p>
+        )}
+      </section>
+      <AddProvider />
+    </Page>
+  );
+}
+
+interface NewProviderForm {
+  name: string;
+  specialty: string;
+  accepting: boolean;
+  visitTypes: string[];
+}
+
+function AddProvider() {
+  const { api } = useApp();
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const visitTypes = useVisitTypes();
+  const message = useFieldMessage();
+  const base = useId();
+  const [form, setForm] = useState<NewProviderForm>({ name: "", specialty: "", accepting: true, visitTypes: [] });
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const types = visitTypes.data?.items ?? [];
+  const firstType = `${base}-vt-${types[0]?.id ?? ""}`;
+  const places: Record<string, FieldPlace> = {
+    name: { id: `${base}-name`, label: t("schedules.add.name") },
+    specialty: { id: `${base}-specialty`, label: t("schedules.add.specialty") },
+    visitTypes: { id: firstType, label: t("schedules.add.visitTypes") },
+    ...Object.fromEntries(types.map((_, i) => [`visitTypes[${i}]`, { id: firstType, label: t("schedules.add.visitTypes") }])),
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const problems: Record<string, string> = {};
+    if (!form.name.trim()) problems.name = t("schedules.add.required");
+    if (!form.specialty.trim()) problems.specialty = t("schedules.add.required");
+    if (!form.visitTypes.length) problems.visitTypes = t("schedules.add.chooseVisitType");
+    setLocal(problems);
+    if (Object.keys(problems).length) return;
+    setBusy(true);
+    try {
+      const { data } = await unwrap(
+        api.POST("/staff/providers", {
+          params: { header: { "Idempotency-Key": key } },
+          body: { name: form.name.trim(), specialty: form.specialty.trim(), acceptingNewPatients: form.accepting, visitTypes: form.visitTypes },
+        }),
+      );
+      queryClient.setQueryData<Provider>(keys.provider(data.providerId), data);
+      await queryClient.invalidateQueries({ queryKey: keys.providers });
+      await queryClient.invalidateQueries({ queryKey: ["providers"] });
+      navigate(`/staff/schedules/${data.providerId}?added=1`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status >= 400 && e.status < 500) setKey(crypto.randomUUID());
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const apiErrors = Object.fromEntries(Object.entries(fieldErrors(error)).map(([f, m]) => [f, message(m)!]));
+  const errors: Record<string, string> = { ...apiErrors, ...local };
+  const typesError = errors.visitTypes ?? Object.entries(errors).find(([f]) => f.startsWith("visitTypes["))?.[1];
+  const placed = Object.keys(apiErrors).some((f) => places[f]);
+  return (
+    <form onSubmit={submit} className="card form" noValidate aria-labelledby={`${base}-h`}>
+      <h2 id={`${base}-h`}>{t("schedules.add.title")}</h2>
+      <ErrorSummary errors={errors} places={places} />
+      <Field id={places.name!.id} label={t("schedules.add.name")} hint={t("schedules.add.nameHint")} maxLength={100} autoComplete="off"
+        value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={errors.name} />
+      <Field id={places.specialty!.id} label={t("schedules.add.specialty")} hint={t("schedules.add.specialtyHint")} maxLength={60} autoComplete="off"
+        value={form.specialty} onChange={(e) => setForm({ ...form, specialty: e.target.value })} error={errors.specialty} />
+      <div className="field radio">
+        <input id={`${base}-accepting`} type="checkbox" checked={form.accepting} onChange={(e) => setForm({ ...form, accepting: e.target.checked })} />
+        <label htmlFor={`${base}-accepting`}>{t("schedules.add.accepting")}</label>
+      </div>
+      <fieldset aria-describedby={typesError ? `${base}-vt-error` : undefined}>
+        <legend>{t("schedules.add.visitTypes")}</legend>
+        {visitTypes.error ? <ErrorNotice error={visitTypes.error} retry={() => void visitTypes.refetch()} /> : null}
+        {types.map((v) => (
+          <div key={v.id} className="field radio">
+            <input
+              id={`${base}-vt-${v.id}`}
+              type="checkbox"
+              aria-invalid={typesError ? true : undefined}
+              checked={form.visitTypes.includes(v.id)}
+              onChange={(e) =>
+                setForm({ ...form, visitTypes: e.target.checked ? [...form.visitTypes, v.id] : form.visitTypes.filter((x) => x !== v.id) })
+              }
+            />
+            <label htmlFor={`${base}-vt-${v.id}`}>{t("schedules.visitType", { name: v.name, minutes: v.minutes })}</label>
+          </div>
+        ))}
+        {typesError && (
+          <p id={`${base}-vt-error`} className="field-error">
+            {typesError}
+          </p>
+        )}
+      </fieldset>
+      {error !== null && !placed && <ErrorNotice error={error} />}
+      <button type="submit" className="primary" disabled={busy}>
+        {t("schedules.add.submit")}
+      </button>
+    </form>
+  );
+}

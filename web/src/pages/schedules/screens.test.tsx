@@ -1,0 +1,214 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { App, makeQueryClient } from "../../App";
+import { setSession } from "../../auth/session";
+
+// The provider schedule editor against a stubbed API: the front desk's providers, adding one,
+// and publishing a provider's hours (If-Match, field errors beside their inputs, a conflict).
+
+const config = { apiUrl: "http://api.test", userPoolId: "p", clientId: "c", practiceTimeZone: "America/New_York" };
+const GRACE = "01HGRACE000000000000000000";
+const NEW = "01HNEWPROVIDER000000000000";
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+const problem = (status: number, title: string, errors?: { field: string; message: string }[]) =>
+  new Response(JSON.stringify({ type: "about:blank", title, status, ...(errors ? { errors } : {}) }), {
+    status,
+    headers: { "Content-Type": "application/problem+json" },
+  });
+
+type Call = { method: string; path: string; body: unknown; headers: Headers };
+type Handler = (request: Request) => Response | undefined;
+let handlers: Handler[] = [];
+let calls: Call[] = [];
+const path = (r: Request) => new URL(r.url).pathname;
+const sent = (method: string, p: string) => calls.filter((c) => c.method === method && c.path === p);
+
+const grace = { providerId: GRACE, name: "Dr. Grace Adeyemi", specialty: "family-medicine", acceptingNewPatients: true, visitTypes: ["follow-up", "telehealth"], createdAt: "2026-01-01T00:00:00Z" };
+const visitTypes = {
+  items: [
+    { id: "new-patient", name: "New patient visit", minutes: 40, selfBookable: false, telehealth: false, questionnaire: [] },
+    { id: "follow-up", name: "Follow-up visit", minutes: 20, selfBookable: true, telehealth: false, questionnaire: [] },
+    { id: "telehealth", name: "Telehealth visit", minutes: 20, selfBookable: true, telehealth: true, questionnaire: [] },
+  ],
+};
+const schedule = (over: Record<string, unknown> = {}) => ({
+  providerId: GRACE,
+  timeZone: "America/New_York",
+  weekly: [
+    { day: "monday", start: "09:00", end: "12:00" },
+    { day: "tuesday", start: "09:00", end: "12:00" },
+  ],
+  closedDates: [],
+  dateHours: [],
+  blocks: [],
+  version: 3,
+  publishedAt: "2026-06-01T12:00:00Z",
+  ...over,
+});
+
+beforeEach(() => {
+  calls = [];
+  handlers = [
+    (r) => (r.url.endsWith("/account/agreements") ? json(200, { items: [] }) : undefined),
+    (r) => (path(r) === "/public/status" ? json(200, { generatedAt: "2026-12-01T12:00:00.000Z", incidents: [] }) : undefined),
+    (r) => (path(r) === "/visit-types" ? json(200, visitTypes) : undefined),
+    (r) => (path(r) === "/providers" ? json(200, { items: [grace], nextCursor: null }) : undefined),
+    (r) => (path(r) === `/providers/${GRACE}` ? json(200, grace) : undefined),
+    (r) => (r.method === "GET" && path(r) === `/providers/${GRACE}/schedule` ? json(200, schedule(), { ETag: '"3"' }) : undefined),
+  ];
+  vi.stubGlobal("fetch", async (input: Request) => {
+    const text = input.method === "GET" ? "" : await input.clone().text();
+    calls.push({ method: input.method, path: path(input), body: text ? JSON.parse(text) : undefined, headers: input.headers });
+    for (const handler of handlers) {
+      const response = handler(input);
+      if (response) return response;
+    }
+    return json(200, { items: [], nextCursor: null, totalUnread: 0 });
+  });
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setSession(null);
+});
+
+function signedIn(groups: string[], at: string) {
+  setSession({ idToken: "t", claims: { sub: "u1", groups, exp: 9e9 } });
+  history.replaceState(null, "", at);
+  render(<App config={config} queryClient={makeQueryClient()} />);
+}
+
+describe("the providers page", () => {
+  it("is in the front desk's navigation only", async () => {
+    signedIn(["front-desk"], "/staff/schedules");
+    const nav = await screen.findByRole("navigation", { name: "Main" });
+    expect(within(nav).getByRole("link", { name: "Provider schedules" })).toBeTruthy();
+    const row = (await screen.findByRole("link", { name: "Hours of Dr. Grace Adeyemi" })).closest("li")!;
+    expect(row.textContent).toContain("Follow-up visit (20 min), Telehealth visit (20 min)");
+    expect(row.textContent).toContain("family-medicine · accepting new patients");
+  });
+
+  it("is not offered to clinicians", async () => {
+    signedIn(["clinicians"], "/staff/day");
+    const nav = await screen.findByRole("navigation", { name: "Main" });
+    expect(within(nav).queryByRole("link", { name: "Provider schedules" })).toBeNull();
+  });
+
+  it("adds a provider, checking the form first, and opens their hours", async () => {
+    handlers.unshift((r) =>
+      r.method === "POST" && path(r) === "/staff/providers"
+        ? json(201, { ...grace, providerId: NEW, name: "Dr. Sam Okafor", specialty: "pediatrics", visitTypes: ["follow-up"] })
+        : undefined,
+    );
+    handlers.unshift((r) => (path(r) === `/providers/${NEW}/schedule` ? json(200, schedule({ providerId: NEW, weekly: [], version: 0, publishedAt: null })) : undefined));
+    signedIn(["front-desk"], "/staff/schedules");
+    const form = await screen.findByRole("form", { name: "Add a provider" });
+    fireEvent.click(within(form).getByRole("button", { name: "Add the provider" }));
+    const summary = await within(form).findByRole("alert");
+    expect(summary.textContent).toContain("Name: Fill this in.");
+    expect(summary.textContent).toContain("Visit types offered: Choose at least one visit type.");
+    expect(sent("POST", "/staff/providers")).toHaveLength(0);
+
+    fireEvent.change(within(form).getByLabelText("Name"), { target: { value: " Dr. Sam Okafor " } });
+    fireEvent.change(within(form).getByLabelText("Specialty"), { target: { value: "pediatrics" } });
+    fireEvent.click(await within(form).findByLabelText("Follow-up visit (20 min)"));
+    fireEvent.click(within(form).getByRole("button", { name: "Add the provider" }));
+    await screen.findByRole("heading", { level: 1, name: "Hours of Dr. Sam Okafor" });
+    expect(await screen.findByText(/Dr. Sam Okafor was added/)).toBeTruthy();
+    expect(screen.getByText("No hours published yet: patients cannot book this provider.")).toBeTruthy();
+    const [post] = sent("POST", "/staff/providers");
+    expect(post!.body).toEqual({ name: "Dr. Sam Okafor", specialty: "pediatrics", acceptingNewPatients: true, visitTypes: ["follow-up"] });
+    expect(post!.headers.get("Idempotency-Key")).toBeTruthy();
+  });
+});
+
+describe("the schedule editor", () => {
+  it("publishes weekly hours and a closed date with the version read, and shows the API's errors beside their inputs", async () => {
+    let puts = 0;
+    handlers.unshift((r) => {
+      if (r.method !== "PUT" || path(r) !== `/staff/providers/${GRACE}/schedule`) return undefined;
+      puts++;
+      if (puts === 1) return problem(422, "Invalid fields", [{ field: "weekly[2].end", message: "must be after start" }]);
+      return json(200, schedule({
+        weekly: [
+          { day: "monday", start: "09:00", end: "12:00" },
+          { day: "tuesday", start: "09:00", end: "12:00" },
+          { day: "tuesday", start: "13:00", end: "17:00" },
+        ],
+        closedDates: ["2026-12-25"],
+        version: 4,
+        publishedAt: "2026-06-02T12:00:00Z",
+      }), { ETag: '"4"' });
+    });
+    signedIn(["front-desk"], `/staff/schedules/${GRACE}`);
+    await screen.findByRole("heading", { level: 1, name: "Hours of Dr. Grace Adeyemi" });
+    const tuesday = await screen.findByRole("group", { name: "Tuesday" });
+    expect(within(screen.getByRole("group", { name: "Wednesday" })).getByText("Closed")).toBeTruthy();
+
+    fireEvent.click(within(tuesday).getByRole("button", { name: "Add hours: Tuesday" }));
+    const end = within(tuesday).getByLabelText("To (Tuesday, hours 2)") as HTMLSelectElement;
+    fireEvent.change(within(tuesday).getByLabelText("From (Tuesday, hours 2)"), { target: { value: "13:00" } });
+    fireEvent.change(end, { target: { value: "12:00" } });
+    fireEvent.click(screen.getByRole("button", { name: "Add a closed date" }));
+    fireEvent.change(screen.getByLabelText("Closed date 1"), { target: { value: "2026-12-25" } });
+    expect(screen.getByText("You have changes that are not published yet.")).toBeTruthy();
+
+    fireEvent.click(screen.getByRole("button", { name: "Publish hours" }));
+    const summary = await screen.findByRole("alert");
+    expect(summary.textContent).toContain("Tuesday, hours 2: To: Must be after the start.");
+    expect(end.getAttribute("aria-invalid")).toBe("true");
+    const described = document.getElementById(end.getAttribute("aria-describedby")!);
+    expect(described?.textContent).toBe("Must be after the start.");
+    const [first] = sent("PUT", `/staff/providers/${GRACE}/schedule`);
+    expect(first!.headers.get("If-Match")).toBe('"3"');
+    expect(first!.body).toEqual({
+      weekly: [
+        { day: "monday", start: "09:00", end: "12:00" },
+        { day: "tuesday", start: "09:00", end: "12:00" },
+        { day: "tuesday", start: "13:00", end: "12:00" },
+      ],
+      closedDates: ["2026-12-25"],
+      dateHours: [],
+      blocks: [],
+    });
+
+    fireEvent.change(end, { target: { value: "17:00" } });
+    fireEvent.click(screen.getByRole("button", { name: "Publish hours" }));
+    await screen.findByText(/Published\. Patients are now offered these hours\./);
+    expect(screen.queryByText("You have changes that are not published yet.")).toBeNull();
+    expect(screen.queryByRole("alert")).toBeNull();
+    // The next publish sends the new version.
+    fireEvent.click(screen.getByRole("button", { name: "Publish hours" }));
+    await waitFor(() => expect(sent("PUT", `/staff/providers/${GRACE}/schedule`)).toHaveLength(3));
+    expect(sent("PUT", `/staff/providers/${GRACE}/schedule`)[2]!.headers.get("If-Match")).toBe('"4"');
+  });
+
+  it("says when someone else published meanwhile, and loads their version", async () => {
+    handlers.unshift((r) => (r.method === "PUT" ? problem(412, "The schedule changed") : undefined));
+    signedIn(["front-desk"], `/staff/schedules/${GRACE}`);
+    const monday = await screen.findByRole("group", { name: "Monday" });
+    fireEvent.click(within(monday).getByRole("button", { name: "Remove Monday, hours 1" }));
+    expect(within(monday).getByText("Closed")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Publish hours" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Someone else published this schedule after you opened it.");
+    handlers.unshift((r) =>
+      r.method === "GET" && path(r) === `/providers/${GRACE}/schedule` ? json(200, schedule({ weekly: [{ day: "monday", start: "08:00", end: "10:00" }], version: 5 })) : undefined,
+    );
+    fireEvent.click(within(alert).getByRole("button", { name: "Load the latest version" }));
+    await waitFor(() => expect((screen.getByLabelText("From (Monday, hours 1)") as HTMLSelectElement).value).toBe("08:00"));
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.queryByText("You have changes that are not published yet.")).toBeNull();
+  });
+
+  it("does not send a block without both times", async () => {
+    signedIn(["front-desk"], `/staff/schedules/${GRACE}`);
+    fireEvent.click(await screen.findByRole("button", { name: "Add a block" }));
+    fireEvent.change(screen.getByLabelText("From (Block 1)"), { target: { value: "2026-07-01T10:00" } });
+    fireEvent.click(screen.getByRole("button", { name: "Publish hours" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("Block 1: To: Enter a date and a time.");
+    expect(sent("PUT", `/staff/providers/${GRACE}/schedule`)).toHaveLength(0);
+  });
+});
