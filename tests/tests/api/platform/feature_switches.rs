@@ -413,6 +413,12 @@ fn messages_calls(base: &str, thread: &str) -> Vec<MessagesCall> {
         ),
         call(INBOX_COUNTS, "/staff/inbox/counts".into(), None, true),
         call(INBOX_MINE, "/staff/inbox/mine".into(), None, true),
+        call(
+            COLLEAGUES,
+            "/staff/colleagues?category=medical-question".into(),
+            None,
+            true,
+        ),
     ]
 }
 
