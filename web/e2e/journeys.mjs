@@ -326,10 +326,11 @@ export const journeys = [
       await page.getByRole("heading", { name: "Staff accounts" }).waitFor();
       await page.getByRole("cell", { name: "Grace Adeyemi" }).waitFor();
       await h.check("admin-staff");
-      const email = `noor.${h.size}.${Date.now()}@example.org`;
+      // Not the demo's Noor Haddad: the staff-care journey picks her by name from her team.
+      const email = `lena.${h.size}.${Date.now()}@example.org`;
       await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Given name").fill("Noor");
-      await page.getByLabel("Family name").fill("Haddad");
+      await page.getByLabel("Given name").fill("Lena");
+      await page.getByLabel("Family name").fill("Park");
       await page.getByRole("button", { name: "Create account" }).click();
       await page.getByText(`Invitation sent to ${email}.`).waitFor();
       await page.getByRole("cell", { name: email }).waitFor();
