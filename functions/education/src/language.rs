@@ -12,7 +12,7 @@ pub fn of_call(call: &Call) -> Result<Language, ApiError> {
         return Language::parse(&raw).ok_or_else(|| ApiError::invalid("lang", "must be en or es"));
     }
     let header = call.header_text("accept-language").ok().flatten();
-    Ok(header.and_then(preferred).unwrap_or(Language::En))
+    Ok(header.and_then(preferred).unwrap_or_default())
 }
 
 /// The supported language the header prefers most (`es-MX, en;q=0.8` → es); ties keep the
@@ -22,9 +22,7 @@ pub fn preferred(header: &str) -> Option<Language> {
         .split(',')
         .filter_map(|range| {
             let mut parts = range.split(';');
-            let tag = parts.next()?.trim();
-            let primary = tag.split('-').next()?;
-            let language = Language::parse(primary)?;
+            let language = Language::of_primary_subtag(parts.next()?.trim())?;
             let quality = parts
                 .filter_map(|p| p.trim().strip_prefix("q="))
                 .find_map(|q| q.trim().parse::<f32>().ok())

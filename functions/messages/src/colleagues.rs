@@ -14,7 +14,8 @@ use serde::Serialize;
 use crate::Deps;
 use crate::model::Category;
 
-/// One colleague as the picker shows them. Names only: no email, no other group.
+/// One colleague as the picker shows them: their name (their email only when the account has
+/// no name), no other group.
 #[derive(Debug, Serialize)]
 struct Colleague {
     sub: String,

@@ -102,16 +102,19 @@ async fn assignee(
         (caller.display_name.clone(), caller.has(team), true)
     } else {
         let users = deps.users();
-        let (account, plan) = futures::try_join!(
+        let (account, trained) = futures::try_join!(
             users.account(sub),
-            onboarding::read_plan(&deps.platform.dynamo, &deps.platform.app_table, sub)
+            onboarding::member_cleared(
+                &deps.platform.dynamo,
+                &deps.platform.app_table,
+                sub,
+                Capability::MessageInbox
+            )
         )?;
         match account {
-            Some(account) if account.enabled => (
-                account.display_name(),
-                account.has(team),
-                onboarding::cleared(plan.as_ref(), Capability::MessageInbox),
-            ),
+            Some(account) if account.enabled => {
+                (account.display_name(), account.has(team), trained)
+            }
             _ => return Ok(Err("is not an enabled staff account".into())),
         }
     };

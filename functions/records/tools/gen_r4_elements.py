@@ -1,7 +1,8 @@
 """Writes functions/records/src/r4_elements.rs: every element FHIR R4 (4.0.1) defines, per type.
 
-Read from the fhir.resources models (the FHIR validator's package, pinned in the Makefile's
-.venv-fhir), which are generated from the R4 StructureDefinitions. Run from the repository root:
+Read from the fhir.resources models (the FHIR validator's package, pinned in
+requirements-fhir.txt and installed into .venv-fhir by the Makefile), which are generated from
+the R4 StructureDefinitions. Run from the repository root:
 
     .venv-fhir/bin/python functions/records/tools/gen_r4_elements.py
 

@@ -1,7 +1,8 @@
 //! The staff accounts in the Cognito user pool: every call this function makes to Cognito.
 //! Accounts are addressed by their `sub` (in a pool whose usernames are emails, Cognito's
-//! username is the `sub`); nothing here reads or writes the app table. Reading one account is
-//! shared with the messages function (`portal_shared::features::directory`).
+//! username is the `sub`); nothing here reads or writes the app table. Reading accounts (one,
+//! or a group's members) is shared with the messages and support functions
+//! (`portal_shared::features::directory`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -151,31 +152,11 @@ impl Directory<'_> {
         Ok(self.reader().lookup(email).await?.map(Account::from))
     }
 
-    /// Every member of one group, following `NextToken`.
+    /// Every member of one group (`UserDirectory::group_members`: ListUsersInGroup, following
+    /// `NextToken`); each account's groups hold this group alone.
     pub async fn members(&self, role: Role) -> Result<Vec<Account>, ApiError> {
-        let mut members = Vec::new();
-        let mut next = None;
-        loop {
-            let output = self
-                .cognito
-                .list_users_in_group()
-                .user_pool_id(self.pool_id)
-                .group_name(role.group())
-                .set_next_token(next)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            members.extend(
-                output
-                    .users()
-                    .iter()
-                    .map(|user| account_of(user, BTreeSet::from([role.group().to_owned()]))),
-            );
-            next = output.next_token().map(str::to_owned);
-            if next.is_none() {
-                return Ok(members);
-            }
-        }
+        let members = self.reader().group_members(role.group()).await?;
+        Ok(members.into_iter().map(Account::from).collect())
     }
 
     /// Every member of the staff groups, merged by `sub` (ListUsersInGroup per staff group;

@@ -118,7 +118,25 @@ mod tests {
 
     #[test]
     fn a_new_clinician_is_gated_until_she_finishes_the_inbox_module() {
-        let modules = onboarding::modules_for_roles(&[Role::Clinician]);
-        assert!(modules.contains(&onboarding::TrainingModule::MessageInbox));
+        let sub = UserSub::parse("demo-newclinician-sub").expect("sub");
+        let at = Timestamp::parse("2026-05-01T09:00:00Z").expect("timestamp");
+        let mut plan = onboarding::OnboardingPlan::new(
+            sub,
+            format!("{GIVEN} {FAMILY}"),
+            &[Role::Clinician],
+            at,
+        );
+        assert!(!onboarding::cleared(
+            Some(&plan),
+            onboarding::Capability::MessageInbox
+        ));
+        plan.modules
+            .get_mut(&onboarding::TrainingModule::MessageInbox)
+            .expect("the inbox module is hers")
+            .status = onboarding::ModuleStatus::Completed;
+        assert!(onboarding::cleared(
+            Some(&plan),
+            onboarding::Capability::MessageInbox
+        ));
     }
 }

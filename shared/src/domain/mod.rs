@@ -4,6 +4,7 @@
 
 pub mod cohort_name;
 pub mod ids;
+pub mod language;
 pub mod one_time_code;
 pub mod person;
 pub mod practice;

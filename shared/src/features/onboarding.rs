@@ -454,6 +454,19 @@ pub async fn read_plan(
     item.map(store::from_item).transpose()
 }
 
+/// Whether the member `staff` may do `capability`'s work: reads their plan and applies
+/// [`cleared`]. The authorizer's gate on the caller and the checks of another member (the
+/// assignee of a conversation) both ask this.
+pub async fn member_cleared(
+    dynamo: &Client,
+    table: &str,
+    staff: &UserSub,
+    capability: Capability,
+) -> Result<bool, ApiError> {
+    let plan = read_plan(dynamo, table, staff).await?;
+    Ok(cleared(plan.as_ref(), capability))
+}
+
 /// Every member's plan (one Query of [`keys::ONBOARDING_PARTITION`], all pages), in sort-key
 /// order (by sub: callers sort for display).
 pub async fn list_plans(dynamo: &Client, table: &str) -> Result<Vec<OnboardingPlan>, ApiError> {

@@ -157,6 +157,27 @@ impl Idempotency {
         Ok(Some(record.response))
     }
 
+    /// After a transaction that carried this key's record (at `record_index`, see
+    /// [`Idempotency::record`]) failed the conditions `failed`: the response of the concurrent
+    /// request with the same key that won the race, when the record's condition is among them
+    /// (409 when that response is not there to read); `None` when the transaction failed on
+    /// other items only.
+    pub async fn race_winner(
+        &self,
+        dynamo: &Client,
+        table: &str,
+        failed: &[usize],
+        record_index: usize,
+    ) -> Result<Option<StoredResponse>, ApiError> {
+        if !failed.contains(&record_index) {
+            return Ok(None);
+        }
+        match self.lookup(dynamo, table).await? {
+            Some(first) => Ok(Some(first)),
+            None => Err(ApiError::Conflict("please retry".into())),
+        }
+    }
+
     /// The write that records `response`; fails its condition if the key is in use. For
     /// creations whose transaction needs more than [`create_once`] (several conditions to tell
     /// apart); [`create_once`] adds it itself.
@@ -206,13 +227,16 @@ pub async fn create_once(
         return Ok(Outcome::Created(response));
     };
     match (idempotency, store::failed_conditions(&error)) {
-        (Some(idempotency), Some(failed)) if failed.contains(&record_index) => {
-            match idempotency.lookup(dynamo, table).await? {
+        (Some(idempotency), Some(failed)) => {
+            match idempotency
+                .race_winner(dynamo, table, &failed, record_index)
+                .await?
+            {
                 Some(first) => Ok(Outcome::Replayed(first)),
-                None => Err(ApiError::Conflict("please retry".into())),
+                None => Err(ApiError::Conflict("it exists already".into())),
             }
         }
-        (_, Some(_)) => Err(ApiError::Conflict("it exists already".into())),
+        (None, Some(_)) => Err(ApiError::Conflict("it exists already".into())),
         (_, None) if store::is_transaction_conflict(&error) => Err(ApiError::Conflict(
             "another request changed this at the same time; retry".into(),
         )),

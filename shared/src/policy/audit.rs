@@ -105,6 +105,12 @@ pub enum AuditResource {
     Pharmacies,
     /// One pharmacy of the directory (retiring it).
     Pharmacy(String),
+    /// A patient's health education (their matched and assigned topics; assigning one).
+    Education,
+    /// One topic as a patient's (reading it, voting on it, taking its assignment back).
+    EducationTopic(String),
+    /// One topic of the practice's education library (adding, editing, retiring it).
+    LibraryTopic(String),
     /// A staff route refused to a caller without the role: the route, since no object was
     /// reached.
     Route(String),
@@ -167,6 +173,9 @@ impl fmt::Display for AuditResource {
             AuditResource::RefillMedications => f.write_str("refills/medications"),
             AuditResource::Pharmacies => f.write_str("pharmacies"),
             AuditResource::Pharmacy(id) => write!(f, "pharmacies/{id}"),
+            AuditResource::Education => f.write_str("education"),
+            AuditResource::EducationTopic(id) => write!(f, "education/{id}"),
+            AuditResource::LibraryTopic(id) => write!(f, "education/topics/{id}"),
             AuditResource::Route(path) => f.write_str(path),
         }
     }

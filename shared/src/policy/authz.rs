@@ -94,8 +94,10 @@ impl<'a> Authorizer<'a> {
         let Some(capability) = action.training() else {
             return Ok(None);
         };
-        let plan = onboarding::read_plan(self.dynamo, self.app_table, &caller.sub).await?;
-        Ok((!onboarding::cleared(plan.as_ref(), capability)).then_some(capability))
+        let cleared =
+            onboarding::member_cleared(self.dynamo, self.app_table, &caller.sub, capability)
+                .await?;
+        Ok((!cleared).then_some(capability))
     }
 
     /// Decides whether the caller may do `action` on `patient`'s data, records the audit event

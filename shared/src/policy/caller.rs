@@ -116,6 +116,21 @@ impl Caller {
         self.roles.iter().any(|role| role.is_staff())
     }
 
+    /// What the caller is shown as where their name is kept for others to read (who assigned a
+    /// topic, edited it, waived a module): the sign-in's name, else [`Caller::UNNAMED`]. Never
+    /// logged.
+    pub fn shown_name(&self) -> String {
+        self.display_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .unwrap_or(Caller::UNNAMED)
+            .to_owned()
+    }
+
+    /// What a caller whose sign-in carries no name is shown as ([`Caller::shown_name`]).
+    pub const UNNAMED: &'static str = "Practice staff";
+
     /// The role recorded in the audit trail: the most privileged one held.
     pub fn primary_role(&self) -> Option<Role> {
         self.roles.iter().next_back().copied()
@@ -293,6 +308,28 @@ mod tests {
         .expect("caller");
         assert_eq!(caller.patient_id, Some(id));
         assert!(caller.has(Role::Patient) && !caller.is_staff());
+    }
+
+    #[test]
+    fn the_shown_name_is_the_sign_ins_name_or_one_fallback() {
+        let shown = |value: Value| {
+            Caller::from_claims(&claims(value))
+                .expect("caller")
+                .shown_name()
+        };
+        assert_eq!(
+            shown(json!({"sub": "a", "given_name": "Noor", "family_name": "Haddad"})),
+            "Noor Haddad"
+        );
+        assert_eq!(
+            shown(json!({"sub": "a", "name": " Dr. Ortiz "})),
+            "Dr. Ortiz"
+        );
+        assert_eq!(shown(json!({"sub": "a"})), Caller::UNNAMED);
+        assert_eq!(
+            shown(json!({"sub": "a", "given_name": " ", "family_name": ""})),
+            Caller::UNNAMED
+        );
     }
 
     #[test]

@@ -884,7 +884,7 @@ export interface paths {
          *     accounts older than onboarding, which are not refused any work until they have a plan.
          *     Once a gating module is assigned, the member is refused the work it gates (403
          *     `training-required`) until they complete it or an administrator waives it. No body.
-         *     Audited (`training.assign`, resource `staff/<staffId>`).
+         *     Audited (`training.assign`, resource `staff/<staffId>/onboarding`).
          *
          *     **Who may call:** staff in the `admins` group only (others get 403, audited).
          */
@@ -5010,8 +5010,7 @@ export interface paths {
                 patientId: components["parameters"]["PatientId"];
                 /**
                  * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-                 *     the staff library routes).
+                 *     active topic has, or one no topic could have, is answered 404.
                  * @example type-2-diabetes
                  */
                 topicId: components["parameters"]["TopicId"];
@@ -5022,8 +5021,8 @@ export interface paths {
          * One health topic, with why the patient sees it
          * @description Any active topic of the library, in the chosen language (as for the list), with the
          *     reasons it matches this patient's record or was assigned (empty when it neither matches
-         *     nor was assigned). A retired or unknown topic is 404; a `topicId` that no topic could
-         *     have (not `^[a-z0-9][a-z0-9-]{1,62}$`) is 422 naming `topicId`. Audited
+         *     nor was assigned). A retired or unknown topic is 404, as is a `topicId` that no topic
+         *     could have (not `^[a-z0-9][a-z0-9-]{1,62}$`). Audited
          *     (`education.read`).
          *
          *     **Who may call:** as for the list.
@@ -5050,8 +5049,7 @@ export interface paths {
                 patientId: components["parameters"]["PatientId"];
                 /**
                  * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-                 *     the staff library routes).
+                 *     active topic has, or one no topic could have, is answered 404.
                  * @example type-2-diabetes
                  */
                 topicId: components["parameters"]["TopicId"];
@@ -5065,7 +5063,7 @@ export interface paths {
          *     tallies move with it, in the same transaction). The first vote on a topic also counts as
          *     a rating of the `education` feature (5 when helpful, 1 when not), as
          *     `POST /patients/{patientId}/feedback/ratings` would record it. The topic must be active
-         *     (else 404; a malformed `topicId` is 422). Audited (`education.rate`).
+         *     (else 404, as for a `topicId` no topic could have). Audited (`education.rate`).
          *
          *     **Who may call:** the patient (`me`), or a caregiver with the `records` scope. Staff get
          *     403. Answers 403 `feature-off` while the `education` feature is off for the patient.
@@ -5128,8 +5126,7 @@ export interface paths {
                 patientId: components["parameters"]["PatientId"];
                 /**
                  * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-                 *     the staff library routes).
+                 *     active topic has, or one no topic could have, is answered 404.
                  * @example type-2-diabetes
                  */
                 topicId: components["parameters"]["TopicId"];
@@ -5194,8 +5191,7 @@ export interface paths {
             path: {
                 /**
                  * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-                 *     the staff library routes).
+                 *     active topic has, or one no topic could have, is answered 404.
                  * @example type-2-diabetes
                  */
                 topicId: components["parameters"]["TopicId"];
@@ -5305,9 +5301,10 @@ export interface paths {
          *     the percentage of correct answers; at or above the module's `passMark` the module is
          *     `completed` (added to the caller's plan if it had none). A failed attempt is counted;
          *     a completed module stays completed whatever a later attempt scores. `review` says, per
-         *     question, whether the answer was right, with the explanation. Two attempts at the same
-         *     moment are 409 `conflict` for one of them (try again). Audited in the caller's own log
-         *     (`training.take`).
+         *     question, whether the answer was right, with the explanation. Attempts at the same
+         *     moment are each recorded (one is redone on the plan as the other left it); 409
+         *     `conflict` only when the plan keeps changing (try again). Audited in the caller's own
+         *     log (`training.take`).
          *
          *     **Who may call:** every staff role; patients and caregivers get 403.
          */
@@ -9588,8 +9585,7 @@ export interface components {
         PharmacyQuery: string;
         /**
          * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-         *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-         *     the staff library routes).
+         *     active topic has, or one no topic could have, is answered 404.
          * @example type-2-diabetes
          */
         TopicId: string;
@@ -17419,8 +17415,7 @@ export interface operations {
                 patientId: components["parameters"]["PatientId"];
                 /**
                  * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-                 *     the staff library routes).
+                 *     active topic has, or one no topic could have, is answered 404.
                  * @example type-2-diabetes
                  */
                 topicId: components["parameters"]["TopicId"];
@@ -17462,8 +17457,7 @@ export interface operations {
                 patientId: components["parameters"]["PatientId"];
                 /**
                  * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-                 *     the staff library routes).
+                 *     active topic has, or one no topic could have, is answered 404.
                  * @example type-2-diabetes
                  */
                 topicId: components["parameters"]["TopicId"];
@@ -17592,8 +17586,7 @@ export interface operations {
                 patientId: components["parameters"]["PatientId"];
                 /**
                  * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-                 *     the staff library routes).
+                 *     active topic has, or one no topic could have, is answered 404.
                  * @example type-2-diabetes
                  */
                 topicId: components["parameters"]["TopicId"];
@@ -17739,8 +17732,7 @@ export interface operations {
             path: {
                 /**
                  * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-                 *     the staff library routes).
+                 *     active topic has, or one no topic could have, is answered 404.
                  * @example type-2-diabetes
                  */
                 topicId: components["parameters"]["TopicId"];
@@ -17787,8 +17779,7 @@ export interface operations {
             path: {
                 /**
                  * @description A topic's id (a slug, `^[a-z0-9][a-z0-9-]{1,62}$`, e.g. `type-2-diabetes`). An id no
-                 *     active topic has is answered 404; one no topic could have, 422 naming `topicId` (404 on
-                 *     the staff library routes).
+                 *     active topic has, or one no topic could have, is answered 404.
                  * @example type-2-diabetes
                  */
                 topicId: components["parameters"]["TopicId"];

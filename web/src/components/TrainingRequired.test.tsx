@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen } from "@testing-library/react";
 import { ApiError } from "../api/client";
-import { App, makeQueryClient } from "../App";
+import { renderApp } from "../../test/render";
 import { setSession } from "../auth/session";
 import { I18nProvider } from "../i18n";
 import { ErrorNotice, isNotFound } from "./ui";
@@ -59,7 +59,6 @@ describe("training-required", () => {
 });
 
 describe("a refused page", () => {
-  const config = { apiUrl: "http://api.test", userPoolId: "p", clientId: "c", practiceTimeZone: "America/New_York" };
   const json = (status: number, body: unknown, type = "application/json") =>
     new Response(JSON.stringify(body), { status, headers: { "Content-Type": type } });
   const refused = () =>
@@ -83,18 +82,14 @@ describe("a refused page", () => {
   });
 
   it("the inbox says which training to finish, with the link", async () => {
-    setSession({ idToken: "t", claims: { sub: "u1", groups: ["clinicians"], exp: 9e9 } });
-    history.replaceState(null, "", "/staff/inbox");
-    render(<App config={config} queryClient={makeQueryClient()} />);
+    renderApp("/staff/inbox", { groups: ["clinicians"] });
     const link = await screen.findByRole("link", { name: "Open the Message inbox training" });
     expect(link.getAttribute("href")).toBe("/staff/training/message-inbox");
     expect(screen.getByText("Finish the Message inbox training to do this work.")).toBeTruthy();
   });
 
   it("a conversation is explained, not shown as not found", async () => {
-    setSession({ idToken: "t", claims: { sub: "u1", groups: ["clinicians"], exp: 9e9 } });
-    history.replaceState(null, "", "/staff/inbox/01HZZZZZZZZZZZZZZZZZZZZZZA/01HCONVERSATION00000000000");
-    render(<App config={config} queryClient={makeQueryClient()} />);
+    renderApp("/staff/inbox/01HZZZZZZZZZZZZZZZZZZZZZZA/01HCONVERSATION00000000000", { groups: ["clinicians"] });
     await screen.findByRole("link", { name: "Open the Message inbox training" });
     expect(screen.queryByRole("heading", { name: "Not found" })).toBeNull();
   });

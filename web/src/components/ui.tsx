@@ -91,20 +91,68 @@ interface Query<T> {
   refetch: () => unknown;
 }
 
+function Loading() {
+  const { t } = useI18n();
+  return (
+    <p role="status" className="muted">
+      {t("app.loading")}
+    </p>
+  );
+}
+
 /** Renders a query's data, or its loading state, or its error with a retry. */
 export function Loaded<T>({ query, children }: { query: Query<T>; children: (data: T) => ReactNode }) {
-  const { t } = useI18n();
-  if (query.isPending) {
-    return (
-      <p role="status" className="muted">
-        {t("app.loading")}
-      </p>
-    );
-  }
+  if (query.isPending) return <Loading />;
   if (query.error || query.data === undefined) {
     return <ErrorNotice error={query.error} retry={() => void query.refetch()} />;
   }
   return <>{children(query.data)}</>;
+}
+
+/** What `LoadedList` reads of a list query (`useQuery`, or `useInfiniteQuery` for a paged list). */
+interface ListQuery {
+  error: unknown;
+  isPending: boolean;
+  refetch: () => unknown;
+  hasNextPage?: boolean;
+  isFetchingNextPage?: boolean;
+  fetchNextPage?: () => unknown;
+}
+
+/**
+ * Renders a list query's items, or its loading state, or its error with a retry while there is
+ * nothing to show, or `empty` when the list has no items. A paged list (given `more`, the button's
+ * text) gets its "more" button; an error once items are shown (a later page, a failed refresh)
+ * appears beneath them.
+ */
+export function LoadedList<T>({
+  query,
+  items,
+  empty,
+  more,
+  children,
+}: {
+  query: ListQuery;
+  items: T[];
+  empty: string;
+  more?: string;
+  children: (items: T[]) => ReactNode;
+}) {
+  if (query.isPending) return <Loading />;
+  if (query.error && !items.length) return <ErrorNotice error={query.error} retry={() => void query.refetch()} />;
+  if (!items.length) return <p className="muted">{empty}</p>;
+  return (
+    <>
+      {children(items)}
+      {more && query.hasNextPage && (
+        <button type="button" disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage?.()}>
+          {more}
+        </button>
+      )}
+      {/* A later page's error: the "more" button tries again. Otherwise a refresh that failed: retry. */}
+      {query.error ? <ErrorNotice error={query.error} retry={more ? undefined : () => void query.refetch()} /> : null}
+    </>
+  );
 }
 
 /** A labelled input with its API field error right beside it. */

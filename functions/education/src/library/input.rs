@@ -112,21 +112,20 @@ impl TopicBody {
         let codes = codes(self.codes, &mut errors);
         let ingredients = ingredients(self.ingredients, kind, &mut errors);
         errors.finish()?;
-        match (topic_id, kind, en, es) {
-            (Some(topic_id), Some(kind), Some(en), es @ (None | Some(Some(_)))) => {
-                Ok(TopicFields {
-                    topic_id,
-                    kind,
-                    content: Content {
-                        en,
-                        es: es.flatten(),
-                    },
-                    codes,
-                    ingredients,
-                })
-            }
-            _ => Err(ApiError::internal("validated topic fields are missing")),
-        }
+        // No error was named, so every field is there (`es` too, when it was sent).
+        let (Some(topic_id), Some(kind), Some(en)) = (topic_id, kind, en) else {
+            return Err(ApiError::internal("validated topic fields are missing"));
+        };
+        Ok(TopicFields {
+            topic_id,
+            kind,
+            content: Content {
+                en,
+                es: es.flatten(),
+            },
+            codes,
+            ingredients,
+        })
     }
 }
 

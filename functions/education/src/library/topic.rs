@@ -5,6 +5,7 @@
 use std::fmt;
 
 use portal_records::model::valid_loinc;
+use portal_shared::ApiError;
 use portal_shared::domain::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,15 @@ pub const MAX_URL_CHARS: usize = 500;
 pub struct TopicId(String);
 
 impl TopicId {
+    /// The topic named by the route's `{topicId}`; an id that cannot be a topic's names none
+    /// (404, as every function answers an impossible id in a path).
+    pub fn in_path(call: &portal_shared::platform::http::Call) -> Result<Self, ApiError> {
+        call.path_param("topicId")
+            .as_deref()
+            .and_then(Self::parse)
+            .ok_or(ApiError::NotFound)
+    }
+
     /// `^[a-z0-9][a-z0-9-]{1,62}$`.
     pub fn parse(raw: &str) -> Option<Self> {
         let mut chars = raw.chars();
@@ -164,23 +174,7 @@ pub struct Text {
     pub url: String,
 }
 
-/// The languages topics are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    En,
-    Es,
-}
-
-impl Language {
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "en" => Some(Language::En),
-            "es" => Some(Language::Es),
-            _ => None,
-        }
-    }
-}
+pub use portal_shared::domain::language::Language;
 
 /// A topic's text: English always, Spanish usually.
 #[serde_with::skip_serializing_none]
@@ -224,15 +218,9 @@ pub struct StaffName {
 }
 
 impl StaffName {
-    /// What a member is called where their sign-in carries no name.
-    pub const UNNAMED: &'static str = "Practice staff";
-
     pub fn of(caller: &portal_shared::policy::caller::Caller) -> Self {
         StaffName {
-            name: caller
-                .display_name
-                .clone()
-                .unwrap_or_else(|| Self::UNNAMED.to_owned()),
+            name: caller.shown_name(),
         }
     }
 }

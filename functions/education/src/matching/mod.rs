@@ -120,8 +120,7 @@ pub fn patient_topics<'a>(
         .filter(|topic| topic.is_active())
         .filter_map(|topic| {
             let assignment = assigned.iter().find(|a| a.topic_id == topic.topic_id);
-            let mut reasons: Vec<Reason> = assignment.map(Assigned::reason).into_iter().collect();
-            reasons.extend(reasons_for(topic, findings));
+            let reasons = reasons(topic, findings, assignment);
             if reasons.is_empty() {
                 return None;
             }
@@ -132,21 +131,23 @@ pub fn patient_topics<'a>(
             ))
         })
         .collect();
-    listed.sort_by(|(a_at, a), (b_at, b)| {
+    listed.sort_by_cached_key(|(at, topic)| {
         (
-            a_at.is_none(),
-            Reverse(*a_at),
-            a.kind,
-            a.title.to_lowercase(),
+            at.is_none(),
+            Reverse(*at),
+            topic.kind,
+            topic.title.to_lowercase(),
         )
-            .cmp(&(
-                b_at.is_none(),
-                Reverse(*b_at),
-                b.kind,
-                b.title.to_lowercase(),
-            ))
     });
     listed.into_iter().map(|(_, topic)| topic).collect()
+}
+
+/// Why `topic` is the patient's: a clinician's assignment of it first, then the records
+/// ([`reasons_for`]); none when it is not theirs.
+pub fn reasons(topic: &Topic, findings: &[Finding], assignment: Option<&Assigned>) -> Vec<Reason> {
+    let mut reasons: Vec<Reason> = assignment.map(Assigned::reason).into_iter().collect();
+    reasons.extend(reasons_for(topic, findings));
+    reasons
 }
 
 /// Every record that makes `topic` the patient's, once per thing and source (the newest

@@ -10,8 +10,9 @@ use portal_shared::platform::http::{Call, json};
 use portal_shared::policy::authz::Action;
 
 use crate::Deps;
-use crate::matching::{PatientTopic, Reason, reasons_for};
-use crate::patient::{findings_of, store, topic_in_path, topic_resource};
+use crate::library::topic::TopicId;
+use crate::matching::{PatientTopic, reasons};
+use crate::patient::{findings_of, store, topic_resource};
 use crate::{language, library, records};
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
@@ -19,7 +20,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .platform
         .authorize_patient_in_path(call, Action::ReadEducation, topic_resource(call))
         .await?;
-    let topic_id = topic_in_path(call)?;
+    let topic_id = TopicId::in_path(call)?;
     let language = language::of_call(call)?;
     let store = store(deps);
     let (topic, records, assignment, vote) = futures::try_join!(
@@ -31,11 +32,8 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let topic = topic
         .filter(|topic| topic.is_active())
         .ok_or(ApiError::NotFound)?;
-    let mut reasons: Vec<Reason> = assignment
-        .map(|a| a.as_assigned().reason())
-        .into_iter()
-        .collect();
-    reasons.extend(reasons_for(&topic, &findings_of(&records)));
+    let assigned = assignment.map(|a| a.as_assigned());
+    let reasons = reasons(&topic, &findings_of(&records), assigned.as_ref());
     let helpful = vote.map(|vote| vote.helpful);
     json(
         StatusCode::OK,

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::Deps;
 use crate::library;
 use crate::library::topic::TopicId;
-use crate::patient::{store, topic_in_path, topic_resource};
+use crate::patient::{store, topic_resource};
 use crate::repo::Vote;
 
 /// How many times a vote is read and written again when another vote of the same patient on
@@ -48,7 +48,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .platform
         .authorize_patient_in_path(call, Action::RateEducation, topic_resource(call))
         .await?;
-    let topic_id = topic_in_path(call)?;
+    let topic_id = TopicId::in_path(call)?;
     let helpful = call.json_body::<HelpfulBody>()?.helpful;
     library::topic(deps, &topic_id)
         .await?

@@ -9,13 +9,14 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::platform::http::{Call, json};
+use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::Action;
 use serde::Serialize;
 
 use crate::Deps;
 use crate::library::topic::{Language, TopicId};
 use crate::matching::{Assigned, PatientTopic, patient_topics};
-use crate::patient::{education_resource, findings_of, store};
+use crate::patient::{findings_of, store};
 use crate::{language, library, records};
 
 #[derive(Serialize)]
@@ -27,7 +28,7 @@ struct Page {
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let access = deps
         .platform
-        .authorize_patient_in_path(call, Action::ReadEducation, education_resource())
+        .authorize_patient_in_path(call, Action::ReadEducation, AuditResource::Education)
         .await?;
     let language = language::of_call(call)?;
     let store = store(deps);

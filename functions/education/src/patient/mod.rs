@@ -12,7 +12,6 @@ pub use helpful::handle as helpful;
 pub use list::handle as list;
 
 use portal_records::model::StoredRecord;
-use portal_shared::ApiError;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::http::Call;
 use portal_shared::policy::audit::AuditResource;
@@ -26,29 +25,11 @@ fn store(deps: &Deps) -> PatientStore<'_> {
     PatientStore::new(&deps.platform.dynamo, &deps.platform.app_table)
 }
 
-/// What a patient's education routes reach, as their access log names it.
-pub fn education_resource() -> AuditResource {
-    AuditResource::Route("education".into())
-}
-
 /// One topic of the patient's, as the access log names it (the id when it is one).
 pub fn topic_resource(call: &Call) -> AuditResource {
-    match call
-        .path_param("topicId")
-        .as_deref()
-        .and_then(TopicId::parse)
-    {
-        Some(topic) => AuditResource::Route(format!("education/{topic}")),
-        None => education_resource(),
-    }
-}
-
-/// The topic named by `{topicId}`; 422 for one that cannot be a topic's id.
-pub fn topic_in_path(call: &Call) -> Result<TopicId, ApiError> {
-    call.path_param("topicId")
-        .as_deref()
-        .and_then(TopicId::parse)
-        .ok_or_else(|| ApiError::invalid("topicId", "is not a topic id"))
+    TopicId::in_path(call).map_or(AuditResource::Education, |topic| {
+        AuditResource::EducationTopic(topic.to_string())
+    })
 }
 
 /// What the record says now, for matching.

@@ -19,13 +19,13 @@ use portal_shared::platform::http::Call;
 use portal_shared::platform::idempotency::{Idempotency, StoredResponse};
 use portal_shared::platform::store::{self, Transacted};
 use portal_shared::platform::validation::FieldErrors;
+use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::Action;
 use serde::{Deserialize, Serialize};
 
 use crate::Deps;
 use crate::library;
 use crate::library::topic::{StaffName, TopicId};
-use crate::patient::education_resource;
 use crate::repo::{Assignment, PatientStore};
 
 pub const MAX_NOTE_CHARS: usize = 1000;
@@ -75,7 +75,7 @@ fn validate(body: AssignBody) -> Result<(TopicId, Option<String>), ApiError> {
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let access = deps
         .platform
-        .authorize_patient_in_path(call, Action::AssignEducation, education_resource())
+        .authorize_patient_in_path(call, Action::AssignEducation, AuditResource::Education)
         .await?;
     let idempotency = Idempotency::from_call(call)?;
     let (topic_id, note) = validate(call.json_body()?)?;
@@ -149,14 +149,13 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         match store::transact(dynamo, items).await? {
             Transacted::Done => return response.render(false),
             Transacted::ConditionsFailed(failed) => {
+                // A concurrent request with the same key won: its response.
                 if let Some(idempotency) = &idempotency
-                    && failed.contains(&record_index)
+                    && let Some(first) = idempotency
+                        .race_winner(dynamo, table, &failed, record_index)
+                        .await?
                 {
-                    // A concurrent request with the same key won: its response.
-                    return match idempotency.lookup(dynamo, table).await? {
-                        Some(first) => first.render(true),
-                        None => Err(ApiError::Conflict("please retry".into())),
-                    };
+                    return first.render(true);
                 }
                 // Another assignment of the topic landed in between: read it again.
             }

@@ -9,7 +9,8 @@ use portal_shared::platform::http::Call;
 use portal_shared::policy::authz::Action;
 
 use crate::Deps;
-use crate::patient::{topic_in_path, topic_resource};
+use crate::library::topic::TopicId;
+use crate::patient::topic_resource;
 use crate::repo::PatientStore;
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
@@ -17,7 +18,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .platform
         .authorize_patient_in_path(call, Action::AssignEducation, topic_resource(call))
         .await?;
-    let topic = topic_in_path(call)?;
+    let topic = TopicId::in_path(call)?;
     let removed = PatientStore::new(&deps.platform.dynamo, &deps.platform.app_table)
         .unassign(&access, &topic)
         .await?;

@@ -11,14 +11,15 @@ use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::platform::etag::{Version, required_if_match};
 use portal_shared::platform::http::Call;
-use portal_shared::platform::write::LostWrite;
+use portal_shared::platform::write::{self, LostWrite};
 use portal_shared::policy::authz::Action;
 
 use crate::Deps;
 use crate::library;
 use crate::library::input::TopicBody;
+use crate::library::topic::TopicId;
 use crate::library::topic::{Origin, Topic};
-use crate::topics::{audit_change, topic_in_path, topic_response, touched};
+use crate::topics::{audit_change, topic_response, touched};
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let access = deps
@@ -26,7 +27,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .authorizer()
         .staff(call, Action::ManageEducationLibrary)
         .await?;
-    let topic_id = topic_in_path(call)?;
+    let topic_id = TopicId::in_path(call)?;
     let expected = required_if_match(call)?;
     let fields = call.json_body::<TopicBody>()?.validate(Some(&topic_id))?;
     let current = library::topic(deps, &topic_id)
@@ -48,12 +49,13 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         },
         call.caller(),
     );
-    match library::store(deps).save(&edited, read_version).await? {
+    let store = library::store(deps);
+    match write::retry_on_contention(|| store.save(&edited, read_version)).await? {
         Ok(()) => {}
         Err(LostWrite::Changed) => return Err(ApiError::PreconditionFailed),
         Err(LostWrite::Contention) => {
             return Err(ApiError::Conflict(
-                "Someone else was changing this topic at the same moment; read it again.".into(),
+                "Someone else was changing this topic at the same moment; try again.".into(),
             ));
         }
     }

@@ -25,14 +25,6 @@ use portal_shared::policy::caller::Caller;
 use crate::Deps;
 use crate::library::topic::{StaffName, Topic, TopicId};
 
-/// The topic named by `{topicId}`; an id that cannot be one names none (404).
-fn topic_in_path(call: &Call) -> Result<TopicId, ApiError> {
-    call.path_param("topicId")
-        .as_deref()
-        .and_then(TopicId::parse)
-        .ok_or(ApiError::NotFound)
-}
-
 /// A topic as JSON, its version as the ETag.
 fn topic_response(status: StatusCode, topic: &Topic) -> Result<Response<Body>, ApiError> {
     json_with_headers(
@@ -63,7 +55,7 @@ async fn audit_change(
         .record_staff_action(
             call,
             access,
-            &AuditResource::Route(format!("education/topics/{topic}")),
+            &AuditResource::LibraryTopic(topic.to_string()),
             audit::Outcome::Allowed,
         )
         .await

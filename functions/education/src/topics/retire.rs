@@ -10,8 +10,9 @@ use portal_shared::policy::authz::Action;
 
 use crate::Deps;
 use crate::library;
+use crate::library::topic::TopicId;
 use crate::library::topic::TopicStatus;
-use crate::topics::{audit_change, topic_in_path, touched};
+use crate::topics::{audit_change, touched};
 
 /// How many times the retirement is read and written again when an edit landed in between.
 const RETIRE_ATTEMPTS: usize = 3;
@@ -22,7 +23,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .authorizer()
         .staff(call, Action::ManageEducationLibrary)
         .await?;
-    let topic_id = topic_in_path(call)?;
+    let topic_id = TopicId::in_path(call)?;
     let mut retired = false;
     for _ in 0..RETIRE_ATTEMPTS {
         let current = library::topic(deps, &topic_id)

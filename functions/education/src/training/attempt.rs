@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::Deps;
 use crate::training::quiz::{self, Attempt, Reviewed, Scored};
-use crate::training::{content, display_name, module_in_path, staff_roles};
+use crate::training::{content, module_in_path, staff_roles};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -94,7 +94,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
 /// modules are not assigned by taking a quiz (that would gate a grandfathered member's work);
 /// an admin assigns a full plan.
 fn plan_of_own(caller: &Caller, now: Timestamp) -> OnboardingPlan {
-    let mut plan = OnboardingPlan::new(caller.sub.clone(), display_name(caller), &[], now);
+    let mut plan = OnboardingPlan::new(caller.sub.clone(), caller.shown_name(), &[], now);
     plan.roles = staff_roles(caller);
     plan
 }

@@ -36,12 +36,3 @@ fn staff_roles(caller: &Caller) -> Vec<Role> {
         .filter(|role| role.is_staff())
         .collect()
 }
-
-/// The caller's name as plans and waivers show it (the ID token's name; never logged).
-fn display_name(caller: &Caller) -> String {
-    caller
-        .display_name
-        .clone()
-        .filter(|name| !name.trim().is_empty())
-        .unwrap_or_else(|| "Staff member".to_owned())
-}

@@ -9,7 +9,7 @@ use portal_shared::platform::http::{Call, json};
 use portal_shared::policy::authz::Action;
 
 use crate::Deps;
-use crate::training::{display_name, staff_roles};
+use crate::training::staff_roles;
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     deps.platform
@@ -22,7 +22,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         Some(plan) => PlanView::of(&plan),
         None => PlanView::without_plan(
             caller.sub.clone(),
-            display_name(caller),
+            caller.shown_name(),
             &staff_roles(caller),
         ),
     };

@@ -20,7 +20,7 @@ use portal_shared::policy::caller::UserSub;
 use serde::Deserialize;
 
 use crate::Deps;
-use crate::training::{display_name, module_in_path};
+use crate::training::module_in_path;
 
 pub const MIN_REASON_CHARS: usize = 5;
 pub const MAX_REASON_CHARS: usize = 500;
@@ -88,7 +88,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         let now = Timestamp::now();
         let waiver = Waiver {
             by_id: caller.sub.clone(),
-            by_name: display_name(caller),
+            by_name: caller.shown_name(),
             reason: reason.clone(),
             at: now,
         };

@@ -114,17 +114,18 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     }
     match store(deps).record_rating(&access, items).await? {
         Rated::Recorded => response.render(false),
-        Rated::Refused(failed) => match &idempotency {
+        Rated::Refused(failed) => {
             // A concurrent request with the same key won: its response.
-            Some(idempotency) if failed.contains(&record_index) => {
-                match idempotency.lookup(dynamo, table).await? {
-                    Some(first) => first.render(true),
-                    None => Err(ApiError::Conflict("please retry".into())),
-                }
+            if let Some(idempotency) = &idempotency
+                && let Some(first) = idempotency
+                    .race_winner(dynamo, table, &failed, record_index)
+                    .await?
+            {
+                return first.render(true);
             }
-            _ => Err(ApiError::internal(
+            Err(ApiError::internal(
                 "a new rating collided with an existing item",
-            )),
-        },
+            ))
+        }
     }
 }

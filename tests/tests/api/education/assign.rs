@@ -85,6 +85,22 @@ async fn a_clinician_shares_a_topic_which_comes_first_and_the_patient_is_told() 
     );
     assert_eq!(replayed.body, created.body);
     assert_eq!(told(app, &patient.id).await.len(), 1);
+    // The same key for another topic: 422, and that topic is not shared.
+    let reused = app
+        .send_with_headers(
+            Method::POST,
+            &assign_path(&patient.id),
+            &app.clinician,
+            json!({"topicId": hypertension_topic()}),
+            &[("Idempotency-Key", &key)],
+        )
+        .await;
+    assert_type(&reused, 422, "idempotency-key-reused");
+    assert_eq!(told(app, &patient.id).await.len(), 1);
+    assert!(
+        !topic_ids(&topics(app, &patient.id, &patient.actor, "").await)
+            .contains(&hypertension_topic())
+    );
 
     // First in the patient's list, with the note and who shared it; the matched one after.
     let list = topics(app, &patient.id, &patient.actor, "").await;
@@ -219,6 +235,16 @@ async fn bad_assignments_are_named_and_nothing_is_written() {
         let reply = assign(app, &patient.id, &app.clinician, body.clone()).await;
         assert_invalid(&reply, field);
     }
+    // Unassigning an id that cannot be a topic's: 422 naming it.
+    let malformed = app
+        .send(
+            Method::DELETE,
+            &unassign_path(&patient.id, "Not_A_Slug"),
+            Some(&app.clinician),
+            None,
+        )
+        .await;
+    assert_type(&malformed, 404, "not-found");
     let list = topics(app, &patient.id, &patient.actor, "").await;
     assert_eq!(list["items"], json!([]), "{list:#?}");
     assert!(told(app, &patient.id).await.is_empty());

@@ -72,6 +72,31 @@ async fn a_caregiver_trusted_with_the_records_votes_for_the_patient() {
     let ingredient = unique_word();
     let topic = id_of(&new_topic(app, &ingredient).await, "topicId");
     let patient = patient_taking(app, &ingredient).await;
+    // Trusted with the messages only: 403, nothing counted.
+    app.grant(
+        &patient.id,
+        &app.caregiver,
+        &[portal_shared::policy::authz::Scope::Messages],
+        portal_tests::GrantState::Active,
+    )
+    .await;
+    let refused = app
+        .send(
+            Method::PUT,
+            &helpful_path(&patient.id, &topic),
+            Some(&app.caregiver),
+            Some(json!({"helpful": true})),
+        )
+        .await;
+    assert_problem(&refused, 403, None);
+    assert_eq!(tally(app, &topic).await, (0, 0));
+    // Reading the topics needs the records scope too.
+    assert_problem(
+        &app.get(&education_path(&patient.id), &app.caregiver).await,
+        403,
+        None,
+    );
+    // Trusted with the records: the vote counts, as the patient's.
     app.grant(
         &patient.id,
         &app.caregiver,
@@ -79,6 +104,8 @@ async fn a_caregiver_trusted_with_the_records_votes_for_the_patient() {
         portal_tests::GrantState::Active,
     )
     .await;
+    let listed = topics(app, &patient.id, &app.caregiver, "").await;
+    assert!(item(&listed, &topic).is_some(), "{listed:#?}");
     let voted = app
         .send(
             Method::PUT,
@@ -88,6 +115,7 @@ async fn a_caregiver_trusted_with_the_records_votes_for_the_patient() {
         )
         .await;
     assert_eq!(voted.status, 200, "{voted:#?}");
+    assert_eq!(tally(app, &topic).await, (1, 0));
     let list = topics(app, &patient.id, &patient.actor, "").await;
     assert_eq!(item(&list, &topic).expect("the topic")["helpful"], true);
 }
@@ -143,11 +171,11 @@ async fn bad_votes_are_named_and_nothing_is_written() {
             .await;
         assert_invalid(&reply, "helpful");
     }
-    // Unknown topic: 404; malformed: 422.
+    // Unknown topic, and an id no topic could have: 404.
     let unknown = vote(app, &patient, "no-such-topic-anywhere", true).await;
     assert_type(&unknown, 404, "not-found");
     let malformed = vote(app, &patient, "Not_A_Slug", true).await;
-    assert_invalid(&malformed, "topicId");
+    assert_type(&malformed, 404, "not-found");
     assert_eq!(tally(app, &topic).await, (0, 0));
     assert!(education_ratings(app, &patient).await.is_empty());
     let list = topics(app, &patient.id, &patient.actor, "").await;

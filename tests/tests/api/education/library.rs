@@ -79,7 +79,12 @@ async fn a_practice_topic_is_added_edited_at_its_version_and_retired() {
     assert_eq!(topic["kind"], "medication");
     assert_eq!(topic["ingredients"], json!([ingredient]));
     assert_eq!(topic["updatedBy"]["name"], "Test clinician", "{topic:#?}");
-    assert!(topic["version"].is_u64(), "{topic:#?}");
+    assert_eq!(topic["version"], 1, "{topic:#?}");
+    assert_eq!(
+        created.header("etag").as_deref(),
+        Some("\"1\""),
+        "{created:#?}"
+    );
     assert!(topic["content"].get("es").is_none_or(Value::is_null));
 
     // The id is taken now: 409, and the first topic is unchanged.
@@ -131,6 +136,11 @@ async fn a_practice_topic_is_added_edited_at_its_version_and_retired() {
         edited.body["version"].as_u64() > topic["version"].as_u64(),
         "{edited:#?}"
     );
+    assert_eq!(
+        edited.header("etag"),
+        Some(etag_of(&edited.body)),
+        "the new version is the ETag: {edited:#?}"
+    );
     // The version read before is stale now.
     let late = put_topic(app, &id, edit, Some(&tag)).await;
     assert_problem(&late, 412, None);
@@ -155,6 +165,18 @@ async fn a_practice_topic_is_added_edited_at_its_version_and_retired() {
     assert_type(&read, 404, "not-found");
     let kept = library_topic(app, &id).await.expect("kept for history");
     assert_eq!(kept["status"], "retired");
+    // Retiring it again: 204, nothing changed.
+    let again = app
+        .send(
+            Method::DELETE,
+            &format!("{LIBRARY}/{id}"),
+            Some(&app.clinician),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 204, "{again:#?}");
+    let still = library_topic(app, &id).await.expect("kept for history");
+    assert_eq!(still["version"], kept["version"], "{still:#?}");
     // Its id stays taken.
     let reused = add_topic(app, &app.clinician, topic_body(&id, &ingredient)).await;
     assert_type(&reused, 409, "conflict");
@@ -211,10 +233,9 @@ async fn a_starter_topic_is_refused_a_stale_change_and_starts_at_version_zero() 
     let after = library_topic(app, &id).await.expect("listed");
     assert_eq!(after["version"], topic["version"]);
     assert_eq!(after["content"], topic["content"]);
-    // Unedited on this stack (no test edits a starter topic): version 0.
-    if after["origin"] == "starter" {
-        assert_eq!(after["version"], 0, "{after:#?}");
-    }
+    // Unedited on this stack (no test edits a starter topic): the starter's, at version 0.
+    assert_eq!(after["origin"], "starter", "{after:#?}");
+    assert_eq!(after["version"], 0, "{after:#?}");
 }
 
 #[tokio::test]
@@ -302,10 +323,7 @@ async fn bad_topics_are_named_and_nothing_is_written() {
             "{not json",
         )
         .await;
-    assert!(
-        matches!(garbage.status, 400 | 422),
-        "bad JSON is the caller's: {garbage:#?}"
-    );
+    assert_type(&garbage, 400, "malformed-request");
     // Nothing written.
     assert!(
         !library(app, &app.clinician)
@@ -323,8 +341,14 @@ async fn bad_topics_are_named_and_nothing_is_written() {
     bad["content"]["en"]["url"] = json!("ftp://medlineplus.gov/x");
     let refused = put_topic(app, &id, bad, Some(&etag_of(&topic))).await;
     assert_invalid(&refused, "content.en.url");
+    // The body may not name another topic than the URL's.
+    let mut other = editable(&topic);
+    other["topicId"] = json!(hypertension_topic());
+    let refused = put_topic(app, &id, other, Some(&etag_of(&topic))).await;
+    assert_invalid(&refused, "topicId");
     let stored = library_topic(app, &id).await.expect("listed");
     assert_eq!(stored["version"], topic["version"]);
+    assert_eq!(stored["content"], topic["content"]);
     // Unknown topics: 404 to edit and to retire.
     let mut elsewhere = editable(&topic);
     elsewhere["topicId"] = json!("no-such-topic-anywhere");
@@ -400,4 +424,47 @@ async fn only_clinicians_and_administrators_manage_the_library() {
         )
         .await;
     assert_eq!(retired.status, 204, "{retired:#?}");
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_addition_and_refuses_another_body() {
+    let app = spawn_app().await;
+    let key = ulid::Ulid::generate().to_string();
+    let body = topic_body(&unique_topic_id(), &unique_word());
+    let send = |body: Value| {
+        let key = key.clone();
+        async move {
+            app.send_with_headers(
+                Method::POST,
+                LIBRARY,
+                &app.clinician,
+                body,
+                &[("Idempotency-Key", &key)],
+            )
+            .await
+        }
+    };
+    let created = send(body.clone()).await;
+    assert_eq!(created.status, 201, "{created:#?}");
+    // The retry: the first answer (not 409 for the id it took), marked as replayed.
+    let replayed = send(body.clone()).await;
+    assert_eq!(replayed.status, 201, "{replayed:#?}");
+    assert_eq!(
+        replayed.header("idempotent-replayed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(replayed.body, created.body);
+    // The same key with another topic: 422, and that topic is not added.
+    let other = topic_body(&unique_topic_id(), &unique_word());
+    let reused = send(other.clone()).await;
+    assert_type(&reused, 422, "idempotency-key-reused");
+    assert!(
+        library_topic(app, &id_of(&other, "topicId"))
+            .await
+            .is_none()
+    );
+    let stored = library_topic(app, &id_of(&body, "topicId"))
+        .await
+        .expect("added once");
+    assert_eq!(stored["version"], created.body["version"]);
 }

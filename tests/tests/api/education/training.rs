@@ -198,6 +198,34 @@ async fn a_member_without_a_plan_who_passes_stays_ungated() {
     let app = spawn_app().await;
     // A front-desk member from before onboarding: reviews identities, works the inbox.
     let member = app.new_staff("grandfathered", &["front-desk"]).await;
+    // A failed attempt records nothing for a member with no plan (no plan is made, nothing
+    // is assigned that would start holding their work back).
+    let failed = attempt(
+        app,
+        &member,
+        "message-inbox",
+        wrong_answers("message-inbox"),
+    )
+    .await;
+    assert_eq!(failed.status, 200, "{failed:#?}");
+    assert_eq!(failed.body["passed"], false);
+    assert!(failed.body["progress"].is_null(), "{failed:#?}");
+    let plan = app.get("/staff/training", &member).await;
+    assert_eq!(plan.body["cleared"], true, "{plan:#?}");
+    assert_eq!(
+        module_in(&plan.body, "message-inbox")["status"],
+        "not-assigned",
+        "{plan:#?}"
+    );
+    let progress = app.get("/admin/training", &app.admin).await;
+    assert!(
+        !progress.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|p| p["staffId"] == member.sub.as_str()),
+        "no plan was made: {progress:#?}"
+    );
     let passed = attempt(
         app,
         &member,

@@ -275,3 +275,26 @@ async fn patients_caregivers_and_the_response_team_may_not_search() {
         .await;
     assert_eq!(anonymous.status, 401, "{anonymous:#?}");
 }
+
+#[tokio::test]
+async fn more_matches_than_a_page_holds_are_cut_and_said_to_be() {
+    let app = spawn_app().await;
+    let (family, typed) = unusual_family();
+    let born = unusual_birth_date();
+    // One more patient of that family than an answer holds (25).
+    let families: Vec<String> = (0..26u8)
+        .map(|i| format!("{family}{}", char::from(b'a' + i)))
+        .collect();
+    let registered =
+        futures::future::join_all(families.iter().map(|f| register(app, "Ana", f, &born))).await;
+    let found = search(app, Some(&typed), None).await;
+    assert_eq!(found.status, 200, "{found:#?}");
+    assert_eq!(found.body["truncated"], true, "{found:#?}");
+    let listed = ids(&found);
+    assert_eq!(listed.len(), 25, "{found:#?}");
+    assert!(listed.iter().all(|id| registered.iter().any(|r| r == id)));
+    // Narrowed to one of them: all of it, not cut.
+    let one = search(app, Some(&format!("{typed}a")), None).await;
+    assert_eq!(ids(&one), vec![registered[0].as_str()], "{one:#?}");
+    assert_eq!(one.body["truncated"], false, "{one:#?}");
+}

@@ -114,6 +114,32 @@ async fn past_imports_are_listed_newest_first_with_their_reports() {
 }
 
 #[tokio::test]
+async fn the_list_counts_the_entries_an_import_merged() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    // The asthma condition twice (another entry, the same thing): one item, one merged entry.
+    let mut bundle = small_bundle(&patient.family);
+    let mut again = bundle["entry"][2].clone();
+    again["fullUrl"] = json!("urn:uuid:0b5c6f1e-0000-4000-8000-000000000009");
+    again["resource"]["id"] = json!("cond-again");
+    bundle["entry"].as_array_mut().expect("entries").push(again);
+    let reply = app
+        .import_bundle(&patient.id, &patient.actor, &bundle, "")
+        .await;
+    assert_eq!(reply.status, 201, "{reply:#?}");
+    assert_eq!(
+        reply.body["perType"]["Condition"]["merged"], 1,
+        "{reply:#?}"
+    );
+    let listed = app
+        .get(&format!("/patients/{}/imports", patient.id), &patient.actor)
+        .await;
+    assert_eq!(listed.status, 200, "{listed:#?}");
+    assert_eq!(listed.body["items"][0]["importId"], reply.body["importId"]);
+    assert_eq!(listed.body["items"][0]["mergedTotal"], 1, "{listed:#?}");
+}
+
+#[tokio::test]
 async fn who_may_see_past_imports() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;

@@ -1,3 +1,4 @@
-//! Staff accounts and roles.
+//! Staff accounts and roles, and the onboarding plans administrators assign.
 
 mod accounts;
+mod onboarding;

@@ -1,24 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen, within } from "@testing-library/react";
-import { App, makeQueryClient } from "../../App";
+import { fireEvent, screen, within } from "@testing-library/react";
 import { setSession } from "../../auth/session";
 import { setTourEnabled, tourSeen } from "../../components/tour";
+import { json, path, renderApp, stubApi, type Call, type Handler } from "../../../test/render";
 
 // The patient education screens against a stubbed API: the matched topics with why each is
 // shown, in the app's language, and the helpful vote; the guides; the first-sign-in tour; and the
 // front desk's printable activation handout (the code never in the address bar).
 
-const config = { apiUrl: "http://api.test", userPoolId: "p", clientId: "c", practiceTimeZone: "America/New_York" };
 const ANA = "01HZZZZZZZZZZZZZZZZZZZZZZA";
 const REC = "0123456789abcdef0123456789abcdef";
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
-type Call = { method: string; path: string; search: string; body: unknown };
-type Handler = (request: Request) => Response | undefined;
 let handlers: Handler[] = [];
 let calls: Call[] = [];
-const path = (r: Request) => new URL(r.url).pathname;
 
 const topic = (lang: "en" | "es", helpful: boolean | null = null) => ({
   topicId: "type-2-diabetes",
@@ -61,15 +56,7 @@ beforeEach(() => {
         ? json(200, { topicId: "type-2-diabetes", helpful: true, at: "2026-12-02T10:00:00.000Z" })
         : undefined,
   ];
-  vi.stubGlobal("fetch", async (input: Request) => {
-    const text = input.method === "GET" ? "" : await input.clone().text();
-    calls.push({ method: input.method, path: path(input), search: new URL(input.url).search, body: text ? JSON.parse(text) : undefined });
-    for (const handler of handlers) {
-      const response = handler(input);
-      if (response) return response;
-    }
-    return json(200, { items: [], nextCursor: null, totalUnread: 0 });
-  });
+  stubApi(handlers, calls);
 });
 
 afterEach(() => {
@@ -77,11 +64,7 @@ afterEach(() => {
   setSession(null);
 });
 
-function signedIn(groups: string[], at: string, sub = "u1") {
-  setSession({ idToken: "t", claims: { sub, groups, ...(groups.includes("patients") ? { patientId: ANA } : {}), exp: 9e9 } });
-  history.replaceState(null, "", at);
-  render(<App config={config} queryClient={makeQueryClient()} />);
-}
+const signedIn = (groups: string[], at: string, sub = "u1") => renderApp(at, { groups, sub, ...(groups.includes("patients") ? { patientId: ANA } : {}) });
 
 describe("health education", () => {
   it("lists the matched topics with why each is shown, in the app's language, and records a vote", async () => {

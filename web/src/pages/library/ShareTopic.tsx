@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap } from "../../api/client";
-import { ErrorNotice, Field, fieldErrors } from "../../components/ui";
+import { ErrorNotice, Field, LoadedList, fieldErrors } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { libraryKeys, useLibrary } from "./api";
@@ -162,33 +162,27 @@ function Assigned({ patientId }: { patientId: string }) {
         </p>
       )}
       {error !== null && <ErrorNotice error={error} />}
-      {topics.isPending ? (
-        <p role="status" className="muted">
-          {t("app.loading")}
-        </p>
-      ) : topics.error ? (
-        <ErrorNotice error={topics.error} retry={() => void topics.refetch()} />
-      ) : assigned.length ? (
-        <ul className="plain" aria-labelledby="h-shared">
-          {assigned.map(({ item, reason }) => (
-            <li key={item.topicId} className="record">
-              <p className="record-title">{item.title}</p>
-              {"note" in reason && reason.note && <p>{reason.note}</p>}
-              <p className="muted">
-                {"assignedBy" in reason && reason.assignedBy && reason.assignedAt
-                  ? t("assignTopic.by", { name: reason.assignedBy.name, date: dateTime(reason.assignedAt) })
-                  : null}
-              </p>
-              <button type="button" onClick={() => void unassign(item.topicId, item.title)}>
-                {t("assignTopic.unassign")}
-                <span className="visually-hidden"> {item.title}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="muted">{t("assignTopic.noneShared")}</p>
-      )}
+      <LoadedList query={topics} items={assigned} empty={t("assignTopic.noneShared")}>
+        {(rows) => (
+          <ul className="plain" aria-labelledby="h-shared">
+            {rows.map(({ item, reason }) => (
+              <li key={item.topicId} className="record">
+                <p className="record-title">{item.title}</p>
+                {"note" in reason && reason.note && <p>{reason.note}</p>}
+                <p className="muted">
+                  {"assignedBy" in reason && reason.assignedBy && reason.assignedAt
+                    ? t("assignTopic.by", { name: reason.assignedBy.name, date: dateTime(reason.assignedAt) })
+                    : null}
+                </p>
+                <button type="button" onClick={() => void unassign(item.topicId, item.title)}>
+                  {t("assignTopic.unassign")}
+                  <span className="visually-hidden"> {item.title}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadedList>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { unwrap } from "../../api/client";
-import { ErrorNotice, NotFound, Page, TableWrap, isNotFound } from "../../components/ui";
+import { LoadedList, NotFound, Page, TableWrap, isNotFound } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { Link } from "../../router";
@@ -34,14 +34,8 @@ export default function Imports({ patientId }: { patientId: string }) {
         <Link to={`/p/${patientId}/records`}>{t("app.back")}</Link>
       </p>
       <p>{t("imports.intro")}</p>
-      {imports.isPending ? (
-        <p role="status" className="muted">
-          {t("app.loading")}
-        </p>
-      ) : imports.error && !items.length ? (
-        <ErrorNotice error={imports.error} retry={() => void imports.refetch()} />
-      ) : items.length ? (
-        <>
+      <LoadedList query={imports} items={items} empty={t("imports.none")} more={t("imports.more")}>
+        {(rows) => (
           <TableWrap label={caption}>
             <table>
               <caption>{caption}</caption>
@@ -59,7 +53,7 @@ export default function Imports({ patientId }: { patientId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {items.map((i) => (
+                {rows.map((i) => (
                   <tr key={i.importId}>
                     <th scope="row">
                       <Link to={importPath(patientId, i.importId)}>{dateTime(i.importedAt)}</Link>
@@ -77,16 +71,8 @@ export default function Imports({ patientId }: { patientId: string }) {
               </tbody>
             </table>
           </TableWrap>
-          {imports.hasNextPage && (
-            <button type="button" disabled={imports.isFetchingNextPage} onClick={() => void imports.fetchNextPage()}>
-              {t("imports.more")}
-            </button>
-          )}
-          {imports.error && <ErrorNotice error={imports.error} />}
-        </>
-      ) : (
-        <p className="muted">{t("imports.none")}</p>
-      )}
+        )}
+      </LoadedList>
     </Page>
   );
 }

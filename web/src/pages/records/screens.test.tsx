@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen, within } from "@testing-library/react";
-import { App, makeQueryClient } from "../../App";
+import { fireEvent, screen, within } from "@testing-library/react";
+import { json, renderApp } from "../../../test/render";
 import { setSession } from "../../auth/session";
 
 // Past imports against a stubbed API: the list a page at a time, and one import's whole report.
 
-const config = { apiUrl: "http://api.test", userPoolId: "p", clientId: "c", practiceTimeZone: "America/New_York" };
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 const ID = (n: number) => `01JIMPORT0000000000000000${n}`;
 
 const line = (n: number, over: Record<string, unknown> = {}) => ({
@@ -68,8 +66,7 @@ afterEach(() => {
 
 describe("past imports", () => {
   it("lists imports newest first with who and the counts, and shows more with the cursor", async () => {
-    history.replaceState(null, "", "/p/me/records/imports");
-    render(<App config={config} queryClient={makeQueryClient()} />);
+    renderApp("/p/me/records/imports");
     const table = await screen.findByRole("table", { name: "Past imports, newest first" });
     const rows = () => within(table).getAllByRole("row").slice(1);
     expect(rows()).toHaveLength(2);
@@ -86,8 +83,7 @@ describe("past imports", () => {
   });
 
   it("shows one import's whole report: totals, per type, problems naming entry and path, every entry; in Spanish too", async () => {
-    history.replaceState(null, "", `/p/me/records/imports/${ID(1)}`);
-    render(<App config={config} queryClient={makeQueryClient()} />);
+    renderApp(`/p/me/records/imports/${ID(1)}`);
     await screen.findByText("4 entries: 2 imported (of them 1 merged with an earlier entry), 1 skipped, 1 refused.");
     const perType = screen.getAllByRole("region", { name: "By type of record" })[0]!;
     expect(within(perType).getByRole("row", { name: /Condition/ }).textContent).toBe("Condition21100");
@@ -103,8 +99,7 @@ describe("past imports", () => {
   });
 
   it("another patient's import, or none, is not found", async () => {
-    history.replaceState(null, "", `/p/me/records/imports/${ID(9)}`);
-    render(<App config={config} queryClient={makeQueryClient()} />);
+    renderApp(`/p/me/records/imports/${ID(9)}`);
     expect(await screen.findByRole("heading", { name: "Not found" })).toBeTruthy();
   });
 });

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, unwrap } from "../../api/client";
-import { ErrorNotice, Field, Loaded, NotFound, Page, TableWrap, fieldErrors, isNotFound } from "../../components/ui";
+import { ErrorNotice, Field, Loaded, LoadedList, NotFound, Page, TableWrap, fieldErrors, isNotFound } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
@@ -99,56 +99,45 @@ function Members({ name }: { name: string }) {
         </p>
       )}
       {error !== null && <ErrorNotice error={error} />}
-      {members.isPending ? (
-        <p role="status" className="muted">
-          {t("app.loading")}
-        </p>
-      ) : members.error && !items.length ? (
-        <ErrorNotice error={members.error} retry={() => void members.refetch()} />
-      ) : items.length ? (
-        <TableWrap label={`${t("cohorts.members")}: ${name}`}>
-          <table>
-            <caption className="visually-hidden">{`${t("cohorts.members")}: ${name}`}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("cohort.patient")}</th>
-                <th scope="col">{t("cohort.birthDate")}</th>
-                <th scope="col">{t("cohort.addedAt")}</th>
-                <th scope="col">{t("cohort.patientId")}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t("cohort.remove")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((m) => {
-                const who = `${m.name.given} ${m.name.family}`;
-                return (
-                  <tr key={m.patientId}>
-                    <th scope="row">{who}</th>
-                    <td>{date(m.birthDate)}</td>
-                    <td>{date(m.addedAt)}</td>
-                    <td className="id">{m.patientId}</td>
-                    <td>
-                      <button type="button" className="link-button danger" aria-label={t("cohort.removeLabel", { name: who })}
-                        onClick={() => void remove(m.patientId, who)}>
-                        {t("cohort.remove")}
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : (
-        <p className="muted">{t("app.none")}</p>
-      )}
-      {members.hasNextPage && (
-        <button type="button" disabled={members.isFetchingNextPage} onClick={() => void members.fetchNextPage()}>
-          {t("rollout.more")}
-        </button>
-      )}
+      <LoadedList query={members} items={items} empty={t("app.none")} more={t("rollout.more")}>
+        {(rows) => (
+          <TableWrap label={`${t("cohorts.members")}: ${name}`}>
+            <table>
+              <caption className="visually-hidden">{`${t("cohorts.members")}: ${name}`}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("cohort.patient")}</th>
+                  <th scope="col">{t("cohort.birthDate")}</th>
+                  <th scope="col">{t("cohort.addedAt")}</th>
+                  <th scope="col">{t("cohort.patientId")}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t("cohort.remove")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((m) => {
+                  const who = `${m.name.given} ${m.name.family}`;
+                  return (
+                    <tr key={m.patientId}>
+                      <th scope="row">{who}</th>
+                      <td>{date(m.birthDate)}</td>
+                      <td>{date(m.addedAt)}</td>
+                      <td className="id">{m.patientId}</td>
+                      <td>
+                        <button type="button" className="link-button danger" aria-label={t("cohort.removeLabel", { name: who })}
+                          onClick={() => void remove(m.patientId, who)}>
+                          {t("cohort.remove")}
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </LoadedList>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, unwrap } from "../../api/client";
-import { ErrorNotice, Field, Page, fieldErrors } from "../../components/ui";
+import { ErrorNotice, Field, LoadedList, Page, fieldErrors } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { Link, navigate } from "../../router";
@@ -26,29 +26,23 @@ export default function Providers() {
       <p>{t("schedules.intro")}</p>
       <section className="card" aria-labelledby="h-providers">
         <h2 id="h-providers">{t("schedules.caption")}</h2>
-        {list.isPending ? (
-          <p role="status" className="muted">
-            {t("app.loading")}
-          </p>
-        ) : list.error ? (
-          <ErrorNotice error={list.error} retry={() => void list.refetch()} />
-        ) : list.data.length ? (
-          <ul className="schedule-providers">
-            {list.data.map((p) => (
-              <li key={p.providerId}>
-                <Link to={`/staff/schedules/${p.providerId}`} aria-label={t("schedules.editName", { name: p.name })}>
-                  {p.name}
-                </Link>
-                <p>
-                  {p.specialty} · {p.acceptingNewPatients ? t("schedules.acceptingNew") : t("schedules.notAcceptingNew")}
-                </p>
-                <p className="muted">{p.visitTypes.map(typeName).join(", ")}</p>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">{t("schedules.none")}</p>
-        )}
+        <LoadedList query={list} items={list.data ?? []} empty={t("schedules.none")}>
+          {(rows) => (
+            <ul className="schedule-providers">
+              {rows.map((p) => (
+                <li key={p.providerId}>
+                  <Link to={`/staff/schedules/${p.providerId}`} aria-label={t("schedules.editName", { name: p.name })}>
+                    {p.name}
+                  </Link>
+                  <p>
+                    {p.specialty} · {p.acceptingNewPatients ? t("schedules.acceptingNew") : t("schedules.notAcceptingNew")}
+                  </p>
+                  <p className="muted">{p.visitTypes.map(typeName).join(", ")}</p>
+                </li>
+              ))}
+            </ul>
+          )}
+        </LoadedList>
       </section>
       <AddProvider />
     </Page>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { Fragment, useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, unwrap } from "../../api/client";
 import { ErrorNotice, Loaded, NotFound, Page, fieldErrors, isNotFound } from "../../components/ui";
@@ -190,18 +190,27 @@ function Editor({
     }
   };
 
+  /** Focus an input of a row just added (once it is on the page). */
+  const focus = (key: string, part: "start" | "date") => setFocusNext(inputId(base, key, part));
+
   // Weekly hours ---------------------------------------------------------------------------
   const setDay = (day: Day, ranges: Range[], structural = false) => setForm({ ...form, weekly: { ...form.weekly, [day]: ranges } }, structural);
 
-  // A list section's rows: replace one, remove one, add one (focusing its first input).
-  function update<K extends "closedDates" | "dateHours" | "blocks">(list: K, index: number, row: ScheduleForm[K][number]) {
-    const rows = [...form[list]] as ScheduleForm[K][number][];
-    rows[index] = row;
-    setForm({ ...form, [list]: rows });
-  }
-  function remove<K extends "closedDates" | "dateHours" | "blocks">(list: K, index: number) {
-    setForm({ ...form, [list]: form[list].filter((_, i) => i !== index) }, true);
-  }
+  // A list section's rows: replace one (structural when rows inside it come or go: a date's
+  // hours), remove one, add one (made from a new key, focusing its first input).
+  const rowsOf = <K extends ListKey>(list: K) => ({
+    update: (index: number, row: ScheduleForm[K][number], structural = false) =>
+      setForm({ ...form, [list]: form[list].map((x, i) => (i === index ? row : x)) }, structural),
+    remove: (index: number) => setForm({ ...form, [list]: form[list].filter((_, i) => i !== index) }, true),
+    add: (make: (key: string) => ScheduleForm[K][number], first: "start" | "date") => {
+      const key = newKey();
+      setForm({ ...form, [list]: [...form[list], make(key)] }, true);
+      focus(key, first);
+    },
+  });
+  const closedDates = rowsOf("closedDates");
+  const dateHours = rowsOf("dateHours");
+  const blocks = rowsOf("blocks");
 
   return (
     <form onSubmit={submit} className="form schedule-form" noValidate aria-label={t("schedules.editor.title", { name: provider.name })}>
@@ -243,7 +252,7 @@ function Editor({
                 onClick={() => {
                   const added = nextRange(ranges);
                   setDay(day, [...ranges, added], true);
-                  setFocusNext(inputId(base, added.key, "start"));
+                  focus(added.key, "start");
                 }}
               >
                 {t("schedules.addRange")}
@@ -258,30 +267,27 @@ function Editor({
         title={t("schedules.closed.title")}
         intro={t("schedules.closed.intro")}
         error={errors.closedDates}
-        empty={form.closedDates.length === 0 ? t("schedules.closed.none") : null}
+        rows={form.closedDates}
+        empty={t("schedules.closed.none")}
         addLabel={t("schedules.closed.add")}
-        onAdd={() => {
-          const key = newKey();
-          setForm({ ...form, closedDates: [...form.closedDates, { key, date: "" }] }, true);
-          setFocusNext(inputId(base, key, "date"));
-        }}
+        onAdd={() => closedDates.add((key) => ({ key, date: "" }), "date")}
       >
-        {form.closedDates.map((c, i) => {
+        {(c, i) => {
           const name = namer.closedDate(i + 1);
           const id = inputId(base, c.key, "date");
           const problem = rowErrors(errors, `closedDates[${i}]`).date;
           return (
-            <div key={c.key} className="schedule-row">
+            <div className="schedule-row">
               <div className="field">
                 <label htmlFor={id}>{name}</label>
                 <input id={id} type="date" value={c.date} aria-invalid={problem ? true : undefined}
-                  aria-describedby={problem ? `${id}-error` : undefined} onChange={(e) => update("closedDates", i, { ...c, date: e.target.value })} />
+                  aria-describedby={problem ? `${id}-error` : undefined} onChange={(e) => closedDates.update(i, { ...c, date: e.target.value })} />
                 {problem && <p id={`${id}-error`} className="field-error">{problem}</p>}
               </div>
-              <RemoveButton what={name} onClick={() => remove("closedDates", i)} />
+              <RemoveButton what={name} onClick={() => closedDates.remove(i)} />
             </div>
           );
-        })}
+        }}
       </ListSection>
 
       <ListSection
@@ -289,21 +295,18 @@ function Editor({
         title={t("schedules.dateHours.title")}
         intro={t("schedules.dateHours.intro")}
         error={errors.dateHours}
-        empty={form.dateHours.length === 0 ? t("schedules.dateHours.none") : null}
+        rows={form.dateHours}
+        empty={t("schedules.dateHours.none")}
         addLabel={t("schedules.dateHours.add")}
-        onAdd={() => {
-          const key = newKey();
-          setForm({ ...form, dateHours: [...form.dateHours, { key, date: "", hours: [nextRange([])] }] }, true);
-          setFocusNext(inputId(base, key, "date"));
-        }}
+        onAdd={() => dateHours.add((key) => ({ key, date: "", hours: [nextRange([])] }), "date")}
       >
-        {form.dateHours.map((entry, i) => {
+        {(entry, i) => {
           const name = namer.dateHours(i + 1);
           const id = inputId(base, entry.key, "date");
           const problems = rowErrors(errors, `dateHours[${i}]`);
           const described = [problems.date && `${id}-error`, problems.row && rowErrorId(base, entry.key)].filter(Boolean).join(" ") || undefined;
           return (
-            <fieldset key={entry.key} className="schedule-day">
+            <fieldset className="schedule-day">
               <legend>{name}</legend>
               <div className="field">
                 <label htmlFor={id}>
@@ -311,7 +314,7 @@ function Editor({
                   {hidden(name)}
                 </label>
                 <input id={id} type="date" value={entry.date} aria-invalid={problems.date || problems.row ? true : undefined}
-                  aria-describedby={described} onChange={(e) => update("dateHours", i, { ...entry, date: e.target.value })} />
+                  aria-describedby={described} onChange={(e) => dateHours.update(i, { ...entry, date: e.target.value })} />
                 {problems.date && <p id={`${id}-error`} className="field-error">{problems.date}</p>}
                 {problems.row && <p id={rowErrorId(base, entry.key)} className="field-error">{problems.row}</p>}
               </div>
@@ -322,8 +325,8 @@ function Editor({
                   range={r}
                   name={`${name}, ${namer.range(j + 1)}`}
                   errors={rowErrors(errors, `dateHours[${i}].hours[${j}]`)}
-                  onChange={(next) => update("dateHours", i, { ...entry, hours: entry.hours.map((x) => (x.key === r.key ? next : x)) })}
-                  onRemove={() => setForm({ ...form, dateHours: form.dateHours.map((e, k) => (k === i ? { ...e, hours: e.hours.filter((x) => x.key !== r.key) } : e)) }, true)}
+                  onChange={(next) => dateHours.update(i, { ...entry, hours: entry.hours.map((x) => (x.key === r.key ? next : x)) })}
+                  onRemove={() => dateHours.update(i, { ...entry, hours: entry.hours.filter((x) => x.key !== r.key) }, true)}
                 />
               ))}
               <div className="schedule-actions">
@@ -332,17 +335,17 @@ function Editor({
                   aria-label={t("schedules.addRangeOn", { what: name })}
                   onClick={() => {
                     const added = nextRange(entry.hours);
-                    setForm({ ...form, dateHours: form.dateHours.map((e, k) => (k === i ? { ...e, hours: [...e.hours, added] } : e)) }, true);
-                    setFocusNext(inputId(base, added.key, "start"));
+                    dateHours.update(i, { ...entry, hours: [...entry.hours, added] }, true);
+                    focus(added.key, "start");
                   }}
                 >
                   {t("schedules.addRange")}
                 </button>
-                <RemoveButton what={name} onClick={() => remove("dateHours", i)} />
+                <RemoveButton what={name} onClick={() => dateHours.remove(i)} />
               </div>
             </fieldset>
           );
-        })}
+        }}
       </ListSection>
 
       <ListSection
@@ -350,19 +353,16 @@ function Editor({
         title={t("schedules.blocks.title")}
         intro={t("schedules.blocks.intro")}
         error={errors.blocks}
-        empty={form.blocks.length === 0 ? t("schedules.blocks.none") : null}
+        rows={form.blocks}
+        empty={t("schedules.blocks.none")}
         addLabel={t("schedules.blocks.add")}
-        onAdd={() => {
-          const key = newKey();
-          setForm({ ...form, blocks: [...form.blocks, { key, start: "", end: "" }] }, true);
-          setFocusNext(inputId(base, key, "start"));
-        }}
+        onAdd={() => blocks.add((key) => ({ key, start: "", end: "" }), "start")}
       >
-        {form.blocks.map((b, i) => {
+        {(b, i) => {
           const name = namer.block(i + 1);
           const problems = rowErrors(errors, `blocks[${i}]`);
           return (
-            <fieldset key={b.key} className="schedule-day">
+            <fieldset className="schedule-day">
               <legend>{name}</legend>
               <div className="schedule-row">
                 {(["start", "end"] as const).map((part) => {
@@ -375,16 +375,16 @@ function Editor({
                         {hidden(name)}
                       </label>
                       <input id={id} type="datetime-local" value={b[part]} aria-invalid={problem ? true : undefined}
-                        aria-describedby={problem ? `${id}-error` : undefined} onChange={(e) => update("blocks", i, { ...b, [part]: e.target.value })} />
+                        aria-describedby={problem ? `${id}-error` : undefined} onChange={(e) => blocks.update(i, { ...b, [part]: e.target.value })} />
                       {problem && <p id={`${id}-error`} className="field-error">{problem}</p>}
                     </div>
                   );
                 })}
-                <RemoveButton what={name} onClick={() => remove("blocks", i)} />
+                <RemoveButton what={name} onClick={() => blocks.remove(i)} />
               </div>
             </fieldset>
           );
-        })}
+        }}
       </ListSection>
 
       {error !== null && !placed && <ErrorNotice error={error} />}
@@ -411,11 +411,15 @@ function Editor({
   );
 }
 
-function ListSection({
+type ListKey = "closedDates" | "dateHours" | "blocks";
+
+/** A section of rows (closed dates, hours for dates, blocks): its rows, `empty` when there are none, and an add button. */
+function ListSection<T extends { key: string }>({
   id,
   title,
   intro,
   error,
+  rows,
   empty,
   addLabel,
   onAdd,
@@ -425,18 +429,21 @@ function ListSection({
   title: string;
   intro: string;
   error: string | undefined;
-  empty: string | null;
+  rows: T[];
+  empty: string;
   addLabel: string;
   onAdd: () => void;
-  children: ReactNode;
+  children: (row: T, index: number) => ReactNode;
 }) {
   return (
     <section className="card" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       <p className="hint">{intro}</p>
       {error && <p className="field-error">{error}</p>}
-      {empty && <p className="muted">{empty}</p>}
-      {children}
+      {rows.length === 0 && <p className="muted">{empty}</p>}
+      {rows.map((row, i) => (
+        <Fragment key={row.key}>{children(row, i)}</Fragment>
+      ))}
       <button type="button" onClick={onAdd}>
         {addLabel}
       </button>

@@ -1,28 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App, makeQueryClient } from "../../App";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { setSession } from "../../auth/session";
+import { json, path, renderApp, stubApi, type Call, type Handler } from "../../../test/render";
 
 // The provider schedule editor against a stubbed API: the front desk's providers, adding one,
 // and publishing a provider's hours (If-Match, field errors beside their inputs, a conflict).
 
-const config = { apiUrl: "http://api.test", userPoolId: "p", clientId: "c", practiceTimeZone: "America/New_York" };
 const GRACE = "01HGRACE000000000000000000";
 const NEW = "01HNEWPROVIDER000000000000";
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 const problem = (status: number, title: string, errors?: { field: string; message: string }[]) =>
   new Response(JSON.stringify({ type: "about:blank", title, status, ...(errors ? { errors } : {}) }), {
     status,
     headers: { "Content-Type": "application/problem+json" },
   });
 
-type Call = { method: string; path: string; body: unknown; headers: Headers };
-type Handler = (request: Request) => Response | undefined;
 let handlers: Handler[] = [];
 let calls: Call[] = [];
-const path = (r: Request) => new URL(r.url).pathname;
 const sent = (method: string, p: string) => calls.filter((c) => c.method === method && c.path === p);
 
 const grace = { providerId: GRACE, name: "Dr. Grace Adeyemi", specialty: "family-medicine", acceptingNewPatients: true, visitTypes: ["follow-up", "telehealth"], createdAt: "2026-01-01T00:00:00Z" };
@@ -58,15 +52,7 @@ beforeEach(() => {
     (r) => (path(r) === `/providers/${GRACE}` ? json(200, grace) : undefined),
     (r) => (r.method === "GET" && path(r) === `/providers/${GRACE}/schedule` ? json(200, schedule(), { ETag: '"3"' }) : undefined),
   ];
-  vi.stubGlobal("fetch", async (input: Request) => {
-    const text = input.method === "GET" ? "" : await input.clone().text();
-    calls.push({ method: input.method, path: path(input), body: text ? JSON.parse(text) : undefined, headers: input.headers });
-    for (const handler of handlers) {
-      const response = handler(input);
-      if (response) return response;
-    }
-    return json(200, { items: [], nextCursor: null, totalUnread: 0 });
-  });
+  stubApi(handlers, calls);
 });
 
 afterEach(() => {
@@ -74,11 +60,7 @@ afterEach(() => {
   setSession(null);
 });
 
-function signedIn(groups: string[], at: string) {
-  setSession({ idToken: "t", claims: { sub: "u1", groups, exp: 9e9 } });
-  history.replaceState(null, "", at);
-  render(<App config={config} queryClient={makeQueryClient()} />);
-}
+const signedIn = (groups: string[], at: string) => renderApp(at, { groups });
 
 describe("the providers page", () => {
   it("is in the front desk's navigation only", async () => {

@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App, makeQueryClient } from "../../App";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { renderApp } from "../../../test/render";
 import { setSession } from "../../auth/session";
 import { checkCriteria } from "./FindPatient";
 
 // The staff patient search against a stubbed API: the form's checks, the results, the empty
 // state, the API's refusals next to the field, and who has it in the navigation.
 
-const config = { apiUrl: "http://api.test", userPoolId: "p", clientId: "c", practiceTimeZone: "America/New_York" };
 const ANA = "01HZZZZZZZZZZZZZZZZZZZZZZA";
 const SAM = "01HZZZZZZZZZZZZZZZZZZZZZZS";
 
@@ -37,11 +36,7 @@ afterEach(() => {
   answer = () => json(200, { items: [], truncated: false });
 });
 
-function signedIn(groups: string[], at: string, sub = "u1") {
-  setSession({ idToken: "t", claims: { sub, groups, exp: 9e9 } });
-  history.replaceState(null, "", at);
-  render(<App config={config} queryClient={makeQueryClient()} />);
-}
+const signedIn = (groups: string[], at: string, sub = "u1") => renderApp(at, { groups, sub });
 
 describe("the form's own checks", () => {
   it("asks for a name or a date, and two letters of the family name", () => {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap, type Schemas } from "../../api/client";
-import { ErrorNotice, Field, fieldErrors } from "../../components/ui";
+import { ErrorNotice, Field, LoadedList, fieldErrors } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
@@ -42,30 +42,24 @@ function Circle({ patientId }: { patientId: string }) {
   return (
     <>
       <h3 id="h-guardians-circle">{t("guardians.circle")}</h3>
-      {members.isPending ? (
-        <p role="status" className="muted">
-          {t("app.loading")}
-        </p>
-      ) : members.error || !members.data ? (
-        <ErrorNotice error={members.error} retry={() => void members.refetch()} />
-      ) : members.data.items.length ? (
-        <ul className="plain" aria-labelledby="h-guardians-circle">
-          {members.data.items.map((m) => (
-            <li key={m.invitationId} className="record">
-              <p className="record-title">
-                {m.name} <span className="muted">({m.relationship})</span> {m.guardian && <span className="tag">{t("guardians.tag")}</span>}
-              </p>
-              <p className="record-meta">
-                <span>{t(`guardians.status.${m.status}` as MessageKey)}</span>
-                <span>{m.scopes.map((s) => t(`scope.${s}` as MessageKey)).join(", ")}</span>
-                {m.endsOn && <span>{t("guardians.until", { date: date(m.endsOn) })}</span>}
-              </p>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="muted">{t("guardians.none")}</p>
-      )}
+      <LoadedList query={members} items={members.data?.items ?? []} empty={t("guardians.none")}>
+        {(rows) => (
+          <ul className="plain" aria-labelledby="h-guardians-circle">
+            {rows.map((m) => (
+              <li key={m.invitationId} className="record">
+                <p className="record-title">
+                  {m.name} <span className="muted">({m.relationship})</span> {m.guardian && <span className="tag">{t("guardians.tag")}</span>}
+                </p>
+                <p className="record-meta">
+                  <span>{t(`guardians.status.${m.status}` as MessageKey)}</span>
+                  <span>{m.scopes.map((s) => t(`scope.${s}` as MessageKey)).join(", ")}</span>
+                  {m.endsOn && <span>{t("guardians.until", { date: date(m.endsOn) })}</span>}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadedList>
     </>
   );
 }

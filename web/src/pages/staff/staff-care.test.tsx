@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App, makeQueryClient } from "../../App";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { renderApp } from "../../../test/render";
 import { setSession } from "../../auth/session";
 import { isMinor } from "./Guardians";
 
 // The front desk registers a minor's guardian on the staff patient page; staff assign a
 // conversation to a colleague of its team, and a refusal shows next to the picker.
 
-const config = { apiUrl: "http://api.test", userPoolId: "p", clientId: "c", practiceTimeZone: "America/New_York" };
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 const problem = (field: string, message: string) =>
   new Response(
@@ -59,9 +58,7 @@ describe("registering a guardian", () => {
       if (url.pathname.endsWith("/notification-deliveries")) return notFound();
       return json({ items: [], nextCursor: null });
     });
-    setSession({ idToken: "t", claims: { sub: "fd", groups: ["front-desk"], exp: 9e9 } });
-    history.replaceState(null, "", "/staff/patients/01MINOR");
-    render(<App config={config} queryClient={makeQueryClient()} />);
+    renderApp("/staff/patients/01MINOR", { groups: ["front-desk"], sub: "fd" });
 
     const section = await screen.findByRole("region", { name: "Parents and guardians" }, slow);
     await within(section).findByText("Kim Park", {}, slow);
@@ -100,9 +97,7 @@ describe("registering a guardian", () => {
       if (url.pathname.endsWith("/notification-deliveries")) return notFound();
       return json({ items: [], nextCursor: null });
     });
-    setSession({ idToken: "t", claims: { sub: "fd", groups: ["front-desk"], exp: 9e9 } });
-    history.replaceState(null, "", "/staff/patients/01ADULT");
-    render(<App config={config} queryClient={makeQueryClient()} />);
+    renderApp("/staff/patients/01ADULT", { groups: ["front-desk"], sub: "fd" });
     const section = await screen.findByRole("region", { name: "Parents and guardians" }, slow);
     expect(within(section).getByText(/This patient is 18 or older/)).toBeTruthy();
     expect(within(section).queryByRole("form")).toBeNull();
@@ -135,9 +130,7 @@ describe("assigning to a colleague", () => {
       }
       return json({ items: [], nextCursor: null });
     });
-    setSession({ idToken: "t", claims: { sub: "me", groups: ["clinicians"], exp: 9e9 } });
-    history.replaceState(null, "", "/staff/inbox/01P/01C");
-    render(<App config={config} queryClient={makeQueryClient()} />);
+    renderApp("/staff/inbox/01P/01C", { groups: ["clinicians"], sub: "me" });
 
     const form = await screen.findByRole("form", { name: "Assign to a colleague" }, slow);
     await within(form).findByRole("option", { name: "Noor Haddad" }, slow);

@@ -1,26 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App, makeQueryClient } from "../../App";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { setSession } from "../../auth/session";
+import { json, path, renderApp, stubApi, type Call, type Handler } from "../../../test/render";
 
 // The staff screens of issue 19 against a stubbed API: my training, a module's quiz sent and
 // passed, the administrators' onboarding (a waiver needs a reason; a plan for a member without
 // one), the library editor (If-Match, a stale edit read again) and sharing a topic.
 
-const config = { apiUrl: "http://api.test", userPoolId: "p", clientId: "c", practiceTimeZone: "America/New_York" };
 const ANA = "01HZZZZZZZZZZZZZZZZZZZZZZA";
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 const problem = (status: number, type: string, extra: Record<string, unknown> = {}) =>
   new Response(JSON.stringify({ type: `https://patient-portal.dev/problems/${type}`, title: type, status, ...extra }), {
     status,
     headers: { "Content-Type": "application/problem+json" },
   });
 
-type Call = { method: string; path: string; body: unknown; headers: Headers };
-type Handler = (request: Request) => Response | undefined;
 let handlers: Handler[] = [];
 let calls: Call[] = [];
-const path = (r: Request) => new URL(r.url).pathname;
 const sent = (method: string, p: string) => calls.filter((c) => c.method === method && c.path === p);
 
 const planModule = (over: Record<string, unknown> = {}) => ({
@@ -72,15 +67,7 @@ beforeEach(() => {
     (r) => (path(r) === "/account/agreements" ? json(200, { items: [] }) : undefined),
     (r) => (path(r) === "/public/status" ? json(200, { generatedAt: "2026-12-01T12:00:00.000Z", incidents: [] }) : undefined),
   ];
-  vi.stubGlobal("fetch", async (input: Request) => {
-    const text = input.method === "GET" ? "" : await input.clone().text();
-    calls.push({ method: input.method, path: path(input), body: text ? JSON.parse(text) : undefined, headers: input.headers });
-    for (const handler of handlers) {
-      const response = handler(input);
-      if (response) return response;
-    }
-    return json(200, { items: [], nextCursor: null, totalUnread: 0 });
-  });
+  stubApi(handlers, calls);
 });
 
 afterEach(() => {
@@ -88,11 +75,7 @@ afterEach(() => {
   setSession(null);
 });
 
-function signedIn(groups: string[], at: string) {
-  setSession({ idToken: "t", claims: { sub: "u1", groups, exp: 9e9 } });
-  history.replaceState(null, "", at);
-  render(<App config={config} queryClient={makeQueryClient()} />);
-}
+const signedIn = (groups: string[], at: string) => renderApp(at, { groups });
 
 describe("my training", () => {
   it("lists the caller's modules with what each unlocks, in the navigation of every staff role", async () => {

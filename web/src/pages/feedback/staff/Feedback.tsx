@@ -2,7 +2,7 @@ import { useId, useMemo, useState, type FormEvent } from "react";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap, type Schemas } from "../../../api/client";
 import { LineChart } from "../../../components/LineChart";
-import { ErrorNotice, Field, Loaded, Page, TableWrap, fieldErrors } from "../../../components/ui";
+import { ErrorNotice, Field, Loaded, LoadedList, Page, TableWrap, fieldErrors } from "../../../components/ui";
 import { useApp } from "../../../context";
 import { useI18n } from "../../../i18n";
 import type { MessageKey } from "../../../i18n/en";
@@ -242,31 +242,17 @@ function Comments() {
           ))}
         </select>
       </div>
-      {comments.isPending ? (
-        <p role="status" className="muted">
-          {t("app.loading")}
-        </p>
-      ) : comments.error && !items.length ? (
-        <ErrorNotice error={comments.error} retry={() => void comments.refetch()} />
-      ) : items.length ? (
-        <>
+      <LoadedList query={comments} items={items} empty={t("feedbackStaff.comments.none")} more={t("feedbackStaff.comments.more")}>
+        {(rows) => (
           <ul className="fs-comments">
-            {items.map((c) => (
+            {rows.map((c) => (
               <li key={c.feedbackId}>
                 <CommentCard comment={c} />
               </li>
             ))}
           </ul>
-          {comments.hasNextPage && (
-            <button type="button" disabled={comments.isFetchingNextPage} onClick={() => void comments.fetchNextPage()}>
-              {t("feedbackStaff.comments.more")}
-            </button>
-          )}
-          {comments.error && <ErrorNotice error={comments.error} />}
-        </>
-      ) : (
-        <p className="muted">{t("feedbackStaff.comments.none")}</p>
-      )}
+        )}
+      </LoadedList>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, unwrap } from "../../../api/client";
-import { ErrorNotice, Page, TableWrap, fieldErrors } from "../../../components/ui";
+import { ErrorNotice, LoadedList, Page, TableWrap, fieldErrors } from "../../../components/ui";
 import { useApp } from "../../../context";
 import { useI18n } from "../../../i18n";
 import { usePharmacies } from "../api";
@@ -31,35 +31,29 @@ export default function Pharmacies() {
           <label htmlFor="pharmacy-filter">{t("pharmacies.filter")}</label>
           <input id="pharmacy-filter" type="search" maxLength={100} value={filter} onChange={(e) => setFilter(e.target.value)} />
         </div>
-        {list.isPending ? (
-          <p role="status" className="muted">
-            {t("app.loading")}
-          </p>
-        ) : list.error ? (
-          <ErrorNotice error={list.error} retry={() => void list.refetch()} />
-        ) : list.data.length ? (
-          <TableWrap label={caption}>
-            <table>
-              <caption>{caption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("pharmacies.col.name")}</th>
-                  <th scope="col">{t("pharmacies.col.address")}</th>
-                  <th scope="col">{t("pharmacies.col.phone")}</th>
-                  <th scope="col">{t("pharmacies.col.ids")}</th>
-                  <th scope="col">{t("pharmacies.col.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((p) => (
-                  <Row key={p.pharmacyId} pharmacy={p} onRetired={() => setSaid(t("pharmacies.retired", { name: p.name }))} />
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-        ) : (
-          <p className="muted">{t("pharmacies.none")}</p>
-        )}
+        <LoadedList query={list} items={list.data ?? []} empty={t("pharmacies.none")}>
+          {(rows) => (
+            <TableWrap label={caption}>
+              <table>
+                <caption>{caption}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("pharmacies.col.name")}</th>
+                    <th scope="col">{t("pharmacies.col.address")}</th>
+                    <th scope="col">{t("pharmacies.col.phone")}</th>
+                    <th scope="col">{t("pharmacies.col.ids")}</th>
+                    <th scope="col">{t("pharmacies.col.actions")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((p) => (
+                    <Row key={p.pharmacyId} pharmacy={p} onRetired={() => setSaid(t("pharmacies.retired", { name: p.name }))} />
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+        </LoadedList>
       </section>
       <AddPharmacy onAdded={(p) => setSaid(t("pharmacies.added", { name: p.name }))} />
     </Page>

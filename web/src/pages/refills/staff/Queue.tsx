@@ -1,4 +1,4 @@
-import { ErrorNotice, Page, TableWrap } from "../../../components/ui";
+import { LoadedList, Page, TableWrap } from "../../../components/ui";
 import { useI18n } from "../../../i18n";
 import { Link, useLocation } from "../../../router";
 import { useRefillQueue } from "../api";
@@ -30,65 +30,59 @@ export default function RefillQueue() {
           ))}
         </ul>
       </nav>
-      {queue.isPending ? (
-        <p role="status" className="muted">
-          {t("app.loading")}
-        </p>
-      ) : queue.error ? (
-        <ErrorNotice error={queue.error} retry={() => void queue.refetch()} />
-      ) : items.length ? (
-        <TableWrap label={caption}>
-          <table>
-            <caption>{caption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("refillsStaff.col.medication")}</th>
-                <th scope="col">{t("refillsStaff.col.patient")}</th>
-                <th scope="col">{t("refillsStaff.col.status")}</th>
-                <th scope="col">{state === "open" ? t("refillsStaff.col.due") : t("refillsStaff.col.decided")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.refillId}>
-                  <th scope="row">
-                    <Link to={`/staff/refills/${encodeURIComponent(r.refillId)}`}>{r.medication.title}</Link>
-                  </th>
-                  <td>
-                    {r.patient.name ?? t("refillsStaff.nameUnknown")}
-                    {r.patient.birthDate && (
-                      <>
-                        <br />
-                        <span className="muted">{t("refillsStaff.born", { date: date(r.patient.birthDate) })}</span>
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    <RefillStatusTag status={r.status} />
-                  </td>
-                  <td>
-                    {state === "open" ? (
-                      <>
-                        {dateTime(r.dueAt)}
-                        {r.overdue && (
-                          <>
-                            {" "}
-                            <span className="tag refill-overdue">{t("refillsStaff.overdue")}</span>
-                          </>
-                        )}
-                      </>
-                    ) : (
-                      dateTime(r.decision?.decidedAt ?? r.updatedAt)
-                    )}
-                  </td>
+      <LoadedList query={queue} items={items} empty={t(state === "open" ? "refillsStaff.queue.noneOpen" : "refillsStaff.queue.noneDecided")}>
+        {(rows) => (
+          <TableWrap label={caption}>
+            <table>
+              <caption>{caption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("refillsStaff.col.medication")}</th>
+                  <th scope="col">{t("refillsStaff.col.patient")}</th>
+                  <th scope="col">{t("refillsStaff.col.status")}</th>
+                  <th scope="col">{state === "open" ? t("refillsStaff.col.due") : t("refillsStaff.col.decided")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : (
-        <p className="muted">{t(state === "open" ? "refillsStaff.queue.noneOpen" : "refillsStaff.queue.noneDecided")}</p>
-      )}
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.refillId}>
+                    <th scope="row">
+                      <Link to={`/staff/refills/${encodeURIComponent(r.refillId)}`}>{r.medication.title}</Link>
+                    </th>
+                    <td>
+                      {r.patient.name ?? t("refillsStaff.nameUnknown")}
+                      {r.patient.birthDate && (
+                        <>
+                          <br />
+                          <span className="muted">{t("refillsStaff.born", { date: date(r.patient.birthDate) })}</span>
+                        </>
+                      )}
+                    </td>
+                    <td>
+                      <RefillStatusTag status={r.status} />
+                    </td>
+                    <td>
+                      {state === "open" ? (
+                        <>
+                          {dateTime(r.dueAt)}
+                          {r.overdue && (
+                            <>
+                              {" "}
+                              <span className="tag refill-overdue">{t("refillsStaff.overdue")}</span>
+                            </>
+                          )}
+                        </>
+                      ) : (
+                        dateTime(r.decision?.decidedAt ?? r.updatedAt)
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        )}
+      </LoadedList>
     </Page>
   );
 }

@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { unwrap } from "../../../api/client";
-import { ErrorNotice, Page, TableWrap } from "../../../components/ui";
+import { LoadedList, Page, TableWrap } from "../../../components/ui";
 import { useApp } from "../../../context";
 import { useI18n } from "../../../i18n";
 import { Link } from "../../../router";
@@ -25,25 +25,9 @@ export default function Digests() {
   return (
     <Page title={t("digests.title")}>
       <p>{t("digests.intro")}</p>
-      {digests.isPending ? (
-        <p role="status" className="muted">
-          {t("app.loading")}
-        </p>
-      ) : digests.error && !items.length ? (
-        <ErrorNotice error={digests.error} retry={() => void digests.refetch()} />
-      ) : items.length ? (
-        <>
-          <DigestTable items={items} />
-          {digests.hasNextPage && (
-            <button type="button" disabled={digests.isFetchingNextPage} onClick={() => void digests.fetchNextPage()}>
-              {t("digests.more")}
-            </button>
-          )}
-          {digests.error && <ErrorNotice error={digests.error} />}
-        </>
-      ) : (
-        <p className="muted">{t("digests.none")}</p>
-      )}
+      <LoadedList query={digests} items={items} empty={t("digests.none")} more={t("digests.more")}>
+        {(rows) => <DigestTable items={rows} />}
+      </LoadedList>
     </Page>
   );
 }

@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { unwrap } from "../../../api/client";
-import { ErrorNotice, Page, TableWrap } from "../../../components/ui";
+import { LoadedList, Page, TableWrap } from "../../../components/ui";
 import { useApp } from "../../../context";
 import { useI18n } from "../../../i18n";
 import { Link, useLocation } from "../../../router";
@@ -81,14 +81,13 @@ export default function Queue() {
           </li>
         </ul>
       </nav>
-      {queue.isPending ? (
-        <p role="status" className="muted">
-          {t("app.loading")}
-        </p>
-      ) : queue.error && !items.length ? (
-        <ErrorNotice error={queue.error} retry={() => void queue.refetch()} />
-      ) : items.length ? (
-        <>
+      <LoadedList
+        query={queue}
+        items={items}
+        empty={t(mine ? "supportTeam.queue.noneMine" : state === "open" ? "supportTeam.queue.noneOpen" : "supportTeam.queue.noneResolved")}
+        more={t("supportTeam.queue.more")}
+      >
+        {(rows) => (
           <TableWrap label={caption}>
             <table>
               <caption>{caption}</caption>
@@ -105,7 +104,7 @@ export default function Queue() {
                 </tr>
               </thead>
               <tbody>
-                {items.map((r) => (
+                {rows.map((r) => (
                   <tr key={r.reportId}>
                     <th scope="row">
                       <Link to={`/support/reports/${encodeURIComponent(r.reportId)}`}>{r.summary}</Link>
@@ -140,16 +139,8 @@ export default function Queue() {
               </tbody>
             </table>
           </TableWrap>
-          {queue.hasNextPage && (
-            <button type="button" disabled={queue.isFetchingNextPage} onClick={() => void queue.fetchNextPage()}>
-              {t("supportTeam.queue.more")}
-            </button>
-          )}
-          {queue.error && <ErrorNotice error={queue.error} />}
-        </>
-      ) : (
-        <p className="muted">{t(mine ? "supportTeam.queue.noneMine" : state === "open" ? "supportTeam.queue.noneOpen" : "supportTeam.queue.noneResolved")}</p>
-      )}
+        )}
+      </LoadedList>
     </Page>
   );
 }
