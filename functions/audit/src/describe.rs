@@ -365,6 +365,7 @@ mod tests {
 
     fn caller(sub: &str, roles: &[Role], patient: Option<PatientId>, name: &str) -> Caller {
         Caller {
+            sign_in: Default::default(),
             sub: UserSub::parse(sub).expect("sub"),
             roles: roles.iter().copied().collect(),
             patient_id: patient,

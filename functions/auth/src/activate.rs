@@ -154,6 +154,7 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
     };
 
     let caller = Caller {
+        sign_in: Default::default(),
         sub: sub.clone(),
         roles: BTreeSet::from([Role::Patient]),
         patient_id: Some(lookup.patient_id),

@@ -124,6 +124,7 @@ pub async fn accept(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
 
     let account = account_for(deps, &request).await?;
     let caregiver = Caller {
+        sign_in: Default::default(),
         sub: account.sub.clone(),
         roles: BTreeSet::from([Role::Caregiver]),
         patient_id: None,

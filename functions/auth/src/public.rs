@@ -11,6 +11,7 @@ const ANONYMOUS: &str = "anonymous";
 /// The actor of an attempt that proved nothing (no account is known yet).
 pub fn anonymous() -> Result<Caller, ApiError> {
     Ok(Caller {
+        sign_in: Default::default(),
         sub: UserSub::parse(ANONYMOUS).ok_or_else(|| ApiError::internal("anonymous sub"))?,
         roles: BTreeSet::new(),
         patient_id: None,

@@ -34,6 +34,11 @@ impl Timestamp {
             .unwrap_or_else(|_| Self(OffsetDateTime::now_utc()))
     }
 
+    /// A whole-second instant (a token's `iat`); `None` out of range.
+    pub fn from_unix_seconds(seconds: i64) -> Option<Self> {
+        OffsetDateTime::from_unix_timestamp(seconds).ok().map(Self)
+    }
+
     pub fn parse(raw: &str) -> Option<Self> {
         OffsetDateTime::parse(raw, &Rfc3339)
             .ok()

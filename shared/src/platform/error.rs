@@ -44,6 +44,16 @@ pub enum ApiError {
     /// not finished it (nor was it waived): answered with the module to take, as `module`.
     #[error("training required: {0}")]
     TrainingRequired(Capability),
+    /// Staff work needs an authenticator app: the caller's sign-in has no MFA enrolled yet
+    /// (`custom:mfa`). Enrol through `/auth/mfa/totp`, then sign in again.
+    #[error("mfa required")]
+    MfaRequired,
+    /// The account or the patient it acts for is locked by the practice (or by its owner).
+    #[error("account locked")]
+    AccountLocked,
+    /// The change needs a recent sign-in (the token's `auth_time` is too old).
+    #[error("fresh sign-in required")]
+    FreshSignInRequired,
     /// Missing, or not the caller's to see: the two are indistinguishable on purpose.
     #[error("not found")]
     NotFound,
@@ -144,9 +154,12 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::FeatureOff(_) | ApiError::TrainingRequired(_) => {
-                StatusCode::FORBIDDEN
-            }
+            ApiError::Forbidden(_)
+            | ApiError::FeatureOff(_)
+            | ApiError::TrainingRequired(_)
+            | ApiError::MfaRequired
+            | ApiError::AccountLocked
+            | ApiError::FreshSignInRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_)
             | ApiError::PollClosed(_)
@@ -176,6 +189,9 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::FeatureOff(_) => "feature-off",
             ApiError::TrainingRequired(_) => "training-required",
+            ApiError::MfaRequired => "mfa-required",
+            ApiError::AccountLocked => "account-locked",
+            ApiError::FreshSignInRequired => "fresh-sign-in-required",
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
             ApiError::PollClosed(_) => "poll-closed",
@@ -205,6 +221,9 @@ impl ApiError {
             ApiError::Forbidden(_) => "Your role may not do this",
             ApiError::FeatureOff(_) => "This feature is not available",
             ApiError::TrainingRequired(_) => "Training required",
+            ApiError::MfaRequired => "Set up an authenticator app first",
+            ApiError::AccountLocked => "This account is locked",
+            ApiError::FreshSignInRequired => "Sign in again to do this",
             ApiError::NotFound => "Not found",
             ApiError::Conflict(_) => "Conflict with the current state",
             ApiError::PollClosed(_) => "This poll is not open",
@@ -239,6 +258,17 @@ impl ApiError {
                 "Finish the {} training module before doing this work.",
                 capability.module().as_str()
             )),
+            ApiError::MfaRequired => Some(
+                "Practice staff sign in with an authenticator app: set one up, then sign in again."
+                    .into(),
+            ),
+            ApiError::AccountLocked => Some(
+                "The practice has locked this portal account. Call the practice to have it unlocked."
+                    .into(),
+            ),
+            ApiError::FreshSignInRequired => Some(
+                "For your security this change needs a sign-in from the last few minutes.".into(),
+            ),
             ApiError::Conflict(why)
             | ApiError::PollClosed(why)
             | ApiError::AlreadyAnswered(why)

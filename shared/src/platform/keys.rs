@@ -190,6 +190,34 @@ pub fn known_client(account: &UserSub, client_hash_hex: &str) -> Key {
     )
 }
 
+/// An authenticator's one-time backup codes (keyed hashes, each usable once) of one account.
+pub fn backup_codes(account: &UserSub) -> Key {
+    Key::new(account_partition(account), "MFA#BACKUP_CODES")
+}
+
+/// A caregiver's or other non-patient account's lock (the practice locked the sign-in).
+pub fn account_lock(account: &UserSub) -> Key {
+    Key::new(account_partition(account), "LOCK")
+}
+
+/// A patient's portal account lock, in the patient's partition so that a caregiver's grant and
+/// the lock are read together (one BatchGetItem) when the caregiver acts for the patient.
+pub fn patient_lock(patient: PatientId) -> Key {
+    Key::new(patient_partition(patient), "LOCK")
+}
+
+/// The partition of the token revocation feed: one item per revocation (sign-out, lock,
+/// disable), read whole by every function at most every few seconds (cached), removed by TTL
+/// once every token it could refuse has expired. Written only when a session ends, never per
+/// request, so it is no hot write partition.
+pub const REVOCATION_PARTITION: &str = "REVOKED";
+
+/// One revocation: tokens of `subject` (`SUB#<sub>` or `PATIENT#<id>`) issued at or before
+/// `at` are refused.
+pub fn revocation(at: Timestamp, subject: &str) -> Key {
+    Key::new(REVOCATION_PARTITION, format!("{at}#{subject}"))
+}
+
 // ---- secure messaging ----------------------------------------------------------------------
 
 pub const CONVERSATION_PREFIX: &str = "CONVERSATION#";

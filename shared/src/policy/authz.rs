@@ -291,6 +291,7 @@ impl<'a> Authorizer<'a> {
     ) -> Result<JobAccess, ApiError> {
         let allowed = action.allows_job(run.job());
         let actor = Caller {
+            sign_in: Default::default(),
             sub: UserSub::of_job(run.job().actor()),
             roles: Default::default(),
             patient_id: None,

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::ApiError;
 use crate::domain::ids::PatientId;
+use crate::domain::timestamp::Timestamp;
 
 /// A Cognito group, i.e. a role in the practice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -105,7 +106,25 @@ pub struct Caller {
     pub patient_id: Option<PatientId>,
     /// For showing who did what (staff names in messages, the access log); never logged.
     pub display_name: Option<String>,
+    /// What the token says of the sign-in it came from (revocation, fresh sign-in, MFA).
+    pub sign_in: SignInFacts,
 }
+
+/// The sign-in behind a caller's token. Calls the portal makes itself (jobs, public routes)
+/// have none of these: `Default`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignInFacts {
+    /// When the token was issued (`iat`): a revocation at or after it refuses the token.
+    pub issued_at: Option<Timestamp>,
+    /// When the user last typed their password (`auth_time`): "fresh sign-in" checks.
+    pub auth_time: Option<Timestamp>,
+    /// The account has an authenticator app enrolled (`custom:mfa` is `totp`, written by the
+    /// backend only when enrolment is verified).
+    pub mfa: bool,
+}
+
+/// The value of `custom:mfa` once an authenticator app is enrolled.
+pub const MFA_TOTP: &str = "totp";
 
 impl Caller {
     pub fn has(&self, role: Role) -> bool {
@@ -175,13 +194,46 @@ impl Caller {
             (Some(one), None) | (None, Some(one)) => Some(one.to_owned()),
             (None, None) => text("name").map(str::to_owned),
         };
+        let sign_in = SignInFacts {
+            issued_at: claims.get("iat").and_then(claim_time),
+            auth_time: claims.get("auth_time").and_then(claim_time),
+            mfa: text("custom:mfa") == Some(MFA_TOTP),
+        };
         Ok(Caller {
             sub,
             roles,
             patient_id,
             display_name,
+            sign_in,
         })
     }
+}
+
+/// A time claim as a number of seconds, its decimal text (`auth_time` through API Gateway) or
+/// API Gateway's Java-style date (`iat`, `exp`: `"Tue Apr 04 18:39:39 UTC 2023"`).
+fn claim_time(value: &Value) -> Option<Timestamp> {
+    let seconds = match value {
+        Value::Number(n) => n.as_i64()?,
+        Value::String(raw) => {
+            let raw = raw.trim();
+            match raw.parse::<i64>() {
+                Ok(seconds) => seconds,
+                Err(_) => java_date_seconds(raw)?,
+            }
+        }
+        _ => return None,
+    };
+    Timestamp::from_unix_seconds(seconds)
+}
+
+/// `"Tue Apr 04 18:39:39 UTC 2023"` as seconds since the epoch.
+fn java_date_seconds(raw: &str) -> Option<i64> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short] [month repr:short] [day] [hour]:[minute]:[second] UTC [year]"
+    );
+    time::PrimitiveDateTime::parse(raw, &format)
+        .ok()
+        .map(|at| at.assume_utc().unix_timestamp())
 }
 
 /// API Gateway hands claims over as strings; Cognito's groups claim arrives as a JSON array,
@@ -336,5 +388,33 @@ mod tests {
     fn access_tokens_and_missing_sub_are_refused() {
         assert!(Caller::from_claims(&claims(json!({"cognito:groups": "patients"}))).is_err());
         assert!(Caller::from_claims(&claims(json!({"sub": "a", "token_use": "access"}))).is_err());
+    }
+
+    #[test]
+    fn sign_in_facts_come_from_the_time_claims_and_the_mfa_attribute() {
+        let caller = Caller::from_claims(&claims(json!({
+            "sub": "a",
+            "iat": "Tue Apr 04 17:39:39 UTC 2023",
+            "auth_time": "1680629979",
+            "custom:mfa": "totp",
+        })))
+        .expect("caller");
+        assert_eq!(
+            caller.sign_in.issued_at.map(|t| t.unix_seconds()),
+            Some(1_680_629_979)
+        );
+        assert_eq!(
+            caller.sign_in.auth_time.map(|t| t.unix_seconds()),
+            Some(1_680_629_979)
+        );
+        assert!(caller.sign_in.mfa);
+        let plain =
+            Caller::from_claims(&claims(json!({"sub": "a", "iat": 1680629979}))).expect("caller");
+        assert_eq!(
+            plain.sign_in.issued_at.map(|t| t.unix_seconds()),
+            Some(1_680_629_979)
+        );
+        assert!(!plain.sign_in.mfa);
+        assert_eq!(plain.sign_in.auth_time, None);
     }
 }

@@ -120,6 +120,7 @@ async fn audit(deps: &Deps, incoming: &Incoming, token: &UnsubscribeToken) -> Re
         Person::Caregiver(sub) => (sub.clone(), Role::Caregiver, "caregiver"),
     };
     let actor = Caller {
+        sign_in: Default::default(),
         sub,
         roles: BTreeSet::from([role]),
         patient_id: (token.person == Person::Patient).then_some(token.patient),

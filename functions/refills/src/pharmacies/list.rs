@@ -53,6 +53,7 @@ mod tests {
 
     fn caller(roles: &[Role]) -> Caller {
         Caller {
+            sign_in: Default::default(),
             sub: UserSub::parse("user-1").expect("sub"),
             roles: roles.iter().copied().collect(),
             patient_id: None,

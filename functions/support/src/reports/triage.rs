@@ -237,6 +237,7 @@ mod tests {
 
     fn caller(sub_: &str, roles: &[Role]) -> Caller {
         Caller {
+            sign_in: Default::default(),
             sub: sub(sub_),
             roles: roles.iter().copied().collect::<BTreeSet<_>>(),
             patient_id: None,
