@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod keys;
 pub mod pagination;
 pub mod response_targets;
+pub mod revocation;
 pub mod store;
 pub mod telemetry;
 pub mod validation;
