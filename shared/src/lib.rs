@@ -17,5 +17,5 @@ pub mod platform;
 pub mod policy;
 mod wiring;
 
-pub use platform::error::ApiError;
+pub use platform::error::{ApiError, cause_chain};
 pub use wiring::Platform;

@@ -2,6 +2,8 @@
 //! key, the audit log and the feature gate, built once at start-up and passed to handlers by
 //! reference.
 
+use std::sync::Arc;
+
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::Client;
 
@@ -9,9 +11,11 @@ use crate::ApiError;
 use crate::domain::ids::PatientId;
 use crate::features::switches::{Evaluation, Feature, Subject};
 use crate::platform::config::Settings;
-use crate::platform::cursor::CursorKey;
+use crate::platform::cursor::CursorKeys;
 use crate::platform::feature_gate::{Explanation, FeatureGate};
 use crate::platform::http::{Call, Incoming, Route};
+use crate::platform::revocation::RevocationList;
+use crate::platform::secrets::{CachedSecret, CodeHasher, CodeHashingSecret};
 use crate::policy::audit::{AuditContext, AuditLog, AuditResource};
 use crate::policy::authz::{Action, Authorizer, JobAccess, JobRun, PatientAccess};
 use crate::policy::caller::Caller;
@@ -22,11 +26,18 @@ pub struct Platform {
     pub app_table: String,
     /// The audit table: written only through `audit`; read (Query) by the audit function.
     pub audit_table: String,
-    pub cursor_key: CursorKey,
+    /// The cursor-signing key ring (`CursorSigningSecret`, read on first use): seal and open
+    /// cursors with it, and sign links (`CursorKeys::derived_key`, `CursorKeys::open_signed`).
+    pub cursor_key: CursorKeys,
+    /// The code-hashing secret, read on first use: see [`Platform::code_hasher`].
+    pub code_hashing: CodeHashingSecret,
     pub audit: AuditLog,
     /// The routes this function's features own and the cached switches they are checked
     /// against (inside the authorizer). No routes unless [`Platform::with_feature_routes`].
     pub features: FeatureGate,
+    /// The function's cached copy of the token revocation feed, checked by `http::dispatch` on
+    /// every authenticated request (pass `&platform.revocations`).
+    pub revocations: Arc<RevocationList>,
 }
 
 impl Platform {
@@ -35,8 +46,16 @@ impl Platform {
             crate::platform::cors::allow_web_origin(origin);
         }
         let dynamo = Client::new(sdk);
+        let secrets = aws_sdk_secretsmanager::Client::new(sdk);
         Platform {
+            code_hashing: CodeHashingSecret(CachedSecret::from_manager(
+                "CodeHashingSecret",
+                secrets.clone(),
+                settings.code_hashing_secret.clone(),
+                settings.secret_refresh,
+            )),
             features: FeatureGate::from_settings(settings, &dynamo),
+            revocations: Arc::new(RevocationList::from_settings(settings, &dynamo)),
             audit: AuditLog::new(
                 dynamo.clone(),
                 settings.audit_table.clone(),
@@ -45,8 +64,19 @@ impl Platform {
             dynamo,
             app_table: settings.app_table.clone(),
             audit_table: settings.audit_table.clone(),
-            cursor_key: settings.cursor_key.clone(),
+            cursor_key: CursorKeys::new(CachedSecret::from_manager(
+                "CursorSigningSecret",
+                secrets,
+                settings.cursor_signing_secret.clone(),
+                settings.secret_refresh,
+            )),
         }
+    }
+
+    /// The keyed hasher for one-time codes (activation, invitation and backup codes) and other
+    /// values stored only as a keyed hash. The secret is fetched on the first call, then cached.
+    pub async fn code_hasher(&self) -> Result<CodeHasher, ApiError> {
+        self.code_hashing.hasher().await
     }
 
     /// Gates `routes` (the function's `FEATURE_ROUTES`): on each, the authorizer answers

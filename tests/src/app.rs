@@ -111,7 +111,7 @@ impl TestApp {
             .try_init();
         // The stack runs on its own thread and runtime (see BackgroundStack), so starting it
         // blocks; keep that off this test's runtime.
-        let background = tokio::task::spawn_blocking(|| {
+        let background = tokio::task::spawn_blocking(move || {
             let addr: SocketAddr = "127.0.0.1:0".parse().context("address")?;
             let mut options = StartOptions::unique(name);
             // The suite runs at any hour: quiet hours would hold its texts until morning
@@ -123,6 +123,18 @@ impl TestApp {
             options
                 .parameter_overrides
                 .push(("FeatureSwitchRefreshSeconds".to_owned(), "0".to_owned()));
+            // The secrets' rotation tests wait for every function to read the secrets again:
+            // on their own stack, every 2 seconds (a deployment: five minutes).
+            if name == "secrets" {
+                options
+                    .parameter_overrides
+                    .push(("SecretRefreshSeconds".to_owned(), "2".to_owned()));
+            }
+            // A sign-out, lock or disable refuses the tokens already out within a second (a
+            // deployment: ten). Not 0: every request of the suite would read the feed.
+            options
+                .parameter_overrides
+                .push(("RevocationRefreshSeconds".to_owned(), "1".to_owned()));
             BackgroundStack::start(
                 StartOptions {
                     // Dozens of tests share one emulator, which answers a request at a time:
@@ -174,22 +186,54 @@ impl TestApp {
         })
     }
 
-    /// A new staff member in `groups`, signed in, named "Test <name>" (for tests that need a
-    /// colleague of their own, e.g. to disable or to assign work to).
+    /// A new staff member in `groups`, with an authenticator app enrolled, signed in (with its
+    /// code), named "Test <name>" (for tests that need a colleague of their own, e.g. to
+    /// disable or to assign work to).
     pub async fn new_staff(&self, name: &str, groups: &'static [&'static str]) -> Actor {
+        self.staff_member(name, groups, true).await
+    }
+
+    /// A new staff member who has not enrolled an authenticator app: signed in, but refused
+    /// `mfa-required` by every staff route until they enrol ([`TestApp::enrol_mfa`]).
+    pub async fn new_staff_without_mfa(
+        &self,
+        name: &str,
+        groups: &'static [&'static str],
+    ) -> Actor {
+        self.staff_member(name, groups, false).await
+    }
+
+    async fn staff_member(
+        &self,
+        name: &str,
+        groups: &'static [&'static str],
+        enrolled: bool,
+    ) -> Actor {
         let email = format!("{name}-{}@staff.portal.test", ulid::Ulid::generate()).to_lowercase();
         let name = name.to_owned();
         self.background
             .run(move |stack| async move {
-                let sub = identity::create_staff_user(
-                    &stack,
-                    &email,
-                    "Test",
-                    &name,
-                    groups,
-                    DEMO_PASSWORD,
-                )
-                .await?;
+                let sub = if enrolled {
+                    identity::create_staff_user(
+                        &stack,
+                        &email,
+                        "Test",
+                        &name,
+                        groups,
+                        DEMO_PASSWORD,
+                    )
+                    .await?
+                } else {
+                    identity::create_staff_user_without_mfa(
+                        &stack,
+                        &email,
+                        "Test",
+                        &name,
+                        groups,
+                        DEMO_PASSWORD,
+                    )
+                    .await?
+                };
                 let token = identity::sign_in(&stack, &email, DEMO_PASSWORD).await?;
                 Ok(Actor { email, sub, token })
             })
@@ -197,9 +241,64 @@ impl TestApp {
             .expect("creating a staff member")
     }
 
+    /// Enrols an authenticator app for `who` (whose password this is) as the local stack
+    /// enrols its staff, and signs them in again (answering the MFA challenge with a computed
+    /// code): the new token carries `custom:mfa`. Returns the secret too.
+    pub async fn enrol_mfa(&self, who: &Actor, password: &str) -> (Actor, String) {
+        let email = who.email.clone();
+        let sub = who.sub.clone();
+        let password = password.to_owned();
+        self.background
+            .run(move |stack| async move {
+                let secret = identity::enrol_totp(&stack, &email, &password).await?;
+                let token = identity::sign_in(&stack, &email, &password).await?;
+                Ok((Actor { email, sub, token }, secret))
+            })
+            .await
+            .expect("enrolling an authenticator app")
+    }
+
+    /// Signs `email` in again with the demo password straight through Cognito (answering an
+    /// MFA challenge with a code of the secret this process knows,
+    /// `identity::remember_totp_secret`); ID and access tokens.
+    pub async fn sign_in_again(&self, email: &str) -> identity::Tokens {
+        let email = email.to_owned();
+        self.background
+            .run(move |stack| async move {
+                identity::sign_in_tokens(
+                    &stack.cognito(),
+                    &stack.user_pool_client_id,
+                    &email,
+                    DEMO_PASSWORD,
+                )
+                .await
+            })
+            .await
+            .expect("signing in")
+    }
+
     /// Registers a patient through the API (as front desk) and gives them a sign-in.
     pub async fn new_patient(&self) -> Patient {
         self.new_patient_also_in(&[]).await
+    }
+
+    /// A patient whose profile also records their portal account as activation does (the
+    /// username they sign in with and their `sub`): what locking the patient disables and
+    /// signs out. `new_patient` records none, so the front desk may still issue them codes.
+    pub async fn new_patient_with_account(&self) -> Patient {
+        let patient = self.new_patient().await;
+        self.set_profile_attribute(
+            &patient.id,
+            "portalAccount",
+            serde_json::json!({
+                "status": "active",
+                "activatedAt": "2026-01-02T03:04:05.000Z",
+                "username": patient.actor.email,
+                "sub": patient.actor.sub,
+            }),
+        )
+        .await;
+        patient
     }
 
     /// A patient whose sign-in is also in these staff groups (a receptionist who is a patient

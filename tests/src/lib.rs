@@ -13,6 +13,7 @@ mod faults;
 mod mailbox;
 mod notifications;
 mod parts;
+mod secrets;
 mod stored;
 mod template;
 
@@ -22,6 +23,7 @@ pub use assertions::*;
 pub use bodies::*;
 pub use mailbox::*;
 pub use parts::*;
+pub use secrets::*;
 pub use stored::*;
 pub use template::*;
 

@@ -2,12 +2,10 @@
 //! sender makes it (with the notifications function's own secret).
 
 use crate::*;
-use anyhow::Context;
 use portal_notifications::preferences::Person;
 use portal_notifications::unsubscribe_token::UnsubscribeToken;
 use portal_shared::domain::ids::PatientId;
 use portal_shared::features::notification::Kind;
-use portal_shared::platform::cursor::CursorKey;
 use portal_shared::policy::caller::UserSub;
 
 impl TestApp {
@@ -27,15 +25,6 @@ impl TestApp {
             },
             kind: Kind::from_template(kind).expect("a kind"),
         };
-        self.on_stack(move |stack| async move {
-            let secret = stack
-                .env_for("NotificationsFunction")?
-                .remove("CURSOR_SIGNING_KEY")
-                .context("the notifications function's CURSOR_SIGNING_KEY")?;
-            let key = CursorKey::new(secret.as_bytes()).map_err(anyhow::Error::msg)?;
-            Ok(token.seal(&key))
-        })
-        .await
-        .expect("an unsubscribe token")
+        token.seal(&self.cursor_key().await)
     }
 }

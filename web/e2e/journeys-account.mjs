@@ -12,6 +12,7 @@
 // browser.
 
 import { daysAhead, nav } from "./journeys.mjs";
+import { enrolAuthenticator, signInWithCode } from "./journeys-security.mjs";
 
 /** The emulator's account for `email` in the stack's user pool (moto's own view of it). */
 async function emulatorAccount(h, email) {
@@ -38,7 +39,7 @@ async function resetCode(h, email) {
 }
 
 /** One Cognito call on the emulator (moto checks no signature). */
-async function cognito(h, action, body) {
+export async function cognito(h, action, body) {
   const response = await fetch(h.stack.awsEndpoint, {
     method: "POST",
     headers: {
@@ -52,7 +53,7 @@ async function cognito(h, action, body) {
 }
 
 /** The front desk registers a patient and issues her code; she activates with her own email and password. */
-async function newActivatedPatient(h, given, family, birthDate) {
+export async function newActivatedPatient(h, given, family, birthDate) {
   const { page } = h;
   await h.signIn("frontdesk");
   await nav(h, "Register a patient");
@@ -171,13 +172,16 @@ export const journeys = [
       const chosen = "Chosen-By-Malik-2026!";
       await page.getByLabel("New password").fill(chosen);
       await page.getByRole("button", { name: "Save password" }).click();
+      // Staff set up an authenticator app before anything else (issue 21).
+      await page.getByRole("heading", { name: "Set up an authenticator app to continue", level: 1 }).waitFor();
+      const { secret } = await enrolAuthenticator(h, "staff-first");
       await page.getByRole("button", { name: "Sign out" }).waitFor();
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Day view", exact: true }).waitFor();
       await h.check("staff-first-home");
       await h.signOut();
 
-      // From now on the chosen password signs them in.
-      await signInAs(h, email, chosen);
+      // From now on the chosen password and the app's code sign them in.
+      await signInWithCode(h, email, chosen, secret);
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Day view", exact: true }).waitFor();
     },
   },

@@ -21,6 +21,8 @@ import { journeys as staffCare } from "./journeys-staff-care.mjs";
 import { journeys as schedule } from "./journeys-schedule.mjs";
 import { journeys as account } from "./journeys-account.mjs";
 import { journeys as records } from "./journeys-records.mjs";
+import { journeys as locks } from "./journeys-locks.mjs";
+import { journeys as security } from "./journeys-security.mjs";
 
 /** A nav link's name without its unread badge ("What's new2 (2 unread)" → "What's new"), whose count depends on what other journeys announced. */
 const withoutBadges = (texts) => texts.map((text) => text.replace(/\d+ \(\d+ unread\)$/, ""));
@@ -868,3 +870,5 @@ journeys.push(...training);
 journeys.push(...staffCare);
 journeys.push(...schedule);
 journeys.push(...account, ...records);
+journeys.push(...locks);
+journeys.push(...security);

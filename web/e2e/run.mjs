@@ -7,6 +7,7 @@
 // /usr/bin/chromium. PORTAL_LOCAL overrides the binary's path; E2E_ONLY (a regular expression
 // on the journeys' slugs) runs some of them.
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -152,6 +153,27 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
+/**
+ * The code an authenticator app shows now for a base32 secret (RFC 6238: HMAC-SHA1, 30-second
+ * steps, 6 digits). Enrolled demo staff have their secret in the stack file (`totpSecret`).
+ */
+function authenticatorCode(secret, at = Date.now()) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/[\s=]/g, "").toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error("an authenticator secret is base32");
+    bits += v.toString(2).padStart(5, "0");
+  }
+  const key = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) key.push(parseInt(bits.slice(i, i + 8), 2));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = createHmac("sha1", Buffer.from(key)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
 /** What a journey uses: the page, demo users, sign-in, axe and screenshots. */
 function harness(page, local, size, problems) {
   const user = (role) => {
@@ -174,7 +196,16 @@ function harness(page, local, size, problems) {
       await page.getByLabel("Password").fill(u.password);
       await h.check("sign-in");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("button", { name: "Sign out" }).waitFor();
+      // Enrolled staff are asked for their authenticator app's code next.
+      const signedIn = page.getByRole("button", { name: "Sign out" });
+      const codeField = page.getByLabel("Six-digit code");
+      await signedIn.or(codeField).first().waitFor();
+      if (await codeField.isVisible()) {
+        if (!u.totpSecret) throw new Error(`${role} is asked for an authenticator code and has no secret`);
+        await codeField.fill(authenticatorCode(u.totpSecret));
+        await page.getByRole("button", { name: "Verify" }).click();
+        await signedIn.waitFor();
+      }
     },
     async signOut() {
       await page.getByRole("button", { name: "Sign out" }).click();

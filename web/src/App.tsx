@@ -8,6 +8,7 @@ import { AppContext, useApp } from "./context";
 import { I18nProvider, localeNames, useI18n, type Locale } from "./i18n";
 import { Link, match, navigate, useLocation } from "./router";
 import { FeatureOff, NotFound } from "./components/ui";
+import { LockedPatient } from "./components/AccountLocked";
 import { ReportProblemButton } from "./components/ReportProblem";
 import { StatusBanner } from "./components/StatusBanner";
 import type { Reporter } from "./pages/support/reporting";
@@ -46,6 +47,8 @@ const StaffPatient = lazy(() => import("./pages/staff/Patient"));
 const FindPatient = lazy(() => import("./pages/staff/FindPatient"));
 const NotificationSettings = lazy(() => import("./pages/NotificationSettings"));
 const Unsubscribe = lazy(() => import("./pages/Unsubscribe"));
+// The "Not you? Lock your account" link of a sign-in notice (issue 21): public.
+const LockAccount = lazy(() => import("./pages/LockAccount"));
 // Feedback, the respondents' side (issue 17): patients and caregivers, staff as voters, other practices.
 const PatientFeedback = lazy(() => import("./pages/feedback/Feedback"));
 const PatientPoll = lazy(() => import("./pages/feedback/PatientPoll"));
@@ -100,6 +103,9 @@ const Handout = lazy(() => import("./pages/staff/Handout"));
 // The provider schedule editor (issue 13): the front desk's providers, adding one, and their published hours.
 const ScheduleProviders = lazy(() => import("./pages/schedules/Providers"));
 const ScheduleEditor = lazy(() => import("./pages/schedules/ScheduleEditor"));
+// Account security (issue 21): the authenticator app, backup codes; staff enrol before anything else.
+const AccountSecurity = lazy(() => import("./pages/security/AccountSecurity"));
+const MfaSetupGate = lazy(() => import("./pages/security/MfaSetupGate"));
 
 /** The app's cache: a 4xx is an answer, not a hiccup, so only network and server failures retry. */
 export function makeQueryClient(): QueryClient {
@@ -117,7 +123,7 @@ export function makeQueryClient(): QueryClient {
 /** POST /auth/refresh: a new ID token, or a refusal (sign in again), or a failure worth retrying. */
 export async function refreshTokens(api: Api, refreshToken: string): Promise<RefreshOutcome> {
   const { data, response } = await api.POST("/auth/refresh", { body: { refreshToken } });
-  if (data) return { kind: "renewed", idToken: data.idToken };
+  if (data) return { kind: "renewed", idToken: data.idToken, accessToken: data.accessToken };
   return [400, 401, 403, 422].includes(response.status) ? { kind: "refused" } : { kind: "failed" };
 }
 
@@ -132,8 +138,10 @@ export function App({ config, queryClient }: { config: RuntimeConfig; queryClien
     async (reason?: "expired") => {
       const session = getSession();
       if (session?.refreshToken && reason !== "expired") {
-        // Revokes the refresh token at Cognito; the page forgets everything either way.
-        await api.POST("/auth/sign-out", { body: { refreshToken: session.refreshToken } }).catch(() => undefined);
+        // Revokes the refresh token at Cognito and, with the access token, every ID token this
+        // account holds from before now (the revocation feed); the page forgets everything either way.
+        const body = { refreshToken: session.refreshToken, ...(session.accessToken ? { accessToken: session.accessToken } : {}) };
+        await api.POST("/auth/sign-out", { body }).catch(() => undefined);
       }
       setSession(null);
       client.clear();
@@ -195,12 +203,24 @@ function Shell() {
         </Link>
         <LanguageSwitch />
         {session && !publicPage && <ReportProblemSlot session={session} path={path} />}
+        {session && !publicPage && (
+          <Link to="/account/security" aria-current={path === "/account/security" ? "page" : undefined}>
+            {t("security.link")}
+          </Link>
+        )}
         {session && <SignOutButton />}
       </header>
       {publicPage || !session ? (
         <main id="main" tabIndex={-1}>
           <Suspense fallback={<p role="status">{t("app.loading")}</p>}>
             <PublicRoutes path={path} />
+          </Suspense>
+        </main>
+      ) : session.mfaSetupRequired ? (
+        // A staff account without an authenticator app enrols first; then on to where it was going.
+        <main id="main" tabIndex={-1}>
+          <Suspense fallback={<p role="status">{t("app.loading")}</p>}>
+            <MfaSetupGate />
           </Suspense>
         </main>
       ) : (
@@ -328,6 +348,8 @@ export interface ActedFor {
   patientId: string;
   name: string;
   scopes: string[];
+  /** The practice locked the patient's account (issue 21): nothing of theirs is offered. */
+  locked: boolean;
 }
 
 /** The patients a caregiver acts for (empty for everyone else). */
@@ -341,6 +363,7 @@ export function useActedFor(session: Session) {
         patientId: p.patientId,
         name: p.name,
         scopes: p.scopes,
+        locked: p.locked,
       })),
   });
 }
@@ -474,6 +497,8 @@ function Nav({ session, path }: { session: Session; path: string }) {
       for (const section of PATIENT_SECTIONS) {
         // A caregiver sees only the sections their grant's scopes open.
         if (pid !== "me" && section.scope && !grant?.scopes.includes(section.scope)) continue;
+        // A locked patient: no way into their record, only the page that says so.
+        if (grant?.locked && section.slug) continue;
         // A feature switched off for this patient is not offered.
         const feature = featureOfSection(section.slug);
         if (feature && !features.on(feature)) continue;
@@ -538,7 +563,7 @@ function ActingFor({ options, current }: { options: ActedFor[]; current: string 
       <select id="acting-for" value={current ?? ""} onChange={(e) => navigate(`/p/${e.target.value}`)}>
         {options.map((o) => (
           <option key={o.patientId} value={o.patientId}>
-            {o.name}
+            {o.locked ? t("lockedPatient.option", { name: o.name }) : o.name}
           </option>
         ))}
       </select>
@@ -546,7 +571,7 @@ function ActingFor({ options, current }: { options: ActedFor[]; current: string 
   );
 }
 
-const PUBLIC_PAGES = ["/sign-in", "/activate", "/forgot-password", "/accept-invitation", "/unsubscribe", "/vote"];
+const PUBLIC_PAGES = ["/sign-in", "/activate", "/forgot-password", "/accept-invitation", "/unsubscribe", "/vote", "/lock"];
 
 function PublicRoutes({ path }: { path: string }) {
   if (path === "/activate") return <Activate />;
@@ -554,6 +579,7 @@ function PublicRoutes({ path }: { path: string }) {
   if (path === "/accept-invitation") return <AcceptInvitation />;
   if (path === "/unsubscribe") return <Unsubscribe />;
   if (path === "/vote") return <Vote />;
+  if (path === "/lock") return <LockAccount />;
   return <SignIn />;
 }
 
@@ -562,6 +588,9 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if (path === "/") {
     return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} />;
   }
+  // A caregiver's patient whose account the practice locked: said so, on every page of theirs.
+  const locked = actedFor.data?.find((p) => p.locked && path.match(/^\/p\/([^/]+)/)?.[1] === p.patientId);
+  if (locked) return <LockedPatient name={locked.name} />;
   const gated = featureOfPath(path);
   if (gated) return <FeatureGate patientId={path.split("/")[2]!} feature={gated} page={patientRoute(path)} />;
   const patientPage = patientRoute(path);
@@ -581,6 +610,7 @@ function PrivateRoutes({ session, path }: { session: Session; path: string }): R
   if (!isStaff(session.claims) && path === "/education") {
     return <Landing session={session} firstActedFor={actedFor.data?.[0]?.patientId} pending={actedFor.isPending && isCaregiver(session.claims)} section="education" />;
   }
+  if (path === "/account/security") return <AccountSecurity />;
   if (path === "/staff/refills") return <RefillQueue />;
   if ((m = match("/staff/refills/:refillId", path))) return <StaffRefill key={m.refillId} refillId={m.refillId!} />;
   if (path === "/staff/pharmacies") return <Pharmacies />;

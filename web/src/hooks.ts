@@ -17,6 +17,8 @@ export function useScopes(patientId: string): { scopes: string[] | null; pending
         patientId: p.patientId,
         name: p.name,
         scopes: p.scopes as string[],
+        // The same cache entry as App's `useActedFor`: the same shape (a locked patient, issue 21).
+        locked: p.locked,
       })),
   });
   if (!caregiver) return { scopes: null, pending: false };

@@ -198,7 +198,7 @@ impl Deps {
 
 /// The function's router: one API Gateway event in, one response out.
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
-    dispatch(request, |call| async move {
+    dispatch(request, &deps.platform.revocations, |call| async move {
         if call.is(VISIT_TYPES) {
             providers::visit_types(&call)
         } else if call.is(LIST_PROVIDERS) {

@@ -48,8 +48,10 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     {
         let published = Schedule::parse(&stored.doc)?;
         // Patients, caregivers and staff who do not book see only what may be booked online
-        // (the self-booking notice); the front desk sees every future slot.
-        let not_before = if call.caller().has(Role::FrontDesk) {
+        // (the self-booking notice); the front desk sees every future slot (once signed in
+        // with their authenticator app, as every staff decision requires).
+        let caller = call.caller();
+        let not_before = if caller.has(Role::FrontDesk) && caller.sign_in.mfa {
             now
         } else {
             now.plus(deps.practice.self_booking_notice)

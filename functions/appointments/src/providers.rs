@@ -49,7 +49,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         }
     };
     let specialty = call.query("specialty").map(|s| s.trim().to_lowercase());
-    let page = PageRequest::from_call(call, "providers".into(), &deps.platform.cursor_key);
+    let page = PageRequest::from_call(call, "providers".into(), &deps.platform.cursor_key).await;
     let page = match page {
         Ok(page) => Some(page),
         Err(ApiError::Invalid(found)) => {
@@ -76,7 +76,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         .await?;
     json(
         StatusCode::OK,
-        &page.page(items, last, &deps.platform.cursor_key)?,
+        &page.page(items, last, &deps.platform.cursor_key).await?,
     )
 }
 

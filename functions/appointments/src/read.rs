@@ -31,7 +31,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         access.patient(),
         if upcoming { "upcoming" } else { "past" }
     );
-    let page = PageRequest::from_call(call, scope, &deps.platform.cursor_key)?;
+    let page = PageRequest::from_call(call, scope, &deps.platform.cursor_key).await?;
     let (appointments, last) = deps
         .appointments()
         .by_start(
@@ -45,7 +45,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let views: Vec<AppointmentView> = appointments.iter().map(AppointmentView::new).collect();
     json(
         StatusCode::OK,
-        &page.page(views, last, &deps.platform.cursor_key)?,
+        &page.page(views, last, &deps.platform.cursor_key).await?,
     )
 }
 

@@ -36,7 +36,7 @@ impl AccessLogEntry {
             event_id: event.event_id,
             at: event.at,
             action: event.action.clone(),
-            description: describe::description(&event.action),
+            description: describe::description_of(&event.action, &event.resource),
             resource: event.resource.clone(),
             outcome: event.outcome,
             actor: describe::actor(event, viewer),
@@ -55,11 +55,14 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .authorize_patient_in_path(call, Action::ReadAccessLog, AuditResource::AccessLog)
         .await?;
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, scope(access.patient()), cursor_key)?;
+    let page = PageRequest::from_call(call, scope(access.patient()), cursor_key).await?;
     let (events, last_key) = deps.trail().access_log(&access, &page).await?;
     let entries = events
         .iter()
         .map(|event| AccessLogEntry::new(event, call.caller()))
         .collect();
-    json(StatusCode::OK, &page.page(entries, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(entries, last_key, cursor_key).await?,
+    )
 }

@@ -109,7 +109,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let access = authorizer.staff(call, Action::ReadAuditTrail).await?;
     let filter = Filter::parse(|name| call.query(name))?;
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, filter.scope(), cursor_key)?;
+    let page = PageRequest::from_call(call, filter.scope(), cursor_key).await?;
     let trail = deps.trail();
     let (events, last_key) = match &filter.subject {
         Subject::Patient(patient) => {
@@ -140,7 +140,10 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             found
         }
     };
-    json(StatusCode::OK, &page.page(events, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(events, last_key, cursor_key).await?,
+    )
 }
 
 #[cfg(test)]

@@ -29,6 +29,10 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         "Managed portal activation codes",
     ),
     (ACTIVATE_ACCOUNT, "Activated the portal account"),
+    (
+        Action::ResetPatientMfa.name(),
+        "Turned off the portal account's authenticator app",
+    ),
     (Action::ReadCareCircle.name(), "Viewed the care circle"),
     (
         Action::ManageCareCircle.name(),
@@ -276,7 +280,46 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
         Action::AssignTraining.name(),
         "Assigned training to a staff member",
     ),
+    (
+        Action::ReadAccountLock.name(),
+        "Checked whether the portal account is locked",
+    ),
+    (Action::LockAccount.name(), "Locked your portal account"),
+    (Action::UnlockAccount.name(), "Unlocked your portal account"),
 ];
+
+/// The lock of a caregiver's account is audited on each patient they act for: it reads as
+/// theirs, not the patient's own account.
+const CAREGIVER_LOCK_DESCRIPTIONS: &[(&str, &str)] = &[
+    (
+        Action::ReadAccountLock.name(),
+        "Checked whether a caregiver's account is locked",
+    ),
+    (
+        Action::LockAccount.name(),
+        "Locked the account of a caregiver who acts for you",
+    ),
+    (
+        Action::UnlockAccount.name(),
+        "Unlocked the account of a caregiver who acts for you",
+    ),
+];
+
+/// [`description`], told apart by what was acted on where one action reaches several kinds
+/// of thing (a patient's own account lock, or a caregiver's).
+pub fn description_of(action: &str, resource: &str) -> String {
+    let caregiver_lock = resource.starts_with(&format!("{}/", CAREGIVER_LOCK_RESOURCE));
+    match CAREGIVER_LOCK_DESCRIPTIONS
+        .iter()
+        .find(|(known, _)| caregiver_lock && *known == action)
+    {
+        Some((_, text)) => (*text).to_owned(),
+        None => description(action),
+    }
+}
+
+/// How [`AuditResource::CaregiverLock`] starts when written.
+const CAREGIVER_LOCK_RESOURCE: &str = "caregiver-lock";
 
 pub fn description(action: &str) -> String {
     DESCRIPTIONS
@@ -458,6 +501,24 @@ mod tests {
         assert_eq!(actor(&refused, &me), ActorView::You);
         let carer = caller("carer", &[Role::Caregiver], None, "Cara");
         assert!(matches!(actor(&refused, &carer), ActorView::Other { .. }));
+    }
+
+    #[test]
+    fn a_caregivers_lock_reads_as_theirs() {
+        let own = AuditResource::AccountLock.to_string();
+        let carer = AuditResource::CaregiverLock("carer-1".into()).to_string();
+        assert_eq!(
+            description_of(Action::LockAccount.name(), &own),
+            "Locked your portal account"
+        );
+        assert_eq!(
+            description_of(Action::LockAccount.name(), &carer),
+            "Locked the account of a caregiver who acts for you"
+        );
+        assert_eq!(
+            description_of(Action::ReadProfile.name(), &carer),
+            "Viewed the profile"
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl Deps {
 
 /// The function's router: one API Gateway event in, one response out.
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
-    dispatch(request, |call| async move {
+    dispatch(request, &deps.platform.revocations, |call| async move {
         if call.is(ACCESS_LOG) {
             access_log::handle(deps, &call).await
         } else if call.is(ADMIN_AUDIT) {

@@ -14,6 +14,7 @@ use portal_shared::domain::ids::PatientId;
 use portal_shared::domain::person::{DateOfBirth, Email};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::account::{AccountStatus, PortalAccount};
+use portal_shared::features::account_lock;
 use portal_shared::platform::http::{Incoming, json};
 use portal_shared::platform::write::{LostWrite, retry_on_contention};
 use portal_shared::policy::audit::AuditResource;
@@ -31,7 +32,7 @@ use crate::limits::{ACTIVATE_PER_CLIENT, client_of};
 use crate::model::{Lookup, MAX_FAILED_ATTEMPTS, Status};
 use crate::password::Password;
 use crate::public::anonymous;
-use portal_shared::domain::one_time_code::Code;
+use portal_shared::domain::one_time_code::{ACTIVATION_CODE, Code};
 
 /// How long an activation may hold its claim on a code before another may take it over.
 const CLAIM_SECONDS: i64 = 60;
@@ -71,12 +72,16 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
     let code = Code::normalise(&request.code).ok_or_else(|| {
         code_error("is not an activation code: 10 letters and digits, like ABCDE-12345")
     })?;
-    let hash = code.sha256_hex();
+    let hasher = deps.platform.code_hasher().await?;
     let store = deps.codes();
     let unknown = || {
         code_error("is not a valid activation code; check it, or ask the practice for a new one")
     };
-    let lookup = store.lookup(&hash).await?.ok_or_else(unknown)?;
+    // The hash the code's items are keyed by: keyed (current or previous secret) or legacy.
+    let (hash, lookup) = store
+        .find(&code.lookup_hashes(&hasher, ACTIVATION_CODE))
+        .await?
+        .ok_or_else(unknown)?;
     let now = Timestamp::now();
     match lookup.status {
         Status::Used => {
@@ -126,6 +131,27 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
             "This patient has a portal account already: sign in with it.".into(),
         ));
     }
+    // The practice locked this patient's portal access (a court order, say): no account now.
+    if account_lock::patient_locked(
+        &deps.platform.dynamo,
+        &deps.platform.app_table,
+        lookup.patient_id,
+    )
+    .await?
+    {
+        limiter.release(slot).await;
+        let event = AuditEvent::new(
+            &anonymous()?,
+            "none",
+            Some(lookup.patient_id),
+            ACTIVATE_ACCOUNT,
+            &AuditResource::ActivationCode(lookup.code_id.to_string()),
+            Outcome::Denied,
+            incoming.request_id(),
+        );
+        deps.platform.audit.record(&event).await?;
+        return Err(ApiError::AccountLocked);
+    }
 
     // Code and date of birth are right: this is no guess.
     limiter.release(slot).await;
@@ -174,6 +200,9 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
     let account = PortalAccount {
         status: AccountStatus::Active,
         activated_at: Timestamp::now(),
+        // What a lock of the patient disables and signs out (the username is the email).
+        username: Some(request.email.as_str().to_lowercase()),
+        sub: Some(sub.clone()),
     };
     match store
         .complete(&hash, &lookup, &claim_id, &account, sub.as_str())

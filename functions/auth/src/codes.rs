@@ -96,7 +96,8 @@ pub async fn issue(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
     let now = Timestamp::now();
     let expires = activation::expiry(now, days);
     let by = call.caller().sub.clone();
-    let new = NewCode::by_staff(&access, &by, expires, request.deliver_by, now)?;
+    let hasher = deps.platform.code_hasher().await?;
+    let new = NewCode::by_staff(&hasher, &access, &by, expires, request.deliver_by, now)?;
     let record = &new.record;
     // What a retry with the same Idempotency-Key gets: everything but the code, which is
     // never stored in a usable form.
@@ -136,7 +137,8 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         call,
         format!("activation-codes:{}", access.patient()),
         &deps.platform.cursor_key,
-    )?;
+    )
+    .await?;
     let (records, last) = deps
         .codes()
         .codes(&access, page.limit, page.start_after.clone())
@@ -145,7 +147,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let views: Vec<CodeView> = records.iter().map(|r| CodeView::new(r, now)).collect();
     json(
         StatusCode::OK,
-        &page.page(views, last, &deps.platform.cursor_key)?,
+        &page.page(views, last, &deps.platform.cursor_key).await?,
     )
 }
 

@@ -16,7 +16,7 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{InvitationId, PatientId};
-use portal_shared::domain::one_time_code::Code;
+use portal_shared::domain::one_time_code::{CARE_INVITATION_CODE, Code};
 use portal_shared::domain::person::{Email, Name};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::care_circle::{
@@ -92,8 +92,9 @@ pub async fn accept(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
     })?;
     let circle = deps.circle();
     let unknown = || code_error("is not a valid invitation code; check it, or ask for a new one");
+    let hasher = deps.platform.code_hasher().await?;
     let lookup = circle
-        .lookup(&code.sha256_hex())
+        .lookup(&code.lookup_hashes(&hasher, CARE_INVITATION_CODE))
         .await?
         .ok_or_else(unknown)?;
     let member = circle.invited_member(&lookup).await?.ok_or_else(unknown)?;

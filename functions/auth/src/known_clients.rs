@@ -33,16 +33,36 @@ pub struct KnownClients<'a> {
 }
 
 impl KnownClients<'_> {
-    /// Records a sign-in from the client at `key`; writes `notice` if the client is new.
+    /// Records a sign-in from the client at `keys` (its item's key under the code-hashing
+    /// secret's current version, then under the previous one); writes `notice` if the client
+    /// is new.
     pub async fn signed_in_from(
         &self,
-        key: &Key,
+        client_keys: &[Key],
         notice: &SignInNotice,
         now: Timestamp,
     ) -> Result<Seen, ApiError> {
+        let Some((key, older)) = client_keys.split_first() else {
+            return Err(ApiError::internal("a sign-in's client has no key"));
+        };
         // Most sign-ins come from a known client: one write, no transaction.
         if self.refresh(key, now).await? {
             return Ok(Seen::Known);
+        }
+        // Remembered under the secret's previous version (before a rotation): known. It is
+        // remembered under the current one from now on, so a second rotation keeps it.
+        for old in older {
+            if self.refresh(old, now).await? {
+                self.dynamo
+                    .put_item()
+                    .table_name(self.table)
+                    .set_item(Some(key.attributes()))
+                    .item(keys::EXPIRES_AT, store::number(expiry(now)))
+                    .send()
+                    .await
+                    .map_err(store::sdk_error)?;
+                return Ok(Seen::Known);
+            }
         }
         let remembered = store::transact_put(
             Put::builder()

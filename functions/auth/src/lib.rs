@@ -16,6 +16,14 @@
 //!   sign-in with the emailed temporary password answers `NEW_PASSWORD_REQUIRED`, and this
 //!   sets their own password. (The staff function creates those accounts; this one never can.)
 //! - `GET /health` (public) — the deployment answers, DynamoDB included; no patient data.
+//! - `POST /auth/lock-account` (public) — the account holder locks their own account from a
+//!   sign-in notice's signed link (`lock_account`).
+//! - `GET /auth/mfa`, `POST /auth/mfa/totp`, `POST /auth/mfa/totp/verify`,
+//!   `DELETE /auth/mfa/totp`, `POST /auth/mfa/backup-codes` (any signed-in account) — the
+//!   account's own authenticator app and backup codes (`mfa`); no staff decision, so staff
+//!   without MFA can enrol.
+//! - `POST /auth/sign-in/backup-code` (public) — sign in with a backup code (turns MFA off).
+//! - `POST /staff/patients/{patientId}/mfa/reset` — the front desk turns a patient's MFA off.
 
 mod activate;
 mod adoption;
@@ -26,6 +34,8 @@ mod health;
 mod invitation;
 mod known_clients;
 mod limits;
+mod lock_account;
+mod mfa;
 mod model;
 mod new_password;
 mod password;
@@ -35,6 +45,7 @@ mod repo;
 mod session;
 mod sign_in_client;
 mod sign_in_notice;
+mod token_claims;
 mod tokens;
 
 use aws_config::SdkConfig;
@@ -65,9 +76,27 @@ pub const ANSWER_MFA: Route = Route::new("POST", "/auth/mfa");
 pub const ACCEPT_INVITATION: Route = Route::new("POST", "/auth/invitations/accept");
 pub const NEW_PASSWORD: Route = Route::new("POST", "/auth/new-password");
 pub const HEALTH: Route = Route::new("GET", "/health");
+pub const LOCK_ACCOUNT: Route = Route::new("POST", "/auth/lock-account");
+pub const MFA_STATUS: Route = Route::new("GET", "/auth/mfa");
+pub const START_TOTP: Route = Route::new("POST", "/auth/mfa/totp");
+pub const VERIFY_TOTP: Route = Route::new("POST", "/auth/mfa/totp/verify");
+pub const REMOVE_TOTP: Route = Route::new("DELETE", "/auth/mfa/totp");
+pub const NEW_BACKUP_CODES: Route = Route::new("POST", "/auth/mfa/backup-codes");
+pub const BACKUP_CODE_SIGN_IN: Route = Route::new("POST", "/auth/sign-in/backup-code");
+pub const RESET_PATIENT_MFA: Route = Route::new("POST", "/staff/patients/{patientId}/mfa/reset");
 
 /// Routes behind the Cognito authorizer.
-const STAFF_ROUTES: &[Route] = &[ISSUE_CODE, LIST_CODES, REVOKE_CODE];
+const STAFF_ROUTES: &[Route] = &[ISSUE_CODE, LIST_CODES, REVOKE_CODE, RESET_PATIENT_MFA];
+
+/// The signed-in account's own MFA routes, behind the Cognito authorizer too. They make no
+/// staff decision (a staff member without MFA enrols through them).
+const ACCOUNT_ROUTES: &[Route] = &[
+    MFA_STATUS,
+    START_TOTP,
+    VERIFY_TOTP,
+    REMOVE_TOTP,
+    NEW_BACKUP_CODES,
+];
 
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
@@ -84,6 +113,14 @@ pub const ROUTES: &[Route] = &[
     ACCEPT_INVITATION,
     NEW_PASSWORD,
     HEALTH,
+    LOCK_ACCOUNT,
+    MFA_STATUS,
+    START_TOTP,
+    VERIFY_TOTP,
+    REMOVE_TOTP,
+    NEW_BACKUP_CODES,
+    BACKUP_CODE_SIGN_IN,
+    RESET_PATIENT_MFA,
 ];
 
 /// The user pool this function creates accounts in and signs people in to (the type is
@@ -128,7 +165,7 @@ impl Deps {
         Limiter {
             dynamo: &self.platform.dynamo,
             table: &self.platform.app_table,
-            key: &self.platform.cursor_key,
+            key: &self.platform.code_hashing,
         }
     }
 }
@@ -150,13 +187,31 @@ fn route_of(request: &Request) -> Option<Route> {
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
     match route_of(&request) {
         Some(route) if STAFF_ROUTES.contains(&route) => {
-            dispatch(request, |call| async move {
+            dispatch(request, &deps.platform.revocations, |call| async move {
                 if call.is(ISSUE_CODE) {
                     codes::issue(deps, &call).await
                 } else if call.is(LIST_CODES) {
                     codes::list(deps, &call).await
+                } else if call.is(RESET_PATIENT_MFA) {
+                    mfa::reset::handle(deps, &call).await
                 } else {
                     codes::revoke(deps, &call).await
+                }
+            })
+            .await
+        }
+        Some(route) if ACCOUNT_ROUTES.contains(&route) => {
+            dispatch(request, &deps.platform.revocations, |call| async move {
+                if call.is(MFA_STATUS) {
+                    mfa::status::handle(deps, &call).await
+                } else if call.is(START_TOTP) {
+                    mfa::enrol::handle(deps, &call).await
+                } else if call.is(VERIFY_TOTP) {
+                    mfa::verify::handle(deps, &call).await
+                } else if call.is(REMOVE_TOTP) {
+                    mfa::remove::handle(deps, &call).await
+                } else {
+                    mfa::backup_codes::handle(deps, &call).await
                 }
             })
             .await
@@ -181,6 +236,10 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
                     invitation::accept(deps, &incoming).await
                 } else if incoming.is(NEW_PASSWORD) {
                     new_password::new_password(deps, &incoming).await
+                } else if incoming.is(BACKUP_CODE_SIGN_IN) {
+                    mfa::backup_sign_in::handle(deps, &incoming).await
+                } else if incoming.is(LOCK_ACCOUNT) {
+                    lock_account::handle(deps, &incoming).await
                 } else if incoming.is(HEALTH) {
                     health::handle(deps).await
                 } else {

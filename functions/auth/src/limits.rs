@@ -90,3 +90,17 @@ pub const NEW_PASSWORD_PER_EMAIL: Limit = Limit {
     max: 5,
     window: Duration::from_secs(15 * 60),
 };
+
+/// Failed backup-code sign-ins (wrong password or code) from one client address.
+pub const BACKUP_CODE_PER_CLIENT: Limit = Limit {
+    purpose: "backup-code-client",
+    max: 30,
+    window: Duration::from_secs(15 * 60),
+};
+
+/// Failed backup-code sign-ins for one email address (a code must not be guessable).
+pub const BACKUP_CODE_PER_EMAIL: Limit = Limit {
+    purpose: "backup-code-email",
+    max: 5,
+    window: Duration::from_secs(15 * 60),
+};

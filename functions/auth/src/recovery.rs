@@ -123,6 +123,9 @@ pub async fn reset(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, A
     match result {
         Ok(_) => {
             deps.limiter().release_both(slots).await;
+            // The account holder hears of it, with a link to lock the account if it was not
+            // them (whoever reset it had the emailed code).
+            sign_in_notice::after_password_reset(deps, incoming, &email).await;
             Response::builder()
                 .status(StatusCode::NO_CONTENT)
                 .header(http::header::CACHE_CONTROL, "no-store")

@@ -2,8 +2,8 @@
 //! are `portal_shared::features::activation`'s, shared with the invitation waves).
 //!
 //! Two items per code, written together: in the patient's partition (`keys::activation_code`,
-//! what staff list) and the lookup item keyed by the code's SHA-256 (`keys::activation_lookup`,
-//! what activation finds). Both carry `status`; every change of it is a transaction over both,
+//! what staff list) and the lookup item keyed by the code's keyed hash (`keys::activation_lookup`,
+//! what activation finds; the plain SHA-256 for codes issued before keyed hashes). Both carry `status`; every change of it is a transaction over both,
 //! conditional on the status it changes from.
 
 use aws_sdk_dynamodb::Client;
@@ -92,11 +92,20 @@ impl CodeStore<'_> {
         .await
     }
 
-    pub async fn lookup(&self, code_sha256: &str) -> Result<Option<Lookup>, ApiError> {
-        let item = self
-            .get(&keys::activation_lookup(code_sha256), None)
-            .await?;
+    pub async fn lookup(&self, hash: &str) -> Result<Option<Lookup>, ApiError> {
+        let item = self.get(&keys::activation_lookup(hash), None).await?;
         item.map(store::from_item).transpose()
+    }
+
+    /// The first of `hashes` (`Code::lookup_hashes`: keyed under the current and the previous
+    /// secret, then the legacy SHA-256) that has a lookup item, with the item.
+    pub async fn find(&self, hashes: &[String]) -> Result<Option<(String, Lookup)>, ApiError> {
+        for hash in hashes {
+            if let Some(lookup) = self.lookup(hash).await? {
+                return Ok(Some((hash.clone(), lookup)));
+            }
+        }
+        Ok(None)
     }
 
     fn update(

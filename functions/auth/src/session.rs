@@ -7,6 +7,8 @@ use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::person::Email;
 use portal_shared::platform::http::{Incoming, json};
+use portal_shared::platform::revocation::{RevokedSubject, revoke};
+use portal_shared::policy::caller::UserSub;
 use serde::Deserialize;
 
 use crate::Deps;
@@ -27,6 +29,15 @@ struct SignIn {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct WithRefreshToken {
     refresh_token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct SignOut {
+    refresh_token: String,
+    /// The sign-in's access token: with it, the ID tokens already out stop working too.
+    #[serde(default)]
+    access_token: Option<String>,
 }
 
 /// Cognito's answers to a wrong email, a wrong password or an account that cannot sign in:
@@ -129,10 +140,26 @@ pub async fn refresh(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>,
 }
 
 /// Revokes the refresh token (and the tokens issued from it): 204 also for a token that was
-/// already revoked or never valid, so sign-out can be retried safely.
+/// already revoked or never valid, so sign-out can be retried safely. With the access token,
+/// Cognito names its account (`GetUser`: the token is checked, never just read) and a
+/// revocation `SUB#<sub>` goes into the feed, so the ID tokens already out — which Cognito's
+/// revocation does not reach — are refused within the feed's refresh interval. It refuses every
+/// token of the account issued before it (other devices renew with their refresh token).
 pub async fn sign_out(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
-    let request: WithRefreshToken = incoming.json_body()?;
+    let request: SignOut = incoming.json_body()?;
     not_empty("refreshToken", &request.refresh_token)?;
+    if let Some(access_token) = &request.access_token {
+        not_empty("accessToken", access_token)?;
+        // Before the refresh token's revocation, which makes this access token invalid.
+        if let Some(sub) = account_of(deps, access_token).await? {
+            revoke(
+                &deps.platform.dynamo,
+                &deps.platform.app_table,
+                &RevokedSubject::Account(sub),
+            )
+            .await?;
+        }
+    }
     let result = deps
         .cognito
         .revoke_token()
@@ -150,4 +177,33 @@ pub async fn sign_out(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>
         .header(http::header::CACHE_CONTROL, "no-store")
         .body(Body::Empty)
         .map_err(ApiError::internal)
+}
+
+/// The account an access token belongs to, as Cognito checks it; `None` when Cognito refuses the
+/// token (expired or revoked: then the ID token issued with it has lapsed or been revoked too).
+async fn account_of(deps: &Deps, access_token: &str) -> Result<Option<UserSub>, ApiError> {
+    let output = match deps
+        .cognito
+        .get_user()
+        .access_token(access_token)
+        .send()
+        .await
+    {
+        Ok(output) => output,
+        Err(error)
+            if error_code(&error).is_some_and(|code| {
+                CREDENTIAL_ERRORS.contains(&code) || code == "InvalidParameterException"
+            }) =>
+        {
+            return Ok(None);
+        }
+        Err(error) => return Err(portal_shared::platform::store::sdk_error(error)),
+    };
+    let sub = output
+        .user_attributes()
+        .iter()
+        .find(|attribute| attribute.name() == "sub")
+        .and_then(|attribute| attribute.value())
+        .and_then(UserSub::parse);
+    Ok(sub)
 }

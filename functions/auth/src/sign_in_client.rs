@@ -5,8 +5,10 @@
 
 use std::net::IpAddr;
 
-use portal_shared::platform::cursor::CursorKey;
+use portal_shared::ApiError;
+use portal_shared::platform::cursor::CursorKeys;
 use portal_shared::platform::http::Incoming;
+use portal_shared::platform::secrets::CodeHasher;
 
 /// The network a source address belongs to, as text (`203.0.113.0/24`, `2001:db8:1::/48`);
 /// anything unreadable is one shared "unknown" network.
@@ -24,32 +26,51 @@ pub fn network_of(source_ip: Option<&str>) -> String {
     }
 }
 
-/// The keyed hash (HMAC-SHA256 with the cursor signing secret) of the client's user agent and
-/// network: nobody without the secret can test a guess of either against the table.
-pub fn client_hash(key: &CursorKey, user_agent: Option<&str>, source_ip: Option<&str>) -> String {
-    let material = format!(
+fn material(user_agent: Option<&str>, source_ip: Option<&str>) -> String {
+    format!(
         "{}\n{}",
         user_agent.unwrap_or_default().trim(),
         network_of(source_ip)
-    );
-    key.keyed_id("known-client", material.as_bytes())
+    )
 }
 
-/// The hash of the client that sent `incoming`.
-pub fn client_of_request(key: &CursorKey, incoming: &Incoming) -> String {
-    client_hash(
-        key,
+/// The keyed hash (HMAC-SHA256 with the code-hashing secret) of the client's user agent and
+/// network: nobody without the secret can test a guess of either against the table.
+#[cfg(test)]
+fn client_hash(hasher: &CodeHasher, user_agent: Option<&str>, source_ip: Option<&str>) -> String {
+    hasher.hash_hex(KNOWN_CLIENT, &material(user_agent, source_ip))
+}
+
+const KNOWN_CLIENT: &str = "known-client";
+
+/// The hashes the client that sent `incoming` may be remembered under: under the secret's
+/// current version first, then its previous one (a client remembered before a rotation is
+/// still known after it), then the cursor secret's ids clients were remembered under before
+/// the code-hashing secret existed (remove 90 days after that deploy: the runbook, section 9).
+pub async fn client_of_request(
+    hasher: &CodeHasher,
+    cursor_keys: &CursorKeys,
+    incoming: &Incoming,
+) -> Result<Vec<String>, ApiError> {
+    let material = material(
         incoming.user_agent().as_deref(),
         incoming.source_ip().as_deref(),
-    )
+    );
+    let mut hashes = hasher.lookup_hex(KNOWN_CLIENT, &material);
+    hashes.extend(
+        cursor_keys
+            .legacy_keyed_ids(KNOWN_CLIENT, &material)
+            .await?,
+    );
+    Ok(hashes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn key() -> CursorKey {
-        CursorKey::new(&[7u8; 32]).expect("key")
+    fn key() -> CodeHasher {
+        CodeHasher::fixed(&[7u8; 32], None).expect("key")
     }
 
     #[test]
@@ -75,7 +96,7 @@ mod tests {
             client_hash(&key(), Some("Safari/17"), Some("198.51.100.10"))
         );
         assert!(!home.contains("198.51") && !home.contains("Firefox"));
-        let other_secret = CursorKey::new(&[8u8; 32]).expect("key");
+        let other_secret = CodeHasher::fixed(&[8u8; 32], None).expect("key");
         assert_ne!(home, client_hash(&other_secret, ua, Some("198.51.100.10")));
     }
 }

@@ -3,24 +3,32 @@
 //! client (`sign_in_client`) has not signed in to that account in 90 days. The patient for a
 //! patient's account (never their caregivers), the caregiver for a caregiver's; staff accounts
 //! are left to their MFA (issue 21). Best effort: the sign-in never fails for it.
+//!
+//! A password reset (`/auth/password/reset`) tells the account holder too, every time
+//! ([`after_password_reset`]). Both notices carry the account's `sub`, so the sender can sign
+//! their "Not you? Lock your account" link (`features::lock_token`).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::types::AuthenticationResultType;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use portal_shared::ApiError;
 use portal_shared::domain::person::Email;
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::features::notification::{AboutSignIn, Kind, Notification, Recipient};
+use portal_shared::features::directory::UserDirectory;
+use portal_shared::features::notification::{
+    AboutSignIn, Kind, Notification, Recipient, SignInReason,
+};
 use portal_shared::platform::error::cause_chain;
 use portal_shared::platform::http::Incoming;
 use portal_shared::platform::keys;
-use portal_shared::policy::caller::{Caller, Role};
+use portal_shared::platform::store;
+use portal_shared::policy::caller::{Caller, Role, UserSub};
 use serde_json::Value;
 
 use crate::Deps;
 use crate::adoption;
+use crate::cognito::error_code;
 use crate::known_clients::{KnownClients, SignInNotice};
 use crate::sign_in_client::client_of_request;
 
@@ -61,16 +69,26 @@ async fn tell_of_new_client(deps: &Deps, incoming: &Incoming, account: &SignedIn
         return;
     };
     let now = Timestamp::now();
-    let client = client_of_request(&deps.platform.cursor_key, incoming);
-    let key = keys::known_client(&account.caller.sub, &client);
     let store = KnownClients {
         dynamo: &deps.platform.dynamo,
         table: &deps.platform.app_table,
     };
-    if let Err(error) = store
-        .signed_in_from(&key, &notice(recipient, now), now)
-        .await
-    {
+    let told = async {
+        let hasher = deps.platform.code_hasher().await?;
+        let keys: Vec<_> = client_of_request(&hasher, &deps.platform.cursor_key, incoming)
+            .await?
+            .iter()
+            .map(|client| keys::known_client(&account.caller.sub, client))
+            .collect();
+        store
+            .signed_in_from(
+                &keys,
+                &notice(recipient, &account.caller.sub, SignInReason::NewClient, now),
+                now,
+            )
+            .await
+    };
+    if let Err(error) = told.await {
         tracing::warn!(
             request_id = incoming.request_id(),
             error = %cause_chain(&error),
@@ -95,24 +113,106 @@ fn recipient_of(account: &SignedIn) -> Option<Recipient> {
     })
 }
 
-fn notice(recipient: Recipient, now: Timestamp) -> SignInNotice {
+fn notice(
+    recipient: Recipient,
+    account: &UserSub,
+    reason: SignInReason,
+    now: Timestamp,
+) -> SignInNotice {
     Notification::pending(
         Kind::NewSignIn,
         recipient,
-        AboutSignIn { at: now },
+        AboutSignIn {
+            at: now,
+            account: Some(account.clone()),
+            reason: Some(reason),
+        },
         now,
         now.plus(KEEP_FOR),
     )
 }
 
+/// Tells the account holder that the password of the account signed in with `email` was just
+/// reset (whoever did it had the emailed code). Never fails: a problem is logged by request
+/// id, and the reset stands.
+pub async fn after_password_reset(deps: &Deps, incoming: &Incoming, email: &str) {
+    let told = async {
+        let Some(account) = account_named(deps, email).await? else {
+            return Ok(());
+        };
+        let Some(recipient) = recipient_of(&account) else {
+            return Ok(());
+        };
+        let now = Timestamp::now();
+        let notice = notice(
+            recipient,
+            &account.caller.sub,
+            SignInReason::PasswordReset,
+            now,
+        );
+        store::transact(
+            &deps.platform.dynamo,
+            vec![notice.put(&deps.platform.app_table)?],
+        )
+        .await?;
+        Ok::<(), ApiError>(())
+    };
+    if let Err(error) = told.await {
+        tracing::warn!(
+            request_id = incoming.request_id(),
+            error = %cause_chain(&error),
+            "the password reset notice could not be written; the reset stands"
+        );
+    }
+}
+
+/// The account signed in with `email`, as its claims would name it (sub, groups, patient id,
+/// email, locale): Cognito's own record of it (`AdminGetUser`, `AdminListGroupsForUser`).
+async fn account_named(deps: &Deps, email: &str) -> Result<Option<SignedIn>, ApiError> {
+    let output = match deps
+        .cognito
+        .admin_get_user()
+        .user_pool_id(&deps.auth.user_pool_id)
+        .username(email)
+        .send()
+        .await
+    {
+        Ok(output) => output,
+        Err(error) if error_code(&error) == Some("UserNotFoundException") => return Ok(None),
+        Err(error) => return Err(store::sdk_error(error)),
+    };
+    let groups = UserDirectory {
+        cognito: &deps.cognito,
+        pool_id: &deps.auth.user_pool_id,
+    }
+    .groups_of(output.username())
+    .await?;
+    let mut claims: HashMap<String, Value> = output
+        .user_attributes()
+        .iter()
+        .filter_map(|attribute| {
+            let value = attribute.value()?;
+            Some((attribute.name().to_owned(), Value::from(value)))
+        })
+        .collect();
+    claims.insert(
+        "cognito:groups".into(),
+        Value::from(groups.into_iter().collect::<Vec<_>>()),
+    );
+    Ok(signed_in_from_claims(&claims))
+}
+
 /// The account in an ID token's claims (sub, groups, patient id, email, locale).
 fn signed_in(id_token: &str) -> Option<SignedIn> {
-    let payload = id_token.split('.').nth(1)?;
-    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    let claims: HashMap<String, Value> = serde_json::from_slice(&bytes).ok()?;
+    let claims = crate::token_claims::unverified_claims(id_token)?;
+    signed_in_from_claims(&claims)
+}
+
+/// The account that `claims` (a token's, or Cognito's record of the user) name.
+fn signed_in_from_claims(claims: &HashMap<String, Value>) -> Option<SignedIn> {
     let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
     Some(SignedIn {
-        caller: Caller::from_claims(&claims).ok()?,
+        caller: Caller::from_claims(claims).ok()?,
         email: text("email").and_then(|email| Email::parse(&email).ok()),
         locale: text("locale"),
     })
@@ -120,6 +220,8 @@ fn signed_in(id_token: &str) -> Option<SignedIn> {
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use portal_shared::domain::ids::PatientId;
     use serde_json::json;
 

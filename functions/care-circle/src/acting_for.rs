@@ -1,6 +1,8 @@
 //! `GET /caregivers/me/patients`: the patients a caregiver acts for, with what they may do.
 //! Each listed patient is checked again through the authorizer (the index lags, and a grant may
-//! have been revoked a moment ago) and audited in that patient's log.
+//! have been revoked a moment ago) and audited in that patient's log. A patient whose account
+//! the practice locked is listed as `locked` (the authorizer lets a caregiver see whom they act
+//! for, and refuses everything else while the lock holds).
 
 use std::collections::BTreeSet;
 
@@ -9,6 +11,7 @@ use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::{InvitationId, PatientId};
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::features::account_lock;
 use portal_shared::features::care_circle::{EndDate, RelationshipLabel};
 use portal_shared::platform::http::{Call, json};
 use portal_shared::policy::audit::AuditResource;
@@ -29,6 +32,9 @@ struct ActingFor {
     ends_on: Option<EndDate>,
     guardian: bool,
     invitation_id: InvitationId,
+    /// The practice locked the patient's account: the caregiver is refused acting for them
+    /// (`account-locked`) until it is unlocked.
+    locked: bool,
 }
 
 #[derive(Serialize)]
@@ -68,6 +74,12 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         let Some(name) = circle.patient_name(&access).await? else {
             continue;
         };
+        let locked = account_lock::patient_locked(
+            &deps.platform.dynamo,
+            &deps.platform.app_table,
+            grant.patient_id,
+        )
+        .await?;
         items.push(ActingFor {
             patient_id: grant.patient_id,
             name,
@@ -76,6 +88,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             ends_on: grant.ends_on,
             guardian: grant.guardian,
             invitation_id: grant.invitation_id,
+            locked,
         });
     }
     items.sort_by(|a, b| a.name.cmp(&b.name));

@@ -9,7 +9,7 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::InvitationId;
-use portal_shared::domain::one_time_code::Code;
+use portal_shared::domain::one_time_code::{CARE_INVITATION_CODE, Code};
 use portal_shared::domain::person::{Email, Name};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::care_circle::{
@@ -100,6 +100,7 @@ pub async fn create(
         return Err(ApiError::NotFound);
     }
     let code = Code::generate()?;
+    let hasher = deps.platform.code_hasher().await?;
     let now = Timestamp::now();
     let member = Member {
         invitation_id: InvitationId::generate(),
@@ -113,7 +114,7 @@ pub async fn create(
         status: MemberStatus::Invited,
         invited_at: now,
         invited_by: call.caller().sub.clone(),
-        code_sha256: code.sha256_hex(),
+        code_hash: code.keyed_hash(&hasher, CARE_INVITATION_CODE),
         code_expires: care_circle::code_expires(now),
         failed_attempts: 0,
         caregiver_sub: None,

@@ -27,14 +27,15 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         call,
         format!("care-circle:{}", access.patient()),
         cursor_key,
-    )?;
+    )
+    .await?;
     let (members, last) = deps
         .circle()
         .members(&access, page.limit, page.start_after.clone())
         .await?;
     let now = Timestamp::now();
     let views: Vec<MemberView> = members.iter().map(|m| MemberView::new(m, now)).collect();
-    json(StatusCode::OK, &page.page(views, last, cursor_key)?)
+    json(StatusCode::OK, &page.page(views, last, cursor_key).await?)
 }
 
 /// Effective at once: the authorizer reads the grant on every request. Revoking what is

@@ -7,6 +7,7 @@ use portal_shared::domain::person::Name;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::care_circle::{EndDate, Member, RelationshipLabel, ShownStatus};
 use portal_shared::policy::authz::Scope;
+use portal_shared::policy::caller::UserSub;
 use serde::Serialize;
 
 #[serde_with::skip_serializing_none]
@@ -26,6 +27,9 @@ pub struct MemberView {
     pub code_expires: Option<Timestamp>,
     pub accepted_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
+    /// The caregiver's account once they accepted: what the front desk locks
+    /// (`/staff/caregivers/{caregiverSub}/lock`).
+    pub caregiver_sub: Option<UserSub>,
 }
 
 impl MemberView {
@@ -44,6 +48,7 @@ impl MemberView {
             code_expires: (status == ShownStatus::Invited).then_some(member.code_expires),
             accepted_at: member.accepted_at,
             revoked_at: member.revoked_at,
+            caregiver_sub: member.caregiver_sub.clone(),
         }
     }
 }

@@ -162,7 +162,7 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
         })
         .await;
     }
-    dispatch(request, |call| async move {
+    dispatch(request, &deps.platform.revocations, |call| async move {
         if call.is(LIST_IDEAS) {
             ideas::list(deps, &call).await
         } else if call.is(CREATE_IDEA) {

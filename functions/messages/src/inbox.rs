@@ -124,7 +124,8 @@ pub async fn mine(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         .await?;
     let caller = call.caller();
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, format!("inbox:mine:{}", caller.sub), cursor_key)?;
+    let page =
+        PageRequest::from_call(call, format!("inbox:mine:{}", caller.sub), cursor_key).await?;
     let categories = categories_of(call);
     let (conversations, last_key) = if categories.is_empty() {
         (Vec::new(), None)
@@ -141,7 +142,10 @@ pub async fn mine(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     };
     let items = inbox_items(deps, conversations);
     record_listed(deps, call, &access, &items).await?;
-    json(StatusCode::OK, &page.page(items, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(items, last_key, cursor_key).await?,
+    )
 }
 
 /// The categories whose inboxes the caller's roles work.
@@ -200,7 +204,8 @@ pub async fn category(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiErr
         call,
         format!("inbox:{category}:{}", view.name()),
         cursor_key,
-    )?;
+    )
+    .await?;
     let after = page
         .start_after
         .as_ref()
@@ -243,7 +248,10 @@ pub async fn category(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiErr
         .filter(|_| more)
         .and_then(|item| inbox_position(&item.conversation))
         .map(|position| HashMap::from([(keys::GSI1SK.to_owned(), store::string(position))]));
-    json(StatusCode::OK, &page.page(items, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(items, last_key, cursor_key).await?,
+    )
 }
 
 #[derive(Serialize)]

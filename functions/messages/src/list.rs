@@ -33,7 +33,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .await?;
     let cursor_key = &deps.platform.cursor_key;
     let scope = format!("conversations:{}", access.patient());
-    let page = PageRequest::from_call(call, scope, cursor_key)?;
+    let page = PageRequest::from_call(call, scope, cursor_key).await?;
     let store = deps.conversations();
     let (conversations, last_key) = store
         .conversations(&access, page.limit, page.start_after.clone())
@@ -42,7 +42,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     json_with_headers(
         StatusCode::OK,
         &ConversationList {
-            page: page.page(conversations, last_key, cursor_key)?,
+            page: page.page(conversations, last_key, cursor_key).await?,
             total_unread,
         },
         &[],

@@ -31,7 +31,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .await?;
     let cursor_key = &deps.platform.cursor_key;
     let scope = format!("messages:{}:{id}", access.patient());
-    let page = PageRequest::from_call(call, scope, cursor_key)?;
+    let page = PageRequest::from_call(call, scope, cursor_key).await?;
     let store = deps.conversations();
     let conversation = store.load(&access, id).await?.ok_or(ApiError::NotFound)?;
     let (messages, last_key) = store
@@ -42,7 +42,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         StatusCode::OK,
         &ConversationMessages {
             conversation,
-            page: page.page(messages, last_key, cursor_key)?,
+            page: page.page(messages, last_key, cursor_key).await?,
         },
         &[(header::ETAG, etag)],
     )

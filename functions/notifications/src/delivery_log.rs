@@ -119,7 +119,7 @@ pub async fn record(
 
 /// One page of a patient's delivery history, newest first: at most `limit` (1 to 100)
 /// deliveries from after `start_after` (an opened cursor), and where the next page starts.
-/// Pair with `PageRequest::from_call(call, cursor_scope(patient), ..)` and `PageRequest::page`.
+/// Pair with `PageRequest::from_call(call, cursor_scope(patient), ..).await` and `PageRequest::page`.
 pub async fn list(
     deps: &Deps,
     patient: PatientId,

@@ -107,7 +107,7 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
         })
         .await;
     }
-    dispatch(request, |call| async move {
+    dispatch(request, &deps.platform.revocations, |call| async move {
         if call.is(GET_PREFERENCES) {
             routes::read_preferences::handle(deps, &call).await
         } else if call.is(PUT_PREFERENCES) {

@@ -24,7 +24,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let authorizer = deps.platform.authorizer();
     let access = authorizer.staff(call, Action::ReviewProfileChanges).await?;
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, QUEUE_SCOPE.into(), cursor_key)?;
+    let page = PageRequest::from_call(call, QUEUE_SCOPE.into(), cursor_key).await?;
     let (changes, last_key) = deps.profiles().pending_changes(&access, &page).await?;
     let reached: Vec<_> = changes
         .iter()
@@ -39,7 +39,10 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         .record_staff_access(call, &access, &reached)
         .await?;
     let views = changes.iter().map(ChangeReviewView::from).collect();
-    json(StatusCode::OK, &page.page(views, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(views, last_key, cursor_key).await?,
+    )
 }
 
 /// `POST /staff/profile-changes/{changeId}/decision`.

@@ -31,7 +31,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let patient = access.patient();
     let cursor_key = &deps.platform.cursor_key;
     let scope = format!("export:{patient}");
-    let request = ExportPage::from_call(call, cursor_key, &scope)?;
+    let request = ExportPage::from_call(call, cursor_key, &scope).await?;
     let store = deps.records();
     let profile = store
         .export_patient(&access)
@@ -44,7 +44,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .await?;
     let next = match resume {
         Some(after) => {
-            let cursor = cursor_key.seal(&scope, &after)?;
+            let cursor = cursor_key.seal(&scope, &after).await?;
             let mut url = format!("/patients/{patient}/export?cursor={cursor}");
             if request.count != MAX_COUNT {
                 url.push_str(&format!("&_count={}", request.count));

@@ -156,7 +156,7 @@ impl Deps {
 
 /// The function's router: one API Gateway event in, one response out.
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
-    dispatch(request, |call| async move {
+    dispatch(request, &deps.platform.revocations, |call| async move {
         if call.is(IMPORT) {
             import::handle(deps, &call).await
         } else if call.is(IMPORTS) {

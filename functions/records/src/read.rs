@@ -21,7 +21,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
     let filter = list_filter(call)?;
     let cursor_key = &deps.platform.cursor_key;
     let scope = format!("records:{}:{}", access.patient(), filters_sealed(&filter));
-    let page = PageRequest::from_call(call, scope, cursor_key)?;
+    let page = PageRequest::from_call(call, scope, cursor_key).await?;
     let store = deps.records();
     store.require_patient(&access).await?;
     let (groups, next) = store
@@ -33,7 +33,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         )
         .await?;
     let views: Vec<RecordView> = groups.into_iter().filter_map(RecordView::merged).collect();
-    json(StatusCode::OK, &page.page(views, next, cursor_key)?)
+    json(StatusCode::OK, &page.page(views, next, cursor_key).await?)
 }
 
 pub async fn detail(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {

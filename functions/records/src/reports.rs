@@ -25,7 +25,8 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         )
         .await?;
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, format!("imports:{}", access.patient()), cursor_key)?;
+    let page =
+        PageRequest::from_call(call, format!("imports:{}", access.patient()), cursor_key).await?;
     let store = deps.records();
     store.require_patient(&access).await?;
     let (imports, next) = store
@@ -35,7 +36,7 @@ pub async fn list(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> 
         .into_iter()
         .map(ImportLine::of)
         .collect::<Result<Vec<_>, ApiError>>()?;
-    json(StatusCode::OK, &page.page(lines, next, cursor_key)?)
+    json(StatusCode::OK, &page.page(lines, next, cursor_key).await?)
 }
 
 pub async fn detail(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {

@@ -5,7 +5,7 @@
 use portal_shared::ApiError;
 use portal_shared::domain::text::Sensitive;
 use portal_shared::domain::timestamp::Timestamp;
-use portal_shared::platform::cursor::CursorKey;
+use portal_shared::platform::cursor::CursorKeys;
 use portal_shared::platform::http::Call;
 use portal_shared::platform::store::Item;
 use portal_shared::platform::validation::FieldErrors;
@@ -162,7 +162,11 @@ pub struct ExportPage {
 }
 
 impl ExportPage {
-    pub fn from_call(call: &Call, cursor_key: &CursorKey, scope: &str) -> Result<Self, ApiError> {
+    pub async fn from_call(
+        call: &Call,
+        cursor_key: &CursorKeys,
+        scope: &str,
+    ) -> Result<Self, ApiError> {
         let mut errors = FieldErrors::new();
         let count = match call.query("_count") {
             None => Some(MAX_COUNT),
@@ -176,7 +180,7 @@ impl ExportPage {
         };
         let start_after = match call.query("cursor") {
             None => None,
-            Some(raw) => match cursor_key.open(scope, &raw) {
+            Some(raw) => match cursor_key.open(scope, &raw).await {
                 Ok(start) => Some(start),
                 Err(ApiError::Invalid(found)) => {
                     for error in found {

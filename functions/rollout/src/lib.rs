@@ -105,7 +105,7 @@ impl Deps {
 
 /// The function's router: one API Gateway event in, one response out.
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
-    dispatch(request, |call| async move {
+    dispatch(request, &deps.platform.revocations, |call| async move {
         if call.is(LIST_COHORTS) {
             cohorts::list(deps, &call).await
         } else if call.is(CREATE_COHORT) {

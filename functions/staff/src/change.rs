@@ -11,9 +11,10 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::platform::http::{Call, json};
+use portal_shared::platform::revocation::{RevokedSubject, revoke};
 use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::{Action, StaffAccess};
-use portal_shared::policy::caller::Role;
+use portal_shared::policy::caller::{Role, UserSub};
 use serde::Deserialize;
 
 use crate::Deps;
@@ -122,6 +123,16 @@ pub async fn set_enabled(
     if enabled {
         directory.enable(&account).await?;
     } else {
+        // Tokens already out are refused from the next refresh of every function's revocation
+        // feed (before Cognito: if Cognito fails, the retry disables; nothing is let through).
+        let sub = UserSub::parse(&account.sub)
+            .ok_or_else(|| ApiError::internal("a staff account's sub is not a sub"))?;
+        revoke(
+            &deps.platform.dynamo,
+            &deps.platform.app_table,
+            &RevokedSubject::Account(sub),
+        )
+        .await?;
         directory.disable(&account).await?;
     }
     account.enabled = enabled;
@@ -144,6 +155,7 @@ mod tests {
             groups: ["admins".to_owned()].into(),
             has_patient_id: false,
             created_at: None,
+            mfa_enrolled: true,
         }
     }
 

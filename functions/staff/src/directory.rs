@@ -30,6 +30,8 @@ pub struct Account {
     pub has_patient_id: bool,
     /// When Cognito created the account (epoch seconds), when it says.
     pub created_at: Option<i64>,
+    /// An authenticator app is enrolled (`custom:mfa`): staff need one for any staff work.
+    pub mfa_enrolled: bool,
 }
 
 impl Account {
@@ -52,6 +54,7 @@ impl Account {
             roles: self.staff_roles().into_iter().map(Role::group).collect(),
             enabled: self.enabled,
             status: self.status,
+            mfa_enrolled: self.mfa_enrolled,
         }
     }
 }
@@ -88,6 +91,7 @@ impl From<UserAccount> for Account {
             groups: account.groups,
             has_patient_id: account.has_patient_id,
             created_at: account.created_at,
+            mfa_enrolled: account.mfa_enrolled,
         }
     }
 }

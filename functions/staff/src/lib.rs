@@ -8,22 +8,30 @@
 //! - `PUT  /admin/staff/{staffId}/roles` — the full new set of roles.
 //! - `POST /admin/staff/{staffId}/disable` — no more sign-ins, refresh tokens revoked everywhere.
 //! - `POST /admin/staff/{staffId}/enable` — undoes a disable.
+//! - `POST /admin/staff/{staffId}/mfa/reset` — turns the member's authenticator app off (a lost
+//!   phone); they enrol a new one before any staff work (`mfa_reset`).
 //! - `POST /admin/staff/{staffId}/onboarding` — give the member the onboarding plan of their
 //!   current roles, or complete it (progress kept); answers the plan. Creating a member and
 //!   changing their roles assign training too (`onboarding`).
+//! - `GET|POST /staff/patients/{patientId}/lock`, `POST /staff/patients/{patientId}/unlock`,
+//!   and the same under `/staff/caregivers/{caregiverSub}` — the front desk locks and unlocks
+//!   a patient's or a caregiver's portal account (`locks`); administrators may read a lock.
 //!
 //! Why a function of its own rather than part of the auth function: the auth function serves
 //! the public `/auth/*` routes, so it must not hold the power to put anyone in `admins` (least
 //! privilege). Only this function may change group membership or disable users, and only
-//! administrators reach it. It never touches patients' or caregivers' accounts: an id that is
-//! not a staff member's answers 404.
+//! administrators reach the staff routes, where an id that is not a staff member's answers
+//! 404. Patients' and caregivers' accounts it only locks and unlocks (the front desk's
+//! `locks` routes: disable, sign out everywhere, enable again), never creates or changes.
 
 mod audit;
 mod change;
 mod create;
 mod directory;
 mod list;
+mod locks;
 mod member;
+mod mfa_reset;
 mod model;
 mod onboarding;
 
@@ -41,7 +49,14 @@ pub const LIST_STAFF: Route = Route::new("GET", "/admin/staff");
 pub const SET_ROLES: Route = Route::new("PUT", "/admin/staff/{staffId}/roles");
 pub const DISABLE_STAFF: Route = Route::new("POST", "/admin/staff/{staffId}/disable");
 pub const ENABLE_STAFF: Route = Route::new("POST", "/admin/staff/{staffId}/enable");
+pub const RESET_STAFF_MFA: Route = Route::new("POST", "/admin/staff/{staffId}/mfa/reset");
 pub const ASSIGN_ONBOARDING: Route = Route::new("POST", "/admin/staff/{staffId}/onboarding");
+pub const READ_PATIENT_LOCK: Route = Route::new("GET", "/staff/patients/{patientId}/lock");
+pub const LOCK_PATIENT: Route = Route::new("POST", "/staff/patients/{patientId}/lock");
+pub const UNLOCK_PATIENT: Route = Route::new("POST", "/staff/patients/{patientId}/unlock");
+pub const READ_CAREGIVER_LOCK: Route = Route::new("GET", "/staff/caregivers/{caregiverSub}/lock");
+pub const LOCK_CAREGIVER: Route = Route::new("POST", "/staff/caregivers/{caregiverSub}/lock");
+pub const UNLOCK_CAREGIVER: Route = Route::new("POST", "/staff/caregivers/{caregiverSub}/unlock");
 
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
@@ -50,7 +65,14 @@ pub const ROUTES: &[Route] = &[
     SET_ROLES,
     DISABLE_STAFF,
     ENABLE_STAFF,
+    RESET_STAFF_MFA,
     ASSIGN_ONBOARDING,
+    READ_PATIENT_LOCK,
+    LOCK_PATIENT,
+    UNLOCK_PATIENT,
+    READ_CAREGIVER_LOCK,
+    LOCK_CAREGIVER,
+    UNLOCK_CAREGIVER,
 ];
 
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
@@ -79,7 +101,7 @@ impl Deps {
 
 /// The function's router: one API Gateway event in, one response out.
 pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
-    dispatch(request, |call| async move {
+    dispatch(request, &deps.platform.revocations, |call| async move {
         if call.is(CREATE_STAFF) {
             create::handle(deps, &call).await
         } else if call.is(LIST_STAFF) {
@@ -90,8 +112,22 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             change::set_enabled(deps, &call, false).await
         } else if call.is(ENABLE_STAFF) {
             change::set_enabled(deps, &call, true).await
+        } else if call.is(RESET_STAFF_MFA) {
+            mfa_reset::handle(deps, &call).await
         } else if call.is(ASSIGN_ONBOARDING) {
             onboarding::assign(deps, &call).await
+        } else if call.is(READ_PATIENT_LOCK) {
+            locks::patient_read::handle(deps, &call).await
+        } else if call.is(LOCK_PATIENT) {
+            locks::patient_lock::handle(deps, &call).await
+        } else if call.is(UNLOCK_PATIENT) {
+            locks::patient_unlock::handle(deps, &call).await
+        } else if call.is(READ_CAREGIVER_LOCK) {
+            locks::caregiver_read::handle(deps, &call).await
+        } else if call.is(LOCK_CAREGIVER) {
+            locks::caregiver_lock::handle(deps, &call).await
+        } else if call.is(UNLOCK_CAREGIVER) {
+            locks::caregiver_unlock::handle(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

@@ -89,6 +89,8 @@ pub struct StaffView {
     pub roles: Vec<&'static str>,
     pub enabled: bool,
     pub status: AccountStatus,
+    /// Has an authenticator app enrolled; without one, every staff route refuses them.
+    pub mfa_enrolled: bool,
 }
 
 #[cfg(test)]

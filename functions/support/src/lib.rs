@@ -170,7 +170,7 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
         })
         .await;
     }
-    dispatch(request, |call| async move {
+    dispatch(request, &deps.platform.revocations, |call| async move {
         if call.is(FILE_PATIENT_REPORT) {
             reports::file_for_patient(deps, &call).await
         } else if call.is(PATIENT_REPORTS) {

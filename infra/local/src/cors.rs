@@ -49,6 +49,7 @@ fn names(stack: &Stack) -> Names<'_> {
         user_pool_id: &stack.user_pool_id,
         user_pool_client_id: &stack.user_pool_client_id,
         secrets: &NO_SECRETS,
+        secret_arns: &NO_SECRETS,
     }
 }
 
@@ -198,6 +199,7 @@ mod tests {
             user_pool_id: "us-east-1_pool".into(),
             user_pool_client_id: "client".into(),
             groups: vec![],
+            secrets: Default::default(),
             template: std::sync::Arc::new(template),
             sdk: aws_config::SdkConfig::builder().build(),
         })

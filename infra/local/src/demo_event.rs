@@ -95,6 +95,7 @@ mod tests {
             groups: vec![],
             patient_id: patient_id.map(Into::into),
             sub: sub.map(Into::into),
+            totp_secret: None,
         }
     }
 

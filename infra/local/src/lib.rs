@@ -55,6 +55,7 @@ pub mod stream_filter;
 pub mod streams;
 pub mod template;
 pub mod topics;
+pub mod totp;
 pub mod web;
 
 pub use background::BackgroundStack;

@@ -262,8 +262,17 @@ fn print_summary(
                 .as_deref()
                 .map(|id| format!("  patient {id}"))
                 .unwrap_or_default();
+            let staff = user
+                .groups
+                .iter()
+                .any(|g| portal_local::identity::STAFF_GROUPS.contains(&g.as_str()));
+            let unenrolled = if staff && user.totp_secret.is_none() {
+                "  (no authenticator app yet)"
+            } else {
+                ""
+            };
             println!(
-                "  {:<12} {:<34} {}{patient}",
+                "  {:<12} {:<34} {}{patient}{unenrolled}",
                 user.role,
                 user.email,
                 user.groups.join(",")
@@ -288,6 +297,10 @@ async fn token(who: &str, stack_file: &Path) -> Result<()> {
     let sdk =
         portal_shared::platform::aws::local_sdk_config(&file.aws_endpoint, &file.region).await;
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+    // Enrolled staff answer the sign-in's MFA challenge with a code from their secret.
+    if let Some(secret) = &user.totp_secret {
+        portal_local::identity::remember_totp_secret(&user.email, secret);
+    }
     let tokens = sign_in_tokens(
         &cognito,
         &file.user_pool_client_id,

@@ -17,7 +17,10 @@ use crate::template::Template;
 
 mod cognito_pool;
 mod messaging;
+mod secrets;
 mod tables;
+
+pub use crate::secret::CreatedSecret;
 
 use cognito_pool::{create_client, create_group, create_user_pool};
 use tables::create_table;
@@ -55,6 +58,7 @@ pub async fn provision(
     .await?;
     messaging::provision_mail(&sdk, &template).await?;
     let queues = messaging::create_queues(&sdk, prefix, &template).await?;
+    let secrets = secrets::create_secrets(&sdk, prefix, &template).await?;
     tracing::info!(
         prefix,
         tables = tables.len(),
@@ -73,6 +77,7 @@ pub async fn provision(
         user_pool_id,
         user_pool_client_id,
         groups,
+        secrets,
         template,
         sdk,
     })

@@ -22,6 +22,8 @@ pub struct Names<'a> {
     pub user_pool_client_id: &'a str,
     /// Secret values by the secret's logical id.
     pub secrets: &'a BTreeMap<String, String>,
+    /// The secrets' ARNs in the emulator (what `!Ref` gives), by logical id.
+    pub secret_arns: &'a BTreeMap<String, String>,
 }
 
 /// moto's default account; ARNs built here match the ones moto reports.
@@ -69,7 +71,10 @@ impl Names<'_> {
             "AWS::DynamoDB::Table" => self.table(name)?.to_owned(),
             "AWS::Cognito::UserPool" => self.user_pool_id.to_owned(),
             "AWS::Cognito::UserPoolClient" => self.user_pool_client_id.to_owned(),
-            "AWS::SecretsManager::Secret" => self.secret_arn(name),
+            "AWS::SecretsManager::Secret" => match self.secret_arns.get(name) {
+                Some(arn) => arn.clone(),
+                None => self.secret_arn(name),
+            },
             other => bail!("!Ref {name} ({other}) cannot be resolved locally"),
         })
     }

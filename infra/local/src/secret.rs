@@ -2,6 +2,14 @@
 
 use ulid::Ulid;
 
+/// A secret as the local stack created it in the emulator: its ARN (what `!Ref` gives) and its
+/// first value.
+#[derive(Clone)]
+pub struct CreatedSecret {
+    pub arn: String,
+    pub value: String,
+}
+
 const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /// Letters and digits only, like `GenerateSecretString` with `ExcludePunctuation`.

@@ -1,5 +1,6 @@
-//! The demo practice: one staff member per staff role, a newly hired clinician still in
-//! onboarding (`seed_education`), three patients, a caregiver in the first patient's care circle,
+//! The demo practice: one staff member per staff role (each with an authenticator app
+//! enrolled, its secret in the stack file), a newly hired clinician still in onboarding
+//! (`seed_education`), a clinician who has yet to enrol an authenticator app, three patients, a caregiver in the first patient's care circle,
 //! every patient's health record from three sources, and two providers with weekly hours and one
 //! booked visit (`seed_schedule`).
 //!
@@ -35,6 +36,10 @@ pub struct DemoUser {
     /// `portal-local event`; absent in stack files written before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
+    /// The base32 secret of the staff member's authenticator app (every demo staff member but
+    /// one is enrolled): `portal-local token` and the e2e runner compute sign-in codes from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
 }
 
 struct Staff {
@@ -141,6 +146,7 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
             groups: vec![staff.group.to_owned()],
             patient_id: None,
             sub: non_empty(sub),
+            totp_secret: identity::totp_secret(staff.email),
         });
     }
     // Hired after onboarding began: her plan gates the message inbox until she is trained.
@@ -152,7 +158,9 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
         groups: vec![Role::Clinician.group().to_owned()],
         patient_id: None,
         sub: non_empty(sub),
+        totp_secret: identity::totp_secret(crate::seed_education::NEW_CLINICIAN_EMAIL),
     });
+    users.push(seed_unenrolled_clinician(stack).await?);
 
     let front_desk = identity::sign_in(stack, "frontdesk@demo.portal.test", DEMO_PASSWORD).await?;
     let http = reqwest::Client::new();
@@ -171,6 +179,7 @@ pub async fn seed_demo(stack: &Stack, api_url: &str) -> Result<Vec<DemoUser>> {
             groups: vec![identity::PATIENTS_GROUP.to_owned()],
             patient_id: Some(patient_id),
             sub: non_empty(sub),
+            totp_secret: None,
         });
     }
     let first_patient = demo_patients()
@@ -358,6 +367,34 @@ async fn seed_caregiver(stack: &Stack, http: &reqwest::Client, api_url: &str) ->
         groups: vec!["caregivers".to_owned()],
         patient_id: None,
         sub: non_empty(sub),
+        totp_secret: None,
+    })
+}
+
+/// The clinician who has not enrolled an authenticator app yet: signing in, the web app asks
+/// him to enrol one before he reaches the inbox (every staff route answers `mfa-required`).
+pub const UNENROLLED_CLINICIAN_ROLE: &str = "unenrolled";
+pub const UNENROLLED_CLINICIAN_EMAIL: &str = "unenrolled@demo.portal.test";
+
+async fn seed_unenrolled_clinician(stack: &Stack) -> Result<DemoUser> {
+    let group = Role::Clinician.group();
+    let sub = identity::create_staff_user_without_mfa(
+        stack,
+        UNENROLLED_CLINICIAN_EMAIL,
+        "Omar",
+        "Farouk",
+        &[group],
+        DEMO_PASSWORD,
+    )
+    .await?;
+    Ok(DemoUser {
+        role: UNENROLLED_CLINICIAN_ROLE.to_owned(),
+        email: UNENROLLED_CLINICIAN_EMAIL.to_owned(),
+        password: DEMO_PASSWORD.to_owned(),
+        groups: vec![group.to_owned()],
+        patient_id: None,
+        sub: non_empty(sub),
+        totp_secret: None,
     })
 }
 

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use aws_config::SdkConfig;
 
 use crate::resolve::Names;
-use crate::secret::random_alphanumeric;
+use crate::secret::CreatedSecret;
 use crate::template::{Function, Template};
 use portal_shared::platform::config::Settings;
 
@@ -46,25 +46,25 @@ pub struct Provisioned {
     pub user_pool_id: String,
     pub user_pool_client_id: String,
     pub groups: Vec<String>,
+    /// The template's secrets as created in the emulator, by logical id.
+    pub secrets: BTreeMap<String, CreatedSecret>,
     pub template: Arc<Template>,
     pub sdk: SdkConfig,
 }
 
 impl Stack {
-    /// Generates the template's secrets (once per stack) and resolves every function's
-    /// environment; a value that cannot be resolved locally fails here, at start-up.
+    /// Resolves every function's environment against what was provisioned (the secrets were
+    /// created in the emulator); a value that cannot be resolved locally fails here, at start-up.
     pub fn assemble(p: Provisioned) -> Result<Stack> {
         let secrets: BTreeMap<String, String> = p
-            .template
             .secrets
             .iter()
-            .map(|s| {
-                let value = s
-                    .secret_string
-                    .clone()
-                    .unwrap_or_else(|| random_alphanumeric(s.generated_length()));
-                (s.logical_id.clone(), value)
-            })
+            .map(|(id, secret)| (id.clone(), secret.value.clone()))
+            .collect();
+        let secret_arns: BTreeMap<String, String> = p
+            .secrets
+            .iter()
+            .map(|(id, secret)| (id.clone(), secret.arn.clone()))
             .collect();
         let names = Names {
             template: &p.template,
@@ -74,6 +74,7 @@ impl Stack {
             user_pool_id: &p.user_pool_id,
             user_pool_client_id: &p.user_pool_client_id,
             secrets: &secrets,
+            secret_arns: &secret_arns,
         };
         let mut environments = BTreeMap::new();
         for function in &p.template.functions {

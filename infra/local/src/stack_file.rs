@@ -99,6 +99,7 @@ mod tests {
             groups: vec![group.into()],
             patient_id: None,
             sub: Some(format!("{role}-sub")),
+            totp_secret: None,
         }
     }
 

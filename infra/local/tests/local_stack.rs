@@ -130,11 +130,23 @@ async fn functions_get_the_provisioned_names() -> Result<()> {
         env.get("AUDIT_TABLE"),
         Some(&format!("{prefix}-AuditTable"))
     );
-    let key = env
-        .get("CURSOR_SIGNING_KEY")
-        .context("CURSOR_SIGNING_KEY")?;
-    assert_eq!(key.len(), 64);
-    assert!(key.bytes().all(|b| b.is_ascii_alphanumeric()));
+    // Secrets are named by ARN and read from the emulator's Secrets Manager, as in the cloud.
+    for variable in ["CURSOR_SIGNING_SECRET_ARN", "CODE_HASHING_SECRET_ARN"] {
+        let arn = env.get(variable).context(variable)?.clone();
+        assert!(arn.starts_with("arn:aws:secretsmanager:"), "{arn}");
+        let value = local
+            .run(move |stack| async move {
+                let read = aws_sdk_secretsmanager::Client::new(&stack.sdk)
+                    .get_secret_value()
+                    .secret_id(arn)
+                    .send()
+                    .await?;
+                Ok(read.secret_string().unwrap_or_default().to_owned())
+            })
+            .await?;
+        assert_eq!(value.len(), 64);
+        assert!(value.bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
 
     let described = local
         .run(|stack| async move {

@@ -1,13 +1,23 @@
 //! One-time codes that turn into accounts or access (patients' activation codes, care-circle
 //! invitations): generated from the operating system's CSPRNG over Crockford's base32 alphabet
 //! (no I, L, O, U: nothing to confuse on paper or over the phone), shown once as `XXXXX-XXXXX`,
-//! stored only as a SHA-256.
+//! stored only as a keyed hash (HMAC-SHA256 with the code-hashing secret, `CodeHasher`): 50 bits
+//! are too few to keep a plain hash from a brute force by whoever reads the table.
+//!
+//! Codes issued before the keyed hash was introduced were stored under their plain SHA-256; a
+//! lookup still tries that last ([`Code::lookup_hashes`]) until the longest code lifetime has
+//! passed (docs/runbook.md, "Rotating secrets").
 
 use crate::ApiError;
 use sha2::{Digest, Sha256};
 
+/// The hashing purpose of patients' activation codes.
+pub const ACTIVATION_CODE: &str = "activation-code";
+/// The hashing purpose of care-circle invitation codes.
+pub const CARE_INVITATION_CODE: &str = "care-invitation-code";
+
 /// Crockford base32: digits and upper-case letters without I, L, O and U.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// 10 symbols of 5 bits: 50 bits, about 10^15 codes.
 pub const LENGTH: usize = 10;
 
@@ -58,14 +68,35 @@ impl Code {
         format!("{}-{}", &self.0[..LENGTH / 2], &self.0[LENGTH / 2..])
     }
 
-    /// The lowercase hex SHA-256 the lookup item is keyed by.
-    pub fn sha256_hex(&self) -> String {
-        sha256_hex(self.0.as_bytes())
+    /// The keyed hash a new code's lookup item is keyed by (the secret's current version);
+    /// `purpose` is [`ACTIVATION_CODE`] or [`CARE_INVITATION_CODE`].
+    pub fn keyed_hash(&self, hasher: &impl KeyedHasher, purpose: &str) -> String {
+        hasher.hash_hex(purpose, &self.0)
+    }
+
+    /// Every hash a stored code may be keyed by, in the order to try: the keyed hash under the
+    /// secret's current version, under its previous version (after a rotation), then the plain
+    /// SHA-256 of codes stored before keyed hashes (remove once the longest-lived of those has
+    /// expired: see the runbook).
+    pub fn lookup_hashes(&self, hasher: &impl KeyedHasher, purpose: &str) -> Vec<String> {
+        let mut hashes = hasher.lookup_hex(purpose, &self.0);
+        hashes.push(self.legacy_sha256_hex());
+        hashes
+    }
+
+    /// The plain SHA-256 codes were stored under before keyed hashes: for finding those only.
+    pub fn legacy_sha256_hex(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
     }
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
+/// What hashes codes with a secret key (the platform's `CodeHasher`, keyed from Secrets
+/// Manager): the domain names what it needs, the platform provides it.
+pub trait KeyedHasher {
+    /// The hash under the key's current version (what a new item is stored under).
+    fn hash_hex(&self, purpose: &str, value: &str) -> String;
+    /// The hashes under every version still accepted, current first.
+    fn lookup_hex(&self, purpose: &str, value: &str) -> Vec<String>;
 }
 
 #[cfg(test)]
@@ -105,12 +136,5 @@ mod tests {
             "U is not in the alphabet"
         );
         assert_eq!(Code::normalise("ABCDE-0123É"), None);
-    }
-
-    #[test]
-    fn only_the_hash_is_kept() {
-        let code = Code::normalise("ABCDE-01234").expect("code");
-        assert_eq!(code.sha256_hex().len(), 64);
-        assert!(!format!("{code:?}").contains("ABCDE"));
     }
 }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::timestamp::Timestamp;
+use crate::policy::caller::UserSub;
 
 /// The attribute's name on the profile item.
 pub const PORTAL_ACCOUNT_ATTRIBUTE: &str = "portalAccount";
@@ -21,4 +22,31 @@ pub enum AccountStatus {
 pub struct PortalAccount {
     pub status: AccountStatus,
     pub activated_at: Timestamp,
+    /// The Cognito user's username (the email it signs in with): what a lock signs out.
+    /// Absent on accounts activated before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The Cognito user's `sub`: what a lock disables and an unlock enables again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<UserSub>,
+}
+
+impl PortalAccount {
+    /// The sign-in a lock of the patient disables, when activation recorded it.
+    pub fn sign_in(&self) -> Option<SignIn> {
+        Some(SignIn {
+            username: self.username.clone()?,
+            sub: self.sub.clone()?,
+        })
+    }
+}
+
+/// A patient's Cognito sign-in (what a lock disables): `username` is what it signs in with (the email; the local
+/// emulator signs out only sessions under that name), `sub` what Cognito also accepts as the
+/// username.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignIn {
+    pub username: String,
+    pub sub: UserSub,
 }

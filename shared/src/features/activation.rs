@@ -19,12 +19,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
 use crate::domain::ids::{ActivationCodeId, PatientId, WaveId};
-use crate::domain::one_time_code::Code;
+use crate::domain::one_time_code::{ACTIVATION_CODE, Code};
 use crate::domain::timestamp::Timestamp;
 use crate::features::notification::{AboutActivation, Channel, Kind, Notification, Recipient};
 use crate::features::profile_facts::{Fact, ProfileFacts};
 use crate::features::suppression;
 use crate::platform::keys::{self, Key};
+use crate::platform::secrets::CodeHasher;
 use crate::platform::store;
 use crate::policy::access::{JobAccess, PatientAccess, ProvenPatientAccess};
 use crate::policy::caller::UserSub;
@@ -71,8 +72,10 @@ pub struct CodeRecord {
     pub expires: Timestamp,
     /// The staff member, or the job (`system:invitation-waves`), that issued it.
     pub issued_by: UserSub,
-    /// The lookup item's key (the code's hash), so a revocation reaches it.
-    pub code_sha256: String,
+    /// The lookup item's key (the code's keyed hash), so a revocation reaches it. Codes issued
+    /// before keyed hashes hold their plain SHA-256 under the old name, `codeSha256`.
+    #[serde(alias = "codeSha256")]
+    pub code_hash: String,
     #[serde(default)]
     pub failed_attempts: u32,
     #[serde(default)]
@@ -208,18 +211,28 @@ pub struct NewCode {
 impl NewCode {
     /// A code the front desk issues for the patient `access` was granted for.
     pub fn by_staff(
+        hasher: &CodeHasher,
         access: &PatientAccess,
         by: &UserSub,
         expires: Timestamp,
         deliver_by: Option<Channel>,
         now: Timestamp,
     ) -> Result<NewCode, ApiError> {
-        NewCode::new(access.patient(), by.clone(), expires, deliver_by, None, now)
+        NewCode::new(
+            hasher,
+            access.patient(),
+            by.clone(),
+            expires,
+            deliver_by,
+            None,
+            now,
+        )
     }
 
     /// A code an invitation wave's job sends (by `channel`) to the patient `access` was
     /// granted for, issued by the job's actor.
     pub fn by_wave(
+        hasher: &CodeHasher,
         access: &JobAccess,
         wave: WaveId,
         expires: Timestamp,
@@ -227,6 +240,7 @@ impl NewCode {
         now: Timestamp,
     ) -> Result<NewCode, ApiError> {
         NewCode::new(
+            hasher,
             access.patient(),
             UserSub::of_job(access.job().actor()),
             expires,
@@ -237,6 +251,7 @@ impl NewCode {
     }
 
     fn new(
+        hasher: &CodeHasher,
         patient: PatientId,
         issued_by: UserSub,
         expires: Timestamp,
@@ -252,7 +267,7 @@ impl NewCode {
             issued_at: now,
             expires,
             issued_by,
-            code_sha256: code.sha256_hex(),
+            code_hash: code.keyed_hash(hasher, ACTIVATION_CODE),
             failed_attempts: 0,
             used_at: None,
             revoked_at: None,
@@ -289,7 +304,7 @@ impl NewCode {
                 &self.record,
             )?,
             store::to_item(
-                &keys::activation_lookup(&self.record.code_sha256),
+                &keys::activation_lookup(&self.record.code_hash),
                 &self.lookup,
             )?,
         ];
@@ -306,7 +321,7 @@ impl NewCode {
 pub struct IssuedCode {
     pub patient_id: PatientId,
     pub code_id: ActivationCodeId,
-    pub code_sha256: String,
+    pub code_hash: String,
 }
 
 impl From<&CodeRecord> for IssuedCode {
@@ -314,7 +329,7 @@ impl From<&CodeRecord> for IssuedCode {
         IssuedCode {
             patient_id: record.patient_id,
             code_id: record.code_id,
-            code_sha256: record.code_sha256.clone(),
+            code_hash: record.code_hash.clone(),
         }
     }
 }
@@ -369,7 +384,7 @@ pub fn revoke_writes(
         )?,
         status_update(
             table,
-            &keys::activation_lookup(&code.code_sha256),
+            &keys::activation_lookup(&code.code_hash),
             "SET #status = :revoked",
             "#status = :issued",
             &values[..2],
@@ -428,7 +443,7 @@ mod tests {
             issued_at: now,
             expires: now,
             issued_by: UserSub::parse("desk").expect("sub"),
-            code_sha256: "00".into(),
+            code_hash: "00".into(),
             failed_attempts: 0,
             used_at: None,
             revoked_at: None,

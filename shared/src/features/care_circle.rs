@@ -196,7 +196,10 @@ pub struct Member {
     pub status: MemberStatus,
     pub invited_at: Timestamp,
     pub invited_by: UserSub,
-    pub code_sha256: String,
+    /// The lookup item's key: the code's keyed hash (`Code::keyed_hash`). Invitations sent
+    /// before keyed hashes hold their plain SHA-256 under the old name, `codeSha256`.
+    #[serde(alias = "codeSha256")]
+    pub code_hash: String,
     pub code_expires: Timestamp,
     #[serde(default)]
     pub failed_attempts: u32,
@@ -360,7 +363,7 @@ impl CareCircleStore<'_> {
                 &keys::care_circle_member(member.patient_id, member.invitation_id),
                 member,
             )?,
-            store::to_item(&keys::care_invitation_lookup(&member.code_sha256), &lookup)?,
+            store::to_item(&keys::care_invitation_lookup(&member.code_hash), &lookup)?,
         ];
         let mut puts = store::create_puts(self.table, items.into())?;
         puts.push(invitation_notice(member, to, code).put(self.table)?);
@@ -429,11 +432,16 @@ impl CareCircleStore<'_> {
         .await
     }
 
-    pub async fn lookup(&self, code_sha256: &str) -> Result<Option<Lookup>, ApiError> {
-        self.get(&keys::care_invitation_lookup(code_sha256), None)
-            .await?
-            .map(store::from_item)
-            .transpose()
+    /// The invitation a typed code names: its lookup item under the first of `hashes`
+    /// (`Code::lookup_hashes`: keyed under the current and previous secret, then legacy) that
+    /// has one.
+    pub async fn lookup(&self, hashes: &[String]) -> Result<Option<Lookup>, ApiError> {
+        for hash in hashes {
+            if let Some(item) = self.get(&keys::care_invitation_lookup(hash), None).await? {
+                return store::from_item(item).map(Some);
+            }
+        }
+        Ok(None)
     }
 
     /// The grants listed under the caregiver (GSI1, eventually consistent: callers check each
@@ -524,7 +532,7 @@ impl CareCircleStore<'_> {
         let lookup_delete = Delete::builder()
             .table_name(self.table)
             .set_key(Some(
-                keys::care_invitation_lookup(&member.code_sha256).attributes(),
+                keys::care_invitation_lookup(&member.code_hash).attributes(),
             ))
             .condition_expression("attribute_exists(PK)")
             .build()
@@ -576,7 +584,7 @@ impl CareCircleStore<'_> {
                 let delete = Delete::builder()
                     .table_name(self.table)
                     .set_key(Some(
-                        keys::care_invitation_lookup(&member.code_sha256).attributes(),
+                        keys::care_invitation_lookup(&member.code_hash).attributes(),
                     ))
                     .build()
                     .map_err(ApiError::internal)?;
@@ -711,7 +719,7 @@ mod tests {
             status,
             invited_at: Timestamp::now(),
             invited_by: UserSub::parse("patient-1").expect("sub"),
-            code_sha256: "ab".into(),
+            code_hash: "ab".into(),
             code_expires,
             failed_attempts: 0,
             caregiver_sub: None,

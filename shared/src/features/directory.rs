@@ -30,6 +30,8 @@ pub struct UserAccount {
     pub has_patient_id: bool,
     /// When Cognito created the account (epoch seconds), when it says.
     pub created_at: Option<i64>,
+    /// An authenticator app is enrolled (`custom:mfa` is `totp`, written by the backend only).
+    pub mfa_enrolled: bool,
 }
 
 impl UserAccount {
@@ -83,6 +85,7 @@ pub fn account_of(user: &UserType, groups: BTreeSet<String>) -> UserAccount {
         groups,
         has_patient_id: !value_of(attributes, "custom:patient_id").is_empty(),
         created_at: user.user_create_date().map(|at| at.secs()),
+        mfa_enrolled: value_of(attributes, "custom:mfa") == crate::policy::caller::MFA_TOTP,
     }
 }
 

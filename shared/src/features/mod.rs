@@ -3,6 +3,7 @@
 //! Each module is the one place its items' shape is known.
 
 pub mod account;
+pub mod account_lock;
 pub mod activation;
 pub mod adoption;
 pub mod care_circle;
@@ -11,6 +12,9 @@ pub mod directory;
 pub mod feedback_stats;
 pub mod idea_status;
 pub mod invitation_wave;
+pub mod lock_state;
+pub mod lock_token;
+pub mod mfa;
 pub mod notification;
 pub mod onboarding;
 pub mod patient_match;

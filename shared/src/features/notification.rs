@@ -84,6 +84,11 @@ pub enum Kind {
     /// A clinician shared a health topic with the patient ([`AboutEducation`]): to the patient
     /// and caregivers with the `records` scope.
     EducationAssigned,
+    /// The account's authenticator app (MFA) was turned on or off, a backup code was used, or
+    /// the practice reset it ([`AboutMfaChange`]): to the account holder alone.
+    ///
+    /// [`AboutMfaChange`]: super::mfa::AboutMfaChange
+    MfaChanged,
 }
 
 impl Kind {
@@ -111,6 +116,7 @@ impl Kind {
             Kind::WeeklyDigest => "weekly-digest",
             Kind::RefillDecided => "refill-decided",
             Kind::EducationAssigned => "education-assigned",
+            Kind::MfaChanged => "mfa-changed",
         }
     }
 
@@ -130,6 +136,7 @@ impl Kind {
                 | Kind::StaffInvitation
                 | Kind::PasswordReset
                 | Kind::NewSignIn
+                | Kind::MfaChanged
         )
     }
 
@@ -206,12 +213,35 @@ pub struct AboutActivation {
     pub wave_id: Option<WaveId>,
 }
 
-/// A sign-in from a new client: when, and nothing else (no address, device or place: the
-/// record stays minimal, and the email cannot show what the record does not hold).
+/// A sign-in from a new client, or a password reset: when, and nothing else (no address,
+/// device or place: the record stays minimal, and the email cannot show what the record does
+/// not hold). `account` (the sign-in's Cognito `sub`) lets the sender sign the notice's "Not
+/// you? Lock your account" link (`features::lock_token`); a record without it (written before
+/// the link existed) is sent without the link.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AboutSignIn {
     pub at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<UserSub>,
+    /// What happened: a sign-in from a new client, or the password was reset (absent: a new
+    /// client). Stored as `signInReason`: a record's other fields never reach a template.
+    #[serde(
+        default,
+        rename = "signInReason",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reason: Option<SignInReason>,
+}
+
+/// Why an account holder is told of their sign-in ([`AboutSignIn::reason`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignInReason {
+    /// The account signed in from a browser or device it has not used lately.
+    NewClient,
+    /// The account's password was reset (`/auth/password/reset`).
+    PasswordReset,
 }
 
 /// An idea's new status, for the people who supported it: the idea's id and the status's slug
@@ -647,7 +677,11 @@ mod tests {
                 email: Email::parse("carer@example.org").expect("email"),
                 language: None,
             },
-            AboutSignIn { at },
+            AboutSignIn {
+                at,
+                account: None,
+                reason: None,
+            },
             at,
             at,
         );

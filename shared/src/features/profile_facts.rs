@@ -108,6 +108,11 @@ impl ProfileFacts {
         }
     }
 
+    /// The email address on file (where the patient's portal account usually signs in).
+    pub fn contact_email(&self) -> Option<&Email> {
+        self.contact.as_ref()?.email.as_ref()
+    }
+
     /// The name a caregiver or the front desk knows the patient by: preferred name (else given
     /// names) and family name.
     pub fn display_name(&self) -> Option<String> {

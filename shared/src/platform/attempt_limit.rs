@@ -16,10 +16,10 @@ use std::time::Duration;
 
 use crate::ApiError;
 use crate::domain::timestamp::Timestamp;
-use crate::platform::cursor::CursorKey;
 use crate::platform::error::cause_chain;
 use crate::platform::http::Incoming;
 use crate::platform::keys::{self, Key};
+use crate::platform::secrets::CodeHashingSecret;
 use crate::platform::store;
 use crate::platform::write::{LostWrite, retry_on_contention};
 use aws_sdk_dynamodb::Client;
@@ -45,14 +45,15 @@ pub struct Limiter<'a> {
     pub dynamo: &'a Client,
     pub table: &'a str,
     /// Keys the subject's hash, so the table holds no address or email anyone could recover
-    /// by hashing guesses.
-    pub key: &'a CursorKey,
+    /// by hashing guesses (the code-hashing secret's current version: after a rotation,
+    /// counting starts afresh, which lets a client at most one more window's attempts).
+    pub key: &'a CodeHashingSecret,
 }
 
 impl<'a> Limiter<'a> {
     /// A limiter counting in `table` (the app table), hashing subjects with `key` (the
-    /// platform's cursor signing key, `Platform::cursor_key`).
-    pub fn new(dynamo: &'a Client, table: &'a str, key: &'a CursorKey) -> Self {
+    /// platform's code-hashing secret, `Platform::code_hashing`).
+    pub fn new(dynamo: &'a Client, table: &'a str, key: &'a CodeHashingSecret) -> Self {
         Limiter { dynamo, table, key }
     }
 }
@@ -86,7 +87,7 @@ impl Limiter<'_> {
     /// Takes a slot of `limit` for `subject` (a keyed hash of it: no address or email is
     /// stored), or answers 429 saying when the subject's window ends.
     pub async fn acquire(&self, limit: Limit, subject: &str) -> Result<Slot, ApiError> {
-        let subject = self.key.keyed_id("attempts", subject.as_bytes());
+        let subject = self.key.hasher().await?.hash_hex("attempts", subject);
         let key = keys::attempt_counter(limit.purpose, &subject);
         let window = limit.window.as_secs() as i64;
         // Each pass either takes a slot, refuses, or loses a race to start the next window to

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use crate::domain::practice::{BusinessCalendar, Holidays, OpeningHours, PracticeZone};
-use crate::platform::cursor::CursorKey;
 
 /// Audit events must be kept at least six years (HIPAA); a shorter setting is refused.
 const MIN_AUDIT_RETENTION_DAYS: u64 = 6 * 366;
@@ -14,6 +13,10 @@ const DEFAULT_AUDIT_RETENTION_DAYS: u64 = 2557;
 /// seconds (the issue asks for 60 at most by default; 0, for tests, reads them on every use).
 const DEFAULT_FEATURE_SWITCH_REFRESH_SECONDS: u64 = 60;
 const MAX_FEATURE_SWITCH_REFRESH_SECONDS: u64 = 300;
+/// How often a function re-reads the token revocation feed: a sign-out, lock or disable
+/// refuses the tokens already out within this many seconds (0 reads it on every request).
+const DEFAULT_REVOCATION_REFRESH_SECONDS: u64 = 10;
+const MAX_REVOCATION_REFRESH_SECONDS: u64 = 300;
 
 #[derive(Clone)]
 pub struct Settings {
@@ -21,8 +24,16 @@ pub struct Settings {
     pub app_table: String,
     /// The append-only audit table.
     pub audit_table: String,
-    /// Signs pagination cursors so a client cannot forge one.
-    pub cursor_key: CursorKey,
+    /// The cursor-signing secret's ARN (`CURSOR_SIGNING_SECRET_ARN`): signs pagination
+    /// cursors so a client cannot forge one; read from Secrets Manager on first use.
+    pub cursor_signing_secret: String,
+    /// The code-hashing secret's ARN (`CODE_HASHING_SECRET_ARN`): keys the stored hashes of
+    /// one-time codes; read from Secrets Manager on first use, by the functions that hash.
+    pub code_hashing_secret: String,
+    /// How long a read secret is used before it is read again (`SECRET_REFRESH_SECONDS`,
+    /// 1–3600, default 300): after a rotation, every warm container uses the new version
+    /// within this time.
+    pub secret_refresh: Duration,
     /// How long audit events are kept before DynamoDB's TTL may remove them.
     pub audit_retention: Duration,
     /// The web app's origin (`WEB_ORIGIN`, optional): every answer names it for the browser.
@@ -30,6 +41,9 @@ pub struct Settings {
     /// How long a function serves its cached copy of the feature switches before reading them
     /// again (`FEATURE_SWITCH_REFRESH_SECONDS`, 0–300, default 60).
     pub feature_switch_refresh: Duration,
+    /// How long a function serves its cached copy of the token revocation feed before reading
+    /// it again (`REVOCATION_REFRESH_SECONDS`, 0–300, default 10).
+    pub revocation_refresh: Duration,
     /// The practice's time zone when the function has it (`PRACTICE_TIME_ZONE`, optional
     /// here): the day adoption counters are written under. Without it, the UTC day.
     pub practice_zone: Option<PracticeZone>,
@@ -40,10 +54,13 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("app_table", &self.app_table)
             .field("audit_table", &self.audit_table)
-            .field("cursor_key", &"<redacted>")
+            .field("cursor_signing_secret", &self.cursor_signing_secret)
+            .field("code_hashing_secret", &self.code_hashing_secret)
+            .field("secret_refresh", &self.secret_refresh)
             .field("audit_retention", &self.audit_retention)
             .field("web_origin", &self.web_origin)
             .field("feature_switch_refresh", &self.feature_switch_refresh)
+            .field("revocation_refresh", &self.revocation_refresh)
             .field(
                 "practice_zone",
                 &self.practice_zone.as_ref().map(|zone| &zone.name),
@@ -85,15 +102,21 @@ impl Settings {
         };
         let app_table = required("APP_TABLE");
         let audit_table = required("AUDIT_TABLE");
-        let cursor_secret = required("CURSOR_SIGNING_KEY");
-
-        let cursor_key = match CursorKey::new(cursor_secret.as_bytes()) {
-            Ok(key) => Some(key),
-            Err(message) if !cursor_secret.is_empty() => {
-                problems.push(format!("CURSOR_SIGNING_KEY {message}"));
-                None
-            }
-            Err(_) => None,
+        // ARNs only: the values are read from Secrets Manager (`platform::secrets`).
+        let cursor_signing_secret = required("CURSOR_SIGNING_SECRET_ARN");
+        let code_hashing_secret = required("CODE_HASHING_SECRET_ARN");
+        let secret_refresh = match lookup("SECRET_REFRESH_SECONDS") {
+            None => crate::platform::secrets::DEFAULT_REFRESH,
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(seconds) if (1..=3600).contains(&seconds) => Duration::from_secs(seconds),
+                _ => {
+                    problems.push(
+                        "SECRET_REFRESH_SECONDS must be a whole number of seconds from 1 to 3600"
+                            .into(),
+                    );
+                    crate::platform::secrets::DEFAULT_REFRESH
+                }
+            },
         };
 
         let audit_days = match lookup("AUDIT_RETENTION_DAYS") {
@@ -126,6 +149,19 @@ impl Settings {
             },
         };
 
+        let revocation_seconds = match lookup("REVOCATION_REFRESH_SECONDS") {
+            None => DEFAULT_REVOCATION_REFRESH_SECONDS,
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(seconds) if seconds <= MAX_REVOCATION_REFRESH_SECONDS => seconds,
+                _ => {
+                    problems.push(format!(
+                        "REVOCATION_REFRESH_SECONDS must be a whole number of seconds from 0 to {MAX_REVOCATION_REFRESH_SECONDS}"
+                    ));
+                    DEFAULT_REVOCATION_REFRESH_SECONDS
+                }
+            },
+        };
+
         let practice_zone = match lookup(crate::domain::practice::TIME_ZONE_VARIABLE) {
             Some(raw) if !raw.trim().is_empty() => match PracticeZone::from_lookup(&lookup) {
                 Ok(zone) => Some(zone),
@@ -146,17 +182,20 @@ impl Settings {
             );
         }
 
-        match (problems.is_empty(), cursor_key) {
-            (true, Some(cursor_key)) => Ok(Settings {
+        match problems.is_empty() {
+            true => Ok(Settings {
                 app_table,
                 audit_table,
-                cursor_key,
+                cursor_signing_secret,
+                code_hashing_secret,
+                secret_refresh,
                 audit_retention: Duration::from_secs(audit_days * 24 * 60 * 60),
                 web_origin,
                 feature_switch_refresh: Duration::from_secs(refresh_seconds),
+                revocation_refresh: Duration::from_secs(revocation_seconds),
                 practice_zone,
             }),
-            _ => Err(ConfigError { problems }),
+            false => Err(ConfigError { problems }),
         }
     }
 }
@@ -168,6 +207,8 @@ impl Settings {
 pub struct UserPoolSettings {
     pub user_pool_id: String,
     pub user_pool_client_id: String,
+    /// The practice's name (`PRACTICE_NAME`, optional): the issuer authenticator apps show.
+    pub practice_name: Option<String>,
 }
 
 impl UserPoolSettings {
@@ -191,6 +232,7 @@ impl UserPoolSettings {
             Ok(UserPoolSettings {
                 user_pool_id,
                 user_pool_client_id,
+                practice_name: lookup("PRACTICE_NAME").filter(|v| !v.trim().is_empty()),
             })
         } else {
             Err(ConfigError { problems })
@@ -236,24 +278,24 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
-    const KEY: &str = "0123456789abcdef0123456789abcdef";
+    const CURSOR_ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:cursor-AbCdEf";
+    const CODE_ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:code-AbCdEf";
 
     #[test]
     fn reads_every_setting() {
         let settings = Settings::from_lookup(lookup(&[
             ("APP_TABLE", "app"),
             ("AUDIT_TABLE", "audit"),
-            ("CURSOR_SIGNING_KEY", KEY),
+            ("CURSOR_SIGNING_SECRET_ARN", CURSOR_ARN),
+            ("CODE_HASHING_SECRET_ARN", CODE_ARN),
             ("AUDIT_RETENTION_DAYS", "3000"),
         ]))
         .expect("valid settings");
         assert_eq!(settings.app_table, "app");
         assert_eq!(settings.audit_table, "audit");
         assert_eq!(settings.audit_retention.as_secs(), 3000 * 86_400);
-        assert!(
-            !format!("{settings:?}").contains(KEY),
-            "secret leaked into Debug"
-        );
+        assert_eq!(settings.cursor_signing_secret, CURSOR_ARN);
+        assert_eq!(settings.code_hashing_secret, CODE_ARN);
     }
 
     #[test]
@@ -266,7 +308,14 @@ mod tests {
             "main prints Debug: it must read as the message"
         );
         assert!(text.contains("APP_TABLE is not set"), "{text}");
-        assert!(text.contains("CURSOR_SIGNING_KEY is not set"), "{text}");
+        assert!(
+            text.contains("CURSOR_SIGNING_SECRET_ARN is not set"),
+            "{text}"
+        );
+        assert!(
+            text.contains("CODE_HASHING_SECRET_ARN is not set"),
+            "{text}"
+        );
         assert!(!text.contains("AUDIT_TABLE is not set"), "{text}");
     }
 
@@ -276,7 +325,8 @@ mod tests {
             let mut pairs = vec![
                 ("APP_TABLE", "app"),
                 ("AUDIT_TABLE", "audit"),
-                ("CURSOR_SIGNING_KEY", KEY),
+                ("CURSOR_SIGNING_SECRET_ARN", CURSOR_ARN),
+                ("CODE_HASHING_SECRET_ARN", CODE_ARN),
             ];
             pairs.extend_from_slice(extra);
             Settings::from_lookup(lookup(&pairs))
@@ -307,6 +357,33 @@ mod tests {
     }
 
     #[test]
+    fn the_revocation_refresh_is_ten_seconds_unless_set_within_five_minutes() {
+        let with = |extra: &[(&str, &str)]| {
+            let mut pairs = vec![
+                ("APP_TABLE", "app"),
+                ("AUDIT_TABLE", "audit"),
+                ("CURSOR_SIGNING_SECRET_ARN", CURSOR_ARN),
+                ("CODE_HASHING_SECRET_ARN", CODE_ARN),
+            ];
+            pairs.extend_from_slice(extra);
+            Settings::from_lookup(lookup(&pairs))
+        };
+        let default = with(&[]).expect("valid");
+        assert_eq!(default.revocation_refresh, Duration::from_secs(10));
+        for (raw, seconds) in [("0", 0), ("1", 1), ("300", 300)] {
+            let settings = with(&[("REVOCATION_REFRESH_SECONDS", raw)]).expect("valid");
+            assert_eq!(settings.revocation_refresh, Duration::from_secs(seconds));
+        }
+        for bad in ["301", "-1", "ten", ""] {
+            let error = with(&[("REVOCATION_REFRESH_SECONDS", bad)]).unwrap_err();
+            assert!(
+                error.to_string().contains("REVOCATION_REFRESH_SECONDS"),
+                "{bad}: {error}"
+            );
+        }
+    }
+
+    #[test]
     fn user_pool_settings_name_every_missing_variable() {
         let error = UserPoolSettings::from_lookup(|_| None).unwrap_err();
         let text = error.to_string();
@@ -318,11 +395,12 @@ mod tests {
     }
 
     #[test]
-    fn refuses_short_secrets_and_short_retention() {
+    fn refuses_missing_secrets_and_short_retention() {
         let err = Settings::from_lookup(lookup(&[
             ("APP_TABLE", "app"),
             ("AUDIT_TABLE", "audit"),
-            ("CURSOR_SIGNING_KEY", "short"),
+            ("CURSOR_SIGNING_SECRET_ARN", CURSOR_ARN),
+            ("CODE_HASHING_SECRET_ARN", " "),
             ("AUDIT_RETENTION_DAYS", "30"),
         ]))
         .unwrap_err();

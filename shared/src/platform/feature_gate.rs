@@ -24,6 +24,7 @@
 //!   (`PRACTICE_TIME_ZONE`) when the function has its zone, else UTC's. A counter that cannot
 //!   be written is logged and never fails the request.
 
+use crate::platform::clock::{Clock, SystemClock};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -164,21 +165,6 @@ pub async fn load_book(dynamo: &Client, table: &str) -> Result<SwitchBook, ApiEr
         .map(|(name, members)| (name, members.into_iter().collect()))
         .collect();
     Ok(SwitchBook::new(switches, members))
-}
-
-/// The cache's sense of time (monotonic).
-pub trait Clock: Send + Sync {
-    fn now(&self) -> Instant;
-}
-
-/// The process's monotonic clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Instant {
-        Instant::now()
-    }
 }
 
 #[derive(Clone)]

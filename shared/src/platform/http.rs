@@ -64,15 +64,37 @@ impl Route {
     }
 }
 
+/// What refuses a revoked token before a handler runs: the revocation feed's cached copy
+/// (`platform::revocation::RevocationList`). A trait so that this module, which every handler
+/// reaches, does not depend on the feed's storage.
+pub trait RevocationCheck: Sync {
+    /// `Err(Unauthenticated)` when the caller's token is revoked.
+    fn check(&self, caller: &Caller) -> impl Future<Output = Result<(), ApiError>> + Send;
+}
+
+/// The platform shares its copy (`Arc`) between the function and its background jobs.
+impl<T: RevocationCheck + Send> RevocationCheck for std::sync::Arc<T> {
+    fn check(&self, caller: &Caller) -> impl Future<Output = Result<(), ApiError>> + Send {
+        (**self).check(caller)
+    }
+}
+
 /// Runs `handler` for an authenticated route and turns its result into the HTTP response.
-/// Without the authorizer's claims the answer is 401 and `handler` does not run.
-pub async fn dispatch<F, Fut>(request: Request, handler: F) -> Response<Body>
+/// Without the authorizer's claims the answer is 401 and `handler` does not run; so it is for a
+/// token the revocation feed refuses (`revocations`, the function's cached copy: no database
+/// call on a warm request), although API Gateway's authorizer let it through.
+pub async fn dispatch<F, Fut>(
+    request: Request,
+    revocations: &impl RevocationCheck,
+    handler: F,
+) -> Response<Body>
 where
     F: FnOnce(Call) -> Fut,
     Fut: Future<Output = Result<Response<Body>, ApiError>>,
 {
     respond(request, |incoming| async move {
         let caller = Caller::from_request(&incoming.request)?;
+        revocations.check(&caller).await?;
         handler(Call { incoming, caller }).await
     })
     .await
@@ -551,8 +573,68 @@ mod tests {
         lambda_http::request::from_str(&json.to_string()).expect("event")
     }
 
+    /// A revocation list that holds `entries` (read once, never again).
+    fn revocations(
+        entries: Vec<crate::platform::revocation::Revocation>,
+    ) -> crate::platform::revocation::RevocationList {
+        use crate::platform::revocation::{RevocationList, RevocationLoader};
+        struct Fixed(Vec<crate::platform::revocation::Revocation>);
+        impl RevocationLoader for Fixed {
+            fn load(
+                &self,
+            ) -> futures::future::BoxFuture<
+                '_,
+                Result<Vec<crate::platform::revocation::Revocation>, ApiError>,
+            > {
+                Box::pin(async move { Ok(self.0.clone()) })
+            }
+        }
+        RevocationList::new(
+            std::sync::Arc::new(Fixed(entries)),
+            std::sync::Arc::new(crate::platform::clock::SystemClock),
+            std::time::Duration::from_secs(60),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_revoked_token_is_refused_before_the_handler_runs() {
+        use crate::domain::timestamp::Timestamp;
+        use crate::platform::revocation::Revocation;
+        let now = Timestamp::now();
+        let revoked = revocations(vec![Revocation {
+            subject: "SUB#user-1".into(),
+            revoked_at: now,
+            expires_at: now.unix_seconds() + 60,
+        }]);
+        let ran = std::sync::atomic::AtomicBool::new(false);
+        let response = dispatch(
+            event("/patients/{id}/profile", "/patients/{id}/profile"),
+            &revoked,
+            |_| async {
+                ran.store(true, std::sync::atomic::Ordering::SeqCst);
+                json(StatusCode::OK, &serde_json::json!({}))
+            },
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
+        // Another account's revocation refuses nobody else.
+        let other = revocations(vec![Revocation {
+            subject: "SUB#user-2".into(),
+            revoked_at: now,
+            expires_at: now.unix_seconds() + 60,
+        }]);
+        let response = dispatch(
+            event("/patients/{id}/profile", "/patients/{id}/profile"),
+            &other,
+            |_| async { json(StatusCode::OK, &serde_json::json!({})) },
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
     async fn path_and_link(request: Request) -> serde_json::Value {
-        let response = dispatch(request, |call| async move {
+        let response = dispatch(request, &revocations(Vec::new()), |call| async move {
             json(
                 StatusCode::OK,
                 &(call.path().to_owned(), call.link("/patients/X/profile")),

@@ -130,10 +130,11 @@ pub fn care_circle_member(patient: PatientId, invitation: InvitationId) -> Key {
     )
 }
 
-/// Finds an invitation from the code the caregiver types: keyed by the code's SHA-256.
+/// Finds an invitation from the code the caregiver types: keyed by the code's keyed hash
+/// (`Code::keyed_hash`; the plain SHA-256 for invitations sent before keyed hashes).
 /// Written with the member item, deleted when the invitation is accepted or revoked.
-pub fn care_invitation_lookup(code_sha256_hex: &str) -> Key {
-    Key::new(format!("CARE_INVITATION#{code_sha256_hex}"), "LOOKUP")
+pub fn care_invitation_lookup(code_hash_hex: &str) -> Key {
+    Key::new(format!("CARE_INVITATION#{code_hash_hex}"), "LOOKUP")
 }
 
 /// The first response to a creating POST, kept for replays of the same Idempotency-Key.
@@ -155,20 +156,19 @@ pub fn activation_code(patient: PatientId, code: ActivationCodeId) -> Key {
 
 pub const ACTIVATION_CODE_PREFIX: &str = "ACTIVATION_CODE#";
 
-/// Finds an activation code from what the patient types: keyed by the code's SHA-256, so the
-/// table never holds a usable code. Written in the same transaction as `activation_code`.
-pub fn activation_lookup(code_sha256_hex: &str) -> Key {
-    Key::new(format!("ACTIVATION#{code_sha256_hex}"), "LOOKUP")
+/// Finds an activation code from what the patient types: keyed by the code's keyed hash
+/// (`Code::keyed_hash`; the plain SHA-256 for codes issued before keyed hashes), so the table
+/// never holds a usable code nor one a guess can be tested against. Written in the same
+/// transaction as `activation_code`.
+pub fn activation_lookup(code_hash_hex: &str) -> Key {
+    Key::new(format!("ACTIVATION#{code_hash_hex}"), "LOOKUP")
 }
 
 /// A counter of attempts (e.g. failed activations from one client) in the subject's current
 /// window, with TTL. One item per purpose and subject, so no partition is shared by every
 /// request.
-pub fn attempt_counter(purpose: &str, subject_sha256_hex: &str) -> Key {
-    Key::new(
-        format!("ATTEMPTS#{purpose}#{subject_sha256_hex}"),
-        "COUNTER",
-    )
+pub fn attempt_counter(purpose: &str, subject_hash_hex: &str) -> Key {
+    Key::new(format!("ATTEMPTS#{purpose}#{subject_hash_hex}"), "COUNTER")
 }
 
 // ---- accounts -----------------------------------------------------------------------------

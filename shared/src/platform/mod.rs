@@ -8,6 +8,7 @@
 
 pub mod attempt_limit;
 pub mod aws;
+pub mod clock;
 pub mod config;
 pub mod cors;
 pub mod cursor;
@@ -21,6 +22,7 @@ pub mod keys;
 pub mod pagination;
 pub mod response_targets;
 pub mod revocation;
+pub mod secrets;
 pub mod store;
 pub mod telemetry;
 pub mod validation;

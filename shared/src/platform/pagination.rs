@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
 use crate::ApiError;
-use crate::platform::cursor::CursorKey;
+use crate::platform::cursor::CursorKeys;
 use crate::platform::http::Call;
 use crate::platform::validation::FieldErrors;
 
@@ -24,7 +24,8 @@ pub struct PageRequest {
 impl PageRequest {
     /// Reads `limit` and `cursor` for the list named `scope` (which must name the partition or
     /// queue being listed, so a cursor cannot move into another one).
-    pub fn from_call(call: &Call, scope: String, key: &CursorKey) -> Result<Self, ApiError> {
+    /// The key ring reads the cursor secret on first use, hence `async`.
+    pub async fn from_call(call: &Call, scope: String, key: &CursorKeys) -> Result<Self, ApiError> {
         let mut errors = FieldErrors::new();
         let limit = match call.query("limit") {
             None => Some(DEFAULT_LIMIT),
@@ -38,7 +39,7 @@ impl PageRequest {
         };
         let start_after = match call.query("cursor") {
             None => None,
-            Some(raw) => match key.open(&scope, &raw) {
+            Some(raw) => match key.open(&scope, &raw).await {
                 Ok(start) => Some(start),
                 Err(ApiError::Invalid(mut found)) => {
                     for error in found.drain(..) {
@@ -58,15 +59,16 @@ impl PageRequest {
     }
 
     /// The page to answer, with a cursor when DynamoDB says there is more.
-    pub fn page<T>(
+    pub async fn page<T>(
         &self,
         items: Vec<T>,
         last_key: Option<HashMap<String, AttributeValue>>,
-        key: &CursorKey,
+        key: &CursorKeys,
     ) -> Result<Page<T>, ApiError> {
-        let next_cursor = last_key
-            .map(|last| key.seal(&self.scope, &last))
-            .transpose()?;
+        let next_cursor = match last_key {
+            Some(last) => Some(key.seal(&self.scope, &last).await?),
+            None => None,
+        };
         Ok(Page { items, next_cursor })
     }
 }

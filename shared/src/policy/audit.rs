@@ -81,6 +81,12 @@ pub enum AuditResource {
     },
     /// A patient's portal account (activation).
     PortalAccount,
+    /// The authenticator app (MFA) of a patient's portal account (a front-desk reset).
+    Mfa,
+    /// The lock of the patient's own portal account (locking, unlocking, reading it).
+    AccountLock,
+    /// The lock of a caregiver's account (by `sub`), audited on each patient they act for.
+    CaregiverLock(String),
     /// The caller's (or, through an unsubscribe link, a person's) channels per notification kind.
     NotificationPreferences,
     /// What the portal tried to send about a patient (never the content).
@@ -161,6 +167,9 @@ impl fmt::Display for AuditResource {
             }
             AuditResource::StaffAccount { sub, what } => write!(f, "staff/{sub}/{what}"),
             AuditResource::PortalAccount => f.write_str("portal-account"),
+            AuditResource::Mfa => f.write_str("portal-account/mfa"),
+            AuditResource::AccountLock => f.write_str("account-lock"),
+            AuditResource::CaregiverLock(sub) => write!(f, "caregiver-lock/{sub}"),
             AuditResource::NotificationPreferences => f.write_str("notification-preferences"),
             AuditResource::NotificationDeliveries => f.write_str("notification-deliveries"),
             AuditResource::Contacts => f.write_str("contacts"),

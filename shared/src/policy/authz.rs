@@ -20,6 +20,11 @@
 //! capability ([`Action::training`]), their onboarding plan is read (beside the feature gate)
 //! and, unless it clears the capability ([`onboarding::cleared`]), they are refused with
 //! `training-required` (403), audited as denied. The patient's side is never gated.
+//!
+//! Staff must have an authenticator app: every staff decision (a Staff relationship in
+//! [`Authorizer::patient`], [`Authorizer::staff`]) refuses a caller whose token lacks
+//! `custom:mfa` with `mfa-required` (403), audited as denied and checked before the switches
+//! and training, again only after an allowed decision. Patients and caregivers never need it.
 
 pub use crate::policy::access::{
     JobAccess, JobRun, PatientAccess, ProvenPatientAccess, StaffAccess,
@@ -34,6 +39,7 @@ use aws_sdk_dynamodb::Client;
 use crate::ApiError;
 use crate::domain::ids::PatientId;
 use crate::domain::timestamp::Timestamp;
+use crate::features::lock_state;
 use crate::features::onboarding::{self, Capability};
 use crate::features::switches::Subject;
 use crate::platform::feature_gate::{FeatureGate, GateCheck};
@@ -110,10 +116,10 @@ impl<'a> Authorizer<'a> {
         resource: &AuditResource,
     ) -> Result<PatientAccess, ApiError> {
         let caller = call.caller();
-        let grant = if caller.has(Role::Caregiver) {
+        let (grant, patient_locked) = if caller.has(Role::Caregiver) {
             self.load_grant(caller, patient).await?
         } else {
-            None
+            (None, false)
         };
         let decision = decide(caller, patient, action, grant.as_ref(), Timestamp::now());
         // Only after an allowed decision: a refused caller learns nothing of the switches, nor
@@ -123,6 +129,8 @@ impl<'a> Authorizer<'a> {
                 let subject = Subject::of(caller, Some(patient));
                 let training = async {
                     match relationship {
+                        // Refused for want of MFA anyway: no plan to read.
+                        Relationship::Staff(_) if !caller.sign_in.mfa => Ok(None),
                         Relationship::Staff(_) => self.untrained(caller, action).await,
                         Relationship::Own | Relationship::Caregiver => Ok(None),
                     }
@@ -131,11 +139,19 @@ impl<'a> Authorizer<'a> {
             }
             Decision::Deny(_) => (None, None),
         };
-        let refusal = gated
-            .as_ref()
-            .filter(|check| !check.evaluation.on)
-            .map(|check| ApiError::FeatureOff(check.feature))
+        // Staff without an authenticator enrolled are refused before anything else.
+        let mfa_missing =
+            matches!(decision, Decision::Allow(Relationship::Staff(_))) && !caller.sign_in.mfa;
+        let refusal = mfa_missing
+            .then_some(ApiError::MfaRequired)
+            .or_else(|| {
+                gated
+                    .as_ref()
+                    .filter(|check| !check.evaluation.on)
+                    .map(|check| ApiError::FeatureOff(check.feature))
+            })
             .or(untrained.map(ApiError::TrainingRequired));
+        let refusal = refusal.or_else(|| locked_out(decision, action, patient_locked));
         let (outcome, relationship) = match decision {
             Decision::Allow(_) if refusal.is_some() => (Outcome::Denied, "none"),
             Decision::Allow(relationship) => (Outcome::Allowed, relationship.as_str()),
@@ -191,6 +207,8 @@ impl<'a> Authorizer<'a> {
     ) -> Result<StaffAccess, ApiError> {
         let caller = call.caller();
         let refusal = match action.staff_role_of(caller) {
+            // Staff work needs an authenticator app (see the module's documentation).
+            Some(_) if !caller.sign_in.mfa => ApiError::MfaRequired,
             Some(role) => {
                 let subject = Subject::of(caller, None);
                 match futures::try_join!(self.gate(call, &subject), self.untrained(caller, action))?
@@ -323,13 +341,25 @@ impl<'a> Authorizer<'a> {
         }
     }
 
+    /// The caller's grant for `patient`, and whether the patient's account is locked: read
+    /// together, one BatchGetItem (`lock_state::grant_and_lock`), so a locked patient's
+    /// caregivers are refused from the lock's first moment at no extra round trip.
     async fn load_grant(
         &self,
         caller: &Caller,
         patient: PatientId,
-    ) -> Result<Option<Grant>, ApiError> {
-        let key = keys::caregiver_grant(patient, &caller.sub);
-        let item = store::get_item(self.dynamo, self.app_table, &key, None).await?;
-        item.map(store::from_item).transpose()
+    ) -> Result<(Option<Grant>, bool), ApiError> {
+        let grant_key = keys::caregiver_grant(patient, &caller.sub);
+        let (grant, locked) =
+            lock_state::grant_and_lock(self.dynamo, self.app_table, &grant_key, patient).await?;
+        Ok((grant.map(store::from_item).transpose()?, locked))
     }
+}
+
+/// A caregiver acting for a locked patient is refused (`account-locked`, audited as denied),
+/// except to see whom they act for: their list shows the patient as locked.
+fn locked_out(decision: Decision, action: Action, patient_locked: bool) -> Option<ApiError> {
+    let caregiver = matches!(decision, Decision::Allow(Relationship::Caregiver));
+    (patient_locked && caregiver && action != Action::IdentifyPatientActedFor)
+        .then_some(ApiError::AccountLocked)
 }

@@ -34,6 +34,9 @@ pub enum Action {
     ReviewProfileChanges,
     /// Issue, list and revoke a patient's portal activation codes.
     ManageActivationCodes,
+    /// Turn off a patient's authenticator app (MFA) after checking who is calling: a patient
+    /// who lost their device and their backup codes.
+    ResetPatientMfa,
     /// Read a patient's access log (their accounting of disclosures).
     ReadAccessLog,
     /// Search the whole audit trail by actor or patient (practice oversight).
@@ -183,6 +186,12 @@ pub enum Action {
     WaiveTraining,
     /// Create or extend a staff member's onboarding plan from their current roles.
     AssignTraining,
+    /// See whether a patient's or a caregiver's portal account is locked, and why.
+    ReadAccountLock,
+    /// Lock a patient's or a caregiver's portal account (signs it out everywhere).
+    LockAccount,
+    /// Unlock a locked portal account.
+    UnlockAccount,
 }
 
 /// The practice's own work, done on its schedule (or right after a request frees a slot) for
@@ -302,6 +311,8 @@ impl Action {
             Action::ManageActivationCodes => {
                 rule("activation-code.manage", NO, Never, &[FrontDesk])
             }
+            // The front desk checks identity in person or on the phone, as for activation codes.
+            Action::ResetPatientMfa => rule("mfa.reset", NO, Never, &[FrontDesk]),
             // Who saw the record belongs with the record; oversight of who accessed what is
             // the administrators' job.
             Action::ReadAccessLog => rule("access-log.read", YES, Needs(Scope::Records), &[Admin]),
@@ -569,6 +580,12 @@ impl Action {
             Action::ReadOnboarding => rule("onboarding.read", NO, Never, &[Admin]),
             Action::WaiveTraining => rule("training.waive", NO, Never, &[Admin]),
             Action::AssignTraining => rule("training.assign", NO, Never, &[Admin]),
+            // Locking is the front desk's (they check who is calling); administrators oversee
+            // the portal and may see that an account is locked. The owner's own lock (from a
+            // sign-in notice's link) is no caller's action: `account_lock::lock_own_account`.
+            Action::ReadAccountLock => rule("account-lock.read", NO, Never, &[FrontDesk, Admin]),
+            Action::LockAccount => rule("account.lock", NO, Never, &[FrontDesk]),
+            Action::UnlockAccount => rule("account.unlock", NO, Never, &[FrontDesk]),
         }
     }
 

@@ -1,6 +1,6 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./schema";
-import { getSession } from "../auth/session";
+import { getSession, requireMfaSetup } from "../auth/session";
 
 export type Schemas = components["schemas"];
 export type Problem = Schemas["Problem"];
@@ -41,6 +41,21 @@ export function setRenewHandler(handler: () => Promise<boolean>) {
   renew = handler;
 }
 
+/** Renews the session's tokens now (after enrolling an authenticator: the new ID token carries `custom:mfa`). */
+export function renewSession(): Promise<boolean> {
+  return renew();
+}
+
+/** A staff call refused until the member enrols an authenticator app (403 `mfa-required`). */
+export function isMfaRequired(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 403 && /(^|\/)mfa-required$/.test(error.problem.type);
+}
+
+/** Removing the authenticator or making new backup codes wants a sign-in of the last minutes (403 `fresh-sign-in-required`). */
+export function isFreshSignInRequired(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 403 && /(^|\/)fresh-sign-in-required$/.test(error.problem.type);
+}
+
 /** The refresh call itself is public and never renewed (its 401 means: sign in again). */
 const bearer = (request: Request) => request.headers.get("Authorization")?.replace(/^Bearer /, "");
 const isRefresh = (request: Request) => new URL(request.url).pathname.endsWith("/auth/refresh");
@@ -51,8 +66,16 @@ const auth: Middleware = {
     if (session && !isRefresh(request)) request.headers.set("Authorization", `Bearer ${session.idToken}`);
     return request;
   },
-  onResponse({ response, request }) {
+  async onResponse({ response, request }) {
     if (response.status === 401 && request.headers.has("Authorization")) onUnauthorized();
+    // Staff without an authenticator app: the enrolment screen comes first (App.tsx), whatever the call.
+    if (response.status === 403 && request.headers.has("Authorization")) {
+      const type: unknown = await response
+        .clone()
+        .json()
+        .then((body: { type?: unknown }) => body?.type, () => undefined);
+      if (typeof type === "string" && /(^|\/)mfa-required$/.test(type)) requireMfaSetup();
+    }
     return response;
   },
 };

@@ -367,6 +367,175 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/staff/patients/{patientId}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Whether a patient's portal account is locked
+         * @description The lock in force (reason, note, when and by whom), or `{"locked": false}`.
+         *
+         *     **Who may call:** staff in the `front-desk` or `admins` group. Audited
+         *     (`account-lock.read`, resource `account-lock`) in the patient's log.
+         */
+        get: operations["readPatientLock"];
+        put?: never;
+        /**
+         * Lock a patient's portal account
+         * @description Locks the patient's portal account, with a reason and an optional note (suspected
+         *     compromise, a deceased patient, a court order...). In one transaction: the lock item
+         *     (`keys::patient_lock`) and a revocation entry `PATIENT#<patientId>`, so the patient's
+         *     tokens are refused within the revocation window (`REVOCATION_REFRESH_SECONDS`) and their
+         *     caregivers are refused at once (`account-locked`). Then Cognito disables the patient's
+         *     sign-in and signs it out everywhere (refresh tokens revoked), when the patient has
+         *     activated an account; activation is refused while the lock holds.
+         *
+         *     **Idempotent:** locking a locked account answers the lock in force (its reason and note,
+         *     not this request's) and applies the Cognito side again; two concurrent locks write one
+         *     lock and both answer it.
+         *
+         *     **Who may call:** staff in the `front-desk` group. Audited (`account.lock`, resource
+         *     `account-lock`) in the patient's log ("Locked your portal account").
+         */
+        post: operations["lockPatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/patients/{patientId}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlock a patient's portal account
+         * @description Ends the lock (the record stays, with who unlocked it, when and the note) and enables the
+         *     patient's sign-in again. Tokens issued before the lock stay refused: the patient signs in
+         *     again. 409 when the account is not locked.
+         *
+         *     **Who may call:** staff in the `front-desk` group. Audited (`account.unlock`, resource
+         *     `account-lock`) in the patient's log ("Unlocked your portal account").
+         */
+        post: operations["unlockPatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/caregivers/{caregiverSub}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The caregiver's account id (their Cognito `sub`), as the patient's care-circle list
+                 *     shows it (`caregiverSub`). One that holds no grant for any patient is answered 404.
+                 */
+                caregiverSub: components["parameters"]["CaregiverSub"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Whether a caregiver's account is locked
+         * @description As for a patient. **Who may call:** staff in the `front-desk` or `admins` group.
+         *     Audited (`account-lock.read`, resource `caregiver-lock/<caregiverSub>`) in the log of
+         *     every patient the caregiver holds a grant for.
+         */
+        get: operations["readCaregiverLock"];
+        put?: never;
+        /**
+         * Lock a caregiver's account
+         * @description Locks a caregiver's account (the front desk finds `caregiverSub` in the patient's care
+         *     circle list): the lock item (`keys::account_lock`) and a revocation entry `SUB#<sub>` in
+         *     one transaction, so every token of the account is refused within the revocation window;
+         *     then Cognito disables the sign-in and signs it out everywhere. Idempotent like a
+         *     patient's lock. The caregiver's grants stay: unlocking restores their access.
+         *
+         *     **Who may call:** staff in the `front-desk` group. Audited (`account.lock`, resource
+         *     `caregiver-lock/<caregiverSub>`) in the log of every patient the caregiver holds a grant
+         *     for.
+         */
+        post: operations["lockCaregiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/caregivers/{caregiverSub}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The caregiver's account id (their Cognito `sub`), as the patient's care-circle list
+                 *     shows it (`caregiverSub`). One that holds no grant for any patient is answered 404.
+                 */
+                caregiverSub: components["parameters"]["CaregiverSub"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlock a caregiver's account
+         * @description Ends the lock and enables the caregiver's sign-in again; 409 when it is not locked.
+         *     **Who may call:** staff in the `front-desk` group. Audited (`account.unlock`) on every
+         *     patient the caregiver holds a grant for.
+         */
+        post: operations["unlockCaregiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/patients/{patientId}/mfa/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn off a patient's authenticator app (lost device)
+         * @description For a patient who lost their authenticator app and their backup codes, once the front
+         *     desk has checked who they are: their account's MFA is turned off (Cognito's preference,
+         *     `custom:mfa`, the backup codes), so they sign in with their password and may enrol
+         *     again; they are told (an `mfa-changed` notice). Safe to repeat (204 when MFA was off).
+         *     409 when the patient has no portal account. No body.
+         *
+         *     **Who may call:** staff in the `front-desk` group. Audited (`mfa.reset`, resource
+         *     `portal-account/mfa`): the patient's access log shows it.
+         */
+        post: operations["resetPatientMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/activate": {
         parameters: {
             query?: never;
@@ -482,13 +651,44 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign out (revoke the refresh token)
-         * @description **Public.** Cognito's `RevokeToken`: the refresh token can no longer be used. ID tokens
-         *     already issued stay valid until they expire (at most 60 minutes); clients drop them.
-         *     A token that was revoked already, or never valid, is answered 204 too, so sign-out can
-         *     be retried.
+         * Sign out (revoke the refresh token, and with the access token the ID tokens)
+         * @description **Public.** Cognito's `RevokeToken`: the refresh token can no longer be used. With the
+         *     sign-in's `accessToken` too, Cognito names its account (`GetUser`, which checks the
+         *     token) and a revocation of the account goes into the portal's revocation feed: every
+         *     ID token of the account issued before it (this device's and any other's) is refused
+         *     with 401 within the feed's refresh interval (10 s by default); other devices renew with
+         *     their refresh token. Without it, ID tokens already issued stay valid until they expire
+         *     (5 minutes). An access token Cognito refuses (expired, revoked) is skipped. A token that
+         *     was revoked already, or never valid, is answered 204 too, so sign-out can be retried.
          */
         post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/lock-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lock your own account, from a sign-in notice's link
+         * @description **Public.** A new sign-in notice, and the notice of a password reset, carry a "Not you?
+         *     Lock your account" link to the web app's `/lock?token=…` page, which calls this route.
+         *     The token is signed by the portal, names the account (and its patient, for a patient's
+         *     account) and works for 7 days; a token that was altered, made up or is older is 400
+         *     `invalid-token`. The account is locked with reason `owner-request` (as the front desk
+         *     would: the lock item and a revocation of its tokens at once, then Cognito disables the
+         *     sign-in and signs it out everywhere), audited as the owner's act in the patient's access
+         *     log. Only the front desk unlocks it. Locking a locked account answers 204 again.
+         */
+        post: operations["lockOwnAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -502,7 +702,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The signed-in account's MFA (authenticator app) state
+         * @description Whether the caller's own account has an authenticator app (`enabled`: Cognito challenges
+         *     its sign-ins), how many unused backup codes it has (0 without an app), and whether its
+         *     role requires MFA (`requiredForRole`: every staff member; staff work is refused
+         *     `mfa-required` until they enrol).
+         *
+         *     **Who may call:** any signed-in account (patients, caregivers, staff: staff without MFA
+         *     included, so they can enrol). Not audited: no patient's data.
+         */
+        get: operations["getMfaStatus"];
         put?: never;
         /**
          * Answer a sign-in's MFA challenge
@@ -513,6 +723,124 @@ export interface paths {
          *     email (5 in 15 minutes).
          */
         post: operations["answerMfaChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start enrolling an authenticator app
+         * @description Cognito makes a new secret for the caller's account (`AssociateSoftwareToken` with the
+         *     body's access token, which must be an access token of the caller's own sign-in: 422
+         *     naming `accessToken` otherwise, or when Cognito refuses it). Answers the secret (base32,
+         *     to type into the app) and the `otpauth://` URI to show as a QR code; the issuer is the
+         *     practice's name. Nothing changes until `POST /auth/mfa/totp/verify`. 409 when the
+         *     account already has an app (remove it first).
+         *
+         *     **Who may call:** any signed-in account (staff without MFA included). Not audited.
+         */
+        post: operations["startTotpEnrolment"];
+        /**
+         * Remove the account's authenticator app
+         * @description Turns the caller's MFA off: Cognito stops asking for a code, `custom:mfa` goes (the next
+         *     ID token lacks it) and the backup codes are deleted. Needs a fresh sign-in (the password
+         *     typed in the last 10 minutes: the token's `auth_time`), else 403
+         *     `fresh-sign-in-required`. Removing an app that is not there answers 204 at once. Staff
+         *     get 403 `forbidden`: an administrator resets a staff member's app. The account holder
+         *     is told (an `mfa-changed` notice).
+         *
+         *     **Who may call:** patients and caregivers, for their own account. Not audited.
+         */
+        delete: operations["removeTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/totp/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish enrolling an authenticator app with its first code
+         * @description The app's current 6-digit code (Cognito's `VerifySoftwareToken`; 422 naming `code` when
+         *     it does not match or no enrolment was started). Then MFA is on and preferred (every
+         *     sign-in answers `challenge: SOFTWARE_TOKEN_MFA`), `custom:mfa` is `totp`, and 10 new
+         *     backup codes (`XXXX-XXXX`) are answered: shown this once, stored only as keyed hashes.
+         *     Refresh the tokens afterwards (`POST /auth/refresh`): the new ID token carries
+         *     `custom:mfa`, which staff need for staff work. The account holder is told (an
+         *     `mfa-changed` notice). 409 when the account already has an app.
+         *
+         *     **Who may call:** any signed-in account (staff without MFA included). Not audited.
+         */
+        post: operations["verifyTotpEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/mfa/backup-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the account's backup codes
+         * @description 10 new backup codes, shown this once; the old ones stop working at once. 409 when the
+         *     account has no authenticator app (the codes stand in for it); then a fresh sign-in is
+         *     needed (the password typed in the last 10 minutes), else 403 `fresh-sign-in-required`.
+         *     No body.
+         *
+         *     **Who may call:** any signed-in account with MFA on. Not audited.
+         */
+        post: operations["newBackupCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sign-in/backup-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a backup code (the authenticator app is lost)
+         * @description **Public.** The email, the password and one of the account's unused backup codes (any
+         *     case, dash optional; `O` is read as `0`, `I` and `L` as `1`). The password must be right
+         *     and the account must have MFA on; the code is used (it never works again, also when two
+         *     sign-ins race with it); the account's MFA is turned off (the app is lost) and the tokens
+         *     are answered with `mfaTurnedOff: true`: enrol a new app after signing in. A wrong
+         *     password, a wrong or used code, or an account without MFA is the same 401 as a wrong
+         *     password. Failed attempts are limited per client address (30 in 15 minutes) and per
+         *     email (5 in 15 minutes). The account holder is told (an `mfa-changed` notice).
+         */
+        post: operations["signInWithBackupCode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -737,7 +1065,9 @@ export interface paths {
          * @description The caller's grants in force, each with the patient's id and name, the relationship,
          *     scopes and end date, sorted by name. Use the `patientId` in `/patients/{patientId}/...`.
          *     Each listed patient is checked again by the authorizer and audited in that patient's log
-         *     (`care-circle.acting-for`).
+         *     (`care-circle.acting-for`). A patient whose account the practice locked is still listed,
+         *     with `locked: true`: everything else for them answers 403 `account-locked` until it is
+         *     unlocked.
          *
          *     **Who may call:** any account in `caregivers` (403 otherwise).
          */
@@ -762,6 +1092,7 @@ export interface paths {
          * @description Every member of the staff groups (`clinicians`, `front-desk`, `response-team`,
          *     `portal-leads`, `admins`), each once with all their staff roles, sorted by family name. Patients and
          *     caregivers are not listed. The whole staff in one answer (`nextCursor` is never set).
+         *     `mfaEnrolled` says who has enrolled an authenticator app (staff work needs one).
          *
          *     **Who may call:** staff in the `admins` group only (others get 403, audited).
          */
@@ -860,6 +1191,35 @@ export interface paths {
          *     revoked). **Who may call:** staff in the `admins` group only (others get 403, audited).
          */
         post: operations["enableStaffMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/staff/{staffId}/mfa/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a staff member's authenticator app
+         * @description Turns the member's authenticator app off (a lost or replaced phone): Cognito stops
+         *     asking for its code, `custom:mfa` is removed and their backup codes are deleted. Their
+         *     next sign-in returns tokens with `mfaSetupRequired`, and every staff route answers them
+         *     403 `mfa-required` until they enrol a new app. Tokens issued before the reset still
+         *     carry `custom:mfa` until they expire (5 minutes); nobody is signed out. Resetting a
+         *     member who has no app is a success. Refused with 409 (audited): your own (another
+         *     administrator resets it). No body.
+         *
+         *     **Who may call:** staff in the `admins` group only (others get 403, audited). Every
+         *     reset is audited (`staff-account.manage`, resource `staff/<staffId>/mfa`).
+         */
+        post: operations["resetStaffMfa"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5725,6 +6085,15 @@ export interface components {
             contacts: components["schemas"]["NotificationContacts"];
             nextCursor?: string;
         };
+        SignOutRequest: {
+            refreshToken: string;
+            /** @description The sign-in's access token; with it, the ID tokens already out stop working too. */
+            accessToken?: string;
+        };
+        LockAccountRequest: {
+            /** @description The `token` query parameter of the notice's `/lock?token=…` link. */
+            token: string;
+        };
         UnsubscribeRequest: {
             token: string;
         };
@@ -6119,6 +6488,56 @@ export interface components {
             expiresIn: number;
             /** @constant */
             tokenType: "Bearer";
+            /**
+             * @description Present (`true`) when a staff account without an authenticator app signed in: its
+             *     staff work is refused `mfa-required` until it enrols (`POST /auth/mfa/totp`).
+             * @constant
+             */
+            mfaSetupRequired?: true;
+            /**
+             * @description Present (`true`) after a backup-code sign-in, which turned MFA off.
+             * @constant
+             */
+            mfaTurnedOff?: true;
+        };
+        MfaStatus: {
+            /** @description An authenticator app is on (sign-ins ask for its code). */
+            enabled: boolean;
+            /** @description Unused backup codes (0 when MFA is off). */
+            backupCodesLeft: number;
+            /** @description The account's role requires MFA (every staff member). */
+            requiredForRole: boolean;
+        };
+        TotpStart: {
+            /** @description The access token of the caller's current sign-in. */
+            accessToken: string;
+        };
+        TotpEnrolment: {
+            /** @description The app's secret, base32 (to type in when the QR code cannot be read). */
+            secret: string;
+            /**
+             * @description `otpauth://totp/<Issuer>:<email>?secret=<secret>&issuer=<Issuer>&algorithm=SHA1&digits=6&period=30`
+             *     (issuer and email percent-encoded): show it as a QR code.
+             */
+            otpauthUri: string;
+        };
+        TotpVerify: {
+            /** @description The access token of the caller's current sign-in. */
+            accessToken: string;
+            /** @description The app's current code. */
+            code: string;
+            /** @description A name for the device, shown in Cognito. */
+            deviceName?: string;
+        };
+        BackupCodes: {
+            /** @description Shown this once; each works once. */
+            backupCodes: string[];
+        };
+        BackupCodeSignIn: {
+            email: components["schemas"]["Email"];
+            password: string;
+            /** @description One of the account's unused backup codes (`XXXX-XXXX`). */
+            backupCode: string;
         };
         Challenge: {
             /** @description Cognito's challenge name, e.g. `SOFTWARE_TOKEN_MFA` or `NEW_PASSWORD_REQUIRED`. */
@@ -6237,6 +6656,11 @@ export interface components {
             codeExpires?: components["schemas"]["Timestamp"];
             acceptedAt?: components["schemas"]["Timestamp"];
             revokedAt?: components["schemas"]["Timestamp"];
+            /**
+             * @description The caregiver's account once they accepted: what the front desk locks
+             *     (`/staff/caregivers/{caregiverSub}/lock`).
+             */
+            caregiverSub?: string;
         };
         /** @description A member as just invited or granted, with the code in the first response only. */
         InvitedCareCircleMember: {
@@ -6271,6 +6695,36 @@ export interface components {
             accountCreated: boolean;
             next: string;
         };
+        /**
+         * @description Why an account is locked; `owner-request` is the owner's own request (at the desk, or from a sign-in notice).
+         * @enum {string}
+         */
+        LockReason: "suspected-compromise" | "deceased" | "court-order" | "owner-request" | "other";
+        LockAccount: {
+            reason: components["schemas"]["LockReason"];
+            /** @description Plain text (line breaks allowed), at most 500 characters; blank means none. */
+            note?: string;
+        };
+        UnlockAccount: {
+            /** @description Why it was unlocked (kept with the lock's record), at most 500 characters. */
+            note?: string;
+        };
+        /**
+         * @description `{"locked": false}`, or the lock in force with its reason, note, time and who locked it
+         *     (a staff member, or the account's owner: then `name` is absent).
+         */
+        AccountLockState: {
+            locked: boolean;
+            reason?: components["schemas"]["LockReason"];
+            note?: string;
+            lockedAt?: components["schemas"]["Timestamp"];
+            lockedBy?: {
+                /** @description The account that locked it (Cognito `sub`). */
+                sub: string;
+                /** @description The staff member's name as their sign-in carries it. */
+                name?: string;
+            };
+        };
         PatientsActedFor: {
             items: {
                 patientId: components["schemas"]["Ulid"];
@@ -6281,6 +6735,11 @@ export interface components {
                 endsOn?: components["schemas"]["EndDate"];
                 guardian: boolean;
                 invitationId: components["schemas"]["Ulid"];
+                /**
+                 * @description The practice locked the patient's account: every other route for this patient
+                 *     answers 403 `account-locked` until it is unlocked.
+                 */
+                locked: boolean;
             }[];
         };
         NewInvitationWave: {
@@ -6405,6 +6864,11 @@ export interface components {
         StaffMember: {
             /** @description The Cognito user id (`sub`). */
             staffId: string;
+            /**
+             * @description An authenticator app is enrolled (the account's `custom:mfa`). Until it is, every
+             *     staff route answers the member 403 `mfa-required`.
+             */
+            mfaEnrolled: boolean;
             email: string;
             givenName: string;
             familyName: string;
@@ -8576,6 +9040,63 @@ export interface components {
             };
         };
         /**
+         * @description (`conflict`) Unlocking an account that is not locked; or the lock is being changed by
+         *     another request right now (retry).
+         */
+        LockConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`account-locked`) The practice (or its owner) locked this account, or the patient the
+         *     caregiver acts for: nothing can be done for that patient until it is unlocked. Audited
+         *     as a denied access.
+         */
+        AccountLocked: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`forbidden`) Locking and unlocking are for staff in the `front-desk` group (reading a
+         *     lock also for `admins`). Audited in the caller's own log.
+         */
+        AccountLockersOnly: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`not-found`) No caregiver with this id holds a grant for any patient (a malformed id,
+         *     nobody's, or an account that is no caregiver's). Audited as refused.
+         */
+        CaregiverNotFound: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
          * @description (`conflict`) The state does not allow it: the patient has a portal account already
          *     (issue, activate); the code is not `issued` (revoke); the code is being used by another
          *     activation right now; or an account with this email exists (activate: sign in, or use
@@ -8597,6 +9118,36 @@ export interface components {
          *     the invitation is being accepted right now; or the same Idempotency-Key raced.
          */
         CareCircleConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`conflict`) The account's MFA does not allow it: an authenticator app is already on
+         *     (start or verify an enrolment: remove it first); no app is on (new backup codes); or the
+         *     patient has no portal account (front-desk reset).
+         */
+        MfaConflict: {
+            headers: {
+                "Cache-Control": components["headers"]["CacheControl"];
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description (`fresh-sign-in-required`) The password was not typed in the last 10 minutes: sign in
+         *     again (`auth_time`), then retry. (`forbidden`) A staff member removing their own app: an
+         *     administrator resets it.
+         */
+        MfaForbidden: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
                 "X-Request-Id": components["headers"]["XRequestId"];
@@ -8692,6 +9243,8 @@ export interface components {
          *     is 400, not a field error.
          *     On `POST /notifications/unsubscribe` also (`invalid-token`): the link's token was not
          *     signed by the portal (altered, made up or cut short).
+         *     On `POST /auth/lock-account` also (`invalid-token`): the link's token was not signed by
+         *     the portal, or is older than 7 days.
          */
         BadRequest: {
             headers: {
@@ -8706,8 +9259,9 @@ export interface components {
         /**
          * @description (`unauthenticated`) No token, or a token that is invalid or expired (answered by API
          *     Gateway's Cognito authorizer through the `UNAUTHORIZED` gateway response: no
-         *     `X-Request-Id` header), or a token that is not an ID token or has no usable `sub`
-         *     (answered by the function).
+         *     `X-Request-Id` header), or a token that is not an ID token or has no usable `sub`, or a
+         *     token the revocation feed refuses — issued before a sign-out with its access token, a
+         *     lock or a disabled account (answered by the function).
          */
         Unauthorized: {
             headers: {
@@ -8808,7 +9362,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description (`forbidden`) The caller is not in the `admins` group. Audited in the caller's own log. */
+        /**
+         * @description (`forbidden`) The caller is not in the `admins` group; (`mfa-required`) an administrator
+         *     without an authenticator app enrolled. Audited in the caller's own log.
+         */
         AdminsOnly: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
@@ -8837,7 +9394,8 @@ export interface components {
          * @description (`conflict`) Create: an account with this email exists (staff, patient or caregiver),
          *     or another creation of it is under way. Roles and disable: the change would remove your
          *     own `admins` role, disable yourself, or leave the practice without an enabled
-         *     administrator. Audited as refused; nothing changed.
+         *     administrator. Authenticator reset: your own (another administrator resets it). Audited
+         *     as refused; nothing changed.
          */
         StaffConflict: {
             headers: {
@@ -9477,6 +10035,11 @@ export interface components {
         WaveId: string;
         /** @description The cohort's name (`beta-1`); a name no cohort has, or that no cohort could have (upper case, spaces...), is answered 404. */
         CohortName: components["schemas"]["CohortName"];
+        /**
+         * @description The caregiver's account id (their Cognito `sub`), as the patient's care-circle list
+         *     shows it (`caregiverSub`). One that holds no grant for any patient is answered 404.
+         */
+        CaregiverSub: string;
         /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
         StaffPatientId: components["schemas"]["Ulid"];
         /**
@@ -10465,6 +11028,301 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    readPatientLock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's lock state. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "locked": true,
+                     *       "reason": "suspected-compromise",
+                     *       "note": "Called from a number we do not know",
+                     *       "lockedAt": "2026-12-07T23:30:00.000Z",
+                     *       "lockedBy": {
+                     *         "sub": "6f1c2d3e-0000-4000-8000-000000000001",
+                     *         "name": "Dee Desk"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountLockState"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            404: components["responses"]["PatientNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    lockPatient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "suspected-compromise",
+                 *       "note": "Called from a number we do not know"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LockAccount"];
+            };
+        };
+        responses: {
+            /** @description Locked (now, or already); the lock in force. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountLockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            404: components["responses"]["PatientNotFound"];
+            409: components["responses"]["LockConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unlockPatient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        /** @description Optional; an empty body means no note. */
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "Identity checked at the desk"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UnlockAccount"];
+            };
+        };
+        responses: {
+            /** @description Unlocked. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "locked": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountLockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            404: components["responses"]["PatientNotFound"];
+            409: components["responses"]["LockConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    readCaregiverLock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The caregiver's account id (their Cognito `sub`), as the patient's care-circle list
+                 *     shows it (`caregiverSub`). One that holds no grant for any patient is answered 404.
+                 */
+                caregiverSub: components["parameters"]["CaregiverSub"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's lock state. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountLockState"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AccountLockersOnly"];
+            404: components["responses"]["CaregiverNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    lockCaregiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The caregiver's account id (their Cognito `sub`), as the patient's care-circle list
+                 *     shows it (`caregiverSub`). One that holds no grant for any patient is answered 404.
+                 */
+                caregiverSub: components["parameters"]["CaregiverSub"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "court-order"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LockAccount"];
+            };
+        };
+        responses: {
+            /** @description Locked (now, or already); the lock in force. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountLockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AccountLockersOnly"];
+            404: components["responses"]["CaregiverNotFound"];
+            409: components["responses"]["LockConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    unlockCaregiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The caregiver's account id (their Cognito `sub`), as the patient's care-circle list
+                 *     shows it (`caregiverSub`). One that holds no grant for any patient is answered 404.
+                 */
+                caregiverSub: components["parameters"]["CaregiverSub"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UnlockAccount"];
+            };
+        };
+        responses: {
+            /** @description Unlocked. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountLockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AccountLockersOnly"];
+            404: components["responses"]["CaregiverNotFound"];
+            409: components["responses"]["LockConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resetPatientMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient's id (a ULID in canonical form). Anything else, or an id nobody is registered under, is answered 404. */
+                patientId: components["parameters"]["StaffPatientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patient's MFA is off. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            404: components["responses"]["PatientNotFound"];
+            409: components["responses"]["MfaConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     activateAccount: {
         parameters: {
             query?: never;
@@ -10614,7 +11472,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshToken"];
+                "application/json": components["schemas"]["SignOutRequest"];
             };
         };
         responses: {
@@ -10636,6 +11494,63 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    lockOwnAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LockAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The account is locked. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["LockConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMfaStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's MFA state. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatus"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     answerMfaChallenge: {
         parameters: {
             query?: never;
@@ -10650,6 +11565,163 @@ export interface operations {
         };
         responses: {
             /** @description Signed in. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tokens"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidCredentials"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyAttempts"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    startTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpStart"];
+            };
+        };
+        responses: {
+            /** @description The secret, shown once. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["MfaConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description MFA is off. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["MfaForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    verifyTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpVerify"];
+            };
+        };
+        responses: {
+            /** @description MFA is on; the backup codes, shown once. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupCodes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["MfaConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    newBackupCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new backup codes, shown once. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupCodes"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["MfaForbidden"];
+            409: components["responses"]["MfaConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    signInWithBackupCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupCodeSignIn"];
+            };
+        };
+        responses: {
+            /** @description Signed in; MFA is off. */
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
@@ -11178,6 +12250,36 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["AdminsOnly"];
             404: components["responses"]["StaffNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resetStaffMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The staff member's Cognito user id (`sub`), as `GET /admin/staff` lists it. */
+                staffId: components["parameters"]["StaffId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset; the member enrols a new app at their next sign-in. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminsOnly"];
+            404: components["responses"]["StaffNotFound"];
+            409: components["responses"]["StaffConflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];

@@ -46,6 +46,15 @@ describe("when to renew", () => {
 });
 
 describe("session renewal", () => {
+  it("renews the access token with the ID token (authenticator enrolment sends it), and keeps the session's flags", async () => {
+    const refresh = vi.fn(async (): Promise<RefreshOutcome> => ({ kind: "renewed", idToken: token(5), accessToken: "a2" }));
+    const renewal = createRenewal({ refresh, onExpired: vi.fn() });
+    setSession({ ...signIn(5), accessToken: "a1", mfaSetupRequired: true });
+    expect(await renewal.renew()).toBe(true);
+    expect(getSession()?.accessToken).toBe("a2");
+    expect(getSession()?.mfaSetupRequired).toBe(true);
+  });
+
   it("renews shortly before the ID token expires, with the refresh token, again and again", async () => {
     const refresh = vi.fn(async (): Promise<RefreshOutcome> => ({ kind: "renewed", idToken: token(60) }));
     const onExpired = vi.fn();

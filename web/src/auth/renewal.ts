@@ -1,5 +1,6 @@
 // Keeps a signed-in session alive with its refresh token: a new ID token shortly before the
-// current one expires (Cognito's last 60 minutes), and once more when the API answers 401.
+// current one expires (they last 5 minutes in the cloud: renewed 2 minutes before, after 3),
+// and once more when the API answers 401.
 // The refresh token never leaves this module's memory (see session.ts). The staff idle timeout
 // is separate (App.tsx): renewal keeps an active session going, it never extends an idle one
 // past that timeout.
@@ -15,7 +16,7 @@ export const RETRY_MS = 30 * 1000;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** What a refresh call answered: new tokens, a refusal (401: sign in again), or a failure to retry. */
-export type RefreshOutcome = { kind: "renewed"; idToken: string } | { kind: "refused" } | { kind: "failed" };
+export type RefreshOutcome = { kind: "renewed"; idToken: string; accessToken?: string } | { kind: "refused" } | { kind: "failed" };
 
 export interface RenewalOptions {
   refresh: (refreshToken: string) => Promise<RefreshOutcome>;
@@ -61,7 +62,13 @@ export function createRenewal(options: RenewalOptions): Renewal {
       }
       // Signed out (or in as someone else) meanwhile: never bring the old session back.
       if (outcome.kind === "renewed" && getSession() === session) {
-        setSession({ ...session, idToken: outcome.idToken, claims: decodeClaims(outcome.idToken) });
+        setSession({
+          ...session,
+          idToken: outcome.idToken,
+          claims: decodeClaims(outcome.idToken),
+          // The access token is renewed with it (authenticator enrolment sends it).
+          ...(outcome.accessToken ? { accessToken: outcome.accessToken } : {}),
+        });
       } else if (outcome.kind === "renewed") {
         return "failed";
       }

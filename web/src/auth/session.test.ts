@@ -16,6 +16,11 @@ describe("session claims", () => {
     expect(isStaff(claims)).toBe(false);
   });
 
+  it("reads whether the account has an authenticator app (custom:mfa)", () => {
+    expect(decodeClaims(jwt({ sub: "s1", "custom:mfa": "totp", exp: 10 })).mfa).toBe(true);
+    expect(decodeClaims(jwt({ sub: "s1", exp: 10 })).mfa).toBeUndefined();
+  });
+
   it("accepts every shape of groups the API accepts", () => {
     expect(parseGroups(["a", "b"])).toEqual(["a", "b"]);
     expect(parseGroups("[clinicians admins]")).toEqual(["clinicians", "admins"]);

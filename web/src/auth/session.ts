@@ -8,13 +8,19 @@ export interface Claims {
   groups: string[];
   patientId?: string;
   givenName?: string;
+  /** The account has an authenticator app (`custom:mfa` = "totp"); the API decides, this only displays. */
+  mfa?: boolean;
   exp: number;
 }
 
 export interface Session {
   idToken: string;
   refreshToken?: string;
+  /** Cognito's access token: only the authenticator-app enrolment sends it (`/auth/mfa/totp`). */
+  accessToken?: string;
   claims: Claims;
+  /** A staff account without an authenticator app: the enrolment screen comes before anything else. */
+  mfaSetupRequired?: boolean;
 }
 
 type Listener = () => void;
@@ -36,6 +42,27 @@ export function subscribe(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
+/** A session from a sign-in's tokens (`/auth/sign-in`, `/auth/mfa`, `/auth/new-password`, a backup code). */
+export function sessionFrom(tokens: { idToken: string; accessToken?: string; refreshToken?: string; mfaSetupRequired?: boolean }): Session {
+  return {
+    idToken: tokens.idToken,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    claims: decodeClaims(tokens.idToken),
+    ...(tokens.mfaSetupRequired ? { mfaSetupRequired: true } : {}),
+  };
+}
+
+/** The API answered `mfa-required` (403): a staff member must enrol before anything else. */
+export function requireMfaSetup(): void {
+  if (current && !current.mfaSetupRequired) setSession({ ...current, mfaSetupRequired: true });
+}
+
+/** Enrolment is done (and the tokens renewed): back to where the member was going. */
+export function mfaSetupDone(): void {
+  if (current?.mfaSetupRequired) setSession({ ...current, mfaSetupRequired: false });
+}
+
 /** Reads the claims of a Cognito ID token (the API verifies it; this only displays and routes). */
 export function decodeClaims(idToken: string): Claims {
   const payload = idToken.split(".")[1];
@@ -51,6 +78,7 @@ export function decodeClaims(idToken: string): Claims {
     groups: parseGroups(json["cognito:groups"]),
     patientId: typeof json["custom:patient_id"] === "string" ? json["custom:patient_id"] : undefined,
     givenName: typeof json.given_name === "string" ? json.given_name : undefined,
+    ...(json["custom:mfa"] === "totp" ? { mfa: true } : {}),
     exp: typeof json.exp === "number" ? json.exp : 0,
   };
 }

@@ -3,6 +3,7 @@ import { ApiError } from "../api/client";
 import { useI18n } from "../i18n";
 import { isFeatureOff } from "../features";
 import { isTrainingRequired, TrainingRequiredNotice } from "./TrainingRequired";
+import { isAccountLocked } from "./AccountLocked";
 
 /** A page: its heading takes focus when it appears, so screen readers announce the new page. */
 export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
@@ -60,9 +61,18 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => vo
   );
 }
 
-/** A 404, or a 403 other than a switched-off feature or training to finish (which `ErrorNotice` explains instead). */
+/**
+ * A 404, or a 403 other than a switched-off feature, training to finish or a locked account
+ * (which `ErrorNotice` explains instead: the problem's title and detail).
+ */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 404 || error.status === 403) && !isFeatureOff(error) && !isTrainingRequired(error);
+  return (
+    error instanceof ApiError &&
+    (error.status === 404 || error.status === 403) &&
+    !isFeatureOff(error) &&
+    !isTrainingRequired(error) &&
+    !isAccountLocked(error)
+  );
 }
 
 /** The page for a screen whose feature is switched off for this patient. */

@@ -10,6 +10,8 @@ import { en as educationEn } from "./education";
 import { en as schedulesEn } from "./schedules";
 import { en as staffCareEn } from "./staff-care";
 import { en as importsEn } from "./imports";
+import { en as locksEn } from "./locks";
+import { en as securityEn } from "./security";
 
 export const en = {
   "app.name": "Patient portal",
@@ -965,6 +967,10 @@ export const en = {
   ...schedulesEn,
   // Past imports and their reports, the export in pages (issue 13).
   ...importsEn,
+  // Locking accounts and resetting authenticators (issue 21).
+  ...locksEn,
+  // Account security: the authenticator app, backup codes, staff enrolment (issue 21).
+  ...securityEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -9,6 +9,8 @@ import { es as educationEs } from "./education.es";
 import { es as schedulesEs } from "./schedules.es";
 import { es as staffCareEs } from "./staff-care.es";
 import { es as importsEs } from "./imports.es";
+import { es as locksEs } from "./locks.es";
+import { es as securityEs } from "./security.es";
 
 // Spanish. Typed against the English keys: a missing or extra key fails the type check.
 export const es: Record<MessageKey, string> = {
@@ -965,4 +967,8 @@ export const es: Record<MessageKey, string> = {
   ...schedulesEs,
   // Past imports and their reports, the export in pages (issue 13).
   ...importsEs,
+  // Locking accounts and resetting authenticators (issue 21).
+  ...locksEs,
+  // Account security: the authenticator app, backup codes, staff enrolment (issue 21).
+  ...securityEs,
 };

@@ -71,7 +71,7 @@ async fn link_of(
     let limiter = Limiter::new(
         &deps.platform.dynamo,
         &deps.platform.app_table,
-        &deps.platform.cursor_key,
+        &deps.platform.code_hashing,
     );
     let slot = limiter.acquire(limit, &client_of(incoming)).await?;
     let Some(hash) = link_token::hash_of(token) else {

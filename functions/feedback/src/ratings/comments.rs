@@ -37,7 +37,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         None => (Feature::ALL.to_vec(), "feedback-comments:all".to_owned()),
     };
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, scope, cursor_key)?;
+    let page = PageRequest::from_call(call, scope, cursor_key).await?;
     let before = match &page.start_after {
         None => None,
         Some(position) => Some(
@@ -65,5 +65,5 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .await?;
     let items: Vec<CommentView> = found.iter().filter_map(CommentView::of).collect();
     let last = next.map(|sort_key| HashMap::from([(GSI1SK.to_owned(), string(sort_key))]));
-    json(StatusCode::OK, &page.page(items, last, cursor_key)?)
+    json(StatusCode::OK, &page.page(items, last, cursor_key).await?)
 }

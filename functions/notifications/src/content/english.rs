@@ -1,6 +1,7 @@
 //! The English wording of every kind.
 
 use super::{Content, IdeaStatus, Language, RefillNews, ReportStatus, Wording, announcement, when};
+use portal_shared::features::mfa::MfaChange;
 
 pub fn wording(
     content: &Content,
@@ -129,7 +130,48 @@ pub fn wording(
                 code.as_str()
             ),
         },
-        Content::NewSignIn { at } => Wording {
+        Content::NewSignIn {
+            at,
+            reset,
+            lock: Some(_),
+        } => {
+            let (subject, news) = if *reset {
+                (
+                    "Your patient portal password was reset",
+                    format!(
+                        "The password of your patient portal account was reset on {}.",
+                        when(at)
+                    ),
+                )
+            } else {
+                (
+                    "New sign-in to your patient portal",
+                    format!(
+                        "Your patient portal account was signed in to on {} from a browser or device it has not been used from lately.",
+                        when(at)
+                    ),
+                )
+            };
+            Wording {
+                subject: subject.into(),
+                body: vec![
+                    news,
+                    "If this was you, there is nothing to do.".into(),
+                    "Not you? Lock your account with the link below: nobody can sign in to it until the practice unlocks it. Then call the practice.".into(),
+                ],
+                action: "Lock your account",
+                sms: format!(
+                    "{} on {}. Not you? Lock your account:",
+                    if *reset {
+                        "Your patient portal password was reset"
+                    } else {
+                        "New sign-in to your patient portal"
+                    },
+                    when(at)
+                ),
+            }
+        }
+        Content::NewSignIn { at, .. } => Wording {
             subject: "New sign-in to your patient portal".into(),
             body: vec![
                 format!(
@@ -279,6 +321,37 @@ pub fn wording(
             action: "See your health topics",
             sms: "Your care team shared a health topic with you in your patient portal.".into(),
         },
+        Content::MfaChanged { at, change } => {
+            let news = match change {
+                MfaChange::TurnedOn => "an authenticator app was added to your patient portal account",
+                MfaChange::TurnedOff => {
+                    "the authenticator app was removed from your patient portal account"
+                }
+                MfaChange::BackupCodeUsed => {
+                    "a backup code was used to sign in to your patient portal account, which turned off its authenticator app"
+                }
+                MfaChange::ResetByPractice => {
+                    "the practice turned off the authenticator app of your patient portal account"
+                }
+            };
+            Wording {
+                subject: "Your patient portal sign-in security changed".into(),
+                body: vec![
+                    format!("On {}, {news}.", when(at)),
+                    if *change == MfaChange::TurnedOn {
+                        "If this was you, there is nothing to do.".into()
+                    } else {
+                        "If this was you, you can add an authenticator app again once you sign in.".into()
+                    },
+                    "If this was not you, reset your password and tell the practice.".into(),
+                ],
+                action: "Reset your password",
+                sms: format!(
+                    "On {}, {news}. If this was not you, reset your password and tell the practice.",
+                    when(at)
+                ),
+            }
+        }
         // What became of the request, never which medication or what the clinician wrote.
         Content::RefillDecided { status, .. } => {
             let (subject, news, sms) = refill_news(*status);

@@ -18,6 +18,7 @@ use jiff::tz::TimeZone;
 use portal_shared::domain::ids::{ConversationId, PatientId, RefillId, ReportId};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::idea_status::IdeaStatus;
+use portal_shared::features::mfa::MfaChange;
 use portal_shared::features::notification::Kind;
 
 pub use language::Language;
@@ -87,8 +88,13 @@ pub enum Content {
     PasswordReset {
         code: Code,
     },
+    /// A sign-in from a new client, or (`reset`) the password was reset. `lock`: the signed
+    /// token of the "Not you? Lock your account" link (`features::lock_token`), which the sender
+    /// adds ([`Content::with_lock`]); without one the notice points to the password reset.
     NewSignIn {
         at: Timestamp,
+        reset: bool,
+        lock: Option<String>,
     },
     /// An idea the reader supported has a new status (not its title: the app shows it). The
     /// status is named in the templates' own words, so no producer's text reaches the reader;
@@ -150,6 +156,12 @@ pub enum Content {
     EducationAssigned {
         patient: PatientId,
     },
+    /// The reader's authenticator app (MFA) was turned on or off, a backup code was used, or
+    /// the practice reset it: when, and which (a fixed set named in the templates' words).
+    MfaChanged {
+        at: Timestamp,
+        change: MfaChange,
+    },
 }
 
 impl Content {
@@ -174,6 +186,7 @@ impl Content {
             Content::WeeklyDigest { .. } => Kind::WeeklyDigest,
             Content::RefillDecided { .. } => Kind::RefillDecided,
             Content::EducationAssigned { .. } => Kind::EducationAssigned,
+            Content::MfaChanged { .. } => Kind::MfaChanged,
         }
     }
 
@@ -237,10 +250,31 @@ impl Content {
             (Content::CareCircleInvitation { .. }, _) => "/accept-invitation".into(),
             (Content::ActivationInvitation { .. }, _) => "/activate".into(),
             // "If this was not you, reset your password."
+            // "Not you? Lock your account" (the web app's /lock page posts the token).
+            (
+                Content::NewSignIn {
+                    lock: Some(token), ..
+                },
+                _,
+            ) => format!("/lock?token={token}"),
             (Content::PasswordReset { .. } | Content::NewSignIn { .. }, _) => {
                 "/forgot-password".into()
             }
+            // "If this was not you, reset your password."
+            (Content::MfaChanged { .. }, _) => "/forgot-password".into(),
             _ => "/sign-in".into(),
+        }
+    }
+
+    /// A sign-in notice with its lock link's token; any other content as it is.
+    pub fn with_lock(self, token: String) -> Content {
+        match self {
+            Content::NewSignIn { at, reset, .. } => Content::NewSignIn {
+                at,
+                reset,
+                lock: Some(token),
+            },
+            other => other,
         }
     }
 

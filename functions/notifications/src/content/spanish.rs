@@ -1,6 +1,7 @@
 //! The Spanish wording of every kind.
 
 use super::{Content, IdeaStatus, Language, RefillNews, ReportStatus, Wording, announcement, when};
+use portal_shared::features::mfa::MfaChange;
 
 pub fn wording(
     content: &Content,
@@ -100,7 +101,48 @@ pub fn wording(
             action: "Restablecer su contraseña",
             sms: format!("Su código para restablecer la contraseña del portal es {}.", code.as_str()),
         },
-        Content::NewSignIn { at } => Wording {
+        Content::NewSignIn {
+            at,
+            reset,
+            lock: Some(_),
+        } => {
+            let (subject, news) = if *reset {
+                (
+                    "Se restableció la contraseña de su portal del paciente",
+                    format!(
+                        "La contraseña de su cuenta del portal del paciente se restableció el {}.",
+                        when(at)
+                    ),
+                )
+            } else {
+                (
+                    "Nuevo inicio de sesión en su portal del paciente",
+                    format!(
+                        "Se inició sesión en su cuenta del portal del paciente el {} desde un navegador o dispositivo que no se había usado últimamente.",
+                        when(at)
+                    ),
+                )
+            };
+            Wording {
+                subject: subject.into(),
+                body: vec![
+                    news,
+                    "Si fue usted, no tiene que hacer nada.".into(),
+                    "¿No fue usted? Bloquee su cuenta con el enlace de abajo: nadie podrá iniciar sesión hasta que el consultorio la desbloquee. Luego llame al consultorio.".into(),
+                ],
+                action: "Bloquear su cuenta",
+                sms: format!(
+                    "{} el {}. ¿No fue usted? Bloquee su cuenta:",
+                    if *reset {
+                        "Se restableció la contraseña de su portal del paciente"
+                    } else {
+                        "Nuevo inicio de sesión en su portal del paciente"
+                    },
+                    when(at)
+                ),
+            }
+        }
+        Content::NewSignIn { at, .. } => Wording {
             subject: "Nuevo inicio de sesión en su portal del paciente".into(),
             body: vec![
                 format!(
@@ -250,6 +292,39 @@ pub fn wording(
             action: "Ver sus temas de salud",
             sms: "Su equipo de atención compartió un tema de salud con usted en su portal del paciente.".into(),
         },
+        Content::MfaChanged { at, change } => {
+            let news = match change {
+                MfaChange::TurnedOn => {
+                    "se agregó una aplicación de autenticación a su cuenta del portal del paciente"
+                }
+                MfaChange::TurnedOff => {
+                    "se quitó la aplicación de autenticación de su cuenta del portal del paciente"
+                }
+                MfaChange::BackupCodeUsed => {
+                    "se usó un código de respaldo para iniciar sesión en su cuenta del portal del paciente, lo que desactivó su aplicación de autenticación"
+                }
+                MfaChange::ResetByPractice => {
+                    "el consultorio desactivó la aplicación de autenticación de su cuenta del portal del paciente"
+                }
+            };
+            Wording {
+                subject: "Cambió la seguridad del inicio de sesión de su portal del paciente".into(),
+                body: vec![
+                    format!("El {}, {news}.", when(at)),
+                    if *change == MfaChange::TurnedOn {
+                        "Si fue usted, no tiene que hacer nada.".into()
+                    } else {
+                        "Si fue usted, puede volver a agregar una aplicación de autenticación cuando inicie sesión.".into()
+                    },
+                    "Si no fue usted, restablezca su contraseña y avise al consultorio.".into(),
+                ],
+                action: "Restablecer su contraseña",
+                sms: format!(
+                    "El {}, {news}. Si no fue usted, restablezca su contraseña y avise al consultorio.",
+                    when(at)
+                ),
+            }
+        }
         // Qué pasó con la solicitud, nunca qué medicamento ni qué escribió el clínico.
         Content::RefillDecided { status, .. } => {
             let (subject, news, sms) = refill_news(*status);

@@ -41,7 +41,11 @@ pub(crate) fn every_kind() -> Vec<Content> {
         Content::PasswordReset {
             code: code("{####}"),
         },
-        Content::NewSignIn { at: start },
+        Content::NewSignIn {
+            at: start,
+            reset: false,
+            lock: None,
+        },
         Content::IdeaStatusChanged {
             status: Some(IdeaStatus::Planned),
         },
@@ -61,6 +65,10 @@ pub(crate) fn every_kind() -> Vec<Content> {
         },
         Content::EducationAssigned {
             patient: PatientId::generate(),
+        },
+        Content::MfaChanged {
+            at: start,
+            change: portal_shared::features::mfa::MfaChange::BackupCodeUsed,
         },
     ]
 }
@@ -274,8 +282,11 @@ fn links_point_into_the_readers_portal() {
 
 #[test]
 fn a_new_sign_in_says_when_in_the_practices_zone_and_where_to_reset() {
+    // A record written before lock links existed: no token, the password reset page.
     let content = Content::NewSignIn {
         at: at("2027-01-12T20:30:00Z"),
+        reset: false,
+        lock: None,
     };
     let english = email(&content, Language::En, &zone(), &links(None));
     assert!(
@@ -299,6 +310,38 @@ fn a_new_sign_in_says_when_in_the_practices_zone_and_where_to_reset() {
     assert!(spanish.text.contains("restablezca su contraseña"));
     let text = sms(&content, Language::En, &zone(), &links(None));
     assert!(text.contains("3:30 PM EST") && text.ends_with("/forgot-password"));
+}
+
+#[test]
+fn sign_in_and_password_reset_notices_link_to_locking_the_account() {
+    let token = "cGF5bG9hZA.dGFn";
+    for reset in [false, true] {
+        let content = Content::NewSignIn {
+            at: at("2027-01-12T20:30:00Z"),
+            reset,
+            lock: None,
+        }
+        .with_lock(token.to_owned());
+        let lock = format!("{ORIGIN}/lock?token={token}");
+        let english = email(&content, Language::En, &zone(), &links(None));
+        assert!(english.text.contains("Not you? Lock your account"));
+        assert!(english.text.contains(&format!("Lock your account: {lock}")));
+        assert!(english.html.contains(&lock));
+        assert!(!english.text.contains("/forgot-password"));
+        assert!(english.unsubscribe.is_none(), "a security notice");
+        assert_eq!(
+            english.subject.contains("password was reset"),
+            reset,
+            "{}",
+            english.subject
+        );
+        assert!(english.text.contains("3:30 PM EST"));
+        let spanish = email(&content, Language::Es, &zone(), &links(None));
+        assert!(spanish.text.contains("¿No fue usted? Bloquee su cuenta"));
+        assert!(spanish.text.contains(&lock));
+        let text = sms(&content, Language::Es, &zone(), &links(None));
+        assert!(text.ends_with(&lock), "{text}");
+    }
 }
 
 #[test]

@@ -36,7 +36,8 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .await?;
     let patient = access.patient();
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, delivery_log::cursor_scope(patient), cursor_key)?;
+    let page =
+        PageRequest::from_call(call, delivery_log::cursor_scope(patient), cursor_key).await?;
     // A well-formed id of nobody is 404, as on every patient route.
     let found = contacts::read_contacts(deps, &access)
         .await?
@@ -45,7 +46,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         delivery_log::list(deps, patient, page.limit, page.start_after.clone()).await?;
     let contacts =
         contacts::contacts_view(deps, found.email.as_ref(), found.phone.as_ref()).await?;
-    let page = page.page(items, last_key, cursor_key)?;
+    let page = page.page(items, last_key, cursor_key).await?;
     json(
         StatusCode::OK,
         &DeliveryPage {

@@ -52,7 +52,7 @@ pub async fn handle(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, 
             format!("must be 1 to {MAX_TOKEN_CHARS} characters: the token from the link"),
         ));
     }
-    let token = UnsubscribeToken::open(&deps.platform.cursor_key, &request.token)?;
+    let token = UnsubscribeToken::open(&deps.platform.cursor_key, &request.token).await?;
     audit(deps, incoming, &token).await?;
 
     for _ in 0..SAVE_ATTEMPTS {

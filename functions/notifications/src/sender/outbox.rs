@@ -5,10 +5,11 @@
 use portal_shared::domain::ids::{ActivationCodeId, NotificationId, WaveId};
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::features::idea_status::IdeaStatus;
+use portal_shared::features::mfa::AboutMfaChange;
 use portal_shared::features::notification::{
     AboutActivation, AboutAnnouncement, AboutAppointment, AboutConversation, AboutDigest,
     AboutEducation, AboutFeedback, AboutIdea, AboutInvitation, AboutOffer, AboutRefill,
-    AboutReport, AboutSignIn, AboutSuggestion, Channel, Kind, Recipient,
+    AboutReport, AboutSignIn, AboutSuggestion, Channel, Kind, Recipient, SignInReason,
 };
 use portal_shared::platform::keys::{self, Key};
 use portal_shared::platform::store::Item;
@@ -46,6 +47,7 @@ pub enum About {
     Digest(AboutDigest),
     Refill(AboutRefill),
     Education(AboutEducation),
+    Mfa(AboutMfaChange),
 }
 
 /// One outbox record, parsed.
@@ -108,6 +110,7 @@ impl Outbox {
             Kind::WeeklyDigest => About::Digest(digest(item)?),
             Kind::RefillDecided => About::Refill(about(item)?),
             Kind::EducationAssigned => About::Education(about(item)?),
+            Kind::MfaChanged => About::Mfa(about(item)?),
             Kind::StaffInvitation | Kind::PasswordReset => {
                 return Err(Malformed::NotSentFromTheOutbox);
             }
@@ -153,7 +156,12 @@ impl Outbox {
                 code: Code::parse(&about.code)?,
                 expires: about.code_expires,
             },
-            (About::SignIn(about), _) => Content::NewSignIn { at: about.at },
+            // The lock link's token is signed at sending time (`send`), never stored.
+            (About::SignIn(about), _) => Content::NewSignIn {
+                at: about.at,
+                reset: about.reason == Some(SignInReason::PasswordReset),
+                lock: None,
+            },
             // The status's slug is read into a fixed set: no other text can ride on it.
             (About::Idea(about), _) => Content::IdeaStatusChanged {
                 status: IdeaStatus::parse(&about.status),
@@ -195,6 +203,10 @@ impl Outbox {
             },
             (About::Education(about), _) => Content::EducationAssigned {
                 patient: about.patient_id,
+            },
+            (About::Mfa(about), _) => Content::MfaChanged {
+                at: about.at,
+                change: about.change,
             },
         })
     }

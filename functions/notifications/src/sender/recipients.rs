@@ -54,7 +54,8 @@ pub fn caregiver_scope(kind: Kind) -> Option<Scope> {
         | Kind::ActivationInvitation
         | Kind::StaffInvitation
         | Kind::PasswordReset
-        | Kind::NewSignIn => None,
+        | Kind::NewSignIn
+        | Kind::MfaChanged => None,
         // What the patient themself voted, suggested or wrote: no caregiver scope covers their
         // own feedback, so the patient alone is told (a caregiver who acts for them sees the
         // same news in the app, on the patient's feedback page).
@@ -273,7 +274,7 @@ mod tests {
             status,
             invited_at: Timestamp::now(),
             invited_by: UserSub::parse("patient-1").expect("sub"),
-            code_sha256: "ab".into(),
+            code_hash: "ab".into(),
             code_expires: Timestamp::now(),
             failed_attempts: 0,
             caregiver_sub: Some(UserSub::parse("carer-1").expect("sub")),

@@ -14,21 +14,29 @@ use crate::Deps;
 use crate::pharmacies::model::{MAX_QUERY_CHARS, Pharmacies, search};
 use crate::pharmacies::store;
 
-/// Whether `caller` may search the directory: `Action::ReadPharmacies` for someone with no
-/// patient in question (a patient, by the rule's own compartment; a caregiver, when the rule
-/// admits any grant; its staff roles).
-pub fn may_read(caller: &Caller) -> bool {
+/// Why `caller` may not search the directory, if they may not: `Action::ReadPharmacies` for
+/// someone with no patient in question (a patient, by the rule's own compartment; a caregiver,
+/// when the rule admits any grant; its staff roles, with an authenticator app enrolled as on
+/// every staff decision).
+pub fn refusal(caller: &Caller) -> Option<ApiError> {
     let rule = Action::ReadPharmacies.rule();
-    Action::ReadPharmacies.staff_role_of(caller).is_some()
-        || (rule.own && caller.has(Role::Patient))
+    if (rule.own && caller.has(Role::Patient))
         || (rule.caregiver != CaregiverNeeds::Never && caller.has(Role::Caregiver))
+    {
+        return None;
+    }
+    match Action::ReadPharmacies.staff_role_of(caller) {
+        Some(_) if caller.sign_in.mfa => None,
+        Some(_) => Some(ApiError::MfaRequired),
+        None => Some(ApiError::Forbidden(
+            "The pharmacy directory is for patients, caregivers and practice staff.",
+        )),
+    }
 }
 
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
-    if !may_read(call.caller()) {
-        return Err(ApiError::Forbidden(
-            "The pharmacy directory is for patients, caregivers and practice staff.",
-        ));
+    if let Some(refusal) = refusal(call.caller()) {
+        return Err(refusal);
     }
     let q = call.query("q").unwrap_or_default();
     if q.chars().count() > MAX_QUERY_CHARS {
@@ -49,11 +57,14 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_shared::policy::caller::UserSub;
+    use portal_shared::policy::caller::{SignInFacts, UserSub};
 
     fn caller(roles: &[Role]) -> Caller {
         Caller {
-            sign_in: Default::default(),
+            sign_in: SignInFacts {
+                mfa: true,
+                ..Default::default()
+            },
             sub: UserSub::parse("user-1").expect("sub"),
             roles: roles.iter().copied().collect(),
             patient_id: None,
@@ -72,8 +83,26 @@ mod tests {
             Role::Admin,
             Role::PortalLead,
         ] {
-            assert!(may_read(&caller(&[role])), "{role:?}");
+            assert!(refusal(&caller(&[role])).is_none(), "{role:?}");
         }
-        assert!(!may_read(&caller(&[])));
+        assert!(matches!(
+            refusal(&caller(&[])),
+            Some(ApiError::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn staff_need_an_authenticator_and_patients_do_not() {
+        let without_mfa = |roles: &[Role]| Caller {
+            sign_in: SignInFacts::default(),
+            ..caller(roles)
+        };
+        assert!(matches!(
+            refusal(&without_mfa(&[Role::FrontDesk])),
+            Some(ApiError::MfaRequired)
+        ));
+        assert!(refusal(&without_mfa(&[Role::Patient])).is_none());
+        assert!(refusal(&without_mfa(&[Role::Caregiver])).is_none());
+        assert!(refusal(&without_mfa(&[Role::Patient, Role::FrontDesk])).is_none());
     }
 }

@@ -18,7 +18,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let cohort = existing_cohort(deps, call, &access).await?;
     let cursor_key = &deps.platform.cursor_key;
     let scope = format!("rollout:cohort-history:{}", cohort.name);
-    let page = PageRequest::from_call(call, scope, cursor_key)?;
+    let page = PageRequest::from_call(call, scope, cursor_key).await?;
     let (entries, last_key) = store(deps).history(&access, &cohort.name, &page).await?;
     // An entry tells that a patient joined or left: each patient named is audited (once per
     // page) before the page is answered.
@@ -34,5 +34,8 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             .record_staff_access(call, &access, &reached)
             .await?;
     }
-    json(StatusCode::OK, &page.page(entries, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(entries, last_key, cursor_key).await?,
+    )
 }

@@ -21,8 +21,11 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .staff(call, Action::ManageCohorts)
         .await?;
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, SCOPE.into(), cursor_key)?;
+    let page = PageRequest::from_call(call, SCOPE.into(), cursor_key).await?;
     let (cohorts, last_key) = store(deps).cohorts(&access, &page).await?;
     let views = cohorts.iter().map(CohortView::from).collect();
-    json(StatusCode::OK, &page.page(views, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(views, last_key, cursor_key).await?,
+    )
 }

@@ -20,7 +20,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let cohort = existing_cohort(deps, call, &access).await?;
     let cursor_key = &deps.platform.cursor_key;
     let scope = format!("rollout:cohort-members:{}", cohort.name);
-    let page = PageRequest::from_call(call, scope, cursor_key)?;
+    let page = PageRequest::from_call(call, scope, cursor_key).await?;
     let (members, last_key) = store(deps).members(&access, &cohort.name, &page).await?;
     // A work list: which patients it reaches is known once read; each is audited before the
     // page is answered.
@@ -34,5 +34,8 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             .await?;
     }
     let views: Vec<MemberView> = members.into_iter().map(MemberView::from).collect();
-    json(StatusCode::OK, &page.page(views, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(views, last_key, cursor_key).await?,
+    )
 }

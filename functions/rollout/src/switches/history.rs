@@ -22,7 +22,11 @@ pub async fn history(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiErro
         call,
         format!("feature-switch-history:{feature}"),
         cursor_key,
-    )?;
+    )
+    .await?;
     let (entries, last_key) = super::store(deps).history(&access, feature, &page).await?;
-    json(StatusCode::OK, &page.page(entries, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(entries, last_key, cursor_key).await?,
+    )
 }

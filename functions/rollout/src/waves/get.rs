@@ -32,7 +32,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .await?;
     let wave_id = wave_in_path(call)?;
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, format!("rollout:wave:{wave_id}"), cursor_key)?;
+    let page = PageRequest::from_call(call, format!("rollout:wave:{wave_id}"), cursor_key).await?;
     let store = deps.waves();
     let wave = store
         .load(&access, wave_id)
@@ -58,7 +58,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         StatusCode::OK,
         &WithMembers {
             wave: WaveView::new(&wave, now),
-            members_page: page.page(views, last_key, cursor_key)?,
+            members_page: page.page(views, last_key, cursor_key).await?,
         },
     )
 }

@@ -209,7 +209,15 @@ async fn member_turn(
             .then_some(Issued::Refused));
     }
     let expires = wave_code_expiry(now, wave.expires_in_days);
-    let new = NewCode::by_wave(&access, wave.wave_id, expires, wave.deliver_by, now)?;
+    let hasher = deps.platform.code_hasher().await?;
+    let new = NewCode::by_wave(
+        &hasher,
+        &access,
+        wave.wave_id,
+        expires,
+        wave.deliver_by,
+        now,
+    )?;
     Ok(store
         .issue(&access, wave, &new, day, now)
         .await?

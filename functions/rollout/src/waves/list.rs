@@ -21,12 +21,15 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .staff(call, Action::SendInvitationWaves)
         .await?;
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, SCOPE.into(), cursor_key)?;
+    let page = PageRequest::from_call(call, SCOPE.into(), cursor_key).await?;
     let (waves, last_key) = deps
         .waves()
         .waves(&access, page.limit, page.start_after.clone())
         .await?;
     let now = Timestamp::now();
     let views = waves.iter().map(|wave| WaveView::new(wave, now)).collect();
-    json(StatusCode::OK, &page.page(views, last_key, cursor_key)?)
+    json(
+        StatusCode::OK,
+        &page.page(views, last_key, cursor_key).await?,
+    )
 }

@@ -168,6 +168,7 @@ mod tests {
             groups: BTreeSet::new(),
             has_patient_id: false,
             created_at: None,
+            mfa_enrolled: true,
         }
     }
 

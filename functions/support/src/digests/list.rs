@@ -51,7 +51,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     let limit = errors.check("limit", limit(call.query("limit").as_deref()));
     let start_after: Option<Item> = match call.query("cursor") {
         None => None,
-        Some(raw) => match cursor_key.open(SCOPE, &raw) {
+        Some(raw) => match cursor_key.open(SCOPE, &raw).await {
             Ok(start) => Some(start),
             Err(ApiError::Invalid(found)) => {
                 for error in found {
@@ -69,7 +69,10 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     authorizer
         .record_staff_action(call, &access, &audit_list(), Outcome::Allowed)
         .await?;
-    let next_cursor = last.map(|last| cursor_key.seal(SCOPE, &last)).transpose()?;
+    let next_cursor = match last {
+        Some(last) => Some(cursor_key.seal(SCOPE, &last).await?),
+        None => None,
+    };
     json(
         StatusCode::OK,
         &Digests {

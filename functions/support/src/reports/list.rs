@@ -38,7 +38,7 @@ pub async fn staff(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError>
 
 async fn list(deps: &Deps, call: &Call, scope: &ReporterScope) -> Result<Response<Body>, ApiError> {
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, scope.list_scope(), cursor_key)?;
+    let page = PageRequest::from_call(call, scope.list_scope(), cursor_key).await?;
     let store = store(deps);
     let (found, next) = store
         .reporter_page(
@@ -69,5 +69,5 @@ async fn list(deps: &Deps, call: &Call, scope: &ReporterScope) -> Result<Respons
         .iter()
         .map(|report| ReporterListItem::of(report, primaries.get(&report.report_id).copied()))
         .collect();
-    json(StatusCode::OK, &page.page(items, next, cursor_key)?)
+    json(StatusCode::OK, &page.page(items, next, cursor_key).await?)
 }

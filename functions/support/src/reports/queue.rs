@@ -70,7 +70,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         Listing::Mine => format!("support-reports:assigned:{me}"),
     };
     let cursor_key = &deps.platform.cursor_key;
-    let page = PageRequest::from_call(call, scope, cursor_key)?;
+    let page = PageRequest::from_call(call, scope, cursor_key).await?;
     let store = store(deps);
     let (reports, last) = match listing {
         Listing::Queue(state) => {
@@ -92,7 +92,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         .map(|report| QueueItem::of(report, now))
         .collect();
     let last = last.filter(|key| !key.is_empty());
-    json(StatusCode::OK, &page.page(items, last, cursor_key)?)
+    json(StatusCode::OK, &page.page(items, last, cursor_key).await?)
 }
 
 #[cfg(test)]

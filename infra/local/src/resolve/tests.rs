@@ -7,6 +7,7 @@ struct World {
     template: Template,
     tables: BTreeMap<String, String>,
     secrets: BTreeMap<String, String>,
+    secret_arns: BTreeMap<String, String>,
 }
 
 impl World {
@@ -18,6 +19,7 @@ impl World {
                 ("AuditTable".to_owned(), "t1-AuditTable".to_owned()),
             ]),
             secrets: BTreeMap::from([("CursorSigningSecret".to_owned(), "s3cr3t".to_owned())]),
+            secret_arns: BTreeMap::new(),
         })
     }
 
@@ -30,6 +32,7 @@ impl World {
             user_pool_id: "us-east-1_pool",
             user_pool_client_id: "client",
             secrets: &self.secrets,
+            secret_arns: &self.secret_arns,
         }
     }
 }

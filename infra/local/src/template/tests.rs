@@ -114,8 +114,8 @@ fn functions_merge_globals_and_list_their_routes() -> Result<()> {
         Some(&json!({"Ref": "AppTable"}))
     );
     assert_eq!(
-        f.environment.get("CURSOR_SIGNING_KEY"),
-        Some(&json!({"Fn::Sub": "{{resolve:secretsmanager:${CursorSigningSecret}:SecretString}}"}))
+        f.environment.get("CURSOR_SIGNING_SECRET_ARN"),
+        Some(&json!({"Ref": "CursorSigningSecret"}))
     );
     assert_eq!(
         f.environment.get("AUDIT_RETENTION_DAYS"),
@@ -162,8 +162,8 @@ fn the_api_has_its_stage_authorizer_and_gateway_responses() -> Result<()> {
             "application/problem+json".into()
         )])
     );
-    assert_eq!(t.secrets.len(), 1);
-    assert_eq!(t.secrets[0].generated_length(), 64);
+    assert_eq!(t.secrets.len(), 2);
+    assert!(t.secrets.iter().all(|s| s.generated_length() == 64));
     Ok(())
 }
 
@@ -344,7 +344,12 @@ async fn the_repository_template_loads_and_every_function_has_a_handler() -> Res
     let settings = portal_shared::platform::config::Settings::from_lookup(|name| match name {
         "APP_TABLE" => Some("app".into()),
         "AUDIT_TABLE" => Some("audit".into()),
-        "CURSOR_SIGNING_KEY" => Some("k".repeat(64)),
+        "CURSOR_SIGNING_SECRET_ARN" => {
+            Some("arn:aws:secretsmanager:us-east-1:123456789012:secret:c".into())
+        }
+        "CODE_HASHING_SECRET_ARN" => {
+            Some("arn:aws:secretsmanager:us-east-1:123456789012:secret:h".into())
+        }
         _ => None,
     })?;
     let sdk =

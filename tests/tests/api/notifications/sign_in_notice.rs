@@ -93,8 +93,9 @@ async fn a_patient_is_told_once_per_new_client_and_never_from_where() {
     ] {
         assert!(!body.contains(&shown), "the email shows {shown:?}: {body}");
     }
-    assert!(body.contains("/forgot-password"), "{body}");
-    assert!(body.contains("tell the practice"), "{body}");
+    // "Not you? Lock your account": the web app's lock page with the signed token.
+    assert!(body.contains("/lock?token="), "{body}");
+    assert!(body.contains("Lock your account"), "{body}");
     assert!(!body.contains("unsubscribe"), "a security notice: {body}");
 
     // The same browser again, from another address of the same network: a known client.

@@ -273,6 +273,7 @@ async fn every_event_runs_through_its_handler() {
             "refresh.json",
             "answer-mfa.json",
             "accept-staff-invitation.json",
+            "sign-in-with-backup-code.json",
         ]
         .iter()
         .any(|name| path.ends_with(name));

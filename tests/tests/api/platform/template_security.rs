@@ -84,6 +84,11 @@ fn only_the_known_routes_are_public() {
         "POST /auth/password/reset",
         "POST /auth/invitations/accept",
         "POST /auth/new-password",
+        // The password and a backup code are the proof (see auth::mfa::backup_sign_in).
+        "POST /auth/sign-in/backup-code",
+        // "Not you? Lock your account" in a sign-in notice: the signed token is the proof, and
+        // all it can do is lock that account (see auth::revocation).
+        "POST /auth/lock-account",
         // Uptime checks: reads no patient data (see platform::health).
         "GET /health",
         // The link in an email: its signed token is the proof (see notifications::unsubscribe).
@@ -211,9 +216,19 @@ fn only_the_staff_function_manages_staff_accounts() {
     for action in staff_only {
         assert!(staff.contains(action), "StaffFunction needs {action}");
     }
+    // The auth function may sign out and disable an account, never enable one or take a role
+    // away: a self-lock from a sign-in notice's link disables the holder's own account, which
+    // at worst locks someone out and never lets anyone in.
+    const SELF_LOCK: [&str; 2] = [
+        "cognito-idp:AdminDisableUser",
+        "cognito-idp:AdminUserGlobalSignOut",
+    ];
     for function in ["AuthFunction", "ProfileFunction", "AuditFunction"] {
         let actions = cognito_actions(function);
         for action in staff_only {
+            if function == "AuthFunction" && SELF_LOCK.contains(&action) {
+                continue;
+            }
             assert!(
                 !actions.contains(action),
                 "{function} must not hold {action}"

@@ -15,6 +15,7 @@ use crate::education::fixtures::assert_training_required;
 /// A temporary password as Cognito would email it (meets the pool's policy).
 const TEMPORARY_PASSWORD: &str = "Temporary-Pass-2026!";
 const CHOSEN_PASSWORD: &str = "Chosen-By-Them-2026!";
+const MFA_REQUIRED: &str = "https://patient-portal.dev/problems/mfa-required";
 
 fn unique_email(prefix: &str) -> String {
     format!("{prefix}-{}@staff.portal.test", ulid::Ulid::generate()).to_lowercase()
@@ -29,7 +30,8 @@ async fn create(app: &TestApp, body: Value) -> Reply {
         .await
 }
 
-/// A staff member created through the API, with a permanent password, signed in.
+/// A staff member created through the API, with a permanent password and an authenticator
+/// app enrolled (staff work needs one), signed in.
 async fn staff_member(app: &TestApp, roles: &[&str]) -> Actor {
     let email = unique_email("member");
     let reply = create(app, new_staff(&email, "Member", roles)).await;
@@ -38,14 +40,15 @@ async fn staff_member(app: &TestApp, roles: &[&str]) -> Actor {
     set_password(app, &email, DEMO_PASSWORD, true).await;
     let signed_in = sign_in(app, &email, DEMO_PASSWORD).await;
     assert_eq!(signed_in.status, 200, "{signed_in:#?}");
-    Actor {
+    let member = Actor {
         email,
         sub,
         token: signed_in.body["idToken"]
             .as_str()
             .expect("idToken")
             .to_owned(),
-    }
+    };
+    app.enrol_mfa(&member, DEMO_PASSWORD).await.0
 }
 
 /// Sets a password on the emulator: `permanent: false` stands in for the temporary password
@@ -107,14 +110,9 @@ async fn account_exists(app: &TestApp, email: &str) -> bool {
     .expect("looking the account up")
 }
 
+/// Through the API; an enrolled member's authenticator challenge is answered with its code.
 async fn sign_in(app: &TestApp, email: &str, password: &str) -> Reply {
-    app.send_public(
-        fresh_client_address(),
-        "/auth/sign-in",
-        json!({"email": email, "password": password}),
-        None,
-    )
-    .await
+    app.sign_in_answering_mfa(email, password).await
 }
 
 async fn list(app: &TestApp, who: &Actor) -> Reply {
@@ -685,11 +683,18 @@ async fn invited_staff_choose_their_password_and_get_their_roles() {
         sub: staff_id.clone(),
         token,
     };
-    // Their token carries their role: the front desk's identity review is theirs once trained
-    // (a new account's onboarding plan holds it back until then), staff admin is not.
+    // Their token carries their role, but staff work waits for an authenticator app; staff
+    // admin is not theirs at all (plain 403: a refused caller learns nothing of MFA).
+    let queue = app.get("/staff/profile-changes", &invited).await;
+    assert_problem(&queue, 403, None);
+    assert_eq!(queue.body["type"], MFA_REQUIRED, "{queue:#?}");
+    assert_problem(&list(app, &invited).await, 403, None);
+    assert_ne!(list(app, &invited).await.body["type"], MFA_REQUIRED);
+    // Enrolled, the front desk's identity review is theirs once trained (a new account's
+    // onboarding plan holds it back until then).
+    let (invited, _) = app.enrol_mfa(&invited, CHOSEN_PASSWORD).await;
     let queue = app.get("/staff/profile-changes", &invited).await;
     assert_training_required(&queue, "identity-review");
-    assert_problem(&list(app, &invited).await, 403, None);
 
     // From now on the chosen password signs them in, and the temporary one no longer does.
     assert_eq!(sign_in(app, &email, CHOSEN_PASSWORD).await.status, 200);

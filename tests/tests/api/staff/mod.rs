@@ -1,4 +1,7 @@
-//! Staff accounts and roles, and the onboarding plans administrators assign.
+//! Staff accounts and roles, the authenticator app staff need, and the onboarding plans
+//! administrators assign.
 
 mod accounts;
+pub mod locks;
+mod mfa;
 mod onboarding;

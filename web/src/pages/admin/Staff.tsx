@@ -6,6 +6,8 @@ import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
 import { Link } from "../../router";
+import { StaffMfaReset, type ResetTarget } from "./StaffMfaReset";
+import { getSession } from "../../auth/session";
 
 const ROLES: Schemas["StaffRole"][] = ["clinicians", "front-desk", "response-team", "portal-leads", "admins"];
 
@@ -18,6 +20,10 @@ export default function Staff() {
   const [roles, setRoles] = useState<Schemas["StaffRole"][]>(["clinicians"]);
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // The member whose authenticator is being reset (issue 21), and the last one reset.
+  const [resetting, setResetting] = useState<ResetTarget | null>(null);
+  const me = getSession()?.claims.sub;
+  const [reset, setReset] = useState<ResetTarget | null>(null);
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -49,6 +55,8 @@ export default function Staff() {
                 <th scope="col">{t("signIn.email")}</th>
                 <th scope="col">{t("admin.roles")}</th>
                 <th scope="col">{t("admin.status")}</th>
+                <th scope="col">{t("adminMfa.column")}</th>
+                <th scope="col">{t("adminMfa.actions")}</th>
               </tr>
             </thead>
             <tbody>
@@ -62,6 +70,22 @@ export default function Staff() {
                   <td>
                     {m.enabled ? t("admin.enabled") : t("admin.disabled")} ({m.status})
                   </td>
+                  <td>{m.mfaEnrolled ? t("adminMfa.enrolled") : t("adminMfa.notEnrolled")}</td>
+                  <td>
+                    {/* One's own authenticator is reset by another administrator (the API refuses it). */}
+                    {m.mfaEnrolled && m.staffId !== me && (
+                      <button type="button" className="danger"
+                        onClick={() => {
+                          setReset(null);
+                          setResetting({ staffId: m.staffId, name: `${m.givenName} ${m.familyName}` });
+                        }}>
+                        {t("adminMfa.reset")}
+                        <span className="visually-hidden">
+                          : {m.givenName} {m.familyName}
+                        </span>
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -69,6 +93,17 @@ export default function Staff() {
           </TableWrap>
         )}
       </Loaded>
+      {resetting && (
+        <StaffMfaReset key={resetting.staffId} target={resetting} onClose={(done) => {
+          setResetting(null);
+          setReset(done);
+        }} />
+      )}
+      {reset && (
+        <p role="status" className="notice success">
+          {t("adminMfa.done", { name: reset.name })}
+        </p>
+      )}
       <form onSubmit={create} className="card form" noValidate aria-labelledby="h-new-staff">
         <h2 id="h-new-staff">{t("admin.newStaff")}</h2>
         <Field label={t("signIn.email")} type="email" value={form.email} onChange={set("email")} error={errors.email} />

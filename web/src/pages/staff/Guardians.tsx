@@ -5,6 +5,7 @@ import { ErrorNotice, Field, LoadedList, fieldErrors } from "../../components/ui
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
+import { CaregiverLock } from "./CaregiverLock";
 
 // "Parents and guardians" on the staff patient page (front desk): who may act for the patient
 // (guardians marked), and, for a patient under 18, registering a parent or legal guardian once
@@ -55,6 +56,8 @@ function Circle({ patientId }: { patientId: string }) {
                   <span>{m.scopes.map((s) => t(`scope.${s}` as MessageKey)).join(", ")}</span>
                   {m.endsOn && <span>{t("guardians.until", { date: date(m.endsOn) })}</span>}
                 </p>
+                {/* An accepted invitation names the caregiver's account: the front desk may lock it (issue 21). */}
+                {m.caregiverSub && m.status === "active" && <CaregiverLock sub={m.caregiverSub} name={m.name} />}
               </li>
             ))}
           </ul>

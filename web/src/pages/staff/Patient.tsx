@@ -13,6 +13,8 @@ const PatientNotifications = lazy(() => import("./PatientNotifications"));
 const ShareTopic = lazy(() => import("../library/ShareTopic"));
 // Registering a minor's parent or legal guardian is the front desk's: its code loads with the section.
 const Guardians = lazy(() => import("./Guardians"));
+// Locking the account and resetting its authenticator (issue 21): the front desk's; admins read the lock.
+const AccountAccess = lazy(() => import("./AccountAccess"));
 
 /** The staff view of one patient: who they are, their portal account's code, their notifications. */
 export default function StaffPatient({ patientId }: { patientId: string }) {
@@ -58,6 +60,17 @@ export default function StaffPatient({ patientId }: { patientId: string }) {
           <h2 id="h-activation">{t("staffPatient.activation")}</h2>
           <ActivationCodeIssuer patientId={patientId} contact={p.contact} contacts={contacts} />
         </section>
+      )}
+      {(frontDesk || groups.includes("admins")) && (
+        <Suspense
+          fallback={
+            <p role="status" className="muted">
+              {t("app.loading")}
+            </p>
+          }
+        >
+          <AccountAccess patientId={patientId} name={title} manage={frontDesk} />
+        </Suspense>
       )}
       {frontDesk && p && (
         <Suspense

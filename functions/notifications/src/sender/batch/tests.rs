@@ -13,7 +13,8 @@ fn offline_deps() -> Deps {
         match name {
             "APP_TABLE" => Some("app"),
             "AUDIT_TABLE" => Some("audit"),
-            "CURSOR_SIGNING_KEY" => Some("0123456789abcdef0123456789abcdef"),
+            "CURSOR_SIGNING_SECRET_ARN" => Some("arn:aws:secretsmanager:us-east-1:1:secret:c"),
+            "CODE_HASHING_SECRET_ARN" => Some("arn:aws:secretsmanager:us-east-1:1:secret:h"),
             _ => None,
         }
         .map(str::to_owned)

@@ -186,6 +186,8 @@ fn no_phi_reaches_a_notification_whatever_the_record_holds() {
             ("medication", json!(phi[2])),
             ("pharmacy", json!(phi[3])),
             ("message", json!(phi[5])),
+            // An MFA change's kind of change.
+            ("change", json!("backup-code-used")),
         ] {
             about[field] = value;
         }

@@ -1,0 +1,16 @@
+//! `GET /staff/caregivers/{caregiverSub}/lock`: whether a caregiver's account is locked.
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
+use portal_shared::features::account_lock::{LockSubject, LockView};
+use portal_shared::platform::http::{Call, json};
+use portal_shared::policy::authz::Action;
+
+use crate::Deps;
+
+pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
+    let sub = super::caregiver(deps, call, Action::ReadAccountLock).await?;
+    let lock = deps.locks().read(&LockSubject::Account(sub)).await?;
+    json(StatusCode::OK, &LockView::of(lock.as_ref()))
+}
