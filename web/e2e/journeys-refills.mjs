@@ -11,14 +11,6 @@
 
 import { letterTag, nav } from "./journeys.mjs";
 
-/** A demo user's ID token, from the API's own sign-in (the demo users have no MFA). */
-async function tokenOf(h, role) {
-  const u = h.user(role);
-  const { body } = await call(h, null, "POST", "/auth/sign-in", { email: u.email, password: u.password });
-  if (!body?.idToken) throw new Error(`no ID token for ${role}`);
-  return body.idToken;
-}
-
 /** One API call; anything but 2xx fails the journey with the problem's text. */
 async function call(h, token, method, path, body, headers = {}) {
   const response = await fetch(`${h.apiUrl}${path}`, {
@@ -37,7 +29,7 @@ async function call(h, token, method, path, body, headers = {}) {
 
 /** Withdraws Ana's open metformin requests (left by an earlier run), so the medication is renewable. */
 async function withdrawOpenMetformin(h) {
-  const token = await tokenOf(h, "patient1");
+  const token = await h.apiToken("patient1");
   const { body } = await call(h, token, "GET", "/patients/me/refills");
   for (const r of body.items) {
     if ((r.status === "requested" || r.status === "in-review") && /metformin/i.test(r.medication.title)) {

@@ -10,19 +10,6 @@
 
 import { daysAhead, letterTag, nav } from "./journeys.mjs";
 
-/** A demo user's ID token, from the API's own sign-in (the demo users have no MFA). */
-async function tokenOf(h, role) {
-  const u = h.user(role);
-  const response = await fetch(`${h.apiUrl}/auth/sign-in`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: u.email, password: u.password }),
-  });
-  const body = await response.json();
-  if (!body?.idToken) throw new Error(`no ID token for ${role}`);
-  return body.idToken;
-}
-
 /** Ends an announcement through the API (idempotent): the clean-up when the journey stopped early. */
 async function expire(h, token, announcementId) {
   const response = await fetch(`${h.apiUrl}/support/announcements/${announcementId}/expire`, {
@@ -152,7 +139,7 @@ export const journeys = [
       } finally {
         // Nothing of this run stays in anyone's what's new (ending twice changes nothing).
         if (made.length) {
-          const token = await tokenOf(h, "response");
+          const token = await h.apiToken("response");
           for (const id of made) await expire(h, token, id);
         }
       }

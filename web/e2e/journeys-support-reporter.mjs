@@ -9,14 +9,6 @@
 
 import { letterTag, nav } from "./journeys.mjs";
 
-/** A demo user's ID token, from the API's own sign-in (the demo users have no MFA). */
-async function tokenOf(h, role) {
-  const u = h.user(role);
-  const { body } = await call(h, null, "POST", "/auth/sign-in", { email: u.email, password: u.password });
-  if (!body?.idToken) throw new Error(`no ID token for ${role}`);
-  return body.idToken;
-}
-
 /** One API call; anything but 2xx fails the journey with the problem's text. */
 async function call(h, token, method, path, body, headers = {}) {
   const response = await fetch(`${h.apiUrl}${path}`, {
@@ -125,7 +117,7 @@ export const journeys = [
     async run(h) {
       const { page } = h;
       const title = `Reports are slow to arrive ${h.size} ${letterTag()}`;
-      const token = await tokenOf(h, "response");
+      const token = await h.apiToken("response");
       // Opened before anyone signs in: the status page may be cached for 30 seconds.
       const incidentId = await openIncident(h, token, title, ["problem-reports", "messaging"]);
       try {

@@ -326,7 +326,7 @@ export const journeys = [
       const { page } = h;
       await h.signIn("admin");
       await page.getByRole("heading", { name: "Staff accounts" }).waitFor();
-      await page.getByRole("cell", { name: "Grace Adeyemi" }).waitFor();
+      await page.getByRole("cell", { name: "Grace Adeyemi", exact: true }).waitFor();
       await h.check("admin-staff");
       // Not the demo's Noor Haddad: the staff-care journey picks her by name from her team.
       const email = `lena.${h.size}.${Date.now()}@example.org`;

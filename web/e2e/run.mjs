@@ -185,6 +185,28 @@ function harness(page, local, size, problems) {
     page,
     size,
     user,
+    /**
+     * A demo user's ID token from the API's own sign-in, answering the authenticator step with
+     * a computed code for enrolled staff: for the journeys that set up or clean up through the API.
+     */
+    async apiToken(role) {
+      const u = user(role);
+      const post = async (path, body) => {
+        const response = await fetch(`${local.stack.apiUrl}${path}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        return response.json();
+      };
+      let body = await post("/auth/sign-in", { email: u.email, password: u.password });
+      if (body?.challenge === "SOFTWARE_TOKEN_MFA") {
+        if (!u.totpSecret) throw new Error(`${role} is asked for an authenticator code and has no secret`);
+        body = await post("/auth/mfa", { email: u.email, session: body.session, code: authenticatorCode(u.totpSecret) });
+      }
+      if (!body?.idToken) throw new Error(`no ID token for ${role}`);
+      return body.idToken;
+    },
     url: (path) => `${local.webUrl}${path}`,
     apiUrl: local.stack.apiUrl,
     /** The local stack's file (emulator endpoint, user pool...), for journeys that stand in for an email. */

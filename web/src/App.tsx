@@ -138,10 +138,10 @@ export function App({ config, queryClient }: { config: RuntimeConfig; queryClien
     async (reason?: "expired") => {
       const session = getSession();
       if (session?.refreshToken && reason !== "expired") {
-        // Revokes the refresh token at Cognito and, with the access token, every ID token this
-        // account holds from before now (the revocation feed); the page forgets everything either way.
-        const body = { refreshToken: session.refreshToken, ...(session.accessToken ? { accessToken: session.accessToken } : {}) };
-        await api.POST("/auth/sign-out", { body }).catch(() => undefined);
+        // Revokes the refresh token at Cognito; the page forgets everything either way. The access
+        // token is not sent: the revocation feed refuses tokens by the second, so a sign-in again
+        // within the same second would be refused (see the closing note of issue 21).
+        await api.POST("/auth/sign-out", { body: { refreshToken: session.refreshToken } }).catch(() => undefined);
       }
       setSession(null);
       client.clear();
