@@ -62,6 +62,39 @@ export const journeys = [
       await member.getByText("Guardian", { exact: true }).waitFor();
       await member.getByText("Invited, code not used yet").waitFor();
       await h.check("guardian-registered");
+
+      // Registered by mistake: the front desk ends the access, after saying so once more.
+      await member.getByRole("button", { name: /^Revoke\W+Kim / }).click();
+      await member.getByText(/Revoke Kim .*'s access now\?/).waitFor();
+      await h.check("guardian-revoke-confirm");
+      await member.getByRole("button", { name: "Yes, revoke access" }).click();
+      await member.getByText("Revoked", { exact: true }).waitFor();
+      if (await member.getByRole("button", { name: /^Revoke/ }).count()) throw new Error("a revoked member can still be revoked");
+      await h.signOut();
+    },
+  },
+  {
+    slug: "staff-record-links",
+    name: "from a patient's staff page, a clinician opens the record and its imports; the front desk sees the imports only",
+    async run(h) {
+      const { page } = h;
+      const patientId = h.user("patient1").patientId;
+      await h.signIn("clinician", `/staff/patients/${patientId}`);
+      const section = page.getByRole("region", { name: "Health record" });
+      await section.getByRole("link", { name: "Past imports and their reports" }).click();
+      await page.getByRole("heading", { name: "Past imports", level: 1 }).waitFor();
+      await page.getByRole("link", { name: "Back to the patient's page" }).click();
+      await page.getByRole("region", { name: "Health record" }).getByRole("link", { name: "Open the health record" }).click();
+      await page.waitForURL(new RegExp(`/p/${patientId}/records$`));
+      await h.signOut();
+
+      await h.signIn("frontdesk", `/staff/patients/${patientId}`);
+      const desk = page.getByRole("region", { name: "Health record" });
+      await desk.getByRole("link", { name: "Past imports and their reports" }).waitFor();
+      if (await desk.getByRole("link", { name: "Open the health record" }).count()) throw new Error("the front desk is offered the record");
+      await h.check("staff-record-links");
+      await desk.getByRole("link", { name: "Past imports and their reports" }).click();
+      await page.getByRole("heading", { name: "Past imports", level: 1 }).waitFor();
       await h.signOut();
     },
   },

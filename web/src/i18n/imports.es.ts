@@ -54,4 +54,8 @@ export const es: Record<keyof typeof en, string> = {
   "imports.fullReport": "Leer el informe completo",
   "export.progress": "Descargando el historial: página {page}, {count} entradas hasta ahora…",
   "export.done": "Descargado: {count} entradas en un solo archivo.",
+  "imports.staffSection": "Historial de salud",
+  "imports.openRecord": "Abrir el historial de salud",
+  "imports.staffHint": "Archivos traídos a este historial, cada uno con su informe completo.",
+  "imports.backToPatient": "Volver a la página del paciente",
 };

@@ -53,4 +53,8 @@ export const en = {
   "imports.fullReport": "Read the whole report",
   "export.progress": "Downloading the record: page {page}, {count} entries so far…",
   "export.done": "Downloaded: {count} entries in one file.",
+  "imports.staffSection": "Health record",
+  "imports.openRecord": "Open the health record",
+  "imports.staffHint": "Files brought into this record, each with its full report.",
+  "imports.backToPatient": "Back to the patient's page",
 } as const;

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { unwrap, type Schemas } from "../api/client";
+import { RevokeMember } from "../components/RevokeMember";
 import { ErrorNotice, Field, Loaded, NotFound, Page, fieldErrors, isNotFound } from "../components/ui";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
@@ -39,15 +40,6 @@ export default function CareCircle({ patientId }: { patientId: string }) {
       setError(e);
     }
   };
-  const revoke = async (invitationId: string) => {
-    setError(null);
-    try {
-      await unwrap(api.POST("/patients/{patientId}/care-circle/{invitationId}/revoke", { params: { path: { patientId, invitationId } } }));
-      await refresh();
-    } catch (e) {
-      setError(e);
-    }
-  };
   if (isNotFound(members.error)) return <NotFound />;
   const errors = fieldErrors(error);
   return (
@@ -68,10 +60,7 @@ export default function CareCircle({ patientId }: { patientId: string }) {
                     {m.endsOn && <span>{date(m.endsOn)}</span>}
                   </p>
                   {!m.guardian && (m.status === "active" || m.status === "invited") && (
-                    <button type="button" className="danger" onClick={() => void revoke(m.invitationId)}>
-                      {t("careCircle.revoke")}
-                      <span className="visually-hidden">: {m.name}</span>
-                    </button>
+                    <RevokeMember patientId={patientId} invitationId={m.invitationId} name={m.name} />
                   )}
                 </li>
               ))}

@@ -1,4 +1,6 @@
+import { useSyncExternalStore } from "react";
 import { useInfiniteQuery } from "@tanstack/react-query";
+import { getSession, isStaff, subscribe } from "../../auth/session";
 import { unwrap } from "../../api/client";
 import { LoadedList, NotFound, Page, TableWrap, isNotFound } from "../../components/ui";
 import { useApp } from "../../context";
@@ -12,6 +14,8 @@ const PAGE = 20;
 export default function Imports({ patientId }: { patientId: string }) {
   const { api } = useApp();
   const { t, dateTime, number } = useI18n();
+  const session = useSyncExternalStore(subscribe, getSession);
+  const staff = session ? isStaff(session.claims) : false;
   const imports = useInfiniteQuery({
     queryKey: ["imports", patientId],
     initialPageParam: undefined as string | undefined,
@@ -31,7 +35,12 @@ export default function Imports({ patientId }: { patientId: string }) {
   return (
     <Page title={t("imports.title")}>
       <p>
-        <Link to={`/p/${patientId}/records`}>{t("app.back")}</Link>
+        {/* Staff came from the patient's staff page (the front desk may not read the record itself). */}
+        {staff ? (
+          <Link to={`/staff/patients/${patientId}`}>{t("imports.backToPatient")}</Link>
+        ) : (
+          <Link to={`/p/${patientId}/records`}>{t("app.back")}</Link>
+        )}
       </p>
       <p>{t("imports.intro")}</p>
       <LoadedList query={imports} items={items} empty={t("imports.none")} more={t("imports.more")}>

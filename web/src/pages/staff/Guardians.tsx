@@ -5,6 +5,7 @@ import { ErrorNotice, Field, LoadedList, fieldErrors } from "../../components/ui
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/en";
+import { RevokeMember } from "../../components/RevokeMember";
 import { CaregiverLock } from "./CaregiverLock";
 
 // "Parents and guardians" on the staff patient page (front desk): who may act for the patient
@@ -58,6 +59,8 @@ function Circle({ patientId }: { patientId: string }) {
                 </p>
                 {/* An accepted invitation names the caregiver's account: the front desk may lock it (issue 21). */}
                 {m.caregiverSub && m.status === "active" && <CaregiverLock sub={m.caregiverSub} name={m.name} />}
+                {/* The front desk may end anyone's access, a guardian's too (a patient cannot end their guardian's). */}
+                {(m.status === "active" || m.status === "invited") && <RevokeMember patientId={patientId} invitationId={m.invitationId} name={m.name} />}
               </li>
             ))}
           </ul>

@@ -6,6 +6,7 @@ import { ActivationCodeIssuer } from "../../components/ActivationCodeIssuer";
 import { ErrorNotice, NotFound, Page } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
+import { Link } from "../../router";
 
 // The history is for the front desk and the response team only: its code loads with the section.
 const PatientNotifications = lazy(() => import("./PatientNotifications"));
@@ -61,6 +62,9 @@ export default function StaffPatient({ patientId }: { patientId: string }) {
           <ActivationCodeIssuer patientId={patientId} contact={p.contact} contacts={contacts} />
         </section>
       )}
+      {(frontDesk || groups.includes("clinicians")) && (
+        <RecordLinks patientId={patientId} readsRecord={groups.includes("clinicians")} />
+      )}
       {(frontDesk || groups.includes("admins")) && (
         <Suspense
           fallback={
@@ -106,5 +110,30 @@ export default function StaffPatient({ patientId }: { patientId: string }) {
         </Suspense>
       )}
     </Page>
+  );
+}
+
+/**
+ * The patient's health record from their staff page: clinicians read it; the front desk, who may
+ * bring a file in but not read the record, sees what came of each import.
+ */
+function RecordLinks({ patientId, readsRecord }: { patientId: string; readsRecord: boolean }) {
+  const { t } = useI18n();
+  const base = `/p/${encodeURIComponent(patientId)}/records`;
+  return (
+    <section className="card" aria-labelledby="h-record-links">
+      <h2 id="h-record-links">{t("imports.staffSection")}</h2>
+      <ul className="plain">
+        {readsRecord && (
+          <li>
+            <Link to={base}>{t("imports.openRecord")}</Link>
+          </li>
+        )}
+        <li>
+          <Link to={`${base}/imports`}>{t("imports.link")}</Link>
+          <p className="hint">{t("imports.staffHint")}</p>
+        </li>
+      </ul>
+    </section>
   );
 }

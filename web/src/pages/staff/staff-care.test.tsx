@@ -145,3 +145,71 @@ describe("assigning to a colleague", () => {
     );
   });
 });
+
+describe("ending someone's access from the staff patient page", () => {
+  it("asks first, then revokes the guardian's access and shows it revoked", async () => {
+    let revoked = false;
+    const revokes: string[] = [];
+    vi.stubGlobal("fetch", async (r: Request) => {
+      const url = new URL(r.url);
+      if (url.pathname === "/patients/01MINOR/profile") {
+        return json({ patientId: "01MINOR", legalName: { given: "Leo", family: "Park" }, dateOfBirth: "2016-04-02", sex: "male", contact: {} });
+      }
+      if (url.pathname === "/patients/01MINOR/care-circle") {
+        const status = revoked ? "revoked" : "active";
+        return json({
+          items: [{ invitationId: "01INV", name: "Kim Park", email: "kim@example.org", relationship: "parent", scopes: ["records"], guardian: true, status, invitedAt: "2026-01-01T00:00:00Z" }],
+          nextCursor: null,
+        });
+      }
+      if (url.pathname === "/patients/01MINOR/care-circle/01INV/revoke" && r.method === "POST") {
+        revokes.push(url.pathname);
+        revoked = true;
+        return json({ invitationId: "01INV", name: "Kim Park", email: "kim@example.org", relationship: "parent", scopes: ["records"], guardian: true, status: "revoked", invitedAt: "2026-01-01T00:00:00Z" });
+      }
+      if (url.pathname.endsWith("/notification-deliveries")) return notFound();
+      return json({ items: [], nextCursor: null });
+    });
+    renderApp("/staff/patients/01MINOR", { groups: ["front-desk"], sub: "fd" });
+
+    const section = await screen.findByRole("region", { name: "Parents and guardians" }, slow);
+    const member = (await within(section).findByText("Kim Park", {}, slow)).closest("li")!;
+    fireEvent.click(within(member as HTMLElement).getByRole("button", { name: /^Revoke\W+Kim Park$/ }));
+    // Nothing is sent until the front desk confirms; keeping the access sends nothing either.
+    fireEvent.click(await within(member as HTMLElement).findByRole("button", { name: "Keep their access" }));
+    expect(revokes).toHaveLength(0);
+    fireEvent.click(within(member as HTMLElement).getByRole("button", { name: /^Revoke\W+Kim Park$/ }));
+    fireEvent.click(await within(member as HTMLElement).findByRole("button", { name: "Yes, revoke access" }));
+    await waitFor(() => expect(revokes).toEqual(["/patients/01MINOR/care-circle/01INV/revoke"]));
+    expect(await within(section).findByText("Revoked", {}, slow)).toBeTruthy();
+    expect(within(section).queryByRole("button", { name: /^Revoke\W+Kim Park$/ })).toBeNull();
+  });
+});
+
+describe("the patient's health record from the staff patient page", () => {
+  const stub = () =>
+    vi.stubGlobal("fetch", async (r: Request) => {
+      const url = new URL(r.url);
+      if (url.pathname === "/patients/01ADULT/profile") {
+        return json({ patientId: "01ADULT", legalName: { given: "Ana", family: "Ruiz" }, dateOfBirth: "1984-03-12", sex: "female", contact: {} });
+      }
+      if (url.pathname.endsWith("/notification-deliveries")) return notFound();
+      return json({ items: [], nextCursor: null });
+    });
+
+  it("gives clinicians the record and its imports", async () => {
+    stub();
+    renderApp("/staff/patients/01ADULT", { groups: ["clinicians"], sub: "cl" });
+    const section = await screen.findByRole("region", { name: "Health record" }, slow);
+    expect(within(section).getByRole("link", { name: "Open the health record" }).getAttribute("href")).toBe("/p/01ADULT/records");
+    expect(within(section).getByRole("link", { name: "Past imports and their reports" }).getAttribute("href")).toBe("/p/01ADULT/records/imports");
+  });
+
+  it("gives the front desk the imports only (they may bring a file in, not read the record)", async () => {
+    stub();
+    renderApp("/staff/patients/01ADULT", { groups: ["front-desk"], sub: "fd" });
+    const section = await screen.findByRole("region", { name: "Health record" }, slow);
+    expect(within(section).queryByRole("link", { name: "Open the health record" })).toBeNull();
+    expect(within(section).getByRole("link", { name: "Past imports and their reports" })).toBeTruthy();
+  });
+});
