@@ -15,6 +15,41 @@ async function downloadRecord(page) {
 
 export const journeys = [
   {
+    slug: "message-about",
+    name: "a patient asks her care team about a record, and about a visit; the thread links back to what it is about",
+    async run(h) {
+      const { page } = h;
+      await h.signIn("patient2");
+      await nav(h, "Health record");
+      await page.locator('a[href*="/records/item/"]').first().click();
+      // The page's title is the record's once it has loaded (its facts shown).
+      await page.locator("dl.facts").waitFor();
+      const title = (await page.getByRole("heading", { level: 1 }).textContent())?.trim();
+      if (!title) throw new Error("the record has no title");
+      await page.getByRole("link", { name: "Ask your care team about this" }).click();
+      await page.getByRole("heading", { name: "New message", level: 1 }).waitFor();
+      await page.getByText("About:").getByRole("link", { name: title }).waitFor();
+      const subject = `About my ${title} (${h.size} ${Date.now()})`;
+      await page.getByLabel("Subject").fill(subject);
+      await page.getByLabel("Message").fill("What does this result mean for me?");
+      await h.check("message-about-record");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.getByRole("heading", { name: subject, level: 1 }).waitFor();
+      // The thread says what it is about, and takes her back to it.
+      await page.getByText("About:").getByRole("link", { name: title }).click();
+      await page.getByRole("heading", { name: title, level: 1 }).waitFor();
+
+      // A visit: the message starts in the appointment category, about that visit.
+      await nav(h, "Appointments");
+      await page.getByRole("link", { name: "Message the practice about this visit" }).first().click();
+      await page.getByRole("heading", { name: "New message", level: 1 }).waitFor();
+      await page.getByText("About:").getByRole("link", { name: "an appointment" }).waitFor();
+      const category = await page.getByLabel("Category").inputValue();
+      if (category !== "appointment") throw new Error(`a visit's message starts in ${category}`);
+      await h.signOut();
+    },
+  },
+  {
     slug: "records-imports",
     name: "a patient reads her past imports, who brought each in, and one import's whole report",
     async run(h) {

@@ -7,6 +7,8 @@ import { useAppointments } from "../hooks";
 import { usePatientFeatures } from "../features";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
+import { useMessagesAbout } from "./messages/AboutLink";
+import { newMessageAbout } from "./messages/about";
 import { FeedbackPrompt } from "../components/FeedbackPrompt";
 
 export default function Appointments({ patientId }: { patientId: string }) {
@@ -51,6 +53,7 @@ function AppointmentCard({ appointment: a, patientId }: { appointment: Schemas["
   const [checkingIn, setCheckingIn] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const features = usePatientFeatures(patientId);
+  const asks = useMessagesAbout(patientId);
   const cancel = async () => {
     setError(null);
     try {
@@ -123,6 +126,11 @@ function AppointmentCard({ appointment: a, patientId }: { appointment: Schemas["
         {features.on("online-booking") && (
           <Link className="button" to={`/p/${patientId}/appointments/${a.appointmentId}/reschedule`}>
             {t("appointments.reschedule")}
+          </Link>
+        )}
+        {asks && (
+          <Link className="button" to={newMessageAbout(patientId, { kind: "appointment", id: a.appointmentId })}>
+            {t("messages.askAboutAppointment")}
           </Link>
         )}
         <button type="button" className="danger" onClick={() => void cancel()}>

@@ -5,7 +5,9 @@ import { ErrorNotice, Field, Page, fieldErrors } from "../components/ui";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
-import { Link, navigate } from "../router";
+import { Link, navigate, useLocation } from "../router";
+import { AboutLink } from "./messages/AboutLink";
+import { categoryFor, parseAbout } from "./messages/about";
 
 // Help with the portal itself is a problem report now (the quick-response team follows it up and
 // says when it is fixed); `portal-help` conversations from before stay readable and answerable.
@@ -15,7 +17,9 @@ export default function NewMessage({ patientId }: { patientId: string }) {
   const { api } = useApp();
   const { t } = useI18n();
   const queryClient = useQueryClient();
-  const [category, setCategory] = useState<Schemas["MessageCategory"]>("medical-question");
+  // Opened from a record or an appointment: the conversation is about it (`?about=kind:id`).
+  const about = parseAbout(useLocation().search.get("about"));
+  const [category, setCategory] = useState<Schemas["MessageCategory"]>(categoryFor(about));
   const [subject, setSubject] = useState("");
   const [message, setMessage] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -31,7 +35,7 @@ export default function NewMessage({ patientId }: { patientId: string }) {
       const { data } = await unwrap(
         api.POST("/patients/{patientId}/conversations", {
           params: { path: { patientId }, header: { "Idempotency-Key": idempotencyKey } },
-          body: { category, subject, message },
+          body: { category, subject, message, ...(about ? { about } : {}) },
         }),
       );
       await queryClient.invalidateQueries({ queryKey: ["conversations", patientId] });
@@ -49,6 +53,7 @@ export default function NewMessage({ patientId }: { patientId: string }) {
         {t("messages.portalHelpMoved")} <Link to={`/p/${patientId}/reports`}>{t("messages.portalHelpLink")}</Link>
       </p>
       <form onSubmit={submit} className="card form" noValidate>
+        {about && <AboutLink patientId={patientId} about={about} />}
         <div className="field">
           <label htmlFor="category">{t("messages.category")}</label>
           <select id="category" value={category} onChange={(e) => setCategory(e.target.value as Schemas["MessageCategory"])}>

@@ -1,4 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
+import { useMessagesAbout } from "./messages/AboutLink";
+import { newMessageAbout } from "./messages/about";
 import { unwrap } from "../api/client";
 import { Loaded, NotFound, Page, isNotFound } from "../components/ui";
 import { useApp } from "../context";
@@ -10,6 +12,7 @@ import { valueText } from "./Home";
 export default function RecordDetail({ patientId, recordId }: { patientId: string; recordId: string }) {
   const { api } = useApp();
   const { t, date, number } = useI18n();
+  const asks = useMessagesAbout(patientId);
   const record = useQuery({
     queryKey: ["record", patientId, recordId],
     queryFn: async () =>
@@ -60,6 +63,13 @@ export default function RecordDetail({ patientId, recordId }: { patientId: strin
                 )}
               </dl>
               {r.explanation && <p className="card explanation">{r.explanation}</p>}
+              {asks && (
+                <p>
+                  <Link className="button" to={newMessageAbout(patientId, { kind: "record", id: r.recordId })}>
+                    {t("messages.askAboutRecord")}
+                  </Link>
+                </p>
+              )}
               <section className="card" aria-labelledby="h-rec-sources">
                 <h2 id="h-rec-sources">{t("records.sources")}</h2>
                 <ul className="plain">

@@ -7,6 +7,7 @@ import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/en";
 import { Link } from "../router";
+import { AboutLink } from "./messages/AboutLink";
 
 function authorName(author: Schemas["Author"], you: string): string {
   if (author.kind === "patient") return author.name ?? you;
@@ -108,6 +109,7 @@ export default function Thread({ patientId, conversationId, staff = false }: { p
                 <span>{t("staff.assignee", { name: data.conversation.assignee.name ?? data.conversation.assignee.sub })}</span>
               )}
             </p>
+            {data.conversation.about && <AboutLink patientId={patientId} about={data.conversation.about} />}
             <ol className="thread">
               {data.items.map((m) => (
                 <li key={m.seq} className={m.author.kind === "staff" ? "message staff" : "message"}>
