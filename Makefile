@@ -73,7 +73,7 @@ fmt: ## Format the code
 
 build: deploy-tools ## Release build of every function for Lambda (arm64): target/lambda/<fn>/bootstrap
 	rustup target add aarch64-unknown-linux-gnu
-	cargo lambda build --release --arm64 --workspace --exclude portal-local --exclude portal-tests --exclude portal-shared
+	cargo lambda build --release --arm64 --workspace --exclude portal-local --exclude portal-tests --exclude portal-shared --exclude portal-bench-floor
 
 watch: deploy-tools ## Run the functions under cargo lambda watch against the local stack (make dev first)
 	@test -f $(dir $(STACK_FILE))functions.env || { echo "Start the local stack first: make dev"; exit 1; }
@@ -101,7 +101,13 @@ clean: ## Remove build output and the local stack's files
 	cargo clean
 	rm -rf .aws-sam .portal-local
 
-bench: venv web-build ## Print latency and throughput figures of the profile routes on the local stack, and the web app's bundle sizes
+# The API binary of every function and the hello-world floor (bench/floor), native release builds
+# with the workspace profile: `make bench` launches each under its own Lambda Runtime API emulator.
+# Built as packages (not `--bin` over the workspace) so features unify as in `make build`.
+BENCH_FUNCTIONS := appointments audit auth care-circle education feedback messages notifications profile records refills rollout staff support
+
+bench: venv web-build ## Print each function's cold start, memory, CPU and zip size against a hello-world floor, latency figures of the local stack, and the web app's bundle sizes
+	cargo build --release -q -p portal-bench-floor $(addprefix -p portal-,$(BENCH_FUNCTIONS)) --bin bench-floor $(addprefix --bin ,$(BENCH_FUNCTIONS))
 	cargo run --release -q -p portal-tests --bin bench
 	cd web && npm run -s bundle-size
 

@@ -3,7 +3,7 @@
 use crate::*;
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
-use portal_local::identity::DEMO_PASSWORD;
+use portal_local::identity::{self, DEMO_PASSWORD};
 use portal_shared::domain::ids::PatientId;
 use portal_shared::platform::keys;
 use serde_json::{Value, json};
@@ -176,42 +176,135 @@ impl TestApp {
     }
 }
 
+/// An authenticator app enrolled through the API ([`TestApp::enrol_mfa_through_api`]).
+#[derive(Debug, Clone)]
+pub struct Enrolled {
+    /// Signed in again after the enrolment (the challenge answered with the app's code): the
+    /// ID token carries `custom:mfa`, and the password was typed just now.
+    pub actor: Actor,
+    /// The app's secret (base32), also made known to this process's sign-ins.
+    pub secret: String,
+    /// The backup codes the enrolment showed.
+    pub backup_codes: Vec<String>,
+}
+
+/// Enrolling an authenticator app, then signing in again with it. Two ways, one per purpose:
+/// [`TestApp::enrol_mfa`] as set-up (straight through Cognito, as the local stack enrols its
+/// staff: no notice, no backup codes), [`TestApp::enrol_mfa_through_api`] when the API's
+/// enrolment is what is tested or its effects are wanted (the holder's `mfa-changed` notice,
+/// backup codes). Both compute real codes from the secret and set `custom:mfa`; neither signs
+/// in through the API, so neither leaves a new-sign-in notice.
 impl TestApp {
-    /// Turns on authenticator-app MFA for a user, as the patient would (moto accepts any code);
-    /// `access_token` is from one of their sign-ins.
-    pub async fn enable_mfa(&self, email: &str, access_token: &str) {
-        let (email, access_token) = (email.to_owned(), access_token.to_owned());
+    /// Enrols an authenticator app for `who` (whose password this is) as the local stack
+    /// enrols its staff, and signs them in again (answering the challenge with a computed
+    /// code): the new token carries `custom:mfa`. The actor and the app's secret.
+    pub async fn enrol_mfa(&self, who: &Actor, password: &str) -> (Actor, String) {
+        let (email, typed) = (who.email.clone(), password.to_owned());
+        let secret = self
+            .background
+            .run(move |stack| async move { identity::enrol_totp(&stack, &email, &typed).await })
+            .await
+            .expect("enrolling an authenticator app");
+        let again = self.sign_in_directly(&who.email, password).await;
+        (
+            Actor {
+                token: again.id_token,
+                ..who.clone()
+            },
+            secret,
+        )
+    }
+
+    /// Enrols an authenticator app for `who` (whose password this is) through the API, as the
+    /// web app does ([`TestApp::add_authenticator`]), and signs them in again, answering the
+    /// challenge with a code computed from the app's secret.
+    pub async fn enrol_mfa_through_api(&self, who: &Actor, password: &str) -> Enrolled {
+        let tokens = self.sign_in_directly(&who.email, password).await;
+        let signed_in = Actor {
+            token: tokens.id_token,
+            ..who.clone()
+        };
+        let (secret, backup_codes) = self
+            .add_authenticator(&signed_in, &tokens.access_token)
+            .await;
+        identity::remember_totp_secret(&who.email, &secret);
+        let again = self.sign_in_directly(&who.email, password).await;
+        Enrolled {
+            actor: Actor {
+                token: again.id_token,
+                ..who.clone()
+            },
+            secret,
+            backup_codes,
+        }
+    }
+
+    /// `POST /auth/mfa/totp` as `who`, with an access token of the same sign-in: the new
+    /// app's secret.
+    pub async fn start_mfa_enrolment(&self, who: &Actor, access_token: &str) -> String {
+        let started = self
+            .send(
+                Method::POST,
+                "/auth/mfa/totp",
+                Some(who),
+                Some(json!({"accessToken": access_token})),
+            )
+            .await;
+        assert_eq!(started.status, 200, "starting an enrolment: {started:#?}");
+        started.body["secret"].as_str().expect("secret").to_owned()
+    }
+
+    /// Both steps of an enrolment through the API: [`TestApp::start_mfa_enrolment`], then
+    /// `POST /auth/mfa/totp/verify` with the app's current code. The secret and the backup
+    /// codes shown. `who`'s token still lacks `custom:mfa` (the next sign-in's has it).
+    pub async fn add_authenticator(
+        &self,
+        who: &Actor,
+        access_token: &str,
+    ) -> (String, Vec<String>) {
+        let secret = self.start_mfa_enrolment(who, access_token).await;
+        let verified = self
+            .send(
+                Method::POST,
+                "/auth/mfa/totp/verify",
+                Some(who),
+                Some(json!({
+                    "accessToken": access_token,
+                    "code": portal_local::totp::code_now(&secret).expect("a TOTP code"),
+                    "deviceName": "Test phone",
+                })),
+            )
+            .await;
+        assert_eq!(
+            verified.status, 200,
+            "verifying an enrolment: {verified:#?}"
+        );
+        let backup_codes = verified.body["backupCodes"]
+            .as_array()
+            .expect("backupCodes")
+            .iter()
+            .map(|code| code.as_str().expect("a backup code").to_owned())
+            .collect();
+        (secret, backup_codes)
+    }
+
+    /// Signs `email` in straight through Cognito, not the API (no new-sign-in notice),
+    /// answering an MFA challenge with a code of the secret this process knows
+    /// (`identity::remember_totp_secret`): ID and access tokens.
+    pub async fn sign_in_directly(&self, email: &str, password: &str) -> identity::Tokens {
+        let (email, password) = (email.to_owned(), password.to_owned());
         self.background
             .run(move |stack| async move {
-                use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
-                let cognito = stack.cognito();
-                cognito
-                    .associate_software_token()
-                    .access_token(&access_token)
-                    .send()
-                    .await?;
-                cognito
-                    .verify_software_token()
-                    .access_token(&access_token)
-                    .user_code("123456")
-                    .send()
-                    .await?;
-                cognito
-                    .admin_set_user_mfa_preference()
-                    .user_pool_id(&stack.user_pool_id)
-                    .username(&email)
-                    .software_token_mfa_settings(
-                        SoftwareTokenMfaSettingsType::builder()
-                            .enabled(true)
-                            .preferred_mfa(true)
-                            .build(),
-                    )
-                    .send()
-                    .await?;
-                Ok(())
+                identity::sign_in_tokens(
+                    &stack.cognito(),
+                    &stack.user_pool_client_id,
+                    &email,
+                    &password,
+                )
+                .await
             })
             .await
-            .expect("setting up MFA");
+            .expect("signing in")
     }
 }
 
@@ -271,6 +364,18 @@ impl TestApp {
         self.signed_in(&invitation.email).await
     }
 
+    /// `POST /auth/sign-in` from a client address of its own (so no other test's attempts
+    /// count against it); an authenticator challenge is returned as it is.
+    pub async fn sign_in_through_api(&self, email: &str, password: &str) -> Reply {
+        self.send_public(
+            fresh_client_address(),
+            "/auth/sign-in",
+            json!({"email": email, "password": password}),
+            None,
+        )
+        .await
+    }
+
     /// Signs in through the API (`/auth/sign-in`); an authenticator challenge is answered
     /// (`/auth/mfa`) with the current code of the secret this process knows for the account
     /// (`identity::totp_secret`: the harness's enrolled staff), else returned as it is.
@@ -318,13 +423,17 @@ impl TestApp {
     }
 }
 
-/// The `sub` claim of an ID token (read, not verified: the gateway verifies).
-fn token_sub(token: &str) -> String {
+/// The claims of a token (read, not verified: the gateway verifies).
+pub fn token_claims(token: &str) -> Value {
     use base64::Engine;
     let payload = token.split('.').nth(1).expect("a JWT");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .expect("base64url payload");
-    let claims: Value = serde_json::from_slice(&bytes).expect("JSON claims");
-    claims["sub"].as_str().expect("sub").to_owned()
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+/// The `sub` claim of an ID token.
+fn token_sub(token: &str) -> String {
+    token_claims(token)["sub"].as_str().expect("sub").to_owned()
 }

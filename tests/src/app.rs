@@ -38,7 +38,19 @@ pub struct TestApp {
     pub portal_lead: Actor,
     /// In the caregivers group, with no grant for anyone.
     pub caregiver: Actor,
+    /// The calls its functions made to AWS, if started with `Harness::count_aws_calls`.
+    pub aws_calls: Option<crate::aws_calls::AwsCallLog>,
     pub(crate) background: BackgroundStack,
+}
+
+/// How a stack of its own is started ([`spawn_own_stack_with`]); the default is as every
+/// other stack.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Harness {
+    /// Send every call to AWS through a counting relay (`TestApp::aws_calls`), and refresh
+    /// the cached feature switches, revocation feed and secrets as seldom as allowed, so that a
+    /// warm request's calls are its own.
+    pub count_aws_calls: bool,
 }
 
 /// An HTTP response, read whole.
@@ -75,6 +87,11 @@ pub async fn spawn_app() -> &'static TestApp {
 /// published terms. On the shared stack such a change would reach every test running at the
 /// same moment.
 pub async fn spawn_own_stack(name: &'static str) -> &'static TestApp {
+    spawn_own_stack_with(name, Harness::default()).await
+}
+
+/// As [`spawn_own_stack`], started as `harness` says (the first caller's `harness` wins).
+pub async fn spawn_own_stack_with(name: &'static str, harness: Harness) -> &'static TestApp {
     let cell = {
         let mut stacks = OWN_STACKS.lock().expect("the stacks' registry");
         match stacks.iter().find(|(known, _)| *known == name) {
@@ -87,7 +104,7 @@ pub async fn spawn_own_stack(name: &'static str) -> &'static TestApp {
         }
     };
     cell.get_or_init(|| async move {
-        TestApp::start(name)
+        TestApp::start_with(name, harness)
             .await
             .unwrap_or_else(|error| panic!("cannot start the {name} stack: {error:#}"))
     })
@@ -102,6 +119,10 @@ pub async fn spawn_switchboard() -> &'static TestApp {
 
 impl TestApp {
     async fn start(name: &'static str) -> anyhow::Result<TestApp> {
+        TestApp::start_with(name, Harness::default()).await
+    }
+
+    async fn start_with(name: &'static str, harness: Harness) -> anyhow::Result<TestApp> {
         // Server-side errors (a 5xx's cause chain) show in the test output; nothing else does.
         let filter = tracing_subscriber::EnvFilter::try_from_env("TEST_LOG")
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
@@ -135,7 +156,24 @@ impl TestApp {
             options
                 .parameter_overrides
                 .push(("RevocationRefreshSeconds".to_owned(), "1".to_owned()));
-            BackgroundStack::start(
+            let relay = if harness.count_aws_calls {
+                let relay = crate::aws_calls::CountingRelay::start()?;
+                options.moto.endpoint = Some(relay.endpoint.clone());
+                // Later overrides win: the longest each setting allows.
+                for (parameter, seconds) in [
+                    ("FeatureSwitchRefreshSeconds", "300"),
+                    ("RevocationRefreshSeconds", "300"),
+                    ("SecretRefreshSeconds", "3600"),
+                ] {
+                    options
+                        .parameter_overrides
+                        .push((parameter.to_owned(), seconds.to_owned()));
+                }
+                Some(relay.log)
+            } else {
+                None
+            };
+            let background = BackgroundStack::start(
                 StartOptions {
                     // Dozens of tests share one emulator, which answers a request at a time:
                     // a call may queue behind a large import. Lambda timeouts are not what
@@ -146,10 +184,12 @@ impl TestApp {
                     ..options
                 },
                 addr,
-            )
+            )?;
+            anyhow::Ok((background, relay))
         })
         .await
         .context("start-up panicked")??;
+        let (background, aws_calls) = background;
         let api_url = background.api_url.clone();
         let staff = |name: &'static str, groups: &'static [&'static str]| {
             let email =
@@ -182,6 +222,7 @@ impl TestApp {
             admin,
             portal_lead,
             caregiver,
+            aws_calls,
             background,
         })
     }
@@ -239,42 +280,6 @@ impl TestApp {
             })
             .await
             .expect("creating a staff member")
-    }
-
-    /// Enrols an authenticator app for `who` (whose password this is) as the local stack
-    /// enrols its staff, and signs them in again (answering the MFA challenge with a computed
-    /// code): the new token carries `custom:mfa`. Returns the secret too.
-    pub async fn enrol_mfa(&self, who: &Actor, password: &str) -> (Actor, String) {
-        let email = who.email.clone();
-        let sub = who.sub.clone();
-        let password = password.to_owned();
-        self.background
-            .run(move |stack| async move {
-                let secret = identity::enrol_totp(&stack, &email, &password).await?;
-                let token = identity::sign_in(&stack, &email, &password).await?;
-                Ok((Actor { email, sub, token }, secret))
-            })
-            .await
-            .expect("enrolling an authenticator app")
-    }
-
-    /// Signs `email` in again with the demo password straight through Cognito (answering an
-    /// MFA challenge with a code of the secret this process knows,
-    /// `identity::remember_totp_secret`); ID and access tokens.
-    pub async fn sign_in_again(&self, email: &str) -> identity::Tokens {
-        let email = email.to_owned();
-        self.background
-            .run(move |stack| async move {
-                identity::sign_in_tokens(
-                    &stack.cognito(),
-                    &stack.user_pool_client_id,
-                    &email,
-                    DEMO_PASSWORD,
-                )
-                .await
-            })
-            .await
-            .expect("signing in")
     }
 
     /// Registers a patient through the API (as front desk) and gives them a sign-in.

@@ -3,7 +3,9 @@
 //! client that acts as any demo role. Tests isolate themselves by registering their own
 //! patients (`new_patient`), never by sharing one.
 
+pub mod aws_calls;
 pub mod fhir;
+pub mod round_trips;
 
 mod accounts;
 mod app;

@@ -11,8 +11,8 @@
 // (moto's AdminCreateUser without one leaves the account with none). Everything else is the
 // browser.
 
-import { daysAhead, nav } from "./journeys.mjs";
-import { enrolAuthenticator, signInWithCode } from "./journeys-security.mjs";
+import { daysAhead, nav, navLink } from "./journeys.mjs";
+import { atSetUpGate, enrolAuthenticator, signInWithCode } from "./journeys-security.mjs";
 
 /** The emulator's account for `email` in the stack's user pool (moto's own view of it). */
 async function emulatorAccount(h, email) {
@@ -52,7 +52,10 @@ export async function cognito(h, action, body) {
   if (!response.ok) throw new Error(`${action}: ${response.status} ${await response.text()}`);
 }
 
-/** The front desk registers a patient and issues her code; she activates with her own email and password. */
+/**
+ * The front desk registers a patient and issues her code; she activates with her own email and
+ * password, and the page is left on the sign-in form. Returns her patient id, email and password.
+ */
 export async function newActivatedPatient(h, given, family, birthDate) {
   const { page } = h;
   await h.signIn("frontdesk");
@@ -65,6 +68,9 @@ export async function newActivatedPatient(h, given, family, birthDate) {
   const shown = await page.getByText(/Activation code \(shown only once\):/).textContent();
   const code = shown?.split(": ").pop()?.trim();
   if (!code) throw new Error(`no code in ${shown}`);
+  const href = await page.getByRole("link", { name: "Open the patient's page" }).getAttribute("href");
+  const patientId = href?.split("/").pop();
+  if (!patientId) throw new Error(`no patient page link: ${href}`);
   await h.signOut();
 
   const email = `${given.toLowerCase()}.${h.size}.${Date.now()}@example.org`;
@@ -76,16 +82,62 @@ export async function newActivatedPatient(h, given, family, birthDate) {
   await page.getByLabel("Choose a password").fill(password);
   await page.getByRole("button", { name: "Activate" }).click();
   await page.getByText("Your account is active").waitFor();
-  return { email, password };
+  await page.getByRole("link", { name: "Sign in" }).click();
+  return { patientId, email, password };
 }
 
 /** Signs in with an email and password typed in, and waits for the signed-in app. */
-async function signInAs(h, email, password) {
+export async function signInAs(h, email, password) {
   const { page } = h;
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
+/**
+ * The account signed in on a device of its own (a second browser context at the same screen
+ * size), on its home page; returns { device, page }. Close the device when done.
+ */
+export async function otherDevice(h, account) {
+  const device = await h.page.context().browser().newContext({ viewport: h.page.viewportSize() });
+  const page = await device.newPage();
+  await page.goto(h.url("/"));
+  await signInAs({ page }, account.email, account.password);
+  await page.getByRole("heading", { name: "Welcome", level: 1 }).waitFor();
+  return { device, page };
+}
+
+/**
+ * The patient invites a caregiver from her care circle; he accepts with a new account, and the
+ * page is left on the sign-in form. Returns his email and password.
+ */
+export async function newCaregiver(h, patient, given, family) {
+  const { page } = h;
+  await signInAs(h, patient.email, patient.password);
+  await nav(h, "Profile");
+  await page.getByRole("link", { name: "Care circle" }).click();
+  const email = `${given.toLowerCase()}.${h.size}.${Date.now()}@example.org`;
+  await page.getByLabel("Their email").fill(email);
+  await page.getByLabel("Their name").fill(`${given} ${family}`);
+  await page.getByLabel("Relationship").fill("son");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  const shown = await page.getByText(/it is shown only once\):/).textContent();
+  const code = shown?.split(": ").pop()?.trim();
+  if (!code) throw new Error(`no invitation code in ${shown}`);
+  await h.signOut();
+
+  const password = "Caregiver-Portal-2026!";
+  await page.getByRole("link", { name: "Invited by a patient? Accept the invitation" }).click();
+  await page.getByLabel("Invitation code").fill(code);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Your given name").fill(given);
+  await page.getByLabel("Your family name").fill(family);
+  await page.getByLabel("Password (new, or your existing one)").fill(password);
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.getByText("You can now act for the patient").waitFor();
+  await page.getByRole("link", { name: "Sign in" }).click();
+  return { email, password };
 }
 
 /** The field's error, shown next to it (named by its aria-describedby). */
@@ -105,7 +157,6 @@ export const journeys = [
     async run(h) {
       const { page } = h;
       const { email, password } = await newActivatedPatient(h, "Lena", "Morales", "1988-02-14");
-      await page.getByRole("link", { name: "Sign in" }).click();
       await page.getByRole("link", { name: "Forgot your password?" }).click();
       await page.getByRole("heading", { name: "Reset your password" }).waitFor();
       await page.getByLabel("Email").fill(email);
@@ -173,16 +224,16 @@ export const journeys = [
       await page.getByLabel("New password").fill(chosen);
       await page.getByRole("button", { name: "Save password" }).click();
       // Staff set up an authenticator app before anything else (issue 21).
-      await page.getByRole("heading", { name: "Set up an authenticator app to continue", level: 1 }).waitFor();
+      await atSetUpGate(page);
       const { secret } = await enrolAuthenticator(h, "staff-first");
       await page.getByRole("button", { name: "Sign out" }).waitFor();
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Day view", exact: true }).waitFor();
+      await navLink(page, "Day view").waitFor();
       await h.check("staff-first-home");
       await h.signOut();
 
       // From now on the chosen password and the app's code sign them in.
       await signInWithCode(h, email, chosen, secret);
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Day view", exact: true }).waitFor();
+      await navLink(page, "Day view").waitFor();
     },
   },
   {

@@ -4,87 +4,53 @@
 // page of a sign-in notice (a link that does not work says so), and the administrators'
 // authenticator column. See journeys.mjs for the shape of a journey and the harness.
 //
-// The journey makes its own patient and caregiver (registered, activated and invited here), so
-// the demo's patients are never left locked for other journeys, and it passes on both screen
-// sizes against one stack. If it fails half-way, the patient it locked is its own.
+// The journey makes its own patient and caregiver (newActivatedPatient and newCaregiver of
+// journeys-account.mjs), so the demo's patients are never left locked for other journeys, and it
+// passes on both screen sizes against one stack. If it fails half-way, the patient it locked is
+// its own. (The demo's own walk-through, on Ana, is journeys-security-demo.mjs.)
 
-import { letterTag, nav } from "./journeys.mjs";
-
-/** The front desk registers a patient and issues her code; she activates with her own email and password. */
-async function newPatient(h, given, family, birthDate) {
-  const { page } = h;
-  await h.signIn("frontdesk");
-  await nav(h, "Register a patient");
-  await page.getByLabel("Given name").fill(given);
-  await page.getByLabel("Family name").fill(family);
-  await page.getByLabel("Date of birth").fill(birthDate);
-  await page.getByRole("button", { name: "Register a patient" }).click();
-  await page.getByRole("button", { name: "Issue an activation code" }).click();
-  const shown = await page.getByText(/Activation code \(shown only once\):/).textContent();
-  const code = shown?.split(": ").pop()?.trim();
-  if (!code) throw new Error(`no code in ${shown}`);
-  const href = await page.getByRole("link", { name: "Open the patient's page" }).getAttribute("href");
-  const patientId = href?.split("/").pop();
-  if (!patientId) throw new Error(`no patient page link: ${href}`);
-  await h.signOut();
-
-  const email = `${given.toLowerCase()}.${h.size}.${Date.now()}@example.org`;
-  const password = "Locks-Portal-2026!";
-  await page.getByRole("link", { name: "First time here? Activate your account" }).click();
-  await page.getByLabel("Activation code").fill(code);
-  await page.getByLabel("Date of birth").fill(birthDate);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Choose a password").fill(password);
-  await page.getByRole("button", { name: "Activate" }).click();
-  await page.getByText("Your account is active").waitFor();
-  await page.getByRole("link", { name: "Sign in" }).click();
-  return { patientId, email, password };
-}
-
-/** Signs in with an email and password typed in, and waits for the signed-in app. */
-async function signInAs(h, email, password) {
-  const { page } = h;
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor();
-}
-
-/** The patient invites a caregiver from her care circle; he accepts with a new account. */
-async function newCaregiver(h, patient, given, family) {
-  const { page } = h;
-  await signInAs(h, patient.email, patient.password);
-  await nav(h, "Profile");
-  await page.getByRole("link", { name: "Care circle" }).click();
-  const email = `${given.toLowerCase()}.${h.size}.${Date.now()}@example.org`;
-  await page.getByLabel("Their email").fill(email);
-  await page.getByLabel("Their name").fill(`${given} ${family}`);
-  await page.getByLabel("Relationship").fill("son");
-  await page.getByRole("button", { name: "Send invitation" }).click();
-  const shown = await page.getByText(/it is shown only once\):/).textContent();
-  const code = shown?.split(": ").pop()?.trim();
-  if (!code) throw new Error(`no invitation code in ${shown}`);
-  await h.signOut();
-
-  const password = "Locks-Caregiver-2026!";
-  await page.getByRole("link", { name: "Invited by a patient? Accept the invitation" }).click();
-  await page.getByLabel("Invitation code").fill(code);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Your given name").fill(given);
-  await page.getByLabel("Your family name").fill(family);
-  await page.getByLabel("Password (new, or your existing one)").fill(password);
-  await page.getByRole("button", { name: "Accept" }).click();
-  await page.getByText("You can now act for the patient").waitFor();
-  await page.getByRole("link", { name: "Sign in" }).click();
-  return { email, password };
-}
+import { newActivatedPatient, newCaregiver, otherDevice, signInAs } from "./journeys-account.mjs";
+import { letterTag, mainNav, navLink } from "./journeys.mjs";
 
 /** The caregiver signs in and finds the patient's record open to him. */
-async function caregiverHasAccess(h, caregiver) {
+export async function caregiverHasAccess(h, caregiver) {
   const { page } = h;
   await signInAs(h, caregiver.email, caregiver.password);
   await page.getByRole("heading", { name: "Welcome", level: 1 }).waitFor();
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Health record", exact: true }).waitFor();
+  await navLink(page, "Health record").waitFor();
+}
+
+/**
+ * On the staff patient page, the front desk locks the patient's account (suspected compromise,
+ * with `note`): the reason is asked for first, then a confirmation says what locking does.
+ * `label` names the screenshots.
+ */
+export async function lockPatientAccount(h, note, label) {
+  const access = h.page.getByRole("region", { name: "Account access" });
+  await access.getByText("The portal account is not locked.").waitFor();
+  await access.getByRole("button", { name: "Lock the account…" }).click();
+  await access.getByText("Choose why the account is locked.").waitFor();
+  await access.getByLabel("Reason").selectOption("suspected-compromise");
+  await access.getByLabel("Note (optional)").fill(note);
+  await access.getByRole("button", { name: "Lock the account…" }).click();
+  await access.getByText(/Their caregivers lose access to this patient's record too\./).waitFor();
+  await h.check(`${label}-confirm`);
+  await access.getByRole("button", { name: "Yes, lock the account" }).click();
+  await access.getByText("The portal account is locked.").waitFor();
+  await access.getByText("Reason: Suspected compromise (someone else may be using it)").waitFor();
+  await h.check(`${label}-locked`);
+}
+
+/** The front desk signs in, unlocks the patient's account from her page with `note`, and signs out. */
+export async function unlockPatientAccount(h, patientId, note, label) {
+  await h.signIn("frontdesk", `/staff/patients/${patientId}`);
+  const access = h.page.getByRole("region", { name: "Account access" });
+  await access.getByText("The portal account is locked.").waitFor();
+  await access.getByLabel("Note (optional)").fill(note);
+  await access.getByRole("button", { name: "Unlock the account" }).click();
+  await access.getByText("The account is unlocked. The account holder can sign in again.").waitFor();
+  await h.check(label);
+  await h.signOut();
 }
 
 export const journeys = [
@@ -94,50 +60,34 @@ export const journeys = [
     async run(h) {
       const { page } = h;
       const family = `Vale${letterTag().replace(/^./, (c) => c.toUpperCase())}`;
-      const patient = await newPatient(h, "Iris", family, "1979-06-01");
+      const patient = await newActivatedPatient(h, "Iris", family, "1979-06-01");
       const caregiver = await newCaregiver(h, patient, "Teo", family);
       await caregiverHasAccess(h, caregiver);
       await h.signOut();
 
       // Her son stays signed in on his own device (a second browser context) while the desk locks.
-      const device = await page.context().browser().newContext({ viewport: page.viewportSize() });
-      const his = await device.newPage();
-      await his.goto(h.url("/"));
-      await signInAs({ page: his }, caregiver.email, caregiver.password);
-      await his.getByRole("heading", { name: "Welcome", level: 1 }).waitFor();
+      const { device, page: his } = await otherDevice(h, caregiver);
 
       // The front desk locks her account: a reason, and a confirmation that says what it does.
       await h.signIn("frontdesk", `/staff/patients/${patient.patientId}`);
       await page.getByRole("heading", { name: `Iris ${family}`, level: 1 }).waitFor();
-      const access = page.getByRole("region", { name: "Account access" });
-      await access.getByText("The portal account is not locked.").waitFor();
       // Her son's account is in her care circle, not locked.
       const circle = page.getByRole("region", { name: "Parents and guardians" });
       await circle.getByRole("group", { name: `Portal account of Teo ${family}` }).getByText("Not locked").waitFor();
-      await access.getByRole("button", { name: "Lock the account…" }).click();
-      await access.getByText("Choose why the account is locked.").waitFor();
-      await access.getByLabel("Reason").selectOption("suspected-compromise");
-      await access.getByLabel("Note (optional)").fill("She called: a sign-in she did not make.");
-      await access.getByRole("button", { name: "Lock the account…" }).click();
-      await access.getByText(/Their caregivers lose access to this patient's record too\./).waitFor();
-      await h.check("locks-confirm");
-      await access.getByRole("button", { name: "Yes, lock the account" }).click();
-      await access.getByText("The portal account is locked.").waitFor();
-      await access.getByText("Reason: Suspected compromise (someone else may be using it)").waitFor();
-      await h.check("locks-patient-locked");
+      await lockPatientAccount(h, "She called: a sign-in she did not make.", "locks-patient");
       await h.signOut();
 
       try {
         // On his device, signed in before the lock: the next page of her record is refused at once,
         // said in the problem's words (not "Not found").
-        await his.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Health record", exact: true }).click();
+        await navLink(his, "Health record").click();
         await his.getByRole("alert").getByText("This account is locked").first().waitFor();
         await device.close();
 
         // Signing in again: the patient is shown as locked, with no way into her record.
         await signInAs(h, caregiver.email, caregiver.password);
         await page.getByRole("heading", { name: `Iris ${family}'s account is locked`, level: 1 }).waitFor();
-        const links = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
+        const links = await mainNav(page).getByRole("link").allTextContents();
         if (links.some((l) => /Health record|Messages|Appointments/.test(l))) throw new Error(`a locked patient's record is still offered: ${links}`);
         await h.check("locks-caregiver-refused");
         // Her record's address too: refused.
@@ -150,14 +100,7 @@ export const journeys = [
       } finally {
         await device.close().catch(() => {});
         // Unlocked again, whatever happened above: her caregiver's access returns.
-        await h.signIn("frontdesk", `/staff/patients/${patient.patientId}`);
-        const again = page.getByRole("region", { name: "Account access" });
-        await again.getByText("The portal account is locked.").waitFor();
-        await again.getByLabel("Note (optional)").fill("Identity checked at the desk; new password chosen.");
-        await again.getByRole("button", { name: "Unlock the account" }).click();
-        await again.getByText("The account is unlocked. The account holder can sign in again.").waitFor();
-        await h.check("locks-patient-unlocked");
-        await h.signOut();
+        await unlockPatientAccount(h, patient.patientId, "Identity checked at the desk; new password chosen.", "locks-patient-unlocked");
       }
       await caregiverHasAccess(h, caregiver);
       await h.check("locks-caregiver-back");
@@ -194,6 +137,45 @@ export const journeys = [
       await page.getByRole("columnheader", { name: "Authenticator" }).waitFor();
       await page.getByRole("cell", { name: /^(Set up|Not set up)$/ }).first().waitFor();
       await h.check("admin-staff-mfa");
+    },
+  },
+  {
+    slug: "locks-caregiver-mfa",
+    name: "a caregiver who lost his authenticator app is reset by the front desk and signs in with his password alone",
+    async run(h) {
+      const { page } = h;
+      // Imported here: the security journeys' helpers (this file's imports are shared with others).
+      const { enrolAuthenticator } = await import("./journeys-security.mjs");
+      const family = `Mora${letterTag().replace(/^./, (c) => c.toUpperCase())}`;
+      const patient = await newActivatedPatient(h, "Lucia", family, "1971-02-14");
+      const caregiver = await newCaregiver(h, patient, "Hugo", family);
+
+      // He sets up an authenticator app; then the phone (and his backup codes) are lost.
+      await signInAs(h, caregiver.email, caregiver.password);
+      await page.getByRole("link", { name: "Account security" }).click();
+      await page.getByRole("heading", { name: "Account security", level: 1 }).waitFor();
+      await enrolAuthenticator(h, "locks-caregiver-mfa");
+      await page.getByText("Your authenticator app is set up.").waitFor();
+      await h.signOut();
+
+      // The front desk checks who he is, then resets it from his account in her care circle.
+      await h.signIn("frontdesk", `/staff/patients/${patient.patientId}`);
+      await page.getByRole("heading", { name: `Lucia ${family}`, level: 1 }).waitFor();
+      const account = page
+        .getByRole("region", { name: "Parents and guardians" })
+        .getByRole("group", { name: `Portal account of Hugo ${family}` });
+      await account.getByRole("button", { name: "Reset authenticator app" }).click();
+      await account.getByText(`Do this only after checking it is really Hugo ${family} asking`, { exact: false }).waitFor();
+      await h.check("locks-caregiver-mfa-confirm");
+      await account.getByRole("button", { name: "Yes, reset it" }).click();
+      await account.getByText(`The authenticator app of Hugo ${family} is turned off.`, { exact: false }).waitFor();
+      await h.check("locks-caregiver-mfa-done");
+      await h.signOut();
+
+      // His password alone signs him in again, and her record is still open to him.
+      await caregiverHasAccess(h, caregiver);
+      await page.getByRole("link", { name: "Account security" }).click();
+      await page.getByText("Off: signing in asks for your password only.").waitFor();
     },
   },
 ];

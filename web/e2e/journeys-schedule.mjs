@@ -3,6 +3,8 @@
 // and publishes; Ana (patient1) looking for open times from that date is offered none on it.
 // The provider is the journey's own (a new name per run and screen size), so the demo providers
 // other journeys book with keep their hours. See journeys.mjs for the harness (h.signIn, h.check).
+// `schedule-provider-edit`: the front desk edits a provider it added (name, new patients,
+// visit types); a clinician then reads the providers and that provider's hours, read only.
 
 import { daysAhead, letterTag, nav } from "./journeys.mjs";
 
@@ -83,6 +85,61 @@ export const journeys = [
       const times = await slots.locator(".slot label").allTextContents();
       if (times.some((text) => text.includes(shownDate(closed)))) throw new Error(`a time on the closed date is offered: ${times.join("; ")}`);
       await h.check("schedule-booking");
+    },
+  },
+  {
+    slug: "schedule-provider-edit",
+    name: "the front desk edits a provider after adding it, and a clinician reads the provider's hours without controls",
+    async run(h) {
+      const { page } = h;
+      const tag = letterTag();
+      const suffix = `${tag[0].toUpperCase()}${tag.slice(1)} ${h.size === "phone" ? "Phone" : "Desk"}`;
+      const name = `Dr. Edit ${suffix}`;
+      const renamed = `Dr. Edited ${suffix}`;
+
+      // (a) The front desk adds a provider, publishes Monday's hours, then edits the provider.
+      await h.signIn("frontdesk");
+      await nav(h, "Provider schedules");
+      const add = page.getByRole("form", { name: "Add a provider" });
+      await add.getByLabel("Name", { exact: true }).fill(name);
+      await add.getByLabel("Specialty").fill("family-medicine");
+      await add.getByLabel("Follow-up visit (20 min)").check();
+      await add.getByRole("button", { name: "Add the provider" }).click();
+      await page.getByRole("heading", { name: `Hours of ${name}`, level: 1 }).waitFor();
+      await page.getByRole("button", { name: "Add hours: Monday" }).click();
+      await page.getByRole("button", { name: "Publish hours" }).click();
+      await page.getByText("Published. Patients are now offered these hours.").waitFor();
+
+      const edit = page.getByRole("form", { name: "Edit provider" });
+      const field = edit.getByLabel("Name", { exact: true });
+      if ((await field.inputValue()) !== name) throw new Error("the edit form does not start from the provider");
+      await field.fill(renamed);
+      await edit.getByLabel("Accepting new patients").uncheck();
+      await edit.getByLabel("Telehealth visit (20 min)").check();
+      await h.check("provider-edit");
+      await edit.getByRole("button", { name: "Save provider" }).click();
+      await edit.getByText(/^Saved\./).waitFor();
+      await page.getByRole("heading", { name: `Hours of ${renamed}`, level: 1 }).waitFor();
+      await h.check("provider-edited");
+      await nav(h, "Provider schedules");
+      const row = page.locator("li").filter({ has: page.getByRole("link", { name: `Hours of ${renamed}` }) });
+      await row.getByText("not accepting new patients").waitFor();
+      await h.signOut();
+
+      // (b) A clinician reads the providers and the renamed provider's hours, with nothing to change.
+      await h.signIn("clinician");
+      await nav(h, "Provider schedules");
+      await page.getByRole("heading", { name: "Provider schedules", level: 1 }).waitFor();
+      if (await page.getByRole("form", { name: "Add a provider" }).count()) throw new Error("a clinician is offered to add a provider");
+      await page.getByRole("link", { name: `Hours of ${renamed}` }).click();
+      await page.getByRole("heading", { name: `Hours of ${renamed}`, level: 1 }).waitFor();
+      const weekly = page.locator("section").filter({ has: page.getByRole("heading", { name: "Weekly hours" }) });
+      await weekly.getByText("Closed").first().waitFor();
+      const main = page.getByRole("main");
+      if (await main.getByRole("button", { name: "Publish hours" }).count()) throw new Error("a clinician is offered to publish hours");
+      if (await main.getByRole("form", { name: "Edit provider" }).count()) throw new Error("a clinician is offered to edit the provider");
+      if (await main.getByRole("combobox").count()) throw new Error("a clinician is offered hours to change");
+      await h.check("schedule-read-only");
     },
   },
 ];

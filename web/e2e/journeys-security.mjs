@@ -4,11 +4,12 @@
 // member must set one up before reaching the inbox.
 //
 // The patient is a new one (newActivatedPatient), so the demo's patients keep signing in with
-// a password only. The staff member's invitation password is set on the emulator, as the
+// a password only (journeys-security-demo.mjs walks the demo on them, and undoes it). The staff member's invitation password is set on the emulator, as the
 // account journeys do (journeys-account.mjs explains why).
 
 import { createHmac } from "node:crypto";
-import { cognito, newActivatedPatient } from "./journeys-account.mjs";
+import { cognito, newActivatedPatient, signInAs } from "./journeys-account.mjs";
+import { mainNav } from "./journeys.mjs";
 
 /** RFC 4648 base32 (the setup key) to bytes. */
 function base32Bytes(text) {
@@ -57,6 +58,12 @@ export async function enrolAuthenticator(h, label) {
   return { secret, codes };
 }
 
+/** The staff set-up screen after signing in without an app: none of the staff work is offered yet. */
+export async function atSetUpGate(page) {
+  await page.getByRole("heading", { name: "Set up an authenticator app to continue", level: 1 }).waitFor();
+  if (await mainNav(page).count()) throw new Error("the navigation shows before enrolment");
+}
+
 /** Signs in with the password and then the authenticator app's code. */
 export async function signInWithCode(h, email, password, secret) {
   const { page } = h;
@@ -76,10 +83,7 @@ export const journeys = [
     async run(h) {
       const { page } = h;
       const { email, password } = await newActivatedPatient(h, "Iris", "Navarro", "1990-06-21");
-      await page.getByRole("link", { name: "Sign in" }).click();
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill(password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await signInAs(h, email, password);
       await page.getByRole("heading", { name: "Welcome" }).waitFor();
 
       await page.getByRole("link", { name: "Account security" }).click();
@@ -115,9 +119,7 @@ export const journeys = [
       await h.signOut();
 
       // The password alone signs her in again.
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill(password);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await signInAs(h, email, password);
       await page.getByRole("heading", { name: "Welcome" }).waitFor();
     },
   },
@@ -141,8 +143,7 @@ export const journeys = [
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("heading", { name: "Set up an authenticator app to continue", level: 1 }).waitFor();
-      if (await page.getByRole("navigation", { name: "Main" }).count()) throw new Error("the navigation shows before enrolment");
+      await atSetUpGate(page);
       await h.check("security-staff-gate");
       const { secret } = await enrolAuthenticator(h, "security-staff");
       await page.getByRole("heading", { name: "Inbox", level: 1 }).waitFor();

@@ -23,6 +23,7 @@ import { journeys as account } from "./journeys-account.mjs";
 import { journeys as records } from "./journeys-records.mjs";
 import { journeys as locks } from "./journeys-locks.mjs";
 import { journeys as security } from "./journeys-security.mjs";
+import { journeys as securityDemo } from "./journeys-security-demo.mjs";
 
 /** A nav link's name without its unread badge ("What's new2 (2 unread)" → "What's new"), whose count depends on what other journeys announced. */
 const withoutBadges = (texts) => texts.map((text) => text.replace(/\d+ \(\d+ unread\)$/, ""));
@@ -36,8 +37,13 @@ const newGiven = (size) => (size === "phone" ? "Ana Sofia" : "Ana Maria");
 /** A date (YYYY-MM-DD) some days from today, for the date fields. */
 export const daysAhead = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
+/** The app's main navigation. */
+export const mainNav = (page) => page.getByRole("navigation", { name: "Main" });
+/** One link of the main navigation, by its exact name. */
+export const navLink = (page, name) => mainNav(page).getByRole("link", { name, exact: true });
+
 export async function nav(h, name) {
-  await h.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+  await navLink(h.page, name).click();
 }
 
 
@@ -583,7 +589,7 @@ export const journeys = [
   },
   {
     slug: "idle-timeout",
-    name: "a staff session left idle ends after 15 minutes; an active one is renewed before its token expires",
+    name: "a staff session left idle ends after 15 minutes, a patient's after 30 with a warning first; an active one is renewed before its token expires",
     async run(h) {
       const { page } = h;
       // The browser's clock is Playwright's: time flows as usual until the journey jumps it.
@@ -604,11 +610,28 @@ export const journeys = [
       await h.signIn("patient1");
       await page.getByRole("heading", { name: "Welcome" }).waitFor();
       const refreshed = page.waitForResponse((r) => r.url().endsWith("/auth/refresh") && r.request().method() === "POST");
-      await page.clock.fastForward("58:30");
+      // She reads on (input now and then, so the patients' 30-minute idle time never runs out).
+      for (const step of ["19:30", "19:30", "19:30"]) {
+        await page.clock.fastForward(step);
+        await page.mouse.click(5, 5);
+      }
       if ((await refreshed).status() !== 200) throw new Error("the refresh token was not accepted");
       await nav(h, "Messages");
       await page.getByRole("heading", { name: "Messages" }).waitFor();
       if (!(await page.getByRole("button", { name: "Sign out" }).isVisible())) throw new Error("signed out after renewal");
+
+      // Left idle: two minutes before the end the page asks, and staying keeps the session.
+      await page.clock.fastForward("28:30");
+      const warning = page.getByRole("alertdialog", { name: "Are you still there?" });
+      await warning.waitFor();
+      await h.check("idle-warning");
+      await warning.getByRole("button", { name: "Stay signed in" }).click();
+      await page.clock.fastForward("02:00");
+      if (!(await page.getByRole("button", { name: "Sign out" }).isVisible())) throw new Error("signed out after staying");
+      // No answer: signed out at 30 minutes, told why, with the way back to the same page.
+      await page.clock.fastForward("30:30");
+      await page.getByText("Your session has ended. Please sign in again.").waitFor();
+      if (!page.url().includes("next=%2Fp%2F")) throw new Error(`no way back to her page: ${page.url()}`);
     },
   },
   {
@@ -872,3 +895,4 @@ journeys.push(...schedule);
 journeys.push(...account, ...records);
 journeys.push(...locks);
 journeys.push(...security);
+journeys.push(...securityDemo);

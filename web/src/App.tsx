@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useSyncExternalStore, 
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { makeApi, setRenewHandler, setUnauthorizedHandler, unwrap, ApiError, type Api } from "./api/client";
 import { createRenewal, type RefreshOutcome } from "./auth/renewal";
+import { IdleTimeout, PATIENT_IDLE_MS, STAFF_IDLE_MS } from "./components/IdleTimeout";
 import { getSession, isCaregiver, isPatient, isPortalLead, isStaff, setSession, subscribe, type Session } from "./auth/session";
 import type { RuntimeConfig } from "./config";
 import { AppContext, useApp } from "./context";
@@ -127,28 +128,35 @@ export async function refreshTokens(api: Api, refreshToken: string): Promise<Ref
   return [400, 401, 403, 422].includes(response.status) ? { kind: "refused" } : { kind: "failed" };
 }
 
-/** Staff sessions end after this long without input (shared workstations). */
-export const STAFF_IDLE_MS = 15 * 60 * 1000;
 
 export function App({ config, queryClient }: { config: RuntimeConfig; queryClient?: QueryClient }) {
   const client = useMemo(() => queryClient ?? makeQueryClient(), [queryClient]);
   const api = useMemo(() => makeApi(config.apiUrl), [config.apiUrl]);
 
   const signOut = useCallback(
-    async (reason?: "expired") => {
+    async (reason?: "expired" | "idle") => {
       const session = getSession();
+      // Where to come back to, taken first: a request refused while the sign-out is under way
+      // signs out too, and must not become the page to come back to.
+      const next = location.pathname + location.search;
+      const onSignIn = location.pathname === "/sign-in";
+      // An expired session has nothing left to revoke; an idle one does.
       if (session?.refreshToken && reason !== "expired") {
-        // Revokes the refresh token at Cognito; the page forgets everything either way. The access
-        // token is not sent: the revocation feed refuses tokens by the second, so a sign-in again
-        // within the same second would be refused (see the closing note of issue 21).
-        await api.POST("/auth/sign-out", { body: { refreshToken: session.refreshToken } }).catch(() => undefined);
+        // Revokes the refresh token at Cognito and, with the access token, this sign-in's tokens
+        // already out (the revocation feed: only this sign-in, so signing in again works at once).
+        // The page forgets everything either way.
+        const body = session.accessToken
+          ? { refreshToken: session.refreshToken, accessToken: session.accessToken }
+          : { refreshToken: session.refreshToken };
+        await api.POST("/auth/sign-out", { body }).catch(() => undefined);
       }
       setSession(null);
       client.clear();
-      const next = location.pathname + location.search;
-      navigate(reason === "expired" && next !== "/sign-in" ? `/sign-in?expired=1&next=${encodeURIComponent(next)}` : "/sign-in", {
-        replace: true,
-      });
+      // Already on the sign-in page (a renewal refused after an idle sign-out, say): stay, with
+      // whatever it says.
+      if (!onSignIn) {
+        navigate(reason !== undefined ? `/sign-in?expired=1&next=${encodeURIComponent(next)}` : "/sign-in", { replace: true });
+      }
     },
     [api, client],
   );
@@ -226,7 +234,7 @@ function Shell() {
       ) : (
         <AgreementGate key={session.claims.sub} session={session} path={path} />
       )}
-      {session && isStaff(session.claims) && <IdleTimeout />}
+      {session && <IdleTimeout idleMs={isStaff(session.claims) ? STAFF_IDLE_MS : PATIENT_IDLE_MS} />}
     </>
   );
 }
@@ -324,24 +332,6 @@ function Banner({ session, path }: { session: Session; path: string }) {
       patientId={viewedPatient(session, path, actedFor.data)}
     />
   );
-}
-
-function IdleTimeout() {
-  const { signOut } = useApp();
-  useEffect(() => {
-    let timer = window.setTimeout(() => void signOut("expired"), STAFF_IDLE_MS);
-    const reset = () => {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(() => void signOut("expired"), STAFF_IDLE_MS);
-    };
-    const events = ["pointerdown", "keydown", "scroll"] as const;
-    for (const e of events) window.addEventListener(e, reset, { passive: true });
-    return () => {
-      window.clearTimeout(timer);
-      for (const e of events) window.removeEventListener(e, reset);
-    };
-  }, [signOut]);
-  return null;
 }
 
 export interface ActedFor {
@@ -470,7 +460,8 @@ function Nav({ session, path }: { session: Session; path: string }) {
     // Refill requests: clinicians decide, the front desk marks them sent; the directory is the front desk's and admins'.
     if (groups.includes("front-desk") || groups.includes("clinicians")) links.push({ to: "/staff/refills", label: t("nav.refillQueue") });
     if (groups.includes("front-desk") || groups.includes("admins")) links.push({ to: "/staff/pharmacies", label: t("nav.pharmacies") });
-    if (groups.includes("front-desk")) links.push({ to: "/staff/schedules", label: t("nav.schedules") });
+    // Provider schedules: the front desk publishes them; clinicians read them (issue 13).
+    if (groups.includes("front-desk") || groups.includes("clinicians")) links.push({ to: "/staff/schedules", label: t("nav.schedules") });
     if (groups.includes("front-desk")) {
       links.push({ to: "/staff/profile-changes", label: t("nav.profileChanges") });
       links.push({ to: "/staff/patients/new", label: t("staff.register") });

@@ -5,7 +5,7 @@ import type { RuntimeConfig } from "./config";
 export interface AppContextValue {
   api: Api;
   config: RuntimeConfig;
-  signOut: (reason?: "expired") => Promise<void>;
+  signOut: (reason?: "expired" | "idle") => Promise<void>;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);

@@ -6,6 +6,8 @@
 //!   check-in questionnaire (configuration compiled into the function).
 //! - `GET  /providers` (`?specialty=&acceptingNewPatients=`), `GET /providers/{providerId}`.
 //! - `POST /staff/providers` — the front desk adds a provider to the directory.
+//! - `PATCH /staff/providers/{providerId}` — the front desk edits a provider (`If-Match`
+//!   required; see `provider_edit`).
 //! - `PUT  /staff/providers/{providerId}/schedule` — the front desk publishes weekly hours,
 //!   closed dates and one-off blocks, in the practice's time zone (`If-Match` required).
 //! - `GET  /providers/{providerId}/schedule` — the schedule as published, with its ETag (the
@@ -47,7 +49,7 @@
 //! later does not remove a reminder already written (the sender should check the preference
 //! again when it sends).
 //!
-//! The shape: one handler file per route or pair of routes (`providers`, `schedules`,
+//! The shape: one handler file per route or pair of routes (`providers`, `provider_edit`, `schedules`,
 //! `open_slots`, `book`, `read`, `cancel`, `reschedule`, `check_in`, `day`, `waitlist`), which
 //! share `checks` (the appointment in the path, notice periods, problems) and `offers` (the
 //! offering of freed slots and the sweep) and import no other handler; the domain and its pure
@@ -62,6 +64,7 @@ mod day;
 mod model;
 mod offers;
 mod open_slots;
+mod provider_edit;
 mod providers;
 mod read;
 mod requests;
@@ -90,6 +93,7 @@ pub const VISIT_TYPES: Route = Route::new("GET", "/visit-types");
 pub const LIST_PROVIDERS: Route = Route::new("GET", "/providers");
 pub const GET_PROVIDER: Route = Route::new("GET", "/providers/{providerId}");
 pub const ADD_PROVIDER: Route = Route::new("POST", "/staff/providers");
+pub const EDIT_PROVIDER: Route = Route::new("PATCH", "/staff/providers/{providerId}");
 pub const PUBLISH_SCHEDULE: Route = Route::new("PUT", "/staff/providers/{providerId}/schedule");
 pub const GET_SCHEDULE: Route = Route::new("GET", "/providers/{providerId}/schedule");
 pub const OPEN_SLOTS: Route = Route::new("GET", "/providers/{providerId}/slots");
@@ -129,6 +133,7 @@ pub const ROUTES: &[Route] = &[
     LIST_PROVIDERS,
     GET_PROVIDER,
     ADD_PROVIDER,
+    EDIT_PROVIDER,
     PUBLISH_SCHEDULE,
     GET_SCHEDULE,
     OPEN_SLOTS,
@@ -207,6 +212,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             providers::get(deps, &call).await
         } else if call.is(ADD_PROVIDER) {
             providers::add(deps, &call).await
+        } else if call.is(EDIT_PROVIDER) {
+            provider_edit::handle(deps, &call).await
         } else if call.is(PUBLISH_SCHEDULE) {
             schedules::publish(deps, &call).await
         } else if call.is(GET_SCHEDULE) {

@@ -7,7 +7,8 @@ use portal_shared::ApiError;
 use portal_shared::domain::ids::ProviderId;
 use portal_shared::domain::timestamp::Timestamp;
 use portal_shared::platform::http::{Call, json};
-use portal_shared::policy::caller::Role;
+use portal_shared::policy::authz::Authorizer;
+use portal_shared::policy::caller::{Caller, Role};
 use serde::Serialize;
 
 use crate::Deps;
@@ -31,6 +32,13 @@ struct OpenSlots<'a> {
     items: Vec<OpenSlot>,
 }
 
+/// Patients, caregivers and staff who do not book see only what may be booked online (the
+/// self-booking notice); the front desk sees every future slot once past the Authorizer's staff
+/// MFA gate. Short of it they see what patients see: the route serves everyone signed in.
+fn sees_every_future_slot(caller: &Caller) -> bool {
+    caller.has(Role::FrontDesk) && Authorizer::staff_mfa(caller).is_ok()
+}
+
 /// `?from=&to=&visitType=`: the slots of that visit type starting in `[from, to)` (at most
 /// 31 days; `from` defaults to now, `to` to a week later) that no booking overlaps.
 pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
@@ -47,11 +55,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
         && let Some(stored) = providers.schedule(provider_id).await?
     {
         let published = Schedule::parse(&stored.doc)?;
-        // Patients, caregivers and staff who do not book see only what may be booked online
-        // (the self-booking notice); the front desk sees every future slot (once signed in
-        // with their authenticator app, as every staff decision requires).
-        let caller = call.caller();
-        let not_before = if caller.has(Role::FrontDesk) && caller.sign_in.mfa {
+        let not_before = if sees_every_future_slot(call.caller()) {
             now
         } else {
             now.plus(deps.practice.self_booking_notice)
@@ -77,4 +81,32 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             items,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portal_shared::policy::caller::{SignInFacts, UserSub};
+
+    fn caller(roles: &[Role], mfa: bool) -> Caller {
+        Caller {
+            sign_in: SignInFacts {
+                mfa,
+                ..Default::default()
+            },
+            sub: UserSub::parse("user-1").expect("sub"),
+            roles: roles.iter().copied().collect(),
+            patient_id: None,
+            display_name: None,
+        }
+    }
+
+    #[test]
+    fn only_the_front_desk_with_an_authenticator_app_sees_every_future_slot() {
+        assert!(sees_every_future_slot(&caller(&[Role::FrontDesk], true)));
+        assert!(!sees_every_future_slot(&caller(&[Role::FrontDesk], false)));
+        assert!(!sees_every_future_slot(&caller(&[Role::Clinician], true)));
+        assert!(!sees_every_future_slot(&caller(&[Role::Patient], true)));
+        assert!(!sees_every_future_slot(&caller(&[Role::Caregiver], false)));
+    }
 }

@@ -1,13 +1,14 @@
 //! The provider directory and the visit types: `GET /visit-types`, `GET /providers`,
-//! `GET /providers/{providerId}`, `POST /staff/providers`. None of this is a patient's data:
-//! any signed-in caller may read it; only the front desk adds providers.
+//! `GET /providers/{providerId}`, `POST /staff/providers` (edits: `provider_edit`). None of
+//! this is a patient's data: any signed-in caller may read it; only the front desk adds
+//! providers.
 
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::ProviderId;
-use portal_shared::domain::person::clean_text;
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::etag::Version;
 use portal_shared::platform::http::{Call, json};
 use portal_shared::platform::idempotency::{Idempotency, Outcome, StoredResponse, create_once};
 use portal_shared::platform::pagination::PageRequest;
@@ -20,8 +21,9 @@ use serde::Serialize;
 use crate::Deps;
 use crate::checks::provider_in_path;
 use crate::model::Provider;
-use crate::model::schedule::{self, VISIT_TYPES, VisitType};
-use crate::requests::NewProvider;
+use crate::model::schedule::{VISIT_TYPES, VisitType};
+use crate::requests::{NewProvider, provider_name, provider_specialty, provider_visit_types};
+use crate::view::provider_response;
 
 #[derive(Serialize)]
 struct VisitTypes {
@@ -87,7 +89,7 @@ pub async fn get(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
         .provider(provider)
         .await?
         .ok_or(ApiError::NotFound)?;
-    json(StatusCode::OK, &found)
+    provider_response(&found)
 }
 
 pub async fn add(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
@@ -95,29 +97,13 @@ pub async fn add(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
     let access = authorizer.staff(call, Action::ManageSchedules).await?;
     let request: NewProvider = call.json_body()?;
     let mut errors = FieldErrors::new();
-    let name = errors.check("name", clean_text(&request.name, 100, "a name"));
-    let specialty = errors.check(
-        "specialty",
-        clean_text(&request.specialty, 60, "a specialty").map(|s| s.to_lowercase()),
-    );
-    if request.visit_types.is_empty() {
-        errors.add("visitTypes", "must name at least one visit type");
-    }
-    for (index, id) in request.visit_types.iter().enumerate() {
-        if schedule::visit_type(id).is_none() {
-            errors.add(
-                format!("visitTypes[{index}]"),
-                format!("must be one of {}", schedule::visit_type_ids()),
-            );
-        }
-    }
+    let name = provider_name(&mut errors, &request.name);
+    let specialty = provider_specialty(&mut errors, &request.specialty);
+    let visit_types = provider_visit_types(&mut errors, request.visit_types);
     errors.finish()?;
     let (Some(name), Some(specialty)) = (name, specialty) else {
         return Err(ApiError::internal("validated fields missing"));
     };
-    let mut visit_types = request.visit_types;
-    visit_types.sort();
-    visit_types.dedup();
     let idempotency = Idempotency::from_call(call)?;
     let dynamo = &deps.platform.dynamo;
     let table = &deps.platform.app_table;
@@ -133,12 +119,13 @@ pub async fn add(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError> {
         accepting_new_patients: request.accepting_new_patients,
         visit_types,
         created_at: Timestamp::now(),
+        version: Version::FIRST.0,
     };
     let response = StoredResponse {
         status: StatusCode::CREATED.as_u16(),
         body: serde_json::to_string(&provider).map_err(ApiError::internal)?,
         location: Some(call.link(&format!("/providers/{}", provider.provider_id))),
-        etag: None,
+        etag: Some(Version::FIRST.etag()),
         patient_id: None,
     };
     let items = deps.providers().create(&provider)?;

@@ -25,6 +25,50 @@ pub struct NewProvider {
     pub visit_types: Vec<String>,
 }
 
+/// `PATCH /staff/providers/{providerId}`: the fields to change; an absent (or null) one stays
+/// as it is. The id and the date added never change.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProviderChanges {
+    pub name: Option<String>,
+    pub specialty: Option<String>,
+    pub accepting_new_patients: Option<bool>,
+    pub visit_types: Option<Vec<String>>,
+}
+
+/// A provider's name as shown to patients (422 on `name`).
+pub fn provider_name(errors: &mut FieldErrors, raw: &str) -> Option<String> {
+    errors.check("name", clean_text(raw, 100, "a name"))
+}
+
+/// A provider's specialty, lower-cased so the directory's filter matches it (422 on
+/// `specialty`).
+pub fn provider_specialty(errors: &mut FieldErrors, raw: &str) -> Option<String> {
+    errors.check(
+        "specialty",
+        clean_text(raw, 60, "a specialty").map(|s| s.to_lowercase()),
+    )
+}
+
+/// The visit types a provider offers: at least one, each a known one (422 on `visitTypes` or
+/// `visitTypes[i]`); sorted, without repeats.
+pub fn provider_visit_types(errors: &mut FieldErrors, mut ids: Vec<String>) -> Vec<String> {
+    if ids.is_empty() {
+        errors.add("visitTypes", "must name at least one visit type");
+    }
+    for (index, id) in ids.iter().enumerate() {
+        if schedule::visit_type(id).is_none() {
+            errors.add(
+                format!("visitTypes[{index}]"),
+                format!("must be one of {}", schedule::visit_type_ids()),
+            );
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 /// `GET /providers/{providerId}/slots?from=&to=&visitType=`: the slots of a visit type starting
 /// in `[from, to)`, at most [`MAX_SEARCH_DAYS`] days (`from` defaults to now, `to` to a week
 /// later).

@@ -1,10 +1,25 @@
-//! Appointments and waitlist entries as the API shows them.
+//! Appointments, waitlist entries and providers as the API shows them.
 
+use http::{StatusCode, header};
+use lambda_http::{Body, Response};
+use portal_shared::ApiError;
 use portal_shared::domain::ids::{AppointmentId, PatientId, ProviderId};
 use portal_shared::domain::timestamp::Timestamp;
+use portal_shared::platform::etag::Version;
+use portal_shared::platform::http::json_with_headers;
 use serde::Serialize;
 
-use crate::model::{Appointment, CheckIn, Offer, Status, WaitlistEntry};
+use crate::model::{Appointment, CheckIn, Offer, Provider, Status, WaitlistEntry};
+
+/// A provider as `GET /providers/{providerId}` answers it (and an edit): the provider, with
+/// its version as the ETag the next edit must send.
+pub fn provider_response(provider: &Provider) -> Result<Response<Body>, ApiError> {
+    json_with_headers(
+        StatusCode::OK,
+        provider,
+        &[(header::ETAG, Version(provider.version).etag())],
+    )
+}
 
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Serialize)]

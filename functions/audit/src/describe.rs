@@ -288,38 +288,50 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
     (Action::UnlockAccount.name(), "Unlocked your portal account"),
 ];
 
-/// The lock of a caregiver's account is audited on each patient they act for: it reads as
-/// theirs, not the patient's own account.
-const CAREGIVER_LOCK_DESCRIPTIONS: &[(&str, &str)] = &[
+/// A caregiver's account (its lock, its authenticator app) is audited on each patient they act
+/// for: it reads as theirs, not the patient's own account. By how the resource starts when
+/// written ([`AuditResource::CaregiverLock`], [`AuditResource::CaregiverMfa`]) and the action.
+const CAREGIVER_DESCRIPTIONS: &[(&str, &str, &str)] = &[
     (
+        CAREGIVER_LOCK_RESOURCE,
         Action::ReadAccountLock.name(),
         "Checked whether a caregiver's account is locked",
     ),
     (
+        CAREGIVER_LOCK_RESOURCE,
         Action::LockAccount.name(),
         "Locked the account of a caregiver who acts for you",
     ),
     (
+        CAREGIVER_LOCK_RESOURCE,
         Action::UnlockAccount.name(),
         "Unlocked the account of a caregiver who acts for you",
+    ),
+    (
+        CAREGIVER_MFA_RESOURCE,
+        Action::ResetPatientMfa.name(),
+        "Turned off the authenticator app of a caregiver who acts for you",
     ),
 ];
 
 /// [`description`], told apart by what was acted on where one action reaches several kinds
-/// of thing (a patient's own account lock, or a caregiver's).
+/// of thing (a patient's own account, or a caregiver's).
 pub fn description_of(action: &str, resource: &str) -> String {
-    let caregiver_lock = resource.starts_with(&format!("{}/", CAREGIVER_LOCK_RESOURCE));
-    match CAREGIVER_LOCK_DESCRIPTIONS
-        .iter()
-        .find(|(known, _)| caregiver_lock && *known == action)
-    {
-        Some((_, text)) => (*text).to_owned(),
+    match CAREGIVER_DESCRIPTIONS.iter().find(|(kind, known, _)| {
+        *known == action
+            && resource
+                .strip_prefix(kind)
+                .is_some_and(|rest| rest.starts_with('/'))
+    }) {
+        Some((_, _, text)) => (*text).to_owned(),
         None => description(action),
     }
 }
 
 /// How [`AuditResource::CaregiverLock`] starts when written.
 const CAREGIVER_LOCK_RESOURCE: &str = "caregiver-lock";
+/// How [`AuditResource::CaregiverMfa`] starts when written.
+const CAREGIVER_MFA_RESOURCE: &str = "caregiver-mfa";
 
 pub fn description(action: &str) -> String {
     DESCRIPTIONS
@@ -518,6 +530,20 @@ mod tests {
         assert_eq!(
             description_of(Action::ReadProfile.name(), &carer),
             "Viewed the profile"
+        );
+    }
+
+    #[test]
+    fn a_caregivers_authenticator_reset_reads_as_theirs() {
+        let own = AuditResource::Mfa.to_string();
+        let carer = AuditResource::CaregiverMfa("carer-1".into()).to_string();
+        assert_eq!(
+            description_of(Action::ResetPatientMfa.name(), &own),
+            "Turned off the portal account's authenticator app"
+        );
+        assert_eq!(
+            description_of(Action::ResetPatientMfa.name(), &carer),
+            "Turned off the authenticator app of a caregiver who acts for you"
         );
     }
 

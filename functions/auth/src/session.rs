@@ -8,7 +8,7 @@ use portal_shared::ApiError;
 use portal_shared::domain::person::Email;
 use portal_shared::platform::http::{Incoming, json};
 use portal_shared::platform::revocation::{RevokedSubject, revoke};
-use portal_shared::policy::caller::UserSub;
+use portal_shared::policy::caller::{SessionId, UserSub};
 use serde::Deserialize;
 
 use crate::Deps;
@@ -16,6 +16,7 @@ use crate::cognito::error_code;
 use crate::limits::{SIGN_IN_PER_CLIENT, SIGN_IN_PER_EMAIL, client_of};
 use crate::password::Password;
 use crate::sign_in_notice;
+use crate::token_claims::unverified_claims;
 use crate::tokens::{Challenge, tokens};
 
 #[derive(Deserialize)]
@@ -141,10 +142,11 @@ pub async fn refresh(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>,
 
 /// Revokes the refresh token (and the tokens issued from it): 204 also for a token that was
 /// already revoked or never valid, so sign-out can be retried safely. With the access token,
-/// Cognito names its account (`GetUser`: the token is checked, never just read) and a
-/// revocation `SUB#<sub>` goes into the feed, so the ID tokens already out — which Cognito's
-/// revocation does not reach — are refused within the feed's refresh interval. It refuses every
-/// token of the account issued before it (other devices renew with their refresh token).
+/// Cognito checks it (`GetUser`: never just read) and a revocation of its sign-in
+/// (`SESSION#<origin_jti>`) goes into the feed, so the ID tokens already out — which Cognito's
+/// revocation does not reach — are refused within the feed's refresh interval. Only that
+/// sign-in's tokens: other devices and a new sign-in, even in the same second, go on. A token
+/// without `origin_jti` revokes the account's tokens issued until now (`SUB#<sub>`) instead.
 pub async fn sign_out(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>, ApiError> {
     let request: SignOut = incoming.json_body()?;
     not_empty("refreshToken", &request.refresh_token)?;
@@ -152,12 +154,18 @@ pub async fn sign_out(deps: &Deps, incoming: &Incoming) -> Result<Response<Body>
         not_empty("accessToken", access_token)?;
         // Before the refresh token's revocation, which makes this access token invalid.
         if let Some(sub) = account_of(deps, access_token).await? {
-            revoke(
-                &deps.platform.dynamo,
-                &deps.platform.app_table,
-                &RevokedSubject::Account(sub),
-            )
-            .await?;
+            // Cognito has just accepted the token: its claims are its own.
+            let session = unverified_claims(access_token).and_then(|claims| {
+                claims
+                    .get("origin_jti")?
+                    .as_str()
+                    .and_then(SessionId::parse)
+            });
+            let subject = match session {
+                Some(session) => RevokedSubject::Session(session),
+                None => RevokedSubject::Account(sub),
+            };
+            revoke(&deps.platform.dynamo, &deps.platform.app_table, &subject).await?;
         }
     }
     let result = deps

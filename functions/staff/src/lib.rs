@@ -16,15 +16,20 @@
 //! - `GET|POST /staff/patients/{patientId}/lock`, `POST /staff/patients/{patientId}/unlock`,
 //!   and the same under `/staff/caregivers/{caregiverSub}` — the front desk locks and unlocks
 //!   a patient's or a caregiver's portal account (`locks`); administrators may read a lock.
+//! - `POST /staff/caregivers/{caregiverSub}/mfa/reset` — the front desk turns a caregiver's
+//!   authenticator app off (a lost phone, identity checked) and they are told (`caregiver_mfa`).
 //!
 //! Why a function of its own rather than part of the auth function: the auth function serves
 //! the public `/auth/*` routes, so it must not hold the power to put anyone in `admins` (least
 //! privilege). Only this function may change group membership or disable users, and only
 //! administrators reach the staff routes, where an id that is not a staff member's answers
 //! 404. Patients' and caregivers' accounts it only locks and unlocks (the front desk's
-//! `locks` routes: disable, sign out everywhere, enable again), never creates or changes.
+//! `locks` routes: disable, sign out everywhere, enable again), and a caregiver's
+//! authenticator app it resets; it never creates or otherwise changes them.
 
 mod audit;
+mod caregiver;
+mod caregiver_mfa;
 mod change;
 mod create;
 mod directory;
@@ -57,6 +62,8 @@ pub const UNLOCK_PATIENT: Route = Route::new("POST", "/staff/patients/{patientId
 pub const READ_CAREGIVER_LOCK: Route = Route::new("GET", "/staff/caregivers/{caregiverSub}/lock");
 pub const LOCK_CAREGIVER: Route = Route::new("POST", "/staff/caregivers/{caregiverSub}/lock");
 pub const UNLOCK_CAREGIVER: Route = Route::new("POST", "/staff/caregivers/{caregiverSub}/unlock");
+pub const RESET_CAREGIVER_MFA: Route =
+    Route::new("POST", "/staff/caregivers/{caregiverSub}/mfa/reset");
 
 /// Every route this function serves.
 pub const ROUTES: &[Route] = &[
@@ -73,6 +80,7 @@ pub const ROUTES: &[Route] = &[
     READ_CAREGIVER_LOCK,
     LOCK_CAREGIVER,
     UNLOCK_CAREGIVER,
+    RESET_CAREGIVER_MFA,
 ];
 
 /// Built once per process (in `main`, or by the local gateway) and shared by every request.
@@ -128,6 +136,8 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
             locks::caregiver_lock::handle(deps, &call).await
         } else if call.is(UNLOCK_CAREGIVER) {
             locks::caregiver_unlock::handle(deps, &call).await
+        } else if call.is(RESET_CAREGIVER_MFA) {
+            caregiver_mfa::handle(deps, &call).await
         } else {
             Err(ApiError::NotFound)
         }

@@ -39,19 +39,31 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
     audit::allowed(deps, call, &access, &resource).await?;
     let sub = UserSub::parse(&account.sub)
         .ok_or_else(|| ApiError::internal("a staff account without a usable sub"))?;
-    let pool = Pool {
-        cognito: &deps.cognito,
-        user_pool_id: &deps.pool.user_pool_id,
-    };
     // Nothing to turn off for a member who never enrolled: the reset is idempotent.
-    let state = pool.account(sub.as_str()).await?;
-    if state.enabled || state.marked {
-        let codes = BackupCodeStore {
-            dynamo: &deps.platform.dynamo,
-            table: &deps.platform.app_table,
-        };
-        mfa::turn_off(&pool, &codes, &sub).await?;
+    mfa::reset(&deps.mfa_pool(), &deps.backup_codes(), &sub).await?;
+    no_content()
+}
+
+impl Deps {
+    /// The user pool, for the MFA resets (`mfa::reset`).
+    pub(crate) fn mfa_pool(&self) -> Pool<'_> {
+        Pool {
+            cognito: &self.cognito,
+            user_pool_id: &self.pool.user_pool_id,
+        }
     }
+
+    /// The accounts' backup codes, which a reset deletes.
+    pub(crate) fn backup_codes(&self) -> BackupCodeStore<'_> {
+        BackupCodeStore {
+            dynamo: &self.platform.dynamo,
+            table: &self.platform.app_table,
+        }
+    }
+}
+
+/// 204, never cached.
+pub(crate) fn no_content() -> Result<Response<Body>, ApiError> {
     Response::builder()
         .status(StatusCode::NO_CONTENT)
         .header(http::header::CACHE_CONTROL, "no-store")

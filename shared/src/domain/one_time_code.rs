@@ -34,33 +34,13 @@ impl std::fmt::Debug for Code {
 impl Code {
     /// A new random code.
     pub fn generate() -> Result<Code, ApiError> {
-        let mut bytes = [0u8; LENGTH];
-        getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(e.to_string()))?;
-        // 256 is a multiple of 32, so `byte % 32` is uniform.
-        let code = bytes
-            .iter()
-            .map(|byte| char::from(ALPHABET[usize::from(byte % 32)]))
-            .collect();
-        Ok(Code(code))
+        random_symbols(LENGTH).map(Code)
     }
 
     /// What a person typed: any case, dashes and spaces anywhere, and the letters people
     /// confuse with digits (O for 0, I and L for 1). `None` if it cannot be a code.
     pub fn normalise(typed: &str) -> Option<Code> {
-        let mut code = String::with_capacity(LENGTH);
-        for c in typed.chars() {
-            let c = match c.to_ascii_uppercase() {
-                '-' | ' ' => continue,
-                'O' => '0',
-                'I' | 'L' => '1',
-                c => c,
-            };
-            if !c.is_ascii() || !ALPHABET.contains(&(c as u8)) {
-                return None;
-            }
-            code.push(c);
-        }
-        (code.len() == LENGTH).then_some(Code(code))
+        normalise_symbols(typed, LENGTH).map(Code)
     }
 
     /// How it is shown, once, to whoever hands it over: `XXXXX-XXXXX`.
@@ -90,6 +70,39 @@ impl Code {
     }
 }
 
+/// `length` random symbols of [`ALPHABET`] from the operating system's CSPRNG: every code made
+/// to be typed (these codes, MFA backup codes) is made here.
+pub fn random_symbols(length: usize) -> Result<String, ApiError> {
+    let mut bytes = vec![0u8; length];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(e.to_string()))?;
+    // 256 is a multiple of 32, so `byte % 32` is uniform.
+    Ok(bytes
+        .iter()
+        .map(|byte| char::from(ALPHABET[usize::from(byte % 32)]))
+        .collect())
+}
+
+/// The `length` symbols of [`ALPHABET`] a person typed: any case, dashes and spaces anywhere,
+/// and the letters people confuse with digits (O for 0, I and L for 1). `None` if it holds
+/// anything else or another number of symbols.
+pub fn normalise_symbols(typed: &str, length: usize) -> Option<String> {
+    let mut code = String::with_capacity(length);
+    for c in typed.chars() {
+        let c = match c.to_ascii_uppercase() {
+            '-' | ' ' => continue,
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        };
+        // Past `length` symbols it cannot be one: stop reading (a long paste costs nothing).
+        if !c.is_ascii() || !ALPHABET.contains(&(c as u8)) || code.len() == length {
+            return None;
+        }
+        code.push(c);
+    }
+    (code.len() == length).then_some(code)
+}
+
 /// What hashes codes with a secret key (the platform's `CodeHasher`, keyed from Secrets
 /// Manager): the domain names what it needs, the platform provides it.
 pub trait KeyedHasher {
@@ -117,6 +130,18 @@ mod tests {
                 .all(|c| c == '-' || ALPHABET.contains(&(c as u8)))
         );
         assert_eq!(Code::normalise(&shown), Some(a));
+    }
+
+    #[test]
+    fn symbols_of_any_length_come_from_the_alphabet() {
+        for length in [1, 8, LENGTH, 32] {
+            let symbols = random_symbols(length).expect("symbols");
+            assert_eq!(symbols.len(), length);
+            assert!(symbols.bytes().all(|b| ALPHABET.contains(&b)));
+            assert_eq!(normalise_symbols(&symbols, length), Some(symbols.clone()));
+            assert_eq!(normalise_symbols(&symbols, length + 1), None);
+        }
+        assert_eq!(normalise_symbols(&"A".repeat(1000), 8), None);
     }
 
     #[test]

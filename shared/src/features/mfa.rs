@@ -10,8 +10,10 @@
 //!   used, so a code works once even when two sign-ins race with it.
 //!
 //! [`turn_off`] is the one way MFA goes off (the account holder with a fresh sign-in, a backup
-//! code, the front desk for a patient, an administrator for a staff member): Cognito's
-//! preference off, `custom:mfa` removed, the backup codes deleted.
+//! code, the front desk for a patient; [`reset`], the same when anything is on, for the front
+//! desk's reset of a caregiver and an administrator's of a staff member): Cognito's preference
+//! off, `custom:mfa` removed, the backup codes deleted. The holder hears of it through
+//! `mfa_notice`.
 //!
 //! Codes and secrets never reach a log, an error message or `Debug`.
 
@@ -23,7 +25,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
-use crate::domain::one_time_code::ALPHABET;
+use crate::domain::one_time_code::{normalise_symbols, random_symbols};
 use crate::domain::timestamp::Timestamp;
 use crate::platform::keys;
 use crate::platform::store;
@@ -52,36 +54,15 @@ impl std::fmt::Debug for BackupCode {
 }
 
 impl BackupCode {
-    /// A new random code from the operating system's CSPRNG.
+    /// A new random code (the one-time codes' generator, over their alphabet).
     pub fn generate() -> Result<BackupCode, ApiError> {
-        let mut bytes = [0u8; BACKUP_CODE_LENGTH];
-        getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(e.to_string()))?;
-        // 256 is a multiple of 32, so `byte % 32` is uniform.
-        Ok(BackupCode(
-            bytes
-                .iter()
-                .map(|byte| char::from(ALPHABET[usize::from(byte % 32)]))
-                .collect(),
-        ))
+        random_symbols(BACKUP_CODE_LENGTH).map(BackupCode)
     }
 
     /// What a person typed: any case, dashes and spaces anywhere, O for 0 and I or L for 1.
     /// `None` if it cannot be a backup code.
     pub fn normalise(typed: &str) -> Option<BackupCode> {
-        let mut code = String::with_capacity(BACKUP_CODE_LENGTH);
-        for c in typed.chars() {
-            let c = match c.to_ascii_uppercase() {
-                '-' | ' ' => continue,
-                'O' => '0',
-                'I' | 'L' => '1',
-                c => c,
-            };
-            if !c.is_ascii() || !ALPHABET.contains(&(c as u8)) || code.len() == 64 {
-                return None;
-            }
-            code.push(c);
-        }
-        (code.len() == BACKUP_CODE_LENGTH).then_some(BackupCode(code))
+        normalise_symbols(typed, BACKUP_CODE_LENGTH).map(BackupCode)
     }
 
     /// How it is shown, once: `XXXX-XXXX`.
@@ -318,6 +299,40 @@ pub async fn turn_off(
     sub: &UserSub,
 ) -> Result<(), ApiError> {
     let account = pool.account(sub.as_str()).await?;
+    switch_off(pool, codes, sub, &account).await
+}
+
+/// What [`reset`] found: the account as it was, and whether anything of its MFA was on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reset {
+    pub account: AccountMfa,
+    /// Something was turned off (the holder is to be told); `false`: nothing was on.
+    pub changed: bool,
+}
+
+/// The practice's reset of an account's MFA (a lost phone, after the holder's identity was
+/// checked): [`turn_off`], only when something is on (Cognito's MFA, `custom:mfa` or unused
+/// backup codes), so a repeat changes nothing and is not news to tell. 404 when Cognito has no
+/// such user.
+pub async fn reset(
+    pool: &Pool<'_>,
+    codes: &BackupCodeStore<'_>,
+    sub: &UserSub,
+) -> Result<Reset, ApiError> {
+    let account = pool.account(sub.as_str()).await?;
+    let changed = account.enabled || account.marked || codes.left(sub).await? > 0;
+    if changed {
+        switch_off(pool, codes, sub, &account).await?;
+    }
+    Ok(Reset { account, changed })
+}
+
+async fn switch_off(
+    pool: &Pool<'_>,
+    codes: &BackupCodeStore<'_>,
+    sub: &UserSub,
+    account: &AccountMfa,
+) -> Result<(), ApiError> {
     pool.preference(sub.as_str(), false).await?;
     // Only when present: deleting an attribute the user lacks is refused.
     if account.marked {
@@ -366,6 +381,7 @@ pub fn is_fresh(auth_time: Option<Timestamp>, now: Timestamp, window_seconds: i6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::one_time_code::ALPHABET;
 
     #[test]
     fn generated_codes_are_distinct_and_shown_as_two_groups() {

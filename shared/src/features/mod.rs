@@ -15,6 +15,7 @@ pub mod invitation_wave;
 pub mod lock_state;
 pub mod lock_token;
 pub mod mfa;
+pub mod mfa_notice;
 pub mod notification;
 pub mod onboarding;
 pub mod patient_match;

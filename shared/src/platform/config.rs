@@ -11,12 +11,61 @@ const MIN_AUDIT_RETENTION_DAYS: u64 = 6 * 366;
 const DEFAULT_AUDIT_RETENTION_DAYS: u64 = 2557;
 /// How often a function re-reads the feature switches: a kill is seen within this many
 /// seconds (the issue asks for 60 at most by default; 0, for tests, reads them on every use).
-const DEFAULT_FEATURE_SWITCH_REFRESH_SECONDS: u64 = 60;
-const MAX_FEATURE_SWITCH_REFRESH_SECONDS: u64 = 300;
+const FEATURE_SWITCH_REFRESH: BoundedSeconds = BoundedSeconds {
+    name: "FEATURE_SWITCH_REFRESH_SECONDS",
+    min: 0,
+    max: 300,
+    default: 60,
+};
 /// How often a function re-reads the token revocation feed: a sign-out, lock or disable
 /// refuses the tokens already out within this many seconds (0 reads it on every request).
-const DEFAULT_REVOCATION_REFRESH_SECONDS: u64 = 10;
-const MAX_REVOCATION_REFRESH_SECONDS: u64 = 300;
+const REVOCATION_REFRESH: BoundedSeconds = BoundedSeconds {
+    name: "REVOCATION_REFRESH_SECONDS",
+    min: 0,
+    max: 300,
+    default: 10,
+};
+/// How long a read secret is used before it is read again.
+const SECRET_REFRESH: BoundedSeconds = BoundedSeconds {
+    name: "SECRET_REFRESH_SECONDS",
+    min: 1,
+    max: 3600,
+    default: crate::platform::secrets::DEFAULT_REFRESH.as_secs(),
+};
+
+/// A setting that is a whole number of seconds within bounds, with a default when unset.
+#[derive(Debug, Clone, Copy)]
+struct BoundedSeconds {
+    name: &'static str,
+    min: u64,
+    max: u64,
+    default: u64,
+}
+
+impl BoundedSeconds {
+    /// The setting through `lookup`; out of bounds or not a number is a problem (named), and
+    /// the default stands in so the other settings are still checked.
+    fn read(
+        &self,
+        lookup: &impl Fn(&str) -> Option<String>,
+        problems: &mut Vec<String>,
+    ) -> Duration {
+        let seconds = match lookup(self.name) {
+            None => self.default,
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(seconds) if (self.min..=self.max).contains(&seconds) => seconds,
+                _ => {
+                    problems.push(format!(
+                        "{} must be a whole number of seconds from {} to {}",
+                        self.name, self.min, self.max
+                    ));
+                    self.default
+                }
+            },
+        };
+        Duration::from_secs(seconds)
+    }
+}
 
 #[derive(Clone)]
 pub struct Settings {
@@ -105,19 +154,7 @@ impl Settings {
         // ARNs only: the values are read from Secrets Manager (`platform::secrets`).
         let cursor_signing_secret = required("CURSOR_SIGNING_SECRET_ARN");
         let code_hashing_secret = required("CODE_HASHING_SECRET_ARN");
-        let secret_refresh = match lookup("SECRET_REFRESH_SECONDS") {
-            None => crate::platform::secrets::DEFAULT_REFRESH,
-            Some(raw) => match raw.trim().parse::<u64>() {
-                Ok(seconds) if (1..=3600).contains(&seconds) => Duration::from_secs(seconds),
-                _ => {
-                    problems.push(
-                        "SECRET_REFRESH_SECONDS must be a whole number of seconds from 1 to 3600"
-                            .into(),
-                    );
-                    crate::platform::secrets::DEFAULT_REFRESH
-                }
-            },
-        };
+        let secret_refresh = SECRET_REFRESH.read(&lookup, &mut problems);
 
         let audit_days = match lookup("AUDIT_RETENTION_DAYS") {
             None => DEFAULT_AUDIT_RETENTION_DAYS,
@@ -136,31 +173,8 @@ impl Settings {
             },
         };
 
-        let refresh_seconds = match lookup("FEATURE_SWITCH_REFRESH_SECONDS") {
-            None => DEFAULT_FEATURE_SWITCH_REFRESH_SECONDS,
-            Some(raw) => match raw.trim().parse::<u64>() {
-                Ok(seconds) if seconds <= MAX_FEATURE_SWITCH_REFRESH_SECONDS => seconds,
-                _ => {
-                    problems.push(format!(
-                        "FEATURE_SWITCH_REFRESH_SECONDS must be a whole number of seconds from 0 to {MAX_FEATURE_SWITCH_REFRESH_SECONDS}"
-                    ));
-                    DEFAULT_FEATURE_SWITCH_REFRESH_SECONDS
-                }
-            },
-        };
-
-        let revocation_seconds = match lookup("REVOCATION_REFRESH_SECONDS") {
-            None => DEFAULT_REVOCATION_REFRESH_SECONDS,
-            Some(raw) => match raw.trim().parse::<u64>() {
-                Ok(seconds) if seconds <= MAX_REVOCATION_REFRESH_SECONDS => seconds,
-                _ => {
-                    problems.push(format!(
-                        "REVOCATION_REFRESH_SECONDS must be a whole number of seconds from 0 to {MAX_REVOCATION_REFRESH_SECONDS}"
-                    ));
-                    DEFAULT_REVOCATION_REFRESH_SECONDS
-                }
-            },
-        };
+        let feature_switch_refresh = FEATURE_SWITCH_REFRESH.read(&lookup, &mut problems);
+        let revocation_refresh = REVOCATION_REFRESH.read(&lookup, &mut problems);
 
         let practice_zone = match lookup(crate::domain::practice::TIME_ZONE_VARIABLE) {
             Some(raw) if !raw.trim().is_empty() => match PracticeZone::from_lookup(&lookup) {
@@ -191,8 +205,8 @@ impl Settings {
                 secret_refresh,
                 audit_retention: Duration::from_secs(audit_days * 24 * 60 * 60),
                 web_origin,
-                feature_switch_refresh: Duration::from_secs(refresh_seconds),
-                revocation_refresh: Duration::from_secs(revocation_seconds),
+                feature_switch_refresh,
+                revocation_refresh,
                 practice_zone,
             }),
             false => Err(ConfigError { problems }),
@@ -319,68 +333,78 @@ mod tests {
         assert!(!text.contains("AUDIT_TABLE is not set"), "{text}");
     }
 
+    fn with(extra: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let mut pairs = vec![
+            ("APP_TABLE", "app"),
+            ("AUDIT_TABLE", "audit"),
+            ("CURSOR_SIGNING_SECRET_ARN", CURSOR_ARN),
+            ("CODE_HASHING_SECRET_ARN", CODE_ARN),
+        ];
+        pairs.extend_from_slice(extra);
+        Settings::from_lookup(lookup(&pairs))
+    }
+
     #[test]
-    fn the_switch_refresh_is_a_minute_unless_set_within_five() {
-        let with = |extra: &[(&str, &str)]| {
-            let mut pairs = vec![
-                ("APP_TABLE", "app"),
-                ("AUDIT_TABLE", "audit"),
-                ("CURSOR_SIGNING_SECRET_ARN", CURSOR_ARN),
-                ("CODE_HASHING_SECRET_ARN", CODE_ARN),
-            ];
-            pairs.extend_from_slice(extra);
-            Settings::from_lookup(lookup(&pairs))
-        };
-        let default = with(&[]).expect("valid");
-        assert_eq!(default.feature_switch_refresh, Duration::from_secs(60));
-        assert!(default.practice_zone.is_none());
-        for (raw, seconds) in [("0", 0), ("300", 300), (" 15 ", 15)] {
-            let settings = with(&[("FEATURE_SWITCH_REFRESH_SECONDS", raw)]).expect("valid");
-            assert_eq!(
-                settings.feature_switch_refresh,
-                Duration::from_secs(seconds)
-            );
+    fn refresh_intervals_default_and_stay_within_their_bounds() {
+        /// A setting, where it lands, its default, good values and what they give, bad values.
+        type Case = (
+            &'static str,
+            fn(&Settings) -> Duration,
+            u64,
+            &'static [(&'static str, u64)],
+            &'static [&'static str],
+        );
+        let cases: [Case; 3] = [
+            (
+                "FEATURE_SWITCH_REFRESH_SECONDS",
+                |s| s.feature_switch_refresh,
+                60,
+                &[("0", 0), ("300", 300), (" 15 ", 15)],
+                &["301", "-1", "a minute", ""],
+            ),
+            (
+                "REVOCATION_REFRESH_SECONDS",
+                |s| s.revocation_refresh,
+                10,
+                &[("0", 0), ("1", 1), ("300", 300)],
+                &["301", "-1", "ten", ""],
+            ),
+            (
+                "SECRET_REFRESH_SECONDS",
+                |s| s.secret_refresh,
+                300,
+                &[("1", 1), ("3600", 3600)],
+                &["0", "3601", "five minutes", ""],
+            ),
+        ];
+        for (name, field, default, good, bad) in cases {
+            let settings = with(&[]).expect("valid");
+            assert_eq!(field(&settings), Duration::from_secs(default), "{name}");
+            for (raw, seconds) in good {
+                let settings = with(&[(name, raw)]).expect("valid");
+                assert_eq!(
+                    field(&settings),
+                    Duration::from_secs(*seconds),
+                    "{name}={raw}"
+                );
+            }
+            for raw in bad {
+                let error = with(&[(name, raw)]).unwrap_err();
+                assert_eq!(error.problems.len(), 1, "{name}={raw}: {error}");
+                assert!(error.to_string().contains(name), "{name}={raw}: {error}");
+            }
         }
-        for bad in ["301", "-1", "a minute", ""] {
-            let error = with(&[("FEATURE_SWITCH_REFRESH_SECONDS", bad)]).unwrap_err();
-            assert!(
-                error.to_string().contains("FEATURE_SWITCH_REFRESH_SECONDS"),
-                "{bad}: {error}"
-            );
-        }
+    }
+
+    #[test]
+    fn the_practice_zone_is_optional_and_checked() {
+        assert!(with(&[]).expect("valid").practice_zone.is_none());
         let zoned = with(&[("PRACTICE_TIME_ZONE", "America/Chicago")]).expect("valid");
         assert_eq!(
             zoned.practice_zone.map(|zone| zone.name).as_deref(),
             Some("America/Chicago")
         );
         assert!(with(&[("PRACTICE_TIME_ZONE", "Mars/Olympus")]).is_err());
-    }
-
-    #[test]
-    fn the_revocation_refresh_is_ten_seconds_unless_set_within_five_minutes() {
-        let with = |extra: &[(&str, &str)]| {
-            let mut pairs = vec![
-                ("APP_TABLE", "app"),
-                ("AUDIT_TABLE", "audit"),
-                ("CURSOR_SIGNING_SECRET_ARN", CURSOR_ARN),
-                ("CODE_HASHING_SECRET_ARN", CODE_ARN),
-            ];
-            pairs.extend_from_slice(extra);
-            Settings::from_lookup(lookup(&pairs))
-        };
-        let default = with(&[]).expect("valid");
-        assert_eq!(default.revocation_refresh, Duration::from_secs(10));
-        for (raw, seconds) in [("0", 0), ("1", 1), ("300", 300)] {
-            let settings = with(&[("REVOCATION_REFRESH_SECONDS", raw)]).expect("valid");
-            assert_eq!(settings.revocation_refresh, Duration::from_secs(seconds));
-        }
-        for bad in ["301", "-1", "ten", ""] {
-            let error = with(&[("REVOCATION_REFRESH_SECONDS", bad)]).unwrap_err();
-            assert!(
-                error.to_string().contains("REVOCATION_REFRESH_SECONDS"),
-                "{bad}: {error}"
-            );
-        }
     }
 
     #[test]

@@ -3,14 +3,11 @@
 //!
 //! - [`SwitchBook`]: every switch item (one Query of `FEATURE_SWITCHES`) and the members of the
 //!   cohorts that rules-mode switches name (one Query each, [`cohort::members_of`]).
-//! - [`SwitchCache`]: the book a function evaluates from. It reads a new one when the one it has
-//!   is older than `FEATURE_SWITCH_REFRESH_SECONDS` (60 by default, so a kill is seen within a
-//!   minute; 0 on the test stack, which reads the switches on every use), and not otherwise: a
-//!   warm request inside the window makes no database call. One refresh at a time: requests
-//!   that arrive while one runs wait for it and use its book (no stampede). A refresh that
-//!   fails keeps the last good book (and logs a warning); with no book at all the answer is 503.
-//!   The clock ([`Clock`]) and the loader ([`SwitchLoader`]) are traits, so the refresh window
-//!   is tested without sleeping.
+//! - [`SwitchCache`]: the book a function evaluates from, a [`RefreshingCopy`]. It reads a new
+//!   one when the one it has is older than `FEATURE_SWITCH_REFRESH_SECONDS` (60 by default, so
+//!   a kill is seen within a minute; 0 on the test stack, which reads the switches on every
+//!   use), and not otherwise. One refresh at a time; a refresh that fails keeps the last good
+//!   book (and logs a warning); with no book at all the answer is 503.
 //! - [`FeatureGate`]: the function's `FEATURE_ROUTES` table and the cache. The authorizer asks
 //!   it after an allowed decision (so a refusal never tells a caller whether someone else's
 //!   patient is in a cohort): `Authorizer::patient` for the patient in the path,
@@ -25,9 +22,10 @@
 //!   be written is logged and never fails the request.
 
 use crate::platform::clock::{Clock, SystemClock};
+use crate::platform::refreshing::{Loader, RefreshingCopy};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use futures::future::BoxFuture;
@@ -167,23 +165,17 @@ pub async fn load_book(dynamo: &Client, table: &str) -> Result<SwitchBook, ApiEr
     Ok(SwitchBook::new(switches, members))
 }
 
-#[derive(Clone)]
-struct Loaded {
-    book: Arc<SwitchBook>,
-    /// When the load that read it began.
-    at: Instant,
+/// A [`SwitchLoader`] as the refreshing copy asks it.
+struct Books(Arc<dyn SwitchLoader>);
+
+impl Loader<SwitchBook> for Books {
+    fn load(&self) -> BoxFuture<'_, Result<SwitchBook, ApiError>> {
+        self.0.load()
+    }
 }
 
 /// The book a function evaluates from, read again when older than its refresh interval.
-pub struct SwitchCache {
-    loader: Arc<dyn SwitchLoader>,
-    clock: Arc<dyn Clock>,
-    refresh_every: Duration,
-    /// Read on every request; written only under `refreshing`, never across an await.
-    current: RwLock<Option<Loaded>>,
-    /// Held while a refresh runs; holds when the last attempt (good or not) began.
-    refreshing: tokio::sync::Mutex<Option<Instant>>,
-}
+pub struct SwitchCache(RefreshingCopy<SwitchBook, Books>);
 
 impl SwitchCache {
     pub fn new(
@@ -191,77 +183,23 @@ impl SwitchCache {
         clock: Arc<dyn Clock>,
         refresh_every: Duration,
     ) -> Self {
-        SwitchCache {
-            loader,
+        SwitchCache(RefreshingCopy::new(
+            "the feature switches",
+            Books(loader),
             clock,
             refresh_every,
-            current: RwLock::new(None),
-            refreshing: tokio::sync::Mutex::new(None),
-        }
+        ))
     }
 
     pub fn refresh_every(&self) -> Duration {
-        self.refresh_every
-    }
-
-    fn current(&self) -> Option<Loaded> {
-        self.current
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        self.0.refresh_every()
     }
 
     /// The book to evaluate from: the cached one while it is younger than the refresh
-    /// interval, else a new one. While a refresh runs, others wait for it and take its book:
-    /// a load that began after a request arrived is as fresh as one the request would start.
+    /// interval, else a new one (see [`RefreshingCopy::get`]).
     pub async fn book(&self) -> Result<Arc<SwitchBook>, ApiError> {
-        let asked_at = self.clock.now();
-        let cached = self.current();
-        if let Some(loaded) = &cached
-            && asked_at.saturating_duration_since(loaded.at) < self.refresh_every
-        {
-            return Ok(loaded.book.clone());
-        }
-        let mut last_attempt = self.refreshing.lock().await;
-        if last_attempt.is_some_and(|began| began >= asked_at) {
-            // Someone refreshed (or tried to) after this request arrived.
-            return self
-                .current()
-                .map(|loaded| loaded.book)
-                .ok_or_else(unavailable);
-        }
-        let began = self.clock.now();
-        *last_attempt = Some(began);
-        match self.loader.load().await {
-            Ok(book) => {
-                let book = Arc::new(book);
-                *self
-                    .current
-                    .write()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Loaded {
-                    book: book.clone(),
-                    at: began,
-                });
-                Ok(book)
-            }
-            Err(error) => match self.current() {
-                Some(loaded) => {
-                    tracing::warn!(
-                        problem = error.slug(),
-                        cause = %cause_chain(&error),
-                        book_age_seconds = began.saturating_duration_since(loaded.at).as_secs(),
-                        "the feature switches could not be read; the last copy still serves"
-                    );
-                    Ok(loaded.book)
-                }
-                None => Err(ApiError::Unavailable(Box::new(error))),
-            },
-        }
+        self.0.get().await
     }
-}
-
-fn unavailable() -> ApiError {
-    ApiError::Unavailable("the feature switches have not been read yet".into())
 }
 
 /// Adds the adoption counters of uses (see the module's documentation).
@@ -518,7 +456,8 @@ impl FeatureGate {
 mod tests {
     use std::collections::HashSet;
     use std::sync::Mutex;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Instant;
 
     use super::*;
     use crate::features::switches::SwitchRules;
@@ -542,15 +481,12 @@ mod tests {
         }
     }
 
-    /// Switches as the table holds them, a count of the reads, and a way to make reads fail
-    /// or take a while.
+    /// Switches as the table holds them and a count of the reads.
     #[derive(Default)]
     struct TestSource {
         switches: Mutex<Vec<Switch>>,
         members: Mutex<CohortMembers>,
         reads: AtomicUsize,
-        failing: AtomicBool,
-        slow: AtomicBool,
     }
 
     impl TestSource {
@@ -568,12 +504,6 @@ mod tests {
         fn load(&self) -> BoxFuture<'_, Result<SwitchBook, ApiError>> {
             Box::pin(async move {
                 self.reads.fetch_add(1, Ordering::SeqCst);
-                if self.slow.load(Ordering::SeqCst) {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-                if self.failing.load(Ordering::SeqCst) {
-                    return Err(ApiError::internal("the table is unreachable"));
-                }
                 Ok(SwitchBook::new(
                     self.switches.lock().expect("switches").clone(),
                     self.members.lock().expect("members").clone(),
@@ -637,59 +567,6 @@ mod tests {
         assert_eq!(source.reads(), 2);
         assert!(!messaging_on(&cache, patient).await);
         assert_eq!(source.reads(), 2);
-    }
-
-    #[tokio::test]
-    async fn a_zero_window_reads_on_every_use() {
-        let (source, clock) = (Arc::new(TestSource::default()), TestClock::new());
-        let cache = cache(&source, &clock, Duration::ZERO);
-        let patient = PatientId::generate();
-        assert!(messaging_on(&cache, patient).await);
-        clock.advance(Duration::from_millis(1));
-        source.write(killed(Feature::Messaging));
-        assert!(!messaging_on(&cache, patient).await);
-        assert_eq!(source.reads(), 2);
-    }
-
-    #[tokio::test]
-    async fn concurrent_uses_of_a_stale_book_share_one_read() {
-        let (source, clock) = (Arc::new(TestSource::default()), TestClock::new());
-        source.slow.store(true, Ordering::SeqCst);
-        let cache = cache(&source, &clock, MINUTE);
-        let books = futures::future::join_all((0..20).map(|_| cache.book())).await;
-        assert!(books.iter().all(Result::is_ok));
-        assert_eq!(source.reads(), 1, "no stampede on the first read");
-
-        clock.advance(MINUTE);
-        let books = futures::future::join_all((0..20).map(|_| cache.book())).await;
-        assert!(books.iter().all(Result::is_ok));
-        assert_eq!(source.reads(), 2, "no stampede on a refresh");
-    }
-
-    #[tokio::test]
-    async fn a_failed_refresh_keeps_the_last_good_book_and_none_at_all_is_503() {
-        let (source, clock) = (Arc::new(TestSource::default()), TestClock::new());
-        source.failing.store(true, Ordering::SeqCst);
-        let cache = cache(&source, &clock, MINUTE);
-        let error = cache.book().await.expect_err("nothing to serve");
-        assert_eq!(error.status(), 503);
-
-        source.failing.store(false, Ordering::SeqCst);
-        source.write(killed(Feature::CheckIn));
-        clock.advance(Duration::from_millis(1));
-        let book = cache.book().await.expect("read");
-        assert!(book.switch(Feature::CheckIn).is_some());
-
-        source.failing.store(true, Ordering::SeqCst);
-        clock.advance(MINUTE);
-        let kept = cache.book().await.expect("the last good book");
-        assert!(kept.switch(Feature::CheckIn).is_some());
-        assert_eq!(source.reads(), 3);
-        // Each use after the window tries again, until a read succeeds.
-        source.failing.store(false, Ordering::SeqCst);
-        source.switches.lock().expect("switches").clear();
-        clock.advance(Duration::from_millis(1));
-        assert!(cache.book().await.expect("read").switches.is_empty());
     }
 
     const ROUTES: &[(Route, Feature)] = &[

@@ -20,6 +20,7 @@ pub mod http;
 pub mod idempotency;
 pub mod keys;
 pub mod pagination;
+pub mod refreshing;
 pub mod response_targets;
 pub mod revocation;
 pub mod secrets;

@@ -1,6 +1,8 @@
-//! The token revocation feed: after a sign-out, a lock or a disabled account, tokens issued
-//! before it are refused within seconds, although API Gateway's authorizer would accept them
-//! until they expire.
+//! The token revocation feed: after a sign-out, a lock or a disabled account, the tokens
+//! already out are refused within seconds, although API Gateway's authorizer would accept them
+//! until they expire. A sign-out revokes its sign-in (`SESSION#<origin_jti>`: every token of it,
+//! whenever issued, and no other); a lock or a disabled account revokes every token of the
+//! account or patient issued at or before it (`SUB#…`, `PATIENT#…`).
 //!
 //! Each revocation is one item of the partition `REVOKED` ([`keys::revocation`]), kept (TTL)
 //! as long as any token it could refuse may still be presented. The request path reads the
@@ -8,9 +10,8 @@
 //! "Revocation window"), never per request.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
@@ -18,14 +19,14 @@ use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
-use crate::cause_chain;
 use crate::domain::ids::PatientId;
 use crate::domain::timestamp::Timestamp;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::config::Settings;
 use crate::platform::keys;
+use crate::platform::refreshing::{Loader, RefreshingCopy};
 use crate::platform::store::{self, Item};
-use crate::policy::caller::{Caller, UserSub};
+use crate::policy::caller::{Caller, SessionId, UserSub};
 
 /// How long a revocation is kept: longer than the longest-lived token it must refuse (an ID
 /// token lives 5 minutes in the cloud and an hour in the local emulator), with margin.
@@ -34,19 +35,24 @@ pub const KEEP_REVOCATIONS: std::time::Duration = std::time::Duration::from_secs
 /// Whose tokens a revocation refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RevokedSubject {
-    /// Every token of one sign-in (`sub`): sign-out, a disabled staff member, a locked
-    /// caregiver.
+    /// Every token of one account (`sub`) issued at or before the revocation: a disabled staff
+    /// member, a locked caregiver.
     Account(UserSub),
+    /// Every token of one sign-in (`origin_jti`), whenever issued: a sign-out. A new sign-in
+    /// has a new one, so it works at once.
+    Session(SessionId),
     /// Every token carrying `custom:patient_id` of this patient: the patient's account is
     /// locked.
     Patient(PatientId),
 }
 
 impl RevokedSubject {
-    /// The subject as the item and the sort key carry it: `SUB#<sub>` or `PATIENT#<id>`.
+    /// The subject as the item and the sort key carry it: `SUB#<sub>`, `SESSION#<origin_jti>`
+    /// or `PATIENT#<id>`.
     pub fn label(&self) -> String {
         match self {
             RevokedSubject::Account(sub) => format!("SUB#{sub}"),
+            RevokedSubject::Session(session) => format!("SESSION#{session}"),
             RevokedSubject::Patient(patient) => format!("PATIENT#{patient}"),
         }
     }
@@ -58,7 +64,7 @@ impl RevokedSubject {
 pub struct Revocation {
     /// [`RevokedSubject::label`].
     pub subject: String,
-    /// Tokens issued at or before this instant are refused.
+    /// Tokens issued at or before this instant are refused (a session's: all of them).
     pub revoked_at: Timestamp,
     /// TTL (epoch seconds).
     pub expires_at: i64,
@@ -93,7 +99,7 @@ pub fn revocation_put(
 /// Writes a revocation of `subject` now, on its own (a sign-out, a disabled staff member; a
 /// lock writes its entry in the lock's transaction: [`revocation_put`]). The instant is cut to
 /// the whole second (a token's `iat` holds no finer part, so nothing is lost) and the write is
-/// conditional: however often it is repeated, one account gets at most one entry a second.
+/// conditional: however often it is repeated, one subject gets at most one entry a second.
 pub async fn revoke(
     dynamo: &Client,
     table: &str,
@@ -150,9 +156,17 @@ impl RevokedSet {
         self.latest.is_empty()
     }
 
-    /// Whether `caller`'s token is refused: a revocation of its `sub`, or of its patient, at or
-    /// after the token was issued.
+    /// Whether `caller`'s token is refused: a revocation of its sign-in (whenever), or of its
+    /// `sub` or its patient at or after the token was issued. A token without `origin_jti` is
+    /// checked by account and patient only.
     pub fn revokes(&self, caller: &Caller) -> bool {
+        let by_session = caller.sign_in.session.as_ref().is_some_and(|session| {
+            self.latest
+                .contains_key(&RevokedSubject::Session(session.clone()).label())
+        });
+        if by_session {
+            return true;
+        }
         let issued_at = caller.sign_in.issued_at;
         let account = RevokedSubject::Account(caller.sub.clone()).label();
         let by_account = self.latest.get(&account).copied();
@@ -167,11 +181,12 @@ impl RevokedSet {
     }
 }
 
-/// The decision: a revocation at `revoked_at` refuses a token issued at `issued_at` when it
-/// came at or after it. A token without `iat` counts as issued at the epoch (refused by any
-/// revocation of its subject). `iat` is whole seconds and `revoked_at` milliseconds: a token
-/// issued in the same second as the revocation, even just after it, is refused too (a new
-/// sign-in works from the next second on).
+/// The decision for an account or a patient: a revocation at `revoked_at` refuses a token
+/// issued at `issued_at` when it came at or after it. A token without `iat` counts as issued at
+/// the epoch (refused by any revocation of its subject). `iat` is whole seconds and `revoked_at`
+/// milliseconds: a token issued in the same second as the revocation, even just after it, is
+/// refused too (after a lock or a disable; a sign-out revokes its session instead, so a new
+/// sign-in works at once).
 pub fn refuses(revoked_at: Timestamp, issued_at: Option<Timestamp>) -> bool {
     match issued_at {
         Some(issued_at) => revoked_at >= issued_at,
@@ -240,17 +255,22 @@ pub async fn load_feed(dynamo: &Client, table: &str) -> Result<Vec<Revocation>, 
     Ok(entries)
 }
 
-#[derive(Clone)]
-struct Loaded {
-    set: Arc<RevokedSet>,
-    /// When the load that read it began.
-    at: Instant,
+/// The feed read as the set the check uses (entries expired by the time of the read left
+/// out).
+struct SetLoader(Arc<dyn RevocationLoader>);
+
+impl Loader<RevokedSet> for SetLoader {
+    fn load(&self) -> BoxFuture<'_, Result<RevokedSet, ApiError>> {
+        Box::pin(async move {
+            let entries = self.0.load().await?;
+            Ok(RevokedSet::new(entries, Timestamp::now()))
+        })
+    }
 }
 
-/// A function's copy of the revocation feed, read again when older than its refresh interval
-/// (`REVOCATION_REFRESH_SECONDS`, default 10; 0 reads it on every request). The same shape as
-/// the feature gate's `SwitchCache`: a warm request inside the window makes no database call;
-/// one refresh at a time (others wait for it and use its copy).
+/// A function's copy of the revocation feed ([`RefreshingCopy`]), read again when older than
+/// its refresh interval (`REVOCATION_REFRESH_SECONDS`, default 10; 0 reads it on every
+/// request): a warm request inside the window makes no database call.
 ///
 /// When a refresh fails: the last copy keeps serving (a warning is logged) — its age is bounded
 /// in effect by the tokens' own 5-minute lifetime, which refuses a token the stale copy misses
@@ -258,14 +278,7 @@ struct Loaded {
 /// copy at all (the first read of a new process failed) the request is refused 503
 /// `unavailable` — closed, since nothing says the token is not revoked, but not 401, which would
 /// make the web app drop a sign-in that may be good. See the runbook, "Revocation window".
-pub struct RevocationList {
-    loader: Arc<dyn RevocationLoader>,
-    clock: Arc<dyn Clock>,
-    refresh_every: Duration,
-    current: RwLock<Option<Loaded>>,
-    refreshing: tokio::sync::Mutex<Option<Instant>>,
-    loads: AtomicU64,
-}
+pub struct RevocationList(RefreshingCopy<RevokedSet, SetLoader>);
 
 impl RevocationList {
     pub fn new(
@@ -273,14 +286,12 @@ impl RevocationList {
         clock: Arc<dyn Clock>,
         refresh_every: Duration,
     ) -> Self {
-        RevocationList {
-            loader,
+        RevocationList(RefreshingCopy::new(
+            "the revocation feed",
+            SetLoader(loader),
             clock,
             refresh_every,
-            current: RwLock::new(None),
-            refreshing: tokio::sync::Mutex::new(None),
-            loads: AtomicU64::new(0),
-        }
+        ))
     }
 
     /// The list of a function: the application table, `settings.revocation_refresh`.
@@ -296,19 +307,12 @@ impl RevocationList {
     }
 
     pub fn refresh_every(&self) -> Duration {
-        self.refresh_every
+        self.0.refresh_every()
     }
 
     /// How many times this list has read the feed (each read is one paginated Query).
     pub fn loads(&self) -> u64 {
-        self.loads.load(Ordering::Relaxed)
-    }
-
-    fn current(&self) -> Option<Loaded> {
-        self.current
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        self.0.loads()
     }
 
     /// Refuses `caller` with 401 `unauthenticated` when the feed revokes their token (503 when
@@ -323,54 +327,8 @@ impl RevocationList {
     /// The copy to check against: the cached one while younger than the refresh interval,
     /// else a new one.
     pub async fn set(&self) -> Result<Arc<RevokedSet>, ApiError> {
-        let asked_at = self.clock.now();
-        let cached = self.current();
-        if let Some(loaded) = &cached
-            && asked_at.saturating_duration_since(loaded.at) < self.refresh_every
-        {
-            return Ok(loaded.set.clone());
-        }
-        let mut last_attempt = self.refreshing.lock().await;
-        if last_attempt.is_some_and(|began| began >= asked_at) {
-            // Someone refreshed (or tried to) after this request arrived.
-            return self
-                .current()
-                .map(|loaded| loaded.set)
-                .ok_or_else(never_read);
-        }
-        let began = self.clock.now();
-        *last_attempt = Some(began);
-        self.loads.fetch_add(1, Ordering::Relaxed);
-        match self.loader.load().await {
-            Ok(entries) => {
-                let set = Arc::new(RevokedSet::new(entries, Timestamp::now()));
-                *self
-                    .current
-                    .write()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Loaded {
-                    set: set.clone(),
-                    at: began,
-                });
-                Ok(set)
-            }
-            Err(error) => match self.current() {
-                Some(loaded) => {
-                    tracing::warn!(
-                        problem = error.slug(),
-                        cause = %cause_chain(&error),
-                        copy_age_seconds = began.saturating_duration_since(loaded.at).as_secs(),
-                        "the revocation feed could not be read; the last copy still serves"
-                    );
-                    Ok(loaded.set)
-                }
-                None => Err(ApiError::Unavailable(Box::new(error))),
-            },
-        }
+        self.0.get().await
     }
-}
-
-fn never_read() -> ApiError {
-    ApiError::Unavailable("the revocation feed has not been read yet".into())
 }
 
 impl crate::platform::http::RevocationCheck for RevocationList {
@@ -382,7 +340,8 @@ impl crate::platform::http::RevocationCheck for RevocationList {
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;
-    use std::sync::atomic::{AtomicBool, AtomicUsize};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Instant;
 
     use super::*;
     use crate::policy::caller::{Role, SignInFacts};
@@ -453,6 +412,36 @@ mod tests {
         assert!(!RevokedSet::default().revokes(&caller("a-1", None, None)));
     }
 
+    fn signed_in(sub: &str, session: &str, issued_at: Timestamp) -> Caller {
+        let mut caller = caller(sub, None, Some(issued_at));
+        caller.sign_in.session = Some(SessionId::parse(session).expect("session"));
+        caller
+    }
+
+    #[test]
+    fn a_sign_out_refuses_its_sessions_tokens_whenever_issued_and_no_other_session() {
+        let now = Timestamp::now();
+        let session = SessionId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").expect("id");
+        assert_eq!(
+            RevokedSubject::Session(session.clone()).label(),
+            "SESSION#0f8fad5b-d9cb-469f-a165-70867728950e"
+        );
+        let set = RevokedSet::new([entry(&RevokedSubject::Session(session), now)], now);
+        let old = session_caller_at(now.minus(Duration::from_secs(60)));
+        assert!(set.revokes(&old));
+        // A renewal of the same sign-in, even after the sign-out: refused.
+        assert!(set.revokes(&session_caller_at(now.plus(Duration::from_secs(30)))));
+        // A new sign-in of the same account, in the same second: accepted.
+        let again = signed_in("a-1", "c9b1d6e2-0000-4000-8000-000000000001", now);
+        assert!(!set.revokes(&again));
+        // A token without origin_jti: only account and patient entries apply.
+        assert!(!set.revokes(&caller("a-1", None, Some(now))));
+    }
+
+    fn session_caller_at(issued_at: Timestamp) -> Caller {
+        signed_in("a-1", "0f8fad5b-d9cb-469f-a165-70867728950e", issued_at)
+    }
+
     #[test]
     fn the_latest_revocation_of_a_subject_counts_and_expired_ones_do_not() {
         let now = Timestamp::now();
@@ -483,16 +472,12 @@ mod tests {
     struct TestFeed {
         entries: Mutex<Vec<Revocation>>,
         reads: AtomicUsize,
-        failing: AtomicBool,
     }
 
     impl RevocationLoader for TestFeed {
         fn load(&self) -> BoxFuture<'_, Result<Vec<Revocation>, ApiError>> {
             Box::pin(async move {
                 self.reads.fetch_add(1, Ordering::SeqCst);
-                if self.failing.load(Ordering::SeqCst) {
-                    return Err(ApiError::internal("the table is unreachable"));
-                }
                 Ok(self.entries.lock().expect("entries").clone())
             })
         }
@@ -526,42 +511,5 @@ mod tests {
         let refused = list.check(&signed_in).await.expect_err("revoked");
         assert_eq!(refused.status(), 401);
         assert_eq!(feed.reads.load(Ordering::SeqCst), 2);
-    }
-
-    #[tokio::test]
-    async fn a_failed_refresh_keeps_the_last_copy_and_no_copy_at_all_is_503() {
-        let feed = Arc::new(TestFeed::default());
-        feed.failing.store(true, Ordering::SeqCst);
-        let clock = Arc::new(TestClock(Mutex::new(Instant::now())));
-        let list = RevocationList::new(feed.clone(), clock.clone(), Duration::ZERO);
-        let signed_in = caller(
-            "a-1",
-            None,
-            Some(Timestamp::now().minus(Duration::from_secs(30))),
-        );
-        assert_eq!(
-            list.check(&signed_in).await.expect_err("closed").status(),
-            503
-        );
-
-        feed.failing.store(false, Ordering::SeqCst);
-        feed.entries.lock().expect("entries").push(entry(
-            &RevokedSubject::Account(signed_in.sub.clone()),
-            Timestamp::now(),
-        ));
-        *clock.0.lock().expect("clock") += Duration::from_millis(1);
-        assert_eq!(
-            list.check(&signed_in).await.expect_err("revoked").status(),
-            401
-        );
-        feed.failing.store(true, Ordering::SeqCst);
-        *clock.0.lock().expect("clock") += Duration::from_millis(1);
-        assert_eq!(
-            list.check(&signed_in)
-                .await
-                .expect_err("the last copy")
-                .status(),
-            401
-        );
     }
 }

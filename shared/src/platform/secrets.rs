@@ -5,26 +5,30 @@
 //! rotation). New things are made with the current version; what was made before a rotation
 //! (a cursor, a stored code hash) is still accepted under the previous.
 //!
-//! The cache is read again once it is older than the refresh interval
+//! The cache ([`RefreshingCopy`]) is read again once it is older than the refresh interval
 //! (`SECRET_REFRESH_SECONDS`, default [`DEFAULT_REFRESH`]): within that time after a rotation
 //! every warm container makes new things with the new version, and stops accepting the version
 //! two rotations old. A process that meets something made under a version it has not read yet
 //! (a cursor from a container that read the secret after a rotation) refetches at once: at most
 //! once every [`MIN_REFETCH`], so a flood of bad input cannot become a flood of Secrets Manager
-//! calls.
+//! calls. A read that fails keeps the versions read before for another interval; with none,
+//! the answer is 503.
 //!
 //! Secret values never reach a log, an error message or `Debug`.
 
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use aws_sdk_secretsmanager::Client;
 use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
+use futures::future::BoxFuture;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::ApiError;
 use crate::domain::one_time_code::KeyedHasher;
+use crate::platform::clock::SystemClock;
+use crate::platform::refreshing::{AfterFailure, Loader, RefreshingCopy};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -59,23 +63,58 @@ impl std::fmt::Debug for SecretVersions {
     }
 }
 
-enum Source {
+enum Origin {
     /// Read from Secrets Manager (the local stack's moto, or AWS).
     Manager { client: Client, secret_id: String },
     /// Fixed versions: unit tests.
     Fixed,
 }
 
-struct Inner {
+/// Where a secret's versions are read from.
+struct Source {
     /// The template's logical name, for error messages (`CursorSigningSecret`).
     name: &'static str,
-    source: Source,
-    /// How long read versions are used before they are read again.
-    max_age: Duration,
-    /// The versions and when they were read.
-    versions: RwLock<Option<(Arc<SecretVersions>, Instant)>>,
-    /// Serialises fetches; holds when the last one was made.
-    fetch: tokio::sync::Mutex<Option<Instant>>,
+    origin: Origin,
+}
+
+impl Loader<SecretVersions> for Source {
+    fn load(&self) -> BoxFuture<'_, Result<SecretVersions, ApiError>> {
+        Box::pin(self.fetch())
+    }
+}
+
+impl Source {
+    async fn fetch(&self) -> Result<SecretVersions, ApiError> {
+        let Origin::Manager { client, secret_id } = &self.origin else {
+            return Err(ApiError::internal(format!(
+                "{} has no source to fetch from",
+                self.name
+            )));
+        };
+        if secret_id.trim().is_empty() {
+            return Err(ApiError::internal(format!(
+                "{}: the function was given no ARN for it",
+                self.name
+            )));
+        }
+        let (current, previous) = futures::join!(
+            stage(client, secret_id, CURRENT),
+            stage(client, secret_id, PREVIOUS)
+        );
+        let name = self.name;
+        let current = current
+            .map_err(|problem| ApiError::internal(format!("{name} {CURRENT}: {problem}")))?
+            .ok_or_else(|| ApiError::internal(format!("{name} has no {CURRENT} version")))?;
+        let previous = previous
+            .map_err(|problem| ApiError::internal(format!("{name} {PREVIOUS}: {problem}")))?;
+        checked(name, current, previous).map_err(ApiError::internal)
+    }
+}
+
+struct Inner {
+    name: &'static str,
+    fixed: bool,
+    copy: RefreshingCopy<SecretVersions, Source>,
 }
 
 /// A secret read once and cached, cheap to clone (all clones share the cache).
@@ -97,7 +136,7 @@ impl CachedSecret {
         secret_id: String,
         max_age: Duration,
     ) -> Self {
-        Self::with(name, Source::Manager { client, secret_id }, max_age, None)
+        Self::with(name, Origin::Manager { client, secret_id }, max_age, None)
     }
 
     /// Fixed versions, for tests (checked like fetched ones: at least [`MIN_SECRET_BYTES`]).
@@ -109,154 +148,59 @@ impl CachedSecret {
         )?;
         Ok(Self::with(
             "fixed",
-            Source::Fixed,
+            Origin::Fixed,
             Duration::MAX,
-            Some(Arc::new(versions)),
+            Some(versions),
         ))
     }
 
     fn with(
         name: &'static str,
-        source: Source,
+        origin: Origin,
         max_age: Duration,
-        versions: Option<Arc<SecretVersions>>,
+        versions: Option<SecretVersions>,
     ) -> Self {
-        CachedSecret(Arc::new(Inner {
+        let fixed = matches!(origin, Origin::Fixed);
+        let copy = RefreshingCopy::new(
             name,
-            source,
+            Source { name, origin },
+            Arc::new(SystemClock),
             max_age,
-            versions: RwLock::new(versions.map(|versions| (versions, Instant::now()))),
-            fetch: tokio::sync::Mutex::new(None),
-        }))
-    }
-
-    fn cached_with_age(&self) -> Option<(Arc<SecretVersions>, Instant)> {
-        self.0
-            .versions
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-    }
-
-    fn cached(&self) -> Option<Arc<SecretVersions>> {
-        self.cached_with_age().map(|(versions, _)| versions)
-    }
-
-    /// The cached versions when they are not due to be read again.
-    fn fresh(&self) -> Option<Arc<SecretVersions>> {
-        self.cached_with_age()
-            .filter(|(_, read_at)| read_at.elapsed() < self.0.max_age)
-            .map(|(versions, _)| versions)
-    }
-
-    fn store(&self, versions: Arc<SecretVersions>, read_at: Instant) {
-        *self
-            .0
-            .versions
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((versions, read_at));
+        )
+        // Secrets Manager failed a refresh: go on with what was read (tried again after
+        // another interval) rather than fail, or call it, on every request meanwhile.
+        .after_failure(AfterFailure::KeepForAWindow);
+        let copy = match versions {
+            Some(versions) => copy.starting_with(versions),
+            None => copy,
+        };
+        CachedSecret(Arc::new(Inner { name, fixed, copy }))
     }
 
     /// The cached versions, read from Secrets Manager on first use and again once older than
     /// the refresh interval. A warm call makes none.
     pub async fn versions(&self) -> Result<Arc<SecretVersions>, ApiError> {
-        if let Some(versions) = self.fresh() {
-            return Ok(versions);
-        }
-        let mut last_fetch = self.0.fetch.lock().await;
-        // Another request may have fetched while this one waited.
-        if let Some(versions) = self.fresh() {
-            return Ok(versions);
-        }
-        let fetched = self.fetch().await;
-        let now = Instant::now();
-        *last_fetch = Some(now);
-        match (fetched, self.cached()) {
-            (Ok(versions), _) => {
-                let versions = Arc::new(versions);
-                self.store(versions.clone(), now);
-                Ok(versions)
-            }
-            // Secrets Manager failed a refresh: go on with what was read (tried again after
-            // another interval) rather than fail every request meanwhile.
-            (Err(error), Some(stale)) => {
-                tracing::warn!(
-                    secret = self.0.name,
-                    error = %crate::cause_chain(&error),
-                    "cannot read the secret again; using the versions read before"
-                );
-                self.store(stale.clone(), now);
-                Ok(stale)
-            }
-            (Err(error), None) => Err(error),
-        }
+        self.0.copy.get().await
     }
 
     /// Newer versions than `seen`, when a refetch is allowed (none in the last
     /// [`MIN_REFETCH`]) and finds them, or when another request already did. `None` when
-    /// there is nothing newer to try.
+    /// there is nothing newer to try (a refetch that fails is logged: what asked is refused
+    /// as if no version fitted, and the cache goes on).
     pub async fn refreshed(
         &self,
         seen: &Arc<SecretVersions>,
     ) -> Result<Option<Arc<SecretVersions>>, ApiError> {
-        let mut last_fetch = self.0.fetch.lock().await;
-        if let Some(cached) = self.cached()
-            && !Arc::ptr_eq(&cached, seen)
-        {
-            return Ok(Some(cached));
-        }
-        if matches!(self.0.source, Source::Fixed)
-            || last_fetch.is_some_and(|at| at.elapsed() < MIN_REFETCH)
-        {
+        if self.0.fixed {
             return Ok(None);
         }
-        let fetched = self.fetch().await;
-        *last_fetch = Some(Instant::now());
-        let fetched = match fetched {
-            Ok(fetched) => fetched,
-            // What asked is refused as if no version fitted; the cache goes on.
-            Err(error) => {
-                tracing::warn!(
-                    secret = self.0.name,
-                    error = %crate::cause_chain(&error),
-                    "cannot read the secret again"
-                );
-                return Ok(None);
-            }
-        };
-        if fetched.current == seen.current && fetched.previous == seen.previous {
-            self.store(seen.clone(), Instant::now());
-            return Ok(None);
-        }
-        let fetched = Arc::new(fetched);
-        self.store(fetched.clone(), Instant::now());
-        Ok(Some(fetched))
-    }
-
-    async fn fetch(&self) -> Result<SecretVersions, ApiError> {
-        let Source::Manager { client, secret_id } = &self.0.source else {
-            return Err(ApiError::internal(format!(
-                "{} has no source to fetch from",
-                self.0.name
-            )));
-        };
-        if secret_id.trim().is_empty() {
-            return Err(ApiError::internal(format!(
-                "{}: the function was given no ARN for it",
-                self.0.name
-            )));
-        }
-        let (current, previous) = futures::join!(
-            stage(client, secret_id, CURRENT),
-            stage(client, secret_id, PREVIOUS)
-        );
-        let name = self.0.name;
-        let current = current
-            .map_err(|problem| ApiError::internal(format!("{name} {CURRENT}: {problem}")))?
-            .ok_or_else(|| ApiError::internal(format!("{name} has no {CURRENT} version")))?;
-        let previous = previous
-            .map_err(|problem| ApiError::internal(format!("{name} {PREVIOUS}: {problem}")))?;
-        checked(name, current, previous).map_err(ApiError::internal)
+        Ok(self
+            .0
+            .copy
+            .newer_than(seen, MIN_REFETCH, |fetched, seen| {
+                fetched.current == seen.current && fetched.previous == seen.previous
+            })
+            .await)
     }
 }
 

@@ -87,6 +87,9 @@ pub enum AuditResource {
     AccountLock,
     /// The lock of a caregiver's account (by `sub`), audited on each patient they act for.
     CaregiverLock(String),
+    /// The authenticator app (MFA) of a caregiver's account (by `sub`), reset by the front desk;
+    /// audited on each patient they act for.
+    CaregiverMfa(String),
     /// The caller's (or, through an unsubscribe link, a person's) channels per notification kind.
     NotificationPreferences,
     /// What the portal tried to send about a patient (never the content).
@@ -170,6 +173,7 @@ impl fmt::Display for AuditResource {
             AuditResource::Mfa => f.write_str("portal-account/mfa"),
             AuditResource::AccountLock => f.write_str("account-lock"),
             AuditResource::CaregiverLock(sub) => write!(f, "caregiver-lock/{sub}"),
+            AuditResource::CaregiverMfa(sub) => write!(f, "caregiver-mfa/{sub}"),
             AuditResource::NotificationPreferences => f.write_str("notification-preferences"),
             AuditResource::NotificationDeliveries => f.write_str("notification-deliveries"),
             AuditResource::Contacts => f.write_str("contacts"),

@@ -25,6 +25,8 @@
 //! [`Authorizer::patient`], [`Authorizer::staff`]) refuses a caller whose token lacks
 //! `custom:mfa` with `mfa-required` (403), audited as denied and checked before the switches
 //! and training, again only after an allowed decision. Patients and caregivers never need it.
+//! The gate is [`Authorizer::staff_mfa`]; routes about no patient that serve the patient's
+//! side and staff alike pass through it too ([`Authorizer::about_no_patient`]).
 
 pub use crate::policy::access::{
     JobAccess, JobRun, PatientAccess, ProvenPatientAccess, StaffAccess,
@@ -130,7 +132,7 @@ impl<'a> Authorizer<'a> {
                 let training = async {
                     match relationship {
                         // Refused for want of MFA anyway: no plan to read.
-                        Relationship::Staff(_) if !caller.sign_in.mfa => Ok(None),
+                        Relationship::Staff(_) if Self::staff_mfa(caller).is_err() => Ok(None),
                         Relationship::Staff(_) => self.untrained(caller, action).await,
                         Relationship::Own | Relationship::Caregiver => Ok(None),
                     }
@@ -140,10 +142,11 @@ impl<'a> Authorizer<'a> {
             Decision::Deny(_) => (None, None),
         };
         // Staff without an authenticator enrolled are refused before anything else.
-        let mfa_missing =
-            matches!(decision, Decision::Allow(Relationship::Staff(_))) && !caller.sign_in.mfa;
+        let mfa_missing = match decision {
+            Decision::Allow(Relationship::Staff(_)) => Self::staff_mfa(caller).err(),
+            _ => None,
+        };
         let refusal = mfa_missing
-            .then_some(ApiError::MfaRequired)
             .or_else(|| {
                 gated
                     .as_ref()
@@ -206,10 +209,13 @@ impl<'a> Authorizer<'a> {
         action: Action,
     ) -> Result<StaffAccess, ApiError> {
         let caller = call.caller();
-        let refusal = match action.staff_role_of(caller) {
-            // Staff work needs an authenticator app (see the module's documentation).
-            Some(_) if !caller.sign_in.mfa => ApiError::MfaRequired,
-            Some(role) => {
+        // Staff work needs an authenticator app (see the module's documentation).
+        let staff_role = action
+            .staff_role_of(caller)
+            .map(|role| Self::staff_mfa(caller).map(|()| role));
+        let refusal = match staff_role {
+            Some(Err(mfa_required)) => mfa_required,
+            Some(Ok(role)) => {
                 let subject = Subject::of(caller, None);
                 match futures::try_join!(self.gate(call, &subject), self.untrained(caller, action))?
                 {
@@ -231,6 +237,41 @@ impl<'a> Authorizer<'a> {
         );
         self.audit.record(&event).await?;
         Err(refusal)
+    }
+
+    /// The staff MFA gate: staff work needs an authenticator app (see the module's
+    /// documentation), so a caller acting as staff passes only if their sign-in used one
+    /// (`mfa-required` otherwise). Every staff decision here goes through it, and so do the
+    /// routes that serve the patient's side and staff alike about no patient
+    /// ([`Authorizer::about_no_patient`], the front desk's view of open slots).
+    pub fn staff_mfa(caller: &Caller) -> Result<(), ApiError> {
+        if caller.sign_in.mfa {
+            Ok(())
+        } else {
+            Err(ApiError::MfaRequired)
+        }
+    }
+
+    /// For an action about no patient that the patient's side may do too (a directory anyone
+    /// signed in searches: no one's data, so no audit event): a patient when its rule admits
+    /// their own compartment, a caregiver when it admits any grant, else one of its staff
+    /// roles behind the staff MFA gate ([`Authorizer::staff_mfa`]). `Ok(None)`: the rule
+    /// admits the caller in no way (the route answers 403, saying whom it is for).
+    pub fn about_no_patient(
+        caller: &Caller,
+        action: Action,
+    ) -> Result<Option<Relationship>, ApiError> {
+        let rule = action.rule();
+        if rule.own && caller.has(Role::Patient) {
+            return Ok(Some(Relationship::Own));
+        }
+        if rule.caregiver != CaregiverNeeds::Never && caller.has(Role::Caregiver) {
+            return Ok(Some(Relationship::Caregiver));
+        }
+        match action.staff_role_of(caller) {
+            Some(role) => Self::staff_mfa(caller).map(|()| Some(Relationship::Staff(role))),
+            None => Ok(None),
+        }
     }
 
     /// Audits that staff, acting under `access`, reached these patients' data (one event each).
@@ -357,9 +398,102 @@ impl<'a> Authorizer<'a> {
 }
 
 /// A caregiver acting for a locked patient is refused (`account-locked`, audited as denied),
-/// except to see whom they act for: their list shows the patient as locked.
+/// except in what the action's rule allows while the patient is locked
+/// ([`Action::allowed_while_patient_locked`]: seeing whom they act for).
 fn locked_out(decision: Decision, action: Action, patient_locked: bool) -> Option<ApiError> {
     let caregiver = matches!(decision, Decision::Allow(Relationship::Caregiver));
-    (patient_locked && caregiver && action != Action::IdentifyPatientActedFor)
+    (patient_locked && caregiver && !action.allowed_while_patient_locked())
         .then_some(ApiError::AccountLocked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::caller::SignInFacts;
+
+    fn caller(roles: &[Role], mfa: bool) -> Caller {
+        Caller {
+            sign_in: SignInFacts {
+                mfa,
+                ..Default::default()
+            },
+            sub: UserSub::parse("user-1").expect("sub"),
+            roles: roles.iter().copied().collect(),
+            patient_id: None,
+            display_name: None,
+        }
+    }
+
+    #[test]
+    fn a_locked_patients_caregivers_only_see_whom_they_act_for() {
+        let caregiver = Decision::Allow(Relationship::Caregiver);
+        for action in Action::ALL.iter().copied() {
+            let refused = locked_out(caregiver, action, true).is_some();
+            assert_eq!(
+                refused,
+                action != Action::IdentifyPatientActedFor,
+                "{action:?}"
+            );
+            assert!(locked_out(caregiver, action, false).is_none(), "{action:?}");
+        }
+        // The patient and staff are not held to the lock here.
+        for decision in [
+            Decision::Allow(Relationship::Own),
+            Decision::Allow(Relationship::Staff(Role::FrontDesk)),
+            Decision::Deny(Denial::NotYours),
+        ] {
+            assert!(locked_out(decision, Action::ReadProfile, true).is_none());
+        }
+        assert!(matches!(
+            locked_out(caregiver, Action::ReadProfile, true),
+            Some(ApiError::AccountLocked)
+        ));
+    }
+
+    #[test]
+    fn staff_need_an_authenticator_app() {
+        assert!(Authorizer::staff_mfa(&caller(&[Role::Clinician], true)).is_ok());
+        assert!(matches!(
+            Authorizer::staff_mfa(&caller(&[Role::Clinician], false)),
+            Err(ApiError::MfaRequired)
+        ));
+    }
+
+    #[test]
+    fn about_no_patient_the_patients_side_first_then_staff_with_an_authenticator_app() {
+        let action = Action::ReadPharmacies;
+        let admitted =
+            |roles: &[Role], mfa: bool| Authorizer::about_no_patient(&caller(roles, mfa), action);
+        for mfa in [true, false] {
+            assert!(matches!(
+                admitted(&[Role::Patient], mfa),
+                Ok(Some(Relationship::Own))
+            ));
+            assert!(matches!(
+                admitted(&[Role::Caregiver], mfa),
+                Ok(Some(Relationship::Caregiver))
+            ));
+            // A receptionist who is also a patient searches as a patient.
+            assert!(matches!(
+                admitted(&[Role::Patient, Role::FrontDesk], mfa),
+                Ok(Some(Relationship::Own))
+            ));
+            assert!(matches!(admitted(&[], mfa), Ok(None)));
+        }
+        for role in Role::ALL.into_iter().filter(|role| role.is_staff()) {
+            assert!(matches!(
+                admitted(&[role], true),
+                Ok(Some(Relationship::Staff(r))) if r == role
+            ));
+            assert!(matches!(
+                admitted(&[role], false),
+                Err(ApiError::MfaRequired)
+            ));
+        }
+        // An action staff may not do is refused on the role, saying nothing of MFA.
+        assert!(matches!(
+            Authorizer::about_no_patient(&caller(&[Role::Clinician], false), Action::ManageStaff),
+            Ok(None)
+        ));
+    }
 }

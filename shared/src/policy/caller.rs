@@ -98,6 +98,32 @@ impl fmt::Display for UserSub {
     }
 }
 
+/// One sign-in, as Cognito names it (`origin_jti`): every token issued from that sign-in,
+/// renewals included, carries it; a new sign-in gets a new one. A sign-out revokes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionId(String);
+
+impl SessionId {
+    pub fn parse(raw: &str) -> Option<Self> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 128
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        ok.then(|| Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub sub: UserSub,
@@ -118,6 +144,9 @@ pub struct SignInFacts {
     pub issued_at: Option<Timestamp>,
     /// When the user last typed their password (`auth_time`): "fresh sign-in" checks.
     pub auth_time: Option<Timestamp>,
+    /// The sign-in the token was issued from (`origin_jti`): a sign-out refuses every token of
+    /// it. Tokens issued before Cognito added the claim have none (no session check then).
+    pub session: Option<SessionId>,
     /// The account has an authenticator app enrolled (`custom:mfa` is `totp`, written by the
     /// backend only when enrolment is verified).
     pub mfa: bool,
@@ -197,6 +226,7 @@ impl Caller {
         let sign_in = SignInFacts {
             issued_at: claims.get("iat").and_then(claim_time),
             auth_time: claims.get("auth_time").and_then(claim_time),
+            session: text("origin_jti").and_then(SessionId::parse),
             mfa: text("custom:mfa") == Some(MFA_TOTP),
         };
         Ok(Caller {
@@ -397,8 +427,13 @@ mod tests {
             "iat": "Tue Apr 04 17:39:39 UTC 2023",
             "auth_time": "1680629979",
             "custom:mfa": "totp",
+            "origin_jti": "0f8fad5b-d9cb-469f-a165-70867728950e",
         })))
         .expect("caller");
+        assert_eq!(
+            caller.sign_in.session.as_ref().map(SessionId::as_str),
+            Some("0f8fad5b-d9cb-469f-a165-70867728950e")
+        );
         assert_eq!(
             caller.sign_in.issued_at.map(|t| t.unix_seconds()),
             Some(1_680_629_979)
@@ -416,5 +451,12 @@ mod tests {
         );
         assert!(!plain.sign_in.mfa);
         assert_eq!(plain.sign_in.auth_time, None);
+        assert_eq!(plain.sign_in.session, None);
+        let odd = Caller::from_claims(&claims(json!({"sub": "a", "origin_jti": "a b#c"})))
+            .expect("caller");
+        assert_eq!(
+            odd.sign_in.session, None,
+            "not a session id: no session check"
+        );
     }
 }

@@ -34,8 +34,8 @@ pub enum Action {
     ReviewProfileChanges,
     /// Issue, list and revoke a patient's portal activation codes.
     ManageActivationCodes,
-    /// Turn off a patient's authenticator app (MFA) after checking who is calling: a patient
-    /// who lost their device and their backup codes.
+    /// Turn off a patient's (or a caregiver's) authenticator app (MFA) after checking who is
+    /// calling: someone who lost their device and their backup codes.
     ResetPatientMfa,
     /// Read a patient's access log (their accounting of disclosures).
     ReadAccessLog,
@@ -237,6 +237,10 @@ pub struct Rule {
     pub staff: &'static [Role],
     /// The practice's jobs that may do it (for no caller).
     pub jobs: &'static [PracticeJob],
+    /// Whether a caregiver may still do it while the patient's account is locked (refused
+    /// otherwise, `account-locked`). Only seeing whom they act for: their list shows the
+    /// patient as locked.
+    pub while_patient_locked: bool,
 }
 
 /// What a caregiver's grant must hold for an action.
@@ -266,6 +270,17 @@ const fn rule(
         caregiver,
         staff,
         jobs: &[],
+        while_patient_locked: false,
+    }
+}
+
+impl Rule {
+    /// This rule, also for a caregiver while the patient's account is locked.
+    const fn also_while_patient_locked(self) -> Rule {
+        Rule {
+            while_patient_locked: true,
+            ..self
+        }
     }
 }
 
@@ -277,6 +292,7 @@ const fn job_rule(name: &'static str, jobs: &'static [PracticeJob]) -> Rule {
         caregiver: CaregiverNeeds::Never,
         staff: &[],
         jobs,
+        while_patient_locked: false,
     }
 }
 
@@ -326,7 +342,10 @@ impl Action {
             ),
             Action::ManageCareCircle => rule("care-circle.manage", YES, Never, &[FrontDesk]),
             Action::GrantGuardianAccess => rule("guardian.grant", NO, Never, &[FrontDesk]),
-            Action::IdentifyPatientActedFor => rule("care-circle.acting-for", NO, AnyScope, &[]),
+            // A locked patient's caregivers still see whom they act for (shown as locked).
+            Action::IdentifyPatientActedFor => {
+                rule("care-circle.acting-for", NO, AnyScope, &[]).also_while_patient_locked()
+            }
             // Who works here, and with which powers, is the administrators' decision alone.
             Action::ManageStaff => rule("staff-account.manage", NO, Never, &[Admin]),
             // Patients and caregivers start conversations and mark them read; staff answer.
@@ -597,6 +616,11 @@ impl Action {
     /// Whether the practice's `job` may do this action.
     pub fn allows_job(self, job: PracticeJob) -> bool {
         self.rule().jobs.contains(&job)
+    }
+
+    /// Whether a caregiver may still do this while the patient's account is locked.
+    pub const fn allowed_while_patient_locked(self) -> bool {
+        self.rule().while_patient_locked
     }
 
     /// The first of the action's staff roles the caller holds.
@@ -939,6 +963,16 @@ mod tests {
             ),
             Decision::Deny(Denial::RoleMayNot)
         );
+    }
+
+    #[test]
+    fn only_seeing_whom_they_act_for_outlasts_the_patients_lock() {
+        let allowed: Vec<Action> = Action::ALL
+            .iter()
+            .copied()
+            .filter(|action| action.allowed_while_patient_locked())
+            .collect();
+        assert_eq!(allowed, [Action::IdentifyPatientActedFor]);
     }
 
     #[test]

@@ -506,6 +506,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/staff/caregivers/{caregiverSub}/mfa/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The caregiver's account id (their Cognito `sub`), as the patient's care-circle list
+                 *     shows it (`caregiverSub`). One that holds no grant for any patient is answered 404.
+                 */
+                caregiverSub: components["parameters"]["CaregiverSub"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn off a caregiver's authenticator app (lost device)
+         * @description For a caregiver who lost their authenticator app and their backup codes, once the front
+         *     desk has checked who they are (the front desk finds `caregiverSub` in a patient's care
+         *     circle list): their account's MFA is turned off (Cognito's preference, `custom:mfa`, the
+         *     backup codes), so they sign in with their password and may enrol again; they are told at
+         *     their own address (an `mfa-changed` notice, "reset by the practice"). Nobody is signed
+         *     out (lock the account if it may be in someone else's hands). Safe to repeat: 204 when
+         *     nothing was on, and no second notice. No body.
+         *
+         *     **Who may call:** staff in the `front-desk` group. Audited (`mfa.reset`, resource
+         *     `caregiver-mfa/<caregiverSub>`) in the log of every patient the caregiver holds a grant
+         *     for.
+         */
+        post: operations["resetCaregiverMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/staff/patients/{patientId}/mfa/reset": {
         parameters: {
             query?: never;
@@ -651,15 +687,16 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign out (revoke the refresh token, and with the access token the ID tokens)
+         * Sign out (revoke the refresh token, and with the access token the sign-in's ID tokens)
          * @description **Public.** Cognito's `RevokeToken`: the refresh token can no longer be used. With the
-         *     sign-in's `accessToken` too, Cognito names its account (`GetUser`, which checks the
-         *     token) and a revocation of the account goes into the portal's revocation feed: every
-         *     ID token of the account issued before it (this device's and any other's) is refused
-         *     with 401 within the feed's refresh interval (10 s by default); other devices renew with
-         *     their refresh token. Without it, ID tokens already issued stay valid until they expire
-         *     (5 minutes). An access token Cognito refuses (expired, revoked) is skipped. A token that
-         *     was revoked already, or never valid, is answered 204 too, so sign-out can be retried.
+         *     sign-in's `accessToken` too, Cognito checks it (`GetUser`) and a revocation of that
+         *     sign-in (its `origin_jti`) goes into the portal's revocation feed: every ID token of
+         *     this sign-in, renewals included, is refused with 401 within the feed's refresh interval
+         *     (10 s by default). Other sign-ins of the account, and a new sign-in right after (even in
+         *     the same second), are not touched. Without it, ID tokens already issued stay valid until
+         *     they expire (5 minutes). An access token Cognito refuses (expired, revoked) is skipped.
+         *     A token that was revoked already, or never valid, is answered 204 too, so sign-out can be
+         *     retried.
          */
         post: operations["signOut"];
         delete?: never;
@@ -2009,7 +2046,8 @@ export interface paths {
         };
         /**
          * One provider
-         * @description **Who may call:** anyone signed in.
+         * @description The provider, with the `ETag` an edit (`PATCH /staff/providers/{providerId}`) must send
+         *     in `If-Match`. **Who may call:** anyone signed in.
          */
         get: operations["getProvider"];
         put?: never;
@@ -2071,6 +2109,39 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/staff/providers/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A provider's id (ULID). Anything else, or an unknown id, is answered 404. */
+                providerId: components["parameters"]["ProviderId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a provider
+         * @description Changes the fields present (absent or null ones stay): name, specialty, whether the
+         *     provider accepts new patients, the visit types offered (checked as when adding). The id
+         *     and `createdAt` never change. Appointments already booked keep the provider name they
+         *     were booked with; a visit type removed is no longer bookable, visits already booked
+         *     stay.
+         *
+         *     Send the `ETag` of `GET /providers/{providerId}` in `If-Match`: missing → 428; stale,
+         *     weak, a list or `*` → 412; nothing is written either way. Checks run in this order: role
+         *     (403), provider id (404), `If-Match` present (428), the body (400, 415, 422), the
+         *     provider (404), `If-Match` current (412). **Who may call:** staff in `front-desk`.
+         *     Audited (`schedule.manage`).
+         */
+        patch: operations["editProvider"];
         trace?: never;
     };
     "/staff/providers/{providerId}/schedule": {
@@ -6087,7 +6158,7 @@ export interface components {
         };
         SignOutRequest: {
             refreshToken: string;
-            /** @description The sign-in's access token; with it, the ID tokens already out stop working too. */
+            /** @description The sign-in's access token; with it, this sign-in's ID tokens already out stop working too. */
             accessToken?: string;
         };
         LockAccountRequest: {
@@ -7284,6 +7355,12 @@ export interface components {
             acceptingNewPatients: boolean;
             visitTypes: string[];
         };
+        ProviderChanges: {
+            name?: string;
+            specialty?: string;
+            acceptingNewPatients?: boolean;
+            visitTypes?: string[];
+        };
         Provider: {
             providerId: components["schemas"]["Ulid"];
             name: string;
@@ -7291,6 +7368,8 @@ export interface components {
             acceptingNewPatients: boolean;
             visitTypes: string[];
             createdAt: components["schemas"]["Timestamp"];
+            /** @description The version the `ETag` names (0 for a provider stored before versions). */
+            version: number;
         };
         PageOfProviders: {
             items: components["schemas"]["Provider"][];
@@ -9437,6 +9516,19 @@ export interface components {
             };
         };
         /**
+         * @description `stale-etag` (412): someone edited this provider since you read it (or the tag is weak,
+         *     a list or `*`); read it again and re-apply your change. `if-match-required` (428): the
+         *     request has no `If-Match`. Nothing was written.
+         */
+        ProviderIfMatch: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
          * @description `stale-etag` (412): someone published this schedule since you read it (or the tag is
          *     weak, a list or `*`); read it again and re-apply your change. `if-match-required` (428):
          *     the request has no `If-Match`. Nothing was written.
@@ -10078,6 +10170,12 @@ export interface components {
         ConversationId: components["schemas"]["Ulid"];
         /** @description The conversation's `ETag` as last read, e.g. `"3"`. Missing → 428; stale → 412. */
         ConversationIfMatch: string;
+        /**
+         * @description The provider's `ETag` as last read, e.g. `"1"`. Missing → 428; stale, weak, a list or
+         *     `*` → 412.
+         * @example "1"
+         */
+        ProviderIfMatch: string;
         /**
          * @description The schedule's `ETag` as last read, e.g. `"3"`; `"0"` for a provider without hours.
          *     Missing → 428; stale, weak, a list or `*` → 412.
@@ -11288,6 +11386,51 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidFields"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    resetCaregiverMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The caregiver's account id (their Cognito `sub`), as the patient's care-circle list
+                 *     shows it (`caregiverSub`). One that holds no grant for any patient is answered 404.
+                 */
+                caregiverSub: components["parameters"]["CaregiverSub"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caregiver's MFA is off. */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description (`forbidden`) Only staff in the `front-desk` group reset a caregiver's authenticator
+             *     app. Audited in the caller's own log.
+             */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["CaregiverNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -13301,6 +13444,7 @@ export interface operations {
             /** @description The provider. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13382,6 +13526,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["ProviderLocation"];
+                    ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
@@ -13395,6 +13540,56 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["InvalidFields"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    editProvider: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The provider's `ETag` as last read, e.g. `"1"`. Missing → 428; stale, weak, a list or
+                 *     `*` → 412.
+                 * @example "1"
+                 */
+                "If-Match": components["parameters"]["ProviderIfMatch"];
+            };
+            path: {
+                /** @description A provider's id (ULID). Anything else, or an unknown id, is answered 404. */
+                providerId: components["parameters"]["ProviderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "acceptingNewPatients": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProviderChanges"];
+            };
+        };
+        responses: {
+            /** @description Edited; `ETag` is the new version. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenForPatient"];
+            404: components["responses"]["ProviderNotFound"];
+            412: components["responses"]["ProviderIfMatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidFields"];
+            428: components["responses"]["ProviderIfMatch"];
             500: components["responses"]["InternalError"];
         };
     };

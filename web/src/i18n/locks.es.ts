@@ -38,6 +38,10 @@ export const es: Record<keyof typeof en, string> = {
   "locks.caregiver.lock": "Bloquear la cuenta de {name}…",
   "locks.caregiver.unlock": "Desbloquear la cuenta de {name}",
   "locks.caregiver.noAccount": "Todavía sin cuenta en el portal",
+  "locks.caregiver.mfaReset": "Restablecer la aplicación de autenticación",
+  "locks.caregiver.mfaConfirm": "Hágalo solo después de comprobar que es realmente {name} quien lo pide (documento con foto en persona, o devolviendo la llamada al teléfono o escribiendo al correo con que se le invitó). Su aplicación de autenticación y sus códigos de respaldo dejan de funcionar: inicia sesión solo con su contraseña y puede configurar una aplicación nueva. Se le avisa por correo electrónico.",
+  "locks.caregiver.mfaConfirmDo": "Sí, restablecerla",
+  "locks.caregiver.mfaDone": "La aplicación de autenticación de {name} está desactivada. Puede iniciar sesión con su contraseña y configurar una nueva.",
 
   "mfaReset.title": "Aplicación de autenticación",
   "mfaReset.intro": "Un paciente que perdió el teléfono con su aplicación de autenticación y no tiene códigos de respaldo le pide que la desactive. Después inicia sesión solo con su contraseña y puede configurar una aplicación nueva. Se le avisa por correo electrónico.",

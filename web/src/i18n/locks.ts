@@ -39,6 +39,10 @@ export const en = {
   "locks.caregiver.lock": "Lock {name}'s account…",
   "locks.caregiver.unlock": "Unlock {name}'s account",
   "locks.caregiver.noAccount": "No portal account yet",
+  "locks.caregiver.mfaReset": "Reset authenticator app",
+  "locks.caregiver.mfaConfirm": "Do this only after checking it is really {name} asking (photo ID in person, or a call back to the number or email they were invited with). Their authenticator app and backup codes stop working: they sign in with their password alone and can set up a new app. They are told by email.",
+  "locks.caregiver.mfaConfirmDo": "Yes, reset it",
+  "locks.caregiver.mfaDone": "The authenticator app of {name} is turned off. They can sign in with their password and set up a new one.",
 
   "mfaReset.title": "Authenticator app",
   "mfaReset.intro": "A patient who lost the phone with their authenticator app, and has no backup code left, asks you to turn it off. They then sign in with their password alone and can set up a new app. They are told by email.",

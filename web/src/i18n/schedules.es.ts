@@ -83,4 +83,16 @@ export const es: Record<keyof typeof en, string> = {
   "schedules.error.date": "Escriba una fecha.",
   "schedules.error.time": "Elija una hora en intervalos de 20 minutos.",
   "schedules.error.dateTime": "Escriba una fecha y una hora.",
+
+  "schedules.newPatients": "Pacientes nuevos",
+  "schedules.edit.title": "Editar profesional",
+  "schedules.edit.submit": "Guardar profesional",
+  "schedules.edit.saving": "Guardando…",
+  "schedules.edit.saved": "Guardado. Los pacientes ven los datos nuevos de inmediato; las citas ya reservadas conservan el nombre con el que se reservaron.",
+  "schedules.edit.stale.title": "Otra persona cambió este profesional después de que usted lo abriera.",
+  "schedules.edit.stale.detail": "No se guardó nada suyo. Ahora se muestra su versión: vuelva a hacer su cambio.",
+
+  "schedules.view.intro": "Los profesionales que los pacientes pueden reservar y el horario de cada uno, tal como lo publicó la recepción.",
+  "schedules.view.none": "Todavía no hay profesionales.",
+  "schedules.view.range": "{start}–{end}",
 };

@@ -82,4 +82,16 @@ export const en = {
   "schedules.error.date": "Enter a date.",
   "schedules.error.time": "Choose a time on the 20-minute grid.",
   "schedules.error.dateTime": "Enter a date and a time.",
+
+  "schedules.newPatients": "New patients",
+  "schedules.edit.title": "Edit provider",
+  "schedules.edit.submit": "Save provider",
+  "schedules.edit.saving": "Saving…",
+  "schedules.edit.saved": "Saved. Patients see the new details at once; booked visits keep the name they were booked with.",
+  "schedules.edit.stale.title": "Someone else changed this provider after you opened it.",
+  "schedules.edit.stale.detail": "Nothing of yours was saved. Their version is shown now: make your change again.",
+
+  "schedules.view.intro": "The providers patients can book, and the hours each is open for booking, as the front desk published them.",
+  "schedules.view.none": "There are no providers yet.",
+  "schedules.view.range": "{start}–{end}",
 } as const;

@@ -413,6 +413,7 @@ mod tests {
             accepting_new_patients: true,
             visit_types: vec!["new-patient".into()],
             created_at: at("2026-01-01T00:00:00Z"),
+            version: 1,
         }
     }
 

@@ -15,6 +15,10 @@ pub struct Provider {
     pub accepting_new_patients: bool,
     pub visit_types: Vec<String>,
     pub created_at: Timestamp,
+    /// Optimistic lock (the ETag of `GET /providers/{providerId}`): 1 when added, one more per
+    /// edit; 0 for a provider stored before providers had versions.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl Provider {

@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 
 pub use appointments::{Appointments, BookConflict, Booked, ChangeConflict, CheckInConflict};
 pub use day::DayView;
-pub use providers::{Providers, PublishConflict};
+pub use providers::{EditConflict, Providers, PublishConflict};
 pub use slots::Slots;
 pub use waitlist::{JoinConflict, LapseConflict, OfferConflict, Waitlist};
 

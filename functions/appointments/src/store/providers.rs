@@ -17,6 +17,13 @@ pub enum PublishConflict {
     VersionChanged,
 }
 
+/// Why a provider's edit was not written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditConflict {
+    /// Someone edited the provider since the version the edit was based on.
+    VersionChanged,
+}
+
 pub struct Providers<'a> {
     table: Table<'a>,
 }
@@ -35,6 +42,37 @@ impl<'a> Providers<'a> {
         let mut item = store::to_item(&keys::provider(provider.provider_id), provider)?;
         item.extend(directory_keys(provider));
         store::create_puts(self.table.name, vec![item])
+    }
+
+    /// Replaces the provider (and its place in the directory, which follows the name) if it
+    /// is still at `read_version` (0: stored before versions); nothing is written otherwise.
+    pub async fn update(
+        &self,
+        provider: &Provider,
+        read_version: u64,
+    ) -> Result<Result<(), EditConflict>, ApiError> {
+        let mut item = store::to_item(&keys::provider(provider.provider_id), provider)?;
+        item.extend(directory_keys(provider));
+        let request = self
+            .table
+            .dynamo
+            .put_item()
+            .table_name(self.table.name)
+            .set_item(Some(item));
+        let request = if read_version == 0 {
+            request.condition_expression("attribute_exists(PK) AND attribute_not_exists(version)")
+        } else {
+            request
+                .condition_expression("version = :version")
+                .expression_attribute_values(":version", number(read_version))
+        };
+        match request.send().await {
+            Ok(_) => Ok(Ok(())),
+            Err(error) if store::is_condition_failure(&error) => {
+                Ok(Err(EditConflict::VersionChanged))
+            }
+            Err(error) => Err(store::sdk_error(error)),
+        }
     }
 
     /// One page of the directory in name order, of the providers `keep` accepts (see

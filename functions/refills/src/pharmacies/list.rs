@@ -7,30 +7,23 @@ use http::StatusCode;
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::platform::http::{Call, json};
-use portal_shared::policy::authz::{Action, CaregiverNeeds};
-use portal_shared::policy::caller::{Caller, Role};
+use portal_shared::policy::authz::{Action, Authorizer};
+use portal_shared::policy::caller::Caller;
 
 use crate::Deps;
 use crate::pharmacies::model::{MAX_QUERY_CHARS, Pharmacies, search};
 use crate::pharmacies::store;
 
 /// Why `caller` may not search the directory, if they may not: `Action::ReadPharmacies` for
-/// someone with no patient in question (a patient, by the rule's own compartment; a caregiver,
-/// when the rule admits any grant; its staff roles, with an authenticator app enrolled as on
-/// every staff decision).
+/// someone with no patient in question (the patient's side by its rule; its staff roles behind
+/// the Authorizer's staff MFA gate).
 pub fn refusal(caller: &Caller) -> Option<ApiError> {
-    let rule = Action::ReadPharmacies.rule();
-    if (rule.own && caller.has(Role::Patient))
-        || (rule.caregiver != CaregiverNeeds::Never && caller.has(Role::Caregiver))
-    {
-        return None;
-    }
-    match Action::ReadPharmacies.staff_role_of(caller) {
-        Some(_) if caller.sign_in.mfa => None,
-        Some(_) => Some(ApiError::MfaRequired),
-        None => Some(ApiError::Forbidden(
+    match Authorizer::about_no_patient(caller, Action::ReadPharmacies) {
+        Ok(Some(_)) => None,
+        Ok(None) => Some(ApiError::Forbidden(
             "The pharmacy directory is for patients, caregivers and practice staff.",
         )),
+        Err(refusal) => Some(refusal),
     }
 }
 
@@ -57,7 +50,7 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use portal_shared::policy::caller::{SignInFacts, UserSub};
+    use portal_shared::policy::caller::{Role, SignInFacts, UserSub};
 
     fn caller(roles: &[Role]) -> Caller {
         Caller {

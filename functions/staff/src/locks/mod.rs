@@ -16,11 +16,10 @@ pub mod patient_read;
 pub mod patient_unlock;
 
 use portal_shared::ApiError;
-use portal_shared::domain::ids::PatientId;
-use portal_shared::features::account_lock::{self, LockNote, LockReason, Locks};
+use portal_shared::features::account_lock::{LockNote, LockReason, Locks};
 use portal_shared::features::profile_facts::{Fact, ProfileFacts};
 use portal_shared::platform::http::Call;
-use portal_shared::policy::audit::{AuditResource, Outcome};
+use portal_shared::policy::audit::AuditResource;
 use portal_shared::policy::authz::{Action, PatientAccess};
 use portal_shared::policy::caller::UserSub;
 use serde::Deserialize;
@@ -100,38 +99,12 @@ pub(crate) async fn patient(
     Ok((access, facts))
 }
 
-/// The caregiver in the path: the caller must hold one of `action`'s staff roles (refusals
-/// audited), the `sub` must hold a grant (else 404, audited as refused), and the access is
-/// audited on each patient the caregiver acts for.
+/// The caregiver in the path, authorised for `action` on their account lock
+/// (`crate::caregiver::in_path`: audited on each patient they act for; 404 for no grant).
 pub(crate) async fn caregiver(
     deps: &Deps,
     call: &Call,
     action: Action,
 ) -> Result<UserSub, ApiError> {
-    let authorizer = deps.platform.authorizer();
-    let access = authorizer.staff(call, action).await?;
-    let raw = call.path_param("caregiverSub").unwrap_or_default();
-    let resource = AuditResource::CaregiverLock(raw.clone());
-    let sub = UserSub::parse(&raw);
-    let patients: Vec<PatientId> = match &sub {
-        Some(sub) => {
-            account_lock::caregiver_patients(&deps.platform.dynamo, &deps.platform.app_table, sub)
-                .await?
-        }
-        None => Vec::new(),
-    };
-    let Some(sub) = sub.filter(|_| !patients.is_empty()) else {
-        authorizer
-            .record_staff_action(call, &access, &resource, Outcome::Denied)
-            .await?;
-        return Err(ApiError::NotFound);
-    };
-    let reached: Vec<(PatientId, AuditResource)> = patients
-        .into_iter()
-        .map(|patient| (patient, resource.clone()))
-        .collect();
-    authorizer
-        .record_staff_access(call, &access, &reached)
-        .await?;
-    Ok(sub)
+    crate::caregiver::in_path(deps, call, action, AuditResource::CaregiverLock).await
 }

@@ -7,11 +7,11 @@
 //! sent here are real ones all the same, so the tests hold against Cognito itself. Backup codes
 //! are checked by the portal's own code, so wrong and reused ones are tested for real.
 
-use base64::Engine;
 use portal_local::identity::{self, DEMO_PASSWORD};
 use portal_local::totp;
 use portal_tests::{
     Actor, Method, Patient, Reply, TestApp, assert_problem, fresh_client_address, spawn_app,
+    token_claims,
 };
 use serde_json::{Value, json};
 
@@ -19,14 +19,6 @@ use serde_json::{Value, json};
 struct SignedIn {
     id_token: String,
     access_token: String,
-}
-
-fn claims(token: &str) -> Value {
-    let payload = token.split('.').nth(1).expect("a JWT");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .expect("base64url");
-    serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
 fn tokens_of(reply: &Reply) -> SignedIn {
@@ -40,78 +32,20 @@ fn tokens_of(reply: &Reply) -> SignedIn {
     }
 }
 
-async fn sign_in_reply(app: &TestApp, email: &str) -> Reply {
-    app.send_public(
-        fresh_client_address(),
-        "/auth/sign-in",
-        json!({"email": email, "password": DEMO_PASSWORD}),
-        None,
-    )
-    .await
-}
-
 /// Signs in with the password alone (the account has no authenticator app).
 async fn sign_in(app: &TestApp, email: &str) -> SignedIn {
-    tokens_of(&sign_in_reply(app, email).await)
+    tokens_of(&app.sign_in_through_api(email, DEMO_PASSWORD).await)
 }
 
 /// The actor of a sign-in (its ID token as the bearer).
 fn actor(email: &str, signed_in: &SignedIn) -> Actor {
     Actor {
         email: email.to_owned(),
-        sub: claims(&signed_in.id_token)["sub"]
+        sub: token_claims(&signed_in.id_token)["sub"]
             .as_str()
             .expect("sub")
             .to_owned(),
         token: signed_in.id_token.clone(),
-    }
-}
-
-/// What an enrolment gave: the app's secret and the backup codes.
-struct Enrolled {
-    secret: String,
-    backup_codes: Vec<String>,
-    /// The sign-in the enrolment was made with (fresh).
-    actor: Actor,
-}
-
-/// Enrols an authenticator app for `email` through the API, with a real code.
-async fn enrol(app: &TestApp, email: &str) -> Enrolled {
-    let signed_in = sign_in(app, email).await;
-    let me = actor(email, &signed_in);
-    let started = app
-        .send(
-            Method::POST,
-            "/auth/mfa/totp",
-            Some(&me),
-            Some(json!({"accessToken": signed_in.access_token})),
-        )
-        .await;
-    assert_eq!(started.status, 200, "{started:#?}");
-    let secret = started.body["secret"].as_str().expect("secret").to_owned();
-    let verified = app
-        .send(
-            Method::POST,
-            "/auth/mfa/totp/verify",
-            Some(&me),
-            Some(json!({
-                "accessToken": signed_in.access_token,
-                "code": totp::code_now(&secret).expect("a TOTP"),
-                "deviceName": "Test phone",
-            })),
-        )
-        .await;
-    assert_eq!(verified.status, 200, "{verified:#?}");
-    let backup_codes = verified.body["backupCodes"]
-        .as_array()
-        .expect("backupCodes")
-        .iter()
-        .map(|code| code.as_str().expect("a code").to_owned())
-        .collect();
-    Enrolled {
-        secret,
-        backup_codes,
-        actor: me,
     }
 }
 
@@ -232,7 +166,7 @@ async fn a_patient_enrols_with_a_real_code_and_then_signs_in_with_the_app() {
     assert_problem(&again, 409, None);
 
     // The next sign-in asks for the app's code; a fresh one completes it.
-    let challenged = sign_in_reply(app, &patient.email).await;
+    let challenged = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_eq!(challenged.status, 200, "{challenged:#?}");
     assert_eq!(challenged.body["challenge"], "SOFTWARE_TOKEN_MFA");
     let answered = app
@@ -248,7 +182,7 @@ async fn a_patient_enrols_with_a_real_code_and_then_signs_in_with_the_app() {
         )
         .await;
     let tokens = tokens_of(&answered);
-    assert_eq!(claims(&tokens.id_token)["custom:mfa"], "totp");
+    assert_eq!(token_claims(&tokens.id_token)["custom:mfa"], "totp");
     assert!(answered.body.get("mfaSetupRequired").is_none());
     assert_eq!(patient_notices(app, &patient).await, ["turned-on"]);
 }
@@ -257,7 +191,9 @@ async fn a_patient_enrols_with_a_real_code_and_then_signs_in_with_the_app() {
 async fn a_backup_code_signs_in_once_and_turns_mfa_off() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let enrolled = enrol(app, &patient.email).await;
+    let enrolled = app
+        .enrol_mfa_through_api(&patient.actor, DEMO_PASSWORD)
+        .await;
     let codes = &enrolled.backup_codes;
 
     // A wrong code (well formed) is a wrong answer, and changes nothing.
@@ -284,7 +220,7 @@ async fn a_backup_code_signs_in_once_and_turns_mfa_off() {
     assert_problem(&lost, 401, None);
     assert_eq!(won.body["mfaTurnedOff"], true);
     let tokens = tokens_of(&won);
-    assert!(claims(&tokens.id_token).get("custom:mfa").is_none());
+    assert!(token_claims(&tokens.id_token).get("custom:mfa").is_none());
 
     // Used: never again (MFA is off, and the set is gone).
     let reused = backup_sign_in(app, &patient.email, &codes[0]).await;
@@ -298,7 +234,7 @@ async fn a_backup_code_signs_in_once_and_turns_mfa_off() {
         json!({"enabled": false, "backupCodesLeft": 0, "requiredForRole": false})
     );
     // The password alone signs in now.
-    let plain = sign_in_reply(app, &patient.email).await;
+    let plain = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert!(plain.body["idToken"].is_string(), "{plain:#?}");
     assert_eq!(
         patient_notices(app, &patient).await,
@@ -325,7 +261,9 @@ async fn a_backup_code_signs_in_once_and_turns_mfa_off() {
 async fn a_new_set_of_backup_codes_replaces_the_old_one() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let enrolled = enrol(app, &patient.email).await;
+    let enrolled = app
+        .enrol_mfa_through_api(&patient.actor, DEMO_PASSWORD)
+        .await;
     let renewed = app
         .send(
             Method::POST,
@@ -361,9 +299,11 @@ async fn a_new_set_of_backup_codes_replaces_the_old_one() {
 async fn the_holder_removes_the_app_and_staff_cannot() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let enrolled = enrol(app, &patient.email).await;
-    // The enrolment's own sign-in is a fresh one (the password was typed just now); an old
-    // one is refused `fresh-sign-in-required` (unit-tested in the auth function: moto cannot
+    let enrolled = app
+        .enrol_mfa_through_api(&patient.actor, DEMO_PASSWORD)
+        .await;
+    // The sign-in after the enrolment is a fresh one (the password was typed just now); an
+    // old one is refused `fresh-sign-in-required` (unit-tested in the auth function: moto cannot
     // issue a token with an old `auth_time`).
     let removed = app
         .send(
@@ -375,7 +315,7 @@ async fn the_holder_removes_the_app_and_staff_cannot() {
         .await;
     assert_eq!(removed.status, 204, "{removed:#?}");
     assert_eq!(status(app, &enrolled.actor).await["enabled"], false);
-    let plain = sign_in_reply(app, &patient.email).await;
+    let plain = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert!(plain.body["idToken"].is_string(), "{plain:#?}");
     // Done already: done again.
     let again = app
@@ -410,7 +350,8 @@ async fn the_holder_removes_the_app_and_staff_cannot() {
 async fn the_front_desk_resets_a_patients_app() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    enrol(app, &patient.email).await;
+    app.enrol_mfa_through_api(&patient.actor, DEMO_PASSWORD)
+        .await;
     let path = format!("/staff/patients/{}/mfa/reset", patient.id);
 
     let anonymous = app.send(Method::POST, &path, None, None).await;
@@ -434,7 +375,9 @@ async fn the_front_desk_resets_a_patients_app() {
     assert_problem(&unknown, 404, None);
     // Still on after the refusals.
     assert_eq!(
-        sign_in_reply(app, &patient.email).await.body["challenge"],
+        app.sign_in_through_api(&patient.email, DEMO_PASSWORD)
+            .await
+            .body["challenge"],
         "SOFTWARE_TOKEN_MFA"
     );
 
@@ -442,9 +385,9 @@ async fn the_front_desk_resets_a_patients_app() {
         .send(Method::POST, &path, Some(&app.front_desk), None)
         .await;
     assert_eq!(reset.status, 204, "{reset:#?}");
-    let plain = sign_in_reply(app, &patient.email).await;
+    let plain = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     let tokens = tokens_of(&plain);
-    assert!(claims(&tokens.id_token).get("custom:mfa").is_none());
+    assert!(token_claims(&tokens.id_token).get("custom:mfa").is_none());
     // Safe to repeat.
     let again = app
         .send(Method::POST, &path, Some(&app.front_desk), None)
@@ -606,7 +549,7 @@ async fn a_staff_member_without_mfa_is_told_to_enrol_and_can() {
     .await
     .expect("a staff member without MFA");
 
-    let first = sign_in_reply(app, &email).await;
+    let first = app.sign_in_through_api(&email, DEMO_PASSWORD).await;
     assert_eq!(first.status, 200, "{first:#?}");
     assert_eq!(first.body["mfaSetupRequired"], true, "{first:#?}");
     let signed_in = tokens_of(&first);
@@ -617,28 +560,7 @@ async fn a_staff_member_without_mfa_is_told_to_enrol_and_can() {
     );
 
     // The enrolment routes answer staff without MFA (they are how staff enrol).
-    let started = app
-        .send(
-            Method::POST,
-            "/auth/mfa/totp",
-            Some(&me),
-            Some(json!({"accessToken": signed_in.access_token})),
-        )
-        .await;
-    assert_eq!(started.status, 200, "{started:#?}");
-    let secret = started.body["secret"].as_str().expect("secret").to_owned();
-    let verified = app
-        .send(
-            Method::POST,
-            "/auth/mfa/totp/verify",
-            Some(&me),
-            Some(json!({
-                "accessToken": signed_in.access_token,
-                "code": totp::code_now(&secret).expect("a TOTP"),
-            })),
-        )
-        .await;
-    assert_eq!(verified.status, 200, "{verified:#?}");
+    app.add_authenticator(&me, &signed_in.access_token).await;
 
     // The refreshed ID token carries custom:mfa, and the flag is gone.
     let refresh_token = first.body["refreshToken"].as_str().expect("refreshToken");
@@ -656,29 +578,15 @@ async fn a_staff_member_without_mfa_is_told_to_enrol_and_can() {
         "{refreshed:#?}"
     );
     let id_token = refreshed.body["idToken"].as_str().expect("idToken");
-    assert_eq!(claims(id_token)["custom:mfa"], "totp");
+    assert_eq!(token_claims(id_token)["custom:mfa"], "totp");
 
     // A patient's sign-in never carries the flag.
     let patient = app.new_patient().await;
-    let plain = sign_in_reply(app, &patient.email).await;
+    let plain = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert!(plain.body.get("mfaSetupRequired").is_none(), "{plain:#?}");
 }
 
 // ---- the authorisation matrix's requests (platform::authz_matrix) ---------------------------
-
-/// In a matrix row: the answer depends on the shared caller's own account (whether the
-/// harness enrolled it, how old its token is by the time the row runs), not on any patient:
-/// one of 200, 204, 403 `fresh-sign-in-required` or 409. The routes' own tests above pin each.
-pub const DEPENDS_ON_ACCOUNT: u16 = 0;
-
-/// Whether `reply` is an answer a [`DEPENDS_ON_ACCOUNT`] cell allows.
-pub fn allowed_for_account(expected: u16, reply: &Reply) -> bool {
-    let fresh_sign_in = reply.status == 403
-        && reply.body["type"]
-            .as_str()
-            .is_some_and(|t| t.ends_with("/fresh-sign-in-required"));
-    expected == DEPENDS_ON_ACCOUNT && (matches!(reply.status, 200 | 204 | 409) || fresh_sign_in)
-}
 
 /// The account routes are the caller's own: sent with the caller's token as they are (not
 /// through the public routes' per-client path).
@@ -686,6 +594,16 @@ pub const ACCOUNT_ROUTES: &[(&str, &str)] = &[
     ("GET", "/auth/mfa"),
     ("POST", "/auth/mfa/totp"),
     ("POST", "/auth/mfa/totp/verify"),
+    ("DELETE", "/auth/mfa/totp"),
+    ("POST", "/auth/mfa/backup-codes"),
+];
+
+/// The account routes whose answer depends on the caller's own app (on or off) and on how
+/// recently they typed their password (removing the app, new backup codes): in the matrix,
+/// every signed-in caller but the patients is a new account of the column's kind, with an
+/// app, signed in just now, so each cell has one answer. (The case's own patient is enrolled
+/// by its request and signed in just now; the other patient never enrols.)
+pub const FRESH_ENROLLED_CALLER_ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/auth/mfa/totp"),
     ("POST", "/auth/mfa/backup-codes"),
 ];
@@ -721,35 +639,30 @@ pub async fn matrix_request(
         ("POST", "/auth/mfa/totp/verify") => {
             let signed_in = sign_in(app, &patient.email).await;
             let me = actor(&patient.email, &signed_in);
-            let started = app
-                .send(
-                    Method::POST,
-                    "/auth/mfa/totp",
-                    Some(&me),
-                    Some(json!({"accessToken": signed_in.access_token})),
-                )
-                .await;
-            assert_eq!(started.status, 200, "{started:#?}");
-            let secret = started.body["secret"].as_str().expect("secret");
+            let secret = app.start_mfa_enrolment(&me, &signed_in.access_token).await;
             (
                 Method::POST,
                 "/auth/mfa/totp/verify".into(),
                 Some(json!({
                     "accessToken": signed_in.access_token,
-                    "code": totp::code_now(secret).expect("a TOTP"),
+                    "code": totp::code_now(&secret).expect("a TOTP"),
                 })),
             )
         }
         ("DELETE", "/auth/mfa/totp") => {
-            enrol(app, &patient.email).await;
+            app.enrol_mfa_through_api(&patient.actor, DEMO_PASSWORD)
+                .await;
             (Method::DELETE, "/auth/mfa/totp".into(), None)
         }
         ("POST", "/auth/mfa/backup-codes") => {
-            enrol(app, &patient.email).await;
+            app.enrol_mfa_through_api(&patient.actor, DEMO_PASSWORD)
+                .await;
             (Method::POST, "/auth/mfa/backup-codes".into(), None)
         }
         ("POST", "/auth/sign-in/backup-code") => {
-            let enrolled = enrol(app, &patient.email).await;
+            let enrolled = app
+                .enrol_mfa_through_api(&patient.actor, DEMO_PASSWORD)
+                .await;
             (
                 Method::POST,
                 "/auth/sign-in/backup-code".into(),

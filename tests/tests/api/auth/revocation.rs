@@ -1,8 +1,9 @@
 //! Prompt revocation and the "Not you? Lock your account" link.
 //!
-//! - The revocation feed: a sign-out with the access token, a disabled staff member and a
-//!   locked patient refuse the tokens already out (401) within the feed's refresh interval (1 s
-//!   on the test stack), while a new sign-in works and nobody else is touched.
+//! - The revocation feed: a sign-out with the access token refuses that sign-in's tokens (its
+//!   session, `SESSION#<origin_jti>`), while a new sign-in works at once and the account's other
+//!   sign-ins go on; a disabled staff member and a locked patient refuse every token already out
+//!   (401). Within the feed's refresh interval (1 s on the test stack); nobody else is touched.
 //! - New sign-in and password-reset notices carry a signed link; `POST /auth/lock-account`
 //!   locks the account it names (204, again 204), and refuses a bad, altered or lapsed token
 //!   (400 `invalid-token`) writing nothing.
@@ -80,14 +81,31 @@ async fn sign_out(app: &TestApp, body: Value) -> Reply {
         .await
 }
 
+/// A claim of a JWT (read, not verified: the gateway and Cognito verify).
+fn claim(token: &str, name: &str) -> String {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .expect("base64url payload");
+    let claims: Value = serde_json::from_slice(&bytes).expect("JSON claims");
+    claims[name].as_str().expect(name).to_owned()
+}
+
 #[tokio::test]
-async fn sign_out_with_the_access_token_refuses_the_accounts_older_tokens_within_the_window() {
+async fn sign_out_with_the_access_token_refuses_that_sign_ins_tokens_and_no_other() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let other = app.new_patient().await;
     let signed_in = session(app, &patient.email).await;
     let profile = "/patients/me/profile";
     assert_eq!(status_with(app, profile, &signed_in.id_token).await, 200);
+    let origin = claim(&signed_in.access_token, "origin_jti");
+    assert_eq!(
+        claim(&signed_in.id_token, "origin_jti"),
+        origin,
+        "one sign-in"
+    );
 
     let reply = sign_out(
         app,
@@ -95,21 +113,31 @@ async fn sign_out_with_the_access_token_refuses_the_accounts_older_tokens_within
     )
     .await;
     assert_eq!(reply.status, 204, "{reply:#?}");
+    // A sign-in right away (the same second, most often) works: a new session.
+    let again = session(app, &patient.email).await;
+    assert_ne!(claim(&again.id_token, "origin_jti"), origin);
 
-    // This sign-in's ID token, and the account's earlier one, are refused within the window.
-    assert_eq!(
-        until_status(app, profile, &signed_in.id_token, 401).await,
-        401
-    );
-    let refused = app.get(profile, &patient.actor).await;
-    assert_problem(&refused, 401, None);
+    // This sign-in's ID token is refused within the window.
+    let refused = until_status(app, profile, &signed_in.id_token, 401).await;
+    assert_eq!(refused, 401);
+    let refused = app
+        .send_with_token(
+            Method::GET,
+            profile,
+            &format!("Bearer {}", signed_in.id_token),
+        )
+        .await;
     assert_eq!(
         refused.body["type"]
             .as_str()
             .map(|t| t.ends_with("unauthenticated")),
-        Some(true)
+        Some(true),
+        "{refused:#?}"
     );
-    // Its refresh token is revoked.
+    // The new sign-in's token is accepted, and so is the account's other sign-in.
+    assert_eq!(status_with(app, profile, &again.id_token).await, 200);
+    assert_eq!(app.get(profile, &patient.actor).await.status, 200);
+    // Its refresh token is revoked: renewing the signed-out session yields nothing.
     let refreshed = app
         .send_public(
             fresh_client_address(),
@@ -121,14 +149,51 @@ async fn sign_out_with_the_access_token_refuses_the_accounts_older_tokens_within
     assert_problem(&refreshed, 401, None);
     // Nobody else is touched.
     assert_eq!(app.get(profile, &other.actor).await.status, 200);
-
-    // A new sign-in works.
-    next_second().await;
-    let again = session(app, &patient.email).await;
-    assert_eq!(status_with(app, profile, &again.id_token).await, 200);
-    // The feed holds the entry, named by the account's sub.
-    let entries = revocations_of(app, &format!("SUB#{}", patient.actor.sub)).await;
+    // The feed holds the entry, named by the session; the account has none.
+    let entries = revocations_of(app, &format!("SESSION#{origin}")).await;
     assert_eq!(entries.len(), 1, "{entries:#?}");
+    assert!(
+        revocations_of(app, &format!("SUB#{}", patient.actor.sub))
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_renewed_token_of_a_signed_out_session_is_refused() {
+    let app = spawn_app().await;
+    let patient = app.new_patient().await;
+    let profile = "/patients/me/profile";
+    let signed_in = session(app, &patient.email).await;
+    // A renewal before the sign-out: a newer token of the same sign-in.
+    let renewed = app
+        .send_public(
+            fresh_client_address(),
+            "/auth/refresh",
+            json!({"refreshToken": signed_in.refresh_token}),
+            None,
+        )
+        .await;
+    assert_eq!(renewed.status, 200, "{renewed:#?}");
+    let renewed_id = renewed.body["idToken"]
+        .as_str()
+        .expect("idToken")
+        .to_owned();
+    assert_eq!(
+        claim(&renewed_id, "origin_jti"),
+        claim(&signed_in.access_token, "origin_jti")
+    );
+    let reply = sign_out(
+        app,
+        json!({"refreshToken": signed_in.refresh_token, "accessToken": signed_in.access_token}),
+    )
+    .await;
+    assert_eq!(reply.status, 204, "{reply:#?}");
+    assert_eq!(until_status(app, profile, &renewed_id, 401).await, 401);
+    assert_eq!(
+        until_status(app, profile, &signed_in.id_token, 401).await,
+        401
+    );
 }
 
 #[tokio::test]

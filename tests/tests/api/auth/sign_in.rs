@@ -1,18 +1,8 @@
 //! Sign-in, refresh and sign-out through the API (public routes over Cognito's app client).
 
 use portal_local::identity::DEMO_PASSWORD;
-use portal_tests::{Method, TestApp, assert_problem, fresh_client_address, spawn_app};
+use portal_tests::{Method, assert_problem, fresh_client_address, spawn_app};
 use serde_json::{Value, json};
-
-async fn sign_in(app: &TestApp, email: &str, password: &str) -> portal_tests::Reply {
-    app.send_public(
-        fresh_client_address(),
-        "/auth/sign-in",
-        json!({"email": email, "password": password}),
-        None,
-    )
-    .await
-}
 
 /// The problem without what differs per request.
 fn comparable(body: &Value) -> Value {
@@ -26,7 +16,9 @@ async fn signing_in_gives_tokens_that_open_the_record() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     // The email is not case-sensitive.
-    let reply = sign_in(app, &patient.email.to_uppercase(), DEMO_PASSWORD).await;
+    let reply = app
+        .sign_in_through_api(&patient.email.to_uppercase(), DEMO_PASSWORD)
+        .await;
     assert_eq!(reply.status, 200, "{reply:#?}");
     assert_eq!(reply.header("cache-control").as_deref(), Some("no-store"));
     for field in ["idToken", "accessToken", "refreshToken"] {
@@ -45,13 +37,11 @@ async fn signing_in_gives_tokens_that_open_the_record() {
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let wrong_password = sign_in(app, &patient.email, "Wrong-Password-2026!").await;
-    let unknown_email = sign_in(
-        app,
-        &format!("nobody-{}@patients.portal.test", ulid::Ulid::generate()).to_lowercase(),
-        DEMO_PASSWORD,
-    )
-    .await;
+    let wrong_password = app
+        .sign_in_through_api(&patient.email, "Wrong-Password-2026!")
+        .await;
+    let unknown = format!("nobody-{}@patients.portal.test", ulid::Ulid::generate()).to_lowercase();
+    let unknown_email = app.sign_in_through_api(&unknown, DEMO_PASSWORD).await;
     assert_problem(&wrong_password, 401, None);
     assert_problem(&unknown_email, 401, None);
     assert_eq!(
@@ -68,7 +58,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
         )
         .await;
     assert_problem(&reply, 422, Some("remember"));
-    let reply = sign_in(app, "not-an-email", DEMO_PASSWORD).await;
+    let reply = app.sign_in_through_api("not-an-email", DEMO_PASSWORD).await;
     assert_problem(&reply, 422, Some("email"));
 }
 
@@ -78,10 +68,12 @@ async fn failed_sign_ins_are_limited_per_email_and_per_client() {
     let patient = app.new_patient().await;
     // Per email, from anywhere: 5 failures, then even the right password waits.
     for _ in 0..5 {
-        let reply = sign_in(app, &patient.email, "Wrong-Password-2026!").await;
+        let reply = app
+            .sign_in_through_api(&patient.email, "Wrong-Password-2026!")
+            .await;
         assert_problem(&reply, 401, None);
     }
-    let reply = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    let reply = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_problem(&reply, 429, None);
     assert_eq!(reply.body["limit"], 5);
     assert!(reply.header("retry-after").is_some(), "{reply:#?}");
@@ -111,7 +103,7 @@ async fn failed_sign_ins_are_limited_per_email_and_per_client() {
     assert_problem(&reply, 429, None);
     assert_eq!(reply.body["limit"], 30);
     // Elsewhere that patient signs in.
-    let reply = sign_in(app, &other.email, DEMO_PASSWORD).await;
+    let reply = app.sign_in_through_api(&other.email, DEMO_PASSWORD).await;
     assert_eq!(reply.status, 200, "{reply:#?}");
 }
 
@@ -139,7 +131,7 @@ async fn a_limit_window_opens_at_its_first_attempt_and_lasts_fifteen_minutes() {
     let now = unix_now();
     app.put_attempt_counter("sign-in-email", &email, 5, now - 14 * 60)
         .await;
-    let reply = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    let reply = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_problem(&reply, 429, None);
     let left = retry_after(&reply);
     assert!((1..=61).contains(&left), "{left} s left: {reply:#?}");
@@ -148,7 +140,7 @@ async fn a_limit_window_opens_at_its_first_attempt_and_lasts_fifteen_minutes() {
     // quarter hours fall: the right password signs in.
     app.put_attempt_counter("sign-in-email", &email, 5, unix_now() - 15 * 60 - 1)
         .await;
-    let reply = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    let reply = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_eq!(reply.status, 200, "{reply:#?}");
 
     // A failure after a window ended opens the next one at that failure: five failures, and
@@ -157,10 +149,12 @@ async fn a_limit_window_opens_at_its_first_attempt_and_lasts_fifteen_minutes() {
         .await;
     let opened = unix_now();
     for _ in 0..5 {
-        let reply = sign_in(app, &patient.email, "Wrong-Password-2026!").await;
+        let reply = app
+            .sign_in_through_api(&patient.email, "Wrong-Password-2026!")
+            .await;
         assert_problem(&reply, 401, None);
     }
-    let reply = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    let reply = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_problem(&reply, 429, None);
     let left = retry_after(&reply);
     let elapsed = unix_now() - opened;
@@ -184,13 +178,13 @@ async fn failures_arriving_together_after_a_window_ended_get_exactly_the_limit()
     // Twelve wrong passwords at once race to open the next window: five are tried, the rest
     // wait, and the right password waits too.
     let replies = futures::future::join_all(
-        (0..12).map(|_| sign_in(app, &patient.email, "Wrong-Password-2026!")),
+        (0..12).map(|_| app.sign_in_through_api(&patient.email, "Wrong-Password-2026!")),
     )
     .await;
     let tried = replies.iter().filter(|reply| reply.status == 401).count();
     let refused = replies.iter().filter(|reply| reply.status == 429).count();
     assert_eq!((tried, refused), (5, 7), "{replies:#?}");
-    let reply = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    let reply = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_problem(&reply, 429, None);
 }
 
@@ -199,7 +193,7 @@ async fn refresh_gives_new_tokens_until_sign_out_revokes_it() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
     let from = fresh_client_address();
-    let signed_in = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    let signed_in = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_eq!(signed_in.status, 200, "{signed_in:#?}");
     let refresh_token = signed_in.body["refreshToken"].as_str().expect("refresh");
 
@@ -264,11 +258,7 @@ async fn refresh_gives_new_tokens_until_sign_out_revokes_it() {
 async fn an_account_with_mfa_signs_in_in_two_steps() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let signed_in = sign_in(app, &patient.email, DEMO_PASSWORD).await;
-    let access_token = signed_in.body["accessToken"]
-        .as_str()
-        .expect("access token");
-    app.enable_mfa(&patient.email, access_token).await;
+    let (_, secret) = app.enrol_mfa(&patient.actor, DEMO_PASSWORD).await;
 
     let from = fresh_client_address();
     let challenged = app
@@ -308,12 +298,13 @@ async fn an_account_with_mfa_signs_in_in_two_steps() {
         .await;
     assert_problem(&missing, 422, Some("code"));
 
-    // The authenticator's code (moto checks none) completes the sign-in.
+    // The authenticator's current code completes the sign-in.
+    let code = portal_local::totp::code_now(&secret).expect("a TOTP code");
     let answered = app
         .send_public(
             from,
             "/auth/mfa",
-            json!({"email": patient.email, "session": session, "code": "123456"}),
+            json!({"email": patient.email, "session": session, "code": code}),
             None,
         )
         .await;
@@ -362,9 +353,9 @@ async fn a_forgotten_password_is_reset_with_the_emailed_code() {
     let done = reset("123456", new_password).await;
     assert_eq!(done.status, 204, "{done:#?}");
 
-    let old = sign_in(app, &patient.email, DEMO_PASSWORD).await;
+    let old = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_problem(&old, 401, None);
-    let new = sign_in(app, &patient.email, new_password).await;
+    let new = app.sign_in_through_api(&patient.email, new_password).await;
     assert_eq!(new.status, 200, "{new:#?}");
 }
 

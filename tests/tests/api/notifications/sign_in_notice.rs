@@ -125,9 +125,8 @@ async fn a_patient_is_told_once_per_new_client_and_never_from_where() {
 async fn the_mfa_answer_that_completes_a_sign_in_is_what_tells() {
     let app = spawn_app().await;
     let patient = app.new_patient().await;
-    let first = sign_in(app, &patient.email, fresh_client_address(), BROWSER).await;
-    let access_token = first["accessToken"].as_str().expect("access token");
-    app.enable_mfa(&patient.email, access_token).await;
+    sign_in(app, &patient.email, fresh_client_address(), BROWSER).await;
+    let (_, secret) = app.enrol_mfa(&patient.actor, DEMO_PASSWORD).await;
 
     let from = fresh_client_address();
     let challenged = sign_in(app, &patient.email, from, PHONE).await;
@@ -142,7 +141,11 @@ async fn the_mfa_answer_that_completes_a_sign_in_is_what_tells() {
             from,
             PHONE,
             "/auth/mfa",
-            json!({"email": patient.email, "session": challenged["session"], "code": "123456"}),
+            json!({
+                "email": patient.email,
+                "session": challenged["session"],
+                "code": portal_local::totp::code_now(&secret).expect("a TOTP code"),
+            }),
         )
         .await;
     assert_eq!(answered.status, 200, "{answered:#?}");

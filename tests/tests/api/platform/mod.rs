@@ -8,5 +8,6 @@ mod feature_switches;
 mod gateway;
 mod health;
 mod layout;
+mod round_trips;
 mod secrets;
 mod template_security;

@@ -59,16 +59,6 @@ async fn unlock_patient(app: &TestApp, patient: &str) -> Reply {
     reply
 }
 
-async fn sign_in(app: &TestApp, email: &str) -> Reply {
-    app.send_public(
-        fresh_client_address(),
-        "/auth/sign-in",
-        json!({"email": email, "password": DEMO_PASSWORD}),
-        None,
-    )
-    .await
-}
-
 /// A token issued in the same second as a lock counts as issued before it (the feed refuses
 /// `iat <= revokedAt`): a sign-in meant to work after an unlock waits for the next second.
 async fn next_second() {
@@ -143,7 +133,7 @@ async fn the_front_desk_locks_and_unlocks_a_patient() {
     assert_eq!((item.state, item.version), (LockState::Locked, 1));
 
     // The sign-in is disabled.
-    let refused = sign_in(app, &patient.email).await;
+    let refused = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_eq!(refused.status, 401, "{refused:#?}");
 
     let unlocked = unlock_patient(app, &patient.id).await;
@@ -159,7 +149,7 @@ async fn the_front_desk_locks_and_unlocks_a_patient() {
     );
 
     next_second().await;
-    let signed_in = sign_in(app, &patient.email).await;
+    let signed_in = app.sign_in_through_api(&patient.email, DEMO_PASSWORD).await;
     assert_eq!(signed_in.status, 200, "{signed_in:#?}");
     let token = signed_in.body["idToken"].as_str().expect("idToken");
     let profile = app
@@ -249,7 +239,12 @@ async fn a_lock_needs_a_known_reason_and_a_short_note() {
     assert_problem(&long_unlock, 422, Some("note"));
     // Nothing was written; the patient still signs in.
     assert!(patient_lock_item(app, &patient.id).await.is_none());
-    assert_eq!(sign_in(app, &patient.email).await.status, 200);
+    assert_eq!(
+        app.sign_in_through_api(&patient.email, DEMO_PASSWORD)
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -331,7 +326,12 @@ async fn only_the_front_desk_locks_and_unlocks() {
     assert_eq!(app.get(&carer_lock, &app.admin).await.status, 200);
     assert_problem(&app.get(&lock, &app.clinician).await, 403, None);
     assert!(patient_lock_item(app, &patient.id).await.is_none());
-    assert_eq!(sign_in(app, &patient.email).await.status, 200);
+    assert_eq!(
+        app.sign_in_through_api(&patient.email, DEMO_PASSWORD)
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -365,7 +365,12 @@ async fn concurrent_locks_answer_the_same_lock() {
     let again = post(app, &path, Some(&app.front_desk), Some(lock_body("other"))).await;
     assert_eq!(again.status, 200, "{again:#?}");
     assert_eq!(again.body, first.body);
-    assert_eq!(sign_in(app, &patient.email).await.status, 401);
+    assert_eq!(
+        app.sign_in_through_api(&patient.email, DEMO_PASSWORD)
+            .await
+            .status,
+        401
+    );
 }
 
 #[tokio::test]
@@ -432,7 +437,12 @@ async fn a_locked_caregiver_account_is_refused_everywhere() {
         assert!(audited, "the lock shows in {}'s log", patient.id);
     }
     // No sign-in, and the tokens out are refused (the revocation feed).
-    assert_eq!(sign_in(app, &caregiver.email).await.status, 401);
+    assert_eq!(
+        app.sign_in_through_api(&caregiver.email, DEMO_PASSWORD)
+            .await
+            .status,
+        401
+    );
     for route in [
         "/caregivers/me/patients".to_owned(),
         format!("/patients/{}/profile", mother.id),
@@ -531,7 +541,10 @@ async fn activation_is_refused_while_the_patient_is_locked() {
     assert!(profile["portalAccount"]["sub"].is_string(), "{profile}");
     next_second().await;
     lock_patient(app, &patient).await;
-    assert_eq!(sign_in(app, &email).await.status, 401);
+    assert_eq!(
+        app.sign_in_through_api(&email, DEMO_PASSWORD).await.status,
+        401
+    );
 }
 
 /// The authorisation matrix's requests for the lock routes (each would succeed for the front

@@ -4,9 +4,9 @@
 //! Administrators see who has enrolled (`GET /admin/staff`'s `mfaEnrolled`) and reset a
 //! member's app (`POST /admin/staff/{staffId}/mfa/reset`).
 
-use portal_local::identity::{self, DEMO_PASSWORD};
+use portal_local::identity::DEMO_PASSWORD;
 use portal_tests::{Actor, Method, Patient, Reply, TestApp, assert_problem, spawn_app};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const MFA_REQUIRED: &str = "https://patient-portal.dev/problems/mfa-required";
 
@@ -57,45 +57,6 @@ async fn denied(app: &TestApp, who: &Actor, action: &str) -> usize {
         .iter()
         .filter(|e| e["outcome"] == "denied" && e["action"] == action)
         .count()
-}
-
-/// Enrols `who` through the API, as the web app does: `POST /auth/mfa/totp` with an access
-/// token of theirs, then `POST /auth/mfa/totp/verify` with a code computed from the secret it
-/// returned. Signs them in again (answering the challenge with a code): the new ID token
-/// carries `custom:mfa`.
-async fn enrol_through_the_api(app: &TestApp, who: &Actor) -> Actor {
-    let tokens = app.sign_in_again(&who.email).await;
-    let signed_in = Actor {
-        token: tokens.id_token.clone(),
-        ..who.clone()
-    };
-    let started = app
-        .send(
-            Method::POST,
-            "/auth/mfa/totp",
-            Some(&signed_in),
-            Some(json!({"accessToken": tokens.access_token})),
-        )
-        .await;
-    assert_eq!(started.status, 200, "{started:#?}");
-    let secret = started.body["secret"].as_str().expect("secret").to_owned();
-    let code = portal_local::totp::code_now(&secret).expect("a code");
-    let verified = app
-        .send(
-            Method::POST,
-            "/auth/mfa/totp/verify",
-            Some(&signed_in),
-            Some(json!({"accessToken": tokens.access_token, "code": code})),
-        )
-        .await;
-    assert_eq!(verified.status, 200, "{verified:#?}");
-    identity::remember_totp_secret(&who.email, &secret);
-    let again = app.sign_in_answering_mfa(&who.email, DEMO_PASSWORD).await;
-    assert_eq!(again.status, 200, "{again:#?}");
-    Actor {
-        token: again.body["idToken"].as_str().expect("idToken").to_owned(),
-        ..who.clone()
-    }
 }
 
 #[tokio::test]
@@ -179,7 +140,11 @@ async fn enrolling_through_the_api_and_signing_in_again_lets_them_in() {
     assert_mfa_required(&app.get(INBOX, &clinician).await);
     assert_eq!(listed(app, &clinician.sub).await["mfaEnrolled"], false);
 
-    let enrolled = enrol_through_the_api(app, &clinician).await;
+    // Through the API, as the web app does; signed in again with the app's code.
+    let enrolled = app
+        .enrol_mfa_through_api(&clinician, DEMO_PASSWORD)
+        .await
+        .actor;
     assert_eq!(app.get(INBOX, &enrolled).await.status, 200);
     let read = app.get(&profile(&patient), &enrolled).await;
     assert_eq!(read.status, 200, "{read:#?}");

@@ -2,6 +2,7 @@
 //! administrators assign.
 
 mod accounts;
+pub mod caregiver_mfa;
 pub mod locks;
 mod mfa;
 mod onboarding;

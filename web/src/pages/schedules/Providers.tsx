@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, unwrap } from "../../api/client";
+import { getSession } from "../../auth/session";
 import { ErrorNotice, Field, LoadedList, Page, fieldErrors } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
@@ -11,22 +12,25 @@ import type { FieldPlace } from "./schedule";
 import "./schedules.css";
 
 // "Provider schedules" (front desk): the directory, each provider's hours to edit, and adding
-// a provider (`POST /staff/providers`), after which their (empty) schedule opens.
+// a provider (`POST /staff/providers`), after which their (empty) schedule opens. Clinicians
+// see the directory and each provider's hours, read only.
 
 export default function Providers() {
   const { t } = useI18n();
   const list = useProviders();
   const visitTypes = useVisitTypes();
+  // Clinicians read the providers and their hours; only the front desk adds or changes them.
+  const editor = (getSession()?.claims.groups ?? []).includes("front-desk");
   const typeName = (id: string) => {
     const v = visitTypes.data?.items.find((x) => x.id === id);
     return v ? t("schedules.visitType", { name: v.name, minutes: v.minutes }) : id;
   };
   return (
     <Page title={t("schedules.title")}>
-      <p>{t("schedules.intro")}</p>
+      <p>{editor ? t("schedules.intro") : t("schedules.view.intro")}</p>
       <section className="card" aria-labelledby="h-providers">
         <h2 id="h-providers">{t("schedules.caption")}</h2>
-        <LoadedList query={list} items={list.data ?? []} empty={t("schedules.none")}>
+        <LoadedList query={list} items={list.data ?? []} empty={editor ? t("schedules.none") : t("schedules.view.none")}>
           {(rows) => (
             <ul className="schedule-providers">
               {rows.map((p) => (
@@ -44,7 +48,7 @@ export default function Providers() {
           )}
         </LoadedList>
       </section>
-      <AddProvider />
+      {editor && <AddProvider />}
     </Page>
   );
 }

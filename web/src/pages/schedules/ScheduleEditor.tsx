@@ -2,11 +2,14 @@ import { Fragment, useEffect, useId, useMemo, useState, type FormEvent, type Rea
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, unwrap } from "../../api/client";
 import { ErrorNotice, Loaded, NotFound, Page, fieldErrors, isNotFound } from "../../components/ui";
+import { getSession } from "../../auth/session";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { Link, useLocation } from "../../router";
 import { keys, useProvider, useSchedule, useVisitTypes, type Provider } from "./api";
+import EditProvider from "./EditProvider";
 import { ErrorSummary, useFieldMessage } from "./parts";
+import ReadOnlyHours from "./ReadOnlyHours";
 import {
   DAYS,
   changed,
@@ -30,7 +33,9 @@ import "./schedules.css";
 
 // One provider's published availability, edited and published again (`PUT
 // /staff/providers/{providerId}/schedule` with the version read in `If-Match`): weekly hours per
-// weekday (several ranges a day), closed dates, hours for single dates and one-off blocks.
+// weekday (several ranges a day), closed dates, hours for single dates and one-off blocks;
+// and the provider itself ("Edit provider"). Clinicians read the same schedule, without the
+// controls that change it.
 
 export default function ScheduleEditor({ providerId }: { providerId: string }) {
   const { t } = useI18n();
@@ -39,6 +44,8 @@ export default function ScheduleEditor({ providerId }: { providerId: string }) {
   const { search } = useLocation();
   // A reload after a conflict starts a fresh form even when the version read is the same.
   const [generation, setGeneration] = useState(0);
+  // Only the front desk changes providers and their hours (the API refuses anyone else).
+  const editor = (getSession()?.claims.groups ?? []).includes("front-desk");
   if (isNotFound(provider.error) || isNotFound(schedule.error)) return <NotFound />;
   return (
     <Loaded query={provider}>
@@ -56,15 +63,22 @@ export default function ScheduleEditor({ providerId }: { providerId: string }) {
             {(published) => (
               <>
                 <Facts provider={p} published={published} />
-                <Editor
-                  key={generation}
-                  provider={p}
-                  published={published}
-                  onReload={async () => {
-                    await schedule.refetch();
-                    setGeneration((g) => g + 1);
-                  }}
-                />
+                {editor ? (
+                  <>
+                    <Editor
+                      key={generation}
+                      provider={p}
+                      published={published}
+                      onReload={async () => {
+                        await schedule.refetch();
+                        setGeneration((g) => g + 1);
+                      }}
+                    />
+                    <EditProvider provider={p} onReload={async () => (await provider.refetch()).data} />
+                  </>
+                ) : (
+                  <ReadOnlyHours published={published} />
+                )}
               </>
             )}
           </Loaded>
@@ -86,6 +100,8 @@ function Facts({ provider, published }: { provider: Provider; published: Publish
       <dl className="facts">
         <dt>{t("schedules.col.specialty")}</dt>
         <dd>{provider.specialty}</dd>
+        <dt>{t("schedules.newPatients")}</dt>
+        <dd>{provider.acceptingNewPatients ? t("schedules.acceptingNew") : t("schedules.notAcceptingNew")}</dd>
         <dt>{t("schedules.offers")}</dt>
         <dd>{provider.visitTypes.map(typeName).join(", ")}</dd>
       </dl>

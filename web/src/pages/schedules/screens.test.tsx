@@ -19,7 +19,7 @@ let handlers: Handler[] = [];
 let calls: Call[] = [];
 const sent = (method: string, p: string) => calls.filter((c) => c.method === method && c.path === p);
 
-const grace = { providerId: GRACE, name: "Dr. Grace Adeyemi", specialty: "family-medicine", acceptingNewPatients: true, visitTypes: ["follow-up", "telehealth"], createdAt: "2026-01-01T00:00:00Z" };
+const grace = { providerId: GRACE, name: "Dr. Grace Adeyemi", specialty: "family-medicine", acceptingNewPatients: true, visitTypes: ["follow-up", "telehealth"], createdAt: "2026-01-01T00:00:00Z", version: 2 };
 const visitTypes = {
   items: [
     { id: "new-patient", name: "New patient visit", minutes: 40, selfBookable: false, telehealth: false, questionnaire: [] },
@@ -72,8 +72,17 @@ describe("the providers page", () => {
     expect(row.textContent).toContain("family-medicine · accepting new patients");
   });
 
-  it("is not offered to clinicians", async () => {
+  it("is offered to clinicians to read, without adding a provider", async () => {
     signedIn(["clinicians"], "/staff/day");
+    const nav = await screen.findByRole("navigation", { name: "Main" });
+    fireEvent.click(within(nav).getByRole("link", { name: "Provider schedules" }));
+    await screen.findByRole("link", { name: "Hours of Dr. Grace Adeyemi" });
+    expect(screen.getByText(/as the front desk published them/)).toBeTruthy();
+    expect(screen.queryByRole("form", { name: "Add a provider" })).toBeNull();
+  });
+
+  it("is not offered to patients", async () => {
+    renderApp("/", { groups: ["patients"], patientId: "01HANA000000000000000000000" });
     const nav = await screen.findByRole("navigation", { name: "Main" });
     expect(within(nav).queryByRole("link", { name: "Provider schedules" })).toBeNull();
   });
@@ -192,5 +201,69 @@ describe("the schedule editor", () => {
     fireEvent.click(screen.getByRole("button", { name: "Publish hours" }));
     expect((await screen.findByRole("alert")).textContent).toContain("Block 1: To: Enter a date and a time.");
     expect(sent("PUT", `/staff/providers/${GRACE}/schedule`)).toHaveLength(0);
+  });
+});
+
+describe("a provider's hours for clinicians", () => {
+  it("shows the weekly hours, closed dates and blocks without controls to change them", async () => {
+    handlers.unshift((r) =>
+      r.method === "GET" && path(r) === `/providers/${GRACE}/schedule`
+        ? json(200, schedule({ closedDates: ["2026-12-25"], blocks: [{ start: "2026-12-24T14:00:00.000Z", end: "2026-12-24T15:00:00.000Z" }] }), { ETag: '"3"' })
+        : undefined,
+    );
+    signedIn(["clinicians"], `/staff/schedules/${GRACE}`);
+    await screen.findByRole("heading", { level: 1, name: "Hours of Dr. Grace Adeyemi" });
+    const weekly = (await screen.findByRole("heading", { name: "Weekly hours" })).closest("section")!;
+    expect(weekly.textContent).toContain("Monday09:00–12:00");
+    expect(weekly.textContent).toContain("WednesdayClosed");
+    expect(screen.getByText("2026-12-25")).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "Blocks" }).closest("section")!.querySelectorAll("li")).toHaveLength(1);
+    const main = screen.getByRole("main");
+    expect(within(main).queryByRole("button")).toBeNull();
+    expect(within(main).queryByRole("combobox")).toBeNull();
+    expect(screen.queryByRole("form", { name: "Edit provider" })).toBeNull();
+  });
+});
+
+describe("editing a provider", () => {
+  it("saves the changes with the version read, and shows the API's errors beside their inputs", async () => {
+    let patches = 0;
+    handlers.unshift((r) => {
+      if (r.method !== "PATCH" || path(r) !== `/staff/providers/${GRACE}`) return undefined;
+      patches++;
+      if (patches === 1) return problem(422, "Invalid fields", [{ field: "specialty", message: "must not be blank" }]);
+      return json(200, { ...grace, name: "Dr. Grace A. Adeyemi", acceptingNewPatients: false, version: 3 }, { ETag: '"3"' });
+    });
+    signedIn(["front-desk"], `/staff/schedules/${GRACE}`);
+    const form = await screen.findByRole("form", { name: "Edit provider" });
+    const name = within(form).getByLabelText("Name") as HTMLInputElement;
+    expect(name.value).toBe("Dr. Grace Adeyemi");
+    fireEvent.change(name, { target: { value: "Dr. Grace A. Adeyemi" } });
+    fireEvent.click(within(form).getByLabelText("Accepting new patients"));
+    fireEvent.click(within(form).getByRole("button", { name: "Save provider" }));
+    expect((await within(form).findByRole("alert")).textContent).toContain("Specialty:");
+    const [first] = sent("PATCH", `/staff/providers/${GRACE}`);
+    expect(first!.headers.get("If-Match")).toBe('"2"');
+    expect(first!.body).toEqual({ name: "Dr. Grace A. Adeyemi", specialty: "family-medicine", acceptingNewPatients: false, visitTypes: ["follow-up", "telehealth"] });
+
+    fireEvent.click(within(form).getByRole("button", { name: "Save provider" }));
+    await within(form).findByText(/^Saved\./);
+    await screen.findByRole("heading", { level: 1, name: "Hours of Dr. Grace A. Adeyemi" });
+    // The next edit sends the new version.
+    fireEvent.click(within(form).getByRole("button", { name: "Save provider" }));
+    await waitFor(() => expect(sent("PATCH", `/staff/providers/${GRACE}`)).toHaveLength(3));
+    expect(sent("PATCH", `/staff/providers/${GRACE}`)[2]!.headers.get("If-Match")).toBe('"3"');
+  });
+
+  it("says when someone else changed the provider meanwhile, and loads their version", async () => {
+    handlers.unshift((r) => (r.method === "PATCH" ? problem(412, "The resource changed since you read it") : undefined));
+    signedIn(["front-desk"], `/staff/schedules/${GRACE}`);
+    const form = await screen.findByRole("form", { name: "Edit provider" });
+    fireEvent.change(within(form).getByLabelText("Name"), { target: { value: "Dr. Mine" } });
+    handlers.unshift((r) => (r.method === "GET" && path(r) === `/providers/${GRACE}` ? json(200, { ...grace, name: "Dr. Theirs", version: 5 }, { ETag: '"5"' }) : undefined));
+    fireEvent.click(within(form).getByRole("button", { name: "Save provider" }));
+    const alert = await within(form).findByRole("alert");
+    expect(alert.textContent).toContain("Someone else changed this provider after you opened it.");
+    await waitFor(() => expect((within(form).getByLabelText("Name") as HTMLInputElement).value).toBe("Dr. Theirs"));
   });
 });

@@ -5,11 +5,13 @@ import { ErrorNotice } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { UnlockForm } from "./AccountAccess";
+import { CaregiverMfaReset } from "./CaregiverMfaReset";
 import { LockFacts, LockForm, type LockRequest } from "./LockForm";
 
 // A caregiver's portal account in the patient's care-circle list (front desk, issue 21): locked or
 // not, and locking it (the same reason form as a patient's) or unlocking it. The lock is the
-// caregiver's whole account: every patient they act for.
+// caregiver's whole account: every patient they act for. Beside it, resetting the account's
+// authenticator app (a lost phone).
 
 export const caregiverLockKey = (sub: string) => ["caregiver-lock", sub];
 
@@ -59,6 +61,7 @@ export function CaregiverLock({ sub, name }: { sub: string; name: string }) {
           {t("locks.caregiver.lock", { name })}
         </button>
       )}
+      <CaregiverMfaReset sub={sub} name={name} />
     </div>
   );
 }
