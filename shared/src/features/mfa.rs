@@ -334,16 +334,22 @@ async fn switch_off(
     account: &AccountMfa,
 ) -> Result<(), ApiError> {
     pool.preference(sub.as_str(), false).await?;
-    // Only when present: deleting an attribute the user lacks is refused.
+    // Only when present: deleting an attribute the user lacks is refused. A reset running at
+    // the same moment may have deleted it since it was read: that refusal is the same outcome.
     if account.marked {
-        pool.cognito
+        let deleted = pool
+            .cognito
             .admin_delete_user_attributes()
             .user_pool_id(pool.user_pool_id)
             .username(sub.as_str())
             .user_attribute_names(MFA_ATTRIBUTE)
             .send()
-            .await
-            .map_err(store::sdk_error)?;
+            .await;
+        match deleted {
+            Ok(_) => {}
+            Err(error) if error.code() == Some("InvalidParameterException") => {}
+            Err(error) => return Err(store::sdk_error(error)),
+        }
     }
     codes.delete(sub).await
 }

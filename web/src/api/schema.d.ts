@@ -559,7 +559,8 @@ export interface paths {
          * @description For a patient who lost their authenticator app and their backup codes, once the front
          *     desk has checked who they are: their account's MFA is turned off (Cognito's preference,
          *     `custom:mfa`, the backup codes), so they sign in with their password and may enrol
-         *     again; they are told (an `mfa-changed` notice). Safe to repeat (204 when MFA was off).
+         *     again; they are told (an `mfa-changed` notice). Safe to repeat: 204, and no second notice
+         *     when nothing was on any more.
          *     409 when the patient has no portal account. No body.
          *
          *     **Who may call:** staff in the `front-desk` group. Audited (`mfa.reset`, resource

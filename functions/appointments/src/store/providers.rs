@@ -53,6 +53,29 @@ impl<'a> Providers<'a> {
     ) -> Result<Result<(), EditConflict>, ApiError> {
         let mut item = store::to_item(&keys::provider(provider.provider_id), provider)?;
         item.extend(directory_keys(provider));
+        // Version 0: the provider exists (it is an edit, never a creation) but has no version.
+        let written = self
+            .put_at_version(
+                item,
+                read_version,
+                "attribute_exists(PK) AND attribute_not_exists(version)",
+            )
+            .await?;
+        Ok(if written {
+            Ok(())
+        } else {
+            Err(EditConflict::VersionChanged)
+        })
+    }
+
+    /// Puts `item` if the stored one is still at `read_version` (`unversioned` is the condition
+    /// for version 0). Answers whether it was written.
+    async fn put_at_version(
+        &self,
+        item: Item,
+        read_version: u64,
+        unversioned: &str,
+    ) -> Result<bool, ApiError> {
         let request = self
             .table
             .dynamo
@@ -60,17 +83,15 @@ impl<'a> Providers<'a> {
             .table_name(self.table.name)
             .set_item(Some(item));
         let request = if read_version == 0 {
-            request.condition_expression("attribute_exists(PK) AND attribute_not_exists(version)")
+            request.condition_expression(unversioned)
         } else {
             request
                 .condition_expression("version = :version")
                 .expression_attribute_values(":version", number(read_version))
         };
         match request.send().await {
-            Ok(_) => Ok(Ok(())),
-            Err(error) if store::is_condition_failure(&error) => {
-                Ok(Err(EditConflict::VersionChanged))
-            }
+            Ok(_) => Ok(true),
+            Err(error) if store::is_condition_failure(&error) => Ok(false),
             Err(error) => Err(store::sdk_error(error)),
         }
     }
@@ -109,26 +130,14 @@ impl<'a> Providers<'a> {
         read_version: u64,
     ) -> Result<Result<(), PublishConflict>, ApiError> {
         let item = store::to_item(&keys::provider_schedule(provider), schedule)?;
-        let request = self
-            .table
-            .dynamo
-            .put_item()
-            .table_name(self.table.name)
-            .set_item(Some(item));
-        let request = if read_version == 0 {
-            request.condition_expression("attribute_not_exists(version)")
+        let written = self
+            .put_at_version(item, read_version, "attribute_not_exists(version)")
+            .await?;
+        Ok(if written {
+            Ok(())
         } else {
-            request
-                .condition_expression("version = :version")
-                .expression_attribute_values(":version", number(read_version))
-        };
-        match request.send().await {
-            Ok(_) => Ok(Ok(())),
-            Err(error) if store::is_condition_failure(&error) => {
-                Ok(Err(PublishConflict::VersionChanged))
-            }
-            Err(error) => Err(store::sdk_error(error)),
-        }
+            Err(PublishConflict::VersionChanged)
+        })
     }
 }
 

@@ -6,7 +6,7 @@
 use lambda_http::{Body, Response};
 use portal_shared::ApiError;
 use portal_shared::domain::ids::PatientId;
-use portal_shared::features::mfa::{MfaChange, turn_off};
+use portal_shared::features::mfa::{MfaChange, reset};
 use portal_shared::features::profile_facts::{Fact, ProfileFacts};
 use portal_shared::platform::http::Call;
 use portal_shared::policy::audit::AuditResource;
@@ -37,14 +37,17 @@ pub async fn handle(deps: &Deps, call: &Call) -> Result<Response<Body>, ApiError
             "This patient has no portal account to reset.".into(),
         ));
     };
-    turn_off(&pool(deps), &codes(deps), &sub).await?;
-    let holder = Holder {
-        sub,
-        patient_id: Some(patient),
-        email: None,
-        locale: None,
-    };
-    notice::tell(deps, call.request_id(), &holder, MfaChange::ResetByPractice).await;
+    // A repeat (or an account that never enrolled) changes nothing and is not news to tell.
+    let done = reset(&pool(deps), &codes(deps), &sub).await?;
+    if done.changed {
+        let holder = Holder {
+            sub,
+            patient_id: Some(patient),
+            email: None,
+            locale: None,
+        };
+        notice::tell(deps, call.request_id(), &holder, MfaChange::ResetByPractice).await;
+    }
     no_content()
 }
 

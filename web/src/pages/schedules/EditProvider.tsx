@@ -1,24 +1,17 @@
 import { useId, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, unwrap } from "../../api/client";
-import { ErrorNotice, Field, fieldErrors } from "../../components/ui";
+import { ErrorNotice, fieldErrors } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { keys, useVisitTypes, type Provider } from "./api";
 import { ErrorSummary, useFieldMessage } from "./parts";
-import type { FieldPlace } from "./schedule";
+import { ProviderFields, providerBody, providerPlaces, providerProblems, type ProviderForm } from "./ProviderFields";
 
 // "Edit provider" (front desk): the provider's name, specialty, whether they accept new
 // patients and the visit types they offer, changed with `PATCH /staff/providers/{providerId}`
 // and the version read in `If-Match`. When someone else changed the provider meanwhile (412),
 // it says so and loads their version into the form.
-
-interface ProviderForm {
-  name: string;
-  specialty: string;
-  accepting: boolean;
-  visitTypes: string[];
-}
 
 const toForm = (p: Provider): ProviderForm => ({ name: p.name, specialty: p.specialty, accepting: p.acceptingNewPatients, visitTypes: [...p.visitTypes] });
 
@@ -37,14 +30,7 @@ export default function EditProvider({ provider, onReload }: { provider: Provide
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [stale, setStale] = useState(false);
-  const types = visitTypes.data?.items ?? [];
-  const firstType = `${base}-vt-${types[0]?.id ?? ""}`;
-  const places: Record<string, FieldPlace> = {
-    name: { id: `${base}-name`, label: t("schedules.add.name") },
-    specialty: { id: `${base}-specialty`, label: t("schedules.add.specialty") },
-    visitTypes: { id: firstType, label: t("schedules.add.visitTypes") },
-    ...Object.fromEntries(types.map((_, i) => [`visitTypes[${i}]`, { id: firstType, label: t("schedules.add.visitTypes") }])),
-  };
+  const places = providerPlaces(base, (visitTypes.data?.items ?? []).map((v) => v.id), t);
 
   const change = (next: ProviderForm) => {
     setForm(next);
@@ -56,10 +42,7 @@ export default function EditProvider({ provider, onReload }: { provider: Provide
     setError(null);
     setSaved(false);
     setStale(false);
-    const problems: Record<string, string> = {};
-    if (!form.name.trim()) problems.name = t("schedules.add.required");
-    if (!form.specialty.trim()) problems.specialty = t("schedules.add.required");
-    if (!form.visitTypes.length) problems.visitTypes = t("schedules.add.chooseVisitType");
+    const problems = providerProblems(form, t);
     setLocal(problems);
     if (Object.keys(problems).length) return;
     setBusy(true);
@@ -67,7 +50,7 @@ export default function EditProvider({ provider, onReload }: { provider: Provide
       const { data } = await unwrap(
         api.PATCH("/staff/providers/{providerId}", {
           params: { path: { providerId: current.providerId }, header: { "If-Match": `"${current.version}"` } },
-          body: { name: form.name.trim(), specialty: form.specialty.trim(), acceptingNewPatients: form.accepting, visitTypes: form.visitTypes },
+          body: providerBody(form),
         }),
       );
       queryClient.setQueryData<Provider>(keys.provider(data.providerId), data);
@@ -92,7 +75,6 @@ export default function EditProvider({ provider, onReload }: { provider: Provide
 
   const apiErrors = Object.fromEntries(Object.entries(fieldErrors(error)).map(([f, m]) => [f, message(m)!]));
   const errors: Record<string, string> = { ...apiErrors, ...local };
-  const typesError = errors.visitTypes ?? Object.entries(errors).find(([f]) => f.startsWith("visitTypes["))?.[1];
   const placed = Object.keys(apiErrors).some((f) => places[f]);
   return (
     <form onSubmit={submit} className="card form" noValidate aria-labelledby={`${base}-h`}>
@@ -104,37 +86,7 @@ export default function EditProvider({ provider, onReload }: { provider: Provide
           <p>{t("schedules.edit.stale.detail")}</p>
         </div>
       )}
-      <Field id={places.name!.id} label={t("schedules.add.name")} hint={t("schedules.add.nameHint")} maxLength={100} autoComplete="off"
-        value={form.name} onChange={(e) => change({ ...form, name: e.target.value })} error={errors.name} />
-      <Field id={places.specialty!.id} label={t("schedules.add.specialty")} hint={t("schedules.add.specialtyHint")} maxLength={60} autoComplete="off"
-        value={form.specialty} onChange={(e) => change({ ...form, specialty: e.target.value })} error={errors.specialty} />
-      <div className="field radio">
-        <input id={`${base}-accepting`} type="checkbox" checked={form.accepting} onChange={(e) => change({ ...form, accepting: e.target.checked })} />
-        <label htmlFor={`${base}-accepting`}>{t("schedules.add.accepting")}</label>
-      </div>
-      <fieldset aria-describedby={typesError ? `${base}-vt-error` : undefined}>
-        <legend>{t("schedules.add.visitTypes")}</legend>
-        {visitTypes.error ? <ErrorNotice error={visitTypes.error} retry={() => void visitTypes.refetch()} /> : null}
-        {types.map((v) => (
-          <div key={v.id} className="field radio">
-            <input
-              id={`${base}-vt-${v.id}`}
-              type="checkbox"
-              aria-invalid={typesError ? true : undefined}
-              checked={form.visitTypes.includes(v.id)}
-              onChange={(e) =>
-                change({ ...form, visitTypes: e.target.checked ? [...form.visitTypes, v.id] : form.visitTypes.filter((x) => x !== v.id) })
-              }
-            />
-            <label htmlFor={`${base}-vt-${v.id}`}>{t("schedules.visitType", { name: v.name, minutes: v.minutes })}</label>
-          </div>
-        ))}
-        {typesError && (
-          <p id={`${base}-vt-error`} className="field-error">
-            {typesError}
-          </p>
-        )}
-      </fieldset>
+      <ProviderFields base={base} places={places} form={form} onChange={change} errors={errors} />
       {error !== null && !placed && <ErrorNotice error={error} />}
       <p role="status" className={saved ? "notice success" : "muted"}>
         {saved ? t("schedules.edit.saved") : ""}

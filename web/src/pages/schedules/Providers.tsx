@@ -2,13 +2,13 @@ import { useId, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, unwrap } from "../../api/client";
 import { getSession } from "../../auth/session";
-import { ErrorNotice, Field, LoadedList, Page, fieldErrors } from "../../components/ui";
+import { ErrorNotice, LoadedList, Page, fieldErrors } from "../../components/ui";
 import { useApp } from "../../context";
 import { useI18n } from "../../i18n";
 import { Link, navigate } from "../../router";
 import { keys, useProviders, useVisitTypes, type Provider } from "./api";
 import { ErrorSummary, useFieldMessage } from "./parts";
-import type { FieldPlace } from "./schedule";
+import { ProviderFields, providerBody, providerPlaces, providerProblems, type ProviderForm } from "./ProviderFields";
 import "./schedules.css";
 
 // "Provider schedules" (front desk): the directory, each provider's hours to edit, and adding
@@ -53,13 +53,6 @@ export default function Providers() {
   );
 }
 
-interface NewProviderForm {
-  name: string;
-  specialty: string;
-  accepting: boolean;
-  visitTypes: string[];
-}
-
 function AddProvider() {
   const { api } = useApp();
   const { t } = useI18n();
@@ -67,27 +60,17 @@ function AddProvider() {
   const visitTypes = useVisitTypes();
   const message = useFieldMessage();
   const base = useId();
-  const [form, setForm] = useState<NewProviderForm>({ name: "", specialty: "", accepting: true, visitTypes: [] });
+  const [form, setForm] = useState<ProviderForm>({ name: "", specialty: "", accepting: true, visitTypes: [] });
   const [key, setKey] = useState(() => crypto.randomUUID());
   const [local, setLocal] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const types = visitTypes.data?.items ?? [];
-  const firstType = `${base}-vt-${types[0]?.id ?? ""}`;
-  const places: Record<string, FieldPlace> = {
-    name: { id: `${base}-name`, label: t("schedules.add.name") },
-    specialty: { id: `${base}-specialty`, label: t("schedules.add.specialty") },
-    visitTypes: { id: firstType, label: t("schedules.add.visitTypes") },
-    ...Object.fromEntries(types.map((_, i) => [`visitTypes[${i}]`, { id: firstType, label: t("schedules.add.visitTypes") }])),
-  };
+  const places = providerPlaces(base, (visitTypes.data?.items ?? []).map((v) => v.id), t);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    const problems: Record<string, string> = {};
-    if (!form.name.trim()) problems.name = t("schedules.add.required");
-    if (!form.specialty.trim()) problems.specialty = t("schedules.add.required");
-    if (!form.visitTypes.length) problems.visitTypes = t("schedules.add.chooseVisitType");
+    const problems = providerProblems(form, t);
     setLocal(problems);
     if (Object.keys(problems).length) return;
     setBusy(true);
@@ -95,7 +78,7 @@ function AddProvider() {
       const { data } = await unwrap(
         api.POST("/staff/providers", {
           params: { header: { "Idempotency-Key": key } },
-          body: { name: form.name.trim(), specialty: form.specialty.trim(), acceptingNewPatients: form.accepting, visitTypes: form.visitTypes },
+          body: providerBody(form),
         }),
       );
       queryClient.setQueryData<Provider>(keys.provider(data.providerId), data);
@@ -112,43 +95,12 @@ function AddProvider() {
 
   const apiErrors = Object.fromEntries(Object.entries(fieldErrors(error)).map(([f, m]) => [f, message(m)!]));
   const errors: Record<string, string> = { ...apiErrors, ...local };
-  const typesError = errors.visitTypes ?? Object.entries(errors).find(([f]) => f.startsWith("visitTypes["))?.[1];
   const placed = Object.keys(apiErrors).some((f) => places[f]);
   return (
     <form onSubmit={submit} className="card form" noValidate aria-labelledby={`${base}-h`}>
       <h2 id={`${base}-h`}>{t("schedules.add.title")}</h2>
       <ErrorSummary errors={errors} places={places} />
-      <Field id={places.name!.id} label={t("schedules.add.name")} hint={t("schedules.add.nameHint")} maxLength={100} autoComplete="off"
-        value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={errors.name} />
-      <Field id={places.specialty!.id} label={t("schedules.add.specialty")} hint={t("schedules.add.specialtyHint")} maxLength={60} autoComplete="off"
-        value={form.specialty} onChange={(e) => setForm({ ...form, specialty: e.target.value })} error={errors.specialty} />
-      <div className="field radio">
-        <input id={`${base}-accepting`} type="checkbox" checked={form.accepting} onChange={(e) => setForm({ ...form, accepting: e.target.checked })} />
-        <label htmlFor={`${base}-accepting`}>{t("schedules.add.accepting")}</label>
-      </div>
-      <fieldset aria-describedby={typesError ? `${base}-vt-error` : undefined}>
-        <legend>{t("schedules.add.visitTypes")}</legend>
-        {visitTypes.error ? <ErrorNotice error={visitTypes.error} retry={() => void visitTypes.refetch()} /> : null}
-        {types.map((v) => (
-          <div key={v.id} className="field radio">
-            <input
-              id={`${base}-vt-${v.id}`}
-              type="checkbox"
-              aria-invalid={typesError ? true : undefined}
-              checked={form.visitTypes.includes(v.id)}
-              onChange={(e) =>
-                setForm({ ...form, visitTypes: e.target.checked ? [...form.visitTypes, v.id] : form.visitTypes.filter((x) => x !== v.id) })
-              }
-            />
-            <label htmlFor={`${base}-vt-${v.id}`}>{t("schedules.visitType", { name: v.name, minutes: v.minutes })}</label>
-          </div>
-        ))}
-        {typesError && (
-          <p id={`${base}-vt-error`} className="field-error">
-            {typesError}
-          </p>
-        )}
-      </fieldset>
+      <ProviderFields base={base} places={places} form={form} onChange={setForm} errors={errors} />
       {error !== null && !placed && <ErrorNotice error={error} />}
       <button type="submit" className="primary" disabled={busy}>
         {t("schedules.add.submit")}
