@@ -71,14 +71,19 @@ impl fmt::Display for Role {
 )]
 pub struct UserSub(String);
 
+/// Whether `raw` has the shape of an id Cognito puts in a token (`sub`, `origin_jti`): 1 to
+/// 128 of ASCII letters, digits, `-` and `_`.
+fn is_token_id(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= 128
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 impl UserSub {
     pub fn parse(raw: &str) -> Option<Self> {
-        let ok = !raw.is_empty()
-            && raw.len() <= 128
-            && raw
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        ok.then(|| Self(raw.to_owned()))
+        is_token_id(raw).then(|| Self(raw.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -105,12 +110,7 @@ pub struct SessionId(String);
 
 impl SessionId {
     pub fn parse(raw: &str) -> Option<Self> {
-        let ok = !raw.is_empty()
-            && raw.len() <= 128
-            && raw
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        ok.then(|| Self(raw.to_owned()))
+        is_token_id(raw).then(|| Self(raw.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -350,6 +350,23 @@ pub mod staff_groups {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn user_and_session_ids_take_the_same_shape_of_token_id() {
+        let long = "a".repeat(129);
+        for good in [
+            "6f1c2b9e-4d7a-4c1e-9a0b-3f2e1d0c9b8a",
+            "a_1",
+            &"b".repeat(128),
+        ] {
+            assert!(UserSub::parse(good).is_some(), "{good}");
+            assert!(SessionId::parse(good).is_some(), "{good}");
+        }
+        for bad in ["", "a b", "a/b", "système", long.as_str()] {
+            assert!(UserSub::parse(bad).is_none(), "{bad}");
+            assert!(SessionId::parse(bad).is_none(), "{bad}");
+        }
+    }
 
     fn claims(value: Value) -> HashMap<String, Value> {
         serde_json::from_value(value).expect("map")
