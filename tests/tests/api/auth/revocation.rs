@@ -30,18 +30,8 @@ struct Session {
     refresh_token: String,
 }
 
-async fn sign_in(app: &TestApp, email: &str, password: &str) -> Reply {
-    app.send_public(
-        fresh_client_address(),
-        "/auth/sign-in",
-        json!({"email": email, "password": password}),
-        None,
-    )
-    .await
-}
-
 async fn session(app: &TestApp, email: &str) -> Session {
-    let reply = sign_in(app, email, DEMO_PASSWORD).await;
+    let reply = app.sign_in_through_api(email, DEMO_PASSWORD).await;
     assert_eq!(reply.status, 200, "signing in: {reply:#?}");
     let text = |name: &str| reply.body[name].as_str().expect(name).to_owned();
     Session {
@@ -400,7 +390,11 @@ async fn a_password_reset_notice_links_to_locking_the_account_and_the_link_locks
     assert_eq!(state["locked"], true, "{state:#?}");
     assert_eq!(state["reason"], "owner-request", "{state:#?}");
     // Nobody signs in to it, and the tokens already out are refused.
-    assert_problem(&sign_in(app, &patient.email, new_password).await, 401, None);
+    assert_problem(
+        &app.sign_in_through_api(&patient.email, new_password).await,
+        401,
+        None,
+    );
     assert_eq!(
         until_status(app, "/patients/me/profile", &patient.actor.token, 401).await,
         401
